@@ -1,0 +1,1 @@
+## bench: benchmarks (to come)

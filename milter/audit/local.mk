@@ -1,0 +1,1 @@
+## milter/audit: (module to come)

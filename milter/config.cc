@@ -1,0 +1,264 @@
+// config - parse phimilter.conf into Settings and build Config snapshots.
+#include "milter/config.h"
+
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "milter/util/strings.h"
+
+namespace phi {
+namespace {
+
+constexpr size_t kMaxConfigBytes = 1 << 20;  // a config file larger than this is refused
+constexpr size_t kMaxLineBytes = 8192;
+
+Result<uint64_t> parse_uint(std::string_view v, int base = 10) {
+  uint64_t n = 0;
+  if (v.empty()) return Error{"expected a number"};
+  auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n, base);
+  if (ec != std::errc() || p != v.data() + v.size())
+    return Error{"\"" + std::string(v) + "\" is not a " + (base == 8 ? "octal " : "") + "number"};
+  return n;
+}
+
+Result<uint64_t> parse_scaled(std::string_view v, const std::map<char, uint64_t>& units, const char* what) {
+  if (v.empty()) return Error{std::string("expected ") + what};
+  uint64_t mult = 1;
+  char last = ascii_lower(v.back());
+  if (auto it = units.find(last); it != units.end()) {
+    mult = it->second;
+    v.remove_suffix(1);
+  }
+  auto n = parse_uint(v);
+  if (!n) return Error{std::string("expected ") + what + ", got \"" + std::string(v) + "\""};
+  if (*n > UINT64_MAX / mult) return Error{"value too large"};
+  return *n * mult;
+}
+
+bool valid_header_name(std::string_view v) {
+  if (v.empty() || v.size() > 64) return false;
+  for (char c : v)
+    if (c <= 32 || c >= 127 || c == ':') return false;
+  return true;
+}
+
+Result<void> check_socket(std::string_view v) {
+  auto colon = v.find(':');
+  std::string_view proto = colon == std::string_view::npos ? "" : v.substr(0, colon);
+  std::string_view rest = colon == std::string_view::npos ? v : v.substr(colon + 1);
+  if (colon == std::string_view::npos && !v.empty() && v[0] == '/') return Ok();  // bare path = unix
+  if (proto == "unix" || proto == "local") {
+    if (rest.empty() || rest[0] != '/') return Error{"a unix socket needs an absolute path, as in local:/run/phimilter/phimilter.sock"};
+    if (rest.size() > 100) return Error{"socket path longer than 100 bytes"};
+    return Ok();
+  }
+  if (proto == "inet" || proto == "inet6") {
+    auto at = rest.find('@');
+    auto port = parse_uint(rest.substr(0, at));
+    if (!port || *port == 0 || *port > 65535) return Error{"expected inet:PORT@HOST with a port from 1 to 65535"};
+    if (at != std::string_view::npos && at + 1 >= rest.size()) return Error{"empty host after '@'"};
+    return Ok();
+  }
+  return Error{"unknown socket type \"" + std::string(proto) + "\" (use unix:, local:, inet: or inet6:)"};
+}
+
+Result<std::string> parse_text(KeyType t, std::string_view v, std::string_view allowed) {
+  switch (t) {
+    case KeyType::Choice:
+      {
+        std::string_view rest = allowed;
+        while (!rest.empty()) {
+          auto bar = rest.find('|');
+          auto opt = rest.substr(0, bar);
+          if (iequals(opt, v)) return std::string(opt);
+          rest = bar == std::string_view::npos ? std::string_view{} : rest.substr(bar + 1);
+        }
+      }
+      return Error{"\"" + std::string(v) + "\" is not one of " + std::string(allowed)};
+    case KeyType::Socket: {
+      auto r = check_socket(v);
+      if (!r) return r.error();
+      return std::string(v);
+    }
+    case KeyType::LogTarget:
+      if (v == "syslog" || v == "stderr" || (!v.empty() && v[0] == '/')) return std::string(v);
+      return Error{"expected syslog, stderr or an absolute file path"};
+    case KeyType::HeaderName:
+      if (!valid_header_name(v)) return Error{"\"" + std::string(v) + "\" is not a valid header name"};
+      return std::string(v);
+    case KeyType::Path:
+      if (!v.empty() && v[0] != '/') return Error{"expected an absolute path"};
+      return std::string(v);
+    default:
+      return std::string(v);
+  }
+}
+
+template <KeyType T>
+Result<void> parse_into(std::string_view v, const char* allowed, typename KeyValueType<T>::type& out) {
+  if constexpr (T == KeyType::Bool) {
+    if (iequals(v, "yes") || iequals(v, "true") || iequals(v, "on") || v == "1") { out = true; return Ok(); }
+    if (iequals(v, "no") || iequals(v, "false") || iequals(v, "off") || v == "0") { out = false; return Ok(); }
+    return Error{"expected yes or no, got \"" + std::string(v) + "\""};
+  } else if constexpr (T == KeyType::Int) {
+    auto r = parse_uint(v);
+    if (!r) return r.error();
+    out = *r;
+    return Ok();
+  } else if constexpr (T == KeyType::Octal) {
+    auto r = parse_uint(v, 8);
+    if (!r) return r.error();
+    if (*r > 0777) return Error{"mode larger than 0777"};
+    out = *r;
+    return Ok();
+  } else if constexpr (T == KeyType::Bytes) {
+    auto r = parse_scaled(v, {{'k', 1024ull}, {'m', 1024ull * 1024}, {'g', 1024ull * 1024 * 1024}}, "a size such as 512k or 50M");
+    if (!r) return r.error();
+    out = *r;
+    return Ok();
+  } else if constexpr (T == KeyType::Seconds) {
+    auto r = parse_scaled(v, {{'s', 1ull}, {'m', 60ull}, {'h', 3600ull}, {'d', 86400ull}}, "a duration such as 30s, 5m, 12h or 30d");
+    if (!r) return r.error();
+    out = *r;
+    return Ok();
+  } else if constexpr (T == KeyType::List) {
+    out.clear();
+    for (auto item : split_list(v)) out.emplace_back(item);
+    return Ok();
+  } else {
+    auto r = parse_text(T, v, allowed);
+    if (!r) return r.error();
+    out = std::move(*r);
+    return Ok();
+  }
+}
+
+template <class V>
+std::string show_value(const V& v) {
+  if constexpr (std::is_same_v<V, bool>) return v ? "yes" : "no";
+  else if constexpr (std::is_same_v<V, uint64_t>) return std::to_string(v);
+  else if constexpr (std::is_same_v<V, std::vector<std::string>>) {
+    std::string s;
+    for (const auto& i : v) s += (s.empty() ? "" : ", ") + i;
+    return s;
+  } else return v;
+}
+
+std::vector<KeyEntry> make_keys() {
+  std::vector<KeyEntry> keys;
+#define PHI_KEY(name, kind, def, allowed, doc)                                              \
+  keys.push_back(KeyEntry{#name, KeyType::kind, def, allowed, doc,                        \
+                          [](Settings& s, std::string_view v) {                            \
+                            return parse_into<KeyType::kind>(v, allowed, s.name);          \
+                          },                                                               \
+                          [](const Settings& s) { return show_value(s.name); }});
+#include "milter/config_keys.def"
+#undef PHI_KEY
+  return keys;
+}
+
+Settings make_defaults() {
+  Settings s;
+  for (const auto& k : config_keys()) {
+    auto r = k.set(s, k.default_text);
+    if (!r) std::abort();  // a bad built-in default is a programming error; a unit test covers it
+  }
+  return s;
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0 || buf[0] == 0) return "localhost";
+  return buf;
+}
+
+}  // namespace
+
+const std::vector<KeyEntry>& config_keys() {
+  static const std::vector<KeyEntry> keys = make_keys();
+  return keys;
+}
+
+const Settings& default_settings() {
+  static const Settings s = make_defaults();
+  return s;
+}
+
+Result<Settings> parse_settings(std::string_view text, const std::string& file_name) {
+  Settings s = default_settings();
+  std::map<std::string, size_t> seen;  // lower-case key -> line
+  size_t line_no = 0;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    auto nl = text.find('\n', pos);
+    std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    pos = nl == std::string_view::npos ? text.size() : nl + 1;
+    ++line_no;
+    const std::string where = file_name + ":" + std::to_string(line_no);
+    if (line.size() > kMaxLineBytes) return Error{where + ": line longer than " + std::to_string(kMaxLineBytes) + " bytes"};
+    line = trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    size_t k = 0;
+    while (k < line.size() && !is_space(line[k])) ++k;
+    std::string_view key = line.substr(0, k);
+    std::string_view value = trim(line.substr(k));
+    const KeyEntry* entry = nullptr;
+    for (const auto& e : config_keys())
+      if (iequals(e.name, key)) { entry = &e; break; }
+    if (!entry) return Error{where + ": unknown key \"" + std::string(key).substr(0, 64) + "\""};
+    auto [it, fresh] = seen.emplace(to_lower(key), line_no);
+    if (!fresh)
+      return Error{where + ": " + entry->name + " given twice (first at line " + std::to_string(it->second) + ")"};
+    if (value.empty() && entry->type != KeyType::String && entry->type != KeyType::Path && entry->type != KeyType::List)
+      return Error{where + ": " + entry->name + " needs a value"};
+    auto r = entry->set(s, value);
+    if (!r) return r.error().context(where + ": " + entry->name);
+  }
+  return s;
+}
+
+std::vector<std::pair<std::string, std::string>> non_default_settings(const Settings& s) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const Settings& d = default_settings();
+  for (const auto& k : config_keys()) {
+    auto v = k.show(s);
+    if (v != k.show(d)) out.emplace_back(k.name, v);
+  }
+  return out;
+}
+
+Result<std::shared_ptr<const Config>> build_config(Settings settings, std::string source) {
+  auto cfg = std::make_shared<Config>();
+  cfg->authserv_id = settings.AuthservID.empty() ? host_name() : settings.AuthservID;
+  cfg->settings = std::move(settings);
+  cfg->source = std::move(source);
+  // Derived objects (pattern database, policy, escrow keys, ...) are built
+  // here by their modules; any failure makes the whole snapshot invalid.
+  return std::shared_ptr<const Config>(std::move(cfg));
+}
+
+Result<std::shared_ptr<const Config>> load_config(const std::string& path, bool missing_ok) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (errno == ENOENT && missing_ok) return build_config(default_settings(), "");
+    return Error{path + ": cannot open: " + std::strerror(errno)};
+  }
+  std::string text;
+  char buf[65536];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxConfigBytes) return Error{path + ": larger than 1 MiB"};
+  }
+  if (in.bad()) return Error{path + ": read error"};
+  auto s = parse_settings(text, path);
+  if (!s) return s.error();
+  return build_config(std::move(*s), path);
+}
+
+}  // namespace phi

@@ -1,0 +1,1 @@
+## milter/escrow: (module to come)

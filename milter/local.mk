@@ -1,0 +1,20 @@
+## milter: the daemon. libphid.a holds the logic without libmilter I/O so that
+## unit tests and test mode run it; milter.cc and main.cc are the glue.
+libphid_a_SOURCES += \
+	milter/config_keys.def milter/config.h milter/config.cc \
+	milter/log.h milter/log.cc \
+	milter/mta.h milter/recording_mta.h milter/recording_mta.cc \
+	milter/report.h milter/report.cc \
+	milter/session.h milter/session.cc \
+	milter/testmode.h milter/testmode.cc
+
+phimilter_SOURCES = milter/main.cc milter/milter.h milter/milter.cc
+phimilter_LDADD = libphid.a libphi.a $(MILTER_LIBS) $(PHI_SYSLIBS)
+
+UNIT_TESTS += tests/unit/milter/config_test tests/unit/milter/session_test
+tests_unit_milter_config_test_SOURCES = tests/unit/milter/config_test.cc
+tests_unit_milter_config_test_LDADD = $(GTEST_LDADD)
+tests_unit_milter_session_test_SOURCES = tests/unit/milter/session_test.cc
+tests_unit_milter_session_test_LDADD = $(GTEST_LDADD)
+
+dist_man_MANS += man/phimilter.8 man/phimilter.conf.5

@@ -1,0 +1,136 @@
+// log - Boost.Log sinks for syslog, stderr and files; one line format.
+#include "milter/log.h"
+
+#include <atomic>
+#include <boost/log/core.hpp>
+#include <boost/log/expressions.hpp>
+#include <boost/log/sinks/sync_frontend.hpp>
+#include <boost/log/sinks/syslog_backend.hpp>
+#include <boost/log/sinks/text_ostream_backend.hpp>
+#include <boost/log/sources/record_ostream.hpp>
+#include <boost/log/sources/severity_logger.hpp>
+#include <boost/core/null_deleter.hpp>
+#include <boost/make_shared.hpp>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+
+#include "milter/util/sanitize.h"
+
+namespace phi {
+namespace {
+
+namespace blog = boost::log;
+namespace sinks = boost::log::sinks;
+
+constexpr size_t kMaxLogLineBytes = 2000;
+std::atomic<int> g_min_level{static_cast<int>(LogLevel::Info)};
+std::mutex g_setup_mutex;
+
+LogLevel level_from_name(const std::string& n) {
+  if (n == "error") return LogLevel::Error;
+  if (n == "warning") return LogLevel::Warning;
+  if (n == "notice") return LogLevel::Notice;
+  if (n == "debug") return LogLevel::Debug;
+  return LogLevel::Info;
+}
+
+const char* level_name(LogLevel l) {
+  switch (l) {
+    case LogLevel::Error: return "error";
+    case LogLevel::Warning: return "warning";
+    case LogLevel::Notice: return "notice";
+    case LogLevel::Info: return "info";
+    case LogLevel::Debug: return "debug";
+  }
+  return "info";
+}
+
+sinks::syslog::facility facility_from_name(const std::string& n) {
+  if (n == "daemon") return sinks::syslog::daemon;
+  if (n.size() == 6 && n.rfind("local", 0) == 0) {
+    static const sinks::syslog::facility locals[] = {
+        sinks::syslog::local0, sinks::syslog::local1, sinks::syslog::local2, sinks::syslog::local3,
+        sinks::syslog::local4, sinks::syslog::local5, sinks::syslog::local6, sinks::syslog::local7};
+    int i = n[5] - '0';
+    if (i >= 0 && i < 8) return locals[i];
+  }
+  return sinks::syslog::mail;
+}
+
+void add_stream_sink(boost::shared_ptr<std::ostream> stream) {
+  using Sink = sinks::synchronous_sink<sinks::text_ostream_backend>;
+  auto backend = boost::make_shared<sinks::text_ostream_backend>();
+  backend->add_stream(stream);
+  backend->auto_flush(true);
+  auto sink = boost::make_shared<Sink>(backend);
+  blog::core::get()->add_sink(sink);
+}
+
+blog::sources::severity_logger_mt<int>& logger() {
+  static blog::sources::severity_logger_mt<int> lg;
+  return lg;
+}
+
+}  // namespace
+
+void log_setup_stderr(LogLevel min_level) {
+  std::lock_guard lock(g_setup_mutex);
+  blog::core::get()->remove_all_sinks();
+  add_stream_sink(boost::shared_ptr<std::ostream>(&std::clog, boost::null_deleter()));
+  g_min_level = static_cast<int>(min_level);
+}
+
+Result<void> log_setup(const Settings& s) {
+  std::lock_guard lock(g_setup_mutex);
+  boost::shared_ptr<std::ostream> file;
+  if (s.LogTarget != "syslog" && s.LogTarget != "stderr") {
+    auto f = boost::make_shared<std::ofstream>(s.LogTarget, std::ios::app);
+    if (!*f) return Error{"LogTarget " + s.LogTarget + ": cannot open for appending"};
+    file = f;
+  }
+  auto core = blog::core::get();
+  core->remove_all_sinks();
+  if (s.LogTarget == "syslog") {
+    using Sink = sinks::synchronous_sink<sinks::syslog_backend>;
+    auto backend = boost::make_shared<sinks::syslog_backend>(
+        blog::keywords::facility = facility_from_name(s.SyslogFacility),
+        blog::keywords::use_impl = sinks::syslog::native, blog::keywords::ident = "phimilter");
+    sinks::syslog::custom_severity_mapping<int> mapping("Severity");
+    mapping[static_cast<int>(LogLevel::Error)] = sinks::syslog::error;
+    mapping[static_cast<int>(LogLevel::Warning)] = sinks::syslog::warning;
+    mapping[static_cast<int>(LogLevel::Notice)] = sinks::syslog::notice;
+    mapping[static_cast<int>(LogLevel::Info)] = sinks::syslog::info;
+    mapping[static_cast<int>(LogLevel::Debug)] = sinks::syslog::debug;
+    backend->set_severity_mapper(mapping);
+    core->add_sink(boost::make_shared<Sink>(backend));
+  } else if (s.LogTarget == "stderr") {
+    add_stream_sink(boost::shared_ptr<std::ostream>(&std::clog, boost::null_deleter()));
+  } else {
+    add_stream_sink(file);
+  }
+  g_min_level = static_cast<int>(level_from_name(s.LogLevel));
+  return Ok();
+}
+
+void log_line(LogLevel level, std::string_view qid, std::string_view module, std::string_view text) {
+  if (static_cast<int>(level) > g_min_level.load(std::memory_order_relaxed)) return;
+  std::string line;
+  line.reserve(qid.size() + module.size() + text.size() + 8);
+  line += qid.empty() ? std::string_view("NOQUEUE") : qid;
+  line += ": ";
+  line += module;
+  line += ": ";
+  line += text;
+  line = sanitize_log_text(line, kMaxLogLineBytes);
+  auto& lg = logger();
+  if (auto rec = lg.open_record(blog::keywords::severity = static_cast<int>(level))) {
+    blog::record_ostream strm(rec);
+    if (level <= LogLevel::Warning) strm << level_name(level) << ": ";
+    strm << line;
+    strm.flush();
+    lg.push_record(std::move(rec));
+  }
+}
+
+}  // namespace phi

@@ -1,0 +1,1 @@
+## milter/mime: (module to come)

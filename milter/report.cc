@@ -1,0 +1,61 @@
+// report - test-mode JSON for one message (see report.h).
+#include "milter/report.h"
+
+#include "milter/config.h"
+#include "milter/util/json.h"
+
+namespace phi {
+namespace {
+
+void write_opt_string(JsonWriter& w, std::string_view key, std::string_view v) {
+  w.key(key);
+  if (v.empty()) w.null(); else w.string(v);
+}
+
+void write_hop(JsonWriter& w, const provenance::Hop& h) {
+  w.begin_object();
+  w.key("by").string(h.by);
+  w.key("from").string(h.from);
+  write_opt_string(w, "addr", h.addr);
+  w.key("tls").string(provenance::tls_state_name(h.tls));
+  write_opt_string(w, "version", h.version);
+  write_opt_string(w, "cipher", h.cipher);
+  w.key("bits");
+  if (h.bits > 0) w.number(int64_t{h.bits}); else w.null();
+  write_opt_string(w, "verify", h.verify);
+  w.key("authenticated").boolean(h.authenticated);
+  write_opt_string(w, "with", h.with);
+  w.key("source").string(h.source == provenance::HopSource::Macros ? "macros"
+                         : h.source == provenance::HopSource::OurHeader ? "header" : "received");
+  w.end_object();
+}
+
+}  // namespace
+
+std::string format_report_json(std::string_view file, const MessageReport& r, const Config& cfg) {
+  JsonWriter w;
+  w.begin_object();
+  w.key("file").string(file);
+  w.key("provenance").begin_object();
+  w.key("hops").begin_array();
+  for (const auto& h : r.hops) write_hop(w, h);
+  w.end_array();
+  w.end_object();
+  w.key("stamped").begin_array();
+  for (const auto& [name, value] : r.stamped) {
+    w.begin_object().key("name").string(name).key("value").string(value).end_object();
+  }
+  w.end_array();
+  w.key("removed_forged").number(static_cast<int64_t>(r.removed_forged));
+  w.key("config").begin_object();
+  write_opt_string(w, "source", cfg.source);
+  w.key("authserv_id").string(cfg.authserv_id);
+  w.key("non_default").begin_object();
+  for (const auto& [k, v] : non_default_settings(cfg.settings)) w.key(k).string(v);
+  w.end_object();
+  w.end_object();
+  w.end_object();
+  return w.str();
+}
+
+}  // namespace phi

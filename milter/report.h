@@ -1,0 +1,42 @@
+// NAME
+//   report - what phimilter concluded about one message, and its JSON form
+// SYNOPSIS
+//   struct MessageReport { queue_id, hops, stamped, ... };
+//   std::string format_report_json(std::string_view file, const MessageReport&);
+// DESCRIPTION
+//   The session fills a MessageReport at end of message; test mode prints it
+//   as one JSON object per line (schema in DESIGN.md and phimilter(8)):
+//   "file", "provenance" {"hops", "summary"}, "stamped" (headers we added),
+//   "removed" (forged headers we deleted), "config". Field names are stable:
+//   add fields freely, never rename.
+// THREADS
+//   Pure; any thread.
+#ifndef PHI_MILTER_REPORT_H
+#define PHI_MILTER_REPORT_H
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "milter/provenance/hop.h"
+
+namespace phi {
+
+struct Config;
+
+struct MessageReport {
+  std::string queue_id;
+  std::vector<std::string> recipients;
+  // Newest first: this hop (when there is a live connection), then the
+  // hops learnt from the message's header.
+  std::vector<provenance::Hop> hops;
+  std::vector<std::pair<std::string, std::string>> stamped;  // headers added
+  size_t removed_forged = 0;                                 // our headers from outside, deleted
+};
+
+std::string format_report_json(std::string_view file, const MessageReport& r, const Config& cfg);
+
+}  // namespace phi
+
+#endif

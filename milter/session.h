@@ -1,0 +1,93 @@
+// NAME
+//   session - one SMTP connection's state and the per-message pipeline
+// SYNOPSIS
+//   Session s(config_snapshot);
+//   s.on_connect(mta, host, addr); s.on_helo(mta, name);
+//   s.on_envfrom(mta, from); s.on_envrcpt(mta, rcpt);
+//   s.on_header(mta, name, value); s.on_eoh(mta); s.on_body(mta, chunk);
+//   Status st = s.on_eom(mta);  const MessageReport& r = s.report();
+// DESCRIPTION
+//   The milter callbacks and test mode both drive a Session; it reaches the
+//   MTA only through Mta. A Session keeps the Config snapshot it was created
+//   with for its whole life, so a reload never changes a message midway.
+//   At end of message it removes forged copies of our headers (highest
+//   index first, since the MTA renumbers after each delete), builds this
+//   hop from the MTA's macros and stamps the provenance header.
+//   internal_error() logs (without message content) and answers the
+//   configured OnInternalError action.
+// INPUT
+//   Every argument is untrusted. Headers are kept up to kMaxHeaderCount
+//   fields and kMaxHeaderBytes bytes; beyond that they are counted, not kept.
+// THREADS
+//   A Session is used by one callback at a time (libmilter serialises a
+//   connection's callbacks, possibly on different threads).
+#ifndef PHI_MILTER_SESSION_H
+#define PHI_MILTER_SESSION_H
+
+#include <ctime>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "milter/config.h"
+#include "milter/mta.h"
+#include "milter/provenance/hop_header.h"
+#include "milter/report.h"
+
+namespace phi {
+
+inline constexpr size_t kMaxHeaderCount = 4000;
+inline constexpr size_t kMaxHeaderBytes = 4 * 1024 * 1024;
+
+class Session {
+ public:
+  using Clock = std::function<std::time_t()>;
+  explicit Session(std::shared_ptr<const Config> cfg, Clock clock = nullptr);
+
+  const Config& config() const { return *cfg_; }
+  const MessageReport& report() const { return report_; }
+
+  Status on_connect(Mta& mta, std::string_view host, std::string_view addr);
+  Status on_helo(Mta& mta, std::string_view helo);
+  Status on_envfrom(Mta& mta, std::string_view sender);
+  Status on_envrcpt(Mta& mta, std::string_view rcpt);
+  Status on_header(Mta& mta, std::string_view name, std::string_view value);
+  Status on_eoh(Mta& mta);
+  Status on_body(Mta& mta, std::string_view chunk);
+  Status on_eom(Mta& mta);
+  Status on_abort(Mta& mta);
+
+  // Logs `why` (no message content!) and answers OnInternalError.
+  Status internal_error(Mta& mta, std::string_view where, std::string_view why);
+
+ private:
+  struct Message {
+    std::string queue_id;
+    std::string sender;
+    std::vector<std::string> recipients;
+    std::vector<std::pair<std::string, std::string>> headers;
+    size_t header_bytes = 0;
+    size_t headers_dropped = 0;
+    std::vector<size_t> forged;  // 1-based indexes of our header from outside
+    size_t our_header_count = 0;
+    uint64_t body_bytes = 0;
+  };
+
+  void capture_macros(Mta& mta);
+  Message& message();
+  std::string queue_id() const;
+
+  std::shared_ptr<const Config> cfg_;
+  Clock clock_;
+  bool connected_ = false;  // a live connection: there is a current hop
+  provenance::HopMacros macros_;
+  std::unique_ptr<Message> msg_;
+  MessageReport report_;
+};
+
+}  // namespace phi
+
+#endif

@@ -1,0 +1,9 @@
+## milter/util: helpers with no mail knowledge.
+libphi_a_SOURCES += \
+	milter/util/result.h milter/util/c_ptr.h milter/util/strings.h \
+	milter/util/sanitize.h milter/util/sanitize.cc \
+	milter/util/json.h milter/util/json.cc
+
+UNIT_TESTS += tests/unit/util/util_test
+tests_unit_util_util_test_SOURCES = tests/unit/util/sanitize_test.cc tests/unit/util/json_test.cc
+tests_unit_util_util_test_LDADD = $(GTEST_LDADD)

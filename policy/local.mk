@@ -1,0 +1,1 @@
+## policy: classifier and rule engine (to come)

@@ -1,0 +1,118 @@
+// Tests for phimilter.conf parsing: every error path names file:line.
+#include "milter/config.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+namespace phi {
+namespace {
+
+TEST(ConfigDefaults, EveryBuiltInDefaultParses) {
+  for (const auto& k : config_keys()) {
+    SCOPED_TRACE(k.name);
+    Settings s;
+    EXPECT_TRUE(k.set(s, k.default_text).ok());
+  }
+  EXPECT_EQ(default_settings().OnInternalError, "tempfail");
+  EXPECT_EQ(default_settings().UMask, 07u);
+  EXPECT_TRUE(non_default_settings(default_settings()).empty());
+}
+
+TEST(ParseSettings, AcceptsValidValues) {
+  auto r = parse_settings(
+      "# comment\n"
+      "\n"
+      "  Socket   inet:8891@127.0.0.1  \n"
+      "logtarget stderr\n"
+      "LogLevel DEBUG\n"
+      "OnInternalError reject\n"
+      "AuthservID mx.example.org\n"
+      "MilterTimeout 2m\n"
+      "MaxMessageBytes 10M\n"
+      "UMask 027\n",
+      "t.conf");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ(r->Socket, "inet:8891@127.0.0.1");
+  EXPECT_EQ(r->LogTarget, "stderr");
+  EXPECT_EQ(r->LogLevel, "debug");
+  EXPECT_EQ(r->OnInternalError, "reject");
+  EXPECT_EQ(r->MilterTimeout, 120u);
+  EXPECT_EQ(r->MaxMessageBytes, 10u * 1024 * 1024);
+  EXPECT_EQ(r->UMask, 027u);
+  auto diff = non_default_settings(*r);
+  EXPECT_EQ(diff.size(), 8u);
+}
+
+TEST(ParseSettings, ErrorsNameFileAndLine) {
+  struct { const char* label; const char* text; const char* want; } rows[] = {
+      {"unknown key", "Socket local:/x/y\nFrobnicate yes\n", "t.conf:2: unknown key \"Frobnicate\""},
+      {"bad choice", "OnInternalError maybe\n", "t.conf:1: OnInternalError: \"maybe\" is not one of tempfail|accept|reject"},
+      {"duplicate key", "LogLevel info\n# x\nloglevel debug\n", "t.conf:3: LogLevel given twice (first at line 1)"},
+      {"missing value", "LogLevel\n", "t.conf:1: LogLevel needs a value"},
+      {"bad socket type", "Socket tcp:25\n", "t.conf:1: Socket: unknown socket type \"tcp\""},
+      {"relative unix socket", "Socket unix:x.sock\n", "t.conf:1: Socket: a unix socket needs an absolute path"},
+      {"bad port", "Socket inet:99999@localhost\n", "t.conf:1: Socket: expected inet:PORT@HOST"},
+      {"bad duration", "MilterTimeout soon\n", "t.conf:1: MilterTimeout: expected a duration"},
+      {"bad size", "MaxMessageBytes 5X\n", "t.conf:1: MaxMessageBytes: expected a size"},
+      {"bad octal", "UMask 9\n", "t.conf:1: UMask: \"9\" is not a octal number"},
+      {"relative log file", "LogTarget var/log/x\n", "t.conf:1: LogTarget: expected syslog, stderr or an absolute file path"},
+      {"bad header name", "HopHeader Bad:Name\n", "t.conf:1: HopHeader: \"Bad:Name\" is not a valid header name"},
+      {"relative pid file", "PidFile run/x.pid\n", "t.conf:1: PidFile: expected an absolute path"},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    auto got = parse_settings(r.text, "t.conf");
+    ASSERT_FALSE(got.ok());
+    EXPECT_EQ(got.error().message.rfind(r.want, 0), 0u) << "got: " << got.error().message;
+  }
+}
+
+TEST(ParseSettings, OverlongLineIsRefused) {
+  std::string text = "AuthservID " + std::string(9000, 'a') + "\n";
+  auto got = parse_settings(text, "t.conf");
+  ASSERT_FALSE(got.ok());
+  EXPECT_NE(got.error().message.find("t.conf:1: line longer than"), std::string::npos);
+}
+
+TEST(LoadConfig, MissingFileUsesDefaultsOnlyWhenAllowed) {
+  auto ok = load_config("/nonexistent/phimilter.conf", true);
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ((*ok)->source, "");
+  EXPECT_FALSE((*ok)->authserv_id.empty());
+  auto bad = load_config("/nonexistent/phimilter.conf", false);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("/nonexistent/phimilter.conf: cannot open"), std::string::npos);
+}
+
+TEST(LoadConfig, ReadsFileAndResolvesAuthservId) {
+  char path[] = "/tmp/phimilter-config-test-XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  { std::ofstream(path) << "AuthservID relay.example.org\n"; }
+  auto cfg = load_config(path, false);
+  std::remove(path);
+  ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+  EXPECT_EQ((*cfg)->authserv_id, "relay.example.org");
+  EXPECT_EQ((*cfg)->source, path);
+}
+
+TEST(ConfigHolder, SwapKeepsOldSnapshotAlive) {
+  ConfigHolder h;
+  auto a = load_config("/nonexistent", true);
+  ASSERT_TRUE(a.ok());
+  h.store(*a);
+  auto held = h.load();
+  auto s = parse_settings("AuthservID b.example\n", "x");
+  ASSERT_TRUE(s.ok());
+  auto b = build_config(*s, "x");
+  ASSERT_TRUE(b.ok());
+  h.store(*b);
+  EXPECT_EQ(h.load()->authserv_id, "b.example");
+  EXPECT_NE(held->authserv_id, "b.example");
+}
+
+}  // namespace
+}  // namespace phi

@@ -1,0 +1,132 @@
+// Tests for Session: stamping, forged-header removal, internal errors, test-mode input.
+#include "milter/session.h"
+
+#include <gtest/gtest.h>
+
+#include "milter/recording_mta.h"
+#include "milter/testmode.h"
+
+namespace phi {
+namespace {
+
+std::shared_ptr<const Config> config_with(const std::string& text) {
+  auto s = parse_settings(text, "test.conf");
+  EXPECT_TRUE(s.ok());
+  auto c = build_config(*s, "test.conf");
+  EXPECT_TRUE(c.ok());
+  return *c;
+}
+
+Status run(Session& s, RecordingMta& m, const std::vector<std::pair<std::string, std::string>>& headers) {
+  s.on_connect(m, "client.example.net", "192.0.2.4");
+  s.on_helo(m, "client.example.net");
+  s.on_envfrom(m, "<a@example.net>");
+  s.on_envrcpt(m, "<b@example.org>");
+  for (const auto& [n, v] : headers) s.on_header(m, n, v);
+  s.on_eoh(m);
+  s.on_body(m, "hello\r\n");
+  return s.on_eom(m);
+}
+
+TEST(Session, StampsPlaintextHop) {
+  Session s(config_with("AuthservID mx.example.org\n"), [] { return std::time_t{0}; });
+  RecordingMta m;
+  m.macros["i"] = "4ABC123";
+  EXPECT_EQ(run(s, m, {{"Subject", "hi"}}), Status::Continue);
+  ASSERT_EQ(m.edits.size(), 1u);
+  EXPECT_EQ(m.edits[0].kind, "insert_header");
+  EXPECT_EQ(m.edits[0].index, 0u);
+  EXPECT_EQ(m.edits[0].name, "TLS-Provenance");
+  EXPECT_EQ(m.edits[0].value,
+            "mx.example.org; tls=plaintext; from=client.example.net; addr=192.0.2.4; auth=no; time=1970-01-01T00:00:00Z");
+  EXPECT_EQ(s.report().queue_id, "4ABC123");
+  ASSERT_EQ(s.report().hops.size(), 1u);
+  EXPECT_EQ(s.report().hops[0].by, "mx.example.org");
+}
+
+TEST(Session, StampsTlsHopFromMacrosSeenAtHelo) {
+  Session s(config_with("AuthservID mx.example.org\nHopHeader X-Hop\n"));
+  RecordingMta m;
+  m.macros["{tls_version}"] = "TLSv1.3";
+  m.macros["{cipher}"] = "TLS_AES_256_GCM_SHA384";
+  m.macros["{cipher_bits}"] = "256";
+  s.on_connect(m, "c.example", "192.0.2.9");
+  s.on_helo(m, "c.example");
+  m.macros.clear();  // later stages do not repeat the TLS macros
+  s.on_envfrom(m, "<a@example.net>");
+  EXPECT_EQ(s.on_eom(m), Status::Continue);
+  ASSERT_EQ(m.edits.size(), 1u);
+  EXPECT_EQ(m.edits[0].name, "X-Hop");
+  EXPECT_NE(m.edits[0].value.find("tls=encrypted; version=TLSv1.3; cipher=TLS_AES_256_GCM_SHA384; bits=256"),
+            std::string::npos);
+}
+
+TEST(Session, RemovesForgedHeadersHighestIndexFirst) {
+  Session s(config_with("AuthservID mx.example.org\n"));
+  RecordingMta m;
+  run(s, m,
+      {{"TLS-Provenance", "mx.example.org; tls=encrypted"},
+       {"TLS-Provenance", "other.example; tls=plaintext"},
+       {"tls-provenance", " MX.EXAMPLE.ORG ; tls=encrypted"}});
+  ASSERT_EQ(m.edits.size(), 3u);
+  EXPECT_EQ(m.edits[0].kind, "delete_header");
+  EXPECT_EQ(m.edits[0].index, 3u);
+  EXPECT_EQ(m.edits[1].kind, "delete_header");
+  EXPECT_EQ(m.edits[1].index, 1u);
+  EXPECT_EQ(m.edits[2].kind, "insert_header");
+  EXPECT_EQ(s.report().removed_forged, 2u);
+}
+
+TEST(Session, InternalErrorAnswersConfiguredAction) {
+  struct { const char* conf; Status want; const char* reply; } rows[] = {
+      {"", Status::Tempfail, "451 4.3.0"},
+      {"OnInternalError reject\n", Status::Reject, "550 5.3.0"},
+      {"OnInternalError accept\n", Status::Accept, nullptr},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.conf);
+    Session s(config_with(r.conf));
+    RecordingMta m;
+    m.fail.insert("insert_header");
+    EXPECT_EQ(run(s, m, {}), r.want);
+    if (r.reply) {
+      ASSERT_EQ(m.edits.size(), 1u);
+      EXPECT_EQ(m.edits[0].kind, "set_reply");
+      EXPECT_EQ(m.edits[0].name, r.reply);
+    } else {
+      EXPECT_TRUE(m.edits.empty());
+    }
+  }
+}
+
+TEST(Session, NoCurrentHopWithoutConnection) {
+  Session s(config_with(""));
+  RecordingMta m;
+  s.on_envfrom(m, "<>");
+  EXPECT_EQ(s.on_eom(m), Status::Continue);
+  EXPECT_TRUE(m.edits.empty());
+  EXPECT_TRUE(s.report().hops.empty());
+}
+
+TEST(SplitMessage, UnfoldsHeadersAndFindsBody) {
+  auto pm = split_message("Received: from a\r\n\tby b\r\nSubject: x\r\nTo: \"B\" <b@example.org>, c@example.org\r\n\r\nbody\r\n");
+  ASSERT_EQ(pm.headers.size(), 3u);
+  EXPECT_EQ(pm.headers[0].first, "Received");
+  EXPECT_EQ(pm.headers[0].second, "from a\r\n\tby b");
+  EXPECT_EQ(pm.body, "body\r\n");
+  auto rc = header_recipients(pm);
+  ASSERT_EQ(rc.size(), 2u);
+  EXPECT_EQ(rc[0], "b@example.org");
+  EXPECT_EQ(rc[1], "c@example.org");
+}
+
+TEST(SplitMessage, MalformedInputNeverFails) {
+  for (const char* raw : {"", "no colon line\n\nbody", ":\n", "\n\n", "A: b"}) {
+    SCOPED_TRACE(raw);
+    auto pm = split_message(raw);
+    EXPECT_LE(pm.body.size(), std::string_view(raw).size());
+  }
+}
+
+}  // namespace
+}  // namespace phi
