@@ -5,3 +5,28 @@ SCRIPT_TESTS += \
 	tests/check_layers.sh
 
 EXTRA_DIST += tests/check_manpage_keys.sh tests/check_layers.sh tests/unit tests/integration tests/corpus tests/fuzz tests/miltertest
+
+## Fuzz targets. Add yours in your module's local.mk:
+##   FUZZ_REPLAY += tests/fuzz/received_fuzz
+##   tests_fuzz_received_fuzz_SOURCES = tests/fuzz/received_fuzz.cc $(FUZZ_DRIVER)
+##   tests_fuzz_received_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
+## with the corpus in tests/fuzz/received_corpus/ (replayed by make check
+## through FUZZ_LOG_FLAGS; with --enable-fuzzing the binary is a real
+## libFuzzer target: tests/fuzz/received_fuzz tests/fuzz/received_corpus).
+if FUZZING
+FUZZ_DRIVER =
+AM_CXXFLAGS += -fsanitize=fuzzer-no-link
+AM_LDFLAGS += -fsanitize=fuzzer
+else
+FUZZ_DRIVER = tests/fuzz/replay_main.cc
+endif
+## Each fuzz binary gets its corpus directory as argument when run by make check.
+LOG_COMPILER = $(top_srcdir)/tests/fuzz/run_target.sh
+
+## make check-sanitizers: the whole suite in an ASan+UBSan build beside this one.
+check-sanitizers:
+	mkdir -p build-sanitizers
+	cd build-sanitizers && { test -f Makefile || $(abs_top_srcdir)/configure --enable-sanitizers --enable-werror; } && \
+	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  $(MAKE) $(AM_MAKEFLAGS) check
+.PHONY: check-sanitizers

@@ -1,1 +1,6 @@
-## tools: phimilterctl (to come)
+## tools: phimilterctl and its self-registering subcommands
+## (add yours with phimilterctl_SOURCES += tools/ctl_<name>.cc).
+sbin_PROGRAMS += phimilterctl
+phimilterctl_SOURCES = tools/command.h tools/phimilterctl.cc
+phimilterctl_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
+dist_man_MANS += man/phimilterctl.8
