@@ -1,10 +1,7 @@
 /* noop_milter - the baseline for bench/e2e: a libmilter filter that does
  * nothing but answer every callback with SMFIS_CONTINUE, so that the
  * milter protocol's own cost can be measured against phimilter's.
- * Usage: noop_milter SOCKET   (e.g. unix:/tmp/noop.sock or inet:9999@127.0.0.1)
- * With PHI_NODELAY=1 in the environment, nothing changes here: TCP_NODELAY is
- * a property of libmilter's accepted sockets, which this baseline leaves as
- * libmilter makes them (see bench/e2e for how it is measured). */
+ * Usage: noop_milter SOCKET   (e.g. unix:/tmp/noop.sock or inet:9999@127.0.0.1) */
 #include <libmilter/mfapi.h>
 #include <stdio.h>
 #include <stdlib.h>
