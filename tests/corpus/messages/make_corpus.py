@@ -285,8 +285,9 @@ def pdf_only(rng, org):
 # ------------------------------------------------------------------ build
 
 class Built:
-    def __init__(self, name, doc, raw, hard, placement):
+    def __init__(self, name, doc, raw, hard, placement, key):
         self.name, self.doc, self.raw, self.hard, self.placement = name, doc, raw, hard, placement
+        self.key = key
 
 
 def build_all():
@@ -336,10 +337,10 @@ def build_all():
             hs = [(k, encode_subject(outer_subj) if k == "Subject" else v) for k, v in hs]
         text = L.render_message(hs, body, mrng, crlf=(n % 3 == 0))
         raw = text.encode("latin-1")  # 8bit parts carry windows-1252 bytes; everything else is ASCII
-        hard = (placement in HARD_PLACEMENTS or fam in ("subject", "csvpos", "csvneg")
+        hard = (placement in HARD_PLACEMENTS or fam in ("subject", "csvpos", "csvneg", "pdfonly")
                 or (not doc.phi and doc.decoy))
         name = f"m{n:03d}-{tname.replace('_', '-')}-{placement.replace('_', '-')}.eml"
-        out.append(Built(name, doc, raw, hard, placement))
+        out.append(Built(name, doc, raw, hard, placement, (fam, getattr(t, "__name__", t), placement)))
     return out
 
 
@@ -449,6 +450,53 @@ def labels_tsv(built):
     return "\n".join(lines) + "\n"
 
 
+# (family, template or variant, placement) -> golden name, expectations (see ../golden/README.md)
+GOLDEN = [
+    (("pos", "discharge", "fwd_inline"), "discharge-forwarded-inline", "yes", "yes", "no", "ssn icd10", "", ""),
+    (("pos", "referral", "html_split"), "referral-html-split-tags", "yes", "yes", "no", "mrn icd10", "", ""),
+    (("subject", 2, "only"), "ssn-diabetes-subject-only", "yes", "yes", "yes", "ssn", "", ""),
+    (("csvpos", 2, "export"), "census-csv-cp1252-rfc2231", "yes", "yes", "no", "mrn icd10", "", ""),
+    (("pos", "mbi_alone", "qp"), "mbi-alone-qp", "yes", "yes", "no", "mbi", "", ""),
+    (("neg", "qa_invalid_ssn", "b64"), "invalid-ssn-vectors-b64", "no", "no", "no", "", "ssn", ""),
+    (("neg", "product_codes", "latin1"), "icd-shaped-product-codes", "no", "no", "no", "", "icd10", ""),
+    (("neg", "roster", "alt"), "provider-roster-npi-dea", "no", "no", "no", "npi dea", "ssn", ""),
+    (("neg", "invoice_full_card", "attach_txt"), "card-number-in-attachment", "no", "yes", "no", "credit_card", "", ""),
+    (("pdfonly", 0, "pdf"), "pdf-only-uninspected", "no", "no", "no", "", "", "application/pdf"),
+]
+
+
+def golden_files(built):
+    by_key = {b.key: b for b in built}
+    files = {}
+    for key, name, phi, pii, subj, cats, absent, unins in GOLDEN:
+        b = by_key[key]
+        files[name + ".eml"] = b.raw
+        files[name + ".expected"] = (
+            f"# expected classification of {name}.eml (copy of messages/{b.name}); format: README.md\n"
+            f"phi: {phi}\npii: {pii}\nsubject_phi: {subj}\ncategories: {cats}\nabsent: {absent}\n"
+            f"uninspected: {unins}\n").encode("ascii")
+        assert phi == ("yes" if b.doc.phi else "no") and pii == ("yes" if b.doc.pii else "no"), name
+    return files
+
+
+def compare_or_write(files, out, check, pattern):
+    if check:
+        bad = [n for n, data in files.items()
+               if not os.path.exists(os.path.join(out, n)) or open(os.path.join(out, n), "rb").read() != data]
+        stale = [n for n in os.listdir(out) if n.endswith(pattern) and n not in files]
+        for n in bad + stale:
+            print(f"make_corpus: {os.path.join(out, n)} differs from the generator", file=sys.stderr)
+        return not (bad or stale)
+    os.makedirs(out, exist_ok=True)
+    for n in os.listdir(out):
+        if n.endswith(pattern):
+            os.remove(os.path.join(out, n))
+    for n, data in files.items():
+        with open(os.path.join(out, n), "wb") as f:
+            f.write(data)
+    return True
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", default=HERE)
@@ -472,21 +520,11 @@ def main():
     tsv = labels_tsv(built)
     files = {b.name: b.raw for b in built}
     files["labels.tsv"] = tsv.encode("utf-8")
-    if args.check:
-        bad = [n for n, data in files.items()
-               if not os.path.exists(os.path.join(args.out, n)) or open(os.path.join(args.out, n), "rb").read() != data]
-        stale = [n for n in os.listdir(args.out) if n.endswith(".eml") and n not in files]
-        for n in bad + stale:
-            print(f"make_corpus: {n} differs from the generator", file=sys.stderr)
-        if bad or stale:
-            return 1
-    else:
-        for n in os.listdir(args.out):
-            if n.endswith(".eml"):
-                os.remove(os.path.join(args.out, n))
-        for n, data in files.items():
-            with open(os.path.join(args.out, n), "wb") as f:
-                f.write(data)
+    ok = compare_or_write(files, args.out, args.check, ".eml")
+    golden_dir = os.path.join(args.out, "..", "golden")
+    ok = compare_or_write(golden_files(built), golden_dir, args.check, (".eml", ".expected")) and ok
+    if not ok:
+        return 1
     pos = sum(b.doc.phi for b in built)
     hard = sum(b.hard for b in built)
     print(f"make_corpus: {len(built)} messages, {pos} phi, {len(built) - pos} non-phi, "
