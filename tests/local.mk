@@ -2,9 +2,12 @@
 ## Postfix, miltertest). Unit tests live beside their module's local.mk.
 SCRIPT_TESTS += \
 	tests/check_manpage_keys.sh \
-	tests/check_layers.sh
+	tests/check_layers.sh \
+	tests/corpus_selftest.sh \
+	tests/corpus_accuracy.sh
 
-EXTRA_DIST += tests/check_manpage_keys.sh tests/check_layers.sh tests/unit tests/integration tests/corpus tests/fuzz tests/miltertest
+EXTRA_DIST += tests/check_manpage_keys.sh tests/check_layers.sh \
+	tests/corpus_selftest.sh tests/corpus_accuracy.sh tests/unit tests/integration tests/corpus tests/fuzz tests/miltertest
 
 ## Fuzz targets. Add yours in your module's local.mk:
 ##   FUZZ_REPLAY += tests/fuzz/received_fuzz
