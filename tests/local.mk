@@ -3,8 +3,8 @@
 SCRIPT_TESTS += \
 	tests/check_manpage_keys.sh \
 	tests/check_layers.sh \
-	tests/corpus_selftest.sh \
-	tests/corpus_accuracy.sh
+	tests/corpus_selftest.sh
+## tests/corpus_accuracy.sh joins SCRIPT_TESTS with the classifier.
 
 EXTRA_DIST += tests/check_manpage_keys.sh tests/check_layers.sh \
 	tests/corpus_selftest.sh tests/corpus_accuracy.sh tests/unit tests/integration tests/corpus tests/fuzz tests/miltertest
