@@ -37,6 +37,16 @@ void write_path(JsonWriter& w, const PathCounts& p) {
   w.end_object();
 }
 
+// "escrow" -> "escrowed": policy actions read as what happened.
+std::string past_tense(std::string_view action) {
+  static const std::pair<std::string_view, std::string_view> forms[] = {
+      {"accept", "accepted"}, {"tag", "tagged"}, {"quarantine", "quarantined"}, {"reject", "rejected"},
+      {"escrow", "escrowed"}, {"discard", "discarded"}, {"tempfail", "tempfailed"}, {"encrypt", "encrypted"}};
+  for (const auto& [a, p] : forms)
+    if (a == action) return std::string(p);
+  return action.empty() ? std::string("?") : std::string(action);
+}
+
 std::string plural(int64_t n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
@@ -55,7 +65,7 @@ std::string describe_recipients(const JsonValue* list) {
   std::string out;
   for (const auto& [k, n] : groups) {
     if (!out.empty()) out += "; ";
-    out += plural(n, "recipient") + " " + (k.first.empty() ? "?" : k.first);
+    out += plural(n, "recipient") + " " + past_tense(k.first);
     if (!k.second.empty()) out += ", rule " + k.second;
   }
   return out;

@@ -86,7 +86,7 @@ std::optional<VerifyProblem> classify(const std::vector<std::string>& files, con
   if (!st.last) return std::nullopt;
   const JsonValue* previous = r.doc.get("previous");
   if (r.kind == "start" && previous && previous->is_null())
-    return problem(files, cur, r.seq, "broken", "a new chain starts here; the link to seq " + std::to_string(st.last->seq) + " is lost");
+    return problem(files, cur, r.seq, "broken", "a new chain starts here (files out of order, or the link to seq " + std::to_string(st.last->seq) + " was lost)");
   if (r.seq > expected) {
     std::string missing = "seq " + std::to_string(expected) + (r.seq - 1 > expected ? ".." + std::to_string(r.seq - 1) : "");
     if (cur.first_in_file)
