@@ -11,7 +11,8 @@ tests_unit_audit_audit_test_SOURCES = \
 	tests/unit/audit/audit_test_util.h \
 	tests/unit/audit/record_test.cc \
 	tests/unit/audit/writer_test.cc \
-	tests/unit/audit/verify_test.cc
+	tests/unit/audit/verify_test.cc \
+	tests/unit/audit/config_audit_test.cc
 tests_unit_audit_audit_test_LDADD = $(GTEST_LDADD)
 
 EXTRA_DIST += doc/audit-format.md
