@@ -236,6 +236,14 @@ std::vector<std::pair<std::string, std::string>> non_default_settings(const Sett
 Result<std::shared_ptr<const Config>> build_config(Settings settings, std::string source) {
   auto cfg = std::make_shared<Config>();
   cfg->authserv_id = settings.AuthservID.empty() ? host_name() : settings.AuthservID;
+  if (audit::AuditOptions probe; !audit::parse_checkpoint_interval(settings.AuditCheckpointInterval, probe))
+    return Error{"AuditCheckpointInterval: expected a record count (1000) or a duration (10m)"};
+  if (!settings.AuditLog.empty()) {
+    auto audit = audit::make_audit_options(settings.AuditLog, settings.AuditKeyFile, settings.AuditCheckpointInterval,
+                                           settings.AuditCheckpointFile, settings.AuditSync);
+    if (!audit) return audit.error().context(source.empty() ? "AuditLog" : source + ": AuditLog");
+    cfg->audit = std::move(*audit);
+  }
   cfg->settings = std::move(settings);
   cfg->source = std::move(source);
   // Derived objects (pattern database, policy, escrow keys, ...) are built

@@ -24,11 +24,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "milter/audit/writer.h"
 #include "milter/util/result.h"
 
 namespace phi {
@@ -90,6 +92,8 @@ struct Config {
   Settings settings;
   std::string source;       // file it was read from, or "" for built-in defaults
   std::string authserv_id;  // AuthservID, or the host name when that is empty
+  // Audit settings with the loaded key; empty when AuditLog is not set.
+  std::optional<audit::AuditOptions> audit;
 };
 
 // Builds a checked snapshot from settings (compiles derived objects).

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <vector>
 
 #include "milter/util/sanitize.h"
 
@@ -58,13 +59,28 @@ sinks::syslog::facility facility_from_name(const std::string& n) {
   return sinks::syslog::mail;
 }
 
+// Operational sinks (guarded by g_setup_mutex). Reloads replace only these:
+// the audit log's own sinks (milter/audit/writer.cc) stay attached, and
+// records carrying its "AuditSink" attribute never reach an operational sink.
+std::vector<boost::shared_ptr<sinks::sink>> g_sinks;
+
+void add_operational_sink(boost::shared_ptr<sinks::basic_sink_frontend> sink) {
+  sink->set_filter(!blog::expressions::has_attr<unsigned>("AuditSink"));
+  blog::core::get()->add_sink(sink);
+  g_sinks.push_back(sink);
+}
+
+void remove_operational_sinks() {
+  for (auto& s : g_sinks) blog::core::get()->remove_sink(s);
+  g_sinks.clear();
+}
+
 void add_stream_sink(boost::shared_ptr<std::ostream> stream) {
   using Sink = sinks::synchronous_sink<sinks::text_ostream_backend>;
   auto backend = boost::make_shared<sinks::text_ostream_backend>();
   backend->add_stream(stream);
   backend->auto_flush(true);
-  auto sink = boost::make_shared<Sink>(backend);
-  blog::core::get()->add_sink(sink);
+  add_operational_sink(boost::make_shared<Sink>(backend));
 }
 
 blog::sources::severity_logger_mt<int>& logger() {
@@ -76,7 +92,7 @@ blog::sources::severity_logger_mt<int>& logger() {
 
 void log_setup_stderr(LogLevel min_level) {
   std::lock_guard lock(g_setup_mutex);
-  blog::core::get()->remove_all_sinks();
+  remove_operational_sinks();
   add_stream_sink(boost::shared_ptr<std::ostream>(&std::clog, boost::null_deleter()));
   g_min_level = static_cast<int>(min_level);
 }
@@ -89,8 +105,7 @@ Result<void> log_setup(const Settings& s) {
     if (!*f) return Error{"LogTarget " + s.LogTarget + ": cannot open for appending"};
     file = f;
   }
-  auto core = blog::core::get();
-  core->remove_all_sinks();
+  remove_operational_sinks();
   if (s.LogTarget == "syslog") {
     using Sink = sinks::synchronous_sink<sinks::syslog_backend>;
     auto backend = boost::make_shared<sinks::syslog_backend>(
@@ -103,7 +118,7 @@ Result<void> log_setup(const Settings& s) {
     mapping[static_cast<int>(LogLevel::Info)] = sinks::syslog::info;
     mapping[static_cast<int>(LogLevel::Debug)] = sinks::syslog::debug;
     backend->set_severity_mapper(mapping);
-    core->add_sink(boost::make_shared<Sink>(backend));
+    add_operational_sink(boost::make_shared<Sink>(backend));
   } else if (s.LogTarget == "stderr") {
     add_stream_sink(boost::shared_ptr<std::ostream>(&std::clog, boost::null_deleter()));
   } else {

@@ -1,0 +1,363 @@
+// audit/writer - the audit chain's writer: Boost.Log sink, fsync, rotation, checkpoints.
+#include "milter/audit/writer.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/log/attributes/constant.hpp>
+#include <boost/log/core.hpp>
+#include <boost/log/expressions.hpp>
+#include <boost/log/sinks/basic_sink_backend.hpp>
+#include <boost/log/sinks/sync_frontend.hpp>
+#include <boost/log/sources/logger.hpp>
+#include <boost/log/sources/record_ostream.hpp>
+#include <boost/make_shared.hpp>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <ctime>
+#include <system_error>
+
+#include "milter/util/c_ptr.h"
+#include "milter/util/strings.h"
+
+namespace phi::audit {
+namespace {
+
+namespace blog = boost::log;
+namespace sinks = boost::log::sinks;
+namespace expr = boost::log::expressions;
+
+constexpr size_t kMaxCheckpointTail = 64 * 1024;  // bytes read from the end of AuditCheckpointFile
+constexpr const char* kSinkAttr = "AuditSink";    // milter/log.cc filters on this name
+
+std::atomic<unsigned> g_next_sink_id{1};
+
+Error errno_error(const std::string& what) { return Error{what + ": " + std::strerror(errno)}; }
+
+bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) { if (n == 0) errno = EIO; return false; }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+// Reads up to max_bytes from the end of fd.
+Result<std::string> read_tail(int fd, size_t max_bytes) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return errno_error("fstat");
+  size_t size = static_cast<size_t>(st.st_size);
+  size_t want = size < max_bytes ? size : max_bytes;
+  std::string buf(want, '\0');
+  size_t got = 0;
+  while (got < want) {
+    ssize_t n = ::pread(fd, buf.data() + got, want - got, static_cast<off_t>(size - want + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return errno_error("read");
+    got += static_cast<size_t>(n);
+  }
+  return buf;
+}
+
+// The head of the last parseable record in a file's tail, if any.
+std::optional<ChainHead> last_record(std::string_view tail) {
+  while (!tail.empty()) {
+    if (tail.back() == '\n') tail.remove_suffix(1);
+    auto nl = tail.rfind('\n');
+    std::string_view line = nl == std::string_view::npos ? tail : tail.substr(nl + 1);
+    if (auto r = parse_record(line)) return ChainHead{r->seq, sha256_hex(line)};
+    if (nl == std::string_view::npos) break;
+    tail = tail.substr(0, nl + 1);
+  }
+  return std::nullopt;
+}
+
+// Boost.Log backend: writes each record's message as one line and keeps the outcome.
+class FileBackend : public sinks::basic_sink_backend<sinks::synchronized_feeding> {
+ public:
+  void arm(int fd, bool sync) { fd_ = fd; sync_ = sync; outcome_ = Error{"audit sink did not receive the record"}; }
+  Result<void> outcome() const { return outcome_; }
+
+  void consume(const blog::record_view& rec) {
+    auto msg = rec[expr::smessage];
+    if (!msg) fail("audit record without text", EINVAL);
+    off_t before = ::lseek(fd_, 0, SEEK_END);
+    std::string line = msg.get() + "\n";
+    bool ok = before >= 0 && write_all(fd_, line) && (!sync_ || ::fsync(fd_) == 0);
+    if (!ok) {
+      int e = errno;
+      if (before >= 0 && ::ftruncate(fd_, before) != 0) { /* the verifier will name the torn line */ }
+      fail("cannot write audit record", e);
+    }
+    outcome_ = Ok();
+  }
+
+ private:
+  [[noreturn]] void fail(const char* what, int e) {
+    outcome_ = Error{std::string(what) + ": " + std::strerror(e)};
+    throw std::system_error(e, std::generic_category(), what);
+  }
+  int fd_ = -1;
+  bool sync_ = true;
+  Result<void> outcome_ = Ok();
+};
+
+using AuditSinkFrontend = sinks::synchronous_sink<FileBackend>;
+
+int64_t system_now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+}  // namespace
+
+struct AuditLog::Impl {
+  mutable std::mutex mu;
+  AuditOptions opts;
+  CheckpointSink cp_sink;
+  Clock clock;
+  UniqueFd fd;
+  dev_t dev = 0;
+  ino_t ino = 0;
+  std::optional<ChainHead> head;
+  uint64_t since_checkpoint = 0;
+  int64_t last_checkpoint_time = 0;
+  unsigned sink_id = g_next_sink_id++;
+  boost::shared_ptr<FileBackend> backend = boost::make_shared<FileBackend>();
+  boost::shared_ptr<AuditSinkFrontend> sink;
+  blog::sources::logger_mt logger;
+
+  Impl() {
+    sink = boost::make_shared<AuditSinkFrontend>(backend);
+    sink->set_filter(expr::attr<unsigned>(kSinkAttr) == sink_id);
+    logger.add_attribute(kSinkAttr, blog::attributes::constant<unsigned>(sink_id));
+    blog::core::get()->add_sink(sink);
+  }
+  ~Impl() { blog::core::get()->remove_sink(sink); }
+
+  Result<void> push(const std::string& line) {
+    backend->arm(fd.get(), opts.sync_each);
+    try {
+      auto rec = logger.open_record();
+      if (!rec) return Error{"audit sink is not accepting records (Boost.Log core disabled?)"};
+      blog::record_ostream strm(rec);
+      strm << line;
+      strm.flush();
+      logger.push_record(std::move(rec));
+    } catch (const std::exception& e) {
+      auto r = backend->outcome();
+      return r ? Error{std::string("audit record: ") + e.what()} : r.error();
+    }
+    return backend->outcome();
+  }
+
+  Result<void> emit(RecordKind kind, const std::function<void(JsonWriter&)>& body, int64_t time) {
+    if (!fd) return Error{"audit log " + opts.path + " is not open"};
+    ChainLink link;
+    link.seq = head ? head->seq + 1 : 1;
+    if (head) link.prev = head->hash;
+    link.time = time ? time : clock();
+    auto line = seal_record(opts.key, link, kind, body);
+    if (!line) return line.error();
+    if (auto r = push(*line); !r) return r.error().context("audit log " + opts.path);
+    head = ChainHead{link.seq, sha256_hex(*line)};
+    ++since_checkpoint;
+    return Ok();
+  }
+
+  Result<void> write_checkpoint() {
+    ChainHead before = head.value_or(ChainHead{0, std::string(kGenesisPrev)});
+    if (auto r = emit(RecordKind::Checkpoint, [&](JsonWriter& w) { write_checkpoint_body(w, before); }, 0); !r) return r;
+    if (!opts.sync_each && ::fsync(fd.get()) != 0) return errno_error("audit log " + opts.path + ": fsync");
+    since_checkpoint = 0;
+    last_checkpoint_time = clock();
+    std::string line = format_checkpoint_line(*head, last_checkpoint_time, opts.path);
+    if (opts.checkpoint_file.empty()) {
+      if (cp_sink) cp_sink(line);
+      return Ok();
+    }
+    UniqueFd cfd{::open(opts.checkpoint_file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)};
+    if (!cfd || !write_all(cfd.get(), line + "\n") || ::fsync(cfd.get()) != 0)
+      return errno_error("AuditCheckpointFile " + opts.checkpoint_file);
+    return Ok();
+  }
+
+  Result<void> maybe_checkpoint() {
+    bool by_count = opts.checkpoint_records && since_checkpoint >= opts.checkpoint_records;
+    bool by_time = opts.checkpoint_seconds && since_checkpoint > 0 &&
+                   clock() - last_checkpoint_time >= static_cast<int64_t>(opts.checkpoint_seconds);
+    return by_count || by_time ? write_checkpoint() : Result<void>(Ok());
+  }
+
+  std::optional<ChainHead> checkpoint_file_head() const {
+    if (opts.checkpoint_file.empty()) return std::nullopt;
+    UniqueFd cfd{::open(opts.checkpoint_file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)};
+    if (!cfd) return std::nullopt;
+    auto tail = read_tail(cfd.get(), kMaxCheckpointTail);
+    return tail ? parse_last_checkpoint(*tail) : std::nullopt;
+  }
+
+  // Opens opts.path and learns the chain head from its tail when we have none.
+  Result<void> open_file() {
+    const std::string what = "audit log " + opts.path;
+    UniqueFd nfd{::open(opts.path.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)};
+    if (!nfd) return errno_error(what + ": cannot open");
+    struct stat st {};
+    if (::fstat(nfd.get(), &st) != 0) return errno_error(what + ": fstat");
+    if (!S_ISREG(st.st_mode)) return Error{what + ": not a regular file"};
+    auto tail = read_tail(nfd.get(), 2 * kMaxRecordBytes + 2);
+    if (!tail) return tail.error().context(what);
+    if (!tail->empty() && tail->back() != '\n' && !write_all(nfd.get(), "\n"))
+      return errno_error(what + ": cannot end a torn last line");
+    if (!head && !tail->empty()) {
+      head = last_record(*tail);
+      if (!head) return Error{what + ": no valid record at its end; move the file aside"};
+    }
+    if (!head && tail->empty()) head = checkpoint_file_head();
+    fd = std::move(nfd);
+    dev = st.st_dev;
+    ino = st.st_ino;
+    return Ok();
+  }
+
+  Result<void> start(std::string_view reason) {
+    auto prev = head;
+    return emit(RecordKind::Start, [&](JsonWriter& w) { write_start_body(w, prev, reason); }, 0);
+  }
+
+  bool file_moved() const {
+    struct stat st {};
+    return ::stat(opts.path.c_str(), &st) != 0 || st.st_dev != dev || st.st_ino != ino;
+  }
+};
+
+AuditLog::AuditLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+AuditLog::~AuditLog() {
+  std::lock_guard lock(impl_->mu);
+  if (impl_->fd) (void)impl_->write_checkpoint();
+}
+
+Result<std::unique_ptr<AuditLog>> AuditLog::open(AuditOptions opts, CheckpointSink sink, Clock clock) {
+  auto impl = std::make_unique<Impl>();
+  impl->opts = std::move(opts);
+  impl->cp_sink = std::move(sink);
+  impl->clock = clock ? std::move(clock) : Clock(system_now);
+  impl->last_checkpoint_time = impl->clock();
+  if (auto r = impl->open_file(); !r) return r.error();
+  if (auto r = impl->start("open"); !r) return r.error();
+  return std::unique_ptr<AuditLog>(new AuditLog(std::move(impl)));
+}
+
+Result<void> AuditLog::append_message(const MessageEvent& e) {
+  std::lock_guard lock(impl_->mu);
+  if (auto r = impl_->emit(RecordKind::Message, [&](JsonWriter& w) { write_message_body(w, e); }, e.time); !r) return r;
+  (void)impl_->maybe_checkpoint();  // the record is written; a failed checkpoint is retried next time
+  return Ok();
+}
+
+Result<void> AuditLog::append_admin(const AdminEvent& e) {
+  if (e.kind != RecordKind::Release && e.kind != RecordKind::Purge) return Error{"admin record must be release or purge"};
+  std::lock_guard lock(impl_->mu);
+  if (auto r = impl_->emit(e.kind, [&](JsonWriter& w) { write_admin_body(w, e); }, e.time); !r) return r;
+  (void)impl_->maybe_checkpoint();
+  return Ok();
+}
+
+Result<void> AuditLog::reopen() {
+  std::lock_guard lock(impl_->mu);
+  if (impl_->fd && !impl_->file_moved()) return Ok();
+  if (impl_->fd) (void)impl_->write_checkpoint();  // closes the rotated file with a checkpoint
+  impl_->fd.reset();
+  if (auto r = impl_->open_file(); !r) return r;
+  return impl_->start("reopen");
+}
+
+Result<void> AuditLog::reconfigure(AuditOptions opts) {
+  std::lock_guard lock(impl_->mu);
+  bool same_file = opts.path == impl_->opts.path && impl_->fd && !impl_->file_moved();
+  if (impl_->fd && !same_file) (void)impl_->write_checkpoint();
+  impl_->opts = std::move(opts);
+  if (same_file) return Ok();
+  impl_->fd.reset();
+  if (auto r = impl_->open_file(); !r) return r;
+  return impl_->start("reopen");
+}
+
+Result<void> AuditLog::checkpoint() {
+  std::lock_guard lock(impl_->mu);
+  return impl_->write_checkpoint();
+}
+
+ChainHead AuditLog::head() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->head.value_or(ChainHead{});
+}
+
+Result<void> parse_checkpoint_interval(std::string_view text, AuditOptions& out) {
+  text = trim(text);
+  if (text.empty()) return Error{"expected a record count or a duration"};
+  uint64_t mult = 0;
+  switch (ascii_lower(text.back())) {
+    case 's': mult = 1; break;
+    case 'm': mult = 60; break;
+    case 'h': mult = 3600; break;
+    case 'd': mult = 86400; break;
+    default: break;
+  }
+  std::string_view digits = mult ? text.substr(0, text.size() - 1) : text;
+  uint64_t n = 0;
+  auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (digits.empty() || ec != std::errc() || p != digits.data() + digits.size() || (mult && n > UINT64_MAX / mult))
+    return Error{"\"" + std::string(text) + "\" is not a record count (1000) or a duration (10m)"};
+  out.checkpoint_records = mult ? 0 : n;
+  out.checkpoint_seconds = mult ? n * mult : 0;
+  return Ok();
+}
+
+Result<AuditOptions> make_audit_options(const std::string& path, const std::string& key_file,
+                                        std::string_view checkpoint_interval, const std::string& checkpoint_file,
+                                        bool sync) {
+  AuditOptions o;
+  o.path = path;
+  o.checkpoint_file = checkpoint_file;
+  o.sync_each = sync;
+  if (auto r = parse_checkpoint_interval(checkpoint_interval, o); !r) return r.error().context("AuditCheckpointInterval");
+  auto key = load_audit_key(key_file);
+  if (!key) return key.error();
+  o.key = std::move(*key);
+  return o;
+}
+
+std::optional<ChainHead> parse_last_checkpoint(std::string_view text) {
+  std::optional<ChainHead> found;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    auto nl = text.find('\n', pos);
+    std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    pos = nl == std::string_view::npos ? text.size() : nl + 1;
+    line = trim(line);
+    std::string_view seq_text, hash;
+    if (auto s = line.find("seq="), h = line.find(" head="); s != std::string_view::npos && h != std::string_view::npos && h > s) {
+      seq_text = line.substr(s + 4, h - s - 4);
+      hash = line.substr(h + 6, kDigestHexLen);
+    } else if (auto c = line.find(':'); c != std::string_view::npos && line.find(' ') == std::string_view::npos) {
+      seq_text = line.substr(0, c);
+      hash = line.substr(c + 1);
+    }
+    uint64_t seq = 0;
+    auto [p, ec] = std::from_chars(seq_text.data(), seq_text.data() + seq_text.size(), seq);
+    if (!seq_text.empty() && ec == std::errc() && p == seq_text.data() + seq_text.size() && seq > 0 && is_digest_hex(hash))
+      found = ChainHead{seq, std::string(hash)};
+  }
+  return found;
+}
+
+std::string format_checkpoint_line(const ChainHead& head, int64_t time, std::string_view log_path) {
+  return format_utc_time(time) + " audit checkpoint seq=" + std::to_string(head.seq) + " head=" + head.hash +
+         " log=" + std::string(log_path);
+}
+
+}  // namespace phi::audit

@@ -1,0 +1,103 @@
+// NAME
+//   audit/writer - append chained, HMAC-sealed records to the audit log
+// SYNOPSIS
+//   Result<AuditOptions> make_audit_options(path, key_file, checkpoint_interval,
+//                                           checkpoint_file, sync);
+//   Result<std::unique_ptr<AuditLog>> AuditLog::open(AuditOptions, CheckpointSink = {}, Clock = {});
+//   Result<void> log->append_message(const MessageEvent&);   // once per message
+//   Result<void> log->append_admin(const AdminEvent&);       // release, purge
+//   Result<void> log->reopen();                  // SIGUSR1 / rotation
+//   Result<void> log->reconfigure(AuditOptions); // reload with new settings
+//   Result<void> log->checkpoint();              // force a checkpoint now
+//   ChainHead log->head() const;
+// DESCRIPTION
+//   Records go through Boost.Log: each AuditLog adds its own synchronous
+//   sink whose filter accepts only records carrying its "AuditSink"
+//   attribute (the operational sinks in milter/log.cc reject every record
+//   that carries it), and whose backend write()s the line and fsync()s it
+//   (AuditSync yes; with no, only at checkpoints, reopen and close). The
+//   backend records the outcome of each write, and append_*() returns it:
+//   an error whenever the line did not reach the file, even if a Boost.Log
+//   exception handler swallowed the exception. A failed write is cut off
+//   again (ftruncate) and the chain head does not advance, so the next
+//   record links to the last one really written. The daemon answers
+//   tempfail on an error (OnAuditError).
+//   open() reads the tail of an existing file (at most kMaxRecordBytes
+//   from the end) to continue its chain; for an empty file the last
+//   checkpoint in AuditCheckpointFile, if any, supplies the previous head.
+//   Every open and reopen starts with a "start" record naming the previous
+//   head. reopen() opens the path afresh when the open file was moved or
+//   removed (inode or device changed) and otherwise keeps it.
+//   A checkpoint record is written every checkpoint_records records and/or
+//   after checkpoint_seconds, on reopen and on close; its "seq=N head=H"
+//   line is also appended to AuditCheckpointFile or, without one, given to
+//   the CheckpointSink (the daemon passes syslog).
+// THREADS
+//   All members are safe to call from any thread; one mutex serialises
+//   them, so the order of records is total.
+#ifndef PHI_AUDIT_WRITER_H
+#define PHI_AUDIT_WRITER_H
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "milter/audit/crypto.h"
+#include "milter/audit/record.h"
+#include "milter/util/result.h"
+
+namespace phi::audit {
+
+struct AuditOptions {
+  std::string path;                 // AuditLog
+  AuditKey key;                     // from AuditKeyFile
+  uint64_t checkpoint_records = 0;  // 0: not by count
+  uint64_t checkpoint_seconds = 0;  // 0: not by time
+  std::string checkpoint_file;      // AuditCheckpointFile, "" = CheckpointSink
+  bool sync_each = true;            // AuditSync
+};
+
+// Parses AuditCheckpointInterval: "N" (records), "Ns|Nm|Nh|Nd" (time), "0" (off).
+Result<void> parse_checkpoint_interval(std::string_view text, AuditOptions& out);
+// Builds options from the configuration values; loads and checks the key.
+Result<AuditOptions> make_audit_options(const std::string& path, const std::string& key_file,
+                                        std::string_view checkpoint_interval, const std::string& checkpoint_file,
+                                        bool sync);
+
+// Reads the last checkpoint ("seq=N head=H" anywhere in a line, or "N:H")
+// from text such as a checkpoint file or a syslog extract.
+std::optional<ChainHead> parse_last_checkpoint(std::string_view text);
+// The line written to AuditCheckpointFile / the sink for a checkpoint.
+std::string format_checkpoint_line(const ChainHead& head, int64_t time, std::string_view log_path);
+
+class AuditLog {
+ public:
+  using CheckpointSink = std::function<void(std::string_view line)>;
+  using Clock = std::function<int64_t()>;
+
+  static Result<std::unique_ptr<AuditLog>> open(AuditOptions opts, CheckpointSink sink = {}, Clock clock = {});
+  ~AuditLog();
+  AuditLog(const AuditLog&) = delete;
+  AuditLog& operator=(const AuditLog&) = delete;
+
+  Result<void> append_message(const MessageEvent& e);
+  Result<void> append_admin(const AdminEvent& e);
+  Result<void> reopen();
+  Result<void> reconfigure(AuditOptions opts);
+  Result<void> checkpoint();
+  ChainHead head() const;
+
+  struct Impl;
+
+ private:
+  explicit AuditLog(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace phi::audit
+
+#endif

@@ -1,0 +1,48 @@
+// Tests for the audit keys in phimilter.conf: off by default, key checked when on.
+#include <gtest/gtest.h>
+
+#include "milter/config.h"
+#include "tests/unit/audit/audit_test_util.h"
+
+namespace phi {
+namespace {
+
+using namespace phi::audit::testing;
+
+TEST(AuditConfig, BuiltInDefaultsRunWithoutAudit) {
+  auto cfg = build_config(default_settings(), "");
+  ASSERT_TRUE(cfg) << cfg.error().message;
+  EXPECT_FALSE((*cfg)->audit);
+}
+
+TEST(AuditConfig, AuditLogLoadsAndChecksTheKey) {
+  TempDir d;
+  std::string good = write_key_file(d, 32, 0600, "good");
+  std::string loose = write_key_file(d, 32, 0644, "loose");
+  struct { const char* label; std::string text; bool ok; const char* why; } rows[] = {
+      {"good key, count", "AuditLog " + d.file("a.log") + "\nAuditKeyFile " + good + "\nAuditCheckpointInterval 50\n", true, ""},
+      {"good key, duration, no sync", "AuditLog " + d.file("a.log") + "\nAuditKeyFile " + good + "\nAuditCheckpointInterval 5m\nAuditSync no\n", true, ""},
+      {"key readable by others", "AuditLog " + d.file("a.log") + "\nAuditKeyFile " + loose + "\n", false, "AuditKeyFile"},
+      {"missing key", "AuditLog " + d.file("a.log") + "\nAuditKeyFile " + d.file("none") + "\n", false, "cannot open"},
+      {"bad interval", "AuditCheckpointInterval often\n", false, "AuditCheckpointInterval"},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    auto s = parse_settings(r.text, "test.conf");
+    ASSERT_TRUE(s) << s.error().message;
+    auto cfg = build_config(*s, "test.conf");
+    ASSERT_EQ(cfg.ok(), r.ok) << (cfg ? "" : cfg.error().message);
+    if (!r.ok) {
+      EXPECT_NE(cfg.error().message.find(r.why), std::string::npos) << cfg.error().message;
+      continue;
+    }
+    ASSERT_TRUE((*cfg)->audit);
+    EXPECT_EQ((*cfg)->audit->key.bytes.size(), 32u);
+    EXPECT_EQ((*cfg)->audit->path, d.file("a.log"));
+  }
+  auto bad_choice = parse_settings("OnAuditError reject\n", "test.conf");
+  EXPECT_FALSE(bad_choice);
+}
+
+}  // namespace
+}  // namespace phi

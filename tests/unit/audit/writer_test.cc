@@ -1,0 +1,248 @@
+// Tests for the audit writer: chain across restart and rotation, checkpoints, threads, failures.
+#include <sys/resource.h>
+
+#include <csignal>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "milter/audit/verify.h"
+#include "milter/audit/writer.h"
+#include "tests/unit/audit/audit_test_util.h"
+
+namespace phi::audit {
+namespace {
+
+using namespace phi::audit::testing;
+
+std::unique_ptr<AuditLog> must_open(AuditOptions o, AuditLog::CheckpointSink sink = {}, AuditLog::Clock clock = {}) {
+  auto r = AuditLog::open(std::move(o), std::move(sink), std::move(clock));
+  EXPECT_TRUE(r) << (r ? "" : r.error().message);
+  return r ? std::move(*r) : nullptr;
+}
+
+VerifyReport must_verify(const std::vector<std::string>& files, const std::optional<ChainHead>& cp = std::nullopt) {
+  auto r = verify_files(files, test_key(), cp);
+  EXPECT_TRUE(r) << (r ? "" : r.error().message);
+  return r ? *r : VerifyReport{};
+}
+
+std::string kinds(const std::string& path) {
+  std::string out;
+  for (const auto& l : split_lines(read_file(path))) {
+    auto r = parse_record(l);
+    out += (out.empty() ? "" : " ") + (r ? r->kind : std::string("?"));
+  }
+  return out;
+}
+
+TEST(AuditLog, NewFileStartsAChainThatVerifies) {
+  TempDir d;
+  auto log = must_open(options(d.file("audit.log")));
+  ASSERT_TRUE(log);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(log->append_message(sample_message(i)));
+  AdminEvent rel{RecordKind::Release, 0, "E1", "<m1@example.net>", "admin", "checked", {"bob@example.org"}};
+  ASSERT_TRUE(log->append_admin(rel));
+  EXPECT_EQ(log->head().seq, 5u);
+  log.reset();  // closes with a checkpoint
+  EXPECT_EQ(kinds(d.file("audit.log")), "start message message message release checkpoint");
+  auto rep = must_verify({d.file("audit.log")});
+  EXPECT_FALSE(rep.problem) << rep.problem->detail;
+  EXPECT_EQ(rep.records, 6u);
+  EXPECT_TRUE(rep.notes.empty());
+}
+
+TEST(AuditLog, RestartContinuesTheChain) {
+  TempDir d;
+  ChainHead before;
+  {
+    auto log = must_open(options(d.file("audit.log")));
+    ASSERT_TRUE(log->append_message(sample_message(1)));
+  }
+  auto lines = split_lines(read_file(d.file("audit.log")));
+  before = ChainHead{3, sha256_hex(lines.back())};
+  auto log = must_open(options(d.file("audit.log")));
+  EXPECT_EQ(log->head().seq, 4u);  // the new start record
+  auto start = parse_record(split_lines(read_file(d.file("audit.log"))).back());
+  ASSERT_TRUE(start);
+  EXPECT_EQ(start->prev, before.hash);
+  EXPECT_EQ(start->doc.get("previous")->get_int("seq"), 3);
+  ASSERT_TRUE(log->append_message(sample_message(2)));
+  log.reset();
+  auto rep = must_verify({d.file("audit.log")});
+  EXPECT_FALSE(rep.problem) << rep.problem->detail;
+  EXPECT_EQ(rep.records, 6u);  // start message checkpoint start message checkpoint
+}
+
+TEST(AuditLog, RotationContinuesTheChainInTheNextFile) {
+  TempDir d;
+  std::string path = d.file("audit.log");
+  auto log = must_open(options(path, d.file("checkpoints")));
+  ASSERT_TRUE(log->append_message(sample_message(1)));
+  ASSERT_TRUE(log->reopen());  // not moved: nothing happens
+  EXPECT_EQ(kinds(path), "start message");
+  ASSERT_EQ(::rename(path.c_str(), (path + ".1").c_str()), 0);
+  ASSERT_TRUE(log->reopen());
+  ASSERT_TRUE(log->append_message(sample_message(2)));
+  log.reset();
+  EXPECT_EQ(kinds(path + ".1"), "start message checkpoint");
+  EXPECT_EQ(kinds(path), "start message checkpoint");
+  auto both = must_verify({path + ".1", path});
+  EXPECT_FALSE(both.problem) << both.problem->detail;
+  EXPECT_EQ(both.records, 6u);
+  auto second = must_verify({path});
+  EXPECT_FALSE(second.problem);
+  EXPECT_EQ(second.notes.size(), 1u);  // begins by continuing a file not given
+  auto wrong_order = must_verify({path, path + ".1"});
+  ASSERT_TRUE(wrong_order.problem);
+  EXPECT_EQ(wrong_order.problem->kind, "broken");
+}
+
+TEST(AuditLog, EmptyLogAfterRotationWhileStoppedLinksToTheCheckpointFile) {
+  TempDir d;
+  std::string path = d.file("audit.log");
+  { auto log = must_open(options(path, d.file("checkpoints"))); ASSERT_TRUE(log->append_message(sample_message(1))); }
+  ASSERT_EQ(::rename(path.c_str(), (path + ".1").c_str()), 0);
+  { auto log = must_open(options(path, d.file("checkpoints"))); ASSERT_TRUE(log->append_message(sample_message(2))); }
+  auto rep = must_verify({path + ".1", path});
+  EXPECT_FALSE(rep.problem) << rep.problem->file << ":" << rep.problem->line << " " << rep.problem->detail;
+}
+
+TEST(AuditLog, CheckpointsByCountGoToTheCheckpointFile) {
+  TempDir d;
+  AuditOptions o = options(d.file("audit.log"), d.file("checkpoints"));
+  ASSERT_TRUE(parse_checkpoint_interval("2", o));
+  auto log = must_open(o);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(log->append_message(sample_message(i)));
+  EXPECT_EQ(kinds(d.file("audit.log")), "start message checkpoint message message checkpoint");
+  auto cp = parse_last_checkpoint(read_file(d.file("checkpoints")));
+  ASSERT_TRUE(cp);
+  EXPECT_EQ(*cp, log->head());
+  EXPECT_NE(read_file(d.file("checkpoints")).find("audit checkpoint seq=6 head="), std::string::npos);
+}
+
+TEST(AuditLog, CheckpointsByTimeGoToTheSinkWithoutAFile) {
+  TempDir d;
+  AuditOptions o = options(d.file("audit.log"));
+  ASSERT_TRUE(parse_checkpoint_interval("10m", o));
+  EXPECT_EQ(o.checkpoint_seconds, 600u);
+  EXPECT_EQ(o.checkpoint_records, 0u);
+  int64_t now = 1000;
+  std::vector<std::string> sunk;
+  auto log = must_open(o, [&](std::string_view l) { sunk.emplace_back(l); }, [&] { return now; });
+  ASSERT_TRUE(log->append_message(sample_message(1)));
+  EXPECT_TRUE(sunk.empty());
+  now += 600;
+  ASSERT_TRUE(log->append_message(sample_message(2)));
+  ASSERT_EQ(sunk.size(), 1u);
+  EXPECT_EQ(parse_last_checkpoint(sunk[0]), log->head());
+}
+
+TEST(AuditLog, CheckpointIntervalParsing) {
+  struct { const char* label; const char* in; bool ok; uint64_t records, seconds; } rows[] = {
+      {"records", "1000", true, 1000, 0}, {"off", "0", true, 0, 0}, {"hours", "1h", true, 0, 3600},
+      {"days", "2d", true, 0, 172800}, {"garbage", "often", false, 0, 0}, {"empty", "", false, 0, 0},
+      {"suffix only", "m", false, 0, 0},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    AuditOptions o;
+    auto res = parse_checkpoint_interval(r.in, o);
+    EXPECT_EQ(res.ok(), r.ok);
+    if (r.ok) { EXPECT_EQ(o.checkpoint_records, r.records); EXPECT_EQ(o.checkpoint_seconds, r.seconds); }
+  }
+}
+
+TEST(AuditLog, ConcurrentWritersProduceOneValidChain) {
+  TempDir d;
+  auto log = must_open(options(d.file("audit.log")));
+  constexpr int kThreads = 8, kEach = 40;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i)
+        if (!log->append_message(sample_message(t * 1000 + i))) ++failures;
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+  log.reset();
+  auto rep = must_verify({d.file("audit.log")});
+  EXPECT_FALSE(rep.problem) << rep.problem->detail;
+  EXPECT_EQ(rep.records, 1u + kThreads * kEach + 1u);
+}
+
+TEST(AuditLog, OpenFailuresAreReported) {
+  TempDir d;
+  struct { const char* label; std::string path; const char* why; } rows[] = {
+      {"missing directory", d.file("no/such/dir/audit.log"), "cannot open"},
+      {"not a regular file", "/dev/null", "not a regular file"},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    auto log = AuditLog::open(options(r.path));
+    ASSERT_FALSE(log);
+    EXPECT_NE(log.error().message.find(r.why), std::string::npos) << log.error().message;
+  }
+  write_file(d.file("garbage.log"), "not a record\n");
+  EXPECT_FALSE(AuditLog::open(options(d.file("garbage.log"))));
+}
+
+TEST(AuditLog, WriteFailureIsReturnedAndTheChainDoesNotAdvance) {
+  TempDir d;
+  std::string path = d.file("audit.log");
+  auto log = must_open(options(path));
+  ASSERT_TRUE(log->append_message(sample_message(1)));
+  ChainHead before = log->head();
+  std::string content = read_file(path);
+  struct rlimit old {};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &old), 0);
+  auto old_handler = std::signal(SIGXFSZ, SIG_IGN);
+  struct rlimit small = old;
+  small.rlim_cur = content.size() + 10;  // the next record does not fit
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  auto r = log->append_message(sample_message(2));
+  ::setrlimit(RLIMIT_FSIZE, &old);
+  std::signal(SIGXFSZ, old_handler);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("cannot write audit record"), std::string::npos) << r.error().message;
+  EXPECT_EQ(log->head(), before);
+  EXPECT_EQ(read_file(path), content);  // the partial line was cut off again
+  ASSERT_TRUE(log->append_message(sample_message(3)));
+  log.reset();
+  auto rep = must_verify({path});
+  EXPECT_FALSE(rep.problem) << rep.problem->detail;
+}
+
+TEST(AuditLog, LogMovedAwayAndUnrecreatableIsAnError) {
+  TempDir d;
+  std::string dir = d.file("sub");
+  std::filesystem::create_directory(dir);
+  auto log = must_open(options(dir + "/audit.log"));
+  ASSERT_EQ(::rename((dir + "/audit.log").c_str(), d.file("moved.log").c_str()), 0);
+  ASSERT_EQ(::chmod(dir.c_str(), 0500), 0);
+  auto r = log->reopen();
+  ::chmod(dir.c_str(), 0700);
+  if (::geteuid() == 0) GTEST_SKIP() << "root ignores directory permissions";
+  ASSERT_FALSE(r);
+  auto a = log->append_message(sample_message(1));
+  EXPECT_FALSE(a);
+}
+
+TEST(AuditLog, TornLastLineIsClosedAndTheChainContinues) {
+  TempDir d;
+  std::string path = d.file("audit.log");
+  { auto log = must_open(options(path)); ASSERT_TRUE(log->append_message(sample_message(1))); }
+  std::string text = read_file(path);
+  write_file(path, text + text.substr(0, 40));  // a torn write
+  auto log = must_open(options(path));
+  ASSERT_TRUE(log->append_message(sample_message(2)));
+  log.reset();
+  auto rep = must_verify({path});
+  ASSERT_TRUE(rep.problem);
+  EXPECT_EQ(rep.problem->line, 4u);
+  EXPECT_EQ(rep.problem->kind, "edited");
+}
+
+}  // namespace
+}  // namespace phi::audit
