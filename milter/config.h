@@ -29,7 +29,10 @@
 #include <utility>
 #include <vector>
 
+#include "milter/util/netmatch.h"
 #include "milter/util/result.h"
+#include "policy/rules.h"
+#include "policy/tls_posture.h"
 
 namespace phi {
 
@@ -90,6 +93,12 @@ struct Config {
   Settings settings;
   std::string source;       // file it was read from, or "" for built-in defaults
   std::string authserv_id;  // AuthservID, or the host name when that is empty
+  // policy: rules from PolicyFile (or the shipped default) with Mode,
+  // TagShowCategories and RouteTLSHeader; recipient TLS posture from
+  // TLSPolicyMap/TLSDefaultLevel/NeverSecureDomains; InternalNetworks.
+  std::shared_ptr<const policy::RuleSet> rules;
+  std::shared_ptr<const policy::TlsPostureResolver> tls_posture;
+  std::shared_ptr<const HostList> internal_networks;
 };
 
 // Builds a checked snapshot from settings (compiles derived objects).
