@@ -192,7 +192,7 @@ Result<void> build_policy(const Settings& s, Config& cfg) {
   cfg.internal_networks = std::make_shared<const HostList>(std::move(*internal));
   auto never = policy::DomainList::parse(s.NeverSecureDomains);
   if (!never) return never.error().context("NeverSecureDomains");
-  auto table = policy::load_tls_policy_table(s.TLSPolicyMap, s.PostmapCommand);
+  auto table = policy::load_tls_policy_table(s.TLSPolicyMap, s.PostmapCommand, s.PostfixConfigDir);
   if (!table) return table.error().context("TLSPolicyMap");
   auto level = policy::parse_tls_level(s.TLSDefaultLevel);
   if (!level) return Error{"TLSDefaultLevel: unknown level"};

@@ -118,6 +118,7 @@ class RuleParser {
   bool peek_is(const char* w) const { return peek() && !peek()->quoted && iequals(peek()->text, w); }
   size_t line() const { return t_.empty() ? 0 : t_[std::min(i_, t_.size() - 1)].line; }
   Error fail(const std::string& msg) const { return Error{where(file_, line()) + ": " + msg}; }
+  Error fail_at(const Token& t, const std::string& msg) const { return Error{where(file_, t.line) + ": " + msg}; }
   Result<std::vector<std::string>> parse_list(const std::string& what);
   Result<Cond> parse_atom();
   Result<void> parse_condition(Rule& r);
@@ -169,7 +170,7 @@ Result<Cond> RuleParser::parse_atom() {
     double v = 0;
     auto [p, ec] = std::from_chars(n->text.data(), n->text.data() + n->text.size(), v);
     if (n->quoted || ec != std::errc() || p != n->text.data() + n->text.size() || !std::isfinite(v) || v < 0)
-      return fail("bad number " + shown(n->text) + " after score >=");
+      return fail_at(*n, "bad number " + shown(n->text) + " after score >=");
     c.kind = CondKind::ScoreAtLeast;
     c.number = v;
     return c;
@@ -195,7 +196,7 @@ Result<Cond> RuleParser::parse_atom() {
     c.words = std::move(*items);
     return c;
   }
-  return fail("unknown condition " + shown(t->text));
+  return fail_at(*t, "unknown condition " + shown(t->text));
 }
 
 Result<void> RuleParser::parse_condition(Rule& r) {
@@ -249,7 +250,7 @@ Result<void> RuleParser::parse_action(Rule& r) {
       {"reject", Action::Reject}, {"tempfail", Action::Tempfail}, {"escrow", Action::Escrow},
       {"route-tls", Action::RouteTls}};
   auto it = std::find_if(std::begin(kActions), std::end(kActions), [&](const auto& a) { return iequals(t->text, a.first); });
-  if (it == std::end(kActions)) return fail("unknown action " + shown(t->text));
+  if (it == std::end(kActions)) return fail_at(*t, "unknown action " + shown(t->text));
   r.action = it->second;
   if (r.action == Action::Reject || r.action == Action::Tempfail) {
     if (auto ok = parse_reply(r, r.action == Action::Reject ? '5' : '4'); !ok) return ok;

@@ -72,9 +72,15 @@ Result<TlsLevel> parse_tls_policy_value(std::string_view value) {
   auto word = value.substr(0, k);
   auto level = parse_tls_level(word);
   if (!level) return Error{"unknown TLS security level \"" + std::string(word.substr(0, 32)) + "\""};
-  for (auto attr : split_list(value.substr(k)))
+  std::string_view rest = value.substr(k);
+  while (!(rest = trim(rest)).empty()) {  // attributes are blank-separated; values may hold commas
+    size_t e = 0;
+    while (e < rest.size() && !is_space(rest[e])) ++e;
+    auto attr = rest.substr(0, e);
     if (attr.find('=') == std::string_view::npos || attr.front() == '=')
       return Error{"attribute \"" + std::string(attr.substr(0, 32)) + "\" is not name=value"};
+    rest.remove_prefix(e);
+  }
   return *level;
 }
 
@@ -116,7 +122,8 @@ Result<std::optional<std::string>> TextTlsPolicyTable::lookup(const std::string&
   return std::optional<std::string>{it->second};
 }
 
-Result<std::shared_ptr<const TlsPolicyTable>> load_tls_policy_table(std::string_view spec, const std::string& postmap) {
+Result<std::shared_ptr<const TlsPolicyTable>> load_tls_policy_table(std::string_view spec, const std::string& postmap,
+                                                                    const std::string& postfix_config_dir) {
   spec = trim(spec);
   if (spec.empty()) return std::shared_ptr<const TlsPolicyTable>{};
   auto colon = spec.find(':');
@@ -132,7 +139,7 @@ Result<std::shared_ptr<const TlsPolicyTable>> load_tls_policy_table(std::string_
   }
   if (!is_indexed_type(type))
     return Error{"unsupported table type \"" + std::string(type) + "\" (use texthash:, hash:, btree:, lmdb:, cdb:, dbm:, sdbm: or a plain path)"};
-  auto t = std::make_shared<PostmapTlsPolicyTable>(std::string(spec), postmap);
+  auto t = std::make_shared<PostmapTlsPolicyTable>(std::string(spec), postmap, postfix_config_dir);
   auto probe = t->lookup("phimilter-probe.invalid");
   if (!probe) return probe.error();
   return std::shared_ptr<const TlsPolicyTable>(std::move(t));

@@ -88,13 +88,17 @@ class TextTlsPolicyTable : public TlsPolicyTable {
 
 class PostmapTlsPolicyTable : public TlsPolicyTable {
  public:
-  // table: "hash:/etc/postfix/tls_policy"; postmap: path of the postmap binary.
-  PostmapTlsPolicyTable(std::string table, std::string postmap) : table_(std::move(table)), postmap_(std::move(postmap)) {}
+  // table: "hash:/etc/postfix/tls_policy"; postmap: path of the postmap
+  // binary; config_dir: passed as "postmap -c DIR" when not empty (postmap
+  // reads main.cf from there, /etc/postfix otherwise).
+  PostmapTlsPolicyTable(std::string table, std::string postmap, std::string config_dir = "")
+      : table_(std::move(table)), postmap_(std::move(postmap)), config_dir_(std::move(config_dir)) {}
   Result<std::optional<std::string>> lookup(const std::string& key) const override;
 
  private:
   std::string table_;
   std::string postmap_;
+  std::string config_dir_;
 };
 
 inline constexpr const char* kDefaultPostmap = "/usr/sbin/postmap";
@@ -103,7 +107,8 @@ inline constexpr const char* kDefaultPostmap = "/usr/sbin/postmap";
 // tables are read now; indexed tables are probed once with postmap so that
 // a missing table is reported at configuration time.
 Result<std::shared_ptr<const TlsPolicyTable>> load_tls_policy_table(std::string_view spec,
-                                                                    const std::string& postmap = kDefaultPostmap);
+                                                                    const std::string& postmap = kDefaultPostmap,
+                                                                    const std::string& postfix_config_dir = "");
 
 // Checks one table value ("verify match=hostname"): the level it names.
 Result<TlsLevel> parse_tls_policy_value(std::string_view value);

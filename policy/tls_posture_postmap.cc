@@ -83,7 +83,10 @@ Result<int> run(const std::vector<std::string>& args, Output& o) {
 
 Result<std::optional<std::string>> PostmapTlsPolicyTable::lookup(const std::string& key) const {
   Output o;
-  auto status = run({postmap_, "-q", key, table_}, o);
+  std::vector<std::string> args{postmap_};
+  if (!config_dir_.empty()) args.insert(args.end(), {"-c", config_dir_});
+  args.insert(args.end(), {"-q", key, table_});
+  auto status = run(args, o);
   if (!status) return status.error();
   std::string_view err = trim(o.err);
   if (!err.empty() || *status > 1) {
