@@ -1,6 +1,8 @@
 // Tests for the shipped policy/data/default.policy: what happens to typical messages.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "policy/rules_parser.h"
 
 namespace phi::policy {
@@ -70,6 +72,24 @@ TEST(DefaultPolicy, PathFallsBackToTheSourceTree) {
   auto p = default_policy_path();
   EXPECT_NE(p.find("default.policy"), std::string::npos);
   EXPECT_TRUE(load_rules(p).ok());
+}
+
+// Every ".B rule ..." example in phimilter.conf(5) is a valid rule.
+TEST(DefaultPolicy, ManPageExamplesParse) {
+  std::ifstream in(std::string(PHI_SRCDIR) + "/man/phimilter.conf.5");
+  ASSERT_TRUE(in.good());
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    if (line.rfind(".B rule ", 0) != 0 || line.find("\\f") != std::string::npos) continue;  // not the synopsis
+    std::string rule = line.substr(3);
+    for (size_t p; (p = rule.find("\"\"\"")) != std::string::npos;) rule.replace(p, 3, "\"");
+    SCOPED_TRACE(rule);
+    auto r = parse_rules(rule + "\n", "phimilter.conf.5");
+    EXPECT_TRUE(r.ok()) << r.error().message;
+    ++n;
+  }
+  EXPECT_GE(n, 20);
 }
 
 }  // namespace
