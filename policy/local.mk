@@ -22,3 +22,7 @@ tests_unit_policy_rules_policy_rules_test_LDADD = $(GTEST_LDADD)
 FUZZ_REPLAY += tests/fuzz/policy_rules_fuzz
 tests_fuzz_policy_rules_fuzz_SOURCES = tests/fuzz/policy_rules_fuzz.cc $(FUZZ_DRIVER)
 tests_fuzz_policy_rules_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
+
+## The route-tls Postfix snippets (contrib/postfix/route-tls.*) parse and match.
+SCRIPT_TESTS += tests/check_route_tls.sh
+EXTRA_DIST += tests/check_route_tls.sh
