@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "milter/util/strings.h"
+#include "policy/rules_parser.h"
 
 namespace phi {
 namespace {
@@ -178,6 +179,27 @@ std::string host_name() {
   return buf;
 }
 
+// Builds the policy objects of the snapshot; errors name the key.
+Result<void> build_policy(const Settings& s, Config& cfg) {
+  auto rules = policy::load_rules(s.PolicyFile.empty() ? policy::default_policy_path() : s.PolicyFile);
+  if (!rules) return rules.error().context("PolicyFile");
+  rules->mode = s.Mode == "monitor" ? policy::Mode::Monitor : policy::Mode::Enforce;
+  rules->tag_show_categories = s.TagShowCategories;
+  rules->route_tls_header = s.RouteTLSHeader;
+  cfg.rules = std::make_shared<const policy::RuleSet>(std::move(*rules));
+  auto internal = HostList::parse(s.InternalNetworks);
+  if (!internal) return internal.error().context("InternalNetworks");
+  cfg.internal_networks = std::make_shared<const HostList>(std::move(*internal));
+  auto never = policy::DomainList::parse(s.NeverSecureDomains);
+  if (!never) return never.error().context("NeverSecureDomains");
+  auto table = policy::load_tls_policy_table(s.TLSPolicyMap, s.PostmapCommand, s.PostfixConfigDir);
+  if (!table) return table.error().context("TLSPolicyMap");
+  auto level = policy::parse_tls_level(s.TLSDefaultLevel);
+  if (!level) return Error{"TLSDefaultLevel: unknown level"};
+  cfg.tls_posture = std::make_shared<const policy::TlsPostureResolver>(std::move(*table), *level, std::move(*never));
+  return Ok();
+}
+
 }  // namespace
 
 const std::vector<KeyEntry>& config_keys() {
@@ -248,6 +270,7 @@ Result<std::shared_ptr<const Config>> build_config(Settings settings, std::strin
   cfg->source = std::move(source);
   // Derived objects (pattern database, policy, escrow keys, ...) are built
   // here by their modules; any failure makes the whole snapshot invalid.
+  if (auto ok = build_policy(cfg->settings, *cfg); !ok) return ok.error();
   return std::shared_ptr<const Config>(std::move(cfg));
 }
 

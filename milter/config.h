@@ -32,6 +32,9 @@
 
 #include "milter/audit/writer.h"
 #include "milter/util/result.h"
+#include "milter/util/netmatch.h"
+#include "policy/rules.h"
+#include "policy/tls_posture.h"
 
 namespace phi {
 
@@ -94,6 +97,12 @@ struct Config {
   std::string authserv_id;  // AuthservID, or the host name when that is empty
   // Audit settings with the loaded key; empty when AuditLog is not set.
   std::optional<audit::AuditOptions> audit;
+  // policy: rules from PolicyFile (or the shipped default) with Mode,
+  // TagShowCategories and RouteTLSHeader; recipient TLS posture from
+  // TLSPolicyMap/TLSDefaultLevel/NeverSecureDomains; InternalNetworks.
+  std::shared_ptr<const policy::RuleSet> rules;
+  std::shared_ptr<const policy::TlsPostureResolver> tls_posture;
+  std::shared_ptr<const HostList> internal_networks;
 };
 
 // Builds a checked snapshot from settings (compiles derived objects).

@@ -1,0 +1,226 @@
+// Tests for recipient TLS posture: levels, Postfix table syntax, parent-domain lookup, NeverSecureDomains, postmap.
+#include "policy/tls_posture.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+
+#include "milter/util/strings.h"
+
+namespace phi::policy {
+namespace {
+
+TEST(TlsLevel, ParseFormatAndMandatory) {
+  struct { const char* text; TlsLevel level; bool mandatory; } rows[] = {
+      {"none", TlsLevel::None, false},         {"may", TlsLevel::May, false},
+      {"encrypt", TlsLevel::Encrypt, true},    {"dane", TlsLevel::Dane, false},
+      {"dane-only", TlsLevel::DaneOnly, true}, {"fingerprint", TlsLevel::Fingerprint, true},
+      {"verify", TlsLevel::Verify, true},      {"SECURE", TlsLevel::Secure, true},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.text);
+    auto l = parse_tls_level(r.text);
+    ASSERT_TRUE(l.has_value());
+    EXPECT_EQ(*l, r.level);
+    EXPECT_EQ(is_mandatory(*l), r.mandatory);
+    EXPECT_TRUE(phi::iequals(format_tls_level(*l), r.text));
+  }
+  EXPECT_FALSE(parse_tls_level("must").has_value());
+  EXPECT_FALSE(parse_tls_level("").has_value());
+}
+
+TEST(TlsPolicyValue, LevelAndAttributes) {
+  EXPECT_EQ(*parse_tls_policy_value("verify match=hostname:nexthop"), TlsLevel::Verify);
+  EXPECT_EQ(*parse_tls_policy_value("  secure   match=.example.org protocols=!SSLv2,!SSLv3 "), TlsLevel::Secure);
+  EXPECT_EQ(parse_tls_policy_value("MUST").error().message, "unknown TLS security level \"MUST\"");
+  EXPECT_EQ(parse_tls_policy_value("encrypt strict").error().message, "attribute \"strict\" is not name=value");
+}
+
+constexpr const char* kTable =
+    "# smtp_tls_policy_maps\n"
+    "partner.example      encrypt\n"
+    ".partner.example     verify\n"
+    "    match=hostname\n"
+    "Bank.Example         secure match=.bank.example\n"
+    ".example             none\n"
+    "gmail.com            dane\n"
+    "[relay.example]:587  encrypt\n"
+    "optout.example       may\n";
+
+TEST(TextTable, ParsesPostfixSyntax) {
+  auto t = TextTlsPolicyTable::parse(kTable, "tls_policy");
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  EXPECT_EQ(t->size(), 7u);
+  EXPECT_EQ(**t->lookup(".partner.example"), "verify match=hostname");
+  EXPECT_EQ(**t->lookup("bank.example"), "secure match=.bank.example");  // keys fold to lower case
+  EXPECT_FALSE(t->lookup("nothing.example")->has_value());
+}
+
+TEST(TextTable, ErrorsNameFileAndLine) {
+  struct { const char* label; const char* text; const char* want; } rows[] = {
+      {"bad level", "a.example encrypt\nb.example must\n", "tls_policy:2: unknown TLS security level \"must\""},
+      {"no value", "a.example\n", "tls_policy:1: \"a.example\" has no value"},
+      {"bad attribute", "a.example verify\n   strict\n", "tls_policy:1: attribute \"strict\" is not name=value"},
+      {"leading continuation", "  verify\n", "tls_policy:1: continuation line without an entry"},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    auto got = TextTlsPolicyTable::parse(r.text, "tls_policy");
+    ASSERT_FALSE(got.ok());
+    EXPECT_EQ(got.error().message, r.want);
+  }
+}
+
+TEST(Resolver, ExactThenParentDomainsThenDefault) {
+  auto t = TextTlsPolicyTable::parse(kTable, "tls_policy");
+  ASSERT_TRUE(t.ok());
+  auto table = std::make_shared<TextTlsPolicyTable>(std::move(*t));
+  auto never = DomainList::parse({"optout.example", ".webmail.example"});
+  ASSERT_TRUE(never.ok());
+  TlsPostureResolver r(table, TlsLevel::May, *never);
+  struct { const char* label; const char* domain; TlsLevel level; bool mandatory; bool never; const char* matched; } rows[] = {
+      {"exact entry", "partner.example", TlsLevel::Encrypt, true, false, "partner.example"},
+      {"subdomain via .parent", "mx.partner.example", TlsLevel::Verify, true, false, ".partner.example"},
+      {"deep subdomain", "a.b.partner.example", TlsLevel::Verify, true, false, ".partner.example"},
+      {"case and trailing dot", "PARTNER.Example.", TlsLevel::Encrypt, true, false, "partner.example"},
+      {"top-level .example entry", "other.example", TlsLevel::None, false, false, ".example"},
+      {"exact beats parent", "bank.example", TlsLevel::Secure, true, false, "bank.example"},
+      {"dane is opportunistic", "gmail.com", TlsLevel::Dane, false, false, "gmail.com"},
+      {"default level", "unlisted.org", TlsLevel::May, false, false, ""},
+      {"never secure exact", "optout.example", TlsLevel::May, false, true, "optout.example"},
+      {"never secure suffix overrides mandatory", "x.webmail.example", TlsLevel::None, false, true, ".example"},
+      {"bracket keys never match a domain", "relay.example", TlsLevel::None, false, false, ".example"},
+      {"invalid domain gets the default", "[192.0.2.1]", TlsLevel::May, false, false, ""},
+      {"empty domain gets the default", "", TlsLevel::May, false, false, ""},
+  };
+  for (const auto& row : rows) {
+    SCOPED_TRACE(row.label);
+    auto p = r.resolve(row.domain);
+    ASSERT_TRUE(p.ok()) << p.error().message;
+    EXPECT_EQ(p->level, row.level);
+    EXPECT_EQ(p->mandatory, row.mandatory);
+    EXPECT_EQ(p->never_secure, row.never);
+    EXPECT_EQ(p->matched, row.matched);
+  }
+}
+
+TEST(Resolver, DefaultLevelAppliesWithoutTable) {
+  TlsPostureResolver r(nullptr, TlsLevel::Encrypt, *DomainList::parse({"gmail.com"}));
+  EXPECT_TRUE(r.resolve("any.example")->mandatory);
+  EXPECT_FALSE(r.resolve("gmail.com")->mandatory);
+  EXPECT_TRUE(r.resolve("gmail.com")->never_secure);
+}
+
+class CountingTable : public TlsPolicyTable {
+ public:
+  Result<std::optional<std::string>> lookup(const std::string& key) const override {
+    ++calls;
+    if (key == "broken.example") return Error{"backend down"};
+    if (key == "bad.example") return std::optional<std::string>{"sometimes"};
+    return std::optional<std::string>{};
+  }
+  mutable int calls = 0;
+};
+
+TEST(Resolver, LookupErrorsAndBadLevelsAreErrorsNotDefaults) {
+  auto table = std::make_shared<CountingTable>();
+  TlsPostureResolver r(table, TlsLevel::May, {});
+  auto broken = r.resolve("broken.example");
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.error().message, "TLS policy lookup of \"broken.example\": backend down");
+  auto bad = r.resolve("bad.example");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message, "TLS policy entry \"bad.example\": unknown TLS security level \"sometimes\"");
+}
+
+TEST(PostureCache, LooksUpEachDomainOncePerMessage) {
+  auto table = std::make_shared<CountingTable>();
+  TlsPostureResolver r(table, TlsLevel::May, {});
+  PostureCache cache(r);
+  for (int i = 0; i < 3; ++i) EXPECT_TRUE(cache.get("a.b.example").ok());
+  EXPECT_EQ(table->calls, 3);  // a.b.example, .b.example, .example - once
+  EXPECT_FALSE(cache.get("broken.example").ok());
+  EXPECT_FALSE(cache.get("broken.example").ok());
+  EXPECT_EQ(table->calls, 3 + 1);
+}
+
+TEST(Resolver, TenThousandLabelDomainIsBounded) {
+  auto table = std::make_shared<CountingTable>();
+  TlsPostureResolver r(table, TlsLevel::May, {});
+  std::string hostile;
+  for (int i = 0; i < 10000; ++i) hostile += "a.";
+  hostile += "example";
+  auto p = r.resolve(hostile);  // longer than a domain may be: not looked up at all
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(table->calls, 0);
+  EXPECT_EQ(p->level, TlsLevel::May);
+}
+
+TEST(LoadTable, SpecsAndErrors) {
+  std::string dir = ::testing::TempDir();
+  std::string path = dir + "/policy_rules_tls_policy";
+  {
+    std::ofstream out(path);
+    out << kTable;
+  }
+  for (const std::string& spec : {path, "texthash:" + path}) {
+    SCOPED_TRACE(spec);
+    auto t = load_tls_policy_table(spec);
+    ASSERT_TRUE(t.ok()) << t.error().message;
+    ASSERT_NE(*t, nullptr);
+    EXPECT_EQ(**(*t)->lookup("partner.example"), "encrypt");
+  }
+  EXPECT_EQ(*load_tls_policy_table(""), nullptr);
+  struct { const char* label; std::string spec; std::string want; } rows[] = {
+      {"relative path", "texthash:tls_policy", "\"texthash:tls_policy\": the table needs an absolute path"},
+      {"unsupported type", "pcre:/etc/postfix/tls.pcre", "unsupported table type \"pcre\""},
+      {"missing text file", "/nonexistent/tls_policy", "/nonexistent/tls_policy: cannot open"},
+      {"missing postmap", "hash:" + path, "cannot run /nonexistent/postmap"},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    auto got = load_tls_policy_table(r.spec, "/nonexistent/postmap");
+    ASSERT_FALSE(got.ok());
+    EXPECT_EQ(got.error().message.rfind(r.want, 0), 0u) << "got: " << got.error().message;
+  }
+  std::remove(path.c_str());
+}
+
+// A real postmap on a temporary hash: table, when Postfix is installed.
+TEST(PostmapTable, RealPostmapOnHashTable) {
+  if (::access(kDefaultPostmap, X_OK) != 0) GTEST_SKIP() << "postmap not installed";
+  std::string dir = ::testing::TempDir() + "/policy_rules_postmap." + std::to_string(::getpid());
+  ASSERT_EQ(std::system(("mkdir -p '" + dir + "'").c_str()), 0);
+  std::string path = dir + "/tls_policy";
+  {
+    std::ofstream out(path);
+    out << kTable;
+  }
+  {
+    std::ofstream main_cf(dir + "/main.cf");  // postmap insists on a main.cf
+    main_cf << "compatibility_level = 3.6\n";
+  }
+  ASSERT_EQ(std::system((std::string(kDefaultPostmap) + " -c '" + dir + "' hash:" + path).c_str()), 0);
+  auto t = load_tls_policy_table("hash:" + path, kDefaultPostmap, dir);
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  TlsPostureResolver r(*t, TlsLevel::May, {});
+  auto p = r.resolve("mx.partner.example");
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  EXPECT_EQ(p->level, TlsLevel::Verify);
+  EXPECT_EQ(p->matched, ".partner.example");
+  EXPECT_EQ(r.resolve("unlisted.org")->level, TlsLevel::May);
+  EXPECT_EQ(r.resolve("bank.example")->level, TlsLevel::Secure);
+  auto missing = load_tls_policy_table("hash:" + dir + "/no_such_table", kDefaultPostmap, dir);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("postmap -q on hash:" + dir + "/no_such_table failed"), std::string::npos)
+      << missing.error().message;
+  auto no_main_cf = load_tls_policy_table("hash:" + path, kDefaultPostmap, dir + "/nonexistent");
+  ASSERT_FALSE(no_main_cf.ok());
+  ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
+}
+
+}  // namespace
+}  // namespace phi::policy
