@@ -138,7 +138,11 @@ void LeafBody::finish() {
     }
     if (!done_ && plan_.mode == LeafMode::Uninspected) ws_.report(info_, sniff_reason(sniff_, plan_.reason));
   }
-  if (cte_.had_errors() || (conv_ && conv_->had_errors()) || (html_ && html_->had_errors())) ws_.errors = true;
+  // Transfer-decoding errors count only where every byte was decoded: a
+  // skipped or cut part is decoded as far as its chunks happen to reach.
+  bool decoded_all = (plan_.mode == LeafMode::Text || plan_.mode == LeafMode::Html) && !done_;
+  if ((decoded_all && cte_.had_errors()) || (conv_ && conv_->had_errors()) || (html_ && html_->had_errors()))
+    ws_.errors = true;
   ws_.sink.part_end(info_);
 }
 
