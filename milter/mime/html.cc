@@ -10,7 +10,7 @@
 namespace phi::mime {
 namespace {
 
-struct NamedEntity { const char* name; uint32_t cp; };
+struct NamedEntity { std::string_view name; uint32_t cp; };
 // Sorted by name (std::lower_bound).
 constexpr NamedEntity kEntities[] = {
     {"aacute", 0xE1}, {"acirc", 0xE2}, {"agrave", 0xE0}, {"amp", '&'}, {"apos", '\''},
@@ -38,15 +38,14 @@ bool invisible(uint32_t cp) {
 }
 
 // Tags that end a line or a cell: they become white space in the text.
-bool is_block_tag(const std::string& n) {
-  static constexpr const char* kBlock[] = {
+bool is_block_tag(std::string_view n) {
+  // Sorted (std::binary_search).
+  static constexpr std::string_view kBlock[] = {
       "address", "article", "aside", "blockquote", "body", "br", "caption", "center", "dd", "div",
       "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
       "h5", "h6", "head", "header", "hr", "html", "legend", "li", "main", "nav", "ol", "option",
       "p", "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul"};
-  for (const char* b : kBlock)
-    if (n == b) return true;
-  return false;
+  return n.size() <= 10 && std::binary_search(std::begin(kBlock), std::end(kBlock), n);
 }
 
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -84,10 +83,12 @@ bool decode_html_entity(std::string_view name, std::string& out, bool* invalid) 
     if (!invisible(cp)) append_utf8(out, cp);
     return true;
   }
-  std::string key;
-  for (char c : name) key.push_back(lower(c));
+  if (name.size() > kMaxEntity) return false;
+  char buf[kMaxEntity];
+  for (size_t i = 0; i < name.size(); ++i) buf[i] = lower(name[i]);
+  std::string_view key(buf, name.size());
   auto it = std::lower_bound(std::begin(kEntities), std::end(kEntities), key,
-                             [](const NamedEntity& e, const std::string& k) { return k.compare(e.name) > 0; });
+                             [](const NamedEntity& e, std::string_view k) { return e.name < k; });
   if (it == std::end(kEntities) || key != it->name) return false;
   if (!invisible(it->cp)) append_utf8(out, it->cp);
   return true;
