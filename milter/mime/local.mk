@@ -1,1 +1,23 @@
-## milter/mime: (module to come)
+## milter/mime: streaming MIME walker and decoders (pure).
+libphi_a_SOURCES += \
+	milter/mime/transfer.h milter/mime/transfer.cc \
+	milter/mime/charset.h milter/mime/charset.cc \
+	milter/mime/html.h milter/mime/html.cc \
+	milter/mime/header.h milter/mime/header.cc \
+	milter/mime/boundary.h milter/mime/boundary.cc \
+	milter/mime/entity.h milter/mime/part.cc \
+	milter/mime/walker.h milter/mime/walker.cc
+
+UNIT_TESTS += tests/unit/mime/mime_test
+tests_unit_mime_mime_test_SOURCES = \
+	tests/unit/mime/transfer_test.cc tests/unit/mime/charset_test.cc \
+	tests/unit/mime/html_test.cc tests/unit/mime/header_test.cc \
+	tests/unit/mime/boundary_test.cc tests/unit/mime/walker_test.cc \
+	tests/unit/mime/recording_sink.h
+tests_unit_mime_mime_test_LDADD = $(GTEST_LDADD)
+
+FUZZ_REPLAY += tests/fuzz/mime_fuzz tests/fuzz/html_fuzz
+tests_fuzz_mime_fuzz_SOURCES = tests/fuzz/mime_fuzz.cc $(FUZZ_DRIVER)
+tests_fuzz_mime_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
+tests_fuzz_html_fuzz_SOURCES = tests/fuzz/html_fuzz.cc $(FUZZ_DRIVER)
+tests_fuzz_html_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)

@@ -1,0 +1,122 @@
+// NAME
+//   entity - the Walker's internals: one MIME entity and its body handlers
+// SYNOPSIS
+//   detail::WalkState ws{limits, sink};
+//   detail::Entity e(ws, "", 0, true);   // a message: header fields, then body
+//   e.header_field(name, value); e.end_headers(); e.feed(bytes); e.finish();
+//   LeafPlan plan_leaf(type, subtype, filename);
+//   std::string sniff_reason(std::string_view first_bytes, std::string_view declared);
+// DESCRIPTION
+//   An Entity parses its header block (from header_field() calls at the top
+//   level, from raw lines below), then picks a Body: LeafBody (decode to
+//   text or report uninspected), MultipartBody (BoundarySplitter + one child
+//   Entity at a time) or MessageBody (transfer decoding + nested message).
+//   Not for use outside milter/mime; see walker.h for the behaviour.
+// INPUT
+//   Untrusted, bounded as described in walker.h.
+// THREADS
+//   Owned by one Walker.
+#ifndef PHI_MIME_ENTITY_H
+#define PHI_MIME_ENTITY_H
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "milter/mime/charset.h"
+#include "milter/mime/html.h"
+#include "milter/mime/transfer.h"
+#include "milter/mime/walker.h"
+
+namespace phi::mime::detail {
+
+inline constexpr size_t kSniffBytes = 16;
+
+struct WalkState {
+  const Limits lim;
+  Sink& sink;
+  bool errors = false;
+  bool truncated = false;
+  size_t parts = 0;
+  size_t uninspected = 0;
+  void report(const PartInfo& info, std::string_view reason) {
+    ++uninspected;
+    sink.uninspected(info, reason);
+  }
+};
+
+enum class LeafMode { Text, Html, Skip, Uninspected };
+struct LeafPlan {
+  LeafMode mode = LeafMode::Text;
+  std::string reason;  // for Uninspected
+};
+
+LeafPlan plan_leaf(std::string_view type, std::string_view subtype, std::string_view filename);
+// The reason for an uninspected part given its first bytes ("" keeps `declared`).
+std::string sniff_reason(std::string_view first_bytes, std::string_view declared);
+
+class Body {
+ public:
+  virtual ~Body() = default;
+  virtual void feed(std::string_view raw) = 0;
+  virtual void finish() = 0;
+};
+
+class LeafBody : public Body {
+ public:
+  LeafBody(WalkState& ws, PartInfo info, TransferEncoding cte, LeafPlan plan);
+  void feed(std::string_view raw) override;
+  void finish() override;
+
+ private:
+  void process(std::string_view decoded);
+  void emit_text(std::string_view decoded);
+  void sniff(std::string_view decoded);
+
+  WalkState& ws_;
+  PartInfo info_;
+  TransferDecoder cte_;
+  LeafPlan plan_;
+  std::optional<CharsetConverter> conv_;
+  std::optional<HtmlToText> html_;
+  uint64_t decoded_ = 0;
+  bool done_ = false;  // the rest of the part is ignored
+  std::string sniff_, s1_, s2_, s3_;
+};
+
+class Entity {
+ public:
+  Entity(WalkState& ws, std::string id, size_t depth, bool is_message, bool digest_child = false);
+  ~Entity();
+  void header_field(std::string_view name, std::string_view value);
+  void end_headers();
+  void feed(std::string_view raw);  // header lines (until the blank line), then body
+  void finish();
+
+ private:
+  void header_line(std::string_view line);
+  void flush_field();
+  void feed_body(std::string_view raw);
+  void message_field(std::string_view name, std::string_view value);
+  void make_leaf(PartInfo info, TransferEncoding cte, LeafPlan plan);
+  std::string leaf_id() const;
+  PartInfo header_info() const;
+
+  WalkState& ws_;
+  std::string id_;
+  size_t depth_;
+  bool is_message_;
+  bool digest_child_;
+  bool headers_done_ = false;
+  bool over_budget_ = false;
+  bool any_line_ = false;
+  size_t header_bytes_ = 0;
+  std::string line_, field_;
+  std::optional<std::string> content_type_, cte_, disposition_;
+  std::unique_ptr<Body> body_;
+};
+
+}  // namespace phi::mime::detail
+
+#endif

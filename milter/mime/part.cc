@@ -1,0 +1,149 @@
+// part - leaf parts: text or not, sniffing, and the decode pipeline to the Sink.
+#include <algorithm>
+
+#include "milter/mime/entity.h"
+#include "milter/util/strings.h"
+
+namespace phi::mime::detail {
+namespace {
+
+bool one_of(std::string_view s, std::initializer_list<std::string_view> list) {
+  return std::find(list.begin(), list.end(), s) != list.end();
+}
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::string extension(std::string_view filename) {
+  size_t dot = filename.rfind('.');
+  if (dot == std::string_view::npos || filename.size() - dot > 8) return {};
+  return to_lower(filename.substr(dot + 1));
+}
+
+std::string declared_reason(std::string_view type, std::string_view sub, const std::string& ext) {
+  if (one_of(sub, {"pkcs7-mime", "x-pkcs7-mime", "pgp-encrypted", "encrypted"}) || one_of(ext, {"p7m", "pgp", "gpg"}))
+    return "encrypted";
+  if (sub == "pdf" || ext == "pdf") return "pdf";
+  if (type == "application" &&
+      (one_of(sub, {"msword", "rtf"}) || sub.rfind("vnd.ms-", 0) == 0 || sub.rfind("vnd.openxmlformats", 0) == 0 ||
+       sub.rfind("vnd.oasis.opendocument", 0) == 0))
+    return "office";
+  if (one_of(ext, {"doc", "docx", "docm", "xls", "xlsx", "xlsm", "ppt", "pptx", "odt", "ods", "odp", "rtf"}))
+    return "office";
+  if (one_of(sub, {"zip", "x-zip", "x-zip-compressed", "gzip", "x-gzip", "x-tar", "x-gtar", "x-7z-compressed",
+                   "x-rar", "x-rar-compressed", "vnd.rar", "x-bzip2", "x-xz", "zstd"}) ||
+      one_of(ext, {"zip", "7z", "rar", "gz", "tgz", "tar", "bz2", "xz", "zst"}))
+    return "archive";
+  return "binary";
+}
+
+}  // namespace
+
+LeafPlan plan_leaf(std::string_view type, std::string_view sub, std::string_view filename) {
+  std::string ext = extension(filename);
+  if ((type == "text" && sub == "html") || sub == "xhtml+xml") return {LeafMode::Html, {}};
+  if (one_of(sub, {"pkcs7-signature", "x-pkcs7-signature", "pgp-signature"})) return {LeafMode::Skip, {}};
+  if (type == "text") return {LeafMode::Text, {}};
+  if (one_of(ext, {"htm", "html"})) return {LeafMode::Html, {}};
+  if (one_of(ext, {"txt", "csv", "tsv", "log", "json", "xml"})) return {LeafMode::Text, {}};
+  if ((type == "application" && one_of(sub, {"json", "xml", "csv", "x-csv", "ld+json"})) || ends_with(sub, "+xml") ||
+      ends_with(sub, "+json") || (type == "message" && one_of(sub, {"delivery-status", "disposition-notification"})))
+    return {LeafMode::Text, {}};
+  return {LeafMode::Uninspected, declared_reason(type, sub, ext)};
+}
+
+std::string sniff_reason(std::string_view b, std::string_view declared) {
+  if (b.substr(0, 5) == "%PDF-") return "pdf";
+  if (b.substr(0, 4) == std::string_view("PK\x03\x04", 4)) {
+    if (b.size() > 6 && (static_cast<unsigned char>(b[6]) & 1)) return "encrypted";  // general purpose flag bit 0
+    return declared == "binary" ? "archive" : std::string(declared);
+  }
+  if (declared == "binary") {
+    if (b.substr(0, 8) == std::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8)) return "office";
+    if (b.substr(0, 6) == std::string_view("7z\xBC\xAF\x27\x1C", 6) || b.substr(0, 4) == "Rar!" ||
+        b.substr(0, 2) == "\x1F\x8B")
+      return "archive";
+    if (b.substr(0, 27) == "-----BEGIN PGP MESSAGE-----") return "encrypted";
+  }
+  return std::string(declared);
+}
+
+LeafBody::LeafBody(WalkState& ws, PartInfo info, TransferEncoding cte, LeafPlan plan)
+    : ws_(ws), info_(std::move(info)), cte_(cte), plan_(std::move(plan)) {
+  ws_.sink.part_begin(info_);
+  if (!info_.filename.empty()) ws_.sink.text(info_, TextKind::Filename, info_.filename);
+  if (plan_.mode == LeafMode::Text || plan_.mode == LeafMode::Html) conv_.emplace(info_.charset);
+  if (plan_.mode == LeafMode::Html) html_.emplace();
+  if (plan_.mode == LeafMode::Skip) done_ = true;
+}
+
+void LeafBody::feed(std::string_view raw) {
+  if (done_) return;
+  process(cte_.decode(raw, s1_));
+}
+
+void LeafBody::process(std::string_view decoded) {
+  if (done_ || decoded.empty()) return;
+  if (plan_.mode == LeafMode::Uninspected) {
+    sniff(decoded);
+    return;
+  }
+  uint64_t room = ws_.lim.max_part_bytes - std::min(decoded_, ws_.lim.max_part_bytes);
+  bool over = decoded.size() > room;
+  if (over) decoded = decoded.substr(0, static_cast<size_t>(room));
+  decoded_ += decoded.size();
+  emit_text(decoded);
+  if (over) {
+    done_ = true;
+    ws_.truncated = true;
+    ws_.report(info_, "size-limit");
+  }
+}
+
+// Charset conversion and HTML stripping, then the Sink.
+void LeafBody::emit_text(std::string_view decoded) {
+  s2_.clear();
+  conv_->convert(decoded, s2_);
+  std::string_view text = s2_;
+  if (html_) {
+    s3_.clear();
+    html_->feed(s2_, s3_);
+    text = s3_;
+  }
+  if (!text.empty()) ws_.sink.text(info_, TextKind::Body, text);
+}
+
+void LeafBody::sniff(std::string_view decoded) {
+  sniff_.append(decoded.substr(0, kSniffBytes - sniff_.size()));
+  if (sniff_.size() < kSniffBytes) return;
+  ws_.report(info_, sniff_reason(sniff_, plan_.reason));
+  done_ = true;
+}
+
+void LeafBody::finish() {
+  if (!done_) {
+    process(cte_.finish(s1_));
+    if (!done_ && conv_) {
+      s2_.clear();
+      conv_->finish(s2_);
+      std::string_view text = s2_;
+      if (html_) {
+        s3_.clear();
+        html_->feed(s2_, s3_);
+        html_->finish(s3_);
+        text = s3_;
+      }
+      if (!text.empty()) ws_.sink.text(info_, TextKind::Body, text);
+    }
+    if (!done_ && plan_.mode == LeafMode::Uninspected) ws_.report(info_, sniff_reason(sniff_, plan_.reason));
+  }
+  // Transfer-decoding errors count only where every byte was decoded: a
+  // skipped or cut part is decoded as far as its chunks happen to reach.
+  bool decoded_all = (plan_.mode == LeafMode::Text || plan_.mode == LeafMode::Html) && !done_;
+  if ((decoded_all && cte_.had_errors()) || (conv_ && conv_->had_errors()) || (html_ && html_->had_errors()))
+    ws_.errors = true;
+  ws_.sink.part_end(info_);
+}
+
+}  // namespace phi::mime::detail

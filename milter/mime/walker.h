@@ -1,0 +1,134 @@
+// NAME
+//   walker - stream a message's MIME structure and report its text as UTF-8
+// SYNOPSIS
+//   class MySink : public phi::mime::Sink { ... };
+//   phi::mime::Walker w(phi::mime::Limits{}, sink);
+//   w.header("Subject", "=?utf-8?Q?...?=");  ...  w.end_of_headers();
+//   w.body(chunk); ...  w.finish();
+//   w.had_errors(); w.parts(); w.truncated(); w.uninspected_parts();
+// DESCRIPTION
+//   The Walker takes the top-level header fields one by one (as libmilter
+//   reports them; folded or not) and the body in chunks split anywhere,
+//   and calls the Sink in document order:
+//     * text(info "0", Subject | DisplayName, value) for the Subject and the
+//       display names of From/To/Cc/Bcc/Reply-To/Sender (RFC 2047 decoded;
+//       each call is one complete value). A message/rfc822 part's own
+//       Subject and names come the same way with that part's id.
+//     * for every leaf part: part_begin(info); text(info, Filename, name)
+//       if it has a file name (RFC 2231 / RFC 2047 decoded); then either
+//       text(info, Body, ...) calls -- consecutive Body calls are one
+//       continuous text, split anywhere -- or uninspected(info, reason);
+//       then part_end(info). A part can get Body text and then
+//       uninspected("size-limit") if it outgrows max_part_bytes.
+//   Part ids are IMAP part numbers ("1", "1.2", "2.1.3"; a single-part
+//   message's body is "1", a message/rfc822 part "2" has "2.1", ...).
+//   Multipart preambles and epilogues are inspected too, as text/plain
+//   parts "<container>.preamble" / ".epilogue" ("preamble" at the top), so
+//   text placed where a mail reader hides it is not missed; a multipart
+//   whose boundary never shows up is therefore still read in full.
+//   Leaves: text/* and text-like application types (json, xml, csv, and
+//   any part whose file name ends in .txt .csv .tsv .log .json .xml .htm
+//   .html) are decoded (Content-Transfer-Encoding, then charset via
+//   CharsetConverter, then HtmlToText for HTML). Signature parts
+//   (pkcs7-signature, pgp-signature) carry no content and are skipped
+//   without a report. Everything else is uninspected with reason "pdf",
+//   "office", "archive", "encrypted" (S/MIME, PGP, multipart/encrypted,
+//   a ZIP whose first entry is encrypted) or "binary"; the first bytes are
+//   sniffed so a PDF or ZIP sent as octet-stream gets its real reason.
+//   Limits: a multipart or message/rfc822 at depth max_depth is reported
+//   uninspected "depth-limit"; parts beyond max_parts "part-limit" (once
+//   per multipart); decoded bytes of a part beyond max_part_bytes "size-limit";
+//   body bytes beyond max_total_bytes "size-limit" once, with id "0"
+//   (message/rfc822) outside any part_begin/part_end. Header blocks beyond
+//   max_header_bytes have their remaining fields ignored (an error).
+//   had_errors() is set by malformed input anywhere (bad base64/QP, invalid
+//   charset sequences or unknown charsets, unterminated multiparts, missing
+//   boundary -- such a part is read as text/plain --, malformed headers).
+//   Reaching a limit is not an error: truncated() tells that.
+// INPUT
+//   Untrusted. Memory is bounded by the limits whatever the message size:
+//   nothing buffers a part; chunks are processed in slices of at most
+//   kMaxSlice bytes; carry-over between chunks is a few bytes per decoder
+//   and at most 2 + max_boundary_len + 2 bytes per open multipart level.
+//   Time is linear in the input times the nesting depth.
+// THREADS
+//   One Walker per message, used by one thread at a time.
+#ifndef PHI_MIME_WALKER_H
+#define PHI_MIME_WALKER_H
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace phi::mime {
+
+inline constexpr size_t kMaxSlice = 64 * 1024;
+
+enum class TextKind { Body, Subject, Filename, DisplayName };
+
+struct PartInfo {
+  std::string id;            // "1", "1.2", "2.1.3" (IMAP part numbers; "0" for top-level header fields)
+  std::string content_type;  // lower-case type/subtype ("text/rfc822-headers" for header fields)
+  std::string charset;       // as declared
+  std::string filename;      // decoded (RFC 2231 / RFC 2047) UTF-8
+  std::string disposition;   // lower case: "inline", "attachment" or ""
+};
+
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  virtual void part_begin(const PartInfo&) {}
+  // Decoded UTF-8 text, in order. Consecutive Body calls for the same part are
+  // one continuous text (a token may be split across calls); each Subject,
+  // Filename and DisplayName call is one complete value.
+  virtual void text(const PartInfo&, TextKind, std::string_view utf8) = 0;
+  virtual void part_end(const PartInfo&) {}
+  // A part that cannot be inspected, with a reason: "binary", "pdf", "office",
+  // "archive", "encrypted", "size-limit", "depth-limit", "part-limit".
+  virtual void uninspected(const PartInfo&, std::string_view reason) = 0;
+};
+
+struct Limits {
+  size_t max_depth = 16;                        // nesting of multipart / message/rfc822
+  size_t max_parts = 1000;                      // MIME entities per message
+  uint64_t max_part_bytes = 32ull << 20;        // decoded bytes inspected per part
+  uint64_t max_total_bytes = 128ull << 20;      // body bytes inspected per message
+  size_t max_header_bytes = 256 * 1024;         // one header block (top level or part)
+  size_t max_boundary_len = 70;                 // longer boundary parameters are ignored
+};
+
+namespace detail {
+struct WalkState;
+class Entity;
+}  // namespace detail
+
+class Walker {
+ public:
+  Walker(const Limits& limits, Sink& sink);
+  ~Walker();
+  Walker(const Walker&) = delete;
+  Walker& operator=(const Walker&) = delete;
+
+  void header(std::string_view name, std::string_view value);
+  void end_of_headers();
+  void body(std::string_view chunk);
+  void finish();
+
+  bool had_errors() const;
+  size_t parts() const;              // MIME entities seen (the message itself included)
+  bool truncated() const;            // a limit cut inspection short
+  size_t uninspected_parts() const;  // uninspected() calls made
+
+ private:
+  std::unique_ptr<detail::WalkState> ws_;
+  std::unique_ptr<detail::Entity> root_;
+  bool headers_done_ = false;
+  bool finished_ = false;
+  uint64_t body_bytes_ = 0;
+};
+
+}  // namespace phi::mime
+
+#endif

@@ -1,0 +1,101 @@
+// Tests for charset conversion to UTF-8: built-in tables, iconv, carry-over, errors.
+#include "milter/mime/charset.h"
+
+#include <gtest/gtest.h>
+
+namespace phi::mime {
+namespace {
+
+std::string conv(std::string_view cs, std::string_view in, size_t step, bool* err, bool* known = nullptr) {
+  CharsetConverter c(cs);
+  std::string out;
+  for (size_t i = 0; i < in.size(); i += step) c.convert(in.substr(i, step), out);
+  c.finish(out);
+  *err = c.had_errors();
+  if (known) *known = c.known();
+  return out;
+}
+
+struct Case {
+  const char* label;
+  const char* charset;
+  std::string in;
+  std::string want;
+  bool error;
+};
+
+TEST(CharsetConverter, TableAtSeveralSplits) {
+  const Case cases[] = {
+      {"utf-8 valid", "UTF-8", "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80", "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80", false},
+      {"utf-8 invalid byte replaced", "utf-8", "a\xFF" "b", "a\xEF\xBF\xBD" "b", true},
+      {"utf-8 truncated at end", "utf-8", "a\xE2\x82", "a\xEF\xBF\xBD", true},
+      {"utf-8 overlong", "utf-8", "\xC0\xAF", "\xEF\xBF\xBD\xEF\xBF\xBD", true},
+      {"utf-8 surrogate", "utf-8", "\xED\xA0\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", true},
+      {"utf-8 bad continuation", "utf-8", "\xE2(x", "\xEF\xBF\xBD(x", true},
+      {"iso-8859-1", "iso-8859-1", "Jos\xE9 M\xFCller", "Jos\xC3\xA9 M\xC3\xBCller", false},
+      {"latin-1 label gets windows-1252 quotes", "ISO-8859-1", "\x93hi\x94", "\xE2\x80\x9Chi\xE2\x80\x9D", false},
+      {"windows-1252 euro", "windows-1252", "\x80 5", "\xE2\x82\xAC 5", false},
+      {"utf-16 with BOM", "utf-16", std::string("\xFF\xFE" "1\0" "2\0" "3\0", 8), "123", false},
+      {"utf-16be", "UTF-16BE", std::string("\0" "A\0\xE9", 4), "A\xC3\xA9", false},
+      {"utf-16 odd trailing byte", "utf-16le", std::string("A\0B", 3), "A\xEF\xBF\xBD", true},
+      {"iso-8859-2 via iconv", "iso-8859-2", "\xB1", "\xC4\x85", false},
+      {"shift_jis via iconv", "shift_jis", "\x82\xA0", "\xE3\x81\x82", false},
+      {"unlabelled utf-8 is kept", "", "caf\xC3\xA9", "caf\xC3\xA9", false},
+      {"us-ascii with latin-1 byte", "us-ascii", "caf\xE9!", "caf\xC3\xA9!", true},
+      {"us-ascii latin-1 byte at end", "us-ascii", "caf\xE9", "caf\xC3\xA9", true},
+      {"unknown charset falls back", "x-no-such-charset", "Jos\xE9", "Jos\xC3\xA9", true},
+      {"hostile charset name", "../../etc/passwd", "a", "a", true},
+      {"quoted charset", "\"utf-8\"", "\xC3\xA9", "\xC3\xA9", false},
+  };
+  for (const auto& c : cases) {
+    for (size_t step : {1, 2, 3, 1000}) {
+      SCOPED_TRACE(std::string(c.label) + " step " + std::to_string(step));
+      bool err = false;
+      EXPECT_EQ(conv(c.charset, c.in, step, &err), c.want);
+      EXPECT_EQ(err, c.error);
+    }
+  }
+}
+
+TEST(CharsetConverter, UnknownCharsetIsReported) {
+  bool err = false, known = true;
+  conv("klingon-8", "x", 1, &err, &known);
+  EXPECT_FALSE(known);
+  EXPECT_TRUE(err);
+  conv("iso-8859-15", "x", 1, &err, &known);
+  EXPECT_TRUE(known);
+  EXPECT_FALSE(err);
+}
+
+TEST(CharsetConverter, IconvInvalidSequenceReplacedNotDropped) {
+  bool err = false;
+  // 0xFF is not valid in EUC-JP: replaced, and the text around it survives.
+  EXPECT_EQ(conv("euc-jp", "ab\xFF" "cd", 1000, &err), "ab\xEF\xBF\xBD" "cd");
+  EXPECT_TRUE(err);
+}
+
+TEST(CharsetConverter, TenThousandInvalidBytesStayLinear) {
+  std::string in(10000, '\xFF');
+  bool err = false;
+  std::string out = conv("utf-8", in, 4096, &err);
+  EXPECT_EQ(out.size(), 30000u);
+  out = conv("utf-16le", std::string(10000, '\xD8'), 4096, &err);
+  EXPECT_TRUE(err);
+  EXPECT_LE(out.size(), 30000u);
+}
+
+TEST(AppendUtf8, EncodesAndReplacesInvalid) {
+  struct Row { const char* label; uint32_t cp; std::string want; };
+  const Row rows[] = {{"ascii", 'A', "A"}, {"two", 0xE9, "\xC3\xA9"}, {"three", 0x20AC, "\xE2\x82\xAC"},
+                      {"four", 0x1F600, "\xF0\x9F\x98\x80"}, {"surrogate", 0xD800, "\xEF\xBF\xBD"},
+                      {"too big", 0x110000, "\xEF\xBF\xBD"}};
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    std::string out;
+    append_utf8(out, r.cp);
+    EXPECT_EQ(out, r.want);
+  }
+}
+
+}  // namespace
+}  // namespace phi::mime

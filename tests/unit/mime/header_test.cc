@@ -1,0 +1,94 @@
+// Tests for header decoding: RFC 2047 words, parameters with RFC 2231, display names.
+#include "milter/mime/header.h"
+
+#include <gtest/gtest.h>
+
+namespace phi::mime {
+namespace {
+
+TEST(DecodeEncodedWords, Table) {
+  struct Row { const char* label; std::string in; std::string want; bool error; };
+  const Row rows[] = {
+      {"plain", "Lab results", "Lab results", false},
+      {"q utf-8", "=?utf-8?Q?J=C3=B6rg_Smith?=", "J\xC3\xB6rg Smith", false},
+      {"b latin-1", "=?ISO-8859-1?B?Q2Fm6Q==?=", "Caf\xC3\xA9", false},
+      {"adjacent words join", "=?utf-8?Q?a?= =?utf-8?Q?b?=", "ab", false},
+      {"char split between words", "=?utf-8?B?w6k=?= =?utf-8?B?w6k=?=", "\xC3\xA9\xC3\xA9", false},
+      {"utf-8 split across words", "=?utf-8?Q?=C3?= =?utf-8?Q?=A9?=", "\xC3\xA9", false},
+      {"text between words kept", "=?utf-8?Q?a?= and =?utf-8?Q?b?=", "a and b", false},
+      {"language suffix", "=?utf-8*en?Q?x?=", "x", false},
+      {"malformed stays literal", "=?utf-8?X?abc?= =?bad", "=?utf-8?X?abc?= =?bad", false},
+      {"bad base64 flagged", "=?utf-8?B?###?=", "", true},
+      {"unknown charset flagged", "=?x-nope?Q?Jos=E9?=", "Jos\xC3\xA9", true},
+      {"raw latin-1 in header", "Jos\xE9", "Jos\xC3\xA9", true},
+      {"raw utf-8 in header", "Jos\xC3\xA9", "Jos\xC3\xA9", false},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    bool err = false;
+    EXPECT_EQ(decode_encoded_words(r.in, &err), r.want);
+    EXPECT_EQ(err, r.error);
+  }
+}
+
+TEST(DecodeFieldValue, ContentTypeAndDisposition) {
+  struct Row { const char* label; std::string in; std::string token; std::string name; std::string want; bool malformed; };
+  const Row rows[] = {
+      {"simple", "Text/Plain; Charset=\"UTF-8\"", "text/plain", "charset", "UTF-8", false},
+      {"boundary unquoted", "multipart/mixed; boundary=abc", "multipart/mixed", "boundary", "abc", false},
+      {"folded", "multipart/mixed;\r\n\tboundary=\"a b\"", "multipart/mixed", "boundary", "a b", false},
+      {"escaped quote", "attachment; filename=\"a\\\"b.txt\"", "attachment", "filename", "a\"b.txt", false},
+      {"rfc 2231 charset", "attachment; filename*=utf-8''pati%C3%ABnt.csv", "attachment", "filename", "pati\xC3\xABnt.csv", false},
+      {"rfc 2231 continuations", "attachment; filename*0*=iso-8859-1'en'Jos%E9; filename*1=\"_Doe\"; filename*2=.txt",
+       "attachment", "filename", "Jos\xC3\xA9_Doe.txt", false},
+      {"sections out of order", "a; name*1=b; name*0=a", "a", "name", "ab", false},
+      {"2231 wins over plain", "a; filename=x; filename*=utf-8''y", "a", "filename", "y", false},
+      {"unquoted with spaces", "attachment; filename=my file.txt", "attachment", "filename", "my file.txt", false},
+      {"unterminated quote", "a; filename=\"abc", "a", "filename", "abc", true},
+      {"param without value", "a; junk", "a", "junk", "", true},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    FieldValue fv = decode_field_value(r.in);
+    EXPECT_EQ(fv.token, r.token);
+    EXPECT_EQ(fv.param(r.name), r.want);
+    EXPECT_EQ(fv.malformed, r.malformed);
+  }
+}
+
+TEST(DecodeFieldValue, TenThousandParamsAreBounded) {
+  std::string in = "text/plain";
+  for (int i = 0; i < 10000; ++i) in += "; p" + std::to_string(i) + "*" + std::to_string(i % 100) + "*=x";
+  FieldValue fv = decode_field_value(in);
+  EXPECT_TRUE(fv.malformed);
+  EXPECT_LE(fv.params.size(), kMaxParams);
+}
+
+TEST(DecodeDisplayNames, Table) {
+  struct Row { const char* label; std::string in; std::vector<std::string> want; };
+  const Row rows[] = {
+      {"angle", "John Doe <jd@example.org>", {"John Doe"}},
+      {"quoted with comma", "\"Doe, John\" <jd@example.org>, Jane <j@x.org>", {"Doe, John", "Jane"}},
+      {"bare address has no name", "jd@example.org", {}},
+      {"comment name", "jd@example.org (John Doe)", {"John Doe"}},
+      {"encoded", "=?utf-8?Q?J=C3=B6rg?= <j@x.org>", {"J\xC3\xB6rg"}},
+      {"encoded in quotes", "\"=?utf-8?B?SsO2cmc=?=\" <j@x.org>", {"J\xC3\xB6rg"}},
+      {"group", "Patients: a@x.org, B <b@x.org>;", {"Patients", "B"}},
+      {"angle with > inside quotes", "\"a>b\" <c@d>", {"a>b"}},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    bool err = false;
+    EXPECT_EQ(decode_display_names(r.in, &err), r.want);
+  }
+}
+
+TEST(DecodeDisplayNames, TenThousandNestedCommentsAreBounded) {
+  std::string in(10000, '(');
+  bool err = false;
+  auto names = decode_display_names(in + "x", &err);
+  EXPECT_LE(names.size(), 1u);
+}
+
+}  // namespace
+}  // namespace phi::mime
