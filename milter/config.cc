@@ -236,6 +236,14 @@ std::vector<std::pair<std::string, std::string>> non_default_settings(const Sett
 Result<std::shared_ptr<const Config>> build_config(Settings settings, std::string source) {
   auto cfg = std::make_shared<Config>();
   cfg->authserv_id = settings.AuthservID.empty() ? host_name() : settings.AuthservID;
+  auto internal = HostList::parse(settings.InternalHosts);
+  if (!internal) return internal.error().context("InternalHosts");
+  cfg->internal_hosts = std::move(*internal);
+  if (settings.DKIMVerify) {
+    auto lib = provenance::DkimLibrary::create(settings.DKIMKeyFile);
+    if (!lib) return lib.error().context(settings.DKIMKeyFile.empty() ? "DKIMVerify" : "DKIMKeyFile");
+    cfg->dkim = std::move(*lib);
+  }
   cfg->settings = std::move(settings);
   cfg->source = std::move(source);
   // Derived objects (pattern database, policy, escrow keys, ...) are built

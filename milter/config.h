@@ -29,6 +29,8 @@
 #include <utility>
 #include <vector>
 
+#include "milter/provenance/dkim.h"
+#include "milter/util/netmatch.h"
 #include "milter/util/result.h"
 
 namespace phi {
@@ -90,6 +92,8 @@ struct Config {
   Settings settings;
   std::string source;       // file it was read from, or "" for built-in defaults
   std::string authserv_id;  // AuthservID, or the host name when that is empty
+  HostList internal_hosts;  // InternalHosts, parsed
+  std::shared_ptr<const provenance::DkimLibrary> dkim;  // null when DKIMVerify is no
 };
 
 // Builds a checked snapshot from settings (compiles derived objects).
