@@ -262,8 +262,12 @@ bool is_internal(const ReceivedParts& p, const Hop& h, const std::string& rdns, 
 }
 
 bool is_authenticated(const ReceivedParts& p) {
-  if (in(first_word(p.with), kAuthTypes)) return true;
-  if (contains_ci(p.with, "AUTH")) return true;  // Mimecast: with ESMTP with both STARTTLS and AUTH
+  for (const auto& cl : p.clauses) {
+    if (cl.keyword != "with") continue;
+    if (in(first_word(cl.value), kAuthTypes)) return true;
+    for (auto w : words(cl.value))
+      if (iequals(w, "AUTH")) return true;  // Mimecast: with ESMTP with both STARTTLS and AUTH
+  }
   bool found = false;
   visit_comments(p, [&](std::string_view c) {
     if (contains_ci(c, "Authenticated sender") || istarts_with(c, "authenticated") || contains_ci(c, "AUTH:"))
