@@ -8,9 +8,10 @@ extern "C" {
 }
 #undef _Bool
 
-#include <algorithm>
 #include <cstring>
 #include <vector>
+
+#include "milter/util/strings.h"
 
 namespace phi::provenance {
 namespace {
@@ -61,9 +62,7 @@ DkimVerifier::~DkimVerifier() {
 }
 
 void DkimVerifier::header(std::string_view name, std::string_view value) {
-  if (name.size() == 15 && std::equal(name.begin(), name.end(), "dkim-signature",
-                                      [](char a, char b) { return (a | 0x20) == b; }))
-    saw_signature_ = true;
+  if (iequals(name, "DKIM-Signature")) saw_signature_ = true;
   if (failed_ || finished_) return;
   std::string h;
   h.reserve(name.size() + value.size() + 8);
