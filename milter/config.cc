@@ -266,6 +266,14 @@ Result<std::shared_ptr<const Config>> build_config(Settings settings, std::strin
     if (!audit) return audit.error().context(source.empty() ? "AuditLog" : source + ": AuditLog");
     cfg->audit = std::move(*audit);
   }
+  auto internal = HostList::parse(settings.InternalHosts);
+  if (!internal) return internal.error().context("InternalHosts");
+  cfg->internal_hosts = std::move(*internal);
+  if (settings.DKIMVerify) {
+    auto lib = provenance::DkimLibrary::create(settings.DKIMKeyFile);
+    if (!lib) return lib.error().context(settings.DKIMKeyFile.empty() ? "DKIMVerify" : "DKIMKeyFile");
+    cfg->dkim = std::move(*lib);
+  }
   cfg->settings = std::move(settings);
   cfg->source = std::move(source);
   // Derived objects (pattern database, policy, escrow keys, ...) are built

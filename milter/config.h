@@ -35,6 +35,7 @@
 #include "milter/util/netmatch.h"
 #include "policy/rules.h"
 #include "policy/tls_posture.h"
+#include "milter/provenance/dkim.h"
 
 namespace phi {
 
@@ -103,6 +104,8 @@ struct Config {
   std::shared_ptr<const policy::RuleSet> rules;
   std::shared_ptr<const policy::TlsPostureResolver> tls_posture;
   std::shared_ptr<const HostList> internal_networks;
+  HostList internal_hosts;  // InternalHosts, parsed
+  std::shared_ptr<const provenance::DkimLibrary> dkim;  // null when DKIMVerify is no
 };
 
 // Builds a checked snapshot from settings (compiles derived objects).

@@ -30,6 +30,23 @@ void write_hop(JsonWriter& w, const provenance::Hop& h) {
   w.end_object();
 }
 
+void write_summary(JsonWriter& w, const provenance::PathSummary& s) {
+  w.begin_object();
+  w.key("hops").number(static_cast<int64_t>(s.hops));
+  w.key("encrypted").number(static_cast<int64_t>(s.encrypted));
+  w.key("plaintext").number(static_cast<int64_t>(s.plaintext));
+  w.key("unknown").number(static_cast<int64_t>(s.unknown));
+  w.key("internal").number(static_cast<int64_t>(s.internal));
+  w.key("weakest").string(provenance::tls_state_name(s.weakest));
+  write_opt_string(w, "first_plaintext_by", s.first_plaintext_by);
+  write_opt_string(w, "lowest_version", s.lowest_version);
+  w.key("dkim").begin_object();
+  w.key("result").string(provenance::dkim_result_name(s.dkim.result));
+  write_opt_string(w, "domain", s.dkim.domain);
+  w.end_object();
+  w.end_object();
+}
+
 }  // namespace
 
 std::string format_report_json(std::string_view file, const MessageReport& r, const Config& cfg) {
@@ -40,6 +57,8 @@ std::string format_report_json(std::string_view file, const MessageReport& r, co
   w.key("hops").begin_array();
   for (const auto& h : r.hops) write_hop(w, h);
   w.end_array();
+  w.key("summary");
+  write_summary(w, r.has_summary ? r.summary : provenance::summarize(r.hops));
   w.end_object();
   w.key("stamped").begin_array();
   for (const auto& [name, value] : r.stamped) {

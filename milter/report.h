@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "milter/provenance/hop.h"
+#include "milter/provenance/path_summary.h"
 
 namespace phi {
 
@@ -31,6 +32,8 @@ struct MessageReport {
   // Newest first: this hop (when there is a live connection), then the
   // hops learnt from the message's header.
   std::vector<provenance::Hop> hops;
+  provenance::PathSummary summary;  // over `hops`, with the DKIM result
+  bool has_summary = false;
   std::vector<std::pair<std::string, std::string>> stamped;  // headers added
   size_t removed_forged = 0;                                 // our headers from outside, deleted
 };

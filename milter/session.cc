@@ -1,7 +1,10 @@
 // session - connection state and the end-of-message pipeline (see session.h).
 #include "milter/session.h"
 
+#include <optional>
+
 #include "milter/log.h"
+#include "milter/provenance/path_summary.h"
 #include "milter/util/strings.h"
 
 namespace phi {
@@ -9,8 +12,21 @@ namespace phi {
 Session::Session(std::shared_ptr<const Config> cfg, Clock clock)
     : cfg_(std::move(cfg)), clock_(clock ? std::move(clock) : Clock([] { return std::time(nullptr); })) {}
 
+Session::Message& Session::new_message() {
+  msg_ = std::make_unique<Message>();
+  provenance::PathOptions po;
+  po.authserv_id = cfg_->authserv_id;
+  po.hop_header = cfg_->settings.HopHeader;
+  po.summary_header = cfg_->settings.SummaryHeader;
+  po.internal_hosts = &cfg_->internal_hosts;
+  po.trusted_relay = connected_ && provenance::is_trusted_relay(macros_.client_addr, &cfg_->internal_hosts);
+  msg_->path = std::make_unique<provenance::PathCollector>(std::move(po));
+  if (cfg_->dkim) msg_->dkim = std::make_unique<provenance::DkimVerifier>(cfg_->dkim);
+  return *msg_;
+}
+
 Session::Message& Session::message() {
-  if (!msg_) msg_ = std::make_unique<Message>();
+  if (!msg_) return new_message();
   return *msg_;
 }
 
@@ -53,7 +69,7 @@ Status Session::on_helo(Mta& mta, std::string_view helo) {
 }
 
 Status Session::on_envfrom(Mta& mta, std::string_view sender) {
-  msg_ = std::make_unique<Message>();
+  new_message();
   msg_->sender = std::string(sender.substr(0, 1024));
   capture_macros(mta);
   return Status::Continue;
@@ -69,14 +85,8 @@ Status Session::on_envrcpt(Mta& mta, std::string_view rcpt) {
 Status Session::on_header(Mta& mta, std::string_view name, std::string_view value) {
   (void)mta;
   auto& m = message();
-  if (iequals(name, cfg_->settings.HopHeader)) {
-    ++m.our_header_count;
-    // A header that names our authserv-id but reaches us from outside is a
-    // forgery (or a replay): remove it before we stamp our own.
-    auto semi = value.find(';');
-    auto id = trim(value.substr(0, semi));
-    if (iequals(id, cfg_->authserv_id)) m.forged.push_back(m.our_header_count);
-  }
+  m.path->add_header(name, value);
+  if (m.dkim) m.dkim->header(name, value);
   if (m.headers.size() < kMaxHeaderCount && m.header_bytes + name.size() + value.size() <= kMaxHeaderBytes) {
     m.header_bytes += name.size() + value.size();
     m.headers.emplace_back(std::string(name), std::string(value));
@@ -88,12 +98,15 @@ Status Session::on_header(Mta& mta, std::string_view name, std::string_view valu
 
 Status Session::on_eoh(Mta& mta) {
   capture_macros(mta);
+  if (auto& m = message(); m.dkim) m.dkim->end_of_headers();
   return Status::Continue;
 }
 
 Status Session::on_body(Mta& mta, std::string_view chunk) {
   (void)mta;
-  message().body_bytes += chunk.size();
+  auto& m = message();
+  m.body_bytes += chunk.size();
+  if (m.dkim) m.dkim->body(chunk);  // streamed: libopendkim hashes as it goes
   return Status::Continue;
 }
 
@@ -104,30 +117,60 @@ Status Session::on_eom(Mta& mta) {
   report_.queue_id = m.queue_id;
   report_.recipients = m.recipients;
 
-  // Forged copies of our header: delete from the highest index down.
-  for (auto it = m.forged.rbegin(); it != m.forged.rend(); ++it) {
-    auto r = mta.delete_header(cfg_->settings.HopHeader, *it);
-    if (!r) return internal_error(mta, "provenance", "cannot delete forged header: " + r.error().message);
-  }
-  report_.removed_forged = m.forged.size();
-  if (!m.forged.empty())
-    log_line(LogLevel::Notice, m.queue_id, "provenance",
-             "removed " + std::to_string(m.forged.size()) + " forged " + cfg_->settings.HopHeader + " header(s)");
-
-  if (connected_) {
-    auto hop = provenance::hop_from_macros(macros_);
-    if (hop.by.empty()) hop.by = cfg_->authserv_id;
-    std::string value = provenance::format_hop_header(hop, cfg_->authserv_id, clock_());
-    auto r = mta.insert_header(0, cfg_->settings.HopHeader, value);
-    if (!r) return internal_error(mta, "provenance", "cannot add header: " + r.error().message);
-    report_.stamped.emplace_back(cfg_->settings.HopHeader, value);
-    log_line(LogLevel::Info, m.queue_id, "provenance",
-             std::string("tls=") + std::string(provenance::tls_state_name(hop.tls)) +
-                 (hop.version.empty() ? "" : " version=" + hop.version) +
-                 (hop.cipher.empty() ? "" : " cipher=" + hop.cipher) + " client=" + hop.addr);
-    report_.hops.push_back(std::move(hop));
-  }
+  Status st = remove_forged(mta, m);
+  if (st != Status::Continue) return st;
+  st = stamp_provenance(mta, m);
+  if (st != Status::Continue) return st;
   msg_.reset();
+  return Status::Continue;
+}
+
+Status Session::remove_forged(Mta& mta, Message& m) {
+  // Forged copies of our headers: delete from the highest index down.
+  const std::pair<const std::string*, const std::vector<size_t>*> lists[] = {
+      {&cfg_->settings.HopHeader, &m.path->forged_hop_headers()},
+      {&cfg_->settings.SummaryHeader, &m.path->forged_summary_headers()}};
+  for (const auto& [name, idx] : lists) {
+    for (auto it = idx->rbegin(); it != idx->rend(); ++it) {
+      auto r = mta.delete_header(*name, *it);
+      if (!r) return internal_error(mta, "provenance", "cannot delete forged header: " + r.error().message);
+    }
+    report_.removed_forged += idx->size();
+    if (!idx->empty())
+      log_line(LogLevel::Notice, m.queue_id, "provenance",
+               "removed " + std::to_string(idx->size()) + " forged " + *name + " header(s)");
+  }
+  return Status::Continue;
+}
+
+Status Session::stamp_provenance(Mta& mta, Message& m) {
+  std::optional<provenance::Hop> current;
+  if (connected_) {
+    current = provenance::hop_from_macros(macros_);
+    if (current->by.empty()) current->by = cfg_->authserv_id;
+  }
+  report_.hops = m.path->hops(current ? &*current : nullptr);
+  report_.summary = provenance::summarize(report_.hops);
+  if (m.dkim) report_.summary.dkim = m.dkim->finish();
+  report_.has_summary = true;
+  if (!current) return Status::Continue;  // test mode without macros: nothing to stamp
+
+  const auto now = clock_();
+  std::string summary = provenance::format_summary_header(report_.summary, cfg_->authserv_id, now);
+  std::string value = provenance::format_hop_header(*current, cfg_->authserv_id, now);
+  for (const auto& [name, v] : {std::pair{&cfg_->settings.SummaryHeader, &summary},
+                                std::pair{&cfg_->settings.HopHeader, &value}}) {
+    auto r = mta.insert_header(0, *name, *v);  // the hop header ends up on top, the summary below it
+    if (!r) return internal_error(mta, "provenance", "cannot add header: " + r.error().message);
+    report_.stamped.emplace_back(*name, *v);
+  }
+  log_line(LogLevel::Info, m.queue_id, "provenance",
+           std::string("tls=") + std::string(provenance::tls_state_name(current->tls)) +
+               (current->version.empty() ? "" : " version=" + current->version) +
+               (current->cipher.empty() ? "" : " cipher=" + current->cipher) + " client=" + current->addr +
+               " path=" + std::to_string(report_.summary.hops) + " weakest=" +
+               std::string(provenance::tls_state_name(report_.summary.weakest)) +
+               " dkim=" + std::string(provenance::dkim_result_name(report_.summary.dkim.result)));
   return Status::Continue;
 }
 

@@ -10,9 +10,12 @@
 //   The milter callbacks and test mode both drive a Session; it reaches the
 //   MTA only through Mta. A Session keeps the Config snapshot it was created
 //   with for its whole life, so a reload never changes a message midway.
-//   At end of message it removes forged copies of our headers (highest
-//   index first, since the MTA renumbers after each delete), builds this
-//   hop from the MTA's macros and stamps the provenance header.
+//   Headers go to a provenance::PathCollector (Received fields and our own
+//   earlier headers) and, with the body chunk by chunk, to a DKIM
+//   verifier. At end of message it removes forged copies of our headers
+//   (highest index first, since the MTA renumbers after each delete),
+//   builds this hop from the MTA's macros, the path and its summary, and
+//   stamps the per-hop and the summary header.
 //   internal_error() logs (without message content) and answers the
 //   configured OnInternalError action.
 // INPUT
@@ -34,7 +37,9 @@
 
 #include "milter/config.h"
 #include "milter/mta.h"
+#include "milter/provenance/dkim.h"
 #include "milter/provenance/hop_header.h"
+#include "milter/provenance/path_collector.h"
 #include "milter/report.h"
 
 namespace phi {
@@ -71,10 +76,14 @@ class Session {
     std::vector<std::pair<std::string, std::string>> headers;
     size_t header_bytes = 0;
     size_t headers_dropped = 0;
-    std::vector<size_t> forged;  // 1-based indexes of our header from outside
-    size_t our_header_count = 0;
+    std::unique_ptr<provenance::PathCollector> path;  // Received + our headers -> hops
+    std::unique_ptr<provenance::DkimVerifier> dkim;    // null when DKIMVerify is no
     uint64_t body_bytes = 0;
   };
+
+  Message& new_message();
+  Status remove_forged(Mta& mta, Message& m);
+  Status stamp_provenance(Mta& mta, Message& m);
 
   void capture_macros(Mta& mta);
   Message& message();

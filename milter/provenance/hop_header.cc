@@ -80,4 +80,83 @@ std::string format_hop_header(const Hop& hop, std::string_view authserv_id, std:
   return out;
 }
 
+std::string_view HeaderFields::get(std::string_view key) const {
+  for (const auto& [k, v] : values)
+    if (k == key) return v;
+  return {};
+}
+
+namespace {
+
+// Reads a token or a quoted string at s[i]; advances i past it.
+std::string read_value(std::string_view s, size_t& i) {
+  std::string v;
+  if (i < s.size() && s[i] == '"') {
+    for (++i; i < s.size() && s[i] != '"'; ++i) {
+      if (s[i] == '\\' && i + 1 < s.size()) ++i;
+      v += s[i];
+    }
+    if (i < s.size()) ++i;
+    return v;
+  }
+  while (i < s.size() && s[i] != ';') v += s[i++];
+  return std::string(trim(v));
+}
+
+}  // namespace
+
+Result<HeaderFields> parse_header_fields(std::string_view value) {
+  if (value.size() > kMaxOurHeaderBytes) return Error{"header longer than " + std::to_string(kMaxOurHeaderBytes) + " bytes"};
+  HeaderFields f;
+  size_t semi = value.find(';');
+  f.authserv_id = std::string(trim(value.substr(0, semi)));
+  if (f.authserv_id.empty()) return Error{"no authserv-id"};
+  size_t i = semi == std::string_view::npos ? value.size() : semi + 1;
+  while (i < value.size()) {
+    while (i < value.size() && (is_space(value[i]) || value[i] == ';')) ++i;
+    if (i >= value.size()) break;
+    size_t eq = i;
+    while (eq < value.size() && value[eq] != '=' && value[eq] != ';') ++eq;
+    if (eq >= value.size() || value[eq] != '=') return Error{"expected key=value"};
+    std::string key = to_lower(trim(value.substr(i, eq - i)));
+    i = eq + 1;
+    while (i < value.size() && is_space(value[i])) ++i;
+    std::string v = read_value(value, i);
+    if (f.values.size() >= kMaxOurHeaderKeys) return Error{"more than " + std::to_string(kMaxOurHeaderKeys) + " keys"};
+    f.values.emplace_back(std::move(key), std::move(v));
+    while (i < value.size() && value[i] != ';') ++i;  // junk after a quoted value
+  }
+  return f;
+}
+
+Result<ParsedHopHeader> parse_hop_header(std::string_view value) {
+  auto f = parse_header_fields(value);
+  if (!f) return f.error();
+  ParsedHopHeader out;
+  out.authserv_id = f->authserv_id;
+  Hop& h = out.hop;
+  h.source = HopSource::OurHeader;
+  h.by = sanitize_header_text(f->authserv_id, kMaxHeaderValueBytes);
+  auto tls = f->get("tls");
+  if (tls == "encrypted") h.tls = TlsState::Encrypted;
+  else if (tls == "plaintext") h.tls = TlsState::Plaintext;
+  else if (tls == "internal") h.tls = TlsState::Internal;
+  else if (tls == "unknown") h.tls = TlsState::Unknown;
+  else return Error{"tls= missing or not encrypted|plaintext|internal|unknown"};
+  h.version = normalize_tls_version(f->get("version"));
+  h.cipher = sanitize_header_text(f->get("cipher"), kMaxHeaderValueBytes);
+  auto bits = f->get("bits");
+  int b = 0;
+  auto [p, ec] = std::from_chars(bits.data(), bits.data() + bits.size(), b);
+  h.bits = (ec == std::errc() && p == bits.data() + bits.size() && b > 0 && b < 100000) ? b : 0;
+  h.verify = sanitize_header_text(f->get("verify"), kMaxHeaderValueBytes);
+  h.from = sanitize_header_text(f->get("from"), kMaxHeaderValueBytes);
+  h.addr = sanitize_header_text(f->get("addr"), kMaxHeaderValueBytes);
+  h.cert_subject = sanitize_header_text(f->get("cert-subject"), kMaxHeaderValueBytes);
+  h.cert_issuer = sanitize_header_text(f->get("cert-issuer"), kMaxHeaderValueBytes);
+  h.authenticated = f->get("auth") == "yes";
+  h.date = sanitize_header_text(f->get("time"), kMaxHeaderValueBytes);
+  return out;
+}
+
 }  // namespace phi::provenance

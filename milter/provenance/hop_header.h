@@ -5,6 +5,8 @@
 //   Hop hop_from_macros(const HopMacros&);
 //   std::string format_hop_header(const Hop&, std::string_view authserv_id,
 //                                 std::time_t when);
+//   Result<HeaderFields> parse_header_fields(std::string_view value);
+//   Result<ParsedHopHeader> parse_hop_header(std::string_view value);
 // DESCRIPTION
 //   hop_from_macros() turns the values libmilter reports for the current
 //   connection ({tls_version}, {cipher}, {cipher_bits}, {cert_subject},
@@ -25,6 +27,16 @@
 //   quote_header_value(): no CR, LF or control character is ever written,
 //   each value is at most kMaxHeaderValueBytes, and a value with characters
 //   outside a token is double-quoted.
+//
+//   parse_header_fields() reads that syntax back (used for both our
+//   headers): the authserv-id, then key=value pairs separated by ';',
+//   values either tokens or quoted strings with '\' escapes. Keys are
+//   lower-cased; unknown keys are kept. parse_hop_header() turns a per-hop
+//   header into a Hop (source OurHeader, by = the authserv-id), so that
+//   our own earlier hops, relayed to us internally, are counted.
+// INPUT
+//   parse_*: untrusted header values, at most kMaxOurHeaderBytes bytes and
+//   kMaxOurHeaderKeys keys (more is an error); linear time; never throws.
 // THREADS
 //   Pure; any thread.
 #ifndef PHI_PROVENANCE_HOP_HEADER_H
@@ -33,8 +45,11 @@
 #include <ctime>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "milter/provenance/hop.h"
+#include "milter/util/result.h"
 
 namespace phi::provenance {
 
@@ -57,6 +72,25 @@ struct HopMacros {
 Hop hop_from_macros(const HopMacros& m);
 
 std::string format_hop_header(const Hop& hop, std::string_view authserv_id, std::time_t when);
+
+inline constexpr size_t kMaxOurHeaderBytes = 4096;
+inline constexpr size_t kMaxOurHeaderKeys = 32;
+
+struct HeaderFields {
+  std::string authserv_id;
+  std::vector<std::pair<std::string, std::string>> values;  // key (lower case), unquoted value
+  // The value of `key`, or "" when absent.
+  std::string_view get(std::string_view key) const;
+};
+
+Result<HeaderFields> parse_header_fields(std::string_view value);
+
+struct ParsedHopHeader {
+  std::string authserv_id;
+  Hop hop;
+};
+
+Result<ParsedHopHeader> parse_hop_header(std::string_view value);
 
 // RFC 3339 UTC timestamp, e.g. 2026-12-02T05:00:00Z.
 std::string format_utc_time(std::time_t when);

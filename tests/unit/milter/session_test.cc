@@ -33,11 +33,16 @@ TEST(Session, StampsPlaintextHop) {
   RecordingMta m;
   m.macros["i"] = "4ABC123";
   EXPECT_EQ(run(s, m, {{"Subject", "hi"}}), Status::Continue);
-  ASSERT_EQ(m.edits.size(), 1u);
+  ASSERT_EQ(m.edits.size(), 2u);
   EXPECT_EQ(m.edits[0].kind, "insert_header");
-  EXPECT_EQ(m.edits[0].index, 0u);
-  EXPECT_EQ(m.edits[0].name, "TLS-Provenance");
+  EXPECT_EQ(m.edits[0].name, "TLS-Path");
   EXPECT_EQ(m.edits[0].value,
+            "mx.example.org; hops=1; encrypted=0; plaintext=1; unknown=0; internal=0; weakest=plaintext; "
+            "first-plaintext-by=mx.example.org; dkim=none; time=1970-01-01T00:00:00Z");
+  EXPECT_EQ(m.edits[1].kind, "insert_header");
+  EXPECT_EQ(m.edits[1].index, 0u);
+  EXPECT_EQ(m.edits[1].name, "TLS-Provenance");
+  EXPECT_EQ(m.edits[1].value,
             "mx.example.org; tls=plaintext; from=client.example.net; addr=192.0.2.4; auth=no; time=1970-01-01T00:00:00Z");
   EXPECT_EQ(s.report().queue_id, "4ABC123");
   ASSERT_EQ(s.report().hops.size(), 1u);
@@ -55,9 +60,9 @@ TEST(Session, StampsTlsHopFromMacrosSeenAtHelo) {
   m.macros.clear();  // later stages do not repeat the TLS macros
   s.on_envfrom(m, "<a@example.net>");
   EXPECT_EQ(s.on_eom(m), Status::Continue);
-  ASSERT_EQ(m.edits.size(), 1u);
-  EXPECT_EQ(m.edits[0].name, "X-Hop");
-  EXPECT_NE(m.edits[0].value.find("tls=encrypted; version=TLSv1.3; cipher=TLS_AES_256_GCM_SHA384; bits=256"),
+  ASSERT_EQ(m.edits.size(), 2u);
+  EXPECT_EQ(m.edits[1].name, "X-Hop");
+  EXPECT_NE(m.edits[1].value.find("tls=encrypted; version=TLSv1.3; cipher=TLS_AES_256_GCM_SHA384; bits=256"),
             std::string::npos);
 }
 
@@ -68,13 +73,45 @@ TEST(Session, RemovesForgedHeadersHighestIndexFirst) {
       {{"TLS-Provenance", "mx.example.org; tls=encrypted"},
        {"TLS-Provenance", "other.example; tls=plaintext"},
        {"tls-provenance", " MX.EXAMPLE.ORG ; tls=encrypted"}});
-  ASSERT_EQ(m.edits.size(), 3u);
+  ASSERT_EQ(m.edits.size(), 4u);
   EXPECT_EQ(m.edits[0].kind, "delete_header");
   EXPECT_EQ(m.edits[0].index, 3u);
   EXPECT_EQ(m.edits[1].kind, "delete_header");
   EXPECT_EQ(m.edits[1].index, 1u);
   EXPECT_EQ(m.edits[2].kind, "insert_header");
   EXPECT_EQ(s.report().removed_forged, 2u);
+  EXPECT_EQ(s.report().hops.size(), 1u) << "forged hops are not counted";
+}
+
+TEST(Session, RemovesForgedSummaryHeadersToo) {
+  Session s(config_with("AuthservID mx.example.org\n"));
+  RecordingMta m;
+  run(s, m, {{"TLS-Path", "other.example; hops=1"}, {"TLS-Path", "mx.example.org; hops=0; weakest=encrypted"}});
+  ASSERT_GE(m.edits.size(), 1u);
+  EXPECT_EQ(m.edits[0].kind, "delete_header");
+  EXPECT_EQ(m.edits[0].name, "TLS-Path");
+  EXPECT_EQ(m.edits[0].index, 2u);
+  EXPECT_EQ(s.report().removed_forged, 1u);
+}
+
+TEST(Session, KeepsAndCountsOurEarlierHopFromAnInternalRelay) {
+  Session s(config_with("AuthservID mx.example.org\nInternalHosts 10.0.0.0/8\n"));
+  RecordingMta m;
+  s.on_connect(m, "filter.example.org", "10.1.2.3");
+  s.on_helo(m, "filter.example.org");
+  s.on_envfrom(m, "<a@example.net>");
+  s.on_header(m, "Received", "from filter.example.org (filter.example.org [10.1.2.3]) by mx.example.org (Postfix) with ESMTP id A1; Mon, 1 Jan 2024 00:00:01 +0000");
+  s.on_header(m, "TLS-Provenance", "mx.example.org; tls=encrypted; version=TLSv1.2; cipher=ECDHE-RSA-AES256-GCM-SHA384; bits=256; from=out.example.net; addr=192.0.2.7; auth=no; time=2024-01-01T00:00:00Z");
+  s.on_header(m, "Received", "from out.example.net (out.example.net [192.0.2.7]) (using TLSv1.2 with cipher ECDHE-RSA-AES256-GCM-SHA384 (256/256 bits)) by mx.example.org (Postfix) with ESMTPS id B2; Mon, 1 Jan 2024 00:00:00 +0000");
+  s.on_eoh(m);
+  EXPECT_EQ(s.on_eom(m), Status::Continue);
+  for (const auto& e : m.edits) EXPECT_NE(e.kind, "delete_header");
+  const auto& hops = s.report().hops;
+  ASSERT_EQ(hops.size(), 2u) << "current hop + our earlier hop; both Received fields describe counted hops";
+  EXPECT_EQ(hops[0].source, provenance::HopSource::Macros);
+  EXPECT_EQ(hops[1].source, provenance::HopSource::OurHeader);
+  EXPECT_EQ(hops[1].version, "TLSv1.2");
+  EXPECT_EQ(s.report().summary.hops, 2u);
 }
 
 TEST(Session, InternalErrorAnswersConfiguredAction) {

@@ -1,0 +1,80 @@
+// path_summary - counts, weakest link and the summary header (see path_summary.h).
+#include "milter/provenance/path_summary.h"
+
+#include "milter/provenance/hop_header.h"
+#include "milter/util/sanitize.h"
+
+namespace phi::provenance {
+namespace {
+
+int strength(TlsState s) {
+  switch (s) {
+    case TlsState::Plaintext: return 0;
+    case TlsState::Unknown: return 1;
+    case TlsState::Encrypted: return 2;
+    case TlsState::Internal: break;
+  }
+  return 3;
+}
+
+void put(std::string& out, std::string_view key, std::string_view value) {
+  if (value.empty()) return;
+  out += "; ";
+  out += key;
+  out += '=';
+  out += quote_header_value(value, kMaxHeaderValueBytes);
+}
+
+}  // namespace
+
+int tls_version_rank(std::string_view v) {
+  if (v == "SSLv3") return 0;
+  if (v == "TLSv1") return 1;
+  if (v == "TLSv1.1") return 2;
+  if (v == "TLSv1.2") return 3;
+  if (v == "TLSv1.3") return 4;
+  return -1;
+}
+
+PathSummary summarize(const std::vector<Hop>& newest_first) {
+  PathSummary s;
+  s.hops = newest_first.size();
+  bool any_external = false;
+  int lowest = 99;
+  for (const auto& h : newest_first) {
+    switch (h.tls) {
+      case TlsState::Encrypted: ++s.encrypted; break;
+      case TlsState::Plaintext: ++s.plaintext; s.first_plaintext_by = h.by; break;  // last seen = oldest
+      case TlsState::Unknown: ++s.unknown; break;
+      case TlsState::Internal: ++s.internal; break;
+    }
+    if (h.tls != TlsState::Internal) {
+      if (!any_external || strength(h.tls) < strength(s.weakest)) s.weakest = h.tls;
+      any_external = true;
+    }
+    int r = tls_version_rank(h.version);
+    if (r >= 0 && r < lowest) { lowest = r; s.lowest_version = h.version; }
+  }
+  if (!any_external) s.weakest = s.hops ? TlsState::Internal : TlsState::Unknown;
+  return s;
+}
+
+std::string format_summary_header(const PathSummary& s, std::string_view authserv_id, std::time_t when) {
+  std::string out = sanitize_header_text(authserv_id, kMaxHeaderValueBytes);
+  for (auto& c : out)
+    if (c == ';' || c == ' ' || c == '"' || c == '=') c = '_';
+  put(out, "hops", std::to_string(s.hops));
+  put(out, "encrypted", std::to_string(s.encrypted));
+  put(out, "plaintext", std::to_string(s.plaintext));
+  put(out, "unknown", std::to_string(s.unknown));
+  put(out, "internal", std::to_string(s.internal));
+  put(out, "weakest", tls_state_name(s.weakest));
+  put(out, "first-plaintext-by", s.first_plaintext_by);
+  put(out, "lowest-version", s.lowest_version);
+  put(out, "dkim", dkim_result_name(s.dkim.result));
+  put(out, "dkim-domain", s.dkim.domain);
+  put(out, "time", format_utc_time(when));
+  return out;
+}
+
+}  // namespace phi::provenance
