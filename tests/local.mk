@@ -2,7 +2,9 @@
 ## Postfix, miltertest). Unit tests live beside their module's local.mk.
 SCRIPT_TESTS += \
 	tests/check_manpage_keys.sh \
-	tests/check_layers.sh
+	tests/check_layers.sh \
+	tests/integration/001_stamp_plaintext_tls.sh \
+	tests/integration/002_milter_down.sh
 
 EXTRA_DIST += tests/check_manpage_keys.sh tests/check_layers.sh tests/unit tests/integration tests/corpus tests/fuzz tests/miltertest
 
