@@ -4,7 +4,8 @@ SCRIPT_TESTS += \
 	tests/check_manpage_keys.sh \
 	tests/check_layers.sh \
 	tests/integration/001_stamp_plaintext_tls.sh \
-	tests/integration/002_milter_down.sh
+	tests/integration/002_milter_down.sh \
+	tests/miltertest/run.sh
 
 EXTRA_DIST += tests/check_manpage_keys.sh tests/check_layers.sh tests/unit tests/integration tests/corpus tests/fuzz tests/miltertest
 
