@@ -12,7 +12,10 @@ phi_start_postfix "$(phi_tls_maincf)"
 phi_send --h-Subject "001 plaintext" || phi_fail "swaks (plaintext) failed, see $PHI_SWAKS_LOG"
 phi_send --tls --h-Subject "001 starttls" || phi_fail "swaks (STARTTLS) failed, see $PHI_SWAKS_LOG"
 grep -q 'TLS started' "$PHI_SWAKS_LOG" || phi_fail "swaks did not negotiate TLS"
+# An earlier hop's header (kept) before a forged one (removed): the delete
+# must hit the second TLS-Provenance field, not the first.
 phi_send --h-Subject "001 forged" \
+  --add-header "TLS-Provenance: relay.other.example; tls=encrypted; version=TLSv1.2; from=earlier.example" \
   --add-header "TLS-Provenance: $PHI_AUTHSERV_ID; tls=encrypted; version=TLSv1.3; from=forger.example" ||
   phi_fail "swaks (forged header) failed, see $PHI_SWAKS_LOG"
 phi_wait_delivered 3 60
@@ -37,8 +40,9 @@ cipher=$(sed -n 's/.*TLS connection established from .*: TLSv1\.3 with cipher \(
 phi_assert_match "STARTTLS: cipher and bits as Postfix negotiated" "$h" "; cipher=${cipher% *}; bits=${cipher#* };"
 
 h=$(phi_header "$forged" TLS-Provenance)
-phi_assert_eq "forged: only our own TLS-Provenance remains" "$(printf '%s\n' "$h" | grep -c .)" 1
-phi_assert_match "forged: the remaining one is ours (plaintext)" "$h" "^$PHI_AUTHSERV_ID; tls=plaintext;"
+phi_assert_eq "forged: ours and the earlier hop's remain" "$(printf '%s\n' "$h" | grep -c .)" 2
+phi_assert_match "forged: ours is on top (plaintext)" "$(printf '%s\n' "$h" | head -1)" "^$PHI_AUTHSERV_ID; tls=plaintext;"
+phi_assert_match "forged: the earlier hop's header is kept" "$(printf '%s\n' "$h" | tail -1)" "^relay\.other\.example; tls=encrypted; version=TLSv1\.2; from=earlier\.example$"
 phi_assert_no_match "forged: the forger's copy is gone" "$(cat "$forged")" "forger\.example"
 phi_wait_log "$PHI_MILTER_LOG" "removed 1 forged TLS-Provenance" 10
 phi_ok "forged: phimilter logged the removal"
