@@ -33,3 +33,11 @@ check-sanitizers:
 	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(MAKE) $(AM_MAKEFLAGS) check
 .PHONY: check-sanitizers
+
+## The directories above are copied whole; an in-tree build leaves objects,
+## test binaries and logs in them, which must not reach the tarball (a VPATH
+## build would take them for up-to-date and fail to link).
+dist-hook:
+	cd $(distdir) && find tests \( -name .deps -o -name .dirstamp -o -name '*.o' \
+	  -o -name '*.log' -o -name '*.trs' -o -name '*_test' -o -name '*_fuzz' \) -prune \
+	  -exec rm -rf {} +
