@@ -3,7 +3,10 @@
 SCRIPT_TESTS += \
 	tests/check_manpage_keys.sh \
 	tests/check_layers.sh \
-	tests/corpus_selftest.sh
+	tests/corpus_selftest.sh \
+	tests/integration/001_stamp_plaintext_tls.sh \
+	tests/integration/002_milter_down.sh \
+	tests/miltertest/run.sh
 ## tests/corpus_accuracy.sh joins SCRIPT_TESTS with the classifier.
 
 EXTRA_DIST += tests/check_manpage_keys.sh tests/check_layers.sh \
@@ -33,3 +36,11 @@ check-sanitizers:
 	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(MAKE) $(AM_MAKEFLAGS) check
 .PHONY: check-sanitizers
+
+## The directories above are copied whole; an in-tree build leaves objects,
+## test binaries and logs in them, which must not reach the tarball (a VPATH
+## build would take them for up-to-date and fail to link).
+dist-hook:
+	cd $(distdir) && find tests \( -name .deps -o -name .dirstamp -o -name '*.o' \
+	  -o -name '*.log' -o -name '*.trs' -o -name '*_test' -o -name '*_fuzz' \) -prune \
+	  -exec rm -rf {} +
