@@ -79,7 +79,7 @@ class PathCollector {
   size_t dropped_ = 0;
 };
 
-// True when addr is a loopback address or listed in `internal`.
+// True when addr is listed in `internal` (InternalHosts; its default lists loopback).
 bool is_trusted_relay(std::string_view addr, const HostList* internal);
 
 }  // namespace phi::provenance

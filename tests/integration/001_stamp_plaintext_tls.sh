@@ -6,7 +6,10 @@
 . "$(dirname "$0")/lib.sh"
 
 phi_start_sink
-phi_start_milter
+# The test client connects from loopback, which the default InternalHosts
+# trusts as an internal relay; take it out so the forged copy below is seen
+# as arriving from outside, as it would from a real client.
+phi_start_milter "InternalHosts 192.0.2.250"
 phi_start_postfix "$(phi_tls_maincf)"
 
 phi_send --h-Subject "001 plaintext" || phi_fail "swaks (plaintext) failed, see $PHI_SWAKS_LOG"

@@ -148,10 +148,13 @@ TEST(PathCollector, BoundsHopsAndCountsUnparsable) {
   EXPECT_EQ(s.unknown, kMaxPathHops);
 }
 
-TEST(IsTrustedRelay, LoopbackAndInternalHosts) {
+TEST(IsTrustedRelay, OnlyInternalHostsDecides) {
   auto internal = *HostList::parse({"10.0.0.0/8"});
-  EXPECT_TRUE(is_trusted_relay("127.0.0.1", nullptr));
-  EXPECT_TRUE(is_trusted_relay("::1", &internal));
+  auto with_loopback = *HostList::parse({"127.0.0.0/8", "::1"});
+  EXPECT_FALSE(is_trusted_relay("127.0.0.1", nullptr));
+  EXPECT_FALSE(is_trusted_relay("::1", &internal)) << "loopback is trusted only when listed";
+  EXPECT_TRUE(is_trusted_relay("::1", &with_loopback));
+  EXPECT_TRUE(is_trusted_relay("127.0.0.1", &with_loopback));
   EXPECT_TRUE(is_trusted_relay("10.9.9.9", &internal));
   EXPECT_FALSE(is_trusted_relay("192.0.2.1", &internal));
   EXPECT_FALSE(is_trusted_relay("", &internal));
