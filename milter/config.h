@@ -1,0 +1,115 @@
+// NAME
+//   config - phimilter.conf: parse, check, and hold an immutable snapshot
+// SYNOPSIS
+//   Result<std::shared_ptr<const Config>> load_config(path, missing_ok);
+//   Result<Settings> parse_settings(text, file_name);
+//   const std::vector<KeyEntry>& config_keys();
+//   std::vector<std::pair<std::string,std::string>> non_default_settings(const Settings&);
+//   ConfigHolder holder; holder.store(cfg); auto snap = holder.load();
+// DESCRIPTION
+//   The file holds one "Key value" per line; blank lines and lines whose
+//   first non-blank character is '#' are ignored. Keys are matched without
+//   regard to case. An unknown key, a bad value or a key given twice is an
+//   error naming "file:line". Keys are declared once in config_keys.def.
+//   A Config is built whole (settings plus every derived object such as a
+//   compiled pattern database) and never changes afterwards; reload builds a
+//   new one and swaps it into a ConfigHolder, so sessions keep the snapshot
+//   they started with.
+// THREADS
+//   Config is immutable and shared across threads; ConfigHolder is atomic.
+#ifndef PHI_MILTER_CONFIG_H
+#define PHI_MILTER_CONFIG_H
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "milter/util/result.h"
+
+namespace phi {
+
+enum class KeyType {
+  String,      // any text
+  Path,        // a file system path (empty allowed where the default is empty)
+  Bool,        // yes|no|true|false|on|off|1|0
+  Int,         // non-negative decimal integer
+  Octal,       // octal integer, e.g. 007
+  Bytes,       // integer with optional k/M/G suffix (powers of 1024)
+  Seconds,     // integer with s/m/h/d suffix (plain number = seconds)
+  List,        // items separated by commas and/or blanks
+  Choice,      // one of the values listed in "allowed"
+  Socket,      // libmilter socket: unix:/p, local:/p, inet:port@host, inet6:port@host
+  LogTarget,   // syslog, stderr, or an absolute path
+  HeaderName,  // RFC 5322 field name
+};
+
+template <KeyType T> struct KeyValueType { using type = std::string; };
+template <> struct KeyValueType<KeyType::Bool> { using type = bool; };
+template <> struct KeyValueType<KeyType::Int> { using type = uint64_t; };
+template <> struct KeyValueType<KeyType::Octal> { using type = uint64_t; };
+template <> struct KeyValueType<KeyType::Bytes> { using type = uint64_t; };
+template <> struct KeyValueType<KeyType::Seconds> { using type = uint64_t; };
+template <> struct KeyValueType<KeyType::List> { using type = std::vector<std::string>; };
+
+// All settings, one field per key, named exactly as the key.
+struct Settings {
+#define PHI_KEY(name, kind, def, allowed, doc) KeyValueType<KeyType::kind>::type name{};
+#include "milter/config_keys.def"
+#undef PHI_KEY
+};
+
+struct KeyEntry {
+  const char* name;
+  KeyType type;
+  const char* default_text;
+  const char* allowed;
+  const char* summary;
+  std::function<Result<void>(Settings&, std::string_view)> set;
+  std::function<std::string(const Settings&)> show;
+};
+
+// The table of all keys, in declaration order.
+const std::vector<KeyEntry>& config_keys();
+
+// Settings with every key at its built-in default.
+const Settings& default_settings();
+
+// Parses the text of a configuration file; errors name "file_name:line".
+Result<Settings> parse_settings(std::string_view text, const std::string& file_name);
+
+// Keys whose value differs from the default, as (key, shown value).
+std::vector<std::pair<std::string, std::string>> non_default_settings(const Settings& s);
+
+// The immutable snapshot every session works from.
+struct Config {
+  Settings settings;
+  std::string source;       // file it was read from, or "" for built-in defaults
+  std::string authserv_id;  // AuthservID, or the host name when that is empty
+};
+
+// Builds a checked snapshot from settings (compiles derived objects).
+Result<std::shared_ptr<const Config>> build_config(Settings settings, std::string source);
+
+// Reads and builds `path`. When the file does not exist and missing_ok is
+// true, the built-in defaults are used.
+Result<std::shared_ptr<const Config>> load_config(const std::string& path, bool missing_ok);
+
+class ConfigHolder {
+ public:
+  std::shared_ptr<const Config> load() const { return cfg_.load(); }
+  void store(std::shared_ptr<const Config> c) { cfg_.store(std::move(c)); }
+
+ private:
+  std::atomic<std::shared_ptr<const Config>> cfg_;
+};
+
+inline constexpr const char* kDefaultConfigPath = "/etc/phimilter/phimilter.conf";
+
+}  // namespace phi
+
+#endif
