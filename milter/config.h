@@ -29,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "milter/escrow/store.h"
 #include "milter/util/result.h"
 
 namespace phi {
@@ -90,6 +91,10 @@ struct Config {
   Settings settings;
   std::string source;       // file it was read from, or "" for built-in defaults
   std::string authserv_id;  // AuthservID, or the host name when that is empty
+  // The escrow queue with its loaded master keys; null when EscrowKeyFile is
+  // empty (escrow not configured).
+  std::shared_ptr<const escrow::Store> escrow;
+  std::string escrow_notice_from;  // EscrowNoticeFrom, or postmaster@authserv_id
 };
 
 // Builds a checked snapshot from settings (compiles derived objects).

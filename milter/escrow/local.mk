@@ -16,7 +16,8 @@ tests_unit_escrow_escrow_test_SOURCES = \
 	tests/unit/escrow/entry_format_test.cc \
 	tests/unit/escrow/store_test.cc \
 	tests/unit/escrow/token_test.cc \
-	tests/unit/escrow/notice_test.cc
+	tests/unit/escrow/notice_test.cc \
+	tests/unit/escrow/config_test.cc
 tests_unit_escrow_escrow_test_LDADD = $(GTEST_LDADD)
 
 EXTRA_DIST += doc/escrow-format.md
