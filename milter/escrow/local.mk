@@ -21,3 +21,9 @@ tests_unit_escrow_escrow_test_SOURCES = \
 tests_unit_escrow_escrow_test_LDADD = $(GTEST_LDADD)
 
 EXTRA_DIST += doc/escrow-format.md
+
+## phimilterctl escrow, exercised on a real store built by a small helper.
+check_PROGRAMS += tests/unit/escrow/escrow_put
+tests_unit_escrow_escrow_put_SOURCES = tests/unit/escrow/escrow_put.cc
+tests_unit_escrow_escrow_put_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
+SCRIPT_TESTS += tests/unit/escrow/ctl_escrow_test.sh
