@@ -27,3 +27,7 @@ check_PROGRAMS += tests/unit/escrow/escrow_put
 tests_unit_escrow_escrow_put_SOURCES = tests/unit/escrow/escrow_put.cc
 tests_unit_escrow_escrow_put_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
 SCRIPT_TESTS += tests/unit/escrow/ctl_escrow_test.sh
+
+FUZZ_REPLAY += tests/fuzz/escrow_entry_fuzz
+tests_fuzz_escrow_entry_fuzz_SOURCES = tests/fuzz/escrow_entry_fuzz.cc $(FUZZ_DRIVER)
+tests_fuzz_escrow_entry_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
