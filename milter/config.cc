@@ -1,6 +1,8 @@
 // config - parse phimilter.conf into Settings and build Config snapshots.
 #include "milter/config.h"
 
+#include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -173,6 +175,48 @@ Settings make_defaults() {
   return s;
 }
 
+constexpr size_t kMaxPortalUrlBytes = 512;
+
+// Owner the key file must have: the UserID user when we run as root and will
+// switch to it, otherwise ourselves.
+Result<uid_t> key_file_owner(const Settings& s) {
+  if (geteuid() != 0 || s.UserID.empty()) return geteuid();
+  std::string user = s.UserID.substr(0, s.UserID.find(':'));
+  struct passwd* pw = getpwnam(user.c_str());
+  if (!pw) return Error{"UserID: unknown user \"" + user + "\""};
+  return pw->pw_uid;
+}
+
+Result<void> check_portal_url(std::string_view url) {
+  if (url.empty()) return Error{"PortalURL: needed when EscrowKeyFile is set (pickup links start with it)"};
+  if (!istarts_with(url, "https://") && !istarts_with(url, "http://"))
+    return Error{"PortalURL: expected an http:// or https:// URL"};
+  if (url.size() > kMaxPortalUrlBytes) return Error{"PortalURL: longer than " + std::to_string(kMaxPortalUrlBytes) + " bytes"};
+  for (unsigned char c : url)
+    if (c <= 32 || c >= 127) return Error{"PortalURL: spaces, control or non-ASCII characters are not allowed"};
+  return Ok();
+}
+
+// Loads the escrow keys and builds the store when EscrowKeyFile is set.
+Result<void> build_escrow(Config& cfg) {
+  const Settings& s = cfg.settings;
+  cfg.escrow_notice_from = s.EscrowNoticeFrom.empty() ? "postmaster@" + cfg.authserv_id : s.EscrowNoticeFrom;
+  if (s.EscrowKeyFile.empty()) return Ok();
+  if (auto r = check_portal_url(s.PortalURL); !r) return r;
+  if (s.EscrowRetention == 0) return Error{"EscrowRetention: must be longer than 0s"};
+  if (s.EscrowMaxBytes == 0) return Error{"EscrowMaxBytes: must be larger than 0"};
+  struct stat st;
+  if (s.EscrowDirectory.empty() || ::stat(s.EscrowDirectory.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    return Error{"EscrowDirectory: " + s.EscrowDirectory + " is not an existing directory"};
+  auto owner = key_file_owner(s);
+  if (!owner) return owner.error();
+  auto keys = escrow::load_key_file(s.EscrowKeyFile, *owner);
+  if (!keys) return keys.error().context("EscrowKeyFile");
+  escrow::StoreOptions opt{s.EscrowDirectory, static_cast<int64_t>(s.EscrowRetention), s.EscrowMaxBytes};
+  cfg.escrow = std::make_shared<const escrow::Store>(std::move(opt), std::move(*keys));
+  return Ok();
+}
+
 std::string host_name() {
   char buf[256] = {};
   if (gethostname(buf, sizeof buf - 1) != 0 || buf[0] == 0) return "localhost";
@@ -276,6 +320,7 @@ Result<std::shared_ptr<const Config>> build_config(Settings settings, std::strin
   }
   cfg->settings = std::move(settings);
   cfg->source = std::move(source);
+  if (auto r = build_escrow(*cfg); !r) return r.error();
   // Derived objects (pattern database, policy, escrow keys, ...) are built
   // here by their modules; any failure makes the whole snapshot invalid.
   if (auto ok = build_policy(cfg->settings, *cfg); !ok) return ok.error();

@@ -36,6 +36,7 @@
 #include "policy/rules.h"
 #include "policy/tls_posture.h"
 #include "milter/provenance/dkim.h"
+#include "milter/escrow/store.h"
 
 namespace phi {
 
@@ -106,6 +107,10 @@ struct Config {
   std::shared_ptr<const HostList> internal_networks;
   HostList internal_hosts;  // InternalHosts, parsed
   std::shared_ptr<const provenance::DkimLibrary> dkim;  // null when DKIMVerify is no
+  // The escrow queue with its loaded master keys; null when EscrowKeyFile is
+  // empty (escrow not configured).
+  std::shared_ptr<const escrow::Store> escrow;
+  std::string escrow_notice_from;  // EscrowNoticeFrom, or postmaster@authserv_id
 };
 
 // Builds a checked snapshot from settings (compiles derived objects).

@@ -1,0 +1,69 @@
+// Tests for the escrow keys in phimilter.conf: off by default, checked when on.
+#include "milter/config.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/unit/escrow/test_util.h"
+
+namespace phi {
+namespace {
+
+using escrow::testing::kHex1;
+using escrow::testing::TempDir;
+
+TEST(EscrowConfig, OffByDefault) {
+  auto cfg = build_config(default_settings(), "");
+  ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+  EXPECT_EQ((*cfg)->escrow, nullptr);
+  EXPECT_EQ((*cfg)->escrow_notice_from, "postmaster@" + (*cfg)->authserv_id);
+  EXPECT_EQ(default_settings().EscrowRetention, 30u * 86400);
+  EXPECT_EQ(default_settings().EscrowNoticeSubject, "Secure message waiting for you");
+}
+
+TEST(EscrowConfig, BuildsStoreWithLoadedKeys) {
+  TempDir d;
+  auto keys = d.write("keys", std::string("k1 ") + kHex1 + "\n", 0600);
+  auto s = parse_settings("EscrowKeyFile " + keys + "\nEscrowDirectory " + d.path() +
+                              "\nEscrowRetention 7d\nPortalURL https://pickup.example.org/t/\nEscrowNoticeFrom noreply@example.org\n",
+                          "t.conf");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  auto cfg = build_config(*s, "t.conf");
+  ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+  ASSERT_NE((*cfg)->escrow, nullptr);
+  EXPECT_EQ((*cfg)->escrow->keys().newest().id, "k1");
+  EXPECT_EQ((*cfg)->escrow->options().retention_seconds, 7 * 86400);
+  EXPECT_EQ((*cfg)->escrow->options().directory, d.path());
+  EXPECT_EQ((*cfg)->escrow_notice_from, "noreply@example.org");
+}
+
+TEST(EscrowConfig, RefusesIncompleteOrUnsafeSetups) {
+  TempDir d;
+  const std::string good = d.write("keys", std::string("k1 ") + kHex1 + "\n", 0600);
+  const std::string open = d.write("open", std::string("k1 ") + kHex1 + "\n", 0644);
+  const std::string shortkey = d.write("short", "k1 00ff\n", 0600);
+  const std::string dir = d.path(), url = "PortalURL https://p.example/t/\n";
+  struct { const char* label; std::string text; std::string want; } rows[] = {
+      {"no portal", "EscrowKeyFile " + good + "\nEscrowDirectory " + dir + "\n", "PortalURL: needed when EscrowKeyFile is set"},
+      {"portal not a url", "EscrowKeyFile " + good + "\nEscrowDirectory " + dir + "\nPortalURL pickup\n", "PortalURL: expected an http"},
+      {"missing directory", "EscrowKeyFile " + good + "\nEscrowDirectory " + dir + "/none\n" + url, "EscrowDirectory: " + dir + "/none is not"},
+      {"key file readable by others", "EscrowKeyFile " + open + "\nEscrowDirectory " + dir + "\n" + url,
+       "EscrowKeyFile: " + open + ": mode 0644"},
+      {"short key", "EscrowKeyFile " + shortkey + "\nEscrowDirectory " + dir + "\n" + url,
+       "EscrowKeyFile: " + shortkey + ":1: key k1: expected 64 hex digits"},
+      {"missing key file", "EscrowKeyFile " + dir + "/absent\nEscrowDirectory " + dir + "\n" + url,
+       "EscrowKeyFile: " + dir + "/absent: cannot open"},
+      {"zero retention", "EscrowKeyFile " + good + "\nEscrowDirectory " + dir + "\n" + url + "EscrowRetention 0\n",
+       "EscrowRetention: must be longer"},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    auto s = parse_settings(r.text, "t.conf");
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    auto cfg = build_config(*s, "t.conf");
+    ASSERT_FALSE(cfg.ok());
+    EXPECT_EQ(cfg.error().message.rfind(r.want, 0), 0u) << "got: " << cfg.error().message;
+  }
+}
+
+}  // namespace
+}  // namespace phi

@@ -1,0 +1,255 @@
+// ctl_escrow - "phimilterctl escrow": list, show, release, purge and verify escrowed mail.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "milter/config.h"
+#include "milter/escrow/store.h"
+#include "milter/util/sanitize.h"
+#include "milter/util/strings.h"
+#include "tools/command.h"
+
+namespace phi::tools {
+namespace {
+
+using escrow::Store;
+
+constexpr const char* kDefaultSendmail = "/usr/sbin/sendmail";
+
+struct Options {
+  std::string config = kDefaultConfigPath;
+  bool config_given = false;
+  bool show_recipients = false;
+  bool expired = false;
+  bool force = false;
+  bool envelope = false;
+  std::string sendmail = kDefaultSendmail;
+  std::string action;
+  std::vector<std::string> args;
+};
+
+int usage(std::ostream& o, int code) {
+  o << "usage: phimilterctl escrow [-c CONF] list [--show-recipients]\n"
+       "       phimilterctl escrow [-c CONF] show [--envelope] ID\n"
+       "       phimilterctl escrow [-c CONF] release [--sendmail CMD] [--force] ID\n"
+       "       phimilterctl escrow [-c CONF] purge --expired | ID...\n"
+       "       phimilterctl escrow [-c CONF] verify [ID...]\n"
+       "See phimilterctl-escrow(8).\n";
+  return code;
+}
+
+std::string iso_time(int64_t t) {
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+// Recipient or sender text safe for a terminal line.
+std::string shown(std::string_view s) { return sanitize_log_text(s, 320); }
+
+// Envelope address without angle brackets, as sendmail(1) wants it.
+std::string bare_address(std::string_view a) {
+  a = trim(a);
+  if (a.size() >= 2 && a.front() == '<' && a.back() == '>') a = a.substr(1, a.size() - 2);
+  return std::string(a);
+}
+
+int list(const Store& store, const Options& o) {
+  auto entries = store.list();
+  if (!entries) { std::cerr << "phimilterctl escrow: " << entries.error().message << "\n"; return 1; }
+  std::cout << "ID                               CREATED              EXPIRES              SIZE       RCPTS STATE\n";
+  for (const auto& e : *entries) {
+    char line[160];
+    std::snprintf(line, sizeof line, "%-32s %-20s %-20s %-10llu %-5zu ", e.id.c_str(), iso_time(e.created).c_str(),
+                  iso_time(e.expires).c_str(), static_cast<unsigned long long>(e.body_bytes), e.recipients);
+    std::cout << line << (!e.damage.empty() ? "damaged: " + e.damage : e.released ? "released" : "held") << "\n";
+    if (!o.show_recipients || !e.damage.empty()) continue;
+    auto rd = store.open(e.id);
+    if (!rd) { std::cout << "    (cannot open: " << rd.error().message << ")\n"; continue; }
+    for (const auto& r : (*rd)->meta().recipients) std::cout << "    " << shown(r) << "\n";
+  }
+  return 0;
+}
+
+int show(const Store& store, const Options& o) {
+  if (o.args.size() != 1) return usage(std::cerr, 2);
+  auto rd = store.open(o.args[0]);
+  if (!rd) { std::cerr << "phimilterctl escrow: " << rd.error().message << "\n"; return 1; }
+  if (o.envelope) {
+    const auto& m = (*rd)->meta();
+    std::cout << "sender " << shown(m.sender) << "\n";
+    for (const auto& r : m.recipients) std::cout << "recipient " << shown(r) << "\n";
+    std::cout << "rule " << shown(m.rule) << "\nqueue-id " << shown(m.queue_id) << "\nprovenance " << shown(m.provenance) << "\n";
+    for (const auto& [name, count] : m.categories) std::cout << "category " << shown(name) << " " << count << "\n";
+    return 0;
+  }
+  auto r = (*rd)->copy_body(std::cout);
+  std::cout.flush();
+  if (!r) { std::cerr << "phimilterctl escrow: " << r.error().message << "\n"; return 1; }
+  return 0;
+}
+
+// Runs argv with the message on its standard input; returns its exit status.
+Result<int> pipe_to(const std::vector<std::string>& argv, const escrow::EntryReader& rd) {
+  int fds[2];
+  if (::pipe(fds) != 0) return Error{std::string("pipe: ") + std::strerror(errno)};
+  pid_t pid = ::fork();
+  if (pid < 0) return Error{std::string("fork: ") + std::strerror(errno)};
+  if (pid == 0) {
+    ::dup2(fds[0], 0);
+    ::close(fds[0]);
+    ::close(fds[1]);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    ::execvp(args[0], args.data());
+    std::fprintf(stderr, "phimilterctl escrow: %s: %s\n", args[0], std::strerror(errno));
+    ::_exit(127);
+  }
+  ::close(fds[0]);
+  UniqueFd out(fds[1]);
+  auto copied = rd.copy_body([&](std::string_view b) -> Result<void> {
+    while (!b.empty()) {
+      ssize_t n = ::write(out.get(), b.data(), b.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return Error{std::string("writing to the mail submission command: ") + std::strerror(errno)};
+      b.remove_prefix(static_cast<size_t>(n));
+    }
+    return Ok();
+  });
+  if (!copied) ::kill(pid, SIGTERM);  // before EOF: nothing half-written gets submitted
+  out.reset();
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+  if (!copied) return copied.error();
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+int release(const Store& store, const Options& o) {
+  if (o.args.size() != 1) return usage(std::cerr, 2);
+  const std::string& id = o.args[0];
+  auto rd = store.open(id);
+  if (!rd) { std::cerr << "phimilterctl escrow: " << rd.error().message << "\n"; return 1; }
+  if (auto v = (*rd)->verify_body(); !v) { std::cerr << "phimilterctl escrow: " << v.error().message << "\n"; return 1; }
+  auto entries = store.list();
+  for (const auto& e : entries ? *entries : std::vector<escrow::EntryInfo>{})
+    if (e.id == id && e.released && !o.force) {
+      std::cerr << "phimilterctl escrow: entry " << id << " was already released; use --force to send it again\n";
+      return 1;
+    }
+  std::vector<std::string> argv;
+  for (auto w : split_list(o.sendmail)) argv.emplace_back(w);
+  if (argv.empty()) return usage(std::cerr, 2);
+  const auto& m = (*rd)->meta();
+  std::string sender = bare_address(m.sender);
+  argv.insert(argv.end(), {"-i", "-f", sender.empty() ? "<>" : sender, "--"});
+  for (const auto& r : m.recipients) argv.push_back(bare_address(r));
+  auto status = pipe_to(argv, **rd);
+  if (!status) { std::cerr << "phimilterctl escrow: " << status.error().message << "\n"; return 1; }
+  if (*status != 0) {
+    std::cerr << "phimilterctl escrow: " << argv[0] << " exited with status " << *status << "; entry not marked released\n";
+    return 1;
+  }
+  if (auto r = store.mark_released(id, std::time(nullptr)); !r) {
+    std::cerr << "phimilterctl escrow: sent, but cannot mark entry released: " << r.error().message << "\n";
+    return 1;
+  }
+  std::cout << id << " released to " << m.recipients.size() << " recipient(s)\n";
+  return 0;
+}
+
+int purge(const Store& store, const Options& o) {
+  if (o.expired == !o.args.empty()) return usage(std::cerr, 2);
+  if (o.expired) {
+    const int64_t now = std::time(nullptr);
+    auto n = store.purge_expired(now);
+    if (!n) { std::cerr << "phimilterctl escrow: " << n.error().message << "\n"; return 1; }
+    auto t = store.clean_temp_files(now, escrow::kStaleTempSeconds);
+    std::cout << *n << " expired entr" << (*n == 1 ? "y" : "ies") << " removed";
+    if (t && *t) std::cout << ", " << *t << " stale temporary file(s) removed";
+    std::cout << "\n";
+    return 0;
+  }
+  int rc = 0;
+  for (const auto& id : o.args) {
+    if (auto r = store.remove(id); !r) {
+      std::cerr << "phimilterctl escrow: " << id.substr(0, 64) << ": " << r.error().message << "\n";
+      rc = 1;
+    } else {
+      std::cout << id << " removed\n";
+    }
+  }
+  return rc;
+}
+
+int verify(const Store& store, const Options& o) {
+  std::vector<std::string> ids = o.args;
+  if (ids.empty()) {
+    auto entries = store.list();
+    if (!entries) { std::cerr << "phimilterctl escrow: " << entries.error().message << "\n"; return 1; }
+    for (const auto& e : *entries) ids.push_back(e.id);
+  }
+  size_t damaged = 0;
+  for (const auto& id : ids) {
+    auto r = store.verify(id);
+    if (r) std::cout << id << " ok\n";
+    else { std::cout << shown(id) << " DAMAGED: " << r.error().message << "\n"; ++damaged; }
+  }
+  std::cout << ids.size() << " entr" << (ids.size() == 1 ? "y" : "ies") << " checked, " << damaged << " damaged\n";
+  return damaged ? 1 : 0;
+}
+
+// Parses options around the action; returns false on a usage error.
+bool parse_args(int argc, char** argv, Options& o) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&](std::string& dst) { if (i + 1 >= argc) return false; dst = argv[++i]; return true; };
+    if (a == "-c") { if (!value(o.config)) return false; o.config_given = true; }
+    else if (a == "--show-recipients") o.show_recipients = true;
+    else if (a == "--expired") o.expired = true;
+    else if (a == "--force") o.force = true;
+    else if (a == "--envelope") o.envelope = true;
+    else if (a == "--sendmail") { if (!value(o.sendmail)) return false; }
+    else if (a.size() > 1 && a[0] == '-') return false;
+    else if (o.action.empty()) o.action = a;
+    else o.args.push_back(a);
+  }
+  return !o.action.empty();
+}
+
+int escrow_main(int argc, char** argv) {
+  Options o;
+  if (argc == 2 && (!std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "--help"))) return usage(std::cout, 0);
+  if (!parse_args(argc, argv, o)) return usage(std::cerr, 2);
+  ::signal(SIGPIPE, SIG_IGN);
+  auto cfg = load_config(o.config, !o.config_given);
+  if (!cfg) { std::cerr << "phimilterctl escrow: " << cfg.error().message << "\n"; return 1; }
+  if (!(*cfg)->escrow) {
+    std::cerr << "phimilterctl escrow: escrow is not configured (EscrowKeyFile is empty in "
+              << ((*cfg)->source.empty() ? "the built-in defaults" : (*cfg)->source) << ")\n";
+    return 1;
+  }
+  const Store& store = *(*cfg)->escrow;
+  if (o.action == "list") return list(store, o);
+  if (o.action == "show") return show(store, o);
+  if (o.action == "release") return release(store, o);
+  if (o.action == "purge") return purge(store, o);
+  if (o.action == "verify") return verify(store, o);
+  std::cerr << "phimilterctl escrow: unknown action \"" << shown(o.action) << "\"\n";
+  return usage(std::cerr, 2);
+}
+
+const bool registered = register_command("escrow", "list, show, release, purge and verify escrowed mail", &escrow_main);
+
+}  // namespace
+}  // namespace phi::tools
