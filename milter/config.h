@@ -36,6 +36,7 @@
 #include "policy/rules.h"
 #include "policy/tls_posture.h"
 #include "milter/provenance/dkim.h"
+#include "policy/classifier.h"
 
 namespace phi {
 
@@ -106,6 +107,7 @@ struct Config {
   std::shared_ptr<const HostList> internal_networks;
   HostList internal_hosts;  // InternalHosts, parsed
   std::shared_ptr<const provenance::DkimLibrary> dkim;  // null when DKIMVerify is no
+  std::shared_ptr<const policy::Classifier> classifier;  // compiled detectors and dictionaries
 };
 
 // Builds a checked snapshot from settings (compiles derived objects).
