@@ -87,6 +87,10 @@ size_t skip_label_tail(std::string_view win, size_t i) {
 
 std::optional<Candidate> check_label_id(const Detector& d, std::string_view win, size_t to) {
   size_t i = skip_label_tail(win, to);
+  // A short alphabetic prefix before the number ("ACCT 20267079") belongs to the value.
+  size_t p = i;
+  while (p < win.size() && p - i < 6 && is_alpha(win[p])) ++p;
+  if (p > i && p + 1 < win.size() && (win[p] == ' ' || win[p] == '-') && is_digit(win[p + 1])) i = p + 1;
   size_t b = i, digits = 0, alnum = 0;
   while (i < win.size() && i - b < 24 && (is_alnum(win[i]) || win[i] == '-')) {
     digits += is_digit(win[i]);

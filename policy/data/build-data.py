@@ -16,7 +16,8 @@ import re
 import sys
 
 # Words that are both names/drugs/terms and ordinary English, dropped from the
-# lists where a bare dictionary hit would fire on everyday mail.
+# lists where a bare dictionary hit would fire on everyday mail. Surnames keep
+# them (White, Young, Lee): a surname only counts after a listed first name.
 COMMON_WORDS = set("""
 a able about above act action active add advance after again age agent ago aid aim air all allow alone also always
 amber angel april art arch august autumn baby back bad bail bank bar base bass bay beach bear beat bell berry best
@@ -151,13 +152,17 @@ def drugs(src):
     return out
 
 
-def names(src, file, limit):
+STOP_WORDS = set("also and are but can for from has have her him his how its may not now off one our out own see she "
+                 "the then they this too two use was way who why yes you".split())
+
+
+def names(src, file, limit, stop):
     out = []
     with open(os.path.join(src, file), encoding="ascii") as f:
         next(f)
         for line in f:
             n = line.split("\t", 1)[0]
-            if len(n) >= 3 and n not in COMMON_WORDS and n.isalpha():
+            if len(n) >= 3 and n not in stop and n.isalpha():
                 out.append(n)
             if len(out) >= limit:
                 break
@@ -174,8 +179,8 @@ def main():
     write(os.path.join(dst, "medications.txt"), drugs(src))
     write(os.path.join(dst, "procedures.txt"), PROCEDURES)
     write(os.path.join(dst, "lab_tests.txt"), LAB_TESTS)
-    write(os.path.join(dst, "first_names.txt"), names(src, "first_names.tsv", 5000))
-    write(os.path.join(dst, "surnames.txt"), names(src, "surnames.tsv", 15000))
+    write(os.path.join(dst, "first_names.txt"), names(src, "first_names.tsv", 5000, COMMON_WORDS))
+    write(os.path.join(dst, "surnames.txt"), names(src, "surnames.tsv", 15000, STOP_WORDS))
 
 
 if __name__ == "__main__":
