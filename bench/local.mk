@@ -6,3 +6,10 @@ bench_noop_milter_LDADD = $(MILTER_LIBS) $(PTHREAD_LIBS)
 CLEANFILES += bench/noop_milter
 bench: bench/noop_milter
 .PHONY: bench
+
+## bench/classifier_bench: classifier vs memchr vs naive PCRE2-JIT (one run, one core).
+EXTRA_PROGRAMS += bench/classifier_bench
+bench_classifier_bench_SOURCES = bench/classifier_bench.cc
+bench_classifier_bench_LDADD = libphi.a $(PHI_SYSLIBS) $(PCRE2_LIBS)
+CLEANFILES += bench/classifier_bench
+bench: bench/classifier_bench

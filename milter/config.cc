@@ -217,6 +217,35 @@ Result<void> build_escrow(Config& cfg) {
   return Ok();
 }
 
+// The shipped dictionaries: DataDirectory, else the installed data directory,
+// else the source tree's copy (uninstalled build tree).
+std::string classifier_data_dir(const Settings& s) {
+  if (!s.DataDirectory.empty()) return s.DataDirectory;
+  if (access(PHI_PKGDATADIR "/icd10cm_codes.txt", R_OK) == 0) return PHI_PKGDATADIR;
+  return PHI_SRCDIR "/policy/data";
+}
+
+// Which key a classifier build error is about.
+const char* classifier_error_key(const Settings& s, const std::string& msg) {
+  if (!s.CustomDetectors.empty() && msg.rfind(s.CustomDetectors, 0) == 0) return "CustomDetectors";
+  for (const auto& item : s.CustomDictionaries) {
+    auto eq = item.find('=');
+    if (msg.find(eq == std::string::npos ? item : item.substr(eq + 1)) != std::string::npos) return "CustomDictionaries";
+  }
+  if (msg.find("TYPE") != std::string::npos || msg.find("dictionary type") != std::string::npos) return "CustomDictionaries";
+  return "DataDirectory";
+}
+
+Result<std::shared_ptr<const policy::Classifier>> build_classifier(const Settings& s) {
+  policy::ClassifierOptions o;
+  o.data_dir = classifier_data_dir(s);
+  o.dictionary_files = s.CustomDictionaries;
+  o.detectors_file = s.CustomDetectors;
+  auto c = policy::Classifier::build(o);
+  if (!c) return c.error().context(classifier_error_key(s, c.error().message));
+  return c;
+}
+
 std::string host_name() {
   char buf[256] = {};
   if (gethostname(buf, sizeof buf - 1) != 0 || buf[0] == 0) return "localhost";
@@ -301,6 +330,9 @@ std::vector<std::pair<std::string, std::string>> non_default_settings(const Sett
 
 Result<std::shared_ptr<const Config>> build_config(Settings settings, std::string source) {
   auto cfg = std::make_shared<Config>();
+  auto classifier = build_classifier(settings);
+  if (!classifier) return classifier.error();
+  cfg->classifier = std::move(*classifier);
   cfg->authserv_id = settings.AuthservID.empty() ? host_name() : settings.AuthservID;
   if (audit::AuditOptions probe; !audit::parse_checkpoint_interval(settings.AuditCheckpointInterval, probe))
     return Error{"AuditCheckpointInterval: expected a record count (1000) or a duration (10m)"};

@@ -37,6 +37,7 @@
 #include "policy/tls_posture.h"
 #include "milter/provenance/dkim.h"
 #include "milter/escrow/store.h"
+#include "policy/classifier.h"
 
 namespace phi {
 
@@ -111,6 +112,7 @@ struct Config {
   // empty (escrow not configured).
   std::shared_ptr<const escrow::Store> escrow;
   std::string escrow_notice_from;  // EscrowNoticeFrom, or postmaster@authserv_id
+  std::shared_ptr<const policy::Classifier> classifier;  // compiled detectors and dictionaries
 };
 
 // Builds a checked snapshot from settings (compiles derived objects).

@@ -114,5 +114,31 @@ TEST(ConfigHolder, SwapKeepsOldSnapshotAlive) {
   EXPECT_NE(held->authserv_id, "b.example");
 }
 
+TEST(BuildConfig, CompilesTheClassifierAndNamesBadDetectorFiles) {
+  auto ok = build_config(default_settings(), "");
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  ASSERT_TRUE((*ok)->classifier);
+  EXPECT_GT((*ok)->classifier->pattern_count(), 100u);
+
+  char path[] = "/tmp/phimilter-detectors-XXXXXX";
+  int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  { std::ofstream(path) << "# site\nsite_mrn identifier 0.9 (KP\n"; }
+  auto s = parse_settings(std::string("CustomDetectors ") + path + "\n", "t.conf");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  auto bad = build_config(*s, "t.conf");
+  std::remove(path);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().message.rfind(std::string("CustomDetectors: ") + path + ":2: ", 0), 0u) << bad.error().message;
+
+  auto d = parse_settings("CustomDictionaries medication=/nonexistent/formulary.txt\n", "t.conf");
+  ASSERT_TRUE(d.ok());
+  auto missing = build_config(*d, "t.conf");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().message.rfind("CustomDictionaries: /nonexistent/formulary.txt: cannot open", 0), 0u)
+      << missing.error().message;
+}
+
 }  // namespace
 }  // namespace phi

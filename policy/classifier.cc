@@ -1,0 +1,171 @@
+// classifier - one Hyperscan database for all detectors, a scratch pool, and the per-message Scan.
+#include "policy/classifier.h"
+
+#include <hs/hs.h>
+
+#include <algorithm>
+#include <cstring>
+#include <deque>
+#include <fstream>
+#include <set>
+
+#include "milter/util/c_ptr.h"
+#include "milter/util/strings.h"
+#include "policy/classifier_internal.h"
+#include "policy/validators.h"
+
+namespace phi::policy {
+
+constexpr size_t kMaxDictionaryBytes = 16 << 20;  // a word list larger than this is refused
+constexpr size_t kMaxTermBytes = 120;
+
+namespace {
+
+// Reads a one-entry-a-line file; '#' lines and blank lines are skipped.
+Result<std::vector<std::string>> load_word_list(const std::string& path, bool lower) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{path + ": cannot open: " + std::strerror(errno)};
+  std::vector<std::string> out;
+  std::string line;
+  size_t total = 0, line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    total += line.size() + 1;
+    if (total > kMaxDictionaryBytes) return Error{path + ": larger than 16 MiB"};
+    std::string_view t = trim(line);
+    if (t.empty() || t[0] == '#') continue;
+    if (t.size() > kMaxTermBytes) return Error{path + ":" + std::to_string(line_no) + ": entry longer than 120 bytes"};
+    out.push_back(lower ? to_lower(t) : std::string(t));
+  }
+  if (in.bad()) return Error{path + ": read error"};
+  return out;
+}
+
+Result<void> load_shipped(Lexicon& lex, const std::string& dir) {
+  struct { const char* file; std::vector<std::string>* into; bool lower; } lists[] = {
+      {"icd10cm_codes.txt", &lex.icd_codes, false}, {"conditions.txt", &lex.conditions, true},
+      {"medications.txt", &lex.medications, true},  {"procedures.txt", &lex.procedures, true},
+      {"lab_tests.txt", &lex.lab_tests, true},
+  };
+  for (auto& l : lists) {
+    auto r = load_word_list(dir + "/" + l.file, l.lower);
+    if (!r) return r.error();
+    *l.into = std::move(*r);
+  }
+  std::sort(lex.icd_codes.begin(), lex.icd_codes.end());
+  for (auto [file, set] : {std::pair{"first_names.txt", &lex.first_names}, std::pair{"surnames.txt", &lex.surnames}}) {
+    auto r = load_word_list(dir + "/" + file, true);
+    if (!r) return r.error();
+    set->insert(r->begin(), r->end());
+  }
+  return Ok();
+}
+
+// "TYPE=/path": adds the file's terms to one of the lexicon's lists.
+Result<void> load_site_dictionary(Lexicon& lex, const std::string& item) {
+  auto eq = item.find('=');
+  if (eq == std::string::npos) return Error{"\"" + item + "\": expected TYPE=/path"};
+  std::string type = item.substr(0, eq), path = item.substr(eq + 1);
+  std::vector<std::string>* into = nullptr;
+  if (type == "diagnosis_term") into = &lex.conditions;
+  else if (type == "medication") into = &lex.medications;
+  else if (type == "procedure") into = &lex.procedures;
+  else if (type == "lab_result") into = &lex.lab_tests;
+  else if (type != "first_name" && type != "surname")
+    return Error{"\"" + type + "\": dictionary type must be diagnosis_term, medication, procedure, lab_result, first_name or surname"};
+  auto r = load_word_list(path, true);
+  if (!r) return r.error();
+  if (into) into->insert(into->end(), r->begin(), r->end());
+  else (type == "first_name" ? lex.first_names : lex.surnames).insert(r->begin(), r->end());
+  return Ok();
+}
+
+Result<void> check_width(const Detector& d) {
+  hs_expr_info_t* info = nullptr;
+  hs_compile_error_t* err = nullptr;
+  if (hs_expression_info(d.regex.c_str(), d.flags, &info, &err) != HS_SUCCESS) {
+    std::string msg = err ? err->message : "invalid expression";
+    hs_free_compile_error(err);
+    return Error{msg};
+  }
+  bool too_wide = info->max_width > kMaxMatchBytes;
+  bool empty = info->min_width == 0;
+  std::free(info);
+  if (too_wide) return Error{"pattern may match more than " + std::to_string(kMaxMatchBytes) + " bytes; bound its repeats"};
+  if (empty) return Error{"pattern can match the empty string"};
+  return Ok();
+}
+
+Result<void> compile(ClassifierData& data) {
+  std::vector<const char*> exprs;
+  std::vector<unsigned> flags, ids;
+  for (size_t i = 0; i < data.detectors.size(); ++i) {
+    exprs.push_back(data.detectors[i].regex.c_str());
+    flags.push_back(data.detectors[i].flags | (data.detectors[i].som ? HS_FLAG_SOM_LEFTMOST : 0u));
+    ids.push_back(unsigned(i));
+  }
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), unsigned(exprs.size()), HS_MODE_BLOCK, nullptr, &db, &err) !=
+      HS_SUCCESS) {
+    std::string msg = err ? err->message : "unknown error";
+    int at = err ? err->expression : -1;
+    hs_free_compile_error(err);
+    if (at >= 0 && size_t(at) < data.detectors.size()) {
+      const auto& d = data.detectors[size_t(at)];
+      return Error{(d.where.empty() ? "built-in detector " + d.type : d.where) + ": " + msg};
+    }
+    return Error{"pattern database: " + msg};
+  }
+  data.db.reset(db);
+  hs_scratch_t* scratch = nullptr;
+  if (hs_alloc_scratch(db, &scratch) != HS_SUCCESS) return Error{"pattern database: cannot allocate scratch"};
+  data.prototype.reset(scratch);
+  return Ok();
+}
+
+Result<void> load_custom_detectors(ClassifierData& data, const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Error{file + ": cannot open: " + std::strerror(errno)};
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.size() > kMaxDictionaryBytes) return Error{file + ": larger than 16 MiB"};
+  auto ds = parse_custom_detectors(text, file);
+  if (!ds) return ds.error();
+  for (auto& d : *ds) {
+    auto w = check_width(d);
+    if (!w) return w.error().context(d.where);
+    data.detectors.push_back(std::move(d));
+  }
+  return Ok();
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const Classifier>> Classifier::build(const ClassifierOptions& opts) {
+  auto data = std::make_unique<ClassifierData>();
+  auto r = load_shipped(data->lex, opts.data_dir);
+  if (!r) return r.error();
+  for (const auto& item : opts.dictionary_files) {
+    auto s = load_site_dictionary(data->lex, item);
+    if (!s) return s.error();
+  }
+  data->detectors = builtin_detectors(data->lex);
+  if (!opts.detectors_file.empty()) {
+    auto c = load_custom_detectors(*data, opts.detectors_file);
+    if (!c) return c.error();
+  }
+  auto c = compile(*data);
+  if (!c) return c.error();
+  std::shared_ptr<Classifier> cl(new Classifier());
+  cl->data_ = std::move(data);
+  return std::shared_ptr<const Classifier>(std::move(cl));
+}
+
+Classifier::~Classifier() = default;
+
+size_t Classifier::pattern_count() const { return data_->detectors.size(); }
+
+std::unique_ptr<Scan> Classifier::start() const { return std::make_unique<Scan>(*this); }
+
+
+}  // namespace phi::policy

@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""build-data - compile the classifier's shipped dictionaries into policy/data/.
+
+Usage: policy/data/build-data.py SHARED_DATA_DIR [OUT_DIR]
+
+Reads the public-domain reference lists (ICD-10-CM code descriptions from
+CDC/CMS, SSA first names, Census 2010 surnames, FDA Drugs@FDA names; see the
+README of that directory) and writes compact, sorted, one-entry-a-line files
+that the build installs to pkgdatadir. Procedure and lab-test terms are
+hand-written below from common public knowledge (LOINC is not used: it is
+not public domain). Run it by hand when the reference data changes and
+commit its output; the build never reads SHARED_DATA_DIR.
+"""
+import os
+import re
+import sys
+
+# Words that are both names/drugs/terms and ordinary English, dropped from the
+# lists where a bare dictionary hit would fire on everyday mail. Surnames keep
+# them (White, Young, Lee): a surname only counts after a listed first name.
+COMMON_WORDS = set("""
+a able about above act action active add advance after again age agent ago aid aim air all allow alone also always
+amber angel april art arch august autumn baby back bad bail bank bar base bass bay beach bear beat bell berry best
+big bill bird black blaze blue bond boss bowl box brand brave bridge bright brook brown buck bud bunny bush butler
+cake call camp candy cane cap cardinal care carol cash chance chase cherry chip christian church clay clear cliff
+close coach cole colt cook cooper copper coral cotton crystal daisy dale dash dawn day dean dell diamond dixie
+doctor don dot dove drake duke early east easter echo eden ember essence ever faith fall fate fear field finch fish
+fisher fleming flower ford forest fox frank freedom friday gale gay gem general gift glad glen gold golden good
+grace grant gray green grey guy hale hall happy harbor hardy hart hawk hazel head heart heather help hero hill
+holly honey hope hunter ivy jack jade jay jewel jolly joy judge june july just justice king kitty lake lane
+lark laurel lawyer lee legend liberty light lily long lord love lucky mark march mason may mayor meadow mercy
+merry might miles miller mint miracle misty monday moon moore more morning moss nice noble north oak ocean olive
+page paris park parker pat patience peace pearl penny pepper pierce piper pike plain poet pope porter post power
+precious price prince queen rain rainbow ransom raven ray read reed rich ring river robin rock rose royal ruby rush
+sage sailor saint salt sandy savage scout sea serenity shade shadow sharp shepherd short silver sky slater small
+smith snow sparrow spring star stark steel sterling stone storm strong sugar summer sun sunday sunny swan sweet
+swift taylor temple terry thursday tiger trinity true tuesday unique valentine vale walker ward warren water wave
+webb wednesday west white will wind winter wolf wood woods worth wren young
+also and are but can for from has have her him his how its may not now off one our out own see she the then
+they this too two use was way who why yes you
+oxygen water sterile dextrose caffeine alcohol ethanol nitrogen helium sodium potassium calcium zinc iron
+magnesium sulfur carbon charcoal glycerin lanolin petrolatum menthol camphor urea sucrose lactose balance
+complete focus genesis harmony ease elevate restore relief comfort clarity thrive vital vivid
+""".split())
+
+CONDITIONS_EXTRA = """
+diabetes|type 1 diabetes|type 2 diabetes|diabetes mellitus|prediabetes|hypertension|high blood pressure|hyperlipidemia
+hypercholesterolemia|asthma|copd|chronic obstructive pulmonary disease|emphysema|bronchitis|pneumonia|influenza
+covid-19|tuberculosis|hepatitis b|hepatitis c|hiv|aids|breast cancer|lung cancer|prostate cancer|colon cancer
+colorectal cancer|pancreatic cancer|ovarian cancer|cervical cancer|skin cancer|melanoma|leukemia|lymphoma
+multiple myeloma|carcinoma|metastatic|metastasis|tumor|malignancy|malignant neoplasm|chemotherapy-induced nausea
+atrial fibrillation|heart failure|congestive heart failure|coronary artery disease|myocardial infarction
+heart attack|angina|cardiomyopathy|arrhythmia|stroke|transient ischemic attack|deep vein thrombosis
+pulmonary embolism|chronic kidney disease|end-stage renal disease|renal failure|kidney failure|dialysis
+cirrhosis|fatty liver disease|pancreatitis|crohn's disease|ulcerative colitis|irritable bowel syndrome|celiac disease
+gastroesophageal reflux|gerd|peptic ulcer|diverticulitis|appendicitis|cholecystitis|hypothyroidism|hyperthyroidism
+graves disease|hashimoto's thyroiditis|obesity|morbid obesity|osteoporosis|osteoarthritis|rheumatoid arthritis
+arthritis|lupus|systemic lupus erythematosus|psoriasis|psoriatic arthritis|gout|fibromyalgia|multiple sclerosis
+parkinson's disease|alzheimer's disease|dementia|epilepsy|seizure disorder|migraine|neuropathy|peripheral neuropathy
+major depressive disorder|depressive disorder|clinical depression|bipolar disorder|schizophrenia|anxiety disorder
+generalized anxiety disorder|panic disorder|ptsd|post-traumatic stress disorder|adhd|autism spectrum disorder
+obsessive-compulsive disorder|eating disorder|anorexia nervosa|bulimia|substance use disorder|opioid use disorder
+alcohol use disorder|alcohol dependence|opioid dependence|suicidal ideation|anemia|sickle cell disease|hemophilia
+thrombocytopenia|sepsis|cellulitis|urinary tract infection|uti|kidney stones|nephrolithiasis|glaucoma|cataract
+macular degeneration|diabetic retinopathy|hearing loss|sleep apnea|obstructive sleep apnea|insomnia|concussion
+traumatic brain injury|fracture|hip fracture|herpes|chlamydia|gonorrhea|syphilis|hpv|pregnancy|gestational diabetes
+preeclampsia|miscarriage|infertility|endometriosis|polycystic ovary syndrome|erectile dysfunction|benign prostatic hyperplasia
+cystic fibrosis|muscular dystrophy|cerebral palsy|down syndrome|spina bifida|scoliosis|sciatica|herniated disc
+chronic pain|low back pain|hyperglycemia|hypoglycemia|diabetic ketoacidosis|hypokalemia|dehydration|malnutrition
+""".replace("\n", "|").split("|")
+
+PROCEDURES = """
+appendectomy|cholecystectomy|colonoscopy|endoscopy|upper endoscopy|sigmoidoscopy|bronchoscopy|cystoscopy
+biopsy|needle biopsy|bone marrow biopsy|mammogram|mammography|mri|mri scan|ct scan|cat scan|pet scan|ultrasound
+echocardiogram|electrocardiogram|ekg|ecg|eeg|electroencephalogram|stress test|cardiac catheterization|angioplasty
+stent placement|coronary artery bypass|bypass surgery|cabg|pacemaker implantation|defibrillator implantation
+ablation|cardioversion|hysterectomy|mastectomy|lumpectomy|prostatectomy|nephrectomy|thyroidectomy|tonsillectomy
+splenectomy|colectomy|gastrectomy|gastric bypass|bariatric surgery|hernia repair|knee replacement|hip replacement
+total knee arthroplasty|total hip arthroplasty|arthroscopy|spinal fusion|laminectomy|discectomy|carpal tunnel release
+cataract surgery|lasik|c-section|cesarean section|amniocentesis|dilation and curettage|tubal ligation|vasectomy
+chemotherapy|radiation therapy|radiotherapy|immunotherapy|dialysis|hemodialysis|peritoneal dialysis|transfusion
+blood transfusion|organ transplant|kidney transplant|liver transplant|bone marrow transplant|stem cell transplant
+physical therapy|occupational therapy|speech therapy|psychotherapy|cognitive behavioral therapy|electroconvulsive therapy
+intubation|mechanical ventilation|tracheostomy|lumbar puncture|spinal tap|paracentesis|thoracentesis|skin graft
+wound debridement|debridement|suture removal|cast application|joint injection|epidural injection|nerve block
+vaccination|immunization|allergy testing|pap smear|sleep study|polysomnography|pulmonary function test|spirometry
+holter monitor|x-ray|chest x-ray|radiograph|dexa scan|bone density scan|genetic testing|prenatal screening
+""".replace("\n", "|").split("|")
+
+LAB_TESTS = """
+hba1c|hemoglobin a1c|a1c|glucose|fasting glucose|blood glucose|blood sugar|cholesterol|total cholesterol|ldl|hdl
+triglycerides|creatinine|serum creatinine|egfr|gfr|bun|blood urea nitrogen|sodium level|potassium level
+hemoglobin|hematocrit|wbc|white blood cell count|rbc|red blood cell count|platelet count|platelets|inr|pt/inr
+tsh|free t4|t3|psa|alt|ast|alkaline phosphatase|bilirubin|albumin|troponin|bnp|nt-probnp|crp|c-reactive protein
+esr|sed rate|ferritin|vitamin d|vitamin b12|folate|uric acid|lipase|amylase|ammonia|lactate|magnesium level
+viral load|cd4 count|cd4|urinalysis|urine culture|blood culture|microalbumin|urine albumin|a/c ratio
+oxygen saturation|spo2|o2 sat|blood pressure|heart rate|bmi|body mass index|peak flow|fev1
+""".replace("\n", "|").split("|")
+
+
+def write(path, items):
+    items = sorted(set(i.strip() for i in items if i.strip()))
+    with open(path, "w", encoding="ascii") as f:
+        f.write("".join(i + "\n" for i in items))
+    print(f"{path}: {len(items)} entries")
+
+
+def icd_codes(src):
+    codes = []
+    with open(os.path.join(src, "icd10cm_codes.tsv"), encoding="ascii") as f:
+        next(f)
+        for line in f:
+            codes.append(line.split("\t", 1)[0])
+    return codes
+
+
+GENERIC = {"of", "and", "with", "in", "to", "due", "other", "for", "the", "by", "or", "at", "on", "from", "as"}
+NOT_A_CONDITION = re.compile(r"\d|\[|unspecified|status|left|right|encounter|history|examination|contact|"
+                             r"screening|observation|problem|difficulty|finding|abnormal|counseling|personal|family")
+
+
+def conditions(src):
+    terms = set(CONDITIONS_EXTRA)
+    with open(os.path.join(src, "icd10cm_codes.tsv"), encoding="ascii") as f:
+        next(f)
+        for line in f:
+            d = line.rstrip("\n").split("\t", 1)[1].lower()
+            d = re.sub(r",? (unspecified|without complications?|not elsewhere classified)$", "", d)
+            if "," in d or "(" in d or NOT_A_CONDITION.search(d):
+                continue
+            words = d.split()
+            if not 1 <= len(words) <= 3 or GENERIC & set(words):
+                continue
+            if len(words) == 1 and (len(d) < 7 or d in COMMON_WORDS):
+                continue
+            terms.add(d)
+    return terms
+
+
+def drugs(src):
+    out = set()
+    with open(os.path.join(src, "drug_names.txt"), encoding="ascii") as f:
+        for line in f:
+            n = line.strip()
+            if not re.fullmatch(r"[a-z][a-z' -]{3,40}[a-z]", n):
+                continue
+            if n in COMMON_WORDS or any(w in COMMON_WORDS for w in n.split() if len(n.split()) == 1):
+                continue
+            if len(n) < 5:
+                continue
+            out.add(n)
+    return out
+
+
+STOP_WORDS = set("also and are but can for from has have her him his how its may not now off one our out own see she "
+                 "the then they this too two use was way who why yes you".split())
+
+
+def names(src, file, limit, stop):
+    out = []
+    with open(os.path.join(src, file), encoding="ascii") as f:
+        next(f)
+        for line in f:
+            n = line.split("\t", 1)[0]
+            if len(n) >= 3 and n not in stop and n.isalpha():
+                out.append(n)
+            if len(out) >= limit:
+                break
+    return out
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    src = sys.argv[1]
+    dst = sys.argv[2] if len(sys.argv) > 2 else os.path.dirname(os.path.abspath(__file__))
+    write(os.path.join(dst, "icd10cm_codes.txt"), icd_codes(src))
+    write(os.path.join(dst, "conditions.txt"), conditions(src))
+    write(os.path.join(dst, "medications.txt"), drugs(src))
+    write(os.path.join(dst, "procedures.txt"), PROCEDURES)
+    write(os.path.join(dst, "lab_tests.txt"), LAB_TESTS)
+    write(os.path.join(dst, "first_names.txt"), names(src, "first_names.tsv", 5000, COMMON_WORDS))
+    write(os.path.join(dst, "surnames.txt"), names(src, "surnames.tsv", 15000, STOP_WORDS))
+
+
+if __name__ == "__main__":
+    main()

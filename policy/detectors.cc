@@ -1,0 +1,481 @@
+// detectors - built-in pattern table, site detector files, and hit checks.
+#include "policy/detectors.h"
+
+#include <hs/hs.h>
+
+#include <algorithm>
+#include <charconv>
+#include <initializer_list>
+
+#include "milter/util/strings.h"
+#include "policy/validators.h"
+
+namespace phi::policy {
+namespace {
+
+constexpr unsigned kCaseless = HS_FLAG_CASELESS;
+// MBI letters: A-Z without B, I, L, O, S, Z.
+#define MBI_L "[AC-HJKMNP-RT-Y]"
+#define MBI_AN "[AC-HJKMNP-RT-Y0-9]"
+
+enum NameLabel { kStrongLabel = 0, kColonLabel = 1, kSalutation = 2 };
+
+// Lower-cased copy of up to `span` bytes of `win` before `from`.
+std::string left_lower(std::string_view win, size_t from, size_t span) {
+  size_t b = from > span ? from - span : 0;
+  return to_lower(win.substr(b, from - b));
+}
+
+bool has_any(std::string_view hay, std::initializer_list<std::string_view> words) {
+  for (auto w : words)
+    if (hay.find(w) != std::string_view::npos) return true;
+  return false;
+}
+
+// True when the hit is glued to more digits or letters through '-' or '.'
+// (part of a longer number such as 555-123-45-6789 or 1.123456789).
+bool glued(std::string_view win, size_t from, size_t to) {
+  if (from >= 2 && (win[from - 1] == '-' || win[from - 1] == '.' || win[from - 1] == '/') && is_alnum(win[from - 2])) return true;
+  if (to + 1 < win.size() && (win[to] == '-' || win[to] == '/' || (win[to] == '.' && is_digit(win[to + 1]))) && is_alnum(win[to + 1]))
+    return true;
+  return false;
+}
+
+std::optional<Candidate> check_ssn_like(const Detector& d, std::string_view win, size_t from, size_t to) {
+  std::string_view tok = win.substr(from, to - from);
+  if (glued(win, from, to)) return std::nullopt;
+  if (d.check == Check::SsnSeparated && tok[3] != tok[6]) return std::nullopt;
+  std::string dg = digits_of(tok);
+  bool itin = d.type == "itin";
+  if (!(itin ? check_itin(dg) : check_ssn(dg))) return std::nullopt;
+  std::string ctx = left_lower(win, from, 64);
+  bool context = itin ? has_any(ctx, {"itin", "taxpayer", "tax id", "tin"})
+                      : has_any(ctx, {"ssn", "social security", "soc sec", "ss#", "ss #", "ss no", "s.s.", "social"});
+  if (d.check == Check::SsnBare && !context) return std::nullopt;
+  if (d.check == Check::SsnSeparated && tok[3] == ' ' && !context) return std::nullopt;
+  return Candidate{from, to, d.weight};
+}
+
+std::optional<Candidate> check_hicn(const Detector& d, std::string_view win, size_t from, size_t to) {
+  std::string_view tok = win.substr(from, to - from);
+  std::string dg = digits_of(tok, 9);
+  size_t k = 0, seen = 0;
+  while (k < tok.size() && seen < 9) seen += is_digit(tok[k++]);
+  std::string_view rest = tok.substr(k);
+  while (!rest.empty() && (rest[0] == ' ' || rest[0] == '-')) rest.remove_prefix(1);
+  if (glued(win, from, to) || !check_ssn(dg) || !check_hicn_suffix(rest)) return std::nullopt;
+  if (!has_any(left_lower(win, from, 80), {"medicare", "hicn", "hic ", "hic#", "hic:", "beneficiary", "health insurance claim", "claim number"}))
+    return std::nullopt;
+  return Candidate{from, to, d.weight};
+}
+
+// Skips separators between a label and its value: blanks, ':', '#', '-',
+// '=', "no.", "number", "is".
+size_t skip_label_tail(std::string_view win, size_t i) {
+  size_t limit = std::min(win.size(), i + 24);
+  while (i < limit) {
+    char c = win[i];
+    if (c == ' ' || c == '\t' || c == ':' || c == '#' || c == '-' || c == '=' || c == '.' || c == '\r' || c == '\n') { ++i; continue; }
+    std::string_view rest = win.substr(i, limit - i);
+    if (istarts_with(rest, "number")) { i += 6; continue; }
+    if (istarts_with(rest, "no.") || istarts_with(rest, "is ")) { i += 3; continue; }
+    if (istarts_with(rest, "no ")) { i += 3; continue; }
+    break;
+  }
+  return i;
+}
+
+std::optional<Candidate> check_label_id(const Detector& d, std::string_view win, size_t to) {
+  size_t i = skip_label_tail(win, to);
+  // A short alphabetic prefix before the number ("ACCT 20267079") belongs to the value.
+  size_t p = i;
+  while (p < win.size() && p - i < 6 && is_alpha(win[p])) ++p;
+  if (p > i && p + 1 < win.size() && (win[p] == ' ' || win[p] == '-') && is_digit(win[p + 1])) i = p + 1;
+  size_t b = i, digits = 0, alnum = 0;
+  while (i < win.size() && i - b < 24 && (is_alnum(win[i]) || win[i] == '-')) {
+    digits += is_digit(win[i]);
+    alnum += is_alnum(win[i]);
+    ++i;
+  }
+  while (i > b && win[i - 1] == '-') --i;
+  if (i < win.size() && is_alnum(win[i])) return std::nullopt;  // longer than any real identifier
+  if (digits < 3 || alnum < 5) return std::nullopt;
+  return Candidate{b, i, d.weight};
+}
+
+std::optional<Candidate> check_label_date(const Detector& d, std::string_view win, size_t to) {
+  size_t i = skip_label_tail(win, to);
+  if (istarts_with(win.substr(i), "of ")) i += 3;
+  size_t used = 0;
+  auto date = parse_date(win.substr(i, 32), &used);
+  if (!date) return std::nullopt;
+  return Candidate{i, i + used, d.weight};
+}
+
+struct NameTokens {
+  size_t from = 0, to = 0;
+  int count = 0, first = 0, last = 0;  // tokens; tokens in the first-name / surname lists
+  bool first_is_first_name = false, last_is_surname = false;
+};
+
+bool honorific(std::string_view w) {
+  return iequals(w, "mr") || iequals(w, "mrs") || iequals(w, "ms") || iequals(w, "miss") || iequals(w, "mx");
+}
+
+bool provider_title(std::string_view w) {
+  return iequals(w, "dr") || iequals(w, "doctor") || iequals(w, "nurse") || iequals(w, "prof");
+}
+
+// Reads up to three capitalised words (or "LAST, FIRST") starting at i.
+std::optional<NameTokens> read_name(const Lexicon& lex, std::string_view win, size_t i) {
+  NameTokens t;
+  size_t limit = std::min(win.size(), i + 80);
+  while (i < limit && t.count < 3) {
+    while (i < limit && (win[i] == ' ' || (t.count > 0 && win[i] == ','))) ++i;
+    size_t b = i;
+    if (i >= limit || !is_upper(win[i])) break;
+    while (i < limit && i - b < 24 && (is_alpha(win[i]) || win[i] == '\'' || win[i] == '-')) ++i;
+    std::string_view w = win.substr(b, i - b);
+    if (i < limit && win[i] == '.') ++i;
+    if (w.size() == 1 && t.count > 0) continue;  // middle initial
+    if (honorific(w) && t.count == 0) continue;
+    if (provider_title(w)) return std::nullopt;
+    if (w.size() < 2) break;
+    std::string lw = to_lower(w);
+    bool f = lex.first_names.count(lw) > 0, s = lex.surnames.count(lw) > 0;
+    if (t.count == 0) { t.from = b; t.first_is_first_name = f; }
+    t.first += f;
+    t.last += s;
+    t.last_is_surname = s;
+    t.to = b + w.size();
+    ++t.count;
+  }
+  if (t.count == 0) return std::nullopt;
+  return t;
+}
+
+std::optional<Candidate> check_label_name(const Detector& d, const Lexicon& lex, std::string_view win, size_t from, size_t to) {
+  std::string ctx = left_lower(win, from, 6);
+  if (has_any(ctx, {"dr.", "dr ", "doctor"})) return std::nullopt;
+  size_t i = to;
+  bool colon = false;
+  while (i < win.size() && i < to + 6 && (win[i] == ' ' || win[i] == ':' || win[i] == '-' || win[i] == '\t')) colon |= win[i++] == ':';
+  auto t = read_name(lex, win, i);
+  if (!t) return std::nullopt;
+  bool ok = false;
+  switch (d.arg) {
+    case kStrongLabel: ok = (t->count >= 2 && colon) || (t->count >= 1 && t->first + t->last >= t->count); break;
+    case kColonLabel: ok = t->count >= 2 && ((t->first_is_first_name && t->last_is_surname) || t->first + t->last >= t->count); break;
+    default: ok = t->last >= 1 && t->first + t->last >= t->count; break;
+  }
+  if (!ok) return std::nullopt;
+  return Candidate{t->from, t->to, d.weight};
+}
+
+// Start of "First [M.] Last" ending at `to` (the shape the name-list pattern matched).
+size_t name_start(std::string_view win, size_t to) {
+  size_t i = to, floor = to > 64 ? to - 64 : 0;
+  auto word_back = [&] {
+    while (i > floor && (is_alpha(win[i - 1]) || win[i - 1] == '-')) --i;
+  };
+  auto space_back = [&] {
+    while (i > floor && (win[i - 1] == ' ' || win[i - 1] == '\t' || win[i - 1] == '\n' || win[i - 1] == '\r')) --i;
+  };
+  word_back();  // surname
+  space_back();
+  if (i >= 2 && win[i - 1] == '.' && is_upper(win[i - 2])) i -= 2, space_back();  // "M."
+  else if (i >= 2 && is_upper(win[i - 1]) && !is_alpha(win[i - 2])) --i, space_back();  // "M"
+  word_back();  // first name
+  return i;
+}
+
+std::optional<Candidate> check_name_list(const Detector& d, const Lexicon& lex, std::string_view win, size_t from, size_t to) {
+  std::string ctx = left_lower(win, from, 8);
+  if (has_any(ctx, {"dr.", "dr ", "doctor", "nurse", "prof"})) return std::nullopt;
+  size_t s = to;
+  while (s > from && is_alpha(win[s - 1])) --s;
+  if (!lex.surnames.count(to_lower(win.substr(s, to - s)))) return std::nullopt;
+  size_t f = from;
+  while (f < to && is_alpha(win[f])) ++f;
+  if (!lex.first_names.count(to_lower(win.substr(from, f - from)))) return std::nullopt;
+  std::string_view after = win.substr(to, 12);
+  if (has_any(after, {", MD", ", M.D", ", DO", ", RN", ", NP", ", PA", ", PhD", " MD", " M.D."})) return std::nullopt;
+  return Candidate{from, to, d.weight};
+}
+
+std::optional<Candidate> check_email(const Detector& d, std::string_view win, size_t from) {
+  auto local = [](char c) { return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-'; };
+  auto domain = [](char c) { return is_alnum(c) || c == '.' || c == '-'; };
+  size_t at = from + 1, b = at, e = at + 1;
+  while (b > 0 && at - b < 64 && local(win[b - 1])) --b;
+  while (e < win.size() && e - at < 253 && domain(win[e])) ++e;
+  while (e > at && (win[e - 1] == '.' || win[e - 1] == '-')) --e;
+  std::string_view dom = win.substr(at + 1, e - at - 1);
+  auto dot = dom.rfind('.');
+  if (dot == std::string_view::npos || dom.size() - dot < 3) return std::nullopt;
+  return Candidate{b, e, d.weight};
+}
+
+bool icd_known(const Lexicon& lex, const std::string& code) {
+  auto it = std::lower_bound(lex.icd_codes.begin(), lex.icd_codes.end(), code);
+  return it != lex.icd_codes.end() && it->compare(0, code.size(), code) == 0;
+}
+
+std::optional<Candidate> check_icd10(const Detector& d, const Lexicon& lex, std::string_view win, size_t from, size_t to) {
+  if (to + 1 < win.size() && win[to] == '.' && is_alnum(win[to + 1])) {  // extend "E11" to "E11.9"
+    size_t e = to + 1;
+    while (e < win.size() && e - to <= 5 && is_alnum(win[e])) ++e;
+    if (e - to > 5) return std::nullopt;
+    to = e;
+  }
+  std::string code;
+  for (char c : win.substr(from, to - from))
+    if (c != '.') code += c;
+  if (code.size() > 7 || !icd_known(lex, code)) return std::nullopt;
+  std::string ctx = left_lower(win, from, 80);
+  if (!has_any(ctx, {"dx", "diagnos", "icd", "impression", "assessment", "condition", "code"})) return std::nullopt;
+  std::string after = to_lower(win.substr(to, 16));
+  if (has_any(after, {"firmware", "version", "model", "part", "sku", "rev", "series", "chip", "board"})) return std::nullopt;
+  return Candidate{from, to, d.weight};
+}
+
+std::optional<Candidate> check_cpt(const Detector& d, std::string_view win, size_t from, size_t to) {
+  std::string ctx = left_lower(win, from, 60);
+  if (!has_any(ctx, {"cpt", "hcpcs", "procedure code", "billing code", "billed", "proc code"})) return std::nullopt;
+  if (d.check == Check::Cpt && is_digit(win[to - 1])) {
+    int v = 0;
+    std::from_chars(win.data() + from, win.data() + to, v);
+    if (v < 100 || v > 99607) return std::nullopt;
+  }
+  return Candidate{from, to, d.weight};
+}
+
+std::optional<Candidate> check_simple(const Detector& d, std::string_view win, size_t from, size_t to) {
+  std::string_view tok = win.substr(from, to - from);
+  switch (d.check) {
+    case Check::Mbi: return check_mbi(tok) ? std::optional<Candidate>(Candidate{from, to, d.weight}) : std::nullopt;
+    case Check::Phone:
+      if (glued(win, from, to) || !check_phone(digits_of(tok))) return std::nullopt;
+      return Candidate{from, to, d.weight};
+    case Check::Ndc:
+      if (glued(win, from, to) || !check_ndc(tok) || !has_any(left_lower(win, from, 48), {"ndc", "national drug code"})) return std::nullopt;
+      return Candidate{from, to, d.weight};
+    case Check::Npi:
+      if (!check_npi(tok) || !has_any(left_lower(win, from, 48), {"npi", "provider id", "national provider"})) return std::nullopt;
+      return Candidate{from, to, d.weight};
+    case Check::Dea: return check_dea(tok) ? std::optional<Candidate>(Candidate{from, to, d.weight}) : std::nullopt;
+    case Check::CreditCard:
+      if (glued(win, from, to) || !check_credit_card(tok)) return std::nullopt;
+      return Candidate{from, to, d.weight};
+    default: return Candidate{from, to, d.weight};
+  }
+}
+
+bool word_edges(std::string_view win, size_t from, size_t to) {
+  return (from == 0 || !is_alnum(win[from - 1])) && (to >= win.size() || !is_alnum(win[to]));
+}
+
+// Medications weigh more next to a dose or a prescribing verb.
+std::optional<Candidate> check_medication(const Detector& d, std::string_view win, size_t from, size_t to) {
+  std::string around = to_lower(win.substr(to, 32)) + " " + left_lower(win, from, 40);
+  bool dose = has_any(around, {"mg", "mcg", "ml", "units", "tablet", "tab ", "capsule", "daily", "bid", "tid", "qd", "prn",
+                               "prescri", "taking", "started on", "refill", "dose", "inject"});
+  return Candidate{from, to, dose ? d.weight + 0.2 : d.weight};
+}
+
+// A lab test name counts as a result when a number follows closely.
+std::optional<Candidate> check_lab(const Detector& d, std::string_view win, size_t from, size_t to) {
+  std::string_view after = win.substr(to, 24);
+  size_t e = 0;
+  while (e < after.size() && !is_digit(after[e]) && !is_alpha(after[e]) && after[e] != '\n') ++e;
+  if (e + 3 < after.size() && (istarts_with(after.substr(e), "of ") || istarts_with(after.substr(e), "was ") ||
+                               istarts_with(after.substr(e), "is ")))
+    e += after.substr(e).find(' ') + 1;
+  while (e < after.size() && after[e] == ' ') ++e;
+  bool value = e < after.size() && is_digit(after[e]);
+  return Candidate{from, to, value ? d.weight : d.weight / 2};
+}
+
+}  // namespace
+
+std::string term_regex(std::string_view term) {
+  std::string r;
+  for (char c : term) {
+    if (is_alnum(c) || c == ' ') {
+      r += c;
+    } else {
+      r += '\\';
+      r += c;
+    }
+  }
+  // Short terms ("alt", "bun") would hit inside many words: let Hyperscan check the boundaries.
+  return term.size() < 5 ? "\\b" + r + "\\b" : r;
+}
+
+std::vector<Detector> builtin_detectors(const Lexicon& lex) {
+  using R = Role;
+  std::vector<Detector> d = {
+      {"ssn", R::Identifier, 1.0, "\\b\\d{3}[- ]\\d{2}[- ]\\d{4}\\b", 0, Check::SsnSeparated},
+      {"ssn", R::Identifier, 1.0, "\\b\\d{9}\\b", 0, Check::SsnBare},
+      {"itin", R::Identifier, 0.9, "\\b9\\d{2}[- ]\\d{2}[- ]\\d{4}\\b", 0, Check::SsnSeparated},
+      {"itin", R::Identifier, 0.9, "\\b9\\d{8}\\b", 0, Check::SsnBare},
+      {"mbi", R::Identifier, 1.0, "\\b[1-9]" MBI_L MBI_AN "\\d-?" MBI_L MBI_AN "\\d-?" MBI_L MBI_L "\\d\\d\\b", 0, Check::Mbi},
+      {"hicn", R::Identifier, 1.0, "\\b\\d{3}-?\\d{2}-?\\d{4}[ -]?[A-HJKMTW][0-9A-Z]?\\b", 0, Check::Hicn},
+      {"mrn", R::Identifier, 0.9,
+       "\\b(?:mrn|medical\\s+record(?:\\s+(?:number|no|num))?|med\\s+rec(?:ord)?|chart\\s+(?:number|no|num|#)|"
+       "patient\\s+(?:id|number|no|account|acct)|pt\\s+(?:id|no)|encounter\\s+(?:id|number|no))\\b",
+       kCaseless, Check::LabelId},
+      {"member_id", R::Identifier, 0.8,
+       "\\b(?:member|subscriber|beneficiary|insurance|policy|medicaid|medicare|enrollee|insured|plan)\\s{0,2}"
+       "(?:id\\b|identification|number|no\\b|num\\b|#)",
+       kCaseless, Check::LabelId},
+      {"account_number", R::Identifier, 0.5, "\\b(?:account|acct|a/c)\\s{0,2}(?:number|no\\b|num\\b|#)", kCaseless, Check::LabelId},
+      {"claim_number", R::Identifier, 0.7, "\\bclaim\\s{0,2}(?:number|no\\b|num\\b|id\\b|#)", kCaseless, Check::LabelId},
+      {"dob", R::Identifier, 0.8, "\\b(?:dob|d\\.o\\.b|date\\s+of\\s+birth|birth\\s*date|born(?:\\s+on)?|birthday)\\b", kCaseless, Check::LabelDate},
+      {"date", R::Identifier, 0.3,
+       "\\b(?:dos|date\\s+of\\s+service|admission\\s+date|admit\\s+date|admitted(?:\\s+on)?|discharge\\s+date|"
+       "discharged(?:\\s+on)?|date\\s+of\\s+death|dod|date\\s+of\\s+injury|visit\\s+date|seen\\s+on)\\b",
+       kCaseless, Check::LabelDate},
+      {"name", R::Identifier, 0.7,
+       "\\b(?:patient(?:'s)?(?:\\s+name)?|pt\\.?\\s+name|name\\s+of\\s+patient|member\\s+name|insured\\s+name|"
+       "beneficiary\\s+name|subscriber\\s+name|client\\s+name|resident\\s+name|guarantor)\\b",
+       kCaseless, Check::LabelName, kStrongLabel},
+      {"name", R::Identifier, 0.6, "\\b(?:name|re|regarding|pt)\\s{0,2}:", kCaseless, Check::LabelName, kColonLabel},
+      {"name", R::Identifier, 0.45, "\\b(?:dear|mr|mrs|ms|miss)\\b", kCaseless, Check::LabelName, kSalutation},
+      {"phone", R::Identifier, 0.25, "(?:\\(\\d{3}\\)\\s?|\\b\\d{3}[-. ])\\d{3}[-. ]\\d{4}\\b", 0, Check::Phone},
+      {"email", R::Identifier, 0.25, "[A-Za-z0-9]@[A-Za-z0-9]", 0, Check::Email},
+      {"address", R::Identifier, 0.4,
+       "\\b\\d{1,6}\\s(?:[A-Z][a-z]{1,20}\\s){1,4}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|"
+       "Court|Ct|Way|Place|Pl|Terrace|Circle|Parkway|Pkwy|Highway|Hwy)\\b",
+       0, Check::Address},
+      {"icd10", R::Health, 0.9, "\\b(?:[A-TV-Z]\\d[0-9A-Z]|QA\\d)(?:\\.?[0-9A-Z]{1,4})?\\b", 0, Check::Icd10},
+      {"ndc", R::Health, 0.8, "\\b(?:\\d{4,5}-\\d{3,4}-\\d{1,2}|\\d{11})\\b", 0, Check::Ndc},
+      {"cpt", R::Health, 0.7, "\\b\\d{4}[0-9FTU]\\b", 0, Check::Cpt},
+      {"cpt", R::Health, 0.7, "\\b[A-V]\\d{4}\\b", 0, Check::Hcpcs},
+      {"npi", R::Provider, 0.5, "\\b\\d{10}\\b", 0, Check::Npi},
+      {"dea", R::Provider, 0.5, "\\b[A-Z][A-Z9]\\d{7}\\b", 0, Check::Dea},
+      {"credit_card", R::Pii, 0.8, "\\b(?:\\d{4}[ -]?\\d{4}[ -]?\\d{4}[ -]?\\d{1,7}|3[47]\\d{2}[ -]?\\d{6}[ -]?\\d{5})\\b", 0, Check::CreditCard},
+  };
+  // One expression per term: Hyperscan compiles thousands of literals quickly,
+  // where one big alternation takes seconds.
+  auto dict = [&](const char* type, R role, double w, const std::vector<std::string>& terms, Check c) {
+    for (const auto& t : terms) {
+      if (t.size() < 2 || t.size() > 120) continue;
+      Detector det(type, role, w, term_regex(t), kCaseless, c, int(t.size()));
+      det.som = false;
+      d.push_back(std::move(det));
+    }
+  };
+  dict("diagnosis_term", R::Health, 0.6, lex.conditions, Check::Term);
+  dict("medication", R::Health, 0.4, lex.medications, Check::Medication);
+  dict("procedure", R::Health, 0.5, lex.procedures, Check::Term);
+  dict("lab_result", R::Health, 0.6, lex.lab_tests, Check::LabTest);
+  // Unlabelled "First [M.] Last": a cheap capitalised-pair trigger; the check
+  // looks both words up in the name lists (a 5000-name alternation here
+  // slowed the whole database down to 90 MB/s).
+  Detector names("name", R::Identifier, 0.45, "\\b[A-Z][a-z]{1,20}\\s{1,2}(?:[A-Z]\\.?\\s{1,2})?[A-Z][a-z]{1,20}(?:-[A-Z][a-z]{1,20})?\\b",
+                 0, Check::NameList);
+  names.som = false;
+  d.push_back(std::move(names));
+  return d;
+}
+
+std::optional<Candidate> check_hit(const Detector& d, const Lexicon& lex, std::string_view win, size_t from, size_t to) {
+  if (to > win.size()) return std::nullopt;
+  if (!d.som) {
+    if (d.check == Check::NameList) {
+      from = name_start(win, to);
+    } else {
+      if (to < size_t(d.arg)) return std::nullopt;
+      from = to - size_t(d.arg);
+    }
+  }
+  if (from >= to) return std::nullopt;
+  switch (d.check) {
+    case Check::SsnSeparated:
+    case Check::SsnBare: return check_ssn_like(d, win, from, to);
+    case Check::Hicn: return check_hicn(d, win, from, to);
+    case Check::LabelId: return check_label_id(d, win, to);
+    case Check::LabelDate: return check_label_date(d, win, to);
+    case Check::LabelName: return check_label_name(d, lex, win, from, to);
+    case Check::NameList: return check_name_list(d, lex, win, from, to);
+    case Check::Email: return check_email(d, win, from);
+    case Check::Icd10: return check_icd10(d, lex, win, from, to);
+    case Check::Cpt:
+    case Check::Hcpcs: return check_cpt(d, win, from, to);
+    case Check::Term: return word_edges(win, from, to) ? std::optional<Candidate>(Candidate{from, to, d.weight}) : std::nullopt;
+    case Check::Medication: return word_edges(win, from, to) ? check_medication(d, win, from, to) : std::nullopt;
+    case Check::LabTest: return word_edges(win, from, to) ? check_lab(d, win, from, to) : std::nullopt;
+    default: return check_simple(d, win, from, to);
+  }
+}
+
+namespace {
+
+Result<Role> parse_role(std::string_view r) {
+  if (r == "identifier") return Role::Identifier;
+  if (r == "health") return Role::Health;
+  if (r == "provider") return Role::Provider;
+  if (r == "pii") return Role::Pii;
+  return Error{"role \"" + std::string(r).substr(0, 32) + "\" is not identifier, health, provider or pii"};
+}
+
+bool valid_type_name(std::string_view n) {
+  if (n.empty() || n.size() > 32) return false;
+  for (char c : n)
+    if (!is_lower(c) && !is_digit(c) && c != '_') return false;
+  return true;
+}
+
+// Splits off the next blank-separated field of `line`.
+std::string_view next_field(std::string_view& line) {
+  line = trim(line);
+  size_t k = 0;
+  while (k < line.size() && !is_space(line[k])) ++k;
+  std::string_view f = line.substr(0, k);
+  line = line.substr(k);
+  return f;
+}
+
+Result<Detector> parse_detector_line(std::string_view line) {
+  Detector d;
+  std::string_view name = next_field(line), role = next_field(line), weight = next_field(line);
+  std::string_view regex = trim(line);
+  if (regex.empty()) return Error{"expected \"name role weight regex\""};
+  if (!valid_type_name(name)) return Error{"detector name must be 1-32 of a-z, 0-9, _"};
+  auto r = parse_role(role);
+  if (!r) return r.error();
+  double w = -1;
+  auto [p, ec] = std::from_chars(weight.data(), weight.data() + weight.size(), w);
+  if (ec != std::errc() || p != weight.data() + weight.size() || w < 0 || w > 1)
+    return Error{"weight \"" + std::string(weight).substr(0, 16) + "\" is not a number from 0 to 1"};
+  d.type = std::string(name);
+  d.role = *r;
+  d.weight = w;
+  d.regex = std::string(regex);
+  d.check = Check::Custom;
+  return d;
+}
+
+}  // namespace
+
+Result<std::vector<Detector>> parse_custom_detectors(std::string_view text, const std::string& file) {
+  std::vector<Detector> out;
+  size_t line_no = 0, pos = 0;
+  while (pos < text.size()) {
+    auto nl = text.find('\n', pos);
+    std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    pos = nl == std::string_view::npos ? text.size() : nl + 1;
+    ++line_no;
+    line = trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    std::string where = file + ":" + std::to_string(line_no);
+    auto d = parse_detector_line(line);
+    if (!d) return d.error().context(where);
+    d->where = where;
+    out.push_back(std::move(*d));
+  }
+  return out;
+}
+
+}  // namespace phi::policy

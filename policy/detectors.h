@@ -1,0 +1,83 @@
+// NAME
+//   detectors - the pattern table and the validators run around each hit
+// SYNOPSIS
+//   Lexicon lex = ...;                                   // loaded word lists
+//   std::vector<Detector> d = builtin_detectors(lex);
+//   Result<std::vector<Detector>> s = parse_custom_detectors(text, file);
+//   std::optional<Candidate> c = check_hit(d[id], lex, window, from, to);
+// DESCRIPTION
+//   A Detector is one Hyperscan expression (compiled with SOM_LEFTMOST)
+//   plus the check that turns a hit into a finding: identifier validators,
+//   context words, label parsing (the value after "MRN:", "DOB:",
+//   "Patient:" ...), name-list lookups and dictionary boundaries. Hit
+//   offsets are relative to `window`; the check may read up to
+//   kLeftContext bytes before and kRightContextBytes after the hit, and
+//   returns the extent of the value it found (which for label detectors is
+//   the value, not the label).
+// INPUT
+//   Window text is untrusted; custom detector files are admin input and
+//   every error names file:line.
+// THREADS
+//   Pure; any thread.
+#ifndef PHI_POLICY_DETECTORS_H
+#define PHI_POLICY_DETECTORS_H
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "milter/util/result.h"
+#include "policy/classifier.h"
+
+namespace phi::policy {
+
+inline constexpr size_t kLeftContext = 96;  // bytes before a hit that checks may read
+
+enum class Check {
+  SsnSeparated, SsnBare, Mbi, Hicn, LabelId, LabelDate, LabelName, NameList, Phone, Email, Address,
+  Icd10, Ndc, Cpt, Hcpcs, Npi, Dea, CreditCard, Term, Medication, LabTest, Custom
+};
+
+struct Detector {
+  Detector() = default;
+  Detector(std::string t, Role r, double w, std::string re, unsigned f, Check c, int a = 0)
+      : type(std::move(t)), role(r), weight(w), regex(std::move(re)), flags(f), check(c), arg(a) {}
+  std::string type;    // finding type (category)
+  Role role = Role::Identifier;
+  double weight = 0;
+  std::string regex;   // Hyperscan syntax
+  unsigned flags = 0;  // HS_FLAG_* besides SOM_LEFTMOST
+  Check check = Check::Custom;
+  int arg = 0;         // check-specific (label strength, term length, ...)
+  bool som = true;     // Hyperscan reports the start (else the check finds it)
+  std::string where;   // "file:line" for site detectors, for compile errors
+};
+
+struct Lexicon {
+  std::unordered_set<std::string> first_names, surnames;  // lower case
+  std::vector<std::string> icd_codes;                     // sorted, no dot
+  std::vector<std::string> conditions, medications, procedures, lab_tests;
+};
+
+struct Candidate {
+  size_t from = 0, to = 0;  // window-relative extent of the value
+  double weight = 0;
+};
+
+std::vector<Detector> builtin_detectors(const Lexicon& lex);
+
+// Parses "name role weight regex" lines ('#' comments, blank lines ignored).
+Result<std::vector<Detector>> parse_custom_detectors(std::string_view text, const std::string& file);
+
+// One dictionary term as a Hyperscan expression of fixed length (matched
+// without start-of-match tracking; the check adds word boundaries).
+std::string term_regex(std::string_view term);
+
+std::optional<Candidate> check_hit(const Detector& d, const Lexicon& lex, std::string_view win, size_t from, size_t to);
+
+}  // namespace phi::policy
+
+#endif

@@ -1,0 +1,248 @@
+// scan - per-message sliding-window scanning, finding merging and the PHI verdict.
+#include <hs/hs.h>
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <set>
+
+#include "policy/classifier.h"
+#include "policy/classifier_internal.h"
+#include "policy/validators.h"
+
+namespace phi::policy {
+
+namespace {
+
+constexpr double kIdentifierThreshold = 0.6;  // identifier evidence needed for phi
+constexpr double kHealthThreshold = 0.5;      // health evidence needed for phi
+constexpr size_t kMaxSignals = 256;           // recent findings kept for the proximity test
+
+struct Signal {
+  uint64_t offset;
+  Role role;
+  double weight;
+};
+
+struct Span {
+  uint64_t from = 0, to = 0;
+  size_t index = SIZE_MAX;  // into Verdict::findings, or SIZE_MAX when not stored
+  double weight = 0;
+};
+
+struct PartScan {
+  bool active = false;
+  std::string name;
+  TextField field = TextField::Body;
+  std::string buf;    // window: carried tail + new text
+  uint64_t base = 0;  // part offset of buf[0]
+  uint64_t done = 0;  // hits ending at or before this part offset are handled
+  std::map<std::string, Span> last;  // last finding per type, for merging overlaps
+  std::deque<Signal> recent;
+  bool side_signal = false;  // a subject/filename/display-name finding that counts
+};
+
+// Combines several pieces of evidence: the strongest, plus half of the rest.
+double combine(double max, double sum) { return max + 0.5 * (sum - max); }
+
+bool sensitive(const std::string& type, Role role) {
+  static const std::set<std::string> kSensitive = {"ssn",          "itin",       "mbi", "hicn", "mrn", "member_id",
+                                                   "account_number", "claim_number", "dob", "credit_card"};
+  if (role == Role::Pii) return true;
+  return kSensitive.count(type) > 0;
+}
+
+}  // namespace
+
+struct ScanState {
+  explicit ScanState(const ClassifierData& data) : d(data) {}
+  const ClassifierData& d;
+  PartScan cur;
+  Verdict v;
+  bool phi = false, strong_alone = false, subject_part_of_phi = false;
+  double best_pair = 0;                 // (I + H) / 2 of the best window that made phi
+  double best_any = 0;                  // same for windows that did not
+  double max_i = 0, max_h = 0;          // strongest windows anywhere
+  double side_i = 0, side_h = 0;        // strongest in subject/filename/display name
+  bool subject_i = false, subject_h = false;
+
+  void feed(std::string_view chunk);
+  void scan_window(bool final);
+  void end_part();
+  void on_hit(unsigned id, size_t from, size_t to, std::string_view win, bool final);
+  void add(const Detector& det, uint64_t from, uint64_t to, std::string_view value, double weight);
+  void signal(Role role, double weight, uint64_t offset);
+  Verdict finish();
+};
+
+namespace {
+
+struct HitContext {
+  ScanState* st;
+  std::string_view win;
+  bool final;
+};
+
+int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned, void* ctx) {
+  auto* h = static_cast<HitContext*>(ctx);
+  h->st->on_hit(id, size_t(from), size_t(to), h->win, h->final);
+  return 0;
+}
+
+}  // namespace
+
+void ScanState::feed(std::string_view chunk) {
+  constexpr size_t cap = kCarryBytes + kWindowBytes;
+  while (!chunk.empty()) {
+    size_t n = std::min(cap - cur.buf.size(), chunk.size());
+    size_t at = cur.buf.size();
+    cur.buf.append(chunk.substr(0, n));
+    if (cur.field == TextField::Filename)  // "John_Smith_MRI.pdf" reads as words
+      std::replace(cur.buf.begin() + long(at), cur.buf.end(), '_', ' ');
+    chunk.remove_prefix(n);
+    if (cur.buf.size() == cap) {
+      scan_window(false);
+      size_t drop = cur.buf.size() - kCarryBytes;
+      cur.buf.erase(0, drop);
+      cur.base += drop;
+    }
+  }
+}
+
+void ScanState::scan_window(bool final) {
+  size_t len = cur.buf.size();
+  if (len == 0 || (!final && len <= kRightContextBytes)) return;
+  ScratchLease lease(d);
+  if (lease.get()) {
+    HitContext ctx{this, cur.buf, final};
+    hs_scan(d.db.get(), cur.buf.data(), unsigned(len), 0, lease.get(), on_match, &ctx);
+  } else {
+    v.uninspected.emplace_back(cur.name, "classifier out of memory");
+  }
+  uint64_t upto = final ? cur.base + len : cur.base + len - kRightContextBytes;
+  cur.done = std::max(cur.done, upto);
+}
+
+void ScanState::on_hit(unsigned id, size_t from, size_t to, std::string_view win, bool final) {
+  if (cur.base + to <= cur.done) return;                           // handled in the previous window
+  if (!final && to + kRightContextBytes > win.size()) return;      // wait for the text after it
+  if (id >= d.detectors.size()) return;
+  const Detector& det = d.detectors[id];
+  auto c = check_hit(det, d.lex, win, from, to);
+  if (!c || c->weight <= 0) return;
+  if (cur.field == TextField::DisplayName && (det.type == "name" || det.type == "email" || det.type == "phone")) return;
+  add(det, cur.base + c->from, cur.base + c->to, win.substr(c->from, c->to - c->from), c->weight);
+}
+
+void ScanState::add(const Detector& det, uint64_t from, uint64_t to, std::string_view value, double weight) {
+  auto [it, fresh] = cur.last.try_emplace(det.type);
+  Span& s = it->second;
+  if (!fresh && from < s.to && to > s.from) {  // overlaps the previous finding of this type: merge
+    if (s.index != SIZE_MAX && from >= s.from && to > s.to) v.findings[s.index].length = uint32_t(to - s.from);
+    if (s.index != SIZE_MAX && from == s.from && to > s.to) v.findings[s.index].excerpt = mask_excerpt(value);
+    s.to = std::max(s.to, to);
+    if (weight > s.weight) {
+      signal(det.role, weight - s.weight, from);
+      s.weight = weight;
+      if (s.index != SIZE_MAX) v.findings[s.index].weight = weight;
+    }
+    return;
+  }
+  s = Span{from, to, SIZE_MAX, weight};
+  ++v.categories[det.type];
+  if (sensitive(det.type, det.role) || (det.role == Role::Identifier && det.check == Check::Custom && weight >= 0.6)) v.pii = true;
+  if (det.type == "mbi" || det.type == "hicn") strong_alone = true;
+  if (v.findings.size() < kMaxFindings) {
+    s.index = v.findings.size();
+    v.findings.push_back(Finding{det.type, cur.name, from, uint32_t(to - from), mask_excerpt(value), cur.field, weight, det.role});
+  } else {
+    v.findings_truncated = true;
+  }
+  signal(det.role, weight, from);
+}
+
+void ScanState::signal(Role role, double weight, uint64_t offset) {
+  if (role != Role::Identifier && role != Role::Health) return;
+  auto& q = cur.recent;
+  while (!q.empty() && (q.front().offset + kProximityBytes < offset || q.size() >= kMaxSignals)) q.pop_front();
+  q.push_back(Signal{offset, role, weight});
+  double imax = 0, isum = 0, hmax = 0, hsum = 0;
+  for (const auto& s : q) {
+    if (s.role == Role::Identifier) { imax = std::max(imax, s.weight); isum += s.weight; }
+    else { hmax = std::max(hmax, s.weight); hsum += s.weight; }
+  }
+  double i = combine(imax, isum), h = combine(hmax, hsum);
+  double pair = (std::min(i, 1.0) + std::min(h, 1.0)) / 2;
+  max_i = std::max(max_i, i);
+  max_h = std::max(max_h, h);
+  if (cur.field != TextField::Body) {
+    side_i = std::max(side_i, i);
+    side_h = std::max(side_h, h);
+    if (cur.field == TextField::Subject) (role == Role::Identifier ? subject_i : subject_h) = true;
+  }
+  if (i >= kIdentifierThreshold && h >= kHealthThreshold) {
+    phi = true;
+    best_pair = std::max(best_pair, pair);
+    if (cur.field == TextField::Subject) subject_part_of_phi = true;
+  } else {
+    best_any = std::max(best_any, pair);
+  }
+}
+
+void ScanState::end_part() {
+  if (!cur.active) return;
+  scan_window(true);
+  cur = PartScan{};
+}
+
+Verdict ScanState::finish() {
+  end_part();
+  // Evidence split between a header field and the body still describes one message's person.
+  bool side_pair = (side_i >= kIdentifierThreshold && max_h >= kHealthThreshold) ||
+                   (side_h >= kHealthThreshold && max_i >= kIdentifierThreshold);
+  if (side_pair && !phi) best_pair = (std::min(max_i, 1.0) + std::min(max_h, 1.0)) / 2;
+  v.phi = phi || side_pair || strong_alone;
+  if (v.phi) {
+    double p = best_pair > 0 ? best_pair : 0.8;
+    v.score = 0.5 + 0.5 * std::min(1.0, p);
+    v.phi_in_subject = subject_part_of_phi || ((side_pair || phi) && (subject_i || subject_h));
+  } else {
+    v.score = 0.45 * std::min(1.0, best_any);
+  }
+  return std::move(v);
+}
+
+Scan::Scan(const Classifier& c) : st_(std::make_unique<ScanState>(c.data())) {}
+Scan::~Scan() = default;
+
+void Scan::text(std::string_view part, TextField field, std::string_view chunk) {
+  if (part.size() > kMaxPartName) part = part.substr(0, kMaxPartName);
+  auto& cur = st_->cur;
+  if (cur.active && (cur.name != part || cur.field != field)) st_->end_part();
+  if (!cur.active) {
+    cur.active = true;
+    cur.name = std::string(part);
+    cur.field = field;
+  }
+  st_->feed(chunk);
+}
+
+void Scan::end_part(std::string_view part) {
+  if (part.size() > kMaxPartName) part = part.substr(0, kMaxPartName);
+  if (st_->cur.active && st_->cur.name == part) st_->end_part();
+}
+
+void Scan::uninspected(std::string_view part, std::string_view reason) {
+  if (st_->v.uninspected.size() >= kMaxFindings) return;
+  st_->v.uninspected.emplace_back(std::string(part.substr(0, kMaxPartName)), std::string(reason.substr(0, 128)));
+}
+
+Verdict Scan::finish() { return st_->finish(); }
+
+Verdict classify_text(const Classifier& c, std::string_view text) {
+  auto s = c.start();
+  s->text("1", TextField::Body, text);
+  return s->finish();
+}
+
+}  // namespace phi::policy

@@ -1,0 +1,200 @@
+// Classifier tests: verdicts, chunk boundaries, masking, site extensions, limits.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "tests/unit/policy/policy_fixture.h"
+
+namespace phi::policy {
+namespace {
+
+constexpr const char* kPhiNote =
+    "Patient: Maria Gonzalez\nDOB: 03/14/1962\nMRN: 00482913\nSSN 536-22-1234\n"
+    "Dx: E11.9 type 2 diabetes mellitus, started metformin 500 mg daily.\n";
+
+std::string findings_summary(const Verdict& v) {
+  std::string s;
+  for (const auto& f : v.findings) s += f.type + "@" + std::to_string(f.offset) + "+" + std::to_string(f.length) + " ";
+  return s;
+}
+
+TEST(Verdict, PhiWhenIdentifierAndHealthAreTogether) {
+  struct { const char* label; const char* text; bool phi, pii; } rows[] = {
+      {"clinical note", kPhiNote, true, true},
+      {"name and diagnosis", "Patient: John Carter was diagnosed with atrial fibrillation.", true, false},
+      {"mbi alone", "Medicare number 1EG4-TE5-MK73 on file", true, true},
+      {"ssn alone is pii not phi", "Employee SSN 536-22-1234 for payroll", false, true},
+      {"newsletter", "Diabetes and hypertension affect millions. Ask about a colonoscopy. Call (415) 555-0123.", false, false},
+      {"provider roster", "Dr. Alice Walker NPI 1234567893 DEA AB1234563\nDr. Ben Ortiz NPI 1987654328", false, false},
+      {"order numbers", "Order 536221234 and 412345678 shipped to Boston 02115.", false, false},
+      {"product codes", "Upgrade code E11.9 firmware and part C50.9 model today.", false, false},
+      {"hr mail", "Name: Robert Johnson\nEmployee ID: 48213\nWelcome to the team, start date Monday.", false, false},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    Verdict v = classify_text(shared_classifier(), r.text);
+    EXPECT_EQ(v.phi, r.phi) << findings_summary(v);
+    EXPECT_EQ(v.pii, r.pii) << findings_summary(v);
+    EXPECT_GE(v.score, 0.0);
+    EXPECT_LE(v.score, 1.0);
+    EXPECT_EQ(v.phi, v.score >= 0.5);
+  }
+}
+
+TEST(Verdict, IdentifierFarFromHealthInfoIsNotPhi) {
+  std::string text = "Patient: John Carter\n" + std::string(6000, 'x') + "\nA note on atrial fibrillation.";
+  EXPECT_FALSE(classify_text(shared_classifier(), text).phi);
+}
+
+TEST(Verdict, PhiInSubject) {
+  auto s = shared_classifier().start();
+  s->text("subject", TextField::Subject, "Re: Linda Martinez - diabetes follow-up");
+  s->end_part("subject");
+  s->text("1", TextField::Body, "Her A1C 8.1 last week; continue metformin 500 mg.");
+  s->uninspected("2", "application/pdf");
+  Verdict v = s->finish();
+  EXPECT_TRUE(v.phi) << findings_summary(v);
+  EXPECT_TRUE(v.phi_in_subject);
+  ASSERT_EQ(v.uninspected.size(), 1u);
+  EXPECT_EQ(v.uninspected[0].first, "2");
+  EXPECT_EQ(v.uninspected[0].second, "application/pdf");
+  bool subject_finding = false;
+  for (const auto& f : v.findings) subject_finding |= f.part == "subject" && f.field == TextField::Subject;
+  EXPECT_TRUE(subject_finding);
+}
+
+TEST(Verdict, FindingsCarryPartOffsetLengthAndMaskedExcerpt) {
+  auto s = shared_classifier().start();
+  s->text("1.2", TextField::Body, "x SSN 536-22-1234 y");
+  Verdict v = s->finish();
+  ASSERT_EQ(v.findings.size(), 1u);
+  const Finding& f = v.findings[0];
+  EXPECT_EQ(f.type, "ssn");
+  EXPECT_EQ(f.part, "1.2");
+  EXPECT_EQ(f.offset, 6u);
+  EXPECT_EQ(f.length, 11u);
+  EXPECT_EQ(f.excerpt, "***-**-1234");
+}
+
+TEST(Verdict, ExcerptsNeverHoldTheWholeIdentifier) {
+  Verdict v = classify_text(shared_classifier(), kPhiNote);
+  ASSERT_GE(v.findings.size(), 6u);
+  std::string text = kPhiNote;
+  for (const auto& f : v.findings) {
+    SCOPED_TRACE(f.type);
+    std::string value = text.substr(f.offset, f.length);
+    EXPECT_NE(f.excerpt, value);
+    EXPECT_EQ(f.excerpt.find(value), std::string::npos);
+    EXPECT_NE(f.excerpt.find('*'), std::string::npos);
+  }
+}
+
+// The same text split at every offset into two chunks gives the same findings.
+TEST(Scan, MatchesSpanningChunkBoundariesAreFound) {
+  std::string text = kPhiNote;
+  Verdict whole = classify_text(shared_classifier(), text);
+  std::string want = findings_summary(whole);
+  for (size_t cut = 0; cut <= text.size(); ++cut) {
+    SCOPED_TRACE("cut at " + std::to_string(cut));
+    auto s = shared_classifier().start();
+    s->text("1", TextField::Body, std::string_view(text).substr(0, cut));
+    s->text("1", TextField::Body, std::string_view(text).substr(cut));
+    Verdict v = s->finish();
+    EXPECT_EQ(findings_summary(v), want);
+    EXPECT_EQ(v.phi, whole.phi);
+  }
+}
+
+// Across internal window boundaries too: the note placed at every offset around one.
+TEST(Scan, MatchesSpanningWindowBoundariesAreFound) {
+  std::string note = kPhiNote;
+  Verdict alone = classify_text(shared_classifier(), note);
+  for (size_t shift = 0; shift < note.size() + 8; shift += 3) {
+    SCOPED_TRACE("shift " + std::to_string(shift));
+    size_t pad = kWindowBytes + kCarryBytes - shift;
+    std::string text = std::string(pad, ' ') + note;
+    auto s = shared_classifier().start();
+    for (size_t i = 0; i < text.size(); i += 4093) s->text("1", TextField::Body, std::string_view(text).substr(i, 4093));
+    Verdict v = s->finish();
+    ASSERT_EQ(v.findings.size(), alone.findings.size()) << findings_summary(v);
+    for (size_t i = 0; i < v.findings.size(); ++i) {
+      EXPECT_EQ(v.findings[i].type, alone.findings[i].type);
+      EXPECT_EQ(v.findings[i].offset, alone.findings[i].offset + pad);
+      EXPECT_EQ(v.findings[i].length, alone.findings[i].length);
+    }
+  }
+}
+
+TEST(Scan, HostileRepeatsStayBounded) {
+  std::string unit = "SSN 536-22-1234 Dx: E11.9 ";
+  std::string text;
+  for (int i = 0; i < 10000; ++i) text += unit;
+  Verdict v = classify_text(shared_classifier(), text);
+  EXPECT_EQ(v.findings.size(), kMaxFindings);
+  EXPECT_TRUE(v.findings_truncated);
+  EXPECT_EQ(count(v, "ssn"), 10000);
+  EXPECT_TRUE(v.phi);
+  std::string junk(10000 * 8, '9');
+  for (size_t i = 0; i < junk.size(); i += 8) junk[i] = '-';
+  Verdict j = classify_text(shared_classifier(), junk);
+  EXPECT_FALSE(j.phi);
+}
+
+std::string write_temp(const std::string& content) {
+  char path[] = "/tmp/phi_policy_testXXXXXX";
+  int fd = mkstemp(path);
+  EXPECT_GE(fd, 0);
+  close(fd);
+  std::ofstream(path) << content;
+  return path;
+}
+
+TEST(Build, SiteDetectorsAndDictionaries) {
+  std::string det = write_temp("# site formats\nkp_mrn identifier 0.9 \\bKP\\d{8}\\b\n");
+  std::string dict = write_temp("zorblax\n");
+  ClassifierOptions o;
+  o.data_dir = PHI_SRCDIR "/policy/data";
+  o.detectors_file = det;
+  o.dictionary_files = {"medication=" + dict};
+  auto c = Classifier::build(o);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  Verdict v = classify_text(**c, "Chart KP12345678: started zorblax 10 mg daily");
+  EXPECT_EQ(count(v, "kp_mrn"), 1);
+  EXPECT_EQ(count(v, "medication"), 1);
+  EXPECT_TRUE(v.phi);
+  unlink(det.c_str());
+  unlink(dict.c_str());
+}
+
+TEST(Build, ErrorsNameFileAndLine) {
+  struct { const char* label; const char* detectors; const char* dict; const char* want; } rows[] = {
+      {"regex syntax", "# x\nok_one identifier 0.5 \\bAB\\d{4}\\b\nbad_one identifier 0.5 (unclosed\n", nullptr, ":3: "},
+      {"unbounded", "wide identifier 0.5 X\\d+\n", nullptr, ":1: pattern may match more than"},
+      {"empty match", "empty identifier 0.5 \\d{0,3}\n", nullptr, ":1: pattern can match the empty string"},
+      {"bad dictionary type", nullptr, "weird", "dictionary type must be"},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    ClassifierOptions o;
+    o.data_dir = PHI_SRCDIR "/policy/data";
+    std::string file;
+    if (r.detectors) o.detectors_file = file = write_temp(r.detectors);
+    if (r.dict) o.dictionary_files = {std::string(r.dict) + "=/nonexistent"};
+    auto c = Classifier::build(o);
+    ASSERT_FALSE(c.ok());
+    EXPECT_NE(c.error().message.find(r.want), std::string::npos) << c.error().message;
+    if (!file.empty()) {
+      EXPECT_EQ(c.error().message.rfind(file, 0), 0u) << c.error().message;
+      unlink(file.c_str());
+    }
+  }
+  ClassifierOptions missing;
+  missing.data_dir = "/nonexistent";
+  auto c = Classifier::build(missing);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("/nonexistent/icd10cm_codes.txt: cannot open"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace phi::policy

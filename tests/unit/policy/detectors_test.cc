@@ -1,0 +1,142 @@
+// Detector tests on sentences: each row says which category must (not) fire.
+#include <gtest/gtest.h>
+
+#include "policy/detectors.h"
+#include "tests/unit/policy/policy_fixture.h"
+
+namespace phi::policy {
+namespace {
+
+struct Row {
+  const char* label;
+  const char* text;
+  const char* type;
+  int want;  // findings of `type`
+};
+
+void run_rows(std::initializer_list<Row> rows) {
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    Verdict v = classify_text(shared_classifier(), r.text);
+    EXPECT_EQ(count(v, r.type), r.want) << r.text;
+  }
+}
+
+TEST(Detectors, Ssn) {
+  run_rows({{"dashed", "Her number is 536-22-1234 on file.", "ssn", 1},
+            {"spaced with context", "SSN 536 22 1234", "ssn", 1},
+            {"spaced without context", "Ref 536 22 1234", "ssn", 0},
+            {"bare with context", "Social Security Number: 536221234", "ssn", 1},
+            {"bare order number", "Your order 536221234 has shipped.", "ssn", 0},
+            {"invalid area", "SSN 666-22-1234", "ssn", 0},
+            {"area 9xx", "SSN 912-22-1234", "ssn", 0},
+            {"group 00", "SSN 536-00-1234", "ssn", 0},
+            {"published example", "e.g. 078-05-1120", "ssn", 0},
+            {"mixed separators", "536-22 1234", "ssn", 0},
+            {"inside a longer number", "part 555-536-22-1234", "ssn", 0},
+            {"itin is not ssn", "ITIN 912-70-1234", "ssn", 0},
+            {"itin", "ITIN 912-70-1234", "itin", 1}});
+}
+
+TEST(Detectors, MedicareIds) {
+  run_rows({{"mbi", "Medicare ID 1EG4-TE5-MK73 active", "mbi", 1},
+            {"mbi bare", "MBI: 1EG4TE5MK73", "mbi", 1},
+            {"mbi excluded letter", "code 1SG4TE5MK73", "mbi", 0},
+            {"hicn with context", "Medicare HICN 536221234A", "hicn", 1},
+            {"hicn without context", "Widget 536221234A", "hicn", 0}});
+}
+
+TEST(Detectors, LabelledIdentifiers) {
+  run_rows({{"mrn", "MRN: 00482913", "mrn", 1},
+            {"medical record number", "Medical Record Number 4829-1377", "mrn", 1},
+            {"mrn word only", "Please send the MRN later", "mrn", 0},
+            {"member id", "Member ID: XJH482913057", "member_id", 1},
+            {"subscriber #", "Subscriber # W123456789", "member_id", 1},
+            {"claim", "Claim number 2026-0412-8871", "claim_number", 1},
+            {"account", "Account #: 77120934", "account_number", 1},
+            {"employee id is not a patient id", "Employee ID: 48213", "member_id", 0}});
+}
+
+TEST(Detectors, Dates) {
+  run_rows({{"dob", "DOB: 03/14/1962", "dob", 1},
+            {"date of birth words", "Date of birth: March 14, 1962", "dob", 1},
+            {"dob invalid", "DOB: 13/45/1962", "dob", 0},
+            {"service date", "Date of service: 2026-04-01", "date", 1},
+            {"plain date", "Meeting on 03/14/2026", "dob", 0}});
+}
+
+TEST(Detectors, Names) {
+  run_rows({{"patient label", "Patient: Maria Gonzalez", "name", 1},
+            {"patient label rare name", "Patient: Xochitl Quispe", "name", 1},
+            {"name label", "Name: Robert Johnson", "name", 1},
+            {"re label not a name", "Re: Quarterly Budget Review", "name", 0},
+            {"re label name", "Re: Linda Martinez", "name", 1},
+            {"salutation", "Dear Mrs. Thompson,", "name", 1},
+            {"doctor is a provider", "Dear Dr. Thompson,", "name", 0},
+            {"unlabelled list name", "I spoke with Michael Anderson today.", "name", 1},
+            {"provider with credential", "Referred by Michael Anderson, MD", "name", 0},
+            {"patient lower case", "the patient was seen", "name", 0}});
+}
+
+TEST(Detectors, ContactDetails) {
+  run_rows({{"phone", "Call (415) 555-0123 today", "phone", 1},
+            {"phone dashed", "Cell 415-555-0123", "phone", 1},
+            {"phone bad area", "Call 115-555-0123", "phone", 0},
+            {"email", "write to jane.doe@example.org please", "email", 1},
+            {"address", "lives at 42 Maple Grove Street apt 3", "address", 1}});
+}
+
+TEST(Detectors, HealthCodes) {
+  run_rows({{"icd with dx", "Dx: E11.9 type 2", "icd10", 1},
+            {"icd list", "Diagnosis codes E11.9, I10", "icd10", 2},
+            {"icd without context", "Order E11.9 now", "icd10", 0},
+            {"icd product code", "code E11.9 firmware update", "icd10", 0},
+            {"icd not in code set", "Dx: U99.9", "icd10", 0},
+            {"icd category", "ICD-10 E11", "icd10", 1},
+            {"ndc", "NDC 50090-347-01 dispensed", "ndc", 1},
+            {"ndc without context", "Part 50090-347-01", "ndc", 0},
+            {"cpt", "CPT 99213 billed", "cpt", 1},
+            {"zip code", "Boston, MA 02115", "cpt", 0},
+            {"hcpcs", "HCPCS J1100", "cpt", 1}});
+}
+
+TEST(Detectors, Dictionaries) {
+  run_rows({{"condition", "history of atrial fibrillation", "diagnosis_term", 1},
+            {"condition multiword", "congestive heart failure", "diagnosis_term", 1},
+            {"condition inside word", "prediabetesxyz", "diagnosis_term", 0},
+            {"medication", "started metformin 500 mg twice daily", "medication", 1},
+            {"procedure", "scheduled for a colonoscopy", "procedure", 1},
+            {"lab result", "HbA1c 8.2% last week", "lab_result", 1}});
+}
+
+TEST(Detectors, ProvidersAndCards) {
+  run_rows({{"npi", "NPI 1234567893", "npi", 1},
+            {"npi bad check", "NPI 1234567890", "npi", 0},
+            {"npi without context", "Order 1234567893", "npi", 0},
+            {"dea", "DEA AB1234563", "dea", 1},
+            {"credit card", "card 4539 1488 0343 6467 exp", "credit_card", 1},
+            {"credit card bad luhn", "card 4539 1488 0343 6468 exp", "credit_card", 0}});
+}
+
+TEST(CustomDetectors, ParseErrorsNameFileAndLine) {
+  struct { const char* label; const char* text; const char* want; } rows[] = {
+      {"missing regex", "# c\nsite_mrn identifier 0.9\n", "d.conf:2: expected \"name role weight regex\""},
+      {"bad role", "site_mrn person 0.9 \\bX\\d{6}\\b\n", "d.conf:1: role \"person\""},
+      {"bad weight", "\nsite_mrn identifier 2 \\bX\\d{6}\\b\n", "d.conf:2: weight \"2\""},
+      {"bad name", "Site-MRN identifier 0.5 x\n", "d.conf:1: detector name"},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    auto d = parse_custom_detectors(r.text, "d.conf");
+    ASSERT_FALSE(d.ok());
+    EXPECT_EQ(d.error().message.rfind(r.want, 0), 0u) << d.error().message;
+  }
+  auto ok = parse_custom_detectors("# site\n\nsite_mrn identifier 0.9 \\bKP\\d{8}\\b\n", "d.conf");
+  ASSERT_TRUE(ok.ok());
+  ASSERT_EQ(ok->size(), 1u);
+  EXPECT_EQ((*ok)[0].where, "d.conf:3");
+  EXPECT_EQ((*ok)[0].regex, "\\bKP\\d{8}\\b");
+}
+
+}  // namespace
+}  // namespace phi::policy
