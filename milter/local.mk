@@ -5,6 +5,7 @@ libphid_a_SOURCES += \
 	milter/log.h milter/log.cc \
 	milter/mta.h milter/recording_mta.h milter/recording_mta.cc \
 	milter/report.h milter/report.cc \
+	milter/inspect.h milter/inspect.cc \
 	milter/session.h milter/session.cc \
 	milter/testmode.h milter/testmode.cc
 

@@ -47,12 +47,51 @@ void write_summary(JsonWriter& w, const provenance::PathSummary& s) {
   w.end_object();
 }
 
+const char* field_name(policy::TextField f) {
+  switch (f) {
+    case policy::TextField::Subject: return "subject";
+    case policy::TextField::Filename: return "filename";
+    case policy::TextField::DisplayName: return "display_name";
+    case policy::TextField::Body: break;
+  }
+  return "body";
+}
+
+// "phi", "pii", "score", "categories", "findings", "uninspected" (DESIGN.md).
+void write_verdict(JsonWriter& w, const policy::Verdict& v) {
+  w.key("phi").boolean(v.phi);
+  w.key("pii").boolean(v.pii);
+  w.key("score").number(v.score);
+  w.key("phi_in_subject").boolean(v.phi_in_subject);
+  w.key("categories").begin_object();
+  for (const auto& [name, n] : v.categories) w.key(name).number(static_cast<int64_t>(n));
+  w.end_object();
+  w.key("findings").begin_array();
+  for (const auto& f : v.findings) {
+    w.begin_object();
+    w.key("type").string(f.type);
+    w.key("part").string(f.part);
+    w.key("field").string(field_name(f.field));
+    w.key("offset").number(static_cast<int64_t>(f.offset));
+    w.key("length").number(static_cast<int64_t>(f.length));
+    w.key("excerpt").string(f.excerpt);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("findings_truncated").boolean(v.findings_truncated);
+  w.key("uninspected").begin_array();
+  for (const auto& [part, reason] : v.uninspected)
+    w.begin_object().key("part").string(part).key("reason").string(reason).end_object();
+  w.end_array();
+}
+
 }  // namespace
 
 std::string format_report_json(std::string_view file, const MessageReport& r, const Config& cfg) {
   JsonWriter w;
   w.begin_object();
   w.key("file").string(file);
+  if (r.has_verdict) write_verdict(w, r.verdict);
   w.key("provenance").begin_object();
   w.key("hops").begin_array();
   for (const auto& h : r.hops) write_hop(w, h);

@@ -6,7 +6,9 @@
 // DESCRIPTION
 //   The session fills a MessageReport at end of message; test mode prints it
 //   as one JSON object per line (schema in DESIGN.md and phimilter(8)):
-//   "file", "provenance" {"hops", "summary"}, "stamped" (headers we added),
+//   "file", "phi", "pii", "score", "phi_in_subject", "categories",
+//   "findings" (masked), "uninspected", "provenance" {"hops", "summary"},
+//   "stamped" (headers we added),
 //   "removed" (forged headers we deleted), "config". Field names are stable:
 //   add fields freely, never rename.
 // THREADS
@@ -21,6 +23,7 @@
 
 #include "milter/provenance/hop.h"
 #include "milter/provenance/path_summary.h"
+#include "policy/classifier.h"
 
 namespace phi {
 
@@ -36,6 +39,8 @@ struct MessageReport {
   bool has_summary = false;
   std::vector<std::pair<std::string, std::string>> stamped;  // headers added
   size_t removed_forged = 0;                                 // our headers from outside, deleted
+  policy::Verdict verdict;  // classification of the decoded content
+  bool has_verdict = false;
 };
 
 std::string format_report_json(std::string_view file, const MessageReport& r, const Config& cfg);

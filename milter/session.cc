@@ -1,6 +1,7 @@
 // session - connection state and the end-of-message pipeline (see session.h).
 #include "milter/session.h"
 
+#include <cstdio>
 #include <optional>
 
 #include "milter/log.h"
@@ -22,6 +23,7 @@ Session::Message& Session::new_message() {
   po.trusted_relay = connected_ && provenance::is_trusted_relay(macros_.client_addr, &cfg_->internal_hosts);
   msg_->path = std::make_unique<provenance::PathCollector>(std::move(po));
   if (cfg_->dkim) msg_->dkim = std::make_unique<provenance::DkimVerifier>(cfg_->dkim);
+  msg_->inspect = std::make_unique<Inspection>(*cfg_);
   return *msg_;
 }
 
@@ -87,6 +89,7 @@ Status Session::on_header(Mta& mta, std::string_view name, std::string_view valu
   auto& m = message();
   m.path->add_header(name, value);
   if (m.dkim) m.dkim->header(name, value);
+  m.inspect->header(name, value);
   if (m.headers.size() < kMaxHeaderCount && m.header_bytes + name.size() + value.size() <= kMaxHeaderBytes) {
     m.header_bytes += name.size() + value.size();
     m.headers.emplace_back(std::string(name), std::string(value));
@@ -98,7 +101,9 @@ Status Session::on_header(Mta& mta, std::string_view name, std::string_view valu
 
 Status Session::on_eoh(Mta& mta) {
   capture_macros(mta);
-  if (auto& m = message(); m.dkim) m.dkim->end_of_headers();
+  auto& m = message();
+  if (m.dkim) m.dkim->end_of_headers();
+  m.inspect->end_of_headers();
   return Status::Continue;
 }
 
@@ -107,6 +112,7 @@ Status Session::on_body(Mta& mta, std::string_view chunk) {
   auto& m = message();
   m.body_bytes += chunk.size();
   if (m.dkim) m.dkim->body(chunk);  // streamed: libopendkim hashes as it goes
+  m.inspect->body(chunk);           // streamed: decoded and scanned as it goes
   return Status::Continue;
 }
 
@@ -121,6 +127,7 @@ Status Session::on_eom(Mta& mta) {
   if (st != Status::Continue) return st;
   st = stamp_provenance(mta, m);
   if (st != Status::Continue) return st;
+  classify(m);
   msg_.reset();
   return Status::Continue;
 }
@@ -172,6 +179,22 @@ Status Session::stamp_provenance(Mta& mta, Message& m) {
                std::string(provenance::tls_state_name(report_.summary.weakest)) +
                " dkim=" + std::string(provenance::dkim_result_name(report_.summary.dkim.result)));
   return Status::Continue;
+}
+
+void Session::classify(Message& m) {
+  report_.verdict = m.inspect->finish();
+  report_.has_verdict = true;
+  const auto& v = report_.verdict;
+  // Categories and counts only: never an identifier or an excerpt.
+  std::string cats;
+  for (const auto& [name, n] : v.categories) cats += (cats.empty() ? "" : ",") + name + ":" + std::to_string(n);
+  char score[16];
+  std::snprintf(score, sizeof score, "%.2f", v.score);
+  log_line(LogLevel::Info, m.queue_id, "classify",
+           std::string("phi=") + (v.phi ? "yes" : "no") + " pii=" + (v.pii ? "yes" : "no") + " score=" + score +
+               (v.phi_in_subject ? " subject=phi" : "") + " categories=" + (cats.empty() ? "none" : cats) +
+               " uninspected=" + std::to_string(v.uninspected.size()) +
+               (m.inspect->had_decode_errors() ? " decode-errors=yes" : ""));
 }
 
 Status Session::on_abort(Mta& mta) {

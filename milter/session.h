@@ -36,6 +36,7 @@
 #include <vector>
 
 #include "milter/config.h"
+#include "milter/inspect.h"
 #include "milter/mta.h"
 #include "milter/provenance/dkim.h"
 #include "milter/provenance/hop_header.h"
@@ -78,12 +79,14 @@ class Session {
     size_t headers_dropped = 0;
     std::unique_ptr<provenance::PathCollector> path;  // Received + our headers -> hops
     std::unique_ptr<provenance::DkimVerifier> dkim;    // null when DKIMVerify is no
+    std::unique_ptr<Inspection> inspect;               // MIME walker -> classifier
     uint64_t body_bytes = 0;
   };
 
   Message& new_message();
   Status remove_forged(Mta& mta, Message& m);
   Status stamp_provenance(Mta& mta, Message& m);
+  void classify(Message& m);
 
   void capture_macros(Mta& mta);
   Message& message();

@@ -1,0 +1,54 @@
+// NAME
+//   inspect - one message's content inspection: MIME walker feeding the classifier
+// SYNOPSIS
+//   Inspection in(cfg);              // per message, when the Config has a classifier
+//   in.header(name, value); in.end_of_headers(); in.body(chunk)...;
+//   policy::Verdict v = in.finish();
+// DESCRIPTION
+//   Streams the message through mime::Walker and hands every decoded text to
+//   a policy::Scan: body text part by part, the top-level Subject as the
+//   Subject field, file names and display names as their own fields. A
+//   forwarded message's Subject is content of the forward, so it is scanned
+//   as body text. Parts the walker cannot inspect are passed on as
+//   uninspected with their type and reason, never as clean. Content beyond
+//   MaxMessageBytes is not inspected and is reported as uninspected.
+// INPUT
+//   Untrusted. Memory is bounded by the walker's and the scan's limits.
+// THREADS
+//   One Inspection per message; used by one callback at a time.
+#ifndef PHI_MILTER_INSPECT_H
+#define PHI_MILTER_INSPECT_H
+
+#include <memory>
+#include <string_view>
+
+#include "milter/config.h"
+#include "milter/mime/walker.h"
+#include "policy/classifier.h"
+
+namespace phi {
+
+class Inspection {
+ public:
+  explicit Inspection(const Config& cfg);
+  ~Inspection();
+  Inspection(const Inspection&) = delete;
+  Inspection& operator=(const Inspection&) = delete;
+
+  void header(std::string_view name, std::string_view value);
+  void end_of_headers();
+  void body(std::string_view chunk);
+  // Ends the walk and returns the verdict; call once.
+  policy::Verdict finish();
+  bool had_decode_errors() const;
+
+ private:
+  class Adapter;
+  std::unique_ptr<policy::Scan> scan_;
+  std::unique_ptr<Adapter> adapter_;
+  std::unique_ptr<mime::Walker> walker_;
+};
+
+}  // namespace phi
+
+#endif
