@@ -29,6 +29,14 @@ namespace phi {
 
 struct Config;
 
+// What was decided for one recipient, and whether it was carried out.
+struct RecipientOutcome {
+  std::string recipient;
+  std::string action;   // accept, tag, quarantine, reject, tempfail, escrow, route-tls
+  std::string rule;     // name of the matching policy rule ("" = none matched)
+  bool enforced = true; // false in Mode monitor
+};
+
 struct MessageReport {
   std::string queue_id;
   std::vector<std::string> recipients;
@@ -41,6 +49,9 @@ struct MessageReport {
   size_t removed_forged = 0;                                 // our headers from outside, deleted
   policy::Verdict verdict;  // classification of the decoded content
   bool has_verdict = false;
+  std::string direction;                   // inbound or outbound ("" before policy ran)
+  std::vector<RecipientOutcome> decisions;  // one per envelope recipient, in order
+  std::string escrow_id;                   // escrow entry, when one was written
 };
 
 std::string format_report_json(std::string_view file, const MessageReport& r, const Config& cfg);

@@ -90,6 +90,7 @@ Status Session::on_header(Mta& mta, std::string_view name, std::string_view valu
   m.path->add_header(name, value);
   if (m.dkim) m.dkim->header(name, value);
   m.inspect->header(name, value);
+  escrow_spool_header(m, name, value);
   if (m.headers.size() < kMaxHeaderCount && m.header_bytes + name.size() + value.size() <= kMaxHeaderBytes) {
     m.header_bytes += name.size() + value.size();
     m.headers.emplace_back(std::string(name), std::string(value));
@@ -113,6 +114,7 @@ Status Session::on_body(Mta& mta, std::string_view chunk) {
   m.body_bytes += chunk.size();
   if (m.dkim) m.dkim->body(chunk);  // streamed: libopendkim hashes as it goes
   m.inspect->body(chunk);           // streamed: decoded and scanned as it goes
+  escrow_spool_body(m, chunk);
   return Status::Continue;
 }
 
@@ -128,6 +130,10 @@ Status Session::on_eom(Mta& mta) {
   st = stamp_provenance(mta, m);
   if (st != Status::Continue) return st;
   classify(m);
+  st = enforce(mta, m);
+  if (st != Status::Continue && st != Status::Accept) return st;
+  Status audited = audit(mta, m);
+  if (audited != Status::Continue) return audited;
   msg_.reset();
   return Status::Continue;
 }

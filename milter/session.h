@@ -87,6 +87,15 @@ class Session {
   Status remove_forged(Mta& mta, Message& m);
   Status stamp_provenance(Mta& mta, Message& m);
   void classify(Message& m);
+  // milter/enforce.cc: per-recipient policy decisions and their actions.
+  Status enforce(Mta& mta, Message& m);
+  // milter/escrow_glue.cc: spool the original while it streams; escrow the
+  // given recipients (indexes into m.recipients) under `rule` at end of message.
+  void escrow_spool_header(Message& m, std::string_view name, std::string_view value);
+  void escrow_spool_body(Message& m, std::string_view chunk);
+  Status escrow(Mta& mta, Message& m, const std::vector<size_t>& recipients, const std::string& rule);
+  // milter/audit_glue.cc: one audit record for the message.
+  Status audit(Mta& mta, Message& m);
 
   void capture_macros(Mta& mta);
   Message& message();
