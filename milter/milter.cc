@@ -228,10 +228,17 @@ Result<void> milter_open_socket() {
 }
 
 int milter_run(const std::string& config_path, bool missing_ok) {
+  // Block the signals libmilter's own signal thread waits for (SIGHUP,
+  // SIGTERM, SIGINT) and ours (SIGUSR1) before any thread starts: a thread
+  // with SIGTERM unblocked would take it with the default action and kill the
+  // process instead of letting libmilter stop gracefully.
+  sigset_t blocked;
+  sigemptyset(&blocked);
+  for (int sig : {SIGUSR1, SIGHUP, SIGTERM, SIGINT}) sigaddset(&blocked, sig);
+  pthread_sigmask(SIG_BLOCK, &blocked, nullptr);  // inherited by every thread started later
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGUSR1);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);  // inherited by every thread libmilter starts
   std::thread(reload_loop, config_path, missing_ok, set).detach();
   log_line(LogLevel::Notice, "", "milter", std::string("starting, socket ") + g_holder->load()->settings.Socket);
   int rc = smfi_main();
