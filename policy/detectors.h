@@ -38,7 +38,7 @@ inline constexpr size_t kLeftContext = 96;  // bytes before a hit that checks ma
 
 enum class Check {
   SsnSeparated, SsnBare, Mbi, Hicn, LabelId, LabelDate, LabelName, NameList, Phone, Email, Address,
-  Icd10, Ndc, Cpt, Hcpcs, Npi, Dea, CreditCard, Term, Medication, LabTest, Custom
+  Icd10, Ndc, Cpt, Hcpcs, Npi, Dea, CreditCard, Term, Medication, LabTest, Table, Custom
 };
 
 struct Detector {
@@ -75,6 +75,13 @@ Result<std::vector<Detector>> parse_custom_detectors(std::string_view text, cons
 // One dictionary term as a Hyperscan expression of fixed length (matched
 // without start-of-match tracking; the check adds word boundaries).
 std::string term_regex(std::string_view term);
+
+// Whether `code` (ICD-10-CM without the dot) is, or begins, a code of the shipped list.
+bool icd_known(const Lexicon& lex, std::string_view code);
+
+// A name word lower-cased with Latin-1 accents (UTF-8) folded to ASCII, as
+// the name lists spell it ("Pe\xc3\xb1a" -> "pena"); "" when it has other bytes.
+std::string fold_name(std::string_view word);
 
 std::optional<Candidate> check_hit(const Detector& d, const Lexicon& lex, std::string_view win, size_t from, size_t to);
 
