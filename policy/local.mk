@@ -35,6 +35,7 @@ libphi_a_SOURCES += \
 	policy/scan.cc \
 	policy/detectors.h policy/detectors.cc \
 	policy/detectors_table.h policy/detectors_table.cc \
+	policy/detectors_dict.h policy/detectors_dict.cc \
 	policy/validators.h policy/validators.cc
 
 dist_pkgdata_DATA += \
@@ -48,5 +49,6 @@ tests_unit_policy_policy_test_SOURCES = \
 	tests/unit/policy/validators_test.cc \
 	tests/unit/policy/detectors_test.cc \
 	tests/unit/policy/classifier_test.cc \
-	tests/unit/policy/table_test.cc
+	tests/unit/policy/table_test.cc \
+	tests/unit/policy/dict_test.cc
 tests_unit_policy_policy_test_LDADD = $(GTEST_LDADD)

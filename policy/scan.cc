@@ -21,6 +21,13 @@ constexpr size_t kMaxSignals = 256;           // recent findings kept for the pr
 constexpr uint64_t kNearBytes = 400;          // "in the same sentence or paragraph"
 constexpr double kNearBoost = 1.4;            // identifiers that close to health information weigh this much more
 constexpr size_t kMaxTableCells = 4096;       // table cells remembered per part (to drop pattern duplicates)
+constexpr size_t kMaxWindowHits = 1 << 16;    // pattern hits sorted at once (more are handled in batches)
+
+struct Hit {
+  size_t to, from;
+  unsigned id;
+  bool operator<(const Hit& o) const { return to != o.to ? to < o.to : from < o.from; }
+};
 
 struct Signal {
   uint64_t offset;
@@ -75,6 +82,9 @@ struct ScanState {
   double best_any = 0;                  // same for windows that did not
   double max_i = 0, max_h = 0;          // strongest windows anywhere
   double side_i = 0, side_h = 0;        // strongest in subject/filename/display name
+  std::vector<Hit> hits;                // one window's Hyperscan and dictionary hits, in text order
+  std::string_view hit_win;
+  bool hit_final = false;
   bool subject_i = false, subject_h = false;
 
   void feed(std::string_view chunk);
@@ -83,6 +93,8 @@ struct ScanState {
   void scan_window(bool final);
   void end_part();
   void on_hit(unsigned id, size_t from, size_t to, std::string_view win, bool final);
+  void collect(unsigned id, size_t from, size_t to);
+  void flush_hits();
   void add(const Detector& det, uint64_t from, uint64_t to, std::string_view value, double weight);
   void signal(Role role, double weight, uint64_t offset);
   Verdict finish();
@@ -90,17 +102,12 @@ struct ScanState {
 
 namespace {
 
-struct HitContext {
-  ScanState* st;
-  std::string_view win;
-  bool final;
-};
-
 int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned, void* ctx) {
-  auto* h = static_cast<HitContext*>(ctx);
-  h->st->on_hit(id, size_t(from), size_t(to), h->win, h->final);
+  static_cast<ScanState*>(ctx)->collect(id, size_t(from), size_t(to));
   return 0;
 }
+
+void on_term(void* ctx, unsigned id, size_t from, size_t to) { static_cast<ScanState*>(ctx)->collect(id, from, to); }
 
 }  // namespace
 
@@ -166,14 +173,30 @@ void ScanState::scan_window(bool final) {
   size_t len = cur.buf.size();
   if (len == 0 || (!final && len <= kRightContextBytes)) return;
   ScratchLease lease(d);
+  hit_win = cur.buf;
+  hit_final = final;
   if (lease.get()) {
-    HitContext ctx{this, cur.buf, final};
-    hs_scan(d.db.get(), cur.buf.data(), unsigned(len), 0, lease.get(), on_match, &ctx);
+    hs_scan(d.db.get(), cur.buf.data(), unsigned(len), 0, lease.get(), on_match, this);
   } else {
     v.uninspected.emplace_back(cur.name, "classifier out of memory");
   }
+  d.terms.scan(cur.buf, on_term, this);
+  flush_hits();
   uint64_t upto = final ? cur.base + len : cur.base + len - kRightContextBytes;
   cur.done = std::max(cur.done, upto);
+}
+
+void ScanState::collect(unsigned id, size_t from, size_t to) {
+  if (cur.base + to <= cur.done) return;  // handled in the previous window
+  hits.push_back(Hit{to, from, id});
+  if (hits.size() >= kMaxWindowHits) flush_hits();
+}
+
+// Findings are merged and paired in text order, whichever matcher found them.
+void ScanState::flush_hits() {
+  std::sort(hits.begin(), hits.end());
+  for (const auto& h : hits) on_hit(h.id, h.from, h.to, hit_win, hit_final);
+  hits.clear();
 }
 
 void ScanState::on_hit(unsigned id, size_t from, size_t to, std::string_view win, bool final) {
