@@ -52,3 +52,7 @@ tests_unit_policy_policy_test_SOURCES = \
 	tests/unit/policy/table_test.cc \
 	tests/unit/policy/dict_test.cc
 tests_unit_policy_policy_test_LDADD = $(GTEST_LDADD)
+
+FUZZ_REPLAY += tests/fuzz/classifier_fuzz
+tests_fuzz_classifier_fuzz_SOURCES = tests/fuzz/classifier_fuzz.cc $(FUZZ_DRIVER)
+tests_fuzz_classifier_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
