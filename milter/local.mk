@@ -7,6 +7,7 @@ libphid_a_SOURCES += \
 	milter/report.h milter/report.cc \
 	milter/inspect.h milter/inspect.cc \
 	milter/session.h milter/session.cc \
+	milter/submit.h milter/submit.cc \
 	milter/enforce.cc milter/escrow_glue.cc milter/audit_glue.cc \
 	milter/testmode.h milter/testmode.cc
 
