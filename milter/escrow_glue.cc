@@ -76,7 +76,9 @@ void spool_write(const std::shared_ptr<const Config>& cfg, bool wanted, std::str
 void Session::escrow_spool_header(Message& m, std::string_view name, std::string_view value) {
   if (iequals(name, kMarker)) {
     ++m.markers;
-    if (!trusted_path()) m.foreign_markers.push_back(m.markers);
+    if (!trusted_path()) {
+      if (m.foreign_markers.size() <= kMaxHeaderCount) m.foreign_markers.push_back(m.markers);
+    }
     else if (iequals(trim(value), cfg_->authserv_id)) m.own_notice = true;
   }
   spool_write(cfg_, escrow_spool_wanted(), header_line(name, value), m.spool, m.spool_error, m.spool_started);
@@ -91,6 +93,8 @@ void Session::escrow_spool_body(Message& m, std::string_view chunk) {
 }
 
 Status Session::escrow_check_notice(Mta& mta, Message& m) {
+  if (m.foreign_markers.size() > kMaxHeaderCount)  // cannot strip them all: fail closed
+    return internal_error(mta, "escrow", "more than " + std::to_string(kMaxHeaderCount) + " notice markers from outside");
   for (auto it = m.foreign_markers.rbegin(); it != m.foreign_markers.rend(); ++it) {
     auto r = mta.delete_header(kMarker, *it);
     if (!r) return internal_error(mta, "escrow", "cannot delete a notice marker from outside: " + r.error().message);

@@ -80,6 +80,7 @@ class Session {
   Status internal_error(Mta& mta, std::string_view where, std::string_view why);
 
  private:
+  friend struct SessionTestPeer;  // tests/unit/milter: drives escrow() before policy wiring exists
   struct Message {
     std::string queue_id;
     std::string sender;
