@@ -15,6 +15,7 @@
 
 #include "milter/config.h"
 #include "milter/escrow/crypto.h"
+#include "milter/escrow/notice.h"
 #include "milter/escrow/store.h"
 #include "milter/util/sanitize.h"
 #include "milter/util/strings.h"
@@ -106,7 +107,7 @@ int show(const Store& store, const Options& o) {
 }
 
 // Runs argv with the message on its standard input; returns its exit status.
-Result<int> pipe_to(const std::vector<std::string>& argv, const escrow::EntryReader& rd) {
+Result<int> pipe_to(const std::vector<std::string>& argv, const escrow::EntryReader& rd, std::string_view prefix) {
   int fds[2];
   if (::pipe(fds) != 0) return Error{std::string("pipe: ") + std::strerror(errno)};
   pid_t pid = ::fork();
@@ -124,7 +125,18 @@ Result<int> pipe_to(const std::vector<std::string>& argv, const escrow::EntryRea
   }
   ::close(fds[0]);
   UniqueFd out(fds[1]);
+  bool first = true;
   auto copied = rd.copy_body([&](std::string_view b) -> Result<void> {
+    if (first) {  // the marker goes in front of the first message byte only
+      first = false;
+      std::string p(prefix);
+      for (std::string_view rest = p; !rest.empty();) {
+        ssize_t n = ::write(out.get(), rest.data(), rest.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return Error{std::string("writing to the mail submission command: ") + std::strerror(errno)};
+        rest.remove_prefix(static_cast<size_t>(n));
+      }
+    }
     while (!b.empty()) {
       ssize_t n = ::write(out.get(), b.data(), b.size());
       if (n < 0 && errno == EINTR) continue;
@@ -141,7 +153,10 @@ Result<int> pipe_to(const std::vector<std::string>& argv, const escrow::EntryRea
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
-int release(const Store& store, const Options& o) {
+// The released message carries phimilter's marker so that phimilter, which
+// sees it again through the local MTA, delivers it instead of escrowing it
+// again (the marker only counts over a trusted path; see phimilter.conf(5)).
+int release(const Store& store, const Options& o, const Config& cfg) {
   if (o.args.size() != 1) return usage(std::cerr, 2);
   const std::string& id = o.args[0];
   auto rd = store.open(id);
@@ -160,7 +175,7 @@ int release(const Store& store, const Options& o) {
   std::string sender = bare_address(m.sender);
   argv.insert(argv.end(), {"-i", "-f", sender.empty() ? "<>" : sender, "--"});
   for (const auto& r : m.recipients) argv.push_back(bare_address(r));
-  auto status = pipe_to(argv, **rd);
+  auto status = pipe_to(argv, **rd, std::string(escrow::kDefaultMarkerHeader) + ": " + cfg.authserv_id + "\r\n");
   if (!status) { std::cerr << "phimilterctl escrow: " << status.error().message << "\n"; return 1; }
   if (*status != 0) {
     std::cerr << "phimilterctl escrow: " << argv[0] << " exited with status " << *status << "; entry not marked released\n";
@@ -310,7 +325,7 @@ int escrow_main(int argc, char** argv) {
   const Store& store = *(*cfg)->escrow;
   if (o.action == "list") return list(store, o);
   if (o.action == "show") return show(store, o);
-  if (o.action == "release") return release(store, o);
+  if (o.action == "release") return release(store, o, **cfg);
   if (o.action == "purge") return purge(store, o);
   if (o.action == "verify") return verify(store, o);
   std::cerr << "phimilterctl escrow: unknown action \"" << shown(o.action) << "\"\n";
