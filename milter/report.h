@@ -9,7 +9,9 @@
 //   "file", "phi", "pii", "score", "phi_in_subject", "categories",
 //   "findings" (masked), "uninspected", "provenance" {"hops", "summary"},
 //   "stamped" (headers we added),
-//   "removed" (forged headers we deleted), "config". Field names are stable:
+//   "removed" (forged headers we deleted), "escrow" (null, or {"id" (null
+//   when nothing was written, as in test mode without -E), "rule",
+//   "recipients"}), "config". Field names are stable:
 //   add fields freely, never rename.
 // THREADS
 //   Pure; any thread.
@@ -52,6 +54,8 @@ struct MessageReport {
   std::string direction;                   // inbound or outbound ("" before policy ran)
   std::vector<RecipientOutcome> decisions;  // one per envelope recipient, in order
   std::string escrow_id;                   // escrow entry, when one was written
+  std::string escrow_rule;                 // rule that escrowed ("" = nothing escrowed)
+  std::vector<std::string> escrow_recipients;  // recipients escrowed (they get notices)
 };
 
 std::string format_report_json(std::string_view file, const MessageReport& r, const Config& cfg);
