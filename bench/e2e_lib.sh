@@ -290,7 +290,7 @@ e2e_latency() {
   [ "$QUICK" = 1 ] && _n=60
   echo
   echo "latency, one session at a time, 10 KB (PHI and business alternating), $_n messages each:"
-  for _name in none noop-unix phimilter-unix phimilter-inet; do
+  for _name in none noop-unix opendkim-unix phimilter-unix noop-inet opendkim-inet phimilter-inet; do
     e2e_drain
     python3 "$e2e_dir/smtp_latency.py" 127.0.0.1 "$(e2e_port "$_name")" "$_n" \
       "$E2E_MSG/phi-10k.eml" "$E2E_MSG/biz-10k.eml" >"$PHI_DIR/lat-$_name" ||
