@@ -17,6 +17,7 @@
 #include "milter/log.h"
 #include "milter/mta.h"
 #include "milter/session.h"
+#include "milter/util/sockopt.h"
 
 namespace phi {
 namespace {
@@ -224,6 +225,11 @@ Result<void> milter_setup(ConfigHolder& holder) {
 
 Result<void> milter_open_socket() {
   if (smfi_opensocket(true) != MI_SUCCESS) return Error{"cannot open the milter socket (see syslog for libmilter's reason)"};
+  // inet sockets: without TCP_NODELAY each reply can wait for the MTA's
+  // delayed ACK (Nagle); accepted sockets inherit it from the listener.
+  auto n = set_tcp_nodelay_on_listeners();
+  if (!n) log_line(LogLevel::Warning, "", "milter", "TCP_NODELAY: " + n.error().message);
+  else if (*n > 0) log_line(LogLevel::Debug, "", "milter", "TCP_NODELAY set on the listening socket");
   return Ok();
 }
 
