@@ -6,6 +6,7 @@ SCRIPT_TESTS += \
 	tests/corpus_selftest.sh \
 	tests/integration/001_stamp_plaintext_tls.sh \
 	tests/integration/002_milter_down.sh \
+	tests/integration/005_audit.sh \
 	tests/miltertest/run.sh
 ## tests/corpus_accuracy.sh joins SCRIPT_TESTS with the classifier.
 
