@@ -238,7 +238,12 @@ int milter_run(const std::string& config_path, bool missing_ok) {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGUSR1);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);  // inherited by every thread libmilter starts
+  // Also block the signals libmilter's own signal thread waits for: were they
+  // open in the reload thread, SIGTERM could be delivered there and kill the
+  // process without smfi_main() returning (no closing audit checkpoint).
+  sigset_t blocked = set;
+  for (int sig : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&blocked, sig);
+  pthread_sigmask(SIG_BLOCK, &blocked, nullptr);  // inherited by every thread libmilter starts
   std::thread(reload_loop, config_path, missing_ok, set).detach();
   log_line(LogLevel::Notice, "", "milter", std::string("starting, socket ") + g_holder->load()->settings.Socket);
   int rc = smfi_main();

@@ -92,16 +92,20 @@ copy=$PHI_DIR/tampered.log
 line=$(grep -n '005-tls@' "$AUDIT_LOG" | cut -d: -f1)
 start=$(head -n $((line - 1)) "$AUDIT_LOG" | wc -c | tr -d ' ')
 len=$(sed -n "${line}p" "$AUDIT_LOG" | wc -c | tr -d ' ')   # with its newline
-off=$start
-while [ "$off" -lt $((start + len)) ]; do
+# Every 23rd byte of the line and its last three (the end of the HMAC, the
+# closing brace, the newline): each phimilterctl run costs a process start,
+# and tests/unit/audit/verify_test.cc changes every byte of a log in process.
+offsets=$(awk -v s="$start" -v n="$len" 'BEGIN { for (i = 0; i < n - 3; i += 23) print s + i; for (i = n - 3; i < n; i++) print s + i }')
+tried=0
+for off in $offsets; do
   cp "$AUDIT_LOG" "$copy"
   byte=$(dd if="$AUDIT_LOG" bs=1 skip="$off" count=1 2>/dev/null)
   if [ "$byte" = x ]; then new=y; else new=x; fi
   printf '%s' "$new" | dd of="$copy" bs=1 seek="$off" conv=notrunc 2>/dev/null
   expect_named "$copy" "$line" "byte $((off - start)) of line $line changed"
-  off=$((off + 1))
+  tried=$((tried + 1))
 done
-phi_ok "changing any one of the $len bytes of record line $line fails verify naming it"
+phi_ok "changing any one of $tried bytes spread over the $len of record line $line fails verify naming it"
 
 # One digit of each line: the last digit of the year in its "time".
 n=$(wc -l <"$AUDIT_LOG" | tr -d ' ')
