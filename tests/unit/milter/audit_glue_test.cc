@@ -141,6 +141,25 @@ TEST(AuditGlue, OneRecordPerMessageWithTheFacts) {
   expect_chain_valid({f.log}, f.key);
 }
 
+TEST(AuditGlue, HostileMessageIdIsBoundedAndClean) {
+  Fixture f;
+  auto cfg = config_with(f.conf());
+  AuditService svc;
+  ASSERT_TRUE(svc.configure(*cfg).ok());
+  std::string hostile;
+  for (int i = 0; i < 10000; ++i) hostile += "<a\r\n\x01\"}>";
+  Session s(cfg, nullptr, SessionServices{&svc});
+  RecordingMta m;
+  EXPECT_EQ(send(s, m, hostile, "hi\r\n"), Status::Continue);
+  auto recs = records(f.log, "message");
+  ASSERT_EQ(recs.size(), 1u);
+  auto id = recs[0].doc.get_string("message_id");
+  EXPECT_LE(id.size(), kMaxMessageIdBytes);
+  EXPECT_GT(id.size(), 0u);
+  EXPECT_EQ(id.find_first_of("\r\n\x01"), std::string_view::npos);
+  expect_chain_valid({f.log}, f.key);
+}
+
 TEST(AuditGlue, WithoutServiceNothingIsWritten) {
   Fixture f;
   Session s(config_with(f.conf()));
