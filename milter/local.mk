@@ -9,6 +9,7 @@ libphid_a_SOURCES += \
 	milter/session.h milter/session.cc \
 	milter/submit.h milter/submit.cc \
 	milter/enforce.cc milter/escrow_glue.cc milter/audit_glue.cc \
+	milter/audit_service.h milter/audit_service.cc \
 	milter/testmode.h milter/testmode.cc
 
 phimilter_SOURCES = milter/main.cc milter/milter.h milter/milter.cc
@@ -19,7 +20,7 @@ tests_unit_milter_escrow_glue_test_SOURCES = tests/unit/milter/escrow_glue_test.
 tests_unit_milter_escrow_glue_test_LDADD = $(GTEST_LDADD)
 tests_unit_milter_config_test_SOURCES = tests/unit/milter/config_test.cc
 tests_unit_milter_config_test_LDADD = $(GTEST_LDADD)
-tests_unit_milter_session_test_SOURCES = tests/unit/milter/session_test.cc
+tests_unit_milter_session_test_SOURCES = tests/unit/milter/session_test.cc tests/unit/milter/audit_glue_test.cc
 tests_unit_milter_session_test_LDADD = $(GTEST_LDADD)
 
 dist_man_MANS += man/phimilter.8 man/phimilter.conf.5

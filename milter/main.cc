@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "milter/audit_service.h"
 #include "milter/config.h"
 #include "milter/log.h"
 #include "milter/milter.h"
@@ -132,7 +133,8 @@ int main(int argc, char** argv) {
   }
   phi::ConfigHolder holder;
   holder.store(*cfg);
-  if (auto r = phi::milter_setup(holder); !r) {
+  phi::AuditService audit;
+  if (auto r = phi::milter_setup(holder, &audit); !r) {
     std::cerr << "phimilter: " << r.error().message << "\n";
     return 1;
   }
@@ -155,7 +157,14 @@ int main(int argc, char** argv) {
     if (pf) pf << getpid() << "\n";
     else phi::log_line(phi::LogLevel::Warning, "", "main", "cannot write PidFile " + s.PidFile);
   }
+  // The audit log is opened as the user that writes it, in the final process.
+  // A log that cannot be opened does not stop the daemon: every message is
+  // answered OnAuditError (and the open retried) until it can be.
+  if (auto r = audit.configure(**cfg); !r)
+    phi::log_line(phi::LogLevel::Error, "", "audit",
+                  r.error().message + "; answering OnAuditError (" + s.OnAuditError + ") until it opens");
   int rc = phi::milter_run((*cfg)->source.empty() ? config_path : (*cfg)->source, !config_given);
+  audit.close();  // closing checkpoint
   if (!s.PidFile.empty()) unlink(s.PidFile.c_str());
   return rc;
 }

@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "milter/audit_service.h"
 #include "milter/log.h"
 #include "milter/mta.h"
 #include "milter/session.h"
@@ -23,6 +24,7 @@ namespace phi {
 namespace {
 
 ConfigHolder* g_holder = nullptr;
+AuditService* g_audit = nullptr;  // may be null (no audit service)
 
 class LibmilterMta : public Mta {
  public:
@@ -126,7 +128,7 @@ std::string arg0(char** argv) { return argv && argv[0] ? argv[0] : ""; }
 
 sfsistat cb_connect(SMFICTX* ctx, char* host, _SOCK_ADDR* addr) {
   try {
-    auto* s = new Session(g_holder->load());
+    auto* s = new Session(g_holder->load(), nullptr, SessionOptions{}, SessionServices{g_audit});
     if (smfi_setpriv(ctx, s) != MI_SUCCESS) {
       delete s;
       log_line(LogLevel::Error, "", "milter", "smfi_setpriv failed");
@@ -201,19 +203,24 @@ void reload_loop(std::string path, bool missing_ok, sigset_t set) {
     auto next = load_config(path, missing_ok);
     if (!next) {
       log_line(LogLevel::Error, "", "config", "reload failed, keeping the running configuration: " + next.error().message);
+      if (g_audit)  // still follow a rotated audit log (logrotate's postrotate)
+        if (auto a = g_audit->reopen(); !a) log_line(LogLevel::Error, "", "audit", "reopen: " + a.error().message);
       continue;
     }
     auto r = log_setup((*next)->settings);
     if (!r) log_line(LogLevel::Error, "", "config", "reload: " + r.error().message);
     g_holder->store(*next);
+    if (g_audit)
+      if (auto a = g_audit->configure(**next); !a) log_line(LogLevel::Error, "", "audit", "reload: " + a.error().message);
     log_line(LogLevel::Notice, "", "config", "reloaded " + (path.empty() ? std::string("built-in defaults") : path));
   }
 }
 
 }  // namespace
 
-Result<void> milter_setup(ConfigHolder& holder) {
+Result<void> milter_setup(ConfigHolder& holder, AuditService* audit) {
   g_holder = &holder;
+  g_audit = audit;
   auto cfg = holder.load();
   if (smfi_register(g_desc) != MI_SUCCESS) return Error{"smfi_register failed"};
   std::string conn = cfg->settings.Socket;

@@ -10,8 +10,11 @@
 
 namespace phi {
 
-Session::Session(std::shared_ptr<const Config> cfg, Clock clock, SessionOptions options)
-    : cfg_(std::move(cfg)), clock_(clock ? std::move(clock) : Clock([] { return std::time(nullptr); })), options_(options) {}
+Session::Session(std::shared_ptr<const Config> cfg, Clock clock, SessionOptions options, SessionServices services)
+    : cfg_(std::move(cfg)),
+      clock_(clock ? std::move(clock) : Clock([] { return std::time(nullptr); })),
+      options_(options),
+      services_(services) {}
 
 Session::Message& Session::new_message() {
   msg_ = std::make_unique<Message>();
@@ -91,6 +94,8 @@ Status Session::on_header(Mta& mta, std::string_view name, std::string_view valu
   if (m.dkim) m.dkim->header(name, value);
   m.inspect->header(name, value);
   escrow_spool_header(m, name, value);
+  if (m.message_id.empty() && iequals(name, "Message-ID"))
+    m.message_id = std::string(trim(value).substr(0, kMaxMessageIdBytes));
   if (m.headers.size() < kMaxHeaderCount && m.header_bytes + name.size() + value.size() <= kMaxHeaderBytes) {
     m.header_bytes += name.size() + value.size();
     m.headers.emplace_back(std::string(name), std::string(value));

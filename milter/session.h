@@ -1,7 +1,7 @@
 // NAME
 //   session - one SMTP connection's state and the per-message pipeline
 // SYNOPSIS
-//   Session s(config_snapshot);
+//   Session s(config_snapshot, clock, SessionOptions{}, SessionServices{&audit_service});
 //   s.on_connect(mta, host, addr); s.on_helo(mta, name);
 //   s.on_envfrom(mta, from); s.on_envrcpt(mta, rcpt);
 //   s.on_header(mta, name, value); s.on_eoh(mta); s.on_body(mta, chunk);
@@ -20,6 +20,8 @@
 //   configured OnInternalError action.
 //   SessionOptions are data, not modes: escrow_writes = false (test mode
 //   without -E) makes escrow decisions reported but never written to disk.
+//   SessionServices hands a Session the process-wide objects that do not
+//   belong in a Config snapshot (the audit log); test mode passes none.
 // INPUT
 //   Every argument is untrusted. Headers are kept up to kMaxHeaderCount
 //   fields and kMaxHeaderBytes bytes; beyond that they are counted, not kept.
@@ -50,6 +52,14 @@ namespace phi {
 
 inline constexpr size_t kMaxHeaderCount = 4000;
 inline constexpr size_t kMaxHeaderBytes = 4 * 1024 * 1024;
+inline constexpr size_t kMaxMessageIdBytes = 998;
+
+class AuditService;
+
+// Process-wide services a Session may use; null members are absent.
+struct SessionServices {
+  AuditService* audit = nullptr;  // one record per message when set and enabled
+};
 
 struct SessionOptions {
   // Spool messages and write escrow entries, send notices and edit the
@@ -61,7 +71,8 @@ struct SessionOptions {
 class Session {
  public:
   using Clock = std::function<std::time_t()>;
-  explicit Session(std::shared_ptr<const Config> cfg, Clock clock = nullptr, SessionOptions options = {});
+  explicit Session(std::shared_ptr<const Config> cfg, Clock clock = nullptr, SessionOptions options = {},
+                   SessionServices services = {});
 
   const Config& config() const { return *cfg_; }
   const MessageReport& report() const { return report_; }
@@ -84,6 +95,7 @@ class Session {
   struct Message {
     std::string queue_id;
     std::string sender;
+    std::string message_id;  // the first Message-ID field, trimmed and bounded
     std::vector<std::string> recipients;
     std::vector<std::pair<std::string, std::string>> headers;
     size_t header_bytes = 0;
@@ -130,6 +142,7 @@ class Session {
   std::shared_ptr<const Config> cfg_;
   Clock clock_;
   SessionOptions options_;
+  SessionServices services_;
   bool connected_ = false;  // a live connection: there is a current hop
   provenance::HopMacros macros_;
   std::unique_ptr<Message> msg_;

@@ -1,10 +1,12 @@
 // ctl_escrow - "phimilterctl escrow": list, show, release, purge and verify escrowed mail.
 #include <fcntl.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -13,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "milter/audit/writer.h"
 #include "milter/config.h"
 #include "milter/escrow/crypto.h"
 #include "milter/escrow/notice.h"
@@ -69,6 +72,45 @@ std::string bare_address(std::string_view a) {
   a = trim(a);
   if (a.size() >= 2 && a.front() == '<' && a.back() == '>') a = a.substr(1, a.size() - 2);
   return std::string(a);
+}
+
+// --- audit records for release and purge (kept apart from the actions) ---
+
+std::string admin_actor() {
+  if (const char* s = std::getenv("SUDO_USER"); s && *s) return std::string("sudo:") + s;
+  if (const struct passwd* pw = ::getpwuid(::getuid())) return pw->pw_name;
+  return "uid:" + std::to_string(::getuid());
+}
+
+// Appends a release or purge record to AuditLog when the configuration sets
+// one (only the audit keys are read, not the whole configuration). Returns
+// false, after saying why, when the record could not be written.
+bool audit_admin(const Options& o, audit::RecordKind kind, const std::string& id,
+                 const std::vector<std::string>& recipients) {
+  std::ifstream in(o.config, std::ios::binary);
+  if (!in) return true;  // built-in defaults: AuditLog is empty
+  std::stringstream text;
+  text << in.rdbuf();
+  auto s = parse_settings(text.str(), o.config);
+  if (!s || s->AuditLog.empty()) return true;  // a bad file was already reported by load_config
+  auto opts = audit::make_audit_options(s->AuditLog, s->AuditKeyFile, s->AuditCheckpointInterval,
+                                        s->AuditCheckpointFile, s->AuditSync);
+  Result<void> r = opts ? Result<void>(Ok()) : Result<void>(opts.error());
+  if (opts) {
+    auto log = audit::AuditLog::open(std::move(*opts), [](std::string_view line) {
+      std::cerr << "phimilterctl escrow: " << line << "\n";
+    });
+    audit::AdminEvent e;
+    e.kind = kind;
+    e.escrow_id = id;
+    e.actor = admin_actor();
+    e.reason = kind == audit::RecordKind::Release ? "phimilterctl escrow release" : "phimilterctl escrow purge";
+    for (const auto& a : recipients) e.recipients.push_back(bare_address(a));
+    r = log ? (*log)->append_admin(e) : Result<void>(log.error());
+  }
+  if (r) return true;
+  std::cerr << "phimilterctl escrow: " << shown(id) << ": no audit record written: " << r.error().message << "\n";
+  return false;
 }
 
 int list(const Store& store, const Options& o) {
@@ -186,7 +228,7 @@ int release(const Store& store, const Options& o, const Config& cfg) {
     return 1;
   }
   std::cout << id << " released to " << m.recipients.size() << " recipient(s)\n";
-  return 0;
+  return audit_admin(o, audit::RecordKind::Release, id, m.recipients) ? 0 : 1;
 }
 
 int purge(const Store& store, const Options& o) {
@@ -203,11 +245,14 @@ int purge(const Store& store, const Options& o) {
   }
   int rc = 0;
   for (const auto& id : o.args) {
+    std::vector<std::string> recipients;
+    if (auto rd = store.open(id)) recipients = (*rd)->meta().recipients;
     if (auto r = store.remove(id); !r) {
       std::cerr << "phimilterctl escrow: " << id.substr(0, 64) << ": " << r.error().message << "\n";
       rc = 1;
     } else {
       std::cout << id << " removed\n";
+      if (!audit_admin(o, audit::RecordKind::Purge, id, recipients)) rc = 1;
     }
   }
   return rc;

@@ -16,3 +16,6 @@ tests_unit_audit_audit_test_SOURCES = \
 tests_unit_audit_audit_test_LDADD = $(GTEST_LDADD)
 
 EXTRA_DIST += doc/audit-format.md
+
+## phimilterctl escrow release/purge write admin records (needs escrow_put).
+SCRIPT_TESTS += tests/unit/audit/ctl_escrow_audit_test.sh

@@ -149,6 +149,7 @@ void write_message_body(JsonWriter& w, const MessageEvent& e) {
     field(w, "address", r.address);
     field(w, "action", r.action);
     field(w, "rule", r.rule);
+    if (!r.enforced) w.key("enforced").boolean(false);
     w.end_object();
   }
   w.end_array();

@@ -58,6 +58,7 @@ struct RecipientOutcome {
   std::string address;
   std::string action;  // accept, tag, quarantine, reject, escrow, ...
   std::string rule;    // the policy rule that decided, "" for the default
+  bool enforced = true;  // false: decided but not carried out (Mode monitor)
 };
 
 struct HopTls {

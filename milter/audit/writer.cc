@@ -2,6 +2,7 @@
 #include "milter/audit/writer.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -121,6 +122,7 @@ struct AuditLog::Impl {
   UniqueFd fd;
   dev_t dev = 0;
   ino_t ino = 0;
+  off_t end = 0;  // file size after our last record: another size means another writer
   std::optional<ChainHead> head;
   uint64_t since_checkpoint = 0;
   int64_t last_checkpoint_time = 0;
@@ -153,8 +155,25 @@ struct AuditLog::Impl {
     return backend->outcome();
   }
 
+  // Another process (phimilterctl) appended since our last record: take
+  // the chain head from the file. Called with the file locked.
+  Result<void> follow_other_writers() {
+    struct stat st {};
+    if (::fstat(fd.get(), &st) != 0) return errno_error("audit log " + opts.path + ": fstat");
+    if (st.st_size == end) return Ok();
+    auto tail = read_tail(fd.get(), 2 * kMaxRecordBytes + 2);
+    if (!tail) return tail.error().context("audit log " + opts.path);
+    if (auto h = last_record(*tail)) head = h;  // else (emptied): keep ours, verify names the gap
+    end = st.st_size;
+    return Ok();
+  }
+
   Result<void> emit(RecordKind kind, const std::function<void(JsonWriter&)>& body, int64_t time) {
     if (!fd) return Error{"audit log " + opts.path + " is not open"};
+    // flock serialises writers in other processes; mu those of this one.
+    if (::flock(fd.get(), LOCK_EX) != 0) return errno_error("audit log " + opts.path + ": flock");
+    struct Unlock { int f; ~Unlock() { ::flock(f, LOCK_UN); } } unlock{fd.get()};
+    if (auto r = follow_other_writers(); !r) return r;
     ChainLink link;
     link.seq = head ? head->seq + 1 : 1;
     if (head) link.prev = head->hash;
@@ -163,6 +182,7 @@ struct AuditLog::Impl {
     if (!line) return line.error();
     if (auto r = push(*line); !r) return r.error().context("audit log " + opts.path);
     head = ChainHead{link.seq, sha256_hex(*line)};
+    if (off_t e = ::lseek(fd.get(), 0, SEEK_END); e >= 0) end = e;
     ++since_checkpoint;
     return Ok();
   }
@@ -216,6 +236,9 @@ struct AuditLog::Impl {
       if (!head) return Error{what + ": no valid record at its end; move the file aside"};
     }
     if (!head && tail->empty()) head = checkpoint_file_head();
+    off_t size = ::lseek(nfd.get(), 0, SEEK_END);
+    if (size < 0) return errno_error(what + ": lseek");
+    end = size;
     fd = std::move(nfd);
     dev = st.st_dev;
     ino = st.st_ino;

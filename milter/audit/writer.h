@@ -32,6 +32,10 @@
 //   after checkpoint_seconds, on reopen and on close; its "seq=N head=H"
 //   line is also appended to AuditCheckpointFile or, without one, given to
 //   the CheckpointSink (the daemon passes syslog).
+//   Several processes may append to one file (the daemon and
+//   phimilterctl's release/purge records): each record is written under an
+//   exclusive flock(2), and a writer that finds the file grown since its own
+//   last record takes the chain head from the file's last record first.
 // THREADS
 //   All members are safe to call from any thread; one mutex serialises
 //   them, so the order of records is total.

@@ -172,6 +172,33 @@ TEST(AuditLog, ConcurrentWritersProduceOneValidChain) {
   EXPECT_EQ(rep.records, 1u + kThreads * kEach + 1u);
 }
 
+// The daemon and phimilterctl each open the file: two AuditLogs (two open
+// file descriptions, as two processes would have) append concurrently.
+TEST(AuditLog, TwoWritersOnOneFileProduceOneValidChain) {
+  TempDir d;
+  auto daemon = must_open(options(d.file("audit.log")));
+  auto tool = must_open(options(d.file("audit.log")));
+  ASSERT_TRUE(daemon && tool);
+  ASSERT_TRUE(daemon->append_message(sample_message(1)));
+  AdminEvent rel;
+  rel.escrow_id = "E1";
+  rel.actor = "root";
+  ASSERT_TRUE(tool->append_admin(rel)) << "the tool's record follows the daemon's";
+  ASSERT_TRUE(daemon->append_message(sample_message(2))) << "the daemon follows the tool's record";
+  constexpr int kEach = 60;
+  std::atomic<int> failures{0};
+  std::thread a([&] { for (int i = 0; i < kEach; ++i) if (!daemon->append_message(sample_message(10 + i))) ++failures; });
+  std::thread b([&] { for (int i = 0; i < kEach; ++i) if (!tool->append_admin(rel)) ++failures; });
+  a.join();
+  b.join();
+  EXPECT_EQ(failures.load(), 0);
+  tool.reset();
+  daemon.reset();
+  auto rep = must_verify({d.file("audit.log")});
+  EXPECT_FALSE(rep.problem) << rep.problem->kind << ": " << rep.problem->detail;
+  EXPECT_EQ(rep.records, 2u + 3u + 2u * kEach + 2u) << "2 starts, 3 records, the loops, 2 closing checkpoints";
+}
+
 TEST(AuditLog, OpenFailuresAreReported) {
   TempDir d;
   struct { const char* label; std::string path; const char* why; } rows[] = {
