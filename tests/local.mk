@@ -6,6 +6,9 @@ SCRIPT_TESTS += \
 	tests/corpus_selftest.sh \
 	tests/integration/001_stamp_plaintext_tls.sh \
 	tests/integration/002_milter_down.sh \
+	tests/integration/003_policy.sh \
+	tests/integration/004_policy_default.sh \
+	tests/integration/005_policy_monitor.sh \
 	tests/miltertest/run.sh
 ## tests/corpus_accuracy.sh joins SCRIPT_TESTS with the classifier.
 
