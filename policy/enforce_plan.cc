@@ -125,7 +125,7 @@ std::string format_policy_log(Direction d, Mode mode, const std::vector<Decision
   if (plan.outcome != Outcome::Deliver)
     out += std::string(" outcome=") + (plan.outcome == Outcome::Reject ? "reject " : "tempfail ") + plan.smtp_code +
            " " + plan.status_code + " rule=" + plan.refusing_rule;
-  if (plan.quarantine) out += " quarantine=yes";
+  if (plan.quarantine) out += " held=yes";
   if (plan.route_tls) out += " routed=mandatory-tls";
   return out;
 }

@@ -59,7 +59,7 @@ namespace phi::policy {
 inline constexpr size_t kMaxTagBytes = 900;        // classification tag value
 inline constexpr size_t kMaxLoggedRules = 20;      // rule names in the policy log line
 inline constexpr const char* kDefaultRejectText = "Message refused by the PHI encryption policy";
-inline constexpr const char* kDefaultTempfailText = "Message deferred by the PHI encryption policy; try again later";
+inline constexpr const char* kDefaultTempfailText = "Message deferred by the PHI encryption policy, try again later";
 
 enum class Outcome { Deliver, Reject, Tempfail };
 

@@ -53,6 +53,8 @@ phi_assert_eq "held copy keeps all three recipients" "$(printf '%s\n' "$held" | 
 # Released, Postfix's milter_header_checks FILTER sends it through smtp-tls,
 # which will not deliver without TLS (smtp-sink offers none): deferred.
 timeout 20 postsuper -c "$PHI_CONF" -H "$qid" >/dev/null 2>&1 || phi_fail "postsuper -H $qid failed"
+# Released mail goes to the deferred queue; ask for a delivery attempt now.
+timeout 20 postqueue -c "$PHI_CONF" -i "$qid" >/dev/null 2>&1 || phi_fail "postqueue -i $qid failed"
 phi_wait_log "$PHI_MAILLOG" "postfix/smtp-tls/smtp\[[0-9]+\]: $qid: .*status=deferred.*TLS is required" 60
 phi_ok "route-tls: released message went through the mandatory-TLS transport and deferred"
 phi_assert_eq "route-tls: nothing reached the sink in plaintext" "$(phi_delivered_count)" 0

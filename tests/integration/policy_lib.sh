@@ -47,7 +47,16 @@ phi_policy_milter_conf() {
 phi_policy_maincf() {
   echo "smtp_tls_policy_maps = texthash:$PHI_DIR/tls_policy"
   echo "smtp_tls_loglevel = 1"
+  phi_route_tls_maincf
+}
+
+# The route-tls snippet's main.cf line, plus a test-only fallback relay:
+# "FILTER smtp-tls:" (empty next hop) sends to the recipient domain itself,
+# bypassing transport_maps and relayhost, and the test domains have no DNS;
+# smtp_fallback_relay takes such mail to the sink (which offers no TLS).
+phi_route_tls_maincf() {
   grep -v '^#' "$PHI_DIR/route-tls.main.cf"
+  echo "smtp_fallback_relay = [127.0.0.1]:$PHI_SINK_PORT"
 }
 
 # phi_send_phi [SWAKS-OPTIONS...]: send the PHI sample (a referral letter with
@@ -58,4 +67,4 @@ phi_send_phi() { phi_send --data "$PHI_PHI_MESSAGE" "$@"; }
 phi_policy_log() { grep "$1: policy: direction=" "$PHI_MILTER_LOG" | tail -1; }
 
 # phi_queue_id_of SWAKS-LOG: the queue id Postfix answered to DATA with.
-phi_queue_id_of() { sed -n 's/.*<~* *250 2\.0\.0 Ok: queued as \([0-9A-Za-z]*\).*/\1/p' "$1" | tail -1; }
+phi_queue_id_of() { sed -n 's/.*250 2\.0\.0 Ok: queued as \([0-9A-Za-z]*\).*/\1/p' "$1" | tail -1; }

@@ -132,7 +132,7 @@ TEST(Enforce, DefaultPolicyActions) {
     std::string decisions;
     std::vector<std::string> edits;
   };
-  const std::string subject_phi = "Subject: SSN 078-05-1120 for Diego Lopez, heart failure I50.9\r\n\r\nsee subject\r\n";
+  const std::string subject_phi = "Subject: Diego Lopez DOB 2001-10-08 MRN MR42693171 heart failure I50.9\r\n\r\nSee the subject.\r\n";
   const std::vector<Row> rows = {
       {"outbound PHI to mandatory TLS: route-tls", kInternal, {"<a@secure.example>", "<b@x.partner.example>"},
        phi_message(), Status::Continue,
@@ -166,7 +166,7 @@ TEST(Enforce, DefaultPolicyActions) {
 TEST(Enforce, RejectCarriesTheRulesTextToTheSender) {
   Scratch t;
   auto r = run(config_with(t, ""), kInternal, {"<a@secure.example>", "<b@opportunistic.example>"},
-               "Subject: SSN 078-05-1120 for Diego Lopez, heart failure I50.9\r\n\r\nx\r\n");
+               "Subject: Diego Lopez DOB 2001-10-08 MRN MR42693171 heart failure I50.9\r\n\r\nx\r\n");
   EXPECT_EQ(r.status, Status::Reject);
   ASSERT_EQ(r.mta.edits.back().kind, "set_reply");
   EXPECT_EQ(r.mta.edits.back().name, "550 5.7.1");
