@@ -94,7 +94,7 @@ double bench_pcre(const ClassifierData& d, const std::string& text) {
   std::string dict_type, alt;
   for (const auto& det : d.detectors) {
     uint32_t flags = (det.flags & HS_FLAG_CASELESS) ? PCRE2_CASELESS : 0;
-    if (det.som) { patterns.emplace_back(det.regex, flags); continue; }
+    if (!det.dict) { patterns.emplace_back(det.regex, flags); continue; }
     if (det.type != dict_type && !alt.empty()) { patterns.emplace_back("(?:" + alt + ")", PCRE2_CASELESS); alt.clear(); }
     dict_type = det.type;
     alt += (alt.empty() ? "" : "|") + det.regex;

@@ -1,5 +1,9 @@
 ## bench: benchmarks (not run by make check; see README "Performance").
 ## bench/noop_milter is the no-op libmilter baseline for bench/e2e.
+## bench/e2e (with e2e_lib.sh, e2e_load.sh, smtp_latency.py) is the end-to-end
+## benchmark through a real Postfix; tests/integration/010_load.sh runs its
+## load test at CI size.
+EXTRA_DIST += bench/e2e bench/e2e_lib.sh bench/e2e_load.sh bench/smtp_latency.py
 EXTRA_PROGRAMS = bench/noop_milter
 bench_noop_milter_SOURCES = bench/noop_milter.c
 bench_noop_milter_LDADD = $(MILTER_LIBS) $(PTHREAD_LIBS)

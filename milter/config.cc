@@ -188,7 +188,6 @@ Result<uid_t> key_file_owner(const Settings& s) {
 }
 
 Result<void> check_portal_url(std::string_view url) {
-  if (url.empty()) return Error{"PortalURL: needed when EscrowKeyFile is set (pickup links start with it)"};
   if (!istarts_with(url, "https://") && !istarts_with(url, "http://"))
     return Error{"PortalURL: expected an http:// or https:// URL"};
   if (url.size() > kMaxPortalUrlBytes) return Error{"PortalURL: longer than " + std::to_string(kMaxPortalUrlBytes) + " bytes"};
@@ -197,15 +196,27 @@ Result<void> check_portal_url(std::string_view url) {
   return Ok();
 }
 
-// Loads the escrow keys and builds the store when EscrowKeyFile is set.
+// Loads the escrow keys and builds the store when EscrowKeyFile is set. The
+// built-in default key file may be missing (escrow is then unavailable and
+// escrow decisions answer tempfail); a key file named in the configuration
+// must load.
 Result<void> build_escrow(Config& cfg) {
   const Settings& s = cfg.settings;
   cfg.escrow_notice_from = s.EscrowNoticeFrom.empty() ? "postmaster@" + cfg.authserv_id : s.EscrowNoticeFrom;
-  if (s.EscrowKeyFile.empty()) return Ok();
-  if (auto r = check_portal_url(s.PortalURL); !r) return r;
+  cfg.portal_url = s.PortalURL.empty() ? "https://" + cfg.authserv_id + "/phimilter/pickup/" : s.PortalURL;
+  if (s.EscrowKeyFile.empty()) {
+    cfg.escrow_unavailable = "EscrowKeyFile is empty";
+    return Ok();
+  }
+  struct stat st;
+  if (s.EscrowKeyFile == default_settings().EscrowKeyFile && ::lstat(s.EscrowKeyFile.c_str(), &st) != 0 && errno == ENOENT) {
+    cfg.escrow_unavailable = s.EscrowKeyFile + " missing";
+    return Ok();
+  }
+  if (auto r = check_portal_url(cfg.portal_url); !r) return r;
   if (s.EscrowRetention == 0) return Error{"EscrowRetention: must be longer than 0s"};
   if (s.EscrowMaxBytes == 0) return Error{"EscrowMaxBytes: must be larger than 0"};
-  struct stat st;
+  if (split_list(s.NoticeSendmail).empty()) return Error{"NoticeSendmail: needed when escrow is configured"};
   if (s.EscrowDirectory.empty() || ::stat(s.EscrowDirectory.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
     return Error{"EscrowDirectory: " + s.EscrowDirectory + " is not an existing directory"};
   auto owner = key_file_owner(s);

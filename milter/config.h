@@ -109,9 +109,11 @@ struct Config {
   HostList internal_hosts;  // InternalHosts, parsed
   std::shared_ptr<const provenance::DkimLibrary> dkim;  // null when DKIMVerify is no
   // The escrow queue with its loaded master keys; null when EscrowKeyFile is
-  // empty (escrow not configured).
+  // empty or the default key file does not exist (escrow not configured).
   std::shared_ptr<const escrow::Store> escrow;
+  std::string escrow_unavailable;  // why escrow is null, for the log line
   std::string escrow_notice_from;  // EscrowNoticeFrom, or postmaster@authserv_id
+  std::string portal_url;          // PortalURL, or https://authserv_id/phimilter/pickup/
   std::shared_ptr<const policy::Classifier> classifier;  // compiled detectors and dictionaries
 };
 

@@ -7,13 +7,16 @@ libphid_a_SOURCES += \
 	milter/report.h milter/report.cc \
 	milter/inspect.h milter/inspect.cc \
 	milter/session.h milter/session.cc \
+	milter/submit.h milter/submit.cc \
 	milter/enforce.cc milter/escrow_glue.cc milter/audit_glue.cc \
 	milter/testmode.h milter/testmode.cc
 
 phimilter_SOURCES = milter/main.cc milter/milter.h milter/milter.cc
 phimilter_LDADD = libphid.a libphi.a $(MILTER_LIBS) $(PHI_SYSLIBS)
 
-UNIT_TESTS += tests/unit/milter/config_test tests/unit/milter/session_test
+UNIT_TESTS += tests/unit/milter/config_test tests/unit/milter/session_test tests/unit/milter/escrow_glue_test
+tests_unit_milter_escrow_glue_test_SOURCES = tests/unit/milter/escrow_glue_test.cc
+tests_unit_milter_escrow_glue_test_LDADD = $(GTEST_LDADD)
 tests_unit_milter_config_test_SOURCES = tests/unit/milter/config_test.cc
 tests_unit_milter_config_test_LDADD = $(GTEST_LDADD)
 tests_unit_milter_session_test_SOURCES = tests/unit/milter/session_test.cc

@@ -1,7 +1,10 @@
 // log - Boost.Log sinks for syslog, stderr and files; one line format.
 #include "milter/log.h"
 
+#include <unistd.h>
+
 #include <atomic>
+#include <ctime>
 #include <boost/log/core.hpp>
 #include <boost/log/expressions.hpp>
 #include <boost/log/sinks/sync_frontend.hpp>
@@ -75,12 +78,25 @@ void remove_operational_sinks() {
   g_sinks.clear();
 }
 
-void add_stream_sink(boost::shared_ptr<std::ostream> stream) {
+// A file sink prefixes each line like syslog does ("2026-12-02T05:00:00Z
+// phimilter[123]: "), so a LogTarget file can be read without syslog.
+void add_stream_sink(boost::shared_ptr<std::ostream> stream, bool stamped) {
   using Sink = sinks::synchronous_sink<sinks::text_ostream_backend>;
   auto backend = boost::make_shared<sinks::text_ostream_backend>();
   backend->add_stream(stream);
   backend->auto_flush(true);
-  add_operational_sink(boost::make_shared<Sink>(backend));
+  auto sink = boost::make_shared<Sink>(backend);
+  if (stamped) {
+    sink->set_formatter([](const blog::record_view& rec, blog::formatting_ostream& out) {
+      std::time_t now = std::time(nullptr);
+      std::tm tm{};
+      gmtime_r(&now, &tm);
+      char buf[32];
+      std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+      out << buf << " phimilter[" << ::getpid() << "]: " << rec[blog::expressions::smessage];
+    });
+  }
+  add_operational_sink(sink);
 }
 
 blog::sources::severity_logger_mt<int>& logger() {
@@ -93,7 +109,7 @@ blog::sources::severity_logger_mt<int>& logger() {
 void log_setup_stderr(LogLevel min_level) {
   std::lock_guard lock(g_setup_mutex);
   remove_operational_sinks();
-  add_stream_sink(boost::shared_ptr<std::ostream>(&std::clog, boost::null_deleter()));
+  add_stream_sink(boost::shared_ptr<std::ostream>(&std::clog, boost::null_deleter()), false);
   g_min_level = static_cast<int>(min_level);
 }
 
@@ -120,9 +136,9 @@ Result<void> log_setup(const Settings& s) {
     backend->set_severity_mapper(mapping);
     add_operational_sink(boost::make_shared<Sink>(backend));
   } else if (s.LogTarget == "stderr") {
-    add_stream_sink(boost::shared_ptr<std::ostream>(&std::clog, boost::null_deleter()));
+    add_stream_sink(boost::shared_ptr<std::ostream>(&std::clog, boost::null_deleter()), false);
   } else {
-    add_stream_sink(file);
+    add_stream_sink(file, true);
   }
   g_min_level = static_cast<int>(level_from_name(s.LogLevel));
   return Ok();

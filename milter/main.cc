@@ -23,7 +23,7 @@ namespace {
 void usage(std::ostream& o) {
   o << "usage: phimilter [-f] [-c FILE]\n"
        "       phimilter -n [-c FILE]\n"
-       "       phimilter -t [-c FILE] [-D NAME=VALUE]... [-s SENDER] [-r RCPT]... FILE.eml...\n"
+       "       phimilter -t [-c FILE] [-E] [-D NAME=VALUE]... [-s SENDER] [-r RCPT]... FILE.eml...\n"
        "       phimilter -V\n"
        "  -c FILE  configuration file (default /etc/phimilter/phimilter.conf;\n"
        "           built-in defaults when it does not exist)\n"
@@ -33,6 +33,7 @@ void usage(std::ostream& o) {
        "  -D       test mode: an MTA macro for the current hop, e.g. -D '{tls_version}=TLSv1.3'\n"
        "           (also client_name, client_addr, helo); without -D there is no current hop\n"
        "  -s, -r   test mode: envelope sender and recipients (default: To and Cc)\n"
+       "  -E       test mode: really escrow (write entries, send notices); default: report only\n"
        "  -V       print the version and exit\n";
 }
 
@@ -82,12 +83,13 @@ int main(int argc, char** argv) {
   bool config_given = false, foreground = false, check_only = false, test_mode = false;
   phi::TestModeOptions topt;
   int c;
-  while ((c = getopt(argc, argv, "c:fntD:s:r:Vh")) != -1) {
+  while ((c = getopt(argc, argv, "c:fntED:s:r:Vh")) != -1) {
     switch (c) {
       case 'c': config_path = optarg; config_given = true; break;
       case 'f': foreground = true; break;
       case 'n': check_only = true; break;
       case 't': test_mode = true; break;
+      case 'E': topt.escrow_writes = true; break;
       case 'D': {
         std::string kv = optarg;
         auto eq = kv.find('=');

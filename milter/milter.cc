@@ -17,6 +17,7 @@
 #include "milter/log.h"
 #include "milter/mta.h"
 #include "milter/session.h"
+#include "milter/util/sockopt.h"
 
 namespace phi {
 namespace {
@@ -224,14 +225,26 @@ Result<void> milter_setup(ConfigHolder& holder) {
 
 Result<void> milter_open_socket() {
   if (smfi_opensocket(true) != MI_SUCCESS) return Error{"cannot open the milter socket (see syslog for libmilter's reason)"};
+  // inet sockets: without TCP_NODELAY each reply can wait for the MTA's
+  // delayed ACK (Nagle); accepted sockets inherit it from the listener.
+  auto n = set_tcp_nodelay_on_listeners();
+  if (!n) log_line(LogLevel::Warning, "", "milter", "TCP_NODELAY: " + n.error().message);
+  else if (*n > 0) log_line(LogLevel::Debug, "", "milter", "TCP_NODELAY set on the listening socket");
   return Ok();
 }
 
 int milter_run(const std::string& config_path, bool missing_ok) {
+  // Block the signals libmilter's own signal thread waits for (SIGHUP,
+  // SIGTERM, SIGINT) and ours (SIGUSR1) before any thread starts: a thread
+  // with SIGTERM unblocked would take it with the default action and kill the
+  // process instead of letting libmilter stop gracefully.
+  sigset_t blocked;
+  sigemptyset(&blocked);
+  for (int sig : {SIGUSR1, SIGHUP, SIGTERM, SIGINT}) sigaddset(&blocked, sig);
+  pthread_sigmask(SIG_BLOCK, &blocked, nullptr);  // inherited by every thread started later
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGUSR1);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);  // inherited by every thread libmilter starts
   std::thread(reload_loop, config_path, missing_ok, set).detach();
   log_line(LogLevel::Notice, "", "milter", std::string("starting, socket ") + g_holder->load()->settings.Socket);
   int rc = smfi_main();

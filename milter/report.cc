@@ -103,6 +103,19 @@ void write_policy(JsonWriter& w, const MessageReport& r) {
   write_opt_string(w, "quarantine", r.quarantine);
 }
 
+// "escrow": null, or what was escrowed and the entry id (null when not written).
+void write_escrow(JsonWriter& w, const MessageReport& r) {
+  w.key("escrow");
+  if (r.escrow_rule.empty() && r.escrow_id.empty()) { w.null(); return; }
+  w.begin_object();
+  write_opt_string(w, "id", r.escrow_id);
+  w.key("rule").string(r.escrow_rule);
+  w.key("recipients").begin_array();
+  for (const auto& rc : r.escrow_recipients) w.string(rc);
+  w.end_array();
+  w.end_object();
+}
+
 }  // namespace
 
 std::string format_report_json(std::string_view file, const MessageReport& r, const Config& cfg) {
@@ -124,6 +137,7 @@ std::string format_report_json(std::string_view file, const MessageReport& r, co
   w.end_array();
   w.key("removed_forged").number(static_cast<int64_t>(r.removed_forged));
   write_policy(w, r);
+  write_escrow(w, r);
   w.key("config").begin_object();
   write_opt_string(w, "source", cfg.source);
   w.key("authserv_id").string(cfg.authserv_id);

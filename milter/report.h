@@ -12,7 +12,8 @@
 //   "removed" (forged headers we deleted), "direction", "mode",
 //   "decisions" [{"recipient", "action", "rule", "enforced"}], "reply"
 //   (the policy's refusal, or null), "quarantine" (the reason, or null),
-//   "config". Field names are stable:
+//   "escrow" (null, or {"id" (null when nothing was written, as in test
+//   mode without -E), "rule", "recipients"}), "config". Field names are stable:
 //   add fields freely, never rename.
 // THREADS
 //   Pure; any thread.
@@ -58,6 +59,8 @@ struct MessageReport {
   std::string quarantine;                  // quarantine reason, when the message was held
   std::vector<RecipientOutcome> decisions;  // one per envelope recipient, in order
   std::string escrow_id;                   // escrow entry, when one was written
+  std::string escrow_rule;                 // rule that escrowed ("" = nothing escrowed)
+  std::vector<std::string> escrow_recipients;  // recipients escrowed (they get notices)
 };
 
 std::string format_report_json(std::string_view file, const MessageReport& r, const Config& cfg);

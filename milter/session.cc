@@ -10,8 +10,8 @@
 
 namespace phi {
 
-Session::Session(std::shared_ptr<const Config> cfg, Clock clock)
-    : cfg_(std::move(cfg)), clock_(clock ? std::move(clock) : Clock([] { return std::time(nullptr); })) {}
+Session::Session(std::shared_ptr<const Config> cfg, Clock clock, SessionOptions options)
+    : cfg_(std::move(cfg)), clock_(clock ? std::move(clock) : Clock([] { return std::time(nullptr); })), options_(options) {}
 
 Session::Message& Session::new_message() {
   msg_ = std::make_unique<Message>();
@@ -130,9 +130,13 @@ Status Session::on_eom(Mta& mta) {
   if (st != Status::Continue) return st;
   st = stamp_provenance(mta, m);
   if (st != Status::Continue) return st;
-  classify(m);
-  st = enforce(mta, m);
-  if (st != Status::Continue && st != Status::Accept) return st;
+  st = escrow_check_notice(mta, m);
+  if (st != Status::Continue) return st;
+  if (!m.own_notice) {  // our own pickup notice: no PHI, and never escrowed again
+    classify(m);
+    st = enforce(mta, m);
+    if (st != Status::Continue && st != Status::Accept) return st;
+  }
   Status audited = audit(mta, m);
   if (audited != Status::Continue) return audited;
   msg_.reset();

@@ -21,6 +21,8 @@
 //   removed, refuse, escrow, quarantine, route-tls header, tag header.
 //   internal_error() logs (without message content) and answers the
 //   configured OnInternalError action.
+//   SessionOptions are data, not modes: escrow_writes = false (test mode
+//   without -E) makes escrow decisions reported but never written to disk.
 // INPUT
 //   Every argument is untrusted. Headers are kept up to kMaxHeaderCount
 //   fields and kMaxHeaderBytes bytes; beyond that they are counted, not kept.
@@ -39,6 +41,7 @@
 #include <vector>
 
 #include "milter/config.h"
+#include "milter/escrow/spool.h"
 #include "milter/inspect.h"
 #include "milter/mta.h"
 #include "milter/provenance/dkim.h"
@@ -52,10 +55,17 @@ namespace phi {
 inline constexpr size_t kMaxHeaderCount = 4000;
 inline constexpr size_t kMaxHeaderBytes = 4 * 1024 * 1024;
 
+struct SessionOptions {
+  // Spool messages and write escrow entries, send notices and edit the
+  // message for escrowed recipients. false: escrow decisions are only
+  // reported (test mode unless -E).
+  bool escrow_writes = true;
+};
+
 class Session {
  public:
   using Clock = std::function<std::time_t()>;
-  explicit Session(std::shared_ptr<const Config> cfg, Clock clock = nullptr);
+  explicit Session(std::shared_ptr<const Config> cfg, Clock clock = nullptr, SessionOptions options = {});
 
   const Config& config() const { return *cfg_; }
   const MessageReport& report() const { return report_; }
@@ -74,6 +84,7 @@ class Session {
   Status internal_error(Mta& mta, std::string_view where, std::string_view why);
 
  private:
+  friend struct SessionTestPeer;  // tests/unit/milter: drives escrow() before policy wiring exists
   struct Message {
     std::string queue_id;
     std::string sender;
@@ -87,6 +98,14 @@ class Session {
     uint64_t body_bytes = 0;
     size_t tag_headers = 0;           // TagHeader fields seen so far
     std::vector<size_t> forged_tags;  // 1-based indexes of those claiming our authserv-id
+    // milter/escrow_glue.cc: the original, encrypted, while escrow may need it.
+    std::unique_ptr<escrow::Spool> spool;
+    std::string spool_error;     // why there is no usable spool ("" = none needed or fine)
+    bool spool_started = false;  // a spool was asked for (first header or body)
+    bool spool_in_body = false;  // the blank line after the header is written
+    std::vector<size_t> foreign_markers;  // indexes of notice markers from outside, to strip
+    size_t markers = 0;                   // notice marker fields seen
+    bool own_notice = false;              // our own pickup notice over a trusted path
   };
 
   Message& new_message();
@@ -104,6 +123,13 @@ class Session {
   void escrow_spool_header(Message& m, std::string_view name, std::string_view value);
   void escrow_spool_body(Message& m, std::string_view chunk);
   Status escrow(Mta& mta, Message& m, const std::vector<size_t>& recipients, const std::string& rule);
+  // Strips notice markers that came from outside; sets m.own_notice for our
+  // own notices over a trusted path (they skip classification and policy).
+  Status escrow_check_notice(Mta& mta, Message& m);
+  Result<size_t> deliver_notices(Mta& mta, Message& m, const std::vector<std::string>& rcpts, bool all,
+                                 const escrow::EntryWriter& w);
+  bool escrow_spool_wanted() const;
+  bool trusted_path() const;
   // milter/audit_glue.cc: one audit record for the message.
   Status audit(Mta& mta, Message& m);
 
@@ -113,6 +139,7 @@ class Session {
 
   std::shared_ptr<const Config> cfg_;
   Clock clock_;
+  SessionOptions options_;
   bool connected_ = false;  // a live connection: there is a current hop
   provenance::HopMacros macros_;
   std::unique_ptr<Message> msg_;

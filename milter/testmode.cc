@@ -83,7 +83,9 @@ int run_test_mode(std::shared_ptr<const Config> cfg, const std::vector<std::stri
 
     RecordingMta mta;
     for (const auto& [k, v] : opt.macros) mta.macros[k] = v;
-    Session s(cfg);
+    SessionOptions so;
+    so.escrow_writes = opt.escrow_writes;
+    Session s(cfg, nullptr, so);
     bool live = !opt.macros.empty();
     auto get = [&](const char* k) { auto it = opt.macros.find(k); return it == opt.macros.end() ? std::string() : it->second; };
     Status st = Status::Continue;

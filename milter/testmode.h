@@ -12,7 +12,8 @@
 //   Without macros there is no live connection and so no current hop; with
 //   them (e.g. "{tls_version}=TLSv1.3", "client_addr=192.0.2.1") the current
 //   hop is built as in the daemon. Recipients default to the addresses in
-//   To and Cc. Returns 0 when every file was processed, 1 otherwise.
+//   To and Cc. Escrow decisions are reported but nothing is written
+//   unless escrow_writes is set (-E). Returns 0 when every file was processed, 1 otherwise.
 // THREADS
 //   Single-threaded.
 #ifndef PHI_MILTER_TESTMODE_H
@@ -35,6 +36,7 @@ struct TestModeOptions {
   std::map<std::string, std::string, std::less<>> macros;  // name -> value; client_name/client_addr/helo too
   std::string sender;
   std::vector<std::string> recipients;
+  bool escrow_writes = false;  // -E: escrow decisions write real entries and send notices
 };
 
 struct ParsedMessage {

@@ -100,6 +100,10 @@ Result<void> compile(ClassifierData& data) {
   std::vector<const char*> exprs;
   std::vector<unsigned> flags, ids;
   for (size_t i = 0; i < data.detectors.size(); ++i) {
+    if (data.detectors[i].dict) {
+      data.terms.add(data.detectors[i].term, unsigned(i));
+      continue;
+    }
     exprs.push_back(data.detectors[i].regex.c_str());
     flags.push_back(data.detectors[i].flags | (data.detectors[i].som ? HS_FLAG_SOM_LEFTMOST : 0u));
     ids.push_back(unsigned(i));
@@ -111,8 +115,8 @@ Result<void> compile(ClassifierData& data) {
     std::string msg = err ? err->message : "unknown error";
     int at = err ? err->expression : -1;
     hs_free_compile_error(err);
-    if (at >= 0 && size_t(at) < data.detectors.size()) {
-      const auto& d = data.detectors[size_t(at)];
+    if (at >= 0 && size_t(at) < exprs.size()) {
+      const auto& d = data.detectors[ids[size_t(at)]];
       return Error{(d.where.empty() ? "built-in detector " + d.type : d.where) + ": " + msg};
     }
     return Error{"pattern database: " + msg};

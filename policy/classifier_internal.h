@@ -21,12 +21,14 @@
 
 #include "milter/util/c_ptr.h"
 #include "policy/detectors.h"
+#include "policy/detectors_dict.h"
 
 namespace phi::policy {
 
 struct ClassifierData {
   Lexicon lex;
   std::vector<Detector> detectors;
+  TermIndex terms;  // the dictionary detectors (Detector::dict)
   CPtr<hs_database_t, hs_free_database> db;
   CPtr<hs_scratch_t, hs_free_scratch> prototype;
   mutable std::mutex mu;

@@ -17,8 +17,26 @@ constexpr unsigned kCaseless = HS_FLAG_CASELESS;
 // MBI letters: A-Z without B, I, L, O, S, Z.
 #define MBI_L "[AC-HJKMNP-RT-Y]"
 #define MBI_AN "[AC-HJKMNP-RT-Y0-9]"
+// Name letters with Latin-1 accents in UTF-8 (Hyperscan matches bytes).
+#define NAME_U "(?:[A-Z]|\\xC3[\\x80-\\x9E])"
+#define NAME_L "(?:[a-z]|\\xC3[\\x9F-\\xBF])"
 
 enum NameLabel { kStrongLabel = 0, kColonLabel = 1, kSalutation = 2 };
+
+// Letters of names: ASCII and the bytes of UTF-8 sequences (Latin-1 accents).
+bool name_byte(char c) { return is_alpha(c) || static_cast<unsigned char>(c) >= 0x80; }
+
+// A capital letter at win[i]: ASCII or UTF-8 U+00C0..U+00DE.
+bool name_capital(std::string_view win, size_t i) {
+  if (is_upper(win[i])) return true;
+  return i + 1 < win.size() && static_cast<unsigned char>(win[i]) == 0xC3 && static_cast<unsigned char>(win[i + 1]) >= 0x80 &&
+         static_cast<unsigned char>(win[i + 1]) <= 0x9E;
+}
+
+bool known(const std::unordered_set<std::string>& list, std::string_view word) {
+  std::string f = fold_name(word);
+  return !f.empty() && list.count(f) > 0;
+}
 
 // Lower-cased copy of up to `span` bytes of `win` before `from`.
 std::string left_lower(std::string_view win, size_t from, size_t span) {
@@ -118,6 +136,20 @@ struct NameTokens {
   bool first_is_first_name = false, last_is_surname = false;
 };
 
+// True when the hit sits on a "From:", "To:", "Cc:", "Sent:" or "Reply-To:"
+// line (a forwarded or quoted header block): names there are correspondents.
+bool on_address_line(std::string_view win, size_t from) {
+  size_t b = from, floor = from > kLeftContext ? from - kLeftContext : 0;
+  while (b > floor && win[b - 1] != '\n') --b;
+  if (b == 0 || win[b - 1] == '\n') {
+    std::string_view line = win.substr(b, from - b);
+    while (!line.empty() && (line[0] == '>' || line[0] == ' ' || line[0] == '*')) line.remove_prefix(1);
+    for (std::string_view h : {"from:", "to:", "cc:", "bcc:", "sent:", "reply-to:", "sender:"})
+      if (istarts_with(line, h)) return true;
+  }
+  return false;
+}
+
 bool honorific(std::string_view w) {
   return iequals(w, "mr") || iequals(w, "mrs") || iequals(w, "ms") || iequals(w, "miss") || iequals(w, "mx");
 }
@@ -133,16 +165,15 @@ std::optional<NameTokens> read_name(const Lexicon& lex, std::string_view win, si
   while (i < limit && t.count < 3) {
     while (i < limit && (win[i] == ' ' || (t.count > 0 && win[i] == ','))) ++i;
     size_t b = i;
-    if (i >= limit || !is_upper(win[i])) break;
-    while (i < limit && i - b < 24 && (is_alpha(win[i]) || win[i] == '\'' || win[i] == '-')) ++i;
+    if (i >= limit || !name_capital(win, i)) break;
+    while (i < limit && i - b < 24 && (name_byte(win[i]) || win[i] == '\'' || win[i] == '-')) ++i;
     std::string_view w = win.substr(b, i - b);
     if (i < limit && win[i] == '.') ++i;
     if (w.size() == 1 && t.count > 0) continue;  // middle initial
     if (honorific(w) && t.count == 0) continue;
     if (provider_title(w)) return std::nullopt;
     if (w.size() < 2) break;
-    std::string lw = to_lower(w);
-    bool f = lex.first_names.count(lw) > 0, s = lex.surnames.count(lw) > 0;
+    bool f = known(lex.first_names, w), s = known(lex.surnames, w);
     if (t.count == 0) { t.from = b; t.first_is_first_name = f; }
     t.first += f;
     t.last += s;
@@ -156,7 +187,7 @@ std::optional<NameTokens> read_name(const Lexicon& lex, std::string_view win, si
 
 std::optional<Candidate> check_label_name(const Detector& d, const Lexicon& lex, std::string_view win, size_t from, size_t to) {
   std::string ctx = left_lower(win, from, 6);
-  if (has_any(ctx, {"dr.", "dr ", "doctor"})) return std::nullopt;
+  if (has_any(ctx, {"dr.", "dr ", "doctor"}) || on_address_line(win, from)) return std::nullopt;
   size_t i = to;
   bool colon = false;
   while (i < win.size() && i < to + 6 && (win[i] == ' ' || win[i] == ':' || win[i] == '-' || win[i] == '\t')) colon |= win[i++] == ':';
@@ -176,7 +207,7 @@ std::optional<Candidate> check_label_name(const Detector& d, const Lexicon& lex,
 size_t name_start(std::string_view win, size_t to) {
   size_t i = to, floor = to > 64 ? to - 64 : 0;
   auto word_back = [&] {
-    while (i > floor && (is_alpha(win[i - 1]) || win[i - 1] == '-')) --i;
+    while (i > floor && (name_byte(win[i - 1]) || win[i - 1] == '-')) --i;
   };
   auto space_back = [&] {
     while (i > floor && (win[i - 1] == ' ' || win[i - 1] == '\t' || win[i - 1] == '\n' || win[i - 1] == '\r')) --i;
@@ -191,13 +222,14 @@ size_t name_start(std::string_view win, size_t to) {
 
 std::optional<Candidate> check_name_list(const Detector& d, const Lexicon& lex, std::string_view win, size_t from, size_t to) {
   std::string ctx = left_lower(win, from, 8);
-  if (has_any(ctx, {"dr.", "dr ", "doctor", "nurse", "prof"})) return std::nullopt;
+  if (has_any(ctx, {"dr.", "dr ", "doctor", "nurse", "prof"}) || on_address_line(win, from)) return std::nullopt;
+  if (to < win.size() && name_byte(win[to])) return std::nullopt;  // inside a longer word
   size_t s = to;
-  while (s > from && is_alpha(win[s - 1])) --s;
-  if (!lex.surnames.count(to_lower(win.substr(s, to - s)))) return std::nullopt;
+  while (s > from && name_byte(win[s - 1])) --s;
+  if (!known(lex.surnames, win.substr(s, to - s))) return std::nullopt;
   size_t f = from;
-  while (f < to && is_alpha(win[f])) ++f;
-  if (!lex.first_names.count(to_lower(win.substr(from, f - from)))) return std::nullopt;
+  while (f < to && name_byte(win[f])) ++f;
+  if (!known(lex.first_names, win.substr(from, f - from))) return std::nullopt;
   std::string_view after = win.substr(to, 12);
   if (has_any(after, {", MD", ", M.D", ", DO", ", RN", ", NP", ", PA", ", PhD", " MD", " M.D."})) return std::nullopt;
   return Candidate{from, to, d.weight};
@@ -214,11 +246,6 @@ std::optional<Candidate> check_email(const Detector& d, std::string_view win, si
   auto dot = dom.rfind('.');
   if (dot == std::string_view::npos || dom.size() - dot < 3) return std::nullopt;
   return Candidate{b, e, d.weight};
-}
-
-bool icd_known(const Lexicon& lex, const std::string& code) {
-  auto it = std::lower_bound(lex.icd_codes.begin(), lex.icd_codes.end(), code);
-  return it != lex.icd_codes.end() && it->compare(0, code.size(), code) == 0;
 }
 
 std::optional<Candidate> check_icd10(const Detector& d, const Lexicon& lex, std::string_view win, size_t from, size_t to) {
@@ -298,6 +325,30 @@ std::optional<Candidate> check_lab(const Detector& d, std::string_view win, size
 
 }  // namespace
 
+bool icd_known(const Lexicon& lex, std::string_view code) {
+  auto it = std::lower_bound(lex.icd_codes.begin(), lex.icd_codes.end(), code);
+  return it != lex.icd_codes.end() && std::string_view(*it).substr(0, code.size()) == code;
+}
+
+std::string fold_name(std::string_view w) {
+  // U+00C0..U+00FF after 0xC3 (0x80..0xBF), '*' = not a letter of a name.
+  static constexpr std::string_view kFold = "aaaaaaaceeeeiiiidnooooo*ouuuuy*saaaaaaaceeeeiiiidnooooo*ouuuuy*y";
+  std::string out;
+  for (size_t i = 0; i < w.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(w[i]);
+    if (c < 0x80) {
+      out += ascii_lower(char(c));
+      continue;
+    }
+    if (c != 0xC3 || i + 1 >= w.size()) return "";
+    unsigned char n = static_cast<unsigned char>(w[++i]);
+    if (n < 0x80 || n > 0xBF || kFold[n - 0x80] == '*') return "";
+    out += kFold[n - 0x80];
+    if (n == 0x9F) out += 's';  // German sharp s
+  }
+  return out;
+}
+
 std::string term_regex(std::string_view term) {
   std::string r;
   for (char c : term) {
@@ -333,7 +384,7 @@ std::vector<Detector> builtin_detectors(const Lexicon& lex) {
       {"claim_number", R::Identifier, 0.7, "\\bclaim\\s{0,2}(?:number|no\\b|num\\b|id\\b|#)", kCaseless, Check::LabelId},
       {"dob", R::Identifier, 0.8, "\\b(?:dob|d\\.o\\.b|date\\s+of\\s+birth|birth\\s*date|born(?:\\s+on)?|birthday)\\b", kCaseless, Check::LabelDate},
       {"date", R::Identifier, 0.3,
-       "\\b(?:dos|date\\s+of\\s+service|admission\\s+date|admit\\s+date|admitted(?:\\s+on)?|discharge\\s+date|"
+       "\\b(?:dos|date\\s+of\\s+service|service\\s+date|admission\\s+date|admit\\s+date|admitted(?:\\s+on)?|discharge\\s+date|"
        "discharged(?:\\s+on)?|date\\s+of\\s+death|dod|date\\s+of\\s+injury|visit\\s+date|seen\\s+on)\\b",
        kCaseless, Check::LabelDate},
       {"name", R::Identifier, 0.7,
@@ -356,13 +407,14 @@ std::vector<Detector> builtin_detectors(const Lexicon& lex) {
       {"dea", R::Provider, 0.5, "\\b[A-Z][A-Z9]\\d{7}\\b", 0, Check::Dea},
       {"credit_card", R::Pii, 0.8, "\\b(?:\\d{4}[ -]?\\d{4}[ -]?\\d{4}[ -]?\\d{1,7}|3[47]\\d{2}[ -]?\\d{6}[ -]?\\d{5})\\b", 0, Check::CreditCard},
   };
-  // One expression per term: Hyperscan compiles thousands of literals quickly,
-  // where one big alternation takes seconds.
+  // Dictionary terms are matched by TermIndex (a tokenizer and a hash table):
+  // ~8,000 caseless literals in the Hyperscan database cost most of its speed.
   auto dict = [&](const char* type, R role, double w, const std::vector<std::string>& terms, Check c) {
     for (const auto& t : terms) {
       if (t.size() < 2 || t.size() > 120) continue;
       Detector det(type, role, w, term_regex(t), kCaseless, c, int(t.size()));
-      det.som = false;
+      det.dict = true;
+      det.term = t;
       d.push_back(std::move(det));
     }
   };
@@ -373,7 +425,8 @@ std::vector<Detector> builtin_detectors(const Lexicon& lex) {
   // Unlabelled "First [M.] Last": a cheap capitalised-pair trigger; the check
   // looks both words up in the name lists (a 5000-name alternation here
   // slowed the whole database down to 90 MB/s).
-  Detector names("name", R::Identifier, 0.45, "\\b[A-Z][a-z]{1,20}\\s{1,2}(?:[A-Z]\\.?\\s{1,2})?[A-Z][a-z]{1,20}(?:-[A-Z][a-z]{1,20})?\\b",
+  Detector names("name", R::Identifier, 0.45, "\\b[A-Z]" NAME_L "{1,20}\\s{1,2}(?:[A-Z]\\.?\\s{1,2})?" NAME_U NAME_L "{0,19}(?:[a-z]\\b|\\xC3[\\x9F-\\xBF])"
+                 "(?:-[A-Z][a-z]{1,20}\\b)?",
                  0, Check::NameList);
   names.som = false;
   d.push_back(std::move(names));

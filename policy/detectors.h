@@ -38,7 +38,7 @@ inline constexpr size_t kLeftContext = 96;  // bytes before a hit that checks ma
 
 enum class Check {
   SsnSeparated, SsnBare, Mbi, Hicn, LabelId, LabelDate, LabelName, NameList, Phone, Email, Address,
-  Icd10, Ndc, Cpt, Hcpcs, Npi, Dea, CreditCard, Term, Medication, LabTest, Custom
+  Icd10, Ndc, Cpt, Hcpcs, Npi, Dea, CreditCard, Term, Medication, LabTest, Table, Custom
 };
 
 struct Detector {
@@ -53,6 +53,8 @@ struct Detector {
   Check check = Check::Custom;
   int arg = 0;         // check-specific (label strength, term length, ...)
   bool som = true;     // Hyperscan reports the start (else the check finds it)
+  bool dict = false;   // a dictionary term: matched by TermIndex, not compiled into Hyperscan
+  std::string term;    // the lower-case term when dict
   std::string where;   // "file:line" for site detectors, for compile errors
 };
 
@@ -72,9 +74,16 @@ std::vector<Detector> builtin_detectors(const Lexicon& lex);
 // Parses "name role weight regex" lines ('#' comments, blank lines ignored).
 Result<std::vector<Detector>> parse_custom_detectors(std::string_view text, const std::string& file);
 
-// One dictionary term as a Hyperscan expression of fixed length (matched
-// without start-of-match tracking; the check adds word boundaries).
+// One dictionary term as a regular expression (the naive baseline of
+// bench/classifier_bench uses it; the classifier matches terms with TermIndex).
 std::string term_regex(std::string_view term);
+
+// Whether `code` (ICD-10-CM without the dot) is, or begins, a code of the shipped list.
+bool icd_known(const Lexicon& lex, std::string_view code);
+
+// A name word lower-cased with Latin-1 accents (UTF-8) folded to ASCII, as
+// the name lists spell it ("Pe\xc3\xb1a" -> "pena"); "" when it has other bytes.
+std::string fold_name(std::string_view word);
 
 std::optional<Candidate> check_hit(const Detector& d, const Lexicon& lex, std::string_view win, size_t from, size_t to);
 

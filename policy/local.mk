@@ -36,6 +36,8 @@ libphi_a_SOURCES += \
 	policy/classifier.h policy/classifier.cc policy/classifier_internal.h \
 	policy/scan.cc \
 	policy/detectors.h policy/detectors.cc \
+	policy/detectors_table.h policy/detectors_table.cc \
+	policy/detectors_dict.h policy/detectors_dict.cc \
 	policy/validators.h policy/validators.cc
 
 dist_pkgdata_DATA += \
@@ -48,5 +50,11 @@ UNIT_TESTS += tests/unit/policy/policy_test
 tests_unit_policy_policy_test_SOURCES = \
 	tests/unit/policy/validators_test.cc \
 	tests/unit/policy/detectors_test.cc \
-	tests/unit/policy/classifier_test.cc
+	tests/unit/policy/classifier_test.cc \
+	tests/unit/policy/table_test.cc \
+	tests/unit/policy/dict_test.cc
 tests_unit_policy_policy_test_LDADD = $(GTEST_LDADD)
+
+FUZZ_REPLAY += tests/fuzz/classifier_fuzz
+tests_fuzz_classifier_fuzz_SOURCES = tests/fuzz/classifier_fuzz.cc $(FUZZ_DRIVER)
+tests_fuzz_classifier_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)

@@ -8,6 +8,7 @@
 
 #include "policy/classifier.h"
 #include "policy/classifier_internal.h"
+#include "policy/detectors_table.h"
 #include "policy/validators.h"
 
 namespace phi::policy {
@@ -17,6 +18,16 @@ namespace {
 constexpr double kIdentifierThreshold = 0.6;  // identifier evidence needed for phi
 constexpr double kHealthThreshold = 0.5;      // health evidence needed for phi
 constexpr size_t kMaxSignals = 256;           // recent findings kept for the proximity test
+constexpr uint64_t kNearBytes = 400;          // "in the same sentence or paragraph"
+constexpr double kNearBoost = 1.4;            // identifiers that close to health information weigh this much more
+constexpr size_t kMaxTableCells = 4096;       // table cells remembered per part (to drop pattern duplicates)
+constexpr size_t kMaxWindowHits = 1 << 16;    // pattern hits sorted at once (more are handled in batches)
+
+struct Hit {
+  size_t to, from;
+  unsigned id;
+  bool operator<(const Hit& o) const { return to != o.to ? to < o.to : from < o.from; }
+};
 
 struct Signal {
   uint64_t offset;
@@ -40,6 +51,13 @@ struct PartScan {
   std::map<std::string, Span> last;  // last finding per type, for merging overlaps
   std::deque<Signal> recent;
   bool side_signal = false;  // a subject/filename/display-name finding that counts
+  // Delimited tables: the current line (only when it spans chunks) and its part offset.
+  TableReader table;
+  std::string line;
+  bool line_overflow = false;
+  uint64_t line_start = 0, fed = 0;
+  std::set<std::pair<uint64_t, std::string_view>> table_cells;  // (offset, type) found by the table reader
+  std::vector<TableCell> cells;                                 // scratch
 };
 
 // Combines several pieces of evidence: the strongest, plus half of the rest.
@@ -64,12 +82,19 @@ struct ScanState {
   double best_any = 0;                  // same for windows that did not
   double max_i = 0, max_h = 0;          // strongest windows anywhere
   double side_i = 0, side_h = 0;        // strongest in subject/filename/display name
+  std::vector<Hit> hits;                // one window's Hyperscan and dictionary hits, in text order
+  std::string_view hit_win;
+  bool hit_final = false;
   bool subject_i = false, subject_h = false;
 
   void feed(std::string_view chunk);
+  void table_feed(std::string_view chunk);
+  void table_line(std::string_view line);
   void scan_window(bool final);
   void end_part();
   void on_hit(unsigned id, size_t from, size_t to, std::string_view win, bool final);
+  void collect(unsigned id, size_t from, size_t to);
+  void flush_hits();
   void add(const Detector& det, uint64_t from, uint64_t to, std::string_view value, double weight);
   void signal(Role role, double weight, uint64_t offset);
   Verdict finish();
@@ -77,21 +102,56 @@ struct ScanState {
 
 namespace {
 
-struct HitContext {
-  ScanState* st;
-  std::string_view win;
-  bool final;
-};
-
 int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned, void* ctx) {
-  auto* h = static_cast<HitContext*>(ctx);
-  h->st->on_hit(id, size_t(from), size_t(to), h->win, h->final);
+  static_cast<ScanState*>(ctx)->collect(id, size_t(from), size_t(to));
   return 0;
 }
 
+void on_term(void* ctx, unsigned id, size_t from, size_t to) { static_cast<ScanState*>(ctx)->collect(id, from, to); }
+
 }  // namespace
 
+// Splits body text into lines for the table reader; a line is copied only
+// when it spans chunks (and never beyond kMaxTableLine).
+void ScanState::table_feed(std::string_view chunk) {
+  while (!chunk.empty()) {
+    size_t nl = chunk.find('\n');
+    std::string_view piece = chunk.substr(0, nl);
+    if (nl == std::string_view::npos) {
+      if (!cur.line_overflow && cur.line.size() + piece.size() <= kMaxTableLine) cur.line.append(piece);
+      else cur.line_overflow = true, cur.line.clear();
+      cur.fed += chunk.size();
+      return;
+    }
+    if (cur.line.empty() && !cur.line_overflow) {
+      table_line(piece);
+    } else if (!cur.line_overflow && cur.line.size() + piece.size() <= kMaxTableLine) {
+      cur.line.append(piece);
+      table_line(cur.line);
+    } else {
+      table_line(std::string_view());  // too long for a row: ends any table
+    }
+    cur.fed += nl + 1;
+    cur.line.clear();
+    cur.line_overflow = false;
+    cur.line_start = cur.fed;
+    chunk.remove_prefix(nl + 1);
+  }
+}
+
+void ScanState::table_line(std::string_view line) {
+  if (!cur.table.in_table() && line.find_first_of(",;\t|") == std::string_view::npos) return;
+  cur.cells.clear();
+  cur.table.line(d.lex, line, cur.cells);
+  for (const auto& c : cur.cells) {
+    uint64_t from = cur.line_start + c.from, to = cur.line_start + c.to;
+    if (cur.table_cells.size() < kMaxTableCells) cur.table_cells.emplace(from, c.det->type);
+    add(*c.det, from, to, line.substr(c.from, c.to - c.from), c.det->weight);
+  }
+}
+
 void ScanState::feed(std::string_view chunk) {
+  if (cur.field == TextField::Body) table_feed(chunk);
   constexpr size_t cap = kCarryBytes + kWindowBytes;
   while (!chunk.empty()) {
     size_t n = std::min(cap - cur.buf.size(), chunk.size());
@@ -113,14 +173,30 @@ void ScanState::scan_window(bool final) {
   size_t len = cur.buf.size();
   if (len == 0 || (!final && len <= kRightContextBytes)) return;
   ScratchLease lease(d);
+  hit_win = cur.buf;
+  hit_final = final;
   if (lease.get()) {
-    HitContext ctx{this, cur.buf, final};
-    hs_scan(d.db.get(), cur.buf.data(), unsigned(len), 0, lease.get(), on_match, &ctx);
+    hs_scan(d.db.get(), cur.buf.data(), unsigned(len), 0, lease.get(), on_match, this);
   } else {
     v.uninspected.emplace_back(cur.name, "classifier out of memory");
   }
+  d.terms.scan(cur.buf, on_term, this);
+  flush_hits();
   uint64_t upto = final ? cur.base + len : cur.base + len - kRightContextBytes;
   cur.done = std::max(cur.done, upto);
+}
+
+void ScanState::collect(unsigned id, size_t from, size_t to) {
+  if (cur.base + to <= cur.done) return;  // handled in the previous window
+  hits.push_back(Hit{to, from, id});
+  if (hits.size() >= kMaxWindowHits) flush_hits();
+}
+
+// Findings are merged and paired in text order, whichever matcher found them.
+void ScanState::flush_hits() {
+  std::sort(hits.begin(), hits.end());
+  for (const auto& h : hits) on_hit(h.id, h.from, h.to, hit_win, hit_final);
+  hits.clear();
 }
 
 void ScanState::on_hit(unsigned id, size_t from, size_t to, std::string_view win, bool final) {
@@ -131,6 +207,7 @@ void ScanState::on_hit(unsigned id, size_t from, size_t to, std::string_view win
   auto c = check_hit(det, d.lex, win, from, to);
   if (!c || c->weight <= 0) return;
   if (cur.field == TextField::DisplayName && (det.type == "name" || det.type == "email" || det.type == "phone")) return;
+  if (!cur.table_cells.empty() && cur.table_cells.count({cur.base + c->from, det.type})) return;  // the table reader has it
   add(det, cur.base + c->from, cur.base + c->to, win.substr(c->from, c->to - c->from), c->weight);
 }
 
@@ -172,6 +249,17 @@ void ScanState::signal(Role role, double weight, uint64_t offset) {
     else { hmax = std::max(hmax, s.weight); hsum += s.weight; }
   }
   double i = combine(imax, isum), h = combine(hmax, hsum);
+  // An identifier in the same sentence or paragraph as health information
+  // ("Quick update on Jane Roe: ... major depressive disorder") is about
+  // that person far more often than one 3000 bytes away.
+  double ni_max = 0, ni_sum = 0, nh_max = 0, nh_sum = 0;
+  for (const auto& s : q) {
+    if (s.offset + kNearBytes < offset) continue;
+    if (s.role == Role::Identifier) { ni_max = std::max(ni_max, s.weight); ni_sum += s.weight; }
+    else { nh_max = std::max(nh_max, s.weight); nh_sum += s.weight; }
+  }
+  double near_i = kNearBoost * combine(ni_max, ni_sum), near_h = combine(nh_max, nh_sum);
+  if (near_i >= kIdentifierThreshold && near_h >= kHealthThreshold && i < kIdentifierThreshold) i = near_i;
   double pair = (std::min(i, 1.0) + std::min(h, 1.0)) / 2;
   max_i = std::max(max_i, i);
   max_h = std::max(max_h, h);
@@ -191,6 +279,7 @@ void ScanState::signal(Role role, double weight, uint64_t offset) {
 
 void ScanState::end_part() {
   if (!cur.active) return;
+  if (!cur.line_overflow && !cur.line.empty()) table_line(cur.line);
   scan_window(true);
   cur = PartScan{};
 }

@@ -1,4 +1,5 @@
 // ctl_escrow - "phimilterctl escrow": list, show, release, purge and verify escrowed mail.
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -6,11 +7,15 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "milter/config.h"
+#include "milter/escrow/crypto.h"
+#include "milter/escrow/notice.h"
 #include "milter/escrow/store.h"
 #include "milter/util/sanitize.h"
 #include "milter/util/strings.h"
@@ -30,6 +35,7 @@ struct Options {
   bool expired = false;
   bool force = false;
   bool envelope = false;
+  bool rotate = false;
   std::string sendmail = kDefaultSendmail;
   std::string action;
   std::vector<std::string> args;
@@ -41,6 +47,7 @@ int usage(std::ostream& o, int code) {
        "       phimilterctl escrow [-c CONF] release [--sendmail CMD] [--force] ID\n"
        "       phimilterctl escrow [-c CONF] purge --expired | ID...\n"
        "       phimilterctl escrow [-c CONF] verify [ID...]\n"
+       "       phimilterctl escrow [-c CONF] genkey [--rotate] [FILE]\n"
        "See phimilterctl-escrow(8).\n";
   return code;
 }
@@ -100,7 +107,7 @@ int show(const Store& store, const Options& o) {
 }
 
 // Runs argv with the message on its standard input; returns its exit status.
-Result<int> pipe_to(const std::vector<std::string>& argv, const escrow::EntryReader& rd) {
+Result<int> pipe_to(const std::vector<std::string>& argv, const escrow::EntryReader& rd, std::string_view prefix) {
   int fds[2];
   if (::pipe(fds) != 0) return Error{std::string("pipe: ") + std::strerror(errno)};
   pid_t pid = ::fork();
@@ -118,7 +125,18 @@ Result<int> pipe_to(const std::vector<std::string>& argv, const escrow::EntryRea
   }
   ::close(fds[0]);
   UniqueFd out(fds[1]);
+  bool first = true;
   auto copied = rd.copy_body([&](std::string_view b) -> Result<void> {
+    if (first) {  // the marker goes in front of the first message byte only
+      first = false;
+      std::string p(prefix);
+      for (std::string_view rest = p; !rest.empty();) {
+        ssize_t n = ::write(out.get(), rest.data(), rest.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return Error{std::string("writing to the mail submission command: ") + std::strerror(errno)};
+        rest.remove_prefix(static_cast<size_t>(n));
+      }
+    }
     while (!b.empty()) {
       ssize_t n = ::write(out.get(), b.data(), b.size());
       if (n < 0 && errno == EINTR) continue;
@@ -135,7 +153,10 @@ Result<int> pipe_to(const std::vector<std::string>& argv, const escrow::EntryRea
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
-int release(const Store& store, const Options& o) {
+// The released message carries phimilter's marker so that phimilter, which
+// sees it again through the local MTA, delivers it instead of escrowing it
+// again (the marker only counts over a trusted path; see phimilter.conf(5)).
+int release(const Store& store, const Options& o, const Config& cfg) {
   if (o.args.size() != 1) return usage(std::cerr, 2);
   const std::string& id = o.args[0];
   auto rd = store.open(id);
@@ -154,7 +175,7 @@ int release(const Store& store, const Options& o) {
   std::string sender = bare_address(m.sender);
   argv.insert(argv.end(), {"-i", "-f", sender.empty() ? "<>" : sender, "--"});
   for (const auto& r : m.recipients) argv.push_back(bare_address(r));
-  auto status = pipe_to(argv, **rd);
+  auto status = pipe_to(argv, **rd, std::string(escrow::kDefaultMarkerHeader) + ": " + cfg.authserv_id + "\r\n");
   if (!status) { std::cerr << "phimilterctl escrow: " << status.error().message << "\n"; return 1; }
   if (*status != 0) {
     std::cerr << "phimilterctl escrow: " << argv[0] << " exited with status " << *status << "; entry not marked released\n";
@@ -209,6 +230,66 @@ int verify(const Store& store, const Options& o) {
   return damaged ? 1 : 0;
 }
 
+// EscrowKeyFile of the configuration (only parsed, not built: the key file
+// may not exist yet), or "" with a message on stderr.
+std::string configured_key_file(const Options& o) {
+  std::ifstream in(o.config, std::ios::binary);
+  if (!in) {
+    if (!o.config_given) return default_settings().EscrowKeyFile;
+    std::cerr << "phimilterctl escrow: " << o.config << ": cannot open\n";
+    return "";
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto s = parse_settings(text.str(), o.config);
+  if (!s) { std::cerr << "phimilterctl escrow: " << s.error().message << "\n"; return ""; }
+  if (s->EscrowKeyFile.empty()) std::cerr << "phimilterctl escrow: EscrowKeyFile is empty in " << o.config << "\n";
+  return s->EscrowKeyFile;
+}
+
+// "k20261202-1a2b <64 hex digits>\n", from the OpenSSL RNG.
+Result<std::string> new_key_line() {
+  auto key = escrow::random_bytes(escrow::kKeyBytes);
+  auto tag = escrow::random_bytes(2);
+  if (!key || !tag) return Error{"the OpenSSL random generator failed"};
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char day[16];
+  std::strftime(day, sizeof day, "%Y%m%d", &tm);
+  escrow::SecretBytes hex(escrow::hex_encode(*key));
+  OPENSSL_cleanse(key->data(), key->size());
+  return std::string("k") + day + "-" + escrow::hex_encode(*tag) + " " + hex.str() + "\n";
+}
+
+// Creates a key file (mode 0600, never over an existing file), or with
+// --rotate appends a new newest key to an existing one.
+int genkey(const Options& o) {
+  if (o.args.size() > 1) return usage(std::cerr, 2);
+  const std::string file = o.args.empty() ? configured_key_file(o) : o.args[0];
+  if (file.empty()) return 1;
+  auto line = new_key_line();
+  if (!line) { std::cerr << "phimilterctl escrow: " << line.error().message << "\n"; return 1; }
+  escrow::SecretBytes text(std::move(*line));
+  const int flags = o.rotate ? (O_RDWR | O_APPEND) : (O_WRONLY | O_CREAT | O_EXCL);
+  UniqueFd fd(::open(file.c_str(), flags | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (!fd) {
+    std::cerr << "phimilterctl escrow: " << file << ": " << std::strerror(errno)
+              << (errno == EEXIST ? " (use --rotate to add a new key to it)" : "") << "\n";
+    return 1;
+  }
+  std::string out = text.str();
+  if (o.rotate) {  // keep the last line intact when the file does not end in a newline
+    char last = '\n';
+    if (::pread(fd.get(), &last, 1, ::lseek(fd.get(), 0, SEEK_END) - 1) == 1 && last != '\n') out.insert(0, "\n");
+  }
+  bool ok = ::write(fd.get(), out.data(), out.size()) == static_cast<ssize_t>(out.size()) && ::fsync(fd.get()) == 0;
+  OPENSSL_cleanse(out.data(), out.size());
+  if (!ok) { std::cerr << "phimilterctl escrow: " << file << ": write: " << std::strerror(errno) << "\n"; return 1; }
+  std::cout << file << ": " << (o.rotate ? "added" : "created with") << " key " << text.str().substr(0, text.str().find(' ')) << "\n";
+  return 0;
+}
+
 // Parses options around the action; returns false on a usage error.
 bool parse_args(int argc, char** argv, Options& o) {
   for (int i = 1; i < argc; ++i) {
@@ -219,6 +300,7 @@ bool parse_args(int argc, char** argv, Options& o) {
     else if (a == "--expired") o.expired = true;
     else if (a == "--force") o.force = true;
     else if (a == "--envelope") o.envelope = true;
+    else if (a == "--rotate") o.rotate = true;
     else if (a == "--sendmail") { if (!value(o.sendmail)) return false; }
     else if (a.size() > 1 && a[0] == '-') return false;
     else if (o.action.empty()) o.action = a;
@@ -232,24 +314,25 @@ int escrow_main(int argc, char** argv) {
   if (argc == 2 && (!std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "--help"))) return usage(std::cout, 0);
   if (!parse_args(argc, argv, o)) return usage(std::cerr, 2);
   ::signal(SIGPIPE, SIG_IGN);
+  if (o.action == "genkey") return genkey(o);
   auto cfg = load_config(o.config, !o.config_given);
   if (!cfg) { std::cerr << "phimilterctl escrow: " << cfg.error().message << "\n"; return 1; }
   if (!(*cfg)->escrow) {
-    std::cerr << "phimilterctl escrow: escrow is not configured (EscrowKeyFile is empty in "
+    std::cerr << "phimilterctl escrow: escrow is not configured (" << (*cfg)->escrow_unavailable << " in "
               << ((*cfg)->source.empty() ? "the built-in defaults" : (*cfg)->source) << ")\n";
     return 1;
   }
   const Store& store = *(*cfg)->escrow;
   if (o.action == "list") return list(store, o);
   if (o.action == "show") return show(store, o);
-  if (o.action == "release") return release(store, o);
+  if (o.action == "release") return release(store, o, **cfg);
   if (o.action == "purge") return purge(store, o);
   if (o.action == "verify") return verify(store, o);
   std::cerr << "phimilterctl escrow: unknown action \"" << shown(o.action) << "\"\n";
   return usage(std::cerr, 2);
 }
 
-const bool registered = register_command("escrow", "list, show, release, purge and verify escrowed mail", &escrow_main);
+const bool registered = register_command("escrow", "list, show, release, purge and verify escrowed mail; make keys", &escrow_main);
 
 }  // namespace
 }  // namespace phi::tools

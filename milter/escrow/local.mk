@@ -6,7 +6,8 @@ libphi_a_SOURCES += \
 	milter/escrow/entry_format.h milter/escrow/entry_format.cc \
 	milter/escrow/token.h milter/escrow/token.cc \
 	milter/escrow/store.h milter/escrow/store.cc \
-	milter/escrow/notice.h milter/escrow/notice.cc
+	milter/escrow/notice.h milter/escrow/notice.cc \
+	milter/escrow/spool.h milter/escrow/spool.cc
 
 UNIT_TESTS += tests/unit/escrow/escrow_test
 tests_unit_escrow_escrow_test_SOURCES = \

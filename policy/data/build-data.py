@@ -126,6 +126,12 @@ def conditions(src):
         for line in f:
             d = line.rstrip("\n").split("\t", 1)[1].lower()
             d = re.sub(r",? (unspecified|without complications?|not elsewhere classified)$", "", d)
+            # "X with(out) Y": the qualifiers of a code; X (two or three words) names the condition.
+            cut = re.sub(r" (with|without) .*$", "", d)
+            if cut != d and (len(cut.split()) < 2 or re.search(r"(associated|colliding|presenting|replaced|angle|operation|"
+                                                             r"perception|against glass)$", cut)):
+                continue
+            d = cut
             if "," in d or "(" in d or NOT_A_CONDITION.search(d):
                 continue
             words = d.split()
@@ -180,7 +186,7 @@ def main():
     write(os.path.join(dst, "procedures.txt"), PROCEDURES)
     write(os.path.join(dst, "lab_tests.txt"), LAB_TESTS)
     write(os.path.join(dst, "first_names.txt"), names(src, "first_names.tsv", 5000, COMMON_WORDS))
-    write(os.path.join(dst, "surnames.txt"), names(src, "surnames.tsv", 15000, STOP_WORDS))
+    write(os.path.join(dst, "surnames.txt"), names(src, "surnames.tsv", 25000, STOP_WORDS))
 
 
 if __name__ == "__main__":

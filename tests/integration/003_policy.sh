@@ -8,7 +8,7 @@
 #
 # Escrow is not wired into the daemon yet (milter/escrow_glue.cc), so this
 # site policy stands in "accept and tag" for the opportunistic domain where
-# the shipped policy escrows; 004_policy_default covers the shipped policy.
+# the shipped policy escrows; 007_policy_default covers the shipped policy.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/policy_lib.sh"
 

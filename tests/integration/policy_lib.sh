@@ -1,4 +1,4 @@
-# policy_lib.sh - shared set-up of the policy scenarios (003-005), sourced after lib.sh.
+# policy_lib.sh - shared set-up of the policy scenarios (003, 007, 008), sourced after lib.sh.
 #
 # SYNOPSIS
 #   . "$(dirname "$0")/lib.sh"; . "$(dirname "$0")/policy_lib.sh"

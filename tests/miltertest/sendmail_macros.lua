@@ -78,6 +78,6 @@ mt.sleep(0.5)
 local log = phi.log_text()
 for _, t in ipairs(cases) do
   phi.check(t.label .. ": log line prefixed with queue id " .. t.queue_id,
-            log:find("\n" .. t.queue_id .. ": provenance: tls=", 1, true) ~= nil, "log:\n" .. log)
+            log:find("]: " .. t.queue_id .. ": provenance: tls=", 1, true) ~= nil, "log:\n" .. log)
 end
 end)

@@ -13,6 +13,7 @@ cat > "$tmp/conf" <<EOC
 EscrowKeyFile $tmp/keys
 EscrowDirectory $tmp/q
 PortalURL https://pickup.example.org/t/
+AuthservID mx.example.org
 EOC
 ctl() { "$PHIMILTERCTL" escrow -c "$tmp/conf" "$@"; }
 printf 'Subject: results\r\n\r\nSSN 078-05-1120\r\n' > "$tmp/msg"
@@ -42,7 +43,8 @@ EOS
 chmod +x "$tmp/sendmail"
 ctl release --sendmail "$tmp/sendmail" "$id" || fail "release"
 printf -- '-i\n-f\nclinic@example.org\n--\na@insecure.example\nb@insecure.example\n' | cmp -s - "$tmp/args" || { cat "$tmp/args"; fail "release arguments"; }
-cmp -s "$tmp/msg" "$tmp/submitted" || fail "release submitted other bytes"
+{ printf 'X-PHImilter-Notice: mx.example.org\r\n'; cat "$tmp/msg"; } | cmp -s - "$tmp/submitted" ||
+  fail "release submitted other bytes than the marker and the original"
 ctl list | grep -q "^$id .*released$" || fail "entry not marked released"
 ctl release --sendmail "$tmp/sendmail" "$id" 2>/dev/null && fail "second release without --force"
 ctl release --sendmail /bin/false --force "$id" 2>/dev/null && fail "failing sendmail reported success"

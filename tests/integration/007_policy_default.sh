@@ -1,5 +1,5 @@
 #!/bin/sh
-# 004_policy_default - the shipped policy with no PolicyFile written, through
+# 007_policy_default - the shipped policy with no PolicyFile written, through
 # a real Postfix: outbound PHI to a mandatory-TLS domain is accepted and
 # routed through the smtp-tls transport (route-tls); PHI in the Subject is
 # refused with a 5.7.1 text telling the sender to move it into the body;

@@ -1,5 +1,5 @@
 #!/bin/sh
-# 005_policy_monitor - Mode monitor through a real Postfix: the shipped
+# 008_policy_monitor - Mode monitor through a real Postfix: the shipped
 # policy's decisions (route-tls, escrow, reject) are computed and logged,
 # the message is delivered unchanged except for the classification tag, and
 # nothing is enforced (no refusal, no route-tls header, no escrow).

@@ -1,0 +1,300 @@
+// Tests for the escrow glue: spool, entry, in-place rewrite, notice submission, failures.
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "milter/escrow/token.h"
+#include "milter/recording_mta.h"
+#include "milter/session.h"
+#include "tests/unit/escrow/test_util.h"
+
+namespace phi {
+
+// Drives the private escrow() the way enforce() will, before on_eom.
+struct SessionTestPeer {
+  static Status escrow(Session& s, Mta& m, std::vector<size_t> idx, const std::string& rule) {
+    return s.escrow(m, *s.msg_, idx, rule);
+  }
+  static Status check_notice(Session& s, Mta& m) { return s.escrow_check_notice(m, *s.msg_); }
+  static bool own_notice(Session& s) { return s.msg_ && s.msg_->own_notice; }
+};
+
+namespace {
+
+using escrow::testing::kHex1;
+using escrow::testing::read_file;
+using escrow::testing::TempDir;
+
+constexpr const char* kSsn = "078-05-1120";
+
+struct Fixture {
+  TempDir dir;
+  std::string queue = dir.path() + "/q";
+  std::string extra;
+  std::shared_ptr<const Config> cfg;
+
+  explicit Fixture(std::string more = "") : extra(std::move(more)) {
+    mkdir(queue.c_str(), 0700);
+    dir.write("keys", std::string("k1 ") + kHex1 + "\n", 0600);
+    dir.write("sendmail", "#!/bin/sh\nprintf '%s\\n' \"$@\" >> " + dir.file("args") + "\ncat >> " + dir.file("stdin") +
+                              "\nexit ${FAKE_SENDMAIL_STATUS:-0}\n", 0755);
+    auto s = parse_settings("AuthservID mx.example.org\nEscrowKeyFile " + dir.file("keys") + "\nEscrowDirectory " + queue +
+                                "\nNoticeSendmail " + dir.file("sendmail") + "\n" + extra,
+                            "t.conf");
+    EXPECT_TRUE(s.ok()) << (s ? "" : s.error().message);
+    auto c = build_config(*s, "t.conf");
+    EXPECT_TRUE(c.ok()) << (c ? "" : c.error().message);
+    cfg = *c;
+  }
+  std::vector<std::string> names() const {
+    std::vector<std::string> out;
+    for (const auto& e : std::filesystem::directory_iterator(queue)) out.push_back(e.path().filename().string());
+    return out;
+  }
+};
+
+const std::vector<std::pair<std::string, std::string>> kHeaders = {
+    {"Received", "from c.example (c.example [192.0.2.4])\n\tby mx.example.org (Postfix) with ESMTP id 4AB"},
+    {"From", "Clinic <clinic@example.net>"},
+    {"To", "b@insecure.example"},
+    {"Subject", "results"},
+    {"X-Other", " two blanks"},
+};
+const std::string kBody = std::string("Patient SSN ") + kSsn + "\r\n";
+const std::string kOriginal =
+    "Received: from c.example (c.example [192.0.2.4])\r\n\tby mx.example.org (Postfix) with ESMTP id 4AB\r\n"
+    "From: Clinic <clinic@example.net>\r\nTo: b@insecure.example\r\nSubject: results\r\nX-Other:  two blanks\r\n\r\n" + kBody;
+
+void feed(Session& s, RecordingMta& m, const std::vector<std::string>& rcpts, const std::string& addr = "192.0.2.4") {
+  m.macros["i"] = "4AB";
+  s.on_connect(m, "c.example", addr);
+  s.on_helo(m, "c.example");
+  s.on_envfrom(m, "<clinic@example.net>");
+  for (const auto& r : rcpts) s.on_envrcpt(m, r);
+  for (const auto& [n, v] : kHeaders) s.on_header(m, n, v);
+  s.on_eoh(m);
+  s.on_body(m, kBody.substr(0, 5));
+  s.on_body(m, kBody.substr(5));
+}
+
+std::string entry_bytes(const Config& cfg, const std::string& id) {
+  auto rd = cfg.escrow->open(id);
+  EXPECT_TRUE(rd.ok()) << (rd ? "" : rd.error().message);
+  std::ostringstream out;
+  EXPECT_TRUE((*rd)->copy_body(out).ok());
+  return out.str();
+}
+
+// The token at the end of the first pickup link in `text`.
+std::string link_token(const std::string& text) {
+  const std::string prefix = "https://mx.example.org/phimilter/pickup/";
+  auto p = text.find(prefix);
+  return p == std::string::npos ? "" : text.substr(p + prefix.size(), escrow::kTokenTextBytes);
+}
+
+TEST(EscrowGlue, EveryRecipientEscrowedRewritesTheMessageIntoTheNotice) {
+  Fixture f;
+  Session s(f.cfg, [] { return std::time_t{1700000000}; });
+  RecordingMta m;
+  feed(s, m, {"<b@insecure.example>"});
+  ASSERT_EQ(SessionTestPeer::escrow(s, m, {0}, "phi-insecure"), Status::Continue);
+  const std::string id = s.report().escrow_id;
+  ASSERT_EQ(f.names(), std::vector<std::string>{id + ".esc"}) << "one entry, no temporary file";
+  EXPECT_EQ(entry_bytes(*f.cfg, id), kOriginal);
+
+  std::vector<std::string> deleted, added;
+  std::string body;
+  for (const auto& e : m.edits) {
+    if (e.kind == "delete_header") deleted.push_back(e.name + "#" + std::to_string(e.index));
+    if (e.kind == "add_header") added.push_back(e.name + ": " + e.value);
+    if (e.kind == "replace_body") body += e.value;
+    EXPECT_NE(e.kind, "del_rcpt");
+  }
+  EXPECT_EQ(deleted, (std::vector<std::string>{"From#1", "Subject#1", "To#1", "X-Other#1"})) << "Received is kept";
+  ASSERT_GE(added.size(), 9u);
+  EXPECT_EQ(added[2], "Subject: Secure message waiting for you");
+  EXPECT_EQ(added.back(), "X-PHImilter-Notice: mx.example.org");
+  EXPECT_EQ(body.find(kSsn), std::string::npos);
+  auto rd = f.cfg->escrow->open(id);
+  ASSERT_TRUE(rd.ok());
+  auto idx = escrow::check_pickup_token((*rd)->header(), link_token(body), 1700000001);
+  ASSERT_TRUE(idx.ok()) << idx.error().message;
+  EXPECT_EQ(*idx, 0u);
+  EXPECT_EQ((*rd)->meta().rule, "phi-insecure");
+  EXPECT_EQ((*rd)->meta().queue_id, "4AB");
+  EXPECT_EQ((*rd)->meta().recipients, std::vector<std::string>{"<b@insecure.example>"});
+  EXPECT_FALSE(std::filesystem::exists(f.dir.file("args"))) << "the in-place notice needs no submission";
+}
+
+TEST(EscrowGlue, SomeRecipientsEscrowedAreRemovedAndGetASubmittedNotice) {
+  Fixture f;
+  Session s(f.cfg);
+  RecordingMta m;
+  feed(s, m, {"<a@secure.example>", "<c@insecure.example>", "<d@insecure.example>"});
+  ASSERT_EQ(SessionTestPeer::escrow(s, m, {2, 1}, "phi-insecure"), Status::Continue);
+  std::vector<std::string> kinds;
+  for (const auto& e : m.edits) kinds.push_back(e.kind + " " + e.value);
+  EXPECT_EQ(kinds, (std::vector<std::string>{"del_rcpt <c@insecure.example>", "del_rcpt <d@insecure.example>"}));
+  EXPECT_EQ(read_file(f.dir.file("args")),
+            "-i\n-f\npostmaster@mx.example.org\n--\nc@insecure.example\n-i\n-f\npostmaster@mx.example.org\n--\nd@insecure.example\n");
+  const std::string notices = read_file(f.dir.file("stdin"));
+  EXPECT_NE(notices.find("\nX-PHImilter-Notice: mx.example.org\n"), std::string::npos);
+  EXPECT_EQ(notices.find('\r'), std::string::npos) << "LF line ends for local submission";
+  EXPECT_EQ(notices.find(kSsn), std::string::npos);
+  auto rd = f.cfg->escrow->open(s.report().escrow_id);
+  ASSERT_TRUE(rd.ok());
+  EXPECT_EQ((*rd)->meta().recipients, (std::vector<std::string>{"<c@insecure.example>", "<d@insecure.example>"}));
+  auto second = notices.substr(notices.find("To: <d@insecure.example>"));
+  auto idx = escrow::check_pickup_token((*rd)->header(), link_token(second), std::time(nullptr));
+  ASSERT_TRUE(idx.ok()) << idx.error().message;
+  EXPECT_EQ(*idx, 1u) << "each recipient's notice carries its own token";
+}
+
+TEST(EscrowGlue, FailuresAnswerTempfailAndLeaveNoEntry) {
+  struct Row {
+    const char* label;
+    std::string conf;
+    std::function<void(Fixture&)> before_escrow;
+  } rows[] = {
+      {"notice submission fails", "", [](Fixture&) { setenv("FAKE_SENDMAIL_STATUS", "75", 1); }},
+      {"submission command missing", "", [](Fixture& f) { unlink(f.dir.file("sendmail").c_str()); }},
+      {"message over EscrowMaxBytes", "EscrowMaxBytes 20\n", [](Fixture&) {}},
+      {"escrow directory gone", "", [](Fixture& f) { std::filesystem::remove_all(f.queue); }},
+  };
+  for (auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    Fixture f(r.conf);
+    Session s(f.cfg);
+    RecordingMta m;
+    feed(s, m, {"<a@secure.example>", "<c@insecure.example>"});
+    r.before_escrow(f);
+    EXPECT_EQ(SessionTestPeer::escrow(s, m, {1}, "phi-insecure"), Status::Tempfail);
+    unsetenv("FAKE_SENDMAIL_STATUS");
+    ASSERT_FALSE(m.edits.empty());
+    EXPECT_EQ(m.edits.back().kind, "set_reply");
+    EXPECT_EQ(m.edits.back().name, "451 4.3.0");
+    EXPECT_TRUE(s.report().escrow_id.empty());
+    if (std::filesystem::exists(f.queue)) { EXPECT_TRUE(f.names().empty()) << "no entry, no temporary file"; }
+  }
+}
+
+// Descriptors of this process that point at an unlinked spool file.
+std::vector<std::string> open_spools() {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) {
+    std::error_code ec;
+    auto target = std::filesystem::read_symlink(e.path(), ec).string();
+    if (!ec && target.find("/.tmp-spool-") != std::string::npos) out.push_back(e.path().string());
+  }
+  return out;
+}
+
+TEST(EscrowGlue, SpoolIsNamelessEncryptedAndGoneAfterAbort) {
+  Fixture f;
+  Session s(f.cfg);
+  RecordingMta m;
+  feed(s, m, {"<b@insecure.example>"});
+  EXPECT_TRUE(f.names().empty()) << "the spool has no name in the directory";
+  auto fds = open_spools();
+  ASSERT_EQ(fds.size(), 1u);
+  const std::string raw = read_file(fds[0]);
+  EXPECT_EQ(raw.size(), kOriginal.size());
+  EXPECT_EQ(raw.find(kSsn), std::string::npos) << "spooled bytes are encrypted";
+  EXPECT_EQ(s.on_abort(m), Status::Continue);
+  EXPECT_TRUE(open_spools().empty());
+  EXPECT_TRUE(f.names().empty());
+}
+
+TEST(EscrowGlue, WithoutEscrowWritesNothingIsSpooledOrWritten) {
+  Fixture f;
+  Session s(f.cfg, nullptr, SessionOptions{.escrow_writes = false});
+  RecordingMta m;
+  feed(s, m, {"<b@insecure.example>"});
+  EXPECT_TRUE(open_spools().empty());
+  EXPECT_EQ(SessionTestPeer::escrow(s, m, {0}, "phi-insecure"), Status::Continue);
+  EXPECT_TRUE(m.edits.empty());
+  EXPECT_TRUE(f.names().empty());
+  EXPECT_EQ(s.report().escrow_rule, "phi-insecure");
+  EXPECT_EQ(s.report().escrow_recipients, std::vector<std::string>{"<b@insecure.example>"});
+  EXPECT_TRUE(s.report().escrow_id.empty());
+  EXPECT_NE(format_report_json("x.eml", s.report(), *f.cfg).find("\"escrow\":{\"id\":null,\"rule\":\"phi-insecure\""),
+            std::string::npos);
+}
+
+TEST(EscrowGlue, NotConfiguredFailsClosed) {
+  auto s0 = parse_settings("EscrowKeyFile\n", "t.conf");
+  ASSERT_TRUE(s0.ok());
+  auto cfg = build_config(*s0, "t.conf");
+  ASSERT_TRUE(cfg.ok());
+  EXPECT_EQ((*cfg)->escrow_unavailable, "EscrowKeyFile is empty");
+  Session s(*cfg);
+  RecordingMta m;
+  feed(s, m, {"<b@insecure.example>"});
+  EXPECT_EQ(SessionTestPeer::escrow(s, m, {0}, "phi-insecure"), Status::Tempfail);
+}
+
+TEST(EscrowGlue, DefaultKeyFileMayBeMissing) {
+  if (access(default_settings().EscrowKeyFile.c_str(), F_OK) == 0) GTEST_SKIP() << "this host has a default key file";
+  auto cfg = build_config(default_settings(), "");
+  ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+  EXPECT_EQ((*cfg)->escrow, nullptr);
+  EXPECT_EQ((*cfg)->escrow_unavailable, "/etc/phimilter/escrow.keys missing");
+  EXPECT_EQ((*cfg)->portal_url, "https://" + (*cfg)->authserv_id + "/phimilter/pickup/");
+}
+
+TEST(EscrowGlue, NoticeMarkerIsOursOnlyOverATrustedPath) {
+  struct { const char* label; const char* addr; const char* value; bool own; size_t deletes; } rows[] = {
+      {"ours from loopback", "127.0.0.1", "mx.example.org", true, 0},
+      {"other host's from loopback", "127.0.0.1", "mx.other.example", false, 0},
+      {"ours from outside", "192.0.2.4", "mx.example.org", false, 1},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    Fixture f;
+    Session s(f.cfg);
+    RecordingMta m;
+    s.on_connect(m, "c.example", r.addr);
+    s.on_envfrom(m, "<>");
+    s.on_envrcpt(m, "<b@insecure.example>");
+    s.on_header(m, "x-phimilter-notice", r.value);
+    EXPECT_EQ(SessionTestPeer::check_notice(s, m), Status::Continue);
+    EXPECT_EQ(SessionTestPeer::own_notice(s), r.own);
+    EXPECT_EQ(m.edits.size(), r.deletes);
+    if (r.deletes) { EXPECT_EQ(m.edits[0].kind + "#" + std::to_string(m.edits[0].index), "delete_header#1"); }
+  }
+}
+
+TEST(EscrowGlue, HostileRepeatsStayBounded) {
+  Fixture f;
+  {
+    SCOPED_TRACE("10,000 notice markers from outside: fail closed");
+    Session s(f.cfg);
+    RecordingMta m;
+    s.on_connect(m, "c.example", "192.0.2.4");
+    s.on_envfrom(m, "<>");
+    for (int i = 0; i < 10000; ++i) s.on_header(m, "X-PHImilter-Notice", "mx.example.org");
+    EXPECT_EQ(SessionTestPeer::check_notice(s, m), Status::Tempfail);
+  }
+  {
+    SCOPED_TRACE("one field folded 10,000 times is spooled with CRLF, in linear time");
+    Session s(f.cfg);
+    RecordingMta m;
+    s.on_connect(m, "c.example", "192.0.2.4");
+    s.on_envfrom(m, "<a@example.net>");
+    s.on_envrcpt(m, "<b@insecure.example>");
+    std::string v, want = "X-Fold: ";
+    for (int i = 0; i < 10000; ++i) { v += "x\n\t"; want += "x\r\n\t"; }
+    s.on_header(m, "X-Fold", v);
+    ASSERT_EQ(SessionTestPeer::escrow(s, m, {0}, "r"), Status::Continue);
+    EXPECT_EQ(entry_bytes(*f.cfg, s.report().escrow_id), want + "\r\n\r\n");
+  }
+}
+
+}  // namespace
+}  // namespace phi

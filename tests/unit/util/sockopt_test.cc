@@ -1,0 +1,111 @@
+// sockopt_test - TCP_NODELAY is set on listening TCP sockets only, and accepted sockets inherit it.
+#include "milter/util/sockopt.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <cstddef>
+#include <cstring>
+#include <string>
+
+namespace phi {
+namespace {
+
+struct Fd {
+  int fd;
+  explicit Fd(int f) : fd(f) {}
+  ~Fd() { if (fd >= 0) close(fd); }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+};
+
+int nodelay(int fd) {
+  int v = -1;
+  socklen_t len = sizeof v;
+  if (getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &v, &len) != 0) return -1;
+  return v;
+}
+
+// A TCP socket bound to 127.0.0.1 on an ephemeral port; listening when asked.
+int tcp_socket(bool listening, sockaddr_in* where = nullptr) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) return -1;
+  if (listening && listen(fd, 4) != 0) return -1;
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  if (where) *where = a;
+  return fd;
+}
+
+TEST(SetTcpNodelayIfListener, ChangesOnlyListeningTcpSockets) {
+  Fd listener(tcp_socket(true));
+  Fd unbound(socket(AF_INET, SOCK_STREAM, 0));
+  Fd bound(tcp_socket(false));
+  Fd udp(socket(AF_INET, SOCK_DGRAM, 0));
+  int sv[2] = {-1, -1};
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  Fd u0(sv[0]), u1(sv[1]);
+  Fd unix_listener(socket(AF_UNIX, SOCK_STREAM, 0));
+  sockaddr_un ua{};
+  ua.sun_family = AF_UNIX;  // abstract name: nothing left on disk
+  std::string name = "phi-sockopt-test-" + std::to_string(getpid());
+  std::memcpy(ua.sun_path + 1, name.data(), name.size());
+  ASSERT_EQ(bind(unix_listener.fd, reinterpret_cast<sockaddr*>(&ua),
+                 static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size())), 0);
+  ASSERT_EQ(listen(unix_listener.fd, 4), 0);
+  Fd file(open("/dev/null", O_RDONLY));
+  struct Row {
+    const char* label;
+    int fd;
+    bool want;
+  } rows[] = {
+      {"listening TCP socket", listener.fd, true},
+      {"unbound TCP socket", unbound.fd, false},
+      {"bound, not listening TCP socket", bound.fd, false},
+      {"UDP socket", udp.fd, false},
+      {"unix socketpair", u0.fd, false},
+      {"listening unix socket", unix_listener.fd, false},
+      {"regular file", file.fd, false},
+      {"closed descriptor", 100000, false},
+  };
+  for (const auto& row : rows) {
+    SCOPED_TRACE(row.label);
+    ASSERT_GE(row.fd, 0);
+    auto r = set_tcp_nodelay_if_listener(row.fd);
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(*r, row.want);
+  }
+  EXPECT_EQ(nodelay(listener.fd), 1);
+  EXPECT_EQ(nodelay(unbound.fd), 0);
+  EXPECT_EQ(nodelay(bound.fd), 0);
+}
+
+TEST(SetTcpNodelayOnListeners, AcceptedConnectionsInheritIt) {
+  sockaddr_in where{};
+  Fd listener(tcp_socket(true, &where));
+  Fd other(tcp_socket(false));
+  ASSERT_EQ(nodelay(listener.fd), 0);
+  auto r = set_tcp_nodelay_on_listeners();
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_GE(*r, 1u);
+  EXPECT_EQ(nodelay(listener.fd), 1);
+  EXPECT_EQ(nodelay(other.fd), 0) << "a socket that does not listen keeps Nagle";
+  Fd client(socket(AF_INET, SOCK_STREAM, 0));
+  ASSERT_EQ(connect(client.fd, reinterpret_cast<sockaddr*>(&where), sizeof where), 0);
+  Fd accepted(accept(listener.fd, nullptr, nullptr));
+  ASSERT_GE(accepted.fd, 0);
+  EXPECT_EQ(nodelay(accepted.fd), 1) << "the accepted socket inherits TCP_NODELAY (Linux)";
+  EXPECT_EQ(nodelay(client.fd), 0);
+}
+
+}  // namespace
+}  // namespace phi
