@@ -5,20 +5,26 @@
 # refused with a 5.7.1 text telling the sender to move it into the body;
 # outbound PHI for an opportunistic-TLS domain is escrowed.
 #
-# ESCROW: escrow is not wired into the daemon yet (milter/escrow_glue.cc
-# answers the internal-error action), so today the escrow decision makes the
-# whole message tempfail (4xx) and nothing is queued. When escrow lands, set
-# PHI_ESCROW_WIRED=1 below (or in the environment): then the same message
-# must be accepted, its opportunistic and never-secure recipients escrowed
-# (taken out of the queued copy) and its mandatory-TLS recipient routed via
-# smtp-tls.
-: "${PHI_ESCROW_WIRED:=0}"
+# Escrow needs keys, so this scenario writes EscrowKeyFile, EscrowDirectory
+# and NoticeSendmail (nothing else: the policy is the shipped one). With
+# PHI_ESCROW_WIRED=0 it checks instead that an escrow decision without an
+# escrow store answers 4xx for the whole message (nothing is lost).
+: "${PHI_ESCROW_WIRED:=1}"
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/policy_lib.sh"
 
 phi_start_sink
 phi_policy_setup
-phi_start_milter "$(phi_policy_milter_conf)"
+CTL=${PHIMILTERCTL:-$top_builddir/phimilterctl}
+escrow_conf=
+if [ "$PHI_ESCROW_WIRED" = 1 ]; then
+  mkdir -p "$PHI_DIR/escrow"
+  "$CTL" escrow genkey "$PHI_DIR/escrow.keys" >/dev/null || phi_fail "phimilterctl escrow genkey failed"
+  escrow_conf="EscrowKeyFile $PHI_DIR/escrow.keys
+EscrowDirectory $PHI_DIR/escrow
+NoticeSendmail /usr/sbin/sendmail -C $PHI_CONF"
+fi
+phi_start_milter "$(phi_policy_milter_conf)" "$escrow_conf"
 phi_start_postfix "$(phi_policy_maincf)"
 
 # --- PHI to a mandatory-TLS domain: accepted, route-tls ---------------------------
@@ -48,13 +54,16 @@ if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   phi_wait_log "$PHI_MILTER_LOG" "$qid: policy: direction=" 20
   phi_assert_match "three recipients: one route-tls, two escrowed" "$(phi_policy_log "$qid")" \
     "rcpt=3 route-tls=1 escrow=2 rules=phi-tls,phi-insecure"
-  q=$(phi_postcat "$qid")
-  phi_assert_match "queued copy: the mandatory-TLS recipient" "$q" "^recipient: a@$PHI_SECURE_DOMAIN"
-  phi_assert_no_match "queued copy: escrowed recipients removed" "$q" "^recipient: (b@$PHI_OPP_DOMAIN|c@$PHI_WEBMAIL_DOMAIN)"
+  # The original goes to the mandatory-TLS recipient only, through smtp-tls.
+  phi_wait_log "$PHI_MAILLOG" "postfix/smtp-tls/smtp\[[0-9]+\]: $qid: to=<a@$PHI_SECURE_DOMAIN>.*TLS is required" 60
+  phi_assert_no_match "original: escrowed recipients removed" "$(grep " $qid: to=" "$PHI_MAILLOG")" \
+    "to=<(b@$PHI_OPP_DOMAIN|c@$PHI_WEBMAIL_DOMAIN)>"
+  n=$("$CTL" escrow -c "$PHI_DIR/phimilter.conf" list | awk 'NR > 1' | grep -c .)
+  phi_assert_eq "escrow: one entry for the two insecure recipients" "$n" 1
 else
-  # Escrow not wired yet: the escrow decision answers 4xx for the whole message.
-  [ $sent -ne 0 ] || phi_fail "three recipients: accepted although escrow is not wired"
-  phi_assert_match "three recipients: 4xx while escrow is not wired" "$(cat "$PHI_SWAKS_LOG")" "<\*\* +4[0-9][0-9] "
+  # No escrow store: the escrow decision answers 4xx for the whole message.
+  [ $sent -ne 0 ] || phi_fail "three recipients: accepted without an escrow store"
+  phi_assert_match "three recipients: 4xx without an escrow store" "$(cat "$PHI_SWAKS_LOG")" "<\*\* +4[0-9][0-9] "
   phi_wait_log "$PHI_MILTER_LOG" "policy: direction=outbound mode=enforce rcpt=3 route-tls=1 escrow=2 rules=phi-tls,phi-insecure" 20
   phi_ok "three recipients: decided route-tls for one, escrow for two"
 fi
