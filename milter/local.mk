@@ -24,3 +24,8 @@ tests_unit_milter_session_test_SOURCES = tests/unit/milter/session_test.cc tests
 tests_unit_milter_session_test_LDADD = $(GTEST_LDADD)
 
 dist_man_MANS += man/phimilter.8 man/phimilter.conf.5
+
+## Policy enforcement in the session (milter/enforce.cc) with a RecordingMta.
+UNIT_TESTS += tests/unit/enforce/enforce_test
+tests_unit_enforce_enforce_test_SOURCES = tests/unit/enforce/enforce_test.cc
+tests_unit_enforce_enforce_test_LDADD = $(GTEST_LDADD)

@@ -85,6 +85,24 @@ void write_verdict(JsonWriter& w, const policy::Verdict& v) {
   w.end_array();
 }
 
+// "direction", "mode", "decisions" (DESIGN.md), "reply", "quarantine".
+void write_policy(JsonWriter& w, const MessageReport& r) {
+  write_opt_string(w, "direction", r.direction);
+  write_opt_string(w, "mode", r.mode);
+  w.key("decisions").begin_array();
+  for (const auto& d : r.decisions) {
+    w.begin_object();
+    w.key("recipient").string(d.recipient);
+    w.key("action").string(d.action);
+    w.key("rule").string(d.rule);
+    w.key("enforced").boolean(d.enforced);
+    w.end_object();
+  }
+  w.end_array();
+  write_opt_string(w, "reply", r.reply);
+  write_opt_string(w, "quarantine", r.quarantine);
+}
+
 // "escrow": null, or what was escrowed and the entry id (null when not written).
 void write_escrow(JsonWriter& w, const MessageReport& r) {
   w.key("escrow");
@@ -118,6 +136,7 @@ std::string format_report_json(std::string_view file, const MessageReport& r, co
   }
   w.end_array();
   w.key("removed_forged").number(static_cast<int64_t>(r.removed_forged));
+  write_policy(w, r);
   write_escrow(w, r);
   w.key("config").begin_object();
   write_opt_string(w, "source", cfg.source);

@@ -9,9 +9,11 @@
 //   "file", "phi", "pii", "score", "phi_in_subject", "categories",
 //   "findings" (masked), "uninspected", "provenance" {"hops", "summary"},
 //   "stamped" (headers we added),
-//   "removed" (forged headers we deleted), "escrow" (null, or {"id" (null
-//   when nothing was written, as in test mode without -E), "rule",
-//   "recipients"}), "config". Field names are stable:
+//   "removed" (forged headers we deleted), "direction", "mode",
+//   "decisions" [{"recipient", "action", "rule", "enforced"}], "reply"
+//   (the policy's refusal, or null), "quarantine" (the reason, or null),
+//   "escrow" (null, or {"id" (null when nothing was written, as in test
+//   mode without -E), "rule", "recipients"}), "config". Field names are stable:
 //   add fields freely, never rename.
 // THREADS
 //   Pure; any thread.
@@ -52,6 +54,9 @@ struct MessageReport {
   policy::Verdict verdict;  // classification of the decoded content
   bool has_verdict = false;
   std::string direction;                   // inbound or outbound ("" before policy ran)
+  std::string mode;                        // enforce or monitor ("" before policy ran)
+  std::string reply;                       // "550 5.7.1 text" when the policy refused the message
+  std::string quarantine;                  // quarantine reason, when the message was held
   std::vector<RecipientOutcome> decisions;  // one per envelope recipient, in order
   std::string escrow_id;                   // escrow entry, when one was written
   std::string escrow_rule;                 // rule that escrowed ("" = nothing escrowed)

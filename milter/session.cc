@@ -93,6 +93,7 @@ Status Session::on_header(Mta& mta, std::string_view name, std::string_view valu
   m.path->add_header(name, value);
   if (m.dkim) m.dkim->header(name, value);
   m.inspect->header(name, value);
+  note_tag_header(m, name, value);
   escrow_spool_header(m, name, value);
   if (m.message_id.empty() && iequals(name, "Message-ID"))
     m.message_id = std::string(trim(value).substr(0, kMaxMessageIdBytes));

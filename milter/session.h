@@ -15,7 +15,10 @@
 //   verifier. At end of message it removes forged copies of our headers
 //   (highest index first, since the MTA renumbers after each delete),
 //   builds this hop from the MTA's macros, the path and its summary, and
-//   stamps the per-hop and the summary header.
+//   stamps the per-hop and the summary header. Then the classifier's
+//   verdict and the policy (milter/enforce.cc) decide per recipient, and the
+//   plan (policy/enforce_plan.h) is carried out: forged classification tags
+//   removed, refuse, escrow, quarantine, route-tls header, tag header.
 //   internal_error() logs (without message content) and answers the
 //   configured OnInternalError action.
 //   SessionOptions are data, not modes: escrow_writes = false (test mode
@@ -47,6 +50,7 @@
 #include "milter/provenance/hop_header.h"
 #include "milter/provenance/path_collector.h"
 #include "milter/report.h"
+#include "policy/enforce_plan.h"
 
 namespace phi {
 
@@ -104,6 +108,8 @@ class Session {
     std::unique_ptr<provenance::DkimVerifier> dkim;    // null when DKIMVerify is no
     std::unique_ptr<Inspection> inspect;               // MIME walker -> classifier
     uint64_t body_bytes = 0;
+    size_t tag_headers = 0;           // TagHeader fields seen so far
+    std::vector<size_t> forged_tags;  // 1-based indexes of those claiming our authserv-id
     // milter/escrow_glue.cc: the original, encrypted, while escrow may need it.
     std::unique_ptr<escrow::Spool> spool;
     std::string spool_error;     // why there is no usable spool ("" = none needed or fine)
@@ -118,8 +124,12 @@ class Session {
   Status remove_forged(Mta& mta, Message& m);
   Status stamp_provenance(Mta& mta, Message& m);
   void classify(Message& m);
-  // milter/enforce.cc: per-recipient policy decisions and their actions.
+  // milter/enforce.cc: per-recipient policy decisions and their actions;
+  // note_tag_header() remembers incoming TagHeader copies claiming our id.
   Status enforce(Mta& mta, Message& m);
+  void note_tag_header(Message& m, std::string_view name, std::string_view value);
+  Status remove_forged_tags(Mta& mta, Message& m);
+  Status carry_out(Mta& mta, Message& m, const policy::Plan& plan);
   // milter/escrow_glue.cc: spool the original while it streams; escrow the
   // given recipients (indexes into m.recipients) under `rule` at end of message.
   void escrow_spool_header(Message& m, std::string_view name, std::string_view value);

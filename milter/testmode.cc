@@ -102,7 +102,11 @@ int run_test_mode(std::shared_ptr<const Config> cfg, const std::vector<std::stri
     for (size_t i = 0; i < pm.body.size(); i += kBodyChunk) step(s.on_body(mta, pm.body.substr(i, kBodyChunk)));
     if (st == Status::Continue) st = s.on_eom(mta);
     out << format_report_json(file, s.report(), *cfg) << "\n";
-    if (st == Status::Tempfail) { err << "phimilter: " << file << ": internal error (tempfail)\n"; rc = 1; }
+    // A tempfail the policy decided is a result ("reply" in the JSON); any other is an internal error.
+    if (st == Status::Tempfail && s.report().reply.empty()) {
+      err << "phimilter: " << file << ": internal error (tempfail)\n";
+      rc = 1;
+    }
   }
   return rc;
 }

@@ -5,7 +5,8 @@ libphi_a_SOURCES += \
 	policy/rules_domains.h policy/rules_domains.cc \
 	policy/rules.h policy/rules.cc \
 	policy/rules_parser.h policy/rules_parser.cc \
-	policy/tls_posture.h policy/tls_posture.cc policy/tls_posture_postmap.cc
+	policy/tls_posture.h policy/tls_posture.cc policy/tls_posture_postmap.cc \
+	policy/enforce_plan.h policy/enforce_plan.cc
 
 dist_pkgdata_DATA += policy/data/default.policy
 
@@ -16,7 +17,8 @@ tests_unit_policy_rules_policy_rules_test_SOURCES = \
 	tests/unit/policy_rules/tls_posture_test.cc \
 	tests/unit/policy_rules/direction_test.cc \
 	tests/unit/policy_rules/default_policy_test.cc \
-	tests/unit/policy_rules/policy_config_test.cc
+	tests/unit/policy_rules/policy_config_test.cc \
+	tests/unit/policy_rules/enforce_plan_test.cc
 tests_unit_policy_rules_policy_rules_test_LDADD = $(GTEST_LDADD)
 
 FUZZ_REPLAY += tests/fuzz/policy_rules_fuzz

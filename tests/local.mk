@@ -6,6 +6,9 @@ SCRIPT_TESTS += \
 	tests/corpus_selftest.sh \
 	tests/integration/001_stamp_plaintext_tls.sh \
 	tests/integration/002_milter_down.sh \
+	tests/integration/003_policy.sh \
+	tests/integration/007_policy_default.sh \
+	tests/integration/008_policy_monitor.sh \
 	tests/integration/006_reload.sh \
 	tests/integration/004_escrow.sh \
 	tests/integration/010_load.sh \

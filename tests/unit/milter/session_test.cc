@@ -33,7 +33,11 @@ TEST(Session, StampsPlaintextHop) {
   RecordingMta m;
   m.macros["i"] = "4ABC123";
   EXPECT_EQ(run(s, m, {{"Subject", "hi"}}), Status::Continue);
-  ASSERT_EQ(m.edits.size(), 2u);
+  // Provenance first; the client is not internal, so the shipped policy then tags it (inbound).
+  ASSERT_EQ(m.edits.size(), 3u);
+  EXPECT_EQ(m.edits[2].kind, "add_header");
+  EXPECT_EQ(m.edits[2].name, "X-PHI-Classification");
+  EXPECT_EQ(m.edits[2].value, "mx.example.org; phi=no; pii=no; score=0.00");
   EXPECT_EQ(m.edits[0].kind, "insert_header");
   EXPECT_EQ(m.edits[0].name, "TLS-Path");
   EXPECT_EQ(m.edits[0].value,
@@ -73,7 +77,7 @@ TEST(Session, RemovesForgedHeadersHighestIndexFirst) {
       {{"TLS-Provenance", "mx.example.org; tls=encrypted"},
        {"TLS-Provenance", "other.example; tls=plaintext"},
        {"tls-provenance", " MX.EXAMPLE.ORG ; tls=encrypted"}});
-  ASSERT_EQ(m.edits.size(), 4u);
+  ASSERT_EQ(m.edits.size(), 5u);  // two deletes, two provenance headers, the inbound tag
   EXPECT_EQ(m.edits[0].kind, "delete_header");
   EXPECT_EQ(m.edits[0].index, 3u);
   EXPECT_EQ(m.edits[1].kind, "delete_header");

@@ -1,0 +1,69 @@
+#!/bin/sh
+# 007_policy_default - the shipped policy with no PolicyFile written, through
+# a real Postfix: outbound PHI to a mandatory-TLS domain is accepted and
+# routed through the smtp-tls transport (route-tls); PHI in the Subject is
+# refused with a 5.7.1 text telling the sender to move it into the body;
+# outbound PHI for an opportunistic-TLS domain is escrowed.
+#
+# Escrow needs keys, so this scenario writes EscrowKeyFile, EscrowDirectory
+# and NoticeSendmail (nothing else: the policy is the shipped one). With
+# PHI_ESCROW_WIRED=0 it checks instead that an escrow decision without an
+# escrow store answers 4xx for the whole message (nothing is lost).
+: "${PHI_ESCROW_WIRED:=1}"
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/policy_lib.sh"
+
+phi_start_sink
+phi_policy_setup
+CTL=${PHIMILTERCTL:-$top_builddir/phimilterctl}
+escrow_conf=
+if [ "$PHI_ESCROW_WIRED" = 1 ]; then
+  mkdir -p "$PHI_DIR/escrow"
+  "$CTL" escrow genkey "$PHI_DIR/escrow.keys" >/dev/null || phi_fail "phimilterctl escrow genkey failed"
+  escrow_conf="EscrowKeyFile $PHI_DIR/escrow.keys
+EscrowDirectory $PHI_DIR/escrow
+NoticeSendmail /usr/sbin/sendmail -C $PHI_CONF"
+fi
+phi_start_milter "$(phi_policy_milter_conf)" "$escrow_conf"
+phi_start_postfix "$(phi_policy_maincf)"
+
+# --- PHI to a mandatory-TLS domain: accepted, route-tls ---------------------------
+phi_send_phi --to "a@$PHI_SECURE_DOMAIN" || phi_fail "swaks (mandatory TLS) failed, see $PHI_SWAKS_LOG"
+qid=$(phi_queue_id_of "$PHI_SWAKS_LOG")
+[ -n "$qid" ] || phi_fail "no queue id in $PHI_SWAKS_LOG"
+phi_wait_log "$PHI_MILTER_LOG" "$qid: policy: direction=" 20
+phi_assert_match "mandatory TLS: route-tls by rule phi-tls" "$(phi_policy_log "$qid")" \
+  "direction=outbound mode=enforce rcpt=1 route-tls=1 rules=phi-tls routed=mandatory-tls"
+phi_wait_log "$PHI_MAILLOG" "postfix/smtp-tls/smtp\[[0-9]+\]: $qid: .*status=deferred.*TLS is required" 60
+phi_ok "mandatory TLS: Postfix used the smtp-tls transport (the sink offers no TLS: deferred)"
+phi_assert_match "mandatory TLS: queued copy has the route-tls header" "$(phi_postcat "$qid")" "X-PHI-Route: mandatory-tls"
+phi_assert_no_match "mandatory TLS: no tag on outbound mail by default" "$(phi_postcat "$qid")" "X-PHI-Classification:"
+
+# --- PHI in the Subject: refused ---------------------------------------------------
+phi_send --to "a@$PHI_SECURE_DOMAIN" --h-Subject "Diego Lopez DOB 2001-10-08 MRN MR42693171 heart failure I50.9" \
+  --body "See the subject." && phi_fail "PHI in the Subject was accepted"
+phi_assert_match "subject: 550 5.7.1 asks to move it into the body" "$(cat "$PHI_SWAKS_LOG")" \
+  "<\*\* +550 5\.7\.1 Protected health information in the Subject line; move it into the message body"
+
+# --- PHI to three recipients: escrow for the insecure ones -------------------------------
+phi_send_phi --to "a@$PHI_SECURE_DOMAIN,b@$PHI_OPP_DOMAIN,c@$PHI_WEBMAIL_DOMAIN"
+sent=$?
+if [ "$PHI_ESCROW_WIRED" = 1 ]; then
+  [ $sent -eq 0 ] || phi_fail "three recipients: not accepted, see $PHI_SWAKS_LOG"
+  qid=$(phi_queue_id_of "$PHI_SWAKS_LOG")
+  phi_wait_log "$PHI_MILTER_LOG" "$qid: policy: direction=" 20
+  phi_assert_match "three recipients: one route-tls, two escrowed" "$(phi_policy_log "$qid")" \
+    "rcpt=3 route-tls=1 escrow=2 rules=phi-tls,phi-insecure"
+  # The original goes to the mandatory-TLS recipient only, through smtp-tls.
+  phi_wait_log "$PHI_MAILLOG" "postfix/smtp-tls/smtp\[[0-9]+\]: $qid: to=<a@$PHI_SECURE_DOMAIN>.*TLS is required" 60
+  phi_assert_no_match "original: escrowed recipients removed" "$(grep " $qid: to=" "$PHI_MAILLOG")" \
+    "to=<(b@$PHI_OPP_DOMAIN|c@$PHI_WEBMAIL_DOMAIN)>"
+  n=$("$CTL" escrow -c "$PHI_DIR/phimilter.conf" list | awk 'NR > 1' | grep -c .)
+  phi_assert_eq "escrow: one entry for the two insecure recipients" "$n" 1
+else
+  # No escrow store: the escrow decision answers 4xx for the whole message.
+  [ $sent -ne 0 ] || phi_fail "three recipients: accepted without an escrow store"
+  phi_assert_match "three recipients: 4xx without an escrow store" "$(cat "$PHI_SWAKS_LOG")" "<\*\* +4[0-9][0-9] "
+  phi_wait_log "$PHI_MILTER_LOG" "policy: direction=outbound mode=enforce rcpt=3 route-tls=1 escrow=2 rules=phi-tls,phi-insecure" 20
+  phi_ok "three recipients: decided route-tls for one, escrow for two"
+fi
