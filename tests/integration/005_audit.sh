@@ -31,7 +31,13 @@ find_one() {
 }
 
 phi_start_sink
-phi_start_milter "AuditLog $AUDIT_LOG" "AuditKeyFile $AUDIT_KEY" "AuditCheckpointFile $AUDIT_CP"
+# The shipped policy escrows outbound PHI for an opportunistic-TLS domain (the
+# test client on loopback is internal, so its mail is outbound): give escrow a
+# key and a directory so the PHI message is escrowed and audited as such.
+mkdir -p "$PHI_DIR/escrow"
+"$PHIMILTERCTL" escrow genkey "$PHI_DIR/escrow.keys" >/dev/null || phi_fail "phimilterctl escrow genkey failed"
+phi_start_milter "AuditLog $AUDIT_LOG" "AuditKeyFile $AUDIT_KEY" "AuditCheckpointFile $AUDIT_CP" \
+  "EscrowKeyFile $PHI_DIR/escrow.keys" "EscrowDirectory $PHI_DIR/escrow"
 phi_start_postfix "$(phi_tls_maincf)"
 
 phi_send --header "Message-Id: <005-plain@client.phi-test.example>" --h-Subject "005 plaintext" ||
@@ -70,6 +76,9 @@ phi_assert_match "STARTTLS: readable form" "$readable" "over TLSv1\.3 ${cipher% 
 
 rec=$(find_one "<005-phi@client.phi-test.example>")
 phi_assert_match "PHI: categories with counts" "$rec" '"categories":\{[^}]*"ssn":1'
+phi_assert_match "PHI: escrowed by the shipped rule phi-insecure" "$rec" \
+  "\"address\":\"$PHI_RECIPIENT\",\"action\":\"escrow\",\"rule\":\"phi-insecure\""
+phi_assert_match "PHI: the escrow entry is named" "$rec" '"escrow_id":"[0-9a-f]{16,}"'
 if grep -q -- "$SSN" "$AUDIT_LOG" || grep -q "22-1234" "$AUDIT_LOG"; then phi_fail "the SSN is in the audit log"; fi
 phi_ok "PHI: no identifier anywhere in the audit log"
 

@@ -111,8 +111,9 @@ TEST(AuditGlue, OneRecordPerMessageWithTheFacts) {
   ASSERT_TRUE(rcpts && rcpts->is_array());
   ASSERT_EQ(rcpts->items.size(), 2u);
   EXPECT_EQ(rcpts->items[1].get_string("address"), "carol@example.org");
-  EXPECT_EQ(rcpts->items[1].get_string("action"), "accept") << "no policy decision yet: accept, no rule";
-  EXPECT_EQ(rcpts->items[1].get_string("rule"), "");
+  // The client (192.0.2.4) is not internal: the shipped policy tags inbound mail.
+  EXPECT_EQ(rcpts->items[1].get_string("action"), "tag");
+  EXPECT_EQ(rcpts->items[1].get_string("rule"), "inbound");
   ASSERT_TRUE(tls.get("client"));
   EXPECT_EQ(tls.get("client")->get_string("name"), "client.example.net");
   EXPECT_EQ(tls.get("client")->get_string("addr"), "192.0.2.4");
