@@ -45,8 +45,8 @@ audit::PathCounts path_counts(const provenance::PathSummary& s) {
 
 // Builds the record from report_ (never findings or excerpts: categories and
 // counts only) and appends it; a failure answers OnAuditError.
-Status Session::audit(Mta& mta, Message& m) {
-  if (!services_.audit || !services_.audit->enabled()) return Status::Continue;
+Result<void> Session::write_audit_record(Message& m) {
+  if (!services_.audit || !services_.audit->enabled()) return Ok();
   audit::MessageEvent e;
   e.time = static_cast<int64_t>(clock_());
   e.queue_id = report_.queue_id;
@@ -60,11 +60,15 @@ Status Session::audit(Mta& mta, Message& m) {
   e.dkim = std::string(provenance::dkim_result_name(report_.summary.dkim.result));
   for (const auto& [name, n] : report_.verdict.categories) e.categories.emplace_back(name, n);
   e.escrow_id = report_.escrow_id;
-
   auto r = services_.audit->append(e);
-  if (r) return Status::Continue;
+  if (!r) log_line(LogLevel::Error, m.queue_id, "audit", "cannot write the audit record: " + r.error().message);
+  return r;
+}
+
+Status Session::audit(Mta& mta, Message& m) {
+  if (write_audit_record(m)) return Status::Continue;
   const auto& action = cfg_->settings.OnAuditError;
-  log_line(LogLevel::Error, m.queue_id, "audit", "cannot write the audit record: " + r.error().message + "; answering " + action);
+  log_line(LogLevel::Error, m.queue_id, "audit", "answering OnAuditError " + action);
   if (action == "accept") return Status::Continue;
   (void)mta.set_reply("451", "4.3.0", "phimilter: audit log unavailable, please try again later");
   return Status::Tempfail;

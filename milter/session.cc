@@ -140,7 +140,14 @@ Status Session::on_eom(Mta& mta) {
   if (!m.own_notice) {  // our own pickup notice: no PHI, and never escrowed again
     classify(m);
     st = enforce(mta, m);
-    if (st != Status::Continue && st != Status::Accept) return st;
+    if (st != Status::Continue && st != Status::Accept) {
+      // A refusal the policy decided (reject, tempfail) is audited too; after
+      // an internal error the message state is gone and there is nothing to
+      // record. The refusal stands whether or not the record could be written.
+      if (msg_) (void)write_audit_record(m);
+      msg_.reset();
+      return st;
+    }
   }
   Status audited = audit(mta, m);
   if (audited != Status::Continue) return audited;

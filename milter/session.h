@@ -144,6 +144,8 @@ class Session {
   bool trusted_path() const;
   // milter/audit_glue.cc: one audit record for the message.
   Status audit(Mta& mta, Message& m);
+  // Writes the record; logs and returns the error (no reply, no status).
+  Result<void> write_audit_record(Message& m);
 
   void capture_macros(Mta& mta);
   Message& message();

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <cstdio>
 
 #include "milter/audit/verify.h"
@@ -282,6 +284,39 @@ TEST(AuditGlue, BrokenLogRecoversWhenTheCauseIsFixed) {
   EXPECT_EQ(send(s, m, "<y@example.net>", "hi\r\n"), Status::Continue) << "the next message opens the log";
   EXPECT_EQ(records(blocker + "/audit.log", "message").size(), 1u);
   expect_chain_valid({blocker + "/audit.log"}, f.key);
+}
+
+}  // namespace
+}  // namespace phi
+
+namespace phi {
+namespace {
+
+TEST(AuditGlue, RefusalDecidedByThePolicyIsAuditedAndStillRefused) {
+  Fixture f;
+  const std::string policy = f.dir.file("reject.policy");
+  { std::ofstream(policy) << "rule refuse-all then reject 550 5.7.1 \"refused by site policy\"\n"; }
+  auto cfg = config_with(f.conf("PolicyFile " + policy + "\n"));
+  ASSERT_TRUE(cfg);
+  AuditService svc;
+  ASSERT_TRUE(svc.configure(*cfg).ok());
+  Session s(cfg, nullptr, SessionOptions{}, SessionServices{&svc});
+  RecordingMta m;
+  EXPECT_EQ(send(s, m, "<r1@example.net>", "hello\r\n"), Status::Reject);
+  auto recs = records(f.log, "message");
+  ASSERT_EQ(recs.size(), 1u) << "a refused message has its record too";
+  const auto* rcpts = recs[0].doc.get("recipients");
+  ASSERT_TRUE(rcpts && rcpts->is_array() && !rcpts->items.empty());
+  EXPECT_EQ(rcpts->items[0].get_string("action"), "reject");
+  EXPECT_EQ(rcpts->items[0].get_string("rule"), "refuse-all");
+  bool replied_550 = false;
+  for (const auto& e : m.edits)
+    if (e.kind == "set_reply") {
+      EXPECT_EQ(e.name.substr(0, 3), "550") << "the refusal's reply is not replaced by the audit's 451";
+      replied_550 = true;
+    }
+  EXPECT_TRUE(replied_550);
+  expect_chain_valid({f.log}, f.key);
 }
 
 }  // namespace
