@@ -60,15 +60,14 @@ Result<void> Session::write_audit_record(Message& m) {
   e.dkim = std::string(provenance::dkim_result_name(report_.summary.dkim.result));
   for (const auto& [name, n] : report_.verdict.categories) e.categories.emplace_back(name, n);
   e.escrow_id = report_.escrow_id;
-  auto r = services_.audit->append(e);
-  if (!r) log_line(LogLevel::Error, m.queue_id, "audit", "cannot write the audit record: " + r.error().message);
-  return r;
+  return services_.audit->append(e);
 }
 
 Status Session::audit(Mta& mta, Message& m) {
-  if (write_audit_record(m)) return Status::Continue;
+  auto r = write_audit_record(m);
+  if (r) return Status::Continue;
   const auto& action = cfg_->settings.OnAuditError;
-  log_line(LogLevel::Error, m.queue_id, "audit", "answering OnAuditError " + action);
+  log_line(LogLevel::Error, m.queue_id, "audit", "cannot write the audit record: " + r.error().message + "; answering " + action);
   if (action == "accept") return Status::Continue;
   (void)mta.set_reply("451", "4.3.0", "phimilter: audit log unavailable, please try again later");
   return Status::Tempfail;

@@ -144,7 +144,10 @@ Status Session::on_eom(Mta& mta) {
       // A refusal the policy decided (reject, tempfail) is audited too; after
       // an internal error the message state is gone and there is nothing to
       // record. The refusal stands whether or not the record could be written.
-      if (msg_) (void)write_audit_record(m);
+      if (msg_) {
+        if (auto r = write_audit_record(m); !r)
+          log_line(LogLevel::Error, m.queue_id, "audit", "cannot write the audit record: " + r.error().message + "; the refusal stands");
+      }
       msg_.reset();
       return st;
     }

@@ -144,7 +144,7 @@ class Session {
   bool trusted_path() const;
   // milter/audit_glue.cc: one audit record for the message.
   Status audit(Mta& mta, Message& m);
-  // Writes the record; logs and returns the error (no reply, no status).
+  // Writes the record; returns the error without logging or replying.
   Result<void> write_audit_record(Message& m);
 
   void capture_macros(Mta& mta);

@@ -10,6 +10,7 @@ SCRIPT_TESTS += \
 	tests/integration/007_policy_default.sh \
 	tests/integration/008_policy_monitor.sh \
 	tests/integration/006_reload.sh \
+	tests/integration/009_path_summary.sh \
 	tests/integration/004_escrow.sh \
 	tests/integration/010_load.sh \
 	tests/integration/005_audit.sh \
