@@ -12,6 +12,7 @@
 #include <map>
 #include <sstream>
 
+#include "milter/util/files.h"
 #include "milter/util/strings.h"
 #include "policy/rules_parser.h"
 
@@ -371,19 +372,11 @@ Result<std::shared_ptr<const Config>> build_config(Settings settings, std::strin
 }
 
 Result<std::shared_ptr<const Config>> load_config(const std::string& path, bool missing_ok) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (errno == ENOENT && missing_ok) return build_config(default_settings(), "");
-    return Error{path + ": cannot open: " + std::strerror(errno)};
-  }
-  std::string text;
-  char buf[65536];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    text.append(buf, static_cast<size_t>(in.gcount()));
-    if (text.size() > kMaxConfigBytes) return Error{path + ": larger than 1 MiB"};
-  }
-  if (in.bad()) return Error{path + ": read error"};
-  auto s = parse_settings(text, path);
+  if (missing_ok && ::access(path.c_str(), F_OK) != 0 && errno == ENOENT)
+    return build_config(default_settings(), "");
+  auto text = load_file(path, kMaxConfigBytes);
+  if (!text) return text.error();
+  auto s = parse_settings(*text, path);
   if (!s) return s.error();
   return build_config(std::move(*s), path);
 }

@@ -19,6 +19,7 @@
 #include <mutex>
 #include <vector>
 
+#include "milter/util/files.h"
 #include "milter/util/sanitize.h"
 
 namespace phi {
@@ -88,12 +89,7 @@ void add_stream_sink(boost::shared_ptr<std::ostream> stream, bool stamped) {
   auto sink = boost::make_shared<Sink>(backend);
   if (stamped) {
     sink->set_formatter([](const blog::record_view& rec, blog::formatting_ostream& out) {
-      std::time_t now = std::time(nullptr);
-      std::tm tm{};
-      gmtime_r(&now, &tm);
-      char buf[32];
-      std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-      out << buf << " phimilter[" << ::getpid() << "]: " << rec[blog::expressions::smessage];
+      out << format_utc(std::time(nullptr)) << " phimilter[" << ::getpid() << "]: " << rec[blog::expressions::smessage];
     });
   }
   add_operational_sink(sink);

@@ -1,4 +1,5 @@
 // rules_parser - tokenize and parse the policy file into a RuleSet (see rules_parser.h).
+#include "milter/util/files.h"
 #include "policy/rules_parser.h"
 
 #include <unistd.h>
@@ -340,16 +341,9 @@ Result<RuleSet> parse_rules(std::string_view text, const std::string& file_name)
 }
 
 Result<RuleSet> load_rules(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{path + ": cannot open: " + std::strerror(errno)};
-  std::string text;
-  char buf[65536];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    text.append(buf, static_cast<size_t>(in.gcount()));
-    if (text.size() > kMaxPolicyBytes) return Error{path + ": larger than " + std::to_string(kMaxPolicyBytes >> 20) + " MiB"};
-  }
-  if (in.bad()) return Error{path + ": read error"};
-  return parse_rules(text, path);
+  auto text = load_file(path, kMaxPolicyBytes);
+  if (!text) return text.error();
+  return parse_rules(*text, path);
 }
 
 std::string default_policy_path() {

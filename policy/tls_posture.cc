@@ -1,4 +1,5 @@
 // tls_posture - recipient-domain TLS level from smtp_tls_policy_maps (see tls_posture.h).
+#include "milter/util/files.h"
 #include "policy/tls_posture.h"
 
 #include <cerrno>
@@ -31,16 +32,7 @@ Result<void> add_entry(std::map<std::string, std::string>& entries, std::string_
 }
 
 Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{path + ": cannot open: " + std::strerror(errno)};
-  std::string text;
-  char buf[65536];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    text.append(buf, static_cast<size_t>(in.gcount()));
-    if (text.size() > kMaxTableBytes) return Error{path + ": larger than " + std::to_string(kMaxTableBytes >> 20) + " MiB"};
-  }
-  if (in.bad()) return Error{path + ": read error"};
-  return text;
+  return load_file(path, kMaxTableBytes);
 }
 
 bool is_indexed_type(std::string_view type) {

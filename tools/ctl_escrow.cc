@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "milter/util/files.h"
 #include "milter/audit/writer.h"
 #include "milter/config.h"
 #include "milter/escrow/crypto.h"
@@ -55,14 +56,7 @@ int usage(std::ostream& o, int code) {
   return code;
 }
 
-std::string iso_time(int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string iso_time(int64_t t) { return format_utc(static_cast<std::time_t>(t)); }
 
 // Recipient or sender text safe for a terminal line.
 std::string shown(std::string_view s) { return sanitize_log_text(s, 320); }

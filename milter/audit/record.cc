@@ -1,4 +1,5 @@
 // audit/record - serialise, seal, parse and describe audit records.
+#include "milter/util/files.h"
 #include "milter/audit/record.h"
 
 #include <openssl/crypto.h>
@@ -245,14 +246,7 @@ std::string format_readable(const JsonValue& r) {
          (prev && prev->is_object() ? "continuing from seq " + std::to_string(prev->get_int("seq")) : "new chain");
 }
 
-std::string format_utc_time(int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm {};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string format_utc_time(int64_t t) { return format_utc(static_cast<std::time_t>(t)); }
 
 Result<int64_t> parse_utc_time(std::string_view s) {
   if (s.size() > 32) return Error{"time too long"};

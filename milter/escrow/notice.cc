@@ -1,4 +1,5 @@
 // notice - compose the PHI-free pickup notice for an escrowed recipient.
+#include "milter/util/files.h"
 #include "milter/escrow/notice.h"
 
 #include <ctime>
@@ -71,14 +72,7 @@ std::string encode_words(std::string_view s) {
   return out;
 }
 
-std::string format_expiry(int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-  return buf;
-}
+std::string format_expiry(int64_t t) { return format_utc(static_cast<std::time_t>(t), "%Y-%m-%d %H:%M UTC"); }
 
 std::string text_part(const std::string& sender, const std::string& link, const std::string& expiry) {
   std::string t;

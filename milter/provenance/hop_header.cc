@@ -3,6 +3,7 @@
 
 #include <charconv>
 
+#include "milter/util/files.h"
 #include "milter/util/sanitize.h"
 #include "milter/util/strings.h"
 
@@ -41,13 +42,7 @@ Hop hop_from_macros(const HopMacros& m) {
   return h;
 }
 
-std::string format_utc_time(std::time_t when) {
-  std::tm tm{};
-  gmtime_r(&when, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string format_utc_time(std::time_t when) { return format_utc(when); }
 
 namespace {
 

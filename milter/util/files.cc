@@ -1,0 +1,31 @@
+// files - bounded whole-file reads and UTC time formatting (see files.h).
+#include "milter/util/files.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+
+namespace phi {
+
+Result<std::string> load_file(const std::string& path, size_t max_bytes) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{path + ": cannot open: " + std::strerror(errno)};
+  std::string text;
+  char buf[65536];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, static_cast<size_t>(in.gcount()));
+    if (text.size() > max_bytes) return Error{path + ": larger than " + std::to_string(max_bytes >> 20) + " MiB"};
+  }
+  if (in.bad()) return Error{path + ": read error"};
+  return text;
+}
+
+std::string format_utc(std::time_t t, const char* fmt) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  if (std::strftime(buf, sizeof buf, fmt, &tm) == 0) return "";
+  return buf;
+}
+
+}  // namespace phi
