@@ -44,9 +44,15 @@ Hop hop_from_macros(const HopMacros& m) {
 
 std::string format_utc_time(std::time_t when) { return format_utc(when); }
 
-namespace {
+std::string format_authserv_id(std::string_view authserv_id) {
+  std::string out = sanitize_header_text(authserv_id, kMaxHeaderValueBytes);
+  // The authserv-id must be a token; anything else would make the header unparsable.
+  for (auto& c : out)
+    if (c == ';' || c == ' ' || c == '"' || c == '=') c = '_';
+  return out;
+}
 
-void put(std::string& out, std::string_view key, std::string_view value) {
+void append_header_param(std::string& out, std::string_view key, std::string_view value) {
   if (value.empty()) return;
   out += "; ";
   out += key;
@@ -54,24 +60,19 @@ void put(std::string& out, std::string_view key, std::string_view value) {
   out += quote_header_value(value, kMaxHeaderValueBytes);
 }
 
-}  // namespace
-
 std::string format_hop_header(const Hop& hop, std::string_view authserv_id, std::time_t when) {
-  std::string out = sanitize_header_text(authserv_id, kMaxHeaderValueBytes);
-  // The authserv-id must be a token; anything else would make the header unparsable.
-  for (auto& c : out)
-    if (c == ';' || c == ' ' || c == '"' || c == '=') c = '_';
-  put(out, "tls", tls_state_name(hop.tls));
-  put(out, "version", hop.version);
-  put(out, "cipher", hop.cipher);
-  if (hop.bits > 0) put(out, "bits", std::to_string(hop.bits));
-  put(out, "verify", hop.verify);
-  put(out, "from", hop.from);
-  put(out, "addr", hop.addr);
-  put(out, "cert-subject", hop.cert_subject);
-  put(out, "cert-issuer", hop.cert_issuer);
-  put(out, "auth", hop.authenticated ? "yes" : "no");
-  put(out, "time", format_utc_time(when));
+  std::string out = format_authserv_id(authserv_id);
+  append_header_param(out, "tls", tls_state_name(hop.tls));
+  append_header_param(out, "version", hop.version);
+  append_header_param(out, "cipher", hop.cipher);
+  if (hop.bits > 0) append_header_param(out, "bits", std::to_string(hop.bits));
+  append_header_param(out, "verify", hop.verify);
+  append_header_param(out, "from", hop.from);
+  append_header_param(out, "addr", hop.addr);
+  append_header_param(out, "cert-subject", hop.cert_subject);
+  append_header_param(out, "cert-issuer", hop.cert_issuer);
+  append_header_param(out, "auth", hop.authenticated ? "yes" : "no");
+  append_header_param(out, "time", format_utc_time(when));
   return out;
 }
 

@@ -73,6 +73,12 @@ Hop hop_from_macros(const HopMacros& m);
 
 std::string format_hop_header(const Hop& hop, std::string_view authserv_id, std::time_t when);
 
+// Shared by our header writers (per-hop and summary): the authserv-id as a
+// token (';', blank, '"' and '=' become '_'), and "; key=value" with the
+// value through quote_header_value(), left out when empty.
+std::string format_authserv_id(std::string_view authserv_id);
+void append_header_param(std::string& out, std::string_view key, std::string_view value);
+
 inline constexpr size_t kMaxOurHeaderBytes = 4096;
 inline constexpr size_t kMaxOurHeaderKeys = 32;
 

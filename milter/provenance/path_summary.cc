@@ -17,13 +17,6 @@ int strength(TlsState s) {
   return 3;
 }
 
-void put(std::string& out, std::string_view key, std::string_view value) {
-  if (value.empty()) return;
-  out += "; ";
-  out += key;
-  out += '=';
-  out += quote_header_value(value, kMaxHeaderValueBytes);
-}
 
 }  // namespace
 
@@ -60,20 +53,18 @@ PathSummary summarize(const std::vector<Hop>& newest_first) {
 }
 
 std::string format_summary_header(const PathSummary& s, std::string_view authserv_id, std::time_t when) {
-  std::string out = sanitize_header_text(authserv_id, kMaxHeaderValueBytes);
-  for (auto& c : out)
-    if (c == ';' || c == ' ' || c == '"' || c == '=') c = '_';
-  put(out, "hops", std::to_string(s.hops));
-  put(out, "encrypted", std::to_string(s.encrypted));
-  put(out, "plaintext", std::to_string(s.plaintext));
-  put(out, "unknown", std::to_string(s.unknown));
-  put(out, "internal", std::to_string(s.internal));
-  put(out, "weakest", tls_state_name(s.weakest));
-  put(out, "first-plaintext-by", s.first_plaintext_by);
-  put(out, "lowest-version", s.lowest_version);
-  put(out, "dkim", dkim_result_name(s.dkim.result));
-  put(out, "dkim-domain", s.dkim.domain);
-  put(out, "time", format_utc_time(when));
+  std::string out = format_authserv_id(authserv_id);
+  append_header_param(out, "hops", std::to_string(s.hops));
+  append_header_param(out, "encrypted", std::to_string(s.encrypted));
+  append_header_param(out, "plaintext", std::to_string(s.plaintext));
+  append_header_param(out, "unknown", std::to_string(s.unknown));
+  append_header_param(out, "internal", std::to_string(s.internal));
+  append_header_param(out, "weakest", tls_state_name(s.weakest));
+  append_header_param(out, "first-plaintext-by", s.first_plaintext_by);
+  append_header_param(out, "lowest-version", s.lowest_version);
+  append_header_param(out, "dkim", dkim_result_name(s.dkim.result));
+  append_header_param(out, "dkim-domain", s.dkim.domain);
+  append_header_param(out, "time", format_utc_time(when));
   return out;
 }
 
