@@ -248,6 +248,28 @@ std::optional<Candidate> check_email(const Detector& d, std::string_view win, si
   return Candidate{b, e, d.weight};
 }
 
+// "42 Maple Grove Street": the suffix (capitalised, as the street names are)
+// at [from, to) follows one to four capitalised words, each after one blank,
+// and a house number of up to six digits; returns from the number to the suffix.
+std::optional<Candidate> check_address(const Detector& d, std::string_view win, size_t from, size_t to) {
+  if (!is_upper(win[from])) return std::nullopt;
+  for (size_t k = from + 1; k < to; ++k)
+    if (is_upper(win[k])) return std::nullopt;
+  size_t i = from;
+  for (int words = 0; words < 4; ++words) {
+    if (i < 2 || !is_space(win[i - 1])) return std::nullopt;
+    size_t e = i - 1, b = e;
+    while (b > 0 && e - b < 20 && is_lower(win[b - 1])) --b;
+    if (b == e || b == 0 || !is_upper(win[b - 1])) return std::nullopt;
+    i = b - 1;  // the word's capital
+    if (i < 2 || !is_space(win[i - 1])) return std::nullopt;
+    size_t ne = i - 1, nb = ne;
+    while (nb > 0 && ne - nb < 6 && is_digit(win[nb - 1])) --nb;
+    if (nb < ne && (nb == 0 || !is_alnum(win[nb - 1]))) return Candidate{nb, to, d.weight};
+  }
+  return std::nullopt;
+}
+
 std::optional<Candidate> check_icd10(const Detector& d, const Lexicon& lex, std::string_view win, size_t from, size_t to) {
   if (to + 1 < win.size() && win[to] == '.' && is_alnum(win[to + 1])) {  // extend "E11" to "E11.9"
     size_t e = to + 1;
@@ -363,6 +385,24 @@ std::string term_regex(std::string_view term) {
   return term.size() < 5 ? "\\b" + r + "\\b" : r;
 }
 
+namespace {
+
+// Every head followed by every tail: cross({"claim"}, {" no", "#"}) = {"claim no", "claim#"}.
+std::vector<std::string> cross(std::initializer_list<const char*> heads, std::initializer_list<const char*> tails) {
+  std::vector<std::string> out;
+  for (const char* h : heads)
+    for (const char* t : tails) out.push_back(std::string(h) + t);
+  return out;
+}
+
+std::vector<std::string> join(std::initializer_list<std::string> a, std::vector<std::string> b, std::initializer_list<std::string> c) {
+  b.insert(b.begin(), a);
+  b.insert(b.end(), c);
+  return b;
+}
+
+}  // namespace
+
 std::vector<Detector> builtin_detectors(const Lexicon& lex) {
   using R = Role;
   std::vector<Detector> d = {
@@ -372,33 +412,8 @@ std::vector<Detector> builtin_detectors(const Lexicon& lex) {
       {"itin", R::Identifier, 0.9, "\\b9\\d{8}\\b", 0, Check::SsnBare},
       {"mbi", R::Identifier, 1.0, "\\b[1-9]" MBI_L MBI_AN "\\d-?" MBI_L MBI_AN "\\d-?" MBI_L MBI_L "\\d\\d\\b", 0, Check::Mbi},
       {"hicn", R::Identifier, 1.0, "\\b\\d{3}-?\\d{2}-?\\d{4}[ -]?[A-HJKMTW][0-9A-Z]?\\b", 0, Check::Hicn},
-      {"mrn", R::Identifier, 0.9,
-       "\\b(?:mrn|medical\\s+record(?:\\s+(?:number|no|num))?|med\\s+rec(?:ord)?|chart\\s+(?:number|no|num|#)|"
-       "patient\\s+(?:id|number|no|account|acct)|pt\\s+(?:id|no)|encounter\\s+(?:id|number|no))\\b",
-       kCaseless, Check::LabelId},
-      {"member_id", R::Identifier, 0.8,
-       "\\b(?:member|subscriber|beneficiary|insurance|policy|medicaid|medicare|enrollee|insured|plan)\\s{0,2}"
-       "(?:id\\b|identification|number|no\\b|num\\b|#)",
-       kCaseless, Check::LabelId},
-      {"account_number", R::Identifier, 0.5, "\\b(?:account|acct|a/c)\\s{0,2}(?:number|no\\b|num\\b|#)", kCaseless, Check::LabelId},
-      {"claim_number", R::Identifier, 0.7, "\\bclaim\\s{0,2}(?:number|no\\b|num\\b|id\\b|#)", kCaseless, Check::LabelId},
-      {"dob", R::Identifier, 0.8, "\\b(?:dob|d\\.o\\.b|date\\s+of\\s+birth|birth\\s*date|born(?:\\s+on)?|birthday)\\b", kCaseless, Check::LabelDate},
-      {"date", R::Identifier, 0.3,
-       "\\b(?:dos|date\\s+of\\s+service|service\\s+date|admission\\s+date|admit\\s+date|admitted(?:\\s+on)?|discharge\\s+date|"
-       "discharged(?:\\s+on)?|date\\s+of\\s+death|dod|date\\s+of\\s+injury|visit\\s+date|seen\\s+on)\\b",
-       kCaseless, Check::LabelDate},
-      {"name", R::Identifier, 0.7,
-       "\\b(?:patient(?:'s)?(?:\\s+name)?|pt\\.?\\s+name|name\\s+of\\s+patient|member\\s+name|insured\\s+name|"
-       "beneficiary\\s+name|subscriber\\s+name|client\\s+name|resident\\s+name|guarantor)\\b",
-       kCaseless, Check::LabelName, kStrongLabel},
-      {"name", R::Identifier, 0.6, "\\b(?:name|re|regarding|pt)\\s{0,2}:", kCaseless, Check::LabelName, kColonLabel},
-      {"name", R::Identifier, 0.45, "\\b(?:dear|mr|mrs|ms|miss)\\b", kCaseless, Check::LabelName, kSalutation},
       {"phone", R::Identifier, 0.25, "(?:\\(\\d{3}\\)\\s?|\\b\\d{3}[-. ])\\d{3}[-. ]\\d{4}\\b", 0, Check::Phone},
       {"email", R::Identifier, 0.25, "[A-Za-z0-9]@[A-Za-z0-9]", 0, Check::Email},
-      {"address", R::Identifier, 0.4,
-       "\\b\\d{1,6}\\s(?:[A-Z][a-z]{1,20}\\s){1,4}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|"
-       "Court|Ct|Way|Place|Pl|Terrace|Circle|Parkway|Pkwy|Highway|Hwy)\\b",
-       0, Check::Address},
       {"icd10", R::Health, 0.9, "\\b(?:[A-TV-Z]\\d[0-9A-Z]|QA\\d)(?:\\.?[0-9A-Z]{1,4})?\\b", 0, Check::Icd10},
       {"ndc", R::Health, 0.8, "\\b(?:\\d{4,5}-\\d{3,4}-\\d{1,2}|\\d{11})\\b", 0, Check::Ndc},
       {"cpt", R::Health, 0.7, "\\b\\d{4}[0-9FTU]\\b", 0, Check::Cpt},
@@ -407,17 +422,48 @@ std::vector<Detector> builtin_detectors(const Lexicon& lex) {
       {"dea", R::Provider, 0.5, "\\b[A-Z][A-Z9]\\d{7}\\b", 0, Check::Dea},
       {"credit_card", R::Pii, 0.8, "\\b(?:\\d{4}[ -]?\\d{4}[ -]?\\d{4}[ -]?\\d{1,7}|3[47]\\d{2}[ -]?\\d{6}[ -]?\\d{5})\\b", 0, Check::CreditCard},
   };
-  // Dictionary terms are matched by TermIndex (a tokenizer and a hash table):
-  // ~8,000 caseless literals in the Hyperscan database cost most of its speed.
-  auto dict = [&](const char* type, R role, double w, const std::vector<std::string>& terms, Check c) {
+  // Dictionary terms, label words and street suffixes are matched by
+  // TermIndex (a tokenizer and a hash table): thousands of caseless literals
+  // in the Hyperscan database cost most of its speed, and the label
+  // alternations and the address pattern's repeats alone halved it.
+  auto dict = [&](const char* type, R role, double w, const std::vector<std::string>& terms, Check c, int arg = -1) {
     for (const auto& t : terms) {
       if (t.size() < 2 || t.size() > 120) continue;
-      Detector det(type, role, w, term_regex(t), kCaseless, c, int(t.size()));
+      Detector det(type, role, w, term_regex(t), kCaseless, c, arg < 0 ? int(t.size()) : arg);
       det.dict = true;
       det.term = t;
       d.push_back(std::move(det));
     }
   };
+  // Labels: the check reads the value after the label.
+  dict("mrn", R::Identifier, 0.9,
+       join({"mrn", "med rec", "med record"},
+            cross({"medical record", "chart", "patient", "pt", "encounter"}, {" number", " no", " num"}),
+            {"medical record", "chart #", "patient id", "patient account", "patient acct", "pt id", "encounter id"}),
+       Check::LabelId);
+  dict("member_id", R::Identifier, 0.8,
+       cross({"member", "subscriber", "beneficiary", "insurance", "policy", "medicaid", "medicare", "enrollee", "insured", "plan"},
+             {" id", " identification", " number", " no", " num", " #", "#", "id"}),
+       Check::LabelId);
+  dict("account_number", R::Identifier, 0.5, cross({"account", "acct", "a/c"}, {" number", " no", " num", " #", "#"}), Check::LabelId);
+  dict("claim_number", R::Identifier, 0.7, cross({"claim"}, {" number", " no", " num", " id", " #", "#"}), Check::LabelId);
+  dict("dob", R::Identifier, 0.8, {"dob", "d.o.b", "date of birth", "birth date", "birthdate", "born", "born on", "birthday"},
+       Check::LabelDate);
+  dict("date", R::Identifier, 0.3,
+       {"dos", "date of service", "service date", "admission date", "admit date", "admitted", "admitted on", "discharge date",
+        "discharged", "discharged on", "date of death", "dod", "date of injury", "visit date", "seen on"},
+       Check::LabelDate);
+  dict("name", R::Identifier, 0.7,
+       {"patient", "patient's", "patient name", "patient's name", "pt name", "pt. name", "name of patient", "member name",
+        "insured name", "beneficiary name", "subscriber name", "client name", "resident name", "guarantor"},
+       Check::LabelName, kStrongLabel);
+  dict("name", R::Identifier, 0.6, cross({"name", "re", "regarding", "pt"}, {":", " :"}), Check::LabelName, kColonLabel);
+  dict("name", R::Identifier, 0.45, {"dear", "mr", "mrs", "ms", "miss"}, Check::LabelName, kSalutation);
+  // "42 Maple Grove Street": found from the suffix; the check reads back.
+  dict("address", R::Identifier, 0.4,
+       {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "ln", "drive", "dr", "court", "ct", "way",
+        "place", "pl", "terrace", "circle", "parkway", "pkwy", "highway", "hwy"},
+       Check::Address);
   dict("diagnosis_term", R::Health, 0.6, lex.conditions, Check::Term);
   dict("medication", R::Health, 0.4, lex.medications, Check::Medication);
   dict("procedure", R::Health, 0.5, lex.procedures, Check::Term);
@@ -453,6 +499,7 @@ std::optional<Candidate> check_hit(const Detector& d, const Lexicon& lex, std::s
     case Check::LabelName: return check_label_name(d, lex, win, from, to);
     case Check::NameList: return check_name_list(d, lex, win, from, to);
     case Check::Email: return check_email(d, win, from);
+    case Check::Address: return check_address(d, win, from, to);
     case Check::Icd10: return check_icd10(d, lex, win, from, to);
     case Check::Cpt:
     case Check::Hcpcs: return check_cpt(d, win, from, to);

@@ -61,7 +61,8 @@ size_t TermIndex::match(std::string_view text, size_t p, std::string_view t) {
     if (text[i] == '-' && i > p && letter(text[i - 1]) && i + 1 < n && letter(text[i + 1])) { ++i; continue; }
     return std::string_view::npos;
   }
-  if (i < n && word_char(text[i])) return std::string_view::npos;
+  // A term ends at a word edge, unless it ends in punctuation ("member#12345").
+  if (i < n && word_char(t.back()) && word_char(text[i])) return std::string_view::npos;
   return i;
 }
 
