@@ -7,6 +7,7 @@
 #include <cstring>
 #include <deque>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "milter/util/c_ptr.h"
@@ -96,7 +97,21 @@ Result<void> check_width(const Detector& d) {
   return Ok();
 }
 
+// Gives every finding type an id and the verdict flags its findings set,
+// so a scan compares integers, not strings. The table reader's types are
+// all built-in types, so they are here too.
+void index_types(ClassifierData& data) {
+  static const std::set<std::string, std::less<>> kSensitive = {"ssn", "itin", "mbi", "hicn", "mrn", "member_id",
+                                                                "account_number", "claim_number", "dob", "credit_card"};
+  for (auto& d : data.detectors) {
+    auto [it, fresh] = data.type_ids.try_emplace(d.type, unsigned(data.types.size()));
+    if (fresh) data.types.push_back({d.type, kSensitive.count(d.type) > 0, d.type == "mbi" || d.type == "hicn"});
+    d.type_id = it->second;
+  }
+}
+
 Result<void> compile(ClassifierData& data) {
+  index_types(data);
   std::vector<const char*> exprs;
   std::vector<unsigned> flags, ids;
   for (size_t i = 0; i < data.detectors.size(); ++i) {

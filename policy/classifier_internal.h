@@ -16,7 +16,9 @@
 
 #include <hs/hs.h>
 
+#include <map>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "milter/util/c_ptr.h"
@@ -28,6 +30,13 @@ namespace phi::policy {
 struct ClassifierData {
   Lexicon lex;
   std::vector<Detector> detectors;
+  struct TypeInfo {
+    std::string name;
+    bool sensitive = false;  // a finding makes the message pii
+    bool alone = false;      // a finding alone makes the message phi (MBI, HICN)
+  };
+  std::vector<TypeInfo> types;                           // distinct finding types, by id
+  std::map<std::string, unsigned, std::less<>> type_ids;  // and their ids
   TermIndex terms;  // the dictionary detectors (Detector::dict)
   CPtr<hs_database_t, hs_free_database> db;
   CPtr<hs_scratch_t, hs_free_scratch> prototype;

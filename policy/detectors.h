@@ -56,6 +56,7 @@ struct Detector {
   bool dict = false;   // a dictionary term: matched by TermIndex, not compiled into Hyperscan
   std::string term;    // the lower-case term when dict
   std::string where;   // "file:line" for site detectors, for compile errors
+  unsigned type_id = 0;  // index of `type` in ClassifierData::types (set by Classifier::build)
 };
 
 struct Lexicon {

@@ -2,6 +2,7 @@
 #include <hs/hs.h>
 
 #include <algorithm>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <set>
@@ -36,6 +37,7 @@ struct Signal {
 };
 
 struct Span {
+  bool used = false;
   uint64_t from = 0, to = 0;
   size_t index = SIZE_MAX;  // into Verdict::findings, or SIZE_MAX when not stored
   double weight = 0;
@@ -48,7 +50,7 @@ struct PartScan {
   std::string buf;    // window: carried tail + new text
   uint64_t base = 0;  // part offset of buf[0]
   uint64_t done = 0;  // hits ending at or before this part offset are handled
-  std::map<std::string, Span> last;  // last finding per type, for merging overlaps
+  std::vector<Span> last;  // last finding per type id, for merging overlaps
   std::deque<Signal> recent;
   bool side_signal = false;  // a subject/filename/display-name finding that counts
   // Delimited tables: the current line (only when it spans chunks) and its part offset.
@@ -60,15 +62,25 @@ struct PartScan {
   std::vector<TableCell> cells;                                 // scratch
 };
 
+// Whether `line` holds a table delimiter (',', ';', tab or '|'), eight
+// bytes at a time: most lines of prose have none and are skipped whole.
+bool has_delimiter(std::string_view line) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+  auto zero_byte = [](uint64_t x) { return (x - kOnes) & ~x & kHighs; };
+  size_t i = 0;
+  for (; i + 8 <= line.size(); i += 8) {
+    uint64_t x;
+    std::memcpy(&x, line.data() + i, 8);
+    if (zero_byte(x ^ (kOnes * ',')) | zero_byte(x ^ (kOnes * ';')) | zero_byte(x ^ (kOnes * '\t')) | zero_byte(x ^ (kOnes * '|')))
+      return true;
+  }
+  for (; i < line.size(); ++i)
+    if (line[i] == ',' || line[i] == ';' || line[i] == '\t' || line[i] == '|') return true;
+  return false;
+}
+
 // Combines several pieces of evidence: the strongest, plus half of the rest.
 double combine(double max, double sum) { return max + 0.5 * (sum - max); }
-
-bool sensitive(const std::string& type, Role role) {
-  static const std::set<std::string> kSensitive = {"ssn",          "itin",       "mbi", "hicn", "mrn", "member_id",
-                                                   "account_number", "claim_number", "dob", "credit_card"};
-  if (role == Role::Pii) return true;
-  return kSensitive.count(type) > 0;
-}
 
 }  // namespace
 
@@ -82,6 +94,7 @@ struct ScanState {
   double best_any = 0;                  // same for windows that did not
   double max_i = 0, max_h = 0;          // strongest windows anywhere
   double side_i = 0, side_h = 0;        // strongest in subject/filename/display name
+  std::vector<int> counts;              // findings per type id (Verdict::categories at the end)
   std::vector<Hit> hits;                // one window's Hyperscan and dictionary hits, in text order
   std::string_view hit_win;
   bool hit_final = false;
@@ -95,7 +108,7 @@ struct ScanState {
   void on_hit(unsigned id, size_t from, size_t to, std::string_view win, bool final);
   void collect(unsigned id, size_t from, size_t to);
   void flush_hits();
-  void add(const Detector& det, uint64_t from, uint64_t to, std::string_view value, double weight);
+  void add(const Detector& det, unsigned type_id, uint64_t from, uint64_t to, std::string_view value, double weight);
   void signal(Role role, double weight, uint64_t offset);
   Verdict finish();
 };
@@ -140,13 +153,15 @@ void ScanState::table_feed(std::string_view chunk) {
 }
 
 void ScanState::table_line(std::string_view line) {
-  if (!cur.table.in_table() && line.find_first_of(",;\t|") == std::string_view::npos) return;
+  if (!cur.table.in_table() && !has_delimiter(line)) return;
   cur.cells.clear();
   cur.table.line(d.lex, line, cur.cells);
   for (const auto& c : cur.cells) {
     uint64_t from = cur.line_start + c.from, to = cur.line_start + c.to;
     if (cur.table_cells.size() < kMaxTableCells) cur.table_cells.emplace(from, c.det->type);
-    add(*c.det, from, to, line.substr(c.from, c.to - c.from), c.det->weight);
+    auto id = d.type_ids.find(c.det->type);
+    if (id == d.type_ids.end()) continue;  // not a type of this classifier (the table's types are built-in)
+    add(*c.det, id->second, from, to, line.substr(c.from, c.to - c.from), c.det->weight);
   }
 }
 
@@ -208,12 +223,13 @@ void ScanState::on_hit(unsigned id, size_t from, size_t to, std::string_view win
   if (!c || c->weight <= 0) return;
   if (cur.field == TextField::DisplayName && (det.type == "name" || det.type == "email" || det.type == "phone")) return;
   if (!cur.table_cells.empty() && cur.table_cells.count({cur.base + c->from, det.type})) return;  // the table reader has it
-  add(det, cur.base + c->from, cur.base + c->to, win.substr(c->from, c->to - c->from), c->weight);
+  add(det, det.type_id, cur.base + c->from, cur.base + c->to, win.substr(c->from, c->to - c->from), c->weight);
 }
 
-void ScanState::add(const Detector& det, uint64_t from, uint64_t to, std::string_view value, double weight) {
-  auto [it, fresh] = cur.last.try_emplace(det.type);
-  Span& s = it->second;
+void ScanState::add(const Detector& det, unsigned type_id, uint64_t from, uint64_t to, std::string_view value, double weight) {
+  if (cur.last.size() < d.types.size()) cur.last.resize(d.types.size());
+  Span& s = cur.last[type_id];
+  bool fresh = !s.used;
   if (!fresh && from < s.to && to > s.from) {  // overlaps the previous finding of this type: merge
     if (s.index != SIZE_MAX && from >= s.from && to > s.to) v.findings[s.index].length = uint32_t(to - s.from);
     if (s.index != SIZE_MAX && from == s.from && to > s.to) v.findings[s.index].excerpt = mask_excerpt(value);
@@ -225,10 +241,13 @@ void ScanState::add(const Detector& det, uint64_t from, uint64_t to, std::string
     }
     return;
   }
-  s = Span{from, to, SIZE_MAX, weight};
-  ++v.categories[det.type];
-  if (sensitive(det.type, det.role) || (det.role == Role::Identifier && det.check == Check::Custom && weight >= 0.6)) v.pii = true;
-  if (det.type == "mbi" || det.type == "hicn") strong_alone = true;
+  s = Span{true, from, to, SIZE_MAX, weight};
+  if (counts.size() < d.types.size()) counts.resize(d.types.size());
+  ++counts[type_id];
+  const auto& type = d.types[type_id];
+  if (type.sensitive || det.role == Role::Pii || (det.role == Role::Identifier && det.check == Check::Custom && weight >= 0.6))
+    v.pii = true;
+  if (type.alone) strong_alone = true;
   if (v.findings.size() < kMaxFindings) {
     s.index = v.findings.size();
     v.findings.push_back(Finding{det.type, cur.name, from, uint32_t(to - from), mask_excerpt(value), cur.field, weight, det.role});
@@ -243,21 +262,22 @@ void ScanState::signal(Role role, double weight, uint64_t offset) {
   auto& q = cur.recent;
   while (!q.empty() && (q.front().offset + kProximityBytes < offset || q.size() >= kMaxSignals)) q.pop_front();
   q.push_back(Signal{offset, role, weight});
-  double imax = 0, isum = 0, hmax = 0, hsum = 0;
+  // One pass over the window: all of it, and the part within kNearBytes.
+  double imax = 0, isum = 0, hmax = 0, hsum = 0, ni_max = 0, ni_sum = 0, nh_max = 0, nh_sum = 0;
   for (const auto& s : q) {
-    if (s.role == Role::Identifier) { imax = std::max(imax, s.weight); isum += s.weight; }
-    else { hmax = std::max(hmax, s.weight); hsum += s.weight; }
+    bool near = s.offset + kNearBytes >= offset;
+    if (s.role == Role::Identifier) {
+      imax = std::max(imax, s.weight), isum += s.weight;
+      if (near) ni_max = std::max(ni_max, s.weight), ni_sum += s.weight;
+    } else {
+      hmax = std::max(hmax, s.weight), hsum += s.weight;
+      if (near) nh_max = std::max(nh_max, s.weight), nh_sum += s.weight;
+    }
   }
   double i = combine(imax, isum), h = combine(hmax, hsum);
   // An identifier in the same sentence or paragraph as health information
   // ("Quick update on Jane Roe: ... major depressive disorder") is about
   // that person far more often than one 3000 bytes away.
-  double ni_max = 0, ni_sum = 0, nh_max = 0, nh_sum = 0;
-  for (const auto& s : q) {
-    if (s.offset + kNearBytes < offset) continue;
-    if (s.role == Role::Identifier) { ni_max = std::max(ni_max, s.weight); ni_sum += s.weight; }
-    else { nh_max = std::max(nh_max, s.weight); nh_sum += s.weight; }
-  }
   double near_i = kNearBoost * combine(ni_max, ni_sum), near_h = combine(nh_max, nh_sum);
   if (near_i >= kIdentifierThreshold && near_h >= kHealthThreshold && i < kIdentifierThreshold) i = near_i;
   double pair = (std::min(i, 1.0) + std::min(h, 1.0)) / 2;
@@ -286,6 +306,8 @@ void ScanState::end_part() {
 
 Verdict ScanState::finish() {
   end_part();
+  for (size_t t = 0; t < counts.size(); ++t)
+    if (counts[t] > 0) v.categories[d.types[t].name] = counts[t];
   // Evidence split between a header field and the body still describes one message's person.
   bool side_pair = (side_i >= kIdentifierThreshold && max_h >= kHealthThreshold) ||
                    (side_h >= kHealthThreshold && max_i >= kIdentifierThreshold);
