@@ -111,7 +111,10 @@ PortalURL https://pickup.phi-test.example/p/"
   _aud="AuditLog $PHI_DIR/audit-$1.log
 AuditKeyFile $PHI_DIR/audit.key
 AuditCheckpointFile $PHI_DIR/audit-$1.checkpoints"
+  case " ${E2E_PHIMILTER_OMIT:-} " in *" escrow "*) _esc= ;; esac
+  case " ${E2E_PHIMILTER_OMIT:-} " in *" audit "*) _aud= ;; esac
   for _grp in "$_esc" "$_aud"; do
+    [ -n "$_grp" ] || continue
     printf 'Socket unix:%s/probe.sock\n%s\n' "$PHI_DIR" "$_grp" >"$PHI_DIR/probe.conf"
     if "$PHIMILTER" -n -c "$PHI_DIR/probe.conf" >/dev/null 2>&1; then printf '%s\n' "$_grp"; fi
   done
@@ -127,6 +130,7 @@ e2e_phimilter_conf() {
     echo "UMask 000"
     echo "TLSPolicyMap texthash:$PHI_DIR/tls_policy"
     e2e_key_lines "$1"
+    [ -z "${E2E_PHIMILTER_CONF:-}" ] || printf '%s\n' "$E2E_PHIMILTER_CONF"
     [ -z "${3:-}" ] || printf '%s\n' "$3"
   } >"$PHI_DIR/phimilter-$1.conf.new"
   mv "$PHI_DIR/phimilter-$1.conf.new" "$PHI_DIR/phimilter-$1.conf"

@@ -15,6 +15,7 @@ tests_unit_escrow_escrow_test_SOURCES = \
 	tests/unit/escrow/crypto_test.cc \
 	tests/unit/escrow/key_ring_test.cc \
 	tests/unit/escrow/entry_format_test.cc \
+	tests/unit/escrow/spool_test.cc \
 	tests/unit/escrow/store_test.cc \
 	tests/unit/escrow/token_test.cc \
 	tests/unit/escrow/notice_test.cc \

@@ -195,16 +195,29 @@ std::vector<std::string> open_spools() {
   return out;
 }
 
-TEST(EscrowGlue, SpoolIsNamelessEncryptedAndGoneAfterAbort) {
+TEST(EscrowGlue, SmallMessageIsSpooledInMemoryOnly) {
   Fixture f;
   Session s(f.cfg);
   RecordingMta m;
   feed(s, m, {"<b@insecure.example>"});
+  EXPECT_TRUE(open_spools().empty()) << kOriginal.size() << " bytes need no file";
+  EXPECT_TRUE(f.names().empty());
+  ASSERT_EQ(SessionTestPeer::escrow(s, m, {0}, "phi-insecure"), Status::Continue);
+  EXPECT_EQ(entry_bytes(*f.cfg, s.report().escrow_id), kOriginal);
+}
+
+TEST(EscrowGlue, LargeSpoolIsNamelessEncryptedAndGoneAfterAbort) {
+  Fixture f;
+  Session s(f.cfg);
+  RecordingMta m;
+  feed(s, m, {"<b@insecure.example>"});
+  const std::string more(escrow::kSpoolMemoryBytes, 'x');
+  s.on_body(m, more);
   EXPECT_TRUE(f.names().empty()) << "the spool has no name in the directory";
   auto fds = open_spools();
   ASSERT_EQ(fds.size(), 1u);
   const std::string raw = read_file(fds[0]);
-  EXPECT_EQ(raw.size(), kOriginal.size());
+  EXPECT_EQ(raw.size(), kOriginal.size() + more.size());
   EXPECT_EQ(raw.find(kSsn), std::string::npos) << "spooled bytes are encrypted";
   EXPECT_EQ(s.on_abort(m), Status::Continue);
   EXPECT_TRUE(open_spools().empty());
