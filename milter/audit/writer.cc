@@ -81,7 +81,7 @@ std::optional<ChainHead> last_record(std::string_view tail) {
 // Boost.Log backend: writes each record's message as one line and keeps the outcome.
 class FileBackend : public sinks::basic_sink_backend<sinks::synchronized_feeding> {
  public:
-  void arm(int fd, bool sync) { fd_ = fd; sync_ = sync; outcome_ = Error{"audit sink did not receive the record"}; }
+  void arm(int fd) { fd_ = fd; outcome_ = Error{"audit sink did not receive the record"}; }
   Result<void> outcome() const { return outcome_; }
 
   void consume(const blog::record_view& rec) {
@@ -89,7 +89,7 @@ class FileBackend : public sinks::basic_sink_backend<sinks::synchronized_feeding
     if (!msg) fail("audit record without text", EINVAL);
     off_t before = ::lseek(fd_, 0, SEEK_END);
     std::string line = msg.get() + "\n";
-    bool ok = before >= 0 && write_all(fd_, line) && (!sync_ || ::fsync(fd_) == 0);
+    bool ok = before >= 0 && write_all(fd_, line);
     if (!ok) {
       int e = errno;
       if (before >= 0 && ::ftruncate(fd_, before) != 0) { /* the verifier will name the torn line */ }
@@ -104,7 +104,6 @@ class FileBackend : public sinks::basic_sink_backend<sinks::synchronized_feeding
     throw std::system_error(e, std::generic_category(), what);
   }
   int fd_ = -1;
-  bool sync_ = true;
   Result<void> outcome_ = Ok();
 };
 
@@ -127,6 +126,12 @@ struct AuditLog::Impl {
   uint64_t since_checkpoint = 0;
   int64_t last_checkpoint_time = 0;
   unsigned sink_id = g_next_sink_id++;
+  // Group commit (AuditSync yes): records are written under mu and made
+  // durable under sync_mu by one fsync that covers every record written
+  // before it, so concurrent messages share fsyncs. Lock order: sync_mu, mu.
+  std::mutex sync_mu;
+  uint64_t written = 0;  // records written to fd (under mu)
+  uint64_t synced = 0;   // records known durable (under sync_mu)
   boost::shared_ptr<FileBackend> backend = boost::make_shared<FileBackend>();
   boost::shared_ptr<AuditSinkFrontend> sink;
   blog::sources::logger_mt logger;
@@ -140,7 +145,7 @@ struct AuditLog::Impl {
   ~Impl() { blog::core::get()->remove_sink(sink); }
 
   Result<void> push(const std::string& line) {
-    backend->arm(fd.get(), opts.sync_each);
+    backend->arm(fd.get());
     try {
       auto rec = logger.open_record();
       if (!rec) return Error{"audit sink is not accepting records (Boost.Log core disabled?)"};
@@ -190,7 +195,8 @@ struct AuditLog::Impl {
   Result<void> write_checkpoint() {
     ChainHead before = head.value_or(ChainHead{0, std::string(kGenesisPrev)});
     if (auto r = emit(RecordKind::Checkpoint, [&](JsonWriter& w) { write_checkpoint_body(w, before); }, 0); !r) return r;
-    if (!opts.sync_each && ::fsync(fd.get()) != 0) return errno_error("audit log " + opts.path + ": fsync");
+    ++written;
+    if (::fsync(fd.get()) != 0) return errno_error("audit log " + opts.path + ": fsync");
     since_checkpoint = 0;
     last_checkpoint_time = clock();
     std::string line = format_checkpoint_line(*head, last_checkpoint_time, opts.path);
@@ -250,6 +256,42 @@ struct AuditLog::Impl {
     return emit(RecordKind::Start, [&](JsonWriter& w) { write_start_body(w, prev, reason); }, 0);
   }
 
+  // A start record on a file opened again, fsynced (sync_mu and mu held).
+  Result<void> start_synced() {
+    if (auto r = start("reopen"); !r) return r;
+    ++written;
+    if (::fsync(fd.get()) != 0) return errno_error("audit log " + opts.path + ": fsync");
+    synced = written;
+    return Ok();
+  }
+
+  // Makes record number `ticket` durable: returns at once when an fsync
+  // since it was written covered it; otherwise fsyncs everything written
+  // so far. Called without mu.
+  Result<void> sync_to(uint64_t ticket) {
+    std::lock_guard s(sync_mu);
+    if (synced >= ticket) return Ok();
+    int f = -1;
+    uint64_t target = 0;
+    {
+      std::lock_guard l(mu);
+      f = fd.get();
+      target = written;
+    }
+    // fd cannot be closed meanwhile: reopen, reconfigure and close hold sync_mu.
+    if (f < 0) return Error{"audit log " + opts.path + " is not open"};
+    if (::fsync(f) != 0) return errno_error("audit log " + opts.path + ": fsync");
+    synced = target;
+    return Ok();
+  }
+
+  // Before the descriptor is closed (with sync_mu and mu held): the
+  // checkpoint that closes the file has fsynced every record in it.
+  void closing() {
+    if (!write_checkpoint()) (void)::fsync(fd.get());
+    synced = written;
+  }
+
   bool file_moved() const {
     struct stat st {};
     return ::stat(opts.path.c_str(), &st) != 0 || st.st_dev != dev || st.st_ino != ino;
@@ -259,8 +301,9 @@ struct AuditLog::Impl {
 AuditLog::AuditLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 AuditLog::~AuditLog() {
+  std::lock_guard s(impl_->sync_mu);
   std::lock_guard lock(impl_->mu);
-  if (impl_->fd) (void)impl_->write_checkpoint();
+  if (impl_->fd) impl_->closing();
 }
 
 Result<std::unique_ptr<AuditLog>> AuditLog::open(AuditOptions opts, CheckpointSink sink, Clock clock) {
@@ -271,42 +314,52 @@ Result<std::unique_ptr<AuditLog>> AuditLog::open(AuditOptions opts, CheckpointSi
   impl->last_checkpoint_time = impl->clock();
   if (auto r = impl->open_file(); !r) return r.error();
   if (auto r = impl->start("open"); !r) return r.error();
+  if (auto r = impl->sync_to(++impl->written); !r) return r.error();
   return std::unique_ptr<AuditLog>(new AuditLog(std::move(impl)));
 }
 
+Result<void> AuditLog::append(RecordKind kind, const std::function<void(JsonWriter&)>& body, int64_t time) {
+  uint64_t ticket = 0;
+  bool sync = false;
+  {
+    std::lock_guard lock(impl_->mu);
+    if (auto r = impl_->emit(kind, body, time); !r) return r;
+    ticket = ++impl_->written;
+    sync = impl_->opts.sync_each;
+    (void)impl_->maybe_checkpoint();  // the record is written; a failed checkpoint is retried next time
+  }
+  return sync ? impl_->sync_to(ticket) : Result<void>(Ok());
+}
+
 Result<void> AuditLog::append_message(const MessageEvent& e) {
-  std::lock_guard lock(impl_->mu);
-  if (auto r = impl_->emit(RecordKind::Message, [&](JsonWriter& w) { write_message_body(w, e); }, e.time); !r) return r;
-  (void)impl_->maybe_checkpoint();  // the record is written; a failed checkpoint is retried next time
-  return Ok();
+  return append(RecordKind::Message, [&](JsonWriter& w) { write_message_body(w, e); }, e.time);
 }
 
 Result<void> AuditLog::append_admin(const AdminEvent& e) {
   if (e.kind != RecordKind::Release && e.kind != RecordKind::Purge) return Error{"admin record must be release or purge"};
-  std::lock_guard lock(impl_->mu);
-  if (auto r = impl_->emit(e.kind, [&](JsonWriter& w) { write_admin_body(w, e); }, e.time); !r) return r;
-  (void)impl_->maybe_checkpoint();
-  return Ok();
+  return append(e.kind, [&](JsonWriter& w) { write_admin_body(w, e); }, e.time);
 }
 
 Result<void> AuditLog::reopen() {
+  std::lock_guard s(impl_->sync_mu);
   std::lock_guard lock(impl_->mu);
   if (impl_->fd && !impl_->file_moved()) return Ok();
-  if (impl_->fd) (void)impl_->write_checkpoint();  // closes the rotated file with a checkpoint
+  if (impl_->fd) impl_->closing();  // closes the rotated file with a checkpoint
   impl_->fd.reset();
   if (auto r = impl_->open_file(); !r) return r;
-  return impl_->start("reopen");
+  return impl_->start_synced();
 }
 
 Result<void> AuditLog::reconfigure(AuditOptions opts) {
+  std::lock_guard s(impl_->sync_mu);
   std::lock_guard lock(impl_->mu);
   bool same_file = opts.path == impl_->opts.path && impl_->fd && !impl_->file_moved();
-  if (impl_->fd && !same_file) (void)impl_->write_checkpoint();
+  if (impl_->fd && !same_file) impl_->closing();
   impl_->opts = std::move(opts);
   if (same_file) return Ok();
   impl_->fd.reset();
   if (auto r = impl_->open_file(); !r) return r;
-  return impl_->start("reopen");
+  return impl_->start_synced();
 }
 
 Result<void> AuditLog::checkpoint() {

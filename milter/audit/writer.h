@@ -14,8 +14,12 @@
 //   Records go through Boost.Log: each AuditLog adds its own synchronous
 //   sink whose filter accepts only records carrying its "AuditSink"
 //   attribute (the operational sinks in milter/log.cc reject every record
-//   that carries it), and whose backend write()s the line and fsync()s it
-//   (AuditSync yes; with no, only at checkpoints, reopen and close). The
+//   that carries it), and whose backend write()s the line. With AuditSync
+//   yes append_*() returns only once the record is fsynced; the fsync is a
+//   group commit: one fsync covers every record written before it, so
+//   messages that finish together share one (with no, fsync only at
+//   checkpoints, reopen and close). A failed fsync is an error for every
+//   record it was to cover (their lines stay in the file). The
 //   backend records the outcome of each write, and append_*() returns it:
 //   an error whenever the line did not reach the file, even if a Boost.Log
 //   exception handler swallowed the exception. A failed write is cut off
@@ -99,6 +103,7 @@ class AuditLog {
 
  private:
   explicit AuditLog(std::unique_ptr<Impl> impl);
+  Result<void> append(RecordKind kind, const std::function<void(JsonWriter&)>& body, int64_t time);
   std::unique_ptr<Impl> impl_;
 };
 
