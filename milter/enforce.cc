@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "milter/log.h"
+#include "milter/provenance/hop_header.h"
 #include "milter/session.h"
 #include "milter/util/strings.h"
 #include "policy/direction.h"
@@ -59,7 +60,8 @@ void Session::note_tag_header(Message& m, std::string_view name, std::string_vie
   if (!iequals(name, cfg_->settings.TagHeader)) return;
   ++m.tag_headers;
   auto id = trim(value.substr(0, value.find(';')));
-  if (iequals(id, cfg_->authserv_id) && m.forged_tags.size() < kMaxHeaderCount) m.forged_tags.push_back(m.tag_headers);
+  bool ours = iequals(id, cfg_->authserv_id) || iequals(id, provenance::format_authserv_id(cfg_->authserv_id));
+  if (ours && m.forged_tags.size() < kMaxHeaderCount) m.forged_tags.push_back(m.tag_headers);
 }
 
 Status Session::remove_forged_tags(Mta& mta, Message& m) {
@@ -118,7 +120,8 @@ Status Session::carry_out(Mta& mta, Message& m, const policy::Plan& plan) {
   if (plan.route_tls) add.emplace_back(cfg_->rules->route_tls_header, policy::kRouteTlsValue);
   if (plan.tag)
     add.emplace_back(cfg_->settings.TagHeader,
-                     policy::format_tag_value(cfg_->authserv_id, report_.verdict, cfg_->rules->tag_show_categories, plan));
+                     policy::format_tag_value(provenance::format_authserv_id(cfg_->authserv_id), report_.verdict,
+                                              cfg_->rules->tag_show_categories, plan));
   for (auto& [name, value] : add) {
     auto r = mta.add_header(name, value);
     if (!r) return internal_error(mta, "policy", "cannot add header: " + r.error().message);

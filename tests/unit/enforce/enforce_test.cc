@@ -258,6 +258,21 @@ TEST(Enforce, ForgedTagHeadersAreRemovedOthersKept) {
   EXPECT_EQ(r.report.removed_forged, 2u);
 }
 
+// The tag header starts with the authserv-id as a token, as the provenance
+// headers do, and a forged one in that form is still recognised.
+TEST(Enforce, TagHeaderAuthservIdIsAToken) {
+  Scratch t;
+  auto s = parse_settings("AuthservID mx;odd \"id\"\nTLSPolicyMap texthash:" + t.dir() + "/tls_policy\n", "test.conf");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  auto cfg = build_config(*s, "test.conf");
+  ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+  auto r = run(*cfg, kOutside, {"<a@secure.example>"}, phi_message(), {{"X-PHI-Classification", "mx_odd__id_; phi=no"}});
+  auto got = policy_edits(r.mta);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0], "delete_header X-PHI-Classification #1");
+  EXPECT_EQ(got[1].rfind("add_header X-PHI-Classification=mx_odd__id_; phi=yes", 0), 0u) << got[1];
+}
+
 TEST(Enforce, PostureLookupErrorAnswersTempfail) {
   Scratch t;
   // postmap stand-in: "not found" (exit 1) for everything but fail.example, which errors.
