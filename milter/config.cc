@@ -300,13 +300,10 @@ const Settings& default_settings() {
 Result<Settings> parse_settings(std::string_view text, const std::string& file_name) {
   Settings s = default_settings();
   std::map<std::string, size_t> seen;  // lower-case key -> line
-  size_t line_no = 0;
-  size_t pos = 0;
-  while (pos < text.size()) {
-    auto nl = text.find('\n', pos);
-    std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
-    ++line_no;
+  Lines lines(text);
+  std::string_view line;
+  while (lines.next(line)) {
+    const size_t line_no = lines.number();
     const std::string where = file_name + ":" + std::to_string(line_no);
     if (line.size() > kMaxLineBytes) return Error{where + ": line longer than " + std::to_string(kMaxLineBytes) + " bytes"};
     line = trim(line);

@@ -561,12 +561,10 @@ Result<Detector> parse_detector_line(std::string_view line) {
 
 Result<std::vector<Detector>> parse_custom_detectors(std::string_view text, const std::string& file) {
   std::vector<Detector> out;
-  size_t line_no = 0, pos = 0;
-  while (pos < text.size()) {
-    auto nl = text.find('\n', pos);
-    std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
-    ++line_no;
+  Lines lines(text);
+  std::string_view line;
+  while (lines.next(line)) {
+    const size_t line_no = lines.number();
     line = trim(line);
     if (line.empty() || line[0] == '#') continue;
     std::string where = file + ":" + std::to_string(line_no);

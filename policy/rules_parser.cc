@@ -299,12 +299,10 @@ Result<Rule> RuleParser::parse() {
 // Splits the text into logical rules (a line starting with white space continues one).
 Result<std::vector<std::vector<Token>>> split_rules(std::string_view text, const std::string& file) {
   std::vector<std::vector<Token>> rules;
-  size_t line_no = 0, pos = 0;
-  while (pos < text.size()) {
-    auto nl = text.find('\n', pos);
-    std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
-    ++line_no;
+  Lines lines(text);
+  std::string_view line;
+  while (lines.next(line)) {
+    const size_t line_no = lines.number();
     if (line.size() > kMaxLineBytes) return Error{where(file, line_no) + ": line longer than " + std::to_string(kMaxLineBytes) + " bytes"};
     std::string_view body = trim(line);
     if (body.empty() || body.front() == '#') continue;

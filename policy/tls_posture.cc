@@ -79,7 +79,7 @@ Result<TlsLevel> parse_tls_policy_value(std::string_view value) {
 Result<TextTlsPolicyTable> TextTlsPolicyTable::parse(std::string_view text, const std::string& file_name) {
   TextTlsPolicyTable t;
   std::string entry;
-  size_t entry_line = 0, line_no = 0, pos = 0;
+  size_t entry_line = 0;
   auto flush = [&]() -> Result<void> {
     if (entry.empty()) return Ok();
     auto r = add_entry(t.entries_, entry);
@@ -87,11 +87,10 @@ Result<TextTlsPolicyTable> TextTlsPolicyTable::parse(std::string_view text, cons
     if (!r) return r.error().context(file_name + ":" + std::to_string(entry_line));
     return Ok();
   };
-  while (pos < text.size()) {
-    auto nl = text.find('\n', pos);
-    std::string_view line = text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
-    pos = nl == std::string_view::npos ? text.size() : nl + 1;
-    ++line_no;
+  Lines lines(text);
+  std::string_view line;
+  while (lines.next(line)) {
+    const size_t line_no = lines.number();
     std::string_view body = trim(line);
     if (body.empty() || body.front() == '#') continue;
     if (is_space(line.front())) {  // continuation of the previous entry

@@ -9,5 +9,5 @@ libphi_a_SOURCES += \
 
 UNIT_TESTS += tests/unit/util/util_test
 tests_unit_util_util_test_SOURCES = tests/unit/util/sanitize_test.cc tests/unit/util/json_test.cc tests/unit/util/json_read_test.cc tests/unit/util/netmatch_test.cc tests/unit/util/files_test.cc \
-	tests/unit/util/sockopt_test.cc
+	tests/unit/util/sockopt_test.cc tests/unit/util/strings_test.cc
 tests_unit_util_util_test_LDADD = $(GTEST_LDADD)

@@ -59,6 +59,29 @@ inline std::vector<std::string_view> split_list(std::string_view s) {
   return out;
 }
 
+// The numbered lines of a text, without their '\n' (a last line without
+// one counts; a '\r' before it stays):
+//   Lines lines(text); std::string_view line;
+//   while (lines.next(line)) use(lines.number(), line);
+class Lines {
+ public:
+  explicit Lines(std::string_view text) : text_(text) {}
+  bool next(std::string_view& line) {
+    if (pos_ >= text_.size()) return false;
+    size_t nl = text_.find('\n', pos_);
+    size_t end = nl == std::string_view::npos ? text_.size() : nl;
+    line = text_.substr(pos_, end - pos_);
+    pos_ = nl == std::string_view::npos ? text_.size() : nl + 1;
+    ++number_;
+    return true;
+  }
+  size_t number() const { return number_; }
+
+ private:
+  std::string_view text_;
+  size_t pos_ = 0, number_ = 0;
+};
+
 }  // namespace phi
 
 #endif
