@@ -14,6 +14,7 @@ SCRIPT_TESTS += \
 	tests/integration/004_escrow.sh \
 	tests/integration/010_load.sh \
 	tests/integration/005_audit.sh \
+	tests/integration/011_escrow_kill.sh \
 	tests/miltertest/run.sh
 ## The classifier must keep phi precision and recall >= 0.95 on the labelled corpus.
 SCRIPT_TESTS += tests/corpus_accuracy.sh
