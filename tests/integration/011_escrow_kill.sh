@@ -1,29 +1,33 @@
 #!/bin/sh
 # 011_escrow_kill - kill -9 of phimilter in the middle of an escrow write
 # leaves no half entry that list (or a portal, which reads the same directory)
-# would see, and loses nothing: through a real Postfix with
-# milter_default_action = tempfail, a multi-megabyte PHI message to an
-# opportunistic-TLS recipient is escrowed; phimilter is killed while it writes
-# the message's encrypted spool in EscrowDirectory. Afterwards: the client got
-# a 4xx, Postfix queued and delivered nothing, `phimilterctl escrow list` shows
-# no entry, `verify` finds nothing damaged, the directory holds exactly what
-# it held before (nothing), and no byte of it is the SSN in clear. Then
-# phimilter is started again and the client sends again: exactly one entry,
-# byte-identical to the message, and exactly one notice.
+# would see, and loses nothing. Through a real Postfix with
+# milter_default_action = tempfail, a 6 MB PHI message to an opportunistic-TLS
+# recipient is escrowed, and phimilter is killed:
+#  1. while it writes the message's encrypted spool. Afterwards the client
+#     got a 4xx, Postfix queued and delivered nothing, `phimilterctl escrow
+#     list` shows no entry, `verify` finds nothing damaged, the directory
+#     holds exactly what it held before (nothing) and no byte of it is the
+#     SSN in clear. phimilter is started again and the client sends again:
+#     exactly one entry, byte-identical to the message, and one notice.
+#  2. while it writes the entry file at end of message. The same, except that
+#     the entry's temporary file stays behind (doc/escrow-format.md: readers
+#     ignore ".tmp-" names); list, show and verify do not see it.
 #
 # HOW THE KILL IS PLACED. The spool (milter/escrow/spool.cc) is a file
-# ".tmp-spool-<hex>" that is unlinked right after it is created, so while
-# phimilter writes it, /proc/PID/fd shows a link to "<dir>/.tmp-spool-<hex>
-# (deleted)" whose size (stat -L) grows with every body chunk; the entry file
-# that follows at end of message is ".tmp-<id>" until its rename. The test
-# polls /proc/PID/fd; when the spool is open, non-empty and no entry file has
-# been started, it stops phimilter (SIGSTOP), looks again at the frozen
-# process, and sends SIGKILL. The frozen state is what the kill hits, so
-# "landed in the middle of the spool write" is observed, not guessed: spool
-# open, 0 < size < the message's size, no entry file. Nothing in phimilter
-# knows about the test. An attempt where the frozen state is anything else
-# (the poll came too late) is a miss: the store is emptied and the attempt
-# repeated; after 5 misses the test fails.
+# ".tmp-spool-<hex>" unlinked right after it is created, so while phimilter
+# writes it /proc/PID/fd shows a link to "<dir>/.tmp-spool-<hex> (deleted)"
+# whose size (stat through the link) grows with every body chunk; at end of
+# message the spool is copied into the entry file ".tmp-<id>", renamed to
+# "<id>.esc" after its fsync. freeze_mid_write.py polls /proc/PID/fd without
+# starting a process per scan (the entry write lasts only milliseconds); when
+# the file of the phase under test is open with more than one 64 KiB chunk
+# written and less than the message's size, it stops phimilter (SIGSTOP), waits until every thread is stopped and
+# prints what the stopped process holds open. The test checks that state
+# again and sends SIGKILL: the state the kill hits is observed, not guessed.
+# Nothing in phimilter knows about the test. An attempt where it is anything
+# else is a miss: what it left is removed and the attempt repeated; after 5
+# misses the test fails.
 . "$(dirname "$0")/lib.sh"
 
 SSN=536-22-8174
@@ -33,6 +37,10 @@ ESCROW=$PHI_DIR/escrow
 SPOOL_PREFIX=.tmp-spool-
 FILLER_LINES=80000   # x 78 bytes: about 6 MB, below Postfix's message_size_limit
 MAX_ATTEMPTS=5
+MIN_BYTES=65536      # kill only once a whole I/O chunk (kIoChunkBytes) is on disk
+PY=${PYTHON3:-python3}
+FREEZER=$(dirname "$0")/freeze_mid_write.py
+command -v "$PY" >/dev/null 2>&1 || phi_skip "python3 not found (Debian package python3)"
 
 mkdir -p "$ESCROW"
 "$CTL" escrow genkey "$PHI_DIR/escrow.keys" >/dev/null || phi_fail "genkey"
@@ -67,36 +75,27 @@ phi_start_sink
 phi_start_postfix "milter_default_action = tempfail"
 ctl() { "$CTL" escrow -c "$PHI_DIR/phimilter.conf" "$@"; }
 
-# escrow_fds PID: one line "spool SIZE TARGET" or "entry SIZE TARGET" for each
-# file of the escrow directory that PID holds open (SIZE from stat -L, which
-# works on an unlinked file too).
-escrow_fds() {
-  find "/proc/$1/fd" -mindepth 1 -maxdepth 1 -lname "$ESCROW/.tmp-*" -printf '%p %l\n' 2>/dev/null |
-    while read -r fd target; do
-      size=$(stat -L -c %s "$fd" 2>/dev/null) || size=gone
-      case $target in
-        "$ESCROW/$SPOOL_PREFIX"*) echo "spool $size $target" ;;
-        *) echo "entry $size $target" ;;
-      esac
-    done
-}
+# size_of KIND STATE: the size of the first KIND (spool or entry) file in STATE.
+size_of() { printf '%s\n' "$2" | awk -v k="$1" '$1 == k { print $2; exit }'; }
 
-# mid_spool STATE: true when STATE shows the spool open with 0 < size <
-# MSG_BYTES and no entry file started.
-mid_spool() {
-  printf '%s\n' "$1" | grep -q '^entry ' && return 1
-  size=$(printf '%s\n' "$1" | awk '$1 == "spool" { print $2; exit }')
+# mid_write KIND STATE: true when STATE shows KIND's file open with MIN_BYTES
+# < size < MSG_BYTES, and, for the spool, no entry file started yet.
+mid_write() {
+  [ "$1" = spool ] && printf '%s\n' "$2" | grep -q '^entry ' && return 1
+  size=$(size_of "$1" "$2")
   case $size in '' | *[!0-9]*) return 1 ;; esac
-  [ "$size" -gt 0 ] && [ "$size" -lt "$MSG_BYTES" ]
+  [ "$size" -gt "$MIN_BYTES" ] && [ "$size" -lt "$MSG_BYTES" ]
 }
 
 # store_files: every name in the escrow directory with its type (dot files too).
 store_files() { find "$ESCROW" -mindepth 1 -printf '%y %P\n' | sort; }
 
-# empty_store: for a missed attempt, remove what it left and wait for Postfix
-# to finish with it, so the next attempt starts from a clean store.
-empty_store() {
-  find "$ESCROW" -mindepth 1 -delete
+# restore_store: after a missed attempt, remove what it added to the escrow
+# directory and wait for Postfix to finish with it.
+restore_store() {
+  find "$ESCROW" -mindepth 1 -printf '%P\n' | while read -r name; do
+    grep -qxF "f $name" "$PHI_DIR/store.before" || rm -f "$ESCROW/$name"
+  done
   phi_wait_for 60 sh -c '[ -z "$(timeout 20 postqueue -c "$1" -j 2>/dev/null)" ]' sh "$PHI_CONF" ||
     phi_fail "Postfix still holds mail from a missed attempt"
 }
@@ -112,61 +111,69 @@ notice_count() {
   echo "$n"
 }
 
-# --- attempts: kill -9 while the spool is being written ---------------------------
-attempt=0
-landed=
-while [ "$attempt" -lt "$MAX_ATTEMPTS" ] && [ -z "$landed" ]; do
-  attempt=$((attempt + 1))
-  phi_start_milter "$ESCROW_CONF"
-  store_files >"$PHI_DIR/store.before"
-  pid=$PHI_MILTER_PID
-  PHI_SEND_COUNT=$((PHI_SEND_COUNT + 1))
-  PHI_SWAKS_LOG=$PHI_DIR/swaks.$PHI_SEND_COUNT.log
-  rm -f "$PHI_DIR/swaks.rc"
-  (
-    timeout 120 swaks --server 127.0.0.1 --port "$PHI_SMTP_PORT" --timeout 60 \
-      --helo client.phi-test.example --from "$PHI_SENDER" --to "$INSECURE" \
-      --data "$PHI_DIR/big.eml" >"$PHI_SWAKS_LOG" 2>&1
-    echo $? >"$PHI_DIR/swaks.rc.tmp" && mv "$PHI_DIR/swaks.rc.tmp" "$PHI_DIR/swaks.rc"
-  ) &
-  swaks_pid=$!
-  # Bounded by swaks's own timeout: the loop ends when swaks does.
-  frozen=
-  while [ ! -f "$PHI_DIR/swaks.rc" ]; do
-    state=$(escrow_fds "$pid")
-    if mid_spool "$state"; then
-      kill -STOP "$pid"
-      frozen=$(escrow_fds "$pid")
-      break
+# kill_mid_write KIND: up to MAX_ATTEMPTS times, start phimilter, send the
+# message and kill -9 phimilter while it writes KIND's file (see the top).
+# Leaves the frozen state in $frozen and swaks's status in $PHI_DIR/swaks.rc;
+# fails when no attempt landed.
+kill_mid_write() {
+  attempt=0
+  landed=
+  while [ "$attempt" -lt "$MAX_ATTEMPTS" ] && [ -z "$landed" ]; do
+    attempt=$((attempt + 1))
+    phi_start_milter "$ESCROW_CONF"
+    store_files >"$PHI_DIR/store.before"
+    pid=$PHI_MILTER_PID
+    PHI_SEND_COUNT=$((PHI_SEND_COUNT + 1))
+    PHI_SWAKS_LOG=$PHI_DIR/swaks.$PHI_SEND_COUNT.log
+    rm -f "$PHI_DIR/swaks.rc" "$PHI_DIR/freezer.ready" "$PHI_DIR/frozen"
+    "$PY" "$FREEZER" "$pid" "$ESCROW" "$1" "$MIN_BYTES" "$MSG_BYTES" "$PHI_DIR/freezer.ready" "$PHI_DIR/swaks.rc" 150 \
+      >"$PHI_DIR/frozen" 2>"$PHI_DIR/freezer.stderr" &
+    freezer_pid=$!
+    phi_wait_for 30 test -f "$PHI_DIR/freezer.ready" || { kill "$freezer_pid"; phi_fail "$FREEZER did not start"; }
+    (
+      timeout 120 swaks --server 127.0.0.1 --port "$PHI_SMTP_PORT" --timeout 60 \
+        --helo client.phi-test.example --from "$PHI_SENDER" --to "$INSECURE" \
+        --data "$PHI_DIR/big.eml" >"$PHI_SWAKS_LOG" 2>&1
+      echo $? >"$PHI_DIR/swaks.rc.tmp" && mv "$PHI_DIR/swaks.rc.tmp" "$PHI_DIR/swaks.rc"
+    ) &
+    swaks_pid=$!
+    # Bounded: the freezer gives up when swaks ends (timeout 120) or after 150 s.
+    wait "$freezer_pid"
+    frozen=$(cat "$PHI_DIR/frozen")
+    if [ -n "$frozen" ] && mid_write "$1" "$frozen"; then landed=1; fi
+    kill -KILL "$pid" 2>/dev/null
+    [ -n "$frozen" ] && kill -CONT "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    PHI_MILTER_PID=
+    wait "$swaks_pid"
+    printf '%s\n' "$frozen" >"$PHI_DIR/kill-state.$1.$attempt"
+    if [ -n "$landed" ]; then
+      phi_say "$1 attempt $attempt: kill -9 landed mid-write: $1 file open with $(size_of "$1" "$frozen") bytes" \
+        "(message $MSG_BYTES bytes); open escrow files: $(printf '%s\n' "$frozen" | awk '{ printf "%s%s", s, $1; s = "," }')"
+    else
+      phi_say "$1 attempt $attempt: missed (state when frozen: [${frozen:-not frozen, swaks status $(cat "$PHI_DIR/swaks.rc")}])"
+      restore_store
     fi
   done
-  if [ -n "$frozen" ] && mid_spool "$frozen"; then landed=1; fi
-  kill -KILL "$pid" 2>/dev/null
-  [ -n "$frozen" ] && kill -CONT "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
-  PHI_MILTER_PID=
-  wait "$swaks_pid"
-  printf '%s\n' "$frozen" >"$PHI_DIR/kill-state.$attempt"
-  if [ -n "$landed" ]; then
-    spool_size=$(printf '%s\n' "$frozen" | awk '$1 == "spool" { print $2; exit }')
-    phi_say "attempt $attempt: kill -9 landed mid-write: spool open with $spool_size of about $MSG_BYTES bytes written, no entry file started"
-  else
-    phi_say "attempt $attempt: missed (state when frozen: [${frozen:-not frozen, swaks status $(cat "$PHI_DIR/swaks.rc")}])"
-    empty_store
-  fi
-done
-[ -n "$landed" ] || phi_fail "in $MAX_ATTEMPTS attempts the kill never landed while the spool was being written"
-phi_ok "kill -9 landed while the spool was written (attempt $attempt)"
+  [ -n "$landed" ] || phi_fail "in $MAX_ATTEMPTS attempts the kill never landed while the $1 file was written"
+  phi_ok "kill -9 landed while the $1 file was written (attempt $attempt)"
+}
 
+# assert_refused: the killed transaction got a 4xx and Postfix kept nothing.
+assert_refused() {
+  rc=$(cat "$PHI_DIR/swaks.rc")
+  [ "$rc" -ne 0 ] || phi_fail "swaks succeeded although phimilter died during the message"
+  errors=$(grep -E '^<\*\* ' "$PHI_SWAKS_LOG")
+  phi_assert_match "the client got a 4xx" "$errors" '^<\*\* +4[0-9]{2} '
+  phi_assert_no_match "and never 5xx" "$errors" '^<\*\* +5'
+  phi_assert_no_match "the message was not queued" "$(cat "$PHI_SWAKS_LOG")" 'Ok: queued'
+  phi_assert_eq "nothing in Postfix's queue" "$(phi_queue_ids | grep -c .)" 0
+}
+
+# === 1. kill -9 while the spool is written ========================================
+kill_mid_write spool
 # --- after the crash: nothing half-written, nothing lost ---------------------------
-rc=$(cat "$PHI_DIR/swaks.rc")
-[ "$rc" -ne 0 ] || phi_fail "swaks succeeded although phimilter died during the message"
-errors=$(grep -E '^<\*\* ' "$PHI_SWAKS_LOG")
-phi_assert_match "the client got a 4xx" "$errors" '^<\*\* +4[0-9]{2} '
-phi_assert_no_match "and never 5xx" "$errors" '^<\*\* +5'
-phi_assert_no_match "the message was not queued" "$(cat "$PHI_SWAKS_LOG")" 'Ok: queued'
-phi_assert_eq "nothing in Postfix's queue" "$(phi_queue_ids | grep -c .)" 0
-
+assert_refused
 phi_assert_eq "list shows no entry" "$(ctl list | tail -n +2)" ""
 verify=$(ctl verify) || phi_fail "verify failed: $verify"
 phi_assert_eq "verify finds nothing damaged" "$verify" "0 entries checked, 0 damaged"
@@ -200,3 +207,39 @@ ctl show "$id" | awk 'skip == 0 && /^Received:/ { skip = 1; next } skip == 1 && 
 { cat "$PHI_DIR/big.eml"; printf '\r\n'; } | cmp -s - "$PHI_DIR/shown" || phi_fail "the entry is not the original message"
 phi_ok "the entry holds the whole original ($MSG_BYTES bytes)"
 phi_assert_eq "only the entry in the escrow directory" "$(store_files | tr '\n' ' ')" "f $id.esc "
+
+# === 2. kill -9 while the entry file is written ===================================
+# At end of message the spool is copied into ".tmp-<id>", which is renamed to
+# "<id>.esc" only after its fsync (doc/escrow-format.md). A crash before the
+# rename leaves at most that temporary file: encrypted like an entry, ignored
+# by every reader, removed by purge --expired once a day old.
+phi_stop_milter
+kill_mid_write entry
+assert_refused
+phi_assert_eq "list still shows only the first entry" "$(ctl list | awk 'NR > 1 { print $1 }')" "$id"
+verify=$(ctl verify) || phi_fail "verify failed: $verify"
+phi_assert_match "verify finds nothing damaged" "$verify" '1 entry checked, 0 damaged'
+# The kill hit the open ".tmp-<id>": that one file is left, nothing else.
+left=$(find "$ESCROW" -mindepth 1 ! -name "$id.esc" -printf '%y %P\n')
+phi_assert_match "beside the entry only the temporary file" "$left" '^f \.tmp-[0-9a-f]{32}$'
+half=${left#f .tmp-}
+if ctl show "$half" >/dev/null 2>&1; then phi_fail "the half-written entry $half can be shown"; fi
+if ctl verify "$half" >/dev/null 2>&1; then phi_fail "the half-written entry $half verifies"; fi
+phi_ok "the half-written entry is neither listed, shown nor verified"
+ctl purge --expired >/dev/null || phi_fail "purge --expired failed"
+phi_assert_eq "purge --expired keeps a temporary file younger than a day" "$(find "$ESCROW" -name '.tmp-*' | wc -l | tr -d ' ')" 1
+if grep -rqa -- "$SSN" "$ESCROW"; then phi_fail "SSN in clear in the escrow directory"; fi
+phi_ok "no SSN in clear in the escrow directory"
+sleep 2
+phi_assert_eq "no notice for the killed transaction" "$(notice_count)" $((notices_before + 1))
+if grep -lq -- "$SSN" $(phi_delivered_files) /dev/null; then phi_fail "the original reached the sink"; fi
+sent_before=$(phi_sent_count)
+
+phi_start_milter "$ESCROW_CONF"
+phi_send --to "$INSECURE" --data "$PHI_DIR/big.eml" || phi_fail "swaks failed after the restart, see $PHI_SWAKS_LOG"
+phi_wait_delivered $((sent_before + 1)) 90
+sleep 2
+phi_assert_eq "exactly one more notice" "$(notice_count)" $((notices_before + 2))
+phi_assert_eq "exactly one more entry" "$(ctl list | tail -n +2 | grep -c .)" 2
+verify=$(ctl verify) || phi_fail "verify failed: $verify"
+phi_assert_match "verify: both entries whole" "$verify" '2 entries checked, 0 damaged'
