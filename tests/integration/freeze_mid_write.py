@@ -11,7 +11,8 @@ DESCRIPTION
     in the escrow directory DIR:
       spool  ".tmp-spool-<hex>", unlinked at once (the link reads
              "DIR/.tmp-spool-<hex> (deleted)")
-      entry  any other ".tmp-<...>": an entry before its rename
+      entry  any other file there: ".tmp-<id>", an entry before its rename
+             (a writer that wrote under any other name is seen too)
     The file's size comes from stat() through the /proc link, which works
     for an unlinked file too. When KIND's file is open with
     MIN_BYTES < size < MAX_BYTES (and, for KIND spool, no entry file is open yet),
@@ -27,7 +28,6 @@ import sys
 import time
 
 SPOOL_PREFIX = ".tmp-spool-"
-TEMP_PREFIX = ".tmp-"
 
 
 def escrow_files(pid, directory):
@@ -44,7 +44,7 @@ def escrow_files(pid, directory):
             target = os.readlink(path)
         except OSError:
             continue
-        if not target.startswith(directory + "/" + TEMP_PREFIX):
+        if not target.startswith(directory + "/"):
             continue
         try:
             size = os.stat(path).st_size
