@@ -22,12 +22,14 @@
 # "<id>.esc" after its fsync. freeze_mid_write.py polls /proc/PID/fd without
 # starting a process per scan (the entry write lasts only milliseconds); when
 # the file of the phase under test is open with more than one 64 KiB chunk
-# written and less than the message's size, it stops phimilter (SIGSTOP), waits until every thread is stopped and
-# prints what the stopped process holds open. The test checks that state
-# again and sends SIGKILL: the state the kill hits is observed, not guessed.
-# Nothing in phimilter knows about the test. An attempt where it is anything
-# else is a miss: what it left is removed and the attempt repeated; after 5
-# misses the test fails.
+# and less than half the message written, it stops phimilter (SIGSTOP),
+# waits until every thread is stopped and prints what the stopped process
+# holds open (a thread may finish a long write before it stops, hence the
+# half). The test checks that state again (size below the message's size)
+# and only then sends SIGKILL: the state the kill hits is observed, not
+# guessed. Nothing in phimilter knows about the test. An attempt where the
+# state is anything else is a miss: what it left is removed and the attempt
+# repeated; after 5 misses the test fails.
 . "$(dirname "$0")/lib.sh"
 
 SSN=536-22-8174
@@ -126,7 +128,7 @@ kill_mid_write() {
     PHI_SEND_COUNT=$((PHI_SEND_COUNT + 1))
     PHI_SWAKS_LOG=$PHI_DIR/swaks.$PHI_SEND_COUNT.log
     rm -f "$PHI_DIR/swaks.rc" "$PHI_DIR/freezer.ready" "$PHI_DIR/frozen"
-    "$PY" "$FREEZER" "$pid" "$ESCROW" "$1" "$MIN_BYTES" "$MSG_BYTES" "$PHI_DIR/freezer.ready" "$PHI_DIR/swaks.rc" 150 \
+    "$PY" "$FREEZER" "$pid" "$ESCROW" "$1" "$MIN_BYTES" "$((MSG_BYTES / 2))" "$PHI_DIR/freezer.ready" "$PHI_DIR/swaks.rc" 150 \
       >"$PHI_DIR/frozen" 2>"$PHI_DIR/freezer.stderr" &
     freezer_pid=$!
     phi_wait_for 30 test -f "$PHI_DIR/freezer.ready" || { kill "$freezer_pid"; phi_fail "$FREEZER did not start"; }
