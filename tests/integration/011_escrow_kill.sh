@@ -115,8 +115,10 @@ notice_count() {
 
 # kill_mid_write KIND: up to MAX_ATTEMPTS times, start phimilter, send the
 # message and kill -9 phimilter while it writes KIND's file (see the top).
-# Leaves the frozen state in $frozen and swaks's status in $PHI_DIR/swaks.rc;
-# fails when no attempt landed.
+# Leaves the frozen state in $frozen, swaks's status in $PHI_DIR/swaks.rc and
+# the notices captured before the landed attempt in $notices_before (a missed
+# attempt may have escrowed the message and delivered its notice); fails when
+# no attempt landed.
 kill_mid_write() {
   attempt=0
   landed=
@@ -124,11 +126,14 @@ kill_mid_write() {
     attempt=$((attempt + 1))
     phi_start_milter "$ESCROW_CONF"
     store_files >"$PHI_DIR/store.before"
+    notices_before=$(notice_count)
     pid=$PHI_MILTER_PID
     PHI_SEND_COUNT=$((PHI_SEND_COUNT + 1))
     PHI_SWAKS_LOG=$PHI_DIR/swaks.$PHI_SEND_COUNT.log
     rm -f "$PHI_DIR/swaks.rc" "$PHI_DIR/freezer.ready" "$PHI_DIR/frozen"
-    "$PY" "$FREEZER" "$pid" "$ESCROW" "$1" "$MIN_BYTES" "$((MSG_BYTES / 2))" "$PHI_DIR/freezer.ready" "$PHI_DIR/swaks.rc" 150 \
+    # Raised priority (the test runs as root): on a busy machine the poller
+    # must get a CPU during the milliseconds the entry write lasts.
+    nice -n -10 "$PY" "$FREEZER" "$pid" "$ESCROW" "$1" "$MIN_BYTES" "$((MSG_BYTES / 2))" "$PHI_DIR/freezer.ready" "$PHI_DIR/swaks.rc" 150 \
       >"$PHI_DIR/frozen" 2>"$PHI_DIR/freezer.stderr" &
     freezer_pid=$!
     phi_wait_for 30 test -f "$PHI_DIR/freezer.ready" || { kill "$freezer_pid"; phi_fail "$FREEZER did not start"; }
@@ -186,7 +191,7 @@ if grep -rqa -- "$SSN" "$ESCROW"; then phi_fail "SSN in clear in the escrow dire
 phi_ok "no SSN in clear in the escrow directory"
 
 sleep 2  # time for a wrongly accepted message to reach the sink
-notices_before=$(notice_count)
+phi_assert_eq "no notice for the killed transaction" "$(notice_count)" "$notices_before"
 sent_before=$(phi_sent_count)
 if grep -lq -- "$SSN" $(phi_delivered_files) /dev/null; then phi_fail "the original reached the sink"; fi
 phi_ok "nothing of the killed transaction delivered"
@@ -233,7 +238,7 @@ phi_assert_eq "purge --expired keeps a temporary file younger than a day" "$(fin
 if grep -rqa -- "$SSN" "$ESCROW"; then phi_fail "SSN in clear in the escrow directory"; fi
 phi_ok "no SSN in clear in the escrow directory"
 sleep 2
-phi_assert_eq "no notice for the killed transaction" "$(notice_count)" $((notices_before + 1))
+phi_assert_eq "no notice for the killed transaction" "$(notice_count)" "$notices_before"
 if grep -lq -- "$SSN" $(phi_delivered_files) /dev/null; then phi_fail "the original reached the sink"; fi
 sent_before=$(phi_sent_count)
 
@@ -241,7 +246,7 @@ phi_start_milter "$ESCROW_CONF"
 phi_send --to "$INSECURE" --data "$PHI_DIR/big.eml" || phi_fail "swaks failed after the restart, see $PHI_SWAKS_LOG"
 phi_wait_delivered $((sent_before + 1)) 90
 sleep 2
-phi_assert_eq "exactly one more notice" "$(notice_count)" $((notices_before + 2))
+phi_assert_eq "exactly one more notice" "$(notice_count)" $((notices_before + 1))
 phi_assert_eq "exactly one more entry" "$(ctl list | tail -n +2 | grep -c .)" 2
 verify=$(ctl verify) || phi_fail "verify failed: $verify"
 phi_assert_match "verify: both entries whole" "$verify" '2 entries checked, 0 damaged'

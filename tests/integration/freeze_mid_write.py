@@ -88,7 +88,8 @@ def main(argv):
     open(ready, "w").close()
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and not os.path.exists(give_up):
-        if mid_write(escrow_files(pid, directory), kind, min_bytes, max_bytes):
+        files = escrow_files(pid, directory)
+        if mid_write(files, kind, min_bytes, max_bytes):
             os.kill(pid, signal.SIGSTOP)
             if not wait_stopped(pid):
                 sys.stderr.write("freeze_mid_write: process %d did not stop\n" % pid)
@@ -96,7 +97,8 @@ def main(argv):
             for k, size, target in escrow_files(pid, directory):
                 print(k, size, target)
             return 0
-        time.sleep(0.0001)
+        if not files:  # spin only while a message is being spooled or escrowed
+            time.sleep(0.0001)
     return 1
 
 
