@@ -14,7 +14,8 @@
 #     the entry's temporary file stays behind (doc/escrow-format.md: readers
 #     ignore ".tmp-" names); list, show and verify do not see it.
 #
-# HOW THE KILL IS PLACED. The spool (milter/escrow/spool.cc) is a file
+# HOW THE KILL IS PLACED. The spool (milter/escrow/spool.cc) keeps the first
+# 128 KiB of a message in memory and spills the rest, encrypted, to a file
 # ".tmp-spool-<hex>" unlinked right after it is created, so while phimilter
 # writes it /proc/PID/fd shows a link to "<dir>/.tmp-spool-<hex> (deleted)"
 # whose size (stat through the link) grows with every body chunk; at end of
