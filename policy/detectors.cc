@@ -426,10 +426,13 @@ std::vector<Detector> builtin_detectors(const Lexicon& lex) {
   // TermIndex (a tokenizer and a hash table): thousands of caseless literals
   // in the Hyperscan database cost most of its speed, and the label
   // alternations and the address pattern's repeats alone halved it.
-  auto dict = [&](const char* type, R role, double w, const std::vector<std::string>& terms, Check c, int arg = -1) {
+  // `regex` (labels, addresses): the one pattern the terms stand for, kept
+  // for bench/classifier_bench's naive baseline, which runs it in their place.
+  auto dict = [&](const char* type, R role, double w, const std::vector<std::string>& terms, Check c, int arg = -1,
+                  const char* regex = nullptr, unsigned flags = kCaseless) {
     for (const auto& t : terms) {
       if (t.size() < 2 || t.size() > 120) continue;
-      Detector det(type, role, w, term_regex(t), kCaseless, c, arg < 0 ? int(t.size()) : arg);
+      Detector det(type, role, w, regex ? std::string(regex) : term_regex(t), flags, c, arg < 0 ? int(t.size()) : arg);
       det.dict = true;
       det.term = t;
       d.push_back(std::move(det));
@@ -440,30 +443,44 @@ std::vector<Detector> builtin_detectors(const Lexicon& lex) {
        join({"mrn", "med rec", "med record"},
             cross({"medical record", "chart", "patient", "pt", "encounter"}, {" number", " no", " num"}),
             {"medical record", "chart #", "patient id", "patient account", "patient acct", "pt id", "encounter id"}),
-       Check::LabelId);
+       Check::LabelId, -1,
+       "\\b(?:mrn|medical\\s+record(?:\\s+(?:number|no|num))?|med\\s+rec(?:ord)?|chart\\s+(?:number|no|num|#)|"
+       "patient\\s+(?:id|number|no|account|acct)|pt\\s+(?:id|no)|encounter\\s+(?:id|number|no))\\b");
   dict("member_id", R::Identifier, 0.8,
        cross({"member", "subscriber", "beneficiary", "insurance", "policy", "medicaid", "medicare", "enrollee", "insured", "plan"},
              {" id", " identification", " number", " no", " num", " #", "#", "id"}),
-       Check::LabelId);
-  dict("account_number", R::Identifier, 0.5, cross({"account", "acct", "a/c"}, {" number", " no", " num", " #", "#"}), Check::LabelId);
-  dict("claim_number", R::Identifier, 0.7, cross({"claim"}, {" number", " no", " num", " id", " #", "#"}), Check::LabelId);
+       Check::LabelId, -1,
+       "\\b(?:member|subscriber|beneficiary|insurance|policy|medicaid|medicare|enrollee|insured|plan)\\s{0,2}"
+       "(?:id\\b|identification|number|no\\b|num\\b|#)");
+  dict("account_number", R::Identifier, 0.5, cross({"account", "acct", "a/c"}, {" number", " no", " num", " #", "#"}), Check::LabelId, -1,
+       "\\b(?:account|acct|a/c)\\s{0,2}(?:number|no\\b|num\\b|#)");
+  dict("claim_number", R::Identifier, 0.7, cross({"claim"}, {" number", " no", " num", " id", " #", "#"}), Check::LabelId, -1,
+       "\\bclaim\\s{0,2}(?:number|no\\b|num\\b|id\\b|#)");
   dict("dob", R::Identifier, 0.8, {"dob", "d.o.b", "date of birth", "birth date", "birthdate", "born", "born on", "birthday"},
-       Check::LabelDate);
+       Check::LabelDate, -1, "\\b(?:dob|d\\.o\\.b|date\\s+of\\s+birth|birth\\s*date|born(?:\\s+on)?|birthday)\\b");
   dict("date", R::Identifier, 0.3,
        {"dos", "date of service", "service date", "admission date", "admit date", "admitted", "admitted on", "discharge date",
         "discharged", "discharged on", "date of death", "dod", "date of injury", "visit date", "seen on"},
-       Check::LabelDate);
+       Check::LabelDate, -1,
+       "\\b(?:dos|date\\s+of\\s+service|service\\s+date|admission\\s+date|admit\\s+date|admitted(?:\\s+on)?|discharge\\s+date|"
+       "discharged(?:\\s+on)?|date\\s+of\\s+death|dod|date\\s+of\\s+injury|visit\\s+date|seen\\s+on)\\b");
   dict("name", R::Identifier, 0.7,
        {"patient", "patient's", "patient name", "patient's name", "pt name", "pt. name", "name of patient", "member name",
         "insured name", "beneficiary name", "subscriber name", "client name", "resident name", "guarantor"},
-       Check::LabelName, kStrongLabel);
-  dict("name", R::Identifier, 0.6, cross({"name", "re", "regarding", "pt"}, {":", " :"}), Check::LabelName, kColonLabel);
-  dict("name", R::Identifier, 0.45, {"dear", "mr", "mrs", "ms", "miss"}, Check::LabelName, kSalutation);
+       Check::LabelName, kStrongLabel,
+       "\\b(?:patient(?:'s)?(?:\\s+name)?|pt\\.?\\s+name|name\\s+of\\s+patient|member\\s+name|insured\\s+name|"
+       "beneficiary\\s+name|subscriber\\s+name|client\\s+name|resident\\s+name|guarantor)\\b");
+  dict("name", R::Identifier, 0.6, cross({"name", "re", "regarding", "pt"}, {":", " :"}), Check::LabelName, kColonLabel,
+       "\\b(?:name|re|regarding|pt)\\s{0,2}:");
+  dict("name", R::Identifier, 0.45, {"dear", "mr", "mrs", "ms", "miss"}, Check::LabelName, kSalutation,
+       "\\b(?:dear|mr|mrs|ms|miss)\\b");
   // "42 Maple Grove Street": found from the suffix; the check reads back.
   dict("address", R::Identifier, 0.4,
        {"street", "st", "avenue", "ave", "road", "rd", "boulevard", "blvd", "lane", "ln", "drive", "dr", "court", "ct", "way",
         "place", "pl", "terrace", "circle", "parkway", "pkwy", "highway", "hwy"},
-       Check::Address);
+       Check::Address, -1,
+       "\\b\\d{1,6}\\s(?:[A-Z][a-z]{1,20}\\s){1,4}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|"
+       "Court|Ct|Way|Place|Pl|Terrace|Circle|Parkway|Pkwy|Highway|Hwy)\\b", 0);
   dict("diagnosis_term", R::Health, 0.6, lex.conditions, Check::Term);
   dict("medication", R::Health, 0.4, lex.medications, Check::Medication);
   dict("procedure", R::Health, 0.5, lex.procedures, Check::Term);
