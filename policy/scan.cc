@@ -3,7 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
-#include <deque>
+#include <array>
 #include <map>
 #include <set>
 
@@ -36,6 +36,22 @@ struct Signal {
   double weight;
 };
 
+// The recent signals, oldest first, in a fixed ring (kMaxSignals is a power of two).
+class SignalRing {
+ public:
+  static_assert((kMaxSignals & (kMaxSignals - 1)) == 0);
+  bool empty() const { return n_ == 0; }
+  size_t size() const { return n_; }
+  const Signal& front() const { return s_[head_]; }
+  const Signal& operator[](size_t k) const { return s_[(head_ + k) & (kMaxSignals - 1)]; }
+  void pop_front() { head_ = (head_ + 1) & (kMaxSignals - 1), --n_; }
+  void push_back(const Signal& x) { s_[(head_ + n_++) & (kMaxSignals - 1)] = x; }  // callers keep n_ < kMaxSignals
+
+ private:
+  std::array<Signal, kMaxSignals> s_;
+  size_t head_ = 0, n_ = 0;
+};
+
 struct Span {
   bool used = false;
   uint64_t from = 0, to = 0;
@@ -51,7 +67,7 @@ struct PartScan {
   uint64_t base = 0;  // part offset of buf[0]
   uint64_t done = 0;  // hits ending at or before this part offset are handled
   std::vector<Span> last;  // last finding per type id, for merging overlaps
-  std::deque<Signal> recent;
+  SignalRing recent;
   bool side_signal = false;  // a subject/filename/display-name finding that counts
   // Delimited tables: the current line (only when it spans chunks) and its part offset.
   TableReader table;
@@ -263,16 +279,17 @@ void ScanState::signal(Role role, double weight, uint64_t offset) {
   while (!q.empty() && (q.front().offset + kProximityBytes < offset || q.size() >= kMaxSignals)) q.pop_front();
   q.push_back(Signal{offset, role, weight});
   // One pass over the window: all of it, and the part within kNearBytes.
+  // Without branches: a signal that does not count adds 0.0, which leaves
+  // every sum (weights are positive, sums start at +0) and maximum exactly
+  // as skipping it would, in the same order.
   double imax = 0, isum = 0, hmax = 0, hsum = 0, ni_max = 0, ni_sum = 0, nh_max = 0, nh_sum = 0;
-  for (const auto& s : q) {
-    bool near = s.offset + kNearBytes >= offset;
-    if (s.role == Role::Identifier) {
-      imax = std::max(imax, s.weight), isum += s.weight;
-      if (near) ni_max = std::max(ni_max, s.weight), ni_sum += s.weight;
-    } else {
-      hmax = std::max(hmax, s.weight), hsum += s.weight;
-      if (near) nh_max = std::max(nh_max, s.weight), nh_sum += s.weight;
-    }
+  for (size_t k = 0; k < q.size(); ++k) {
+    const Signal& s = q[k];
+    bool near = s.offset + kNearBytes >= offset, id = s.role == Role::Identifier;
+    double wi = id ? s.weight : 0.0, wh = id ? 0.0 : s.weight;
+    double ni = near ? wi : 0.0, nh = near ? wh : 0.0;
+    imax = std::max(imax, wi), isum += wi, hmax = std::max(hmax, wh), hsum += wh;
+    ni_max = std::max(ni_max, ni), ni_sum += ni, nh_max = std::max(nh_max, nh), nh_sum += nh;
   }
   double i = combine(imax, isum), h = combine(hmax, hsum);
   // An identifier in the same sentence or paragraph as health information
