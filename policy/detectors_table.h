@@ -73,6 +73,10 @@ class TableReader {
   std::vector<Column> cols_;
 };
 
+// Whether `line` holds a table delimiter (',', ';', TAB or '|'): the cheap
+// test that lets the scan skip lines of prose outside a table.
+bool has_delimiter(std::string_view line);
+
 // Splits a delimited line into at most kMaxColumns + 1 fields (quotes
 // honoured); offsets are of the field content inside the quotes, trimmed.
 struct Field {

@@ -78,23 +78,6 @@ struct PartScan {
   std::vector<TableCell> cells;                                 // scratch
 };
 
-// Whether `line` holds a table delimiter (',', ';', tab or '|'), eight
-// bytes at a time: most lines of prose have none and are skipped whole.
-bool has_delimiter(std::string_view line) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
-  auto zero_byte = [](uint64_t x) { return (x - kOnes) & ~x & kHighs; };
-  size_t i = 0;
-  for (; i + 8 <= line.size(); i += 8) {
-    uint64_t x;
-    std::memcpy(&x, line.data() + i, 8);
-    if (zero_byte(x ^ (kOnes * ',')) | zero_byte(x ^ (kOnes * ';')) | zero_byte(x ^ (kOnes * '\t')) | zero_byte(x ^ (kOnes * '|')))
-      return true;
-  }
-  for (; i < line.size(); ++i)
-    if (line[i] == ',' || line[i] == ';' || line[i] == '\t' || line[i] == '|') return true;
-  return false;
-}
-
 // Combines several pieces of evidence: the strongest, plus half of the rest.
 double combine(double max, double sum) { return max + 0.5 * (sum - max); }
 
