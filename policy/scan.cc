@@ -30,25 +30,31 @@ struct Hit {
   bool operator<(const Hit& o) const { return to != o.to ? to < o.to : from < o.from; }
 };
 
+// One finding's evidence, split by role: the weight counts as identifier
+// (wi) or health (wh) information, the other is 0.
 struct Signal {
   uint64_t offset;
-  Role role;
-  double weight;
+  double wi, wh;
 };
 
-// The recent signals, oldest first, in a fixed ring (kMaxSignals is a power of two).
+// The recent signals, oldest first, in a fixed ring. Each is stored twice,
+// at k and k + kMaxSignals, so the live ones are one contiguous run.
 class SignalRing {
  public:
-  static_assert((kMaxSignals & (kMaxSignals - 1)) == 0);
   bool empty() const { return n_ == 0; }
   size_t size() const { return n_; }
   const Signal& front() const { return s_[head_]; }
-  const Signal& operator[](size_t k) const { return s_[(head_ + k) & (kMaxSignals - 1)]; }
-  void pop_front() { head_ = (head_ + 1) & (kMaxSignals - 1), --n_; }
-  void push_back(const Signal& x) { s_[(head_ + n_++) & (kMaxSignals - 1)] = x; }  // callers keep n_ < kMaxSignals
+  const Signal* begin() const { return &s_[head_]; }
+  const Signal* end() const { return &s_[head_ + n_]; }
+  void pop_front() { head_ = head_ + 1 == kMaxSignals ? 0 : head_ + 1, --n_; }
+  void push_back(const Signal& x) {  // callers keep n_ < kMaxSignals
+    size_t k = head_ + n_++;
+    if (k >= kMaxSignals) k -= kMaxSignals;
+    s_[k] = s_[k + kMaxSignals] = x;
+  }
 
  private:
-  std::array<Signal, kMaxSignals> s_;
+  std::array<Signal, 2 * kMaxSignals> s_;
   size_t head_ = 0, n_ = 0;
 };
 
@@ -260,26 +266,28 @@ void ScanState::signal(Role role, double weight, uint64_t offset) {
   if (role != Role::Identifier && role != Role::Health) return;
   auto& q = cur.recent;
   while (!q.empty() && (q.front().offset + kProximityBytes < offset || q.size() >= kMaxSignals)) q.pop_front();
-  q.push_back(Signal{offset, role, weight});
-  // One pass over the window: all of it, and the part within kNearBytes.
-  // Without branches: a signal that does not count adds 0.0, which leaves
-  // every sum (weights are positive, sums start at +0) and maximum exactly
-  // as skipping it would, in the same order.
-  double imax = 0, isum = 0, hmax = 0, hsum = 0, ni_max = 0, ni_sum = 0, nh_max = 0, nh_sum = 0;
-  for (size_t k = 0; k < q.size(); ++k) {
-    const Signal& s = q[k];
-    bool near = s.offset + kNearBytes >= offset, id = s.role == Role::Identifier;
-    double wi = id ? s.weight : 0.0, wh = id ? 0.0 : s.weight;
-    double ni = near ? wi : 0.0, nh = near ? wh : 0.0;
-    imax = std::max(imax, wi), isum += wi, hmax = std::max(hmax, wh), hsum += wh;
-    ni_max = std::max(ni_max, ni), ni_sum += ni, nh_max = std::max(nh_max, nh), nh_sum += nh;
-  }
+  bool ident = role == Role::Identifier;
+  q.push_back(Signal{offset, ident ? weight : 0.0, ident ? 0.0 : weight});
+  // One pass over the window. A signal of the other role adds 0.0, which
+  // leaves every sum (weights are positive, sums start at +0) and maximum
+  // bit for bit as skipping it would, in the same order.
+  double imax = 0, isum = 0, hmax = 0, hsum = 0;
+  for (const Signal& s : q) imax = std::max(imax, s.wi), isum += s.wi, hmax = std::max(hmax, s.wh), hsum += s.wh;
   double i = combine(imax, isum), h = combine(hmax, hsum);
   // An identifier in the same sentence or paragraph as health information
   // ("Quick update on Jane Roe: ... major depressive disorder") is about
-  // that person far more often than one 3000 bytes away.
-  double near_i = kNearBoost * combine(ni_max, ni_sum), near_h = combine(nh_max, nh_sum);
-  if (near_i >= kIdentifierThreshold && near_h >= kHealthThreshold && i < kIdentifierThreshold) i = near_i;
+  // that person far more often than one 3000 bytes away. Only needed (and
+  // only read) when the whole window's identifiers fall short.
+  if (i < kIdentifierThreshold) {
+    double ni_max = 0, ni_sum = 0, nh_max = 0, nh_sum = 0;
+    for (const Signal& s : q) {
+      bool near = s.offset + kNearBytes >= offset;
+      double ni = near ? s.wi : 0.0, nh = near ? s.wh : 0.0;
+      ni_max = std::max(ni_max, ni), ni_sum += ni, nh_max = std::max(nh_max, nh), nh_sum += nh;
+    }
+    double near_i = kNearBoost * combine(ni_max, ni_sum), near_h = combine(nh_max, nh_sum);
+    if (near_i >= kIdentifierThreshold && near_h >= kHealthThreshold) i = near_i;
+  }
   double pair = (std::min(i, 1.0) + std::min(h, 1.0)) / 2;
   max_i = std::max(max_i, i);
   max_h = std::max(max_h, h);
