@@ -2,6 +2,7 @@
 #include "policy/detectors_table.h"
 
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cstdint>
 #include <cstring>
@@ -308,6 +309,33 @@ bool has_delimiter(std::string_view line) {
   for (; i < line.size(); ++i)
     if (line[i] == ',' || line[i] == ';' || line[i] == '\t' || line[i] == '|') return true;
   return false;
+}
+
+size_t find_line_end(std::string_view text, bool* delimiter) {
+  size_t i = 0;
+  bool seen = false;
+#ifdef __SSE2__
+  const __m128i nl = _mm_set1_epi8('\n'), comma = _mm_set1_epi8(','), semi = _mm_set1_epi8(';'), tab = _mm_set1_epi8('\t'),
+                bar = _mm_set1_epi8('|');
+  for (; i + 16 <= text.size(); i += 16) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+    unsigned d = unsigned(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, comma), _mm_cmpeq_epi8(x, semi)),
+                                                         _mm_or_si128(_mm_cmpeq_epi8(x, tab), _mm_cmpeq_epi8(x, bar)))));
+    unsigned n = unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(x, nl)));
+    if (n) {
+      *delimiter = seen || (d & ((n & -n) - 1));  // a delimiter before the first line feed
+      return i + size_t(std::countr_zero(n));
+    }
+    seen = seen || d;
+  }
+#endif
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\n') break;
+    seen = seen || c == ',' || c == ';' || c == '\t' || c == '|';
+  }
+  *delimiter = seen;
+  return i < text.size() ? i : std::string_view::npos;
 }
 
 }  // namespace phi::policy

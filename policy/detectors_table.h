@@ -77,6 +77,10 @@ class TableReader {
 // test that lets the scan skip lines of prose outside a table.
 bool has_delimiter(std::string_view line);
 
+// The offset of the first '\n' in `text` (npos when none), and whether a
+// table delimiter comes before it: one pass for the scan's line splitter.
+size_t find_line_end(std::string_view text, bool* delimiter);
+
 // Splits a delimited line into at most kMaxColumns + 1 fields (quotes
 // honoured); offsets are of the field content inside the quotes, trimmed.
 struct Field {

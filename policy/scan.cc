@@ -107,7 +107,7 @@ struct ScanState {
 
   void feed(std::string_view chunk);
   void table_feed(std::string_view chunk);
-  void table_line(std::string_view line);
+  void table_line(std::string_view line, bool delimiter);
   void scan_window(bool final);
   void end_part();
   void on_hit(unsigned id, size_t from, size_t to, std::string_view win, bool final);
@@ -133,7 +133,8 @@ void on_term(void* ctx, unsigned id, size_t from, size_t to) { static_cast<ScanS
 // when it spans chunks (and never beyond kMaxTableLine).
 void ScanState::table_feed(std::string_view chunk) {
   while (!chunk.empty()) {
-    size_t nl = chunk.find('\n');
+    bool delimiter = false;
+    size_t nl = find_line_end(chunk, &delimiter);
     std::string_view piece = chunk.substr(0, nl);
     if (nl == std::string_view::npos) {
       if (!cur.line_overflow && cur.line.size() + piece.size() <= kMaxTableLine) cur.line.append(piece);
@@ -142,12 +143,12 @@ void ScanState::table_feed(std::string_view chunk) {
       return;
     }
     if (cur.line.empty() && !cur.line_overflow) {
-      table_line(piece);
+      table_line(piece, delimiter);
     } else if (!cur.line_overflow && cur.line.size() + piece.size() <= kMaxTableLine) {
       cur.line.append(piece);
-      table_line(cur.line);
+      table_line(cur.line, has_delimiter(cur.line));
     } else {
-      table_line(std::string_view());  // too long for a row: ends any table
+      table_line(std::string_view(), false);  // too long for a row: ends any table
     }
     cur.fed += nl + 1;
     cur.line.clear();
@@ -157,8 +158,9 @@ void ScanState::table_feed(std::string_view chunk) {
   }
 }
 
-void ScanState::table_line(std::string_view line) {
-  if (!cur.table.in_table() && !has_delimiter(line)) return;
+// `delimiter`: whether the line holds a table delimiter (has_delimiter).
+void ScanState::table_line(std::string_view line, bool delimiter) {
+  if (!cur.table.in_table() && !delimiter) return;
   cur.cells.clear();
   cur.table.line(d.lex, line, cur.cells);
   for (const auto& c : cur.cells) {
@@ -307,7 +309,7 @@ void ScanState::signal(Role role, double weight, uint64_t offset) {
 
 void ScanState::end_part() {
   if (!cur.active) return;
-  if (!cur.line_overflow && !cur.line.empty()) table_line(cur.line);
+  if (!cur.line_overflow && !cur.line.empty()) table_line(cur.line, has_delimiter(cur.line));
   scan_window(true);
   cur = PartScan{};
 }

@@ -239,10 +239,22 @@ TEST(Table, HasDelimiterAtEveryPosition) {
         if (at < len) line[at] = d;
         SCOPED_TRACE(testing::Message() << "delimiter " << int(d) << " length " << len << " at " << at);
         EXPECT_EQ(has_delimiter(line), line.find_first_of(std::string_view(",;\t|")) != std::string::npos);
+        // The line splitter: a line feed at each position after it too.
+        for (size_t nl = 0; nl <= len; nl += 7) {
+          std::string text = line;
+          if (nl < len) text[nl] = '\n';
+          size_t want = text.find('\n');
+          bool delimiter = false;
+          EXPECT_EQ(find_line_end(text, &delimiter), want) << nl;
+          EXPECT_EQ(delimiter, has_delimiter(std::string_view(text).substr(0, want))) << nl;
+        }
       }
     }
   }
   EXPECT_FALSE(has_delimiter(""));
+  bool delimiter = true;
+  EXPECT_EQ(find_line_end("", &delimiter), std::string_view::npos);
+  EXPECT_FALSE(delimiter);
   EXPECT_TRUE(has_delimiter(std::string(10000, ' ') + "|"));
 }
 
