@@ -53,6 +53,20 @@ inline bool joins(std::string_view text, size_t e) {
   return e < text.size() && text[e] == '-' && e > 0 && letter(text[e - 1]) && e + 1 < text.size() && letter(text[e + 1]);
 }
 
+// word_hash of text[from, to), a run of letters and digits, from 8-byte
+// loads: the lanes word_hash packs byte by byte. A word shorter than eight
+// bytes (most of them) is one load, one shift and one mix.
+inline uint64_t hash_span(std::string_view text, size_t from, size_t to) {
+  const char* p = text.data() + from;
+  size_t len = to - from, avail = text.size() - from, k = 0;
+  if (len < 8 && avail >= 8) return mix(kSeed ^ (load_lane(p, 8) >> (64 - 8 * len)) ^ (uint64_t(len) << 58));
+  uint64_t h = kSeed;
+  for (; k + 8 <= len; k += 8) h = mix(h ^ load_lane(p + k, 8));
+  size_t r = len - k;
+  uint64_t lane = r ? load_lane(p + k, avail - k) >> (64 - 8 * r) : 0;
+  return mix(h ^ lane ^ (uint64_t(len) << 58));
+}
+
 }  // namespace
 
 namespace dict_detail {
@@ -111,15 +125,7 @@ uint64_t word_hash(std::string_view text, size_t i, size_t* end, bool* joined) {
   return mix(h ^ lane ^ (uint64_t(len) << 58));
 }
 
-uint64_t word_hash_fast(std::string_view text, size_t from, size_t to) {
-  const char* p = text.data() + from;
-  size_t len = to - from, avail = text.size() - from, k = 0;
-  uint64_t h = kSeed;
-  for (; k + 8 <= len; k += 8) h = mix(h ^ load_lane(p + k, 8));
-  size_t r = len - k;
-  uint64_t lane = r ? load_lane(p + k, avail - k) >> (64 - 8 * r) : 0;
-  return mix(h ^ lane ^ (uint64_t(len) << 58));
-}
+uint64_t word_hash_fast(std::string_view text, size_t from, size_t to) { return hash_span(text, from, to); }
 
 }  // namespace dict_detail
 
@@ -257,7 +263,7 @@ void TermIndex::scan(std::string_view text, HitFn hit, void* ctx) const {
       i = lookup_joined(text, s, hit, ctx);
       continue;
     }
-    uint64_t h = dict_detail::word_hash_fast(text, s, e);
+    uint64_t h = hash_span(text, s, e);
     if (filtered(filter_, h)) lookup(text, s, h, hit, ctx);
     i = e;
   }

@@ -114,6 +114,8 @@ TEST(TermIndex, FastWordHashEqualsTheByteByByteHash) {
       {"short", "ab"}, {"seven", "Abcdefg"}, {"eight", "ABCDEFGH"}, {"nine", "abcdefghi"},
       {"digits", "E11 9x"}, {"sixteen", "abcdefghijklmnop"}, {"long", std::string(1000, 'Q') + " x"},
       {"at the end", "0123456789012345678"},
+      {"short, more text after", "Abc defghijkl"}, {"one byte, more after", "x ray image"},
+      {"seven, more after", "Abcdefg hijklmn"}, {"eight, more after", "AbcdefgH ijklmn"},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.label);
