@@ -236,36 +236,34 @@ void TermIndex::scan_reference(std::string_view text, HitFn hit, void* ctx) cons
   }
 }
 
-// Words from 64-byte letter-or-digit masks: a word starts at the next set
-// bit and ends at the next clear one, so the loop runs per word, not per
-// byte; only words followed by a joining hyphen are read byte by byte.
+// Words from 64-byte letter-or-digit masks: the word starts of a block
+// are its set bits that follow a clear one, each word's end is the next
+// clear bit of this block and the next, so the loop runs once per word
+// with few unpredictable branches. Words followed by a joining hyphen are
+// read byte by byte (lookup_joined), and starts inside them skipped.
 void TermIndex::scan(std::string_view text, HitFn hit, void* ctx) const {
   const char* p = text.data();
-  size_t n = text.size(), blk = SIZE_MAX, i = 0;
-  uint64_t m = 0;
-  auto bits = [&](size_t at) {  // mask bits from `at` to the end of its block
-    size_t b = at & ~size_t(63);
-    if (b != blk) blk = b, m = dict_detail::word_mask(p + b, n - b);
-    return at - b;
-  };
-  while (i < n) {
-    size_t sh = bits(i);
-    uint64_t x = m >> sh;
-    if (!x) { i += 64 - sh; continue; }
-    size_t s = i + size_t(std::countr_zero(x)), e = s;
-    for (;;) {
-      sh = bits(e);
-      uint64_t y = ~m >> sh;  // bits past the text are clear in m, so a word ends by n
-      if (y) { e += size_t(std::countr_zero(y)); break; }
-      e += 64 - sh;
+  size_t n = text.size(), skip_to = 0;
+  uint64_t cur = dict_detail::word_mask(p, n), carry = 0;
+  for (size_t b = 0; b < n; b += 64) {
+    uint64_t next = b + 64 < n ? dict_detail::word_mask(p + b + 64, n - b - 64) : 0;
+    uint64_t starts = cur & ~((cur << 1) | carry);
+    carry = cur >> 63;
+    for (; starts; starts &= starts - 1) {
+      size_t off = size_t(std::countr_zero(starts)), s = b + off;
+      if (s < skip_to) continue;
+      uint64_t rest = ~(off ? (cur >> off) | (next << (64 - off)) : cur);  // bits past the text are clear in the masks
+      size_t e = s + (rest ? size_t(std::countr_zero(rest)) : 64);
+      if (!rest)
+        while (e < n && word_char(p[e])) ++e;  // a word of 64 bytes or more
+      if (joins(text, e)) {
+        skip_to = lookup_joined(text, s, hit, ctx);
+        continue;
+      }
+      uint64_t h = hash_span(text, s, e);
+      if (filtered(filter_, h)) lookup(text, s, h, hit, ctx);
     }
-    if (joins(text, e)) {
-      i = lookup_joined(text, s, hit, ctx);
-      continue;
-    }
-    uint64_t h = hash_span(text, s, e);
-    if (filtered(filter_, h)) lookup(text, s, h, hit, ctx);
-    i = e;
+    cur = next;
   }
 }
 

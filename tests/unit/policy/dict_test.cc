@@ -157,6 +157,25 @@ TEST(TermIndex, BlockScanEqualsReferenceScan) {
   }
 }
 
+TEST(TermIndex, LongWordsAcrossBlocksEqualReferenceScan) {
+  TermIndex idx;
+  idx.add("ab", 1);
+  idx.add("abc", 2);
+  idx.add(std::string(70, 'a'), 3);
+  idx.finish();
+  for (size_t len : {size_t(62), size_t(63), size_t(64), size_t(65), size_t(70), size_t(127), size_t(128), size_t(129), size_t(200)}) {
+    for (size_t lead = 0; lead < 70; lead += 3) {
+      for (const char* tail : {" ab abc", "-ab abc", "", "x", "-"}) {
+        std::string text = std::string(lead, ' ') + "ab " + std::string(len, 'a') + tail;
+        SCOPED_TRACE(testing::Message() << "len " << len << " lead " << lead << " tail \"" << tail << "\"");
+        std::string fast = hits(idx, text);
+        EXPECT_EQ(fast, reference_hits(idx, text));
+        EXPECT_NE(fast.find("1@" + std::to_string(lead) + "-"), std::string::npos);
+      }
+    }
+  }
+}
+
 TEST(TermIndex, CollidingSlotsKeepEveryTermInOrder) {
   // Many first words fill the flat table; terms sharing a first word come out in add() order.
   TermIndex idx;
