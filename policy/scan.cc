@@ -2,7 +2,6 @@
 #include <hs/hs.h>
 
 #include <algorithm>
-#include <cstring>
 #include <array>
 #include <map>
 #include <set>
