@@ -123,6 +123,7 @@ Result<void> compile(ClassifierData& data) {
     flags.push_back(data.detectors[i].flags | (data.detectors[i].som ? HS_FLAG_SOM_LEFTMOST : 0u));
     ids.push_back(unsigned(i));
   }
+  data.terms.finish();
   hs_database_t* db = nullptr;
   hs_compile_error_t* err = nullptr;
   if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), unsigned(exprs.size()), HS_MODE_BLOCK, nullptr, &db, &err) !=

@@ -38,10 +38,27 @@ bool known(const std::unordered_set<std::string>& list, std::string_view word) {
   return !f.empty() && list.count(f) > 0;
 }
 
-// Lower-cased copy of up to `span` bytes of `win` before `from`.
-std::string left_lower(std::string_view win, size_t from, size_t span) {
+// A lower-cased copy of a few bytes of context on the stack: the checks
+// look at most kMaxLowered bytes around a hit, and a std::string for each
+// look cost an allocation per hit.
+constexpr size_t kMaxLowered = 128;
+class Lowered {
+ public:
+  Lowered& append(std::string_view s) {
+    for (char c : s.substr(0, kMaxLowered - n_)) buf_[n_++] = ascii_lower(c);
+    return *this;
+  }
+  operator std::string_view() const { return {buf_, n_}; }
+
+ private:
+  char buf_[kMaxLowered];
+  size_t n_ = 0;
+};
+
+// Lower-cased up to `span` bytes of `win` before `from` (span < kMaxLowered).
+Lowered left_lower(std::string_view win, size_t from, size_t span) {
   size_t b = from > span ? from - span : 0;
-  return to_lower(win.substr(b, from - b));
+  return Lowered().append(win.substr(b, from - b));
 }
 
 bool has_any(std::string_view hay, std::initializer_list<std::string_view> words) {
@@ -66,7 +83,7 @@ std::optional<Candidate> check_ssn_like(const Detector& d, std::string_view win,
   std::string dg = digits_of(tok);
   bool itin = d.type == "itin";
   if (!(itin ? check_itin(dg) : check_ssn(dg))) return std::nullopt;
-  std::string ctx = left_lower(win, from, 64);
+  Lowered ctx = left_lower(win, from, 64);
   bool context = itin ? has_any(ctx, {"itin", "taxpayer", "tax id", "tin"})
                       : has_any(ctx, {"ssn", "social security", "soc sec", "ss#", "ss #", "ss no", "s.s.", "social"});
   if (d.check == Check::SsnBare && !context) return std::nullopt;
@@ -186,7 +203,7 @@ std::optional<NameTokens> read_name(const Lexicon& lex, std::string_view win, si
 }
 
 std::optional<Candidate> check_label_name(const Detector& d, const Lexicon& lex, std::string_view win, size_t from, size_t to) {
-  std::string ctx = left_lower(win, from, 6);
+  Lowered ctx = left_lower(win, from, 6);
   if (has_any(ctx, {"dr.", "dr ", "doctor"}) || on_address_line(win, from)) return std::nullopt;
   size_t i = to;
   bool colon = false;
@@ -221,7 +238,7 @@ size_t name_start(std::string_view win, size_t to) {
 }
 
 std::optional<Candidate> check_name_list(const Detector& d, const Lexicon& lex, std::string_view win, size_t from, size_t to) {
-  std::string ctx = left_lower(win, from, 8);
+  Lowered ctx = left_lower(win, from, 8);
   if (has_any(ctx, {"dr.", "dr ", "doctor", "nurse", "prof"}) || on_address_line(win, from)) return std::nullopt;
   if (to < win.size() && name_byte(win[to])) return std::nullopt;  // inside a longer word
   size_t s = to;
@@ -281,15 +298,15 @@ std::optional<Candidate> check_icd10(const Detector& d, const Lexicon& lex, std:
   for (char c : win.substr(from, to - from))
     if (c != '.') code += c;
   if (code.size() > 7 || !icd_known(lex, code)) return std::nullopt;
-  std::string ctx = left_lower(win, from, 80);
+  Lowered ctx = left_lower(win, from, 80);
   if (!has_any(ctx, {"dx", "diagnos", "icd", "impression", "assessment", "condition", "code"})) return std::nullopt;
-  std::string after = to_lower(win.substr(to, 16));
+  Lowered after = Lowered().append(win.substr(to, 16));
   if (has_any(after, {"firmware", "version", "model", "part", "sku", "rev", "series", "chip", "board"})) return std::nullopt;
   return Candidate{from, to, d.weight};
 }
 
 std::optional<Candidate> check_cpt(const Detector& d, std::string_view win, size_t from, size_t to) {
-  std::string ctx = left_lower(win, from, 60);
+  Lowered ctx = left_lower(win, from, 60);
   if (!has_any(ctx, {"cpt", "hcpcs", "procedure code", "billing code", "billed", "proc code"})) return std::nullopt;
   if (d.check == Check::Cpt && is_digit(win[to - 1])) {
     int v = 0;
@@ -326,7 +343,8 @@ bool word_edges(std::string_view win, size_t from, size_t to) {
 
 // Medications weigh more next to a dose or a prescribing verb.
 std::optional<Candidate> check_medication(const Detector& d, std::string_view win, size_t from, size_t to) {
-  std::string around = to_lower(win.substr(to, 32)) + " " + left_lower(win, from, 40);
+  size_t b = from > 40 ? from - 40 : 0;
+  Lowered around = Lowered().append(win.substr(to, 32)).append(" ").append(win.substr(b, from - b));
   bool dose = has_any(around, {"mg", "mcg", "ml", "units", "tablet", "tab ", "capsule", "daily", "bid", "tid", "qd", "prn",
                                "prescri", "taking", "started on", "refill", "dose", "inject"});
   return Candidate{from, to, dose ? d.weight + 0.2 : d.weight};

@@ -1,7 +1,14 @@
-// detectors_dict - word tokenizer, first-word filter and hash table for dictionary terms.
+// detectors_dict - word tokenizer, first-word filter and flat hash table for dictionary terms.
 #include "policy/detectors_dict.h"
 
+#include <algorithm>
 #include <array>
+#include <bit>
+#include <cstring>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace phi::policy {
 namespace {
@@ -27,12 +34,77 @@ inline uint64_t mix(uint64_t h) {
   return h ^ (h >> 29);
 }
 
+// Up to 8 bytes at p (avail of them readable) with the first byte in the
+// high byte, as word_hash packs a lane, lower-cased by OR 0x20 (right for
+// ASCII letters and digits; the caller shifts out the bytes after the word).
+inline uint64_t load_lane(const char* p, size_t avail) {
+  uint64_t x = 0;
+  std::memcpy(&x, p, avail < 8 ? avail : 8);
+  if constexpr (std::endian::native == std::endian::little) x = __builtin_bswap64(x);  // big-endian: already so
+  return x | 0x2020202020202020ull;
+}
+
+inline bool filtered(const std::vector<uint64_t>& filter, uint64_t h) {
+  return filter[(h % kFilterBits) / 64] >> (h % 64) & 1;
+}
+
+// A hyphen at text[e] that joins the letter before it to a letter after it.
+inline bool joins(std::string_view text, size_t e) {
+  return e < text.size() && text[e] == '-' && e > 0 && letter(text[e - 1]) && e + 1 < text.size() && letter(text[e + 1]);
+}
+
+// word_hash of text[from, to), a run of letters and digits, from 8-byte
+// loads: the lanes word_hash packs byte by byte. A word shorter than eight
+// bytes (most of them) is one load, one shift and one mix.
+inline uint64_t hash_span(std::string_view text, size_t from, size_t to) {
+  const char* p = text.data() + from;
+  size_t len = to - from, avail = text.size() - from, k = 0;
+  if (len < 8 && avail >= 8) return mix(kSeed ^ (load_lane(p, 8) >> (64 - 8 * len)) ^ (uint64_t(len) << 58));
+  uint64_t h = kSeed;
+  for (; k + 8 <= len; k += 8) h = mix(h ^ load_lane(p + k, 8));
+  size_t r = len - k;
+  uint64_t lane = r ? load_lane(p + k, avail - k) >> (64 - 8 * r) : 0;
+  return mix(h ^ lane ^ (uint64_t(len) << 58));
+}
+
+}  // namespace
+
+namespace dict_detail {
+
+uint64_t word_mask_scalar(const char* p, size_t avail) {
+  uint64_t m = 0;
+  for (size_t i = 0; i < avail && i < 64; ++i)
+    if (word_char(p[i])) m |= uint64_t(1) << i;
+  return m;
+}
+
+#ifdef __SSE2__
+namespace {
+// Letters and digits among 16 bytes: each range is moved to the bottom of
+// the signed byte range so one signed compare tests it.
+inline uint64_t mask16(const char* p) {
+  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(char(0x80 - '0'))), _mm_set1_epi8(char(0x80 + 10)));
+  __m128i low = _mm_or_si128(v, _mm_set1_epi8(0x20));
+  __m128i alpha = _mm_cmplt_epi8(_mm_add_epi8(low, _mm_set1_epi8(char(0x80 - 'a'))), _mm_set1_epi8(char(0x80 + 26)));
+  return uint64_t(uint32_t(_mm_movemask_epi8(_mm_or_si128(digit, alpha))));
+}
+}  // namespace
+
+uint64_t word_mask(const char* p, size_t avail) {
+  if (avail < 64) return word_mask_scalar(p, avail);
+  return mask16(p) | mask16(p + 16) << 16 | mask16(p + 32) << 32 | mask16(p + 48) << 48;
+}
+#else
+uint64_t word_mask(const char* p, size_t avail) { return word_mask_scalar(p, avail); }
+#endif
+
 // Hash of the word starting at text[i] (letters and digits lower-cased,
 // hyphens between letters skipped); *end is set past the word and *joined
 // when a hyphen was skipped. Bytes are packed eight to a lane, so the mix
 // runs once per eight bytes rather than a multiply per byte. Collisions only
 // cost a compare: every candidate is confirmed by match().
-inline uint64_t word_hash(std::string_view text, size_t i, size_t* end, bool* joined) {
+uint64_t word_hash(std::string_view text, size_t i, size_t* end, bool* joined) {
   uint64_t h = kSeed, lane = 0;
   unsigned k = 0;
   size_t n = text.size(), len = 0;
@@ -42,7 +114,7 @@ inline uint64_t word_hash(std::string_view text, size_t i, size_t* end, bool* jo
       lane = (lane << 8) | static_cast<unsigned char>(w);
       ++len, ++i;
       if (++k == 8) h = mix(h ^ lane), lane = 0, k = 0;
-    } else if (text[i] == '-' && i + 1 < n && letter(text[i + 1]) && i > 0 && letter(text[i - 1])) {
+    } else if (joins(text, i)) {
       *joined = true;
       ++i;
     } else {
@@ -53,7 +125,11 @@ inline uint64_t word_hash(std::string_view text, size_t i, size_t* end, bool* jo
   return mix(h ^ lane ^ (uint64_t(len) << 58));
 }
 
-}  // namespace
+uint64_t word_hash_fast(std::string_view text, size_t from, size_t to) { return hash_span(text, from, to); }
+
+}  // namespace dict_detail
+
+using dict_detail::word_hash;
 
 size_t TermIndex::match(std::string_view text, size_t p, std::string_view t) {
   size_t i = p, k = 0, n = text.size();
@@ -78,9 +154,9 @@ size_t TermIndex::match(std::string_view text, size_t p, std::string_view t) {
   return i;
 }
 
-void TermIndex::add_key(uint64_t key, std::string_view term, unsigned id) {
+void TermIndex::add_key(uint64_t key, uint32_t off, uint32_t len, unsigned id) {
   filter_[(key % kFilterBits) / 64] |= uint64_t(1) << (key % 64);
-  by_first_[key].push_back(Entry{std::string(term), id});
+  pending_.emplace_back(key, Entry{off, len, id});
 }
 
 void TermIndex::add(std::string_view term, unsigned id) {
@@ -88,44 +164,106 @@ void TermIndex::add(std::string_view term, unsigned id) {
   size_t end = 0;
   bool joined = false;
   uint64_t key = word_hash(term, 0, &end, &joined);
-  add_key(key, term, id);
+  uint32_t off = uint32_t(pool_.size()), len = uint32_t(term.size());
+  pool_.append(term);
+  add_key(key, off, len, id);
   size_t dash = term.find('-');
   if (dash != std::string_view::npos && dash < end) {  // "end-stage" is also found from "end"
     size_t e2 = 0;
     uint64_t k2 = word_hash(term.substr(0, dash), 0, &e2, &joined);
-    if (k2 != key) add_key(k2, term, id);
+    if (k2 != key) add_key(k2, off, len, id);
   }
   ++terms_;
 }
 
-void TermIndex::scan(std::string_view text, HitFn hit, void* ctx) const {
-  size_t i = 0, n = text.size();
-  while (i < n) {
-    while (i < n && !word_char(text[i])) ++i;
-    if (i >= n) break;
-    size_t start = i, end = 0;
-    bool joined = false;
-    uint64_t h = word_hash(text, i, &end, &joined);
-    i = end;
-    lookup(text, start, h, hit, ctx);
-    if (!joined) continue;
-    // "pre-diabetes", "non-Hodgkin lymphoma": terms also start after a joining hyphen.
-    for (size_t q = start + 1; q + 1 < end; ++q) {
-      if (text[q] != '-') continue;
-      size_t e2 = 0;
-      bool j2 = false;
-      lookup(text, q + 1, word_hash(text, q + 1, &e2, &j2), hit, ctx);
-    }
+// Groups the entries by key (keeping the order of add() within a key, which
+// is the order hits are reported in) and places one slot per key.
+void TermIndex::finish() {
+  auto sorted = pending_;
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  size_t keys = 0;
+  for (size_t i = 0; i < sorted.size(); ++i) keys += i == 0 || sorted[i].first != sorted[i - 1].first;
+  size_t cap = 16;
+  while (cap < 2 * keys) cap *= 2;
+  slots_.assign(cap, Slot{0, 0, 0});
+  slot_mask_ = cap - 1;
+  entries_.clear();
+  for (size_t i = 0; i < sorted.size();) {
+    size_t j = i;
+    while (j < sorted.size() && sorted[j].first == sorted[i].first) entries_.push_back(sorted[j++].second);
+    size_t s = (sorted[i].first >> 32) & slot_mask_;
+    while (slots_[s].count) s = (s + 1) & slot_mask_;
+    slots_[s] = Slot{sorted[i].first, uint32_t(entries_.size() - (j - i)), uint32_t(j - i)};
+    i = j;
   }
 }
 
 void TermIndex::lookup(std::string_view text, size_t start, uint64_t h, HitFn hit, void* ctx) const {
-  if (!(filter_[(h % kFilterBits) / 64] >> (h % 64) & 1)) return;
-  auto it = by_first_.find(h);
-  if (it == by_first_.end()) return;
-  for (const auto& e : it->second) {
-    size_t to = match(text, start, e.term);
-    if (to != std::string_view::npos) hit(ctx, e.id, start, to);
+  if (!filtered(filter_, h) || slots_.empty()) return;
+  for (size_t s = (h >> 32) & slot_mask_; slots_[s].count; s = (s + 1) & slot_mask_) {
+    if (slots_[s].key != h) continue;
+    for (uint32_t k = 0; k < slots_[s].count; ++k) {
+      const Entry& e = entries_[slots_[s].first + k];
+      size_t to = match(text, start, std::string_view(pool_).substr(e.off, e.len));
+      if (to != std::string_view::npos) hit(ctx, e.id, start, to);
+    }
+    return;
+  }
+}
+
+// A word joined by hyphens: the whole word, then (for "pre-diabetes",
+// "non-Hodgkin lymphoma") the words after each joining hyphen. Returns its end.
+size_t TermIndex::lookup_joined(std::string_view text, size_t start, HitFn hit, void* ctx) const {
+  size_t end = 0;
+  bool joined = false;
+  lookup(text, start, word_hash(text, start, &end, &joined), hit, ctx);
+  if (!joined) return end;
+  for (size_t q = start + 1; q + 1 < end; ++q) {
+    if (text[q] != '-') continue;
+    size_t e2 = 0;
+    bool j2 = false;
+    lookup(text, q + 1, word_hash(text, q + 1, &e2, &j2), hit, ctx);
+  }
+  return end;
+}
+
+void TermIndex::scan_reference(std::string_view text, HitFn hit, void* ctx) const {
+  size_t i = 0, n = text.size();
+  while (i < n) {
+    while (i < n && !word_char(text[i])) ++i;
+    if (i >= n) break;
+    i = lookup_joined(text, i, hit, ctx);
+  }
+}
+
+// Words from 64-byte letter-or-digit masks: the word starts of a block
+// are its set bits that follow a clear one, each word's end is the next
+// clear bit of this block and the next, so the loop runs once per word
+// with few unpredictable branches. Words followed by a joining hyphen are
+// read byte by byte (lookup_joined), and starts inside them skipped.
+void TermIndex::scan(std::string_view text, HitFn hit, void* ctx) const {
+  const char* p = text.data();
+  size_t n = text.size(), skip_to = 0;
+  uint64_t cur = dict_detail::word_mask(p, n), carry = 0;
+  for (size_t b = 0; b < n; b += 64) {
+    uint64_t next = b + 64 < n ? dict_detail::word_mask(p + b + 64, n - b - 64) : 0;
+    uint64_t starts = cur & ~((cur << 1) | carry);
+    carry = cur >> 63;
+    for (; starts; starts &= starts - 1) {
+      size_t off = size_t(std::countr_zero(starts)), s = b + off;
+      if (s < skip_to) continue;
+      uint64_t rest = ~(off ? (cur >> off) | (next << (64 - off)) : cur);  // bits past the text are clear in the masks
+      size_t e = s + (rest ? size_t(std::countr_zero(rest)) : 64);
+      if (!rest)
+        while (e < n && word_char(p[e])) ++e;  // a word of 64 bytes or more
+      if (joins(text, e)) {
+        skip_to = lookup_joined(text, s, hit, ctx);
+        continue;
+      }
+      uint64_t h = hash_span(text, s, e);
+      if (filtered(filter_, h)) lookup(text, s, h, hit, ctx);
+    }
+    cur = next;
   }
 }
 

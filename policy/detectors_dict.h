@@ -3,20 +3,27 @@
 // SYNOPSIS
 //   TermIndex idx;
 //   idx.add("end-stage renal disease", detector_id);   // lower-case terms
-//   idx.finish();
+//   idx.finish();                                       // before any scan
 //   idx.scan(text, [](void* ctx, unsigned id, size_t from, size_t to) {...}, ctx);
 // DESCRIPTION
 //   Thousands of case-insensitive literals made the single Hyperscan
 //   database slow, so dictionary terms are matched here instead: the text is
 //   cut into words (ASCII letters and digits; a hyphen between two letters
 //   joins them, so "gastro-esophageal" is one word "gastroesophageal"), each
-//   word's hash is tested against a bit filter and then a hash table keyed
-//   by the first word of every term, and only candidate terms are compared
-//   with the text. The comparison ignores case, lets a term's blank match a
-//   run of up to kMaxTermGap blanks or line breaks (terms wrapped over
-//   lines) or a hyphen, and lets a term's hyphen between letters match a
-//   blank, a hyphen or nothing ("end stage", "end-stage", "endstage"). A
+//   word's hash is tested against a bit filter and then a flat hash table
+//   keyed by the first word of every term, and only candidate terms are
+//   compared with the text. The comparison ignores case, lets a term's blank
+//   match a run of up to kMaxTermGap blanks or line breaks (terms wrapped
+//   over lines) or a hyphen, and lets a term's hyphen between letters match
+//   a blank, a hyphen or nothing ("end stage", "end-stage", "endstage"). A
 //   match must end at a word edge.
+//   scan() finds words 64 bytes at a time (a letter-or-digit bit mask, SSE2
+//   where the compiler has it, else a table) and hashes a word from 8-byte
+//   loads; words joined by a hyphen take the byte-by-byte path that add()
+//   uses. scan_reference() is that byte-by-byte tokenizer for the whole text:
+//   the unit tests check that both report the same hits in the same order.
+//   finish() builds the table from the terms added so far; scan() only
+//   finds terms added before the last finish().
 // INPUT
 //   Untrusted text; work is linear in the text plus the candidates of the
 //   words that pass the filter (each compare reads at most the term's
@@ -30,7 +37,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace phi::policy {
@@ -42,8 +48,9 @@ class TermIndex {
  public:
   using HitFn = void (*)(void* ctx, unsigned id, size_t from, size_t to);
   void add(std::string_view term, unsigned id);
-  void finish() {}
+  void finish();
   void scan(std::string_view text, HitFn hit, void* ctx) const;
+  void scan_reference(std::string_view text, HitFn hit, void* ctx) const;  // byte by byte (tests)
   size_t size() const { return terms_; }
 
   // End of `term` matched at text[p], or npos.
@@ -51,15 +58,37 @@ class TermIndex {
 
  private:
   struct Entry {
-    std::string term;
+    uint32_t off, len;  // the term in pool_
     unsigned id;
   };
-  void add_key(uint64_t key, std::string_view term, unsigned id);
+  struct Slot {
+    uint64_t key;
+    uint32_t first, count;  // entries_[first, first + count); count 0 = empty slot
+  };
+  void add_key(uint64_t key, uint32_t off, uint32_t len, unsigned id);
   void lookup(std::string_view text, size_t start, uint64_t h, HitFn hit, void* ctx) const;
+  size_t lookup_joined(std::string_view text, size_t start, HitFn hit, void* ctx) const;
   std::vector<uint64_t> filter_ = std::vector<uint64_t>(kFilterBits / 64);
-  std::unordered_map<uint64_t, std::vector<Entry>> by_first_;
+  std::string pool_;                                  // every term, back to back
+  std::vector<std::pair<uint64_t, Entry>> pending_;  // added, in order; finish() indexes them
+  std::vector<Entry> entries_;                       // grouped by key, in order of add()
+  std::vector<Slot> slots_;                          // open addressing, linear probing
+  uint64_t slot_mask_ = 0;
   size_t terms_ = 0;
 };
+
+namespace dict_detail {
+
+// Bit i set when p[i] (i < avail, avail <= 64) is an ASCII letter or digit.
+uint64_t word_mask(const char* p, size_t avail);         // SSE2 when compiled in
+uint64_t word_mask_scalar(const char* p, size_t avail);  // the portable table
+
+// Hash of the word at text[i] byte by byte (add() and hyphen-joined words).
+uint64_t word_hash(std::string_view text, size_t i, size_t* end, bool* joined);
+// Same hash of text[from, to), all letters and digits, from 8-byte loads.
+uint64_t word_hash_fast(std::string_view text, size_t from, size_t to);
+
+}  // namespace dict_detail
 
 }  // namespace phi::policy
 

@@ -2,12 +2,19 @@
 #include "policy/detectors_table.h"
 
 #include <array>
+#include <bit>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <string>
 #include <unordered_map>
 
 #include "milter/util/strings.h"
 #include "policy/validators.h"
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace phi::policy {
 namespace {
@@ -275,6 +282,60 @@ void TableReader::line(const Lexicon& lex, std::string_view text, std::vector<Ta
 void TableReader::reset() {
   delim_ = 0;
   cols_.clear();
+}
+
+// Whether `line` holds a table delimiter (',', ';', tab or '|'), sixteen
+// bytes at a time with SSE2, else eight by SWAR: most lines of prose have
+// none and are skipped whole.
+bool has_delimiter(std::string_view line) {
+  size_t i = 0;
+#ifdef __SSE2__
+  const __m128i comma = _mm_set1_epi8(','), semi = _mm_set1_epi8(';'), tab = _mm_set1_epi8('\t'), bar = _mm_set1_epi8('|');
+  for (; i + 16 <= line.size(); i += 16) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(line.data() + i));
+    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, comma), _mm_cmpeq_epi8(x, semi)),
+                               _mm_or_si128(_mm_cmpeq_epi8(x, tab), _mm_cmpeq_epi8(x, bar)));
+    if (_mm_movemask_epi8(hit)) return true;
+  }
+#endif
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
+  auto zero_byte = [](uint64_t x) { return (x - kOnes) & ~x & kHighs; };
+  for (; i + 8 <= line.size(); i += 8) {
+    uint64_t x;
+    std::memcpy(&x, line.data() + i, 8);
+    if (zero_byte(x ^ (kOnes * ',')) | zero_byte(x ^ (kOnes * ';')) | zero_byte(x ^ (kOnes * '\t')) | zero_byte(x ^ (kOnes * '|')))
+      return true;
+  }
+  for (; i < line.size(); ++i)
+    if (line[i] == ',' || line[i] == ';' || line[i] == '\t' || line[i] == '|') return true;
+  return false;
+}
+
+size_t find_line_end(std::string_view text, bool* delimiter) {
+  size_t i = 0;
+  bool seen = false;
+#ifdef __SSE2__
+  const __m128i nl = _mm_set1_epi8('\n'), comma = _mm_set1_epi8(','), semi = _mm_set1_epi8(';'), tab = _mm_set1_epi8('\t'),
+                bar = _mm_set1_epi8('|');
+  for (; i + 16 <= text.size(); i += 16) {
+    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+    unsigned d = unsigned(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, comma), _mm_cmpeq_epi8(x, semi)),
+                                                         _mm_or_si128(_mm_cmpeq_epi8(x, tab), _mm_cmpeq_epi8(x, bar)))));
+    unsigned n = unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(x, nl)));
+    if (n) {
+      *delimiter = seen || (d & ((n & -n) - 1));  // a delimiter before the first line feed
+      return i + size_t(std::countr_zero(n));
+    }
+    seen = seen || d;
+  }
+#endif
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '\n') break;
+    seen = seen || c == ',' || c == ';' || c == '\t' || c == '|';
+  }
+  *delimiter = seen;
+  return i < text.size() ? i : std::string_view::npos;
 }
 
 }  // namespace phi::policy

@@ -73,6 +73,14 @@ class TableReader {
   std::vector<Column> cols_;
 };
 
+// Whether `line` holds a table delimiter (',', ';', TAB or '|'): the cheap
+// test that lets the scan skip lines of prose outside a table.
+bool has_delimiter(std::string_view line);
+
+// The offset of the first '\n' in `text` (npos when none), and whether a
+// table delimiter comes before it: one pass for the scan's line splitter.
+size_t find_line_end(std::string_view text, bool* delimiter);
+
 // Splits a delimited line into at most kMaxColumns + 1 fields (quotes
 // honoured); offsets are of the field content inside the quotes, trimmed.
 struct Field {

@@ -2,8 +2,7 @@
 #include <hs/hs.h>
 
 #include <algorithm>
-#include <cstring>
-#include <deque>
+#include <array>
 #include <map>
 #include <set>
 
@@ -30,10 +29,32 @@ struct Hit {
   bool operator<(const Hit& o) const { return to != o.to ? to < o.to : from < o.from; }
 };
 
+// One finding's evidence, split by role: the weight counts as identifier
+// (wi) or health (wh) information, the other is 0.
 struct Signal {
   uint64_t offset;
-  Role role;
-  double weight;
+  double wi, wh;
+};
+
+// The recent signals, oldest first, in a fixed ring. Each is stored twice,
+// at k and k + kMaxSignals, so the live ones are one contiguous run.
+class SignalRing {
+ public:
+  bool empty() const { return n_ == 0; }
+  size_t size() const { return n_; }
+  const Signal& front() const { return s_[head_]; }
+  const Signal* begin() const { return &s_[head_]; }
+  const Signal* end() const { return &s_[head_ + n_]; }
+  void pop_front() { head_ = head_ + 1 == kMaxSignals ? 0 : head_ + 1, --n_; }
+  void push_back(const Signal& x) {  // callers keep n_ < kMaxSignals
+    size_t k = head_ + n_++;
+    if (k >= kMaxSignals) k -= kMaxSignals;
+    s_[k] = s_[k + kMaxSignals] = x;
+  }
+
+ private:
+  std::array<Signal, 2 * kMaxSignals> s_;
+  size_t head_ = 0, n_ = 0;
 };
 
 struct Span {
@@ -51,7 +72,7 @@ struct PartScan {
   uint64_t base = 0;  // part offset of buf[0]
   uint64_t done = 0;  // hits ending at or before this part offset are handled
   std::vector<Span> last;  // last finding per type id, for merging overlaps
-  std::deque<Signal> recent;
+  SignalRing recent;
   bool side_signal = false;  // a subject/filename/display-name finding that counts
   // Delimited tables: the current line (only when it spans chunks) and its part offset.
   TableReader table;
@@ -61,23 +82,6 @@ struct PartScan {
   std::set<std::pair<uint64_t, std::string_view>> table_cells;  // (offset, type) found by the table reader
   std::vector<TableCell> cells;                                 // scratch
 };
-
-// Whether `line` holds a table delimiter (',', ';', tab or '|'), eight
-// bytes at a time: most lines of prose have none and are skipped whole.
-bool has_delimiter(std::string_view line) {
-  constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
-  auto zero_byte = [](uint64_t x) { return (x - kOnes) & ~x & kHighs; };
-  size_t i = 0;
-  for (; i + 8 <= line.size(); i += 8) {
-    uint64_t x;
-    std::memcpy(&x, line.data() + i, 8);
-    if (zero_byte(x ^ (kOnes * ',')) | zero_byte(x ^ (kOnes * ';')) | zero_byte(x ^ (kOnes * '\t')) | zero_byte(x ^ (kOnes * '|')))
-      return true;
-  }
-  for (; i < line.size(); ++i)
-    if (line[i] == ',' || line[i] == ';' || line[i] == '\t' || line[i] == '|') return true;
-  return false;
-}
 
 // Combines several pieces of evidence: the strongest, plus half of the rest.
 double combine(double max, double sum) { return max + 0.5 * (sum - max); }
@@ -102,7 +106,7 @@ struct ScanState {
 
   void feed(std::string_view chunk);
   void table_feed(std::string_view chunk);
-  void table_line(std::string_view line);
+  void table_line(std::string_view line, bool delimiter);
   void scan_window(bool final);
   void end_part();
   void on_hit(unsigned id, size_t from, size_t to, std::string_view win, bool final);
@@ -128,7 +132,8 @@ void on_term(void* ctx, unsigned id, size_t from, size_t to) { static_cast<ScanS
 // when it spans chunks (and never beyond kMaxTableLine).
 void ScanState::table_feed(std::string_view chunk) {
   while (!chunk.empty()) {
-    size_t nl = chunk.find('\n');
+    bool delimiter = false;
+    size_t nl = find_line_end(chunk, &delimiter);
     std::string_view piece = chunk.substr(0, nl);
     if (nl == std::string_view::npos) {
       if (!cur.line_overflow && cur.line.size() + piece.size() <= kMaxTableLine) cur.line.append(piece);
@@ -137,12 +142,12 @@ void ScanState::table_feed(std::string_view chunk) {
       return;
     }
     if (cur.line.empty() && !cur.line_overflow) {
-      table_line(piece);
+      table_line(piece, delimiter);
     } else if (!cur.line_overflow && cur.line.size() + piece.size() <= kMaxTableLine) {
       cur.line.append(piece);
-      table_line(cur.line);
+      table_line(cur.line, has_delimiter(cur.line));
     } else {
-      table_line(std::string_view());  // too long for a row: ends any table
+      table_line(std::string_view(), false);  // too long for a row: ends any table
     }
     cur.fed += nl + 1;
     cur.line.clear();
@@ -152,8 +157,9 @@ void ScanState::table_feed(std::string_view chunk) {
   }
 }
 
-void ScanState::table_line(std::string_view line) {
-  if (!cur.table.in_table() && !has_delimiter(line)) return;
+// `delimiter`: whether the line holds a table delimiter (has_delimiter).
+void ScanState::table_line(std::string_view line, bool delimiter) {
+  if (!cur.table.in_table() && !delimiter) return;
   cur.cells.clear();
   cur.table.line(d.lex, line, cur.cells);
   for (const auto& c : cur.cells) {
@@ -261,25 +267,28 @@ void ScanState::signal(Role role, double weight, uint64_t offset) {
   if (role != Role::Identifier && role != Role::Health) return;
   auto& q = cur.recent;
   while (!q.empty() && (q.front().offset + kProximityBytes < offset || q.size() >= kMaxSignals)) q.pop_front();
-  q.push_back(Signal{offset, role, weight});
-  // One pass over the window: all of it, and the part within kNearBytes.
-  double imax = 0, isum = 0, hmax = 0, hsum = 0, ni_max = 0, ni_sum = 0, nh_max = 0, nh_sum = 0;
-  for (const auto& s : q) {
-    bool near = s.offset + kNearBytes >= offset;
-    if (s.role == Role::Identifier) {
-      imax = std::max(imax, s.weight), isum += s.weight;
-      if (near) ni_max = std::max(ni_max, s.weight), ni_sum += s.weight;
-    } else {
-      hmax = std::max(hmax, s.weight), hsum += s.weight;
-      if (near) nh_max = std::max(nh_max, s.weight), nh_sum += s.weight;
-    }
-  }
+  bool ident = role == Role::Identifier;
+  q.push_back(Signal{offset, ident ? weight : 0.0, ident ? 0.0 : weight});
+  // One pass over the window. A signal of the other role adds 0.0, which
+  // leaves every sum (weights are positive, sums start at +0) and maximum
+  // bit for bit as skipping it would, in the same order.
+  double imax = 0, isum = 0, hmax = 0, hsum = 0;
+  for (const Signal& s : q) imax = std::max(imax, s.wi), isum += s.wi, hmax = std::max(hmax, s.wh), hsum += s.wh;
   double i = combine(imax, isum), h = combine(hmax, hsum);
   // An identifier in the same sentence or paragraph as health information
   // ("Quick update on Jane Roe: ... major depressive disorder") is about
-  // that person far more often than one 3000 bytes away.
-  double near_i = kNearBoost * combine(ni_max, ni_sum), near_h = combine(nh_max, nh_sum);
-  if (near_i >= kIdentifierThreshold && near_h >= kHealthThreshold && i < kIdentifierThreshold) i = near_i;
+  // that person far more often than one 3000 bytes away. Only needed (and
+  // only read) when the whole window's identifiers fall short.
+  if (i < kIdentifierThreshold) {
+    double ni_max = 0, ni_sum = 0, nh_max = 0, nh_sum = 0;
+    for (const Signal& s : q) {
+      bool near = s.offset + kNearBytes >= offset;
+      double ni = near ? s.wi : 0.0, nh = near ? s.wh : 0.0;
+      ni_max = std::max(ni_max, ni), ni_sum += ni, nh_max = std::max(nh_max, nh), nh_sum += nh;
+    }
+    double near_i = kNearBoost * combine(ni_max, ni_sum), near_h = combine(nh_max, nh_sum);
+    if (near_i >= kIdentifierThreshold && near_h >= kHealthThreshold) i = near_i;
+  }
   double pair = (std::min(i, 1.0) + std::min(h, 1.0)) / 2;
   max_i = std::max(max_i, i);
   max_h = std::max(max_h, h);
@@ -299,7 +308,7 @@ void ScanState::signal(Role role, double weight, uint64_t offset) {
 
 void ScanState::end_part() {
   if (!cur.active) return;
-  if (!cur.line_overflow && !cur.line.empty()) table_line(cur.line);
+  if (!cur.line_overflow && !cur.line.empty()) table_line(cur.line, has_delimiter(cur.line));
   scan_window(true);
   cur = PartScan{};
 }

@@ -229,5 +229,34 @@ TEST(Names, FoldName) {
   }
 }
 
+// The 16- and 8-byte delimiter tests agree with a plain search at every
+// length and position (so across both block sizes and the byte tail).
+TEST(Table, HasDelimiterAtEveryPosition) {
+  for (char d : {',', ';', '\t', '|', 'x', '\n', '\0', '<', '{'}) {
+    for (size_t len = 0; len < 70; ++len) {
+      for (size_t at = 0; at <= len; ++at) {
+        std::string line(len, 'a');
+        if (at < len) line[at] = d;
+        SCOPED_TRACE(testing::Message() << "delimiter " << int(d) << " length " << len << " at " << at);
+        EXPECT_EQ(has_delimiter(line), line.find_first_of(std::string_view(",;\t|")) != std::string::npos);
+        // The line splitter: a line feed at each position after it too.
+        for (size_t nl = 0; nl <= len; nl += 7) {
+          std::string text = line;
+          if (nl < len) text[nl] = '\n';
+          size_t want = text.find('\n');
+          bool delimiter = false;
+          EXPECT_EQ(find_line_end(text, &delimiter), want) << nl;
+          EXPECT_EQ(delimiter, has_delimiter(std::string_view(text).substr(0, want))) << nl;
+        }
+      }
+    }
+  }
+  EXPECT_FALSE(has_delimiter(""));
+  bool delimiter = true;
+  EXPECT_EQ(find_line_end("", &delimiter), std::string_view::npos);
+  EXPECT_FALSE(delimiter);
+  EXPECT_TRUE(has_delimiter(std::string(10000, ' ') + "|"));
+}
+
 }  // namespace
 }  // namespace phi::policy
