@@ -1,4 +1,4 @@
-// classifier - one Hyperscan database for all detectors, a scratch pool, and the per-message Scan.
+// classifier - the Hyperscan database and term index of all detectors, a scratch pool, and the per-message Scan.
 #include "policy/classifier.h"
 
 #include <hs/hs.h>

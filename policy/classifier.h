@@ -11,8 +11,12 @@
 //   Classifier::build loads the shipped dictionaries from data_dir (ICD-10-CM
 //   codes, conditions, medications, procedures, lab tests, first names,
 //   surnames), the site dictionaries and the site regex detectors, and
-//   compiles every pattern and dictionary into ONE Hyperscan block-mode
-//   database. Hits are only candidates: each is checked by a validator
+//   compiles every regex detector (built-in and site) into ONE Hyperscan
+//   block-mode database; dictionary terms, label words ("MRN", "date of
+//   birth", "Patient") and street suffixes go into a term index
+//   (detectors_dict.h) instead, because as caseless literals in the same
+//   database they cost most of its speed. Both run over each window and
+//   their hits are merged in text order. Hits are only candidates: each is checked by a validator
 //   (area/group/serial rules, Luhn, checksums, code lists, context words,
 //   labels) that looks at a bounded neighbourhood of the hit.
 //   A Scan keeps a bounded sliding window per part (kWindowBytes plus a

@@ -6,8 +6,9 @@
 //   Result<std::vector<Detector>> s = parse_custom_detectors(text, file);
 //   std::optional<Candidate> c = check_hit(d[id], lex, window, from, to);
 // DESCRIPTION
-//   A Detector is one Hyperscan expression (compiled with SOM_LEFTMOST)
-//   plus the check that turns a hit into a finding: identifier validators,
+//   A Detector is one Hyperscan expression (compiled with SOM_LEFTMOST) or
+//   one term of the term index (dict: dictionary words, labels, street
+//   suffixes) plus the check that turns a hit into a finding: identifier validators,
 //   context words, label parsing (the value after "MRN:", "DOB:",
 //   "Patient:" ...), name-list lookups and dictionary boundaries. Hit
 //   offsets are relative to `window`; the check may read up to
