@@ -232,9 +232,9 @@ e2e_run() {
   e2e_drain
   _half=$(($3 / 2))
   _t0=$(e2e_now)
-  e2e_send "$_port" "$E2E_MSG/phi-$2.eml" "$_half" 5 rcpt@insecure.phi-test.example "$PHI_DIR/src.phi.out" &
+  e2e_send "$_port" "$E2E_MSG/phi-$2.eml" "$_half" 5 "${E2E_RCPT:-rcpt@insecure.phi-test.example}" "$PHI_DIR/src.phi.out" &
   _p1=$!
-  e2e_send "$_port" "$E2E_MSG/biz-$2.eml" "$_half" 5 rcpt@insecure.phi-test.example "$PHI_DIR/src.biz.out" &
+  e2e_send "$_port" "$E2E_MSG/biz-$2.eml" "$_half" 5 "${E2E_RCPT:-rcpt@insecure.phi-test.example}" "$PHI_DIR/src.biz.out" &
   _p2=$!
   wait "$_p1"; _r1=$?
   wait "$_p2"; _r2=$?
