@@ -39,10 +39,13 @@ endif
 ## Each fuzz binary gets its corpus directory as argument when run by make check.
 LOG_COMPILER = $(top_srcdir)/tests/fuzz/run_target.sh
 
-## make check-sanitizers: the whole suite in an ASan+UBSan build beside this one.
+## make check-sanitizers: the whole suite in an ASan+UBSan build of a copy
+## of the distributed tree (build-sanitizers/src; a VPATH build would refuse
+## a source tree configured in place, as this one usually is).
 check-sanitizers:
-	mkdir -p build-sanitizers
-	cd build-sanitizers && { test -f Makefile || $(abs_top_srcdir)/configure --enable-sanitizers --enable-werror; } && \
+	rm -rf build-sanitizers && mkdir build-sanitizers
+	$(MAKE) $(AM_MAKEFLAGS) distdir distdir=build-sanitizers/src
+	cd build-sanitizers/src && ./configure --enable-sanitizers --enable-werror && \
 	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  $(MAKE) $(AM_MAKEFLAGS) check
 .PHONY: check-sanitizers

@@ -137,10 +137,7 @@ delivered=$(phi_delivered_count)
 rc=0
 phi_send --header "Message-Id: <005-unaudited@client.phi-test.example>" --h-Subject "005 unaudited" || rc=$?
 [ "$rc" -ne 0 ] || phi_fail "swaks succeeded although the audit log cannot be written"
-errors=$(grep -E '^<\*\* ' "$PHI_SWAKS_LOG")
-phi_assert_match "unwritable audit log: the sender gets 451 4.3.0" "$errors" '^<\*\* +451 4\.3\.0 '
-phi_assert_no_match "and never 5xx" "$errors" '^<\*\* +5'
-phi_assert_no_match "the message was not queued" "$(cat "$PHI_SWAKS_LOG")" 'Ok: queued'
+phi_assert_tempfailed "unwritable audit log: the sender gets 451 4.3.0" '^<\*\* +451 4\.3\.0 '
 phi_wait_log "$PHI_MILTER_LOG" "audit: cannot write the audit record: .*answering tempfail" 10
 phi_ok "phimilter logged why"
 phi_assert_eq "nothing more delivered" "$(phi_delivered_count)" "$delivered"

@@ -95,6 +95,15 @@ phi_assert_no_match() {
   fi
 }
 
+# phi_assert_tempfailed LABEL ERE: the last phi_send was refused with a reply
+# matching ERE (a 4xx), never a 5xx, and the message was not queued.
+phi_assert_tempfailed() {
+  _phi_err=$(grep -E '^<\*\* ' "$PHI_SWAKS_LOG")
+  phi_assert_match "$1" "$_phi_err" "$2"
+  phi_assert_no_match "and never 5xx" "$_phi_err" '^<\*\* +5'
+  phi_assert_no_match "the message was not queued" "$(cat "$PHI_SWAKS_LOG")" 'Ok: queued'
+}
+
 # phi_assert_eq LABEL GOT WANT
 phi_assert_eq() {
   if [ "$2" = "$3" ]; then phi_ok "$1"; else phi_fail "$1: got [$2], want [$3]"; fi
