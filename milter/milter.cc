@@ -13,6 +13,8 @@
 #include <exception>
 #include <string>
 #include <thread>
+#include <utility>
+#include <optional>
 
 #include "milter/audit_service.h"
 #include "milter/log.h"
@@ -114,6 +116,64 @@ sfsistat guarded(SMFICTX* ctx, const char* where, F&& f) {
   }
 }
 
+// The actions phimilter may take, and the stages it asks the MTA not to
+// wait for a reply to (the bulk of a message: one header command each, body
+// chunks, end of headers); their failures are answered at end of message.
+constexpr unsigned long kActions =
+    SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT | SMFIF_DELRCPT | SMFIF_CHGBODY | SMFIF_QUARANTINE;
+constexpr unsigned long kQuietStages = SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY;
+
+// A stage the MTA may expect no reply for: with no reply negotiated, a
+// failure is kept (the rest of the message is not looked at) and answered
+// by cb_eom; otherwise as guarded().
+template <class F>
+sfsistat quiet_stage(SMFICTX* ctx, const char* where, unsigned long stage, F&& f) {
+  auto* s = static_cast<Session*>(smfi_getpriv(ctx));
+  if (!s || !(s->quiet_stages() & stage)) return guarded(ctx, where, std::forward<F>(f));
+  if (s->quiet_failure()) return SMFIS_NOREPLY;
+  LibmilterMta mta(ctx);
+  std::string why;
+  try {
+    if (f(*s, mta) == Status::Continue) return SMFIS_NOREPLY;
+    why = "the stage did not continue";
+  } catch (const std::exception& e) {
+    why = std::string("exception: ") + e.what();
+  } catch (...) {
+    why = "unknown exception";
+  }
+  s->quiet_failure() = Session::QuietFailure{where, why};
+  return SMFIS_NOREPLY;
+}
+
+// The session of a connection, made by whichever callback comes first
+// (negotiate when the MTA speaks milter protocol 6, else connect).
+Session* session_for(SMFICTX* ctx) {
+  if (auto* s = static_cast<Session*>(smfi_getpriv(ctx))) return s;
+  try {
+    auto* s = new Session(g_holder->load(), nullptr, SessionOptions{}, SessionServices{g_audit});
+    if (smfi_setpriv(ctx, s) == MI_SUCCESS) return s;
+    delete s;
+    log_line(LogLevel::Error, "", "milter", "smfi_setpriv failed");
+  } catch (...) {
+    log_line(LogLevel::Error, "", "milter", "cannot create session state");
+  }
+  return nullptr;
+}
+
+sfsistat cb_negotiate(SMFICTX* ctx, unsigned long f0, unsigned long f1, unsigned long, unsigned long, unsigned long* pf0,
+                      unsigned long* pf1, unsigned long* pf2, unsigned long* pf3) {
+  if ((f0 & kActions) != kActions)
+    log_line(LogLevel::Warning, "", "milter", "the MTA does not offer every message edit phimilter may need");
+  *pf0 = f0 & kActions;
+  *pf1 = f1 & (SMFIP_NODATA | SMFIP_NOUNKNOWN);  // callbacks phimilter has not got
+  *pf2 = *pf3 = 0;
+  Session* s = session_for(ctx);
+  if (!s) return SMFIS_CONTINUE;  // connect answers OnInternalError; every stage replies meanwhile
+  *pf1 |= f1 & kQuietStages;
+  s->set_quiet_stages(*pf1 & kQuietStages);
+  return SMFIS_CONTINUE;
+}
+
 std::string format_addr(const _SOCK_ADDR* sa) {
   if (!sa) return "";
   char buf[INET6_ADDRSTRLEN] = {};
@@ -127,17 +187,7 @@ std::string format_addr(const _SOCK_ADDR* sa) {
 std::string arg0(char** argv) { return argv && argv[0] ? argv[0] : ""; }
 
 sfsistat cb_connect(SMFICTX* ctx, char* host, _SOCK_ADDR* addr) {
-  try {
-    auto* s = new Session(g_holder->load(), nullptr, SessionOptions{}, SessionServices{g_audit});
-    if (smfi_setpriv(ctx, s) != MI_SUCCESS) {
-      delete s;
-      log_line(LogLevel::Error, "", "milter", "smfi_setpriv failed");
-      return no_session_answer();
-    }
-  } catch (...) {
-    log_line(LogLevel::Error, "", "milter", "cannot create session state");
-    return no_session_answer();
-  }
+  if (!session_for(ctx)) return no_session_answer();
   std::string h = host ? host : "", a = format_addr(addr);
   return guarded(ctx, "connect", [&](Session& s, Mta& m) { return s.on_connect(m, h, a); });
 }
@@ -148,7 +198,10 @@ sfsistat cb_helo(SMFICTX* ctx, char* helo) {
 }
 
 sfsistat cb_envfrom(SMFICTX* ctx, char** argv) {
-  return guarded(ctx, "envfrom", [&](Session& s, Mta& m) { return s.on_envfrom(m, arg0(argv)); });
+  return guarded(ctx, "envfrom", [&](Session& s, Mta& m) {
+    s.quiet_failure().reset();
+    return s.on_envfrom(m, arg0(argv));
+  });
 }
 
 sfsistat cb_envrcpt(SMFICTX* ctx, char** argv) {
@@ -156,27 +209,33 @@ sfsistat cb_envrcpt(SMFICTX* ctx, char** argv) {
 }
 
 sfsistat cb_header(SMFICTX* ctx, char* name, char* value) {
-  return guarded(ctx, "header", [&](Session& s, Mta& m) {
+  return quiet_stage(ctx, "header", SMFIP_NR_HDR, [&](Session& s, Mta& m) {
     return s.on_header(m, name ? name : "", value ? value : "");
   });
 }
 
 sfsistat cb_eoh(SMFICTX* ctx) {
-  return guarded(ctx, "eoh", [&](Session& s, Mta& m) { return s.on_eoh(m); });
+  return quiet_stage(ctx, "eoh", SMFIP_NR_EOH, [&](Session& s, Mta& m) { return s.on_eoh(m); });
 }
 
 sfsistat cb_body(SMFICTX* ctx, unsigned char* chunk, size_t len) {
-  return guarded(ctx, "body", [&](Session& s, Mta& m) {
+  return quiet_stage(ctx, "body", SMFIP_NR_BODY, [&](Session& s, Mta& m) {
     return s.on_body(m, std::string_view(reinterpret_cast<const char*>(chunk), len));
   });
 }
 
 sfsistat cb_eom(SMFICTX* ctx) {
-  return guarded(ctx, "eom", [&](Session& s, Mta& m) { return s.on_eom(m); });
+  return guarded(ctx, "eom", [&](Session& s, Mta& m) {
+    if (auto f = std::exchange(s.quiet_failure(), std::nullopt)) return s.internal_error(m, f->where, f->why);
+    return s.on_eom(m);
+  });
 }
 
 sfsistat cb_abort(SMFICTX* ctx) {
-  return guarded(ctx, "abort", [&](Session& s, Mta& m) { return s.on_abort(m); });
+  return guarded(ctx, "abort", [&](Session& s, Mta& m) {
+    s.quiet_failure().reset();
+    return s.on_abort(m);
+  });
 }
 
 sfsistat cb_close(SMFICTX* ctx) {
@@ -188,11 +247,11 @@ sfsistat cb_close(SMFICTX* ctx) {
 struct smfiDesc g_desc = {
     const_cast<char*>("phimilter"),
     SMFI_VERSION,
-    SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT | SMFIF_DELRCPT | SMFIF_CHGBODY | SMFIF_QUARANTINE,
+    kActions,
     cb_connect, cb_helo, cb_envfrom, cb_envrcpt, cb_header, cb_eoh, cb_body, cb_eom, cb_abort, cb_close,
     nullptr,  // unknown
     nullptr,  // data
-    nullptr,  // negotiate
+    cb_negotiate,
 };
 
 void reload_loop(std::string path, bool missing_ok, sigset_t set) {

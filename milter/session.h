@@ -37,6 +37,7 @@
 #include <ctime>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -93,6 +94,16 @@ class Session {
 
   // Logs `why` (no message content!) and answers OnInternalError.
   Status internal_error(Mta& mta, std::string_view where, std::string_view why);
+
+  // Stages the MTA expects no reply for (a mask the libmilter glue
+  // negotiated): a failure there cannot be answered at once, so the glue
+  // keeps the first one and answers it at end of message.
+  struct QuietFailure {
+    std::string where, why;
+  };
+  void set_quiet_stages(unsigned long mask) { quiet_stages_ = mask; }
+  unsigned long quiet_stages() const { return quiet_stages_; }
+  std::optional<QuietFailure>& quiet_failure() { return quiet_failure_; }
 
  private:
   friend struct SessionTestPeer;  // tests/unit/milter: drives escrow() before policy wiring exists
@@ -158,6 +169,8 @@ class Session {
   bool connected_ = false;  // a live connection: there is a current hop
   provenance::HopMacros macros_;
   std::unique_ptr<Message> msg_;
+  unsigned long quiet_stages_ = 0;
+  std::optional<QuietFailure> quiet_failure_;
   MessageReport report_;
 };
 
