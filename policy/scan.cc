@@ -89,7 +89,7 @@ double combine(double max, double sum) { return max + 0.5 * (sum - max); }
 }  // namespace
 
 struct ScanState {
-  explicit ScanState(const ClassifierData& data) : d(data) {}
+  explicit ScanState(const ClassifierData& data) : d(data), counts(data.types.size()) {}
   const ClassifierData& d;
   PartScan cur;
   Verdict v;
@@ -233,7 +233,6 @@ void ScanState::on_hit(unsigned id, size_t from, size_t to, std::string_view win
 }
 
 void ScanState::add(const Detector& det, unsigned type_id, uint64_t from, uint64_t to, std::string_view value, double weight) {
-  if (cur.last.size() < d.types.size()) cur.last.resize(d.types.size());
   Span& s = cur.last[type_id];
   bool fresh = !s.used;
   if (!fresh && from < s.to && to > s.from) {  // overlaps the previous finding of this type: merge
@@ -248,7 +247,6 @@ void ScanState::add(const Detector& det, unsigned type_id, uint64_t from, uint64
     return;
   }
   s = Span{true, from, to, SIZE_MAX, weight};
-  if (counts.size() < d.types.size()) counts.resize(d.types.size());
   ++counts[type_id];
   const auto& type = d.types[type_id];
   if (type.sensitive || det.role == Role::Pii || (det.role == Role::Identifier && det.check == Check::Custom && weight >= 0.6))
@@ -341,6 +339,7 @@ void Scan::text(std::string_view part, TextField field, std::string_view chunk) 
   if (cur.active && (cur.name != part || cur.field != field)) st_->end_part();
   if (!cur.active) {
     cur.active = true;
+    cur.last.assign(st_->d.types.size(), Span{});
     cur.name = std::string(part);
     cur.field = field;
   }
