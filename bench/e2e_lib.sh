@@ -294,11 +294,12 @@ e2e_latency() {
   _n=300
   [ "$QUICK" = 1 ] && _n=60
   echo
-  echo "latency, one session at a time, 10 KB (PHI and business alternating), $_n messages each:"
+  _size=${E2E_LATENCY_SIZE:-10k}
+  echo "latency, one session at a time, $_size (PHI and business alternating), $_n messages each:"
   for _name in none noop-unix opendkim-unix phimilter-unix noop-inet opendkim-inet phimilter-inet; do
     e2e_drain
     python3 "$e2e_dir/smtp_latency.py" 127.0.0.1 "$(e2e_port "$_name")" "$_n" \
-      "$E2E_MSG/phi-10k.eml" "$E2E_MSG/biz-10k.eml" >"$PHI_DIR/lat-$_name" ||
+      "$E2E_MSG/phi-$_size.eml" "$E2E_MSG/biz-$_size.eml" >"$PHI_DIR/lat-$_name" ||
       phi_fail "smtp_latency.py failed against $_name"
     printf '  %-15s p50 %6s ms  p99 %6s ms\n' "$_name" $(cat "$PHI_DIR/lat-$_name")
   done

@@ -9,8 +9,12 @@
 #include <signal.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <exception>
+#include <mutex>
+#include <vector>
 #include <string>
 #include <thread>
 #include <utility>
@@ -27,6 +31,37 @@ namespace {
 
 ConfigHolder* g_holder = nullptr;
 AuditService* g_audit = nullptr;  // may be null (no audit service)
+std::vector<uint16_t> g_tcp_ports;  // local ports of our TCP listeners (set before any connection)
+
+// libmilter hands callbacks no descriptor, but its context (struct smfi_str
+// in sendmail's libmilter/libmilter.h, the same since 8.12) begins with
+// `sthread_t ctx_id; socket_t ctx_sd;`. The value read there is trusted only
+// when it is a connected TCP socket on one of our listening ports; anything
+// else (a unix socket, another layout) answers -1.
+int mta_tcp_socket(SMFICTX* ctx) {
+  if (g_tcp_ports.empty()) return -1;
+  int fd = -1;
+  std::memcpy(&fd, reinterpret_cast<const char*>(ctx) + sizeof(pthread_t), sizeof fd);
+  if (fd < 0) return -1;
+  uint16_t port = tcp_connection_port(fd);
+  if (port == 0 || std::find(g_tcp_ports.begin(), g_tcp_ports.end(), port) == g_tcp_ports.end()) {
+    static std::once_flag once;
+    std::call_once(once, [] {
+      log_line(LogLevel::Warning, "", "milter",
+               "cannot find the MTA connection's TCP socket in libmilter's context: immediate ACKs are off, "
+               "so inet connections may wait for delayed ACKs (see the quickack route option in phimilter(8))");
+    });
+    return -1;
+  }
+  return fd;
+}
+
+// Acknowledge at once what the MTA sent without waiting for a reply (see
+// tcp_ack_now in milter/util/sockopt.h).
+void ack_now(SMFICTX* ctx) {
+  auto* s = static_cast<Session*>(smfi_getpriv(ctx));
+  if (s && s->tcp_fd() >= 0) tcp_ack_now(s->tcp_fd());
+}
 
 class LibmilterMta : public Mta {
  public:
@@ -151,6 +186,8 @@ Session* session_for(SMFICTX* ctx) {
   if (auto* s = static_cast<Session*>(smfi_getpriv(ctx))) return s;
   try {
     auto* s = new Session(g_holder->load(), nullptr, SessionOptions{}, SessionServices{g_audit});
+    s->set_tcp_fd(mta_tcp_socket(ctx));
+    if (s->tcp_fd() >= 0) log_line(LogLevel::Debug, "", "milter", "MTA connection over TCP: immediate ACKs on");
     if (smfi_setpriv(ctx, s) == MI_SUCCESS) return s;
     delete s;
     log_line(LogLevel::Error, "", "milter", "smfi_setpriv failed");
@@ -169,6 +206,10 @@ sfsistat cb_negotiate(SMFICTX* ctx, unsigned long f0, unsigned long f1, unsigned
   *pf2 = *pf3 = 0;
   Session* s = session_for(ctx);
   if (!s) return SMFIS_CONTINUE;  // connect answers OnInternalError; every stage replies meanwhile
+  // Over TCP, take the DATA command after all: the MTA sends the DATA
+  // macros either way, and with no reply to carry the ACK for them it
+  // holds the headers back (Nagle) until the milter's delayed ACK.
+  if (s->tcp_fd() >= 0) *pf1 &= ~static_cast<unsigned long>(SMFIP_NODATA);
   *pf1 |= f1 & kQuietStages;
   s->set_quiet_stages(*pf1 & kQuietStages);
   return SMFIS_CONTINUE;
@@ -208,17 +249,22 @@ sfsistat cb_envrcpt(SMFICTX* ctx, char** argv) {
   return guarded(ctx, "envrcpt", [&](Session& s, Mta& m) { return s.on_envrcpt(m, arg0(argv)); });
 }
 
+sfsistat cb_data(SMFICTX*) { return SMFIS_CONTINUE; }
+
 sfsistat cb_header(SMFICTX* ctx, char* name, char* value) {
+  ack_now(ctx);
   return quiet_stage(ctx, "header", SMFIP_NR_HDR, [&](Session& s, Mta& m) {
     return s.on_header(m, name ? name : "", value ? value : "");
   });
 }
 
 sfsistat cb_eoh(SMFICTX* ctx) {
+  ack_now(ctx);
   return quiet_stage(ctx, "eoh", SMFIP_NR_EOH, [&](Session& s, Mta& m) { return s.on_eoh(m); });
 }
 
 sfsistat cb_body(SMFICTX* ctx, unsigned char* chunk, size_t len) {
+  ack_now(ctx);
   return quiet_stage(ctx, "body", SMFIP_NR_BODY, [&](Session& s, Mta& m) {
     return s.on_body(m, std::string_view(reinterpret_cast<const char*>(chunk), len));
   });
@@ -250,7 +296,7 @@ struct smfiDesc g_desc = {
     kActions,
     cb_connect, cb_helo, cb_envfrom, cb_envrcpt, cb_header, cb_eoh, cb_body, cb_eom, cb_abort, cb_close,
     nullptr,  // unknown
-    nullptr,  // data
+    cb_data,  // data: only asked for over TCP (see cb_negotiate)
     cb_negotiate,
 };
 
@@ -294,8 +340,12 @@ Result<void> milter_open_socket() {
   // inet sockets: without TCP_NODELAY each reply can wait for the MTA's
   // delayed ACK (Nagle); accepted sockets inherit it from the listener.
   auto n = set_tcp_nodelay_on_listeners();
-  if (!n) log_line(LogLevel::Warning, "", "milter", "TCP_NODELAY: " + n.error().message);
-  else if (*n > 0) log_line(LogLevel::Debug, "", "milter", "TCP_NODELAY set on the listening socket");
+  if (!n) {
+    log_line(LogLevel::Warning, "", "milter", "TCP_NODELAY: " + n.error().message);
+  } else if (!n->empty()) {
+    g_tcp_ports = *n;
+    log_line(LogLevel::Debug, "", "milter", "TCP_NODELAY set on the listening socket");
+  }
   return Ok();
 }
 

@@ -105,6 +105,12 @@ class Session {
   unsigned long quiet_stages() const { return quiet_stages_; }
   std::optional<QuietFailure>& quiet_failure() { return quiet_failure_; }
 
+  // The MTA connection's TCP socket when the glue found it (-1 for a unix
+  // socket or when it could not tell): the glue asks the kernel to
+  // acknowledge at once what the MTA streams without waiting for replies.
+  void set_tcp_fd(int fd) { tcp_fd_ = fd; }
+  int tcp_fd() const { return tcp_fd_; }
+
  private:
   friend struct SessionTestPeer;  // tests/unit/milter: drives escrow() before policy wiring exists
   struct Message {
@@ -171,6 +177,7 @@ class Session {
   std::unique_ptr<Message> msg_;
   unsigned long quiet_stages_ = 0;
   std::optional<QuietFailure> quiet_failure_;
+  int tcp_fd_ = -1;
   MessageReport report_;
 };
 

@@ -2,7 +2,9 @@
 //   sockopt - socket options libmilter gives no access to
 // SYNOPSIS
 //   Result<bool> set_tcp_nodelay_if_listener(int fd);
-//   Result<size_t> set_tcp_nodelay_on_listeners();
+//   Result<std::vector<uint16_t>> set_tcp_nodelay_on_listeners();
+//   uint16_t tcp_connection_port(int fd);
+//   void tcp_ack_now(int fd);
 // DESCRIPTION
 //   libmilter opens and accepts its sockets itself and hands the accepted
 //   descriptors to no callback, so TCP_NODELAY cannot be set per
@@ -13,23 +15,43 @@
 //   returns whether it did; any other descriptor (unix socket, connected
 //   socket, file, closed fd) is left alone and answers false. Errors only
 //   when setsockopt itself fails on a listener.
+//   It also caps the socket's delayed-ACK time at kMaxAckDelayUs where the
+//   kernel has TCP_DELACK_MAX_US (Linux 6.15 and later; older kernels keep
+//   their 40 ms and the option is skipped), which accepted sockets inherit
+//   too.
 //   set_tcp_nodelay_on_listeners() applies it to every descriptor of the
-//   process (listed in /proc/self/fd) and returns how many it changed.
+//   process (listed in /proc/self/fd) and returns the local ports of the
+//   listeners it changed.
 //   Without Nagle's algorithm a milter's small replies are not held back
 //   waiting for the MTA's delayed ACK (40 ms on Linux).
+//   tcp_connection_port() is the local port of `fd` when it is a connected
+//   (not listening) TCP socket, else 0.
+//   tcp_ack_now() asks the kernel to acknowledge what `fd` has received
+//   now and to leave delayed-ACK ("ping-pong") mode (TCP_QUICKACK; best
+//   effort, errors ignored). The MTA's side keeps Nagle's algorithm on: it
+//   holds a command back until the milter has acknowledged the previous one
+//   it sent without waiting for a reply (the DATA macros, header and body
+//   commands with no-reply negotiated), and a milter in delayed-ACK mode
+//   acknowledges only after 40 ms.
 // THREADS
 //   Any thread; the descriptors are only inspected and given an option.
 #ifndef PHI_UTIL_SOCKOPT_H
 #define PHI_UTIL_SOCKOPT_H
 
 #include <cstddef>
+#include <cstdint>
+#include <vector>
 
 #include "milter/util/result.h"
 
 namespace phi {
 
+inline constexpr int kMaxAckDelayUs = 5000;  // rounded up to whole jiffies by the kernel
+
 Result<bool> set_tcp_nodelay_if_listener(int fd);
-Result<size_t> set_tcp_nodelay_on_listeners();
+Result<std::vector<uint16_t>> set_tcp_nodelay_on_listeners();
+uint16_t tcp_connection_port(int fd);
+void tcp_ack_now(int fd);
 
 }  // namespace phi
 

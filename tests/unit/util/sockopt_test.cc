@@ -1,4 +1,4 @@
-// sockopt_test - TCP_NODELAY is set on listening TCP sockets only, and accepted sockets inherit it.
+// sockopt_test - TCP_NODELAY and the ACK cap on listening TCP sockets only (inherited), connection ports, ACK now.
 #include "milter/util/sockopt.h"
 
 #include <arpa/inet.h>
@@ -10,12 +10,15 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstring>
 #include <string>
 
 namespace phi {
 namespace {
+
+constexpr int kDelackMaxUs = 46;  // TCP_DELACK_MAX_US (Linux 6.15 uapi)
 
 struct Fd {
   int fd;
@@ -96,7 +99,7 @@ TEST(SetTcpNodelayOnListeners, AcceptedConnectionsInheritIt) {
   ASSERT_EQ(nodelay(listener.fd), 0);
   auto r = set_tcp_nodelay_on_listeners();
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_GE(*r, 1u);
+  EXPECT_NE(std::find(r->begin(), r->end(), ntohs(where.sin_port)), r->end()) << "the listener's port is reported";
   EXPECT_EQ(nodelay(listener.fd), 1);
   EXPECT_EQ(nodelay(other.fd), 0) << "a socket that does not listen keeps Nagle";
   Fd client(socket(AF_INET, SOCK_STREAM, 0));
@@ -105,6 +108,70 @@ TEST(SetTcpNodelayOnListeners, AcceptedConnectionsInheritIt) {
   ASSERT_GE(accepted.fd, 0);
   EXPECT_EQ(nodelay(accepted.fd), 1) << "the accepted socket inherits TCP_NODELAY (Linux)";
   EXPECT_EQ(nodelay(client.fd), 0);
+  int ack_us = 0;
+  socklen_t len = sizeof ack_us;
+  if (getsockopt(accepted.fd, IPPROTO_TCP, kDelackMaxUs, &ack_us, &len) == 0) {  // Linux 6.15 and later
+    EXPECT_GE(ack_us, kMaxAckDelayUs);
+    EXPECT_LT(ack_us, 40000) << "the accepted socket inherits the delayed-ACK cap";
+  }
+}
+
+TEST(TcpConnectionPort, OnlyConnectedTcpSockets) {
+  sockaddr_in where{};
+  Fd listener(tcp_socket(true, &where));
+  Fd client(socket(AF_INET, SOCK_STREAM, 0));
+  ASSERT_EQ(connect(client.fd, reinterpret_cast<sockaddr*>(&where), sizeof where), 0);
+  Fd accepted(accept(listener.fd, nullptr, nullptr));
+  ASSERT_GE(accepted.fd, 0);
+  EXPECT_EQ(tcp_connection_port(accepted.fd), ntohs(where.sin_port)) << "the accepted side: our listening port";
+  EXPECT_NE(tcp_connection_port(client.fd), 0) << "the connecting side: its own ephemeral port";
+  EXPECT_EQ(tcp_connection_port(listener.fd), 0) << "a listener is not a connection";
+  Fd bound(tcp_socket(false));
+  EXPECT_EQ(tcp_connection_port(bound.fd), 0) << "bound, never connected";
+  int sv[2] = {-1, -1};
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  Fd u0(sv[0]), u1(sv[1]);
+  EXPECT_EQ(tcp_connection_port(u0.fd), 0) << "unix socket";
+  Fd file(open("/dev/null", O_RDONLY));
+  EXPECT_EQ(tcp_connection_port(file.fd), 0) << "regular file";
+  EXPECT_EQ(tcp_connection_port(100000), 0) << "closed descriptor";
+}
+
+int unacked(int fd) {
+  tcp_info info{};
+  socklen_t len = sizeof info;
+  if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) != 0) return -1;
+  return static_cast<int>(info.tcpi_unacked);
+}
+
+// tcp_ack_now sends the ACK a socket in delayed-ACK mode is holding back
+// (40 ms by default): the peer sees its byte acknowledged at once.
+TEST(TcpAckNow, SendsTheHeldBackAck) {
+  sockaddr_in where{};
+  Fd listener(tcp_socket(true, &where));
+  Fd client(socket(AF_INET, SOCK_STREAM, 0));
+  ASSERT_EQ(connect(client.fd, reinterpret_cast<sockaddr*>(&where), sizeof where), 0);
+  Fd accepted(accept(listener.fd, nullptr, nullptr));
+  ASSERT_GE(accepted.fd, 0);
+  int off = 0;  // delayed-ACK ("ping-pong") mode, as after a reply
+  ASSERT_EQ(setsockopt(accepted.fd, IPPROTO_TCP, TCP_QUICKACK, &off, sizeof off), 0);
+  char buf[16];
+  ASSERT_EQ(write(client.fd, "a", 1), 1);
+  ASSERT_EQ(read(accepted.fd, buf, sizeof buf), 1);
+  if (unacked(client.fd) != 1) GTEST_SKIP() << "the kernel acknowledged at once (or 40 ms passed): nothing to test";
+  tcp_ack_now(accepted.fd);
+  EXPECT_EQ(unacked(client.fd), 0) << "the held-back ACK was sent";
+}
+
+TEST(TcpAckNow, IgnoresWhatIsNotTcp) {
+  tcp_ack_now(-1);
+  int sv[2] = {-1, -1};
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+  Fd u0(sv[0]), u1(sv[1]);
+  tcp_ack_now(u0.fd);
+  ASSERT_EQ(write(u1.fd, "a", 1), 1);
+  char c = 0;
+  EXPECT_EQ(read(u0.fd, &c, 1), 1) << "the unix socket still works";
 }
 
 }  // namespace
