@@ -104,9 +104,9 @@ e2e_key_lines() {
     (umask 077; printf 'bench1 %s\n' "$(openssl rand -hex 32)" >"$PHI_DIR/escrow.key"
      openssl rand -hex 32 >"$PHI_DIR/audit.key")
   fi
-  mkdir -p "$PHI_DIR/escrow-$1" && chmod 700 "$PHI_DIR/escrow-$1"
+  mkdir -p "$E2E_ESCROW_ROOT/escrow-$1" && chmod 700 "$E2E_ESCROW_ROOT/escrow-$1"
   _esc="EscrowKeyFile $PHI_DIR/escrow.key
-EscrowDirectory $PHI_DIR/escrow-$1
+EscrowDirectory $E2E_ESCROW_ROOT/escrow-$1
 PortalURL https://pickup.phi-test.example/p/"
   _aud="AuditLog $PHI_DIR/audit-$1.log
 AuditKeyFile $PHI_DIR/audit.key
@@ -254,7 +254,13 @@ e2e_best() {  # SIZE NAME
 e2e_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
 e2e_throughput() {
-  if [ "$QUICK" = 1 ]; then set -- 1k:200 10k:200 100k:60; else set -- 1k:1000 10k:1000 100k:300; fi
+  if [ -n "${E2E_CELLS:-}" ]; then
+    set -- $E2E_CELLS
+  elif [ "$QUICK" = 1 ]; then
+    set -- 1k:200 10k:200 100k:60
+  else
+    set -- 1k:1000 10k:1000 100k:300
+  fi
   : >"$PHI_DIR/results"
   phi_say "throughput: $ROUNDS round(s); 10 sessions (5 PHI + 5 business), one message per connection"
   _round=1
