@@ -329,7 +329,7 @@ e2e_memory() {
   mkdir -p "$PHI_DIR/msg"
   e2e_make_message phi 50000000 "$_f"
   e2e_drain
-  _esc0=$(du -sk "$PHI_DIR/escrow-unix" | cut -f1)
+  _esc0=$(du -sk "$E2E_ESCROW_ROOT/escrow-unix" | cut -f1)
   _rss0=$(e2e_vmrss_kb "$_pid")
   echo 5 >"/proc/$_pid/clear_refs" || phi_fail "cannot reset VmHWM"
   _t0=$(e2e_now)
@@ -338,7 +338,7 @@ e2e_memory() {
   _t1=$(e2e_now)
   _hwm=$(e2e_vmhwm_kb "$_pid")
   e2e_drain 300
-  _esc1=$(du -sk "$PHI_DIR/escrow-unix" | cut -f1)
+  _esc1=$(du -sk "$E2E_ESCROW_ROOT/escrow-unix" | cut -f1)
   echo
   awk -v r="$_rss0" -v h="$_hwm" -v e0="$_esc0" -v e1="$_esc1" -v a="$_t0" -v b="$_t1" -v sz="$(wc -c <"$_f")" 'BEGIN {
     printf "50 MB message (%d bytes, PHI): accepted in %.1f s\n", sz, b - a

@@ -40,7 +40,7 @@ e2e_queued() {  # hold|deferred|active|incoming: load-sender messages in that qu
 }
 
 e2e_escrow_count() {
-  [ -d "$PHI_DIR/escrow-unix" ] || { echo 0; return 0; }
+  [ -d "$E2E_ESCROW_ROOT/escrow-unix" ] || { echo 0; return 0; }
   "$PHIMILTERCTL" escrow -c "$PHI_DIR/phimilter-unix.conf" list 2>/dev/null | awk 'NR > 1 && !/^ / { c++ } END { print c + 0 }'
 }
 

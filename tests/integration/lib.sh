@@ -198,6 +198,8 @@ phi_check_prerequisites() {
 
 phi_cleanup() {
   _phi_rc=$?
+  # A caller's own cleanup may have run commands first: a phi_fail still fails.
+  if [ -n "$PHI_FAILED" ] && [ "$_phi_rc" -eq 0 ]; then _phi_rc=1; fi
   trap - EXIT INT TERM HUP
   if [ -n "$PHI_DIR" ]; then
     if [ "$_phi_rc" -ne 0 ] && [ "$_phi_rc" -ne 77 ]; then phi_dump_logs >&2; fi
