@@ -183,7 +183,11 @@ int main(int argc, char** argv) {
   // --only-classifier: the classifier alone over the dense text, 8 times, for a profiler.
   bool only = argc > 1 && std::strcmp(argv[1], "--only-classifier") == 0;
   if (only) --argc, ++argv;
-  size_t mb = argc > 1 ? size_t(std::atoi(argv[1])) : 16;
+  long mb = argc > 1 ? std::strtol(argv[1], nullptr, 10) : 16;
+  if (argc > 2 || mb < 1 || mb > 4096) {
+    std::fprintf(stderr, "usage: bench/classifier_bench [--only-classifier] [MB (1-4096, default 16)]\n");
+    return 2;
+  }
   ClassifierOptions o;
   o.data_dir = PHI_SRCDIR "/policy/data";
   auto t = std::chrono::steady_clock::now();
@@ -195,7 +199,7 @@ int main(int argc, char** argv) {
   std::printf("build: %zu detectors (patterns in one Hyperscan database, dictionary terms in a hash index), %.2f s;"
               " one thread\n", (*c)->pattern_count(), seconds_since(t));
   double dense_share = 0, sparse_share = 0;
-  std::string dense = generate(mb << 20, 0.07, 1, &dense_share), sparse = generate(mb << 20, 0.002, 2, &sparse_share);
+  std::string dense = generate(size_t(mb) << 20, 0.07, 1, &dense_share), sparse = generate(size_t(mb) << 20, 0.002, 2, &sparse_share);
   if (only) {
     for (int round = 0; round < 8; ++round) {
       size_t findings = 0;
