@@ -11,6 +11,7 @@
 #include "milter/report.h"
 #include "milter/session.h"
 #include "milter/testmode.h"
+#include "tests/unit/support/config_text.h"
 
 namespace phi {
 namespace {
@@ -43,12 +44,7 @@ class Scratch {
 std::shared_ptr<const Config> config_with(const Scratch& t, const std::string& extra) {
   std::string text = "AuthservID mx.example.org\nTLSPolicyMap texthash:" + t.dir() +
                      "/tls_policy\nNeverSecureDomains webmail.example\n" + extra;
-  auto s = parse_settings(text, "test.conf");
-  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
-  if (!s.ok()) return nullptr;
-  auto c = build_config(*s, "test.conf");
-  EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.error().message);
-  return c.ok() ? *c : nullptr;
+  return config_from_text(text);
 }
 
 std::string read_file(const std::string& p) {

@@ -14,6 +14,7 @@
 #include "milter/recording_mta.h"
 #include "milter/session.h"
 #include "tests/unit/audit/audit_test_util.h"
+#include "tests/unit/support/config_text.h"
 
 namespace phi {
 namespace {
@@ -25,14 +26,7 @@ using audit::testing::write_key_file;
 
 constexpr const char* kSsn = "536-22-1234";
 
-std::shared_ptr<const Config> config_with(const std::string& text) {
-  auto s = parse_settings(text, "test.conf");
-  EXPECT_TRUE(s.ok()) << (s.ok() ? "" : s.error().message);
-  if (!s) return nullptr;
-  auto c = build_config(*s, "test.conf");
-  EXPECT_TRUE(c.ok()) << (c.ok() ? "" : c.error().message);
-  return c ? *c : nullptr;
-}
+std::shared_ptr<const Config> config_with(const std::string& text) { return config_from_text(text); }
 
 struct Fixture {
   TempDir dir;

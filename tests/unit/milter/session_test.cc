@@ -5,17 +5,12 @@
 
 #include "milter/recording_mta.h"
 #include "milter/testmode.h"
+#include "tests/unit/support/config_text.h"
 
 namespace phi {
 namespace {
 
-std::shared_ptr<const Config> config_with(const std::string& text) {
-  auto s = parse_settings(text, "test.conf");
-  EXPECT_TRUE(s.ok());
-  auto c = build_config(*s, "test.conf");
-  EXPECT_TRUE(c.ok());
-  return *c;
-}
+std::shared_ptr<const Config> config_with(const std::string& text) { return config_from_text(text); }
 
 Status run(Session& s, RecordingMta& m, const std::vector<std::pair<std::string, std::string>>& headers) {
   s.on_connect(m, "client.example.net", "192.0.2.4");
