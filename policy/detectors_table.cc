@@ -233,9 +233,31 @@ std::vector<Field> split_fields(std::string_view line, char delim) {
   return out;
 }
 
+namespace {
+
+// Whether some run between delimiters is, blanks trimmed, longer than a
+// column name in quotes: then no field of the line can be a column name,
+// however quotes join the runs. Prose with a comma mostly ends here, with
+// no allocation.
+bool has_long_run(std::string_view text, char delim) {
+  size_t a = 0;
+  while (a <= text.size()) {
+    size_t b = text.find(delim, a);
+    if (b == std::string_view::npos) b = text.size();
+    size_t from = a, to = b;
+    while (from < to && (text[from] == ' ' || text[from] == '\r')) ++from;
+    while (to > from && (text[to - 1] == ' ' || text[to - 1] == '\r')) --to;
+    if (to - from > kMaxHeaderField + 2) return true;
+    a = b + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
 bool TableReader::try_header(std::string_view text) {
   char delim = pick_delimiter(text);
-  if (!delim) return false;
+  if (!delim || has_long_run(text, delim)) return false;
   auto fields = split_fields(text, delim);
   if (fields.size() < 2 || fields.size() > kMaxColumns) return false;
   std::vector<Column> cols;

@@ -263,6 +263,11 @@ void ScanState::add(const Detector& det, unsigned type_id, uint64_t from, uint64
 
 void ScanState::signal(Role role, double weight, uint64_t offset) {
   if (role != Role::Identifier && role != Role::Health) return;
+  // Saturated: the body already made phi with the highest pair score, and
+  // a body signal changes nothing finish() reads once phi is set (max_i,
+  // max_h and best_any only matter without phi; side and subject evidence
+  // come from other fields). Dense clinical text gets here early.
+  if (phi && best_pair >= 1.0 && cur.field == TextField::Body) return;
   auto& q = cur.recent;
   while (!q.empty() && (q.front().offset + kProximityBytes < offset || q.size() >= kMaxSignals)) q.pop_front();
   bool ident = role == Role::Identifier;

@@ -122,6 +122,11 @@ TEST(Table, HeaderNeedsTwoKnownColumns) {
       {"product sheet", "part_number,sku,description,price", false},
       {"prose with commas", "Hi Carol, the mrn, dob and the rest are in the chart.", false},
       {"no delimiter", "mrn dob", false},
+      // Column names are at most kMaxHeaderField (40) bytes, quotes and blanks aside.
+      {"a 40-byte name in quotes, blanks around", "  mrn , dob ,  \"" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" "\"  ", true},
+      {"a 41-byte name in quotes", "mrn,dob,\"" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" "\"", false},
+      {"a quoted name holding the delimiter", "\"name, full\",mrn,dob", true},
+      {"a long quoted field cut by its commas", "mrn,dob,\"aaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbb, cccc\"", false},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.label);
