@@ -49,6 +49,19 @@ int tcp_socket(bool listening, sockaddr_in* where = nullptr) {
   return fd;
 }
 
+// A loopback TCP connection: the listener, the client that connected to it
+// and the accepted side (fd -1 when connecting failed).
+struct Loopback {
+  sockaddr_in where{};
+  Fd listener{tcp_socket(true, &where)};
+  Fd client{socket(AF_INET, SOCK_STREAM, 0)};
+  Fd accepted{-1};
+  Loopback() {
+    if (connect(client.fd, reinterpret_cast<sockaddr*>(&where), sizeof where) == 0)
+      accepted.fd = accept(listener.fd, nullptr, nullptr);
+  }
+};
+
 TEST(SetTcpNodelayIfListener, ChangesOnlyListeningTcpSockets) {
   Fd listener(tcp_socket(true));
   Fd unbound(socket(AF_INET, SOCK_STREAM, 0));
@@ -117,15 +130,11 @@ TEST(SetTcpNodelayOnListeners, AcceptedConnectionsInheritIt) {
 }
 
 TEST(TcpConnectionPort, OnlyConnectedTcpSockets) {
-  sockaddr_in where{};
-  Fd listener(tcp_socket(true, &where));
-  Fd client(socket(AF_INET, SOCK_STREAM, 0));
-  ASSERT_EQ(connect(client.fd, reinterpret_cast<sockaddr*>(&where), sizeof where), 0);
-  Fd accepted(accept(listener.fd, nullptr, nullptr));
-  ASSERT_GE(accepted.fd, 0);
-  EXPECT_EQ(tcp_connection_port(accepted.fd), ntohs(where.sin_port)) << "the accepted side: our listening port";
-  EXPECT_NE(tcp_connection_port(client.fd), 0) << "the connecting side: its own ephemeral port";
-  EXPECT_EQ(tcp_connection_port(listener.fd), 0) << "a listener is not a connection";
+  Loopback c;
+  ASSERT_GE(c.accepted.fd, 0);
+  EXPECT_EQ(tcp_connection_port(c.accepted.fd), ntohs(c.where.sin_port)) << "the accepted side: our listening port";
+  EXPECT_NE(tcp_connection_port(c.client.fd), 0) << "the connecting side: its own ephemeral port";
+  EXPECT_EQ(tcp_connection_port(c.listener.fd), 0) << "a listener is not a connection";
   Fd bound(tcp_socket(false));
   EXPECT_EQ(tcp_connection_port(bound.fd), 0) << "bound, never connected";
   int sv[2] = {-1, -1};
@@ -147,20 +156,16 @@ int unacked(int fd) {
 // tcp_ack_now sends the ACK a socket in delayed-ACK mode is holding back
 // (40 ms by default): the peer sees its byte acknowledged at once.
 TEST(TcpAckNow, SendsTheHeldBackAck) {
-  sockaddr_in where{};
-  Fd listener(tcp_socket(true, &where));
-  Fd client(socket(AF_INET, SOCK_STREAM, 0));
-  ASSERT_EQ(connect(client.fd, reinterpret_cast<sockaddr*>(&where), sizeof where), 0);
-  Fd accepted(accept(listener.fd, nullptr, nullptr));
-  ASSERT_GE(accepted.fd, 0);
+  Loopback c;
+  ASSERT_GE(c.accepted.fd, 0);
   int off = 0;  // delayed-ACK ("ping-pong") mode, as after a reply
-  ASSERT_EQ(setsockopt(accepted.fd, IPPROTO_TCP, TCP_QUICKACK, &off, sizeof off), 0);
+  ASSERT_EQ(setsockopt(c.accepted.fd, IPPROTO_TCP, TCP_QUICKACK, &off, sizeof off), 0);
   char buf[16];
-  ASSERT_EQ(write(client.fd, "a", 1), 1);
-  ASSERT_EQ(read(accepted.fd, buf, sizeof buf), 1);
-  if (unacked(client.fd) != 1) GTEST_SKIP() << "the kernel acknowledged at once (or 40 ms passed): nothing to test";
-  tcp_ack_now(accepted.fd);
-  EXPECT_EQ(unacked(client.fd), 0) << "the held-back ACK was sent";
+  ASSERT_EQ(write(c.client.fd, "a", 1), 1);
+  ASSERT_EQ(read(c.accepted.fd, buf, sizeof buf), 1);
+  if (unacked(c.client.fd) != 1) GTEST_SKIP() << "the kernel acknowledged at once (or 40 ms passed): nothing to test";
+  tcp_ack_now(c.accepted.fd);
+  EXPECT_EQ(unacked(c.client.fd), 0) << "the held-back ACK was sent";
 }
 
 TEST(TcpAckNow, IgnoresWhatIsNotTcp) {
