@@ -76,6 +76,24 @@ bool has_suffix(std::string_view s, std::string_view suf) {
   return s.size() >= suf.size() && s.substr(s.size() - suf.size()) == suf;
 }
 
+// Whether open(O_TMPFILE) failed because the kernel or filesystem lacks it
+// (old kernels see O_DIRECTORY|O_WRONLY: EISDIR), not for a reason the named
+// fallback would meet as well (missing directory, permissions, disk full).
+bool tmpfile_unsupported(int err) { return err == EOPNOTSUPP || err == EISDIR || err == EINVAL; }
+
+// Gives the unnamed file open on fd the name `path`; never replaces an
+// existing name (EEXIST is an error). Through /proc/self/fd, which needs no
+// privilege; without /proc, AT_EMPTY_PATH (which needs CAP_DAC_READ_SEARCH).
+Result<void> link_unnamed(int fd, const std::string& path) {
+  const std::string proc = "/proc/self/fd/" + std::to_string(fd);
+  if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) == 0) return Ok();
+  if (errno != ENOENT) return Error{sys_error(path + ": link")};
+  if (::linkat(fd, "", AT_FDCWD, path.c_str(), AT_EMPTY_PATH) == 0) return Ok();
+  const std::string empty_path_error = std::strerror(errno);
+  return Error{path + ": link: " + std::strerror(ENOENT) + " (through " + proc + "), " + empty_path_error +
+               " (AT_EMPTY_PATH)"};
+}
+
 }  // namespace
 
 // ---- writer ---------------------------------------------------------------
@@ -87,13 +105,13 @@ EntryWriter::~EntryWriter() {
 void EntryWriter::abort() {
   if (done_) return;
   done_ = true;
-  fd_.reset();
+  fd_.reset();  // an O_TMPFILE writer's file has no name: closing it is all
   if (!temp_path_.empty()) ::unlink(temp_path_.c_str());
 }
 
 Result<void> EntryWriter::write_raw(std::string_view bytes) {
   auto r = write_all(fd_.get(), bytes);
-  if (!r) failed_ = temp_path_ + ": " + r.error().message;
+  if (!r) failed_ = where_ + ": " + r.error().message;
   return r;
 }
 
@@ -125,12 +143,17 @@ Result<std::string> EntryWriter::commit() {
   auto tag = body_.finish_encrypt();
   if (!tag) { abort(); return tag.error(); }
   if (auto r = write_raw(*tag); !r) { abort(); return Error{failed_}; }
-  if (::fsync(fd_.get()) != 0) { auto e = sys_error(temp_path_ + ": fsync"); abort(); return Error{e}; }
-  fd_.reset();
-  if (::rename(temp_path_.c_str(), final_path_.c_str()) != 0) {
-    auto e = sys_error(final_path_ + ": rename");
-    abort();
-    return Error{e};
+  if (::fsync(fd_.get()) != 0) { auto e = sys_error(where_ + ": fsync"); abort(); return Error{e}; }
+  if (temp_path_.empty()) {  // O_TMPFILE: the file gets its one and only name now
+    if (auto r = link_unnamed(fd_.get(), final_path_); !r) { abort(); return r.error(); }
+    fd_.reset();
+  } else {
+    fd_.reset();
+    if (::rename(temp_path_.c_str(), final_path_.c_str()) != 0) {
+      auto e = sys_error(final_path_ + ": rename");
+      abort();
+      return Error{e};
+    }
   }
   done_ = true;
   if (auto r = fsync_dir(directory_); !r) {
@@ -235,13 +258,25 @@ Result<std::unique_ptr<EntryWriter>> Store::begin(const EntryMeta& meta, int64_t
   w->directory_ = options_.directory;
   w->final_path_ = entry_path(h.id);
   w->max_bytes_ = options_.max_bytes;
-  const std::string temp = options_.directory + "/" + std::string(kTempPrefix) + h.id;
-  w->fd_.reset(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
-  if (!w->fd_) {
-    w->done_ = true;
-    return Error{sys_error(temp + ": create")};
+  // No name until commit(): a crash leaves nothing behind. Not O_EXCL, which
+  // would forbid the linkat() that names it.
+  if (options_.use_o_tmpfile) {
+    w->fd_.reset(::open(options_.directory.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600));
+    if (!w->fd_ && !tmpfile_unsupported(errno)) {
+      w->done_ = true;
+      return Error{sys_error(options_.directory + ": create (O_TMPFILE)")};
+    }
+    w->where_ = w->final_path_ + " (unnamed until commit)";
   }
-  w->temp_path_ = temp;
+  if (!w->fd_) {  // the named fallback
+    const std::string temp = options_.directory + "/" + std::string(kTempPrefix) + h.id;
+    w->fd_.reset(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (!w->fd_) {
+      w->done_ = true;
+      return Error{sys_error(temp + ": create")};
+    }
+    w->temp_path_ = w->where_ = temp;
+  }
   if (auto r = w->write_raw(prefix + *sealed_meta); !r) return Error{w->failed_};
   return w;
 }

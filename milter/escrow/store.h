@@ -12,13 +12,19 @@
 //   One file per entry, "<id>.esc", laid out as entry_format.h says and
 //   doc/escrow-format.md documents. begin() draws a fresh data key, wraps it
 //   with the newest master key, makes one pickup token per recipient and
-//   writes the header and sealed metadata to ".tmp-<id>" (mode 0600,
-//   O_EXCL) in the same directory; write() encrypts each chunk as it comes
+//   writes the header and sealed metadata to an unnamed file (O_TMPFILE,
+//   mode 0600) in the directory; write() encrypts each chunk as it comes
 //   (memory stays bounded whatever the message size); commit() writes the
-//   tag, fsyncs the file, renames it into place and fsyncs the directory.
-//   Only renamed entries are listed; a writer destroyed without commit()
-//   removes its temporary file, and clean_temp_files() removes ones a crash
-//   left behind. open() authenticates the header and metadata; copy_body()
+//   tag, fsyncs the file, gives it its name with linkat() through
+//   /proc/self/fd (AT_EMPTY_PATH when /proc is missing; an existing name is
+//   an error, never overwritten) and fsyncs the directory. Until then the
+//   entry has no name: a writer destroyed without commit() just closes it,
+//   and a crash (kill -9) leaves nothing. Where the filesystem refuses
+//   O_TMPFILE (EOPNOTSUPP, EISDIR, EINVAL) the writer falls back to a named
+//   ".tmp-<id>" (O_EXCL) renamed into place at commit(), removed by a writer
+//   destroyed without commit(); clean_temp_files() removes ones a crash left
+//   behind (and those of older versions). Only committed entries are listed.
+//   open() authenticates the header and metadata; copy_body()
 //   authenticates the whole message before it writes the first byte out.
 //   mark_released() records a release in a side file "<id>.released".
 // INPUT
@@ -55,6 +61,9 @@ struct StoreOptions {
   std::string directory;
   int64_t retention_seconds = 30 * 86400;
   uint64_t max_bytes = 50ull * 1024 * 1024;  // largest message accepted by write()
+  // Tests and compatibility checks only: false makes begin() skip O_TMPFILE
+  // and write the named ".tmp-<id>" fallback, as on a filesystem without it.
+  bool use_o_tmpfile = true;
 };
 
 // What list() reads from the clear header, without any key.
@@ -88,7 +97,9 @@ class EntryWriter {
   Result<void> write_raw(std::string_view bytes);
   EntryHeader header_;
   std::vector<PickupToken> tokens_;
-  std::string directory_, temp_path_, final_path_;
+  std::string directory_, final_path_;
+  std::string temp_path_;  // the named fallback ".tmp-<id>"; empty for an O_TMPFILE writer
+  std::string where_;      // the file in error messages: temp_path_, or the final path (unnamed)
   UniqueFd fd_;
   Gcm body_;
   uint64_t written_ = 0, max_bytes_ = 0;
@@ -135,7 +146,8 @@ class Store {
   Result<void> mark_released(std::string_view id, int64_t now) const;
   // Removes entries whose expiry has passed; returns how many.
   Result<size_t> purge_expired(int64_t now) const;
-  // Removes temporary files older than min_age seconds; returns how many.
+  // Removes ".tmp-" files (of the named fallback, or of older versions)
+  // older than min_age seconds; returns how many.
   Result<size_t> clean_temp_files(int64_t now, int64_t min_age) const;
   std::string entry_path(std::string_view id) const;
 

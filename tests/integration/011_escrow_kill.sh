@@ -10,17 +10,19 @@
 #     holds exactly what it held before (nothing) and no byte of it is the
 #     SSN in clear. phimilter is started again and the client sends again:
 #     exactly one entry, byte-identical to the message, and one notice.
-#  2. while it writes the entry file at end of message. The same, except that
-#     the entry's temporary file stays behind (doc/escrow-format.md: readers
-#     ignore ".tmp-" names); list, show and verify do not see it.
+#  2. while it writes the entry file at end of message. The same: the entry
+#     is written to a file without a name (O_TMPFILE) that gets its name only
+#     after its fsync, so the kill leaves nothing behind, no ".tmp-" file and
+#     no entry (doc/escrow-format.md).
 #
 # HOW THE KILL IS PLACED. The spool (milter/escrow/spool.cc) keeps the first
 # 128 KiB of a message in memory and spills the rest, encrypted, to a file
 # ".tmp-spool-<hex>" unlinked right after it is created, so while phimilter
 # writes it /proc/PID/fd shows a link to "<dir>/.tmp-spool-<hex> (deleted)"
 # whose size (stat through the link) grows with every body chunk; at end of
-# message the spool is copied into the entry file ".tmp-<id>", renamed to
-# "<id>.esc" after its fsync. freeze_mid_write.py polls /proc/PID/fd without
+# message the spool is copied into the entry file, opened with O_TMPFILE (its
+# link reads "<dir>/#<inode> (deleted)") and linked as "<id>.esc" after its
+# fsync. freeze_mid_write.py polls /proc/PID/fd without
 # starting a process per scan (the entry write lasts only milliseconds); when
 # the file of the phase under test is open with more than one 64 KiB chunk
 # and less than half the message written, it stops phimilter (SIGSTOP),
@@ -214,25 +216,24 @@ phi_ok "the entry holds the whole original ($MSG_BYTES bytes)"
 phi_assert_eq "only the entry in the escrow directory" "$(store_files | tr '\n' ' ')" "f $id.esc "
 
 # === 2. kill -9 while the entry file is written ===================================
-# At end of message the spool is copied into ".tmp-<id>", which is renamed to
-# "<id>.esc" only after its fsync (doc/escrow-format.md). A crash before the
-# rename leaves at most that temporary file: encrypted like an entry, ignored
-# by every reader, removed by purge --expired once a day old.
+# At end of message the spool is copied into an unnamed file (O_TMPFILE) that
+# is linked as "<id>.esc" only after its fsync (doc/escrow-format.md). A crash
+# before the link leaves nothing: the file had no name, the kernel frees it.
 phi_stop_milter
 kill_mid_write entry
+# The kill hit an entry written without a name (a ".tmp-<id>" here would mean
+# the store fell back to its named file: no O_TMPFILE on this filesystem).
+target=$(printf '%s\n' "$frozen" | awk '$1 == "entry" { sub(/^entry [0-9]+ /, ""); print; exit }')
+phi_assert_match "the entry being written had no name (O_TMPFILE)" "${target#"$ESCROW/"}" '^#[0-9]+ \(deleted\)$'
 assert_refused
 phi_assert_eq "list still shows only the first entry" "$(ctl list | awk 'NR > 1 { print $1 }')" "$id"
 verify=$(ctl verify) || phi_fail "verify failed: $verify"
 phi_assert_match "verify finds nothing damaged" "$verify" '1 entry checked, 0 damaged'
-# The kill hit the open ".tmp-<id>": that one file is left, nothing else.
-left=$(find "$ESCROW" -mindepth 1 ! -name "$id.esc" -printf '%y %P\n')
-phi_assert_match "beside the entry only the temporary file" "$left" '^f \.tmp-[0-9a-f]{32}$'
-half=${left#f .tmp-}
-if ctl show "$half" >/dev/null 2>&1; then phi_fail "the half-written entry $half can be shown"; fi
-if ctl verify "$half" >/dev/null 2>&1; then phi_fail "the half-written entry $half verifies"; fi
-phi_ok "the half-written entry is neither listed, shown nor verified"
+phi_assert_eq "the escrow directory holds what it held before the message (no .tmp- file, no entry)" \
+  "$(store_files | tr '\n' ' ')" "$(tr '\n' ' ' <"$PHI_DIR/store.before")"
+phi_assert_eq "only the first entry in the escrow directory" "$(store_files | tr '\n' ' ')" "f $id.esc "
 ctl purge --expired >/dev/null || phi_fail "purge --expired failed"
-phi_assert_eq "purge --expired keeps a temporary file younger than a day" "$(find "$ESCROW" -name '.tmp-*' | wc -l | tr -d ' ')" 1
+phi_assert_eq "purge --expired finds nothing to remove" "$(store_files | tr '\n' ' ')" "f $id.esc "
 if grep -rqa -- "$SSN" "$ESCROW"; then phi_fail "SSN in clear in the escrow directory"; fi
 phi_ok "no SSN in clear in the escrow directory"
 sleep 2

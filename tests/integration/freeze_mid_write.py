@@ -11,8 +11,10 @@ DESCRIPTION
     in the escrow directory DIR:
       spool  ".tmp-spool-<hex>", unlinked at once (the link reads
              "DIR/.tmp-spool-<hex> (deleted)")
-      entry  any other file there: ".tmp-<id>", an entry before its rename
-             (a writer that wrote under any other name is seen too)
+      entry  any other file there: an entry before it is named, opened with
+             O_TMPFILE (the link reads "DIR/#<inode> (deleted)"), or
+             ".tmp-<id>" where the store falls back to a named file (a
+             writer that wrote under any other name is seen too)
     The file's size comes from stat() through the /proc link, which works
     for an unlinked file too. When KIND's file is open with
     MIN_BYTES < size < MAX_BYTES (and, for KIND spool, no entry file is open yet),

@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <sstream>
+#include <vector>
 
 #include "tests/unit/escrow/test_util.h"
 
@@ -36,9 +39,16 @@ EntryMeta sample_meta(size_t recipients = 2) {
 const std::string kMessage =
     "Received: from a.example by mx.example with ESMTP\r\nSubject: results for patient\r\n\r\nSSN 078-05-1120\r\n";
 
+StoreOptions without_o_tmpfile(StoreOptions o) {
+  o.use_o_tmpfile = false;
+  return o;
+}
+
 struct Fixture {
   TempDir dir;
-  Store store{StoreOptions{dir.path(), 3600, 50ull * 1024 * 1024}, ring(std::string("k1 ") + kHex1 + "\n")};
+  std::shared_ptr<const KeyRing> keys = ring(std::string("k1 ") + kHex1 + "\n");
+  Store store{StoreOptions{dir.path(), 3600, 50ull * 1024 * 1024}, keys};
+  Store named{without_o_tmpfile(store.options()), keys};  // the ".tmp-<id>" fallback
 };
 
 Result<std::string> put(const Store& s, const std::string& body, int64_t now = kNow, size_t chunk = 7) {
@@ -47,6 +57,28 @@ Result<std::string> put(const Store& s, const std::string& body, int64_t now = k
   for (size_t i = 0; i < body.size(); i += chunk)
     if (auto r = (*w)->write(std::string_view(body).substr(i, chunk)); !r) return r.error();
   return (*w)->commit();
+}
+
+// The names in a directory, sorted (dot files too).
+std::vector<std::string> names(const std::string& dir) {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> plus(std::vector<std::string> v, const std::string& name) {
+  v.push_back(name);
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+// Whether the filesystem of dir gives unnamed files (else the store falls back to ".tmp-<id>").
+bool o_tmpfile_works(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  ::close(fd);
+  return true;
 }
 
 Result<std::string> get(const Store& s, const std::string& id) {
@@ -204,24 +236,111 @@ TEST(Store, OnlyCommittedEntriesAreListed) {
   write_file(f.dir.file(".tmp-0123456789abcdef0123456789abcdef"), "half written");
   write_file(f.dir.file("README"), "not an entry");
   write_file(f.dir.file("0123.esc"), "short name");
-  {
-    auto pending = f.store.begin(sample_meta(), kNow);
-    ASSERT_TRUE(pending.ok());
-    ASSERT_TRUE((*pending)->write("partial").ok());
-    auto l = f.store.list();
-    ASSERT_TRUE(l.ok());
-    ASSERT_EQ(l->size(), 1u);
-    EXPECT_EQ((*l)[0].id, *done);
-    EXPECT_EQ((*l)[0].recipients, 2u);
-    EXPECT_EQ((*l)[0].body_bytes, kMessage.size());
-    EXPECT_EQ((*l)[0].created, kNow);
-    EXPECT_TRUE((*l)[0].damage.empty());
-    EXPECT_TRUE(std::filesystem::exists(f.dir.file(".tmp-" + (*pending)->id())));
-  }  // destroyed without commit: its temporary file goes
-  size_t temps = 0;
-  for (const auto& e : std::filesystem::directory_iterator(f.dir.path()))
-    temps += e.path().filename().string().rfind(".tmp-", 0) == 0;
-  EXPECT_EQ(temps, 1u);
+  const auto before = names(f.dir.path());
+  const bool unnamed = o_tmpfile_works(f.dir.path());
+  for (const Store* s : {&f.store, &f.named}) {
+    const bool named = s == &f.named || !unnamed;
+    SCOPED_TRACE(named ? "named .tmp- file" : "O_TMPFILE");
+    {
+      auto pending = s->begin(sample_meta(), kNow);
+      ASSERT_TRUE(pending.ok());
+      ASSERT_TRUE((*pending)->write("partial").ok());
+      auto l = s->list();
+      ASSERT_TRUE(l.ok());
+      ASSERT_EQ(l->size(), 1u);
+      EXPECT_EQ((*l)[0].id, *done);
+      EXPECT_EQ((*l)[0].recipients, 2u);
+      EXPECT_EQ((*l)[0].body_bytes, kMessage.size());
+      EXPECT_EQ((*l)[0].created, kNow);
+      EXPECT_TRUE((*l)[0].damage.empty());
+      // An unnamed writer adds no name at all; the fallback its ".tmp-<id>".
+      EXPECT_EQ(names(f.dir.path()), named ? plus(before, ".tmp-" + (*pending)->id()) : before);
+    }  // destroyed without commit: nothing of it is left
+    EXPECT_EQ(names(f.dir.path()), before);
+  }
+}
+
+TEST(Store, UnnamedEntryHasNoNameUntilCommit) {
+  Fixture f;
+  if (!o_tmpfile_works(f.dir.path())) GTEST_SKIP() << f.dir.path() << ": no O_TMPFILE on this filesystem";
+  auto w = f.store.begin(sample_meta(), kNow);
+  ASSERT_TRUE(w.ok()) << w.error().message;
+  ASSERT_TRUE((*w)->write(kMessage).ok());
+  EXPECT_TRUE(names(f.dir.path()).empty());
+  auto id = (*w)->commit();
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  EXPECT_EQ(names(f.dir.path()), std::vector<std::string>{*id + ".esc"});
+  EXPECT_EQ(*get(f.store, *id), kMessage);
+
+  Store small(StoreOptions{f.dir.path(), 3600, 100}, f.keys);
+  struct { const char* label; std::function<void(EntryWriter&)> end; } rows[] = {
+      {"abort()", [](EntryWriter& e) {
+         e.abort();
+         EXPECT_FALSE(e.write("more").ok());
+       }},
+      {"destroyed", [](EntryWriter&) {}},
+      {"commit() after a failed write", [](EntryWriter& e) {
+         EXPECT_FALSE(e.write(std::string(200, 'x')).ok());
+         EXPECT_FALSE(e.commit().ok());
+       }},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    {
+      auto p = small.begin(sample_meta(), kNow);
+      ASSERT_TRUE(p.ok());
+      ASSERT_TRUE((*p)->write("partial").ok());
+      r.end(**p);
+    }
+    EXPECT_EQ(names(f.dir.path()), std::vector<std::string>{*id + ".esc"});
+  }
+}
+
+TEST(Store, CommitNeverReplacesAnExistingName) {
+  Fixture f;
+  if (!o_tmpfile_works(f.dir.path())) GTEST_SKIP() << f.dir.path() << ": no O_TMPFILE on this filesystem";
+  auto w = f.store.begin(sample_meta(), kNow);
+  ASSERT_TRUE(w.ok());
+  ASSERT_TRUE((*w)->write(kMessage).ok());
+  const std::string path = f.store.entry_path((*w)->id());
+  write_file(path, "already there");
+  auto id = (*w)->commit();
+  ASSERT_FALSE(id.ok());
+  EXPECT_EQ(id.error().message, path + ": link: File exists");
+  EXPECT_EQ(read_file(path), "already there");
+  EXPECT_EQ(names(f.dir.path()), std::vector<std::string>{(*w)->id() + ".esc"});
+}
+
+TEST(Store, NamedFallbackWritesTheSameEntries) {
+  Fixture f;
+  std::string big;
+  for (uint32_t i = 0; big.size() < 300000; ++i) big += "line " + std::to_string(i * 2654435761u) + "\r\n";
+  for (const std::string& body : {kMessage, big, std::string()}) {
+    SCOPED_TRACE(std::to_string(body.size()) + " bytes");
+    auto a = put(f.store, body, kNow, 65531);
+    auto b = put(f.named, body, kNow, 65531);
+    ASSERT_TRUE(a.ok()) << a.error().message;
+    ASSERT_TRUE(b.ok()) << b.error().message;
+    for (const Store* reader : {&f.store, &f.named}) {  // either store reads either entry
+      EXPECT_TRUE(*get(*reader, *a) == body);
+      EXPECT_TRUE(*get(*reader, *b) == body);
+    }
+    auto ra = f.store.open(*a), rb = f.store.open(*b);
+    ASSERT_TRUE(ra.ok() && rb.ok());
+    EXPECT_EQ((*ra)->meta().recipients, (*rb)->meta().recipients);
+    EXPECT_EQ((*ra)->meta().categories, (*rb)->meta().categories);
+    EXPECT_EQ((*ra)->header().expires, (*rb)->header().expires);
+    // Same layout: only keys, nonces, tokens and ids differ, not lengths.
+    EXPECT_EQ(std::filesystem::file_size(f.store.entry_path(*a)), std::filesystem::file_size(f.store.entry_path(*b)));
+    struct stat st;
+    ASSERT_EQ(stat(f.store.entry_path(*b).c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+  }
+  auto l = f.store.list();
+  ASSERT_TRUE(l.ok());
+  EXPECT_EQ(l->size(), 6u);
+  EXPECT_EQ(names(f.dir.path()).size(), 6u);  // the entries, nothing else
+  EXPECT_EQ(*f.store.clean_temp_files(kNow * 2, 0), 0u);  // the fallback leaves no ".tmp-" file
 }
 
 TEST(Store, CleanTempFilesRemovesOnlyStaleOnes) {
@@ -285,10 +404,15 @@ TEST(Store, LimitsAndBadRequestsFailCleanly) {
 
   EXPECT_FALSE(f.store.begin(sample_meta(0), kNow).ok());
   EXPECT_FALSE(f.store.begin(sample_meta(kMaxRecipients + 1), kNow).ok());
-  Store nowhere(StoreOptions{f.dir.file("missing"), 3600, 100}, ring(std::string("k1 ") + kHex1 + "\n"));
+  Store nowhere(StoreOptions{f.dir.file("missing"), 3600, 100}, f.keys);
   auto bad = nowhere.begin(sample_meta(), kNow);
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.error().message.find("create: No such file or directory"), std::string::npos) << bad.error().message;
+  EXPECT_EQ(bad.error().message.rfind(f.dir.file("missing") + ": create", 0), 0u) << bad.error().message;
+  EXPECT_NE(bad.error().message.find(": No such file or directory"), std::string::npos) << bad.error().message;
+  auto bad_named = Store(without_o_tmpfile(nowhere.options()), f.keys).begin(sample_meta(), kNow);
+  ASSERT_FALSE(bad_named.ok());
+  EXPECT_EQ(bad_named.error().message.rfind(f.dir.file("missing/.tmp-"), 0), 0u) << bad_named.error().message;
+  EXPECT_NE(bad_named.error().message.find("create: No such file or directory"), std::string::npos) << bad_named.error().message;
   for (const char* id : {"", "../x", "0123456789ABCDEF0123456789ABCDEF"}) {
     SCOPED_TRACE(id);
     EXPECT_FALSE(f.store.open(id).ok());
