@@ -14,11 +14,11 @@
 #include <cstring>
 #include <exception>
 #include <mutex>
-#include <vector>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
-#include <optional>
+#include <vector>
 
 #include "milter/audit_service.h"
 #include "milter/log.h"

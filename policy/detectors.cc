@@ -343,8 +343,7 @@ bool word_edges(std::string_view win, size_t from, size_t to) {
 
 // Medications weigh more next to a dose or a prescribing verb.
 std::optional<Candidate> check_medication(const Detector& d, std::string_view win, size_t from, size_t to) {
-  size_t b = from > 40 ? from - 40 : 0;
-  Lowered around = Lowered().append(win.substr(to, 32)).append(" ").append(win.substr(b, from - b));
+  Lowered around = Lowered().append(win.substr(to, 32)).append(" ").append(left_lower(win, from, 40));
   bool dose = has_any(around, {"mg", "mcg", "ml", "units", "tablet", "tab ", "capsule", "daily", "bid", "tid", "qd", "prn",
                                "prescri", "taking", "started on", "refill", "dose", "inject"});
   return Candidate{from, to, dose ? d.weight + 0.2 : d.weight};

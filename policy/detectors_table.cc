@@ -21,6 +21,19 @@ namespace {
 
 constexpr char kDelimiters[] = {',', ';', '\t', '|'};
 
+bool is_delimiter(char c) { return c == ',' || c == ';' || c == '\t' || c == '|'; }
+
+// Blanks a field is trimmed of (split_fields, has_long_run).
+bool is_pad(char c) { return c == ' ' || c == '\r'; }
+
+#ifdef __SSE2__
+// 0xFF in each byte of x that is a table delimiter.
+__m128i delimiter_bytes(__m128i x) {
+  return _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(',')), _mm_cmpeq_epi8(x, _mm_set1_epi8(';'))),
+                      _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('\t')), _mm_cmpeq_epi8(x, _mm_set1_epi8('|'))));
+}
+#endif
+
 // Header spellings after normalisation (lower case, runs of non-alnum -> '_').
 const std::unordered_map<std::string_view, Column>& column_names() {
   static const std::unordered_map<std::string_view, Column> m = [] {
@@ -214,7 +227,7 @@ std::vector<Field> split_fields(std::string_view line, char delim) {
   std::vector<Field> out;
   size_t i = 0;
   while (out.size() <= kMaxColumns) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\r')) ++i;
+    while (i < line.size() && is_pad(line[i])) ++i;
     Field f{i, i};
     if (i < line.size() && line[i] == '"') {  // quoted: up to the closing quote ("" is a quote)
       f.from = ++i;
@@ -224,7 +237,7 @@ std::vector<Field> split_fields(std::string_view line, char delim) {
     } else {
       while (i < line.size() && line[i] != delim) ++i;
       f.to = i;
-      while (f.to > f.from && (line[f.to - 1] == ' ' || line[f.to - 1] == '\r')) --f.to;
+      while (f.to > f.from && is_pad(line[f.to - 1])) --f.to;
     }
     out.push_back(f);
     if (i >= line.size()) break;
@@ -245,8 +258,8 @@ bool has_long_run(std::string_view text, char delim) {
     size_t b = text.find(delim, a);
     if (b == std::string_view::npos) b = text.size();
     size_t from = a, to = b;
-    while (from < to && (text[from] == ' ' || text[from] == '\r')) ++from;
-    while (to > from && (text[to - 1] == ' ' || text[to - 1] == '\r')) --to;
+    while (from < to && is_pad(text[from])) ++from;
+    while (to > from && is_pad(text[to - 1])) --to;
     if (to - from > kMaxHeaderField + 2) return true;
     a = b + 1;
   }
@@ -312,13 +325,8 @@ void TableReader::reset() {
 bool has_delimiter(std::string_view line) {
   size_t i = 0;
 #ifdef __SSE2__
-  const __m128i comma = _mm_set1_epi8(','), semi = _mm_set1_epi8(';'), tab = _mm_set1_epi8('\t'), bar = _mm_set1_epi8('|');
-  for (; i + 16 <= line.size(); i += 16) {
-    __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(line.data() + i));
-    __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, comma), _mm_cmpeq_epi8(x, semi)),
-                               _mm_or_si128(_mm_cmpeq_epi8(x, tab), _mm_cmpeq_epi8(x, bar)));
-    if (_mm_movemask_epi8(hit)) return true;
-  }
+  for (; i + 16 <= line.size(); i += 16)
+    if (_mm_movemask_epi8(delimiter_bytes(_mm_loadu_si128(reinterpret_cast<const __m128i*>(line.data() + i))))) return true;
 #endif
   constexpr uint64_t kOnes = 0x0101010101010101ull, kHighs = 0x8080808080808080ull;
   auto zero_byte = [](uint64_t x) { return (x - kOnes) & ~x & kHighs; };
@@ -329,7 +337,7 @@ bool has_delimiter(std::string_view line) {
       return true;
   }
   for (; i < line.size(); ++i)
-    if (line[i] == ',' || line[i] == ';' || line[i] == '\t' || line[i] == '|') return true;
+    if (is_delimiter(line[i])) return true;
   return false;
 }
 
@@ -337,12 +345,10 @@ size_t find_line_end(std::string_view text, bool* delimiter) {
   size_t i = 0;
   bool seen = false;
 #ifdef __SSE2__
-  const __m128i nl = _mm_set1_epi8('\n'), comma = _mm_set1_epi8(','), semi = _mm_set1_epi8(';'), tab = _mm_set1_epi8('\t'),
-                bar = _mm_set1_epi8('|');
+  const __m128i nl = _mm_set1_epi8('\n');
   for (; i + 16 <= text.size(); i += 16) {
     __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
-    unsigned d = unsigned(_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, comma), _mm_cmpeq_epi8(x, semi)),
-                                                         _mm_or_si128(_mm_cmpeq_epi8(x, tab), _mm_cmpeq_epi8(x, bar)))));
+    unsigned d = unsigned(_mm_movemask_epi8(delimiter_bytes(x)));
     unsigned n = unsigned(_mm_movemask_epi8(_mm_cmpeq_epi8(x, nl)));
     if (n) {
       *delimiter = seen || (d & ((n & -n) - 1));  // a delimiter before the first line feed
@@ -354,7 +360,7 @@ size_t find_line_end(std::string_view text, bool* delimiter) {
   for (; i < text.size(); ++i) {
     char c = text[i];
     if (c == '\n') break;
-    seen = seen || c == ',' || c == ';' || c == '\t' || c == '|';
+    seen = seen || is_delimiter(c);
   }
   *delimiter = seen;
   return i < text.size() ? i : std::string_view::npos;
