@@ -43,8 +43,8 @@ class Inspection::Adapter : public mime::Sink {
   policy::Scan& scan_;
 };
 
-Inspection::Inspection(const Config& cfg) {
-  scan_ = cfg.classifier->start();
+Inspection::Inspection(const Config& cfg, policy::Findings findings) {
+  scan_ = cfg.classifier->start(findings);
   adapter_ = std::make_unique<Adapter>(*scan_);
   mime::Limits lim;
   lim.max_total_bytes = cfg.settings.MaxMessageBytes;

@@ -30,7 +30,7 @@ namespace phi {
 
 class Inspection {
  public:
-  explicit Inspection(const Config& cfg);
+  explicit Inspection(const Config& cfg, policy::Findings findings = policy::Findings::Keep);
   ~Inspection();
   Inspection(const Inspection&) = delete;
   Inspection& operator=(const Inspection&) = delete;

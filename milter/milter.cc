@@ -185,7 +185,9 @@ sfsistat quiet_stage(SMFICTX* ctx, const char* where, unsigned long stage, F&& f
 Session* session_for(SMFICTX* ctx) {
   if (auto* s = static_cast<Session*>(smfi_getpriv(ctx))) return s;
   try {
-    auto* s = new Session(g_holder->load(), nullptr, SessionOptions{}, SessionServices{g_audit});
+    SessionOptions options;
+    options.findings = false;  // the daemon reports categories and counts, never findings
+    auto* s = new Session(g_holder->load(), nullptr, options, SessionServices{g_audit});
     s->set_tcp_fd(mta_tcp_socket(ctx));
     if (s->tcp_fd() >= 0) log_line(LogLevel::Debug, "", "milter", "MTA connection over TCP: immediate ACKs on");
     if (smfi_setpriv(ctx, s) == MI_SUCCESS) return s;

@@ -71,6 +71,10 @@ struct SessionOptions {
   // message for escrowed recipients. false: escrow decisions are only
   // reported (test mode unless -E).
   bool escrow_writes = true;
+  // Keep every finding with its masked excerpt in report().verdict (test
+  // mode prints them). The daemon reads only the verdict, the categories and
+  // the uninspected parts, and skips building findings.
+  bool findings = true;
 };
 
 class Session {

@@ -185,7 +185,7 @@ Classifier::~Classifier() = default;
 
 size_t Classifier::pattern_count() const { return data_->detectors.size(); }
 
-std::unique_ptr<Scan> Classifier::start() const { return std::make_unique<Scan>(*this); }
+std::unique_ptr<Scan> Classifier::start(Findings findings) const { return std::make_unique<Scan>(*this, findings); }
 
 
 }  // namespace phi::policy

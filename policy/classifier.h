@@ -3,6 +3,7 @@
 // SYNOPSIS
 //   auto c = Classifier::build(ClassifierOptions{.data_dir = PHI_PKGDATADIR});
 //   auto scan = (*c)->start();                       // one per message
+//   auto scan = (*c)->start(Findings::Skip);          // verdict only (the daemon)
 //   scan->text("1.1", TextField::Body, chunk);       // chunks in order
 //   scan->end_part("1.1");
 //   scan->uninspected("1.3", "application/pdf");
@@ -27,6 +28,10 @@
 //   the Subject, a filename or a display name), or an MBI/HICN is present;
 //   pii when a sensitive identifier is present. Findings carry part, offset,
 //   length and a masked excerpt only: no identifier is ever stored whole.
+//   start(Findings::Skip) builds no Finding at all (the daemon reads only
+//   phi, pii, score, categories and uninspected; test mode prints findings):
+//   everything else in the Verdict is the same, findings stays empty and
+//   findings_truncated false.
 //   Site extensions: ClassifierOptions::detectors_file holds lines
 //   "name role weight regex" (role: identifier|health|provider|pii, weight
 //   0..1, regex in Hyperscan syntax, at most kMaxMatchBytes wide);
@@ -65,6 +70,9 @@ inline constexpr size_t kMaxPartName = 64;          // longer part names are cut
 
 enum class TextField { Body, Subject, Filename, DisplayName };
 
+// Whether a Scan keeps each finding (with its masked excerpt) in the Verdict.
+enum class Findings { Keep, Skip };
+
 // What a finding is evidence of.
 enum class Role { Identifier, Health, Provider, Pii };
 
@@ -101,7 +109,7 @@ struct ClassifierData;
 class Classifier {
  public:
   static Result<std::shared_ptr<const Classifier>> build(const ClassifierOptions& opts);
-  std::unique_ptr<Scan> start() const;
+  std::unique_ptr<Scan> start(Findings findings = Findings::Keep) const;
   size_t pattern_count() const;
   ~Classifier();
 
@@ -117,7 +125,7 @@ struct ScanState;
 
 class Scan {
  public:
-  explicit Scan(const Classifier& c);
+  explicit Scan(const Classifier& c, Findings findings = Findings::Keep);
   ~Scan();
   Scan(const Scan&) = delete;
   Scan& operator=(const Scan&) = delete;

@@ -89,8 +89,10 @@ double combine(double max, double sum) { return max + 0.5 * (sum - max); }
 }  // namespace
 
 struct ScanState {
-  explicit ScanState(const ClassifierData& data) : d(data), counts(data.types.size()) {}
+  ScanState(const ClassifierData& data, Findings f)
+      : d(data), max_findings(f == Findings::Keep ? kMaxFindings : 0), counts(data.types.size()) {}
   const ClassifierData& d;
+  const size_t max_findings;  // kMaxFindings, or 0 when the caller wants no findings
   PartScan cur;
   Verdict v;
   bool phi = false, strong_alone = false, subject_part_of_phi = false;
@@ -252,10 +254,10 @@ void ScanState::add(const Detector& det, unsigned type_id, uint64_t from, uint64
   if (type.sensitive || det.role == Role::Pii || (det.role == Role::Identifier && det.check == Check::Custom && weight >= 0.6))
     v.pii = true;
   if (type.alone) strong_alone = true;
-  if (v.findings.size() < kMaxFindings) {
+  if (v.findings.size() < max_findings) {
     s.index = v.findings.size();
     v.findings.push_back(Finding{det.type, cur.name, from, uint32_t(to - from), mask_excerpt(value), cur.field, weight, det.role});
-  } else {
+  } else if (max_findings > 0) {
     v.findings_truncated = true;
   }
   signal(det.role, weight, from);
@@ -335,7 +337,7 @@ Verdict ScanState::finish() {
   return std::move(v);
 }
 
-Scan::Scan(const Classifier& c) : st_(std::make_unique<ScanState>(c.data())) {}
+Scan::Scan(const Classifier& c, Findings findings) : st_(std::make_unique<ScanState>(c.data(), findings)) {}
 Scan::~Scan() = default;
 
 void Scan::text(std::string_view part, TextField field, std::string_view chunk) {

@@ -90,6 +90,42 @@ TEST(Verdict, ExcerptsNeverHoldTheWholeIdentifier) {
   }
 }
 
+// The daemon scans with Findings::Skip: the verdict it acts on must be the
+// one test mode shows, only without the findings.
+TEST(Verdict, SkippingFindingsChangesNothingElse) {
+  std::string dense;
+  while (dense.size() < 64 * 1024) dense += kPhiNote;  // more than kMaxFindings findings
+  struct Case {
+    const char* subject;
+    std::string body;
+  };
+  const Case cases[] = {{"", kPhiNote},
+                        {"Re: Linda Martinez - diabetes follow-up", "Her A1C 8.1 last week; continue metformin 500 mg."},
+                        {"quarterly report", "Order 123456789 ships Tuesday; firmware E11.9 attached."},
+                        {"", dense}};
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.body.substr(0, 40));
+    Verdict got[2];
+    for (Findings f : {Findings::Keep, Findings::Skip}) {
+      auto s = shared_classifier().start(f);
+      if (*c.subject) s->text("subject", TextField::Subject, c.subject), s->end_part("subject");
+      s->text("1", TextField::Body, c.body);
+      s->uninspected("2", "application/pdf");
+      got[f == Findings::Skip] = s->finish();
+    }
+    const Verdict &keep = got[0], &skip = got[1];
+    EXPECT_EQ(skip.phi, keep.phi);
+    EXPECT_EQ(skip.pii, keep.pii);
+    EXPECT_EQ(skip.score, keep.score);
+    EXPECT_EQ(skip.phi_in_subject, keep.phi_in_subject);
+    EXPECT_EQ(skip.categories, keep.categories);
+    EXPECT_EQ(skip.uninspected, keep.uninspected);
+    EXPECT_TRUE(skip.findings.empty());
+    EXPECT_FALSE(skip.findings_truncated);
+  }
+  EXPECT_TRUE(classify_text(shared_classifier(), dense).findings_truncated);  // the dense case did overflow
+}
+
 // The same text split at every offset into two chunks gives the same findings.
 TEST(Scan, MatchesSpanningChunkBoundariesAreFound) {
   std::string text = kPhiNote;
