@@ -10,7 +10,6 @@
 #include <boost/log/sinks/sync_frontend.hpp>
 #include <boost/log/sinks/syslog_backend.hpp>
 #include <boost/log/sinks/text_ostream_backend.hpp>
-#include <boost/log/sources/record_ostream.hpp>
 #include <boost/log/sources/severity_logger.hpp>
 #include <boost/core/null_deleter.hpp>
 #include <boost/make_shared.hpp>
@@ -19,6 +18,7 @@
 #include <mutex>
 #include <vector>
 
+#include "milter/util/log_record.h"
 #include "milter/util/files.h"
 #include "milter/util/sanitize.h"
 
@@ -152,10 +152,8 @@ void log_line(LogLevel level, std::string_view qid, std::string_view module, std
   line = sanitize_log_text(line, kMaxLogLineBytes);
   auto& lg = logger();
   if (auto rec = lg.open_record(blog::keywords::severity = static_cast<int>(level))) {
-    blog::record_ostream strm(rec);
-    if (level <= LogLevel::Warning) strm << level_name(level) << ": ";
-    strm << line;
-    strm.flush();
+    if (level <= LogLevel::Warning) line.insert(0, std::string(level_name(level)) + ": ");
+    set_record_message(rec, std::move(line));
     lg.push_record(std::move(rec));
   }
 }

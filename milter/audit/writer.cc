@@ -13,7 +13,6 @@
 #include <boost/log/sinks/basic_sink_backend.hpp>
 #include <boost/log/sinks/sync_frontend.hpp>
 #include <boost/log/sources/logger.hpp>
-#include <boost/log/sources/record_ostream.hpp>
 #include <boost/make_shared.hpp>
 #include <cerrno>
 #include <charconv>
@@ -21,6 +20,7 @@
 #include <ctime>
 #include <system_error>
 
+#include "milter/util/log_record.h"
 #include "milter/util/c_ptr.h"
 #include "milter/util/strings.h"
 
@@ -149,9 +149,7 @@ struct AuditLog::Impl {
     try {
       auto rec = logger.open_record();
       if (!rec) return Error{"audit sink is not accepting records (Boost.Log core disabled?)"};
-      blog::record_ostream strm(rec);
-      strm << line;
-      strm.flush();
+      set_record_message(rec, line);
       logger.push_record(std::move(rec));
     } catch (const std::exception& e) {
       auto r = backend->outcome();
