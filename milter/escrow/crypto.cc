@@ -2,9 +2,13 @@
 #include "milter/escrow/crypto.h"
 
 #include <openssl/crypto.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <climits>
+#include <mutex>
 
 namespace phi::escrow {
 
@@ -12,10 +16,48 @@ SecretBytes::~SecretBytes() {
   if (!b_.empty()) OPENSSL_cleanse(b_.data(), b_.size());
 }
 
+namespace {
+
+// One CTR-DRBG (AES-256) for the whole process, chained to OpenSSL's primary
+// DRBG, which reseeds it. RAND_bytes draws from a DRBG of the calling
+// thread, and libmilter runs each connection in a new thread: every
+// connection that escrowed paid for fetching and instantiating a DRBG.
+// Null when it cannot be set up; random_bytes then uses RAND_bytes.
+EVP_RAND_CTX* shared_drbg() {
+  static EVP_RAND_CTX* ctx = [] () -> EVP_RAND_CTX* {
+    EVP_RAND* rand = EVP_RAND_fetch(nullptr, "CTR-DRBG", nullptr);
+    if (!rand) return nullptr;
+    EVP_RAND_CTX* c = EVP_RAND_CTX_new(rand, RAND_get0_primary(nullptr));
+    EVP_RAND_free(rand);
+    if (!c) return nullptr;
+    char cipher[] = "AES-256-CTR";
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_DRBG_PARAM_CIPHER, cipher, 0), OSSL_PARAM_construct_end()};
+    if (EVP_RAND_instantiate(c, 256, 0, nullptr, 0, params) != 1) {
+      EVP_RAND_CTX_free(c);
+      return nullptr;
+    }
+    return c;  // lives as long as the process
+  }();
+  return ctx;
+}
+
+std::mutex g_drbg_mu;  // EVP_RAND_CTX is not thread-safe without its own locking
+
+}  // namespace
+
 Result<Bytes> random_bytes(size_t n) {
   Bytes b(n, '\0');
-  if (n > INT_MAX || RAND_bytes(reinterpret_cast<unsigned char*>(b.data()), static_cast<int>(n)) != 1)
-    return Error{"the OpenSSL random generator failed"};
+  auto* out = reinterpret_cast<unsigned char*>(b.data());
+  if (EVP_RAND_CTX* drbg = shared_drbg()) {
+    std::lock_guard g(g_drbg_mu);
+    for (size_t done = 0; done < n;) {
+      size_t k = std::min<size_t>(n - done, 4096);  // below every DRBG's max_request
+      if (EVP_RAND_generate(drbg, out + done, k, 256, 0, nullptr, 0) != 1) return Error{"the OpenSSL random generator failed"};
+      done += k;
+    }
+    return b;
+  }
+  if (n > INT_MAX || RAND_bytes(out, static_cast<int>(n)) != 1) return Error{"the OpenSSL random generator failed"};
   return b;
 }
 

@@ -216,18 +216,20 @@ std::string Store::entry_path(std::string_view id) const {
 namespace {
 // Fills in id, times, key wrap and nonces of a new header; returns the data key.
 Result<SecretBytes> seal_new_header(EntryHeader& h, const MasterKey& mk, int64_t now, int64_t retention) {
-  auto id = random_bytes(kEntryIdHexBytes / 2);
-  auto key = random_bytes(kKeyBytes);
-  auto n1 = random_bytes(kNonceBytes), n2 = random_bytes(kNonceBytes), n3 = random_bytes(kNonceBytes);
-  if (!id || !key || !n1 || !n2 || !n3) return Error{"the OpenSSL random generator failed"};
-  SecretBytes data_key(std::move(*key));
-  h.id = hex_encode(*id);
+  // One draw, cut into id, data key and three nonces.
+  constexpr size_t kIdBytes = kEntryIdHexBytes / 2;
+  auto draw = random_bytes(kIdBytes + kKeyBytes + 3 * kNonceBytes);
+  if (!draw) return draw.error();
+  SecretBytes rnd(std::move(*draw));  // wiped when done: it holds the data key
+  std::string_view r = rnd.str();
+  SecretBytes data_key(Bytes(r.substr(kIdBytes, kKeyBytes)));
+  h.id = hex_encode(r.substr(0, kIdBytes));
   h.created = now;
   h.expires = now + retention;
   h.key_id = mk.id;
-  h.wrap_nonce = *n1;
-  h.meta_nonce = *n2;
-  h.body_nonce = *n3;
+  h.wrap_nonce = Bytes(r.substr(kIdBytes + kKeyBytes, kNonceBytes));
+  h.meta_nonce = Bytes(r.substr(kIdBytes + kKeyBytes + kNonceBytes, kNonceBytes));
+  h.body_nonce = Bytes(r.substr(kIdBytes + kKeyBytes + 2 * kNonceBytes, kNonceBytes));
   auto wrapped = gcm_seal(mk.key.str(), h.wrap_nonce, wrap_aad(h), data_key.str());
   if (!wrapped) return wrapped.error();
   h.wrapped_key = std::move(*wrapped);

@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <thread>
+#include <vector>
+
 namespace phi::escrow {
 namespace {
 
@@ -35,6 +39,34 @@ TEST(Hex, RoundTripAndErrors) {
   EXPECT_EQ(*hex_decode("00FF10"), std::string("\x00\xff\x10", 3));
   EXPECT_FALSE(hex_decode("abc").ok());
   EXPECT_FALSE(hex_decode("zz").ok());
+}
+
+// Keys, nonces, entry ids and tokens come from here, in many threads at once.
+TEST(RandomBytes, LengthsAndNoRepeatsAcrossThreads) {
+  for (size_t n : {size_t(0), size_t(1), size_t(16), size_t(4097), size_t(70000)}) {
+    auto r = random_bytes(n);
+    ASSERT_TRUE(r) << n;
+    EXPECT_EQ(r->size(), n);
+  }
+  auto big = random_bytes(70000);
+  ASSERT_TRUE(big);
+  size_t zeros = 0;  // beyond the first 4096-byte chunk too: not left as zero fill
+  for (size_t i = 4096; i < big->size(); ++i) zeros += (*big)[i] == '\0';
+  EXPECT_LT(zeros, 1000u);  // about 257 expected
+  std::vector<std::vector<Bytes>> drawn(4);
+  std::vector<std::thread> threads;
+  for (auto& d : drawn)
+    threads.emplace_back([&d] {
+      for (int i = 0; i < 500; ++i)
+        if (auto r = random_bytes(16)) d.push_back(*r);
+    });
+  for (auto& t : threads) t.join();
+  std::set<Bytes> all;
+  for (const auto& d : drawn) {
+    EXPECT_EQ(d.size(), 500u);
+    all.insert(d.begin(), d.end());
+  }
+  EXPECT_EQ(all.size(), 2000u);
 }
 
 TEST(Sha256, KnownAnswer) {
