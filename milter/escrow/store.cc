@@ -83,9 +83,10 @@ bool tmpfile_unsupported(int err) { return err == EOPNOTSUPP || err == EISDIR ||
 
 // Gives the unnamed file open on fd the name `path`; never replaces an
 // existing name (EEXIST is an error). Through /proc/self/fd, which needs no
-// privilege; without /proc, AT_EMPTY_PATH (which needs CAP_DAC_READ_SEARCH).
-Result<void> link_unnamed(int fd, const std::string& path) {
-  const std::string proc = "/proc/self/fd/" + std::to_string(fd);
+// privilege; without /proc, AT_EMPTY_PATH (which kernels before 6.10 allow
+// only with CAP_DAC_READ_SEARCH; later ones also to the file's opener).
+Result<void> link_unnamed(int fd, const std::string& path, const std::string& proc_fd_dir) {
+  const std::string proc = proc_fd_dir + "/" + std::to_string(fd);
   if (::linkat(AT_FDCWD, proc.c_str(), AT_FDCWD, path.c_str(), AT_SYMLINK_FOLLOW) == 0) return Ok();
   if (errno != ENOENT) return Error{sys_error(path + ": link")};
   if (::linkat(fd, "", AT_FDCWD, path.c_str(), AT_EMPTY_PATH) == 0) return Ok();
@@ -145,7 +146,7 @@ Result<std::string> EntryWriter::commit() {
   if (auto r = write_raw(*tag); !r) { abort(); return Error{failed_}; }
   if (::fsync(fd_.get()) != 0) { auto e = sys_error(where_ + ": fsync"); abort(); return Error{e}; }
   if (temp_path_.empty()) {  // O_TMPFILE: the file gets its one and only name now
-    if (auto r = link_unnamed(fd_.get(), final_path_); !r) { abort(); return r.error(); }
+    if (auto r = link_unnamed(fd_.get(), final_path_, proc_fd_dir_); !r) { abort(); return r.error(); }
     fd_.reset();
   } else {
     fd_.reset();
@@ -259,6 +260,7 @@ Result<std::unique_ptr<EntryWriter>> Store::begin(const EntryMeta& meta, int64_t
   if (auto r = w->body_.init(Gcm::Mode::Encrypt, data_key->str(), h.body_nonce, section_aad(prefix, "body")); !r) return r.error();
   w->directory_ = options_.directory;
   w->final_path_ = entry_path(h.id);
+  w->proc_fd_dir_ = options_.proc_fd_dir;
   w->max_bytes_ = options_.max_bytes;
   // No name until commit(): a crash leaves nothing behind. Not O_EXCL, which
   // would forbid the linkat() that names it.

@@ -64,6 +64,10 @@ struct StoreOptions {
   // Tests and compatibility checks only: false makes begin() skip O_TMPFILE
   // and write the named ".tmp-<id>" fallback, as on a filesystem without it.
   bool use_o_tmpfile = true;
+  // Tests only: where commit() looks for the unnamed file's /proc link. A
+  // directory that does not exist makes it take the AT_EMPTY_PATH route, as
+  // on a system without /proc.
+  std::string proc_fd_dir = "/proc/self/fd";
 };
 
 // What list() reads from the clear header, without any key.
@@ -97,7 +101,7 @@ class EntryWriter {
   Result<void> write_raw(std::string_view bytes);
   EntryHeader header_;
   std::vector<PickupToken> tokens_;
-  std::string directory_, final_path_;
+  std::string directory_, final_path_, proc_fd_dir_;
   std::string temp_path_;  // the named fallback ".tmp-<id>"; empty for an O_TMPFILE writer
   std::string where_;      // the file in error messages: temp_path_, or the final path (unnamed)
   UniqueFd fd_;

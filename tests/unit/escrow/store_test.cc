@@ -311,6 +311,33 @@ TEST(Store, CommitNeverReplacesAnExistingName) {
   EXPECT_EQ(names(f.dir.path()), std::vector<std::string>{(*w)->id() + ".esc"});
 }
 
+// Without /proc, commit() names the unnamed file through AT_EMPTY_PATH,
+// which needs CAP_DAC_READ_SEARCH (or a kernel that lets the opener link
+// its own file). Either the entry is committed whole, or commit() fails
+// with both routes in the error and leaves no file behind.
+TEST(Store, WithoutProcTheEntryIsLinkedByDescriptorOrRefusedCleanly) {
+  Fixture f;
+  if (!o_tmpfile_works(f.dir.path())) GTEST_SKIP() << f.dir.path() << ": no O_TMPFILE on this filesystem";
+  StoreOptions o = f.store.options();
+  o.proc_fd_dir = f.dir.path() + "/no-proc-here";
+  Store no_proc(o, f.keys);
+  auto w = no_proc.begin(sample_meta(), kNow);
+  ASSERT_TRUE(w.ok()) << w.error().message;
+  ASSERT_TRUE((*w)->write(kMessage).ok());
+  const std::string path = no_proc.entry_path((*w)->id());
+  auto id = (*w)->commit();
+  if (id.ok()) {
+    EXPECT_EQ(names(f.dir.path()), std::vector<std::string>{*id + ".esc"});
+    EXPECT_EQ(*get(f.store, *id), kMessage);
+  } else {
+    const std::string& m = id.error().message;
+    EXPECT_EQ(m.rfind(path + ": link: No such file or directory (through " + o.proc_fd_dir + "/", 0), 0u) << m;
+    EXPECT_NE(m.find("(AT_EMPTY_PATH)"), std::string::npos) << m;
+    EXPECT_TRUE(names(f.dir.path()).empty());
+  }
+  std::printf("AT_EMPTY_PATH route %s here\n", id.ok() ? "linked the entry" : "was refused");
+}
+
 TEST(Store, NamedFallbackWritesTheSameEntries) {
   Fixture f;
   std::string big;
