@@ -179,9 +179,9 @@ void ScanState::feed(std::string_view chunk) {
   while (!chunk.empty()) {
     size_t n = std::min(cap - cur.buf.size(), chunk.size());
     size_t at = cur.buf.size();
-    // A part that outgrows its first piece gets the whole window at once:
-    // growing by doubling copied it and, past malloc's mmap threshold,
-    // mapped and unmapped fresh pages for every large part.
+    // Header values and other small parts get 4 KB; a part that outgrows
+    // that gets the whole window at once: growing by doubling copied it and,
+    // past malloc's mmap threshold, mapped fresh pages for every large part.
     if (at + n > cur.buf.capacity()) cur.buf.reserve(at + n < 4096 ? 4096 : cap);
     cur.buf.append(chunk.substr(0, n));
     if (cur.field == TextField::Filename)  // "John_Smith_MRI.pdf" reads as words
