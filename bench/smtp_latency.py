@@ -2,10 +2,12 @@
 """smtp_latency - time whole SMTP sessions, one at a time (bench/e2e).
 
 usage: smtp_latency.py HOST PORT COUNT FILE...
-Sends COUNT messages, cycling through FILEs, each in its own session
+Sends COUNT messages to $E2E_RCPT (default rcpt@insecure.phi-test.example),
+cycling through FILEs, each in its own session
 (connect, EHLO, MAIL, RCPT, DATA, QUIT), and prints the p50 and p99 of
 the session times in milliseconds: "P50 P99".
 """
+import os
 import smtplib
 import sys
 import time
@@ -18,13 +20,14 @@ def percentile(sorted_values, p):
 
 def main():
     host, port, count, files = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
+    rcpt = os.environ.get("E2E_RCPT") or "rcpt@insecure.phi-test.example"
     bodies = [open(f, "rb").read().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n") for f in files]
     times = []
     for i in range(count):
         t0 = time.perf_counter()
         s = smtplib.SMTP(host, port, local_hostname="client.phi-test.example", timeout=60)
         s.ehlo()
-        s.sendmail("latency@client.phi-test.example", ["rcpt@insecure.phi-test.example"], bodies[i % len(bodies)])
+        s.sendmail("latency@client.phi-test.example", [rcpt], bodies[i % len(bodies)])
         s.quit()
         times.append((time.perf_counter() - t0) * 1000.0)
     times.sort()
