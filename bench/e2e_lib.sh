@@ -253,6 +253,9 @@ e2e_best() {  # SIZE NAME
 
 e2e_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
+# The configurations the throughput and latency runs measure, in this order.
+: "${E2E_CONFIGS:=none noop-unix opendkim-unix phimilter-unix noop-inet opendkim-inet phimilter-inet}"
+
 e2e_throughput() {
   if [ -n "${E2E_CELLS:-}" ]; then
     set -- $E2E_CELLS
@@ -266,7 +269,7 @@ e2e_throughput() {
   _round=1
   while [ "$_round" -le "$ROUNDS" ]; do
     for _cell in "$@"; do
-      for _name in ${E2E_CONFIGS:-none noop-unix opendkim-unix phimilter-unix noop-inet opendkim-inet phimilter-inet}; do
+      for _name in $E2E_CONFIGS; do
         e2e_run "$_name" "${_cell%%:*}" "${_cell##*:}"
       done
     done
@@ -302,7 +305,7 @@ e2e_latency() {
   echo
   _size=${E2E_LATENCY_SIZE:-10k}
   echo "latency, one session at a time, $_size (PHI and business alternating), $_n messages each:"
-  for _name in ${E2E_CONFIGS:-none noop-unix opendkim-unix phimilter-unix noop-inet opendkim-inet phimilter-inet}; do
+  for _name in $E2E_CONFIGS; do
     e2e_drain
     python3 "$e2e_dir/smtp_latency.py" 127.0.0.1 "$(e2e_port "$_name")" "$_n" \
       "$E2E_MSG/phi-$_size.eml" "$E2E_MSG/biz-$_size.eml" >"$PHI_DIR/lat-$_name" ||

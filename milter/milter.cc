@@ -186,7 +186,7 @@ Session* session_for(SMFICTX* ctx) {
   if (auto* s = static_cast<Session*>(smfi_getpriv(ctx))) return s;
   try {
     SessionOptions options;
-    options.findings = false;  // the daemon reports categories and counts, never findings
+    options.findings = policy::Findings::Skip;  // the daemon reports categories and counts, never findings
     auto* s = new Session(g_holder->load(), nullptr, options, SessionServices{g_audit});
     s->set_tcp_fd(mta_tcp_socket(ctx));
     if (s->tcp_fd() >= 0) log_line(LogLevel::Debug, "", "milter", "MTA connection over TCP: immediate ACKs on");

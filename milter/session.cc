@@ -26,7 +26,7 @@ Session::Message& Session::new_message() {
   po.trusted_relay = connected_ && provenance::is_trusted_relay(macros_.client_addr, &cfg_->internal_hosts);
   msg_->path = std::make_unique<provenance::PathCollector>(std::move(po));
   if (cfg_->dkim) msg_->dkim = std::make_unique<provenance::DkimVerifier>(cfg_->dkim);
-  msg_->inspect = std::make_unique<Inspection>(*cfg_, options_.findings ? policy::Findings::Keep : policy::Findings::Skip);
+  msg_->inspect = std::make_unique<Inspection>(*cfg_, options_.findings);
   return *msg_;
 }
 

@@ -74,7 +74,7 @@ struct SessionOptions {
   // Keep every finding with its masked excerpt in report().verdict (test
   // mode prints them). The daemon reads only the verdict, the categories and
   // the uninspected parts, and skips building findings.
-  bool findings = true;
+  policy::Findings findings = policy::Findings::Keep;
 };
 
 class Session {

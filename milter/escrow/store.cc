@@ -223,14 +223,19 @@ Result<SecretBytes> seal_new_header(EntryHeader& h, const MasterKey& mk, int64_t
   if (!draw) return draw.error();
   SecretBytes rnd(std::move(*draw));  // wiped when done: it holds the data key
   std::string_view r = rnd.str();
-  SecretBytes data_key(Bytes(r.substr(kIdBytes, kKeyBytes)));
-  h.id = hex_encode(r.substr(0, kIdBytes));
+  auto take = [&r](size_t n) {
+    std::string_view piece = r.substr(0, n);
+    r.remove_prefix(n);
+    return Bytes(piece);
+  };
+  h.id = hex_encode(take(kIdBytes));
+  SecretBytes data_key(take(kKeyBytes));
+  h.wrap_nonce = take(kNonceBytes);
+  h.meta_nonce = take(kNonceBytes);
+  h.body_nonce = take(kNonceBytes);
   h.created = now;
   h.expires = now + retention;
   h.key_id = mk.id;
-  h.wrap_nonce = Bytes(r.substr(kIdBytes + kKeyBytes, kNonceBytes));
-  h.meta_nonce = Bytes(r.substr(kIdBytes + kKeyBytes + kNonceBytes, kNonceBytes));
-  h.body_nonce = Bytes(r.substr(kIdBytes + kKeyBytes + 2 * kNonceBytes, kNonceBytes));
   auto wrapped = gcm_seal(mk.key.str(), h.wrap_nonce, wrap_aad(h), data_key.str());
   if (!wrapped) return wrapped.error();
   h.wrapped_key = std::move(*wrapped);
