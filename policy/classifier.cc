@@ -54,6 +54,15 @@ Result<void> load_shipped(Lexicon& lex, const std::string& dir) {
     *l.into = std::move(*r);
   }
   std::sort(lex.icd_codes.begin(), lex.icd_codes.end());
+  for (const auto& c : lex.icd_codes) {
+    auto v = icd_pack(c);
+    if (!v) {  // not a code shape: icd_known() searches the strings
+      lex.icd_packed.clear();
+      break;
+    }
+    lex.icd_packed.push_back(*v);
+  }
+  std::sort(lex.icd_packed.begin(), lex.icd_packed.end());
   for (auto [file, set] : {std::pair{"first_names.txt", &lex.first_names}, std::pair{"surnames.txt", &lex.surnames}}) {
     auto r = load_word_list(dir + "/" + file, true);
     if (!r) return r.error();

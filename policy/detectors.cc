@@ -4,11 +4,18 @@
 #include <hs/hs.h>
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
+#include <cstring>
 #include <initializer_list>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "milter/util/strings.h"
 #include "policy/validators.h"
+#include "policy/word_set.h"
 
 namespace phi::policy {
 namespace {
@@ -45,7 +52,17 @@ constexpr size_t kMaxLowered = 128;
 class Lowered {
  public:
   Lowered& append(std::string_view s) {
-    for (char c : s.substr(0, kMaxLowered - n_)) buf_[n_++] = ascii_lower(c);
+    s = s.substr(0, kMaxLowered - n_);
+    size_t i = 0;
+#ifdef __SSE2__
+    for (; i + 16 <= s.size(); i += 16) {  // 'A'..'Z' moved to the bottom of the signed range, OR 0x20
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+      __m128i upper = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(char(0x80 - 'A'))), _mm_set1_epi8(char(0x80 + 26)));
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(buf_ + n_ + i), _mm_or_si128(v, _mm_and_si128(upper, _mm_set1_epi8(0x20))));
+    }
+#endif
+    for (; i < s.size(); ++i) buf_[n_ + i] = ascii_lower(s[i]);
+    n_ += s.size();
     return *this;
   }
   operator std::string_view() const { return {buf_, n_}; }
@@ -61,11 +78,22 @@ Lowered left_lower(std::string_view win, size_t from, size_t span) {
   return Lowered().append(win.substr(b, from - b));
 }
 
-bool has_any(std::string_view hay, std::initializer_list<std::string_view> words) {
-  for (auto w : words)
-    if (hay.find(w) != std::string_view::npos) return true;
-  return false;
-}
+bool has_any(std::string_view hay, const WordSet& words) { return words.in(hay); }
+
+// What the checks look for around a hit (lower-cased context unless noted).
+const WordSet kItinWords{"itin", "taxpayer", "tax id", "tin"};
+const WordSet kSsnWords{"ssn", "social security", "soc sec", "ss#", "ss #", "ss no", "s.s.", "social"};
+const WordSet kHicnWords{"medicare", "hicn", "hic ", "hic#", "hic:", "beneficiary", "health insurance claim", "claim number"};
+const WordSet kDoctorWords{"dr.", "dr ", "doctor"};
+const WordSet kTitleWords{"dr.", "dr ", "doctor", "nurse", "prof"};
+const WordSet kCredentialWords{", MD", ", M.D", ", DO", ", RN", ", NP", ", PA", ", PhD", " MD", " M.D."};  // as written
+const WordSet kIcdWords{"dx", "diagnos", "icd", "impression", "assessment", "condition", "code"};
+const WordSet kProductWords{"firmware", "version", "model", "part", "sku", "rev", "series", "chip", "board"};  // after an ICD-10 shape
+const WordSet kCptWords{"cpt", "hcpcs", "procedure code", "billing code", "billed", "proc code"};
+const WordSet kNdcWords{"ndc", "national drug code"};
+const WordSet kNpiWords{"npi", "provider id", "national provider"};
+const WordSet kDoseWords{"mg", "mcg", "ml", "units", "tablet", "tab ", "capsule", "daily", "bid", "tid", "qd", "prn",
+                          "prescri", "taking", "started on", "refill", "dose", "inject"};
 
 // True when the hit is glued to more digits or letters through '-' or '.'
 // (part of a longer number such as 555-123-45-6789 or 1.123456789).
@@ -84,8 +112,7 @@ std::optional<Candidate> check_ssn_like(const Detector& d, std::string_view win,
   bool itin = d.type == "itin";
   if (!(itin ? check_itin(dg) : check_ssn(dg))) return std::nullopt;
   Lowered ctx = left_lower(win, from, 64);
-  bool context = itin ? has_any(ctx, {"itin", "taxpayer", "tax id", "tin"})
-                      : has_any(ctx, {"ssn", "social security", "soc sec", "ss#", "ss #", "ss no", "s.s.", "social"});
+  bool context = has_any(ctx, itin ? kItinWords : kSsnWords);
   if (d.check == Check::SsnBare && !context) return std::nullopt;
   if (d.check == Check::SsnSeparated && tok[3] == ' ' && !context) return std::nullopt;
   return Candidate{from, to, d.weight};
@@ -99,8 +126,7 @@ std::optional<Candidate> check_hicn(const Detector& d, std::string_view win, siz
   std::string_view rest = tok.substr(k);
   while (!rest.empty() && (rest[0] == ' ' || rest[0] == '-')) rest.remove_prefix(1);
   if (glued(win, from, to) || !check_ssn(dg) || !check_hicn_suffix(rest)) return std::nullopt;
-  if (!has_any(left_lower(win, from, 80), {"medicare", "hicn", "hic ", "hic#", "hic:", "beneficiary", "health insurance claim", "claim number"}))
-    return std::nullopt;
+  if (!has_any(left_lower(win, from, 80), kHicnWords)) return std::nullopt;
   return Candidate{from, to, d.weight};
 }
 
@@ -204,7 +230,7 @@ std::optional<NameTokens> read_name(const Lexicon& lex, std::string_view win, si
 
 std::optional<Candidate> check_label_name(const Detector& d, const Lexicon& lex, std::string_view win, size_t from, size_t to) {
   Lowered ctx = left_lower(win, from, 6);
-  if (has_any(ctx, {"dr.", "dr ", "doctor"}) || on_address_line(win, from)) return std::nullopt;
+  if (has_any(ctx, kDoctorWords) || on_address_line(win, from)) return std::nullopt;
   size_t i = to;
   bool colon = false;
   while (i < win.size() && i < to + 6 && (win[i] == ' ' || win[i] == ':' || win[i] == '-' || win[i] == '\t')) colon |= win[i++] == ':';
@@ -239,7 +265,7 @@ size_t name_start(std::string_view win, size_t to) {
 
 std::optional<Candidate> check_name_list(const Detector& d, const Lexicon& lex, std::string_view win, size_t from, size_t to) {
   Lowered ctx = left_lower(win, from, 8);
-  if (has_any(ctx, {"dr.", "dr ", "doctor", "nurse", "prof"}) || on_address_line(win, from)) return std::nullopt;
+  if (has_any(ctx, kTitleWords) || on_address_line(win, from)) return std::nullopt;
   if (to < win.size() && name_byte(win[to])) return std::nullopt;  // inside a longer word
   size_t s = to;
   while (s > from && name_byte(win[s - 1])) --s;
@@ -248,7 +274,7 @@ std::optional<Candidate> check_name_list(const Detector& d, const Lexicon& lex, 
   while (f < to && name_byte(win[f])) ++f;
   if (!known(lex.first_names, win.substr(from, f - from))) return std::nullopt;
   std::string_view after = win.substr(to, 12);
-  if (has_any(after, {", MD", ", M.D", ", DO", ", RN", ", NP", ", PA", ", PhD", " MD", " M.D."})) return std::nullopt;
+  if (has_any(after, kCredentialWords)) return std::nullopt;
   return Candidate{from, to, d.weight};
 }
 
@@ -294,20 +320,24 @@ std::optional<Candidate> check_icd10(const Detector& d, const Lexicon& lex, std:
     if (e - to > 5) return std::nullopt;
     to = e;
   }
-  std::string code;
-  for (char c : win.substr(from, to - from))
-    if (c != '.') code += c;
-  if (code.size() > 7 || !icd_known(lex, code)) return std::nullopt;
+  char code[7];
+  size_t n = 0;
+  for (char c : win.substr(from, to - from)) {
+    if (c == '.') continue;
+    if (n == sizeof code) return std::nullopt;  // longer than any ICD-10-CM code
+    code[n++] = c;
+  }
+  if (!icd_known(lex, std::string_view(code, n))) return std::nullopt;
   Lowered ctx = left_lower(win, from, 80);
-  if (!has_any(ctx, {"dx", "diagnos", "icd", "impression", "assessment", "condition", "code"})) return std::nullopt;
+  if (!has_any(ctx, kIcdWords)) return std::nullopt;
   Lowered after = Lowered().append(win.substr(to, 16));
-  if (has_any(after, {"firmware", "version", "model", "part", "sku", "rev", "series", "chip", "board"})) return std::nullopt;
+  if (has_any(after, kProductWords)) return std::nullopt;
   return Candidate{from, to, d.weight};
 }
 
 std::optional<Candidate> check_cpt(const Detector& d, std::string_view win, size_t from, size_t to) {
   Lowered ctx = left_lower(win, from, 60);
-  if (!has_any(ctx, {"cpt", "hcpcs", "procedure code", "billing code", "billed", "proc code"})) return std::nullopt;
+  if (!has_any(ctx, kCptWords)) return std::nullopt;
   if (d.check == Check::Cpt && is_digit(win[to - 1])) {
     int v = 0;
     std::from_chars(win.data() + from, win.data() + to, v);
@@ -324,10 +354,10 @@ std::optional<Candidate> check_simple(const Detector& d, std::string_view win, s
       if (glued(win, from, to) || !check_phone(digits_of(tok))) return std::nullopt;
       return Candidate{from, to, d.weight};
     case Check::Ndc:
-      if (glued(win, from, to) || !check_ndc(tok) || !has_any(left_lower(win, from, 48), {"ndc", "national drug code"})) return std::nullopt;
+      if (glued(win, from, to) || !check_ndc(tok) || !has_any(left_lower(win, from, 48), kNdcWords)) return std::nullopt;
       return Candidate{from, to, d.weight};
     case Check::Npi:
-      if (!check_npi(tok) || !has_any(left_lower(win, from, 48), {"npi", "provider id", "national provider"})) return std::nullopt;
+      if (!check_npi(tok) || !has_any(left_lower(win, from, 48), kNpiWords)) return std::nullopt;
       return Candidate{from, to, d.weight};
     case Check::Dea: return check_dea(tok) ? std::optional<Candidate>(Candidate{from, to, d.weight}) : std::nullopt;
     case Check::CreditCard:
@@ -344,8 +374,7 @@ bool word_edges(std::string_view win, size_t from, size_t to) {
 // Medications weigh more next to a dose or a prescribing verb.
 std::optional<Candidate> check_medication(const Detector& d, std::string_view win, size_t from, size_t to) {
   Lowered around = Lowered().append(win.substr(to, 32)).append(" ").append(left_lower(win, from, 40));
-  bool dose = has_any(around, {"mg", "mcg", "ml", "units", "tablet", "tab ", "capsule", "daily", "bid", "tid", "qd", "prn",
-                               "prescri", "taking", "started on", "refill", "dose", "inject"});
+  bool dose = has_any(around, kDoseWords);
   return Candidate{from, to, dose ? d.weight + 0.2 : d.weight};
 }
 
@@ -364,7 +393,34 @@ std::optional<Candidate> check_lab(const Detector& d, std::string_view win, size
 
 }  // namespace
 
+namespace {
+constexpr size_t kIcdPackedChars = 7;
+}  // namespace
+
+// Digits 1-10, capitals 11-36, nothing 0: a code's order is kept.
+std::optional<uint64_t> icd_pack(std::string_view code) {
+  if (code.size() > kIcdPackedChars) return std::nullopt;
+  uint64_t v = 0;
+  for (size_t i = 0; i < kIcdPackedChars; ++i) {
+    unsigned c = 0;
+    if (i < code.size()) {
+      if (is_digit(code[i])) c = unsigned(code[i] - '0') + 1;
+      else if (is_upper(code[i])) c = unsigned(code[i] - 'A') + 11;
+      else return std::nullopt;
+    }
+    v = v << 6 | c;
+  }
+  return v;
+}
+
 bool icd_known(const Lexicon& lex, std::string_view code) {
+  if (!lex.icd_packed.empty()) {  // every shipped code packs: the codes starting with `code` are one range
+    auto lo = icd_pack(code);
+    if (!lo) return false;  // too long or a byte no code has
+    uint64_t hi = *lo | ((uint64_t(1) << (6 * (kIcdPackedChars - code.size()))) - 1);
+    auto it = std::lower_bound(lex.icd_packed.begin(), lex.icd_packed.end(), *lo);
+    return it != lex.icd_packed.end() && *it <= hi;
+  }
   auto it = std::lower_bound(lex.icd_codes.begin(), lex.icd_codes.end(), code);
   return it != lex.icd_codes.end() && std::string_view(*it).substr(0, code.size()) == code;
 }
@@ -372,19 +428,21 @@ bool icd_known(const Lexicon& lex, std::string_view code) {
 std::string fold_name(std::string_view w) {
   // U+00C0..U+00FF after 0xC3 (0x80..0xBF), '*' = not a letter of a name.
   static constexpr std::string_view kFold = "aaaaaaaceeeeiiiidnooooo*ouuuuy*saaaaaaaceeeeiiiidnooooo*ouuuuy*y";
-  std::string out;
+  std::string out(w.size(), '\0');  // never longer: two bytes fold to one ("ss" for sharp s)
+  size_t k = 0;
   for (size_t i = 0; i < w.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(w[i]);
     if (c < 0x80) {
-      out += ascii_lower(char(c));
+      out[k++] = ascii_lower(char(c));
       continue;
     }
     if (c != 0xC3 || i + 1 >= w.size()) return "";
     unsigned char n = static_cast<unsigned char>(w[++i]);
     if (n < 0x80 || n > 0xBF || kFold[n - 0x80] == '*') return "";
-    out += kFold[n - 0x80];
-    if (n == 0x9F) out += 's';  // German sharp s
+    out[k++] = kFold[n - 0x80];
+    if (n == 0x9F) out[k++] = 's';  // German sharp s
   }
+  out.resize(k);
   return out;
 }
 

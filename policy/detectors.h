@@ -63,6 +63,7 @@ struct Detector {
 struct Lexicon {
   std::unordered_set<std::string> first_names, surnames;  // lower case
   std::vector<std::string> icd_codes;                     // sorted, no dot
+  std::vector<uint64_t> icd_packed;                       // the same by icd_pack(), sorted; empty when one does not pack
   std::vector<std::string> conditions, medications, procedures, lab_tests;
 };
 
@@ -82,6 +83,9 @@ std::string term_regex(std::string_view term);
 
 // Whether `code` (ICD-10-CM without the dot) is, or begins, a code of the shipped list.
 bool icd_known(const Lexicon& lex, std::string_view code);
+// A code of up to 7 digits and capitals as one integer in the codes' order
+// (6 bits a character, first character highest), or nullopt.
+std::optional<uint64_t> icd_pack(std::string_view code);
 
 // A name word lower-cased with Latin-1 accents (UTF-8) folded to ASCII, as
 // the name lists spell it ("Pe\xc3\xb1a" -> "pena"); "" when it has other bytes.

@@ -131,8 +131,12 @@ uint64_t word_hash_fast(std::string_view text, size_t from, size_t to) { return 
 
 using dict_detail::word_hash;
 
-size_t TermIndex::match(std::string_view text, size_t p, std::string_view t) {
-  size_t i = p, k = 0, n = text.size();
+size_t TermIndex::match(std::string_view text, size_t p, std::string_view t) { return match_from(text, p, p, 0, t); }
+
+// match() resumed at text[i], term t[k]: the state match() is in after
+// matching text[p, i) to t[0, k) one byte to one byte.
+size_t TermIndex::match_from(std::string_view text, size_t p, size_t i, size_t k, std::string_view t) {
+  size_t n = text.size();
   while (k < t.size()) {
     if (i >= n) return std::string_view::npos;
     char c = word_char(text[i]), tc = t[k];
@@ -154,9 +158,41 @@ size_t TermIndex::match(std::string_view text, size_t p, std::string_view t) {
   return i;
 }
 
-void TermIndex::add_key(uint64_t key, uint32_t off, uint32_t len, unsigned id) {
+// The candidate term `e` at text[p]: eight bytes at a time while the text
+// spells the term exactly (letters in either case), which in running text
+// is the whole term or up to where it differs; match_from() goes on from
+// there, so blanks, line breaks and hyphens are handled as match() does.
+// Where text and term agree byte for byte (a letter's case aside), match()
+// takes one byte of each per step too: a term's blank is followed by a
+// non-blank, so its run of blanks is that one blank. Only at the point of
+// resuming is the text after a term's blank unread: match_from() starts at
+// that blank. Two different letters or digits end match() at once.
+size_t TermIndex::match_entry(std::string_view text, size_t p, const Entry& e) const {
+  std::string_view t(pool_.data() + e.off, e.len);
+  size_t k = 0;
+  if (e.plain) {
+    const char *tp = pool_.data() + e.off, *cp = case_.data() + e.off, *xp = text.data() + p;
+    size_t avail = text.size() - p;
+    for (; k + 8 <= e.len && k + 8 <= avail; k += 8) {
+      uint64_t x, c, y;
+      std::memcpy(&x, xp + k, 8);
+      std::memcpy(&c, cp + k, 8);
+      std::memcpy(&y, tp + k, 8);
+      uint64_t diff = (x | c) ^ y;
+      if (!diff) continue;
+      if constexpr (std::endian::native == std::endian::little) k += size_t(std::countr_zero(diff)) / 8;
+      // Two different letters or digits: match() would stop here too.
+      if (word_char(t[k]) && word_char(text[p + k])) return std::string_view::npos;
+      break;
+    }
+    if (k > 0 && t[k - 1] == ' ') --k;  // match() gives a term's blank the whole run of blanks after it
+  }
+  return match_from(text, p, p + k, k, t);
+}
+
+void TermIndex::add_key(uint64_t key, uint32_t off, uint32_t len, bool plain, unsigned id) {
   filter_[(key % kFilterBits) / 64] |= uint64_t(1) << (key % 64);
-  pending_.emplace_back(key, Entry{off, len, id});
+  pending_.emplace_back(key, Entry{off, len, id, plain});
 }
 
 void TermIndex::add(std::string_view term, unsigned id) {
@@ -166,12 +202,22 @@ void TermIndex::add(std::string_view term, unsigned id) {
   uint64_t key = word_hash(term, 0, &end, &joined);
   uint32_t off = uint32_t(pool_.size()), len = uint32_t(term.size());
   pool_.append(term);
-  add_key(key, off, len, id);
+  // The case bit of the term's lower-case letters, for match_entry(), which
+  // only reads terms where one text byte per term byte is what match() does
+  // on equal bytes: no capital (match() lower-cases the text only) and no
+  // blank after a blank or at the end (match() takes a run of blanks).
+  bool plain = true;
+  for (size_t k = 0; k < term.size(); ++k) {
+    char c = term[k];
+    case_ += c >= 'a' && c <= 'z' ? '\x20' : '\0';
+    if ((c >= 'A' && c <= 'Z') || (c == ' ' && (k + 1 == term.size() || blank(term[k + 1])))) plain = false;
+  }
+  add_key(key, off, len, plain, id);
   size_t dash = term.find('-');
   if (dash != std::string_view::npos && dash < end) {  // "end-stage" is also found from "end"
     size_t e2 = 0;
     uint64_t k2 = word_hash(term.substr(0, dash), 0, &e2, &joined);
-    if (k2 != key) add_key(k2, off, len, id);
+    if (k2 != key) add_key(k2, off, len, plain, id);
   }
   ++terms_;
 }
@@ -198,13 +244,14 @@ void TermIndex::finish() {
   }
 }
 
-void TermIndex::lookup(std::string_view text, size_t start, uint64_t h, HitFn hit, void* ctx) const {
+// `reference`: compare with match() byte by byte instead of match_entry().
+void TermIndex::lookup(std::string_view text, size_t start, uint64_t h, HitFn hit, void* ctx, bool reference) const {
   if (!filtered(filter_, h) || slots_.empty()) return;
   for (size_t s = (h >> 32) & slot_mask_; slots_[s].count; s = (s + 1) & slot_mask_) {
     if (slots_[s].key != h) continue;
     for (uint32_t k = 0; k < slots_[s].count; ++k) {
       const Entry& e = entries_[slots_[s].first + k];
-      size_t to = match(text, start, std::string_view(pool_).substr(e.off, e.len));
+      size_t to = reference ? match(text, start, std::string_view(pool_).substr(e.off, e.len)) : match_entry(text, start, e);
       if (to != std::string_view::npos) hit(ctx, e.id, start, to);
     }
     return;
@@ -213,16 +260,16 @@ void TermIndex::lookup(std::string_view text, size_t start, uint64_t h, HitFn hi
 
 // A word joined by hyphens: the whole word, then (for "pre-diabetes",
 // "non-Hodgkin lymphoma") the words after each joining hyphen. Returns its end.
-size_t TermIndex::lookup_joined(std::string_view text, size_t start, HitFn hit, void* ctx) const {
+size_t TermIndex::lookup_joined(std::string_view text, size_t start, HitFn hit, void* ctx, bool reference) const {
   size_t end = 0;
   bool joined = false;
-  lookup(text, start, word_hash(text, start, &end, &joined), hit, ctx);
+  lookup(text, start, word_hash(text, start, &end, &joined), hit, ctx, reference);
   if (!joined) return end;
   for (size_t q = start + 1; q + 1 < end; ++q) {
     if (text[q] != '-') continue;
     size_t e2 = 0;
     bool j2 = false;
-    lookup(text, q + 1, word_hash(text, q + 1, &e2, &j2), hit, ctx);
+    lookup(text, q + 1, word_hash(text, q + 1, &e2, &j2), hit, ctx, reference);
   }
   return end;
 }
@@ -232,7 +279,7 @@ void TermIndex::scan_reference(std::string_view text, HitFn hit, void* ctx) cons
   while (i < n) {
     while (i < n && !word_char(text[i])) ++i;
     if (i >= n) break;
-    i = lookup_joined(text, i, hit, ctx);
+    i = lookup_joined(text, i, hit, ctx, true);
   }
 }
 

@@ -20,8 +20,10 @@
 //   scan() finds words 64 bytes at a time (a letter-or-digit bit mask, SSE2
 //   where the compiler has it, else a table) and hashes a word from 8-byte
 //   loads; words joined by a hyphen take the byte-by-byte path that add()
-//   uses. scan_reference() is that byte-by-byte tokenizer for the whole text:
-//   the unit tests check that both report the same hits in the same order.
+//   uses. A candidate term is compared eight bytes at a time while the text
+//   spells it exactly, then as match() compares. scan_reference() is the
+//   byte-by-byte tokenizer and match() for the whole text: the unit tests
+//   check that both report the same hits in the same order.
 //   finish() builds the table from the terms added so far; scan() only
 //   finds terms added before the last finish().
 // INPUT
@@ -50,7 +52,7 @@ class TermIndex {
   void add(std::string_view term, unsigned id);
   void finish();
   void scan(std::string_view text, HitFn hit, void* ctx) const;
-  void scan_reference(std::string_view text, HitFn hit, void* ctx) const;  // byte by byte (tests)
+  void scan_reference(std::string_view text, HitFn hit, void* ctx) const;  // byte by byte, match() (tests)
   size_t size() const { return terms_; }
 
   // End of `term` matched at text[p], or npos.
@@ -60,16 +62,20 @@ class TermIndex {
   struct Entry {
     uint32_t off, len;  // the term in pool_
     unsigned id;
+    bool plain;  // match_entry() may compare it eight bytes at a time
   };
   struct Slot {
     uint64_t key;
     uint32_t first, count;  // entries_[first, first + count); count 0 = empty slot
   };
-  void add_key(uint64_t key, uint32_t off, uint32_t len, unsigned id);
-  void lookup(std::string_view text, size_t start, uint64_t h, HitFn hit, void* ctx) const;
-  size_t lookup_joined(std::string_view text, size_t start, HitFn hit, void* ctx) const;
+  static size_t match_from(std::string_view text, size_t p, size_t i, size_t k, std::string_view term);
+  size_t match_entry(std::string_view text, size_t p, const Entry& e) const;
+  void add_key(uint64_t key, uint32_t off, uint32_t len, bool plain, unsigned id);
+  void lookup(std::string_view text, size_t start, uint64_t h, HitFn hit, void* ctx, bool reference = false) const;
+  size_t lookup_joined(std::string_view text, size_t start, HitFn hit, void* ctx, bool reference = false) const;
   std::vector<uint64_t> filter_ = std::vector<uint64_t>(kFilterBits / 64);
   std::string pool_;                                  // every term, back to back
+  std::string case_;                                  // 0x20 under each lower-case letter of pool_, else 0
   std::vector<std::pair<uint64_t, Entry>> pending_;  // added, in order; finish() indexes them
   std::vector<Entry> entries_;                       // grouped by key, in order of add()
   std::vector<Slot> slots_;                          // open addressing, linear probing

@@ -38,6 +38,7 @@ libphi_a_SOURCES += \
 	policy/detectors.h policy/detectors.cc \
 	policy/detectors_table.h policy/detectors_table.cc \
 	policy/detectors_dict.h policy/detectors_dict.cc \
+	policy/word_set.h \
 	policy/validators.h policy/validators.cc
 
 dist_pkgdata_DATA += \
@@ -52,7 +53,8 @@ tests_unit_policy_policy_test_SOURCES = \
 	tests/unit/policy/detectors_test.cc \
 	tests/unit/policy/classifier_test.cc \
 	tests/unit/policy/table_test.cc \
-	tests/unit/policy/dict_test.cc
+	tests/unit/policy/dict_test.cc \
+	tests/unit/policy/word_set_test.cc
 tests_unit_policy_policy_test_LDADD = $(GTEST_LDADD)
 
 FUZZ_REPLAY += tests/fuzz/classifier_fuzz

@@ -101,7 +101,9 @@ struct ScanState {
   double max_i = 0, max_h = 0;          // strongest windows anywhere
   double side_i = 0, side_h = 0;        // strongest in subject/filename/display name
   std::vector<int> counts;              // findings per type id (Verdict::categories at the end)
-  std::vector<Hit> hits;                // one window's Hyperscan and dictionary hits, in text order
+  std::vector<Hit> hits;                // one window's Hyperscan hits, then its dictionary hits
+  size_t hs_hits = 0;                   // hits[0, hs_hits) came from Hyperscan
+  std::vector<Hit> merged;              // scratch: both in text order
   std::string_view hit_win;
   bool hit_final = false;
   bool subject_i = false, subject_h = false;
@@ -207,6 +209,7 @@ void ScanState::scan_window(bool final) {
   } else {
     v.uninspected.emplace_back(cur.name, "classifier out of memory");
   }
+  hs_hits = hits.size();
   d.terms.scan(cur.buf, on_term, this);
   flush_hits();
   uint64_t upto = final ? cur.base + len : cur.base + len - kRightContextBytes;
@@ -219,11 +222,18 @@ void ScanState::collect(unsigned id, size_t from, size_t to) {
   if (hits.size() >= kMaxWindowHits) flush_hits();
 }
 
-// Findings are merged and paired in text order, whichever matcher found them.
+// Findings are merged and paired in text order, whichever matcher found
+// them. Each matcher reports in (nearly) that order already, so its run is
+// sorted only when it is not, and the two runs are merged.
 void ScanState::flush_hits() {
-  std::sort(hits.begin(), hits.end());
-  for (const auto& h : hits) on_hit(h.id, h.from, h.to, hit_win, hit_final);
+  auto mid = hits.begin() + long(std::min(hs_hits, hits.size()));
+  if (!std::is_sorted(hits.begin(), mid)) std::sort(hits.begin(), mid);
+  if (!std::is_sorted(mid, hits.end())) std::sort(mid, hits.end());
+  merged.resize(hits.size());
+  std::merge(hits.begin(), mid, mid, hits.end(), merged.begin());
+  for (const auto& h : merged) on_hit(h.id, h.from, h.to, hit_win, hit_final);
   hits.clear();
+  hs_hits = 0;
 }
 
 void ScanState::on_hit(unsigned id, size_t from, size_t to, std::string_view win, bool final) {

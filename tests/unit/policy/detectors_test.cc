@@ -1,6 +1,8 @@
 // Detector tests on sentences: each row says which category must (not) fire.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "policy/detectors.h"
 #include "tests/unit/policy/policy_fixture.h"
 
@@ -136,6 +138,31 @@ TEST(CustomDetectors, ParseErrorsNameFileAndLine) {
   ASSERT_EQ(ok->size(), 1u);
   EXPECT_EQ((*ok)[0].where, "d.conf:3");
   EXPECT_EQ((*ok)[0].regex, "\\bKP\\d{8}\\b");
+}
+
+// icd_known() over the packed codes answers as the search over the code
+// strings does: every prefix of a shipped code (from "" to the whole code),
+// and shapes that are not codes.
+TEST(Detectors, PackedIcdLookupEqualsStringLookup) {
+  Lexicon packed;
+  packed.icd_codes = {"A000", "A001", "E1165", "E119", "I10", "S72001A", "U071", "Z9989"};  // sorted, as loaded
+  for (const auto& c : packed.icd_codes) packed.icd_packed.push_back(*icd_pack(c));
+  std::sort(packed.icd_packed.begin(), packed.icd_packed.end());
+  Lexicon strings;
+  strings.icd_codes = packed.icd_codes;
+  std::vector<std::string> queries = {"", "E", "E1", "E11", "E119", "E1191", "E116", "E1165", "E11650", "I1", "I10", "I100",
+                                      "S72001A", "S72001B", "S72001AX", "Z99", "Z9989", "Z999", "A00", "A002", "B", "e119",
+                                      "E11.9", "0", "9999999", "ZZZZZZZ", "U07", "U071", "U0711"};
+  for (const auto& q : queries) {
+    SCOPED_TRACE(q);
+    EXPECT_EQ(icd_known(packed, q), icd_known(strings, q));
+  }
+  EXPECT_TRUE(icd_known(packed, "E11"));
+  EXPECT_FALSE(icd_known(packed, "E12"));
+  EXPECT_FALSE(icd_pack("E11.9"));
+  EXPECT_FALSE(icd_pack("S72001AB"));
+  EXPECT_LT(*icd_pack("A0"), *icd_pack("A00"));  // the strings' order
+  EXPECT_LT(*icd_pack("Z9"), *icd_pack("ZA"));
 }
 
 }  // namespace

@@ -157,6 +157,44 @@ TEST(TermIndex, BlockScanEqualsReferenceScan) {
   }
 }
 
+// Long terms are compared eight bytes at a time while the text spells them
+// exactly; where the text differs (case, blank runs, line breaks, hyphens
+// for blanks, another word) the byte-by-byte match() must decide as it
+// alone would. Terms that the fast compare may not read (a capital, a
+// blank run, a trailing blank) are mixed in.
+TEST(TermIndex, EightByteCompareEqualsByteByByteMatch) {
+  const std::vector<std::string> terms = {"end-stage renal disease", "type 2 diabetes mellitus", "type 2 diabetes insipidus",
+                                          "abcdefgh ijklmnop", "abcdefghijklmnopqrstuvwx", "heart failure, acute",
+                                          "x-ray of chest", "Capital Letters here", "double  blank term", "trailing blank ",
+                                          "tab\tinside term", "member#12345678", "a.b.c.d.e.f.g.h.i"};
+  TermIndex idx;
+  for (size_t i = 0; i < terms.size(); ++i) idx.add(terms[i], unsigned(i));
+  idx.finish();
+  std::mt19937 rng(23);
+  auto mutate = [&](std::string t) {
+    for (char& c : t) {
+      unsigned r = rng() % 16;
+      if (r == 0 && c >= 'a' && c <= 'z') c = char(c - 'a' + 'A');
+      else if (r == 1 && c == ' ') c = "\n\t-"[rng() % 3];
+      else if (r == 2 && c == '-') c = ' ';
+      else if (r == 3 && c >= 'a' && c <= 'z') c = char('a' + rng() % 26);
+    }
+    if (rng() % 8 == 0) t.insert(rng() % (t.size() + 1), rng() % 2 ? " " : "  ");
+    if (rng() % 8 == 0) t.resize(rng() % (t.size() + 1));
+    return t;
+  };
+  size_t found = 0;
+  for (int round = 0; round < 3000; ++round) {
+    SCOPED_TRACE(round);
+    std::string text;
+    while (text.size() < 120) text += mutate(terms[rng() % terms.size()]) + " ,\n."[rng() % 4];
+    std::string fast = hits(idx, text);
+    EXPECT_EQ(fast, reference_hits(idx, text));
+    found += !fast.empty();
+  }
+  EXPECT_GT(found, 2000u);  // most texts hold a term spelled well enough
+}
+
 TEST(TermIndex, LongWordsAcrossBlocksEqualReferenceScan) {
   TermIndex idx;
   idx.add("ab", 1);
