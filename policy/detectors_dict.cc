@@ -172,15 +172,21 @@ size_t TermIndex::match_entry(std::string_view text, size_t p, const Entry& e) c
   size_t k = 0;
   if (e.plain) {
     const char *tp = pool_.data() + e.off, *cp = case_.data() + e.off, *xp = text.data() + p;
+    constexpr bool kLittle = std::endian::native == std::endian::little;
     size_t avail = text.size() - p;
-    for (; k + 8 <= e.len && k + 8 <= avail; k += 8) {
+    while (k < e.len && k + 8 <= avail) {  // the term's last lane reads into the padding finish() leaves
       uint64_t x, c, y;
       std::memcpy(&x, xp + k, 8);
       std::memcpy(&c, cp + k, 8);
       std::memcpy(&y, tp + k, 8);
       uint64_t diff = (x | c) ^ y;
-      if (!diff) continue;
-      if constexpr (std::endian::native == std::endian::little) k += size_t(std::countr_zero(diff)) / 8;
+      size_t r = e.len - k;
+      if (r < 8) diff &= kLittle ? (uint64_t(1) << 8 * r) - 1 : ~(~uint64_t(0) >> 8 * r);  // the term's bytes only
+      if (!diff) {
+        k += std::min<size_t>(r, 8);
+        continue;
+      }
+      k += size_t(kLittle ? std::countr_zero(diff) : std::countl_zero(diff)) / 8;  // the first byte that differs
       // Two different letters or digits: match() would stop here too.
       if (word_char(t[k]) && word_char(text[p + k])) return std::string_view::npos;
       break;
@@ -225,6 +231,8 @@ void TermIndex::add(std::string_view term, unsigned id) {
 // Groups the entries by key (keeping the order of add() within a key, which
 // is the order hits are reported in) and places one slot per key.
 void TermIndex::finish() {
+  pool_.append(8, '\0');  // match_entry() reads a term eight bytes at a time
+  case_.append(8, '\0');
   auto sorted = pending_;
   std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   size_t keys = 0;

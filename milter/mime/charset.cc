@@ -165,7 +165,11 @@ void CharsetConverter::convert_utf8(std::string_view in, std::string& out) {
   }
   const auto* s = reinterpret_cast<const unsigned char*>(in.data());
   size_t i = 0, n = in.size(), run = 0;
+  constexpr uint64_t kHighBits = 0x8080808080808080ull;
   while (i < n) {
+    uint64_t x;
+    while (i + 8 <= n && (std::memcpy(&x, s + i, 8), (x & kHighBits) == 0)) i += 8;  // ASCII, eight bytes at a time
+    if (i >= n) break;
     if (s[i] < 0x80) { ++i; continue; }
     int r = utf8_check(s + i, n - i);
     if (r > 0) { i += static_cast<size_t>(r); continue; }

@@ -157,7 +157,7 @@ TEST(TermIndex, BlockScanEqualsReferenceScan) {
   }
 }
 
-// Long terms are compared eight bytes at a time while the text spells them
+// Terms are compared eight bytes at a time while the text spells them
 // exactly; where the text differs (case, blank runs, line breaks, hyphens
 // for blanks, another word) the byte-by-byte match() must decide as it
 // alone would. Terms that the fast compare may not read (a capital, a
@@ -166,7 +166,8 @@ TEST(TermIndex, EightByteCompareEqualsByteByByteMatch) {
   const std::vector<std::string> terms = {"end-stage renal disease", "type 2 diabetes mellitus", "type 2 diabetes insipidus",
                                           "abcdefgh ijklmnop", "abcdefghijklmnopqrstuvwx", "heart failure, acute",
                                           "x-ray of chest", "Capital Letters here", "double  blank term", "trailing blank ",
-                                          "tab\tinside term", "member#12345678", "a.b.c.d.e.f.g.h.i"};
+                                          "tab\tinside term", "member#12345678", "a.b.c.d.e.f.g.h.i", "aspirin",
+                                          "x-ray", "ab cd", "mg", "abcdefg", "ab cdefg h"};
   TermIndex idx;
   for (size_t i = 0; i < terms.size(); ++i) idx.add(terms[i], unsigned(i));
   idx.finish();
