@@ -577,8 +577,8 @@ std::optional<Candidate> check_hit(const Detector& d, const Lexicon& lex, std::s
     if (d.check == Check::NameList) {
       from = name_start(win, to);
     } else {
-      if (to < size_t(d.arg)) return std::nullopt;
-      from = to - size_t(d.arg);
+      if (to < d.width) return std::nullopt;
+      from = to - d.width;
     }
   }
   if (from >= to) return std::nullopt;

@@ -53,7 +53,8 @@ struct Detector {
   unsigned flags = 0;  // HS_FLAG_* besides SOM_LEFTMOST
   Check check = Check::Custom;
   int arg = 0;         // check-specific (label strength, term length, ...)
-  bool som = true;     // Hyperscan reports the start (else the check finds it)
+  bool som = true;     // Hyperscan reports the start (else the check finds it, or width gives it)
+  unsigned width = 0;  // every match is this long (set by Classifier::build; then som is off)
   bool dict = false;   // a dictionary term: matched by TermIndex, not compiled into Hyperscan
   std::string term;    // the lower-case term when dict
   std::string where;   // "file:line" for site detectors, for compile errors

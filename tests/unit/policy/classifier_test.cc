@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "policy/classifier_internal.h"
 #include "tests/unit/policy/policy_fixture.h"
 
 namespace phi::policy {
@@ -75,6 +76,28 @@ TEST(Verdict, FindingsCarryPartOffsetLengthAndMaskedExcerpt) {
   EXPECT_EQ(f.offset, 6u);
   EXPECT_EQ(f.length, 11u);
   EXPECT_EQ(f.excerpt, "***-**-1234");
+}
+
+// Fixed-width patterns (SSN, NPI, CPT) skip Hyperscan's start of match;
+// the finding above still starts where the SSN does. Variable-width ones
+// (phone) keep it.
+TEST(Verdict, FixedWidthPatternsTakeTheirStartFromTheirWidth) {
+  int fixed = 0, variable = 0;
+  for (const auto& d : shared_classifier().data().detectors) {
+    if (d.dict) continue;
+    if (d.type == "ssn" || d.type == "npi") {
+      EXPECT_FALSE(d.som) << d.regex;
+      EXPECT_GT(d.width, 0u) << d.regex;
+      ++fixed;
+    }
+    if (d.type == "phone") {
+      EXPECT_TRUE(d.som);
+      EXPECT_EQ(d.width, 0u);
+      ++variable;
+    }
+  }
+  EXPECT_EQ(fixed, 3);
+  EXPECT_EQ(variable, 1);
 }
 
 TEST(Verdict, ExcerptsNeverHoldTheWholeIdentifier) {
