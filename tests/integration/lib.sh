@@ -170,12 +170,18 @@ phi_wait_for() {
 
 phi_port_listening() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q LISTEN; }
 
-# phi_free_port: print a TCP port that nothing listens on (random in 20000-59999).
+# phi_free_port: print a TCP port no socket uses, random in 20000 up to
+# the kernel's ephemeral range (ip_local_port_range): a port in that range
+# can be taken between this check and the bind by any outgoing connection
+# (Postfix's own to a sink), which made a sink fail with "Address already
+# in use" now and then.
 phi_free_port() {
   _phi_tries=0
+  _phi_top=$(awk '{print $1 - 1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32767)
+  [ "${_phi_top:-0}" -gt 21000 ] 2>/dev/null || _phi_top=32767
   while [ "$_phi_tries" -lt 100 ]; do
-    _phi_port=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000 ))
-    if ! phi_port_listening "$_phi_port" && ! grep -qx "$_phi_port" "$PHI_DIR/ports" 2>/dev/null; then
+    _phi_port=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % (_phi_top - 20000 + 1) ))
+    if ! ss -Htan "sport = :$_phi_port" 2>/dev/null | grep -q . && ! grep -qx "$_phi_port" "$PHI_DIR/ports" 2>/dev/null; then
       echo "$_phi_port" >>"$PHI_DIR/ports"
       echo "$_phi_port"
       return 0
