@@ -149,6 +149,10 @@ Result<void> compile(ClassifierData& data) {
       data.terms.add(data.detectors[i].term, unsigned(i));
       continue;
     }
+    if (int wide = data.detectors[i].rides_on; wide >= 0) {
+      data.detectors[size_t(wide)].also = int(i);
+      continue;
+    }
     exprs.push_back(data.detectors[i].regex.c_str());
     flags.push_back(data.detectors[i].flags | (data.detectors[i].som ? HS_FLAG_SOM_LEFTMOST : 0u));
     ids.push_back(unsigned(i));

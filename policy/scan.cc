@@ -241,6 +241,7 @@ void ScanState::on_hit(unsigned id, size_t from, size_t to, std::string_view win
   if (!final && to + kRightContextBytes > win.size()) return;      // wait for the text after it
   if (id >= d.detectors.size()) return;
   const Detector& det = d.detectors[id];
+  if (det.also >= 0) on_hit(unsigned(det.also), from, to, win, final);  // a narrower pattern's match (ITIN in SSN)
   auto c = check_hit(det, d.lex, win, from, to);
   if (!c || c->weight <= 0) return;
   if (cur.field == TextField::DisplayName && (det.type == "name" || det.type == "email" || det.type == "phone")) return;

@@ -37,7 +37,12 @@ TEST(Detectors, Ssn) {
             {"mixed separators", "536-22 1234", "ssn", 0},
             {"inside a longer number", "part 555-536-22-1234", "ssn", 0},
             {"itin is not ssn", "ITIN 912-70-1234", "ssn", 0},
-            {"itin", "ITIN 912-70-1234", "itin", 1}});
+            {"itin", "ITIN 912-70-1234", "itin", 1},
+            {"itin spaced", "Taxpayer ID 912 70 1234", "itin", 1},
+            {"itin bare", "ITIN: 912701234", "itin", 1},
+            {"itin bare without context", "Order 912701234 shipped", "itin", 0},
+            {"itin group not issued", "ITIN 912-40-1234", "itin", 0},
+            {"ssn next to an itin", "SSN 536-22-1234, ITIN 912-70-1234", "ssn", 1}});
 }
 
 TEST(Detectors, MedicareIds) {
