@@ -90,6 +90,9 @@ std::string term_regex(std::string_view term);
 
 // Whether `code` (ICD-10-CM without the dot) is, or begins, a code of the shipped list.
 bool icd_known(const Lexicon& lex, std::string_view code);
+// Where the built-in ICD-10 pattern's leftmost match ending at `to` starts
+// (what Hyperscan's start of match would say), or npos.
+size_t icd10_start(std::string_view win, size_t to);
 // A code of up to 7 digits and capitals as one integer in the codes' order
 // (6 bits a character, first character highest), or nullopt.
 std::optional<uint64_t> icd_pack(std::string_view code);

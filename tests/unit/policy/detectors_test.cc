@@ -1,8 +1,12 @@
 // Detector tests on sentences: each row says which category must (not) fire.
 #include <gtest/gtest.h>
 
-#include <algorithm>
+#include <hs/hs.h>
 
+#include <algorithm>
+#include <random>
+
+#include "policy/classifier_internal.h"
 #include "policy/detectors.h"
 #include "tests/unit/policy/policy_fixture.h"
 
@@ -168,6 +172,49 @@ TEST(Detectors, PackedIcdLookupEqualsStringLookup) {
   EXPECT_FALSE(icd_pack("S72001AB"));
   EXPECT_LT(*icd_pack("A0"), *icd_pack("A00"));  // the strings' order
   EXPECT_LT(*icd_pack("Z9"), *icd_pack("ZA"));
+}
+
+// The ICD-10 pattern runs without Hyperscan's start of match; icd10_start()
+// must find the start Hyperscan would have reported, on every match of
+// random code-like text.
+TEST(Detectors, Icd10StartIsHyperscansLeftmostStart) {
+  std::string regex;
+  for (const auto& d : shared_classifier().data().detectors)
+    if (d.check == Check::Icd10) regex = d.regex;
+  ASSERT_FALSE(regex.empty());
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* err = nullptr;
+  ASSERT_EQ(hs_compile(regex.c_str(), HS_FLAG_SOM_LEFTMOST, HS_MODE_BLOCK, nullptr, &db, &err), HS_SUCCESS);
+  hs_scratch_t* scratch = nullptr;
+  ASSERT_EQ(hs_alloc_scratch(db, &scratch), HS_SUCCESS);
+  struct Ctx {
+    std::string_view text;
+    size_t matches = 0, wrong = 0;
+  } ctx;
+  auto on_match = [](unsigned, unsigned long long from, unsigned long long to, unsigned, void* p) -> int {
+    auto* c = static_cast<Ctx*>(p);
+    ++c->matches;
+    if (icd10_start(c->text, size_t(to)) != size_t(from)) {
+      ++c->wrong;
+      ADD_FAILURE() << "\"" << c->text << "\" match " << from << "-" << to << ", icd10_start " << icd10_start(c->text, size_t(to));
+    }
+    return 0;
+  };
+  std::mt19937 rng(3);
+  const std::string alphabet = "AEIQUZ0159.. _-xa";
+  for (int round = 0; round < 50000 && ctx.wrong < 5; ++round) {
+    std::string text(rng() % 24, ' ');
+    for (char& c : text) c = alphabet[rng() % alphabet.size()];
+    ctx.text = text;
+    hs_scan(db, text.data(), unsigned(text.size()), 0, scratch, on_match, &ctx);
+  }
+  EXPECT_GT(ctx.matches, 2000u);
+  EXPECT_EQ(icd10_start("Dx E11.9", 8), 3u);
+  EXPECT_EQ(icd10_start("Dx E11.9", 6), 3u);
+  EXPECT_EQ(icd10_start("A00.E11", 7), 0u);  // the leftmost start, as Hyperscan reports it
+  EXPECT_EQ(icd10_start("xE11", 4), std::string::npos);
+  hs_free_scratch(scratch);
+  hs_free_database(db);
 }
 
 }  // namespace
