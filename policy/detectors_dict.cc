@@ -67,6 +67,33 @@ inline uint64_t hash_span(std::string_view text, size_t from, size_t to) {
   return mix(h ^ lane ^ (uint64_t(len) << 58));
 }
 
+// A word shorter than eight bytes packed as hash_span packs it: its bit in
+// the short-word filter, from one multiply (no mix).
+inline size_t short_bit(uint64_t lane, size_t len) {
+  return size_t(((lane ^ (uint64_t(len) << 58)) * 0x9E3779B97F4A7C15ull) >> 48) % kShortFilterBits;
+}
+
+// The word at text[i] as word_hash reads it (letters and digits lower-cased,
+// joining hyphens skipped) packed into *lane, when it is shorter than eight bytes.
+bool short_word(std::string_view text, size_t i, uint64_t* lane, size_t* len) {
+  uint64_t l = 0;
+  size_t n = 0;
+  while (i < text.size()) {
+    if (char w = word_char(text[i])) {
+      if (++n >= 8) return false;
+      l = l << 8 | static_cast<unsigned char>(w);
+      ++i;
+    } else if (joins(text, i)) {
+      ++i;
+    } else {
+      break;
+    }
+  }
+  *lane = l;
+  *len = n;
+  return n > 0;
+}
+
 }  // namespace
 
 namespace dict_detail {
@@ -201,6 +228,15 @@ void TermIndex::add_key(uint64_t key, uint32_t off, uint32_t len, bool plain, un
   pending_.emplace_back(key, Entry{off, len, id, plain});
 }
 
+// A first word shorter than eight bytes also sets its short-word filter bit.
+void TermIndex::add_short(std::string_view first) {
+  uint64_t lane = 0;
+  size_t n = 0;
+  if (!short_word(first, 0, &lane, &n)) return;
+  size_t bit = short_bit(lane, n);
+  short_filter_[bit / 64] |= uint64_t(1) << (bit % 64);
+}
+
 void TermIndex::add(std::string_view term, unsigned id) {
   if (term.empty() || !word_char(term[0])) return;
   size_t end = 0;
@@ -219,11 +255,13 @@ void TermIndex::add(std::string_view term, unsigned id) {
     if ((c >= 'A' && c <= 'Z') || (c == ' ' && (k + 1 == term.size() || blank(term[k + 1])))) plain = false;
   }
   add_key(key, off, len, plain, id);
+  add_short(term);
   size_t dash = term.find('-');
   if (dash != std::string_view::npos && dash < end) {  // "end-stage" is also found from "end"
     size_t e2 = 0;
     uint64_t k2 = word_hash(term.substr(0, dash), 0, &e2, &joined);
     if (k2 != key) add_key(k2, off, len, plain, id);
+    add_short(term.substr(0, dash));
   }
   ++terms_;
 }
@@ -292,9 +330,9 @@ void TermIndex::scan_reference(std::string_view text, HitFn hit, void* ctx) cons
 }
 
 // Words from 64-byte letter-or-digit masks: the word starts of a block
-// are its set bits that follow a clear one, each word's end is the next
-// clear bit of this block and the next, so the loop runs once per word
-// with few unpredictable branches. Words followed by a joining hyphen are
+// are its set bits that follow a clear one and the word ends its set bits
+// before a clear one, taken in step, so the loop runs once per word with
+// few unpredictable branches. Words followed by a joining hyphen are
 // read byte by byte (lookup_joined), and starts inside them skipped.
 void TermIndex::scan(std::string_view text, HitFn hit, void* ctx) const {
   const char* p = text.data();
@@ -303,19 +341,36 @@ void TermIndex::scan(std::string_view text, HitFn hit, void* ctx) const {
   for (size_t b = 0; b < n; b += 64) {
     uint64_t next = b + 64 < n ? dict_detail::word_mask(p + b + 64, n - b - 64) : 0;
     uint64_t starts = cur & ~((cur << 1) | carry);
+    // The last byte of each word. The k-th start of the block owns the k-th
+    // end, after the end of a word that comes in from the block before.
+    uint64_t ends = cur & ~((cur >> 1) | (next << 63));
+    if (carry & cur & 1) ends &= ends - 1;
     carry = cur >> 63;
     for (; starts; starts &= starts - 1) {
-      size_t off = size_t(std::countr_zero(starts)), s = b + off;
+      size_t s = b + size_t(std::countr_zero(starts)), e;
+      if (ends) {
+        e = b + size_t(std::countr_zero(ends)) + 1;
+        ends &= ends - 1;
+      } else {  // the block's last word goes on into the next block
+        uint64_t rest = ~next;  // bits past the text are clear in the masks
+        e = b + 64 + (rest ? size_t(std::countr_zero(rest)) : 64);
+        if (!rest)
+          while (e < n && word_char(p[e])) ++e;  // a word of 64 bytes or more
+      }
       if (s < skip_to) continue;
-      uint64_t rest = ~(off ? (cur >> off) | (next << (64 - off)) : cur);  // bits past the text are clear in the masks
-      size_t e = s + (rest ? size_t(std::countr_zero(rest)) : 64);
-      if (!rest)
-        while (e < n && word_char(p[e])) ++e;  // a word of 64 bytes or more
       if (joins(text, e)) {
         skip_to = lookup_joined(text, s, hit, ctx);
         continue;
       }
-      uint64_t h = hash_span(text, s, e);
+      uint64_t h;
+      if (size_t len = e - s; len < 8 && n - s >= 8) {  // most words: one load, a multiply and a bit test
+        uint64_t lane = load_lane(p + s, 8) >> (64 - 8 * len);
+        size_t bit = short_bit(lane, len);
+        if (!(short_filter_[bit / 64] >> (bit % 64) & 1)) continue;
+        h = mix(kSeed ^ lane ^ (uint64_t(len) << 58));  // hash_span's value
+      } else {
+        h = hash_span(text, s, e);
+      }
       if (filtered(filter_, h)) lookup(text, s, h, hit, ctx);
     }
     cur = next;
