@@ -55,8 +55,9 @@ class WordSet {
     }
 #ifdef __SSE2__
     if (hay.size() <= kMaxPadded) {  // copied so the last block may read past the end
-      char buf[kMaxPadded + 32] = {};
+      char buf[kMaxPadded + 32];
       std::memcpy(buf, hay.data(), hay.size());
+      std::memset(buf + hay.size(), 0, 32);  // the last block's loads read up to 17 bytes past the text
       for (size_t i = 0; i + 1 < hay.size(); i += 16) {
         __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(buf + i));
         __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(buf + i + 1));
