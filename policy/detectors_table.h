@@ -76,6 +76,8 @@ class TableReader {
 // Whether `line` holds a table delimiter (',', ';', TAB or '|'): the cheap
 // test that lets the scan skip lines of prose outside a table.
 bool has_delimiter(std::string_view line);
+// Where the first of those delimiters is, or npos.
+size_t find_delimiter(std::string_view text);
 
 // The offset of the first '\n' in `text` (npos when none), and whether a
 // table delimiter comes before it: one pass for the scan's line splitter.

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <map>
 #include <set>
 
@@ -136,6 +137,19 @@ void on_term(void* ctx, unsigned id, size_t from, size_t to) { static_cast<ScanS
 // when it spans chunks (and never beyond kMaxTableLine).
 void ScanState::table_feed(std::string_view chunk) {
   while (!chunk.empty()) {
+    // Outside a table, a whole line without a delimiter changes nothing
+    // (table_line returns at once): skip the lines before the first one.
+    if (!cur.table.in_table() && cur.line.empty() && !cur.line_overflow) {
+      size_t d = find_delimiter(chunk);
+      size_t upto = d == std::string_view::npos ? chunk.size() : d;
+      if (const void* nl = upto ? memrchr(chunk.data(), '\n', upto) : nullptr) {
+        size_t skip = size_t(static_cast<const char*>(nl) - chunk.data()) + 1;
+        cur.fed += skip;
+        cur.line_start = cur.fed;
+        chunk.remove_prefix(skip);
+        if (chunk.empty()) return;
+      }
+    }
     bool delimiter = false;
     size_t nl = find_line_end(chunk, &delimiter);
     std::string_view piece = chunk.substr(0, nl);

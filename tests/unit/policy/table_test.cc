@@ -175,6 +175,32 @@ TEST(Table, RowsSplitAcrossChunksAndNoDuplicates) {
   }
 }
 
+// Prose lines before, between and after tables are skipped whole while no
+// table is open; the rows must still be typed at their own offsets however
+// the text is cut into chunks (and a long prose line is no row).
+TEST(Table, ProseAroundTablesAtEveryCut) {
+  std::string text = "Hello team, see below\nno delimiters on this line\n" + std::string(5000, 'x') + "\n"
+                     "mrn,dob,dx_code\n84525854,1958-10-26,G4733\nthanks\nand more prose\n"
+                     "ssn;member_id\n536-22-1234;XJH482913057\nend";
+  auto detail = [](const Verdict& v) {
+    std::string out = summary(v);
+    for (const auto& f : v.findings) out += f.type + "@" + std::to_string(f.offset) + "+" + std::to_string(f.length) + " ";
+    return out;
+  };
+  auto whole = shared_classifier().start(Findings::Keep);
+  whole->text("1", TextField::Body, text);
+  std::string want = detail(whole->finish());
+  EXPECT_NE(want.find("mrn"), std::string::npos) << want;
+  EXPECT_NE(want.find("member_id"), std::string::npos) << want;
+  for (size_t cut = 1; cut < text.size(); cut += cut < 120 || cut > 5000 ? 1 : 97) {
+    SCOPED_TRACE(cut);
+    auto s = shared_classifier().start(Findings::Keep);
+    s->text("1", TextField::Body, std::string_view(text).substr(0, cut));
+    s->text("1", TextField::Body, std::string_view(text).substr(cut));
+    EXPECT_EQ(detail(s->finish()), want);
+  }
+}
+
 TEST(Table, HostileRepeatsStayBounded) {
   std::string header = "mrn,dob,dx_code\n", rows;
   for (int i = 0; i < 10000; ++i) rows += "84525854,1958-10-26,G4733\n";
@@ -244,6 +270,7 @@ TEST(Table, HasDelimiterAtEveryPosition) {
         if (at < len) line[at] = d;
         SCOPED_TRACE(testing::Message() << "delimiter " << int(d) << " length " << len << " at " << at);
         EXPECT_EQ(has_delimiter(line), line.find_first_of(std::string_view(",;\t|")) != std::string::npos);
+        EXPECT_EQ(find_delimiter(line), line.find_first_of(std::string_view(",;\t|")));
         // The line splitter: a line feed at each position after it too.
         for (size_t nl = 0; nl <= len; nl += 7) {
           std::string text = line;
