@@ -182,8 +182,9 @@ struct NameTokens {
 // True when the hit sits on a "From:", "To:", "Cc:", "Sent:" or "Reply-To:"
 // line (a forwarded or quoted header block): names there are correspondents.
 bool on_address_line(std::string_view win, size_t from) {
-  size_t b = from, floor = from > kLeftContext ? from - kLeftContext : 0;
-  while (b > floor && win[b - 1] != '\n') --b;
+  size_t floor = from > kLeftContext ? from - kLeftContext : 0, b = floor;
+  if (const void* nl = from > floor ? memrchr(win.data() + floor, '\n', from - floor) : nullptr)
+    b = size_t(static_cast<const char*>(nl) - win.data()) + 1;
   if (b == 0 || win[b - 1] == '\n') {
     std::string_view line = win.substr(b, from - b);
     while (!line.empty() && (line[0] == '>' || line[0] == ' ' || line[0] == '*')) line.remove_prefix(1);

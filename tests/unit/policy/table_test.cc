@@ -231,6 +231,9 @@ TEST(Names, AccentsAndContext) {
       {"forwarded header names are correspondents",
        "---------- Forwarded message ---------\nFrom: David Baker <noreply@example.com>\nSubject: Savings\n\n"
        "Generic gabapentin 30-day supply: $4. Heart failure awareness month.", false, 0},
+      {"address line at the very start", "To: Maria Gonzalez\nRe: heart failure clinic hours", false, 0},
+      {"quoted address line", "Thanks.\n> Cc: Maria Gonzalez\n> heart failure clinic hours", false, 0},
+      {"name on a line after a long one", std::string(150, 'x') + " Maria Gonzalez", false, 1},
       {"name and a bare medication is not enough", "Nancy King asked whether the pharmacy stocks gabapentin.", false, 1},
       {"service date label", "Statement for Hiroshi Tanaka\nAccount number: ACCT 85671917\nService date: 01/14/2026\n"
                              "screening mammography (CPT 77067)", true, 0},
