@@ -93,6 +93,8 @@ bool icd_known(const Lexicon& lex, std::string_view code);
 // Where the built-in ICD-10 pattern's leftmost match ending at `to` starts
 // (what Hyperscan's start of match would say), or npos.
 size_t icd10_start(std::string_view win, size_t to);
+// The same for the built-in phone pattern.
+size_t phone_start(std::string_view win, size_t to);
 // A code of up to 7 digits and capitals as one integer in the codes' order
 // (6 bits a character, first character highest), or nullopt.
 std::optional<uint64_t> icd_pack(std::string_view code);

@@ -174,47 +174,71 @@ TEST(Detectors, PackedIcdLookupEqualsStringLookup) {
   EXPECT_LT(*icd_pack("Z9"), *icd_pack("ZA"));
 }
 
-// The ICD-10 pattern runs without Hyperscan's start of match; icd10_start()
-// must find the start Hyperscan would have reported, on every match of
-// random code-like text.
-TEST(Detectors, Icd10StartIsHyperscansLeftmostStart) {
+// Matches of the built-in pattern with `check` in random strings of up to
+// eight `pieces`, each with the start Hyperscan's start of match gives;
+// calls want(text, from, to) for each and returns how many there were.
+template <typename Want>
+size_t leftmost_matches(Check check, const std::vector<std::string>& pieces, int rounds, Want want) {
   std::string regex;
   for (const auto& d : shared_classifier().data().detectors)
-    if (d.check == Check::Icd10) regex = d.regex;
-  ASSERT_FALSE(regex.empty());
+    if (d.check == check) regex = d.regex;
+  EXPECT_FALSE(regex.empty());
   hs_database_t* db = nullptr;
   hs_compile_error_t* err = nullptr;
-  ASSERT_EQ(hs_compile(regex.c_str(), HS_FLAG_SOM_LEFTMOST, HS_MODE_BLOCK, nullptr, &db, &err), HS_SUCCESS);
+  EXPECT_EQ(hs_compile(regex.c_str(), HS_FLAG_SOM_LEFTMOST, HS_MODE_BLOCK, nullptr, &db, &err), HS_SUCCESS);
   hs_scratch_t* scratch = nullptr;
-  ASSERT_EQ(hs_alloc_scratch(db, &scratch), HS_SUCCESS);
+  EXPECT_EQ(hs_alloc_scratch(db, &scratch), HS_SUCCESS);
   struct Ctx {
     std::string_view text;
-    size_t matches = 0, wrong = 0;
-  } ctx;
+    Want* want;
+    size_t matches = 0;
+  } ctx{{}, &want};
   auto on_match = [](unsigned, unsigned long long from, unsigned long long to, unsigned, void* p) -> int {
     auto* c = static_cast<Ctx*>(p);
     ++c->matches;
-    if (icd10_start(c->text, size_t(to)) != size_t(from)) {
-      ++c->wrong;
-      ADD_FAILURE() << "\"" << c->text << "\" match " << from << "-" << to << ", icd10_start " << icd10_start(c->text, size_t(to));
-    }
+    (*c->want)(c->text, size_t(from), size_t(to));
     return 0;
   };
   std::mt19937 rng(3);
-  const std::string alphabet = "AEIQUZ0159.. _-xa";
-  for (int round = 0; round < 50000 && ctx.wrong < 5; ++round) {
-    std::string text(rng() % 24, ' ');
-    for (char& c : text) c = alphabet[rng() % alphabet.size()];
+  for (int round = 0; round < rounds && !testing::Test::HasFailure(); ++round) {
+    std::string text;
+    for (size_t k = rng() % 9; k > 0; --k) text += pieces[rng() % pieces.size()];
     ctx.text = text;
     hs_scan(db, text.data(), unsigned(text.size()), 0, scratch, on_match, &ctx);
   }
-  EXPECT_GT(ctx.matches, 2000u);
+  hs_free_scratch(scratch);
+  hs_free_database(db);
+  return ctx.matches;
+}
+
+// The ICD-10 and phone patterns run without Hyperscan's start of match;
+// icd10_start() and phone_start() must find the start Hyperscan would have
+// reported, on every match of random text shaped for them.
+TEST(Detectors, Icd10StartIsHyperscansLeftmostStart) {
+  std::vector<std::string> pieces;
+  for (char c : std::string("AEIQUZ0159.. _-xa")) pieces.emplace_back(1, c);
+  for (int k = 0; k < 4; ++k) pieces.insert(pieces.end(), {"E11", "QA1", "U07", ".9", "A0", "Z99"});
+  size_t n = leftmost_matches(Check::Icd10, pieces, 50000, [](std::string_view text, size_t from, size_t to) {
+    EXPECT_EQ(icd10_start(text, to), from) << "\"" << text << "\" match " << from << "-" << to;
+  });
+  EXPECT_GT(n, 2000u);
   EXPECT_EQ(icd10_start("Dx E11.9", 8), 3u);
   EXPECT_EQ(icd10_start("Dx E11.9", 6), 3u);
   EXPECT_EQ(icd10_start("A00.E11", 7), 0u);  // the leftmost start, as Hyperscan reports it
   EXPECT_EQ(icd10_start("xE11", 4), std::string::npos);
-  hs_free_scratch(scratch);
-  hs_free_database(db);
+}
+
+TEST(Detectors, PhoneStartIsHyperscansLeftmostStart) {
+  const std::vector<std::string> pieces = {"(415)", "(415) ", "(415)\t", "415-", "415.", "415 ", "555-", "555.", "555 ",
+                                           "0123", "12", "9", "x", "_", ")", "(", "-"};
+  size_t n = leftmost_matches(Check::Phone, pieces, 100000, [](std::string_view text, size_t from, size_t to) {
+    EXPECT_EQ(phone_start(text, to), from) << "\"" << text << "\" match " << from << "-" << to;
+  });
+  EXPECT_GT(n, 1000u);
+  EXPECT_EQ(phone_start("call (415) 555-0123", 19), 5u);
+  EXPECT_EQ(phone_start("(415)555-0123", 13), 0u);
+  EXPECT_EQ(phone_start("tel 415.555.0123", 16), 4u);
+  EXPECT_EQ(phone_start("x415-555-0123", 13), std::string::npos);
 }
 
 }  // namespace
