@@ -56,11 +56,11 @@ struct Detector {
   bool som = true;     // Hyperscan reports the start (else the check finds it, or width gives it)
   unsigned width = 0;  // every match is this long (set by Classifier::build; then som is off)
   // Built-in patterns that only narrow another's (ITIN's "9" + SSN's shape)
-  // are not compiled: rides_on names the wider detector, whose check runs
-  // first on each of its matches, then this one's (Classifier::build sets
-  // the wider one's `also`). Each check still decides alone.
+  // are not compiled: rides_on names the wider detector, and this one's
+  // check runs on each of the wider one's matches, before the wider one's
+  // own check. Each check still decides alone.
   int rides_on = -1;
-  int also = -1;
+  int also = -1;  // the detector that rides on this one (set by Classifier::build), or -1
   bool dict = false;   // a dictionary term: matched by TermIndex, not compiled into Hyperscan
   std::string term;    // the lower-case term when dict
   std::string where;   // "file:line" for site detectors, for compile errors
