@@ -65,6 +65,10 @@ class Lowered {
     n_ += s.size();
     return *this;
   }
+  Lowered& push(char c) {
+    if (n_ < kMaxLowered) buf_[n_++] = ascii_lower(c);
+    return *this;
+  }
   operator std::string_view() const { return {buf_, n_}; }
 
  private:
@@ -377,7 +381,7 @@ bool word_edges(std::string_view win, size_t from, size_t to) {
 
 // Medications weigh more next to a dose or a prescribing verb.
 std::optional<Candidate> check_medication(const Detector& d, std::string_view win, size_t from, size_t to) {
-  Lowered around = Lowered().append(win.substr(to, 32)).append(" ").append(left_lower(win, from, 40));
+  Lowered around = Lowered().append(win.substr(to, 32)).push(' ').append(left_lower(win, from, 40));
   bool dose = has_any(around, kDoseWords);
   return Candidate{from, to, dose ? d.weight + 0.2 : d.weight};
 }
