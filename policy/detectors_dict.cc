@@ -67,20 +67,22 @@ inline uint64_t hash_span(std::string_view text, size_t from, size_t to) {
   return mix(h ^ lane ^ (uint64_t(len) << 58));
 }
 
-// A word shorter than eight bytes packed as hash_span packs it: its bit in
-// the short-word filter, from one multiply (no mix).
-inline size_t short_bit(uint64_t lane, size_t len) {
-  return size_t(((lane ^ (uint64_t(len) << 58)) * 0x9E3779B97F4A7C15ull) >> 48) % kShortFilterBits;
+// The prefix filter's bit for a word: its first eight bytes or fewer
+// (lane, packed as hash_span packs them) and its length, capped at eight,
+// from one multiply (no mix). Only the words whose bit is set are hashed.
+inline size_t prefix_bit(uint64_t lane, size_t len8) {
+  return size_t(((lane ^ (uint64_t(len8) << 58)) * 0x9E3779B97F4A7C15ull) >> 47) % kPrefixFilterBits;
 }
 
 // The word at text[i] as word_hash reads it (letters and digits lower-cased,
-// joining hyphens skipped) packed into *lane, when it is shorter than eight bytes.
-bool short_word(std::string_view text, size_t i, uint64_t* lane, size_t* len) {
+// joining hyphens skipped): its first eight bytes or fewer packed into
+// *lane, and *len8 its length capped at eight.
+bool word_prefix(std::string_view text, size_t i, uint64_t* lane, size_t* len8) {
   uint64_t l = 0;
   size_t n = 0;
-  while (i < text.size()) {
+  while (i < text.size() && n < 8) {
     if (char w = word_char(text[i])) {
-      if (++n >= 8) return false;
+      ++n;
       l = l << 8 | static_cast<unsigned char>(w);
       ++i;
     } else if (joins(text, i)) {
@@ -90,7 +92,7 @@ bool short_word(std::string_view text, size_t i, uint64_t* lane, size_t* len) {
     }
   }
   *lane = l;
-  *len = n;
+  *len8 = n;
   return n > 0;
 }
 
@@ -228,13 +230,13 @@ void TermIndex::add_key(uint64_t key, uint32_t off, uint32_t len, bool plain, un
   pending_.emplace_back(key, Entry{off, len, id, plain});
 }
 
-// A first word shorter than eight bytes also sets its short-word filter bit.
-void TermIndex::add_short(std::string_view first) {
+// A term's first word also sets its prefix filter bit.
+void TermIndex::add_prefix(std::string_view first) {
   uint64_t lane = 0;
   size_t n = 0;
-  if (!short_word(first, 0, &lane, &n)) return;
-  size_t bit = short_bit(lane, n);
-  short_filter_[bit / 64] |= uint64_t(1) << (bit % 64);
+  if (!word_prefix(first, 0, &lane, &n)) return;
+  size_t bit = prefix_bit(lane, n);
+  prefix_filter_[bit / 64] |= uint64_t(1) << (bit % 64);
 }
 
 void TermIndex::add(std::string_view term, unsigned id) {
@@ -255,13 +257,13 @@ void TermIndex::add(std::string_view term, unsigned id) {
     if ((c >= 'A' && c <= 'Z') || (c == ' ' && (k + 1 == term.size() || blank(term[k + 1])))) plain = false;
   }
   add_key(key, off, len, plain, id);
-  add_short(term);
+  add_prefix(term);
   size_t dash = term.find('-');
   if (dash != std::string_view::npos && dash < end) {  // "end-stage" is also found from "end"
     size_t e2 = 0;
     uint64_t k2 = word_hash(term.substr(0, dash), 0, &e2, &joined);
     if (k2 != key) add_key(k2, off, len, plain, id);
-    add_short(term.substr(0, dash));
+    add_prefix(term.substr(0, dash));
   }
   ++terms_;
 }
@@ -362,15 +364,14 @@ void TermIndex::scan(std::string_view text, HitFn hit, void* ctx) const {
         skip_to = lookup_joined(text, s, hit, ctx);
         continue;
       }
-      uint64_t h;
-      if (size_t len = e - s; len < 8 && n - s >= 8) {  // most words: one load, a multiply and a bit test
-        uint64_t lane = load_lane(p + s, 8) >> (64 - 8 * len);
-        size_t bit = short_bit(lane, len);
-        if (!(short_filter_[bit / 64] >> (bit % 64) & 1)) continue;
-        h = mix(kSeed ^ lane ^ (uint64_t(len) << 58));  // hash_span's value
-      } else {
-        h = hash_span(text, s, e);
+      size_t len = e - s;
+      if (n - s >= 8) {  // most words: one load, a multiply and a bit test
+        size_t len8 = len < 8 ? len : 8;
+        uint64_t lane = load_lane(p + s, 8) >> (64 - 8 * len8) % 64;
+        size_t bit = prefix_bit(lane, len8);
+        if (!(prefix_filter_[bit / 64] >> (bit % 64) & 1)) continue;
       }
+      uint64_t h = hash_span(text, s, e);
       if (filtered(filter_, h)) lookup(text, s, h, hit, ctx);
     }
     cur = next;

@@ -18,11 +18,11 @@
 //   a blank, a hyphen or nothing ("end stage", "end-stage", "endstage"). A
 //   match must end at a word edge.
 //   scan() finds words 64 bytes at a time (a letter-or-digit bit mask, SSE2
-//   where the compiler has it, else a table); a word under eight bytes is
-//   first tested against a short-word filter (one load and a multiply), and
-//   only then, like longer words, hashed from 8-byte loads; words joined by
-//   a hyphen take the byte-by-byte path that add()
-//   uses. A candidate term is compared eight bytes at a time while the text
+//   where the compiler has it, else a table); each word is first tested
+//   against a prefix filter of the terms' first words (its first eight
+//   bytes and its length capped at eight: one load and a multiply), and
+//   only then hashed from 8-byte loads; words joined by a hyphen take the
+//   byte-by-byte path that add() uses. A candidate term is compared eight bytes at a time while the text
 //   spells it exactly, then as match() compares. scan_reference() is the
 //   byte-by-byte tokenizer and match() for the whole text: the unit tests
 //   check that both report the same hits in the same order.
@@ -47,7 +47,7 @@ namespace phi::policy {
 
 inline constexpr size_t kMaxTermGap = 8;        // blanks/line breaks a term's blank may stand for
 inline constexpr unsigned kFilterBits = 1u << 18;       // first-word filter (32 KiB)
-inline constexpr unsigned kShortFilterBits = 1u << 16;  // first words under eight bytes (8 KiB)
+inline constexpr unsigned kPrefixFilterBits = 1u << 17;  // first words by their first eight bytes and length (16 KiB)
 
 class TermIndex {
  public:
@@ -76,9 +76,9 @@ class TermIndex {
   void add_key(uint64_t key, uint32_t off, uint32_t len, bool plain, unsigned id);
   void lookup(std::string_view text, size_t start, uint64_t h, HitFn hit, void* ctx, bool reference = false) const;
   size_t lookup_joined(std::string_view text, size_t start, HitFn hit, void* ctx, bool reference = false) const;
-  void add_short(std::string_view first);
+  void add_prefix(std::string_view first);
   std::vector<uint64_t> filter_ = std::vector<uint64_t>(kFilterBits / 64);
-  std::vector<uint64_t> short_filter_ = std::vector<uint64_t>(kShortFilterBits / 64);  // by short_bit(), before hashing
+  std::vector<uint64_t> prefix_filter_ = std::vector<uint64_t>(kPrefixFilterBits / 64);  // by prefix_bit(), before hashing
   std::string pool_;                                  // every term, back to back
   std::string case_;                                  // 0x20 under each lower-case letter of pool_, else 0
   std::vector<std::pair<uint64_t, Entry>> pending_;  // added, in order; finish() indexes them
