@@ -67,23 +67,39 @@ inline uint64_t hash_span(std::string_view text, size_t from, size_t to) {
   return mix(h ^ lane ^ (uint64_t(len) << 58));
 }
 
-// The prefix filter's bit for a word: its first eight bytes or fewer
-// (lane, packed as hash_span packs them) and its length, capped at eight,
-// from one multiply (no mix). Only the words whose bit is set are hashed.
-inline size_t prefix_bit(uint64_t lane, size_t len8) {
-  return size_t(((lane ^ (uint64_t(len8) << 58)) * 0x9E3779B97F4A7C15ull) >> 47) % kPrefixFilterBits;
+// The prefix filter's key for a word: its first eight bytes or fewer
+// (len8 of them, lower-cased by OR 0x20 as load_lane does) in a native
+// 64-bit load, the bytes after them cleared. Words hold no zero byte, so
+// a shorter word never shares a key with a longer one; words of eight
+// bytes or more share it with every word of the same first eight.
+constexpr std::array<uint64_t, 9> kPrefixKeep = [] {  // the first n bytes of a native load
+  std::array<uint64_t, 9> m{};
+  for (size_t n = 1; n <= 8; ++n) {
+    unsigned char b[8] = {};
+    for (size_t i = 0; i < n; ++i) b[i] = 0xFF;
+    m[n] = std::bit_cast<uint64_t>(b);
+  }
+  return m;
+}();
+
+inline uint64_t prefix_key(const char* p, size_t len8) {
+  uint64_t x;
+  std::memcpy(&x, p, 8);
+  return (x | 0x2020202020202020ull) & kPrefixKeep[len8];
 }
 
+// Its bit (one multiply, no mix): only the words whose bit is set are hashed.
+static_assert(kPrefixFilterBits == 1u << 17);
+inline size_t prefix_bit(uint64_t key) { return size_t((key * 0x9E3779B97F4A7C15ull) >> 47); }
+
 // The word at text[i] as word_hash reads it (letters and digits lower-cased,
-// joining hyphens skipped): its first eight bytes or fewer packed into
-// *lane, and *len8 its length capped at eight.
-bool word_prefix(std::string_view text, size_t i, uint64_t* lane, size_t* len8) {
-  uint64_t l = 0;
+// joining hyphens skipped): *key, the prefix_key() of its first eight bytes.
+bool word_prefix(std::string_view text, size_t i, uint64_t* key) {
+  char buf[8] = {};
   size_t n = 0;
   while (i < text.size() && n < 8) {
     if (char w = word_char(text[i])) {
-      ++n;
-      l = l << 8 | static_cast<unsigned char>(w);
+      buf[n++] = w;
       ++i;
     } else if (joins(text, i)) {
       ++i;
@@ -91,8 +107,7 @@ bool word_prefix(std::string_view text, size_t i, uint64_t* lane, size_t* len8) 
       break;
     }
   }
-  *lane = l;
-  *len8 = n;
+  *key = prefix_key(buf, n);
   return n > 0;
 }
 
@@ -232,10 +247,9 @@ void TermIndex::add_key(uint64_t key, uint32_t off, uint32_t len, bool plain, un
 
 // A term's first word also sets its prefix filter bit.
 void TermIndex::add_prefix(std::string_view first) {
-  uint64_t lane = 0;
-  size_t n = 0;
-  if (!word_prefix(first, 0, &lane, &n)) return;
-  size_t bit = prefix_bit(lane, n);
+  uint64_t key = 0;
+  if (!word_prefix(first, 0, &key)) return;
+  size_t bit = prefix_bit(key);
   prefix_filter_[bit / 64] |= uint64_t(1) << (bit % 64);
 }
 
@@ -340,17 +354,14 @@ void TermIndex::scan(std::string_view text, HitFn hit, void* ctx) const {
   const char* p = text.data();
   size_t n = text.size(), skip_to = 0;
   uint64_t cur = dict_detail::word_mask(p, n), carry = 0;
-  for (size_t b = 0; b < n; b += 64) {
-    uint64_t next = b + 64 < n ? dict_detail::word_mask(p + b + 64, n - b - 64) : 0;
-    uint64_t starts = cur & ~((cur << 1) | carry);
-    // The last byte of each word. The k-th start of the block owns the k-th
-    // end, after the end of a word that comes in from the block before.
-    uint64_t ends = cur & ~((cur >> 1) | (next << 63));
-    if (carry & cur & 1) ends &= ends - 1;
-    carry = cur >> 63;
+  // The words of one block. kSafe: the block ends 8 bytes or more before
+  // the text, so each word in it may be read with one 8-byte load and a
+  // word ending in it is followed by a byte of the text.
+  auto block = [&]<bool kSafe>(size_t b, uint64_t starts, uint64_t ends, uint64_t next) {
     for (; starts; starts &= starts - 1) {
       size_t s = b + size_t(std::countr_zero(starts)), e;
-      if (ends) {
+      bool inside = ends != 0;
+      if (inside) {
         e = b + size_t(std::countr_zero(ends)) + 1;
         ends &= ends - 1;
       } else {  // the block's last word goes on into the next block
@@ -359,21 +370,34 @@ void TermIndex::scan(std::string_view text, HitFn hit, void* ctx) const {
         if (!rest)
           while (e < n && word_char(p[e])) ++e;  // a word of 64 bytes or more
       }
-      if (s < skip_to) continue;
-      if (joins(text, e)) {
-        skip_to = lookup_joined(text, s, hit, ctx);
+      // A start inside a hyphen-joined word already looked up (s <
+      // skip_to) is dropped, tested only on the two rare paths.
+      if ((kSafe && inside) ? p[e] == '-' && joins(text, e) : joins(text, e)) {
+        if (s >= skip_to) skip_to = lookup_joined(text, s, hit, ctx);
         continue;
       }
-      size_t len = e - s;
-      if (n - s >= 8) {  // most words: one load, a multiply and a bit test
-        size_t len8 = len < 8 ? len : 8;
-        uint64_t lane = load_lane(p + s, 8) >> (64 - 8 * len8) % 64;
-        size_t bit = prefix_bit(lane, len8);
+      if (kSafe || n - s >= 8) {  // most words: one load, a multiply and a bit test
+        size_t len = e - s;
+        size_t bit = prefix_bit(prefix_key(p + s, len < 8 ? len : 8));
         if (!(prefix_filter_[bit / 64] >> (bit % 64) & 1)) continue;
       }
+      if (s < skip_to) continue;
       uint64_t h = hash_span(text, s, e);
       if (filtered(filter_, h)) lookup(text, s, h, hit, ctx);
     }
+  };
+  for (size_t b = 0; b < n; b += 64) {
+    uint64_t next = b + 64 < n ? dict_detail::word_mask(p + b + 64, n - b - 64) : 0;
+    uint64_t starts = cur & ~((cur << 1) | carry);
+    // The last byte of each word. The k-th start of the block owns the k-th
+    // end, after the end of a word that comes in from the block before.
+    uint64_t ends = cur & ~((cur >> 1) | (next << 63));
+    if (carry & cur & 1) ends &= ends - 1;
+    carry = cur >> 63;
+    if (b + 72 <= n)
+      block.template operator()<true>(b, starts, ends, next);
+    else
+      block.template operator()<false>(b, starts, ends, next);
     cur = next;
   }
 }
