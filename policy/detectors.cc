@@ -40,10 +40,7 @@ bool name_capital(std::string_view win, size_t i) {
          static_cast<unsigned char>(win[i + 1]) <= 0x9E;
 }
 
-bool known(const std::unordered_set<std::string>& list, std::string_view word) {
-  std::string f = fold_name(word);
-  return !f.empty() && list.count(f) > 0;
-}
+bool known(const NameSet& list, std::string_view word) { return known_name(list, word); }
 
 // A lower-cased copy of a few bytes of context on the stack: the checks
 // look at most kMaxLowered bytes around a hit, and a std::string for each
@@ -51,28 +48,34 @@ bool known(const std::unordered_set<std::string>& list, std::string_view word) {
 constexpr size_t kMaxLowered = 128;
 class Lowered {
  public:
+  Lowered() { pad(); }
   Lowered& append(std::string_view s) {
     s = s.substr(0, kMaxLowered - n_);
     size_t i = 0;
 #ifdef __SSE2__
-    for (; i + 16 <= s.size(); i += 16) {  // 'A'..'Z' moved to the bottom of the signed range, OR 0x20
-      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    auto lower16 = [&](size_t at) {  // 'A'..'Z' moved to the bottom of the signed range, OR 0x20
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + at));
       __m128i upper = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(char(0x80 - 'A'))), _mm_set1_epi8(char(0x80 + 26)));
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(buf_ + n_ + i), _mm_or_si128(v, _mm_and_si128(upper, _mm_set1_epi8(0x20))));
-    }
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(buf_ + n_ + at), _mm_or_si128(v, _mm_and_si128(upper, _mm_set1_epi8(0x20))));
+    };
+    for (; i + 16 <= s.size(); i += 16) lower16(i);
+    if (i < s.size() && s.size() >= 16) lower16(s.size() - 16), i = s.size();  // the tail: the last 16 bytes again
 #endif
     for (; i < s.size(); ++i) buf_[n_ + i] = ascii_lower(s[i]);
     n_ += s.size();
+    pad();
     return *this;
   }
   Lowered& push(char c) {
     if (n_ < kMaxLowered) buf_[n_++] = ascii_lower(c);
+    pad();
     return *this;
   }
   operator std::string_view() const { return {buf_, n_}; }
 
  private:
-  char buf_[kMaxLowered];
+  void pad() { std::memset(buf_ + n_, 0, WordSet::kPad); }  // WordSet::in_padded() reads past the end
+  char buf_[kMaxLowered + WordSet::kPad];
   size_t n_ = 0;
 };
 
@@ -83,6 +86,7 @@ Lowered left_lower(std::string_view win, size_t from, size_t span) {
 }
 
 bool has_any(std::string_view hay, const WordSet& words) { return words.in(hay); }
+bool has_any(const Lowered& hay, const WordSet& words) { return words.in_padded(hay); }
 
 // What the checks look for around a hit (lower-cased context unless noted).
 const WordSet kItinWords{"itin", "taxpayer", "tax id", "tin"};
@@ -381,7 +385,9 @@ bool word_edges(std::string_view win, size_t from, size_t to) {
 
 // Medications weigh more next to a dose or a prescribing verb.
 std::optional<Candidate> check_medication(const Detector& d, std::string_view win, size_t from, size_t to) {
-  Lowered around = Lowered().append(win.substr(to, 32)).push(' ').append(left_lower(win, from, 40));
+  size_t b = from > 40 ? from - 40 : 0;
+  Lowered around;
+  around.append(win.substr(to, 32)).push(' ').append(win.substr(b, from - b));
   bool dose = has_any(around, kDoseWords);
   return Candidate{from, to, dose ? d.weight + 0.2 : d.weight};
 }
@@ -474,23 +480,8 @@ bool icd_known(const Lexicon& lex, std::string_view code) {
 }
 
 std::string fold_name(std::string_view w) {
-  // U+00C0..U+00FF after 0xC3 (0x80..0xBF), '*' = not a letter of a name.
-  static constexpr std::string_view kFold = "aaaaaaaceeeeiiiidnooooo*ouuuuy*saaaaaaaceeeeiiiidnooooo*ouuuuy*y";
-  std::string out(w.size(), '\0');  // never longer: two bytes fold to one ("ss" for sharp s)
-  size_t k = 0;
-  for (size_t i = 0; i < w.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(w[i]);
-    if (c < 0x80) {
-      out[k++] = ascii_lower(char(c));
-      continue;
-    }
-    if (c != 0xC3 || i + 1 >= w.size()) return "";
-    unsigned char n = static_cast<unsigned char>(w[++i]);
-    if (n < 0x80 || n > 0xBF || kFold[n - 0x80] == '*') return "";
-    out[k++] = kFold[n - 0x80];
-    if (n == 0x9F) out[k++] = 's';  // German sharp s
-  }
-  out.resize(k);
+  std::string out(w.size(), '\0');
+  out.resize(fold_name_into(w, out.data(), out.size()));
   return out;
 }
 

@@ -26,12 +26,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
 #include "milter/util/result.h"
 #include "policy/classifier.h"
+#include "policy/name_set.h"
 
 namespace phi::policy {
 
@@ -68,7 +68,7 @@ struct Detector {
 };
 
 struct Lexicon {
-  std::unordered_set<std::string> first_names, surnames;  // lower case
+  NameSet first_names, surnames;                          // lower case
   std::vector<std::string> icd_codes;                     // sorted, no dot
   std::vector<uint64_t> icd_packed;                       // the same by icd_pack(), sorted; empty when one does not pack
   std::vector<std::string> conditions, medications, procedures, lab_tests;

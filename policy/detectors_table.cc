@@ -170,10 +170,9 @@ bool icd_value(const Lexicon& lex, std::string_view v) {
 }
 
 // "Maria", "Peña", "O'Brien": one capitalised word.
-bool name_word(const std::unordered_set<std::string>& list, std::string_view v) {
+bool name_word(const NameSet& list, std::string_view v) {
   if (v.empty() || v.size() > 32 || !(is_upper(v[0]) || static_cast<unsigned char>(v[0]) >= 0x80)) return false;
-  std::string f = fold_name(v);
-  return !f.empty() && list.count(f) > 0;
+  return known_name(list, v);
 }
 
 // "Maria Gonzalez", "Gonzalez, Maria", "Maria R. Gonzalez": two or three

@@ -39,6 +39,7 @@ libphi_a_SOURCES += \
 	policy/detectors_table.h policy/detectors_table.cc \
 	policy/detectors_dict.h policy/detectors_dict.cc \
 	policy/word_set.h \
+	policy/name_set.h policy/name_set.cc \
 	policy/validators.h policy/validators.cc
 
 dist_pkgdata_DATA += \
@@ -54,7 +55,8 @@ tests_unit_policy_policy_test_SOURCES = \
 	tests/unit/policy/classifier_test.cc \
 	tests/unit/policy/table_test.cc \
 	tests/unit/policy/dict_test.cc \
-	tests/unit/policy/word_set_test.cc
+	tests/unit/policy/word_set_test.cc \
+	tests/unit/policy/name_set_test.cc
 tests_unit_policy_policy_test_LDADD = $(GTEST_LDADD)
 
 FUZZ_REPLAY += tests/fuzz/classifier_fuzz

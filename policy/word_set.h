@@ -48,38 +48,53 @@ class WordSet {
   }
   // Whether one of the words occurs in `hay`.
   bool in(std::string_view hay) const {
+#ifdef __SSE2__
+    if (!short_words_ && hay.size() <= kMaxPadded) {  // copied so the last block may read past the end
+      char buf[kMaxPadded + kPad];
+      std::memcpy(buf, hay.data(), hay.size());
+      std::memset(buf + hay.size(), 0, kPad);
+      return in_padded(std::string_view(buf, hay.size()));
+    }
+#endif
+    return in_bytes(hay);
+  }
+  // The same for a text followed by kPad readable bytes (Lowered keeps
+  // them zero): no copy.
+  static constexpr size_t kPad = 32;
+  bool in_padded(std::string_view hay) const {
+#ifdef __SSE2__
+    if (short_words_ || hay.size() > kMaxPadded) return in_bytes(hay);
+    const char* buf = hay.data();
+    for (size_t i = 0; i + 1 < hay.size(); i += 16) {  // loads read up to 17 bytes past the text
+      __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(buf + i));
+      __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(buf + i + 1));
+      __m128i z = _mm_loadu_si128(reinterpret_cast<const __m128i*>(buf + i + 2));
+      __m128i any = _mm_setzero_si128();
+      for (const auto& p : pairs_)
+        any = _mm_or_si128(any, _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(x, p.a), _mm_cmpeq_epi8(y, p.b)),
+                                              _mm_cmpeq_epi8(_mm_and_si128(z, p.mask), p.c)));
+      for (auto m = unsigned(_mm_movemask_epi8(any)); m; m &= m - 1) {
+        size_t k = i + size_t(std::countr_zero(m));
+        if (k + 1 < hay.size() && at(hay, k)) return true;
+      }
+    }
+    return false;
+#else
+    return in_bytes(hay);
+#endif
+  }
+
+ private:
+  bool in_bytes(std::string_view hay) const {
     if (short_words_) {
       for (auto w : words_)
         if (hay.find(w) != std::string_view::npos) return true;
       return false;
     }
-#ifdef __SSE2__
-    if (hay.size() <= kMaxPadded) {  // copied so the last block may read past the end
-      char buf[kMaxPadded + 32];
-      std::memcpy(buf, hay.data(), hay.size());
-      std::memset(buf + hay.size(), 0, 32);  // the last block's loads read up to 17 bytes past the text
-      for (size_t i = 0; i + 1 < hay.size(); i += 16) {
-        __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(buf + i));
-        __m128i y = _mm_loadu_si128(reinterpret_cast<const __m128i*>(buf + i + 1));
-        __m128i z = _mm_loadu_si128(reinterpret_cast<const __m128i*>(buf + i + 2));
-        __m128i any = _mm_setzero_si128();
-        for (const auto& p : pairs_)
-          any = _mm_or_si128(any, _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(x, p.a), _mm_cmpeq_epi8(y, p.b)),
-                                                _mm_cmpeq_epi8(_mm_and_si128(z, p.mask), p.c)));
-        for (auto m = unsigned(_mm_movemask_epi8(any)); m; m &= m - 1) {
-          size_t k = i + size_t(std::countr_zero(m));
-          if (k + 1 < hay.size() && at(hay, k)) return true;
-        }
-      }
-      return false;
-    }
-#endif
     for (size_t i = 0; i + 1 < hay.size(); ++i)
       if (at(hay, i)) return true;
     return false;
   }
-
- private:
   // Whether a word starts at hay[i].
   bool at(std::string_view hay, size_t i) const {
     for (auto w : words_)
