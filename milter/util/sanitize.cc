@@ -1,6 +1,8 @@
 // sanitize - make untrusted text safe for headers and logs (see sanitize.h).
 #include "milter/util/sanitize.h"
 
+#include <algorithm>
+
 namespace phi {
 
 size_t utf8_sequence_length(std::string_view s) {
@@ -31,6 +33,16 @@ namespace {
 bool append_clean(std::string_view in, size_t max_bytes, std::string& out) {
   size_t i = 0;
   while (i < in.size()) {
+    // A run of printable ASCII is copied as it is, in one append.
+    size_t run = i;
+    while (run < in.size() && static_cast<unsigned char>(in[run]) - 0x20u < 0x5Fu) ++run;
+    if (run > i) {
+      size_t room = max_bytes > out.size() ? max_bytes - out.size() : 0;
+      out.append(in.substr(i, std::min(run - i, room)));
+      if (run - i > room) return false;
+      i = run;
+      continue;
+    }
     auto c = static_cast<unsigned char>(in[i]);
     size_t n = utf8_sequence_length(in.substr(i));
     std::string_view piece;

@@ -26,6 +26,10 @@ TEST(SanitizeHeaderText, CleansHostileInput) {
       {"C1 control removed", "a\xC2\x85" "b", 100, "ab"},
       {"cut marks with dots", "abcdefghij", 8, "abcde..."},
       {"cut on character boundary", "\xC3\xBC\xC3\xBC\xC3\xBC\xC3\xBC", 7, "\xC3\xBC\xC3\xBC..."},
+      {"ascii run that just fits", "abcdefgh", 8, "abcdefgh"},
+      {"ascii run one byte over", "abcdefghi", 8, "abcde..."},
+      {"run cut after a UTF-8 letter", "\xC3\xBC" "abcdefgh", 8, "\xC3\xBC" "abc..."},
+      {"control between two runs", "ab\x01" "cd\x7f" "ef", 100, "abcdef"},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.label);
