@@ -266,10 +266,12 @@ std::vector<Field> split_fields(std::string_view line, char delim) {
 namespace {
 
 // Whether some run between delimiters is, blanks trimmed, longer than a
-// column name in quotes: then no field of the line can be a column name,
-// however quotes join the runs. Prose with a comma mostly ends here, with
-// no allocation.
+// column name in quotes (or, on a line without quotes, where runs are the
+// fields, longer than a column name): then no field of the line can be a
+// column name, however quotes join the runs. Prose with a comma mostly
+// ends here, with no allocation.
 bool has_long_run(std::string_view text, char delim) {
+  size_t limit = text.find('"') == std::string_view::npos ? kMaxHeaderField : kMaxHeaderField + 2;
   size_t a = 0;
   while (a <= text.size()) {
     size_t b = text.find(delim, a);
@@ -277,7 +279,7 @@ bool has_long_run(std::string_view text, char delim) {
     size_t from = a, to = b;
     while (from < to && is_pad(text[from])) ++from;
     while (to > from && is_pad(text[to - 1])) --to;
-    if (to - from > kMaxHeaderField + 2) return true;
+    if (to - from > limit) return true;
     a = b + 1;
   }
   return false;

@@ -125,6 +125,8 @@ TEST(Table, HeaderNeedsTwoKnownColumns) {
       // Column names are at most kMaxHeaderField (40) bytes, quotes and blanks aside.
       {"a 40-byte name in quotes, blanks around", "  mrn , dob ,  \"" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" "\"  ", true},
       {"a 41-byte name in quotes", "mrn,dob,\"" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" "\"", false},
+      {"a 40-byte name without quotes", "mrn, dob, " "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" " ", true},
+      {"a 41-byte name without quotes", "mrn,dob," "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", false},
       {"a quoted name holding the delimiter", "\"name, full\",mrn,dob", true},
       {"a long quoted field cut by its commas", "mrn,dob,\"aaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbb, cccc\"", false},
   };
