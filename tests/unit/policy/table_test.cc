@@ -265,6 +265,20 @@ TEST(Names, FoldName) {
   }
 }
 
+// Past the 64-byte blocks find_delimiter() tests at once: the first of
+// one or two delimiters anywhere in 200 bytes.
+TEST(Table, FindsFirstDelimiterAcrossLongBlocks) {
+  for (size_t a = 0; a <= 200; ++a) {
+    for (size_t b : {a, a + 1, a + 17, a + 64, size_t(199)}) {
+      std::string line(200, 'a');
+      if (a < 200) line[a] = ';';
+      if (b < 200) line[b] = '|';
+      SCOPED_TRACE(testing::Message() << "at " << a << " and " << b);
+      EXPECT_EQ(find_delimiter(line), line.find_first_of(std::string_view(",;\t|")));
+    }
+  }
+}
+
 // The 16- and 8-byte delimiter tests agree with a plain search at every
 // length and position (so across both block sizes and the byte tail).
 TEST(Table, HasDelimiterAtEveryPosition) {
