@@ -152,11 +152,13 @@ sfsistat guarded(SMFICTX* ctx, const char* where, F&& f) {
 }
 
 // The actions phimilter may take, and the stages it asks the MTA not to
-// wait for a reply to (the bulk of a message: one header command each, body
-// chunks, end of headers); their failures are answered at end of message.
+// wait for a reply to (every stage of a message before its end: MAIL FROM,
+// each RCPT TO, one header command each, end of headers, body chunks;
+// phimilter decides at end of message), their failures answered there.
+// Connect and HELO, once per connection, still reply.
 constexpr unsigned long kActions =
     SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT | SMFIF_DELRCPT | SMFIF_CHGBODY | SMFIF_QUARANTINE;
-constexpr unsigned long kQuietStages = SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY;
+constexpr unsigned long kQuietStages = SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY;
 
 // A stage the MTA may expect no reply for: with no reply negotiated, a
 // failure is kept (the rest of the message is not looked at) and answered
@@ -241,14 +243,15 @@ sfsistat cb_helo(SMFICTX* ctx, char* helo) {
 }
 
 sfsistat cb_envfrom(SMFICTX* ctx, char** argv) {
-  return guarded(ctx, "envfrom", [&](Session& s, Mta& m) {
-    s.quiet_failure().reset();
-    return s.on_envfrom(m, arg0(argv));
-  });
+  // A new message: nothing kept from one that ended without end of message.
+  if (auto* s = static_cast<Session*>(smfi_getpriv(ctx))) s->quiet_failure().reset();
+  ack_now(ctx);
+  return quiet_stage(ctx, "envfrom", SMFIP_NR_MAIL, [&](Session& s, Mta& m) { return s.on_envfrom(m, arg0(argv)); });
 }
 
 sfsistat cb_envrcpt(SMFICTX* ctx, char** argv) {
-  return guarded(ctx, "envrcpt", [&](Session& s, Mta& m) { return s.on_envrcpt(m, arg0(argv)); });
+  ack_now(ctx);
+  return quiet_stage(ctx, "envrcpt", SMFIP_NR_RCPT, [&](Session& s, Mta& m) { return s.on_envrcpt(m, arg0(argv)); });
 }
 
 sfsistat cb_data(SMFICTX*) { return SMFIS_CONTINUE; }
