@@ -22,10 +22,11 @@
 //   against a prefix filter of the terms' first words (its first eight
 //   bytes and its length capped at eight: one load and a multiply), and
 //   only then hashed from 8-byte loads; words joined by a hyphen take the
-//   byte-by-byte path that add() uses. A candidate term is compared eight bytes at a time while the text
-//   spells it exactly, then as match() compares. scan_reference() is the
-//   byte-by-byte tokenizer and match() for the whole text: the unit tests
-//   check that both report the same hits in the same order.
+//   byte-by-byte path that add() uses. A candidate term is compared eight
+//   bytes at a time while the text spells it exactly, then as match()
+//   compares. scan_reference() is the byte-by-byte tokenizer and match()
+//   for the whole text: the unit tests check that both report the same
+//   hits in the same order.
 //   finish() builds the table from the terms added so far; scan() only
 //   finds terms added before the last finish().
 // INPUT
