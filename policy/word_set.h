@@ -3,14 +3,17 @@
 // SYNOPSIS
 //   static const WordSet kDose{"mg", "tablet", "daily"};
 //   bool near = kDose.in(context);   // context: a few dozen bytes around a hit
+//   bool same = kDose.in_padded(v);  // v followed by WordSet::kPad readable bytes
 // DESCRIPTION
 //   The detectors' context checks ("ssn" before a number, a dose after a
 //   drug name) look for a handful of words in up to kMaxPadded bytes.
 //   in() is exactly "some word is a substring of the text" (case as given;
 //   the callers lower-case the text). Text up to kMaxPadded bytes is
 //   compared sixteen positions at a time with SSE2 when the compiler has
-//   it; longer text, or a set with a word shorter than two bytes, byte by
-//   byte.
+//   it (copied into a padded buffer first, as the last block reads past
+//   the text; in_padded() skips the copy for a caller whose text already
+//   has kPad readable bytes after it); longer text, or a set with a word
+//   shorter than two bytes, byte by byte.
 // THREADS
 //   Immutable after construction.
 #ifndef PHI_POLICY_WORD_SET_H
