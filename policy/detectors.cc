@@ -40,8 +40,6 @@ bool name_capital(std::string_view win, size_t i) {
          static_cast<unsigned char>(win[i + 1]) <= 0x9E;
 }
 
-bool known(const NameSet& list, std::string_view word) { return known_name(list, word); }
-
 // A lower-cased copy of a few bytes of context on the stack: the checks
 // look at most kMaxLowered bytes around a hit, and a std::string for each
 // look cost an allocation per hit.
@@ -225,7 +223,7 @@ std::optional<NameTokens> read_name(const Lexicon& lex, std::string_view win, si
     if (honorific(w) && t.count == 0) continue;
     if (provider_title(w)) return std::nullopt;
     if (w.size() < 2) break;
-    bool f = known(lex.first_names, w), s = known(lex.surnames, w);
+    bool f = known_name(lex.first_names, w), s = known_name(lex.surnames, w);
     if (t.count == 0) { t.from = b; t.first_is_first_name = f; }
     t.first += f;
     t.last += s;
@@ -281,10 +279,10 @@ std::optional<Candidate> check_name_list(const Detector& d, const Lexicon& lex, 
   if (to < win.size() && name_byte(win[to])) return std::nullopt;  // inside a longer word
   size_t s = to;
   while (s > from && name_byte(win[s - 1])) --s;
-  if (!known(lex.surnames, win.substr(s, to - s))) return std::nullopt;
+  if (!known_name(lex.surnames, win.substr(s, to - s))) return std::nullopt;
   size_t f = from;
   while (f < to && name_byte(win[f])) ++f;
-  if (!known(lex.first_names, win.substr(from, f - from))) return std::nullopt;
+  if (!known_name(lex.first_names, win.substr(from, f - from))) return std::nullopt;
   std::string_view after = win.substr(to, 12);
   if (has_any(after, kCredentialWords)) return std::nullopt;
   return Candidate{from, to, d.weight};
