@@ -270,26 +270,49 @@ namespace {
 // fields, longer than a column name): then no field of the line can be a
 // column name, however quotes join the runs. Prose with a comma mostly
 // ends here, with no allocation.
-bool has_long_run(std::string_view text, char delim) {
-  size_t limit = text.find('"') == std::string_view::npos ? kMaxHeaderField : kMaxHeaderField + 2;
+size_t run_limit(std::string_view text) {
+  return text.find('"') == std::string_view::npos ? kMaxHeaderField : kMaxHeaderField + 2;
+}
+
+// The length of text[from, to) without its leading and trailing blanks.
+size_t trimmed_length(std::string_view text, size_t from, size_t to) {
+  while (from < to && is_pad(text[from])) ++from;
+  while (to > from && is_pad(text[to - 1])) --to;
+  return to - from;
+}
+
+bool has_long_run(std::string_view text, char delim, size_t limit) {
   size_t a = 0;
   while (a <= text.size()) {
     size_t b = text.find(delim, a);
     if (b == std::string_view::npos) b = text.size();
-    size_t from = a, to = b;
-    while (from < to && is_pad(text[from])) ++from;
-    while (to > from && is_pad(text[to - 1])) --to;
-    if (to - from > limit) return true;
+    if (trimmed_length(text, a, b) > limit) return true;
     a = b + 1;
   }
   return false;
 }
 
+// Whether the run before the first delimiter of any kind, or the one after
+// the last, is too long for a column name. Whatever delimiter
+// pick_delimiter() chooses, the line's first and last runs between its
+// delimiters contain these, so has_long_run() would say yes: a cheap
+// answer for the prose lines that carry a comma or a semicolon.
+bool long_outer_run(std::string_view text, size_t limit) {
+  size_t first = find_delimiter(text);
+  if (first == std::string_view::npos) return false;
+  if (trimmed_length(text, 0, first) > limit) return true;
+  size_t last = text.size();
+  while (last > first + 1 && !is_delimiter(text[last - 1])) --last;
+  return trimmed_length(text, last, text.size()) > limit;
+}
+
 }  // namespace
 
 bool TableReader::try_header(std::string_view text) {
+  size_t limit = run_limit(text);
+  if (long_outer_run(text, limit)) return false;
   char delim = pick_delimiter(text);
-  if (!delim || has_long_run(text, delim)) return false;
+  if (!delim || has_long_run(text, delim, limit)) return false;
   auto fields = split_fields(text, delim);
   if (fields.size() < 2 || fields.size() > kMaxColumns) return false;
   std::vector<Column> cols;

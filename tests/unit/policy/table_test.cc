@@ -129,6 +129,12 @@ TEST(Table, HeaderNeedsTwoKnownColumns) {
       {"a 41-byte name without quotes", "mrn,dob," "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", false},
       {"a quoted name holding the delimiter", "\"name, full\",mrn,dob", true},
       {"a long quoted field cut by its commas", "mrn,dob,\"aaaaaaaaaaaaaaaaaaaa, bbbbbbbbbbbbbbbbbbbb, cccc\"", false},
+      // The first and last runs, between any delimiters, decide before the line is split.
+      {"a 40-byte first name, blanks around", "  " "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" "  ,mrn,dob", true},
+      {"a 41-byte first name", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx;mrn;dob", false},
+      {"a 41-byte last name after the only semicolon", "mrn,dob,ssn;" "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", false},
+      {"a short first run inside a 41-byte first field", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx,mrn;dob;ssn", false},
+      {"a short first run inside a 40-byte first field", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx,mrn;dob;ssn", true},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.label);
