@@ -265,11 +265,9 @@ std::vector<Field> split_fields(std::string_view line, char delim) {
 
 namespace {
 
-// Whether some run between delimiters is, blanks trimmed, longer than a
-// column name in quotes (or, on a line without quotes, where runs are the
-// fields, longer than a column name): then no field of the line can be a
-// column name, however quotes join the runs. Prose with a comma mostly
-// ends here, with no allocation.
+// The longest run between delimiters, blanks trimmed, that can still hold
+// a column name: one in quotes on a line with a quote, else (runs are the
+// fields) one without.
 size_t run_limit(std::string_view text) {
   return text.find('"') == std::string_view::npos ? kMaxHeaderField : kMaxHeaderField + 2;
 }
@@ -281,6 +279,10 @@ size_t trimmed_length(std::string_view text, size_t from, size_t to) {
   return to - from;
 }
 
+// Whether some run between delimiters is longer than `limit`
+// (run_limit()): then no field of the line can be a column name, however
+// quotes join the runs. Prose with a comma mostly ends here, with no
+// allocation.
 bool has_long_run(std::string_view text, char delim, size_t limit) {
   size_t a = 0;
   while (a <= text.size()) {
