@@ -59,14 +59,29 @@ Result<void> AuditService::ensure_open_locked() {
 }
 
 Result<void> AuditService::append(const audit::MessageEvent& e) {
-  std::lock_guard lock(mu_);
-  if (!opts_) return Error{"audit log not configured"};
-  if (auto r = ensure_open_locked(); !r) return r;
-  return log_->append_message(e);
+  std::shared_ptr<audit::AuditLog> log;
+  {
+    std::lock_guard lock(mu_);
+    if (!opts_) return Error{"audit log not configured"};
+    if (auto r = ensure_open_locked(); !r) return r;
+    log = log_;
+    ++appending_;
+  }
+  struct Done {  // drops the reference first, so that close() finds the log unshared
+    AuditService& svc;
+    std::shared_ptr<audit::AuditLog>& log;
+    ~Done() {
+      log.reset();
+      std::lock_guard lock(svc.mu_);
+      if (--svc.appending_ == 0) svc.idle_.notify_all();
+    }
+  } done{*this, log};
+  return log->append_message(e);
 }
 
 void AuditService::close() {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
+  idle_.wait(lock, [this] { return appending_ == 0; });
   log_.reset();
   opts_.reset();
   needs_reopen_ = false;

@@ -21,10 +21,16 @@
 //   OnAuditError answer and the daemon recovers without a restart once the
 //   cause is fixed.
 // THREADS
-//   All members are safe from any thread; one mutex serialises them.
+//   All members are safe from any thread. One mutex serialises them, except
+//   that append() holds it only to take the log: the record is written and
+//   fsynced under the log's own locks, so messages of other threads write
+//   theirs meanwhile and share the fsync (AuditLog's group commit). A log
+//   that configure() drops while a record is being appended closes when that
+//   append ends; close() waits for appends in progress.
 #ifndef PHI_MILTER_AUDIT_SERVICE_H
 #define PHI_MILTER_AUDIT_SERVICE_H
 
+#include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -58,8 +64,10 @@ class AuditService {
 
   mutable std::mutex mu_;
   std::optional<audit::AuditOptions> opts_;  // set while AuditLog is configured
-  std::unique_ptr<audit::AuditLog> log_;
+  std::shared_ptr<audit::AuditLog> log_;
   bool needs_reopen_ = false;  // the last reopen/reconfigure failed
+  unsigned appending_ = 0;     // append() calls past taking log_
+  std::condition_variable idle_;  // appending_ fell to 0
 };
 
 }  // namespace phi

@@ -42,7 +42,9 @@
 //   last record takes the chain head from the file's last record first.
 // THREADS
 //   All members are safe to call from any thread; one mutex serialises
-//   them, so the order of records is total.
+//   the writing of records, so their order is total. The group commit's
+//   fsync runs outside it: other threads write their records meanwhile and
+//   the next fsync covers them all.
 #ifndef PHI_AUDIT_WRITER_H
 #define PHI_AUDIT_WRITER_H
 
@@ -81,6 +83,10 @@ Result<AuditOptions> make_audit_options(const std::string& path, const std::stri
 std::optional<ChainHead> parse_last_checkpoint(std::string_view text);
 // The line written to AuditCheckpointFile / the sink for a checkpoint.
 std::string format_checkpoint_line(const ChainHead& head, int64_t time, std::string_view log_path);
+
+// Tests only: replaces fsync(2) for the records' group commit (nullptr:
+// fsync again), so that a test can hold one thread inside it.
+void set_record_fsync_for_tests(int (*fn)(int));
 
 class AuditLog {
  public:

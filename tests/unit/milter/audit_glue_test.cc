@@ -5,9 +5,14 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <fstream>
+#include <mutex>
+#include <thread>
 
 #include <cstdio>
+#include <unistd.h>
 
 #include "milter/audit/verify.h"
 #include "milter/audit_service.h"
@@ -310,6 +315,72 @@ TEST(AuditGlue, RefusalDecidedByThePolicyIsAuditedAndStillRefused) {
       replied_550 = true;
     }
   EXPECT_TRUE(replied_550);
+  expect_chain_valid({f.log}, f.key);
+}
+
+
+// Stands in for the records' fsync: the first call waits (at most 30 s)
+// until the test lets it go, so that one thread is held inside it.
+struct HeldFsync {
+  static inline std::mutex mu;
+  static inline std::condition_variable cv;
+  static inline int calls = 0;
+  static inline bool released = false;
+  static int fsync(int fd) {
+    std::unique_lock l(mu);
+    int n = ++calls;
+    cv.notify_all();
+    if (n == 1) cv.wait_for(l, std::chrono::seconds(30), [] { return released; });
+    l.unlock();
+    return ::fsync(fd);
+  }
+  static bool wait_for_calls(int n) {
+    std::unique_lock l(mu);
+    return cv.wait_for(l, std::chrono::seconds(30), [n] { return calls >= n; });
+  }
+  static void release() {
+    std::lock_guard l(mu);
+    released = true;
+    cv.notify_all();
+  }
+};
+
+// Concurrent messages share the audit log's fsync (AuditSync yes): while
+// one message's record is being fsynced, the records of two others are
+// written, and one more fsync makes both durable. The service's own lock
+// must not be held across the fsync, or the other two wait for it.
+TEST(AuditGlue, ConcurrentMessagesShareOneFsync) {
+  Fixture f;
+  auto cfg = config_with(f.conf());
+  AuditService svc;
+  ASSERT_TRUE(svc.configure(*cfg).ok());
+  audit::set_record_fsync_for_tests(&HeldFsync::fsync);
+  auto append = [&svc](const char* qid) {
+    audit::MessageEvent e;
+    e.time = 1795390903;
+    e.queue_id = qid;
+    e.message_id = std::string("<") + qid + "@example.net>";
+    EXPECT_TRUE(svc.append(e).ok()) << qid;
+  };
+  std::thread a(append, "QA");
+  EXPECT_TRUE(HeldFsync::wait_for_calls(1)) << "the first record's fsync";
+  std::thread b(append, "QB"), c(append, "QC");
+  bool written = false;  // both records in the file while the first fsync is held
+  for (auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+       !written && std::chrono::steady_clock::now() < until;
+       std::this_thread::sleep_for(std::chrono::milliseconds(1))) {
+    std::string text = read_file(f.log);
+    written = text.find("\"QB\"") != std::string::npos && text.find("\"QC\"") != std::string::npos;
+  }
+  HeldFsync::release();
+  a.join();
+  b.join();
+  c.join();
+  audit::set_record_fsync_for_tests(nullptr);
+  EXPECT_TRUE(written) << "the other messages' records waited for the fsync in progress";
+  EXPECT_EQ(HeldFsync::calls, 2) << "one fsync for the first record, one for the other two together";
+  EXPECT_EQ(records(f.log, "message").size(), 3u);
+  svc.close();
   expect_chain_valid({f.log}, f.key);
 }
 
