@@ -7,11 +7,20 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 
 namespace phi::escrow {
 namespace {
+
+std::atomic<int (*)(int)> g_fsync{nullptr};  // set_fsync_for_tests
+
+// fsync(2), or the stand-in a test set.
+int sync_fd(int fd) {
+  auto* f = g_fsync.load();
+  return f ? f(fd) : ::fsync(fd);
+}
 
 std::string sys_error(const std::string& what) { return what + ": " + std::strerror(errno); }
 
@@ -42,7 +51,7 @@ Result<Bytes> read_at(int fd, uint64_t offset, size_t n) {
 Result<void> fsync_dir(const std::string& dir) {
   UniqueFd d(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!d) return Error{sys_error(dir + ": open directory")};
-  if (::fsync(d.get()) != 0) return Error{sys_error(dir + ": fsync directory")};
+  if (sync_fd(d.get()) != 0) return Error{sys_error(dir + ": fsync directory")};
   return Ok();
 }
 
@@ -97,6 +106,8 @@ Result<void> link_unnamed(int fd, const std::string& path, const std::string& pr
 
 }  // namespace
 
+void set_fsync_for_tests(int (*fn)(int)) { g_fsync.store(fn); }
+
 // ---- writer ---------------------------------------------------------------
 
 EntryWriter::~EntryWriter() {
@@ -144,7 +155,7 @@ Result<std::string> EntryWriter::commit() {
   auto tag = body_.finish_encrypt();
   if (!tag) { abort(); return tag.error(); }
   if (auto r = write_raw(*tag); !r) { abort(); return Error{failed_}; }
-  if (::fsync(fd_.get()) != 0) { auto e = sys_error(where_ + ": fsync"); abort(); return Error{e}; }
+  if (sync_fd(fd_.get()) != 0) { auto e = sys_error(where_ + ": fsync"); abort(); return Error{e}; }
   if (temp_path_.empty()) {  // O_TMPFILE: the file gets its one and only name now
     if (auto r = link_unnamed(fd_.get(), final_path_, proc_fd_dir_); !r) { abort(); return r.error(); }
     fd_.reset();
@@ -386,7 +397,7 @@ Result<void> Store::mark_released(std::string_view id, int64_t now) const {
   UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600));
   if (!fd) return Error{sys_error(path)};
   if (auto r = write_all(fd.get(), "released " + std::to_string(now) + "\n"); !r) return r.error().context(path);
-  if (::fsync(fd.get()) != 0) return Error{sys_error(path + ": fsync")};
+  if (sync_fd(fd.get()) != 0) return Error{sys_error(path + ": fsync")};
   return fsync_dir(options_.directory);
 }
 

@@ -1,11 +1,15 @@
 // Tests for the escrow store: round trips, tamper detection, rotation, durability rules.
 #include "milter/escrow/store.h"
 
+#include <sys/stat.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <sstream>
 #include <vector>
@@ -455,6 +459,49 @@ TEST(Store, CommittedFileIsPrivate) {
   struct stat st;
   ASSERT_EQ(stat(f.store.entry_path(*id).c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+
+// fsync stand-ins that fail (EIO) for regular files or for directories only.
+int fsync_fails_for_files(int fd) {
+  struct stat st {};
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) { errno = EIO; return -1; }
+  return ::fsync(fd);
+}
+int fsync_fails_for_directories(int fd) {
+  struct stat st {};
+  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) { errno = EIO; return -1; }
+  return ::fsync(fd);
+}
+
+// An entry that cannot be made durable is not committed and leaves no file
+// behind, named or temporary: the caller answers tempfail and the MTA keeps
+// the message (DESIGN.md: escrowed durably, or not at all).
+TEST(Store, AnEntryThatCannotBeMadeDurableLeavesNothing) {
+  struct Row {
+    const char* label;
+    int (*fsync)(int);
+    const char* error;  // the end of the error message
+  } rows[] = {
+      {"the entry's fsync fails", fsync_fails_for_files, ": fsync: Input/output error"},
+      {"the directory's fsync fails", fsync_fails_for_directories, ": fsync directory: Input/output error"},
+  };
+  for (const auto& r : rows) {
+    for (bool unnamed : {true, false}) {
+      SCOPED_TRACE(std::string(r.label) + (unnamed ? ", O_TMPFILE" : ", named temporary file"));
+      Fixture f;
+      set_fsync_for_tests(r.fsync);
+      auto id = put(unnamed ? f.store : f.named, kMessage);
+      set_fsync_for_tests(nullptr);
+      ASSERT_FALSE(id.ok());
+      const std::string& m = id.error().message;
+      EXPECT_TRUE(m.size() >= std::strlen(r.error) && m.compare(m.size() - std::strlen(r.error), std::string::npos, r.error) == 0) << m;
+      EXPECT_TRUE(names(f.dir.path()).empty()) << "no entry and no temporary file";
+      auto again = put(unnamed ? f.store : f.named, kMessage);
+      ASSERT_TRUE(again.ok()) << again.error().message;
+      EXPECT_EQ(*get(f.store, *again), kMessage) << "the next entry commits";
+    }
+  }
 }
 
 }  // namespace

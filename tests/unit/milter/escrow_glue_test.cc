@@ -5,10 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "milter/escrow/store.h"
 #include "milter/escrow/token.h"
 #include "milter/recording_mta.h"
 #include "milter/session.h"
@@ -156,6 +158,16 @@ TEST(EscrowGlue, SomeRecipientsEscrowedAreRemovedAndGetASubmittedNotice) {
   EXPECT_EQ(*idx, 1u) << "each recipient's notice carries its own token";
 }
 
+// fsync(2) failing (EIO) for directories only.
+int fsync_fails_for_directories(int fd) {
+  struct stat st {};
+  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    errno = EIO;
+    return -1;
+  }
+  return ::fsync(fd);
+}
+
 TEST(EscrowGlue, FailuresAnswerTempfailAndLeaveNoEntry) {
   struct Row {
     const char* label;
@@ -166,6 +178,8 @@ TEST(EscrowGlue, FailuresAnswerTempfailAndLeaveNoEntry) {
       {"submission command missing", "", [](Fixture& f) { unlink(f.dir.file("sendmail").c_str()); }},
       {"message over EscrowMaxBytes", "EscrowMaxBytes 20\n", [](Fixture&) {}},
       {"escrow directory gone", "", [](Fixture& f) { std::filesystem::remove_all(f.queue); }},
+      {"entry not durable (the directory's fsync fails)", "",
+       [](Fixture&) { escrow::set_fsync_for_tests(fsync_fails_for_directories); }},
   };
   for (auto& r : rows) {
     SCOPED_TRACE(r.label);
@@ -176,6 +190,7 @@ TEST(EscrowGlue, FailuresAnswerTempfailAndLeaveNoEntry) {
     r.before_escrow(f);
     EXPECT_EQ(SessionTestPeer::escrow(s, m, {1}, "phi-insecure"), Status::Tempfail);
     unsetenv("FAKE_SENDMAIL_STATUS");
+    escrow::set_fsync_for_tests(nullptr);
     ASSERT_FALSE(m.edits.empty());
     EXPECT_EQ(m.edits.back().kind, "set_reply");
     EXPECT_EQ(m.edits.back().name, "451 4.3.0");
