@@ -461,16 +461,21 @@ TEST(Store, CommittedFileIsPrivate) {
   EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
 
-
 // fsync stand-ins that fail (EIO) for regular files or for directories only.
 int fsync_fails_for_files(int fd) {
   struct stat st {};
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) { errno = EIO; return -1; }
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    errno = EIO;
+    return -1;
+  }
   return ::fsync(fd);
 }
 int fsync_fails_for_directories(int fd) {
   struct stat st {};
-  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) { errno = EIO; return -1; }
+  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    errno = EIO;
+    return -1;
+  }
   return ::fsync(fd);
 }
 
@@ -495,7 +500,8 @@ TEST(Store, AnEntryThatCannotBeMadeDurableLeavesNothing) {
       set_fsync_for_tests(nullptr);
       ASSERT_FALSE(id.ok());
       const std::string& m = id.error().message;
-      EXPECT_TRUE(m.size() >= std::strlen(r.error) && m.compare(m.size() - std::strlen(r.error), std::string::npos, r.error) == 0) << m;
+      const size_t n = std::strlen(r.error);
+      EXPECT_TRUE(m.size() >= n && m.compare(m.size() - n, n, r.error) == 0) << m;
       EXPECT_TRUE(names(f.dir.path()).empty()) << "no entry and no temporary file";
       auto again = put(unnamed ? f.store : f.named, kMessage);
       ASSERT_TRUE(again.ok()) << again.error().message;

@@ -318,7 +318,6 @@ TEST(AuditGlue, RefusalDecidedByThePolicyIsAuditedAndStillRefused) {
   expect_chain_valid({f.log}, f.key);
 }
 
-
 // Stands in for the records' fsync: the first call waits (at most 30 s)
 // until the test lets it go, so that one thread is held inside it.
 struct HeldFsync {
@@ -343,6 +342,11 @@ struct HeldFsync {
     released = true;
     cv.notify_all();
   }
+  static void reset() {
+    std::lock_guard l(mu);
+    calls = 0;
+    released = false;
+  }
 };
 
 // Concurrent messages share the audit log's fsync (AuditSync yes): while
@@ -354,6 +358,7 @@ TEST(AuditGlue, ConcurrentMessagesShareOneFsync) {
   auto cfg = config_with(f.conf());
   AuditService svc;
   ASSERT_TRUE(svc.configure(*cfg).ok());
+  HeldFsync::reset();
   audit::set_record_fsync_for_tests(&HeldFsync::fsync);
   auto append = [&svc](const char* qid) {
     audit::MessageEvent e;
