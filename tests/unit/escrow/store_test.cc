@@ -3,12 +3,10 @@
 
 #include <sys/stat.h>
 #include <sys/time.h>
-#include <unistd.h>
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <sstream>
@@ -461,24 +459,6 @@ TEST(Store, CommittedFileIsPrivate) {
   EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
 
-// fsync stand-ins that fail (EIO) for regular files or for directories only.
-int fsync_fails_for_files(int fd) {
-  struct stat st {};
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-    errno = EIO;
-    return -1;
-  }
-  return ::fsync(fd);
-}
-int fsync_fails_for_directories(int fd) {
-  struct stat st {};
-  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-    errno = EIO;
-    return -1;
-  }
-  return ::fsync(fd);
-}
-
 // An entry that cannot be made durable is not committed and leaves no file
 // behind, named or temporary: the caller answers tempfail and the MTA keeps
 // the message (DESIGN.md: escrowed durably, or not at all).
@@ -488,8 +468,8 @@ TEST(Store, AnEntryThatCannotBeMadeDurableLeavesNothing) {
     int (*fsync)(int);
     const char* error;  // the end of the error message
   } rows[] = {
-      {"the entry's fsync fails", fsync_fails_for_files, ": fsync: Input/output error"},
-      {"the directory's fsync fails", fsync_fails_for_directories, ": fsync directory: Input/output error"},
+      {"the entry's fsync fails", testing::fsync_fails_for<S_IFREG>, ": fsync: Input/output error"},
+      {"the directory's fsync fails", testing::fsync_fails_for<S_IFDIR>, ": fsync directory: Input/output error"},
   };
   for (const auto& r : rows) {
     for (bool unnamed : {true, false}) {

@@ -3,6 +3,7 @@
 // SYNOPSIS
 //   TempDir d;  d.path();  d.write("name", text, 0600);
 //   std::shared_ptr<const KeyRing> ring("k1 <hex>\n...");
+//   set_fsync_for_tests(fsync_fails_for<S_IFDIR>);   // directories' fsync fails (EIO)
 // THREADS
 //   Test helpers; one thread.
 #ifndef PHI_TESTS_ESCROW_TEST_UTIL_H
@@ -12,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -62,6 +64,18 @@ inline std::shared_ptr<const KeyRing> ring(const std::string& text) {
   auto r = parse_key_ring(text, "keys");
   EXPECT_TRUE(r.ok()) << (r ? "" : r.error().message);
   return r ? *r : nullptr;
+}
+
+// An fsync(2) stand-in for set_fsync_for_tests(): fails with EIO for the
+// descriptors whose file type (S_IFREG, S_IFDIR) is kType, fsyncs others.
+template <mode_t kType>
+int fsync_fails_for(int fd) {
+  struct stat st {};
+  if (fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == kType) {
+    errno = EIO;
+    return -1;
+  }
+  return ::fsync(fd);
 }
 
 }  // namespace phi::escrow::testing

@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -158,16 +157,6 @@ TEST(EscrowGlue, SomeRecipientsEscrowedAreRemovedAndGetASubmittedNotice) {
   EXPECT_EQ(*idx, 1u) << "each recipient's notice carries its own token";
 }
 
-// fsync(2) failing (EIO) for directories only.
-int fsync_fails_for_directories(int fd) {
-  struct stat st {};
-  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-    errno = EIO;
-    return -1;
-  }
-  return ::fsync(fd);
-}
-
 TEST(EscrowGlue, FailuresAnswerTempfailAndLeaveNoEntry) {
   struct Row {
     const char* label;
@@ -179,7 +168,7 @@ TEST(EscrowGlue, FailuresAnswerTempfailAndLeaveNoEntry) {
       {"message over EscrowMaxBytes", "EscrowMaxBytes 20\n", [](Fixture&) {}},
       {"escrow directory gone", "", [](Fixture& f) { std::filesystem::remove_all(f.queue); }},
       {"entry not durable (the directory's fsync fails)", "",
-       [](Fixture&) { escrow::set_fsync_for_tests(fsync_fails_for_directories); }},
+       [](Fixture&) { escrow::set_fsync_for_tests(escrow::testing::fsync_fails_for<S_IFDIR>); }},
   };
   for (auto& r : rows) {
     SCOPED_TRACE(r.label);
