@@ -20,6 +20,7 @@
 #include <ctime>
 #include <system_error>
 
+#include "milter/util/files.h"
 #include "milter/util/log_record.h"
 #include "milter/util/c_ptr.h"
 #include "milter/util/strings.h"
@@ -35,7 +36,6 @@ constexpr size_t kMaxCheckpointTail = 64 * 1024;  // bytes read from the end of 
 constexpr const char* kSinkAttr = "AuditSink";    // milter/log.cc filters on this name
 
 std::atomic<unsigned> g_next_sink_id{1};
-std::atomic<int (*)(int)> g_record_fsync{nullptr};  // set_record_fsync_for_tests
 
 Error errno_error(const std::string& what) { return Error{what + ": " + std::strerror(errno)}; }
 
@@ -279,8 +279,7 @@ struct AuditLog::Impl {
     }
     // fd cannot be closed meanwhile: reopen, reconfigure and close hold sync_mu.
     if (f < 0) return Error{"audit log " + opts.path + " is not open"};
-    auto* sync = g_record_fsync.load();
-    if ((sync ? sync(f) : ::fsync(f)) != 0) return errno_error("audit log " + opts.path + ": fsync");
+    if (sync_fd(f) != 0) return errno_error("audit log " + opts.path + ": fsync");
     synced = target;
     return Ok();
   }
@@ -297,8 +296,6 @@ struct AuditLog::Impl {
     return ::stat(opts.path.c_str(), &st) != 0 || st.st_dev != dev || st.st_ino != ino;
   }
 };
-
-void set_record_fsync_for_tests(int (*fn)(int)) { g_record_fsync.store(fn); }
 
 AuditLog::AuditLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 

@@ -84,10 +84,6 @@ std::optional<ChainHead> parse_last_checkpoint(std::string_view text);
 // The line written to AuditCheckpointFile / the sink for a checkpoint.
 std::string format_checkpoint_line(const ChainHead& head, int64_t time, std::string_view log_path);
 
-// Tests only: replaces fsync(2) for the records' group commit (nullptr:
-// fsync again), so that a test can hold one thread inside it.
-void set_record_fsync_for_tests(int (*fn)(int));
-
 class AuditLog {
  public:
   using CheckpointSink = std::function<void(std::string_view line)>;

@@ -7,20 +7,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 
+#include "milter/util/files.h"
+
 namespace phi::escrow {
 namespace {
-
-std::atomic<int (*)(int)> g_fsync{nullptr};  // set_fsync_for_tests
-
-// fsync(2), or the stand-in a test set.
-int sync_fd(int fd) {
-  auto* f = g_fsync.load();
-  return f ? f(fd) : ::fsync(fd);
-}
 
 std::string sys_error(const std::string& what) { return what + ": " + std::strerror(errno); }
 
@@ -105,8 +98,6 @@ Result<void> link_unnamed(int fd, const std::string& path, const std::string& pr
 }
 
 }  // namespace
-
-void set_fsync_for_tests(int (*fn)(int)) { g_fsync.store(fn); }
 
 // ---- writer ---------------------------------------------------------------
 

@@ -57,10 +57,6 @@ namespace phi::escrow {
 inline constexpr size_t kIoChunkBytes = 64 * 1024;
 inline constexpr int64_t kStaleTempSeconds = 24 * 3600;
 
-// Tests only: replaces fsync(2) for entries, markers and the directory
-// (nullptr: fsync again), so that a test can make one of them fail.
-void set_fsync_for_tests(int (*fn)(int));
-
 struct StoreOptions {
   std::string directory;
   int64_t retention_seconds = 30 * 86400;

@@ -1,11 +1,24 @@
-// files - bounded whole-file reads and UTC time formatting (see files.h).
+// files - bounded whole-file reads, UTC time formatting and fsync with a test seam (see files.h).
 #include "milter/util/files.h"
 
+#include <unistd.h>
+
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 
 namespace phi {
+namespace {
+std::atomic<int (*)(int)> g_fsync{nullptr};  // set_fsync_for_tests
+}  // namespace
+
+int sync_fd(int fd) {
+  auto* f = g_fsync.load();
+  return f ? f(fd) : ::fsync(fd);
+}
+
+void set_fsync_for_tests(int (*fn)(int)) { g_fsync.store(fn); }
 
 Result<std::string> load_file(const std::string& path, size_t max_bytes) {
   std::ifstream in(path, std::ios::binary);

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <vector>
 
+#include "milter/util/files.h"
 #include "tests/unit/escrow/test_util.h"
 
 namespace phi::escrow {

@@ -66,7 +66,7 @@ inline std::shared_ptr<const KeyRing> ring(const std::string& text) {
   return r ? *r : nullptr;
 }
 
-// An fsync(2) stand-in for set_fsync_for_tests(): fails with EIO for the
+// An fsync(2) stand-in for set_fsync_for_tests() (milter/util/files.h): fails with EIO for the
 // descriptors whose file type (S_IFREG, S_IFDIR) is kType, fsyncs others.
 template <mode_t kType>
 int fsync_fails_for(int fd) {

@@ -18,6 +18,7 @@
 #include "milter/audit_service.h"
 #include "milter/recording_mta.h"
 #include "milter/session.h"
+#include "milter/util/files.h"
 #include "tests/unit/audit/audit_test_util.h"
 #include "tests/unit/support/config_text.h"
 
@@ -318,7 +319,7 @@ TEST(AuditGlue, RefusalDecidedByThePolicyIsAuditedAndStillRefused) {
   expect_chain_valid({f.log}, f.key);
 }
 
-// Stands in for the records' fsync: the first call waits (at most 30 s)
+// Stands in for fsync(2) (set_fsync_for_tests): the first call waits (at most 30 s)
 // until the test lets it go, so that one thread is held inside it.
 struct HeldFsync {
   static inline std::mutex mu;
@@ -359,7 +360,7 @@ TEST(AuditGlue, ConcurrentMessagesShareOneFsync) {
   AuditService svc;
   ASSERT_TRUE(svc.configure(*cfg).ok());
   HeldFsync::reset();
-  audit::set_record_fsync_for_tests(&HeldFsync::fsync);
+  set_fsync_for_tests(&HeldFsync::fsync);
   auto append = [&svc](const char* qid) {
     audit::MessageEvent e;
     e.time = 1795390903;
@@ -381,7 +382,7 @@ TEST(AuditGlue, ConcurrentMessagesShareOneFsync) {
   a.join();
   b.join();
   c.join();
-  audit::set_record_fsync_for_tests(nullptr);
+  set_fsync_for_tests(nullptr);
   EXPECT_TRUE(written) << "the other messages' records waited for the fsync in progress";
   EXPECT_EQ(HeldFsync::calls, 2) << "one fsync for the first record, one for the other two together";
   EXPECT_EQ(records(f.log, "message").size(), 3u);

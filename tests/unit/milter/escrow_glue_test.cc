@@ -9,10 +9,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "milter/escrow/store.h"
 #include "milter/escrow/token.h"
 #include "milter/recording_mta.h"
 #include "milter/session.h"
+#include "milter/util/files.h"
 #include "tests/unit/escrow/test_util.h"
 
 namespace phi {
@@ -168,7 +168,7 @@ TEST(EscrowGlue, FailuresAnswerTempfailAndLeaveNoEntry) {
       {"message over EscrowMaxBytes", "EscrowMaxBytes 20\n", [](Fixture&) {}},
       {"escrow directory gone", "", [](Fixture& f) { std::filesystem::remove_all(f.queue); }},
       {"entry not durable (the directory's fsync fails)", "",
-       [](Fixture&) { escrow::set_fsync_for_tests(escrow::testing::fsync_fails_for<S_IFDIR>); }},
+       [](Fixture&) { set_fsync_for_tests(escrow::testing::fsync_fails_for<S_IFDIR>); }},
   };
   for (auto& r : rows) {
     SCOPED_TRACE(r.label);
@@ -179,7 +179,7 @@ TEST(EscrowGlue, FailuresAnswerTempfailAndLeaveNoEntry) {
     r.before_escrow(f);
     EXPECT_EQ(SessionTestPeer::escrow(s, m, {1}, "phi-insecure"), Status::Tempfail);
     unsetenv("FAKE_SENDMAIL_STATUS");
-    escrow::set_fsync_for_tests(nullptr);
+    set_fsync_for_tests(nullptr);
     ASSERT_FALSE(m.edits.empty());
     EXPECT_EQ(m.edits.back().kind, "set_reply");
     EXPECT_EQ(m.edits.back().name, "451 4.3.0");
