@@ -9,6 +9,12 @@
 
 e2e_now() { date +%s.%N; }
 
+# e2e_cpu_ticks: "busy idle" clock ticks of the whole machine so far (/proc/stat):
+# busy is user + nice + system + irq + softirq, idle is idle + iowait; steal
+# (time the hypervisor gave to someone else) is neither.
+e2e_cpu_ticks() { awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8, $5 + $6; exit }' /proc/stat; }
+E2E_CLK_TCK=$(getconf CLK_TCK 2>/dev/null) || E2E_CLK_TCK=100
+
 # e2e_unix_sock NAME: a short socket path (sun_path is 108 bytes).
 e2e_unix_sock() { echo "$PHI_DIR/$1.sock"; }
 
@@ -226,11 +232,14 @@ e2e_send() {
     -M client.phi-test.example "127.0.0.1:$1" >"$6" 2>&1
 }
 
-# e2e_run NAME SIZE COUNT: one throughput cell; appends "SIZE NAME rate" to results.
+# e2e_run NAME SIZE COUNT: one throughput cell; appends "SIZE NAME rate cpu idle"
+# to results: msgs/s, the machine's busy CPU per message in ms and its idle
+# share in percent, both over smtp-source's wall time.
 e2e_run() {
   _port=$(e2e_port "$1")
   e2e_drain
   _half=$(($3 / 2))
+  _c0=$(e2e_cpu_ticks)
   _t0=$(e2e_now)
   e2e_send "$_port" "$E2E_MSG/phi-$2.eml" "$_half" 5 "${E2E_RCPT:-rcpt@insecure.phi-test.example}" "$PHI_DIR/src.phi.out" &
   _p1=$!
@@ -239,16 +248,21 @@ e2e_run() {
   wait "$_p1"; _r1=$?
   wait "$_p2"; _r2=$?
   _t1=$(e2e_now)
+  _c1=$(e2e_cpu_ticks)
   [ "$_r1" = 0 ] && [ "$_r2" = 0 ] || phi_fail "smtp-source failed for $1 $2 ($_r1/$_r2): $(cat "$PHI_DIR"/src.*.out | head -3)"
   # A refused message would make a milter look fast: every one must be accepted.
   ! grep -q 'rejected:' "$PHI_DIR/src.phi.out" "$PHI_DIR/src.biz.out" ||
     phi_fail "$1 $2: Postfix refused messages: $(grep -h 'rejected:' "$PHI_DIR"/src.*.out | head -2)"
-  _rate=$(awk -v n=$((_half * 2)) -v a="$_t0" -v b="$_t1" 'BEGIN { printf "%.0f", n / (b - a) }')
-  echo "$2 $1 $_rate" >>"$PHI_DIR/results"
+  awk -v n=$((_half * 2)) -v a="$_t0" -v b="$_t1" -v c0="$_c0" -v c1="$_c1" -v hz="$E2E_CLK_TCK" -v cell="$2 $1" 'BEGIN {
+    split(c0, x, " "); split(c1, y, " "); busy = y[1] - x[1]; idle = y[2] - x[2]
+    printf "%s %.0f %.2f %.0f\n", cell, n / (b - a), busy * 1000 / hz / n, (busy + idle > 0 ? 100 * idle / (busy + idle) : 0)
+  }' >>"$PHI_DIR/results"
 }
 
-e2e_best() {  # SIZE NAME
-  awk -v s="$1" -v n="$2" '$1 == s && $2 == n && $3 > m { m = $3 } END { print m + 0 }' "$PHI_DIR/results"
+# e2e_best SIZE NAME [FIELD]: of that cell's rounds, the best (highest msgs/s)
+# one's msgs/s, or its FIELD (4: CPU ms per message, 5: idle %); 0 if none ran.
+e2e_best() {
+  awk -v s="$1" -v n="$2" -v f="${3:-3}" '$1 == s && $2 == n && $3 > m { m = $3; v = $f } END { print (v == "" ? 0 : v) }' "$PHI_DIR/results"
 }
 
 e2e_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
@@ -277,6 +291,7 @@ e2e_throughput() {
   done
   e2e_drain
   e2e_print_table "$@"
+  e2e_print_cpu "$@"
 }
 
 e2e_print_table() {
@@ -294,6 +309,29 @@ e2e_print_table() {
     printf '%-11s phimilter inet/unix %s\n' "$_s" "$(e2e_ratio "$(e2e_best "$_s" phimilter-inet)" "$(e2e_best "$_s" phimilter-unix)")"
   done
   echo "(msgs/s, best of $ROUNDS; ratios are phimilter / no-op milter and phimilter / no milter)"
+}
+
+# The machine's CPU in the runs the table shows: busy ms per message (every
+# process: Postfix, smtp-source, the sink, the milter, the kernel) and the
+# idle share. Equal CPU per message with a lower rate means the milter's
+# sessions wait (for the disk, say) rather than compute.
+e2e_print_cpu() {
+  printf '\n%-5s %-5s %13s %13s %13s %13s\n' size sock no-milter no-op opendkim phimilter
+  for _cell in "$@"; do
+    _s=${_cell%%:*}
+    for _kind in unix inet; do
+      printf '%-5s %-5s' "$_s" "$_kind"
+      for _name in none "noop-$_kind" "opendkim-$_kind" "phimilter-$_kind"; do
+        if [ "$(e2e_best "$_s" "$_name")" = 0 ]; then
+          printf ' %13s' -
+        else
+          printf ' %6s ms %2s%%' "$(e2e_best "$_s" "$_name" 4)" "$(e2e_best "$_s" "$_name" 5)"
+        fi
+      done
+      echo
+    done
+  done
+  echo "(the machine's busy CPU per message, all processes, and its idle share, in the runs above)"
 }
 
 # --- latency and memory ---------------------------------------------------------
