@@ -275,7 +275,29 @@ sfsistat cb_body(SMFICTX* ctx, unsigned char* chunk, size_t len) {
   });
 }
 
+// Over TCP, holds the end-of-message actions in the socket while the callback
+// runs and sends them together when it returns, before libmilter's reply:
+// each header change and body chunk is one write, and with TCP_NODELAY each
+// write would be a segment of its own (about 20 for a pickup notice).
+class CorkedActions {
+ public:
+  explicit CorkedActions(SMFICTX* ctx) {
+    auto* s = static_cast<Session*>(smfi_getpriv(ctx));
+    fd_ = s ? s->tcp_fd() : -1;
+    if (fd_ >= 0) tcp_cork(fd_, true);
+  }
+  ~CorkedActions() {
+    if (fd_ >= 0) tcp_cork(fd_, false);
+  }
+  CorkedActions(const CorkedActions&) = delete;
+  CorkedActions& operator=(const CorkedActions&) = delete;
+
+ private:
+  int fd_;
+};
+
 sfsistat cb_eom(SMFICTX* ctx) {
+  CorkedActions corked(ctx);
   return guarded(ctx, "eom", [&](Session& s, Mta& m) {
     if (auto f = std::exchange(s.quiet_failure(), std::nullopt)) return s.internal_error(m, f->where, f->why);
     return s.on_eom(m);

@@ -1,4 +1,4 @@
-// sockopt - TCP_NODELAY and ACK timing on the milter's TCP sockets (see sockopt.h).
+// sockopt - TCP_NODELAY, ACK timing and corking on the milter's TCP sockets (see sockopt.h).
 #include "milter/util/sockopt.h"
 
 #include <dirent.h>
@@ -69,6 +69,11 @@ uint16_t tcp_connection_port(int fd) {
 void tcp_ack_now(int fd) {
   int on = 1;
   (void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &on, sizeof on);
+}
+
+void tcp_cork(int fd, bool on) {
+  int v = on ? 1 : 0;
+  (void)setsockopt(fd, IPPROTO_TCP, TCP_CORK, &v, sizeof v);
 }
 
 Result<std::vector<uint16_t>> set_tcp_nodelay_on_listeners() {

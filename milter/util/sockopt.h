@@ -5,6 +5,7 @@
 //   Result<std::vector<uint16_t>> set_tcp_nodelay_on_listeners();
 //   uint16_t tcp_connection_port(int fd);
 //   void tcp_ack_now(int fd);
+//   void tcp_cork(int fd, bool on);
 // DESCRIPTION
 //   libmilter opens and accepts its sockets itself and hands the accepted
 //   descriptors to no callback, so TCP_NODELAY cannot be set per
@@ -33,6 +34,11 @@
 //   it sent without waiting for a reply (the DATA macros, header and body
 //   commands with no-reply negotiated), and a milter in delayed-ACK mode
 //   acknowledges only after 40 ms.
+//   tcp_cork(fd, true) holds what is then written to `fd` (TCP_CORK) so
+//   that several small writes leave as one segment instead of one each
+//   (TCP_NODELAY sends every write at once); tcp_cork(fd, false) sends what
+//   is held at once. The kernel sends held data after 200 ms at the latest.
+//   Best effort, errors ignored; a descriptor that is not TCP is left alone.
 // THREADS
 //   Any thread; the descriptors are only inspected and given an option.
 #ifndef PHI_UTIL_SOCKOPT_H
@@ -52,6 +58,7 @@ Result<bool> set_tcp_nodelay_if_listener(int fd);
 Result<std::vector<uint16_t>> set_tcp_nodelay_on_listeners();
 uint16_t tcp_connection_port(int fd);
 void tcp_ack_now(int fd);
+void tcp_cork(int fd, bool on);
 
 }  // namespace phi
 

@@ -4,7 +4,8 @@
 # on, the DATA stage asked for), and the whole message still reaches the
 # classifier and the policy: a 200 KB message whose only PHI is in its last
 # lines (several TCP segments, two milter body chunks) is escrowed for an
-# opportunistic-TLS domain, a clean one is delivered with its
+# opportunistic-TLS domain (its pickup notice, every end-of-message action,
+# arrives whole), a clean one is delivered with its
 # TLS-Provenance stamp, and PHI in the Subject is refused with 5.7.1.
 PHI_MILTER_INET=1
 . "$(dirname "$0")/lib.sh"
@@ -50,6 +51,15 @@ phi_assert_match "200 KB: the PHI at the end was seen and escrowed" "$(phi_polic
   "direction=outbound mode=enforce rcpt=1 escrow=1 rules=phi-insecure"
 n=$("$CTL" escrow -c "$PHI_DIR/phimilter.conf" list | awk 'NR > 1' | grep -c .)
 phi_assert_eq "escrow: one entry" "$n" 1
+# The notice is the end-of-message actions (header deletions and additions,
+# the new body), sent together over the TCP connection: all of them arrive.
+phi_wait_delivered 2 60
+notice=$(phi_find_delivered '^X-PHImilter-Notice:') || phi_fail "200 KB: no pickup notice delivered"
+phi_assert_eq "notice: subject" "$(phi_header "$notice" Subject)" "Secure message waiting for you"
+phi_assert_eq "notice: stamped" "$(phi_header "$notice" TLS-Provenance | grep -c .)" 1
+grep -q '/phimilter/pickup/' "$notice" || phi_fail "notice: no pickup link"
+if grep -q 'parking schedule' "$notice"; then phi_fail "notice: the original body is still there"; fi
+phi_ok "the pickup notice arrived whole"
 
 # --- PHI in the Subject: refused -----------------------------------------------------
 phi_send --to "a@$PHI_SECURE_DOMAIN" --h-Subject "Diego Lopez DOB 2001-10-08 MRN MR42693171 heart failure I50.9" \
