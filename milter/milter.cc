@@ -56,11 +56,14 @@ int mta_tcp_socket(SMFICTX* ctx) {
   return fd;
 }
 
-// Acknowledge at once what the MTA sent without waiting for a reply (see
-// tcp_ack_now in milter/util/sockopt.h).
+// Acknowledge at once what the MTA sent without waiting for a reply, once
+// nothing more from it waits to be read (see tcp_ack_if_drained in
+// milter/util/sockopt.h): commands that arrive together (MAIL, RCPT and
+// DATA from a pipelining client; the headers, body and end of message)
+// then cost no ACK of their own.
 void ack_now(SMFICTX* ctx) {
   auto* s = static_cast<Session*>(smfi_getpriv(ctx));
-  if (s && s->tcp_fd() >= 0) tcp_ack_now(s->tcp_fd());
+  if (s && s->tcp_fd() >= 0) tcp_ack_if_drained(s->tcp_fd());
 }
 
 class LibmilterMta : public Mta {

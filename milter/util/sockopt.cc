@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <cerrno>
@@ -69,6 +70,12 @@ uint16_t tcp_connection_port(int fd) {
 void tcp_ack_now(int fd) {
   int on = 1;
   (void)setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &on, sizeof on);
+}
+
+void tcp_ack_if_drained(int fd) {
+  int unread = 0;
+  if (ioctl(fd, FIONREAD, &unread) == 0 && unread > 0) return;
+  tcp_ack_now(fd);
 }
 
 void tcp_cork(int fd, bool on) {

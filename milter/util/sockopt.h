@@ -5,6 +5,7 @@
 //   Result<std::vector<uint16_t>> set_tcp_nodelay_on_listeners();
 //   uint16_t tcp_connection_port(int fd);
 //   void tcp_ack_now(int fd);
+//   void tcp_ack_if_drained(int fd);
 //   void tcp_cork(int fd, bool on);
 // DESCRIPTION
 //   libmilter opens and accepts its sockets itself and hands the accepted
@@ -34,6 +35,13 @@
 //   it sent without waiting for a reply (the DATA macros, header and body
 //   commands with no-reply negotiated), and a milter in delayed-ACK mode
 //   acknowledges only after 40 ms.
+//   tcp_ack_if_drained() is tcp_ack_now() when nothing received on `fd`
+//   waits to be read (FIONREAD), else nothing: what is still queued is read
+//   next, and the call after the last of it acknowledges everything at
+//   once. Until then the connection stays in delayed-ACK mode, so when the
+//   last command queued is one that gets a reply, the reply carries the
+//   ACK: after TCP_QUICKACK the read that empties the queue would send an
+//   ACK of its own.
 //   tcp_cork(fd, true) holds what is then written to `fd` (TCP_CORK) so
 //   that several small writes leave as one segment instead of one each
 //   (TCP_NODELAY sends every write at once); tcp_cork(fd, false) sends what
@@ -58,6 +66,7 @@ Result<bool> set_tcp_nodelay_if_listener(int fd);
 Result<std::vector<uint16_t>> set_tcp_nodelay_on_listeners();
 uint16_t tcp_connection_port(int fd);
 void tcp_ack_now(int fd);
+void tcp_ack_if_drained(int fd);
 void tcp_cork(int fd, bool on);
 
 }  // namespace phi

@@ -1,4 +1,4 @@
-// sockopt_test - TCP_NODELAY and the ACK cap on listening TCP sockets only (inherited), connection ports, ACK now, cork.
+// sockopt_test - TCP_NODELAY and the ACK cap on listening TCP sockets only (inherited), connection ports, ACK now (when drained), cork.
 #include "milter/util/sockopt.h"
 
 #include <arpa/inet.h>
@@ -180,6 +180,32 @@ TEST(TcpAckNow, IgnoresWhatIsNotTcp) {
   ASSERT_EQ(write(u1.fd, "a", 1), 1);
   char c = 0;
   EXPECT_EQ(read(u0.fd, &c, 1), 1) << "the unix socket still works";
+}
+
+// tcp_ack_if_drained acknowledges only once everything received was read,
+// and leaves the connection in delayed-ACK mode until then: reading the rest
+// sends no ACK of its own (TCP_QUICKACK would have left that mode, and the
+// read that empties the queue would send one), so a reply can carry it.
+TEST(TcpAckIfDrained, AcknowledgesOnceEverythingWasRead) {
+  Loopback c;
+  ASSERT_GE(c.accepted.fd, 0);
+  int off = 0;  // delayed-ACK ("ping-pong") mode, as after a reply
+  ASSERT_EQ(setsockopt(c.accepted.fd, IPPROTO_TCP, TCP_QUICKACK, &off, sizeof off), 0);
+  auto t0 = std::chrono::steady_clock::now();
+  ASSERT_EQ(write(c.client.fd, "ab", 2), 2);
+  char buf[4];
+  ASSERT_EQ(recv(c.accepted.fd, buf, 1, MSG_WAITALL), 1);
+  if (unacked(c.client.fd) != 1) GTEST_SKIP() << "the kernel acknowledged at once (or 40 ms passed): nothing to test";
+  tcp_ack_if_drained(c.accepted.fd);
+  EXPECT_EQ(unacked(c.client.fd), 1) << "a byte still waits to be read: no ACK yet";
+  ASSERT_EQ(read(c.accepted.fd, buf, sizeof buf), 1);
+  int after_read = unacked(c.client.fd);
+  if (after_read != 1 && std::chrono::steady_clock::now() - t0 > std::chrono::milliseconds(30))
+    GTEST_SKIP() << "the delayed ACK's timer (40 ms) may have fired: this thread was away too long";
+  EXPECT_EQ(after_read, 1) << "reading the rest sent no ACK of its own";
+  tcp_ack_if_drained(c.accepted.fd);
+  EXPECT_EQ(unacked(c.client.fd), 0) << "everything read: acknowledged";
+  tcp_ack_if_drained(-1);
 }
 
 // Bytes written to fd that the kernel has not sent yet.
