@@ -199,7 +199,7 @@ Status Session::escrow(Mta& mta, Message& m, const std::vector<size_t>& recipien
   if (!delivered) {
     (void)cfg_->escrow->remove(*id);  // the MTA keeps the message; a retry escrows it again
     report_.escrow_id.clear();
-    return internal_error(mta, "escrow", "entry " + *id + " withdrawn: " + delivered.error().message);
+    return internal_error(mta, "escrow", "entry " + *id + " withdrawn: " + delivered.error().message, true);
   }
   log_line(LogLevel::Notice, m.queue_id, "escrow",
            "entry " + *id + ": " + what + (plan.all ? ", message rewritten into the notice" : ", original kept for the others") +

@@ -229,9 +229,14 @@ Status Session::on_abort(Mta& mta) {
   return Status::Continue;
 }
 
-Status Session::internal_error(Mta& mta, std::string_view where, std::string_view why) {
-  const auto& action = cfg_->settings.OnInternalError;
-  log_line(LogLevel::Error, queue_id(), where, std::string(why) + "; answering " + action);
+Status Session::internal_error(Mta& mta, std::string_view where, std::string_view why, bool rewritten) {
+  std::string action = cfg_->settings.OnInternalError;
+  std::string note;
+  if (rewritten && action == "accept") {  // accept would deliver the edits made so far, and lose the message
+    action = "tempfail";
+    note = " (not accept: the message was already rewritten for escrow)";
+  }
+  log_line(LogLevel::Error, queue_id(), where, std::string(why) + "; answering " + action + note);
   msg_.reset();
   if (action == "accept") return Status::Accept;
   if (action == "reject") {

@@ -20,7 +20,9 @@
 //   plan (policy/enforce_plan.h) is carried out: forged classification tags
 //   removed, refuse, escrow, quarantine, route-tls header, tag header.
 //   internal_error() logs (without message content) and answers the
-//   configured OnInternalError action.
+//   configured OnInternalError action, except that once the message has
+//   been rewritten for escrow (told by its caller) accept becomes tempfail:
+//   the MTA would deliver the half-made rewrite, and the original is gone.
 //   SessionOptions are data, not modes: escrow_writes = false (test mode
 //   without -E) makes escrow decisions reported but never written to disk.
 //   SessionServices hands a Session the process-wide objects that do not
@@ -96,8 +98,10 @@ class Session {
   Status on_eom(Mta& mta);
   Status on_abort(Mta& mta);
 
-  // Logs `why` (no message content!) and answers OnInternalError.
-  Status internal_error(Mta& mta, std::string_view where, std::string_view why);
+  // Logs `why` (no message content!) and answers OnInternalError; with
+  // rewritten set (the MTA has been sent edits that only make sense with
+  // the escrow done), tempfail instead of accept.
+  Status internal_error(Mta& mta, std::string_view where, std::string_view why, bool rewritten = false);
 
   // Stages the MTA expects no reply for (a mask the libmilter glue
   // negotiated): a failure there cannot be answered at once, so the glue

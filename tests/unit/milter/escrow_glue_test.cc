@@ -188,6 +188,46 @@ TEST(EscrowGlue, FailuresAnswerTempfailAndLeaveNoEntry) {
   }
 }
 
+// OnInternalError accept lets a message through when the escrow fails
+// before phimilter has touched it; once the rewrite for escrow has begun
+// (the message turned into the first notice, or escrowed recipients
+// removed), accepting would deliver that half and lose the original, so
+// the answer is tempfail.
+TEST(EscrowGlue, AcceptOnInternalErrorBecomesTempfailOnceTheMessageWasRewritten) {
+  struct Row {
+    const char* label;
+    std::string conf;
+    std::vector<std::string> rcpts;
+    std::vector<size_t> escrowed;
+    Status want;
+  } rows[] = {
+      {"all escrowed, second notice not submitted", "", {"<c@insecure.example>", "<d@insecure.example>"}, {0, 1},
+       Status::Tempfail},
+      {"one of two escrowed, its notice not submitted", "", {"<a@secure.example>", "<c@insecure.example>"}, {1},
+       Status::Tempfail},
+      {"entry refused before any edit (over EscrowMaxBytes)", "EscrowMaxBytes 20\n",
+       {"<a@secure.example>", "<c@insecure.example>"}, {1}, Status::Accept},
+  };
+  for (auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    Fixture f("OnInternalError accept\n" + r.conf);
+    Session s(f.cfg);
+    RecordingMta m;
+    feed(s, m, r.rcpts);
+    setenv("FAKE_SENDMAIL_STATUS", "75", 1);
+    EXPECT_EQ(SessionTestPeer::escrow(s, m, r.escrowed, "phi-insecure"), r.want);
+    unsetenv("FAKE_SENDMAIL_STATUS");
+    EXPECT_TRUE(f.names().empty()) << "no entry left behind";
+    if (r.want == Status::Tempfail) {
+      ASSERT_FALSE(m.edits.empty());
+      EXPECT_EQ(m.edits.back().kind, "set_reply");
+      EXPECT_EQ(m.edits.back().name, "451 4.3.0");
+    } else {
+      EXPECT_TRUE(m.edits.empty()) << "nothing was changed, so the message may go through as it came";
+    }
+  }
+}
+
 // Descriptors of this process that point at an unlinked spool file.
 std::vector<std::string> open_spools() {
   std::vector<std::string> out;
