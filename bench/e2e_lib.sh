@@ -309,6 +309,30 @@ e2e_print_table() {
     printf '%-11s phimilter inet/unix %s\n' "$_s" "$(e2e_ratio "$(e2e_best "$_s" phimilter-inet)" "$(e2e_best "$_s" phimilter-unix)")"
   done
   echo "(msgs/s, best of $ROUNDS; ratios are phimilter / no-op milter and phimilter / no milter)"
+  [ "$ROUNDS" -ge 2 ] || return 0
+  printf 'phimilter / no-op round by round, median [lowest-highest] of %s:' "$ROUNDS"
+  for _cell in "$@"; do
+    for _kind in unix inet; do
+      printf ' %s %s %s' "${_cell%%:*}" "$_kind" "$(e2e_paired "${_cell%%:*}" "$_kind")"
+    done
+  done
+  echo
+}
+
+# e2e_paired SIZE KIND: "median [lowest-highest]" of phimilter / no-op over
+# the rounds, each round's two runs taken back to back (- if none ran). The
+# best-of table compares each one's least disturbed run; this shows how far
+# the pairs spread on a shared machine.
+e2e_paired() {
+  awk -v s="$1" -v a="noop-$2" -v b="phimilter-$2" '
+    $1 == s && $2 == a { x[++i] = $3 }
+    $1 == s && $2 == b { y[++j] = $3 }
+    END {
+      for (k = 1; k <= i && k <= j; k++) if (x[k] > 0) r[++n] = y[k] / x[k]
+      if (n == 0) { printf "-"; exit }
+      for (p = 2; p <= n; p++) { v = r[p]; for (q = p - 1; q >= 1 && r[q] > v; q--) r[q + 1] = r[q]; r[q + 1] = v }
+      printf "%.2f [%.2f-%.2f]", (n % 2) ? r[(n + 1) / 2] : (r[n / 2] + r[n / 2 + 1]) / 2, r[1], r[n]
+    }' "$PHI_DIR/results"
 }
 
 # The machine's CPU in the runs the table shows: busy ms per message (every
