@@ -310,19 +310,16 @@ e2e_print_table() {
   done
   echo "(msgs/s, best of $ROUNDS; ratios are phimilter / no-op milter and phimilter / no milter)"
   [ "$ROUNDS" -ge 2 ] || return 0
-  printf 'phimilter / no-op round by round, median [lowest-highest] of %s:' "$ROUNDS"
+  echo "phimilter / no-op round by round, median [lowest-highest] of $ROUNDS:"
   for _cell in "$@"; do
-    for _kind in unix inet; do
-      printf ' %s %s %s' "${_cell%%:*}" "$_kind" "$(e2e_paired "${_cell%%:*}" "$_kind")"
-    done
+    printf '%-5s unix %-18s inet %s\n' "${_cell%%:*}" "$(e2e_paired "${_cell%%:*}" unix)" "$(e2e_paired "${_cell%%:*}" inet)"
   done
-  echo
 }
 
 # e2e_paired SIZE KIND: "median [lowest-highest]" of phimilter / no-op over
-# the rounds, each round's two runs taken back to back (- if none ran). The
-# best-of table compares each one's least disturbed run; this shows how far
-# the pairs spread on a shared machine.
+# the rounds, each round's two runs taken within seconds of each other (-
+# if none ran). The best-of table compares each one's least disturbed run;
+# this shows how far the pairs spread on a shared machine.
 e2e_paired() {
   awk -v s="$1" -v a="noop-$2" -v b="phimilter-$2" '
     $1 == s && $2 == a { x[++i] = $3 }
