@@ -199,7 +199,7 @@ Status Session::escrow(Mta& mta, Message& m, const std::vector<size_t>& recipien
   if (!delivered) {
     (void)cfg_->escrow->remove(*id);  // the MTA keeps the message; a retry escrows it again
     report_.escrow_id.clear();
-    return internal_error(mta, "escrow", "entry " + *id + " withdrawn: " + delivered.error().message, true);
+    return internal_error(mta, "escrow", "entry " + *id + " withdrawn: " + delivered.error().message);
   }
   log_line(LogLevel::Notice, m.queue_id, "escrow",
            "entry " + *id + ": " + what + (plan.all ? ", message rewritten into the notice" : ", original kept for the others") +
@@ -234,6 +234,7 @@ Result<size_t> Session::deliver_notices(Mta& mta, Message& m, const std::vector<
                                          to_lower(cfg_->settings.SummaryHeader)};
   if (!trusted_path()) keep.push_back(to_lower(kMarker));  // already deleted by escrow_check_notice
   size_t first_submitted = 0;
+  m.escrow_rewrite = true;  // from here on the MTA holds edits that need the escrow
   if (all) {
     if (auto r = rewrite_in_place(mta, m.headers, keep, notices[0]); !r) return r.error().context("rewrite");
     first_submitted = 1;

@@ -229,10 +229,10 @@ Status Session::on_abort(Mta& mta) {
   return Status::Continue;
 }
 
-Status Session::internal_error(Mta& mta, std::string_view where, std::string_view why, bool rewritten) {
+Status Session::internal_error(Mta& mta, std::string_view where, std::string_view why) {
   std::string action = cfg_->settings.OnInternalError;
   std::string note;
-  if (rewritten && action == "accept") {  // accept would deliver the edits made so far, and lose the message
+  if (msg_ && msg_->escrow_rewrite && action == "accept") {  // accept would deliver the edits made so far
     action = "tempfail";
     note = " (not accept: the message was already rewritten for escrow)";
   }

@@ -20,9 +20,10 @@
 //   plan (policy/enforce_plan.h) is carried out: forged classification tags
 //   removed, refuse, escrow, quarantine, route-tls header, tag header.
 //   internal_error() logs (without message content) and answers the
-//   configured OnInternalError action, except that once the message has
-//   been rewritten for escrow (told by its caller) accept becomes tempfail:
-//   the MTA would deliver the half-made rewrite, and the original is gone.
+//   configured OnInternalError action, except that once the rewrite of the
+//   message for escrow has begun (any edit for its notice or its escrowed
+//   recipients, also when an exception follows) accept becomes tempfail:
+//   the MTA would deliver the half-made rewrite.
 //   SessionOptions are data, not modes: escrow_writes = false (test mode
 //   without -E) makes escrow decisions reported but never written to disk.
 //   SessionServices hands a Session the process-wide objects that do not
@@ -98,10 +99,9 @@ class Session {
   Status on_eom(Mta& mta);
   Status on_abort(Mta& mta);
 
-  // Logs `why` (no message content!) and answers OnInternalError; with
-  // rewritten set (the MTA has been sent edits that only make sense with
-  // the escrow done), tempfail instead of accept.
-  Status internal_error(Mta& mta, std::string_view where, std::string_view why, bool rewritten = false);
+  // Logs `why` (no message content!) and answers OnInternalError; once
+  // the message's rewrite for escrow has begun, tempfail instead of accept.
+  Status internal_error(Mta& mta, std::string_view where, std::string_view why);
 
   // Stages the MTA expects no reply for (a mask the libmilter glue
   // negotiated): a failure there cannot be answered at once, so the glue
@@ -143,6 +143,7 @@ class Session {
     std::vector<size_t> foreign_markers;  // indexes of notice markers from outside, to strip
     size_t markers = 0;                   // notice marker fields seen
     bool own_notice = false;              // our own pickup notice over a trusted path
+    bool escrow_rewrite = false;          // edits for escrow sent: accept on an error would lose it
   };
 
   Message& new_message();

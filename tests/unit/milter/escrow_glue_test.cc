@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "milter/escrow/token.h"
 #include "milter/recording_mta.h"
@@ -225,6 +226,29 @@ TEST(EscrowGlue, AcceptOnInternalErrorBecomesTempfailOnceTheMessageWasRewritten)
     } else {
       EXPECT_TRUE(m.edits.empty()) << "nothing was changed, so the message may go through as it came";
     }
+  }
+}
+
+// The same when the rewrite ends in an exception: the libmilter glue then
+// calls internal_error(), which must still see that the rewrite had begun.
+struct ThrowingMta : RecordingMta {
+  Result<void> replace_body(std::string_view) override { throw std::runtime_error("out of memory, say"); }
+};
+
+TEST(EscrowGlue, AnExceptionDuringTheRewriteIsAnsweredTempfailUnderAccept) {
+  Fixture f("OnInternalError accept\n");
+  {
+    Session s(f.cfg);
+    ThrowingMta m;
+    feed(s, m, {"<c@insecure.example>"});
+    EXPECT_THROW(SessionTestPeer::escrow(s, m, {0}, "phi-insecure"), std::runtime_error);
+    EXPECT_EQ(s.internal_error(m, "eom", "exception: out of memory, say"), Status::Tempfail);
+  }
+  {
+    Session s(f.cfg);
+    RecordingMta m;
+    feed(s, m, {"<c@insecure.example>"});
+    EXPECT_EQ(s.internal_error(m, "eom", "exception: before any edit"), Status::Accept) << "the configured answer";
   }
 }
 
