@@ -140,14 +140,14 @@ Status Session::on_eom(Mta& mta) {
   if (!m.own_notice) {  // our own pickup notice: no PHI, and never escrowed again
     classify(m);
     st = enforce(mta, m);
+    // After an internal error (any answer, accept included) the message's
+    // state is gone: m must not be touched and there is nothing to record.
+    if (!msg_) return st;
     if (st != Status::Continue && st != Status::Accept) {
-      // A refusal the policy decided (reject, tempfail) is audited too; after
-      // an internal error the message state is gone and there is nothing to
-      // record. The refusal stands whether or not the record could be written.
-      if (msg_) {
-        if (auto r = write_audit_record(m); !r)
-          log_line(LogLevel::Error, m.queue_id, "audit", "cannot write the audit record: " + r.error().message + "; the refusal stands");
-      }
+      // A refusal the policy decided (reject, tempfail) is audited too. The
+      // refusal stands whether or not the record could be written.
+      if (auto r = write_audit_record(m); !r)
+        log_line(LogLevel::Error, m.queue_id, "audit", "cannot write the audit record: " + r.error().message + "; the refusal stands");
       msg_.reset();
       return st;
     }

@@ -312,6 +312,27 @@ TEST(Enforce, AnMtaErrorAnswersTheInternalErrorAction) {
   }
 }
 
+// Under OnInternalError accept the message goes through as it is, and
+// nothing of it is used afterwards (its state is gone with the error).
+TEST(Enforce, AnMtaErrorUnderAcceptLetsTheMessageThrough) {
+  Scratch t;
+  for (const char* fail : {"add_header", "insert_header"}) {
+    SCOPED_TRACE(fail);
+    RecordingMta m;
+    Session s(config_with(t, "OnInternalError accept\n"));
+    m.fail.insert(fail);
+    s.on_connect(m, "c", kInternal);
+    s.on_envfrom(m, "<a@clinic.example>");
+    s.on_envrcpt(m, "<a@secure.example>");
+    auto pm = split_message(phi_message());
+    for (const auto& [n, v] : pm.headers) s.on_header(m, n, v);
+    s.on_eoh(m);
+    s.on_body(m, pm.body);
+    EXPECT_EQ(s.on_eom(m), Status::Accept) << "answered at once, not carried on with the message's freed state";
+    for (const auto& e : m.edits) EXPECT_NE(e.kind, "set_reply") << "no refusal";
+  }
+}
+
 TEST(Enforce, TestModeIsInboundWithoutAClient) {
   Scratch t;
   auto cfg = config_with(t, "");
