@@ -69,6 +69,7 @@ Status Session::audit(Mta& mta, Message& m) {
   const auto& action = cfg_->settings.OnAuditError;
   log_line(LogLevel::Error, m.queue_id, "audit", "cannot write the audit record: " + r.error().message + "; answering " + action);
   if (action == "accept") return Status::Continue;
+  settle_entry(m);  // the sender keeps the message and sends it again
   (void)mta.set_reply("451", "4.3.0", "phimilter: audit log unavailable, please try again later");
   return Status::Tempfail;
 }

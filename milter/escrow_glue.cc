@@ -2,6 +2,7 @@
 // escrow recipients at end of message: entry, notices, message edits.
 #include <algorithm>
 #include <map>
+#include <utility>
 
 #include "milter/escrow/notice.h"
 #include "milter/escrow/token.h"
@@ -195,12 +196,10 @@ Status Session::escrow(Mta& mta, Message& m, const std::vector<size_t>& recipien
   auto id = (*w)->commit();
   if (!id) return internal_error(mta, "escrow", "cannot commit the entry: " + id.error().message);
   report_.escrow_id = *id;
+  m.entry_id = *id;
   auto delivered = deliver_notices(mta, m, plan.recipients, plan.all, **w);
-  if (!delivered) {
-    (void)cfg_->escrow->remove(*id);  // the MTA keeps the message; a retry escrows it again
-    report_.escrow_id.clear();
-    return internal_error(mta, "escrow", "entry " + *id + " withdrawn: " + delivered.error().message);
-  }
+  if (!delivered)  // internal_error() settles the entry
+    return internal_error(mta, "escrow", "entry " + *id + ": " + delivered.error().message);
   log_line(LogLevel::Notice, m.queue_id, "escrow",
            "entry " + *id + ": " + what + (plan.all ? ", message rewritten into the notice" : ", original kept for the others") +
                ", " + std::to_string(*delivered) + " notice(s) submitted");
@@ -246,8 +245,27 @@ Result<size_t> Session::deliver_notices(Mta& mta, Message& m, const std::vector<
     auto r = submit_message(cfg_->settings.NoticeSendmail, {"-i", "-f", from, "--", bare_address(rcpts[i])},
                             escrow::format_notice(notices[i]));
     if (!r) return r.error().context("notice submission");
+    ++m.notices_submitted;
   }
   return rcpts.size() - first_submitted;
+}
+
+void Session::settle_entry(Message& m) {
+  if (m.entry_id.empty()) return;
+  const std::string id = std::exchange(m.entry_id, std::string());
+  if (report_.escrow_id == id) report_.escrow_id.clear();
+  if (m.notices_submitted > 0) {
+    log_line(LogLevel::Warning, m.queue_id, "escrow",
+             "entry " + id + " kept: " + std::to_string(m.notices_submitted) +
+                 " submitted notice(s) point at it; a retry of the message escrows it again");
+    return;
+  }
+  if (auto r = cfg_->escrow->remove(id); !r) {
+    log_line(LogLevel::Error, m.queue_id, "escrow",
+             "entry " + id + " not withdrawn: " + r.error().message + "; it stays until EscrowRetention purges it");
+    return;
+  }
+  log_line(LogLevel::Notice, m.queue_id, "escrow", "entry " + id + " withdrawn: the message was not delivered as escrowed");
 }
 
 }  // namespace phi

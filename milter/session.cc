@@ -237,6 +237,7 @@ Status Session::internal_error(Mta& mta, std::string_view where, std::string_vie
     note = " (not accept: the message was already rewritten for escrow)";
   }
   log_line(LogLevel::Error, queue_id(), where, std::string(why) + "; answering " + action + note);
+  if (msg_) settle_entry(*msg_);  // whatever the answer, the rewrite for escrow will not be delivered
   msg_.reset();
   if (action == "accept") return Status::Accept;
   if (action == "reject") {

@@ -23,7 +23,12 @@
 //   configured OnInternalError action, except that once the rewrite of the
 //   message for escrow has begun (any edit for its notice or its escrowed
 //   recipients, also when an exception follows) accept becomes tempfail:
-//   the MTA would deliver the half-made rewrite.
+//   the MTA would deliver the half-made rewrite. A committed escrow entry
+//   whose message is then answered otherwise than by delivering the rewrite
+//   (an internal error, or a failed audit record answered tempfail) is
+//   withdrawn, because the sender keeps or gets back the original and a
+//   retry escrows it again; it stays only when a submitted notice already
+//   points at it (settle_entry()).
 //   SessionOptions are data, not modes: escrow_writes = false (test mode
 //   without -E) makes escrow decisions reported but never written to disk.
 //   SessionServices hands a Session the process-wide objects that do not
@@ -144,6 +149,8 @@ class Session {
     size_t markers = 0;                   // notice marker fields seen
     bool own_notice = false;              // our own pickup notice over a trusted path
     bool escrow_rewrite = false;          // edits for escrow sent: accept on an error would lose it
+    std::string entry_id;                 // the escrow entry committed for this message, if any
+    size_t notices_submitted = 0;         // notices handed to NoticeSendmail (cannot be taken back)
   };
 
   Message& new_message();
@@ -166,6 +173,10 @@ class Session {
   Status escrow_check_notice(Mta& mta, Message& m);
   Result<size_t> deliver_notices(Mta& mta, Message& m, const std::vector<std::string>& rcpts, bool all,
                                  const escrow::EntryWriter& w);
+  // The message's committed entry (m.entry_id) when the message is not
+  // delivered as rewritten for it: withdrawn unless a submitted notice
+  // points at it; logs either way.
+  void settle_entry(Message& m);
   bool escrow_spool_wanted() const;
   bool trusted_path() const;
   // milter/audit_glue.cc: one audit record for the message.

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "milter/audit_service.h"
 #include "milter/escrow/token.h"
 #include "milter/recording_mta.h"
 #include "milter/session.h"
@@ -25,6 +26,7 @@ struct SessionTestPeer {
   }
   static Status check_notice(Session& s, Mta& m) { return s.escrow_check_notice(m, *s.msg_); }
   static bool own_notice(Session& s) { return s.msg_ && s.msg_->own_notice; }
+  static Status audit(Session& s, Mta& m) { return s.audit(m, *s.msg_); }
 };
 
 namespace {
@@ -242,13 +244,115 @@ TEST(EscrowGlue, AnExceptionDuringTheRewriteIsAnsweredTempfailUnderAccept) {
     ThrowingMta m;
     feed(s, m, {"<c@insecure.example>"});
     EXPECT_THROW(SessionTestPeer::escrow(s, m, {0}, "phi-insecure"), std::runtime_error);
+    EXPECT_EQ(f.names().size(), 1u) << "the entry was committed before the rewrite";
     EXPECT_EQ(s.internal_error(m, "eom", "exception: out of memory, say"), Status::Tempfail);
+    EXPECT_TRUE(f.names().empty()) << "the sender keeps the message: the entry is withdrawn";
   }
   {
     Session s(f.cfg);
     RecordingMta m;
     feed(s, m, {"<c@insecure.example>"});
     EXPECT_EQ(s.internal_error(m, "eom", "exception: before any edit"), Status::Accept) << "the configured answer";
+  }
+}
+
+// An entry committed for a message that is then not delivered as rewritten
+// for it (a later internal error, under any OnInternalError) serves nobody:
+// the sender keeps the message (or gets it back) and a retry escrows it
+// again, so the entry is withdrawn. Unless a notice was already submitted:
+// that cannot be taken back, and its link must keep working.
+TEST(EscrowGlue, AFailureAfterTheEntryWithdrawsItUnlessANoticePointsAtIt) {
+  struct Row {
+    const char* label;
+    std::string conf;
+    std::vector<std::string> rcpts;
+    std::vector<size_t> escrowed;
+    Status want;
+    size_t entries_left;
+  } rows[] = {
+      {"rewritten into the notice, tempfail", "", {"<c@insecure.example>"}, {0}, Status::Tempfail, 0},
+      {"rewritten into the notice, accept becomes tempfail", "OnInternalError accept\n", {"<c@insecure.example>"}, {0},
+       Status::Tempfail, 0},
+      {"rewritten into the notice, reject", "OnInternalError reject\n", {"<c@insecure.example>"}, {0}, Status::Reject, 0},
+      {"second recipient's notice submitted", "", {"<c@insecure.example>", "<d@insecure.example>"}, {0, 1},
+       Status::Tempfail, 1},
+      {"one of two escrowed, its notice submitted", "", {"<a@secure.example>", "<c@insecure.example>"}, {1},
+       Status::Tempfail, 1},
+  };
+  for (auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    Fixture f(r.conf);
+    Session s(f.cfg);
+    RecordingMta m;
+    feed(s, m, r.rcpts);
+    ASSERT_EQ(SessionTestPeer::escrow(s, m, r.escrowed, "phi-insecure"), Status::Continue);
+    const std::string id = s.report().escrow_id;
+    ASSERT_FALSE(id.empty());
+    ASSERT_EQ(f.names().size(), 1u);
+    // Say the quarantine request that follows the escrow fails.
+    EXPECT_EQ(s.internal_error(m, "policy", "cannot quarantine: broken pipe"), r.want);
+    EXPECT_EQ(f.names().size(), r.entries_left);
+    if (r.entries_left == 1) {
+      EXPECT_EQ(f.names()[0], id + ".esc");
+      EXPECT_EQ(s.report().escrow_id, "") << "settled, whichever way";
+    }
+  }
+}
+
+// A submission that fails after another succeeded: the first notice is out,
+// so its entry stays (the answer is still tempfail, and the retry escrows
+// the message again).
+TEST(EscrowGlue, ASubmissionFailingAfterAnotherKeepsTheEntry) {
+  Fixture f;
+  f.dir.write("sendmail", "#!/bin/sh\ncat >/dev/null\n[ -e " + f.dir.file("once") + " ] && exit 75\ntouch " +
+                              f.dir.file("once") + "\n",
+              0755);
+  Session s(f.cfg);
+  RecordingMta m;
+  feed(s, m, {"<c@insecure.example>", "<d@insecure.example>", "<e@insecure.example>"});
+  EXPECT_EQ(SessionTestPeer::escrow(s, m, {0, 1, 2}, "phi-insecure"), Status::Tempfail);
+  EXPECT_EQ(f.names().size(), 1u) << "d's notice points at the entry";
+}
+
+// The entry of an earlier message on the same connection is never touched
+// by a failure of the next one.
+TEST(EscrowGlue, AFailureOfTheNextMessageLeavesTheEarlierEntry) {
+  Fixture f;
+  Session s(f.cfg);
+  RecordingMta m;
+  feed(s, m, {"<c@insecure.example>"});
+  ASSERT_EQ(SessionTestPeer::escrow(s, m, {0}, "phi-insecure"), Status::Continue);
+  ASSERT_EQ(f.names().size(), 1u);
+  s.on_envfrom(m, "<clinic@example.net>");  // the next message
+  EXPECT_EQ(s.internal_error(m, "header", "out of memory, say"), Status::Tempfail);
+  EXPECT_EQ(f.names().size(), 1u);
+}
+
+// The same when the audit record cannot be written and OnAuditError
+// answers tempfail; under OnAuditError accept the rewrite is delivered and
+// the entry stays.
+TEST(EscrowGlue, AFailedAuditRecordUnderTempfailWithdrawsTheEntry) {
+  for (const std::string action : {"tempfail", "accept"}) {
+    SCOPED_TRACE(action);
+    Fixture probe;  // for its directory
+    probe.dir.write("file", "x", 0600);
+    probe.dir.write("audit.key", std::string(32, 'k'), 0600);
+    Fixture f("AuditLog " + probe.dir.file("file") + "/audit.log\nAuditKeyFile " + probe.dir.file("audit.key") +
+              "\nOnAuditError " + action + "\n");
+    AuditService svc;
+    EXPECT_FALSE(svc.configure(*f.cfg).ok()) << "the log's parent is a file";
+    Session s(f.cfg, nullptr, SessionOptions{}, SessionServices{&svc});
+    RecordingMta m;
+    feed(s, m, {"<c@insecure.example>"});
+    ASSERT_EQ(SessionTestPeer::escrow(s, m, {0}, "phi-insecure"), Status::Continue);
+    ASSERT_EQ(f.names().size(), 1u);
+    if (action == "tempfail") {
+      EXPECT_EQ(SessionTestPeer::audit(s, m), Status::Tempfail);
+      EXPECT_TRUE(f.names().empty());
+    } else {
+      EXPECT_EQ(SessionTestPeer::audit(s, m), Status::Continue);
+      EXPECT_EQ(f.names().size(), 1u);
+    }
   }
 }
 
