@@ -371,6 +371,8 @@ e2e_latency() {
       phi_fail "smtp_latency.py failed against $_name"
     printf '  %-15s p50 %6s ms  p99 %6s ms\n' "$_name" $(cat "$PHI_DIR/lat-$_name")
   done
+  # The difference needs both runs (E2E_CONFIGS may leave one out).
+  [ -s "$PHI_DIR/lat-none" ] && [ -s "$PHI_DIR/lat-phimilter-unix" ] || return 0
   set -- $(cat "$PHI_DIR/lat-none") $(cat "$PHI_DIR/lat-phimilter-unix")
   awk -v a="$1" -v b="$2" -v c="$3" -v d="$4" \
     'BEGIN { printf "  phimilter (unix) added latency per message: p50 %.2f ms, p99 %.2f ms (over no milter)\n", c - a, d - b }'
