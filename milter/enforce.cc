@@ -86,6 +86,23 @@ Status Session::enforce(Mta& mta, Message& m) {
       report_.has_summary ? std::string(provenance::tls_state_name(report_.summary.weakest)) : "unknown";
   const auto base = policy::message_facts(report_.verdict, dir, m.sender, hop_tls_of(report_), weakest);
 
+  if (m.recipients_dropped > 0) {
+    const std::string counts = std::to_string(m.recipients.size() + m.recipients_dropped) + " recipients, at most " +
+                               std::to_string(kMaxRecipients) + " are decided";
+    if (rules.mode == policy::Mode::Monitor) {
+      log_line(LogLevel::Warning, m.queue_id, "policy", counts + "; monitor mode: the rest are not looked at");
+    } else {
+      // The policy cannot decide for recipients it has not got: fail closed.
+      const std::string text = "phimilter: too many recipients for one message (at most " +
+                               std::to_string(kMaxRecipients) + ")";
+      log_line(LogLevel::Warning, m.queue_id, "policy", counts + "; message refused");
+      for (const auto& r : m.recipients) report_.decisions.push_back(RecipientOutcome{r, "reject", "", true});
+      report_.reply = "550 5.5.3 " + text;
+      if (auto r = mta.set_reply("550", "5.5.3", text); !r)
+        return internal_error(mta, "policy", "cannot set the reply: " + r.error().message);
+      return Status::Reject;
+    }
+  }
   auto decided = decide_recipients(*cfg_, m.queue_id, m.recipients, base);
   if (!decided) return internal_error(mta, "policy", decided.error().message);
   const auto& decisions = *decided;

@@ -83,7 +83,10 @@ Status Session::on_envfrom(Mta& mta, std::string_view sender) {
 Status Session::on_envrcpt(Mta& mta, std::string_view rcpt) {
   (void)mta;
   auto& m = message();
-  if (m.recipients.size() < 10000) m.recipients.emplace_back(rcpt.substr(0, 1024));
+  if (m.recipients.size() < kMaxRecipients)
+    m.recipients.emplace_back(rcpt.substr(0, 1024));
+  else
+    ++m.recipients_dropped;
   return Status::Continue;
 }
 

@@ -36,6 +36,9 @@
 // INPUT
 //   Every argument is untrusted. Headers are kept up to kMaxHeaderCount
 //   fields and kMaxHeaderBytes bytes; beyond that they are counted, not kept.
+//   Recipients are kept up to kMaxRecipients; a message with more is
+//   refused (550 5.5.3) in Mode enforce, since the policy cannot decide
+//   for recipients it has not got.
 // THREADS
 //   A Session is used by one callback at a time (libmilter serialises a
 //   connection's callbacks, possibly on different threads).
@@ -65,6 +68,7 @@ namespace phi {
 
 inline constexpr size_t kMaxHeaderCount = 4000;
 inline constexpr size_t kMaxHeaderBytes = 4 * 1024 * 1024;
+inline constexpr size_t kMaxRecipients = 10000;  // per message; more are counted and the message refused
 inline constexpr size_t kMaxMessageIdBytes = 998;
 
 class AuditService;
@@ -131,6 +135,7 @@ class Session {
     std::string sender;
     std::string message_id;  // the first Message-ID field, trimmed and bounded
     std::vector<std::string> recipients;
+    size_t recipients_dropped = 0;  // beyond kMaxRecipients
     std::vector<std::pair<std::string, std::string>> headers;
     size_t header_bytes = 0;
     size_t headers_dropped = 0;

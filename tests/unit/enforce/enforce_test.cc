@@ -232,6 +232,36 @@ TEST(Enforce, MonitorModeChangesNothingButTheTag) {
   EXPECT_EQ(decisions(r.report), "<a@opportunistic.example>:escrow:phi-insecure:monitor");
 }
 
+// Recipients beyond kMaxRecipients are not kept, so the policy cannot
+// decide for them: in Mode enforce the message is refused as a whole rather
+// than delivered to them undecided; at the limit it is decided as usual.
+TEST(Enforce, MoreRecipientsThanTheLimitRefuseTheMessage) {
+  Scratch t;
+  std::vector<std::string> rcpts;
+  for (size_t i = 0; i < kMaxRecipients; ++i) rcpts.push_back("<r" + std::to_string(i) + "@secure.example>");
+  {
+    auto r = run(config_with(t, ""), kInternal, rcpts);
+    EXPECT_EQ(r.status, Status::Continue) << "at the limit";
+    EXPECT_EQ(r.report.decisions.size(), kMaxRecipients);
+  }
+  rcpts.push_back("<last@opportunistic.example>");
+  {
+    auto r = run(config_with(t, ""), kInternal, rcpts);
+    EXPECT_EQ(r.status, Status::Reject);
+    ASSERT_FALSE(r.mta.edits.empty());
+    EXPECT_EQ(r.mta.edits.back().kind, "set_reply");
+    EXPECT_EQ(r.mta.edits.back().name, "550 5.5.3");
+    EXPECT_EQ(r.report.reply.rfind("550 5.5.3 ", 0), 0u);
+    ASSERT_EQ(r.report.decisions.size(), kMaxRecipients);
+    EXPECT_EQ(r.report.decisions.front().action, "reject");
+  }
+  {
+    auto r = run(config_with(t, "Mode monitor\n"), kInternal, rcpts);
+    EXPECT_EQ(r.status, Status::Continue) << "monitor mode refuses nothing";
+    EXPECT_EQ(r.report.decisions.size(), kMaxRecipients);
+  }
+}
+
 TEST(Enforce, TagHeaderNameIsConfigurable) {
   Scratch t;
   auto r = run(config_with(t, "TagHeader X-Site-Tag\n"), kOutside, {"<a@secure.example>"});
