@@ -66,7 +66,7 @@ class Parser {
       ++pos_;
       JsonValue m;
       if (!value(m, depth)) return false;
-      v.members.emplace_back(std::move(key), std::move(m));
+      v.members.push_back(JsonMember{std::move(key), std::move(m)});
       skip_ws();
       if (pos_ < s_.size() && s_[pos_] == ',') { ++pos_; continue; }
       if (pos_ < s_.size() && s_[pos_] == '}') { ++pos_; return true; }

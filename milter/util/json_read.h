@@ -20,7 +20,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include "milter/util/result.h"
@@ -33,6 +32,8 @@ struct JsonLimits {
   size_t max_values = 100000;
 };
 
+struct JsonMember;
+
 struct JsonValue {
   enum class Type { Null, Bool, Number, String, Array, Object };
   Type type = Type::Null;
@@ -42,7 +43,7 @@ struct JsonValue {
   bool integral = false;
   std::string str;
   std::vector<JsonValue> items;
-  std::vector<std::pair<std::string, JsonValue>> members;
+  std::vector<JsonMember> members;  // an object's, in the order of the text
 
   bool is_null() const { return type == Type::Null; }
   bool is_string() const { return type == Type::String; }
@@ -55,6 +56,14 @@ struct JsonValue {
   std::string_view get_string(std::string_view key) const;
   // The member's integer, or def when absent or not an integer.
   int64_t get_int(std::string_view key, int64_t def = 0) const;
+};
+
+// Its own type rather than std::pair<std::string, JsonValue>: clang
+// rejects a std::pair of JsonValue where JsonValue is still incomplete
+// (the --enable-fuzzing build).
+struct JsonMember {
+  std::string name;
+  JsonValue value;
 };
 
 Result<JsonValue> parse_json(std::string_view text, const JsonLimits& lim = {});

@@ -66,7 +66,7 @@ TEST(Record, SealedLineParsesAndVerifies) {
   EXPECT_EQ(r->doc.get_string("time"), "2026-11-22T23:41:43Z");
   EXPECT_EQ(r->doc.get("tls")->get_int("bits"), 256);
   EXPECT_EQ(r->doc.get("categories")->get_int("icd10"), 2);
-  EXPECT_EQ(r->doc.members.back().first, "hmac");
+  EXPECT_EQ(r->doc.members.back().name, "hmac");
   EXPECT_TRUE(check_record_hmac(test_key(), line));
   EXPECT_FALSE(check_record_hmac(AuditKey{std::string(32, 'x')}, line));
 }

@@ -12,7 +12,7 @@ TEST(ParseJson, ReadsNestedValuesInOrder) {
   auto r = parse_json(R"( {"a":1,"b":[true,false,null,"x"],"c":{"d":-2.5e1},"e":"\u00e9\ud83d\ude00\n"} )");
   ASSERT_TRUE(r) << r.error().message;
   ASSERT_TRUE(r->is_object());
-  EXPECT_EQ(r->members[0].first, "a");
+  EXPECT_EQ(r->members[0].name, "a");
   EXPECT_EQ(r->get_int("a"), 1);
   const JsonValue* b = r->get("b");
   ASSERT_TRUE(b && b->is_array());
