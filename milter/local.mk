@@ -29,3 +29,8 @@ dist_man_MANS += man/phimilter.8 man/phimilter.conf.5
 UNIT_TESTS += tests/unit/enforce/enforce_test
 tests_unit_enforce_enforce_test_SOURCES = tests/unit/enforce/enforce_test.cc
 tests_unit_enforce_enforce_test_LDADD = $(GTEST_LDADD)
+
+## The whole message pipeline (Session) with hostile mail and failing MTA requests.
+FUZZ_REPLAY += tests/fuzz/session_fuzz
+tests_fuzz_session_fuzz_SOURCES = tests/fuzz/session_fuzz.cc $(FUZZ_DRIVER)
+tests_fuzz_session_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
