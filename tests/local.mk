@@ -51,6 +51,29 @@ check-sanitizers:
 	  $(MAKE) $(AM_MAKEFLAGS) check
 .PHONY: check-sanitizers
 
+## make check-fuzz: every fuzz target as a real libFuzzer binary (clang,
+## ASan+UBSan) in a copy of the distributed tree (build-fuzz/src), each
+## run for FUZZ_SECONDS from a scratch copy of its corpus. A crash fails
+## it; the input is left in build-fuzz/artifacts/. Not part of make check
+## (it needs clang and minutes); .ci/run runs it with a shorter budget.
+FUZZ_SECONDS = 60
+check-fuzz:
+	rm -rf build-fuzz && mkdir build-fuzz build-fuzz/artifacts
+	$(MAKE) $(AM_MAKEFLAGS) distdir distdir=build-fuzz/src
+	cd build-fuzz/src && ./configure --enable-fuzzing --enable-sanitizers CC=clang CXX=clang++ && \
+	  $(MAKE) $(AM_MAKEFLAGS) $(FUZZ_REPLAY)
+	@failed=0; for t in $(FUZZ_REPLAY); do \
+	  name=`basename $$t _fuzz`; mkdir -p build-fuzz/corpus/$$name; \
+	  cp $(srcdir)/tests/fuzz/$${name}_corpus/* build-fuzz/corpus/$$name/; \
+	  echo "check-fuzz: $$name for $(FUZZ_SECONDS) s"; \
+	  if (cd build-fuzz/src && ./$$t ../corpus/$$name -max_total_time=$(FUZZ_SECONDS) -max_len=8192 \
+	        -timeout=20 -rss_limit_mb=2048 -artifact_prefix=../artifacts/$${name}- \
+	        -print_final_stats=1) > build-fuzz/$$name.log 2>&1; then \
+	    grep -E '^stat::number_of_executed_units' build-fuzz/$$name.log | sed "s/^/  $$name: /"; \
+	  else echo "check-fuzz: FAIL: $$name (build-fuzz/$$name.log, build-fuzz/artifacts/)"; tail -40 build-fuzz/$$name.log; failed=1; fi; \
+	done; exit $$failed
+.PHONY: check-fuzz
+
 ## The directories above are copied whole; an in-tree build leaves objects,
 ## test binaries and logs in them, which must not reach the tarball (a VPATH
 ## build would take them for up-to-date and fail to link).
