@@ -173,7 +173,7 @@ TEST(EscrowGlue, FailuresAnswerTempfailAndLeaveNoEntry) {
       {"entry not durable (the directory's fsync fails)", "",
        [](Fixture&) { set_fsync_for_tests(escrow::testing::fsync_fails_for<S_IFDIR>); }},
   };
-  for (auto& r : rows) {
+  for (const auto& r : rows) {
     SCOPED_TRACE(r.label);
     Fixture f(r.conf);
     Session s(f.cfg);
@@ -196,14 +196,18 @@ TEST(EscrowGlue, FailuresAnswerTempfailAndLeaveNoEntry) {
 // (the message turned into the first notice, or escrowed recipients
 // removed), accepting would deliver that half and lose the original, so
 // the answer is tempfail.
+// A message escrowed for some of its recipients, and what is expected of it.
+struct EscrowCase {
+  const char* label;
+  std::string conf;
+  std::vector<std::string> rcpts;
+  std::vector<size_t> escrowed;
+  Status want;
+  size_t entries_left = 0;
+};
+
 TEST(EscrowGlue, AcceptOnInternalErrorBecomesTempfailOnceTheMessageWasRewritten) {
-  struct Row {
-    const char* label;
-    std::string conf;
-    std::vector<std::string> rcpts;
-    std::vector<size_t> escrowed;
-    Status want;
-  } rows[] = {
+  const EscrowCase rows[] = {
       {"all escrowed, second notice not submitted", "", {"<c@insecure.example>", "<d@insecure.example>"}, {0, 1},
        Status::Tempfail},
       {"one of two escrowed, its notice not submitted", "", {"<a@secure.example>", "<c@insecure.example>"}, {1},
@@ -211,7 +215,7 @@ TEST(EscrowGlue, AcceptOnInternalErrorBecomesTempfailOnceTheMessageWasRewritten)
       {"entry refused before any edit (over EscrowMaxBytes)", "EscrowMaxBytes 20\n",
        {"<a@secure.example>", "<c@insecure.example>"}, {1}, Status::Accept},
   };
-  for (auto& r : rows) {
+  for (const auto& r : rows) {
     SCOPED_TRACE(r.label);
     Fixture f("OnInternalError accept\n" + r.conf);
     Session s(f.cfg);
@@ -262,14 +266,7 @@ TEST(EscrowGlue, AnExceptionDuringTheRewriteIsAnsweredTempfailUnderAccept) {
 // again, so the entry is withdrawn. Unless a notice was already submitted:
 // that cannot be taken back, and its link must keep working.
 TEST(EscrowGlue, AFailureAfterTheEntryWithdrawsItUnlessANoticePointsAtIt) {
-  struct Row {
-    const char* label;
-    std::string conf;
-    std::vector<std::string> rcpts;
-    std::vector<size_t> escrowed;
-    Status want;
-    size_t entries_left;
-  } rows[] = {
+  const EscrowCase rows[] = {
       {"rewritten into the notice, tempfail", "", {"<c@insecure.example>"}, {0}, Status::Tempfail, 0},
       {"rewritten into the notice, accept becomes tempfail", "OnInternalError accept\n", {"<c@insecure.example>"}, {0},
        Status::Tempfail, 0},
@@ -279,7 +276,7 @@ TEST(EscrowGlue, AFailureAfterTheEntryWithdrawsItUnlessANoticePointsAtIt) {
       {"one of two escrowed, its notice submitted", "", {"<a@secure.example>", "<c@insecure.example>"}, {1},
        Status::Tempfail, 1},
   };
-  for (auto& r : rows) {
+  for (const auto& r : rows) {
     SCOPED_TRACE(r.label);
     Fixture f(r.conf);
     Session s(f.cfg);
