@@ -3,8 +3,8 @@
 // Input: byte 0 names the MTA requests that fail (bit i: kFailKinds[i]);
 // byte 1 picks OnInternalError (bits 0-1), an internal client (bit 2), TLS
 // macros (bit 3) and 1-8 recipients from kRecipients (bits 4-6); byte 2 the
-// body chunk size; the rest is the message as the MTA passes it (header
-// fields up to the first empty line, folded lines joined, then the body).
+// body chunk size; the rest is the message, split into header fields and
+// body as test mode splits a file (split_message in milter/testmode.h).
 // The configuration escrows into a temporary directory, writes the audit
 // log (a fresh one every kAuditRecords messages) and uses every policy
 // action; bit 7 of byte 1 keeps findings (test mode) instead of skipping
@@ -32,6 +32,7 @@
 #include "milter/log.h"
 #include "milter/recording_mta.h"
 #include "milter/session.h"
+#include "milter/testmode.h"
 
 namespace {
 
@@ -159,38 +160,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     s.on_helo(m, "client.example.net");
     s.on_envfrom(m, "<alice@clinic.example>");
     for (size_t i = 0; i < nrcpt; ++i) s.on_envrcpt(m, kRecipients[i]);
-    // Header fields, as libmilter hands them over: name, value without the
-    // blank after the colon, folded lines kept with their line ends.
-    size_t p = 0;
-    std::string name, value;
-    bool have = false;
-    auto flush = [&] {
-      if (have) s.on_header(m, name, value);
-      have = false;
-    };
-    while (p < msg.size()) {
-      size_t e = msg.find('\n', p);
-      std::string_view line = msg.substr(p, e == std::string_view::npos ? std::string_view::npos : e - p);
-      p = e == std::string_view::npos ? msg.size() : e + 1;
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      if (line.empty()) break;  // end of the header
-      if ((line[0] == ' ' || line[0] == '\t') && have) {
-        value += "\n";
-        value += line;
-        continue;
-      }
-      flush();
-      size_t colon = line.find(':');
-      if (colon == std::string_view::npos || colon == 0) continue;  // the MTA would not pass it as a field
-      name = std::string(line.substr(0, colon));
-      std::string_view v = line.substr(colon + 1);
-      if (!v.empty() && v[0] == ' ') v.remove_prefix(1);
-      value = std::string(v);
-      have = true;
-    }
-    flush();
+    // Header fields and body as test mode splits a file (split_message).
+    const ParsedMessage pm = split_message(msg);
+    for (const auto& [name, value] : pm.headers) s.on_header(m, name, value);
     s.on_eoh(m);
-    for (std::string_view body = msg.substr(p); !body.empty(); body.remove_prefix(std::min(chunk, body.size())))
+    for (std::string_view body = pm.body; !body.empty(); body.remove_prefix(std::min(chunk, body.size())))
       s.on_body(m, body.substr(0, chunk));
     st = s.on_eom(m);
   }
