@@ -243,7 +243,7 @@ Result<size_t> Session::deliver_notices(Mta& mta, Message& m, const std::vector<
   const std::string from = bare_address(cfg_->escrow_notice_from);
   for (size_t i = first_submitted; i < rcpts.size(); ++i) {
     auto r = submit_message(cfg_->settings.NoticeSendmail, {"-i", "-f", from, "--", bare_address(rcpts[i])},
-                            escrow::format_notice(notices[i]));
+                            escrow::format_notice(notices[i]), std::chrono::seconds(cfg_->settings.NoticeTimeout));
     if (!r) return r.error().context("notice submission");
     ++m.notices_submitted;
   }

@@ -1,13 +1,19 @@
 // submit - pipe a message into a sendmail(1)-style command (see submit.h).
 #include "milter/submit.h"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include "milter/util/c_ptr.h"
 #include "milter/util/strings.h"
@@ -19,8 +25,17 @@ namespace {
 
 std::string sys_error(const std::string& what) { return what + ": " + std::strerror(errno); }
 
-// Writes `data` with CRLF turned into LF; false with errno set on failure.
-bool send_lf(int fd, std::string_view data) {
+using Clock = std::chrono::steady_clock;
+
+// Milliseconds left until `deadline`, for poll(2): 0 once it has passed.
+int ms_left(Clock::time_point deadline) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  return ms <= 0 ? 0 : ms > 60'000 ? 60'000 : int(ms);
+}
+
+// Writes `data` with CRLF turned into LF to the non-blocking socket `fd`;
+// false with errno set on failure (ETIMEDOUT once `deadline` passes).
+bool send_lf(int fd, std::string_view data, Clock::time_point deadline) {
   std::string buf;
   buf.reserve(data.size());
   for (size_t i = 0; i < data.size(); ++i)
@@ -29,17 +44,51 @@ bool send_lf(int fd, std::string_view data) {
   while (!rest.empty()) {
     ssize_t n = ::send(fd, rest.data(), rest.size(), MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (Clock::now() >= deadline) { errno = ETIMEDOUT; return false; }
+      pollfd p{fd, POLLOUT, 0};
+      (void)::poll(&p, 1, ms_left(deadline));
+      continue;
+    }
     if (n < 0) return false;
     rest.remove_prefix(static_cast<size_t>(n));
   }
   return true;
 }
 
+// Waits for child `pid` until `deadline`: true with *status once it has
+// exited, false when the deadline passed first (the child still runs).
+// A pidfd is polled where the kernel has it (5.3 and later); elsewhere the
+// child is polled with waitpid(WNOHANG) every few milliseconds.
+bool wait_until(pid_t pid, int* status, Clock::time_point deadline) {
+#ifdef SYS_pidfd_open
+  if (UniqueFd pfd(int(::syscall(SYS_pidfd_open, pid, 0))); pfd) {
+    for (;;) {
+      pid_t r = ::waitpid(pid, status, WNOHANG);
+      if (r == pid) return true;
+      if (r < 0 && errno != EINTR) return true;  // not our child any more: nothing to wait for
+      if (Clock::now() >= deadline) return false;
+      pollfd p{pfd.get(), POLLIN, 0};
+      (void)::poll(&p, 1, ms_left(deadline));
+    }
+  }
+#endif
+  for (auto nap = std::chrono::milliseconds(1);; nap = std::min(nap * 2, std::chrono::milliseconds(50))) {
+    pid_t r = ::waitpid(pid, status, WNOHANG);
+    if (r == pid || (r < 0 && errno != EINTR)) return true;
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(nap);
+  }
+}
+
 using SpawnActions = CPtr<posix_spawn_file_actions_t, posix_spawn_file_actions_destroy>;
+using SpawnAttr = CPtr<posix_spawnattr_t, posix_spawnattr_destroy>;
 
 }  // namespace
 
-Result<void> submit_message(std::string_view command, const std::vector<std::string>& args, std::string_view message) {
+Result<void> submit_message(std::string_view command, const std::vector<std::string>& args, std::string_view message,
+                            std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
   std::vector<std::string> argv;
   for (auto w : split_list(command)) argv.emplace_back(w);
   if (argv.empty()) return Error{"no submission command"};
@@ -55,17 +104,30 @@ Result<void> submit_message(std::string_view command, const std::vector<std::str
   if (posix_spawn_file_actions_init(&fa_storage) != 0) return Error{"posix_spawn_file_actions_init failed"};
   SpawnActions fa(&fa_storage);
   posix_spawn_file_actions_adddup2(fa.get(), theirs.get(), 0);  // dup2 clears FD_CLOEXEC on 0
+  // Its own process group, so that a timeout kills what it started too
+  // (sendmail's postdrop).
+  posix_spawnattr_t attr_storage;
+  if (posix_spawnattr_init(&attr_storage) != 0) return Error{"posix_spawnattr_init failed"};
+  SpawnAttr attr(&attr_storage);
+  posix_spawnattr_setflags(attr.get(), POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(attr.get(), 0);
   pid_t pid = 0;
-  int rc = ::posix_spawnp(&pid, cargv[0], fa.get(), nullptr, cargv.data(), environ);
+  int rc = ::posix_spawnp(&pid, cargv[0], fa.get(), attr.get(), cargv.data(), environ);
   if (rc != 0) return Error{argv[0] + ": cannot start: " + std::strerror(rc)};
   theirs.reset();
-  bool sent = send_lf(ours.get(), message);
+  (void)::fcntl(ours.get(), F_SETFL, ::fcntl(ours.get(), F_GETFL) | O_NONBLOCK);
+  bool sent = send_lf(ours.get(), message, deadline);
   int send_errno = errno;
   ::shutdown(ours.get(), SHUT_WR);
   ours.reset();
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return Error{sys_error("waitpid " + argv[0])};
+  if (!wait_until(pid, &status, deadline)) {
+    // The group is still ours to signal: its leader is not reaped yet.
+    ::kill(-pid, SIGKILL);
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    auto secs = std::chrono::duration_cast<std::chrono::seconds>(timeout).count();
+    return Error{argv[0] + ": no answer within " + std::to_string(secs) + " s; killed (can it run as this user? "
+                 "Postfix's postdrop needs its setgid bit, which NoNewPrivileges takes away)"};
   }
   if (!sent) return Error{argv[0] + ": writing the message: " + std::strerror(send_errno)};
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return Ok();

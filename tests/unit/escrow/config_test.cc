@@ -65,6 +65,8 @@ TEST(EscrowConfig, RefusesIncompleteOrUnsafeSetups) {
        "EscrowKeyFile: " + dir + "/absent: cannot open"},
       {"zero retention", "EscrowKeyFile " + good + "\nEscrowDirectory " + dir + "\n" + url + "EscrowRetention 0\n",
        "EscrowRetention: must be longer"},
+      {"zero notice timeout", "EscrowKeyFile " + good + "\nEscrowDirectory " + dir + "\n" + url + "NoticeTimeout 0\n",
+       "NoticeTimeout: must be longer"},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.label);
