@@ -21,7 +21,7 @@ SCRIPT_TESTS += \
 SCRIPT_TESTS += tests/corpus_accuracy.sh
 
 EXTRA_DIST += tests/check_manpage_keys.sh tests/check_layers.sh \
-	tests/corpus_selftest.sh tests/corpus_accuracy.sh tests/unit tests/integration tests/corpus tests/fuzz tests/miltertest
+	tests/corpus_selftest.sh tests/corpus_accuracy.sh tests/unit tests/integration tests/corpus tests/fuzz tests/miltertest tests/package
 
 ## Fuzz targets. Add yours in your module's local.mk:
 ##   FUZZ_REPLAY += tests/fuzz/received_fuzz
