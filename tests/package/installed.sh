@@ -104,3 +104,27 @@ n=$(grep -c '"kind":"message"' /var/log/phimilter/audit.log)
 phi_assert_eq "audited messages" "$n" 3
 grep -q "$SSN" /var/log/phimilter/audit.log && phi_fail "the SSN is in the audit log"
 phi_ok "the audit log records the 3 messages, verifies with the generated key and holds no PHI"
+
+# --- the daily purge: the timer's service removes expired entries only -----
+PURGE=/lib/systemd/system/phimilter-purge.service
+TIMER=/lib/systemd/system/phimilter-purge.timer
+[ -f "$PURGE" ] && [ -f "$TIMER" ] || phi_fail "the purge service and timer are not installed"
+grep -q '^OnCalendar=' "$TIMER" || phi_fail "$TIMER has no OnCalendar="
+user=$(sed -n 's/^User=//p' "$PURGE")
+purge=$(sed -n 's/^ExecStart=//p' "$PURGE")
+[ "$user" = phimilter ] && [ -n "$purge" ] || phi_fail "$PURGE: expected User=phimilter and an ExecStart="
+as_user() { setpriv --reuid="$user" --regid="$user" --init-groups "$@"; }
+# An entry that expires in a second, escrowed by test mode (not audited) as
+# the daemon's user with the installed key; the one from above expires in
+# 30 days.
+{ sed '/^AuditLog/d' "$PHI_DIR/installed.conf"; echo "EscrowRetention 1s"; } >"$PHI_DIR/short.conf"
+chmod 644 "$PHI_DIR/short.conf" "$PHI_DIR/phi.eml"
+as_user "$PHIMILTER" -t -E -c "$PHI_DIR/short.conf" -s "$PHI_SENDER" -r "$PHI_RECIPIENT" -D client_addr=127.0.0.1 \
+  "$PHI_DIR/phi.eml" >"$PHI_DIR/short.json" 2>&1 || { cat "$PHI_DIR/short.json" >&2; phi_fail "test mode escrow failed"; }
+phi_assert_eq "entries before the purge" "$(ls /var/lib/phimilter/escrow | wc -l)" 2
+sleep 2
+# shellcheck disable=SC2086
+as_user $purge >"$PHI_DIR/purge.out" 2>&1 || { cat "$PHI_DIR/purge.out" >&2; phi_fail "the purge service's command failed"; }
+phi_assert_match "purge output" "$(cat "$PHI_DIR/purge.out")" "^1 expired entry removed"
+phi_assert_eq "entries after the purge" "$("$CTL" escrow -c "$CONF" list | awk 'NR > 1' | wc -l)" 1
+phi_ok "the purge timer's service, as phimilter, removes the expired entry and keeps the other"
