@@ -338,6 +338,31 @@ std::vector<std::pair<std::string, std::string>> non_default_settings(const Sett
   return out;
 }
 
+std::string config_summary(const Config& cfg) {
+  const Settings& s = cfg.settings;
+  std::string out = "config " + (cfg.source.empty() ? std::string("built-in defaults") : cfg.source);
+  if (cfg.rules) {
+    out += std::string("; mode ") + (cfg.rules->mode == policy::Mode::Enforce ? "enforce" : "monitor");
+    out += "; policy " + cfg.rules->source + " (" + std::to_string(cfg.rules->rules.size()) + " rules)";
+  }
+  out += cfg.escrow ? "; escrow on (" + s.EscrowDirectory + ")" : "; escrow off (" + cfg.escrow_unavailable + ")";
+  out += cfg.audit ? "; audit on (" + s.AuditLog + ")" : std::string("; audit off (AuditLog is empty)");
+  out += std::string("; DKIM verify ") + (cfg.dkim ? "on" : "off");
+  if (cfg.classifier) out += "; " + std::to_string(cfg.classifier->pattern_count()) + " detectors";
+  return out;
+}
+
+std::vector<std::string> config_warnings(const Config& cfg) {
+  std::vector<std::string> out;
+  if (cfg.escrow || !cfg.rules || cfg.rules->mode != policy::Mode::Enforce) return out;
+  for (const auto& r : cfg.rules->rules)
+    if (r.action == policy::Action::Escrow)
+      out.push_back("rule " + r.name + " (" + cfg.rules->source + ":" + std::to_string(r.line) +
+                    ") escrows, but escrow is off (" + cfg.escrow_unavailable + "): the messages it decides get OnInternalError (" +
+                    cfg.settings.OnInternalError + ")");
+  return out;
+}
+
 Result<std::shared_ptr<const Config>> build_config(Settings settings, std::string source) {
   auto cfg = std::make_shared<Config>();
   auto classifier = build_classifier(settings);

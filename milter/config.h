@@ -133,6 +133,17 @@ class ConfigHolder {
   std::atomic<std::shared_ptr<const Config>> cfg_;
 };
 
+// One line saying what a loaded configuration will do, for the log at start
+// and reload and for phimilter -n: "config FILE; mode enforce; policy FILE
+// (N rules); escrow on (DIR) | escrow off (why); audit on (FILE) | audit
+// off; DKIM verify on|off; N detectors". No message data.
+std::string config_summary(const Config& cfg);
+
+// What in a configuration that loads will still fail every message it
+// applies to: a rule that escrows while escrow is not configured (Mode
+// enforce). One sentence each, naming the rule and its file:line.
+std::vector<std::string> config_warnings(const Config& cfg);
+
 inline constexpr const char* kDefaultConfigPath = "/etc/phimilter/phimilter.conf";
 
 }  // namespace phi

@@ -115,6 +115,8 @@ int main(int argc, char** argv) {
     std::cout << "# phimilter " << PACKAGE_VERSION << ": configuration OK ("
               << ((*cfg)->source.empty() ? "built-in defaults" : (*cfg)->source) << ")\n";
     for (const auto& [k, v] : phi::non_default_settings((*cfg)->settings)) std::cout << k << " " << v << "\n";
+    std::cout << "# " << phi::config_summary(**cfg) << "\n";
+    for (const auto& w : phi::config_warnings(**cfg)) std::cout << "# warning: " << w << "\n";
     return 0;
   }
   if (test_mode) {

@@ -330,6 +330,12 @@ struct smfiDesc g_desc = {
     cb_negotiate,
 };
 
+// What the configuration in force does, and what in it will fail.
+void log_config(const Config& cfg) {
+  log_line(LogLevel::Notice, "", "config", config_summary(cfg));
+  for (const auto& w : config_warnings(cfg)) log_line(LogLevel::Warning, "", "config", w);
+}
+
 void reload_loop(std::string path, bool missing_ok, sigset_t set) {
   for (;;) {
     int sig = 0;
@@ -348,6 +354,7 @@ void reload_loop(std::string path, bool missing_ok, sigset_t set) {
     if (g_audit)
       if (auto a = g_audit->configure(**next); !a) log_line(LogLevel::Error, "", "audit", "reload: " + a.error().message);
     log_line(LogLevel::Notice, "", "config", "reloaded " + (path.empty() ? std::string("built-in defaults") : path));
+    log_config(**next);
   }
 }
 
@@ -392,7 +399,9 @@ int milter_run(const std::string& config_path, bool missing_ok) {
   sigemptyset(&set);
   sigaddset(&set, SIGUSR1);
   std::thread(reload_loop, config_path, missing_ok, set).detach();
-  log_line(LogLevel::Notice, "", "milter", std::string("starting, socket ") + g_holder->load()->settings.Socket);
+  log_line(LogLevel::Notice, "", "milter",
+           std::string("phimilter " PACKAGE_VERSION " starting, socket ") + g_holder->load()->settings.Socket);
+  log_config(*g_holder->load());
   int rc = smfi_main();
   log_line(LogLevel::Notice, "", "milter", "stopped");
   return rc == MI_SUCCESS ? 0 : 1;

@@ -53,6 +53,10 @@ phi_alive "$PHI_MILTER_PID" || phi_fail "the daemon exited at start-up"
 phi_assert_eq "daemon user" "$(ps -o user= -p "$PHI_MILTER_PID" | tr -d ' ')" phimilter
 phi_assert_eq "socket owner and mode" "$(stat -c '%U %G %a' "$SOCK")" "phimilter phimilter 770"
 phi_ok "ExecStart: the daemon runs as phimilter on $SOCK (0770)"
+phi_wait_for 15 grep -q "config: config " "$PHI_MILTER_LOG" || phi_fail "no configuration summary logged at start"
+phi_assert_match "start-up summary" "$(grep "config: config " "$PHI_MILTER_LOG")" \
+  "mode enforce; policy /usr/share/phimilter/default.policy \([0-9]+ rules\); escrow on \(/var/lib/phimilter/escrow\); audit on \(/var/log/phimilter/audit.log\); DKIM verify on"
+phi_assert_no_match "no configuration warnings" "$(cat "$PHI_MILTER_LOG")" "config: rule "
 
 # --- mail through a real Postfix whose smtpd reaches the socket as postfix --
 PHI_MILTER_SPEC=unix:$SOCK

@@ -78,5 +78,40 @@ TEST(EscrowConfig, RefusesIncompleteOrUnsafeSetups) {
   }
 }
 
+// The line logged at start and reload (and printed by phimilter -n) says
+// whether escrow is on, and a rule that escrows while it is off is named
+// with its file:line, in enforce mode only.
+TEST(EscrowConfig, TheSummaryAndWarningsSayWhetherEscrowRulesCanWork) {
+  TempDir d;
+  auto keys = d.write("keys", std::string("k1 ") + kHex1 + "\n", 0600);
+  auto policy = d.write("p.policy", "rule ok if not phi then accept\nrule hold if phi then escrow\n", 0644);
+  auto build = [&](const std::string& text) {
+    auto s = parse_settings("PolicyFile " + policy + "\nDKIMVerify no\n" + text, "t.conf");
+    EXPECT_TRUE(s.ok()) << s.error().message;
+    auto cfg = build_config(*s, "t.conf");
+    EXPECT_TRUE(cfg.ok()) << cfg.error().message;
+    return *cfg;
+  };
+  auto on = build("EscrowKeyFile " + keys + "\nEscrowDirectory " + d.path() + "\nAuditLog " + d.file("audit.log") +
+                  "\nAuditKeyFile " + keys + "\n");
+  EXPECT_EQ(config_summary(*on), "config t.conf; mode enforce; policy " + policy + " (2 rules); escrow on (" + d.path() +
+                                     "); audit on (" + d.file("audit.log") + "); DKIM verify off; " +
+                                     std::to_string(on->classifier->pattern_count()) + " detectors");
+  EXPECT_TRUE(config_warnings(*on).empty());
+
+  auto off = build("EscrowKeyFile\nOnInternalError reject\n");
+  EXPECT_NE(config_summary(*off).find("; escrow off (EscrowKeyFile is empty); audit off (AuditLog is empty);"),
+            std::string::npos)
+      << config_summary(*off);
+  auto w = config_warnings(*off);
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_EQ(w[0], "rule hold (" + policy + ":2) escrows, but escrow is off (EscrowKeyFile is empty): "
+                  "the messages it decides get OnInternalError (reject)");
+
+  auto monitor = build("EscrowKeyFile\nMode monitor\n");
+  EXPECT_NE(config_summary(*monitor).find("; mode monitor;"), std::string::npos);
+  EXPECT_TRUE(config_warnings(*monitor).empty()) << "monitor mode enforces nothing";
+}
+
 }  // namespace
 }  // namespace phi
