@@ -56,29 +56,33 @@ bool send_lf(int fd, std::string_view data, Clock::time_point deadline) {
   return true;
 }
 
-// Waits for child `pid` until `deadline`: true with *status once it has
-// exited, false when the deadline passed first (the child still runs).
-// A pidfd is polled where the kernel has it (5.3 and later); elsewhere the
-// child is polled with waitpid(WNOHANG) every few milliseconds.
-bool wait_until(pid_t pid, int* status, Clock::time_point deadline) {
+// Waits for child `pid` until `deadline`: 1 with *status once it has
+// exited, 0 when the deadline passed first (the child still runs), -1 with
+// errno set when it cannot be waited for (ECHILD: reaped elsewhere, so its
+// exit status is unknown). A pidfd is polled where the kernel has it (5.3
+// and later); elsewhere waitpid(WNOHANG) every few milliseconds.
+int wait_until(pid_t pid, int* status, Clock::time_point deadline) {
+  UniqueFd pfd;
 #ifdef SYS_pidfd_open
-  if (UniqueFd pfd(int(::syscall(SYS_pidfd_open, pid, 0))); pfd) {
-    for (;;) {
-      pid_t r = ::waitpid(pid, status, WNOHANG);
-      if (r == pid) return true;
-      if (r < 0 && errno != EINTR) return true;  // not our child any more: nothing to wait for
-      if (Clock::now() >= deadline) return false;
-      pollfd p{pfd.get(), POLLIN, 0};
-      (void)::poll(&p, 1, ms_left(deadline));
-    }
-  }
+  pfd.reset(int(::syscall(SYS_pidfd_open, pid, 0)));
 #endif
   for (auto nap = std::chrono::milliseconds(1);; nap = std::min(nap * 2, std::chrono::milliseconds(50))) {
     pid_t r = ::waitpid(pid, status, WNOHANG);
-    if (r == pid || (r < 0 && errno != EINTR)) return true;
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(nap);
+    if (r == pid) return 1;
+    if (r < 0 && errno != EINTR) return -1;
+    if (Clock::now() >= deadline) return 0;
+    if (pfd) {
+      pollfd p{pfd.get(), POLLIN, 0};
+      (void)::poll(&p, 1, ms_left(deadline));
+    } else {
+      std::this_thread::sleep_for(nap);
+    }
   }
+}
+
+// "60 s", or "500 ms" for a timeout that is not whole seconds (tests).
+std::string format_timeout(std::chrono::milliseconds t) {
+  return t.count() % 1000 == 0 ? std::to_string(t.count() / 1000) + " s" : std::to_string(t.count()) + " ms";
 }
 
 using SpawnActions = CPtr<posix_spawn_file_actions_t, posix_spawn_file_actions_destroy>;
@@ -121,12 +125,13 @@ Result<void> submit_message(std::string_view command, const std::vector<std::str
   ::shutdown(ours.get(), SHUT_WR);
   ours.reset();
   int status = 0;
-  if (!wait_until(pid, &status, deadline)) {
+  int waited = wait_until(pid, &status, deadline);
+  if (waited < 0) return Error{sys_error("waitpid " + argv[0])};
+  if (waited == 0) {
     // The group is still ours to signal: its leader is not reaped yet.
     ::kill(-pid, SIGKILL);
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-    auto secs = std::chrono::duration_cast<std::chrono::seconds>(timeout).count();
-    return Error{argv[0] + ": no answer within " + std::to_string(secs) + " s; killed (can it run as this user? "
+    return Error{argv[0] + ": no answer within " + format_timeout(timeout) + "; killed (can it run as this user? "
                  "Postfix's postdrop needs its setgid bit, which NoNewPrivileges takes away)"};
   }
   if (!sent) return Error{argv[0] + ": writing the message: " + std::strerror(send_errno)};
