@@ -13,9 +13,10 @@ libphid_a_SOURCES += \
 	milter/testmode.h milter/testmode.cc
 
 phimilter_SOURCES = milter/main.cc milter/milter.h milter/milter.cc
-phimilter_LDADD = libphid.a libphi.a $(MILTER_LIBS) $(PHI_SYSLIBS)
+phimilter_LDADD = libphid.a libphi.a $(MILTER_LIBS) $(SYSTEMD_LIBS) $(PHI_SYSLIBS)
 
 UNIT_TESTS += tests/unit/milter/config_test tests/unit/milter/session_test tests/unit/milter/escrow_glue_test
+SCRIPT_TESTS += tests/unit/milter/sd_notify_test.sh
 tests_unit_milter_escrow_glue_test_SOURCES = tests/unit/milter/escrow_glue_test.cc tests/unit/milter/submit_test.cc
 tests_unit_milter_escrow_glue_test_LDADD = $(GTEST_LDADD)
 tests_unit_milter_config_test_SOURCES = tests/unit/milter/config_test.cc

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <systemd/sd-daemon.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -330,10 +331,14 @@ struct smfiDesc g_desc = {
     cb_negotiate,
 };
 
-// What the configuration in force does, and what in it will fail.
+// What the configuration in force does, and what in it will fail: to the
+// log, and as the status line systemctl status shows (sd_notify(3) does
+// nothing when no service manager listens: NOTIFY_SOCKET unset).
 void log_config(const Config& cfg) {
-  log_line(LogLevel::Notice, "", "config", config_summary(cfg));
+  const std::string summary = config_summary(cfg);
+  log_line(LogLevel::Notice, "", "config", summary);
   for (const auto& w : config_warnings(cfg)) log_line(LogLevel::Warning, "", "config", w);
+  (void)sd_notifyf(0, "STATUS=%s", summary.c_str());
 }
 
 void reload_loop(std::string path, bool missing_ok, sigset_t set) {
@@ -344,6 +349,7 @@ void reload_loop(std::string path, bool missing_ok, sigset_t set) {
     auto next = load_config(path, missing_ok);
     if (!next) {
       log_line(LogLevel::Error, "", "config", "reload failed, keeping the running configuration: " + next.error().message);
+      (void)sd_notifyf(0, "STATUS=reload failed, running the previous configuration: %s", next.error().message.c_str());
       if (g_audit)  // still follow a rotated audit log (logrotate's postrotate)
         if (auto a = g_audit->reopen(); !a) log_line(LogLevel::Error, "", "audit", "reopen: " + a.error().message);
       continue;
@@ -402,7 +408,12 @@ int milter_run(const std::string& config_path, bool missing_ok) {
   log_line(LogLevel::Notice, "", "milter",
            std::string("phimilter " PACKAGE_VERSION " starting, socket ") + g_holder->load()->settings.Socket);
   log_config(*g_holder->load());
+  // The socket listens (milter_open_socket) and the audit log is set up:
+  // systemd (Type=notify) may start Postfix now; connections made before
+  // smfi_main accepts them wait in the listen backlog.
+  (void)sd_notify(0, "READY=1");
   int rc = smfi_main();
+  (void)sd_notify(0, "STOPPING=1");
   log_line(LogLevel::Notice, "", "milter", "stopped");
   return rc == MI_SUCCESS ? 0 : 1;
 }
