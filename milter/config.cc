@@ -219,6 +219,7 @@ Result<void> build_escrow(Config& cfg) {
   if (s.EscrowMaxBytes == 0) return Error{"EscrowMaxBytes: must be larger than 0"};
   if (split_list(s.NoticeSendmail).empty()) return Error{"NoticeSendmail: needed when escrow is configured"};
   if (s.NoticeTimeout == 0) return Error{"NoticeTimeout: must be longer than 0s"};
+  if (s.NoticeTimeout > 3600) return Error{"NoticeTimeout: at most 1h (the MTA stops waiting for phimilter long before)"};
   if (s.EscrowDirectory.empty() || ::stat(s.EscrowDirectory.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
     return Error{"EscrowDirectory: " + s.EscrowDirectory + " is not an existing directory"};
   auto owner = key_file_owner(s);

@@ -331,14 +331,22 @@ struct smfiDesc g_desc = {
     cb_negotiate,
 };
 
+// The status line systemctl status shows (sd_notify(3) does nothing when
+// no service manager listens: NOTIFY_SOCKET unset), on one line whatever
+// the text holds: a line break would start another assignment (READY=1,
+// say) in the notification.
+void notify_status(std::string text) {
+  std::replace_if(text.begin(), text.end(), [](char c) { return c == '\n' || c == '\r'; }, ' ');
+  (void)sd_notifyf(0, "STATUS=%s", text.c_str());
+}
+
 // What the configuration in force does, and what in it will fail: to the
-// log, and as the status line systemctl status shows (sd_notify(3) does
-// nothing when no service manager listens: NOTIFY_SOCKET unset).
+// log and to the status line.
 void log_config(const Config& cfg) {
   const std::string summary = config_summary(cfg);
   log_line(LogLevel::Notice, "", "config", summary);
   for (const auto& w : config_warnings(cfg)) log_line(LogLevel::Warning, "", "config", w);
-  (void)sd_notifyf(0, "STATUS=%s", summary.c_str());
+  notify_status(summary);
 }
 
 void reload_loop(std::string path, bool missing_ok, sigset_t set) {
@@ -349,7 +357,7 @@ void reload_loop(std::string path, bool missing_ok, sigset_t set) {
     auto next = load_config(path, missing_ok);
     if (!next) {
       log_line(LogLevel::Error, "", "config", "reload failed, keeping the running configuration: " + next.error().message);
-      (void)sd_notifyf(0, "STATUS=reload failed, running the previous configuration: %s", next.error().message.c_str());
+      notify_status("reload failed, running the previous configuration: " + next.error().message);
       if (g_audit)  // still follow a rotated audit log (logrotate's postrotate)
         if (auto a = g_audit->reopen(); !a) log_line(LogLevel::Error, "", "audit", "reopen: " + a.error().message);
       continue;

@@ -67,6 +67,8 @@ TEST(EscrowConfig, RefusesIncompleteOrUnsafeSetups) {
        "EscrowRetention: must be longer"},
       {"zero notice timeout", "EscrowKeyFile " + good + "\nEscrowDirectory " + dir + "\n" + url + "NoticeTimeout 0\n",
        "NoticeTimeout: must be longer"},
+      {"notice timeout past any MTA's", "EscrowKeyFile " + good + "\nEscrowDirectory " + dir + "\n" + url + "NoticeTimeout 2h\n",
+       "NoticeTimeout: at most 1h"},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.label);
