@@ -139,7 +139,29 @@ void CharsetConverter::convert(std::string_view in, std::string& out) {
         if (b < 0x80) out.push_back(c); else append_utf8(out, cp1252(b));
       }
       return;
-    case Mode::Iconv: convert_iconv(in, out); return;
+    case Mode::Iconv: feed_iconv(in, out); return;
+  }
+}
+
+// Cuts the stream into the pieces iconv is handed (see charset.h): each
+// line through its LF, a longer line in kIconvPiece-byte pieces. Only the
+// start of an unfinished piece is kept, so memory stays bounded.
+void CharsetConverter::feed_iconv(std::string_view in, std::string& out) {
+  while (!in.empty()) {
+    std::string_view take = in.substr(0, kIconvPiece - piece_.size());
+    size_t lf = take.find('\n');
+    if (lf != std::string_view::npos) take = take.substr(0, lf + 1);
+    in.remove_prefix(take.size());
+    bool complete = lf != std::string_view::npos || piece_.size() + take.size() == kIconvPiece;
+    if (!complete) {
+      piece_.append(take);
+    } else if (piece_.empty()) {
+      convert_iconv(take, out);
+    } else {
+      piece_.append(take);
+      convert_iconv(piece_, out);
+      piece_.clear();
+    }
   }
 }
 
@@ -212,6 +234,10 @@ void CharsetConverter::convert_iconv(std::string_view in, std::string& out) {
 }
 
 void CharsetConverter::finish(std::string& out) {
+  if (!piece_.empty()) {
+    convert_iconv(piece_, out);
+    piece_.clear();
+  }
   if (!carry_.empty()) {
     errors_ = true;
     if (mode_ == Mode::Unlabelled) {

@@ -12,7 +12,12 @@
 //   valid, else Windows-1252 byte by byte), iso-8859-1 and windows-1252
 //   (built-in table: mail labelled latin-1 is usually Windows-1252) and
 //   every charset iconv knows (one iconv_open per converter). A sequence
-//   split between chunks is carried over (at most kMaxCarry bytes). Invalid
+//   split between chunks is carried over (at most kMaxCarry bytes). iconv
+//   is handed the text a line at a time (through its LF; a longer line in
+//   pieces of kIconvPiece bytes), pieces fixed by the text alone: what a
+//   stateful encoding (UTF-7, ISO-2022-*) makes of an invalid sequence
+//   depends on where iconv's calls begin, and must not depend on how the
+//   MTA cut the body into chunks. Invalid
 //   sequences become U+FFFD and set had_errors(); nothing is dropped
 //   silently. An unknown or malformed charset name falls back to
 //   Windows-1252, sets had_errors() and known() is false.
@@ -36,6 +41,7 @@
 namespace phi::mime {
 
 inline constexpr size_t kMaxCarry = 16;        // bytes of an incomplete sequence kept between chunks
+inline constexpr size_t kIconvPiece = 4096;    // iconv gets a line, or pieces of this many bytes of a longer one
 inline constexpr size_t kMaxCharsetName = 40;  // longer names are unknown
 
 void append_utf8(std::string& out, uint32_t code_point);
@@ -53,6 +59,7 @@ class CharsetConverter {
  private:
   enum class Mode { Utf8, Unlabelled, Windows1252, Iconv };
   void convert_utf8(std::string_view in, std::string& out);
+  void feed_iconv(std::string_view in, std::string& out);
   void convert_iconv(std::string_view in, std::string& out);
   void bad_byte(unsigned char b, std::string& out);
 
@@ -60,6 +67,7 @@ class CharsetConverter {
   CPtr<void, iconv_close> cd_;
   size_t unit_ = 1;  // code unit size for skipping an invalid sequence (2 for UTF-16)
   std::string carry_;
+  std::string piece_;  // Iconv: the start of a line not yet handed to iconv (< kIconvPiece bytes)
   bool errors_ = false;
   bool known_ = true;
 };

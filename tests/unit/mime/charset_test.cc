@@ -74,6 +74,41 @@ TEST(CharsetConverter, IconvInvalidSequenceReplacedNotDropped) {
   EXPECT_TRUE(err);
 }
 
+// A stateful encoding's invalid input comes out the same however the
+// stream is cut: glibc's UTF-7 decoder made one more U+FFFD of this run of
+// base64 letters (found by mime_fuzz) when it was fed a byte at a time.
+TEST(CharsetConverter, StatefulEncodingsDoNotDependOnTheSplit) {
+  bool err = false;
+  const std::string run = "+MTwvYj8yMy00NQ02NContentt/mixedboundrye";
+  const std::string whole = conv("utf-7", run, run.size(), &err);
+  EXPECT_TRUE(err);
+  for (size_t step = 1; step < run.size(); ++step) EXPECT_EQ(conv("utf-7", run, step, &err), whole) << "step " << step;
+  // Many short inputs of UTF-7 and ISO-2022-JP bytes, valid and not, cut
+  // at every step from 1 to 7 (a fixed seed: the same inputs every run).
+  unsigned seed = 1;
+  auto next = [&] { return (seed = seed * 1103515245u + 12345u) >> 16; };
+  const char alphabet[] = "+-AB/az09=\x80\xff\x02\x1b$B(J \n\r";
+  for (const char* cs : {"utf-7", "iso-2022-jp"})
+    for (int i = 0; i < 3000; ++i) {
+      std::string in;
+      for (unsigned n = 1 + next() % 40; n > 0; --n) in += alphabet[next() % (sizeof alphabet - 1)];
+      std::string want = conv(cs, in, in.size(), &err);
+      for (size_t step = 1; step <= 7; ++step) ASSERT_EQ(conv(cs, in, step, &err), want) << cs << " step " << step;
+    }
+}
+
+// A line longer than kIconvPiece is handed over in pieces of that size, so
+// memory per converter stays bounded; the text survives whole.
+TEST(CharsetConverter, LongLinesAreConvertedInBoundedPieces) {
+  bool err = false;
+  std::string in(3 * kIconvPiece + 5, 'a');
+  in += "\n\xA4\xA2";  // EUC-JP for HIRAGANA LETTER A after the line
+  std::string want(3 * kIconvPiece + 5, 'a');
+  want += "\n\xE3\x81\x82";
+  for (size_t step : {size_t(1), size_t(1000), size_t(5000), in.size()}) EXPECT_EQ(conv("euc-jp", in, step, &err), want);
+  EXPECT_FALSE(err);
+}
+
 TEST(CharsetConverter, TenThousandInvalidBytesStayLinear) {
   std::string in(10000, '\xFF');
   bool err = false;
