@@ -93,14 +93,14 @@ Status Session::enforce(Mta& mta, Message& m) {
       log_line(LogLevel::Warning, m.queue_id, "policy", counts + "; monitor mode: the rest are not looked at");
     } else {
       // The policy cannot decide for recipients it has not got: fail closed.
-      const std::string text = "phimilter: too many recipients for one message (at most " +
-                               std::to_string(kMaxRecipients) + ")";
+      policy::Plan refuse;
+      refuse.outcome = policy::Outcome::Reject;
+      refuse.smtp_code = "550";
+      refuse.status_code = "5.5.3";
+      refuse.text = "phimilter: too many recipients for one message (at most " + std::to_string(kMaxRecipients) + ")";
       log_line(LogLevel::Warning, m.queue_id, "policy", counts + "; message refused");
       for (const auto& r : m.recipients) report_.decisions.push_back(RecipientOutcome{r, "reject", "", true});
-      report_.reply = "550 5.5.3 " + text;
-      if (auto r = mta.set_reply("550", "5.5.3", text); !r)
-        return internal_error(mta, "policy", "cannot set the reply: " + r.error().message);
-      return Status::Reject;
+      return carry_out(mta, m, refuse);
     }
   }
   auto decided = decide_recipients(*cfg_, m.queue_id, m.recipients, base);
