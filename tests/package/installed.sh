@@ -31,21 +31,26 @@ phi_assert_eq "socket directory" "$(stat -c '%U %G %a' /var/spool/postfix/phimil
 phi_ok "postinst: user, group membership, escrow and audit keys, directories"
 
 # --- the unit's commands on the installed configuration --------------------
-pre=$(sed -n 's/^ExecStartPre=//p' "$UNIT")
-start=$(sed -n 's/^ExecStart=//p' "$UNIT")
+# unit_lines KEY: the unit's KEY= command lines, run on the copied
+# configuration and with $MAINPID the daemon started below.
+unit_lines() {
+  sed -n "s/^$1=//p" "$UNIT" | sed "s|$CONF|$PHI_DIR/installed.conf|; s|\$MAINPID|${PHI_MILTER_PID:-}|"
+}
+pre=$(unit_lines ExecStartPre)
+start=$(unit_lines ExecStart)
 [ -n "$pre" ] && [ -n "$start" ] || phi_fail "no ExecStartPre/ExecStart in $UNIT"
 sed "s|^LogTarget .*|LogTarget $PHI_MILTER_LOG|" "$CONF" >"$PHI_DIR/installed.conf"
 grep -q "^LogTarget $PHI_MILTER_LOG\$" "$PHI_DIR/installed.conf" || phi_fail "$CONF sets no LogTarget to redirect"
 : >"$PHI_MILTER_LOG"
 chown phimilter "$PHI_MILTER_LOG"
 # shellcheck disable=SC2086 # the unit's command lines, split on blanks as systemd does
-set -- $(printf '%s\n' "$pre" | sed "s|$CONF|$PHI_DIR/installed.conf|")
+set -- $pre
 "$@" >"$PHI_DIR/milter.check" 2>&1 || { cat "$PHI_DIR/milter.check" >&2; phi_fail "ExecStartPre ($pre) failed"; }
 phi_ok "ExecStartPre accepts the installed configuration"
 
 rm -f "$SOCK"
 # shellcheck disable=SC2086
-set -- $(printf '%s\n' "$start" | sed "s|$CONF|$PHI_DIR/installed.conf|")
+set -- $start
 "$@" >"$PHI_DIR/milter.stderr" 2>&1 &
 PHI_MILTER_PID=$!
 phi_wait_for 15 test -S "$SOCK" || phi_fail "the daemon did not create $SOCK"
@@ -82,7 +87,7 @@ phi_ok "PHI to an opportunistic-TLS domain is escrowed with the generated key; t
 
 # --- the unit's ExecReload: the configuration reread and the audit log
 # reopened by the daemon, which runs as phimilter by now ---------------------
-reloads=$(sed -n 's/^ExecReload=//p' "$UNIT" | sed "s|$CONF|$PHI_DIR/installed.conf|; s|\$MAINPID|$PHI_MILTER_PID|")
+reloads=$(unit_lines ExecReload)
 [ "$(printf '%s\n' "$reloads" | grep -c .)" -eq 2 ] || phi_fail "expected two ExecReload lines in $UNIT"
 _ifs=$IFS
 IFS='
