@@ -6,7 +6,7 @@ libphid_a_SOURCES += \
 	milter/mta.h milter/recording_mta.h milter/recording_mta.cc \
 	milter/report.h milter/report.cc \
 	milter/inspect.h milter/inspect.cc \
-	milter/session.h milter/session.cc \
+	milter/session.h milter/session.cc milter/stage_guard.h \
 	milter/submit.h milter/submit.cc \
 	milter/enforce.cc milter/escrow_glue.cc milter/audit_glue.cc \
 	milter/audit_service.h milter/audit_service.cc \
@@ -21,7 +21,8 @@ tests_unit_milter_escrow_glue_test_SOURCES = tests/unit/milter/escrow_glue_test.
 tests_unit_milter_escrow_glue_test_LDADD = $(GTEST_LDADD)
 tests_unit_milter_config_test_SOURCES = tests/unit/milter/config_test.cc
 tests_unit_milter_config_test_LDADD = $(GTEST_LDADD)
-tests_unit_milter_session_test_SOURCES = tests/unit/milter/session_test.cc tests/unit/milter/audit_glue_test.cc
+tests_unit_milter_session_test_SOURCES = tests/unit/milter/session_test.cc tests/unit/milter/audit_glue_test.cc \
+	tests/unit/milter/stage_guard_test.cc
 tests_unit_milter_session_test_LDADD = $(GTEST_LDADD)
 
 dist_man_MANS += man/phimilter.8 man/phimilter.conf.5

@@ -25,6 +25,7 @@
 #include "milter/log.h"
 #include "milter/mta.h"
 #include "milter/session.h"
+#include "milter/stage_guard.h"
 #include "milter/util/sockopt.h"
 
 namespace phi {
@@ -138,21 +139,22 @@ sfsistat no_session_answer() {
   return SMFIS_TEMPFAIL;
 }
 
+// Runs g(session, mta), which returns the callback's answer, with the
+// connection's Session; without one (allocation failed) answers OnInternalError.
+template <class G>
+sfsistat with_session(SMFICTX* ctx, const char* where, G&& g) {
+  auto* s = static_cast<Session*>(smfi_getpriv(ctx));
+  if (!s) {
+    log_line(LogLevel::Error, "", where, "no session state; answering OnInternalError");
+    return no_session_answer();
+  }
+  LibmilterMta mta(ctx);
+  return std::forward<G>(g)(*s, mta);
+}
+
 template <class F>
 sfsistat guarded(SMFICTX* ctx, const char* where, F&& f) {
-  auto* s = static_cast<Session*>(smfi_getpriv(ctx));
-  LibmilterMta mta(ctx);
-  try {
-    if (!s) {
-      log_line(LogLevel::Error, "", where, "no session state; answering OnInternalError");
-      return no_session_answer();
-    }
-    return to_sfsistat(f(*s, mta));
-  } catch (const std::exception& e) {
-    return to_sfsistat(s->internal_error(mta, where, std::string("exception: ") + e.what()));
-  } catch (...) {
-    return to_sfsistat(s->internal_error(mta, where, "unknown exception"));
-  }
+  return with_session(ctx, where, [&](Session& s, Mta& m) { return to_sfsistat(guard_stage(s, m, where, f)); });
 }
 
 // The actions phimilter may take, and the stages it asks the MTA not to
@@ -164,26 +166,13 @@ constexpr unsigned long kActions =
     SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_ADDRCPT | SMFIF_DELRCPT | SMFIF_CHGBODY | SMFIF_QUARANTINE;
 constexpr unsigned long kQuietStages = SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY;
 
-// A stage the MTA may expect no reply for: with no reply negotiated, a
-// failure is kept (the rest of the message is not looked at) and answered
-// by cb_eom; otherwise as guarded().
+// A stage the MTA may expect no reply for (see stage_guard.h).
 template <class F>
 sfsistat quiet_stage(SMFICTX* ctx, const char* where, unsigned long stage, F&& f) {
-  auto* s = static_cast<Session*>(smfi_getpriv(ctx));
-  if (!s || !(s->quiet_stages() & stage)) return guarded(ctx, where, std::forward<F>(f));
-  if (s->quiet_failure()) return SMFIS_NOREPLY;
-  LibmilterMta mta(ctx);
-  std::string why;
-  try {
-    if (f(*s, mta) == Status::Continue) return SMFIS_NOREPLY;
-    why = "the stage did not continue";
-  } catch (const std::exception& e) {
-    why = std::string("exception: ") + e.what();
-  } catch (...) {
-    why = "unknown exception";
-  }
-  s->quiet_failure() = Session::QuietFailure{where, why};
-  return SMFIS_NOREPLY;
+  return with_session(ctx, where, [&](Session& s, Mta& m) {
+    auto answer = guard_quiet_stage(s, m, where, stage, f);
+    return answer ? to_sfsistat(*answer) : SMFIS_NOREPLY;
+  });
 }
 
 // The session of a connection, made by whichever callback comes first
@@ -247,8 +236,7 @@ sfsistat cb_helo(SMFICTX* ctx, char* helo) {
 }
 
 sfsistat cb_envfrom(SMFICTX* ctx, char** argv) {
-  // A new message: nothing kept from one that ended without end of message.
-  if (auto* s = static_cast<Session*>(smfi_getpriv(ctx))) s->quiet_failure().reset();
+  if (auto* s = static_cast<Session*>(smfi_getpriv(ctx))) guard_new_message(*s);
   ack_now(ctx);
   return quiet_stage(ctx, "envfrom", SMFIP_NR_MAIL, [&](Session& s, Mta& m) { return s.on_envfrom(m, arg0(argv)); });
 }
@@ -302,17 +290,11 @@ class CorkedActions {
 
 sfsistat cb_eom(SMFICTX* ctx) {
   CorkedActions corked(ctx);
-  return guarded(ctx, "eom", [&](Session& s, Mta& m) {
-    if (auto f = std::exchange(s.quiet_failure(), std::nullopt)) return s.internal_error(m, f->where, f->why);
-    return s.on_eom(m);
-  });
+  return with_session(ctx, "eom", [](Session& s, Mta& m) { return to_sfsistat(guard_end_of_message(s, m)); });
 }
 
 sfsistat cb_abort(SMFICTX* ctx) {
-  return guarded(ctx, "abort", [&](Session& s, Mta& m) {
-    s.quiet_failure().reset();
-    return s.on_abort(m);
-  });
+  return with_session(ctx, "abort", [](Session& s, Mta& m) { return to_sfsistat(guard_abort(s, m)); });
 }
 
 sfsistat cb_close(SMFICTX* ctx) {
