@@ -90,7 +90,11 @@ Result<void> load_site_dictionary(Lexicon& lex, const std::string& item) {
   return Ok();
 }
 
-Result<void> check_width(const Detector& d) {
+// The shortest and longest match of a pattern detector, from Hyperscan.
+struct Widths {
+  unsigned min, max;
+};
+Result<Widths> widths_of(const Detector& d) {
   hs_expr_info_t* info = nullptr;
   hs_compile_error_t* err = nullptr;
   if (hs_expression_info(d.regex.c_str(), d.flags, &info, &err) != HS_SUCCESS) {
@@ -98,11 +102,17 @@ Result<void> check_width(const Detector& d) {
     hs_free_compile_error(err);
     return Error{msg};
   }
-  bool too_wide = info->max_width > kMaxMatchBytes;
-  bool empty = info->min_width == 0;
+  Widths w{info->min_width, info->max_width};
   std::free(info);
-  if (too_wide) return Error{"pattern may match more than " + std::to_string(kMaxMatchBytes) + " bytes; bound its repeats"};
-  if (empty) return Error{"pattern can match the empty string"};
+  return w;
+}
+
+Result<void> check_width(const Detector& d) {
+  auto w = widths_of(d);
+  if (!w) return w.error();
+  if (w->max > kMaxMatchBytes)
+    return Error{"pattern may match more than " + std::to_string(kMaxMatchBytes) + " bytes; bound its repeats"};
+  if (w->min == 0) return Error{"pattern can match the empty string"};
   return Ok();
 }
 
@@ -125,17 +135,11 @@ void index_types(ClassifierData& data) {
 void use_fixed_widths(std::vector<Detector>& detectors) {
   for (auto& d : detectors) {
     if (d.dict || !d.som) continue;
-    hs_expr_info_t* info = nullptr;
-    hs_compile_error_t* err = nullptr;
-    if (hs_expression_info(d.regex.c_str(), d.flags, &info, &err) != HS_SUCCESS) {
-      hs_free_compile_error(err);  // hs_compile_multi reports it
-      continue;
-    }
-    if (info->min_width == info->max_width && info->min_width > 0) {
-      d.width = info->min_width;
+    auto w = widths_of(d);  // an invalid expression: hs_compile_multi reports it
+    if (w && w->min == w->max && w->min > 0) {
+      d.width = w->min;
       d.som = false;
     }
-    std::free(info);
   }
 }
 

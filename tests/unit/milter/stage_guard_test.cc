@@ -13,7 +13,8 @@
 namespace phi {
 namespace {
 
-constexpr unsigned long kRcpt = 0x1, kHeader = 0x2, kEoh = 0x4, kBody = 0x8;  // any distinct bits: the glue passes libmilter's
+// Any distinct bits: the glue passes libmilter's SMFIP_NR_* values.
+constexpr unsigned long kRcpt = 0x1, kHeader = 0x2, kEoh = 0x4, kBody = 0x8;
 
 // An MTA whose macro lookups throw once armed, as an allocation failure
 // inside a Session stage would.
@@ -39,7 +40,8 @@ Stages one_message(Session& s, ThrowingMta& m, bool eoh_fails, bool header_fails
   Stages r;
   guard_new_message(s);
   (void)guard_quiet_stage(s, m, "envfrom", 0, [](Session& s, Mta& m) { return s.on_envfrom(m, "<a@example.net>"); });
-  r.rcpt = guard_quiet_stage(s, m, "envrcpt", kRcpt, [](Session& s, Mta& m) { return s.on_envrcpt(m, "<b@example.org>"); });
+  r.rcpt = guard_quiet_stage(s, m, "envrcpt", kRcpt,
+                             [](Session& s, Mta& m) { return s.on_envrcpt(m, "<b@example.org>"); });
   r.header = guard_quiet_stage(s, m, "header", kHeader, [&](Session& s, Mta& m) {
     ++r.later_stages_run;
     if (header_fails) throw std::runtime_error("header stage broke");
