@@ -19,6 +19,8 @@
 //   instead of running on_eom, so a message whose inspection broke off is
 //   never delivered as if it had been inspected. guard_new_message (MAIL
 //   FROM) and the abort callback forget a failure kept for an earlier message.
+// THREADS
+//   As Session: the thread that runs the connection's callbacks.
 #ifndef PHI_MILTER_STAGE_GUARD_H
 #define PHI_MILTER_STAGE_GUARD_H
 
