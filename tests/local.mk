@@ -15,6 +15,7 @@ SCRIPT_TESTS += \
 	tests/integration/010_load.sh \
 	tests/integration/005_audit.sh \
 	tests/integration/011_escrow_kill.sh \
+	tests/integration/013_disk_full.sh \
 	tests/integration/012_inet_socket.sh \
 	tests/miltertest/run.sh
 ## The classifier must keep phi precision and recall >= 0.95 on the labelled corpus.
