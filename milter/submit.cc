@@ -108,6 +108,13 @@ Result<void> submit_message(std::string_view command, const std::vector<std::str
   if (posix_spawn_file_actions_init(&fa_storage) != 0) return Error{"posix_spawn_file_actions_init failed"};
   SpawnActions fa(&fa_storage);
   posix_spawn_file_actions_adddup2(fa.get(), theirs.get(), 0);  // dup2 clears FD_CLOEXEC on 0
+#ifdef HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCLOSEFROM_NP
+  // Nothing of the daemon's but stdin, stdout and stderr: a LogTarget
+  // file's descriptor (Boost.Log) and a pipe libmilter opens are not
+  // close-on-exec, and a child that lives on (up to NoticeTimeout) would
+  // hold them open.
+  posix_spawn_file_actions_addclosefrom_np(fa.get(), 3);
+#endif
   // Its own process group, so that a timeout kills what it started too
   // (sendmail's postdrop).
   posix_spawnattr_t attr_storage;

@@ -11,7 +11,10 @@
 //   line ends are written as LF, as local submission expects. The input is a
 //   socket written with MSG_NOSIGNAL, so a command that exits early is an
 //   error, never a SIGPIPE. The child is started with posix_spawnp (safe in
-//   a threaded daemon) in a process group of its own. A command that has not
+//   a threaded daemon) in a process group of its own, with no descriptor of
+//   the daemon's beyond its standard input, output and error (where glibc
+//   has posix_spawn_file_actions_addclosefrom_np, 2.34 and later; before,
+//   only close-on-exec descriptors stay out). A command that has not
 //   read the message and exited within `timeout` is an error, and its whole
 //   process group is killed (SIGKILL): Postfix's postdrop, denied its setgid
 //   group, retries forever instead of failing.

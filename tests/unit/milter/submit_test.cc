@@ -2,6 +2,7 @@
 // the timeout that kills a command (and what it started) that never answers.
 #include "milter/submit.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -49,6 +50,24 @@ TEST(Submit, TheCommandGetsTheArgumentsAndTheMessageWithLfLineEnds) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(read_file(dir.file("args")), "-C\n/etc/postfix-out\n-i\n--\na@example.org\n");
   EXPECT_EQ(read_file(dir.file("stdin")), "Subject: x\n\nbody\n");
+}
+
+// A descriptor the daemon holds without close-on-exec (a LogTarget file, a
+// pipe of libmilter's) must not reach the command.
+TEST(Submit, TheCommandGetsNoDescriptorButItsStandardOnes) {
+  TempDir dir;
+  int null_fd = ::open("/dev/null", O_RDONLY);
+  ASSERT_GE(null_fd, 0);
+  int leaky = ::fcntl(null_fd, F_DUPFD, 77);  // no close-on-exec, on purpose; a number the shell does not use
+  ::close(null_fd);
+  ASSERT_GE(leaky, 77);
+  dir.write("cmd", "#!/bin/sh\ncat >/dev/null\nls /proc/$$/fd > " + dir.file("fds") + "\n", 0755);
+  auto r = submit_message(dir.file("cmd"), {}, "x\n", 10s);
+  ::close(leaky);
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  std::string fds = "\n" + read_file(dir.file("fds"));
+  EXPECT_NE(fds.find("\n0\n"), std::string::npos) << fds;
+  EXPECT_EQ(fds.find("\n" + std::to_string(leaky) + "\n"), std::string::npos) << "open in the command:" << fds;
 }
 
 TEST(Submit, AFailingCommandIsAnError) {
