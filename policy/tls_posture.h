@@ -13,8 +13,9 @@
 //   syntax: "key level [name=value ...]", '#' comment lines, lines starting
 //   with white space continue the previous entry. A spec "texthash:/path"
 //   or a plain "/path" is read into memory once (errors name file:line);
-//   "hash:", "btree:", "lmdb:", "cdb:", "dbm:" and "sdbm:" tables are asked
-//   with `postmap -q KEY TABLE` at lookup time (PostmapTlsPolicyTable).
+//   "hash:", "btree:", "lmdb:", "cdb:", "dbm:" and "sdbm:" tables are read
+//   through postmap and read again when their file changes
+//   (PostmapTlsPolicyTable).
 //
 //   A recipient domain a.b.example.org is looked up as Postfix does for a
 //   next-hop domain: "a.b.example.org", then ".b.example.org",
@@ -36,16 +37,23 @@
 //   postmap and gets the default level.
 // THREADS
 //   Tables and resolvers are immutable and shared; a PostureCache belongs
-//   to one message. PostmapTlsPolicyTable::lookup spawns a process and may
-//   block for as long as postmap runs.
+//   to one message. PostmapTlsPolicyTable::lookup may run postmap (at the
+//   first lookup, after the table's file changed, or for every key where it
+//   cannot list the table) and then blocks up to its timeout; lookups on
+//   other threads wait for a listing in progress.
 #ifndef PHI_POLICY_TLS_POSTURE_H
 #define PHI_POLICY_TLS_POSTURE_H
 
+#include <chrono>
+#include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "milter/util/result.h"
 #include "policy/rules_domains.h"
@@ -54,6 +62,7 @@ namespace phi::policy {
 
 inline constexpr size_t kMaxTableBytes = 16 << 20;  // a larger text table is refused
 inline constexpr size_t kMaxPostmapOutput = 4096;   // larger postmap output is an error
+inline constexpr std::chrono::milliseconds kPostmapTimeout{30000};  // a postmap run past this is killed
 
 enum class TlsLevel { None, May, Encrypt, Dane, DaneOnly, Fingerprint, Verify, Secure };
 
@@ -86,19 +95,49 @@ class TextTlsPolicyTable : public TlsPolicyTable {
   std::map<std::string, std::string> entries_;
 };
 
+// An indexed table (hash:, btree:, lmdb:, cdb:, dbm:, sdbm:) read through
+// postmap(1). The whole table is listed with `postmap -s TABLE` and kept in
+// memory; before each lookup the table's database file (TABLE.db for hash
+// and btree, .lmdb, .cdb, .pag for dbm and sdbm) is checked with stat(2),
+// and a file changed since (rebuilt by postmap) is listed again, as
+// Postfix's own daemons notice a rebuilt table. Where postmap cannot list
+// the table or its file cannot be found, each key is asked with `postmap -q
+// KEY TABLE` instead. Every postmap run is killed after `timeout`, which is
+// then an error; so is a listing larger than kMaxTableBytes or a value
+// larger than kMaxPostmapOutput.
 class PostmapTlsPolicyTable : public TlsPolicyTable {
  public:
   // table: "hash:/etc/postfix/tls_policy"; postmap: path of the postmap
   // binary; config_dir: passed as "postmap -c DIR" when not empty (postmap
   // reads main.cf from there, /etc/postfix otherwise).
-  PostmapTlsPolicyTable(std::string table, std::string postmap, std::string config_dir = "")
-      : table_(std::move(table)), postmap_(std::move(postmap)), config_dir_(std::move(config_dir)) {}
+  PostmapTlsPolicyTable(std::string table, std::string postmap, std::string config_dir = "",
+                        std::chrono::milliseconds timeout = kPostmapTimeout);
   Result<std::optional<std::string>> lookup(const std::string& key) const override;
 
+  // The identity of a database file's contents: a rebuilt file differs.
+  struct FileVersion {
+    uint64_t dev = 0, ino = 0, size = 0;
+    int64_t mtime_ns = 0, ctime_ns = 0;
+    bool operator==(const FileVersion&) const = default;
+  };
+
  private:
+  struct Listing {
+    FileVersion version;
+    std::map<std::string, std::string> entries;  // lower-case key -> value
+  };
+  std::shared_ptr<const Listing> listing() const;  // nullptr: ask postmap -q
+  Result<std::optional<std::string>> query(const std::string& key) const;
+  std::vector<std::string> command(std::initializer_list<std::string> args) const;
+
   std::string table_;
   std::string postmap_;
   std::string config_dir_;
+  std::string db_file_;
+  std::chrono::milliseconds timeout_;
+  mutable std::mutex mu_;  // guards the two below; held while postmap -s runs
+  mutable std::shared_ptr<const Listing> listing_;
+  mutable std::optional<FileVersion> unlistable_;  // the version postmap -s failed on
 };
 
 inline constexpr const char* kDefaultPostmap = "/usr/sbin/postmap";

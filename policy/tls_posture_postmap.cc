@@ -1,12 +1,14 @@
-// tls_posture_postmap - look up an indexed Postfix table by running `postmap -q`.
+// tls_posture_postmap - an indexed Postfix table, listed with `postmap -s` and kept until its file changes.
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -20,38 +22,54 @@ extern char** environ;
 namespace phi::policy {
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 struct Fd {
   int fd = -1;
   ~Fd() { if (fd >= 0) ::close(fd); }
   void reset() { if (fd >= 0) ::close(fd); fd = -1; }
 };
 
-struct Output { std::string out, err; bool overflow = false; };
+struct Output {
+  std::string out, err;
+  bool overflow = false;
+};
 
-// Reads both pipes until EOF on each, keeping at most kMaxPostmapOutput bytes of each.
-void drain(Fd& out, Fd& err, Output& o) {
-  char buf[1024];
+int ms_left(Clock::time_point deadline) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  return ms <= 0 ? 0 : ms > 60'000 ? 60'000 : int(ms);
+}
+
+// Reads both pipes until EOF on each or until `deadline` (false), keeping
+// at most `max_out` bytes of stdout and kMaxPostmapOutput of stderr.
+bool drain(Fd& out, Fd& err, Output& o, size_t max_out, Clock::time_point deadline) {
+  char buf[4096];
   while (out.fd >= 0 || err.fd >= 0) {
+    if (Clock::now() >= deadline) return false;
     pollfd p[2] = {{out.fd, POLLIN, 0}, {err.fd, POLLIN, 0}};
-    if (::poll(p, 2, -1) < 0) {
+    if (::poll(p, 2, ms_left(deadline)) < 0) {
       if (errno == EINTR) continue;
-      break;
+      return false;
     }
     for (int i = 0; i < 2; ++i) {
       if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
       ssize_t n = ::read(p[i].fd, buf, sizeof buf);
       if (n < 0 && errno == EINTR) continue;
-      std::string& dst = i == 0 ? o.out : o.err;
       if (n <= 0) { (i == 0 ? out : err).reset(); continue; }
-      size_t room = kMaxPostmapOutput - std::min(dst.size(), kMaxPostmapOutput);
-      if (static_cast<size_t>(n) > room) o.overflow = true;
+      std::string& dst = i == 0 ? o.out : o.err;
+      size_t limit = i == 0 ? max_out : kMaxPostmapOutput;
+      size_t room = limit - std::min(dst.size(), limit);
+      if (static_cast<size_t>(n) > room) o.overflow = o.overflow || i == 0;
       dst.append(buf, std::min(static_cast<size_t>(n), room));
     }
   }
+  return true;
 }
 
-// Runs argv with stdout and stderr captured; returns the exit status (or -1 + err).
-Result<int> run(const std::vector<std::string>& args, Output& o) {
+// Runs argv with stdin from /dev/null and stdout and stderr captured;
+// returns the exit status. A run past `timeout` is killed and an error.
+Result<int> run(const std::vector<std::string>& args, Output& o, size_t max_out, std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
   int po[2], pe[2];
   if (::pipe2(po, O_CLOEXEC) != 0) return Error{std::string("pipe: ") + std::strerror(errno)};
   Fd out_r{po[0]}, out_w{po[1]};
@@ -62,6 +80,9 @@ Result<int> run(const std::vector<std::string>& args, Output& o) {
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&fa, out_w.fd, 1);
   posix_spawn_file_actions_adddup2(&fa, err_w.fd, 2);
+#ifdef HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCLOSEFROM_NP
+  posix_spawn_file_actions_addclosefrom_np(&fa, 3);  // nothing of the daemon's (see milter/submit.cc)
+#endif
   std::vector<char*> argv;
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -71,22 +92,90 @@ Result<int> run(const std::vector<std::string>& args, Output& o) {
   if (rc != 0) return Error{"cannot run " + args[0] + ": " + std::strerror(rc)};
   out_w.reset();
   err_w.reset();
-  drain(out_r, err_r, o);
+  bool finished = drain(out_r, err_r, o, max_out, deadline);
   int status = 0;
+  if (!finished) ::kill(pid, SIGKILL);
   while (::waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) return Error{std::string("waitpid: ") + std::strerror(errno)};
+  if (!finished)
+    return Error{args[0] + ": no answer within " +
+                 (timeout.count() % 1000 == 0 ? std::to_string(timeout.count() / 1000) + " s"
+                                              : std::to_string(timeout.count()) + " ms") + "; killed"};
   if (!WIFEXITED(status)) return Error{args[0] + " was killed by signal " + std::to_string(WTERMSIG(status))};
   return WEXITSTATUS(status);
 }
 
+// The file postmap keeps a table of this type in.
+std::string database_file(std::string_view spec) {
+  auto colon = spec.find(':');
+  if (colon == std::string_view::npos) return "";
+  std::string_view type = spec.substr(0, colon);
+  std::string path(spec.substr(colon + 1));
+  if (type == "hash" || type == "btree") return path + ".db";
+  if (type == "lmdb") return path + ".lmdb";
+  if (type == "cdb") return path + ".cdb";
+  if (type == "dbm" || type == "sdbm") return path + ".pag";
+  return "";
+}
+
+std::optional<PostmapTlsPolicyTable::FileVersion> file_version(const std::string& path) {
+  struct stat st {};
+  if (path.empty() || ::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return PostmapTlsPolicyTable::FileVersion{uint64_t(st.st_dev), uint64_t(st.st_ino), uint64_t(st.st_size),
+                                            int64_t(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec,
+                                            int64_t(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec};
+}
+
 }  // namespace
 
-Result<std::optional<std::string>> PostmapTlsPolicyTable::lookup(const std::string& key) const {
+PostmapTlsPolicyTable::PostmapTlsPolicyTable(std::string table, std::string postmap, std::string config_dir,
+                                             std::chrono::milliseconds timeout)
+    : table_(std::move(table)),
+      postmap_(std::move(postmap)),
+      config_dir_(std::move(config_dir)),
+      db_file_(database_file(table_)),
+      timeout_(timeout) {}
+
+std::vector<std::string> PostmapTlsPolicyTable::command(std::initializer_list<std::string> args) const {
+  std::vector<std::string> v{postmap_};
+  if (!config_dir_.empty()) v.insert(v.end(), {"-c", config_dir_});
+  v.insert(v.end(), args);
+  return v;
+}
+
+// The table as `postmap -s` lists it ("key<TAB>value" lines), for the
+// database file as it is now; listed again when the file has changed.
+std::shared_ptr<const PostmapTlsPolicyTable::Listing> PostmapTlsPolicyTable::listing() const {
+  auto before = file_version(db_file_);
+  if (!before) return nullptr;
+  std::lock_guard<std::mutex> g(mu_);
+  if (listing_ && listing_->version == *before) return listing_;
+  if (unlistable_ == before) return nullptr;
   Output o;
-  std::vector<std::string> args{postmap_};
-  if (!config_dir_.empty()) args.insert(args.end(), {"-c", config_dir_});
-  args.insert(args.end(), {"-q", key, table_});
-  auto status = run(args, o);
+  auto status = run(command({"-s", table_}), o, kMaxTableBytes, timeout_);
+  if (file_version(db_file_) != before) return nullptr;  // rebuilt meanwhile: ask this time, list next time
+  if (!status || *status != 0 || !trim(o.err).empty() || o.overflow) {
+    unlistable_ = before;  // not listable (type, size, error): postmap -q until the file changes
+    return nullptr;
+  }
+  auto l = std::make_shared<Listing>();
+  l->version = *before;
+  for (std::string_view rest = o.out; !rest.empty();) {
+    size_t nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    rest = nl == std::string_view::npos ? std::string_view() : rest.substr(nl + 1);
+    size_t k = 0;
+    while (k < line.size() && !is_space(line[k])) ++k;
+    if (k == 0) continue;
+    l->entries.insert_or_assign(to_lower(line.substr(0, k)), std::string(trim(line.substr(k))));
+  }
+  listing_ = l;
+  return listing_;
+}
+
+Result<std::optional<std::string>> PostmapTlsPolicyTable::query(const std::string& key) const {
+  Output o;
+  auto status = run(command({"-q", key, table_}), o, kMaxPostmapOutput, timeout_);
   if (!status) return status.error();
   std::string_view err = trim(o.err);
   if (!err.empty() || *status > 1) {
@@ -98,6 +187,15 @@ Result<std::optional<std::string>> PostmapTlsPolicyTable::lookup(const std::stri
   if (*status == 1) return std::optional<std::string>{};
   std::string_view v = trim(o.out);
   return std::optional<std::string>{std::string(v.substr(0, v.find('\n')))};
+}
+
+Result<std::optional<std::string>> PostmapTlsPolicyTable::lookup(const std::string& key) const {
+  if (auto l = listing()) {
+    auto it = l->entries.find(key);
+    if (it == l->entries.end()) return std::optional<std::string>{};
+    return std::optional<std::string>{it->second};
+  }
+  return query(key);
 }
 
 }  // namespace phi::policy

@@ -4,6 +4,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -189,6 +193,121 @@ TEST(LoadTable, SpecsAndErrors) {
   std::remove(path.c_str());
 }
 
+// A stand-in postmap(1): logs each run's arguments to DIR/calls and answers
+// from DIR/data ("key value" lines): -s lists it, -q KEY looks KEY up. The
+// file DIR/unlistable makes -s fail as postmap does for a type it cannot
+// list; DIR/hang makes every run hang.
+class FakePostmap {
+ public:
+  FakePostmap() {
+    static int n = 0;
+    dir_ = ::testing::TempDir() + "/fake_postmap." + std::to_string(::getpid()) + "." + std::to_string(++n);
+    EXPECT_EQ(std::system(("rm -rf '" + dir_ + "' && mkdir -p '" + dir_ + "'").c_str()), 0);
+    write("postmap",
+          "#!/bin/sh\n"
+          "d='" + dir_ + "'\n"
+          "echo \"$*\" >>\"$d/calls\"\n"
+          "[ \"$1\" = -c ] && shift 2\n"
+          "[ -f \"$d/hang\" ] && exec sleep 60\n"
+          "case $1 in\n"
+          "  -s) if [ -f \"$d/unlistable\" ]; then\n"
+          "        echo \"postmap: fatal: sequence operation is not supported\" >&2; exit 1\n"
+          "      fi\n"
+          "      awk '{ k = $1; $1 = \"\"; sub(/^ /, \"\"); print k \"\\t\" $0 }' \"$d/data\" ;;\n"
+          "  -q) awk -v k=\"$2\" '$1 == k { $1 = \"\"; sub(/^ /, \"\"); print; f = 1 } END { exit !f }' \"$d/data\" ;;\n"
+          "esac\n");
+    EXPECT_EQ(::chmod((dir_ + "/postmap").c_str(), 0755), 0);
+  }
+  ~FakePostmap() { (void)std::system(("rm -rf '" + dir_ + "'").c_str()); }
+  std::string postmap() const { return dir_ + "/postmap"; }
+  std::string table() const { return "hash:" + dir_ + "/tls_policy"; }
+  // Writes the table and its "database" (which postmap would rebuild).
+  void set_table(const std::string& text) {
+    write("data", text);
+    write("tls_policy.db", text);
+  }
+  void touch(const char* name) { write(name, ""); }
+  std::vector<std::string> calls() const {
+    std::ifstream in(dir_ + "/calls");
+    std::vector<std::string> v;
+    for (std::string line; std::getline(in, line);) v.push_back(line);
+    return v;
+  }
+  size_t count(const std::string& prefix) const {
+    auto c = calls();
+    return size_t(std::count_if(c.begin(), c.end(), [&](const std::string& l) { return l.rfind(prefix, 0) == 0; }));
+  }
+
+ private:
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream out(dir_ + "/" + name, std::ios::trunc);
+    out << text;
+  }
+  std::string dir_;
+};
+
+TEST(PostmapTable, ListedOnceAndAnsweredFromMemory) {
+  FakePostmap f;
+  f.set_table("partner.example encrypt\n.bank.example secure match=.bank.example\n");
+  auto t = load_tls_policy_table(f.table(), f.postmap());
+  ASSERT_TRUE(t.ok()) << t.error().message;
+  TlsPostureResolver r(*t, TlsLevel::May, {});
+  for (int message = 0; message < 50; ++message) {
+    EXPECT_EQ(r.resolve("partner.example")->level, TlsLevel::Encrypt);
+    EXPECT_EQ(r.resolve("mx.bank.example")->level, TlsLevel::Secure);
+    EXPECT_EQ(r.resolve("a.b.unlisted.org")->level, TlsLevel::May);
+  }
+  EXPECT_EQ(f.calls(), std::vector<std::string>{"-s " + f.table()}) << "one listing, at load, and no query";
+}
+
+TEST(PostmapTable, ARebuiltTableIsListedAgain) {
+  FakePostmap f;
+  f.set_table("partner.example encrypt\n");
+  PostmapTlsPolicyTable t(f.table(), f.postmap());
+  TlsPostureResolver r(std::shared_ptr<const TlsPolicyTable>(&t, [](const TlsPolicyTable*) {}), TlsLevel::May, {});
+  EXPECT_EQ(r.resolve("partner.example")->level, TlsLevel::Encrypt);
+  f.set_table("partner.example may\nnew.example verify\n");  // as `postmap hash:...` after an edit
+  EXPECT_EQ(r.resolve("partner.example")->level, TlsLevel::May);
+  EXPECT_EQ(r.resolve("new.example")->level, TlsLevel::Verify);
+  EXPECT_EQ(f.count("-s "), 2u);
+  EXPECT_EQ(f.count("-q "), 0u);
+}
+
+TEST(PostmapTable, ATableThatCannotBeListedIsQueriedPerKey) {
+  FakePostmap f;
+  f.set_table("partner.example encrypt\n");
+  f.touch("unlistable");
+  PostmapTlsPolicyTable t(f.table(), f.postmap(), "/etc/postfix-out");
+  EXPECT_EQ(**t.lookup("partner.example"), "encrypt");
+  EXPECT_FALSE(t.lookup("other.example")->has_value());
+  EXPECT_EQ(f.calls(), (std::vector<std::string>{"-c /etc/postfix-out -s " + f.table(),
+                                                 "-c /etc/postfix-out -q partner.example " + f.table(),
+                                                 "-c /etc/postfix-out -q other.example " + f.table()}))
+      << "the listing is tried once per version of the table";
+  f.set_table("partner.example may\n");
+  EXPECT_EQ(**t.lookup("partner.example"), "may");
+  EXPECT_EQ(f.count("-c /etc/postfix-out -s "), 2u) << "and again once the table was rebuilt";
+}
+
+TEST(PostmapTable, WithoutItsDatabaseFileTheTableIsQueried) {
+  FakePostmap f;
+  f.set_table("partner.example encrypt\n");
+  PostmapTlsPolicyTable t("btree:" + f.table().substr(5) + ".gone", f.postmap());  // no .gone.db
+  EXPECT_EQ(**t.lookup("partner.example"), "encrypt");  // (the stand-in answers whatever the table)
+  EXPECT_EQ(f.count("-s "), 0u);
+  EXPECT_EQ(f.count("-q "), 1u);
+}
+
+TEST(PostmapTable, APostmapThatHangsIsKilledAndAnError) {
+  FakePostmap f;
+  f.set_table("partner.example encrypt\n");
+  f.touch("hang");
+  PostmapTlsPolicyTable t(f.table(), f.postmap(), "", std::chrono::milliseconds(300));
+  auto v = t.lookup("partner.example");  // the listing times out, then the query
+  ASSERT_FALSE(v.ok());
+  EXPECT_NE(v.error().message.find("no answer within 300 ms; killed"), std::string::npos) << v.error().message;
+}
+
 // A real postmap on a temporary hash: table, when Postfix is installed.
 TEST(PostmapTable, RealPostmapOnHashTable) {
   if (::access(kDefaultPostmap, X_OK) != 0) GTEST_SKIP() << "postmap not installed";
@@ -213,6 +332,18 @@ TEST(PostmapTable, RealPostmapOnHashTable) {
   EXPECT_EQ(p->matched, ".partner.example");
   EXPECT_EQ(r.resolve("unlisted.org")->level, TlsLevel::May);
   EXPECT_EQ(r.resolve("bank.example")->level, TlsLevel::Secure);
+  // Edited and rebuilt, as an operator does: seen without a reload. (The
+  // file's time is set ahead: the rebuild may fall in the same clock tick
+  // as the first build, which a real edit a human makes does not.)
+  {
+    std::ofstream out(path, std::ios::trunc);
+    out << "partner.example may\n";
+  }
+  ASSERT_EQ(std::system((std::string(kDefaultPostmap) + " -c '" + dir + "' hash:" + path).c_str()), 0);
+  struct timespec later[2] = {{::time(nullptr) + 10, 0}, {::time(nullptr) + 10, 0}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, (path + ".db").c_str(), later, 0), 0);
+  EXPECT_EQ(r.resolve("partner.example")->level, TlsLevel::May);
+  EXPECT_EQ(r.resolve("bank.example")->level, TlsLevel::May) << "gone from the rebuilt table";
   auto missing = load_tls_policy_table("hash:" + dir + "/no_such_table", kDefaultPostmap, dir);
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.error().message.find("postmap -q on hash:" + dir + "/no_such_table failed"), std::string::npos)
