@@ -4,7 +4,9 @@
 # gets one decision per recipient; a quarantine decision puts the message in
 # Postfix's hold queue; released, the route-tls header makes Postfix send it
 # through the shipped smtp-tls transport; PHI in the Subject is refused with
-# the policy's 5.7.1 text; clean mail is delivered untouched.
+# the policy's 5.7.1 text; clean mail is delivered untouched. The same TLS
+# policy map as a hash: table (postmap) gives the same decisions, and a
+# rebuilt table changes them without a reload.
 #
 # Escrow is not wired into the daemon yet (milter/escrow_glue.cc), so this
 # site policy stands in "accept and tag" for the opportunistic domain where
@@ -73,3 +75,31 @@ clean=$(phi_find_delivered '^Subject: 003 lunch') || phi_fail "clean message not
 phi_assert_eq "clean: no tag" "$(phi_header "$clean" X-PHI-Classification)" ""
 phi_assert_eq "clean: no route-tls header" "$(phi_header "$clean" X-PHI-Route)" ""
 phi_assert_match "clean: provenance stamped as always" "$(phi_header "$clean" TLS-Provenance)" "^$PHI_AUTHSERV_ID; tls=plaintext;"
+
+# --- the same map as a hash: table (most sites' smtp_tls_policy_maps) ---------------
+# phimilter lists it with postmap at start and reads it again once postmap has
+# rebuilt it: an edit takes effect without a reload.
+postmap -c "$PHI_CONF" "hash:$PHI_DIR/tls_policy" || phi_fail "postmap hash:$PHI_DIR/tls_policy"
+phi_stop_milter
+phi_start_milter "TLSPolicyMap hash:$PHI_DIR/tls_policy" "PostfixConfigDir $PHI_CONF" \
+  "NeverSecureDomains $PHI_WEBMAIL_DOMAIN" "PolicyFile $PHI_DIR/site.policy"
+# phi_policy_decision LABEL RCPT ERE: a PHI message to RCPT; its recipient line matches ERE.
+phi_policy_decision() {
+  phi_send_phi --to "$2" || phi_fail "$1: swaks failed, see $PHI_SWAKS_LOG"
+  _q=$(phi_queue_id_of "$PHI_SWAKS_LOG")
+  phi_wait_log "$PHI_MILTER_LOG" "$_q: policy: recipient " 20
+  phi_assert_match "$1" "$(grep "$_q: policy: recipient " "$PHI_MILTER_LOG")" "$3"
+}
+phi_policy_decision "hash: table: opportunistic domain" "b@$PHI_OPP_DOMAIN" "domain=$PHI_OPP_DOMAIN tls=may action=accept"
+phi_policy_decision "hash: table: mandatory-TLS domain" "a@$PHI_SECURE_DOMAIN" \
+  "domain=$PHI_SECURE_DOMAIN tls=encrypt/mandatory action=route-tls"
+sed "s/^$PHI_OPP_DOMAIN may\$/$PHI_OPP_DOMAIN encrypt/" "$PHI_DIR/tls_policy" >"$PHI_DIR/tls_policy.new"
+mv "$PHI_DIR/tls_policy.new" "$PHI_DIR/tls_policy"
+postmap -c "$PHI_CONF" "hash:$PHI_DIR/tls_policy" || phi_fail "postmap (rebuild)"
+# A rebuild within the same clock tick as the first build would look unchanged;
+# an operator's edit is not that fast.
+touch -d "@$(( $(date +%s) + 10 ))" "$PHI_DIR/tls_policy.db"
+phi_policy_decision "hash: table rebuilt: seen without a reload" "b@$PHI_OPP_DOMAIN" \
+  "domain=$PHI_OPP_DOMAIN tls=encrypt/mandatory action=route-tls"
+phi_assert_eq "no reload: phimilter started once since the switch" \
+  "$(grep -c "phimilter .* starting" "$PHI_MILTER_LOG")" 2
