@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <string>
@@ -81,6 +82,15 @@ struct World {
       cfg[i] = *c;
     }
   }
+  // At exit (a replay, or libFuzzer's time limit): the directory goes too.
+  ~World() {
+    svc.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
   static void write(const std::string& path, const std::string& text) { std::ofstream(path) << text; }
 
   // The audit service for the next message: a new log now and then, so
