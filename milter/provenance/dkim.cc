@@ -18,6 +18,13 @@ namespace {
 
 DKIM_LIB* lib_of(const std::shared_ptr<const DkimLibrary>& l) { return static_cast<DKIM_LIB*>(l->handle()); }
 
+// libopendkim's prescreen callback (at end of headers): the signatures past
+// the first kMaxDkimSignatures get no key lookup and no verification.
+DKIM_CBSTAT verify_only_the_first(DKIM*, DKIM_SIGINFO** sigs, int nsigs) {
+  for (int i = kMaxDkimSignatures; i < nsigs; ++i) dkim_sig_ignore(sigs[i]);
+  return DKIM_CBSTAT_CONTINUE;
+}
+
 std::string sig_domain(DKIM_SIGINFO* sig) {
   if (!sig) return {};
   const unsigned char* d = dkim_sig_getdomain(sig);
@@ -36,6 +43,11 @@ Result<std::shared_ptr<const DkimLibrary>> DkimLibrary::create(const std::string
   unsigned int flags = DKIM_LIBFLAGS_FIXCRLF;
   if (dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_FLAGS, &flags, sizeof flags) != DKIM_STAT_OK)
     return Error{"cannot set libopendkim flags"};
+  unsigned int timeout = kDkimDnsTimeoutSeconds;
+  if (dkim_options(lib, DKIM_OP_SETOPT, DKIM_OPTS_TIMEOUT, &timeout, sizeof timeout) != DKIM_STAT_OK)
+    return Error{"cannot set libopendkim's DNS timeout"};
+  if (dkim_set_prescreen(lib, verify_only_the_first) != DKIM_STAT_OK)
+    return Error{"cannot set libopendkim's signature prescreen"};
   if (!key_file.empty()) {
     dkim_query_t q = DKIM_QUERY_FILE;
     std::vector<char> path(key_file.begin(), key_file.end());

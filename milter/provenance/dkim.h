@@ -23,6 +23,13 @@
 //     none       no DKIM-Signature (even when the header is malformed)
 //     temperror  the key could not be fetched (DNS or file failure)
 //   Once an error occurs further input is ignored and finish() reports it.
+//   A message's signatures are untrusted too, and each one costs a key
+//   lookup: only the first kMaxDkimSignatures of a message (in header
+//   order) are verified, the others ignored, and a DNS query waits at most
+//   kDkimDnsTimeoutSeconds (opendkim(8)'s MaximumSignaturesToVerify and
+//   DNSTimeout defaults). Without them a message with hundreds of
+//   signatures for domains whose name servers never answer held its thread
+//   for libopendkim's 10 s per signature, long after the MTA gave up.
 // INPUT
 //   Untrusted header and body bytes; libopendkim bounds its own parsing.
 // THREADS
@@ -40,6 +47,9 @@
 namespace phi::provenance {
 
 enum class DkimResult { None, Pass, Fail, TempError };
+
+inline constexpr int kMaxDkimSignatures = 3;
+inline constexpr unsigned kDkimDnsTimeoutSeconds = 5;
 
 constexpr std::string_view dkim_result_name(DkimResult r) {
   switch (r) {

@@ -152,6 +152,32 @@ TEST(DkimVerifier, FailNoneAndTempError) {
   EXPECT_NE(nk.result, DkimResult::None);
 }
 
+// Only the first kMaxDkimSignatures signatures of a message are verified
+// (each costs a key lookup, by DNS in production): a good signature after
+// them counts for nothing.
+TEST(DkimVerifier, OnlyTheFirstSignaturesAreVerified) {
+  const std::string good = sign(kHeaders, kBody);
+  auto bad = [&](int i) {  // a selector the key file does not have
+    std::string o = good;
+    o.replace(o.find("s=sel"), 5, "s=zz" + std::to_string(i));
+    return o;
+  };
+  for (int before = 0; before <= kMaxDkimSignatures + 1; ++before) {
+    SCOPED_TRACE(std::to_string(before) + " unverifiable signature(s) before the good one");
+    Headers sigs;
+    for (int i = 0; i < before; ++i) sigs.emplace_back("DKIM-Signature", bad(i));
+    sigs.emplace_back("DKIM-Signature", good);
+    for (int i = 0; i < 20; ++i) sigs.emplace_back("DKIM-Signature", bad(100 + i));
+    Headers h = kHeaders;
+    h.insert(h.begin(), sigs.begin(), sigs.end());
+    auto r = verify(h, kBody, 4096);
+    if (before < kMaxDkimSignatures)
+      EXPECT_EQ(r.result, DkimResult::Pass);
+    else
+      EXPECT_NE(r.result, DkimResult::Pass);
+  }
+}
+
 TEST(DkimVerifier, HostileHeadersDoNotCrash) {
   Headers h;
   for (int i = 0; i < 10000; ++i) h.emplace_back("DKIM-Signature", "v=1; a=rsa-sha256; d=example.net; s=sel; b=;");
