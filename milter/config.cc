@@ -353,14 +353,31 @@ std::string config_summary(const Config& cfg) {
   return out;
 }
 
+namespace {
+bool asks_tls_mandatory(const policy::Rule& r) {
+  for (const auto& all : r.any_of)
+    for (const auto& c : all)
+      if (c.kind == policy::CondKind::TlsMandatory) return true;
+  return false;
+}
+}  // namespace
+
 std::vector<std::string> config_warnings(const Config& cfg) {
   std::vector<std::string> out;
-  if (cfg.escrow || !cfg.rules || cfg.rules->mode != policy::Mode::Enforce) return out;
-  for (const auto& r : cfg.rules->rules)
-    if (r.action == policy::Action::Escrow)
-      out.push_back("rule " + r.name + " (" + cfg.rules->source + ":" + std::to_string(r.line) +
-                    ") escrows, but escrow is off (" + cfg.escrow_unavailable + "): the messages it decides get OnInternalError (" +
-                    cfg.settings.OnInternalError + ")");
+  if (!cfg.rules) return out;
+  const bool enforce = cfg.rules->mode == policy::Mode::Enforce;
+  const bool no_tls_map = cfg.settings.TLSPolicyMap.empty() && cfg.tls_posture &&
+                          !policy::is_mandatory(cfg.tls_posture->default_level());
+  for (const auto& r : cfg.rules->rules) {
+    const std::string rule = "rule " + r.name + " (" + cfg.rules->source + ":" + std::to_string(r.line) + ")";
+    if (!cfg.escrow && enforce && r.action == policy::Action::Escrow)
+      out.push_back(rule + " escrows, but escrow is off (" + cfg.escrow_unavailable +
+                    "): the messages it decides get OnInternalError (" + cfg.settings.OnInternalError + ")");
+    if (no_tls_map && asks_tls_mandatory(r))
+      out.push_back(rule + " asks whether a recipient domain has mandatory TLS, but no TLSPolicyMap is set and "
+                    "TLSDefaultLevel is " + cfg.settings.TLSDefaultLevel +
+                    ": no domain has it (set TLSPolicyMap to the table of Postfix's smtp_tls_policy_maps)");
+  }
   return out;
 }
 

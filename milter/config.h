@@ -140,8 +140,11 @@ class ConfigHolder {
 std::string config_summary(const Config& cfg);
 
 // What in a configuration that loads will still fail every message it
-// applies to: a rule that escrows while escrow is not configured (Mode
-// enforce). One sentence each, naming the rule and its file:line.
+// applies to, or cannot work as written: a rule that escrows while escrow
+// is not configured (Mode enforce); a rule that asks for tls-mandatory
+// while no TLSPolicyMap is set and TLSDefaultLevel is not mandatory (no
+// domain can ever have it). One sentence each, naming the rule and its
+// file:line.
 std::vector<std::string> config_warnings(const Config& cfg);
 
 inline constexpr const char* kDefaultConfigPath = "/etc/phimilter/phimilter.conf";

@@ -61,7 +61,11 @@ phi_ok "ExecStart: the daemon runs as phimilter on $SOCK (0770)"
 phi_wait_for 15 grep -q "config: config " "$PHI_MILTER_LOG" || phi_fail "no configuration summary logged at start"
 phi_assert_match "start-up summary" "$(grep "config: config " "$PHI_MILTER_LOG")" \
   "mode enforce; policy /usr/share/phimilter/default.policy \([0-9]+ rules\); escrow on \(/var/lib/phimilter/escrow\); audit on \(/var/log/phimilter/audit.log\); DKIM verify on"
-phi_assert_no_match "no configuration warnings" "$(cat "$PHI_MILTER_LOG")" "config: rule "
+phi_assert_no_match "no escrow rule without escrow" "$(cat "$PHI_MILTER_LOG")" "config: rule .* escrows, but escrow is off"
+# The shipped file leaves TLSPolicyMap to the site: until it is set, the log
+# says that the policy's tls-mandatory rules can never apply.
+phi_assert_match "the unset TLSPolicyMap is pointed out" "$(grep "config: rule " "$PHI_MILTER_LOG")" \
+  "rule phi-tls .* no TLSPolicyMap is set and TLSDefaultLevel is may"
 
 # --- mail through a real Postfix whose smtpd reaches the socket as postfix --
 PHI_MILTER_SPEC=unix:$SOCK

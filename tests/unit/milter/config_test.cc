@@ -140,5 +140,38 @@ TEST(BuildConfig, CompilesTheClassifierAndNamesBadDetectorFiles) {
       << missing.error().message;
 }
 
+// A tls-mandatory rule with no TLSPolicyMap and a default level that is not
+// mandatory can never apply: the configuration says so, naming the rule.
+TEST(ConfigWarnings, TlsMandatoryRuleWithoutATlsPolicyMap) {
+  std::string dir = ::testing::TempDir();
+  std::string policy = dir + "/config_test_tls.policy", map = dir + "/config_test_tls_policy";
+  std::ofstream(policy) << "rule tls if phi and tls-mandatory then route-tls\nrule other if phi then quarantine\n";
+  std::ofstream(map) << "partner.example encrypt\n";
+  struct { const char* label; std::string conf; bool warned; } rows[] = {
+      {"no map, default may", "", true},
+      {"no map, monitor mode too", "Mode monitor\n", true},
+      {"no map, default none", "TLSDefaultLevel none\n", true},
+      {"no map, default encrypt", "TLSDefaultLevel encrypt\n", false},
+      {"a map", "TLSPolicyMap texthash:" + map + "\n", false},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    auto s = parse_settings("PolicyFile " + policy + "\nDKIMVerify no\nEscrowKeyFile\n" + r.conf, "t.conf");
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    auto cfg = build_config(*s, "t.conf");
+    ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+    auto w = config_warnings(**cfg);
+    if (!r.warned) {
+      EXPECT_TRUE(w.empty()) << w.front();
+      continue;
+    }
+    ASSERT_EQ(w.size(), 1u);
+    EXPECT_EQ(w[0].rfind("rule tls (" + policy + ":1) asks whether a recipient domain has mandatory TLS, but no "
+                         "TLSPolicyMap is set and TLSDefaultLevel is ", 0), 0u) << w[0];
+  }
+  std::remove(policy.c_str());
+  std::remove(map.c_str());
+}
+
 }  // namespace
 }  // namespace phi
