@@ -102,6 +102,7 @@ size_t HtmlToText::text_run(std::string_view in, size_t i, std::string& out) {
 }
 
 void HtmlToText::feed(std::string_view in, std::string& out) {
+  out_start_ = out.size();
   size_t i = 0;
   while (i < in.size()) {
     if (st_ == State::Text) {
@@ -110,6 +111,7 @@ void HtmlToText::feed(std::string_view in, std::string& out) {
     }
     step(in[i++], out);
   }
+  if (out.size() > out_start_) last_out_ = out.back();
 }
 
 void HtmlToText::step(char c, std::string& out) {
@@ -197,7 +199,10 @@ void HtmlToText::tag_done(std::string& out) {
     return;
   }
   if (is_block_tag(name_)) {
-    if (out.empty() || out.back() != '\n') out.push_back('\n');
+    // What this converter wrote last, in this call or an earlier one: the
+    // caller's buffer may hold only this chunk's output.
+    char last = out.size() > out_start_ ? out.back() : last_out_;
+    if (last != '\n') out.push_back('\n');
   }
 }
 
@@ -224,6 +229,7 @@ void HtmlToText::step_comment(char c) {
 }
 
 void HtmlToText::finish(std::string& out) {
+  out_start_ = out.size();
   switch (st_) {
     case State::Text: break;
     case State::Entity: flush_entity(false, out); break;

@@ -59,6 +59,8 @@ class HtmlToText {
   bool closing_ = false;
   char quote_ = 0;
   char last_in_tag_ = 0;    // last non-blank char inside the tag
+  char last_out_ = 0;       // the last char written by an earlier feed(), 0 before any
+  size_t out_start_ = 0;    // where this call's output begins in `out`
   int dashes_ = 0;
   bool errors_ = false;
 };
