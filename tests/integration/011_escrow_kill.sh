@@ -47,16 +47,8 @@ PY=${PYTHON3:-python3}
 FREEZER=$(dirname "$0")/freeze_mid_write.py
 command -v "$PY" >/dev/null 2>&1 || phi_skip "python3 not found (Debian package python3)"
 
-mkdir -p "$ESCROW"
-"$CTL" escrow genkey "$PHI_DIR/escrow.keys" >/dev/null || phi_fail "genkey"
-cat >"$PHI_DIR/test.policy" <<EOF
-rule phi-insecure if outbound and phi then escrow
-rule default then accept
-EOF
-ESCROW_CONF="EscrowKeyFile $PHI_DIR/escrow.keys
-EscrowDirectory $ESCROW
-PolicyFile $PHI_DIR/test.policy
-NoticeSendmail /usr/sbin/sendmail -C $PHI_CONF"
+phi_escrow_setup "$ESCROW"
+ESCROW_CONF=$PHI_ESCROW_CONF
 
 # The message: PHI at the top, then about 6 MB of clinical-looking filler,
 # CRLF line ends, lines well under 998 bytes.

@@ -39,7 +39,6 @@ for _fs in "$ESCROW_FS" "$AUDIT_FS"; do
   mount -t tmpfs -o size=2m,mode=0755 phi-test "$_fs" 2>"$PHI_DIR/mount.err" ||
     phi_skip "cannot mount a tmpfs: $(cat "$PHI_DIR/mount.err")"
 done
-mkdir -p "$ESCROW"
 
 # fill FS: write zeros until the filesystem has no page left. (A file that
 # exists may still grow into the unused end of its last page.)
@@ -49,17 +48,10 @@ fill() {
 }
 unfill() { rm -f "$1/fill"; }
 
-"$CTL" escrow genkey "$PHI_DIR/escrow.keys" >/dev/null || phi_fail "genkey"
+phi_escrow_setup "$ESCROW"
 head -c 32 /dev/urandom >"$AUDIT_KEY"
 chmod 600 "$AUDIT_KEY"
-cat >"$PHI_DIR/test.policy" <<EOF
-rule phi-insecure if outbound and phi then escrow
-rule default then accept
-EOF
-CONF="EscrowKeyFile $PHI_DIR/escrow.keys
-EscrowDirectory $ESCROW
-PolicyFile $PHI_DIR/test.policy
-NoticeSendmail /usr/sbin/sendmail -C $PHI_CONF
+CONF="$PHI_ESCROW_CONF
 AuditLog $AUDIT_LOG
 AuditKeyFile $AUDIT_KEY"
 

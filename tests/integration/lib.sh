@@ -285,6 +285,19 @@ phi_milter_conf() {
   } >"$PHI_DIR/phimilter.conf"
 }
 
+# phi_escrow_setup ESCROW-DIR: an escrow key in $PHI_DIR/escrow.keys and a
+# policy that escrows outbound PHI and accepts the rest; sets PHI_ESCROW_CONF
+# to the phimilter.conf lines for them (notices go through this test's Postfix).
+phi_escrow_setup() {
+  mkdir -p "$1"
+  "${PHIMILTERCTL:-$top_builddir/phimilterctl}" escrow genkey "$PHI_DIR/escrow.keys" >/dev/null || phi_fail "escrow genkey"
+  printf 'rule phi-insecure if outbound and phi then escrow\nrule default then accept\n' >"$PHI_DIR/test.policy"
+  PHI_ESCROW_CONF="EscrowKeyFile $PHI_DIR/escrow.keys
+EscrowDirectory $1
+PolicyFile $PHI_DIR/test.policy
+NoticeSendmail /usr/sbin/sendmail -C $PHI_CONF"
+}
+
 # phi_start_milter [EXTRA-CONF-LINES...]: generate the configuration and run
 # phimilter -f in the background until its socket exists.
 phi_start_milter() {
