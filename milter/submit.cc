@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "milter/util/c_ptr.h"
+#include "milter/util/deadline.h"
 #include "milter/util/strings.h"
 
 extern char** environ;
@@ -25,13 +26,7 @@ namespace {
 
 std::string sys_error(const std::string& what) { return what + ": " + std::strerror(errno); }
 
-using Clock = std::chrono::steady_clock;
-
-// Milliseconds left until `deadline`, for poll(2): 0 once it has passed.
-int ms_left(Clock::time_point deadline) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-  return ms <= 0 ? 0 : ms > 60'000 ? 60'000 : int(ms);
-}
+using Clock = DeadlineClock;
 
 // Writes `data` with CRLF turned into LF to the non-blocking socket `fd`;
 // false with errno set on failure (ETIMEDOUT once `deadline` passes).
@@ -78,11 +73,6 @@ int wait_until(pid_t pid, int* status, Clock::time_point deadline) {
       std::this_thread::sleep_for(nap);
     }
   }
-}
-
-// "60 s", or "500 ms" for a timeout that is not whole seconds (tests).
-std::string format_timeout(std::chrono::milliseconds t) {
-  return t.count() % 1000 == 0 ? std::to_string(t.count() / 1000) + " s" : std::to_string(t.count()) + " ms";
 }
 
 using SpawnActions = CPtr<posix_spawn_file_actions_t, posix_spawn_file_actions_destroy>;

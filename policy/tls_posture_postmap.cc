@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "milter/util/deadline.h"
 #include "milter/util/sanitize.h"
 #include "milter/util/strings.h"
 #include "policy/tls_posture.h"
@@ -22,7 +23,7 @@ extern char** environ;
 namespace phi::policy {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using Clock = DeadlineClock;
 
 struct Fd {
   int fd = -1;
@@ -34,11 +35,6 @@ struct Output {
   std::string out, err;
   bool overflow = false;
 };
-
-int ms_left(Clock::time_point deadline) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-  return ms <= 0 ? 0 : ms > 60'000 ? 60'000 : int(ms);
-}
 
 // Reads both pipes until EOF on each or until `deadline` (false), keeping
 // at most `max_out` bytes of stdout and kMaxPostmapOutput of stderr.
@@ -98,9 +94,7 @@ Result<int> run(const std::vector<std::string>& args, Output& o, size_t max_out,
   while (::waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) return Error{std::string("waitpid: ") + std::strerror(errno)};
   if (!finished)
-    return Error{args[0] + ": no answer within " +
-                 (timeout.count() % 1000 == 0 ? std::to_string(timeout.count() / 1000) + " s"
-                                              : std::to_string(timeout.count()) + " ms") + "; killed"};
+    return Error{args[0] + ": no answer within " + format_timeout(timeout) + "; killed"};
   if (!WIFEXITED(status)) return Error{args[0] + " was killed by signal " + std::to_string(WTERMSIG(status))};
   return WEXITSTATUS(status);
 }
