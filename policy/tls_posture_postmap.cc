@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "milter/util/c_ptr.h"
 #include "milter/util/deadline.h"
 #include "milter/util/sanitize.h"
 #include "milter/util/strings.h"
@@ -25,12 +26,6 @@ namespace {
 
 using Clock = DeadlineClock;
 
-struct Fd {
-  int fd = -1;
-  ~Fd() { if (fd >= 0) ::close(fd); }
-  void reset() { if (fd >= 0) ::close(fd); fd = -1; }
-};
-
 struct Output {
   std::string out, err;
   bool overflow = false;
@@ -38,11 +33,11 @@ struct Output {
 
 // Reads both pipes until EOF on each or until `deadline` (false), keeping
 // at most `max_out` bytes of stdout and kMaxPostmapOutput of stderr.
-bool drain(Fd& out, Fd& err, Output& o, size_t max_out, Clock::time_point deadline) {
+bool drain(UniqueFd& out, UniqueFd& err, Output& o, size_t max_out, Clock::time_point deadline) {
   char buf[4096];
-  while (out.fd >= 0 || err.fd >= 0) {
+  while (out.get() >= 0 || err.get() >= 0) {
     if (Clock::now() >= deadline) return false;
-    pollfd p[2] = {{out.fd, POLLIN, 0}, {err.fd, POLLIN, 0}};
+    pollfd p[2] = {{out.get(), POLLIN, 0}, {err.get(), POLLIN, 0}};
     if (::poll(p, 2, ms_left(deadline)) < 0) {
       if (errno == EINTR) continue;
       return false;
@@ -68,14 +63,14 @@ Result<int> run(const std::vector<std::string>& args, Output& o, size_t max_out,
   auto deadline = Clock::now() + timeout;
   int po[2], pe[2];
   if (::pipe2(po, O_CLOEXEC) != 0) return Error{std::string("pipe: ") + std::strerror(errno)};
-  Fd out_r{po[0]}, out_w{po[1]};
+  UniqueFd out_r(po[0]), out_w(po[1]);
   if (::pipe2(pe, O_CLOEXEC) != 0) return Error{std::string("pipe: ") + std::strerror(errno)};
-  Fd err_r{pe[0]}, err_w{pe[1]};
+  UniqueFd err_r(pe[0]), err_w(pe[1]);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&fa, out_w.fd, 1);
-  posix_spawn_file_actions_adddup2(&fa, err_w.fd, 2);
+  posix_spawn_file_actions_adddup2(&fa, out_w.get(), 1);
+  posix_spawn_file_actions_adddup2(&fa, err_w.get(), 2);
 #ifdef HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCLOSEFROM_NP
   posix_spawn_file_actions_addclosefrom_np(&fa, 3);  // nothing of the daemon's (see milter/submit.cc)
 #endif
