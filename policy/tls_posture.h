@@ -63,6 +63,11 @@ namespace phi::policy {
 inline constexpr size_t kMaxTableBytes = 16 << 20;  // a larger text table is refused
 inline constexpr size_t kMaxPostmapOutput = 4096;   // larger postmap output is an error
 inline constexpr std::chrono::milliseconds kPostmapTimeout{30000};  // a postmap run past this is killed
+// A database file changed this close to (or after) the moment it was listed
+// may change again within the same tick of the file-time clock without any
+// stat(2) field changing; such a listing is used until the file has been
+// this old, then listed once more (as git treats a "racily clean" index).
+inline constexpr std::chrono::milliseconds kPostmapSettleTime{100};
 
 enum class TlsLevel { None, May, Encrypt, Dane, DaneOnly, Fingerprint, Verify, Secure };
 
@@ -100,7 +105,9 @@ class TextTlsPolicyTable : public TlsPolicyTable {
 // memory; before each lookup the table's database file (TABLE.db for hash
 // and btree, .lmdb, .cdb, .pag for dbm and sdbm) is checked with stat(2),
 // and a file changed since (rebuilt by postmap) is listed again, as
-// Postfix's own daemons notice a rebuilt table. Where postmap cannot list
+// Postfix's own daemons notice a rebuilt table; a file changed less than
+// kPostmapSettleTime before its listing is listed again once it is that old,
+// so a second rebuild within the same clock tick is seen too. Where postmap cannot list
 // the table or its file cannot be found, each key is asked with `postmap -q
 // KEY TABLE` instead. Every postmap run is killed after `timeout`, which is
 // then an error; so is a listing larger than kMaxTableBytes or a value
@@ -124,6 +131,7 @@ class PostmapTlsPolicyTable : public TlsPolicyTable {
  private:
   struct Listing {
     FileVersion version;
+    int64_t settled_ns = 0;  // list again after this time (CLOCK_REALTIME); 0: settled at listing
     std::map<std::string, std::string> entries;  // lower-case key -> value
   };
   std::shared_ptr<const Listing> listing() const;  // nullptr: ask postmap -q

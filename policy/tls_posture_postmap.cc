@@ -5,6 +5,7 @@
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -115,6 +116,12 @@ std::optional<PostmapTlsPolicyTable::FileVersion> file_version(const std::string
                                             int64_t(st.st_ctim.tv_sec) * 1'000'000'000 + st.st_ctim.tv_nsec};
 }
 
+int64_t realtime_ns() {
+  struct timespec ts {};
+  ::clock_gettime(CLOCK_REALTIME, &ts);
+  return int64_t(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
 }  // namespace
 
 PostmapTlsPolicyTable::PostmapTlsPolicyTable(std::string table, std::string postmap, std::string config_dir,
@@ -133,12 +140,15 @@ std::vector<std::string> PostmapTlsPolicyTable::command(std::initializer_list<st
 }
 
 // The table as `postmap -s` lists it ("key<TAB>value" lines), for the
-// database file as it is now; listed again when the file has changed.
+// database file as it is now; listed again when the file has changed, and
+// once more when it had changed within kPostmapSettleTime of its listing.
 std::shared_ptr<const PostmapTlsPolicyTable::Listing> PostmapTlsPolicyTable::listing() const {
   auto before = file_version(db_file_);
   if (!before) return nullptr;
+  const int64_t now = realtime_ns();
   std::lock_guard<std::mutex> g(mu_);
-  if (listing_ && listing_->version == *before) return listing_;
+  if (listing_ && listing_->version == *before && (listing_->settled_ns == 0 || now < listing_->settled_ns))
+    return listing_;
   if (unlistable_ == before) return nullptr;
   Output o;
   auto status = run(command({"-s", table_}), o, kMaxTableBytes, timeout_);
@@ -149,6 +159,11 @@ std::shared_ptr<const PostmapTlsPolicyTable::Listing> PostmapTlsPolicyTable::lis
   }
   auto l = std::make_shared<Listing>();
   l->version = *before;
+  // ctime, which utimensat(2) cannot set back, is in the file-time clock's
+  // coarse ticks: within the settle time of `now` a change within the same
+  // tick would leave every field of the version as it is.
+  const int64_t settle = std::chrono::nanoseconds(kPostmapSettleTime).count();
+  if (before->ctime_ns > now - settle) l->settled_ns = before->ctime_ns + settle;
   for (std::string_view rest = o.out; !rest.empty();) {
     size_t nl = rest.find('\n');
     std::string_view line = rest.substr(0, nl);
