@@ -108,6 +108,18 @@ std::optional<VerifyProblem> classify(const std::vector<std::string>& files, con
   return std::nullopt;
 }
 
+// A writer that finds its log ending in a torn line (it stopped mid-record:
+// a crash, a power loss) ends that line and goes on with a start record
+// that continues the chain from the last whole record, with that record's
+// next sequence number. Such a line is not damage when the line after it is
+// exactly that start record: a record edited or cut by hand is not, since
+// the record after it links to it, and a start record linking past it
+// would need the key.
+bool torn_write_recovered(const AuditKey& key, const ChainHead& last, const Line& next) {
+  Checked n = check_line(key, next);
+  return n.rec && n.hmac_ok && n.rec->kind == "start" && n.rec->seq == last.seq + 1 && n.rec->prev == last.hash;
+}
+
 }  // namespace
 
 Result<VerifyReport> verify_files(const std::vector<std::string>& files, const AuditKey& key,
@@ -122,6 +134,17 @@ Result<VerifyReport> verify_files(const std::vector<std::string>& files, const A
     auto have_next = reader.next(nxt);
     if (!have_next) return have_next.error();
     Checked c = check_line(key, cur);
+    if (!c.rec && !cur.too_long && !cur.torn && st.last && *have_next && nxt.file == cur.file &&
+        torn_write_recovered(key, *st.last, nxt)) {
+      rep.notes.push_back(files[cur.file] + ":" + std::to_string(cur.number) + ": a torn write (" +
+                          std::to_string(cur.text.size()) + " bytes, not a record) before the start record at line " +
+                          std::to_string(nxt.number) + ", which continues the chain from seq " +
+                          std::to_string(st.last->seq) + ": the writer stopped mid-record and was restarted");
+      ++rep.torn_writes;
+      cur = std::move(nxt);
+      have = have_next;
+      continue;
+    }
     if (auto p = classify(files, key, st, cur, c, *have_next ? &nxt : nullptr)) { rep.problem = std::move(p); return rep; }
     ChainHead h{c.rec->seq, sha256_hex(cur.text)};
     if (!st.last && (c.rec->seq != 1 || c.rec->prev != kGenesisPrev))

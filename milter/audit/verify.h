@@ -55,6 +55,7 @@ struct VerifyReport {
   std::optional<ChainHead> first, last;
   std::optional<VerifyProblem> problem;
   std::vector<std::string> notes;
+  uint64_t torn_writes = 0;  // torn lines a writer's start record recovered from (each has a note)
 };
 
 Result<VerifyReport> verify_files(const std::vector<std::string>& files, const AuditKey& key,

@@ -169,6 +169,16 @@ struct AuditLog::Impl {
     if (!tail) return tail.error().context("audit log " + opts.path);
     if (auto h = last_record(*tail)) head = h;  // else (emptied): keep ours, verify names the gap
     end = st.st_size;
+    if (!tail->empty() && tail->back() != '\n') {
+      // A writer stopped mid-record (a write that failed and could not be
+      // cut back): end its line and say so with a start record, which
+      // verify takes as the recovery from a torn write.
+      if (!write_all(fd.get(), "\n")) return errno_error("audit log " + opts.path + ": cannot end a torn last line");
+      auto prev = head;
+      if (auto r = append(RecordKind::Start, [&](JsonWriter& w) { write_start_body(w, prev, "torn write"); }, 0); !r)
+        return r;
+      ++written;
+    }
     return Ok();
   }
 
@@ -178,6 +188,11 @@ struct AuditLog::Impl {
     if (::flock(fd.get(), LOCK_EX) != 0) return errno_error("audit log " + opts.path + ": flock");
     struct Unlock { int f; ~Unlock() { ::flock(f, LOCK_UN); } } unlock{fd.get()};
     if (auto r = follow_other_writers(); !r) return r;
+    return append(kind, body, time);
+  }
+
+  // Seals and writes one record after the chain head (file locked, mu held).
+  Result<void> append(RecordKind kind, const std::function<void(JsonWriter&)>& body, int64_t time) {
     ChainLink link;
     link.seq = head ? head->seq + 1 : 1;
     if (head) link.prev = head->hash;

@@ -256,6 +256,9 @@ TEST(AuditLog, LogMovedAwayAndUnrecreatableIsAnError) {
   EXPECT_FALSE(a);
 }
 
+// A writer that stopped mid-record (crash, power loss) leaves a torn last
+// line; the next writer ends it and continues with a start record, and
+// verify reports the recovered torn write as a note, not as damage.
 TEST(AuditLog, TornLastLineIsClosedAndTheChainContinues) {
   TempDir d;
   std::string path = d.file("audit.log");
@@ -265,10 +268,53 @@ TEST(AuditLog, TornLastLineIsClosedAndTheChainContinues) {
   auto log = must_open(options(path));
   ASSERT_TRUE(log->append_message(sample_message(2)));
   log.reset();
+  EXPECT_EQ(kinds(path), "start message checkpoint ? start message checkpoint");
   auto rep = must_verify({path});
-  ASSERT_TRUE(rep.problem);
-  EXPECT_EQ(rep.problem->line, 4u);
-  EXPECT_EQ(rep.problem->kind, "edited");
+  EXPECT_FALSE(rep.problem) << rep.problem->kind << ": " << rep.problem->detail;
+  EXPECT_EQ(rep.records, 6u);
+  EXPECT_EQ(rep.torn_writes, 1u);
+  ASSERT_EQ(rep.notes.size(), 1u);
+  EXPECT_NE(rep.notes[0].find("audit.log:4: a torn write (40 bytes"), std::string::npos) << rep.notes[0];
+}
+
+// The same while the daemon runs: another writer's torn line (a failed
+// write it could not cut back) is ended, and a start record says so.
+TEST(AuditLog, TornLineOfAnotherWriterIsClosedBeforeTheNextRecord) {
+  TempDir d;
+  std::string path = d.file("audit.log");
+  auto log = must_open(options(path));
+  ASSERT_TRUE(log->append_message(sample_message(1)));
+  std::string text = read_file(path);
+  write_file(path, text + text.substr(0, 40));
+  ASSERT_TRUE(log->append_message(sample_message(2)));
+  log.reset();
+  EXPECT_EQ(kinds(path), "start message ? start message checkpoint");
+  auto rep = must_verify({path});
+  EXPECT_FALSE(rep.problem) << rep.problem->kind << ": " << rep.problem->detail;
+  EXPECT_EQ(rep.torn_writes, 1u);
+}
+
+// What a writer recovers from is a torn line after the last whole record.
+// A whole record made unreadable by hand is still damage: the start record
+// after it links to it, not past it.
+TEST(AuditLog, ARecordCutByHandBeforeARestartIsStillDamage) {
+  TempDir d;
+  std::string path = d.file("audit.log");
+  { auto log = must_open(options(path)); ASSERT_TRUE(log->append_message(sample_message(1))); }
+  { auto log = must_open(options(path)); ASSERT_TRUE(log->append_message(sample_message(2))); }
+  auto lines = split_lines(read_file(path));
+  ASSERT_EQ(kinds(path), "start message checkpoint start message checkpoint");
+  for (size_t cut : {size_t(1), size_t(2)}) {  // the message record; the checkpoint before the restart
+    SCOPED_TRACE("line " + std::to_string(cut + 1));
+    std::string text;
+    for (size_t i = 0; i < lines.size(); ++i) text += (i == cut ? lines[i].substr(0, 40) : lines[i]) + "\n";
+    write_file(path, text);
+    auto rep = must_verify({path});
+    ASSERT_TRUE(rep.problem);
+    EXPECT_EQ(rep.problem->line, cut + 1);
+    EXPECT_EQ(rep.problem->kind, "edited");
+    EXPECT_EQ(rep.torn_writes, 0u);
+  }
 }
 
 }  // namespace
