@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstring>
@@ -79,7 +80,19 @@ Result<HostList> HostList::parse(const std::vector<std::string>& items) {
     for (char c : item)
       if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_'))
         return Error{"\"" + std::string(item) + "\": not a host name, address or CIDR block"};
-    l.names_.push_back(to_lower(item));
+    // "name." is the same host as "name" (client names are compared without
+    // the dot); a name must have no empty label, and a last label of digits
+    // is an address written in a form this list does not take (Postfix's
+    // "192.0.2" for a /24, leading zeros), which would never match.
+    std::string_view name = item;
+    while (name.size() > 1 && name.back() == '.') name.remove_suffix(1);
+    std::string_view labels = name.front() == '.' ? name.substr(1) : name;
+    if (labels.empty() || labels.find("..") != std::string_view::npos || labels.front() == '.' || labels.back() == '.')
+      return Error{"\"" + std::string(item) + "\": empty label in host name"};
+    std::string_view last = labels.substr(labels.rfind('.') + 1);
+    if (std::all_of(last.begin(), last.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return Error{"\"" + std::string(item) + "\": not an address phimilter reads (write a CIDR block, e.g. 192.0.2.0/24)"};
+    l.names_.push_back(to_lower(name));
   }
   return l;
 }

@@ -28,8 +28,21 @@ TEST(HostList, MatchesAddressesAndNames) {
   }
 }
 
+// A name entry written with its trailing dot is the same host.
+TEST(HostList, TrailingDotOnANameEntry) {
+  auto l = HostList::parse({"relay.hospital.example.", ".corp.example."});
+  ASSERT_TRUE(l.ok()) << l.error().message;
+  EXPECT_TRUE(l->contains_name("relay.hospital.example"));
+  EXPECT_TRUE(l->contains_name("Relay.Hospital.Example."));
+  EXPECT_TRUE(l->contains_name("a.corp.example"));
+  EXPECT_FALSE(l->contains_name("corp.example"));
+}
+
+// Entries that would be taken as host names but can never match one:
+// Postfix-style partial addresses, zero-padded addresses, empty labels.
 TEST(HostList, RejectsBadItems) {
-  for (const char* bad : {"10.0.0.0/33", "2001:db8::/129", "10.0.0.0/x", "a b", "host/8", "ex!ample"}) {
+  for (const char* bad : {"10.0.0.0/33", "2001:db8::/129", "10.0.0.0/x", "a b", "host/8", "ex!ample", "192.0.2",
+                          "10", "192.000.002.009", "gmail..com", ".", "..", ".corp..example", "a.b.3"}) {
     SCOPED_TRACE(bad);
     EXPECT_FALSE(HostList::parse({bad}).ok());
   }
