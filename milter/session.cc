@@ -63,6 +63,11 @@ Status Session::on_connect(Mta& mta, std::string_view host, std::string_view add
   macros_ = {};
   macros_.client_name = std::string(host.substr(0, 255));
   macros_.client_addr = std::string(addr.substr(0, 64));
+  // Sendmail passes the PTR name even when its forward lookup failed
+  // ({client_resolve} FORGED, FAIL or TEMP); Postfix passes "unknown" then,
+  // and so do we, so that such a name neither makes mail outbound
+  // (InternalNetworks) nor a hop internal.
+  if (auto resolve = mta.macro("{client_resolve}"); !resolve.empty() && resolve != "OK") macros_.client_name = "unknown";
   capture_macros(mta);
   return Status::Continue;
 }

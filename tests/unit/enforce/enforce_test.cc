@@ -69,9 +69,11 @@ struct Outcome {
 
 // One message from `addr` to `rcpts`, with `extra` header fields first.
 Outcome run(std::shared_ptr<const Config> cfg, const std::string& addr, const std::vector<std::string>& rcpts,
-        const std::string& raw = phi_message(), const std::vector<std::pair<std::string, std::string>>& extra = {}) {
+        const std::string& raw = phi_message(), const std::vector<std::pair<std::string, std::string>>& extra = {},
+        const std::vector<std::pair<std::string, std::string>>& macros = {}) {
   Outcome r{Status::Continue, {}, {}};
   r.mta.macros["i"] = "QID1";
+  for (const auto& [n, v] : macros) r.mta.macros[n] = v;
   Session s(cfg, [] { return std::time_t{0}; });
   s.on_connect(r.mta, "client.example", addr);
   s.on_helo(r.mta, "client.example");
@@ -156,6 +158,28 @@ TEST(Enforce, DefaultPolicyActions) {
     auto got = policy_edits(r.mta);
     ASSERT_EQ(got.size(), row.edits.size());
     for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i].substr(0, row.edits[i].size()), row.edits[i]);
+  }
+}
+
+// A client listed in InternalNetworks by name is outbound only while the
+// MTA vouches for the name: Sendmail passes a PTR name whose forward lookup
+// failed with {client_resolve} FORGED (or FAIL, TEMP); Postfix, without that
+// macro, passes "unknown" instead.
+TEST(Enforce, AnUnverifiedClientNameDoesNotMakeMailOutbound) {
+  Scratch t;
+  auto cfg = config_with(t, "InternalNetworks 127.0.0.1, client.example\n");
+  struct Row { const char* label; std::vector<std::pair<std::string, std::string>> macros; const char* decisions; };
+  const Row rows[] = {
+      {"Postfix: no {client_resolve}", {}, "<a@secure.example>:route-tls:phi-tls"},
+      {"Sendmail: OK", {{"{client_resolve}", "OK"}}, "<a@secure.example>:route-tls:phi-tls"},
+      {"Sendmail: FORGED", {{"{client_resolve}", "FORGED"}}, "<a@secure.example>:tag:inbound"},
+      {"Sendmail: FAIL", {{"{client_resolve}", "FAIL"}}, "<a@secure.example>:tag:inbound"},
+      {"Sendmail: TEMP", {{"{client_resolve}", "TEMP"}}, "<a@secure.example>:tag:inbound"},
+  };
+  for (const auto& row : rows) {
+    SCOPED_TRACE(row.label);
+    auto r = run(cfg, kOutside, {"<a@secure.example>"}, phi_message(), {}, row.macros);
+    EXPECT_EQ(decisions(r.report), row.decisions);
   }
 }
 
