@@ -133,6 +133,7 @@ Result<std::shared_ptr<const TlsPolicyTable>> load_tls_policy_table(std::string_
   auto t = std::make_shared<PostmapTlsPolicyTable>(std::string(spec), postmap, postfix_config_dir);
   auto probe = t->lookup("phimilter-probe.invalid");
   if (!probe) return probe.error();
+  if (auto r = t->check_entries(); !r) return r.error();
   return std::shared_ptr<const TlsPolicyTable>(std::move(t));
 }
 

@@ -120,6 +120,10 @@ class PostmapTlsPolicyTable : public TlsPolicyTable {
   PostmapTlsPolicyTable(std::string table, std::string postmap, std::string config_dir = "",
                         std::chrono::milliseconds timeout = kPostmapTimeout);
   Result<std::optional<std::string>> lookup(const std::string& key) const override;
+  // Every entry of the table's listing has a TLS level phimilter knows (as
+  // a text table's are checked when read); a table that cannot be listed
+  // passes, its entries are checked when looked up.
+  Result<void> check_entries() const;
 
   // The identity of a database file's contents: a rebuilt file differs.
   struct FileVersion {

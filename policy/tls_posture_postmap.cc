@@ -193,6 +193,15 @@ Result<std::optional<std::string>> PostmapTlsPolicyTable::query(const std::strin
   return std::optional<std::string>{std::string(v.substr(0, v.find('\n')))};
 }
 
+Result<void> PostmapTlsPolicyTable::check_entries() const {
+  auto l = listing();
+  if (!l) return Ok();
+  for (const auto& [key, value] : l->entries)
+    if (auto level = parse_tls_policy_value(value); !level)
+      return level.error().context(table_ + ": entry \"" + sanitize_log_text(key, 200) + "\"");
+  return Ok();
+}
+
 Result<std::optional<std::string>> PostmapTlsPolicyTable::lookup(const std::string& key) const {
   if (auto l = listing()) {
     auto it = l->entries.find(key);

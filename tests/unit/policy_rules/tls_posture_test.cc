@@ -304,6 +304,20 @@ TEST(PostmapTable, AYoungTableIsListedOnceMoreWhenSettled) {
   EXPECT_EQ(f.count("-q "), 0u);
 }
 
+// An indexed table's levels are checked at load (and so by phimilter -n and
+// at reload), as a text table's are, instead of tempfailing every message
+// to the domain with the bad entry.
+TEST(PostmapTable, AnUnknownLevelIsRefusedAtLoad) {
+  FakePostmap f;
+  f.set_table("partner.example encrypt\nbad.example mandatory\n");
+  auto t = load_tls_policy_table(f.table(), f.postmap());
+  ASSERT_FALSE(t.ok());
+  EXPECT_NE(t.error().message.find(f.table() + ": entry \"bad.example\": "), std::string::npos) << t.error().message;
+  EXPECT_NE(t.error().message.find("mandatory"), std::string::npos) << t.error().message;
+  f.set_table("partner.example encrypt\nbad.example encrypt protocols=!SSLv2\n");
+  EXPECT_TRUE(load_tls_policy_table(f.table(), f.postmap()).ok());
+}
+
 TEST(PostmapTable, ATableThatCannotBeListedIsQueriedPerKey) {
   FakePostmap f;
   f.set_table("partner.example encrypt\n");
