@@ -135,12 +135,17 @@ void HtmlToText::step(char c, std::string& out) {
     case State::TagName: step_tag_name(c, out); return;
     case State::InTag:
     case State::InQuote: step_in_tag(c, out); return;
-    case State::MarkupDecl:
-      if (c == '-' && ++dashes_ == 2) { dashes_ = 0; st_ = State::Comment; }
+    case State::MarkupDecl:  // "<!": "--" opens a comment; anything else is a bogus comment
+      if (c == '-' && ++dashes_ == 2) st_ = State::CommentStart;
       else if (c == '>') st_ = State::Text;
       else if (c != '-') st_ = State::Bogus;
       return;
-    case State::Comment: step_comment(c); return;
+    case State::CommentStart:
+    case State::CommentStartDash:
+    case State::Comment:
+    case State::CommentEndDash:
+    case State::CommentEnd:
+    case State::CommentEndBang: step_comment(c); return;
     case State::Bogus:
       if (c == '>') st_ = State::Text;
       return;
@@ -222,10 +227,35 @@ void HtmlToText::step_raw_text(char c) {
   raw_match_ = c == '<' ? 1 : 0;
 }
 
+// The comment states of the WHATWG HTML tokenizer, which mail clients
+// follow: "<!-->" and "<!--->" are whole (empty) comments, "--!>" ends one
+// as "-->" does. The comment less-than sign states only report nested
+// "<!--" as a parse error; they end a comment nowhere else, so they are
+// folded into Comment.
 void HtmlToText::step_comment(char c) {
-  if (c == '-') { ++dashes_; return; }
-  if (c == '>' && dashes_ >= 2) { st_ = State::Text; return; }
-  dashes_ = 0;
+  switch (st_) {
+    case State::CommentStart:
+      st_ = c == '-' ? State::CommentStartDash : c == '>' ? State::Text : State::Comment;
+      return;
+    case State::CommentStartDash:
+      st_ = c == '-' ? State::CommentEnd : c == '>' ? State::Text : State::Comment;
+      return;
+    case State::Comment:
+      if (c == '-') st_ = State::CommentEndDash;
+      return;
+    case State::CommentEndDash:
+      st_ = c == '-' ? State::CommentEnd : State::Comment;
+      return;
+    case State::CommentEnd:  // "--" seen; more dashes stay here
+      if (c == '>') st_ = State::Text;
+      else if (c == '!') st_ = State::CommentEndBang;
+      else if (c != '-') st_ = State::Comment;
+      return;
+    case State::CommentEndBang:
+      st_ = c == '-' ? State::CommentEndDash : c == '>' ? State::Text : State::Comment;
+      return;
+    default: return;
+  }
 }
 
 void HtmlToText::finish(std::string& out) {

@@ -8,7 +8,8 @@
 //   A state machine over UTF-8 input split anywhere: tags are removed,
 //   character references decoded (named ones from a table of the common
 //   entities, numeric decimal and hex ones), comments and the content of
-//   <script> and <style> skipped.
+//   <script> and <style> skipped. Comments end where an HTML5 browser ends
+//   them: at "-->", "--!>", and "<!-->" and "<!--->" are whole comments.
 //   Block-level tags (p, div, br, li, td, tr, h1...) become a line break or
 //   a blank; inline tags (b, i, span, a, font...) vanish without splitting
 //   a word, so "1<b>23</b>-45-6789" reads "123-45-6789". &nbsp; becomes a
@@ -41,7 +42,11 @@ class HtmlToText {
   bool had_errors() const { return errors_; }
 
  private:
-  enum class State { Text, Entity, TagOpen, TagName, InTag, InQuote, Comment, Bogus, RawText, MarkupDecl };
+  enum class State {
+    Text, Entity, TagOpen, TagName, InTag, InQuote, Bogus, RawText, MarkupDecl,
+    // The HTML5 comment states (step_comment).
+    CommentStart, CommentStartDash, Comment, CommentEndDash, CommentEnd, CommentEndBang
+  };
   size_t text_run(std::string_view in, size_t i, std::string& out);
   void step(char c, std::string& out);
   void step_entity(char c, std::string& out);
@@ -61,7 +66,7 @@ class HtmlToText {
   char last_in_tag_ = 0;    // last non-blank char inside the tag
   char last_out_ = 0;       // the last char written by an earlier feed(), 0 before any
   size_t out_start_ = 0;    // where this call's output begins in `out`
-  int dashes_ = 0;
+  int dashes_ = 0;          // dashes after "<!" (MarkupDecl)
   bool errors_ = false;
 };
 
