@@ -34,13 +34,35 @@ struct Alias { const char* label; const char* iconv_name; };
 constexpr Alias kAliases[] = {
     {"ks_c_5601-1987", "CP949"}, {"ks_c_5601", "CP949"}, {"gb2312", "GB18030"}, {"gbk", "GB18030"},
     {"x-gbk", "GB18030"}, {"x-sjis", "SHIFT_JIS"}, {"iso-8859-8-i", "ISO-8859-8"},
-    {"utf-16", "UTF-16"}, {"unicode", "UTF-16"}, {"x-unknown", "?"}, {"unknown-8bit", "?"}};
+    {"utf-16", "UTF-16"}, {"unicode", "UTF-16"}, {"iso-10646-ucs-2", "UNICODE"},  // IANA csUnicode
+    {"iso-10646-ucs-4", "UCS-4"}, {"x-unknown", "?"}, {"unknown-8bit", "?"}};
 
 bool is_latin1_label(const std::string& n) {
   for (const char* l : {"iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1", "cp819",
                         "windows-1252", "cp1252", "x-cp1252", "ansi_x3.4-1968"})
     if (n == l) return true;
   return false;
+}
+
+// The code unit of charset `name` (1 for byte-oriented ones, 2 for the
+// UCS-2/UTF-16 family, 4 for UCS-4/UTF-32), asked of iconv rather than read
+// from the name, so every alias iconv knows counts (UNICODELITTLE, csUnicode,
+// WCHAR_T, 10646-1:1993...): the bytes a second "A" takes after a first
+// one (which may carry a byte order mark). 1 if iconv cannot tell.
+size_t code_unit(const char* name) {
+  iconv_t raw = iconv_open(name, "UTF-8");
+  if (raw == reinterpret_cast<iconv_t>(-1)) return 1;
+  CPtr<void, iconv_close> cd(raw);
+  size_t len[2] = {0, 0};
+  for (size_t& n : len) {
+    char a = 'A', buf[16];
+    char* src = &a;
+    char* dst = buf;
+    size_t left = 1, room = sizeof buf;
+    if (iconv(cd.get(), &src, &left, &dst, &room) == static_cast<size_t>(-1)) return 1;
+    n = sizeof buf - room;
+  }
+  return len[1] >= 1 && len[1] <= 4 ? len[1] : 1;
 }
 
 // Length of the UTF-8 sequence led by b, 0 if b cannot lead one.
@@ -118,9 +140,7 @@ CharsetConverter::CharsetConverter(std::string_view charset) {
   }
   cd_.reset(cd);
   mode_ = Mode::Iconv;
-  std::string lower = to_lower(n);
-  if (lower.find("16") != std::string::npos && (lower.rfind("utf", 0) == 0 || lower.rfind("ucs", 0) == 0)) unit_ = 2;
-  if ((lower.find("32") != std::string::npos && lower.rfind("utf", 0) == 0) || lower == "ucs-4") unit_ = 4;
+  unit_ = code_unit(n.c_str());
 }
 
 // An invalid byte: Windows-1252 for unlabelled text, U+FFFD otherwise.

@@ -19,7 +19,9 @@
 //   depends on where iconv's calls begin, and must not depend on how the
 //   MTA cut the body into chunks. Invalid
 //   sequences become U+FFFD and set had_errors(); nothing is dropped
-//   silently. An unknown or malformed charset name falls back to
+//   silently. After one, iconv resumes a code unit further on (2 bytes
+//   for UCS-2/UTF-16, 4 for UCS-4/UTF-32, as iconv says; else 1), so the
+//   rest of a 16-bit text stays in step. An unknown or malformed charset name falls back to
 //   Windows-1252, sets had_errors() and known() is false.
 // INPUT
 //   Untrusted bytes and charset name. Linear time; output is at most
@@ -65,7 +67,7 @@ class CharsetConverter {
 
   Mode mode_ = Mode::Unlabelled;
   CPtr<void, iconv_close> cd_;
-  size_t unit_ = 1;  // code unit size for skipping an invalid sequence (2 for UTF-16)
+  size_t unit_ = 1;  // code unit skipped past an invalid sequence (2 for UCS-2/UTF-16, 4 for UCS-4/UTF-32)
   std::string carry_;
   std::string piece_;  // Iconv: the start of a line not yet handed to iconv (< kIconvPiece bytes)
   bool errors_ = false;

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 namespace phi::mime {
 namespace {
 
@@ -117,6 +119,74 @@ TEST(CharsetConverter, TenThousandInvalidBytesStayLinear) {
   out = conv("utf-16le", std::string(10000, '\xD8'), 4096, &err);
   EXPECT_TRUE(err);
   EXPECT_LE(out.size(), 30000u);
+}
+
+// 16-bit text in the host's byte order (what glibc's unmarked "UCS-2" reads).
+std::string native16(std::u16string_view s) {
+  std::string out(s.size() * 2, '\0');
+  std::memcpy(out.data(), s.data(), out.size());
+  return out;
+}
+
+std::string le16(std::u16string_view s) {
+  std::string out;
+  for (char16_t c : s) { out += static_cast<char>(c & 0xFF); out += static_cast<char>(c >> 8); }
+  return out;
+}
+
+std::string be16(std::u16string_view s) {
+  std::string out;
+  for (char16_t c : s) { out += static_cast<char>(c >> 8); out += static_cast<char>(c & 0xFF); }
+  return out;
+}
+
+std::string le32(std::u32string_view s) {
+  std::string out;
+  for (char32_t c : s)
+    for (int k = 0; k < 4; ++k) out += static_cast<char>((c >> (8 * k)) & 0xFF);
+  return out;
+}
+
+std::string be32(std::u32string_view s) {
+  std::string out;
+  for (char32_t c : s)
+    for (int k = 3; k >= 0; --k) out += static_cast<char>((c >> (8 * k)) & 0xFF);
+  return out;
+}
+
+// After an invalid code unit (a lone surrogate, a code point beyond
+// what UCS-4 can hold) iconv resumes one whole code unit further on, in every label
+// of the UCS-2 and UCS-4 families, so the text after it is not read out of
+// step as CJK (which hid an SSN that mail clients show).
+TEST(CharsetConverter, WideCharsetsResyncAfterAnInvalidUnit) {
+  const std::u16string t16 = u"\xD800SSN 078-05-1121";
+  const std::u32string t32 = U"\x80000000SSN 078-05-1121";  // beyond UCS-4 (glibc passes U+110000 on)
+  const std::string want = "\xEF\xBF\xBDSSN 078-05-1121";
+  const Case cases[] = {
+      {"ucs-2 (host order)", "ucs-2", native16(t16), want, true},
+      {"ucs2 (host order)", "UCS2", native16(t16), want, true},
+      {"ucs-2le", "ucs-2le", le16(t16), want, true},
+      {"ucs-2be", "UCS-2BE", be16(t16), want, true},
+      {"iso-10646-ucs-2 with BOM", "ISO-10646-UCS-2", "\xFF\xFE" + le16(t16), want, true},
+      {"csUnicode with BOM", "csUnicode", "\xFF\xFE" + le16(t16), want, true},
+      {"unicodelittle", "unicodelittle", le16(t16), want, true},
+      {"utf-16le", "utf-16le", le16(t16), want, true},
+      {"ucs-4 (big endian)", "ucs-4", be32(t32), want, true},
+      {"ucs-4le", "UCS-4LE", le32(t32), want, true},
+      {"ucs4", "ucs4", be32(t32), want, true},
+      {"iso-10646-ucs-4", "ISO-10646-UCS-4", be32(t32), want, true},
+      {"csucs4", "csUCS4", be32(t32), want, true},
+      {"utf-32le", "utf-32le", le32(t32), want, true},
+  };
+  for (const auto& c : cases) {
+    for (size_t step : {1, 3, 1000}) {
+      SCOPED_TRACE(std::string(c.label) + " step " + std::to_string(step));
+      bool err = false, known = false;
+      EXPECT_EQ(conv(c.charset, c.in, step, &err, &known), c.want);
+      EXPECT_TRUE(known);
+      EXPECT_EQ(err, c.error);
+    }
+  }
 }
 
 TEST(AppendUtf8, EncodesAndReplacesInvalid) {
