@@ -24,18 +24,43 @@ struct EncodedWord {
   size_t end = 0;  // index just past "?="
 };
 
+// The next "?=" and the next blank at or after a position of one string,
+// remembered between the candidate words of decode_encoded_words(): every
+// "=?" that fails to form a word used to search to the end of the string
+// again, quadratic in a Subject or filename of many "=?a?q? " (seconds per
+// part). Positions asked for only grow there, so each byte is scanned
+// once; a smaller one searches afresh.
+class Lookahead {
+ public:
+  explicit Lookahead(std::string_view s) : s_(s) {}
+  size_t close(size_t from) { return next(close_, from, [&](size_t f) { return s_.find("?=", f); }); }
+  size_t blank(size_t from) { return next(blank_, from, [&](size_t f) { return s_.find_first_of(" \t", f); }); }
+
+ private:
+  struct Hit { size_t from = std::string_view::npos, at = 0; };
+  template <class Find>
+  static size_t next(Hit& h, size_t from, Find find) {
+    // Still the first hit at or after `from` when it was searched for from
+    // no later than `from` and lies no earlier (npos: there is none).
+    if (h.from == std::string_view::npos || from < h.from || h.at < from) h = Hit{from, find(from)};
+    return h.at;
+  }
+  std::string_view s_;
+  Hit close_, blank_;
+};
+
 // Parses "=?cs?X?text?=" at s[i]; false if there is none.
-bool parse_encoded_word(std::string_view s, size_t i, EncodedWord* w) {
+bool parse_encoded_word(std::string_view s, size_t i, Lookahead& ahead, EncodedWord* w) {
   if (s.compare(i, 2, "=?") != 0) return false;
-  size_t q1 = s.find('?', i + 2);
+  size_t q1 = s.substr(0, i + 3 + kMaxEncodedWordCharset).find('?', i + 2);
   if (q1 == std::string_view::npos || q1 - (i + 2) > kMaxEncodedWordCharset || q1 == i + 2) return false;
   if (q1 + 3 > s.size() || s[q1 + 2] != '?') return false;
   char e = ascii_lower(s[q1 + 1]);
   if (e != 'b' && e != 'q') return false;
-  size_t end = s.find("?=", q1 + 3);
+  size_t end = ahead.close(q1 + 3);
   if (end == std::string_view::npos) return false;
+  if (ahead.blank(q1 + 3) < end) return false;  // no blanks inside a word
   std::string_view text = s.substr(q1 + 3, end - (q1 + 3));
-  if (text.find_first_of(" \t") != std::string_view::npos) return false;
   w->charset = s.substr(i + 2, q1 - (i + 2));
   size_t star = w->charset.find('*');  // RFC 2231 language suffix
   if (star != std::string_view::npos) w->charset = w->charset.substr(0, star);
@@ -165,11 +190,12 @@ std::string decode_encoded_words(std::string_view s, bool* had_errors) {
   };
   size_t i = 0, literal = 0;
   bool after_word = false;
+  Lookahead ahead(s);
   while (i < s.size()) {
     size_t next = s.find("=?", i);
     if (next == std::string_view::npos) break;
     EncodedWord w;
-    if (!parse_encoded_word(s, next, &w)) { i = next + 2; continue; }
+    if (!parse_encoded_word(s, next, ahead, &w)) { i = next + 2; continue; }
     std::string_view gap = s.substr(literal, next - literal);
     if (!(after_word && only_blanks(gap))) {
       flush();

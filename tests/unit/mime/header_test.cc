@@ -18,6 +18,10 @@ TEST(DecodeEncodedWords, Table) {
       {"text between words kept", "=?utf-8?Q?a?= and =?utf-8?Q?b?=", "a and b", false},
       {"language suffix", "=?utf-8*en?Q?x?=", "x", false},
       {"malformed stays literal", "=?utf-8?X?abc?= =?bad", "=?utf-8?X?abc?= =?bad", false},
+      {"blank inside a word", "=?utf-8?Q?a b?= =?utf-8?Q?c?=", "=?utf-8?Q?a b?= c", false},
+      {"failed words before good ones", "=?a?q? =?x =?utf-8?Q?a?= =?a?q?b =?utf-8?Q?c?=",
+       "=?a?q? =?x a =?a?q?b c", false},
+      {"charset too long", "=?" + std::string(65, 'a') + "?Q?x?=", "=?" + std::string(65, 'a') + "?Q?x?=", false},
       {"bad base64 flagged", "=?utf-8?B?###?=", "", true},
       {"unknown charset flagged", "=?x-nope?Q?Jos=E9?=", "Jos\xC3\xA9", true},
       {"raw latin-1 in header", "Jos\xE9", "Jos\xC3\xA9", true},
@@ -29,6 +33,36 @@ TEST(DecodeEncodedWords, Table) {
     EXPECT_EQ(decode_encoded_words(r.in, &err), r.want);
     EXPECT_EQ(err, r.error);
   }
+}
+
+// Each "=?" that fails to form a word used to search for "?=" (and a
+// blank) to the end of the string: quadratic, seconds for a 140 KB
+// Subject. These inputs (1.3 MB, 10,000 candidate words, '?'-rich so that
+// a search is slow) take milliseconds when linear and many seconds when
+// not; nothing here measures time.
+TEST(DecodeEncodedWords, TenThousandFailedWordsStayLinear) {
+  std::string filler;
+  for (int k = 0; k < 60; ++k) filler += "?x";
+  struct Row { const char* label; std::string unit; std::string tail; };
+  const Row rows[] = {
+      {"no ?= anywhere", "=?a?q? " + filler, ""},
+      {"?= at the end after a blank", "=?a?q?" + filler, " ?="},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    std::string in;
+    for (int i = 0; i < 10000; ++i) in += r.unit;
+    in += r.tail;
+    bool err = false;
+    EXPECT_EQ(decode_encoded_words(in, &err), in);  // all literal
+    EXPECT_FALSE(err);
+  }
+  // A valid word after the 10,000 failed ones is still decoded.
+  std::string in;
+  for (int i = 0; i < 10000; ++i) in += "=?a?q? ";
+  bool err = false;
+  EXPECT_EQ(decode_encoded_words(in + "=?utf-8?Q?J=C3=B6rg?=", &err), in + "J\xC3\xB6rg");
+  EXPECT_FALSE(err);
 }
 
 TEST(DecodeFieldValue, ContentTypeAndDisposition) {
