@@ -109,6 +109,30 @@ std::string percent_decode(std::string_view v) {
   return out;
 }
 
+// Index just past the comment that opens at s[i] == '(' (nested, with
+// quoted-pairs); s.size() and *unterminated if it does not close.
+size_t skip_comment(std::string_view s, size_t i, bool* unterminated) {
+  size_t depth = 0;
+  while (i < s.size()) {
+    char c = s[i++];
+    if (c == '\\') { if (i < s.size()) ++i; continue; }
+    if (c == '(') ++depth;
+    else if (c == ')' && --depth == 0) return i;
+  }
+  *unterminated = true;
+  return i;
+}
+
+// Index just past the quoted string that opens at s[i] == '"'.
+size_t skip_quoted(std::string_view s, size_t i) {
+  for (++i; i < s.size();) {
+    char c = s[i++];
+    if (c == '\\' && i < s.size()) ++i;
+    else if (c == '"') return i;
+  }
+  return i;
+}
+
 struct Section { bool encoded; std::string value; };
 
 // Reads a quoted string starting after the opening quote at s[i]; returns the index after it.
@@ -174,6 +198,24 @@ bool FieldValue::has_param(std::string_view name) const {
   return false;
 }
 
+std::string strip_comments(std::string_view s, bool* unterminated) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    if (s[i] == '(') {
+      i = skip_comment(s, i, unterminated);
+      out.push_back(' ');  // a comment separates what stands on its two sides
+    } else if (s[i] == '"') {
+      size_t end = skip_quoted(s, i);
+      out.append(s.substr(i, end - i));
+      i = end;
+    } else {
+      out.push_back(s[i++]);
+    }
+  }
+  return out;
+}
+
 std::string unfold_header(std::string_view value) {
   std::string out;
   out.reserve(value.size());
@@ -214,7 +256,7 @@ std::string decode_encoded_words(std::string_view s, bool* had_errors) {
 
 FieldValue decode_field_value(std::string_view raw) {
   FieldValue fv;
-  std::string v = unfold_header(raw);
+  std::string v = strip_comments(unfold_header(raw), &fv.malformed);
   std::string_view s = v;
   size_t semi = s.find(';');
   fv.token = to_lower(trim(s.substr(0, semi)));

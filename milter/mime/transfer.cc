@@ -4,6 +4,7 @@
 #include <array>
 #include <cstring>
 
+#include "milter/mime/header.h"
 #include "milter/util/strings.h"
 
 namespace phi::mime {
@@ -158,7 +159,9 @@ void QpDecoder::finish(std::string& out) {
 }
 
 TransferEncoding parse_transfer_encoding(std::string_view value, bool* unknown) {
-  std::string_view v = trim(value);
+  bool unterminated = false;  // "base64 (x" is still base64
+  std::string stripped = strip_comments(value, &unterminated);
+  std::string_view v = trim(stripped);
   if (unknown) *unknown = false;
   if (iequals(v, "base64")) return TransferEncoding::Base64;
   if (iequals(v, "quoted-printable")) return TransferEncoding::QuotedPrintable;

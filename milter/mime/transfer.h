@@ -59,6 +59,7 @@ class QpDecoder {
 enum class TransferEncoding { Identity, Base64, QuotedPrintable };
 
 // "7bit", "8bit", "binary", "" -> Identity; unknown values -> Identity with *unknown set.
+// Comments are ignored: "base64 (attachment)" is Base64.
 TransferEncoding parse_transfer_encoding(std::string_view value, bool* unknown);
 
 class TransferDecoder {

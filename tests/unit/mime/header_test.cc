@@ -80,6 +80,17 @@ TEST(DecodeFieldValue, ContentTypeAndDisposition) {
       {"unquoted with spaces", "attachment; filename=my file.txt", "attachment", "filename", "my file.txt", false},
       {"unterminated quote", "a; filename=\"abc", "a", "filename", "abc", true},
       {"param without value", "a; junk", "a", "junk", "", true},
+      // RFC 822 comments, as Python's email.policy.default strips them.
+      {"comment after boundary", "multipart/mixed; boundary=b (comment)", "multipart/mixed", "boundary", "b", false},
+      {"comment after the type", "message/rfc822 (fwd)", "message/rfc822", "boundary", "", false},
+      {"comments around value", "text/plain; charset=(x)utf-8(y)", "text/plain", "charset", "utf-8", false},
+      {"comment with ; and =", "text/plain (a; b=c); charset=utf-8", "text/plain", "charset", "utf-8", false},
+      {"nested comment, quoted-pair", "a; boundary=b (x (y \\) z) w); c=d", "a", "boundary", "b", false},
+      {"comment in quoted string kept", "a; boundary=\"b (c)\"", "a", "boundary", "b (c)", false},
+      {"quote in comment", "a (\"x); boundary=b", "a", "boundary", "b", false},
+      {"comment in parameter name", "a; boundary(x)=b", "a", "boundary", "b", false},
+      {"disposition comment", "attachment (scan); filename=r.csv", "attachment", "filename", "r.csv", false},
+      {"unterminated comment", "a; boundary=b (c", "a", "boundary", "b", true},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.label);
@@ -88,6 +99,28 @@ TEST(DecodeFieldValue, ContentTypeAndDisposition) {
     EXPECT_EQ(fv.param(r.name), r.want);
     EXPECT_EQ(fv.malformed, r.malformed);
   }
+}
+
+TEST(StripComments, NestedQuotedAndUnterminated) {
+  struct Row { const char* label; std::string in; std::string want; bool unterminated; };
+  const Row rows[] = {
+      {"none", "text/plain", "text/plain", false},
+      {"one", "base64 (x)", "base64  ", false},
+      {"nested", "a(b(c)d)e", "a e", false},
+      {"quoted-pair paren", "a(b\\)c)d", "a d", false},
+      {"inside quotes kept", "\"(x)\"(y)", "\"(x)\" ", false},
+      {"escaped quote in quotes", "\"a\\\"(b)\"(c)", "\"a\\\"(b)\" ", false},
+      {"unterminated", "a(b(c)", "a ", true},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    bool unterminated = false;
+    EXPECT_EQ(strip_comments(r.in, &unterminated), r.want);
+    EXPECT_EQ(unterminated, r.unterminated);
+  }
+  bool unterminated = false;
+  EXPECT_EQ(strip_comments(std::string(10000, '(') + std::string(10000, ')') + "x", &unterminated), " x");
+  EXPECT_FALSE(unterminated);
 }
 
 TEST(DecodeFieldValue, TenThousandParamsAreBounded) {

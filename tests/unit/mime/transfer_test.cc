@@ -100,6 +100,9 @@ TEST(ParseTransferEncoding, KnownAndUnknown) {
       {"binary", "BINARY", TransferEncoding::Identity, false},
       {"absent", "", TransferEncoding::Identity, false},
       {"uuencode is unknown", "x-uuencode", TransferEncoding::Identity, true},
+      {"comment after base64", "base64 (attachment)", TransferEncoding::Base64, false},
+      {"comments around qp", "(a)quoted-printable(b (c))", TransferEncoding::QuotedPrintable, false},
+      {"comment only", "(7bit)", TransferEncoding::Identity, false},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.label);
