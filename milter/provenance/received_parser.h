@@ -13,7 +13,17 @@
 //   follow it, and the date after the last top-level ';'. Keywords are
 //   matched without regard to case. A clause's value is every word up to
 //   the next keyword, so "with Microsoft SMTP Server" keeps its three
-//   words. Folding (CRLF or bare LF followed by white space) counts as one
+//   words. Text the SMTP client chose is not read as clauses: the value of
+//   a leading "from" (the HELO name, which Postfix writes as given, spaces
+//   included) runs up to the first comment, the TCP-info part the MTA
+//   writes, and holds no keyword ("from tls X (unknown [addr]) by ..." has
+//   from "tls X"); only a field without such a comment is read again with
+//   the from value ending at the first "by" ("from alice by host with
+//   local"). A tls clause is recognised only after a with clause, where
+//   Exim and RFC 8314 put it. A comment that starts with HELO, EHLO or
+//   LHLO (qmail, IronPort: the client's argument) ends at the first ')',
+//   so a '(' in it neither nests nor swallows the by and with clauses.
+//   An angle address may hold a quoted local part with '>' in it. Folding (CRLF or bare LF followed by white space) counts as one
 //   space; comments nest and may hold quoted pairs; domain literals such as
 //   [IPv6:2001:db8::1] and <angle addresses> are single words; a clause
 //   that is missing is simply empty. Comments that come before the first
@@ -24,7 +34,8 @@
 //   max_clauses (kMaxReceivedClauses) clauses are kept; either sets
 //   `truncated`. Comments nested deeper than max_comment_depth
 //   (kMaxCommentDepth) make the field an error. A body with no keyword, no
-//   comment and no date is an error. One pass over the bytes: linear time.
+//   comment and no date is an error. At most two passes over the bytes:
+//   linear time.
 //   Never throws.
 // THREADS
 //   Pure; any thread.

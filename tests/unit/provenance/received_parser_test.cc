@@ -34,6 +34,91 @@ TEST(ParseReceived, SplitsStandardClauses) {
   }
 }
 
+// The HELO name is the client's text: Postfix writes it after "from" as
+// given (a multi-word HELO joined with spaces), qmail and IronPort in a
+// "(HELO ...)" comment. None of it may become a clause or hide the by and
+// with clauses the MTA wrote.
+TEST(ParseReceived, ClientTextIsNotAClause) {
+  struct Row { const char* label; const char* in; const char* from; const char* by; const char* with; const char* id; const char* tls; };
+  const Row rows[] = {
+      // Hostile HELO names in Postfix's place.
+      {"postfix helo 'tls CIPHER'",
+       "from tls TLS_AES_256_GCM_SHA384 (unknown [198.51.100.7]) by mx.example.org (Postfix) with ESMTP id X; d",
+       "tls TLS_AES_256_GCM_SHA384", "mx.example.org", "ESMTP", "X", nullptr},
+      {"postfix helo 'with'", "from with (rdns.example [198.51.100.7]) by mx.example.org (Postfix) with ESMTP id X; d",
+       "with", "mx.example.org", "ESMTP", "X", nullptr},
+      {"postfix helo 'id'", "from id (rdns.example [198.51.100.7]) by mx.example.org (Postfix) with ESMTP id X; d",
+       "id", "mx.example.org", "ESMTP", "X", nullptr},
+      {"postfix helo 'by'", "from by (unknown [198.51.100.7]) by mx.example.org (Postfix) with ESMTP id X; d",
+       "by", "mx.example.org", "ESMTP", "X", nullptr},
+      {"postfix helo 'a by b with ESMTPS id Y'",
+       "from a by b with ESMTPS id Y (unknown [198.51.100.7]) by mx.example.org (Postfix) with ESMTP id X; d",
+       "a by b with ESMTPS id Y", "mx.example.org", "ESMTP", "X", nullptr},
+      {"postfix helo 'x for <y> tls Z'",
+       "from x for <y> tls Z (unknown [198.51.100.7]) by mx.example.org (Postfix) with ESMTP id X; d",
+       "x for <y> tls Z", "mx.example.org", "ESMTP", "X", nullptr},
+      // Hostile HELO arguments in qmail's comment.
+      {"qmail helo with unbalanced paren",
+       "from unknown (HELO x(y) (198.51.100.3) by mx.example.org with SMTP; d", "unknown", "mx.example.org", "SMTP", "",
+       nullptr},
+      {"qmail helo with nine parens",
+       "from unknown (HELO (((((((((x) (198.51.100.3) by mx.example.org with SMTP; d", "unknown", "mx.example.org",
+       "SMTP", "", nullptr},
+      {"qmail helo 'TLS:'", "from unknown (HELO TLS:) (198.51.100.3) by mx.example.org with SMTP; d", "unknown",
+       "mx.example.org", "SMTP", "", nullptr},
+      // A quoted local part in the recipient is the client's too.
+      {"quoted recipient with '>'", "from a (a [192.0.2.1]) by b with ESMTP id X for <\"x> tls Y\"@b>; d", "a", "b",
+       "ESMTP", "X", nullptr},
+      // What MTAs write must still parse.
+      {"postfix", "from mail.example.net (mail.example.net [192.0.2.11]) (using TLSv1.3 with cipher X (256/256 bits)) by mx.example.org (Postfix) with ESMTPS id 4Y2; d",
+       "mail.example.net", "mx.example.org", "ESMTPS", "4Y2", nullptr},
+      {"no from comment", "from alice by mail.example.org with local; d", "alice", "mail.example.org", "local", "",
+       nullptr},
+      {"no from comment, by comment", "from a.example by b.example (Postfix) with ESMTP id Q; d", "a.example",
+       "b.example", "ESMTP", "Q", nullptr},
+      {"exim tls clause", "from a ([192.0.2.20] helo=a) by b with esmtps (TLS1.3) tls TLS_AES_256_GCM_SHA384 (Exim 4.97) id 1t; d",
+       "a", "b", "esmtps", "1t", "TLS_AES_256_GCM_SHA384"},
+      {"rfc 8314 tls clause", "from a ([192.0.2.98]) BY b WITH SMTP TLS TLS_AES_128_GCM_SHA256 ID D; d", "a", "b", "SMTP",
+       "D", "TLS_AES_128_GCM_SHA256"},
+      {"rfc 8314 tls clause last", "from a (a [192.0.2.1]) by b with ESMTPS id G for <u@b> tls TLS_CHACHA20_POLY1305_SHA256; d",
+       "a", "b", "ESMTPS", "G", "TLS_CHACHA20_POLY1305_SHA256"},
+      {"qmail helo", "from unknown (HELO client.example.com) (203.0.113.76) by mx.example.org with SMTP; d", "unknown",
+       "mx.example.org", "SMTP", "", nullptr},
+      {"ironport helo", "from unknown (HELO mail.example.net) ([192.0.2.54]) by esa4.example.org with ESMTP/TLS/X; d",
+       "unknown", "esa4.example.org", "ESMTP/TLS/X", "", nullptr},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    auto p = parse_received(r.in);
+    ASSERT_TRUE(p.ok()) << p.error().message;
+    EXPECT_EQ(p->from, r.from);
+    EXPECT_EQ(p->by, r.by);
+    EXPECT_EQ(p->with, r.with);
+    EXPECT_EQ(p->id, r.id);
+    const auto* tls = p->find("tls");
+    if (r.tls) {
+      ASSERT_NE(tls, nullptr);
+      EXPECT_EQ(tls->value, r.tls);
+    } else {
+      EXPECT_EQ(tls, nullptr) << tls->value;
+    }
+  }
+}
+
+TEST(ParseReceived, HeloCommentEndsAtFirstClose) {
+  auto p = parse_received("from unknown (HELO a(b(c) (198.51.100.3) by mx with SMTP; d");
+  ASSERT_TRUE(p.ok());
+  const auto* from = p->find("from");
+  ASSERT_NE(from, nullptr);
+  ASSERT_EQ(from->comments.size(), 2u);
+  EXPECT_EQ(from->comments[0], "HELO a(b(c");
+  EXPECT_EQ(from->comments[1], "198.51.100.3");
+  // Without any ')' the comment stays unclosed, as other comments do.
+  auto q = parse_received("from unknown (HELO a by mx with SMTP; d");
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->by, "");
+}
+
 TEST(ParseReceived, KeepsNestedCommentsAndUnknownClauses) {
   auto p = parse_received(
       "from a (a [192.0.2.1] (may be (forged))) (using TLSv1.3 with cipher X (256/256 bits)) by b "
@@ -79,7 +164,8 @@ TEST(ParseReceived, BoundsHoldAgainstTenThousandRepeats) {
   const Row rows[] = {
       {"clauses", "by x "}, {"comments", "(c) "}, {"opening parens", "("}, {"closing parens", ")"},
       {"literals", "[IPv6:2001:db8::1"}, {"folding", "\r\n\t"}, {"quotes", "\"\\"}, {"semicolons", "from a;"},
-      {"angle", "<<<"}, {"backslashes", "(\\"},
+      {"angle", "<<<"}, {"backslashes", "(\\"}, {"helo comments", "(HELO ("}, {"quoted angles", "<\">"},
+      {"from words", "tls id with "},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.label);
