@@ -169,10 +169,24 @@ TlsNote with_note(std::string_view with) {
   return n;
 }
 
+// The part of a comment the MTA wrote itself: everything before the
+// client's HELO argument, which qmail and IronPort write as "(HELO name)",
+// CommuniGate as "(account user HELO name)" and Exim as "([addr] helo=name)"
+// (followed by "ident=user", the client's ident answer). That text is the
+// client's and unfiltered (qmail keeps ':', '/' and digits), so it is never
+// read as a TLS note, a local-submission marker or an address.
+std::string_view mta_part(std::string_view c) {
+  for (auto w : words(c))
+    if (iequals(w, "HELO") || iequals(w, "EHLO") || iequals(w, "LHLO") || istarts_with(w, "helo=") ||
+        istarts_with(w, "ident="))
+      return c.substr(0, static_cast<size_t>(w.data() - c.data()));
+  return c;
+}
+
 void visit_comments(const ReceivedParts& p, auto&& f) {
-  for (const auto& c : p.leading_comments) f(std::string_view(c));
+  for (const auto& c : p.leading_comments) f(mta_part(c));
   for (const auto& cl : p.clauses)
-    for (const auto& c : cl.comments) f(std::string_view(c));
+    for (const auto& c : cl.comments) f(mta_part(c));
 }
 
 std::string_view strip_ip_decoration(std::string_view t) {
@@ -188,7 +202,7 @@ std::string find_addr(const ReceivedClause* from) {
   if (!from) return {};
   auto try_text = [](std::string_view text) -> std::string {
     for (auto w : words(text)) {
-      if (w.find('=') != std::string_view::npos) {  // Exim: helo=..., port=...
+      if (w.find('=') != std::string_view::npos) {  // Exim: port=...
         continue;
       }
       auto t = strip_ip_decoration(w);
@@ -196,8 +210,10 @@ std::string find_addr(const ReceivedClause* from) {
     }
     return {};
   };
+  // The address the MTA wrote: in a from-comment, outside the client's HELO
+  // text ("(HELO 127.0.0.1) (198.51.100.3)" is from 198.51.100.3).
   for (const auto& c : from->comments)
-    if (auto a = try_text(c); !a.empty()) return a;
+    if (auto a = try_text(mta_part(c)); !a.empty()) return a;
   return try_text(from->value);
 }
 
@@ -205,7 +221,7 @@ std::string find_addr(const ReceivedClause* from) {
 // Exchange write it: "(name [addr])". Empty when absent or "unknown".
 std::string find_rdns(const ReceivedClause* from) {
   if (!from || from->comments.empty()) return {};
-  auto w = first_word(from->comments[0]);
+  auto w = first_word(mta_part(from->comments[0]));
   if (w.empty() || w.front() == '[' || w.find('=') != std::string_view::npos || iequals(w, "unknown") ||
       iequals(w, "HELO") || iequals(w, "EHLO") || iequals(w, "LHLO") || parse_ip(strip_ip_decoration(w)))
     return {};
@@ -232,7 +248,6 @@ bool local_submission(const ReceivedParts& p) {
         contains_ci(c, "invoked by alias") || contains_ci(c, "invoked from network") || contains_ci(c, "unix socket"))
       found = true;
   });
-  if (const auto* f = p.find("from"); f && contains_ci(f->value, "unix socket")) found = true;
   return found || istarts_with(first_word(p.with), "local");
 }
 

@@ -22,6 +22,13 @@
 //   and the RFC 3848 protocol types (ESMTPS, ESMTPSA, LMTPS, UTF8SMTPS,
 //   SMTPS, ...). Versions are normalised to TLSv1 ... TLSv1.3.
 //
+//   The client's HELO argument is its own text: in a comment everything
+//   from a HELO/EHLO/LHLO word (qmail, IronPort, CommuniGate) or from
+//   "helo=" / "ident=" (Exim) on is ignored when looking for TLS notes,
+//   local-submission markers, authentication notes, the address and the
+//   reverse DNS name; the from value (Postfix's and Sendmail's HELO) is
+//   only a name and a last resort for the address.
+//
 //   hop_from_received() decides the hop's state:
 //     encrypted  the line itself shows TLS (any note above);
 //     internal   a hand-off within one host: the sender is a loopback

@@ -92,6 +92,64 @@ TEST(HopFromReceived, PostfixHeloIsNotAClause) {
   check_rows(rows, std::size(rows));
 }
 
+TEST(HopFromReceived, HeloCommentsAreTheClients) {
+  const ClientTextRow rows[] = {
+      // qmail writes the HELO argument unfiltered in "(HELO ...)".
+      {"qmail helo 'TLS:'", "from unknown (HELO TLS:) (198.51.100.3) by mx.example.org with SMTP; d",
+       TlsState::Plaintext, "198.51.100.3", ""},
+      {"qmail helo 'x/Submit'", "from unknown (HELO x/Submit) (198.51.100.3) by mx.example.org with SMTP; d",
+       TlsState::Plaintext, "198.51.100.3", ""},
+      {"qmail helo '127.0.0.1'", "from unknown (HELO 127.0.0.1) (198.51.100.3) by mx.example.org with SMTP; d",
+       TlsState::Plaintext, "198.51.100.3", ""},
+      {"qmail helo 'X encrypted'", "from unknown (HELO X encrypted) (198.51.100.3) by mx.example.org with SMTP; d",
+       TlsState::Plaintext, "198.51.100.3", ""},
+      {"qmail helo 'invoked from network'",
+       "from unknown (HELO invoked from network) (198.51.100.3) by mx.example.org with SMTP; d", TlsState::Plaintext,
+       "198.51.100.3", ""},
+      {"qmail helo with nine parens", "from unknown (HELO (((((((((x) (198.51.100.3) by mx.example.org with SMTP; d",
+       TlsState::Plaintext, "198.51.100.3", ""},
+      {"qmail helo with unbalanced paren", "from unknown (HELO x(y) (198.51.100.3) by mx.example.org with SMTP; d",
+       TlsState::Plaintext, "198.51.100.3", ""},
+      {"ironport helo 'TLS'", "from unknown (HELO TLS) ([203.0.113.73]) by esa3.example.org with ESMTP; d",
+       TlsState::Plaintext, "203.0.113.73", ""},
+      {"communigate helo 'TLS: x'", "from [203.0.113.84] (account a@example.org HELO TLS: x) by mx.example.org (CommuniGate Pro SMTP 6.3.14) with ESMTP id 1; d",
+       TlsState::Plaintext, "203.0.113.84", ""},
+      // Exim: "helo=" (and "ident=" after it) is the client's.
+      {"exim helo '127.0.0.1'", "from relay.example.net ([203.0.113.8] helo=127.0.0.1) by mx.example.org with esmtp (Exim 4.97) id 1t; d",
+       TlsState::Plaintext, "203.0.113.8", ""},
+      {"exim helo=x TLS1.3", "from relay.example.net ([203.0.113.8] helo=x TLS1.3) by mx.example.org with esmtp (Exim 4.97) id 1t; d",
+       TlsState::Plaintext, "203.0.113.8", ""},
+      {"exim ident 'x/Submit'", "from relay.example.net ([203.0.113.8] helo=x ident=x/Submit) by mx.example.org with esmtp (Exim 4.97) id 1t; d",
+       TlsState::Plaintext, "203.0.113.8", ""},
+      {"postfix helo 'unix socket'", "from unix socket (unknown [198.51.100.7]) by mx.example.org (Postfix) with ESMTP id X; d",
+       TlsState::Plaintext, "198.51.100.7", ""},
+      // Legitimate forms.
+      {"qmail plaintext", "from unknown (HELO client.example.com) (203.0.113.76) by mx.example.org with SMTP; d",
+       TlsState::Plaintext, "203.0.113.76", ""},
+      {"qmail tls patch", "from mail.example.net (HELO mail.example.net) (192.0.2.56) by mx.example.org with ESMTPS (ECDHE-RSA-AES256-GCM-SHA384 encrypted); d",
+       TlsState::Encrypted, "192.0.2.56", "ECDHE-RSA-AES256-GCM-SHA384"},
+      {"qmail invoked from network", "(qmail 12345 invoked from network); d", TlsState::Internal, "", ""},
+      {"sendmail tls", "from mail.example.net (mail.example.net [192.0.2.30]) by mx.example.org (8.17.1/8.17.1) with ESMTPS id 4B2 (version=TLSv1.3 cipher=TLS_AES_256_GCM_SHA384 bits=256 verify=NOT); d",
+       TlsState::Encrypted, "192.0.2.30", "TLS_AES_256_GCM_SHA384"},
+      {"sendmail submit", "(from alice@localhost) by host.example.org (8.17.1/8.17.1/Submit) id 4B2; d", TlsState::Internal, "", ""},
+      {"exim old colon note", "from mail.example.net ([192.0.2.22] helo=mail.example.net) by mx.example.org with esmtps (TLSv1.2:ECDHE-RSA-AES256-GCM-SHA384:256) (Exim 4.92) id 1t; d",
+       TlsState::Encrypted, "192.0.2.22", "ECDHE-RSA-AES256-GCM-SHA384"},
+      {"exim loopback", "from localhost ([127.0.0.1] helo=host.example.org) by host.example.org with esmtp (Exim 4.97) id 1t; d",
+       TlsState::Internal, "127.0.0.1", ""},
+      {"exchange", "from DM6PR.outlook.example (2603:10b6:5:1::10) by BN8PR.outlook.example (2603:10b6:408:1::5) with Microsoft SMTP Server (version=TLS1_2, cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.1; d",
+       TlsState::Encrypted, "2603:10b6:5:1::10", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"},
+      {"gmail", "from mail.example.net (mail.example.net. [192.0.2.40]) by mx.google.example with ESMTPS id x1si (version=TLS1_3 cipher=TLS_AES_256_GCM_SHA384 bits=256/256); d",
+       TlsState::Encrypted, "192.0.2.40", "TLS_AES_256_GCM_SHA384"},
+      {"opensmtpd", "from mail.example.net (mail.example.net [192.0.2.60]) by mx.example.org (OpenSMTPD) with ESMTPS id 1a2b (TLSv1.3:TLS_AES_256_GCM_SHA384:256:NO) for <a@example.org>; d",
+       TlsState::Encrypted, "192.0.2.60", "TLS_AES_256_GCM_SHA384"},
+      {"courier", "from mail.example.net (mail.example.net [::ffff:192.0.2.62]) (TLS: TLSv1.2,256bits,ECDHE-RSA-AES256-GCM-SHA384) by mx.example.org with ESMTPS; d",
+       TlsState::Encrypted, "::ffff:192.0.2.62", "ECDHE-RSA-AES256-GCM-SHA384"},
+      {"cyrus unix socket", "from compute1.internal ([unix socket]) by sloti12.internal (Cyrus 3.11.0) with LMTPA; d",
+       TlsState::Internal, "", ""},
+  };
+  check_rows(rows, std::size(rows));
+}
+
 TEST(FindTlsNote, NothingInPlainLines) {
   for (const char* in : {"from a by b with ESMTP; d", "from a (version) by b (cipher) with SMTP; d",
                          "from a (8.15.2/8.15.2) by b with ESMTP; d", "from a (Exim 4.97) by b with esmtp; d"}) {
