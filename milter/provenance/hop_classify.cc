@@ -230,6 +230,28 @@ std::string find_rdns(const ReceivedClause* from) {
   return n;
 }
 
+// Sendmail: "(name [addr] (may be forged))" when the name does not resolve
+// back to the address.
+bool rdns_forged(const ReceivedClause* from) {
+  return from && !from->comments.empty() && contains_ci(mta_part(from->comments[0]), "may be forged");
+}
+
+// qmail, IronPort and Zimbra's LMTP write the name they looked up for the
+// client after "from" and the client's HELO in a comment of its own:
+// "from name (HELO x) (addr)".
+bool helo_in_comment(const ReceivedClause* from) {
+  return from && !from->comments.empty() && !from->comments[0].empty() && mta_part(from->comments[0]).empty();
+}
+
+bool by_has_addr(const ReceivedParts& p, const IpAddr& ip) {
+  const auto* by = p.find("by");
+  if (!by) return false;
+  for (const auto& c : by->comments)
+    for (auto w : words(c))
+      if (auto a = parse_ip(strip_ip_decoration(w)); a && a->bytes == ip.bytes) return true;
+  return false;
+}
+
 bool is_localhost_name(std::string_view n) {
   return iequals(n, "localhost") || iequals(n, "localhost.localdomain") || iequals(n, "localhost.");
 }
@@ -266,7 +288,21 @@ bool is_internal(const ReceivedParts& p, const Hop& h, const std::string& rdns, 
   if (ip && is_loopback(*ip)) return true;
   if (!ip && (is_localhost_name(p.from) || is_localhost_name(rdns))) return true;
   if (is_localhost_name(first_word(p.by)) && (!ip || is_loopback(*ip))) return true;
-  if (!p.from.empty() && same_name(rdns.empty() ? first_word(p.from) : std::string_view(rdns), first_word(p.by)))
+  // The sending host's address is the one written next to the receiver's
+  // name (Exchange: "from X ([fe80::1]) by X ([fe80::1%5]) with mapi").
+  if (ip && by_has_addr(p, *ip)) return true;
+  // The sending host has the receiving host's name. A name the MTA looked
+  // up may say so (Postfix writes the reverse DNS name only when it is
+  // forward-confirmed, Sendmail adds "may be forged" otherwise); the HELO
+  // name is the client's claim, so it counts only when no address was
+  // recorded or the address is one of InternalHosts (loopback is internal
+  // anyway).
+  const auto* from = p.find("from");
+  std::string_view looked_up = rdns_forged(from) ? std::string_view{} : std::string_view(rdns);
+  if (rdns.empty() && helo_in_comment(from)) looked_up = first_word(p.from);
+  const bool internal_addr = ip && ctx.internal_hosts && ctx.internal_hosts->contains_addr(h.addr);
+  if (!p.from.empty() && same_name(looked_up, first_word(p.by))) return true;
+  if (!p.from.empty() && rdns.empty() && (!ip || internal_addr) && same_name(first_word(p.from), first_word(p.by)))
     return true;
   if (ctx.internal_hosts && !ctx.internal_hosts->empty()) {
     const auto& l = *ctx.internal_hosts;

@@ -35,8 +35,13 @@
 //                address, "localhost" without an address, a unix socket,
 //                "with local"/"local-esmtp", a local submission (Postfix
 //                "from userid", Sendmail "/Submit", qmail "invoked by"/
-//                "invoked from network"), the sender's name equals the
-//                receiver's; or both sender and receiver are InternalHosts;
+//                "invoked from network"), the sender's address is the one
+//                written next to the receiver's name, the sender's name as
+//                the MTA looked it up (reverse DNS not "may be forged", or
+//                qmail's "from name (HELO x)") equals the receiver's, the
+//                HELO name equals the receiver's and no address was
+//                recorded or the address is in InternalHosts; or both
+//                sender and receiver are InternalHosts;
 //     plaintext  an SMTP-family protocol (SMTP, ESMTP, ESMTPA, LMTP,
 //                UTF8SMTP, "Microsoft SMTP Server", ...) without TLS
 //                between two different hosts (a from clause is present);

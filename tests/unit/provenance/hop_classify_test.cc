@@ -150,6 +150,48 @@ TEST(HopFromReceived, HeloCommentsAreTheClients) {
   check_rows(rows, std::size(rows));
 }
 
+TEST(HopFromReceived, OurNameInHeloIsNotOurHost) {
+  auto list = *HostList::parse({"10.0.0.0/8"});
+  struct Row { const char* label; const char* in; const HostList* internal; TlsState want; };
+  const Row rows[] = {
+      {"postfix helo our name, rdns unknown",
+       "from mx.example.org (unknown [203.0.113.9]) by mx.example.org (Postfix) with ESMTP id X; d", nullptr,
+       TlsState::Plaintext},
+      {"postfix helo our name, rdns unknown, InternalHosts set",
+       "from mx.example.org (unknown [203.0.113.9]) by mx.example.org (Postfix) with ESMTP id X; d", &list,
+       TlsState::Plaintext},
+      {"exim name after from is ours, remote address (only a reverse DNS name in a comment counts)",
+       "from mx.example.org ([203.0.113.9] helo=mx.example.org) by mx.example.org with esmtp id 1t; d", nullptr,
+       TlsState::Plaintext},
+      {"smtpsvc helo our name", "from iis.example.org ([198.51.100.70]) by iis.example.org with Microsoft SMTPSVC(10.0); d",
+       nullptr, TlsState::Unknown},
+      {"sendmail rdns may be forged",
+       "from mx.example.org (mx.example.org [203.0.113.9] (may be forged)) by mx.example.org (8.17.1/8.17.1) with ESMTP id 4B; d",
+       nullptr, TlsState::Plaintext},
+      // Still internal.
+      {"helo our name, loopback", "from mx.example.org (localhost [127.0.0.1]) by mx.example.org (Postfix) with ESMTP id X; d",
+       nullptr, TlsState::Internal},
+      {"helo our name, no address", "from mx.example.org by mx.example.org with ESMTP id X; d", nullptr,
+       TlsState::Internal},
+      {"helo our name, address in InternalHosts",
+       "from mx.example.org (unknown [10.1.1.1]) by mx.example.org (Postfix) with ESMTP id X; d", &list,
+       TlsState::Internal},
+      {"confirmed rdns is our name (Zimbra webmail)",
+       "from mail.example.org (mail.example.org [192.0.2.70]) by mail.example.org (Postfix) with ESMTP id X; d", nullptr,
+       TlsState::Internal},
+      {"qmail-style looked-up name is our name (Zimbra LMTP)",
+       "from mail.example.org (LHLO mail.example.org) (192.0.2.70) by mail.example.org with LMTP; d", nullptr,
+       TlsState::Internal},
+      {"same address on both sides (Exchange mapi)",
+       "from DM6PR.outlook.example ([fe80::1c2a:3b4c:5d6e:7f80]) by DM6PR.outlook.example ([fe80::1c2a:3b4c:5d6e:7f80%5]) with mapi id 15.20; d",
+       nullptr, TlsState::Internal},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    EXPECT_EQ(tls_state_name(classify(r.in, r.internal).tls), tls_state_name(r.want));
+  }
+}
+
 TEST(FindTlsNote, NothingInPlainLines) {
   for (const char* in : {"from a by b with ESMTP; d", "from a (version) by b (cipher) with SMTP; d",
                          "from a (8.15.2/8.15.2) by b with ESMTP; d", "from a (Exim 4.97) by b with esmtp; d"}) {
