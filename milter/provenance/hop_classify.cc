@@ -190,6 +190,16 @@ void visit_comments(const ReceivedParts& p, auto&& f) {
 }
 
 std::string_view strip_ip_decoration(std::string_view t) {
+  // Exim with incoming port logging: "[203.0.113.8]:4567", "[IPv6:2001:db8::1]:4567".
+  if (!t.empty() && t.front() == '[') {
+    auto close = t.find("]:");
+    if (close != std::string_view::npos) {
+      auto port = t.substr(close + 2);
+      while (!port.empty() && (port.back() == ')' || port.back() == ',')) port.remove_suffix(1);
+      if (!port.empty() && port.size() <= 5 && port.find_first_not_of("0123456789") == std::string_view::npos)
+        t = t.substr(0, close + 1);
+    }
+  }
   while (!t.empty() && (t.front() == '[' || t.front() == '(')) t.remove_prefix(1);
   while (!t.empty() && (t.back() == ']' || t.back() == ')' || t.back() == ',')) t.remove_suffix(1);
   if (istarts_with(t, "IPv6:")) t.remove_prefix(5);

@@ -192,6 +192,27 @@ TEST(HopFromReceived, OurNameInHeloIsNotOurHost) {
   }
 }
 
+TEST(HopFromReceived, EximPortAfterAddress) {
+  const ClientTextRow rows[] = {
+      {"ipv4 with port", "from relay.example.net ([203.0.113.8]:4567 helo=x) by mx.example.org with esmtp (Exim 4.97) id 1t; d",
+       TlsState::Plaintext, "203.0.113.8", ""},
+      {"ipv6 with port", "from relay.example.net ([IPv6:2001:db8::1]:4567 helo=x) by mx.example.org with esmtp (Exim 4.97) id 1t; d",
+       TlsState::Plaintext, "2001:db8::1", ""},
+      {"no host name, port", "from [203.0.113.8]:4567 (helo=x) by mx.example.org with esmtps (TLS1.3) tls TLS_AES_256_GCM_SHA384 (Exim 4.97) id 1t; d",
+       TlsState::Encrypted, "203.0.113.8", "TLS_AES_256_GCM_SHA384"},
+      {"loopback with port", "from localhost ([127.0.0.1]:40000 helo=host.example.org) by host.example.org with esmtp (Exim 4.97) id 1t; d",
+       TlsState::Internal, "127.0.0.1", ""},
+      // Without a port, and something that is not a port.
+      {"ipv4 without port", "from relay.example.net ([203.0.113.8] helo=x) by mx.example.org with esmtp (Exim 4.97) id 1t; d",
+       TlsState::Plaintext, "203.0.113.8", ""},
+      {"exim port= form", "from [192.0.2.23] (port=51234 helo=[192.168.1.10]) by smtp.example.org with esmtpsa (TLS1.3) tls TLS_AES_128_GCM_SHA256 (Exim 4.97) id 1t; d",
+       TlsState::Encrypted, "192.0.2.23", "TLS_AES_128_GCM_SHA256"},
+      {"not a port", "from relay.example.net ([203.0.113.8]:x45 helo=x) by mx.example.org with esmtp (Exim 4.97) id 1t; d",
+       TlsState::Plaintext, "", ""},
+  };
+  check_rows(rows, std::size(rows));
+}
+
 TEST(FindTlsNote, NothingInPlainLines) {
   for (const char* in : {"from a by b with ESMTP; d", "from a (version) by b (cipher) with SMTP; d",
                          "from a (8.15.2/8.15.2) by b with ESMTP; d", "from a (Exim 4.97) by b with esmtp; d"}) {
