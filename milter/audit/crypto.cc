@@ -40,7 +40,9 @@ const EVP_MAC* hmac_algorithm() {
 Result<AuditKey> load_audit_key(const std::string& path) {
   const std::string what = "AuditKeyFile " + path;
   if (path.empty()) return Error{"AuditKeyFile is not set"};
-  UniqueFd fd{::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)};
+  // O_NONBLOCK: a FIFO by that name is refused below instead of waited on
+  // (a regular file reads the same either way).
+  UniqueFd fd{::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)};
   if (!fd) return Error{what + ": cannot open: " + std::strerror(errno)};
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return Error{what + ": cannot stat: " + std::strerror(errno)};

@@ -73,7 +73,9 @@ Result<std::shared_ptr<const KeyRing>> parse_key_ring(std::string_view text, con
 Result<std::shared_ptr<const KeyRing>> load_key_file(const std::string& path) { return load_key_file(path, geteuid()); }
 
 Result<std::shared_ptr<const KeyRing>> load_key_file(const std::string& path, uid_t owner) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  // O_NONBLOCK: a FIFO by that name is refused below instead of waited on
+  // (a regular file reads the same either way).
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
   if (!fd) return Error{path + ": cannot open: " + std::strerror(errno)};
   struct stat st;
   if (fstat(fd.get(), &st) != 0) return Error{path + ": cannot stat: " + std::strerror(errno)};

@@ -27,6 +27,9 @@
 //   open() authenticates the header and metadata; copy_body()
 //   authenticates the whole message before it writes the first byte out.
 //   mark_released() records a release in a side file "<id>.released".
+//   Anything by an entry's or marker's name that is not a regular file (a
+//   FIFO, device, socket or symbolic link) is never read or waited on:
+//   list() shows it as damaged, open() and mark_released() refuse it.
 // INPUT
 //   Entry files are untrusted on reading: every length is bounded and every
 //   byte is authenticated (AES-256-GCM; the clear header is associated data).

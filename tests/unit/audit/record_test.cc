@@ -1,4 +1,7 @@
 // Tests for audit records: sealing, parsing, HMAC, key checks, readable form, find filters.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "milter/audit/crypto.h"
@@ -52,6 +55,12 @@ TEST(Crypto, KeyFileChecks) {
   EXPECT_FALSE(load_audit_key(d.path()));  // a directory
   ::symlink(d.file("k0").c_str(), d.file("link").c_str());
   EXPECT_FALSE(load_audit_key(d.file("link")));
+  ASSERT_EQ(::mkfifo(d.file("fifo").c_str(), 0600), 0);
+  ::alarm(30);  // a FIFO must be refused, not waited on: fail instead of hanging
+  auto fifo = load_audit_key(d.file("fifo"));
+  ::alarm(0);
+  ASSERT_FALSE(fifo.ok());
+  EXPECT_NE(fifo.error().message.find("not a regular file"), std::string::npos) << fifo.error().message;
 }
 
 TEST(Record, SealedLineParsesAndVerifies) {

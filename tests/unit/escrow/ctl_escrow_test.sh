@@ -65,6 +65,23 @@ ctl purge --expired | grep -q '^0 expired' || fail "purge --expired removed live
 ctl purge "$id2" > /dev/null || fail "purge by id"
 ctl purge 0000 2>/dev/null && fail "purge of a bad id succeeded"
 [ "$(ctl list | wc -l)" -eq 2 ] || fail "purge by id left the entry"
+# a FIFO by an entry's name is listed as damaged, never opened for a read
+# that waits for a writer (timeout: a regression fails instead of hanging)
+fifo=0123456789abcdef0123456789abcdef
+mkfifo "$tmp/q/$fifo.esc" || exit 99
+timeout 20 "$PHIMILTERCTL" escrow -c "$tmp/conf" list > "$tmp/list3"
+rc=$?; [ $rc -eq 124 ] && fail "list hangs on a FIFO"; [ $rc -eq 0 ] || fail "list with a FIFO: status $rc"
+grep -q "^$fifo .*damaged: not a regular file$" "$tmp/list3" || { cat "$tmp/list3"; fail "FIFO not listed as damaged"; }
+timeout 20 "$PHIMILTERCTL" escrow -c "$tmp/conf" purge --expired > /dev/null || fail "purge --expired with a FIFO"
+timeout 20 "$PHIMILTERCTL" escrow -c "$tmp/conf" verify > "$tmp/verify3"
+[ $? -eq 1 ] || fail "verify with a FIFO: not status 1"
+grep -q "^$fifo DAMAGED: entry $fifo: not a regular file$" "$tmp/verify3" || { cat "$tmp/verify3"; fail "verify of a FIFO"; }
+for action in show release; do
+  timeout 20 "$PHIMILTERCTL" escrow -c "$tmp/conf" $action --sendmail "$tmp/sendmail" "$fifo" > /dev/null 2>&1
+  [ $? -eq 1 ] || fail "$action of a FIFO: not status 1"
+done
+rm -f "$tmp/q/$fifo.esc"
+
 ctl bogus 2>/dev/null; [ $? -eq 2 ] || fail "unknown action is not a usage error"
 "$PHIMILTERCTL" escrow -c /nonexistent/x.conf list 2>/dev/null && fail "missing -c file accepted"
 echo "ctl_escrow OK"

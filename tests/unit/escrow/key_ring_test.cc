@@ -86,6 +86,12 @@ TEST(LoadKeyFile, RefusesUnsafeOrMissingFiles) {
   EXPECT_EQ(missing.error().message, d.file("absent") + ": cannot open: No such file or directory");
   auto dir = load_key_file(d.path());
   ASSERT_FALSE(dir.ok());
+  ASSERT_EQ(mkfifo(d.file("fifo").c_str(), 0600), 0);
+  alarm(30);  // a FIFO must be refused, not waited on: fail instead of hanging
+  auto fifo = load_key_file(d.file("fifo"));
+  alarm(0);
+  ASSERT_FALSE(fifo.ok());
+  EXPECT_EQ(fifo.error().message, d.file("fifo") + ": not a regular file");
   auto bad = load_key_file(d.write("bad", "k1 00\n", 0600));
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.error().message.substr(0, d.file("bad").size() + 2), d.file("bad") + ":1");

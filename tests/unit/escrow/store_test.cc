@@ -419,6 +419,37 @@ TEST(Store, DamagedHeadersAreListedNotHidden) {
   EXPECT_EQ(*f.store.purge_expired(kNow * 2), 0u);  // purge leaves what it cannot read
 }
 
+// A FIFO by an entry's name once made list, purge, verify and release wait
+// for a writer forever (the daily purge timer with them). alarm() turns a
+// regression into a failed run instead of a hung one.
+TEST(Store, AFifoOrLinkByAnEntrysNameIsDamageAndNeverWaitedOn) {
+  Fixture f;
+  ::alarm(30);
+  auto good = put(f.store, kMessage);
+  ASSERT_TRUE(good.ok()) << good.error().message;
+  const std::string fifo(32, 'a'), link(32, 'b');
+  ASSERT_EQ(::mkfifo(f.store.entry_path(fifo).c_str(), 0600), 0);
+  ASSERT_EQ(::symlink(f.store.entry_path(*good).c_str(), f.store.entry_path(link).c_str()), 0);
+  auto l = f.store.list();
+  ASSERT_TRUE(l.ok()) << l.error().message;
+  ASSERT_EQ(l->size(), 3u) << "listed, not skipped";
+  for (const auto& e : *l) {
+    SCOPED_TRACE(e.id);
+    if (e.id == *good) { EXPECT_EQ(e.damage, ""); continue; }
+    EXPECT_EQ(e.damage, e.id == fifo ? "not a regular file" : "cannot open: Too many levels of symbolic links");
+  }
+  auto o = f.store.open(fifo);
+  ASSERT_FALSE(o.ok());
+  EXPECT_EQ(o.error().message, "entry " + fifo + ": not a regular file");
+  EXPECT_FALSE(f.store.verify(fifo).ok());
+  EXPECT_EQ(*f.store.purge_expired(kNow * 2), 1u) << "only the real entry goes";
+  EXPECT_TRUE(std::filesystem::is_fifo(f.store.entry_path(fifo)));
+  // The release marker: a FIFO there fails instead of waiting for a reader.
+  ASSERT_EQ(::mkfifo((f.dir.path() + "/" + fifo + ".released").c_str(), 0600), 0);
+  EXPECT_FALSE(f.store.mark_released(fifo, kNow).ok());
+  ::alarm(0);
+}
+
 TEST(Store, LimitsAndBadRequestsFailCleanly) {
   Fixture f;
   Store small(StoreOptions{f.dir.path(), 3600, 10}, ring(std::string("k1 ") + kHex1 + "\n"));
