@@ -58,7 +58,7 @@ int usage(std::ostream& o, int code) {
 
 std::string iso_time(int64_t t) { return format_utc(static_cast<std::time_t>(t)); }
 
-// Recipient or sender text safe for a terminal line.
+// Recipient or sender text, or an error about an entry, safe for a terminal line.
 std::string shown(std::string_view s) { return sanitize_log_text(s, 320); }
 
 // Envelope address without angle brackets, as sendmail(1) wants it.
@@ -115,10 +115,10 @@ int list(const Store& store, const Options& o) {
     char line[160];
     std::snprintf(line, sizeof line, "%-32s %-20s %-20s %-10llu %-5zu ", e.id.c_str(), iso_time(e.created).c_str(),
                   iso_time(e.expires).c_str(), static_cast<unsigned long long>(e.body_bytes), e.recipients);
-    std::cout << line << (!e.damage.empty() ? "damaged: " + e.damage : e.released ? "released" : "held") << "\n";
+    std::cout << line << (!e.damage.empty() ? "damaged: " + shown(e.damage) : e.released ? "released" : "held") << "\n";
     if (!o.show_recipients || !e.damage.empty()) continue;
     auto rd = store.open(e.id);
-    if (!rd) { std::cout << "    (cannot open: " << rd.error().message << ")\n"; continue; }
+    if (!rd) { std::cout << "    (cannot open: " << shown(rd.error().message) << ")\n"; continue; }
     for (const auto& r : (*rd)->meta().recipients) std::cout << "    " << shown(r) << "\n";
   }
   return 0;
@@ -263,7 +263,7 @@ int verify(const Store& store, const Options& o) {
   for (const auto& id : ids) {
     auto r = store.verify(id);
     if (r) std::cout << id << " ok\n";
-    else { std::cout << shown(id) << " DAMAGED: " << r.error().message << "\n"; ++damaged; }
+    else { std::cout << shown(id) << " DAMAGED: " << shown(r.error().message) << "\n"; ++damaged; }
   }
   std::cout << ids.size() << " entr" << (ids.size() == 1 ? "y" : "ies") << " checked, " << damaged << " damaged\n";
   return damaged ? 1 : 0;

@@ -4,6 +4,8 @@
 #include <charconv>
 #include <functional>
 
+#include "milter/escrow/key_ring.h"
+
 namespace phi::escrow {
 
 bool valid_entry_id(std::string_view id) {
@@ -20,10 +22,27 @@ void add_line(std::string& out, std::string_view name, std::string_view value) {
   out.append(value).push_back('\n');
 }
 
+// Up to max bytes of an untrusted field for an error message, which
+// phimilterctl prints on a terminal: printable ASCII stays, every other byte
+// becomes \xNN ('\\' and '"' are escaped too), and a cut is marked "...".
+std::string escaped(std::string_view v, size_t max) {
+  static const char digits[] = "0123456789abcdef";
+  std::string out;
+  for (char ch : v.substr(0, max)) {
+    auto c = static_cast<unsigned char>(ch);
+    if (c >= 0x20 && c < 0x7f && c != '\\' && c != '"') { out.push_back(ch); continue; }
+    out += "\\x";
+    out.push_back(digits[c >> 4]);
+    out.push_back(digits[c & 15]);
+  }
+  if (v.size() > max) out += "...";
+  return out;
+}
+
 Result<int64_t> parse_int(std::string_view v) {
   int64_t n = 0;
   auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (v.empty() || ec != std::errc() || p != v.data() + v.size() || n < 0) return Error{"bad number \"" + std::string(v.substr(0, 32)) + "\""};
+  if (v.empty() || ec != std::errc() || p != v.data() + v.size() || n < 0) return Error{"bad number \"" + escaped(v, 32) + "\""};
   return n;
 }
 
@@ -81,11 +100,11 @@ Result<void> set_header_field(EntryHeader& h, unsigned& seen, std::string_view n
     return Ok();
   };
   const Field fields[] = {
-      {"format", [&]() -> Result<void> { return v == "1" ? Result<void>(Ok()) : Error{"unsupported format " + std::string(v.substr(0, 16))}; }},
+      {"format", [&]() -> Result<void> { return v == "1" ? Result<void>(Ok()) : Error{"unsupported format " + escaped(v, 16)}; }},
       {"id", [&]() -> Result<void> { if (!valid_entry_id(v)) return Error{"bad entry id"}; h.id = v; return Ok(); }},
       {"created", [&] { return num(h.created, "created"); }},
       {"expires", [&] { return num(h.expires, "expires"); }},
-      {"key-id", [&]() -> Result<void> { if (v.empty() || v.size() > 64) return Error{"bad key id"}; h.key_id = v; return Ok(); }},
+      {"key-id", [&]() -> Result<void> { if (!valid_key_id(v)) return Error{"bad key id"}; h.key_id = v; return Ok(); }},
       {"wrap-nonce", [&] { return hex(h.wrap_nonce, kNonceBytes, "wrap-nonce"); }},
       {"wrapped-key", [&] { return hex(h.wrapped_key, kKeyBytes + kTagBytes, "wrapped-key"); }},
       {"meta-nonce", [&] { return hex(h.meta_nonce, kNonceBytes, "meta-nonce"); }},

@@ -82,6 +82,23 @@ for action in show release; do
 done
 rm -f "$tmp/q/$fifo.esc"
 
+# bytes of a tampered clear header reach the terminal escaped, never raw
+evil=fedcba9876543210fedcba9876543210
+printf 'format 1\nid %s\ncreated \033[31mEVIL\033]0;x\007\n' "$evil" > "$tmp/hdr"
+n=$(wc -c < "$tmp/hdr")
+{ printf 'PHIESC1\n\000\000'; printf "\\$(printf %03o $((n / 256)))\\$(printf %03o $((n % 256)))"; cat "$tmp/hdr"; } > "$tmp/q/$evil.esc"
+esc=$(printf '\033')
+ctl list > "$tmp/list4" || fail "list with a tampered header"
+grep -q "$esc" "$tmp/list4" && fail "list printed an escape sequence from an entry header"
+grep -q '^'$evil' .*damaged: header: line 3: created: bad number "\\x1b\[31mEVIL\\x1b\]0;x\\x07"$' "$tmp/list4" ||
+  { cat -v "$tmp/list4"; fail "list does not show the damage escaped"; }
+ctl verify "$evil" > "$tmp/verify4"
+grep -q "$esc" "$tmp/verify4" && fail "verify printed an escape sequence from an entry header"
+grep -q "^$evil DAMAGED: entry $evil: header: line 3: created: bad number" "$tmp/verify4" || { cat -v "$tmp/verify4"; fail "verify report of a tampered header"; }
+ctl show "$evil" 2> "$tmp/show4" && fail "show of a tampered header succeeded"
+grep -q "$esc" "$tmp/show4" && fail "show printed an escape sequence from an entry header"
+rm -f "$tmp/q/$evil.esc"
+
 ctl bogus 2>/dev/null; [ $? -eq 2 ] || fail "unknown action is not a usage error"
 "$PHIMILTERCTL" escrow -c /nonexistent/x.conf list 2>/dev/null && fail "missing -c file accepted"
 echo "ctl_escrow OK"

@@ -67,6 +67,37 @@ TEST(EntryHeader, RejectsBadText) {
   }
 }
 
+// The clear header is untrusted and its parse errors reach the terminal
+// through phimilterctl escrow list and verify: no byte of it may arrive raw
+// unless it is printable ASCII.
+TEST(EntryHeader, ErrorsShowNoRawBytesOfTheHeader) {
+  const std::string good = format_header(sample_header());
+  auto replace = [&](const std::string& from, const std::string& to) {
+    std::string t = good;
+    t.replace(t.find(from), from.size(), to);
+    return t;
+  };
+  const std::string evil = "\x1b[31mEVIL\x1b]0;owned\x07\x9b\r\xff";
+  struct { const char* label; std::string text; std::string want; } rows[] = {
+      {"created", replace("created 1700000000", "created " + evil),
+       "line 3: created: bad number \"\\x1b[31mEVIL\\x1b]0;owned\\x07\\x9b\\x0d\\xff\""},
+      {"token expiry", replace("c 1702592000", "c " + evil + "\\\""),
+       "token: bad number \"\\x1b[31mEVIL\\x1b]0;owned\\x07\\x9b\\x0d\\xff\\x5c\\x22\""},
+      {"format", replace("format 1", "format " + evil), "line 1: unsupported format \\x1b[31mEVIL\\x1b]0;own..."},
+      {"key id", replace("key-id k-2026.1", "key-id " + evil), "line 5: bad key id"},
+      {"long number", replace("created 1700000000", "created " + std::string(100, '9')),
+       "line 3: created: bad number \"" + std::string(32, '9') + "...\""},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    auto got = parse_header(r.text);
+    ASSERT_FALSE(got.ok());
+    const std::string& m = got.error().message;
+    EXPECT_NE(m.find(r.want), std::string::npos) << m;
+    for (char c : m) EXPECT_TRUE(c >= 0x20 && c < 0x7f) << "raw byte " << int(static_cast<unsigned char>(c)) << " in: " << m;
+  }
+}
+
 TEST(EntryHeader, TenThousandTokenLinesAreBounded) {
   std::string text = format_header(sample_header());
   for (int i = 0; i < 1500; ++i) text += "token " + std::string(64, 'd') + " 1\n";
