@@ -178,7 +178,9 @@ Settings make_defaults() {
 
 constexpr size_t kMaxPortalUrlBytes = 512;
 
-// Owner the key file must have: the UserID user when we run as root and will
+}  // namespace
+
+// Owner the key files must have: the UserID user when we run as root and will
 // switch to it, otherwise ourselves.
 Result<uid_t> key_file_owner(const Settings& s) {
   if (geteuid() != 0 || s.UserID.empty()) return geteuid();
@@ -187,6 +189,8 @@ Result<uid_t> key_file_owner(const Settings& s) {
   if (!pw) return Error{"UserID: unknown user \"" + user + "\""};
   return pw->pw_uid;
 }
+
+namespace {
 
 Result<void> check_portal_url(std::string_view url) {
   if (!istarts_with(url, "https://") && !istarts_with(url, "http://"))
@@ -390,8 +394,10 @@ Result<std::shared_ptr<const Config>> build_config(Settings settings, std::strin
   if (audit::AuditOptions probe; !audit::parse_checkpoint_interval(settings.AuditCheckpointInterval, probe))
     return Error{"AuditCheckpointInterval: expected a record count (1000) or a duration (10m)"};
   if (!settings.AuditLog.empty()) {
+    auto owner = key_file_owner(settings);
+    if (!owner) return owner.error();
     auto audit = audit::make_audit_options(settings.AuditLog, settings.AuditKeyFile, settings.AuditCheckpointInterval,
-                                           settings.AuditCheckpointFile, settings.AuditSync);
+                                           settings.AuditCheckpointFile, settings.AuditSync, *owner);
     if (!audit) return audit.error().context(source.empty() ? "AuditLog" : source + ": AuditLog");
     cfg->audit = std::move(*audit);
   }

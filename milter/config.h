@@ -20,6 +20,8 @@
 #ifndef PHI_MILTER_CONFIG_H
 #define PHI_MILTER_CONFIG_H
 
+#include <sys/types.h>
+
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -116,6 +118,10 @@ struct Config {
   std::string portal_url;          // PortalURL, or https://authserv_id/phimilter/pickup/
   std::shared_ptr<const policy::Classifier> classifier;  // compiled detectors and dictionaries
 };
+
+// The uid that must own EscrowKeyFile and AuditKeyFile (or root owns them):
+// the UserID user when running as root with UserID set, otherwise geteuid().
+Result<uid_t> key_file_owner(const Settings& s);
 
 // Builds a checked snapshot from settings (compiles derived objects).
 Result<std::shared_ptr<const Config>> build_config(Settings settings, std::string source);

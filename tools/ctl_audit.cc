@@ -1,9 +1,13 @@
 // ctl_audit - "phimilterctl audit verify|find": check and search the audit log.
+#include <unistd.h>
+
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "milter/audit/find.h"
@@ -33,13 +37,17 @@ std::string read_bounded(const std::string& path, size_t max, bool& ok) {
   return text;
 }
 
-Result<std::string> key_file_from_config(const std::string& conf) {
+// AuditKeyFile of the configuration, and the uid that must own it (or root),
+// as phimilter checks it: the UserID user when we run as root.
+Result<std::pair<std::string, uid_t>> key_file_from_config(const std::string& conf) {
   bool ok = false;
   std::string text = read_bounded(conf, 1 << 20, ok);
   if (!ok) return Error{conf + ": cannot open; give the key with -k KEYFILE"};
   auto s = parse_settings(text, conf);
   if (!s) return s.error();
-  return s->AuditKeyFile;
+  auto owner = key_file_owner(*s);
+  if (!owner) return owner.error();
+  return std::make_pair(s->AuditKeyFile, *owner);
 }
 
 Result<audit::ChainHead> load_checkpoint(const std::string& arg) {
@@ -51,7 +59,7 @@ Result<audit::ChainHead> load_checkpoint(const std::string& arg) {
   return Error{arg + ": no \"seq=N head=H\" checkpoint line in it"};
 }
 
-int verify_main(const std::string& key_file, std::vector<std::string> args) {
+int verify_main(const std::string& key_file, uid_t key_owner, std::vector<std::string> args) {
   std::optional<audit::ChainHead> cp;
   if (args.size() >= 2 && args[0] == "--checkpoint") {
     auto c = load_checkpoint(args[1]);
@@ -60,7 +68,7 @@ int verify_main(const std::string& key_file, std::vector<std::string> args) {
     args.erase(args.begin(), args.begin() + 2);
   }
   if (args.empty()) return usage();
-  auto key = audit::load_audit_key(key_file);
+  auto key = audit::load_audit_key(key_file, key_owner);
   if (!key) { std::cerr << "phimilterctl audit: " << key.error().message << "\n"; return 1; }
   auto rep = audit::verify_files(args, *key, cp);
   if (!rep) { std::cerr << "phimilterctl audit: " << rep.error().message << "\n"; return 1; }
@@ -129,12 +137,13 @@ int audit_main(int argc, char** argv) {
   std::vector<std::string> rest(argv + i + 1, argv + argc);
   if (cmd == "find") return find_main(rest);
   if (cmd != "verify") return usage();
+  uid_t key_owner = ::geteuid();  // -k KEYFILE: ours (or root's)
   if (key_file.empty()) {
     auto k = key_file_from_config(conf);
     if (!k) { std::cerr << "phimilterctl audit: " << k.error().message << "\n"; return 1; }
-    key_file = *k;
+    std::tie(key_file, key_owner) = *k;
   }
-  return verify_main(key_file, rest);
+  return verify_main(key_file, key_owner, rest);
 }
 
 const bool registered = register_command("audit", "verify and search the tamper-evident audit log", &audit_main);

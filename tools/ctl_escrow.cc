@@ -87,8 +87,10 @@ bool audit_admin(const Options& o, audit::RecordKind kind, const std::string& id
   text << in.rdbuf();
   auto s = parse_settings(text.str(), o.config);
   if (!s || s->AuditLog.empty()) return true;  // a bad file was already reported by load_config
-  auto opts = audit::make_audit_options(s->AuditLog, s->AuditKeyFile, s->AuditCheckpointInterval,
-                                        s->AuditCheckpointFile, s->AuditSync);
+  auto owner = key_file_owner(*s);
+  auto opts = owner ? audit::make_audit_options(s->AuditLog, s->AuditKeyFile, s->AuditCheckpointInterval,
+                                                s->AuditCheckpointFile, s->AuditSync, *owner)
+                    : Result<audit::AuditOptions>(owner.error());
   Result<void> r = opts ? Result<void>(Ok()) : Result<void>(opts.error());
   if (opts) {
     auto log = audit::AuditLog::open(std::move(*opts), [](std::string_view line) {

@@ -37,7 +37,9 @@ const EVP_MAC* hmac_algorithm() {
 
 }  // namespace
 
-Result<AuditKey> load_audit_key(const std::string& path) {
+Result<AuditKey> load_audit_key(const std::string& path) { return load_audit_key(path, ::geteuid()); }
+
+Result<AuditKey> load_audit_key(const std::string& path, uid_t owner) {
   const std::string what = "AuditKeyFile " + path;
   if (path.empty()) return Error{"AuditKeyFile is not set"};
   // O_NONBLOCK: a FIFO by that name is refused below instead of waited on
@@ -48,15 +50,18 @@ Result<AuditKey> load_audit_key(const std::string& path) {
   if (::fstat(fd.get(), &st) != 0) return Error{what + ": cannot stat: " + std::strerror(errno)};
   if (!S_ISREG(st.st_mode)) return Error{what + ": not a regular file"};
   if (st.st_mode & 077) return Error{what + ": readable or writable by group or others (chmod 600)"};
+  if (st.st_uid != owner && st.st_uid != 0)
+    return Error{what + ": owned by uid " + std::to_string(st.st_uid) + ", expected uid " + std::to_string(owner) + " or root"};
   if (st.st_size < static_cast<off_t>(kMinAuditKeyBytes))
     return Error{what + ": shorter than " + std::to_string(kMinAuditKeyBytes) + " bytes"};
   if (st.st_size > static_cast<off_t>(kMaxAuditKeyBytes))
     return Error{what + ": longer than " + std::to_string(kMaxAuditKeyBytes) + " bytes"};
   AuditKey key;
-  key.bytes.resize(static_cast<size_t>(st.st_size));
+  std::string& buf = key.bytes.mutable_str();  // wiped with key on every return
+  buf.resize(static_cast<size_t>(st.st_size));
   size_t got = 0;
-  while (got < key.bytes.size()) {
-    ssize_t n = ::read(fd.get(), key.bytes.data() + got, key.bytes.size() - got);
+  while (got < buf.size()) {
+    ssize_t n = ::read(fd.get(), buf.data() + got, buf.size() - got);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) return Error{what + ": read error"};
     got += static_cast<size_t>(n);
@@ -78,11 +83,12 @@ Result<std::string> hmac_sha256_hex(const AuditKey& key, std::string_view data) 
   if (!ctx) return Error{"EVP_MAC_CTX_new failed"};
   char digest[] = "SHA256";
   OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_construct_end()};
-  const auto* k = reinterpret_cast<const unsigned char*>(key.bytes.data());
+  const std::string& kb = key.bytes.str();
+  const auto* k = reinterpret_cast<const unsigned char*>(kb.data());
   const auto* d = reinterpret_cast<const unsigned char*>(data.data());
   unsigned char out[EVP_MAX_MD_SIZE];
   size_t len = 0;
-  if (EVP_MAC_init(ctx.get(), k, key.bytes.size(), params) != 1 || EVP_MAC_update(ctx.get(), d, data.size()) != 1 ||
+  if (EVP_MAC_init(ctx.get(), k, kb.size(), params) != 1 || EVP_MAC_update(ctx.get(), d, data.size()) != 1 ||
       EVP_MAC_final(ctx.get(), out, &len, sizeof out) != 1)
     return Error{"HMAC-SHA256 failed"};
   return to_hex(out, len);

@@ -409,13 +409,13 @@ Result<void> parse_checkpoint_interval(std::string_view text, AuditOptions& out)
 
 Result<AuditOptions> make_audit_options(const std::string& path, const std::string& key_file,
                                         std::string_view checkpoint_interval, const std::string& checkpoint_file,
-                                        bool sync) {
+                                        bool sync, uid_t key_owner) {
   AuditOptions o;
   o.path = path;
   o.checkpoint_file = checkpoint_file;
   o.sync_each = sync;
   if (auto r = parse_checkpoint_interval(checkpoint_interval, o); !r) return r.error().context("AuditCheckpointInterval");
-  auto key = load_audit_key(key_file);
+  auto key = load_audit_key(key_file, key_owner);
   if (!key) return key.error();
   o.key = std::move(*key);
   return o;

@@ -73,10 +73,11 @@ struct AuditOptions {
 
 // Parses AuditCheckpointInterval: "N" (records), "Ns|Nm|Nh|Nd" (time), "0" (off).
 Result<void> parse_checkpoint_interval(std::string_view text, AuditOptions& out);
-// Builds options from the configuration values; loads and checks the key.
+// Builds options from the configuration values; loads and checks the key
+// (which key_owner or root must own; see load_audit_key()).
 Result<AuditOptions> make_audit_options(const std::string& path, const std::string& key_file,
                                         std::string_view checkpoint_interval, const std::string& checkpoint_file,
-                                        bool sync);
+                                        bool sync, uid_t key_owner);
 
 // Reads the last checkpoint ("seq=N head=H" anywhere in a line, or "N:H")
 // from text such as a checkpoint file or a syslog extract.

@@ -37,8 +37,20 @@ TEST(AuditConfig, AuditLogLoadsAndChecksTheKey) {
       continue;
     }
     ASSERT_TRUE((*cfg)->audit);
-    EXPECT_EQ((*cfg)->audit->key.bytes.size(), 32u);
+    EXPECT_EQ((*cfg)->audit->key.bytes.str().size(), 32u);
     EXPECT_EQ((*cfg)->audit->path, d.file("a.log"));
+  }
+  // The configuration checks the owner the way it does for EscrowKeyFile.
+  if (::geteuid() == 0) {
+    std::string theirs = write_key_file(d, 32, 0600, "theirs");
+    ASSERT_EQ(::chown(theirs.c_str(), 12345, static_cast<gid_t>(-1)), 0);
+    auto s = parse_settings("AuditLog " + d.file("b.log") + "\nAuditKeyFile " + theirs + "\n", "test.conf");
+    ASSERT_TRUE(s) << s.error().message;
+    auto cfg = build_config(*s, "test.conf");
+    ASSERT_FALSE(cfg.ok());
+    EXPECT_NE(cfg.error().message.find("AuditKeyFile " + theirs + ": owned by uid 12345, expected uid 0 or root"),
+              std::string::npos)
+        << cfg.error().message;
   }
   auto bad_choice = parse_settings("OnAuditError reject\n", "test.conf");
   EXPECT_FALSE(bad_choice);

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <type_traits>
+
 #include "milter/audit/crypto.h"
 #include "milter/audit/find.h"
 #include "milter/audit/record.h"
@@ -30,6 +32,36 @@ TEST(Crypto, DigestsMatchKnownValues) {
   ASSERT_TRUE(mac);
   EXPECT_EQ(*mac, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
+
+// Same rule as EscrowKeyFile (tests/unit/escrow/key_ring_test.cc): owned
+// by the expected user or by root, nobody else.
+TEST(Crypto, KeyFileOfAnotherOwnerIsRefused) {
+  TempDir d;
+  std::string p = write_key_file(d, 32, 0600, "k");
+  uid_t expect = ::geteuid();
+  uid_t actual = expect;
+  if (::geteuid() == 0) {
+    ASSERT_EQ(::chown(p.c_str(), 12345, static_cast<gid_t>(-1)), 0);  // as root: give the file away
+    actual = 12345;
+  } else {
+    expect = ::geteuid() + 1;  // as a user: demand someone else
+  }
+  auto r = load_audit_key(p, expect);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "AuditKeyFile " + p + ": owned by uid " + std::to_string(actual) + ", expected uid " +
+                                   std::to_string(expect) + " or root");
+  if (::geteuid() == 0) {
+    ASSERT_EQ(::chown(p.c_str(), 0, static_cast<gid_t>(-1)), 0);
+    EXPECT_TRUE(load_audit_key(p, 12345).ok()) << "root may own it";
+    ASSERT_EQ(::chown(p.c_str(), 12345, static_cast<gid_t>(-1)), 0);
+    EXPECT_TRUE(load_audit_key(p, 12345).ok()) << "the expected owner";
+    EXPECT_FALSE(load_audit_key(p).ok()) << "the one-argument form expects geteuid()";
+  }
+}
+
+// The key lives in the wiping type the escrow keys use, so that each copy
+// (options, configuration, service, log) is cleansed when it goes.
+static_assert(std::is_same_v<decltype(AuditKey::bytes), escrow::SecretBytes>);
 
 TEST(Crypto, KeyFileChecks) {
   TempDir d;
