@@ -40,6 +40,23 @@ std::string bare_address(std::string_view a) {
   return std::string(v);
 }
 
+// An escrowed recipient's address for its notice, without angle brackets,
+// exactly as in the envelope otherwise. One that bare_address() would
+// change (cut at kMaxAddressBytes, controls or CR/LF/NUL dropped, bytes
+// that are not UTF-8 replaced) is refused: the notice would go to another
+// mailbox than the one removed from the envelope. The error names the
+// reason only, never the address.
+Result<std::string> notice_address(std::string_view a) {
+  std::string_view v = trim(a);
+  if (v.size() >= 2 && v.front() == '<' && v.back() == '>') v = v.substr(1, v.size() - 2);
+  if (v.size() > escrow::kMaxAddressBytes)
+    return Error{"address longer than " + std::to_string(escrow::kMaxAddressBytes) + " bytes (" + std::to_string(v.size()) + ")"};
+  if (v.empty()) return Error{"empty address"};
+  if (sanitize_header_text(v, escrow::kMaxAddressBytes) != v)
+    return Error{"address with control characters or bytes that are not UTF-8"};
+  return std::string(v);
+}
+
 }  // namespace
 
 bool Session::trusted_path() const {
@@ -221,9 +238,19 @@ Result<size_t> Session::deliver_notices(Mta& mta, Message& m, const std::vector<
   in.subject_template = cfg_->settings.EscrowNoticeSubject;
   in.original_subject = header_value(m.headers, "Subject");
   in.authserv_id = cfg_->authserv_id;
+  // Every address is checked before anything is composed, edited or
+  // submitted: a refused one fails the message while it is still intact.
+  std::vector<std::string> addresses;
+  for (size_t i = 0; i < rcpts.size(); ++i) {
+    auto a = notice_address(rcpts[i]);
+    if (!a)
+      return a.error().context("escrowed recipient " + std::to_string(i + 1) + " of " + std::to_string(rcpts.size()) +
+                               ": no notice can be sent to it");
+    addresses.push_back(std::move(*a));
+  }
   std::vector<escrow::Notice> notices;
   for (size_t i = 0; i < rcpts.size(); ++i) {
-    in.recipient = bare_address(rcpts[i]);
+    in.recipient = addresses[i];
     in.link = escrow::format_pickup_link(cfg_->portal_url, w.tokens().at(i).text);
     auto n = escrow::compose_notice(in);
     if (!n) return n.error().context("notice");
@@ -242,7 +269,7 @@ Result<size_t> Session::deliver_notices(Mta& mta, Message& m, const std::vector<
     if (auto r = mta.del_rcpt(rcpts[i]); !r) return r.error();
   const std::string from = bare_address(cfg_->escrow_notice_from);
   for (size_t i = first_submitted; i < rcpts.size(); ++i) {
-    auto r = submit_message(cfg_->settings.NoticeSendmail, {"-i", "-f", from, "--", bare_address(rcpts[i])},
+    auto r = submit_message(cfg_->settings.NoticeSendmail, {"-i", "-f", from, "--", addresses[i]},
                             escrow::format_notice(notices[i]), std::chrono::seconds(cfg_->settings.NoticeTimeout));
     if (!r) return r.error().context("notice submission");
     ++m.notices_submitted;

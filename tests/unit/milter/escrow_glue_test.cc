@@ -11,7 +11,9 @@
 #include <stdexcept>
 
 #include "milter/audit_service.h"
+#include "milter/escrow/notice.h"
 #include "milter/escrow/token.h"
+#include "milter/log.h"
 #include "milter/recording_mta.h"
 #include "milter/session.h"
 #include "milter/util/files.h"
@@ -189,6 +191,71 @@ TEST(EscrowGlue, FailuresAnswerTempfailAndLeaveNoEntry) {
     EXPECT_TRUE(s.report().escrow_id.empty());
     if (std::filesystem::exists(f.queue)) { EXPECT_TRUE(f.names().empty()) << "no entry, no temporary file"; }
   }
+}
+
+// A notice goes to the address removed from the envelope, byte for byte. An
+// escrowed recipient whose address would have to be cut or cleaned for
+// sendmail(1) (longer than kMaxAddressBytes, controls, CR, LF, NUL) fails the
+// message before any envelope edit, rewrite or submission, and the entry is
+// withdrawn; the log names the reason, not the address.
+TEST(EscrowGlue, AnAddressThatCannotBePassedUnchangedIsNeverSubmittedTo) {
+  const std::string long_local(escrow::kMaxAddressBytes + 1 - std::string("@insecure.example").size(), 'x');
+  struct Row {
+    const char* label;
+    std::string rcpt;
+    const char* why;
+  } rows[] = {
+      {"one byte over the limit", "<" + long_local + "@insecure.example>", "address longer than 320 bytes (321)"},
+      {"far over the limit", "<" + std::string(1000, 'y') + "@insecure.example>", "address longer than 320 bytes"},
+      {"CR LF", "<c@insecure.example\r\nRCPT TO:<z@evil.example>>", "control characters"},
+      {"NUL", std::string("<c@insecure.example") + '\0' + "z@evil.example>", "control characters"},
+      {"escape", "<c\x1b[31m@insecure.example>", "control characters"},
+      {"not UTF-8", "<c\xff@insecure.example>", "not UTF-8"},
+  };
+  TempDir logs;
+  Settings ls = default_settings();
+  ls.LogTarget = logs.file("log");
+  ls.LogLevel = "debug";
+  ASSERT_TRUE(log_setup(ls).ok());
+  for (const auto& r : rows) {
+    for (bool all : {false, true}) {
+      SCOPED_TRACE(std::string(r.label) + (all ? ", every recipient escrowed" : ", one of two escrowed"));
+      Fixture f;
+      Session s(f.cfg);
+      RecordingMta m;
+      std::vector<std::string> rcpts = {"<d@insecure.example>", r.rcpt};
+      if (!all) rcpts[0] = "<a@secure.example>";
+      feed(s, m, rcpts);
+      std::vector<size_t> idx = all ? std::vector<size_t>{0, 1} : std::vector<size_t>{1};
+      EXPECT_EQ(SessionTestPeer::escrow(s, m, idx, "phi-insecure"), Status::Tempfail);
+      for (const auto& e : m.edits)
+        EXPECT_TRUE(e.kind == "set_reply") << "an edit before the address was checked: " << e.kind << " " << e.name;
+      EXPECT_FALSE(std::filesystem::exists(f.dir.file("args"))) << "nothing submitted";
+      EXPECT_TRUE(f.names().empty()) << "the entry is withdrawn";
+      EXPECT_TRUE(s.report().escrow_id.empty());
+    }
+  }
+  log_setup_stderr(LogLevel::Warning);
+  const std::string log = read_file(logs.file("log"));
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    EXPECT_NE(log.find(r.why), std::string::npos) << log;
+  }
+  EXPECT_NE(log.find("escrowed recipient 1 of 1: no notice can be sent to it: address"), std::string::npos) << log;
+  EXPECT_NE(log.find("escrowed recipient 2 of 2: no notice can be sent to it: address"), std::string::npos) << log;
+  EXPECT_EQ(log.find("insecure.example"), std::string::npos) << "an address in the log: " << log;
+  EXPECT_EQ(log.find("xxxxxxxx"), std::string::npos) << log;
+  EXPECT_EQ(log.find("evil.example"), std::string::npos) << log;
+}
+
+TEST(EscrowGlue, AnAddressOfExactlyTheLimitIsSubmittedToUnchanged) {
+  const std::string addr = std::string(escrow::kMaxAddressBytes - std::string("@insecure.example").size(), 'x') + "@insecure.example";
+  Fixture f;
+  Session s(f.cfg);
+  RecordingMta m;
+  feed(s, m, {"<a@secure.example>", "<" + addr + ">"});
+  ASSERT_EQ(SessionTestPeer::escrow(s, m, {1}, "phi-insecure"), Status::Continue);
+  EXPECT_EQ(read_file(f.dir.file("args")), "-i\n-f\npostmaster@mx.example.org\n--\n" + addr + "\n");
 }
 
 // OnInternalError accept lets a message through when the escrow fails
