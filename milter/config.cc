@@ -329,6 +329,7 @@ Result<Settings> parse_settings(std::string_view text, const std::string& file_n
       return Error{where + ": " + entry->name + " needs a value"};
     auto r = entry->set(s, value);
     if (!r) return r.error().context(where + ": " + entry->name);
+    s.key_lines[entry->name] = line_no;
   }
   return s;
 }
@@ -385,7 +386,26 @@ std::vector<std::string> config_warnings(const Config& cfg) {
   return out;
 }
 
-Result<std::shared_ptr<const Config>> build_config(Settings settings, std::string source) {
+namespace {
+
+// Every build error starts with the name of the key it is about ("Key: why"
+// or "Key value: why"); when the file set that key, "source:line: " goes in
+// front, as for the errors parse_settings finds.
+Error locate_error(const KeyLines& lines, const std::string& source, Error e) {
+  if (source.empty()) return e;
+  for (const auto& k : config_keys()) {
+    const std::string_view name = k.name;
+    const std::string& m = e.message;
+    if (m.size() <= name.size() || m.compare(0, name.size(), name) != 0) continue;
+    if (m[name.size()] != ':' && m[name.size()] != ' ') continue;
+    auto it = lines.find(name);
+    if (it == lines.end()) return e;
+    return e.context(source + ":" + std::to_string(it->second));
+  }
+  return e;
+}
+
+Result<std::shared_ptr<const Config>> build_config_unlocated(Settings settings, std::string source) {
   auto cfg = std::make_shared<Config>();
   auto classifier = build_classifier(settings);
   if (!classifier) return classifier.error();
@@ -398,7 +418,9 @@ Result<std::shared_ptr<const Config>> build_config(Settings settings, std::strin
     if (!owner) return owner.error();
     auto audit = audit::make_audit_options(settings.AuditLog, settings.AuditKeyFile, settings.AuditCheckpointInterval,
                                            settings.AuditCheckpointFile, settings.AuditSync, *owner);
-    if (!audit) return audit.error().context(source.empty() ? "AuditLog" : source + ": AuditLog");
+    // The error names AuditKeyFile or AuditCheckpointInterval; when the key
+    // file is the built-in default, point at the AuditLog line that needs it.
+    if (!audit) return settings.key_lines.contains("AuditKeyFile") ? audit.error() : audit.error().context("AuditLog");
     cfg->audit = std::move(*audit);
   }
   auto internal = HostList::parse(settings.InternalHosts);
@@ -416,6 +438,15 @@ Result<std::shared_ptr<const Config>> build_config(Settings settings, std::strin
   // here by their modules; any failure makes the whole snapshot invalid.
   if (auto ok = build_policy(cfg->settings, *cfg); !ok) return ok.error();
   return std::shared_ptr<const Config>(std::move(cfg));
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const Config>> build_config(Settings settings, std::string source) {
+  auto lines = settings.key_lines;
+  auto cfg = build_config_unlocated(std::move(settings), source);
+  if (!cfg) return locate_error(lines, source, cfg.error());
+  return cfg;
 }
 
 Result<std::shared_ptr<const Config>> load_config(const std::string& path, bool missing_ok) {

@@ -10,7 +10,9 @@
 //   The file holds one "Key value" per line; blank lines and lines whose
 //   first non-blank character is '#' are ignored. Keys are matched without
 //   regard to case. An unknown key, a bad value or a key given twice is an
-//   error naming "file:line". Keys are declared once in config_keys.def.
+//   error naming "file:line", and so is a value that parses but cannot be
+//   built (a bad network, a missing table): Settings remembers the line of
+//   every key the file sets. Keys are declared once in config_keys.def.
 //   A Config is built whole (settings plus every derived object such as a
 //   compiled pattern database) and never changes afterwards; reload builds a
 //   new one and swaps it into a ConfigHolder, so sessions keep the snapshot
@@ -25,6 +27,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,11 +69,17 @@ template <> struct KeyValueType<KeyType::Bytes> { using type = uint64_t; };
 template <> struct KeyValueType<KeyType::Seconds> { using type = uint64_t; };
 template <> struct KeyValueType<KeyType::List> { using type = std::vector<std::string>; };
 
+// Declared key name -> line of the configuration file that set it.
+using KeyLines = std::map<std::string, size_t, std::less<>>;
+
 // All settings, one field per key, named exactly as the key.
 struct Settings {
 #define PHI_KEY(name, kind, def, allowed, doc) KeyValueType<KeyType::kind>::type name{};
 #include "milter/config_keys.def"
 #undef PHI_KEY
+  // Where each key was set: declared key name -> line in the file that
+  // parse_settings read. A key at its built-in default has no entry.
+  KeyLines key_lines;
 };
 
 struct KeyEntry {
@@ -123,7 +132,9 @@ struct Config {
 // the UserID user when running as root with UserID set, otherwise geteuid().
 Result<uid_t> key_file_owner(const Settings& s);
 
-// Builds a checked snapshot from settings (compiles derived objects).
+// Builds a checked snapshot from settings (compiles derived objects). An
+// error about a key set in the file starts "source:line: Key: ", one about
+// a key at its built-in default "Key: ".
 Result<std::shared_ptr<const Config>> build_config(Settings settings, std::string source);
 
 // Reads and builds `path`. When the file does not exist and missing_ok is

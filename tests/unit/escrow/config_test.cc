@@ -76,7 +76,9 @@ TEST(EscrowConfig, RefusesIncompleteOrUnsafeSetups) {
     ASSERT_TRUE(s.ok()) << s.error().message;
     auto cfg = build_config(*s, "t.conf");
     ASSERT_FALSE(cfg.ok());
-    EXPECT_EQ(cfg.error().message.rfind(r.want, 0), 0u) << "got: " << cfg.error().message;
+    const std::string& m = cfg.error().message;  // "t.conf:LINE: " + want
+    EXPECT_EQ(m.rfind("t.conf:", 0), 0u) << "got: " << m;
+    EXPECT_EQ(m.find(r.want), m.find(": ") + 2) << "got: " << m;
   }
 }
 

@@ -130,14 +130,51 @@ TEST(BuildConfig, CompilesTheClassifierAndNamesBadDetectorFiles) {
   auto bad = build_config(*s, "t.conf");
   std::remove(path);
   ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.error().message.rfind(std::string("CustomDetectors: ") + path + ":2: ", 0), 0u) << bad.error().message;
+  EXPECT_EQ(bad.error().message.rfind(std::string("t.conf:1: CustomDetectors: ") + path + ":2: ", 0), 0u) << bad.error().message;
 
   auto d = parse_settings("CustomDictionaries medication=/nonexistent/formulary.txt\n", "t.conf");
   ASSERT_TRUE(d.ok());
   auto missing = build_config(*d, "t.conf");
   ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.error().message.rfind("CustomDictionaries: /nonexistent/formulary.txt: cannot open", 0), 0u)
+  EXPECT_EQ(missing.error().message.rfind("t.conf:1: CustomDictionaries: /nonexistent/formulary.txt: cannot open", 0), 0u)
       << missing.error().message;
+}
+
+// A value that parses but cannot be built is reported like a syntax error:
+// "file:line: Key: why", the line being the one that set the key.
+TEST(BuildConfig, ErrorsNameFileAndLineOfTheKey) {
+  const std::string dir = ::testing::TempDir();
+  const std::string conf = dir + "/config_test_where.conf";
+  const std::string detectors = dir + "/config_test_where.detectors";
+  std::ofstream(detectors) << "site_mrn identifier 0.9 (KP\n";
+  struct { const char* label; std::string text; std::string want; } rows[] = {
+      {"bad prefix length", "InternalNetworks 10.0.0.0/33\n", conf + ":4: InternalNetworks: \"10.0.0.0/33\""},
+      {"bad internal host", "InternalHosts 10.0.0.0/33\n", conf + ":4: InternalHosts: "},
+      {"bad never-secure domain", "NeverSecureDomains gmail..com\n", conf + ":4: NeverSecureDomains: "},
+      {"missing TLS policy table", "TLSPolicyMap /nonexistent/tls\n", conf + ":4: TLSPolicyMap: /nonexistent/tls: cannot open"},
+      {"bad checkpoint interval", "AuditCheckpointInterval 10x\n", conf + ":4: AuditCheckpointInterval: "},
+      {"missing policy file", "PolicyFile /nonexistent/x.policy\n", conf + ":4: PolicyFile: /nonexistent/x.policy: cannot open"},
+      {"bad detector file", "CustomDetectors " + detectors + "\n", conf + ":4: CustomDetectors: " + detectors + ":1: "},
+      {"key after others", "Mode monitor\n\n# later\nInternalNetworks 10.0.0.0/33\n", conf + ":7: InternalNetworks: "},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    std::ofstream(conf) << "# site settings\n\nAuthservID mx.example.org\n" << r.text;
+    auto cfg = load_config(conf, false);
+    ASSERT_FALSE(cfg.ok());
+    EXPECT_EQ(cfg.error().message.rfind(r.want, 0), 0u) << "got: " << cfg.error().message;
+  }
+  // A key left at its built-in default has no line of its own: the error
+  // names the line of the key that needs it.
+  if (access(default_settings().AuditKeyFile.c_str(), F_OK) != 0) {
+    std::ofstream(conf) << "AuthservID mx.example.org\nAuditLog " << dir << "/config_test_where.log\n";
+    auto cfg = load_config(conf, false);
+    ASSERT_FALSE(cfg.ok());
+    EXPECT_EQ(cfg.error().message.rfind(conf + ":2: AuditLog: AuditKeyFile " + default_settings().AuditKeyFile, 0), 0u)
+        << cfg.error().message;
+  }
+  std::remove(conf.c_str());
+  std::remove(detectors.c_str());
 }
 
 // A tls-mandatory rule with no TLSPolicyMap and a default level that is not

@@ -52,16 +52,16 @@ TEST(PolicyConfig, SettingsReachTheSnapshot) {
   std::remove(table.c_str());
 }
 
-TEST(PolicyConfig, ErrorsNameTheKey) {
+TEST(PolicyConfig, ErrorsNameTheLineAndKey) {
   std::string bad = ::testing::TempDir() + "/policy_config_bad.policy";
   std::ofstream(bad) << "rule a then accept\nrule b then explode\n";
   struct { const char* label; std::string conf; std::string want; } rows[] = {
-      {"bad rules file", "PolicyFile " + bad + "\n", "PolicyFile: " + bad + ":2: unknown action \"explode\""},
-      {"missing rules file", "PolicyFile /nonexistent/x.policy\n", "PolicyFile: /nonexistent/x.policy: cannot open"},
-      {"bad never-secure", "NeverSecureDomains gmail.com, bad/domain\n", "NeverSecureDomains: \"bad/domain\" is not a domain name"},
-      {"bad tls map", "TLSPolicyMap regexp:/etc/postfix/tls\n", "TLSPolicyMap: unsupported table type \"regexp\""},
-      {"missing tls map", "TLSPolicyMap /nonexistent/tls\n", "TLSPolicyMap: /nonexistent/tls: cannot open"},
-      {"bad internal network", "InternalNetworks 10.0.0.0/99\n", "InternalNetworks: "},
+      {"bad rules file", "PolicyFile " + bad + "\n", "t.conf:1: PolicyFile: " + bad + ":2: unknown action \"explode\""},
+      {"missing rules file", "PolicyFile /nonexistent/x.policy\n", "t.conf:1: PolicyFile: /nonexistent/x.policy: cannot open"},
+      {"bad never-secure", "NeverSecureDomains gmail.com, bad/domain\n", "t.conf:1: NeverSecureDomains: \"bad/domain\" is not a domain name"},
+      {"bad tls map", "TLSPolicyMap regexp:/etc/postfix/tls\n", "t.conf:1: TLSPolicyMap: unsupported table type \"regexp\""},
+      {"missing tls map", "TLSPolicyMap /nonexistent/tls\n", "t.conf:1: TLSPolicyMap: /nonexistent/tls: cannot open"},
+      {"bad internal network", "InternalNetworks 10.0.0.0/99\n", "t.conf:1: InternalNetworks: "},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.label);
