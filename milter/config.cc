@@ -1,10 +1,13 @@
 // config - parse phimilter.conf into Settings and build Config snapshots.
 #include "milter/config.h"
 
+#include <fcntl.h>
+#include <grp.h>
 #include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -191,6 +194,44 @@ Result<uid_t> key_file_owner(const Settings& s) {
 }
 
 namespace {
+
+// UserID names a user (and group) this host has: the daemon switches to it
+// at start, after phimilter -n or a reload would have passed.
+Result<void> check_user_id(const std::string& spec) {
+  if (spec.empty()) return Ok();
+  auto colon = spec.find(':');
+  std::string user = spec.substr(0, colon);
+  if (user.empty() || !getpwnam(user.c_str())) return Error{"UserID: unknown user \"" + user + "\""};
+  if (colon != std::string::npos) {
+    std::string group = spec.substr(colon + 1);
+    if (group.empty() || !getgrnam(group.c_str())) return Error{"UserID: unknown group \"" + group + "\""};
+  }
+  return Ok();
+}
+
+// A LogTarget file must be one the daemon can open for appending (at start,
+// and on every reload as UserID): an existing file is opened (and closed,
+// nothing written); a missing one needs a directory we may create it in.
+// Nothing is created here, so phimilter -n leaves no file behind.
+Result<void> check_log_target(const std::string& target) {
+  if (target == "syslog" || target == "stderr") return Ok();
+  const std::string what = "LogTarget " + target;
+  struct stat st;
+  if (::stat(target.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return Error{what + ": is a directory"};
+    int fd = ::open(target.c_str(), O_WRONLY | O_APPEND | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) return Error{what + ": cannot open for appending: " + std::strerror(errno)};
+    ::close(fd);
+    return Ok();
+  }
+  if (errno != ENOENT) return Error{what + ": " + std::strerror(errno)};
+  const auto slash = target.rfind('/');
+  const std::string dir = slash == 0 ? "/" : target.substr(0, slash);
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return Error{what + ": directory " + dir + " does not exist"};
+  if (::faccessat(AT_FDCWD, dir.c_str(), W_OK | X_OK, AT_EACCESS) != 0)
+    return Error{what + ": cannot create it in " + dir + ": " + std::strerror(errno)};
+  return Ok();
+}
 
 Result<void> check_portal_url(std::string_view url) {
   if (!istarts_with(url, "https://") && !istarts_with(url, "http://"))
@@ -406,6 +447,8 @@ Error locate_error(const KeyLines& lines, const std::string& source, Error e) {
 }
 
 Result<std::shared_ptr<const Config>> build_config_unlocated(Settings settings, std::string source) {
+  if (auto r = check_user_id(settings.UserID); !r) return r.error();
+  if (auto r = check_log_target(settings.LogTarget); !r) return r.error();
   auto cfg = std::make_shared<Config>();
   auto classifier = build_classifier(settings);
   if (!classifier) return classifier.error();
@@ -441,6 +484,20 @@ Result<std::shared_ptr<const Config>> build_config_unlocated(Settings settings, 
 }
 
 }  // namespace
+
+const std::vector<std::string>& start_only_keys() {
+  static const std::vector<std::string> keys = {"Socket", "PidFile", "UserID", "UMask", "MilterTimeout"};
+  return keys;
+}
+
+std::vector<std::string> changed_start_only_keys(const Settings& running, const Settings& next) {
+  std::vector<std::string> out;
+  for (const auto& k : config_keys())
+    if (std::find(start_only_keys().begin(), start_only_keys().end(), k.name) != start_only_keys().end() &&
+        k.show(running) != k.show(next))
+      out.emplace_back(k.name);
+  return out;
+}
 
 Result<std::shared_ptr<const Config>> build_config(Settings settings, std::string source) {
   auto lines = settings.key_lines;

@@ -137,6 +137,13 @@ Result<uid_t> key_file_owner(const Settings& s);
 // a key at its built-in default "Key: ".
 Result<std::shared_ptr<const Config>> build_config(Settings settings, std::string source);
 
+// Keys the daemon reads only at start (Socket, PidFile, UserID, UMask,
+// MilterTimeout), and those of them whose value differs between the
+// settings it started with and a reloaded configuration, in declaration
+// order: a reload cannot apply them.
+const std::vector<std::string>& start_only_keys();
+std::vector<std::string> changed_start_only_keys(const Settings& running, const Settings& next);
+
 // Reads and builds `path`. When the file does not exist and missing_ok is
 // true, the built-in defaults are used.
 Result<std::shared_ptr<const Config>> load_config(const std::string& path, bool missing_ok);

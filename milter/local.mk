@@ -10,6 +10,7 @@ libphid_a_SOURCES += \
 	milter/submit.h milter/submit.cc \
 	milter/enforce.cc milter/escrow_glue.cc milter/audit_glue.cc \
 	milter/audit_service.h milter/audit_service.cc \
+	milter/reload.h milter/reload.cc \
 	milter/testmode.h milter/testmode.cc
 
 phimilter_SOURCES = milter/main.cc milter/milter.h milter/milter.cc

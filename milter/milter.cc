@@ -24,6 +24,7 @@
 #include "milter/audit_service.h"
 #include "milter/log.h"
 #include "milter/mta.h"
+#include "milter/reload.h"
 #include "milter/session.h"
 #include "milter/stage_guard.h"
 #include "milter/util/sockopt.h"
@@ -33,6 +34,7 @@ namespace {
 
 ConfigHolder* g_holder = nullptr;
 AuditService* g_audit = nullptr;  // may be null (no audit service)
+std::shared_ptr<const Config> g_started;  // the configuration the daemon started with
 std::vector<uint16_t> g_tcp_ports;  // local ports of our TCP listeners (set before any connection)
 
 // libmilter hands callbacks no descriptor, but its context (struct smfi_str
@@ -337,19 +339,21 @@ void reload_loop(std::string path, bool missing_ok, sigset_t set) {
     if (sigwait(&set, &sig) != 0) continue;
     if (sig != SIGUSR1) continue;
     auto next = load_config(path, missing_ok);
-    if (!next) {
-      log_line(LogLevel::Error, "", "config", "reload failed, keeping the running configuration: " + next.error().message);
-      notify_status("reload failed, running the previous configuration: " + next.error().message);
+    // A configuration whose log cannot be opened is not installed either:
+    // nothing of it applies, rather than half of it.
+    Result<std::vector<std::string>> installed =
+        next ? install_reload(*g_holder, g_started->settings, *next) : Result<std::vector<std::string>>(next.error());
+    if (!installed) {
+      log_line(LogLevel::Error, "", "config", "reload failed, keeping the running configuration: " + installed.error().message);
+      notify_status("reload failed, running the previous configuration: " + installed.error().message);
       if (g_audit)  // still follow a rotated audit log (logrotate's postrotate)
         if (auto a = g_audit->reopen(); !a) log_line(LogLevel::Error, "", "audit", "reopen: " + a.error().message);
       continue;
     }
-    auto r = log_setup((*next)->settings);
-    if (!r) log_line(LogLevel::Error, "", "config", "reload: " + r.error().message);
-    g_holder->store(*next);
     if (g_audit)
       if (auto a = g_audit->configure(**next); !a) log_line(LogLevel::Error, "", "audit", "reload: " + a.error().message);
     log_line(LogLevel::Notice, "", "config", "reloaded " + (path.empty() ? std::string("built-in defaults") : path));
+    for (const auto& w : *installed) log_line(LogLevel::Warning, "", "config", w);
     log_config(**next);
   }
 }
@@ -360,6 +364,7 @@ Result<void> milter_setup(ConfigHolder& holder, AuditService* audit) {
   g_holder = &holder;
   g_audit = audit;
   auto cfg = holder.load();
+  g_started = cfg;
   if (smfi_register(g_desc) != MI_SUCCESS) return Error{"smfi_register failed"};
   std::string conn = cfg->settings.Socket;
   if (!conn.empty() && conn[0] == '/') conn = "local:" + conn;

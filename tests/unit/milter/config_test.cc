@@ -2,9 +2,15 @@
 #include "milter/config.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <sstream>
+
+#include "milter/reload.h"
 
 namespace phi {
 namespace {
@@ -175,6 +181,102 @@ TEST(BuildConfig, ErrorsNameFileAndLineOfTheKey) {
   }
   std::remove(conf.c_str());
   std::remove(detectors.c_str());
+}
+
+// What the daemon would only find at start (and a reload when it re-opens
+// the log) is checked when the configuration is built, so phimilter -n and
+// a reload refuse it with file:line.
+TEST(BuildConfig, RefusesALogTargetOrUserIdTheDaemonCannotUse) {
+  const std::string dir = ::testing::TempDir() + "/config_test_logdir";
+  ::mkdir(dir.c_str(), 0700);
+  const std::string fresh = dir + "/new.log";
+  std::remove(fresh.c_str());
+  struct { const char* label; std::string text; std::string want; } rows[] = {
+      {"log directory missing", "LogTarget /nonexistent/dir/log\n", "t.conf:2: LogTarget /nonexistent/dir/log: directory /nonexistent/dir does not exist"},
+      {"log target a directory", "LogTarget " + dir + "\n", "t.conf:2: LogTarget " + dir + ": is a directory"},
+      {"unknown user", "UserID nosuchuser-phimilter\n", "t.conf:2: UserID: unknown user \"nosuchuser-phimilter\""},
+      {"unknown group", "UserID root:nosuchgroup-phimilter\n", "t.conf:2: UserID: unknown group \"nosuchgroup-phimilter\""},
+      {"new log file, user and group", "LogTarget " + fresh + "\nUserID root:root\n", ""},
+      {"existing log file", "LogTarget /dev/null\n", ""},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    auto s = parse_settings("# daemon\n" + r.text, "t.conf");
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    auto cfg = build_config(*s, "t.conf");
+    if (r.want.empty()) {
+      EXPECT_TRUE(cfg.ok()) << cfg.error().message;
+      continue;
+    }
+    ASSERT_FALSE(cfg.ok());
+    EXPECT_EQ(cfg.error().message.rfind(r.want, 0), 0u) << "got: " << cfg.error().message;
+  }
+  EXPECT_NE(::access(fresh.c_str(), F_OK), 0) << "checking LogTarget created " << fresh;
+  ::rmdir(dir.c_str());
+}
+
+TEST(StartOnlyKeys, ChangesAreNamed) {
+  auto a = parse_settings("Socket local:/run/a.sock\nMilterTimeout 5m\nLogLevel info\n", "a.conf");
+  auto b = parse_settings("Socket local:/run/b.sock\nMilterTimeout 300s\nLogLevel debug\nUMask 027\nUserID root\n", "b.conf");
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(changed_start_only_keys(*a, *b), (std::vector<std::string>{"Socket", "UserID", "UMask"}));
+  EXPECT_TRUE(changed_start_only_keys(*a, *a).empty());
+  for (const auto& k : start_only_keys()) {
+    SCOPED_TRACE(k);
+    EXPECT_TRUE(std::any_of(config_keys().begin(), config_keys().end(), [&](const KeyEntry& e) { return k == e.name; }));
+  }
+}
+
+// phimilter.conf(5) names the keys a reload cannot apply: the same ones.
+TEST(StartOnlyKeys, TheManualListsThem) {
+  std::ifstream man(PHI_SRCDIR "/man/phimilter.conf.5");
+  ASSERT_TRUE(man);
+  std::string line, found;
+  while (std::getline(man, line))
+    if (line.find("are read only at start") != std::string::npos) found = line;
+  ASSERT_FALSE(found.empty()) << "no \"are read only at start\" line in phimilter.conf(5)";
+  std::vector<std::string> listed;
+  for (const auto& k : config_keys()) {
+    std::istringstream words(found);
+    for (std::string w; words >> w;) {
+      while (!w.empty() && (w.back() == ',' || w.back() == ':')) w.pop_back();
+      if (w == k.name) listed.emplace_back(k.name);
+    }
+  }
+  std::vector<std::string> want = start_only_keys();
+  std::sort(want.begin(), want.end());
+  std::sort(listed.begin(), listed.end());
+  EXPECT_EQ(listed, want) << found;
+}
+
+// A reload whose log cannot be opened installs nothing: the running
+// snapshot stays; one that installs names the start-only keys it changed.
+TEST(InstallReload, KeepsTheRunningConfigurationWhenTheLogCannotOpen) {
+  auto running = build_config(default_settings(), "");
+  ASSERT_TRUE(running.ok()) << running.error().message;
+  ConfigHolder holder;
+  holder.store(*running);
+  const std::string dir = ::testing::TempDir() + "/config_test_reload";
+  ::mkdir(dir.c_str(), 0700);
+  auto s = parse_settings("LogTarget " + dir + "/x.log\nLogLevel debug\n", "r.conf");
+  ASSERT_TRUE(s.ok());
+  auto next = build_config(*s, "r.conf");
+  ASSERT_TRUE(next.ok()) << next.error().message;
+  ::rmdir(dir.c_str());  // gone between the check and the reload's log_setup
+  auto r = install_reload(holder, (*running)->settings, *next);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("LogTarget " + dir + "/x.log"), std::string::npos) << r.error().message;
+  EXPECT_EQ(holder.load(), *running);
+
+  auto t = parse_settings("LogTarget stderr\nSocket local:/run/other.sock\nMilterTimeout 1m\n", "r.conf");
+  ASSERT_TRUE(t.ok());
+  auto other = build_config(*t, "r.conf");
+  ASSERT_TRUE(other.ok()) << other.error().message;
+  auto ok = install_reload(holder, (*running)->settings, *other);
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_EQ(holder.load(), *other);
+  EXPECT_EQ(*ok, (std::vector<std::string>{"Socket changed: takes effect at the next restart",
+                                           "MilterTimeout changed: takes effect at the next restart"}));
 }
 
 // A tls-mandatory rule with no TLSPolicyMap and a default level that is not
