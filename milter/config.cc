@@ -315,6 +315,9 @@ std::string host_name() {
 Result<void> build_policy(const Settings& s, Config& cfg) {
   auto rules = policy::load_rules(s.PolicyFile.empty() ? policy::default_policy_path() : s.PolicyFile);
   if (!rules) return rules.error().context("PolicyFile");
+  if (cfg.classifier)
+    if (auto known = policy::check_categories(*rules, cfg.classifier->category_names()); !known)
+      return known.error().context("PolicyFile");
   rules->mode = s.Mode == "monitor" ? policy::Mode::Monitor : policy::Mode::Enforce;
   rules->tag_show_categories = s.TagShowCategories;
   rules->route_tls_header = s.RouteTLSHeader;

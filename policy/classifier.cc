@@ -223,6 +223,13 @@ Classifier::~Classifier() = default;
 
 size_t Classifier::pattern_count() const { return data_->detectors.size(); }
 
+std::vector<std::string> Classifier::category_names() const {
+  std::vector<std::string> out;
+  for (const auto& t : data_->types) out.push_back(t.name);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 std::unique_ptr<Scan> Classifier::start(Findings findings) const { return std::make_unique<Scan>(*this, findings); }
 
 

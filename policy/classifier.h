@@ -111,6 +111,9 @@ class Classifier {
   static Result<std::shared_ptr<const Classifier>> build(const ClassifierOptions& opts);
   std::unique_ptr<Scan> start(Findings findings = Findings::Keep) const;
   size_t pattern_count() const;
+  // Every category a finding can have (built-in detector types and the
+  // CustomDetectors names), sorted: what a policy's "category" may name.
+  std::vector<std::string> category_names() const;
   ~Classifier();
 
   // Internal: shared with Scan (defined in classifier.cc).

@@ -71,6 +71,7 @@ struct Cond {
   std::vector<std::string> words;  // categories or TLS states
   DomainList domains;
   double number = 0;
+  size_t line = 0;  // where the condition is in the file
 };
 
 enum class Action { Accept, Tag, Quarantine, Reject, Tempfail, Escrow, RouteTls };

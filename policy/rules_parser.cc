@@ -151,6 +151,7 @@ Result<Cond> RuleParser::parse_atom() {
   const Token* t = peek();
   if (!t) return fail("condition missing after \"not\"");
   if (t->quoted) return fail("quoted text where a condition was expected");
+  c.line = t->line;
   ++i_;
   for (const auto& k : kFlagConds)
     if (iequals(t->text, k.word)) { c.kind = k.kind; return c; }
@@ -172,6 +173,7 @@ Result<Cond> RuleParser::parse_atom() {
     auto [p, ec] = std::from_chars(n->text.data(), n->text.data() + n->text.size(), v);
     if (n->quoted || ec != std::errc() || p != n->text.data() + n->text.size() || !std::isfinite(v) || v < 0)
       return fail_at(*n, "bad number " + shown(n->text) + " after score >=");
+    if (v > 1) return fail_at(*n, "score >= " + n->text + " can never match: the score is between 0 and 1");
     c.kind = CondKind::ScoreAtLeast;
     c.number = v;
     return c;
@@ -342,6 +344,21 @@ Result<RuleSet> load_rules(const std::string& path) {
   auto text = load_file(path, kMaxPolicyBytes);
   if (!text) return text.error();
   return parse_rules(*text, path);
+}
+
+Result<void> check_categories(const RuleSet& rules, const std::vector<std::string>& known) {
+  for (const auto& r : rules.rules)
+    for (const auto& all : r.any_of)
+      for (const auto& c : all) {
+        if (c.kind != CondKind::Category) continue;
+        for (const auto& w : c.words) {
+          if (w == "*" || std::find(known.begin(), known.end(), w) != known.end()) continue;
+          std::string list;
+          for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+          return Error{where(rules.source, c.line ? c.line : r.line) + ": unknown category " + shown(w) + " (known: " + list + ")"};
+        }
+      }
+  return Ok();
 }
 
 std::string default_policy_path() {

@@ -14,7 +14,7 @@
 //   CONDITION is atoms joined by "and" (binds tighter) and "or", each atom
 //   optionally preceded by "not": outbound, inbound, direction outbound|
 //   inbound, phi, pii, phi-in-subject, uninspected, tls-mandatory,
-//   never-secure, always, category LIST ("*" = any), score >= NUMBER,
+//   never-secure, always, category LIST ("*" = any), score >= NUMBER (0..1),
 //   sender-domain LIST, recipient-domain LIST, hop-tls LIST, path-tls LIST
 //   (TLS states encrypted, plaintext, unknown, internal). A LIST is items
 //   separated by commas, with or without blanks after them.
@@ -35,6 +35,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "milter/util/result.h"
 #include "policy/rules.h"
@@ -51,6 +52,11 @@ inline constexpr size_t kMaxRuleName = 64;
 Result<RuleSet> parse_rules(std::string_view text, const std::string& file_name);
 Result<RuleSet> load_rules(const std::string& path);
 std::string default_policy_path();
+
+// Every category a rule names is "*" or one of `known` (the classifier's
+// category_names()): a misspelt one would never match. The error names
+// "file:line" and lists the known categories.
+Result<void> check_categories(const RuleSet& rules, const std::vector<std::string>& known);
 
 }  // namespace phi::policy
 

@@ -52,6 +52,61 @@ TEST(PolicyConfig, SettingsReachTheSnapshot) {
   std::remove(table.c_str());
 }
 
+// Rule categories are checked against the classifier the configuration
+// builds: the built-in ones and the CustomDetectors names.
+TEST(PolicyConfig, RuleCategoriesMustExist) {
+  const std::string dir = ::testing::TempDir();
+  const std::string rules = dir + "/policy_config_categories.policy", detectors = dir + "/policy_config_categories.detectors";
+  std::ofstream(detectors) << "site_mrn identifier 0.9 \\bKP[0-9]{8}\\b\n";
+  struct { const char* label; std::string policy; std::string conf; std::string want; } rows[] = {
+      {"built-in names and *", "rule a if category ssn, icd10 or category * then reject\nrule b then accept\n", "", ""},
+      {"misspelt", "rule b then accept\nrule a if category snn then reject\n", "",
+       "t.conf:1: PolicyFile: " + rules + ":2: unknown category \"snn\" (known: account_number, "},
+      {"site detector without CustomDetectors", "rule a if category site_mrn then reject\n", "",
+       "t.conf:1: PolicyFile: " + rules + ":1: unknown category \"site_mrn\""},
+      {"site detector", "rule a if category site_mrn then reject\n", "CustomDetectors " + detectors + "\n", ""},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    std::ofstream(rules) << r.policy;
+    auto s = parse_settings("PolicyFile " + rules + "\n" + r.conf, "t.conf");
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    auto cfg = build_config(*s, "t.conf");
+    if (r.want.empty()) {
+      EXPECT_TRUE(cfg.ok()) << cfg.error().message;
+      continue;
+    }
+    ASSERT_FALSE(cfg.ok());
+    EXPECT_EQ(cfg.error().message.rfind(r.want, 0), 0u) << "got: " << cfg.error().message;
+  }
+  std::remove(rules.c_str());
+  std::remove(detectors.c_str());
+}
+
+// phimilter.conf(5) lists the built-in categories where it documents the
+// category condition: the same names as the classifier has.
+TEST(PolicyConfig, TheManualListsTheBuiltInCategories) {
+  auto cfg = build_config(default_settings(), "");
+  ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+  std::ifstream man(PHI_SRCDIR "/man/phimilter.conf.5");
+  ASSERT_TRUE(man);
+  const std::string marker = "Built-in categories: ";
+  std::string line;
+  std::vector<std::string> listed;
+  while (std::getline(man, line)) {
+    if (line.rfind(marker, 0) != 0) continue;
+    std::string rest = line.substr(marker.size());
+    if (!rest.empty() && rest.back() == '.') rest.pop_back();
+    for (size_t pos = 0; pos <= rest.size();) {
+      size_t comma = rest.find(", ", pos);
+      listed.push_back(rest.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
+      if (comma == std::string::npos) break;
+      pos = comma + 2;
+    }
+  }
+  EXPECT_EQ(listed, (*cfg)->classifier->category_names());
+}
+
 TEST(PolicyConfig, ErrorsNameTheLineAndKey) {
   std::string bad = ::testing::TempDir() + "/policy_config_bad.policy";
   std::ofstream(bad) << "rule a then accept\nrule b then explode\n";

@@ -61,6 +61,9 @@ TEST(ParseRules, ErrorsNameFileAndLine) {
       {"negative number", "rule a if score >= -1 then escrow\n", "t.policy:1: bad number \"-1\""},
       {"number with junk", "rule a if score >= 0.5x then escrow\n", "t.policy:1: bad number \"0.5x\""},
       {"nan", "rule a if score >= nan then escrow\n", "t.policy:1: bad number \"nan\""},
+      {"score above 1 (a percentage)", "rule a\n  if phi and score >= 80\n  then escrow\n",
+       "t.policy:2: score >= 80 can never match: the score is between 0 and 1"},
+      {"score just above 1", "rule a if score >= 1.01 then escrow\n", "t.policy:1: score >= 1.01 can never match"},
       {"empty category list", "rule a if category then escrow\n", "t.policy:1: category needs a list of values"},
       {"bad category", "rule a if category ss$n then escrow\n", "t.policy:1: category: \"ss$n\" is not a category name"},
       {"bad tls state", "rule a if hop-tls encrypted,weak then escrow\n", "t.policy:1: hop-tls: \"weak\" is not one of"},
@@ -87,6 +90,37 @@ TEST(ParseRules, ErrorsNameFileAndLine) {
   for (const auto& r : rows) {
     SCOPED_TRACE(r.label);
     auto got = parse_rules(r.text, "t.policy");
+    ASSERT_FALSE(got.ok());
+    EXPECT_EQ(got.error().message.rfind(r.want, 0), 0u) << "got: " << got.error().message;
+  }
+}
+
+TEST(ParseRules, ScoreBoundsAreAccepted) {
+  for (const char* n : {"0", "0.5", "1", "1.0"}) {
+    SCOPED_TRACE(n);
+    auto got = parse_rules(std::string("rule a if score >= ") + n + " then escrow\n", "t.policy");
+    EXPECT_TRUE(got.ok()) << got.error().message;
+  }
+}
+
+// A category the classifier does not have would never match: refused with
+// the line it is on and the names that exist; "*" is always valid.
+TEST(CheckCategories, UnknownNamesAreRefusedWithTheirLine) {
+  const std::vector<std::string> known = {"icd10", "site_mrn", "ssn"};
+  auto ok = parse_rules("rule a if category ssn, site_mrn or category * then escrow\nrule b then accept\n", "t.policy");
+  ASSERT_TRUE(ok.ok()) << ok.error().message;
+  EXPECT_TRUE(check_categories(*ok, known).ok());
+  struct { const char* label; const char* text; const char* want; } rows[] = {
+      {"misspelt", "rule a if category snn then reject\n", "t.policy:1: unknown category \"snn\" (known: icd10, site_mrn, ssn)"},
+      {"second of a list", "rule a if category ssn, icd9 then reject\n", "t.policy:1: unknown category \"icd9\""},
+      {"on a continuation line", "rule ok then accept\nrule a\n  if phi\n  or category SNN\n  then reject\n",
+       "t.policy:4: unknown category \"snn\""},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    auto set = parse_rules(r.text, "t.policy");
+    ASSERT_TRUE(set.ok()) << set.error().message;
+    auto got = check_categories(*set, known);
     ASSERT_FALSE(got.ok());
     EXPECT_EQ(got.error().message.rfind(r.want, 0), 0u) << "got: " << got.error().message;
   }
