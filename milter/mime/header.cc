@@ -198,12 +198,14 @@ bool FieldValue::has_param(std::string_view name) const {
   return false;
 }
 
-std::string strip_comments(std::string_view s, bool* unterminated) {
+std::string strip_comments(std::string_view s, bool* unterminated, std::string* comments) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
     if (s[i] == '(') {
+      size_t start = i;
       i = skip_comment(s, i, unterminated);
+      if (comments) comments->append(s.substr(start, i - start)).push_back(' ');
       out.push_back(' ');  // a comment separates what stands on its two sides
     } else if (s[i] == '"') {
       size_t end = skip_quoted(s, i);
@@ -256,7 +258,7 @@ std::string decode_encoded_words(std::string_view s, bool* had_errors) {
 
 FieldValue decode_field_value(std::string_view raw) {
   FieldValue fv;
-  std::string v = strip_comments(unfold_header(raw), &fv.malformed);
+  std::string v = strip_comments(unfold_header(raw), &fv.malformed, &fv.comments);
   std::string_view s = v;
   size_t semi = s.find(';');
   fv.token = to_lower(trim(s.substr(0, semi)));

@@ -2,7 +2,7 @@
 //   header - decode MIME header fields: RFC 2047 words, parameters (RFC 2231), display names
 // SYNOPSIS
 //   std::string unfold_header(std::string_view value);
-//   std::string strip_comments(std::string_view value, bool* unterminated);
+//   std::string strip_comments(std::string_view value, bool* unterminated, std::string* comments = nullptr);
 //   std::string decode_encoded_words(std::string_view text, bool* had_errors);
 //   FieldValue decode_field_value(std::string_view value);   // Content-Type / -Disposition
 //   std::vector<std::string> decode_display_names(std::string_view address_list, bool* had_errors);
@@ -53,13 +53,14 @@ struct FieldValue {
   std::string token;  // lower case; "" when absent
   std::vector<std::pair<std::string, std::string>> params;
   bool malformed = false;
+  std::string comments;  // the text of the value's comments, which a reader may see as part of it
   // The value of parameter `name` (lower case), or "" if absent.
   std::string param(std::string_view name) const;
   bool has_param(std::string_view name) const;
 };
 
 std::string unfold_header(std::string_view value);
-std::string strip_comments(std::string_view value, bool* unterminated);
+std::string strip_comments(std::string_view value, bool* unterminated, std::string* comments = nullptr);
 std::string decode_encoded_words(std::string_view text, bool* had_errors);
 FieldValue decode_field_value(std::string_view value);
 std::vector<std::string> decode_display_names(std::string_view address_list, bool* had_errors);

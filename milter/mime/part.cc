@@ -73,6 +73,7 @@ LeafBody::LeafBody(WalkState& ws, PartInfo info, TransferEncoding cte, LeafPlan 
     : ws_(ws), info_(std::move(info)), cte_(cte), plan_(std::move(plan)) {
   ws_.sink.part_begin(info_);
   if (!info_.filename.empty()) ws_.sink.text(info_, TextKind::Filename, info_.filename);
+  if (!info_.field_comments.empty()) ws_.sink.text(info_, TextKind::Filename, info_.field_comments);
   if (plan_.mode == LeafMode::Text || plan_.mode == LeafMode::Html) conv_.emplace(info_.charset);
   if (plan_.mode == LeafMode::Html) html_.emplace();
   if (plan_.mode == LeafMode::Skip) done_ = true;

@@ -176,6 +176,7 @@ void Entity::end_headers() {
   info.disposition = disp.token;
   std::string fname = disp.has_param("filename") ? disp.param("filename") : ct.param("name");
   info.filename = decode_encoded_words(fname, &ws_.errors);
+  info.field_comments = decode_encoded_words(ct.comments + disp.comments, &ws_.errors);
 
   bool container = (type == "multipart" && sub != "encrypted") ||
                    (type == "message" && (sub == "rfc822" || sub == "global"));

@@ -73,6 +73,10 @@ struct PartInfo {
   std::string content_type;  // lower-case type/subtype ("text/rfc822-headers" for header fields)
   std::string charset;       // as declared
   std::string filename;      // decoded (RFC 2231 / RFC 2047) UTF-8
+  // Comments in Content-Type and Content-Disposition: not part of any value,
+  // but a client may show them with an unquoted file name
+  // (filename=Jane (SSN ...).txt), so they are classified with it.
+  std::string field_comments;
   std::string disposition;   // lower case: "inline", "attachment" or ""
 };
 

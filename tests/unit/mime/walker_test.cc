@@ -223,6 +223,11 @@ TEST(Walker, StructureAndErrorTable) {
       {"rfc 2047 filename",
        "Content-Type: text/plain; name=\"=?utf-8?Q?J=C3=B6rg.txt?=\"\n\nx",
        "begin 1 text/plain\nfile 1: J\xC3\xB6rg.txt\nbody 1: x\nend 1\n", false},
+      // A comment is no part of the value, but a client may show it with an
+      // unquoted name: its text is classified like the file name.
+      {"comment in an unquoted filename",
+       "Content-Type: text/plain\nContent-Disposition: attachment; filename=Jane (SSN 078-05-1121).txt\n\nx",
+       "begin 1 text/plain\nfile 1: Jane  .txt\nfile 1: (SSN 078-05-1121) \nbody 1: x\nend 1\n", false},
       {"headers without body",
        "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n--b--\n",
        "begin 1 text/plain\nend 1\n", false},
