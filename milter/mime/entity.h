@@ -6,10 +6,12 @@
 //   e.header_field(name, value); e.end_headers(); e.feed(bytes); e.finish();
 //   LeafPlan plan_leaf(type, subtype, filename);
 //   std::string sniff_reason(std::string_view first_bytes, std::string_view declared);
+//   bool is_zip(first_bytes); std::string reason_for_name(filename);
 // DESCRIPTION
 //   An Entity parses its header block (from header_field() calls at the top
 //   level, from raw lines below), then picks a Body: LeafBody (decode to
-//   text or report uninspected), MultipartBody (BoundarySplitter + one child
+//   text, read it as a ZIP package through a PackageReader, or report it
+//   uninspected), MultipartBody (BoundarySplitter + one child
 //   Entity at a time) or MessageBody (transfer decoding + nested message).
 //   Not for use outside milter/mime; see walker.h for the behaviour.
 // INPUT
@@ -28,10 +30,13 @@
 #include "milter/mime/html.h"
 #include "milter/mime/transfer.h"
 #include "milter/mime/walker.h"
+#include "milter/mime/xml_text.h"
+#include "milter/mime/zip.h"
 
 namespace phi::mime::detail {
 
 inline constexpr size_t kSniffBytes = 16;
+inline constexpr size_t kMaxPackageNames = 64 * 1024;  // bytes of entry names classified per archive
 
 struct WalkState {
   const Limits lim;
@@ -40,6 +45,7 @@ struct WalkState {
   bool truncated = false;
   size_t parts = 0;
   size_t uninspected = 0;
+  uint64_t inflated = 0;  // bytes inflated from ZIP packages so far: at most max_total_bytes per message
   void report(const PartInfo& info, std::string_view reason) {
     ++uninspected;
     sink.uninspected(info, reason);
@@ -55,6 +61,56 @@ struct LeafPlan {
 LeafPlan plan_leaf(std::string_view type, std::string_view subtype, std::string_view filename);
 // The reason for an uninspected part given its first bytes ("" keeps `declared`).
 std::string sniff_reason(std::string_view first_bytes, std::string_view declared);
+// A ZIP archive's first local header signature.
+bool is_zip(std::string_view first_bytes);
+// The reason a file of this name would be uninspected ("pdf", "office",
+// "archive", "encrypted", "binary"), from its extension alone.
+std::string reason_for_name(std::string_view filename);
+// The lower-cased extension of a file name ("" if none or longer than 8).
+std::string file_extension(std::string_view filename);
+
+// An attachment read as a ZIP archive: Office Open XML, OpenDocument or a
+// plain .zip (package.cc). The text of its XML, text and HTML entries
+// becomes the part's Body text (a line break between entries); the entry
+// names, one per line, a Filename value at the end; entries it cannot read
+// (encrypted, embedded documents, images, other methods) and an archive
+// it cannot read to the end are reported uninspected, each reason once.
+// Inflated bytes count against max_part_bytes and, over all the packages of
+// a message, against max_total_bytes; entries count against max_parts.
+class PackageReader : public ZipStream::Handler {
+ public:
+  // whole_reason: what the part is reported as when the archive cannot be read ("office", "archive").
+  PackageReader(WalkState& ws, const PartInfo& info, std::string whole_reason);
+  void feed(std::string_view bytes) { zip_.feed(bytes); }
+  void finish();
+
+  bool entry(const ZipEntry& e) override;
+  void data(std::string_view bytes) override;
+  void entry_end() override;
+
+ private:
+  enum class Kind { Xml, Text, Html };
+  void start_converting(std::string_view first);
+  void emit(std::string_view text);
+  void report_once(std::string_view reason);
+
+  WalkState& ws_;
+  const PartInfo& info_;
+  std::string whole_reason_;
+  ZipStream zip_;
+  Kind kind_ = Kind::Text;
+  XmlToText::Mode xml_mode_ = XmlToText::Mode::Elements;
+  std::string head_;  // an XML entry's first bytes, until its byte order mark is known
+  bool converting_ = false;
+  std::optional<CharsetConverter> conv_;
+  std::optional<XmlToText> xml_;
+  std::optional<HtmlToText> html_;
+  std::string s1_, s2_;
+  std::string names_;  // entry names, one per line, bounded by kMaxPackageNames
+  bool names_cut_ = false;
+  bool any_text_ = false;
+  std::string reported_;  // reasons already reported, each followed by '\n'
+};
 
 class Body {
  public:
@@ -73,6 +129,7 @@ class LeafBody : public Body {
   void process(std::string_view decoded);
   void emit_text(std::string_view decoded);
   void sniff(std::string_view decoded);
+  void sniffed();
 
   WalkState& ws_;
   PartInfo info_;
@@ -80,6 +137,7 @@ class LeafBody : public Body {
   LeafPlan plan_;
   std::optional<CharsetConverter> conv_;
   std::optional<HtmlToText> html_;
+  std::unique_ptr<PackageReader> package_;
   uint64_t decoded_ = 0;
   bool done_ = false;  // the rest of the part is ignored
   std::string sniff_, s1_, s2_, s3_;

@@ -5,7 +5,9 @@ libphi_a_SOURCES += \
 	milter/mime/html.h milter/mime/html.cc \
 	milter/mime/header.h milter/mime/header.cc \
 	milter/mime/boundary.h milter/mime/boundary.cc \
-	milter/mime/entity.h milter/mime/part.cc \
+	milter/mime/zip.h milter/mime/zip.cc \
+	milter/mime/xml_text.h milter/mime/xml_text.cc \
+	milter/mime/entity.h milter/mime/part.cc milter/mime/package.cc \
 	milter/mime/walker.h milter/mime/walker.cc
 
 UNIT_TESTS += tests/unit/mime/mime_test
@@ -13,11 +15,15 @@ tests_unit_mime_mime_test_SOURCES = \
 	tests/unit/mime/transfer_test.cc tests/unit/mime/charset_test.cc \
 	tests/unit/mime/html_test.cc tests/unit/mime/header_test.cc \
 	tests/unit/mime/boundary_test.cc tests/unit/mime/walker_test.cc \
+	tests/unit/mime/zip_test.cc tests/unit/mime/xml_text_test.cc tests/unit/mime/package_test.cc \
+	tests/unit/mime/zip_builder.h \
 	tests/unit/mime/recording_sink.h
 tests_unit_mime_mime_test_LDADD = $(GTEST_LDADD)
 
-FUZZ_REPLAY += tests/fuzz/mime_fuzz tests/fuzz/html_fuzz
+FUZZ_REPLAY += tests/fuzz/mime_fuzz tests/fuzz/html_fuzz tests/fuzz/zip_fuzz
 tests_fuzz_mime_fuzz_SOURCES = tests/fuzz/mime_fuzz.cc $(FUZZ_DRIVER)
 tests_fuzz_mime_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
 tests_fuzz_html_fuzz_SOURCES = tests/fuzz/html_fuzz.cc $(FUZZ_DRIVER)
 tests_fuzz_html_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
+tests_fuzz_zip_fuzz_SOURCES = tests/fuzz/zip_fuzz.cc $(FUZZ_DRIVER)
+tests_fuzz_zip_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)

@@ -15,12 +15,6 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-std::string extension(std::string_view filename) {
-  size_t dot = filename.rfind('.');
-  if (dot == std::string_view::npos || filename.size() - dot > 8) return {};
-  return to_lower(filename.substr(dot + 1));
-}
-
 std::string declared_reason(std::string_view type, std::string_view sub, const std::string& ext) {
   if (one_of(sub, {"pkcs7-mime", "x-pkcs7-mime", "pgp-encrypted", "encrypted"}) || one_of(ext, {"p7m", "pgp", "gpg"}))
     return "encrypted";
@@ -40,8 +34,18 @@ std::string declared_reason(std::string_view type, std::string_view sub, const s
 
 }  // namespace
 
+std::string file_extension(std::string_view filename) {
+  size_t dot = filename.rfind('.');
+  if (dot == std::string_view::npos || filename.size() - dot > 8) return {};
+  return to_lower(filename.substr(dot + 1));
+}
+
+std::string reason_for_name(std::string_view filename) { return declared_reason("", "", file_extension(filename)); }
+
+bool is_zip(std::string_view b) { return b.substr(0, 4) == std::string_view("PK\x03\x04", 4); }
+
 LeafPlan plan_leaf(std::string_view type, std::string_view sub, std::string_view filename) {
-  std::string ext = extension(filename);
+  std::string ext = file_extension(filename);
   if ((type == "text" && sub == "html") || sub == "xhtml+xml") return {LeafMode::Html, {}};
   if (one_of(sub, {"pkcs7-signature", "x-pkcs7-signature", "pgp-signature"})) return {LeafMode::Skip, {}};
   if (type == "text") return {LeafMode::Text, {}};
@@ -55,7 +59,7 @@ LeafPlan plan_leaf(std::string_view type, std::string_view sub, std::string_view
 
 std::string sniff_reason(std::string_view b, std::string_view declared) {
   if (b.substr(0, 5) == "%PDF-") return "pdf";
-  if (b.substr(0, 4) == std::string_view("PK\x03\x04", 4)) {
+  if (is_zip(b)) {
     if (b.size() > 6 && (static_cast<unsigned char>(b[6]) & 1)) return "encrypted";  // general purpose flag bit 0
     return declared == "binary" ? "archive" : std::string(declared);
   }
@@ -86,6 +90,10 @@ void LeafBody::feed(std::string_view raw) {
 
 void LeafBody::process(std::string_view decoded) {
   if (done_ || decoded.empty()) return;
+  if (package_) {
+    package_->feed(decoded);
+    return;
+  }
   if (plan_.mode == LeafMode::Uninspected) {
     sniff(decoded);
     return;
@@ -116,9 +124,23 @@ void LeafBody::emit_text(std::string_view decoded) {
 }
 
 void LeafBody::sniff(std::string_view decoded) {
-  sniff_.append(decoded.substr(0, kSniffBytes - sniff_.size()));
+  size_t take = std::min(decoded.size(), kSniffBytes - sniff_.size());
+  sniff_.append(decoded.substr(0, take));
   if (sniff_.size() < kSniffBytes) return;
-  ws_.report(info_, sniff_reason(sniff_, plan_.reason));
+  sniffed();
+  if (package_) package_->feed(decoded.substr(take));
+}
+
+// The first bytes are in: a ZIP declared or sniffed as an office document
+// or an archive is read as a package, anything else reported uninspected.
+void LeafBody::sniffed() {
+  std::string reason = sniff_reason(sniff_, plan_.reason);
+  if (is_zip(sniff_) && (reason == "office" || reason == "archive")) {
+    package_ = std::make_unique<PackageReader>(ws_, info_, reason);
+    package_->feed(sniff_);
+    return;
+  }
+  ws_.report(info_, reason);
   done_ = true;
 }
 
@@ -137,11 +159,12 @@ void LeafBody::finish() {
       }
       if (!text.empty()) ws_.sink.text(info_, TextKind::Body, text);
     }
-    if (!done_ && plan_.mode == LeafMode::Uninspected) ws_.report(info_, sniff_reason(sniff_, plan_.reason));
+    if (!done_ && plan_.mode == LeafMode::Uninspected && !package_) sniffed();
+    if (!done_ && package_) package_->finish();
   }
   // Transfer-decoding errors count only where every byte was decoded: a
   // skipped or cut part is decoded as far as its chunks happen to reach.
-  bool decoded_all = (plan_.mode == LeafMode::Text || plan_.mode == LeafMode::Html) && !done_;
+  bool decoded_all = (plan_.mode == LeafMode::Text || plan_.mode == LeafMode::Html || package_) && !done_;
   if ((decoded_all && cte_.had_errors()) || (conv_ && conv_->had_errors()) || (html_ && html_->had_errors()))
     ws_.errors = true;
   ws_.sink.part_end(info_);

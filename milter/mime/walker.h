@@ -31,7 +31,13 @@
 //   .html) are decoded (Content-Transfer-Encoding, then charset via
 //   CharsetConverter, then HtmlToText for HTML). Signature parts
 //   (pkcs7-signature, pgp-signature) carry no content and are skipped
-//   without a report. Everything else is uninspected with reason "pdf",
+//   without a report. A part declared or sniffed as an office document or
+//   an archive whose first bytes are a ZIP header (docx, xlsx, pptx, odt,
+//   ods, odp, .zip) is read as a package (PackageReader in entity.h): the
+//   text of its XML, text and HTML entries comes as the part's Body text,
+//   its entry names as one Filename value after it, and what it cannot
+//   read is reported uninspected (each reason once per part).
+//   Everything else is uninspected with reason "pdf",
 //   "office", "archive", "encrypted" (S/MIME, PGP, multipart/encrypted,
 //   a ZIP whose first entry is encrypted) or "binary"; the first bytes are
 //   sniffed so a PDF or ZIP sent as octet-stream gets its real reason.
@@ -47,7 +53,9 @@
 //   Reaching a limit is not an error: truncated() tells that.
 // INPUT
 //   Untrusted. Memory is bounded by the limits whatever the message size:
-//   nothing buffers a part; chunks are processed in slices of at most
+//   nothing buffers a part (a ZIP package is read as it streams: one zlib
+//   state, its inflated bytes bounded by max_part_bytes, its entries by
+//   max_parts); chunks are processed in slices of at most
 //   kMaxSlice bytes; carry-over between chunks is a few bytes per decoder
 //   and at most 2 + max_boundary_len + 2 bytes per open multipart level.
 //   Time is linear in the input times the nesting depth.

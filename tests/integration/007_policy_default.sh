@@ -3,7 +3,8 @@
 # a real Postfix: outbound PHI to a mandatory-TLS domain is accepted and
 # routed through the smtp-tls transport (route-tls); PHI in the Subject is
 # refused with a 5.7.1 text telling the sender to move it into the body;
-# outbound PHI for an opportunistic-TLS domain is escrowed.
+# outbound PHI for an opportunistic-TLS domain is escrowed, also when the
+# PHI is only inside a .docx attachment.
 #
 # Escrow needs keys, so this scenario writes EscrowKeyFile, EscrowDirectory
 # and NoticeSendmail (nothing else: the policy is the shipped one). With
@@ -66,4 +67,32 @@ else
   phi_assert_match "three recipients: 4xx without an escrow store" "$(cat "$PHI_SWAKS_LOG")" "<\*\* +4[0-9][0-9] "
   phi_wait_log "$PHI_MILTER_LOG" "policy: direction=outbound mode=enforce rcpt=3 route-tls=1 escrow=2 rules=phi-tls,phi-insecure" 20
   phi_ok "three recipients: decided route-tls for one, escrow for two"
+fi
+
+# --- PHI only inside a .docx attachment: its text is read, the message escrowed ----------
+if [ "$PHI_ESCROW_WIRED" = 1 ]; then
+  # A Word document as a zip of XML parts; Word splits a paragraph into runs
+  # wherever the formatting changes, here inside the record number.
+  python3 - "$PHI_DIR/referral.docx" <<'EOT' || phi_fail "could not write the .docx"
+import sys, zipfile
+w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+paras = ["Patient: Diego Lopez", "DOB: 2001-10-08",
+         '<w:r><w:t>MRN: MR4269</w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>3171</w:t></w:r>',
+         "Reason for referral: heart failure (I50.9), not at goal despite current therapy.",
+         "Current medications: furosemide 40 mg daily."]
+body = "".join("<w:p>" + (p if p.startswith("<w:r>") else "<w:r><w:t>" + p + "</w:t></w:r>") + "</w:p>" for p in paras)
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+    z.writestr("word/document.xml", '<?xml version="1.0"?><w:document %s><w:body>%s</w:body></w:document>' % (w, body))
+EOT
+  phi_send --to "b@$PHI_OPP_DOMAIN" --h-Subject "Referral letter" --body "Please see the attached letter." \
+    --attach-type application/vnd.openxmlformats-officedocument.wordprocessingml.document \
+    --attach @"$PHI_DIR/referral.docx" || phi_fail "docx: not accepted, see $PHI_SWAKS_LOG"
+  qid=$(phi_queue_id_of "$PHI_SWAKS_LOG")
+  [ -n "$qid" ] || phi_fail "docx: no queue id in $PHI_SWAKS_LOG"
+  phi_wait_log "$PHI_MILTER_LOG" "$qid: policy: direction=" 20
+  phi_assert_match "docx: PHI inside the attachment is escrowed" "$(phi_policy_log "$qid")" \
+    "rcpt=1 escrow=1 rules=phi-insecure"
+  n=$("$CTL" escrow -c "$PHI_DIR/phimilter.conf" list | awk 'NR > 1' | grep -c .)
+  phi_assert_eq "escrow: a second entry, for the docx" "$n" 2
 fi

@@ -1,0 +1,183 @@
+// package - the text of a ZIP attachment (docx, xlsx, pptx, odt, ods, odp, .zip) for the Sink (see entity.h).
+#include <algorithm>
+
+#include "milter/mime/entity.h"
+
+namespace phi::mime::detail {
+namespace {
+
+bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+bool one_of(std::string_view s, std::initializer_list<std::string_view> list) {
+  return std::find(list.begin(), list.end(), s) != list.end();
+}
+
+// Parts of a package that hold the document's text, where runs join (XmlToText::Mode::Runs).
+bool document_part(std::string_view name) {
+  return starts_with(name, "word/") || starts_with(name, "xl/") || starts_with(name, "ppt/") ||
+         name == "content.xml" || name == "styles.xml";
+}
+
+// Entries that carry no text of the document: relationships, fonts,
+// thumbnails (a picture of the first page), printer settings (OpenDocument
+// keeps them, base64-encoded, in settings.xml), macros.
+bool not_content(std::string_view name, std::string_view ext) {
+  return one_of(ext, {"rels", "odttf", "ttf", "otf", "fntdata", "rdf"}) || name == "mimetype" ||
+         name == "settings.xml" ||
+         name.find("printerSettings") != std::string_view::npos || starts_with(name, "Thumbnails/") ||
+         starts_with(name, "docProps/thumbnail.") || name.find("vbaProject.bin") != std::string_view::npos;
+}
+
+// What a package may inflate: max_part_bytes, and what is left of the
+// message's max_total_bytes, so that many small archives that each inflate
+// to their limit cannot make a message's text unbounded.
+uint64_t inflate_budget(const WalkState& ws) {
+  return std::min(ws.lim.max_part_bytes, ws.lim.max_total_bytes - std::min(ws.inflated, ws.lim.max_total_bytes));
+}
+
+}  // namespace
+
+PackageReader::PackageReader(WalkState& ws, const PartInfo& info, std::string whole_reason)
+    : ws_(ws), info_(info), whole_reason_(std::move(whole_reason)), zip_(*this, inflate_budget(ws), ws.lim.max_parts) {}
+
+bool PackageReader::entry(const ZipEntry& e) {
+  // Bit 11: the name is UTF-8; else CP437, which unlabelled conversion reads as UTF-8 where valid, else Windows-1252.
+  std::string name = convert_to_utf8((e.flags & 0x800) ? "utf-8" : "", e.name, nullptr);
+  if (names_.size() + name.size() + 1 <= kMaxPackageNames) {
+    names_ += name;
+    names_ += '\n';
+  } else {
+    names_cut_ = true;
+  }
+  if (name.empty() || name.back() == '/') return false;  // a directory
+  std::string ext = file_extension(name);
+  if (not_content(name, ext)) return false;
+  if (e.encrypted) {
+    report_once("encrypted");
+    return false;
+  }
+  if (!e.readable) {
+    report_once(whole_reason_);
+    return false;
+  }
+  if (one_of(ext, {"xml", "vml"})) {
+    kind_ = Kind::Xml;
+    xml_mode_ = document_part(name) ? XmlToText::Mode::Runs : XmlToText::Mode::Elements;
+  } else if (one_of(ext, {"htm", "html", "xhtml"})) {
+    kind_ = Kind::Html;
+  } else if (one_of(ext, {"txt", "csv", "tsv", "log", "json"})) {
+    kind_ = Kind::Text;
+  } else {
+    report_once(reason_for_name(name));
+    return false;
+  }
+  head_.clear();
+  converting_ = false;
+  if (any_text_) emit("\n");  // entries are separate texts: no token spans two
+  return true;
+}
+
+void PackageReader::data(std::string_view bytes) {
+  if (!converting_) {
+    // An XML entry may be UTF-16 (it then starts with a byte order mark); the rest is UTF-8.
+    if (kind_ == Kind::Xml && head_.size() + bytes.size() < 2) {
+      head_.append(bytes);
+      return;
+    }
+    std::string first = head_;
+    first.append(bytes);
+    start_converting(first);
+    return;
+  }
+  s1_.clear();
+  conv_->convert(bytes, s1_);
+  emit(s1_);
+}
+
+void PackageReader::start_converting(std::string_view first) {
+  converting_ = true;
+  std::string_view charset;  // unlabelled: UTF-8 where valid, else Windows-1252
+  if (kind_ == Kind::Xml) {
+    bool utf16 = starts_with(first, "\xFF\xFE") || starts_with(first, "\xFE\xFF");
+    charset = utf16 ? "utf-16" : "utf-8";
+  }
+  conv_.emplace(charset);
+  xml_.reset();
+  html_.reset();
+  if (kind_ == Kind::Xml) xml_.emplace(xml_mode_);
+  if (kind_ == Kind::Html) html_.emplace();
+  s1_.clear();
+  conv_->convert(first, s1_);
+  emit(s1_);
+}
+
+void PackageReader::entry_end() {
+  if (!converting_) start_converting(head_);  // an entry of fewer than 2 bytes
+  s1_.clear();
+  conv_->finish(s1_);
+  if (xml_ || html_) {
+    s2_.clear();
+    if (xml_) {
+      xml_->feed(s1_, s2_);
+      xml_->finish(s2_);
+    } else {
+      html_->feed(s1_, s2_);
+      html_->finish(s2_);
+    }
+    if (!s2_.empty()) ws_.sink.text(info_, TextKind::Body, s2_);
+    any_text_ = any_text_ || !s2_.empty();
+  } else if (!s1_.empty()) {
+    ws_.sink.text(info_, TextKind::Body, s1_);
+    any_text_ = true;
+  }
+  if (conv_->had_errors() || (xml_ && xml_->had_errors()) || (html_ && html_->had_errors())) ws_.errors = true;
+  converting_ = false;
+}
+
+// Converted text through the entry's markup stripper, then the Sink.
+void PackageReader::emit(std::string_view text) {
+  std::string_view out = text;
+  if (converting_ && (xml_ || html_)) {
+    s2_.clear();
+    if (xml_) xml_->feed(text, s2_);
+    else html_->feed(text, s2_);
+    out = s2_;
+  }
+  if (out.empty()) return;
+  ws_.sink.text(info_, TextKind::Body, out);
+  any_text_ = true;
+}
+
+void PackageReader::report_once(std::string_view reason) {
+  std::string key = std::string(reason) + '\n';
+  if (reported_.find(key) != std::string::npos) return;
+  reported_ += key;
+  ws_.report(info_, reason);
+}
+
+void PackageReader::finish() {
+  zip_.finish();
+  ws_.inflated += std::min(zip_.inflated(), inflate_budget(ws_));
+  switch (zip_.status()) {
+    case ZipStream::Status::Done: break;
+    case ZipStream::Status::SizeLimit:
+      ws_.truncated = true;
+      report_once("size-limit");
+      break;
+    case ZipStream::Status::EntryLimit:
+      ws_.truncated = true;
+      report_once("part-limit");
+      break;
+    default:  // Truncated, Unsupported, Malformed: the rest of the archive is not read
+      report_once(whole_reason_);
+      break;
+  }
+  if (zip_.had_errors()) ws_.errors = true;
+  if (names_cut_) {
+    ws_.truncated = true;
+    report_once("size-limit");
+  }
+  if (!names_.empty()) ws_.sink.text(info_, TextKind::Filename, names_);
+}
+
+}  // namespace phi::mime::detail

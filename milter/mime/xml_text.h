@@ -1,0 +1,73 @@
+// NAME
+//   xml_text - streaming XML to plain text (the text of office documents)
+// SYNOPSIS
+//   XmlToText x(XmlToText::Mode::Runs);     // word/document.xml, content.xml ...
+//   x.feed(utf8_chunk, out); ... x.finish(out); x.had_errors();
+//   std::string xml_to_text(std::string_view xml, XmlToText::Mode m, bool* had_errors);
+// DESCRIPTION
+//   A state machine over UTF-8 XML split anywhere that keeps the character
+//   data: markup and attribute values are removed, references decoded (the
+//   five XML entities, decimal and hex ones, and the HTML names html.h
+//   knows), CDATA sections kept as text, comments, processing
+//   instructions and declarations (with an internal subset) skipped.
+//   Where elements break the text depends on the mode:
+//     * Runs, for the parts of Office Open XML and OpenDocument that hold
+//       the document: a word processor splits a paragraph into runs
+//       (<w:r><w:t>078-05-</w:t></w:r><w:r><w:rPr>..</w:rPr><w:t>1121</w:t>)
+//       wherever formatting, spell checking or revision marks change, so
+//       elements join their text by default, and only the elements that
+//       end a paragraph, cell, row, note or line (by local name: p, h, tc,
+//       tr, c, row, si, v, f, pt, br, cr, line-break, table-cell, ...)
+//       become a line break; tab, s and ptab a blank; noBreakHyphen '-'.
+//     * Elements, for metadata and other XML (docProps/core.xml, meta.xml,
+//       customXml, .xml files in an archive): every tag is a line break,
+//       since adjacent elements (<dc:title>..</dc:title><dc:creator>) are
+//       separate values.
+//   had_errors() is set by input that ends inside markup and by '<' not
+//   starting markup.
+// INPUT
+//   Untrusted. Linear time; carried state is O(1) (names and references
+//   are bounded by kMaxTagName and kMaxEntity from html.h).
+// THREADS
+//   One object per stream.
+#ifndef PHI_MIME_XML_TEXT_H
+#define PHI_MIME_XML_TEXT_H
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace phi::mime {
+
+class XmlToText {
+ public:
+  enum class Mode { Runs, Elements };
+  explicit XmlToText(Mode mode) : mode_(mode) {}
+  void feed(std::string_view in, std::string& out);
+  void finish(std::string& out);
+  bool had_errors() const { return errors_; }
+
+ private:
+  enum class State { Text, Ref, TagOpen, TagName, InTag, InQuote, Markup, Comment, CData, Decl, PI };
+  void step(char c, std::string& out);
+  void tag_done(std::string& out);
+  void flush_ref(bool semicolon, std::string& out);
+  char last(const std::string& out) const { return out.size() > out_start_ ? out.back() : last_out_; }
+
+  Mode mode_;
+  State st_ = State::Text;
+  std::string name_;     // local tag name (after the last ':'), a reference, or "<!" lookahead; bounded
+  char quote_ = 0;
+  char prev_ = 0;        // the previous char inside a tag, comment, PI or CDATA section
+  int dashes_ = 0;       // Comment: '-' seen in a row; CData: ']' seen in a row (at most 2 held back)
+  int depth_ = 0;        // Decl: '[' nesting of an internal subset
+  char last_out_ = 0;    // the last char an earlier feed() wrote
+  size_t out_start_ = 0;
+  bool errors_ = false;
+};
+
+std::string xml_to_text(std::string_view xml, XmlToText::Mode mode, bool* had_errors);
+
+}  // namespace phi::mime
+
+#endif

@@ -1,0 +1,58 @@
+// zip_fuzz - an attachment read as a ZIP package (ZipStream, XmlToText, the package reader) through the
+// Walker; the events must not depend on how the body is split.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "milter/mime/walker.h"
+
+namespace {
+
+// Records events; consecutive Body texts of a part are joined.
+class LogSink : public phi::mime::Sink {
+ public:
+  void text(const phi::mime::PartInfo& p, phi::mime::TextKind k, std::string_view t) override {
+    std::string head = "\nT" + p.id + std::to_string(static_cast<int>(k)) + ":";
+    if (k != phi::mime::TextKind::Body || last_ != head) log_ += head;
+    log_.append(t);
+    last_ = head;
+  }
+  void part_end(const phi::mime::PartInfo& p) override { log_ += "\nE" + p.id; last_.clear(); }
+  void uninspected(const phi::mime::PartInfo& p, std::string_view r) override {
+    log_ += "\nU" + p.id + std::string(r);
+    last_.clear();
+  }
+  std::string log_, last_;
+};
+
+// The input is the attachment's bytes, sent without transfer encoding.
+std::string run(std::string_view in, unsigned seed, bool split) {
+  LogSink sink;
+  phi::mime::Limits lim;
+  lim.max_parts = 64;
+  lim.max_part_bytes = 1 << 18;
+  phi::mime::Walker w(lim, sink);
+  w.header("Content-Type", "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+  w.header("Content-Transfer-Encoding", "binary");
+  w.end_of_headers();
+  while (!in.empty()) {
+    seed = seed * 1103515245u + 12345u;
+    size_t n = split ? 1 + (seed >> 16) % 97 : in.size();
+    if (n > in.size()) n = in.size();
+    w.body(in.substr(0, n));
+    in.remove_prefix(n);
+  }
+  w.finish();
+  return sink.log_ + (w.had_errors() ? "\n!" : "\n.") + (w.truncated() ? "t" : "");
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string_view in(reinterpret_cast<const char*>(data), size);
+  unsigned seed = in.empty() ? 7u : static_cast<unsigned char>(in[in.size() / 2]);
+  if (run(in, seed, false) != run(in, seed, true)) std::abort();
+  return 0;
+}
