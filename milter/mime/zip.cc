@@ -16,6 +16,8 @@ constexpr uint32_t kEnd64Sig = 0x06064b50;
 constexpr uint32_t kEnd64LocatorSig = 0x07064b50;
 constexpr uint32_t kDescriptorSig = 0x08074b50;  // also the spanning marker at offset 0
 constexpr uint32_t kSpannedSig = 0x30304b50;     // "PK00": single-segment marker at offset 0
+constexpr uint32_t kSignatureSig = 0x05054b50;   // central directory digital signature
+constexpr uint32_t kExtraDataSig = 0x08064b50;   // archive extra data record (central directory encryption)
 constexpr size_t kHeaderRest = 26;               // local header after its signature
 constexpr size_t kOutBuf = 16 * 1024;
 constexpr uint32_t kSizeInZip64 = 0xFFFFFFFFu;
@@ -100,6 +102,11 @@ size_t ZipStream::step(std::string_view in) {
     case State::Data:
       if (e_.method == 8) return data_deflated(in);
       return size_known_ ? data_stored(in) : data_stored_scan(in);
+    case State::Record: {
+      size_t n = collect(in, need_);
+      if (buf_.size() == need_) on_record();
+      return n;
+    }
     case State::Descriptor: {
       size_t n = collect(in, 4);
       if (buf_.size() == 4) {
@@ -108,7 +115,7 @@ size_t ZipStream::step(std::string_view in) {
         skip_ = le32(buf_, 0) == kDescriptorSig ? rest + 4 : rest;
         buf_.clear();
         state_ = State::Skip;
-        descriptor_done_ = true;
+        to_signature_ = true;
       }
       return n;
     }
@@ -116,8 +123,8 @@ size_t ZipStream::step(std::string_view in) {
       size_t n = static_cast<size_t>(std::min<uint64_t>(in.size(), skip_));
       skip_ -= n;
       if (skip_ == 0) {
-        if (descriptor_done_) {
-          descriptor_done_ = false;
+        if (to_signature_) {
+          to_signature_ = false;
           state_ = State::Signature;
         } else {
           after_data();
@@ -140,8 +147,16 @@ void ZipStream::on_signature() {
     state_ = State::Header;
     return;
   }
-  if (sig == kCentralSig || sig == kEndSig || sig == kEnd64Sig || sig == kEnd64LocatorSig) {
-    status_ = Status::Done;
+  // The central directory and the records around it are skipped by their
+  // lengths, not taken as the end: a reader opens the entries the last
+  // central directory lists, wherever they are, so an entry placed after
+  // a central directory record must be read too.
+  size_t fixed = sig == kCentralSig ? 42 : sig == kEndSig ? 18 : sig == kEnd64Sig ? 8 : sig == kEnd64LocatorSig ? 16
+               : sig == kSignatureSig ? 2 : sig == kExtraDataSig ? 4 : 0;
+  if (fixed > 0) {
+    record_ = sig;
+    need_ = fixed;
+    state_ = State::Record;
     return;
   }
   if ((sig == kDescriptorSig || sig == kSpannedSig) && entries_ == 0 && !marker_seen_) {
@@ -149,6 +164,28 @@ void ZipStream::on_signature() {
     return;
   }
   stop(Status::Malformed);
+}
+
+// The fixed part of a central directory, end or signature record is in:
+// skip its variable part.
+void ZipStream::on_record() {
+  uint64_t skip = 0;
+  switch (record_) {
+    case kCentralSig: skip = uint64_t{le16(buf_, 24)} + le16(buf_, 26) + le16(buf_, 28); break;  // name, extra, comment
+    case kEndSig: skip = le16(buf_, 16); end_seen_ = true; break;                               // the comment
+    case kEnd64Sig: skip = le64(buf_, 0); break;                                                // the rest of the record
+    case kSignatureSig: skip = le16(buf_, 0); break;
+    case kExtraDataSig: skip = le32(buf_, 0); break;
+    default: break;  // the Zip64 end locator: fixed size
+  }
+  buf_.clear();
+  skip_ = skip;
+  to_signature_ = true;
+  state_ = State::Skip;
+  if (skip_ == 0) {
+    to_signature_ = false;
+    state_ = State::Signature;
+  }
 }
 
 void ZipStream::on_header() {
@@ -368,6 +405,10 @@ void ZipStream::stop(Status s) {
 
 void ZipStream::finish() {
   if (status_ != Status::Reading) return;
+  if (state_ == State::Signature && buf_.empty() && end_seen_) {
+    status_ = Status::Done;
+    return;
+  }
   if (state_ == State::Data && !hold_.empty()) emit(hold_);  // a cut stored entry's last bytes
   if (status_ != Status::Reading) return;
   // Input that ends between two entries without a central directory was cut as surely as one cut mid-entry.

@@ -12,8 +12,10 @@
 //   for it, its uncompressed bytes. This is how Office Open XML (docx,
 //   xlsx, pptx), OpenDocument (odt, ods, odp) and plain .zip attachments
 //   are read without keeping the attachment: the central directory at the
-//   end is not needed, and reading stops when the first central directory
-//   or end record is reached (what comes after it is not content).
+//   end is not needed. Central directory, end and signature records are
+//   skipped by their lengths wherever they appear, and reading goes on
+//   after them: a reader opens what the last central directory lists,
+//   which may be a local entry placed after a (decoy) central record.
 //     * Stored (0) and deflated (8) entries are read; deflate is zlib's raw
 //       inflate. Sizes come from the local header, from its Zip64 extra
 //       field, or, for an entry written with a data descriptor (flag bit 3:
@@ -28,13 +30,15 @@
 //       size is unknown (bit 3) reading stops with Status::Unsupported.
 //     * entry() is called for every entry; data() gets the uncompressed
 //       bytes of the entries it accepted, entry_end() ends each of those.
-//   Status: Reading (more expected), Done (a central directory or end
-//   record was reached), and the stops, after which input is ignored:
-//   Truncated (finish() inside an entry: the archive was cut),
+//   Status: Reading (more expected), Done (finish() right after an end of
+//   central directory record and its comment), and the stops, after which
+//   input is ignored: Truncated (finish() anywhere else: the archive was
+//   cut),
 //   SizeLimit (more than max_output bytes would be inflated, counting
 //   entries inflated only to find their end), EntryLimit (more than
 //   max_entries entries), Unsupported (see above), Malformed (not a ZIP,
-//   or a header or deflate stream that cannot be read).
+//   a header or deflate stream that cannot be read, or bytes that are no
+//   record where one should start, also after the end record).
 //   had_errors(): the archive was Malformed or Truncated, or an entry of
 //   known size had a bad deflate stream or did not fill its size (that
 //   entry is skipped by its size and reading goes on).
@@ -95,13 +99,14 @@ class ZipStream {
   uint64_t inflated() const { return out_total_; }
 
  private:
-  enum class State { Signature, Header, Name, Extra, Data, Descriptor, Skip };
+  enum class State { Signature, Header, Name, Extra, Data, Descriptor, Record, Skip };
   struct Inflater;
 
   size_t step(std::string_view in);  // consumes a prefix of `in`, returns its length
   size_t collect(std::string_view in, size_t want);
   void on_signature();
   void on_header();
+  void on_record();
   void begin_data();
   size_t data_stored(std::string_view in);
   size_t data_deflated(std::string_view in);
@@ -128,7 +133,10 @@ class ZipStream {
   bool zip64_ = false;     // the local header has a Zip64 extra field (8-byte descriptor sizes)
   bool want_ = false;      // the handler takes this entry's bytes
   uint64_t left_ = 0;      // compressed bytes left in this entry (when size_known_)
-  bool descriptor_done_ = false;  // Skip is skipping a data descriptor
+  bool to_signature_ = false;  // Skip is skipping a data descriptor or a central directory record
+  uint32_t record_ = 0;    // Record: the signature of the record being read
+  size_t need_ = 0;        // Record: its fixed length after the signature
+  bool end_seen_ = false;  // an end of central directory record was read
   std::string hold_;       // a stored entry of unknown size: bytes that may start its descriptor
   uint32_t crc_ = 0;       // ... and the CRC-32 and count of its bytes before them
   uint64_t count_ = 0;

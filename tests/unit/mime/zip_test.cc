@@ -188,6 +188,33 @@ TEST(ZipStream, DamageTable) {
   EXPECT_NE(r.log.find("<b.txt>b</>"), std::string::npos) << r.log;
 }
 
+// A reader opens what the central directory at the end lists, wherever it
+// is: an entry placed after a decoy central directory record is read too.
+TEST(ZipStream, CentralDirectoryRecordsAreSkippedNotTheEnd) {
+  std::string a = make_zip({{"a.txt", "first", ZipItem::Stored}}, false);
+  std::string b = make_zip({{"word/document.xml", "SSN 078-05-1121"}}, true);
+  std::string decoy;
+  test::put32(decoy, 0x02014b50);
+  decoy.append(24, '\0');
+  test::put16(decoy, 3);  // name
+  test::put16(decoy, 2);  // extra
+  test::put16(decoy, 1);  // comment
+  decoy.append(12, '\0');
+  decoy += "abcxyz";
+  Result r = read(a + decoy + b);
+  EXPECT_EQ(r.log, "<a.txt>first</><word/document.xml>SSN 078-05-1121</>");
+  EXPECT_EQ(r.status, ZipStream::Status::Done);
+  EXPECT_FALSE(r.errors);
+  for (size_t chunk : {1, 5, 13}) EXPECT_EQ(read(a + decoy + b, chunk).log, r.log) << chunk;
+
+  std::string with_comment = make_zip({{"c.txt", "c", ZipItem::Stored}});
+  with_comment[with_comment.size() - 2] = 4;  // the end record's comment length
+  with_comment += "note";
+  EXPECT_EQ(read(with_comment).status, ZipStream::Status::Done);
+  EXPECT_EQ(read(with_comment + "junk").status, ZipStream::Status::Malformed);
+  EXPECT_EQ(read(with_comment.substr(0, with_comment.size() - 1)).status, ZipStream::Status::Truncated);
+}
+
 TEST(ZipStream, LongNamesAreCut) {
   std::string name(5000, 'n');
   Result r = read(make_zip({{name, "x", ZipItem::Stored}, {"b", "y", ZipItem::Stored}}));
