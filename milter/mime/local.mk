@@ -3,6 +3,7 @@ libphi_a_SOURCES += \
 	milter/mime/transfer.h milter/mime/transfer.cc \
 	milter/mime/charset.h milter/mime/charset.cc \
 	milter/mime/html.h milter/mime/html.cc \
+	milter/mime/rtf.h milter/mime/rtf.cc \
 	milter/mime/header.h milter/mime/header.cc \
 	milter/mime/boundary.h milter/mime/boundary.cc \
 	milter/mime/zip.h milter/mime/zip.cc \
@@ -13,17 +14,20 @@ libphi_a_SOURCES += \
 UNIT_TESTS += tests/unit/mime/mime_test
 tests_unit_mime_mime_test_SOURCES = \
 	tests/unit/mime/transfer_test.cc tests/unit/mime/charset_test.cc \
-	tests/unit/mime/html_test.cc tests/unit/mime/header_test.cc \
+	tests/unit/mime/html_test.cc tests/unit/mime/rtf_test.cc \
+	tests/unit/mime/header_test.cc \
 	tests/unit/mime/boundary_test.cc tests/unit/mime/walker_test.cc \
 	tests/unit/mime/zip_test.cc tests/unit/mime/xml_text_test.cc tests/unit/mime/package_test.cc \
 	tests/unit/mime/zip_builder.h \
 	tests/unit/mime/recording_sink.h
 tests_unit_mime_mime_test_LDADD = $(GTEST_LDADD)
 
-FUZZ_REPLAY += tests/fuzz/mime_fuzz tests/fuzz/html_fuzz tests/fuzz/zip_fuzz
+FUZZ_REPLAY += tests/fuzz/mime_fuzz tests/fuzz/html_fuzz tests/fuzz/zip_fuzz tests/fuzz/rtf_fuzz
 tests_fuzz_mime_fuzz_SOURCES = tests/fuzz/mime_fuzz.cc $(FUZZ_DRIVER)
 tests_fuzz_mime_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
 tests_fuzz_html_fuzz_SOURCES = tests/fuzz/html_fuzz.cc $(FUZZ_DRIVER)
 tests_fuzz_html_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
 tests_fuzz_zip_fuzz_SOURCES = tests/fuzz/zip_fuzz.cc $(FUZZ_DRIVER)
 tests_fuzz_zip_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
+tests_fuzz_rtf_fuzz_SOURCES = tests/fuzz/rtf_fuzz.cc $(FUZZ_DRIVER)
+tests_fuzz_rtf_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)

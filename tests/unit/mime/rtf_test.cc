@@ -1,0 +1,223 @@
+// Tests for RTF-to-text: destinations, code pages, \uN, \bin, errors, splits at every byte.
+#include "milter/mime/rtf.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace phi::mime {
+namespace {
+
+struct Case {
+  const char* label;
+  std::string in;
+  std::string want;
+  bool error;
+};
+
+// Converts `in` cut once at every position, into one buffer and into a
+// buffer per call (as the MIME walker hands them), and checks each result.
+void expect_every_cut(const std::string& in, const std::string& want, bool error) {
+  for (size_t cut = 0; cut <= in.size(); ++cut) {
+    RtfToText r;
+    std::string out;
+    r.feed(std::string_view(in).substr(0, cut), out);
+    r.feed(std::string_view(in).substr(cut), out);
+    r.finish(out);
+    ASSERT_EQ(out, want) << "cut at " << cut;
+    ASSERT_EQ(r.had_errors(), error) << "cut at " << cut;
+    RtfToText fresh;
+    std::string first, second, last;
+    fresh.feed(std::string_view(in).substr(0, cut), first);
+    fresh.feed(std::string_view(in).substr(cut), second);
+    fresh.finish(last);
+    ASSERT_EQ(first + second + last, want) << "cut at " << cut << ", a buffer per call";
+  }
+  // And a byte at a time.
+  RtfToText r;
+  std::string out;
+  for (char c : in) r.feed(std::string_view(&c, 1), out);
+  r.finish(out);
+  ASSERT_EQ(out, want) << "a byte at a time";
+}
+
+const std::string kWordPad =
+    "{\\rtf1\\ansi\\ansicpg1252\\deff0\\nouicompat\\deflang1033{\\fonttbl{\\f0\\fnil\\fcharset0 Calibri;}"
+    "{\\f1\\fnil\\fcharset2 Symbol;}}\r\n"
+    "{\\colortbl ;\\red255\\green0\\blue0;}\r\n"
+    "{\\*\\generator Riched20 10.0.19041}\\viewkind4\\uc1 \r\n"
+    "\\pard\\sa200\\sl276\\slmult1\\f0\\fs22\\lang9 Patient: Jos\\'e9 Garc\\'eda\\par\r\n"
+    "SSN: 078-05-1120\\par\r\n"
+    "{\\pntext\\f1\\'B7\\tab}Dx: E11.9\\par\r\n"
+    "}\r\n";
+
+TEST(RtfToText, TableWholeAndSplitAtEveryPosition) {
+  const Case cases[] = {
+      {"wordpad document with an SSN", kWordPad,
+       "Patient: Jos\xC3\xA9 Garc\xC3\xAD" "a\nSSN: 078-05-1120\n\xC2\xB7\tDx: E11.9\n", false},
+      {"ssn split by a formatting group", "{\\rtf1 SSN 078-05-{\\b 1121}}", "SSN 078-05-1121", false},
+      {"ssn split by groups and words", "{\\rtf1 {\\i 078}-{\\b\\f0 05}-\\ul 1121\\ulnone}", "078-05-1121", false},
+      {"header tables not text",
+       "{\\rtf1{\\fonttbl{\\f0\\fswiss Arial;}{\\f1{\\*\\panose 0204}Times;}}{\\colortbl;\\red255\\green0;}"
+       "{\\stylesheet{\\s0 Normal;}{\\*\\cs10 Default Paragraph Font;}}{\\*\\generator Foo 1.0;}"
+       "{\\listtable{\\list{\\listlevel{\\leveltext \\'01\\u-3913 ?;}}}}{\\*\\rsidtbl \\rsid123}Body}",
+       "Body", false},
+      {"ignorable destinations", "{\\rtf1 a{\\*\\unknown 078-05-1120}b{\\*\\bkmkstart x}c{\\*\\company Y}d}",
+       "abcd", false},
+      {"non-text destinations",
+       "{\\rtf1 a{\\pict\\pngblip 89504e47{\\*\\blipuid 12}}b{\\*\\themedata 504b}c"
+       "{\\*\\latentstyles{\\lsdlockedexcept Normal;}}d{\\*\\datastore 0105}e{\\*\\xmlnstbl {\\xmlns1 http://x}}f}",
+       "abcdef", false},
+      {"info sub-destinations one per line",
+       "{\\rtf1{\\info{\\title Lab results}{\\author Jane Doe}{\\creatim\\yr2024\\mo3}{\\keywords MRN 00412345}"
+       "{\\*\\company ACME}}Body\\par}",
+       "Lab results\nJane Doe\nMRN 00412345\nBody\n", false},
+      {"header and footer are text", "{\\rtf1{\\header Patient Jane}{\\footer Page}Body}",
+       "Patient Jane\nPage\nBody", false},
+      {"footnote and comment do not join the words around them",
+       "{\\rtf1 SSN 078-05-1120{\\footnote 1 See chart}, MRN 99{\\*\\annotation{\\*\\atnref 0}check} {\\b 12}}",
+       "SSN 078-05-1120\n1 See chart\n, MRN 99\ncheck\n 12", false},
+      {"field result kept, instruction skipped",
+       "{\\rtf1{\\field{\\*\\fldinst HYPERLINK \"mailto:j@x\"}{\\fldrslt mail me}}, "
+       "{\\field{\\fldinst MERGEFIELD Name}{\\fldrslt Jane}}}",
+       "mail me, Jane", false},
+      {"text box and comment kept, shape properties skipped",
+       "{\\rtf1{\\shp{\\*\\shpinst{\\sp{\\sn fillColor}{\\sv 1677}}{\\shptxt ID 555-12-3456\\par}}"
+       "{\\shprslt{\\*\\do\\dobxcolumn text}}}{\\*\\annotation{\\*\\atnref 0}Check 219-09-9999}}",
+       "ID 555-12-3456\nCheck 219-09-9999\n", false},
+      {"object data skipped, result kept",
+       "{\\rtf1{\\object{\\*\\objclass Word.Document}{\\objdata 0105abcdef}{\\result Shown}}}", "Shown", false},
+      {"upr shows the ansi half once", "{\\rtf1{\\upr{ansi}{\\*\\ud{unicode}}}}", "ansi", false},
+      {"hex escapes, windows-1252",
+       "{\\rtf1\\ansi caf\\'e9 \\'93q\\'94 \\'80}", "caf\xC3\xA9 \xE2\x80\x9Cq\xE2\x80\x9D \xE2\x82\xAC", false},
+      {"raw 8-bit bytes are code page bytes", "{\\rtf1 caf\xE9}", "caf\xC3\xA9", false},
+      {"unicode with uc skipping",
+       "{\\rtf1 a\\u8212?b{\\uc2\\u233 XYc}\\u233\\'e9d\\uc0\\u8364 5}",
+       "a\xE2\x80\x94" "b\xC3\xA9" "c\xC3\xA9" "d\xE2\x82\xAC" "5", false},
+      {"uc counts hex escapes and symbols", "{\\rtf1\\uc3\\u8212\\'97\\~\\{x}", "\xE2\x80\x94x", false},
+      {"uc skipping ends at a brace or a break", "{\\rtf1\\uc4\\u233{x}\\u233\\par y}",
+       "\xC3\xA9x\xC3\xA9\ny", false},
+      {"other control words do not count as fallback", "{\\rtf1\\u8217\\loch\\af0\\hich\\'92t}",
+       "\xE2\x80\x99t", false},
+      {"negative unicode", "{\\rtf1\\u-3913?}", "\xEF\x82\xB7", false},
+      {"surrogate pair", "{\\rtf1 a\\u-10179?\\u-8694?b}", "a\xF0\x9F\x98\x8A" "b", false},
+      {"surrogate pair with uc2", "{\\rtf1\\uc2\\u55357\\'3f\\'3f\\u56842\\'3f\\'3f}", "\xF0\x9F\x98\x8A", false},
+      {"lone high surrogate", "{\\rtf1 a\\u-10179?b}", "a\xEF\xBF\xBD" "b", true},
+      {"lone high surrogate at the end", "{\\rtf1 a\\u-10179?}", "a\xEF\xBF\xBD", true},
+      {"lone low surrogate", "{\\rtf1 a\\u-8694?b}", "a\xEF\xBF\xBD" "b", true},
+      {"unicode out of range", "{\\rtf1 a\\u70000?b}", "a\xEF\xBF\xBD" "b", true},
+      {"unicode without a number", "{\\rtf1 a\\u b}", "a\xEF\xBF\xBD" "b", true},
+      {"code page from ansicpg", "{\\rtf1\\ansi\\ansicpg1251 \\'cf\\'f0\\'e8}", "\xD0\x9F\xD1\x80\xD0\xB8", false},
+      {"code page from the font's charset",
+       "{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f0\\fcharset0 Arial;}{\\f1\\fcharset204 Arial Cyr;}}"
+       "\\f0 \\'e9{\\f1 \\'e9}\\'e9\\f1 \\'e9\\plain\\'e9}",
+       "\xC3\xA9\xD0\xB9\xC3\xA9\xD0\xB9\xC3\xA9", false},
+      {"more code pages than converters kept",
+       "{\\rtf1{\\fonttbl{\\f1\\fcharset204 A;}{\\f2\\fcharset238 B;}{\\f3\\fcharset161 C;}"
+       "{\\f4\\fcharset177 D;}{\\f5\\fcharset186 E;}}\\f1\\'e9\\f2\\'e9\\f3\\'e9\\f4\\'e9\\f5\\'e9\\f1\\'e9 \\f3\\'e9}",
+       "\xD0\xB9\xC3\xA9\xCE\xB9\xD7\x99\xC3\xA9\xD0\xB9 \xCE\xB9", false},
+      {"double-byte code page", "{\\rtf1\\ansi\\ansicpg932 \\'93\\'fa\\'96\\'7b \\'83A}",
+       "\xE6\x97\xA5\xE6\x9C\xAC \xE3\x82\xA2", false},
+      {"double-byte lead byte alone", "{\\rtf1\\ansi\\ansicpg932 \\'93\\par x}", "\xEF\xBF\xBD\nx", true},
+      {"unknown code page is windows-1252", "{\\rtf1\\ansi\\ansicpg4242 \\'e9}", "\xC3\xA9", false},
+      {"invisible unicode and soft hyphen dropped", "{\\rtf1 078\\u8203?-05\\u173?-11\\'ad20\\uc0\\u65279 !}",
+       "078-05-1120!", false},
+      {"control symbols", "{\\rtf1 a\\~b\\-c\\_d\\{\\}\\\\e\\|f\\:g}", "a bc-d{}\\efg", false},
+      {"character words", "{\\rtf1\\bullet\\emdash\\endash\\lquote\\rquote\\ldblquote\\rdblquote\\emspace.}",
+       "\xE2\x80\xA2\xE2\x80\x94\xE2\x80\x93\xE2\x80\x98\xE2\x80\x99\xE2\x80\x9C\xE2\x80\x9D .", false},
+      {"invisible characters dropped", "{\\rtf1 078\\zwj -05\\zwnj -1120\\ltrmark }", "078-05-1120", false},
+      {"breaks; raw CR LF are not text",
+       "{\\rtf1 a\r\nb\\par c\\line d\\tab e\\\r\nf\\page g\\sect h}", "ab\nc\nd\te\nf\ng\nh", false},
+      {"table", "{\\rtf1\\trowd\\cellx3000\\cellx6000\\pard\\intbl SSN\\cell 078-05-1120\\cell\\row"
+                "\\pard\\intbl MRN\\cell {\\b 123}{\\i 4567}\\cell\\row}",
+       "SSN\t078-05-1120\t\nMRN\t1234567\t\n", false},
+      {"unknown control words and parameters", "{\\rtf1 a\\foo123 b\\bar-5c\\baz-x}", "abcx", false},
+      {"bin data with braces and backslashes", std::string("{\\rtf1 a\\bin5 {}\\{xb}"), "ab", false},
+      {"bin right after its digits", "{\\rtf1 a\\bin3xyzc}", "ac", false},
+      {"bin in a skipped destination", "{\\rtf1 a{\\*\\objdata 01\\bin4 }}{\\}b}", "ab", false},
+      {"bin with no or negative length", "{\\rtf1 a\\bin b\\bin-4 c}", "abc", false},
+      {"binary NUL and control bytes", std::string("{\\rtf1 a\0b\x01" "c}", 13), "abc", false},
+      {"too many closing braces", "{\\rtf1 a}}b", "ab", true},
+      {"input ends inside a group", "{\\rtf1 a{\\b b", "ab", true},
+      {"not rtf: converted anyway", "Hello {\\b world}", "Hello world", true},
+      {"empty input", "", "", true},
+      {"bad hex escape", "{\\rtf1 a\\'zzb}", "azzb", true},
+      {"hex escape cut by the end", "{\\rtf1 a}\\'4", "a", true},
+      {"truncated bin data", "{\\rtf1 a\\bin10 xyz}", "a", true},
+      {"text after the document is kept", "{\\rtf1 a}\r\nb", "ab", false},
+      {"control word at the very end", "{\\rtf1 a}\\par", "a\n", false},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.label);
+    bool err = false;
+    EXPECT_EQ(rtf_to_text(c.in, &err), c.want);
+    EXPECT_EQ(err, c.error);
+    expect_every_cut(c.in, c.want, c.error);
+  }
+}
+
+TEST(RtfToText, HugeBinDoesNotAllocateOrHang) {
+  std::string in = "{\\rtf1 a\\bin999999999 " + std::string(100000, '}') + "b}";
+  bool err = false;
+  std::string out = rtf_to_text(in, &err);
+  EXPECT_EQ(out, "a");  // everything after \bin is its (truncated) data
+  EXPECT_TRUE(err);
+  std::string saturated = "{\\rtf1 a\\bin99999999999999999999999999999999 x}";
+  err = false;
+  EXPECT_EQ(rtf_to_text(saturated, &err), "a");
+  EXPECT_TRUE(err);
+}
+
+TEST(RtfToText, DeepNestingIsBounded) {
+  const size_t n = 100000;
+  std::string in = "{\\rtf1 " + std::string(n, '{') + "x{\\*\\foo hidden}{\\fonttbl{\\f0 F;}}y" +
+                   std::string(n, '}') + "z}";
+  bool err = false;
+  EXPECT_EQ(rtf_to_text(in, &err), "xyz");
+  EXPECT_FALSE(err);
+  // Unclosed: an error, no output beyond the text.
+  err = false;
+  EXPECT_EQ(rtf_to_text("{\\rtf1 " + std::string(n, '{') + "x", &err), "x");
+  EXPECT_TRUE(err);
+}
+
+TEST(RtfToText, GroupStateBeyondMaxDepthIsRestoredAtMaxDepth) {
+  // \uc0 set deeper than kMaxDepth lasts until the group at kMaxDepth
+  // closes; the outer \uc1 is back after it.
+  std::string deep(kMaxDepth + 50, '{');
+  std::string up(kMaxDepth + 50, '}');
+  std::string in = "{\\rtf1" + deep + "\\uc0\\u233?" + up + "\\u233?}";
+  EXPECT_EQ(rtf_to_text(in, nullptr), "\xC3\xA9?\xC3\xA9");
+  // Within the saved depth, each group's \uc is its own.
+  std::string shallow = "{\\rtf1{{\\uc0\\u233?}}\\u233?}";
+  EXPECT_EQ(rtf_to_text(shallow, nullptr), "\xC3\xA9?\xC3\xA9");
+}
+
+TEST(RtfToText, TenThousandHostileRepeats) {
+  std::string in = "{\\rtf1";
+  for (int i = 0; i < 10000; ++i)
+    in += "{\\*\\x{\\bin2 }}}\\u-10179\\'zz\\u99999?{\\fonttbl\\f1\\fcharset128;}\\f1\\'93{\\pict 00}\\";
+  bool err = false;
+  std::string out = rtf_to_text(in, &err);
+  EXPECT_TRUE(err);
+  EXPECT_LT(out.size(), in.size());
+}
+
+TEST(RtfToText, LongControlWordsAndParametersAreBounded) {
+  std::string in = "{\\rtf1 a\\" + std::string(10000, 'x') + std::string(10000, '9') + " b\\uc" +
+                   std::string(5000, '9') + " \\u233" + std::string(20, 'c') + "}";
+  bool err = false;
+  // \uc saturates at kMaxUcSkip: 16 of the 20 fallback chars are skipped.
+  EXPECT_EQ(rtf_to_text(in, &err), "ab\xC3\xA9" + std::string(20 - kMaxUcSkip, 'c'));
+  EXPECT_FALSE(err);
+}
+
+TEST(RtfToText, TooManyFontsUseTheDocumentCodePage) {
+  std::string in = "{\\rtf1\\ansi{\\fonttbl";
+  for (size_t i = 0; i < kMaxFonts + 10; ++i) in += "{\\f" + std::to_string(i) + "\\fcharset204 F;}";
+  in += "}\\f0\\'e9\\f" + std::to_string(kMaxFonts + 5) + "\\'e9}";
+  EXPECT_EQ(rtf_to_text(in, nullptr), "\xD0\xB9\xC3\xA9");
+}
+
+}  // namespace
+}  // namespace phi::mime
