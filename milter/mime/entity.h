@@ -10,8 +10,8 @@
 // DESCRIPTION
 //   An Entity parses its header block (from header_field() calls at the top
 //   level, from raw lines below), then picks a Body: LeafBody (decode to
-//   text, read it as a ZIP package through a PackageReader, or report it
-//   uninspected), MultipartBody (BoundarySplitter + one child
+//   text (charset and HTML, or RTF), read it as a ZIP package through a
+//   PackageReader, or report it uninspected), MultipartBody (BoundarySplitter + one child
 //   Entity at a time) or MessageBody (transfer decoding + nested message).
 //   Not for use outside milter/mime; see walker.h for the behaviour.
 // INPUT
@@ -28,6 +28,7 @@
 
 #include "milter/mime/charset.h"
 #include "milter/mime/html.h"
+#include "milter/mime/rtf.h"
 #include "milter/mime/transfer.h"
 #include "milter/mime/walker.h"
 #include "milter/mime/xml_text.h"
@@ -52,7 +53,7 @@ struct WalkState {
   }
 };
 
-enum class LeafMode { Text, Html, Skip, Uninspected };
+enum class LeafMode { Text, Html, Rtf, Skip, Uninspected };
 struct LeafPlan {
   LeafMode mode = LeafMode::Text;
   std::string reason;  // for Uninspected
@@ -71,7 +72,7 @@ std::string file_extension(std::string_view filename);
 
 // An attachment read as a ZIP archive: Office Open XML, OpenDocument or a
 // plain .zip (package.cc). The text of its XML, text and HTML entries
-// becomes the part's Body text (a line break between entries); the entry
+// (RTF entries too) becomes the part's Body text (a line break between entries); the entry
 // names, one per line, a Filename value at the end; entries it cannot read
 // (encrypted, embedded documents, images, other methods) and an archive
 // it cannot read to the end are reported uninspected, each reason once.
@@ -89,7 +90,7 @@ class PackageReader : public ZipStream::Handler {
   void entry_end() override;
 
  private:
-  enum class Kind { Xml, Text, Html };
+  enum class Kind { Xml, Text, Html, Rtf };
   void start_converting(std::string_view first);
   void emit(std::string_view text);
   void report_once(std::string_view reason);
@@ -105,6 +106,7 @@ class PackageReader : public ZipStream::Handler {
   std::optional<CharsetConverter> conv_;
   std::optional<XmlToText> xml_;
   std::optional<HtmlToText> html_;
+  std::optional<RtfToText> rtf_;
   std::string s1_, s2_;
   std::string names_;  // entry names, one per line, bounded by kMaxPackageNames
   bool names_cut_ = false;
@@ -130,6 +132,7 @@ class LeafBody : public Body {
   void emit_text(std::string_view decoded);
   void sniff(std::string_view decoded);
   void sniffed();
+  void flush_text();
 
   WalkState& ws_;
   PartInfo info_;
@@ -137,6 +140,7 @@ class LeafBody : public Body {
   LeafPlan plan_;
   std::optional<CharsetConverter> conv_;
   std::optional<HtmlToText> html_;
+  std::optional<RtfToText> rtf_;
   std::unique_ptr<PackageReader> package_;
   uint64_t decoded_ = 0;
   bool done_ = false;  // the rest of the part is ignored

@@ -65,6 +65,8 @@ bool PackageReader::entry(const ZipEntry& e) {
     xml_mode_ = document_part(name) ? XmlToText::Mode::Runs : XmlToText::Mode::Elements;
   } else if (one_of(ext, {"htm", "html", "xhtml"})) {
     kind_ = Kind::Html;
+  } else if (ext == "rtf") {
+    kind_ = Kind::Rtf;
   } else if (one_of(ext, {"txt", "csv", "tsv", "log", "json"})) {
     kind_ = Kind::Text;
   } else {
@@ -89,6 +91,10 @@ void PackageReader::data(std::string_view bytes) {
     start_converting(first);
     return;
   }
+  if (rtf_) {
+    emit(bytes);
+    return;
+  }
   s1_.clear();
   conv_->convert(bytes, s1_);
   emit(s1_);
@@ -96,14 +102,20 @@ void PackageReader::data(std::string_view bytes) {
 
 void PackageReader::start_converting(std::string_view first) {
   converting_ = true;
+  xml_.reset();
+  html_.reset();
+  rtf_.reset();
+  if (kind_ == Kind::Rtf) {  // RTF names its own code pages: no charset conversion
+    rtf_.emplace();
+    emit(first);
+    return;
+  }
   std::string_view charset;  // unlabelled: UTF-8 where valid, else Windows-1252
   if (kind_ == Kind::Xml) {
     bool utf16 = starts_with(first, "\xFF\xFE") || starts_with(first, "\xFE\xFF");
     charset = utf16 ? "utf-16" : "utf-8";
   }
   conv_.emplace(charset);
-  xml_.reset();
-  html_.reset();
   if (kind_ == Kind::Xml) xml_.emplace(xml_mode_);
   if (kind_ == Kind::Html) html_.emplace();
   s1_.clear();
@@ -113,6 +125,15 @@ void PackageReader::start_converting(std::string_view first) {
 
 void PackageReader::entry_end() {
   if (!converting_) start_converting(head_);  // an entry of fewer than 2 bytes
+  if (rtf_) {
+    s2_.clear();
+    rtf_->finish(s2_);
+    if (!s2_.empty()) ws_.sink.text(info_, TextKind::Body, s2_);
+    any_text_ = any_text_ || !s2_.empty();
+    if (rtf_->had_errors()) ws_.errors = true;
+    converting_ = false;
+    return;
+  }
   s1_.clear();
   conv_->finish(s1_);
   if (xml_ || html_) {
@@ -137,10 +158,11 @@ void PackageReader::entry_end() {
 // Converted text through the entry's markup stripper, then the Sink.
 void PackageReader::emit(std::string_view text) {
   std::string_view out = text;
-  if (converting_ && (xml_ || html_)) {
+  if (converting_ && (xml_ || html_ || rtf_)) {
     s2_.clear();
     if (xml_) xml_->feed(text, s2_);
-    else html_->feed(text, s2_);
+    else if (html_) html_->feed(text, s2_);
+    else rtf_->feed(text, s2_);
     out = s2_;
   }
   if (out.empty()) return;

@@ -48,7 +48,9 @@ LeafPlan plan_leaf(std::string_view type, std::string_view sub, std::string_view
   std::string ext = file_extension(filename);
   if ((type == "text" && sub == "html") || sub == "xhtml+xml") return {LeafMode::Html, {}};
   if (one_of(sub, {"pkcs7-signature", "x-pkcs7-signature", "pgp-signature"})) return {LeafMode::Skip, {}};
+  if (one_of(sub, {"rtf", "x-rtf"})) return {LeafMode::Rtf, {}};  // text/rtf, application/rtf
   if (type == "text") return {LeafMode::Text, {}};
+  if (ext == "rtf") return {LeafMode::Rtf, {}};
   if (one_of(ext, {"htm", "html"})) return {LeafMode::Html, {}};
   if (one_of(ext, {"txt", "csv", "tsv", "log", "json", "xml"})) return {LeafMode::Text, {}};
   if ((type == "application" && one_of(sub, {"json", "xml", "csv", "x-csv", "ld+json"})) || ends_with(sub, "+xml") ||
@@ -80,6 +82,7 @@ LeafBody::LeafBody(WalkState& ws, PartInfo info, TransferEncoding cte, LeafPlan 
   if (!info_.field_comments.empty()) ws_.sink.text(info_, TextKind::Filename, info_.field_comments);
   if (plan_.mode == LeafMode::Text || plan_.mode == LeafMode::Html) conv_.emplace(info_.charset);
   if (plan_.mode == LeafMode::Html) html_.emplace();
+  if (plan_.mode == LeafMode::Rtf) rtf_.emplace();
   if (plan_.mode == LeafMode::Skip) done_ = true;
 }
 
@@ -110,8 +113,15 @@ void LeafBody::process(std::string_view decoded) {
   }
 }
 
-// Charset conversion and HTML stripping, then the Sink.
+// Charset conversion and HTML stripping (or RTF, which names its own code
+// pages), then the Sink.
 void LeafBody::emit_text(std::string_view decoded) {
+  if (rtf_) {
+    s3_.clear();
+    rtf_->feed(decoded, s3_);
+    if (!s3_.empty()) ws_.sink.text(info_, TextKind::Body, s3_);
+    return;
+  }
   s2_.clear();
   conv_->convert(decoded, s2_);
   std::string_view text = s2_;
@@ -128,16 +138,23 @@ void LeafBody::sniff(std::string_view decoded) {
   sniff_.append(decoded.substr(0, take));
   if (sniff_.size() < kSniffBytes) return;
   sniffed();
-  if (package_) package_->feed(decoded.substr(take));
+  if (!done_) process(decoded.substr(take));  // a package, or RTF
 }
 
 // The first bytes are in: a ZIP declared or sniffed as an office document
-// or an archive is read as a package, anything else reported uninspected.
+// or an archive is read as a package, an RTF document (Word saves one as
+// .doc on request) as RTF, anything else reported uninspected.
 void LeafBody::sniffed() {
   std::string reason = sniff_reason(sniff_, plan_.reason);
   if (is_zip(sniff_) && (reason == "office" || reason == "archive")) {
     package_ = std::make_unique<PackageReader>(ws_, info_, reason);
     package_->feed(sniff_);
+    return;
+  }
+  if (sniff_.rfind("{\\rtf", 0) == 0 && (reason == "office" || reason == "binary")) {
+    plan_.mode = LeafMode::Rtf;
+    rtf_.emplace();
+    process(sniff_);
     return;
   }
   ws_.report(info_, reason);
@@ -147,27 +164,39 @@ void LeafBody::sniffed() {
 void LeafBody::finish() {
   if (!done_) {
     process(cte_.finish(s1_));
-    if (!done_ && conv_) {
-      s2_.clear();
-      conv_->finish(s2_);
-      std::string_view text = s2_;
-      if (html_) {
-        s3_.clear();
-        html_->feed(s2_, s3_);
-        html_->finish(s3_);
-        text = s3_;
-      }
-      if (!text.empty()) ws_.sink.text(info_, TextKind::Body, text);
-    }
     if (!done_ && plan_.mode == LeafMode::Uninspected && !package_) sniffed();
     if (!done_ && package_) package_->finish();
+    else if (!done_) flush_text();
   }
   // Transfer-decoding errors count only where every byte was decoded: a
   // skipped or cut part is decoded as far as its chunks happen to reach.
-  bool decoded_all = (plan_.mode == LeafMode::Text || plan_.mode == LeafMode::Html || package_) && !done_;
-  if ((decoded_all && cte_.had_errors()) || (conv_ && conv_->had_errors()) || (html_ && html_->had_errors()))
+  bool decoded_all = (plan_.mode == LeafMode::Text || plan_.mode == LeafMode::Html || plan_.mode == LeafMode::Rtf ||
+                      package_) && !done_;
+  if ((decoded_all && cte_.had_errors()) || (conv_ && conv_->had_errors()) || (html_ && html_->had_errors()) ||
+      (rtf_ && rtf_->had_errors()))
     ws_.errors = true;
   ws_.sink.part_end(info_);
+}
+
+// The text the converters still hold at the end of the part.
+void LeafBody::flush_text() {
+  std::string_view text;
+  if (rtf_) {
+    s3_.clear();
+    rtf_->finish(s3_);
+    text = s3_;
+  } else if (conv_) {
+    s2_.clear();
+    conv_->finish(s2_);
+    text = s2_;
+    if (html_) {
+      s3_.clear();
+      html_->feed(s2_, s3_);
+      html_->finish(s3_);
+      text = s3_;
+    }
+  }
+  if (!text.empty()) ws_.sink.text(info_, TextKind::Body, text);
 }
 
 }  // namespace phi::mime::detail

@@ -29,7 +29,10 @@
 //   Leaves: text/* and text-like application types (json, xml, csv, and
 //   any part whose file name ends in .txt .csv .tsv .log .json .xml .htm
 //   .html) are decoded (Content-Transfer-Encoding, then charset via
-//   CharsetConverter, then HtmlToText for HTML). Signature parts
+//   CharsetConverter, then HtmlToText for HTML); RTF (text/rtf,
+//   application/rtf, a .rtf name, or sniffed "{\rtf" in a part declared
+//   as an office document or binary) goes through RtfToText instead of
+//   the charset converter. Signature parts
 //   (pkcs7-signature, pgp-signature) carry no content and are skipped
 //   without a report. A part declared or sniffed as an office document or
 //   an archive whose first bytes are a ZIP header (docx, xlsx, pptx, odt,

@@ -223,5 +223,39 @@ TEST(Package, InflatedTextIsBoundedPerMessage) {
   EXPECT_EQ(text, 5u << 19);  // 1 MB + 1 MB + the 0.5 MB left
 }
 
+// RTF (rtf.h) as an attachment, as text/rtf, as a .doc Word saved as RTF, and inside a .zip.
+TEST(Package, RtfAttachmentsAreRead) {
+  const std::string rtf = "{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f0 Calibri;}}\\f0 Patient Jos\\'e9 Doe\\par "
+                          "SSN 078-05-{\\b 1121}\\par}";
+  const std::string want = "Patient Jos\xC3\xA9 Doe\nSSN 078-05-1121\n";
+  struct Case {
+    const char* label;
+    std::string type, name, bytes;
+  };
+  const Case cases[] = {
+      {"application/rtf", "application/rtf", "letter.rtf", rtf},
+      {"text/rtf", "text/rtf", "letter", rtf},
+      {"octet-stream named .rtf", "application/octet-stream", "letter.rtf", rtf},
+      {"a .doc that is RTF (sniffed)", "application/msword", "letter.doc", rtf},
+      {"an RTF entry in a .zip", "application/zip", "letters.zip", make_zip({{"letter.rtf", rtf}})},
+  };
+  for (const Case& c : cases) {
+    RecordingSink sink;
+    Walker w(Limits{}, sink);
+    bool err = feed_message(w, with_attachment(c.type, c.name, c.bytes));
+    EXPECT_EQ(body_of_2(sink), want) << c.label << "\n" << sink.log();
+    EXPECT_TRUE(sink.reasons.empty()) << c.label << "\n" << sink.log();
+    EXPECT_FALSE(err) << c.label;
+  }
+  // Split anywhere, the same text.
+  std::string msg = with_attachment("application/rtf", "letter.rtf", rtf);
+  for (size_t chunk = 1; chunk < 40; ++chunk) {
+    RecordingSink sink;
+    Walker w(Limits{}, sink);
+    feed_message(w, msg, chunk);
+    ASSERT_EQ(body_of_2(sink), want) << "chunk " << chunk;
+  }
+}
+
 }  // namespace
 }  // namespace phi::mime
