@@ -7,26 +7,11 @@
 #include <string_view>
 
 #include "milter/mime/walker.h"
+#include "tests/fuzz/walker_log_sink.h"
 
 namespace {
 
-// Records events; consecutive Body texts of a part are joined.
-class LogSink : public phi::mime::Sink {
- public:
-  void part_begin(const phi::mime::PartInfo& p) override { log_ += "\nB" + p.id + p.content_type + p.filename; }
-  void text(const phi::mime::PartInfo& p, phi::mime::TextKind k, std::string_view t) override {
-    std::string head = "\nT" + p.id + std::to_string(static_cast<int>(k)) + ":";
-    if (k != phi::mime::TextKind::Body || last_ != head) log_ += head;
-    log_.append(t);
-    last_ = head;
-  }
-  void part_end(const phi::mime::PartInfo& p) override { log_ += "\nE" + p.id; last_.clear(); }
-  void uninspected(const phi::mime::PartInfo& p, std::string_view r) override {
-    log_ += "\nU" + p.id + std::string(r);
-    last_.clear();
-  }
-  std::string log_, last_;
-};
+using phi::mime::fuzz::LogSink;
 
 std::string run(std::string_view in, unsigned seed, bool split) {
   LogSink sink;
