@@ -38,6 +38,7 @@ namespace phi::mime::detail {
 
 inline constexpr size_t kSniffBytes = 16;
 inline constexpr size_t kMaxPackageNames = 64 * 1024;  // bytes of entry names classified per archive
+inline constexpr size_t kMaxPackageDepth = 2;         // archives read inside an archive attachment
 
 struct WalkState {
   const Limits lim;
@@ -80,8 +81,14 @@ std::string file_extension(std::string_view filename);
 // a message, against max_total_bytes; entries count against max_parts.
 class PackageReader : public ZipStream::Handler {
  public:
-  // whole_reason: what the part is reported as when the archive cannot be read ("office", "archive").
-  PackageReader(WalkState& ws, const PartInfo& info, std::string whole_reason);
+  // whole_reason: what the part is reported as when the archive cannot be
+  // read ("office", "archive"). A document or archive inside the package
+  // (a docx in a .zip, a worksheet embedded in a docx) is read by a nested
+  // reader, to kMaxPackageDepth levels: `root` gets its entry names (after
+  // `prefix`, the entry's own name and a '/') and its reports.
+  PackageReader(WalkState& ws, const PartInfo& info, std::string whole_reason, PackageReader* root = nullptr,
+                size_t depth = 0, std::string prefix = {});
+  ~PackageReader() override;
   void feed(std::string_view bytes) { zip_.feed(bytes); }
   void finish();
 
@@ -90,15 +97,24 @@ class PackageReader : public ZipStream::Handler {
   void entry_end() override;
 
  private:
-  enum class Kind { Xml, Text, Html, Rtf };
+  enum class Kind { Xml, Text, Html, Rtf, Nested };
   void start_converting(std::string_view first);
   void emit(std::string_view text);
   void report_once(std::string_view reason);
+  void add_name(std::string_view name);
+  void nested_data(std::string_view bytes);
 
   WalkState& ws_;
   const PartInfo& info_;
   std::string whole_reason_;
+  PackageReader* root_;
+  size_t depth_;
+  std::string prefix_;
   ZipStream zip_;
+  std::string entry_name_;     // the current entry's name (UTF-8)
+  std::string nested_reason_;  // Nested: what the entry is reported as if it cannot be read
+  bool nested_skip_ = false;   // Nested: it is not a ZIP; the rest of its bytes are ignored
+  std::unique_ptr<PackageReader> nested_;
   Kind kind_ = Kind::Text;
   XmlToText::Mode xml_mode_ = XmlToText::Mode::Elements;
   std::string head_;  // an XML entry's first bytes, until its byte order mark is known

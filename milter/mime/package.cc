@@ -37,18 +37,31 @@ uint64_t inflate_budget(const WalkState& ws) {
 
 }  // namespace
 
-PackageReader::PackageReader(WalkState& ws, const PartInfo& info, std::string whole_reason)
-    : ws_(ws), info_(info), whole_reason_(std::move(whole_reason)), zip_(*this, inflate_budget(ws), ws.lim.max_parts) {}
+PackageReader::PackageReader(WalkState& ws, const PartInfo& info, std::string whole_reason, PackageReader* root,
+                             size_t depth, std::string prefix)
+    : ws_(ws),
+      info_(info),
+      whole_reason_(std::move(whole_reason)),
+      root_(root ? root : this),
+      depth_(depth),
+      prefix_(std::move(prefix)),
+      zip_(*this, inflate_budget(ws), ws.lim.max_parts) {}
 
-bool PackageReader::entry(const ZipEntry& e) {
-  // Bit 11: the name is UTF-8; else CP437, which unlabelled conversion reads as UTF-8 where valid, else Windows-1252.
-  std::string name = convert_to_utf8((e.flags & 0x800) ? "utf-8" : "", e.name, nullptr);
+PackageReader::~PackageReader() = default;
+
+void PackageReader::add_name(std::string_view name) {
   if (names_.size() + name.size() + 1 <= kMaxPackageNames) {
     names_ += name;
     names_ += '\n';
   } else {
     names_cut_ = true;
   }
+}
+
+bool PackageReader::entry(const ZipEntry& e) {
+  // Bit 11: the name is UTF-8; else CP437, which unlabelled conversion reads as UTF-8 where valid, else Windows-1252.
+  std::string name = convert_to_utf8((e.flags & 0x800) ? "utf-8" : "", e.name, nullptr);
+  root_->add_name(prefix_ + name);
   if (name.empty() || name.back() == '/') return false;  // a directory
   std::string ext = file_extension(name);
   if (not_content(name, ext)) return false;
@@ -69,8 +82,17 @@ bool PackageReader::entry(const ZipEntry& e) {
     kind_ = Kind::Rtf;
   } else if (one_of(ext, {"txt", "csv", "tsv", "log", "json"})) {
     kind_ = Kind::Text;
+  } else if (std::string r = reason_for_name(name); r == "office" || r == "archive") {
+    if (depth_ + 1 > kMaxPackageDepth) {
+      report_once("depth-limit");
+      return false;
+    }
+    kind_ = Kind::Nested;  // read it if it is a ZIP (nested_data)
+    nested_reason_ = r;
+    nested_skip_ = false;
+    entry_name_ = name;
   } else {
-    report_once(reason_for_name(name));
+    report_once(r);
     return false;
   }
   head_.clear();
@@ -79,7 +101,32 @@ bool PackageReader::entry(const ZipEntry& e) {
   return true;
 }
 
+// A document or archive inside this one: read by a nested reader when its
+// first bytes are a ZIP header, else reported by its name's reason.
+void PackageReader::nested_data(std::string_view bytes) {
+  if (nested_skip_) return;
+  if (nested_) {
+    nested_->feed(bytes);
+    return;
+  }
+  size_t took = std::min(bytes.size(), 4 - std::min<size_t>(4, head_.size()));
+  head_.append(bytes.substr(0, took));
+  if (head_.size() < 4) return;
+  if (!is_zip(head_)) {
+    nested_skip_ = true;
+    report_once(nested_reason_);
+    return;
+  }
+  nested_ = std::make_unique<PackageReader>(ws_, info_, nested_reason_, root_, depth_ + 1, prefix_ + entry_name_ + "/");
+  nested_->feed(head_);
+  nested_->feed(bytes.substr(took));
+}
+
 void PackageReader::data(std::string_view bytes) {
+  if (kind_ == Kind::Nested) {
+    nested_data(bytes);
+    return;
+  }
   if (!converting_) {
     // An XML entry may be UTF-16 (it then starts with a byte order mark); the rest is UTF-8.
     if (kind_ == Kind::Xml && head_.size() + bytes.size() < 2) {
@@ -124,6 +171,16 @@ void PackageReader::start_converting(std::string_view first) {
 }
 
 void PackageReader::entry_end() {
+  if (kind_ == Kind::Nested) {
+    if (nested_) {
+      nested_->finish();
+      any_text_ = any_text_ || nested_->any_text_;
+      nested_.reset();
+    } else if (!nested_skip_) {
+      report_once(nested_reason_);  // fewer than 4 bytes: no ZIP
+    }
+    return;
+  }
   if (!converting_) start_converting(head_);  // an entry of fewer than 2 bytes
   if (rtf_) {
     s2_.clear();
@@ -171,6 +228,10 @@ void PackageReader::emit(std::string_view text) {
 }
 
 void PackageReader::report_once(std::string_view reason) {
+  if (root_ != this) {
+    root_->report_once(reason);
+    return;
+  }
   std::string key = std::string(reason) + '\n';
   if (reported_.find(key) != std::string::npos) return;
   reported_ += key;
@@ -195,6 +256,7 @@ void PackageReader::finish() {
       break;
   }
   if (zip_.had_errors()) ws_.errors = true;
+  if (root_ != this) return;  // the root classifies all the names at its end
   if (names_cut_) {
     ws_.truncated = true;
     report_once("size-limit");

@@ -223,6 +223,39 @@ TEST(Package, InflatedTextIsBoundedPerMessage) {
   EXPECT_EQ(text, 5u << 19);  // 1 MB + 1 MB + the 0.5 MB left
 }
 
+TEST(Package, DocumentsInsideArchivesAreRead) {
+  std::string letter = docx();
+  std::string inner_zip = make_zip({{"notes.txt", "MRN 4471-22"}, {"referral.docx", letter, ZipItem::Stored}});
+  std::string outer = make_zip({{"cover.txt", "see inside"}, {"batch/inner.zip", inner_zip},
+                                {"old.doc", std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + "xxxx"}});
+  RecordingSink sink;
+  Walker w(Limits{}, sink);
+  bool err = feed_message(w, with_attachment("application/zip", "outer.zip", outer));
+  std::string body = body_of_2(sink);
+  EXPECT_NE(body.find("see inside\nMRN 4471-22\n"), std::string::npos) << body;
+  EXPECT_NE(body.find("SSN 078-05-1121"), std::string::npos) << body;
+  EXPECT_EQ(sink.reasons, std::vector<std::string>{"office"}) << sink.log();  // the OLE .doc only
+  EXPECT_NE(sink.log().find("file 2: cover.txt\nbatch/inner.zip\nbatch/inner.zip/notes.txt\n"
+                            "batch/inner.zip/referral.docx\nbatch/inner.zip/referral.docx/[Content_Types].xml\n"),
+            std::string::npos)
+      << sink.log();
+  EXPECT_FALSE(err);
+  std::string msg = with_attachment("application/zip", "outer.zip", outer);
+  for (size_t chunk = 1; chunk < 60; ++chunk) {
+    RecordingSink split;
+    Walker w3(Limits{}, split);
+    feed_message(w3, msg, chunk);
+    ASSERT_EQ(split.log(), sink.log()) << "chunk " << chunk;
+  }
+
+  // Three archives deep: the innermost is not opened, and says so.
+  std::string deeper = make_zip({{"level1.zip", make_zip({{"level2.zip", make_zip({{"level3.zip", inner_zip}})}})}});
+  RecordingSink sink2;
+  Walker w2(Limits{}, sink2);
+  feed_message(w2, with_attachment("application/zip", "deep.zip", deeper));
+  EXPECT_EQ(sink2.reasons, std::vector<std::string>{"depth-limit"}) << sink2.log();
+}
+
 // RTF (rtf.h) as an attachment, as text/rtf, as a .doc Word saved as RTF, and inside a .zip.
 TEST(Package, RtfAttachmentsAreRead) {
   const std::string rtf = "{\\rtf1\\ansi\\ansicpg1252{\\fonttbl{\\f0 Calibri;}}\\f0 Patient Jos\\'e9 Doe\\par "
