@@ -218,9 +218,12 @@ struct AuditLog::Impl {
       if (cp_sink) cp_sink(line);
       return Ok();
     }
-    UniqueFd cfd{::open(opts.checkpoint_file.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600)};
-    if (!cfd || !write_all(cfd.get(), line + "\n") || ::fsync(cfd.get()) != 0)
-      return errno_error("AuditCheckpointFile " + opts.checkpoint_file);
+    // open_regular: a FIFO (or device) by that name is refused, not waited
+    // on; open(2) of a FIFO blocks until a reader comes, with mu held.
+    const std::string what = "AuditCheckpointFile " + opts.checkpoint_file;
+    auto cfd = open_regular(opts.checkpoint_file, O_WRONLY | O_APPEND | O_CREAT, 0600);
+    if (!cfd) return cfd.error().context(what);
+    if (!write_all(cfd->get(), line + "\n") || ::fsync(cfd->get()) != 0) return errno_error(what);
     return Ok();
   }
 
@@ -231,12 +234,18 @@ struct AuditLog::Impl {
     return by_count || by_time ? write_checkpoint() : Result<void>(Ok());
   }
 
-  std::optional<ChainHead> checkpoint_file_head() const {
-    if (opts.checkpoint_file.empty()) return std::nullopt;
-    UniqueFd cfd{::open(opts.checkpoint_file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)};
-    if (!cfd) return std::nullopt;
-    auto tail = read_tail(cfd.get(), kMaxCheckpointTail);
-    return tail ? parse_last_checkpoint(*tail) : std::nullopt;
+  // The head named by the last line of AuditCheckpointFile; none when it
+  // does not exist yet. A FIFO or device there is refused, not waited on.
+  Result<std::optional<ChainHead>> checkpoint_file_head() const {
+    if (opts.checkpoint_file.empty()) return std::optional<ChainHead>{};
+    const std::string what = "AuditCheckpointFile " + opts.checkpoint_file;
+    bool missing = false;
+    auto cfd = open_regular(opts.checkpoint_file, O_RDONLY, 0, &missing);
+    if (missing) return std::optional<ChainHead>{};
+    if (!cfd) return cfd.error().context(what);
+    auto tail = read_tail(cfd->get(), kMaxCheckpointTail);
+    if (!tail) return tail.error().context(what);
+    return parse_last_checkpoint(*tail);
   }
 
   // Opens opts.path and learns the chain head from its tail when we have none.
@@ -255,7 +264,11 @@ struct AuditLog::Impl {
       head = last_record(*tail);
       if (!head) return Error{what + ": no valid record at its end; move the file aside"};
     }
-    if (!head && tail->empty()) head = checkpoint_file_head();
+    // Read even when not needed: a FIFO or device at AuditCheckpointFile is
+    // refused here, at start and reload, rather than found at a checkpoint.
+    auto cp = checkpoint_file_head();
+    if (!cp) return cp.error();
+    if (!head && tail->empty()) head = *cp;
     off_t size = ::lseek(nfd.get(), 0, SEEK_END);
     if (size < 0) return errno_error(what + ": lseek");
     end = size;

@@ -29,6 +29,8 @@
 //   open() reads the tail of an existing file (at most kMaxRecordBytes
 //   from the end) to continue its chain; for an empty file the last
 //   checkpoint in AuditCheckpointFile, if any, supplies the previous head.
+//   AuditCheckpointFile must be a regular file or not exist: anything else
+//   (a FIFO) is refused by open() and by each checkpoint, never waited on.
 //   Every open and reopen starts with a "start" record naming the previous
 //   head. reopen() opens the path afresh when the open file was moved or
 //   removed (inode or device changed) and otherwise keeps it.

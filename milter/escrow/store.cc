@@ -78,23 +78,6 @@ bool has_suffix(std::string_view s, std::string_view suf) {
   return s.size() >= suf.size() && s.substr(s.size() - suf.size()) == suf;
 }
 
-// Opens a file of the escrow directory for reading. O_NONBLOCK keeps open()
-// from waiting for a writer when a FIFO has taken an entry's name (it would
-// hang list, purge and verify for good); anything but a regular file is
-// refused before a byte is read. Regular files ignore O_NONBLOCK; it is
-// cleared all the same. *missing tells a name that is gone (ENOENT).
-Result<UniqueFd> open_regular(const std::string& path, bool* missing = nullptr) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
-  if (missing) *missing = !fd && errno == ENOENT;
-  if (!fd) return Error{sys_error("cannot open")};
-  struct stat st;
-  if (::fstat(fd.get(), &st) != 0) return Error{sys_error("stat")};
-  if (!S_ISREG(st.st_mode)) return Error{"not a regular file"};
-  const int flags = ::fcntl(fd.get(), F_GETFL);
-  if (flags < 0 || ::fcntl(fd.get(), F_SETFL, flags & ~O_NONBLOCK) != 0) return Error{sys_error("fcntl")};
-  return fd;
-}
-
 // Whether open(O_TMPFILE) failed because the kernel or filesystem lacks it
 // (old kernels see O_DIRECTORY|O_WRONLY: EISDIR), not for a reason the named
 // fallback would meet as well (missing directory, permissions, disk full).
@@ -313,7 +296,7 @@ Result<std::unique_ptr<EntryReader>> Store::open(std::string_view id) const {
   const std::string what = "entry " + std::string(id).substr(0, 64);
   if (!valid_entry_id(id)) return Error{what + ": not an entry id (32 hex digits)"};
   std::unique_ptr<EntryReader> rd(new EntryReader());
-  auto fd = open_regular(entry_path(id));
+  auto fd = open_regular(entry_path(id), O_RDONLY);
   if (!fd) return fd.error().context(what);
   rd->fd_ = std::move(*fd);
   auto pre = read_prefix(rd->fd_.get());
@@ -357,7 +340,7 @@ Result<EntryInfo> Store::read_info(const std::string& id) const {
   struct stat st;
   info.released = ::stat((options_.directory + "/" + id + std::string(kReleasedSuffix)).c_str(), &st) == 0;
   bool missing = false;
-  auto fd = open_regular(entry_path(id), &missing);
+  auto fd = open_regular(entry_path(id), O_RDONLY, 0, &missing);
   if (missing) return fd.error().context("entry " + id);  // removed meanwhile
   if (!fd) {  // a FIFO, device, socket or symbolic link by that name is damage, not an entry
     info.damage = fd.error().message;
@@ -408,14 +391,11 @@ Result<void> Store::remove(std::string_view id) const {
 Result<void> Store::mark_released(std::string_view id, int64_t now) const {
   if (!valid_entry_id(id)) return Error{"not an entry id (32 hex digits)"};
   const std::string path = options_.directory + "/" + std::string(id) + std::string(kReleasedSuffix);
-  // O_NONBLOCK: a FIFO by that name fails (ENXIO) instead of waiting for a reader.
-  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600));
-  if (!fd) return Error{sys_error(path)};
-  struct stat st;
-  if (::fstat(fd.get(), &st) != 0) return Error{sys_error(path + ": stat")};
-  if (!S_ISREG(st.st_mode)) return Error{path + ": not a regular file"};
-  if (auto r = write_all(fd.get(), "released " + std::to_string(now) + "\n"); !r) return r.error().context(path);
-  if (sync_fd(fd.get()) != 0) return Error{sys_error(path + ": fsync")};
+  // A FIFO by that name is refused instead of waited on (open_regular).
+  auto fd = open_regular(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (!fd) return fd.error().context(path);
+  if (auto r = write_all(fd->get(), "released " + std::to_string(now) + "\n"); !r) return r.error().context(path);
+  if (sync_fd(fd->get()) != 0) return Error{sys_error(path + ": fsync")};
   return fsync_dir(options_.directory);
 }
 

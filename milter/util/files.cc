@@ -1,6 +1,8 @@
-// files - bounded whole-file reads, UTC time formatting and fsync with a test seam (see files.h).
+// files - bounded whole-file reads, regular-file opens, UTC time formatting and fsync with a test seam (see files.h).
 #include "milter/util/files.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -19,6 +21,24 @@ int sync_fd(int fd) {
 }
 
 void set_fsync_for_tests(int (*fn)(int)) { g_fsync.store(fn); }
+
+Result<UniqueFd> open_regular(const std::string& path, int flags, mode_t mode, bool* missing) {
+  UniqueFd fd(::open(path.c_str(), flags | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, mode));
+  if (missing) *missing = !fd && errno == ENOENT;
+  if (!fd) {
+    // A FIFO opened for writing without a reader fails with ENXIO: name
+    // what it is rather than "No such device or address".
+    struct stat st;
+    if (errno == ENXIO && ::lstat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) return Error{"not a regular file"};
+    return Error{std::string("cannot open: ") + std::strerror(errno)};
+  }
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0) return Error{std::string("stat: ") + std::strerror(errno)};
+  if (!S_ISREG(st.st_mode)) return Error{"not a regular file"};
+  const int fl = ::fcntl(fd.get(), F_GETFL);
+  if (fl < 0 || ::fcntl(fd.get(), F_SETFL, fl & ~O_NONBLOCK) != 0) return Error{std::string("fcntl: ") + std::strerror(errno)};
+  return fd;
+}
 
 Result<std::string> load_file(const std::string& path, size_t max_bytes) {
   std::ifstream in(path, std::ios::binary);

@@ -5,6 +5,7 @@
 //   std::string format_utc(std::time_t t, const char* fmt = kRfc3339Utc);
 //   int sync_fd(int fd);                       // fsync(2), or a test's stand-in
 //   void set_fsync_for_tests(int (*fn)(int));
+//   Result<UniqueFd> open_regular(const std::string& path, int flags, mode_t mode = 0, bool* missing = nullptr);
 // DESCRIPTION
 //   load_file() reads a whole file, refusing one larger than max_bytes; its
 //   errors read "path: cannot open: reason", "path: larger than N MiB" or
@@ -13,15 +14,26 @@
 //   durability rests on (escrow entries, markers and directory; audit
 //   records' group commit); set_fsync_for_tests() replaces it (nullptr:
 //   fsync again) so that a test can make one fail or hold a thread in it.
+//   open_regular() opens path with flags (plus O_CLOEXEC, O_NOFOLLOW and,
+//   for the open itself, O_NONBLOCK) and refuses anything but a regular
+//   file, so that a FIFO by that name is never waited on (open(2) of a
+//   FIFO blocks until the other end opens it); O_NONBLOCK is cleared on
+//   the descriptor returned. Its errors read "cannot open: reason" (a
+//   symbolic link: "Too many levels of symbolic links"), "not a regular
+//   file", "stat: reason" or "fcntl: reason", without the path: callers add
+//   it with Error::context(). *missing is set when the name does not exist.
 // THREADS
 //   Any thread.
 #ifndef PHI_UTIL_FILES_H
 #define PHI_UTIL_FILES_H
 
+#include <sys/types.h>
+
 #include <cstddef>
 #include <ctime>
 #include <string>
 
+#include "milter/util/c_ptr.h"
 #include "milter/util/result.h"
 
 namespace phi {
@@ -32,6 +44,7 @@ Result<std::string> load_file(const std::string& path, size_t max_bytes);
 std::string format_utc(std::time_t t, const char* fmt = kRfc3339Utc);
 int sync_fd(int fd);
 void set_fsync_for_tests(int (*fn)(int));
+Result<UniqueFd> open_regular(const std::string& path, int flags, mode_t mode = 0, bool* missing = nullptr);
 
 }  // namespace phi
 

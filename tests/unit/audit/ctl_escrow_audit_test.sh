@@ -43,6 +43,18 @@ grep -q 078-05 "$tmp/audit.log" && fail "content in the audit log"
 "$PHIMILTERCTL" audit find --recipient a@insecure.example "$tmp/audit.log" | grep -q "released .* escrow entry $id" ||
   fail "find does not show the release"
 
+# A FIFO at AuditCheckpointFile is refused with its name, not waited on
+# (timeout: a regression fails instead of hanging).
+"$PUT" "$tmp/conf" '<>' 'e@x.example' < "$tmp/msg" > "$tmp/put4" || fail "escrow_put 4"
+id4=$(head -1 "$tmp/put4")
+mkfifo "$tmp/fifo" || exit 99
+sed -i "s|^AuditCheckpointFile .*|AuditCheckpointFile $tmp/fifo|" "$tmp/conf"
+timeout 20 "$PHIMILTERCTL" escrow -c "$tmp/conf" purge "$id4" > "$tmp/out" 2> "$tmp/err"
+rc=$?; [ $rc -eq 124 ] && fail "purge hangs on a FIFO at AuditCheckpointFile"
+[ $rc -eq 1 ] || { cat "$tmp/err"; fail "purge with a FIFO at AuditCheckpointFile: status $rc"; }
+grep -q "AuditCheckpointFile $tmp/fifo: not a regular file" "$tmp/err" || { cat "$tmp/err"; fail "the FIFO is not named"; }
+sed -i "s|^AuditCheckpointFile .*|AuditCheckpointFile $tmp/checkpoints|" "$tmp/conf"
+
 # An unwritable audit log: the action stands, the failure is reported (exit 1).
 "$PUT" "$tmp/conf" '<>' 'd@x.example' < "$tmp/msg" > "$tmp/put3" || fail "escrow_put 3"
 id3=$(head -1 "$tmp/put3")

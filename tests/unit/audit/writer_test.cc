@@ -1,5 +1,7 @@
 // Tests for the audit writer: chain across restart and rotation, checkpoints, threads, failures.
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <thread>
@@ -315,6 +317,35 @@ TEST(AuditLog, ARecordCutByHandBeforeARestartIsStillDamage) {
     EXPECT_EQ(rep.problem->kind, "edited");
     EXPECT_EQ(rep.torn_writes, 0u);
   }
+}
+
+// A FIFO at AuditCheckpointFile once blocked open(2) for good, in the
+// daemon and in phimilterctl: it is refused with an error naming it, when
+// the log is opened (whether or not the checkpoint file's head is needed)
+// and when a checkpoint is written. alarm() only turns a regression into a
+// failed run instead of a hung one.
+TEST(AuditLog, AFifoAtTheCheckpointFileIsRefusedNotWaitedOn) {
+  TempDir d;
+  std::string path = d.file("audit.log"), fifo = d.file("checkpoints");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  ::alarm(30);
+  auto empty_log = AuditLog::open(options(path, fifo));  // an empty log takes its head from the checkpoint file
+  ASSERT_FALSE(empty_log);
+  EXPECT_EQ(empty_log.error().message, "AuditCheckpointFile " + fifo + ": not a regular file");
+  { auto log = must_open(options(path)); ASSERT_TRUE(log->append_message(sample_message(1))); }
+  auto log = AuditLog::open(options(path, fifo));
+  ASSERT_FALSE(log);
+  EXPECT_EQ(log.error().message, "AuditCheckpointFile " + fifo + ": not a regular file");
+  // Made a FIFO after the log was opened: the checkpoint fails, for writing too.
+  ASSERT_EQ(::rename(fifo.c_str(), d.file("fifo").c_str()), 0);
+  auto later = must_open(options(path, fifo));
+  ASSERT_EQ(::rename(d.file("fifo").c_str(), fifo.c_str()), 0);
+  auto cp = later->checkpoint();
+  ASSERT_FALSE(cp);
+  EXPECT_EQ(cp.error().message, "AuditCheckpointFile " + fifo + ": not a regular file");
+  later.reset();
+  ::alarm(0);
+  EXPECT_FALSE(must_verify({path}).problem);
 }
 
 }  // namespace
