@@ -111,10 +111,14 @@ std::optional<VerifyProblem> classify(const std::vector<std::string>& files, con
 // A writer that finds its log ending in a torn line (it stopped mid-record:
 // a crash, a power loss) ends that line and goes on with a start record
 // that continues the chain from the last whole record, with that record's
-// next sequence number. Such a line is not damage when the line after it is
-// exactly that start record: a record edited or cut by hand is not, since
-// the record after it links to it, and a start record linking past it
-// would need the key.
+// next sequence number; when that start record is cut short in turn, the
+// next writer does the same after two torn lines, and so on. A run of such
+// lines is not damage when the line after it is exactly that start record:
+// a record edited or cut by hand is not, since the record after it links to
+// it, and a start record linking past it would need the key. Each torn line
+// is at most a record long (the writer never writes a longer one), so a
+// longer line is never taken for one; how many there are is not bounded
+// (each failed recovery adds one) and costs no memory here.
 bool torn_write_recovered(const AuditKey& key, const ChainHead& last, const Line& next) {
   Checked n = check_line(key, next);
   return n.rec && n.hmac_ok && n.rec->kind == "start" && n.rec->seq == last.seq + 1 && n.rec->prev == last.hash;
@@ -134,16 +138,35 @@ Result<VerifyReport> verify_files(const std::vector<std::string>& files, const A
     auto have_next = reader.next(nxt);
     if (!have_next) return have_next.error();
     Checked c = check_line(key, cur);
-    if (!c.rec && !cur.too_long && !cur.torn && st.last && *have_next && nxt.file == cur.file &&
-        torn_write_recovered(key, *st.last, nxt)) {
-      rep.notes.push_back(files[cur.file] + ":" + std::to_string(cur.number) + ": a torn write (" +
-                          std::to_string(cur.text.size()) + " bytes, not a record) before the start record at line " +
-                          std::to_string(nxt.number) + ", which continues the chain from seq " +
-                          std::to_string(st.last->seq) + ": the writer stopped mid-record and was restarted");
-      ++rep.torn_writes;
-      cur = std::move(nxt);
-      have = have_next;
-      continue;
+    if (!c.rec && !cur.too_long && !cur.torn && st.last) {
+      // A run of whole lines that are not records, in one file: skip to the
+      // line after it, keeping only what the note needs.
+      uint64_t run = 1, bytes = cur.text.size();
+      while (*have_next && nxt.file == cur.file && !nxt.too_long && !nxt.torn && !check_line(key, nxt).rec) {
+        ++run;
+        bytes += nxt.text.size();
+        have_next = reader.next(nxt);
+        if (!have_next) return have_next.error();
+      }
+      if (*have_next && nxt.file == cur.file && torn_write_recovered(key, *st.last, nxt)) {
+        std::string where = files[cur.file] + ":" + std::to_string(cur.number);
+        std::string what = "a torn write (" + std::to_string(bytes) + " bytes, not a record)";
+        if (run > 1) {
+          where += "-" + std::to_string(nxt.number - 1);
+          what = std::to_string(run) + " torn writes (" + std::to_string(bytes) + " bytes in all, none a record)";
+        }
+        rep.notes.push_back(where + ": " + what + " before the start record at line " + std::to_string(nxt.number) +
+                            ", which continues the chain from seq " + std::to_string(st.last->seq) +
+                            (run > 1 ? ": writers stopped mid-record, and while recovering, and were restarted"
+                                     : ": the writer stopped mid-record and was restarted"));
+        rep.torn_writes += run;
+        cur = std::move(nxt);
+        have = have_next;
+        continue;
+      }
+      // Not recovered from: the chain breaks at the run's first line.
+      rep.problem = problem(files, cur, st.last->seq + 1, "edited", "not a valid record");
+      return rep;
     }
     if (auto p = classify(files, key, st, cur, c, *have_next ? &nxt : nullptr)) { rep.problem = std::move(p); return rep; }
     ChainHead h{c.rec->seq, sha256_hex(cur.text)};

@@ -22,6 +22,11 @@
 //                begins a new chain in the middle
 //   A checkpoint (seq, head) kept elsewhere catches a cut-off tail: the
 //   record with that seq must exist and hash to head.
+//   A run of lines that are not records (each at most kMaxRecordBytes)
+//   right before a start record continuing from the last whole record is
+//   what a writer that stopped mid-record (and maybe again mid-recovery)
+//   leaves: each line is counted in torn_writes, the run gets one note.
+//   Any other line that is not a record is "edited", at the run's start.
 // INPUT
 //   Untrusted files; lines longer than kMaxRecordBytes are reported, not
 //   buffered; memory is bounded by two records.

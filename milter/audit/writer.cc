@@ -33,6 +33,11 @@ namespace sinks = boost::log::sinks;
 namespace expr = boost::log::expressions;
 
 constexpr size_t kMaxCheckpointTail = 64 * 1024;  // bytes read from the end of AuditCheckpointFile
+// Bytes read from the end of the log to find its last whole record: that
+// record, a torn line after it (a record cut short, so at most a record
+// long), their newlines, and room for the torn start records of recoveries
+// that were cut short in turn (a few hundred bytes each).
+constexpr size_t kMaxLogTail = 2 * (kMaxRecordBytes + 1) + 64 * 1024;
 constexpr const char* kSinkAttr = "AuditSink";    // milter/log.cc filters on this name
 
 std::atomic<unsigned> g_next_sink_id{1};
@@ -77,6 +82,15 @@ std::optional<ChainHead> last_record(std::string_view tail) {
     tail = tail.substr(0, nl + 1);
   }
   return std::nullopt;
+}
+
+// Whether the last line of a file's tail (with or without its newline) is
+// a record; false for a torn line, or for an empty tail.
+bool ends_with_record(std::string_view tail) {
+  if (!tail.empty() && tail.back() == '\n') tail.remove_suffix(1);
+  auto nl = tail.rfind('\n');
+  std::string_view line = nl == std::string_view::npos ? tail : tail.substr(nl + 1);
+  return !line.empty() && parse_record(line).ok();
 }
 
 // Boost.Log backend: writes each record's message as one line and keeps the outcome.
@@ -124,6 +138,11 @@ struct AuditLog::Impl {
   ino_t ino = 0;
   off_t end = 0;  // file size after our last record: another size means another writer
   std::optional<ChainHead> head;
+  // The file's last line is not a record (a writer stopped mid-record, and
+  // its line may have been ended since): the next record must be a start
+  // record continuing from the last whole one, which verify takes as the
+  // recovery from the torn lines before it. Cleared by any record written.
+  bool torn_pending = false;
   uint64_t since_checkpoint = 0;
   int64_t last_checkpoint_time = 0;
   unsigned sink_id = g_next_sink_id++;
@@ -165,20 +184,17 @@ struct AuditLog::Impl {
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) return errno_error("audit log " + opts.path + ": fstat");
     if (st.st_size == end) return Ok();
-    auto tail = read_tail(fd.get(), 2 * kMaxRecordBytes + 2);
+    auto tail = read_tail(fd.get(), kMaxLogTail);
     if (!tail) return tail.error().context("audit log " + opts.path);
     if (auto h = last_record(*tail)) head = h;  // else (emptied): keep ours, verify names the gap
     end = st.st_size;
-    if (!tail->empty() && tail->back() != '\n') {
-      // A writer stopped mid-record (a write that failed and could not be
-      // cut back): end its line and say so with a start record, which
-      // verify takes as the recovery from a torn write.
-      if (!write_all(fd.get(), "\n")) return errno_error("audit log " + opts.path + ": cannot end a torn last line");
-      auto prev = head;
-      if (auto r = append(RecordKind::Start, [&](JsonWriter& w) { write_start_body(w, prev, "torn write"); }, 0); !r)
-        return r;
-      ++written;
-    }
+    // A writer stopped mid-record (a write that failed and could not be cut
+    // back), or ended such a line and stopped before its start record: end
+    // the line; emit() writes the start record. Each torn line a failed
+    // recovery leaves is one more line before it, which verify accepts too.
+    if (!tail->empty() && tail->back() != '\n' && !write_all(fd.get(), "\n"))
+      return errno_error("audit log " + opts.path + ": cannot end a torn last line");
+    torn_pending = !tail->empty() && !ends_with_record(*tail);
     return Ok();
   }
 
@@ -188,6 +204,11 @@ struct AuditLog::Impl {
     if (::flock(fd.get(), LOCK_EX) != 0) return errno_error("audit log " + opts.path + ": flock");
     struct Unlock { int f; ~Unlock() { ::flock(f, LOCK_UN); } } unlock{fd.get()};
     if (auto r = follow_other_writers(); !r) return r;
+    if (torn_pending && kind != RecordKind::Start) {
+      if (auto r = append(RecordKind::Start, [&](JsonWriter& w) { write_start_body(w, head, "torn write"); }, 0); !r)
+        return r;
+      ++written;
+    }
     return append(kind, body, time);
   }
 
@@ -201,14 +222,17 @@ struct AuditLog::Impl {
     if (!line) return line.error();
     if (auto r = push(*line); !r) return r.error().context("audit log " + opts.path);
     head = ChainHead{link.seq, sha256_hex(*line)};
+    torn_pending = false;
     if (off_t e = ::lseek(fd.get(), 0, SEEK_END); e >= 0) end = e;
     ++since_checkpoint;
     return Ok();
   }
 
   Result<void> write_checkpoint() {
-    ChainHead before = head.value_or(ChainHead{0, std::string(kGenesisPrev)});
-    if (auto r = emit(RecordKind::Checkpoint, [&](JsonWriter& w) { write_checkpoint_body(w, before); }, 0); !r) return r;
+    // The body is written after emit() has followed other writers: it names
+    // the record right before the checkpoint.
+    auto body = [&](JsonWriter& w) { write_checkpoint_body(w, head.value_or(ChainHead{0, std::string(kGenesisPrev)})); };
+    if (auto r = emit(RecordKind::Checkpoint, body, 0); !r) return r;
     ++written;
     if (::fsync(fd.get()) != 0) return errno_error("audit log " + opts.path + ": fsync");
     since_checkpoint = 0;
@@ -256,10 +280,13 @@ struct AuditLog::Impl {
     struct stat st {};
     if (::fstat(nfd.get(), &st) != 0) return errno_error(what + ": fstat");
     if (!S_ISREG(st.st_mode)) return Error{what + ": not a regular file"};
-    auto tail = read_tail(nfd.get(), 2 * kMaxRecordBytes + 2);
+    auto tail = read_tail(nfd.get(), kMaxLogTail);
     if (!tail) return tail.error().context(what);
     if (!tail->empty() && tail->back() != '\n' && !write_all(nfd.get(), "\n"))
       return errno_error(what + ": cannot end a torn last line");
+    // The start record that follows the open is the recovery; should it
+    // fail, the next record written is preceded by one (emit()).
+    torn_pending = !tail->empty() && !ends_with_record(*tail);
     if (!head && !tail->empty()) {
       head = last_record(*tail);
       if (!head) return Error{what + ": no valid record at its end; move the file aside"};
@@ -278,9 +305,9 @@ struct AuditLog::Impl {
     return Ok();
   }
 
+  // The body names the head emit() continues from, after following other writers.
   Result<void> start(std::string_view reason) {
-    auto prev = head;
-    return emit(RecordKind::Start, [&](JsonWriter& w) { write_start_body(w, prev, reason); }, 0);
+    return emit(RecordKind::Start, [&](JsonWriter& w) { write_start_body(w, head, reason); }, 0);
   }
 
   // A start record on a file opened again, fsynced (sync_mu and mu held).

@@ -26,11 +26,15 @@
 //   again (ftruncate) and the chain head does not advance, so the next
 //   record links to the last one really written. The daemon answers
 //   tempfail on an error (OnAuditError).
-//   open() reads the tail of an existing file (at most kMaxRecordBytes
+//   open() reads the tail of an existing file (about two records' worth
 //   from the end) to continue its chain; for an empty file the last
 //   checkpoint in AuditCheckpointFile, if any, supplies the previous head.
 //   AuditCheckpointFile must be a regular file or not exist: anything else
 //   (a FIFO) is refused by open() and by each checkpoint, never waited on.
+//   A file whose last line is not a record (a writer stopped mid-record,
+//   and perhaps again while recovering) gets that line ended, and the next
+//   record written is a start record continuing from the last whole record,
+//   which verify takes as the recovery from those torn lines.
 //   Every open and reopen starts with a "start" record naming the previous
 //   head. reopen() opens the path afresh when the open file was moved or
 //   removed (inode or device changed) and otherwise keeps it.

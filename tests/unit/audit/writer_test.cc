@@ -319,6 +319,114 @@ TEST(AuditLog, ARecordCutByHandBeforeARestartIsStillDamage) {
   }
 }
 
+// A crash while a writer wrote the start record that recovers from a torn
+// line leaves a second torn line; the next writer ends that one too and
+// continues from the last whole record before both, and verify counts both.
+TEST(AuditLog, TwoTornLinesInARowAreClosedAndTheChainContinues) {
+  TempDir d;
+  std::string path = d.file("audit.log");
+  { auto log = must_open(options(path)); ASSERT_TRUE(log->append_message(sample_message(1))); }
+  std::string text = read_file(path);
+  auto lines = split_lines(text);
+  // a message record cut short, ended by the next writer, whose start record was cut short too
+  write_file(path, text + lines[1].substr(0, 40) + "\n" + lines[0].substr(0, 30));
+  auto log = must_open(options(path));
+  ASSERT_TRUE(log->append_message(sample_message(2)));
+  log.reset();
+  EXPECT_EQ(kinds(path), "start message checkpoint ? ? start message checkpoint");
+  auto rep = must_verify({path});
+  EXPECT_FALSE(rep.problem) << rep.problem->kind << ": " << rep.problem->detail;
+  EXPECT_EQ(rep.records, 6u);
+  EXPECT_EQ(rep.torn_writes, 2u);
+  ASSERT_EQ(rep.notes.size(), 1u);
+  EXPECT_NE(rep.notes[0].find("audit.log:4-5: 2 torn writes (70 bytes in all"), std::string::npos) << rep.notes[0];
+  EXPECT_NE(rep.notes[0].find("start record at line 6, which continues the chain from seq 3"), std::string::npos)
+      << rep.notes[0];
+}
+
+// The same while the daemon runs: another writer left two torn lines.
+TEST(AuditLog, TwoTornLinesOfAnotherWriterAreClosedBeforeTheNextRecord) {
+  TempDir d;
+  std::string path = d.file("audit.log");
+  auto log = must_open(options(path));
+  ASSERT_TRUE(log->append_message(sample_message(1)));
+  std::string text = read_file(path);
+  auto lines = split_lines(text);
+  write_file(path, text + lines[1].substr(0, 40) + "\n" + lines[0].substr(0, 30));
+  ASSERT_TRUE(log->append_message(sample_message(2)));
+  log.reset();
+  EXPECT_EQ(kinds(path), "start message ? ? start message checkpoint");
+  auto rep = must_verify({path});
+  EXPECT_FALSE(rep.problem) << rep.problem->kind << ": " << rep.problem->detail;
+  EXPECT_EQ(rep.torn_writes, 2u);
+}
+
+// A writer that ended another's torn line and stopped before its start
+// record leaves a file that ends in a newline after a line that is not a
+// record. The next record must still be preceded by the start record that
+// recovers from it, not appended after the torn line.
+TEST(AuditLog, AnEndedTornLineWithoutItsStartRecordGetsOne) {
+  TempDir d;
+  std::string path = d.file("audit.log");
+  auto log = must_open(options(path));
+  ASSERT_TRUE(log->append_message(sample_message(1)));
+  std::string text = read_file(path);
+  write_file(path, text + text.substr(0, 40) + "\n");
+  ASSERT_TRUE(log->append_message(sample_message(2)));
+  ASSERT_TRUE(log->checkpoint());
+  log.reset();
+  EXPECT_EQ(kinds(path), "start message ? start message checkpoint checkpoint");
+  auto rep = must_verify({path});
+  EXPECT_FALSE(rep.problem) << rep.problem->kind << ": " << rep.problem->detail;
+  EXPECT_EQ(rep.torn_writes, 1u);
+}
+
+// Only a run of torn lines right before a start record that continues the
+// chain from the last whole record before the run is a recovery. Anything
+// else is damage, named at the run's first line: a run before a record of
+// another kind, before a start record that continues from another record,
+// whole records cut by hand (the start record after them links to the last
+// of them), and a line longer than any record the writer can write.
+TEST(AuditLog, TornLinesThatNoStartRecordRecoversFromAreDamage) {
+  TempDir d;
+  std::string path = d.file("audit.log");
+  { auto log = must_open(options(path)); ASSERT_TRUE(log->append_message(sample_message(1))); }
+  { auto log = must_open(options(path)); ASSERT_TRUE(log->append_message(sample_message(2))); }
+  auto lines = split_lines(read_file(path));
+  ASSERT_EQ(kinds(path), "start message checkpoint start message checkpoint");
+  // A valid start record (the key is known here) that continues from seq 2,
+  // not from the last whole record (seq 3) before the torn lines.
+  ChainLink from2{3, sha256_hex(lines[1]), 1795390903};
+  auto wrong_start = seal_record(test_key(), from2, RecordKind::Start, [&](JsonWriter& w) {
+    write_start_body(w, ChainHead{2, sha256_hex(lines[1])}, "torn write");
+  });
+  ASSERT_TRUE(wrong_start);
+  std::string t1 = lines[4].substr(0, 40), t2 = lines[0].substr(0, 30), huge(kMaxRecordBytes + 1, 'x');
+  using V = std::vector<std::string>;
+  struct { const char* label; V lines; uint64_t line; } rows[] = {
+      {"two torn lines before a message record", V{lines[0], lines[1], lines[2], lines[3], lines[4], t1, t2, lines[5]}, 6},
+      {"two torn lines before a start record continuing from an earlier record",
+       V{lines[0], lines[1], lines[2], t1, t2, *wrong_start}, 4},
+      {"two whole records cut by hand before a restart", V{lines[0], t1, t2, lines[3], lines[4], lines[5]}, 2},
+      {"a torn line, then one longer than any record", V{lines[0], lines[1], lines[2], t1, huge, lines[3]}, 4},
+      {"a line longer than any record, then a torn line", V{lines[0], lines[1], lines[2], huge, t1, lines[3]}, 4},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    write_file(path, join_lines(r.lines));
+    auto rep = must_verify({path});
+    ASSERT_TRUE(rep.problem);
+    EXPECT_EQ(rep.problem->line, r.line);
+    EXPECT_EQ(rep.problem->kind, "edited");
+    EXPECT_EQ(rep.torn_writes, 0u);
+  }
+  // The bound: a torn line as long as the longest record still counts.
+  write_file(path, join_lines(V{lines[0], lines[1], lines[2], std::string(kMaxRecordBytes, 'x'), t2, lines[3]}));
+  auto rep = must_verify({path});
+  EXPECT_FALSE(rep.problem) << rep.problem->kind << ": " << rep.problem->detail;
+  EXPECT_EQ(rep.torn_writes, 2u);
+}
+
 // A FIFO at AuditCheckpointFile once blocked open(2) for good, in the
 // daemon and in phimilterctl: it is refused with an error naming it, when
 // the log is opened (whether or not the checkpoint file's head is needed)
