@@ -311,6 +311,15 @@ std::string host_name() {
   return buf;
 }
 
+// A master.cf service name or Sendmail mailer name, as {rcpt_mailer} passes it.
+bool valid_transport_name(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+      return false;
+  return true;
+}
+
 // Builds the policy objects of the snapshot; errors name the key.
 Result<void> build_policy(const Settings& s, Config& cfg) {
   auto rules = policy::load_rules(s.PolicyFile.empty() ? policy::default_policy_path() : s.PolicyFile);
@@ -325,6 +334,10 @@ Result<void> build_policy(const Settings& s, Config& cfg) {
   auto internal = HostList::parse(s.InternalNetworks);
   if (!internal) return internal.error().context("InternalNetworks");
   cfg.internal_networks = std::make_shared<const HostList>(std::move(*internal));
+  for (const auto& t : s.LocalTransports)
+    if (!valid_transport_name(t))
+      return Error{"LocalTransports: \"" + t.substr(0, 64) +
+                   "\" is not a transport name (letters, digits, '-', '_', '.'; at most 64)"};
   auto never = policy::DomainList::parse(s.NeverSecureDomains);
   if (!never) return never.error().context("NeverSecureDomains");
   auto table = policy::load_tls_policy_table(s.TLSPolicyMap, s.PostmapCommand, s.PostfixConfigDir);
@@ -409,10 +422,20 @@ bool asks_tls_mandatory(const policy::Rule& r) {
       if (c.kind == policy::CondKind::TlsMandatory) return true;
   return false;
 }
+
+// Transports that deliver over the network in Postfix's and Sendmail's
+// stock configurations (and contrib/postfix's route-tls transport).
+constexpr const char* kNetworkTransports[] = {"smtp", "relay", "smtp-tls", "esmtp", "smtp8", "dsmtp"};
 }  // namespace
 
 std::vector<std::string> config_warnings(const Config& cfg) {
   std::vector<std::string> out;
+  for (const auto& t : cfg.settings.LocalTransports)
+    for (const char* net : kNetworkTransports)
+      if (t == net)
+        out.push_back("LocalTransports names " + t + ", which delivers over the network: the local-delivery "
+                      "condition is true for its recipients, and the shipped policy then neither escrows nor "
+                      "routes their PHI");
   if (!cfg.rules) return out;
   const bool enforce = cfg.rules->mode == policy::Mode::Enforce;
   const bool no_tls_map = cfg.settings.TLSPolicyMap.empty() && cfg.tls_posture &&

@@ -168,7 +168,8 @@ std::string config_summary(const Config& cfg);
 // is not configured (Mode enforce); a rule that asks for tls-mandatory
 // while no TLSPolicyMap is set and TLSDefaultLevel is not mandatory (no
 // domain can ever have it). One sentence each, naming the rule and its
-// file:line.
+// file:line. Also LocalTransports naming a network transport (smtp,
+// relay, ...): its recipients would count as delivered on this host.
 std::vector<std::string> config_warnings(const Config& cfg);
 
 inline constexpr const char* kDefaultConfigPath = "/etc/phimilter/phimilter.conf";

@@ -29,13 +29,17 @@ std::string hop_tls_of(const MessageReport& r) {
 }
 
 // One decision per recipient; an error when a TLS posture lookup fails.
+// mailers[i] is recipient i's {rcpt_mailer} ("" = none: not local).
 Result<std::vector<policy::Decision>> decide_recipients(const Config& cfg, const std::string& qid,
                                                         const std::vector<std::string>& recipients,
+                                                        const std::vector<std::string>& mailers,
                                                         const policy::Facts& base) {
   std::vector<policy::Decision> decisions;
   std::optional<policy::PostureCache> cache;
   if (cfg.tls_posture) cache.emplace(*cfg.tls_posture);
-  for (const auto& rcpt : recipients) {
+  for (size_t i = 0; i < recipients.size(); ++i) {
+    const auto& rcpt = recipients[i];
+    const bool local = i < mailers.size() && policy::is_local_transport(mailers[i], cfg.settings.LocalTransports);
     policy::Posture posture;
     const auto domain = policy::domain_of(rcpt);
     if (cache) {
@@ -43,12 +47,13 @@ Result<std::vector<policy::Decision>> decide_recipients(const Config& cfg, const
       if (!p) return Error{"TLS posture lookup failed for domain " + domain + ": " + p.error().message};
       posture = *p;
     }
-    const auto& d = decisions.emplace_back(policy::decide(*cfg.rules, policy::recipient_facts(base, rcpt, posture)));
+    const auto& d = decisions.emplace_back(policy::decide(*cfg.rules, policy::recipient_facts(base, rcpt, posture, local)));
     // The domain only: a local part can itself identify a patient.
     log_line(LogLevel::Debug, qid, "policy",
              "recipient domain=" + (domain.empty() ? std::string("(none)") : domain) +
                  " tls=" + policy::format_tls_level(posture.level) + (posture.mandatory ? "/mandatory" : "") +
-                 (posture.never_secure ? "/never-secure" : "") + " action=" + policy::format_action(d.action) +
+                 (posture.never_secure ? "/never-secure" : "") + (local ? " delivery=local" : "") +
+                 " action=" + policy::format_action(d.action) +
                  " rule=" + (d.rule.empty() ? "(none)" : d.rule));
   }
   return decisions;
@@ -103,13 +108,17 @@ Status Session::enforce(Mta& mta, Message& m) {
       return carry_out(mta, m, refuse);
     }
   }
-  auto decided = decide_recipients(*cfg_, m.queue_id, m.recipients, base);
+  auto decided = decide_recipients(*cfg_, m.queue_id, m.recipients, m.rcpt_mailers, base);
   if (!decided) return internal_error(mta, "policy", decided.error().message);
   const auto& decisions = *decided;
   const auto plan = policy::plan_message(decisions, rules.mode);
-  for (size_t i = 0; i < decisions.size(); ++i)
-    report_.decisions.push_back(
-        RecipientOutcome{m.recipients[i], policy::format_action(decisions[i].action), decisions[i].rule, plan.enforced});
+  for (size_t i = 0; i < decisions.size(); ++i) {
+    // A local recipient that route-tls would send round through SMTP is escrowed (enforce_plan.h).
+    const bool moved = std::find(plan.local_escrowed.begin(), plan.local_escrowed.end(), i) != plan.local_escrowed.end();
+    report_.decisions.push_back(RecipientOutcome{
+        m.recipients[i], policy::format_action(moved ? policy::Action::Escrow : decisions[i].action),
+        decisions[i].rule, plan.enforced});
+  }
   log_line(LogLevel::Info, m.queue_id, "policy", policy::format_policy_log(dir, rules.mode, decisions, plan));
   return carry_out(mta, m, plan);
 }

@@ -86,12 +86,17 @@ Status Session::on_envfrom(Mta& mta, std::string_view sender) {
 }
 
 Status Session::on_envrcpt(Mta& mta, std::string_view rcpt) {
-  (void)mta;
   auto& m = message();
-  if (m.recipients.size() < kMaxRecipients)
+  if (m.recipients.size() < kMaxRecipients) {
     m.recipients.emplace_back(rcpt.substr(0, 1024));
-  else
+    // The transport the MTA resolved this recipient to (Postfix and
+    // Sendmail send it with RCPT). Overlong: no transport, never local.
+    auto mailer = mta.macro("{rcpt_mailer}");
+    if (mailer.size() > kMaxMailerBytes) mailer.clear();
+    m.rcpt_mailers.push_back(std::move(mailer));
+  } else {
     ++m.recipients_dropped;
+  }
   return Status::Continue;
 }
 

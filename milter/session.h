@@ -36,7 +36,10 @@
 // INPUT
 //   Every argument is untrusted. Headers are kept up to kMaxHeaderCount
 //   fields and kMaxHeaderBytes bytes; beyond that they are counted, not kept.
-//   Recipients are kept up to kMaxRecipients; a message with more is
+//   Recipients are kept up to kMaxRecipients, each with the MTA's
+//   {rcpt_mailer} macro of its RCPT stage (the transport that will deliver
+//   it; at most kMaxMailerBytes, longer counts as none): only that macro,
+//   never anything the client sent, makes a recipient local. A message with more is
 //   refused (550 5.5.3) in Mode enforce, since the policy cannot decide
 //   for recipients it has not got.
 // THREADS
@@ -70,6 +73,7 @@ inline constexpr size_t kMaxHeaderCount = 4000;
 inline constexpr size_t kMaxHeaderBytes = 4 * 1024 * 1024;
 inline constexpr size_t kMaxRecipients = 10000;  // per message; more are counted and the message refused
 inline constexpr size_t kMaxMessageIdBytes = 998;
+inline constexpr size_t kMaxMailerBytes = 64;  // {rcpt_mailer}; LocalTransports names are at most this long
 
 class AuditService;
 
@@ -135,6 +139,9 @@ class Session {
     std::string sender;
     std::string message_id;  // the first Message-ID field, trimmed and bounded
     std::vector<std::string> recipients;
+    // The MTA's {rcpt_mailer} for each kept recipient ("" when it sent none
+    // or an overlong one); the same length as recipients.
+    std::vector<std::string> rcpt_mailers;
     size_t recipients_dropped = 0;  // beyond kMaxRecipients
     std::vector<std::pair<std::string, std::string>> headers;
     size_t header_bytes = 0;

@@ -40,6 +40,12 @@ bool plan_refusal(const std::vector<Decision>& decisions, Plan& p) {
   return false;
 }
 
+// A recipient delivered on this host that would stay in the delivered copy
+// without an action of its own (accept, tag).
+bool local_in_routed_copy(const Decision& d) {
+  return d.local_delivery && (d.action == Action::Accept || d.action == Action::Tag);
+}
+
 }  // namespace
 
 Facts message_facts(const Verdict& v, Direction d, std::string_view sender, std::string_view hop_tls,
@@ -58,12 +64,18 @@ Facts message_facts(const Verdict& v, Direction d, std::string_view sender, std:
   return f;
 }
 
-Facts recipient_facts(const Facts& message, std::string_view recipient, const Posture& posture) {
+Facts recipient_facts(const Facts& message, std::string_view recipient, const Posture& posture, bool local_delivery) {
   Facts f = message;
   f.recipient = std::string(recipient);
   f.recipient_domain = domain_of(recipient);
   f.posture = posture;
+  f.local_delivery = local_delivery;
   return f;
+}
+
+bool is_local_transport(std::string_view rcpt_mailer, const std::vector<std::string>& local_transports) {
+  if (rcpt_mailer.empty()) return false;
+  return std::find(local_transports.begin(), local_transports.end(), rcpt_mailer) != local_transports.end();
 }
 
 Plan plan_message(const std::vector<Decision>& decisions, Mode mode) {
@@ -71,7 +83,10 @@ Plan plan_message(const std::vector<Decision>& decisions, Mode mode) {
   if (mode == Mode::Monitor) {
     p.enforced = false;
     p.tag = true;
-    for (const auto& d : decisions) add_unique(p.monitor_actions, format_action(d.action));
+    const bool routed = std::any_of(decisions.begin(), decisions.end(),
+                                    [](const Decision& d) { return d.action == Action::RouteTls; });
+    for (const auto& d : decisions)
+      add_unique(p.monitor_actions, format_action(routed && local_in_routed_copy(d) ? Action::Escrow : d.action));
     return p;
   }
   if (plan_refusal(decisions, p)) return p;
@@ -90,6 +105,19 @@ Plan plan_message(const std::vector<Decision>& decisions, Mode mode) {
         break;
       case Action::RouteTls: p.route_tls = true; break;
       default: break;  // accept, tag; reject/tempfail were handled above
+    }
+  }
+  if (p.route_tls) {
+    // The route-tls header sends the whole copy through SMTP: a local
+    // mailbox in it would loop back to this host and bounce.
+    for (size_t i = 0; i < decisions.size(); ++i) {
+      if (!local_in_routed_copy(decisions[i])) continue;
+      p.local_escrowed.push_back(i);
+      add_unique(escrow_rules, decisions[i].rule.empty() ? "(none)" : decisions[i].rule);
+    }
+    if (!p.local_escrowed.empty()) {
+      p.escrow.insert(p.escrow.end(), p.local_escrowed.begin(), p.local_escrowed.end());
+      std::sort(p.escrow.begin(), p.escrow.end());
     }
   }
   p.escrow_rule = join(escrow_rules, kMaxLoggedRules);
@@ -127,6 +155,7 @@ std::string format_policy_log(Direction d, Mode mode, const std::vector<Decision
            " " + plan.status_code + " rule=" + plan.refusing_rule;
   if (plan.quarantine) out += " held=yes";
   if (plan.route_tls) out += " routed=mandatory-tls";
+  if (!plan.local_escrowed.empty()) out += " local-escrowed=" + std::to_string(plan.local_escrowed.size());
   return out;
 }
 

@@ -2,7 +2,8 @@
 //   enforce_plan - from per-recipient decisions to what is done to one message
 // SYNOPSIS
 //   Facts message_facts(const Verdict&, Direction, sender, hop_tls, path_weakest);
-//   Facts recipient_facts(const Facts& message, recipient, const Posture&);
+//   Facts recipient_facts(const Facts& message, recipient, const Posture&, bool local_delivery);
+//   bool is_local_transport(std::string_view rcpt_mailer, const std::vector<std::string>& local_transports);
 //   Plan plan_message(const std::vector<Decision>& per_recipient, Mode);
 //   std::string format_tag_value(authserv_id, const Verdict&, show_categories, const Plan&);
 //   std::string format_policy_log(Direction, Mode, decisions, const Plan&);
@@ -32,7 +33,11 @@
 //   monitor_actions lists the actions that would have been taken.
 //
 //   message_facts() fills the parts of Facts shared by all recipients;
-//   recipient_facts() adds one recipient's address, domain and posture.
+//   recipient_facts() adds one recipient's address, domain and posture,
+//   and whether the MTA delivers it on this host. is_local_transport() is
+//   true when rcpt_mailer (the MTA's {rcpt_mailer} macro for the recipient)
+//   is exactly one of local_transports (LocalTransports); an empty
+//   rcpt_mailer (no macro) is never local.
 //   format_tag_value() is "<authserv-id>; phi=yes; pii=no; score=0.97"
 //   [+ "; categories=ssn,icd10"] [+ "; mode=monitor; actions=escrow,tag"
 //   when the plan is not enforced],
@@ -77,11 +82,14 @@ struct Plan {
   bool tag = false;
   bool enforced = true;                      // false in Mode monitor
   std::vector<std::string> monitor_actions;  // Mode monitor: distinct actions that would be taken
+  std::vector<size_t> local_escrowed;        // local accept/tag recipients escrowed because of route-tls
 };
 
 Facts message_facts(const Verdict& v, Direction d, std::string_view sender, std::string_view hop_tls,
                     std::string_view path_weakest);
-Facts recipient_facts(const Facts& message, std::string_view recipient, const Posture& posture);
+Facts recipient_facts(const Facts& message, std::string_view recipient, const Posture& posture,
+                      bool local_delivery = false);
+bool is_local_transport(std::string_view rcpt_mailer, const std::vector<std::string>& local_transports);
 
 Plan plan_message(const std::vector<Decision>& decisions, Mode mode);
 

@@ -33,6 +33,7 @@ bool holds(const Cond& c, const Facts& f) {
     case CondKind::Uninspected: return f.has_uninspected;
     case CondKind::TlsMandatory: return f.posture.mandatory && !f.posture.never_secure;
     case CondKind::NeverSecure: return f.posture.never_secure;
+    case CondKind::LocalDelivery: return f.local_delivery;
     case CondKind::Category: return any_category(c.words, f.categories);
     case CondKind::ScoreAtLeast: return f.score >= c.number;
     case CondKind::SenderDomain: return c.domains.contains(f.sender_domain);
@@ -69,9 +70,12 @@ Decision decide(const RuleSet& rules, const Facts& facts) {
     d.smtp_code = r.smtp_code;
     d.status_code = r.status_code;
     d.text = r.text;
+    d.local_delivery = facts.local_delivery;
     return d;
   }
-  return Decision{};
+  Decision none;
+  none.local_delivery = facts.local_delivery;
+  return none;
 }
 
 const char* format_action(Action a) {
@@ -99,6 +103,7 @@ const char* format_cond_kind(CondKind k) {
     case CondKind::Uninspected: return "uninspected";
     case CondKind::TlsMandatory: return "tls-mandatory";
     case CondKind::NeverSecure: return "never-secure";
+    case CondKind::LocalDelivery: return "local-delivery";
     case CondKind::Category: return "category";
     case CondKind::ScoreAtLeast: return "score";
     case CondKind::SenderDomain: return "sender-domain";

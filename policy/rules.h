@@ -16,8 +16,11 @@
 //   parts), the direction, the sender and recipient domains, the
 //   recipient's TLS posture (tls_posture.h) and the TLS state of this hop
 //   and the weakest hop of the path ("encrypted", "plaintext", "unknown",
-//   "internal"). Mixed recipients are decided one by one with their own
-//   Facts.
+//   "internal"), and whether the MTA delivers the recipient on this host
+//   (local_delivery: its {rcpt_mailer} macro names one of LocalTransports;
+//   false when the MTA sent no such macro). Mixed recipients are decided one
+//   by one with their own Facts. A Decision carries the recipient's
+//   local_delivery along, for plan_message() (enforce_plan.h).
 //
 //   The RuleSet also carries the policy settings the daemon honours:
 //   mode (enforce or monitor: in monitor mode every decision is computed,
@@ -52,10 +55,12 @@ struct Facts {
   Posture posture;                        // of recipient_domain
   std::string hop_tls;                    // this hop: encrypted|plaintext|unknown|internal
   std::string path_weakest;               // weakest hop of the whole path, same values
+  bool local_delivery = false;            // the MTA's {rcpt_mailer} is one of LocalTransports
 };
 
 enum class CondKind {
   Outbound, Inbound, Phi, Pii, PhiInSubject, Uninspected, TlsMandatory, NeverSecure,
+  LocalDelivery,    // facts.local_delivery
   Category,         // any of `words` has a count > 0; "*" = any category at all
   ScoreAtLeast,     // facts.score >= number
   SenderDomain,     // facts.sender_domain in domains
@@ -104,6 +109,7 @@ struct Decision {
   std::string smtp_code;    // Reject / Tempfail
   std::string status_code;  // Reject / Tempfail
   std::string text;         // reply text (Reject / Tempfail) or quarantine reason
+  bool local_delivery = false;  // copied from the recipient's Facts (enforce_plan.h)
 };
 
 bool matches(const Cond& c, const Facts& f);

@@ -66,7 +66,8 @@ struct Keyword { const char* word; CondKind kind; };
 constexpr Keyword kFlagConds[] = {
     {"outbound", CondKind::Outbound}, {"inbound", CondKind::Inbound}, {"phi", CondKind::Phi},
     {"pii", CondKind::Pii}, {"phi-in-subject", CondKind::PhiInSubject}, {"uninspected", CondKind::Uninspected},
-    {"tls-mandatory", CondKind::TlsMandatory}, {"never-secure", CondKind::NeverSecure}, {"always", CondKind::Always},
+    {"tls-mandatory", CondKind::TlsMandatory}, {"never-secure", CondKind::NeverSecure},
+    {"local-delivery", CondKind::LocalDelivery}, {"always", CondKind::Always},
 };
 constexpr Keyword kListConds[] = {
     {"category", CondKind::Category}, {"sender-domain", CondKind::SenderDomain},

@@ -14,7 +14,7 @@
 //   CONDITION is atoms joined by "and" (binds tighter) and "or", each atom
 //   optionally preceded by "not": outbound, inbound, direction outbound|
 //   inbound, phi, pii, phi-in-subject, uninspected, tls-mandatory,
-//   never-secure, always, category LIST ("*" = any), score >= NUMBER (0..1),
+//   never-secure, local-delivery, always, category LIST ("*" = any), score >= NUMBER (0..1),
 //   sender-domain LIST, recipient-domain LIST, hop-tls LIST, path-tls LIST
 //   (TLS states encrypted, plaintext, unknown, internal). A LIST is items
 //   separated by commas, with or without blanks after them.

@@ -12,6 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (rules) {
     phi::policy::Facts f;
     f.phi = true;
+    f.local_delivery = size % 2 == 1;
     (void)phi::policy::decide(*rules, f);
   }
   auto table = phi::policy::TextTlsPolicyTable::parse(text, "fuzz.table");

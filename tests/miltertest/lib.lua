@@ -10,9 +10,12 @@
 --     helo_macros = {...}, helo = "client.example.net",
 --     mail = {...},                   -- SMFIC_MAIL macros
 --     from = "<a@example.net>", rcpts = {"<b@example.org>"},
+--     rcpt_macros = {{name, value, ...}, ...}, -- SMFIC_RCPT macros, one list per rcpt
 --     headers = {{"From", "a@example.net"}, ...}, body = "text\r\n" }
 -- The macro sets follow Sendmail 8.17's defaults (Milter.macros.*), plus
 -- {verify}, which Sendmail sends when it is listed in Milter.macros.helo.
+-- Sendmail's RCPT macros ({rcpt_mailer}, {rcpt_host}, {rcpt_addr}) are sent
+-- only when a scenario gives rcpt_macros.
 
 phi = {}
 phi.failures = 0
@@ -73,7 +76,8 @@ function phi.message(conn, t)
   send_macros(conn, SMFIC_MAIL, t.mail)
   must(t.label, "mailfrom", mt.mailfrom(conn, t.from or "<alice@example.net>"))
   expect_continue(t.label, conn, "mailfrom")
-  for _, r in ipairs(t.rcpts or {"<bob@example.org>"}) do
+  for i, r in ipairs(t.rcpts or {"<bob@example.org>"}) do
+    if t.rcpt_macros then send_macros(conn, SMFIC_RCPT, t.rcpt_macros[i]) end
     must(t.label, "rcptto", mt.rcptto(conn, r))
     expect_continue(t.label, conn, "rcptto")
   end

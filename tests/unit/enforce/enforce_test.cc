@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "milter/recording_mta.h"
@@ -385,6 +386,111 @@ TEST(Enforce, AnMtaErrorUnderAcceptLetsTheMessageThrough) {
     EXPECT_EQ(s.on_eom(m), Status::Accept) << "answered at once, not carried on with the message's freed state";
     for (const auto& e : m.edits) EXPECT_NE(e.kind, "set_reply") << "no refusal";
   }
+}
+
+// One message from `addr`; each recipient with the {rcpt_mailer} the MTA
+// passes at its RCPT stage (nullopt: the MTA passes no such macro).
+using MailerRcpt = std::pair<std::string, std::optional<std::string>>;
+Outcome run_mailers(std::shared_ptr<const Config> cfg, const std::string& addr, const std::vector<MailerRcpt>& rcpts,
+                    const std::string& raw = phi_message()) {
+  Outcome r{Status::Continue, {}, {}};
+  r.mta.macros["i"] = "QID1";
+  Session s(cfg, [] { return std::time_t{0}; });
+  s.on_connect(r.mta, "client.example", addr);
+  s.on_helo(r.mta, "client.example");
+  s.on_envfrom(r.mta, "<alice@clinic.example>");
+  for (const auto& [rc, mailer] : rcpts) {
+    if (mailer) r.mta.macros["{rcpt_mailer}"] = *mailer;
+    else r.mta.macros.erase("{rcpt_mailer}");
+    s.on_envrcpt(r.mta, rc);
+  }
+  r.mta.macros.erase("{rcpt_mailer}");  // RCPT macros belong to their stage
+  auto pm = split_message(raw);
+  for (const auto& [n, v] : pm.headers) s.on_header(r.mta, n, v);
+  s.on_eoh(r.mta);
+  s.on_body(r.mta, pm.body);
+  r.status = s.on_eom(r.mta);
+  r.report = s.report();
+  return r;
+}
+
+// Only the MTA's {rcpt_mailer} macro, naming one of LocalTransports, makes
+// a recipient local; then the shipped policy delivers its PHI and tags it.
+// (Without an escrow store an escrow decision answers tempfail: that is
+// how "escrowed" shows here.)
+TEST(Enforce, LocalDeliveryComesFromTheRcptMailerMacro) {
+  Scratch t;
+  const std::string tag = "add_header X-PHI-Classification=mx.example.org; phi=yes; pii=yes; score=";
+  struct Row {
+    const char* label;
+    std::string extra;
+    const char* addr;
+    std::string rcpt;
+    std::optional<std::string> mailer;
+    Status status;
+    std::string decisions;
+    std::vector<std::string> edits;
+  };
+  const std::vector<Row> rows = {
+      {"local(8)", "", kInternal, "<a@opportunistic.example>", "local", Status::Continue,
+       "<a@opportunistic.example>:accept:phi-local", {tag}},
+      {"virtual(8)", "", kInternal, "<a@opportunistic.example>", "virtual", Status::Continue,
+       "<a@opportunistic.example>:accept:phi-local", {tag}},
+      {"local, domain with mandatory TLS: no route-tls", "", kInternal, "<a@secure.example>", "local",
+       Status::Continue, "<a@secure.example>:accept:phi-local", {tag}},
+      {"smtp", "", kInternal, "<a@opportunistic.example>", "smtp", Status::Tempfail,
+       "<a@opportunistic.example>:escrow:phi-insecure", {"set_reply 451"}},
+      {"relay", "", kInternal, "<a@opportunistic.example>", "relay", Status::Tempfail,
+       "<a@opportunistic.example>:escrow:phi-insecure", {"set_reply 451"}},
+      {"no macro: not local", "", kInternal, "<a@localhost>", std::nullopt, Status::Tempfail,
+       "<a@localhost>:escrow:phi-insecure", {"set_reply 451"}},
+      {"empty macro: not local", "", kInternal, "<a@opportunistic.example>", "", Status::Tempfail,
+       "<a@opportunistic.example>:escrow:phi-insecure", {"set_reply 451"}},
+      {"lmtp is not local by default", "", kInternal, "<a@opportunistic.example>", "lmtp", Status::Tempfail,
+       "<a@opportunistic.example>:escrow:phi-insecure", {"set_reply 451"}},
+      {"lmtp when listed", "LocalTransports local virtual lmtp\n", kInternal, "<a@opportunistic.example>", "lmtp",
+       Status::Continue, "<a@opportunistic.example>:accept:phi-local", {tag}},
+      {"LocalTransports empty: nothing is local", "LocalTransports\n", kInternal, "<a@opportunistic.example>",
+       "local", Status::Tempfail, "<a@opportunistic.example>:escrow:phi-insecure", {"set_reply 451"}},
+      {"overlong macro: not local", "LocalTransports " + std::string(64, 'l') + "\n", kInternal,
+       "<a@opportunistic.example>", std::string(65, 'l'), Status::Tempfail,
+       "<a@opportunistic.example>:escrow:phi-insecure", {"set_reply 451"}},
+      {"inbound to a local mailbox: tag as before", "", kOutside, "<a@opportunistic.example>", "local",
+       Status::Continue, "<a@opportunistic.example>:tag:inbound", {tag}},
+  };
+  for (const auto& row : rows) {
+    SCOPED_TRACE(row.label);
+    auto r = run_mailers(config_with(t, row.extra), row.addr, {{row.rcpt, row.mailer}});
+    EXPECT_EQ(r.status, row.status);
+    EXPECT_EQ(decisions(r.report), row.decisions);
+    auto got = policy_edits(r.mta);
+    ASSERT_EQ(got.size(), row.edits.size());
+    for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i].substr(0, row.edits[i].size()), row.edits[i]);
+  }
+}
+
+// Each recipient keeps the macro of its own RCPT stage.
+TEST(Enforce, LocalDeliveryIsPerRecipient) {
+  Scratch t;
+  auto r = run_mailers(config_with(t, "Mode monitor\n"), kInternal,
+                       {{"<a@opportunistic.example>", "smtp"}, {"<b@hospital.example>", "local"},
+                        {"<c@opportunistic.example>", std::nullopt}, {"<d@hospital.example>", "virtual"}});
+  EXPECT_EQ(r.status, Status::Continue);
+  EXPECT_EQ(decisions(r.report),
+            "<a@opportunistic.example>:escrow:phi-insecure:monitor <b@hospital.example>:accept:phi-local:monitor "
+            "<c@opportunistic.example>:escrow:phi-insecure:monitor <d@hospital.example>:accept:phi-local:monitor");
+  auto got = policy_edits(r.mta);
+  ASSERT_EQ(got.size(), 1u) << "monitor mode: only the tag";
+  EXPECT_NE(got[0].find("; mode=monitor; actions=escrow,accept"), std::string::npos) << got[0];
+}
+
+// A local recipient on a message that another recipient's route-tls sends
+// through the mandatory-TLS transport is escrowed, not looped through SMTP.
+TEST(Enforce, ALocalRecipientOfARoutedMessageIsEscrowed) {
+  Scratch t;
+  auto r = run_mailers(config_with(t, ""), kInternal, {{"<a@secure.example>", "smtp"}, {"<b@hospital.example>", "local"}});
+  EXPECT_EQ(decisions(r.report), "<a@secure.example>:route-tls:phi-tls <b@hospital.example>:escrow:phi-local");
+  EXPECT_EQ(r.status, Status::Tempfail) << "no escrow store in this test";
 }
 
 TEST(Enforce, TestModeIsInboundWithoutAClient) {

@@ -307,3 +307,74 @@ TEST(ConfigWarnings, TlsMandatoryRuleWithoutATlsPolicyMap) {
 
 }  // namespace
 }  // namespace phi
+
+namespace phi {
+namespace {
+
+// LocalTransports: a list like the others; what phimilter -n prints (the
+// non-default keys) and what a reload applies.
+TEST(LocalTransports, DefaultCustomAndEmpty) {
+  EXPECT_EQ(default_settings().LocalTransports, (std::vector<std::string>{"local", "virtual"}));
+  struct { const char* label; const char* line; std::vector<std::string> want; const char* shown; } rows[] = {
+      {"default", "", {"local", "virtual"}, nullptr},
+      {"same as default, commas", "LocalTransports local, virtual\n", {"local", "virtual"}, nullptr},
+      {"custom", "LocalTransports local virtual lmtp\n", {"local", "virtual", "lmtp"}, "local, virtual, lmtp"},
+      {"empty: nothing is local", "LocalTransports\n", {}, ""},
+      {"dotted and dashed names", "LocalTransports dovecot-lmtp,mail.local\n", {"dovecot-lmtp", "mail.local"},
+       "dovecot-lmtp, mail.local"},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    auto s = parse_settings(std::string("DKIMVerify no\n") + r.line, "t.conf");
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    EXPECT_EQ(s->LocalTransports, r.want);
+    auto cfg = build_config(*s, "t.conf");
+    ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+    EXPECT_EQ((*cfg)->settings.LocalTransports, r.want);
+    std::string shown;
+    bool listed = false;
+    for (const auto& [k, v] : non_default_settings(*s))
+      if (k == "LocalTransports") { listed = true; shown = v; }
+    EXPECT_EQ(listed, r.shown != nullptr);
+    EXPECT_EQ(shown, r.shown ? r.shown : "");
+    EXPECT_TRUE(changed_start_only_keys(default_settings(), *s).empty()) << "a reload applies it";
+  }
+}
+
+TEST(LocalTransports, ABadNameIsRefusedWithFileAndLine) {
+  const std::string conf = ::testing::TempDir() + "/config_test_local.conf";
+  for (const char* bad : {"local smtp:[relay]", "local virtual/x", "lo\"cal"}) {
+    SCOPED_TRACE(bad);
+    std::ofstream(conf) << "AuthservID mx.example.org\nDKIMVerify no\nLocalTransports " << bad << "\n";
+    auto cfg = load_config(conf, false);
+    ASSERT_FALSE(cfg.ok());
+    EXPECT_EQ(cfg.error().message.rfind(conf + ":3: LocalTransports: \"", 0), 0u) << cfg.error().message;
+  }
+  std::ofstream(conf) << "LocalTransports " << std::string(65, 'a') << "\n";
+  EXPECT_FALSE(load_config(conf, false).ok()) << "longer than 64";
+  std::remove(conf.c_str());
+}
+
+// A network transport in LocalTransports would let PHI leave unescrowed.
+TEST(LocalTransports, ANetworkTransportIsWarnedAbout) {
+  struct { const char* label; const char* line; size_t warnings; } rows[] = {
+      {"default", "", 0},
+      {"lmtp", "LocalTransports local lmtp\n", 0},
+      {"smtp", "LocalTransports local smtp\n", 1},
+      {"relay and esmtp", "LocalTransports relay esmtp\n", 2},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    auto s = parse_settings(std::string("DKIMVerify no\nTLSDefaultLevel encrypt\n") + r.line, "t.conf");
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    auto cfg = build_config(*s, "t.conf");
+    ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+    size_t n = 0;
+    for (const auto& w : config_warnings(**cfg))
+      if (w.rfind("LocalTransports names ", 0) == 0) ++n;
+    EXPECT_EQ(n, r.warnings);
+  }
+}
+
+}  // namespace
+}  // namespace phi

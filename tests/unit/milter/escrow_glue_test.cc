@@ -16,6 +16,7 @@
 #include "milter/log.h"
 #include "milter/recording_mta.h"
 #include "milter/session.h"
+#include "milter/testmode.h"
 #include "milter/util/files.h"
 #include "tests/unit/escrow/test_util.h"
 
@@ -516,6 +517,89 @@ TEST(EscrowGlue, NoticeMarkerIsOursOnlyOverATrustedPath) {
     EXPECT_EQ(SessionTestPeer::own_notice(s), r.own);
     EXPECT_EQ(m.edits.size(), r.deletes);
     if (r.deletes) { EXPECT_EQ(m.edits[0].kind + "#" + std::to_string(m.edits[0].index), "delete_header#1"); }
+  }
+}
+
+// The whole end of message with the shipped policy: outbound PHI to a
+// colleague whose mailbox is on this host ({rcpt_mailer} local) and to an
+// opportunistic-TLS domain ({rcpt_mailer} smtp). The remote recipient is
+// escrowed (removed, sent a notice); the local one stays in the delivered,
+// tagged copy. With a mandatory-TLS recipient instead (route-tls), the local
+// one is escrowed too, since the routed copy would go out through SMTP.
+struct LocalCase {
+  const char* label;
+  std::vector<std::pair<std::string, std::string>> rcpts;  // recipient, {rcpt_mailer}
+  std::string decisions;
+  std::vector<std::string> deleted;    // del_rcpt, in order
+  std::vector<std::string> notified;   // notice recipients (NoticeSendmail)
+  bool routed;
+};
+
+TEST(EscrowGlue, ALocalRecipientIsDeliveredWhileTheRemoteOneIsEscrowed) {
+  const std::string raw = read_file(std::string(PHI_SRCDIR) + "/tests/integration/phi-referral.eml");
+  const std::vector<LocalCase> rows = {
+      {"local + opportunistic", {{"<doc@hospital.example>", "local"}, {"<gp@clinic.example>", "smtp"}},
+       "<doc@hospital.example>:accept:phi-local <gp@clinic.example>:escrow:phi-insecure",
+       {"<gp@clinic.example>"}, {"gp@clinic.example"}, false},
+      {"local + mandatory TLS", {{"<doc@hospital.example>", "virtual"}, {"<gp@secure.example>", "smtp"}},
+       "<doc@hospital.example>:escrow:phi-local <gp@secure.example>:route-tls:phi-tls",
+       {"<doc@hospital.example>"}, {"doc@hospital.example"}, true},
+      {"the same without the macro: both escrowed", {{"<doc@hospital.example>", ""}, {"<gp@clinic.example>", "smtp"}},
+       "<doc@hospital.example>:escrow:phi-insecure <gp@clinic.example>:escrow:phi-insecure", {}, {}, false},
+  };
+  for (const auto& row : rows) {
+    SCOPED_TRACE(row.label);
+    TempDir maps;
+    maps.write("tls", "secure.example encrypt\n", 0644);
+    Fixture f("TLSPolicyMap texthash:" + maps.file("tls") + "\n");
+    Session s(f.cfg);
+    RecordingMta m;
+    m.macros["i"] = "4AC";
+    s.on_connect(m, "localhost", "127.0.0.1");
+    s.on_helo(m, "localhost");
+    s.on_envfrom(m, "<alice@hospital.example>");
+    for (const auto& [rc, mailer] : row.rcpts) {
+      m.macros["{rcpt_mailer}"] = mailer;
+      s.on_envrcpt(m, rc);
+    }
+    m.macros.erase("{rcpt_mailer}");
+    auto pm = split_message(raw);
+    for (const auto& [n, v] : pm.headers) s.on_header(m, n, v);
+    s.on_eoh(m);
+    s.on_body(m, pm.body);
+    ASSERT_EQ(s.on_eom(m), Status::Continue);
+    std::string got;
+    for (const auto& d : s.report().decisions) got += (got.empty() ? "" : " ") + d.recipient + ":" + d.action + ":" + d.rule;
+    EXPECT_EQ(got, row.decisions);
+    std::vector<std::string> deleted;
+    bool tagged = false, routed = false;
+    for (const auto& e : m.edits) {
+      if (e.kind == "del_rcpt") deleted.push_back(e.value);
+      if (e.kind == "add_header" && e.name == "X-PHI-Classification") tagged = true;
+      if (e.kind == "add_header" && e.name == "X-PHI-Route") routed = true;
+    }
+    if (row.deleted.empty()) {
+      // Every recipient escrowed (the message itself becomes the first one's notice).
+      auto rd = f.cfg->escrow->open(s.report().escrow_id);
+      ASSERT_TRUE(rd.ok());
+      EXPECT_EQ((*rd)->meta().recipients, (std::vector<std::string>{row.rcpts[0].first, row.rcpts[1].first}));
+      EXPECT_FALSE(routed);
+      continue;
+    }
+    EXPECT_EQ(deleted, row.deleted);
+    EXPECT_TRUE(tagged) << "the delivered copy carries the classification tag";
+    EXPECT_EQ(routed, row.routed);
+    std::string args = read_file(f.dir.file("args"));
+    for (const auto& n : row.notified) EXPECT_NE(args.find("--\n" + n + "\n"), std::string::npos) << args;
+    for (const auto& [rc, mailer] : row.rcpts) {
+      const std::string bare = rc.substr(1, rc.size() - 2);
+      if (std::find(row.notified.begin(), row.notified.end(), bare) == row.notified.end()) {
+        EXPECT_EQ(args.find(bare), std::string::npos) << bare << " gets no notice";
+      }
+    }
+    auto rd = f.cfg->escrow->open(s.report().escrow_id);
+    ASSERT_TRUE(rd.ok());
+    EXPECT_EQ((*rd)->meta().recipients, row.deleted) << "only the escrowed recipients are in the entry";
   }
 }
 

@@ -57,6 +57,51 @@ TEST(DefaultPolicy, DecidesTypicalMessages) {
   }
 }
 
+// A recipient the MTA delivers on this host gets outbound PHI (and mail
+// treated as PHI) delivered and tagged instead of escrowed or routed; the
+// Subject rule and everything else stay as for a remote recipient.
+TEST(DefaultPolicy, LocalRecipientsGetPhiDeliveredAndTagged) {
+  RuleSet set = shipped();
+  struct Row {
+    const char* label;
+    Direction dir;
+    bool phi, pii, subject, uninspected, mandatory;
+    int categories;
+    Action want;
+    bool tag;
+    const char* rule;
+  } rows[] = {
+      {"phi, opportunistic", Direction::Outbound, true, true, false, false, false, 2, Action::Accept, true, "phi-local"},
+      {"phi, mandatory", Direction::Outbound, true, true, false, false, true, 2, Action::Accept, true, "phi-local"},
+      {"uninspected with pii", Direction::Outbound, false, true, false, true, false, 0, Action::Accept, true, "phi-local"},
+      {"uninspected with a health term", Direction::Outbound, false, false, false, true, false, 1, Action::Accept, true, "phi-local"},
+      {"uninspected, nothing found", Direction::Outbound, false, false, false, true, false, 0, Action::Accept, true, "uninspected-clean"},
+      {"phi in subject still refused", Direction::Outbound, true, true, true, false, false, 1, Action::Reject, false, "phi-in-subject"},
+      {"clean", Direction::Outbound, false, false, false, false, false, 0, Action::Accept, false, "default"},
+      {"inbound phi", Direction::Inbound, true, true, false, false, false, 1, Action::Tag, true, "inbound"},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    Facts f;
+    f.direction = r.dir;
+    f.phi = r.phi;
+    f.pii = r.pii;
+    f.phi_in_subject = r.subject;
+    f.has_uninspected = r.uninspected;
+    f.posture.mandatory = r.mandatory;
+    if (r.categories) f.categories["diagnosis_term"] = r.categories;
+    f.local_delivery = true;
+    auto d = decide(set, f);
+    EXPECT_EQ(d.rule, r.rule);
+    EXPECT_EQ(d.action, r.want) << format_action(d.action);
+    EXPECT_EQ(d.tag, r.tag);
+    f.local_delivery = false;
+    if (std::string(r.rule) == "phi-local") {
+      EXPECT_NE(decide(set, f).rule, "phi-local") << "not without the fact";
+    }
+  }
+}
+
 TEST(DefaultPolicy, SubjectRejectionTellsTheSenderWhatToDo) {
   RuleSet set = shipped();
   Facts f;

@@ -98,6 +98,73 @@ TEST(EnforcePlan, MonitorModeOnlyTags) {
   EXPECT_EQ(p.monitor_actions, (std::vector<std::string>{"reject", "escrow", "quarantine", "route-tls"}));
 }
 
+Decision local(Decision d) {
+  d.local_delivery = true;
+  return d;
+}
+
+// Only the MTA's transport name, exactly as listed, is local; no macro
+// (empty) never is.
+TEST(EnforcePlan, IsLocalTransport) {
+  const std::vector<std::string> def = {"local", "virtual"};
+  struct { const char* label; const char* mailer; std::vector<std::string> list; bool want; } rows[] = {
+      {"local", "local", def, true},
+      {"virtual", "virtual", def, true},
+      {"smtp", "smtp", def, false},
+      {"relay", "relay", def, false},
+      {"lmtp not by default", "lmtp", def, false},
+      {"lmtp when listed", "lmtp", {"local", "lmtp"}, true},
+      {"no macro", "", def, false},
+      {"no macro, empty item cannot match", "", {""}, false},
+      {"empty list", "local", {}, false},
+      {"case matters", "Local", def, false},
+      {"no prefix match", "local2", def, false},
+      {"no substring match", "loc", def, false},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    EXPECT_EQ(is_local_transport(r.mailer, r.list), r.want);
+  }
+}
+
+// A local recipient decided accept/tag on a message that is routed over
+// mandatory TLS would be sent round through SMTP: it is escrowed instead.
+TEST(EnforcePlan, LocalRecipientsOfARoutedMessageAreEscrowed) {
+  {
+    auto p = plan_message({local(dec(Action::Accept, "phi-local", "", true)), dec(Action::Escrow, "phi-insecure")},
+                          Mode::Enforce);
+    EXPECT_EQ(join_idx(p.escrow), "1") << "no route-tls: the local recipient is delivered";
+    EXPECT_TRUE(p.local_escrowed.empty());
+    EXPECT_TRUE(p.tag);
+  }
+  {
+    std::vector<Decision> d = {local(dec(Action::Accept, "phi-local", "", true)), dec(Action::RouteTls, "phi-tls"),
+                               dec(Action::Escrow, "phi-insecure"), local(dec(Action::Tag, "t")),
+                               local(dec(Action::Quarantine, "q")), local(dec(Action::RouteTls, "own"))};
+    auto p = plan_message(d, Mode::Enforce);
+    EXPECT_TRUE(p.route_tls);
+    EXPECT_EQ(join_idx(p.escrow), "0,2,3");
+    EXPECT_EQ(join_idx(p.local_escrowed), "0,3");
+    EXPECT_EQ(p.escrow_rule, "phi-insecure,phi-local,t");
+    EXPECT_TRUE(p.quarantine) << "a rule's own action stands";
+    EXPECT_NE(format_policy_log(Direction::Outbound, Mode::Enforce, d, p).find(" routed=mandatory-tls local-escrowed=2"),
+              std::string::npos);
+  }
+  {
+    std::vector<Decision> d = {local(dec(Action::Accept, "phi-local", "", true)), dec(Action::RouteTls, "phi-tls")};
+    auto p = plan_message(d, Mode::Monitor);
+    EXPECT_TRUE(p.escrow.empty());
+    EXPECT_TRUE(p.local_escrowed.empty());
+    EXPECT_EQ(p.monitor_actions, (std::vector<std::string>{"escrow", "route-tls"})) << "shows what would happen";
+  }
+  {
+    std::vector<Decision> d = {local(dec(Action::Accept, "phi-local", "", true)), dec(Action::Reject, "r")};
+    auto p = plan_message(d, Mode::Enforce);
+    EXPECT_EQ(p.outcome, Outcome::Reject);
+    EXPECT_TRUE(p.escrow.empty());
+  }
+}
+
 TEST(EnforcePlan, Facts) {
   Verdict v;
   v.phi = true;
@@ -123,6 +190,8 @@ TEST(EnforcePlan, Facts) {
   EXPECT_TRUE(f.posture.mandatory);
   EXPECT_EQ(f.hop_tls, "encrypted");
   EXPECT_EQ(f.path_weakest, "plaintext");
+  EXPECT_FALSE(f.local_delivery) << "not local unless the caller says so";
+  EXPECT_TRUE(recipient_facts(m, "<bob@Partner.Example>", p, true).local_delivery);
   EXPECT_EQ(message_facts(v, Direction::Inbound, "<>", "unknown", "unknown").sender_domain, "");
 }
 

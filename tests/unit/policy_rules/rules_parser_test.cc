@@ -35,6 +35,23 @@ TEST(ParseRules, AcceptsOneLineAndContinuedRulesWithComments) {
   EXPECT_TRUE(r->rules[2].any_of.empty());
 }
 
+TEST(ParseRules, LocalDeliveryIsAFlagCondition) {
+  auto r = parse_rules("rule a if outbound and Local-Delivery and phi\n"
+                       "    or not local-delivery and uninspected then accept and tag\n",
+                       "t.policy");
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  ASSERT_EQ(r->rules[0].any_of.size(), 2u);
+  EXPECT_EQ(r->rules[0].any_of[0][1].kind, CondKind::LocalDelivery);
+  EXPECT_FALSE(r->rules[0].any_of[0][1].negated);
+  EXPECT_EQ(r->rules[0].any_of[1][0].kind, CondKind::LocalDelivery);
+  EXPECT_TRUE(r->rules[0].any_of[1][0].negated);
+  EXPECT_EQ(r->rules[0].any_of[1][0].line, 2u);
+  auto bad = parse_rules("rule a if local-delivery smtp then accept\n", "t.policy");
+  ASSERT_FALSE(bad.ok()) << "takes no list";
+  EXPECT_EQ(bad.error().message.rfind("t.policy:1: ", 0), 0u) << bad.error().message;
+  EXPECT_FALSE(parse_rules("rule a if local then accept\n", "t.policy").ok());
+}
+
 TEST(ParseRules, ErrorsNameFileAndLine) {
   struct { const char* label; const char* text; const char* want; } rows[] = {
       {"empty file", "# nothing\n", "t.policy: no rules"},

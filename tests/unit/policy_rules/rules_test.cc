@@ -41,6 +41,7 @@ TEST(Decide, EachConditionMatchesOnlyItsFact) {
       {"uninspected", "uninspected", [](Facts& f) { f.has_uninspected = true; }},
       {"tls mandatory", "tls-mandatory", [](Facts& f) { f.posture.mandatory = true; }},
       {"never secure", "never-secure", [](Facts& f) { f.posture.never_secure = true; }},
+      {"local delivery", "local-delivery", [](Facts& f) { f.local_delivery = true; }},
       {"category any-of", "category ssn, icd10", [](Facts& f) { f.categories["icd10"] = 2; }},
       {"category star", "category *", [](Facts& f) { f.categories["npi"] = 1; }},
       {"score threshold equal", "score >= 0.75", [](Facts& f) { f.score = 0.75; }},
@@ -63,6 +64,30 @@ TEST(Decide, EachConditionMatchesOnlyItsFact) {
     EXPECT_EQ(decide(neg, yes).rule, "miss");
     EXPECT_EQ(decide(neg, no).rule, "hit");
   }
+}
+
+// local-delivery is only the fact the daemon filled in from the MTA's
+// {rcpt_mailer}; nothing in the message or its recipient domain makes it
+// true, and the Decision carries it along for the plan.
+TEST(Decide, LocalDeliveryIsFalseUnlessTheFactSaysSo) {
+  auto set = rules_of("rule local if outbound and local-delivery and phi then accept and tag\n"
+                      "rule esc if outbound and phi then escrow\n");
+  Facts f = base_facts();
+  f.phi = true;
+  f.recipient = "a@localhost";
+  f.recipient_domain = "localhost";
+  f.hop_tls = f.path_weakest = "internal";
+  auto d = decide(set, f);
+  EXPECT_EQ(d.rule, "esc");
+  EXPECT_FALSE(d.local_delivery);
+  f.local_delivery = true;
+  d = decide(set, f);
+  EXPECT_EQ(d.rule, "local");
+  EXPECT_EQ(d.action, Action::Accept);
+  EXPECT_TRUE(d.tag);
+  EXPECT_TRUE(d.local_delivery);
+  f.phi = false;
+  EXPECT_TRUE(decide(set, f).local_delivery) << "also when no rule matched";
 }
 
 TEST(Decide, ScoreBelowThresholdAndZeroCountCategoryDoNotMatch) {
@@ -178,6 +203,7 @@ TEST(Format, ActionsAndModes) {
   EXPECT_STREQ(format_mode(Mode::Monitor), "monitor");
   EXPECT_STREQ(format_mode(Mode::Enforce), "enforce");
   EXPECT_STREQ(format_cond_kind(CondKind::PhiInSubject), "phi-in-subject");
+  EXPECT_STREQ(format_cond_kind(CondKind::LocalDelivery), "local-delivery");
 }
 
 TEST(DomainOf, TakesTheLastAtAndFoldsCase) {
