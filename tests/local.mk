@@ -17,6 +17,7 @@ SCRIPT_TESTS += \
 	tests/integration/011_escrow_kill.sh \
 	tests/integration/013_disk_full.sh \
 	tests/integration/012_inet_socket.sh \
+	tests/integration/014_local_delivery.sh \
 	tests/miltertest/run.sh
 ## The classifier must keep phi precision and recall >= 0.95 on the labelled corpus.
 SCRIPT_TESTS += tests/corpus_accuracy.sh
