@@ -21,6 +21,7 @@
 #ifndef PHI_MIME_ENTITY_H
 #define PHI_MIME_ENTITY_H
 
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -63,6 +64,12 @@ struct LeafPlan {
 LeafPlan plan_leaf(std::string_view type, std::string_view subtype, std::string_view filename);
 // The reason for an uninspected part given its first bytes ("" keeps `declared`).
 std::string sniff_reason(std::string_view first_bytes, std::string_view declared);
+// s is one of the list (type names, extensions).
+inline bool one_of(std::string_view s, std::initializer_list<std::string_view> list) {
+  for (std::string_view x : list)
+    if (s == x) return true;
+  return false;
+}
 // A ZIP archive's first local header signature.
 bool is_zip(std::string_view first_bytes);
 // The reason a file of this name would be uninspected ("pdf", "office",

@@ -6,15 +6,9 @@
 namespace phi::mime::detail {
 namespace {
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-
-bool one_of(std::string_view s, std::initializer_list<std::string_view> list) {
-  return std::find(list.begin(), list.end(), s) != list.end();
-}
-
 // Parts of a package that hold the document's text, where runs join (XmlToText::Mode::Runs).
 bool document_part(std::string_view name) {
-  return starts_with(name, "word/") || starts_with(name, "xl/") || starts_with(name, "ppt/") ||
+  return name.starts_with("word/") || name.starts_with("xl/") || name.starts_with("ppt/") ||
          name == "content.xml" || name == "styles.xml";
 }
 
@@ -24,8 +18,8 @@ bool document_part(std::string_view name) {
 bool not_content(std::string_view name, std::string_view ext) {
   return one_of(ext, {"rels", "odttf", "ttf", "otf", "fntdata", "rdf"}) || name == "mimetype" ||
          name == "settings.xml" ||
-         name.find("printerSettings") != std::string_view::npos || starts_with(name, "Thumbnails/") ||
-         starts_with(name, "docProps/thumbnail.") || name.find("vbaProject.bin") != std::string_view::npos;
+         name.find("printerSettings") != std::string_view::npos || name.starts_with("Thumbnails/") ||
+         name.starts_with("docProps/thumbnail.") || name.find("vbaProject.bin") != std::string_view::npos;
 }
 
 // What a package may inflate: max_part_bytes, and what is left of the
@@ -159,7 +153,7 @@ void PackageReader::start_converting(std::string_view first) {
   }
   std::string_view charset;  // unlabelled: UTF-8 where valid, else Windows-1252
   if (kind_ == Kind::Xml) {
-    bool utf16 = starts_with(first, "\xFF\xFE") || starts_with(first, "\xFE\xFF");
+    bool utf16 = first.starts_with("\xFF\xFE") || first.starts_with("\xFE\xFF");
     charset = utf16 ? "utf-16" : "utf-8";
   }
   conv_.emplace(charset);
