@@ -6,17 +6,16 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <thread>
 
 #include "milter/util/c_ptr.h"
 #include "milter/util/deadline.h"
+#include "milter/util/process.h"
 #include "milter/util/strings.h"
 
 extern char** environ;
@@ -49,30 +48,6 @@ bool send_lf(int fd, std::string_view data, Clock::time_point deadline) {
     rest.remove_prefix(static_cast<size_t>(n));
   }
   return true;
-}
-
-// Waits for child `pid` until `deadline`: 1 with *status once it has
-// exited, 0 when the deadline passed first (the child still runs), -1 with
-// errno set when it cannot be waited for (ECHILD: reaped elsewhere, so its
-// exit status is unknown). A pidfd is polled where the kernel has it (5.3
-// and later); elsewhere waitpid(WNOHANG) every few milliseconds.
-int wait_until(pid_t pid, int* status, Clock::time_point deadline) {
-  UniqueFd pfd;
-#ifdef SYS_pidfd_open
-  pfd.reset(int(::syscall(SYS_pidfd_open, pid, 0)));
-#endif
-  for (auto nap = std::chrono::milliseconds(1);; nap = std::min(nap * 2, std::chrono::milliseconds(50))) {
-    pid_t r = ::waitpid(pid, status, WNOHANG);
-    if (r == pid) return 1;
-    if (r < 0 && errno != EINTR) return -1;
-    if (Clock::now() >= deadline) return 0;
-    if (pfd) {
-      pollfd p{pfd.get(), POLLIN, 0};
-      (void)::poll(&p, 1, ms_left(deadline));
-    } else {
-      std::this_thread::sleep_for(nap);
-    }
-  }
 }
 
 using SpawnActions = CPtr<posix_spawn_file_actions_t, posix_spawn_file_actions_destroy>;
@@ -122,7 +97,7 @@ Result<void> submit_message(std::string_view command, const std::vector<std::str
   ::shutdown(ours.get(), SHUT_WR);
   ours.reset();
   int status = 0;
-  int waited = wait_until(pid, &status, deadline);
+  int waited = wait_child_until(pid, &status, deadline);
   if (waited < 0) return Error{sys_error("waitpid " + argv[0])};
   if (waited == 0) {
     // The group is still ours to signal: its leader is not reaped yet.

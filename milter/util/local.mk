@@ -5,7 +5,8 @@ libphi_a_SOURCES += \
 	milter/util/json.h milter/util/json.cc milter/util/json_read.h milter/util/json_read.cc \
 	milter/util/netmatch.h milter/util/netmatch.cc \
 	milter/util/files.h milter/util/files.cc \
-	milter/util/sockopt.h milter/util/sockopt.cc milter/util/deadline.h
+	milter/util/sockopt.h milter/util/sockopt.cc milter/util/deadline.h \
+	milter/util/process.h milter/util/process.cc
 
 UNIT_TESTS += tests/unit/util/util_test
 tests_unit_util_util_test_SOURCES = tests/unit/util/sanitize_test.cc tests/unit/util/json_test.cc tests/unit/util/json_read_test.cc tests/unit/util/netmatch_test.cc tests/unit/util/files_test.cc \
