@@ -11,7 +11,8 @@
 //   An Entity parses its header block (from header_field() calls at the top
 //   level, from raw lines below), then picks a Body: LeafBody (decode to
 //   text (charset and HTML, or RTF), read it as a ZIP package through a
-//   PackageReader, or report it uninspected), MultipartBody (BoundarySplitter + one child
+//   PackageReader, hand a PDF to the WalkState's DocumentReader, or report
+//   it uninspected), MultipartBody (BoundarySplitter + one child
 //   Entity at a time) or MessageBody (transfer decoding + nested message).
 //   Not for use outside milter/mime; see walker.h for the behaviour.
 // INPUT
@@ -44,14 +45,30 @@ inline constexpr size_t kMaxPackageDepth = 2;         // archives read inside an
 struct WalkState {
   const Limits lim;
   Sink& sink;
+  const DocumentReader* documents = nullptr;  // PDF reader, if any
   bool errors = false;
   bool truncated = false;
   size_t parts = 0;
   size_t uninspected = 0;
   uint64_t inflated = 0;  // bytes inflated from ZIP packages so far: at most max_total_bytes per message
+  size_t documents_opened = 0;  // at most max_documents per message
   void report(const PartInfo& info, std::string_view reason) {
     ++uninspected;
     sink.uninspected(info, reason);
+  }
+  // A Document for a part of this kind from `documents`, or the reason the
+  // part is uninspected instead: `kind` (no reader, or it cannot read one
+  // now) or "part-limit" (max_documents reached; truncated is set).
+  std::unique_ptr<Document> open_document(std::string_view kind, std::string& reason) {
+    reason = kind;
+    if (!documents) return nullptr;
+    if (this->documents_opened >= lim.max_documents) {
+      truncated = true;
+      reason = "part-limit";
+      return nullptr;
+    }
+    ++documents_opened;
+    return documents->open(kind);
   }
 };
 
@@ -80,7 +97,8 @@ std::string file_extension(std::string_view filename);
 
 // An attachment read as a ZIP archive: Office Open XML, OpenDocument or a
 // plain .zip (package.cc). The text of its XML, text and HTML entries
-// (RTF entries too) becomes the part's Body text (a line break between entries); the entry
+// (RTF entries too, and PDF entries when the WalkState has a DocumentReader)
+// becomes the part's Body text (a line break between entries); the entry
 // names, one per line, a Filename value at the end; entries it cannot read
 // (encrypted, embedded documents, images, other methods) and an archive
 // it cannot read to the end are reported uninspected, each reason once.
@@ -104,7 +122,7 @@ class PackageReader : public ZipStream::Handler {
   void entry_end() override;
 
  private:
-  enum class Kind { Xml, Text, Html, Rtf, Nested };
+  enum class Kind { Xml, Text, Html, Rtf, Nested, Document };
   void start_converting(std::string_view first);
   void emit(std::string_view text);
   void report_once(std::string_view reason);
@@ -122,6 +140,7 @@ class PackageReader : public ZipStream::Handler {
   std::string nested_reason_;  // Nested: what the entry is reported as if it cannot be read
   bool nested_skip_ = false;   // Nested: it is not a ZIP; the rest of its bytes are ignored
   std::unique_ptr<PackageReader> nested_;
+  std::unique_ptr<Document> doc_;  // Document: a PDF entry, read by ws_.documents
   Kind kind_ = Kind::Text;
   XmlToText::Mode xml_mode_ = XmlToText::Mode::Elements;
   std::string head_;  // an XML entry's first bytes, until its byte order mark is known
@@ -165,6 +184,7 @@ class LeafBody : public Body {
   std::optional<HtmlToText> html_;
   std::optional<RtfToText> rtf_;
   std::unique_ptr<PackageReader> package_;
+  std::unique_ptr<Document> doc_;  // a PDF read by ws_.documents
   uint64_t decoded_ = 0;
   bool done_ = false;  // the rest of the part is ignored
   std::string sniff_, s1_, s2_, s3_;

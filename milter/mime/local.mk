@@ -18,6 +18,7 @@ tests_unit_mime_mime_test_SOURCES = \
 	tests/unit/mime/header_test.cc \
 	tests/unit/mime/boundary_test.cc tests/unit/mime/walker_test.cc \
 	tests/unit/mime/zip_test.cc tests/unit/mime/xml_text_test.cc tests/unit/mime/package_test.cc \
+	tests/unit/mime/document_test.cc \
 	tests/unit/mime/zip_builder.h \
 	tests/unit/mime/recording_sink.h
 tests_unit_mime_mime_test_LDADD = $(GTEST_LDADD)

@@ -76,6 +76,14 @@ bool PackageReader::entry(const ZipEntry& e) {
     kind_ = Kind::Rtf;
   } else if (one_of(ext, {"txt", "csv", "tsv", "log", "json"})) {
     kind_ = Kind::Text;
+  } else if (ext == "pdf") {
+    std::string why;
+    doc_ = ws_.open_document("pdf", why);
+    if (!doc_) {
+      report_once(why);
+      return false;
+    }
+    kind_ = Kind::Document;
   } else if (std::string r = reason_for_name(name); r == "office" || r == "archive") {
     if (depth_ + 1 > kMaxPackageDepth) {
       report_once("depth-limit");
@@ -119,6 +127,10 @@ void PackageReader::nested_data(std::string_view bytes) {
 void PackageReader::data(std::string_view bytes) {
   if (kind_ == Kind::Nested) {
     nested_data(bytes);
+    return;
+  }
+  if (kind_ == Kind::Document) {
+    doc_->feed(bytes);
     return;
   }
   if (!converting_) {
@@ -165,6 +177,12 @@ void PackageReader::start_converting(std::string_view first) {
 }
 
 void PackageReader::entry_end() {
+  if (kind_ == Kind::Document) {
+    std::string reason = doc_->finish([this](std::string_view t) { emit(t); });
+    doc_.reset();
+    if (!reason.empty()) report_once(reason);
+    return;
+  }
   if (kind_ == Kind::Nested) {
     if (nested_) {
       nested_->finish();

@@ -93,7 +93,7 @@ void LeafBody::process(std::string_view decoded) {
     package_->feed(decoded);
     return;
   }
-  if (plan_.mode == LeafMode::Uninspected) {
+  if (plan_.mode == LeafMode::Uninspected && !doc_) {
     sniff(decoded);
     return;
   }
@@ -101,7 +101,9 @@ void LeafBody::process(std::string_view decoded) {
   bool over = decoded.size() > room;
   if (over) decoded = decoded.substr(0, static_cast<size_t>(room));
   decoded_ += decoded.size();
-  emit_text(decoded);
+  if (doc_ && over) doc_.reset();  // a document cut short cannot be read: nothing of it is classified
+  else if (doc_) doc_->feed(decoded);
+  else emit_text(decoded);
   if (over) {
     done_ = true;
     ws_.truncated = true;
@@ -134,14 +136,21 @@ void LeafBody::sniff(std::string_view decoded) {
   sniff_.append(decoded.substr(0, take));
   if (sniff_.size() < kSniffBytes) return;
   sniffed();
-  if (!done_) process(decoded.substr(take));  // a package, or RTF
+  if (!done_) process(decoded.substr(take));  // a package, a document, or RTF
 }
 
 // The first bytes are in: a ZIP declared or sniffed as an office document
 // or an archive is read as a package, an RTF document (Word saves one as
-// .doc on request) as RTF, anything else reported uninspected.
+// .doc on request) as RTF, a PDF by the DocumentReader if there is one,
+// anything else reported uninspected.
 void LeafBody::sniffed() {
   std::string reason = sniff_reason(sniff_, plan_.reason);
+  if (reason == "pdf" && (doc_ = ws_.open_document("pdf", reason))) {
+    std::string first = std::move(sniff_);
+    sniff_.clear();
+    process(first);
+    return;
+  }
   if (is_zip(sniff_) && (reason == "office" || reason == "archive")) {
     package_ = std::make_unique<PackageReader>(ws_, info_, reason);
     package_->feed(sniff_);
@@ -160,14 +169,22 @@ void LeafBody::sniffed() {
 void LeafBody::finish() {
   if (!done_) {
     process(cte_.finish(s1_));
-    if (!done_ && plan_.mode == LeafMode::Uninspected && !package_) sniffed();
-    if (!done_ && package_) package_->finish();
-    else if (!done_) flush_text();
+    if (!done_ && plan_.mode == LeafMode::Uninspected && !package_ && !doc_) sniffed();
+    if (!done_ && package_) {
+      package_->finish();
+    } else if (!done_ && doc_) {
+      std::string reason = doc_->finish([this](std::string_view t) {
+        if (!t.empty()) ws_.sink.text(info_, TextKind::Body, t);
+      });
+      if (!reason.empty()) ws_.report(info_, reason);
+    } else if (!done_) {
+      flush_text();
+    }
   }
   // Transfer-decoding errors count only where every byte was decoded: a
   // skipped or cut part is decoded as far as its chunks happen to reach.
   bool decoded_all = (plan_.mode == LeafMode::Text || plan_.mode == LeafMode::Html || plan_.mode == LeafMode::Rtf ||
-                      package_) && !done_;
+                      package_ || doc_) && !done_;
   if ((decoded_all && cte_.had_errors()) || (conv_ && conv_->had_errors()) || (html_ && html_->had_errors()) ||
       (rtf_ && rtf_->had_errors()))
     ws_.errors = true;

@@ -280,8 +280,8 @@ void Entity::finish() {
 
 }  // namespace detail
 
-Walker::Walker(const Limits& limits, Sink& sink)
-    : ws_(std::make_unique<detail::WalkState>(detail::WalkState{limits, sink})),
+Walker::Walker(const Limits& limits, Sink& sink, const DocumentReader* documents)
+    : ws_(std::make_unique<detail::WalkState>(detail::WalkState{limits, sink, documents})),
       root_(std::make_unique<detail::Entity>(*ws_, "", 0, true)) {}
 
 Walker::~Walker() = default;

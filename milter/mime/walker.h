@@ -40,6 +40,11 @@
 //   text of its XML, text and HTML entries comes as the part's Body text,
 //   its entry names as one Filename value after it, and what it cannot
 //   read is reported uninspected (each reason once per part).
+//   A PDF (declared, named .pdf or sniffed "%PDF-") goes to the
+//   DocumentReader given to the Walker, if any: its text comes as the
+//   part's Body text; without a reader, or when the reader cannot read it,
+//   the part is uninspected "pdf" (or the reader's reason); beyond
+//   max_documents per message, "part-limit".
 //   Everything else is uninspected with reason "pdf",
 //   "office", "archive", "encrypted" (S/MIME, PGP, multipart/encrypted,
 //   a ZIP whose first entry is encrypted) or "binary"; the first bytes are
@@ -55,7 +60,8 @@
 //   boundary -- such a part is read as text/plain --, malformed headers).
 //   Reaching a limit is not an error: truncated() tells that.
 // INPUT
-//   Untrusted. Memory is bounded by the limits whatever the message size:
+//   Untrusted. Memory is bounded by the limits whatever the message size
+//   (a DocumentReader bounds its own):
 //   nothing buffers a part (a ZIP package is read as it streams: one zlib
 //   state, its inflated bytes bounded by max_part_bytes, its entries by
 //   max_parts); chunks are processed in slices of at most
@@ -69,6 +75,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -105,6 +112,27 @@ class Sink {
   virtual void uninspected(const PartInfo&, std::string_view reason) = 0;
 };
 
+// Reads a document format the Walker does not parse itself (PDF) -- in
+// practice an external converter (milter/pdftext.h). One Document per part.
+class Document {
+ public:
+  virtual ~Document() = default;
+  // The part's decoded bytes, in order.
+  virtual void feed(std::string_view bytes) = 0;
+  // Ends the input; calls text() with the document's UTF-8 text (in pieces,
+  // in order) and returns "" when it was read to the end, else the reason
+  // the part is reported uninspected ("pdf", "encrypted", "size-limit").
+  virtual std::string finish(const std::function<void(std::string_view)>& text) = 0;
+};
+
+class DocumentReader {
+ public:
+  virtual ~DocumentReader() = default;
+  // A Document for a part of this kind ("pdf"); nullptr when it cannot be
+  // read now (the part is then uninspected with `kind` as the reason).
+  virtual std::unique_ptr<Document> open(std::string_view kind) const = 0;
+};
+
 struct Limits {
   size_t max_depth = 16;                        // nesting of multipart / message/rfc822
   size_t max_parts = 1000;                      // MIME entities per message
@@ -112,6 +140,7 @@ struct Limits {
   uint64_t max_total_bytes = 128ull << 20;      // body bytes inspected per message
   size_t max_header_bytes = 256 * 1024;         // one header block (top level or part)
   size_t max_boundary_len = 70;                 // longer boundary parameters are ignored
+  size_t max_documents = 32;                    // parts (and ZIP entries) given to the DocumentReader per message
 };
 
 namespace detail {
@@ -121,7 +150,8 @@ class Entity;
 
 class Walker {
  public:
-  Walker(const Limits& limits, Sink& sink);
+  // documents: reads PDF parts (see Document); none means they are uninspected.
+  Walker(const Limits& limits, Sink& sink, const DocumentReader* documents = nullptr);
   ~Walker();
   Walker(const Walker&) = delete;
   Walker& operator=(const Walker&) = delete;

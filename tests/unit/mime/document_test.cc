@@ -1,0 +1,181 @@
+// Tests for PDF parts handed to a DocumentReader through the Walker: which
+// parts go to it, what reaches it, and how its text and reasons come out.
+#include <gtest/gtest.h>
+
+#include "milter/mime/walker.h"
+#include "tests/unit/mime/recording_sink.h"
+#include "tests/unit/mime/zip_builder.h"
+
+namespace phi::mime {
+namespace {
+
+using test::base64_lines;
+using test::feed_message;
+using test::RecordingSink;
+
+// A reader that records the bytes of each document and answers with a
+// text and a reason set by the test ("<n bytes>" stands for the document).
+struct FakeReader : DocumentReader {
+  struct Doc : Document {
+    explicit Doc(FakeReader& r) : r(r) {}
+    ~Doc() override { ++r.closed; }
+    void feed(std::string_view b) override { r.bytes.back().append(b); }
+    std::string finish(const std::function<void(std::string_view)>& text) override {
+      ++r.finished;
+      for (char c : r.answer) text(std::string_view(&c, 1));  // in pieces: the Sink must join them
+      return r.reason;
+    }
+    FakeReader& r;
+  };
+  std::unique_ptr<Document> open(std::string_view kind) const override {
+    auto* self = const_cast<FakeReader*>(this);
+    self->kinds.emplace_back(kind);
+    if (refuse) return nullptr;
+    self->bytes.emplace_back();
+    return std::make_unique<Doc>(*self);
+  }
+  bool refuse = false;
+  std::string answer = "SSN 078-05-1121";
+  std::string reason;
+  std::vector<std::string> kinds, bytes;
+  int closed = 0, finished = 0;
+};
+
+const std::string kPdf = "%PDF-1.4\n1 0 obj << >> endobj\n" + std::string(3000, 'x') + "\n%%EOF\n";
+
+std::string attachment(const std::string& type, const std::string& name, const std::string& bytes) {
+  return "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+         "--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+         "--b\r\nContent-Type: " + type + (name.empty() ? "" : "; name=\"" + name + "\"") +
+         "\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64_lines(bytes) + "--b--\r\n";
+}
+
+TEST(WalkerDocuments, DeclaredPdfGoesToTheReaderWholeAndItsTextIsBody) {
+  for (size_t chunk : {0, 1, 7, 100}) {
+    FakeReader r;
+    RecordingSink sink;
+    Walker w(Limits{}, sink, &r);
+    EXPECT_FALSE(feed_message(w, attachment("application/pdf", "lab.pdf", kPdf), chunk));
+    ASSERT_EQ(r.bytes.size(), 1u) << chunk;
+    EXPECT_EQ(r.kinds[0], "pdf");
+    EXPECT_EQ(r.bytes[0], kPdf) << chunk;  // decoded, every byte, in order
+    EXPECT_EQ(r.finished, 1);
+    EXPECT_EQ(sink.body("2"), "SSN 078-05-1121");
+    EXPECT_TRUE(sink.reasons.empty()) << sink.log();
+    EXPECT_EQ(w.uninspected_parts(), 0u);
+  }
+}
+
+TEST(WalkerDocuments, SniffedPdfInOctetStreamAndShortPdfAreRead) {
+  for (const std::string& doc : {kPdf, std::string("%PDF-1.7\n")}) {  // the second is shorter than the sniffed bytes
+    FakeReader r;
+    RecordingSink sink;
+    Walker w(Limits{}, sink, &r);
+    feed_message(w, attachment("application/octet-stream", "scan", doc), 5);
+    ASSERT_EQ(r.bytes.size(), 1u);
+    EXPECT_EQ(r.bytes[0], doc);
+    EXPECT_EQ(sink.body("2"), "SSN 078-05-1121");
+  }
+}
+
+TEST(WalkerDocuments, OtherTypesNeverReachTheReader) {
+  FakeReader r;
+  RecordingSink sink;
+  Walker w(Limits{}, sink, &r);
+  feed_message(w, attachment("application/octet-stream", "x.bin", std::string("\x7f" "ELF") + std::string(100, '\0')));
+  feed_message(w, attachment("image/png", "x.png", "\x89PNG\r\n\x1a\n" + std::string(100, 'p')));
+  EXPECT_TRUE(r.kinds.empty());
+}
+
+TEST(WalkerDocuments, ReasonsAndRefusalAreReportedUninspected) {
+  {
+    FakeReader r;
+    r.reason = "encrypted";
+    r.answer = "";
+    RecordingSink sink;
+    Walker w(Limits{}, sink, &r);
+    feed_message(w, attachment("application/pdf", "a.pdf", kPdf));
+    EXPECT_EQ(sink.reasons, std::vector<std::string>{"encrypted"});
+  }
+  {
+    FakeReader r;
+    r.refuse = true;  // no process free, or none could start
+    RecordingSink sink;
+    Walker w(Limits{}, sink, &r);
+    feed_message(w, attachment("application/pdf", "a.pdf", kPdf));
+    EXPECT_EQ(sink.reasons, std::vector<std::string>{"pdf"});
+    EXPECT_EQ(sink.body("2"), "");
+  }
+  {
+    RecordingSink sink;  // no reader at all
+    Walker w(Limits{}, sink);
+    feed_message(w, attachment("application/pdf", "a.pdf", kPdf));
+    EXPECT_EQ(sink.reasons, std::vector<std::string>{"pdf"});
+  }
+}
+
+TEST(WalkerDocuments, PdfOverThePartLimitIsClosedUnreadAndReportedSizeLimit) {
+  FakeReader r;
+  RecordingSink sink;
+  Limits lim;
+  lim.max_part_bytes = 1000;
+  Walker w(lim, sink, &r);
+  feed_message(w, attachment("application/pdf", "big.pdf", kPdf), 64);
+  EXPECT_EQ(r.closed, 1);
+  EXPECT_EQ(r.finished, 0);  // half a PDF is not read: its text would be a guess
+  EXPECT_EQ(sink.body("2"), "");
+  EXPECT_EQ(sink.reasons, std::vector<std::string>{"size-limit"});
+  EXPECT_TRUE(w.truncated());
+}
+
+TEST(WalkerDocuments, AtMostMaxDocumentsPerMessageThenPartLimit) {
+  FakeReader r;
+  RecordingSink sink;
+  Limits lim;
+  lim.max_documents = 2;
+  Walker w(lim, sink, &r);
+  std::string zip = test::make_zip({{"a.pdf", kPdf}, {"b.pdf", kPdf}});
+  std::string m = "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n";
+  m += "--b\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64_lines(kPdf);
+  m += "--b\r\nContent-Type: application/zip\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64_lines(zip);
+  m += "--b\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64_lines(kPdf);
+  m += "--b--\r\n";
+  feed_message(w, m);
+  EXPECT_EQ(r.kinds.size(), 2u);  // part 1 and the zip's first entry
+  EXPECT_EQ(sink.reasons, (std::vector<std::string>{"part-limit", "part-limit"})) << sink.log();
+  EXPECT_TRUE(w.truncated());
+}
+
+TEST(WalkerDocuments, PdfEntriesOfAZipAreReadToo) {
+  FakeReader r;
+  RecordingSink sink;
+  Walker w(Limits{}, sink, &r);
+  std::string zip = test::make_zip({{"notes.txt", "see the scan"}, {"scans/lab.pdf", kPdf}, {"b.pdf", kPdf}});
+  feed_message(w, attachment("application/zip", "records.zip", zip));
+  ASSERT_EQ(r.bytes.size(), 2u);
+  EXPECT_EQ(r.bytes[0], kPdf);  // inflated, whole
+  EXPECT_EQ(r.bytes[1], kPdf);
+  EXPECT_EQ(r.finished, 2);
+  std::string body;
+  for (const auto& e : sink.events)
+    if (e.rfind("body 2: ", 0) == 0) body += e.substr(8);
+  EXPECT_EQ(body, "see the scan\nSSN 078-05-1121\nSSN 078-05-1121");
+  EXPECT_TRUE(sink.reasons.empty()) << sink.log();
+
+  FakeReader refusing;
+  refusing.refuse = true;
+  RecordingSink sink2;
+  Walker w2(Limits{}, sink2, &refusing);
+  feed_message(w2, attachment("application/zip", "records.zip", zip));
+  EXPECT_EQ(sink2.reasons, std::vector<std::string>{"pdf"});  // once per part
+
+  FakeReader encrypted;
+  encrypted.reason = "encrypted";
+  RecordingSink sink3;
+  Walker w3(Limits{}, sink3, &encrypted);
+  feed_message(w3, attachment("application/zip", "records.zip", zip));
+  EXPECT_EQ(sink3.reasons, std::vector<std::string>{"encrypted"});
+}
+
+}  // namespace
+}  // namespace phi::mime
