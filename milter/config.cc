@@ -242,6 +242,36 @@ Result<void> check_portal_url(std::string_view url) {
   return Ok();
 }
 
+// The PDF reader when PdfToText is set. The built-in default program may be
+// missing (poppler-utils not installed: PDFs are then uninspected, with a
+// warning); a program named in the configuration must be an executable file.
+Result<void> build_pdf(Config& cfg) {
+  const Settings& s = cfg.settings;
+  if (s.PdfToText.empty()) {
+    cfg.pdf_unavailable = "PdfToText is empty";
+    return Ok();
+  }
+  if (s.PdfTimeout == 0) return Error{"PdfTimeout: must be longer than 0s"};
+  if (s.PdfProcesses == 0) return Error{"PdfProcesses: must be at least 1 (set PdfToText empty to read no PDF)"};
+  if (s.PdfMemoryLimit < (64ull << 20)) return Error{"PdfMemoryLimit: must be at least 64M"};
+  struct stat st;
+  bool missing = ::stat(s.PdfToText.c_str(), &st) != 0 && errno == ENOENT;
+  if (missing && s.PdfToText == default_settings().PdfToText) {
+    cfg.pdf_unavailable = s.PdfToText + " missing (install poppler-utils)";
+    return Ok();
+  }
+  if (missing || !S_ISREG(st.st_mode) || ::access(s.PdfToText.c_str(), X_OK) != 0)
+    return Error{"PdfToText " + s.PdfToText + ": not an executable file"};
+  PdfOptions o;
+  o.program = s.PdfToText;
+  o.timeout = std::chrono::seconds(s.PdfTimeout);
+  o.memory_limit = s.PdfMemoryLimit;
+  o.max_text = std::min<uint64_t>(32ull << 20, s.MaxMessageBytes);
+  o.processes = unsigned(std::min<uint64_t>(s.PdfProcesses, 1024));
+  cfg.pdf = std::make_shared<const PdfToText>(std::move(o));
+  return Ok();
+}
+
 // Loads the escrow keys and builds the store when EscrowKeyFile is set. The
 // built-in default key file may be missing (escrow is then unavailable and
 // escrow decisions answer tempfail); a key file named in the configuration
@@ -412,6 +442,7 @@ std::string config_summary(const Config& cfg) {
   out += cfg.audit ? "; audit on (" + s.AuditLog + ")" : std::string("; audit off (AuditLog is empty)");
   out += std::string("; DKIM verify ") + (cfg.dkim ? "on" : "off");
   if (cfg.classifier) out += "; " + std::to_string(cfg.classifier->pattern_count()) + " detectors";
+  out += cfg.pdf ? "; PDF text on (" + s.PdfToText + ")" : "; PDF text off (" + cfg.pdf_unavailable + ")";
   return out;
 }
 
@@ -436,6 +467,8 @@ std::vector<std::string> config_warnings(const Config& cfg) {
         out.push_back("LocalTransports names " + t + ", which delivers over the network: the local-delivery "
                       "condition is true for its recipients, and the shipped policy then neither escrows nor "
                       "routes their PHI");
+  if (!cfg.pdf && !cfg.settings.PdfToText.empty())
+    out.push_back("PdfToText " + cfg.pdf_unavailable + ": PDF attachments are not read, they are reported uninspected");
   if (!cfg.rules) return out;
   const bool enforce = cfg.rules->mode == policy::Mode::Enforce;
   const bool no_tls_map = cfg.settings.TLSPolicyMap.empty() && cfg.tls_posture &&
@@ -503,6 +536,7 @@ Result<std::shared_ptr<const Config>> build_config_unlocated(Settings settings, 
   cfg->settings = std::move(settings);
   cfg->source = std::move(source);
   if (auto r = build_escrow(*cfg); !r) return r.error();
+  if (auto r = build_pdf(*cfg); !r) return r.error();
   // Derived objects (pattern database, policy, escrow keys, ...) are built
   // here by their modules; any failure makes the whole snapshot invalid.
   if (auto ok = build_policy(cfg->settings, *cfg); !ok) return ok.error();

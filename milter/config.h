@@ -37,6 +37,7 @@
 
 #include "milter/audit/writer.h"
 #include "milter/util/result.h"
+#include "milter/pdftext.h"
 #include "milter/util/netmatch.h"
 #include "policy/rules.h"
 #include "policy/tls_posture.h"
@@ -126,6 +127,10 @@ struct Config {
   std::string escrow_notice_from;  // EscrowNoticeFrom, or postmaster@authserv_id
   std::string portal_url;          // PortalURL, or https://authserv_id/phimilter/pickup/
   std::shared_ptr<const policy::Classifier> classifier;  // compiled detectors and dictionaries
+  // PDF text through PdfToText; null when that is empty or the built-in
+  // default program is missing (PDF parts are then uninspected).
+  std::shared_ptr<const PdfToText> pdf;
+  std::string pdf_unavailable;  // why pdf is null, for the log line
 };
 
 // The uid that must own EscrowKeyFile and AuditKeyFile (or root owns them):

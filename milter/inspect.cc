@@ -49,7 +49,7 @@ Inspection::Inspection(const Config& cfg, policy::Findings findings) {
   mime::Limits lim;
   lim.max_total_bytes = cfg.settings.MaxMessageBytes;
   if (lim.max_part_bytes > lim.max_total_bytes) lim.max_part_bytes = lim.max_total_bytes;
-  walker_ = std::make_unique<mime::Walker>(lim, *adapter_);
+  walker_ = std::make_unique<mime::Walker>(lim, *adapter_, cfg.pdf.get());
 }
 
 Inspection::~Inspection() = default;

@@ -4,7 +4,8 @@
 # routed through the smtp-tls transport (route-tls); PHI in the Subject is
 # refused with a 5.7.1 text telling the sender to move it into the body;
 # outbound PHI for an opportunistic-TLS domain is escrowed, also when the
-# PHI is only inside a .docx attachment.
+# PHI is only inside a .docx attachment, or only inside a PDF (read by
+# pdftotext) sent as application/octet-stream under another name.
 #
 # Escrow needs keys, so this scenario writes EscrowKeyFile, EscrowDirectory
 # and NoticeSendmail (nothing else: the policy is the shipped one). With
@@ -95,4 +96,38 @@ EOT
     "rcpt=1 escrow=1 rules=phi-insecure"
   n=$("$CTL" escrow -c "$PHI_DIR/phimilter.conf" list | awk 'NR > 1' | grep -c .)
   phi_assert_eq "escrow: a second entry, for the docx" "$n" 2
+fi
+
+# --- PHI only inside a PDF sent as octet-stream: pdftotext reads it, the message escrowed ---
+if [ "$PHI_ESCROW_WIRED" = 1 ]; then
+  # A one-page PDF with a deflated content stream, as a PDF writer makes it.
+  python3 - "$PHI_DIR/labs.pdf" <<'EOT' || phi_fail "could not write the PDF"
+import sys, zlib
+lines = ["Patient: Diego Lopez", "DOB: 2001-10-08", "MRN: MR42693171",
+         "Diagnosis: heart failure (I50.9)", "Current medications: furosemide 40 mg daily."]
+content = "BT /F1 11 Tf 72 720 Td 14 TL " + " ".join("(%s) '" % l for l in lines) + " ET"
+data = zlib.compress(content.encode())
+objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+out, offsets = b"%PDF-1.4\n", []
+for i, o in enumerate(objs):
+    offsets.append(len(out))
+    out += b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n"
+xref = len(out)
+out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+open(sys.argv[1], "wb").write(out)
+EOT
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Lab results" --body "Results attached." \
+    --attach-type application/octet-stream --attach-name results.bin \
+    --attach @"$PHI_DIR/labs.pdf" || phi_fail "pdf: not accepted, see $PHI_SWAKS_LOG"
+  qid=$(phi_queue_id_of "$PHI_SWAKS_LOG")
+  [ -n "$qid" ] || phi_fail "pdf: no queue id in $PHI_SWAKS_LOG"
+  phi_wait_log "$PHI_MILTER_LOG" "$qid: policy: direction=" 20
+  phi_assert_match "pdf: PHI inside a PDF (sniffed in octet-stream) is escrowed" "$(phi_policy_log "$qid")" \
+    "rcpt=1 escrow=1 rules=phi-insecure"
+  n=$("$CTL" escrow -c "$PHI_DIR/phimilter.conf" list | awk 'NR > 1' | grep -c .)
+  phi_assert_eq "escrow: a third entry, for the PDF" "$n" 3
 fi

@@ -376,5 +376,55 @@ TEST(LocalTransports, ANetworkTransportIsWarnedAbout) {
   }
 }
 
+
+TEST(PdfToText, DefaultIsPopplersProgramWithLimits) {
+  auto s = parse_settings("DKIMVerify no\n", "t.conf");
+  ASSERT_TRUE(s.ok());
+  auto cfg = build_config(*s, "t.conf");
+  ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+  if (access("/usr/bin/pdftotext", X_OK) != 0) {  // poppler-utils not installed: PDFs are uninspected, with a warning
+    EXPECT_FALSE((*cfg)->pdf);
+    EXPECT_NE(config_summary(**cfg).find("PDF text off (/usr/bin/pdftotext missing"), std::string::npos);
+    ASSERT_FALSE(config_warnings(**cfg).empty());
+    return;
+  }
+  ASSERT_TRUE((*cfg)->pdf);
+  const PdfOptions& o = (*cfg)->pdf->options();
+  EXPECT_EQ(o.program, "/usr/bin/pdftotext");
+  EXPECT_EQ(o.timeout, std::chrono::seconds(30));
+  EXPECT_EQ(o.memory_limit, 512ull << 20);
+  EXPECT_EQ(o.processes, 4u);
+  EXPECT_NE(config_summary(**cfg).find("PDF text on (/usr/bin/pdftotext)"), std::string::npos);
+
+  auto off = parse_settings("DKIMVerify no\nPdfToText\n", "t.conf");
+  ASSERT_TRUE(off.ok());
+  auto cfg_off = build_config(*off, "t.conf");
+  ASSERT_TRUE(cfg_off.ok());
+  EXPECT_FALSE((*cfg_off)->pdf);
+  EXPECT_NE(config_summary(**cfg_off).find("PDF text off (PdfToText is empty)"), std::string::npos);
+  for (const auto& w : config_warnings(**cfg_off)) EXPECT_EQ(w.find("Pdf"), std::string::npos) << "turned off on purpose: " << w;
+}
+
+TEST(PdfToText, BadValuesAreRefusedWithFileAndLine) {
+  const std::string conf = ::testing::TempDir() + "/config_test_pdf.conf";
+  struct { const char* label; const char* text; const char* want; } rows[] = {
+      {"relative program", "PdfToText pdftotext\n", ":2: PdfToText: expected an absolute path"},
+      {"missing program", "PdfToText /nonexistent/pdftotext\n", ":2: PdfToText /nonexistent/pdftotext: not an executable file"},
+      {"not executable", "PdfToText /dev/null\n", ":2: PdfToText /dev/null: not an executable file"},
+      {"a directory", "PdfToText /usr/bin\n", ":2: PdfToText /usr/bin: not an executable file"},
+      {"no process", "PdfProcesses 0\n", ":2: PdfProcesses: must be at least 1"},
+      {"no time", "PdfTimeout 0\n", ":2: PdfTimeout: must be longer than 0s"},
+      {"too little memory", "PdfMemoryLimit 1M\n", ":2: PdfMemoryLimit: must be at least 64M"},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    std::ofstream(conf) << "DKIMVerify no\n" << r.text;
+    auto cfg = load_config(conf, false);
+    ASSERT_FALSE(cfg.ok());
+    EXPECT_EQ(cfg.error().message.rfind(conf + r.want, 0), 0u) << cfg.error().message;
+  }
+  std::remove(conf.c_str());
+}
+
 }  // namespace
 }  // namespace phi

@@ -1,0 +1,297 @@
+// pdftext - PDF text through a limited pdftotext(1) child (see pdftext.h).
+#include "milter/pdftext.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <mutex>
+#include <vector>
+
+#include "milter/log.h"
+#include "milter/mime/charset.h"
+#include "milter/util/c_ptr.h"
+#include "milter/util/deadline.h"
+#include "milter/util/process.h"
+
+namespace phi {
+namespace {
+
+using Clock = DeadlineClock;
+
+// Children running, daemon-wide (a reload's new PdfToText shares the count).
+struct Slots {
+  std::mutex m;
+  std::condition_variable cv;
+  unsigned busy = 0;
+};
+Slots& slots() {
+  static Slots s;
+  return s;
+}
+
+bool take_slot(unsigned limit, Clock::time_point deadline) {
+  Slots& s = slots();
+  std::unique_lock lock(s.m);
+  if (!s.cv.wait_until(lock, deadline, [&] { return s.busy < limit; })) return false;
+  ++s.busy;
+  return true;
+}
+
+void give_slot() {
+  Slots& s = slots();
+  {
+    std::lock_guard lock(s.m);
+    --s.busy;
+  }
+  s.cv.notify_one();
+}
+
+using SpawnActions = CPtr<posix_spawn_file_actions_t, posix_spawn_file_actions_destroy>;
+using SpawnAttr = CPtr<posix_spawnattr_t, posix_spawnattr_destroy>;
+
+constexpr std::string_view kEncrypt = "/Encrypt";
+
+class PdfRun : public mime::Document {
+ public:
+  explicit PdfRun(PdfOptions o) : o_(std::move(o)) {}
+  ~PdfRun() override {
+    kill_child();
+    if (slot_) give_slot();
+  }
+
+  // Starts the child; false (logged) when it cannot be.
+  bool start();
+  void feed(std::string_view bytes) override;
+  std::string finish(const std::function<void(std::string_view)>& text) override;
+
+ private:
+  void kill_child() {
+    if (pid_ <= 0) return;
+    ::kill(-pid_, SIGKILL);
+    int status;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {}
+    pid_ = -1;
+  }
+  void fail(std::string why, LogLevel level) {
+    if (failed_) return;
+    failed_ = true;
+    kill_child();
+    log_line(level, "", "pdf", o_.program + ": " + why + "; the PDF part is reported uninspected");
+  }
+  void look_for_encrypt(std::string_view bytes);
+
+  const PdfOptions o_;
+  bool slot_ = false;
+  pid_t pid_ = -1;
+  UniqueFd in_, out_;  // the child's standard input (a socket) and output (a pipe)
+  bool failed_ = false;
+  bool encrypted_ = false;  // an /Encrypt key was seen
+  std::string tail_;        // the last bytes fed, for a key split between feeds
+};
+
+bool PdfRun::start() {
+  if (!take_slot(std::max(1u, o_.processes), Clock::now() + o_.timeout)) {
+    log_line(LogLevel::Warning, "", "pdf",
+             "all " + std::to_string(o_.processes) + " PdfProcesses busy for " + format_timeout(o_.timeout) +
+                 "; the PDF part is reported uninspected");
+    return false;
+  }
+  slot_ = true;
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+    log_line(LogLevel::Error, "", "pdf", std::string("socketpair: ") + std::strerror(errno));
+    return false;
+  }
+  UniqueFd ours_in(sv[0]), theirs_in(sv[1]);
+  int pv[2];
+  if (::pipe2(pv, O_CLOEXEC) != 0) {
+    log_line(LogLevel::Error, "", "pdf", std::string("pipe: ") + std::strerror(errno));
+    return false;
+  }
+  UniqueFd ours_out(pv[0]), theirs_out(pv[1]);
+
+  posix_spawn_file_actions_t fa_storage;
+  if (posix_spawn_file_actions_init(&fa_storage) != 0) return false;
+  SpawnActions fa(&fa_storage);
+  posix_spawn_file_actions_adddup2(fa.get(), theirs_in.get(), 0);
+  posix_spawn_file_actions_adddup2(fa.get(), theirs_out.get(), 1);
+  posix_spawn_file_actions_addopen(fa.get(), 2, "/dev/null", O_WRONLY, 0);
+#ifdef HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCLOSEFROM_NP
+  posix_spawn_file_actions_addclosefrom_np(fa.get(), 3);
+#endif
+  posix_spawnattr_t attr_storage;
+  if (posix_spawnattr_init(&attr_storage) != 0) return false;
+  SpawnAttr attr(&attr_storage);
+  // Its own process group (a timeout kills all of it), no signal blocked
+  // (the daemon blocks SIGTERM and others in every thread), SIGPIPE default.
+  sigset_t none, defaults;
+  sigemptyset(&none);
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setflags(attr.get(), POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setpgroup(attr.get(), 0);
+  posix_spawnattr_setsigmask(attr.get(), &none);
+  posix_spawnattr_setsigdefault(attr.get(), &defaults);
+
+  std::vector<std::string> argv = {o_.program, "-q", "-enc", "UTF-8", "-eol", "unix", "-nopgbrk", "-", "-"};
+  std::vector<char*> cargv;
+  for (auto& a : argv) cargv.push_back(a.data());
+  cargv.push_back(nullptr);
+  std::string path = "PATH=/usr/bin:/bin";
+  char* envp[] = {path.data(), nullptr};
+  pid_t pid = 0;
+  int rc = ::posix_spawn(&pid, o_.program.c_str(), fa.get(), attr.get(), cargv.data(), envp);
+  if (rc != 0) {
+    log_line(LogLevel::Error, "", "pdf", o_.program + ": cannot start: " + std::strerror(rc));
+    return false;
+  }
+  pid_ = pid;
+  // The limits are in place before the child gets a byte of the PDF: until
+  // then it can only wait for its input.
+  const rlim_t cpu = rlim_t((o_.timeout.count() + 999) / 1000);
+  const std::pair<int, rlim_t> limits[] = {{RLIMIT_AS, rlim_t(o_.memory_limit)},
+                                           {RLIMIT_CPU, std::max<rlim_t>(cpu, 1)},
+                                           {RLIMIT_FSIZE, 0},
+                                           {RLIMIT_CORE, 0},
+                                           {RLIMIT_NPROC, 0},
+                                           {RLIMIT_NOFILE, 64}};
+  for (auto [res, value] : limits) {
+    rlimit rl{value, value};
+    if (::prlimit(pid, static_cast<__rlimit_resource>(res), &rl, nullptr) != 0) {
+      fail(std::string("prlimit: ") + std::strerror(errno), LogLevel::Error);
+      return false;
+    }
+  }
+  in_ = std::move(ours_in);
+  out_ = std::move(ours_out);
+  (void)::fcntl(in_.get(), F_SETFL, ::fcntl(in_.get(), F_GETFL) | O_NONBLOCK);
+  (void)::fcntl(out_.get(), F_SETFL, ::fcntl(out_.get(), F_GETFL) | O_NONBLOCK);
+  return true;
+}
+
+void PdfRun::look_for_encrypt(std::string_view bytes) {
+  if (encrypted_) return;
+  std::string window = tail_;
+  window.append(bytes.substr(0, std::min(bytes.size(), kEncrypt.size())));
+  if (window.find(kEncrypt) != std::string::npos || bytes.find(kEncrypt) != std::string_view::npos) {
+    encrypted_ = true;
+    return;
+  }
+  std::string_view last = bytes.size() >= kEncrypt.size() ? bytes.substr(bytes.size() - kEncrypt.size() + 1) : bytes;
+  tail_.append(last);
+  if (tail_.size() > kEncrypt.size() - 1) tail_.erase(0, tail_.size() - (kEncrypt.size() - 1));
+}
+
+void PdfRun::feed(std::string_view bytes) {
+  if (failed_ || pid_ <= 0 || !in_) return;
+  look_for_encrypt(bytes);
+  auto deadline = Clock::now() + o_.timeout;
+  while (!bytes.empty()) {
+    ssize_t n = ::send(in_.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (n > 0) {
+      bytes.remove_prefix(size_t(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (Clock::now() >= deadline) return fail("not reading its input within " + format_timeout(o_.timeout) + "; killed", LogLevel::Warning);
+      pollfd p{in_.get(), POLLOUT, 0};
+      (void)::poll(&p, 1, ms_left(deadline));
+      continue;
+    }
+    // EPIPE: it stopped reading (it exits at once on input that is no PDF);
+    // finish() tells why from its exit status.
+    in_.reset();
+    return;
+  }
+}
+
+std::string PdfRun::finish(const std::function<void(std::string_view)>& text) {
+  if (failed_ || pid_ <= 0) return "pdf";
+  in_.reset();  // end of input
+  auto deadline = Clock::now() + o_.timeout;
+  mime::CharsetConverter utf8("utf-8");
+  std::string buf(64 * 1024, '\0'), converted;
+  uint64_t total = 0;
+  bool cut = false, timed_out = false;
+  for (;;) {
+    ssize_t n = ::read(out_.get(), buf.data(), buf.size());
+    if (n == 0) break;
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) {
+      if (Clock::now() >= deadline) {
+        timed_out = true;
+        break;
+      }
+      pollfd p{out_.get(), POLLIN, 0};
+      (void)::poll(&p, 1, ms_left(deadline));
+      continue;
+    }
+    if (n < 0) break;
+    std::string_view piece(buf.data(), size_t(n));
+    if (total + piece.size() > o_.max_text) {
+      piece = piece.substr(0, size_t(o_.max_text - total));
+      cut = true;
+    }
+    total += piece.size();
+    converted.clear();
+    utf8.convert(piece, converted);
+    text(converted);
+    if (cut) break;
+  }
+  converted.clear();
+  utf8.finish(converted);
+  text(converted);
+  out_.reset();
+  if (cut) {
+    kill_child();
+    log_line(LogLevel::Info, "", "pdf", "text of a PDF longer than " + std::to_string(o_.max_text) + " bytes: the rest is not read");
+    return "size-limit";
+  }
+  int status = 0;
+  int waited = timed_out ? 0 : wait_child_until(pid_, &status, deadline);
+  if (waited == 0) {
+    fail("no answer within " + format_timeout(o_.timeout) + "; killed", LogLevel::Warning);
+    return "pdf";
+  }
+  if (waited < 0) {
+    fail(std::string("waitpid: ") + std::strerror(errno), LogLevel::Error);
+    return "pdf";
+  }
+  pid_ = -1;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
+  if (WIFEXITED(status) && (WEXITSTATUS(status) == 3 || (WEXITSTATUS(status) == 1 && encrypted_))) {
+    log_line(LogLevel::Debug, "", "pdf", o_.program + " exited with status " + std::to_string(WEXITSTATUS(status)) +
+                                             ": an encrypted PDF, reported uninspected");
+    return "encrypted";
+  }
+  if (WIFEXITED(status))
+    log_line(LogLevel::Info, "", "pdf", o_.program + " exited with status " + std::to_string(WEXITSTATUS(status)) +
+                                            ": a damaged PDF or no PDF, reported uninspected");
+  else
+    log_line(LogLevel::Warning, "", "pdf", o_.program + " killed by signal " +
+                                               std::to_string(WIFSIGNALED(status) ? WTERMSIG(status) : 0) +
+                                               " (PdfMemoryLimit or PdfTimeout reached, or it crashed); the PDF part is reported uninspected");
+  return "pdf";
+}
+
+}  // namespace
+
+std::unique_ptr<mime::Document> PdfToText::open(std::string_view kind) const {
+  if (kind != "pdf" || o_.program.empty()) return nullptr;
+  auto run = std::make_unique<PdfRun>(o_);
+  if (!run->start()) return nullptr;
+  return run;
+}
+
+}  // namespace phi

@@ -1,0 +1,73 @@
+// NAME
+//   pdftext - the text of PDF attachments, from poppler's pdftotext(1) in a child process
+// SYNOPSIS
+//   PdfOptions o; o.program = "/usr/bin/pdftotext";
+//   PdfToText pdf(o);
+//   mime::Walker w(limits, sink, &pdf);     // PDF parts now come as Body text
+// DESCRIPTION
+//   A mime::DocumentReader for "pdf": open() starts
+//     program -q -enc UTF-8 -eol unix -nopgbrk - -
+//   in a process group of its own, with an empty environment but PATH, no
+//   descriptor of the daemon's (glibc 2.34 and later), standard error on
+//   /dev/null and, set with prlimit(2) before it is sent a byte, these
+//   limits: address space `memory_limit`, CPU time `timeout` (rounded up to
+//   a second), no file written (RLIMIT_FSIZE 0), no core file, no process
+//   started (RLIMIT_NPROC 0), at most 64 descriptors. The part's decoded
+//   bytes go to its standard input (a socket, written with MSG_NOSIGNAL);
+//   finish() ends that input and reads its standard output: pdftotext reads
+//   the whole document before it writes a word, so the daemon holds none of
+//   the PDF, only a 64 KiB read buffer. The text is checked as UTF-8
+//   (invalid bytes become U+FFFD) and handed on as it is read.
+//   Reasons finish() returns: "" for exit status 0; "encrypted" when the
+//   document has an /Encrypt entry and pdftotext could not read it (a user
+//   password) or refused it (status 3, copying not allowed); "size-limit"
+//   after max_text bytes of text (the child is killed, the text before is
+//   kept); "pdf" for anything else -- a damaged file, a crash, a limit hit,
+//   no answer within `timeout` (the child is killed; a warning is logged).
+//   At most `processes` children run at a time in the whole daemon (over
+//   reloads: the count is process-wide); open() waits up to `timeout` for a
+//   free one, then gives up (nullptr: the part is uninspected "pdf"; a
+//   warning is logged). A child that cannot be started is logged and the
+//   part is uninspected.
+//   Logs name the program, the exit status and the reason, never a byte of
+//   the document or its text.
+// INPUT
+//   The PDF is hostile: poppler parses it in the child, under the limits
+//   above, as the daemon's user. The child's output is read as untrusted
+//   text, bounded by max_text.
+// THREADS
+//   open() from any thread; each Document is used by one thread at a time.
+#ifndef PHI_MILTER_PDFTEXT_H
+#define PHI_MILTER_PDFTEXT_H
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "milter/mime/walker.h"
+
+namespace phi {
+
+struct PdfOptions {
+  std::string program;                           // absolute path of pdftotext
+  std::chrono::milliseconds timeout{30'000};     // whole extraction, and the wait for a process
+  uint64_t memory_limit = 512ull << 20;          // RLIMIT_AS of the child
+  uint64_t max_text = 32ull << 20;               // text read from one document
+  unsigned processes = 4;                        // children at a time, daemon-wide
+};
+
+class PdfToText : public mime::DocumentReader {
+ public:
+  explicit PdfToText(PdfOptions o) : o_(std::move(o)) {}
+  std::unique_ptr<mime::Document> open(std::string_view kind) const override;
+  const PdfOptions& options() const { return o_; }
+
+ private:
+  PdfOptions o_;
+};
+
+}  // namespace phi
+
+#endif

@@ -1,0 +1,186 @@
+// Tests of PdfToText with poppler's real pdftotext (scripts/setup installs
+// poppler-utils): text out of a PDF, damaged and encrypted documents, and,
+// with stand-in scripts, the limits, the timeout and the process count.
+#include "milter/pdftext.h"
+
+#include <unistd.h>
+#include <zlib.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "tests/unit/escrow/test_util.h"
+
+namespace phi {
+namespace {
+
+using escrow::testing::TempDir;
+using namespace std::chrono_literals;
+
+const std::string kPdfToText = "/usr/bin/pdftotext";
+
+// A one-page PDF showing `text` in Helvetica, its content stream deflated;
+// with `encrypt`, an /Encrypt dictionary whose user password is not empty.
+std::string make_pdf(const std::string& text, bool encrypt = false) {
+  std::string content = "BT /F1 12 Tf 72 720 Td (" + text + ") Tj ET";
+  uLongf n = compressBound(content.size());
+  std::string z(n, '\0');
+  compress(reinterpret_cast<Bytef*>(z.data()), &n, reinterpret_cast<const Bytef*>(content.data()), content.size());
+  z.resize(n);
+  std::vector<std::string> objs = {
+      "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+      "<< /Length " + std::to_string(z.size()) + " /Filter /FlateDecode >>\nstream\n" + z + "\nendstream",
+      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
+  if (encrypt)
+    objs.push_back("<< /Filter /Standard /V 1 /R 2 /O <" + std::string(64, '1') + "> /U <" + std::string(64, '2') +
+                   "> /P -4 >>");
+  std::string out = "%PDF-1.4\n";
+  std::vector<size_t> offsets;
+  for (size_t i = 0; i < objs.size(); ++i) {
+    offsets.push_back(out.size());
+    out += std::to_string(i + 1) + " 0 obj\n" + objs[i] + "\nendobj\n";
+  }
+  size_t xref = out.size();
+  out += "xref\n0 " + std::to_string(objs.size() + 1) + "\n0000000000 65535 f \n";
+  for (size_t o : offsets) {
+    char line[32];
+    snprintf(line, sizeof line, "%010zu 00000 n \n", o);
+    out += line;
+  }
+  std::string id = "<0123456789abcdef0123456789abcdef>";
+  out += "trailer\n<< /Size " + std::to_string(objs.size() + 1) + " /Root 1 0 R" +
+         (encrypt ? " /Encrypt 6 0 R /ID [" + id + " " + id + "]" : "") + " >>\nstartxref\n" + std::to_string(xref) +
+         "\n%%EOF\n";
+  return out;
+}
+
+struct Outcome {
+  std::string text;
+  std::string reason;
+  bool opened = false;
+};
+
+// Runs `doc` through a reader fed in `chunk`-byte pieces.
+Outcome extract(const PdfToText& reader, const std::string& doc, size_t chunk = 4096) {
+  Outcome o;
+  auto d = reader.open("pdf");
+  if (!d) return o;
+  o.opened = true;
+  for (size_t i = 0; i < doc.size(); i += chunk) d->feed(std::string_view(doc).substr(i, chunk));
+  o.reason = d->finish([&](std::string_view t) { o.text.append(t); });
+  return o;
+}
+
+PdfOptions options(const std::string& program) {
+  PdfOptions o;
+  o.program = program;
+  return o;
+}
+
+class PdfToTextTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(::access(kPdfToText.c_str(), X_OK), 0) << kPdfToText << " missing: scripts/setup installs poppler-utils";
+  }
+  TempDir dir;
+};
+
+TEST_F(PdfToTextTest, TextOfAPdfWhateverTheChunks) {
+  PdfToText reader(options(kPdfToText));
+  std::string pdf = make_pdf("Patient SSN 078-05-1121 DOB 01/02/1960");
+  for (size_t chunk : {1u, 13u, 4096u}) {
+    Outcome o = extract(reader, pdf, chunk);
+    ASSERT_TRUE(o.opened);
+    EXPECT_EQ(o.reason, "");
+    EXPECT_NE(o.text.find("Patient SSN 078-05-1121 DOB 01/02/1960"), std::string::npos) << o.text;
+  }
+}
+
+TEST_F(PdfToTextTest, DamagedAndNonPdfInputIsUninspectedPdf) {
+  PdfToText reader(options(kPdfToText));
+  EXPECT_EQ(extract(reader, "%PDF-1.4\nnot really\n").reason, "pdf");
+  EXPECT_EQ(extract(reader, std::string(200000, 'A')).reason, "pdf");
+  EXPECT_EQ(extract(reader, "").reason, "pdf");
+}
+
+TEST_F(PdfToTextTest, PasswordProtectedPdfIsUninspectedEncrypted) {
+  PdfToText reader(options(kPdfToText));
+  Outcome o = extract(reader, make_pdf("Patient SSN 078-05-1121", true));
+  EXPECT_EQ(o.reason, "encrypted");
+  EXPECT_EQ(o.text.find("078-05-1121"), std::string::npos);
+}
+
+TEST_F(PdfToTextTest, ChildGetsTheLimitsAndOnlyTheDocument) {
+  // A stand-in that reads its input to the end with shell builtins (it may
+  // start no process), then prints its limits, arguments and descriptors.
+  std::string script = dir.write("limits.sh",
+                                 "#!/bin/sh\n"
+                                 "n=0; while IFS= read -r line; do n=$((n+1)); done\n"
+                                 "echo \"lines=$n args=$*\"\n"
+                                 "printf 'as='; ulimit -v; printf 'fsize='; ulimit -f; printf 'core='; ulimit -c\n"
+                                 "printf 'nofile='; ulimit -n; printf 'nproc='; ulimit -p\n"
+                                 "echo \"path=$PATH home=${HOME-unset}\"\n",
+                                 0755);
+  PdfOptions o = options(script);
+  o.memory_limit = 256ull << 20;
+  PdfToText reader(o);
+  Outcome out = extract(reader, "a\nb\nc\n");
+  EXPECT_EQ(out.reason, "");
+  EXPECT_NE(out.text.find("lines=3 args=-q -enc UTF-8 -eol unix -nopgbrk - -"), std::string::npos) << out.text;
+  EXPECT_NE(out.text.find("as=262144\nfsize=0\ncore=0\nnofile=64\nnproc=0\n"), std::string::npos) << out.text;
+  EXPECT_NE(out.text.find("path=/usr/bin:/bin home=unset"), std::string::npos) << out.text;
+}
+
+TEST_F(PdfToTextTest, TextBeyondMaxTextIsCutAndReportedSizeLimit) {
+  std::string script = dir.write("yes.sh", "#!/bin/sh\nwhile :; do echo 078-05-1121; done\n", 0755);
+  PdfOptions o = options(script);
+  o.max_text = 100000;
+  PdfToText reader(o);
+  Outcome out = extract(reader, "x");
+  EXPECT_EQ(out.reason, "size-limit");
+  EXPECT_EQ(out.text.size(), 100000u);
+}
+
+TEST_F(PdfToTextTest, AChildThatNeverAnswersIsKilledAtTheTimeout) {
+  // It writes its process id (it may write no file), then holds its output open.
+  std::string script = dir.write("hang.sh", "#!/bin/sh\necho $$\nexec sleep 600\n", 0755);
+  PdfOptions o = options(script);
+  o.timeout = 1s;
+  PdfToText reader(o);
+  Outcome out = extract(reader, "x");
+  EXPECT_EQ(out.reason, "pdf");
+  ASSERT_FALSE(out.text.empty());
+  EXPECT_NE(::kill(std::stoi(out.text), 0), 0) << "the child still runs";  // killed and reaped by finish()
+}
+
+TEST_F(PdfToTextTest, ExitStatusOtherThanZeroIsUninspected) {
+  PdfToText crash(options(dir.write("crash.sh", "#!/bin/sh\nkill -SEGV $$\n", 0755)));
+  EXPECT_EQ(extract(crash, "x").reason, "pdf");
+  PdfToText refused(options(dir.write("three.sh", "#!/bin/sh\nexit 3\n", 0755)));
+  EXPECT_EQ(extract(refused, "x").reason, "encrypted");  // pdftotext: copying not allowed
+}
+
+TEST_F(PdfToTextTest, AtMostProcessesChildrenAtATime) {
+  PdfOptions o = options(kPdfToText);
+  o.processes = 1;
+  o.timeout = 1s;
+  PdfToText reader(o);
+  auto first = reader.open("pdf");
+  ASSERT_TRUE(first);
+  EXPECT_FALSE(reader.open("pdf"));  // waits up to the timeout, then gives up: the part is uninspected
+  first.reset();                      // ends the child, frees its place
+  EXPECT_EQ(extract(reader, make_pdf("078-05-1121")).reason, "");
+}
+
+TEST_F(PdfToTextTest, NoProgramOrAnotherKindOpensNothing) {
+  EXPECT_FALSE(PdfToText(options("")).open("pdf"));
+  EXPECT_FALSE(PdfToText(options(kPdfToText)).open("docx"));
+  EXPECT_FALSE(PdfToText(options(dir.file("missing"))).open("pdf"));
+}
+
+}  // namespace
+}  // namespace phi
