@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -22,6 +21,7 @@
 #include "milter/util/c_ptr.h"
 #include "milter/util/deadline.h"
 #include "milter/util/process.h"
+#include "milter/util/sandbox.h"
 
 namespace phi {
 namespace {
@@ -55,9 +55,6 @@ void give_slot() {
   }
   s.cv.notify_one();
 }
-
-using SpawnActions = CPtr<posix_spawn_file_actions_t, posix_spawn_file_actions_destroy>;
-using SpawnAttr = CPtr<posix_spawnattr_t, posix_spawnattr_destroy>;
 
 constexpr std::string_view kEncrypt = "/Encrypt";
 
@@ -120,58 +117,24 @@ bool PdfRun::start() {
   }
   UniqueFd ours_out(pv[0]), theirs_out(pv[1]);
 
-  posix_spawn_file_actions_t fa_storage;
-  if (posix_spawn_file_actions_init(&fa_storage) != 0) return false;
-  SpawnActions fa(&fa_storage);
-  posix_spawn_file_actions_adddup2(fa.get(), theirs_in.get(), 0);
-  posix_spawn_file_actions_adddup2(fa.get(), theirs_out.get(), 1);
-  posix_spawn_file_actions_addopen(fa.get(), 2, "/dev/null", O_WRONLY, 0);
-#ifdef HAVE_POSIX_SPAWN_FILE_ACTIONS_ADDCLOSEFROM_NP
-  posix_spawn_file_actions_addclosefrom_np(fa.get(), 3);
-#endif
-  posix_spawnattr_t attr_storage;
-  if (posix_spawnattr_init(&attr_storage) != 0) return false;
-  SpawnAttr attr(&attr_storage);
-  // Its own process group (a timeout kills all of it), no signal blocked
-  // (the daemon blocks SIGTERM and others in every thread), SIGPIPE default.
-  sigset_t none, defaults;
-  sigemptyset(&none);
-  sigemptyset(&defaults);
-  sigaddset(&defaults, SIGPIPE);
-  posix_spawnattr_setflags(attr.get(), POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  posix_spawnattr_setpgroup(attr.get(), 0);
-  posix_spawnattr_setsigmask(attr.get(), &none);
-  posix_spawnattr_setsigdefault(attr.get(), &defaults);
-
-  std::vector<std::string> argv = {o_.program, "-q", "-enc", "UTF-8", "-eol", "unix", "-nopgbrk", "-", "-"};
-  std::vector<char*> cargv;
-  for (auto& a : argv) cargv.push_back(a.data());
-  cargv.push_back(nullptr);
-  std::string path = "PATH=/usr/bin:/bin";
-  char* envp[] = {path.data(), nullptr};
-  pid_t pid = 0;
-  int rc = ::posix_spawn(&pid, o_.program.c_str(), fa.get(), attr.get(), cargv.data(), envp);
-  if (rc != 0) {
-    log_line(LogLevel::Error, "", "pdf", o_.program + ": cannot start: " + std::strerror(rc));
+  // The limits are in place before the child runs a line of pdftotext.
+  const rlim_t cpu = rlim_t((o_.timeout.count() + 999) / 1000);
+  SandboxSpec spec;
+  spec.program = o_.program;
+  spec.argv = {o_.program, "-q", "-enc", "UTF-8", "-eol", "unix", "-nopgbrk", "-", "-"};
+  spec.env = {"PATH=/usr/bin:/bin"};
+  spec.limits = {{RLIMIT_AS, rlim_t(o_.memory_limit)},
+                 {RLIMIT_CPU, std::max<rlim_t>(cpu, 1)},
+                 {RLIMIT_FSIZE, 0},
+                 {RLIMIT_CORE, 0},
+                 {RLIMIT_NPROC, 0},
+                 {RLIMIT_NOFILE, 64}};
+  auto pid = spawn_sandboxed(spec, theirs_in.get(), theirs_out.get());
+  if (!pid) {
+    log_line(LogLevel::Error, "", "pdf", o_.program + ": " + pid.error().message);
     return false;
   }
-  pid_ = pid;
-  // The limits are in place before the child gets a byte of the PDF: until
-  // then it can only wait for its input.
-  const rlim_t cpu = rlim_t((o_.timeout.count() + 999) / 1000);
-  const std::pair<int, rlim_t> limits[] = {{RLIMIT_AS, rlim_t(o_.memory_limit)},
-                                           {RLIMIT_CPU, std::max<rlim_t>(cpu, 1)},
-                                           {RLIMIT_FSIZE, 0},
-                                           {RLIMIT_CORE, 0},
-                                           {RLIMIT_NPROC, 0},
-                                           {RLIMIT_NOFILE, 64}};
-  for (auto [res, value] : limits) {
-    rlimit rl{value, value};
-    if (::prlimit(pid, static_cast<__rlimit_resource>(res), &rl, nullptr) != 0) {
-      fail(std::string("prlimit: ") + std::strerror(errno), LogLevel::Error);
-      return false;
-    }
-  }
+  pid_ = *pid;
   in_ = std::move(ours_in);
   out_ = std::move(ours_out);
   (void)::fcntl(in_.get(), F_SETFL, ::fcntl(in_.get(), F_GETFL) | O_NONBLOCK);

@@ -7,12 +7,14 @@
 // DESCRIPTION
 //   A mime::DocumentReader for "pdf": open() starts
 //     program -q -enc UTF-8 -eol unix -nopgbrk - -
-//   in a process group of its own, with an empty environment but PATH, no
-//   descriptor of the daemon's (glibc 2.34 and later), standard error on
-//   /dev/null and, set with prlimit(2) before it is sent a byte, these
-//   limits: address space `memory_limit`, CPU time `timeout` (rounded up to
-//   a second), no file written (RLIMIT_FSIZE 0), no core file, no process
-//   started (RLIMIT_NPROC 0), at most 64 descriptors. The part's decoded
+//   through spawn_sandboxed() (milter/util/sandbox.h): a process group of
+//   its own, an environment of PATH alone, no descriptor of the daemon's,
+//   standard error on /dev/null, no_new_privs, the seccomp filter (no write
+//   opens, no file system changes, no sockets, no signals or tracing of
+//   other processes) and these limits: address space `memory_limit`, CPU
+//   time `timeout` (rounded up to a second), no file written (RLIMIT_FSIZE
+//   0), no core file, no process started (RLIMIT_NPROC 0, which root is not
+//   held to), at most 64 descriptors. The part's decoded
 //   bytes go to its standard input (a socket, written with MSG_NOSIGNAL);
 //   finish() ends that input and reads its standard output: pdftotext reads
 //   the whole document before it writes a word, so the daemon holds none of

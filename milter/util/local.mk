@@ -6,9 +6,10 @@ libphi_a_SOURCES += \
 	milter/util/netmatch.h milter/util/netmatch.cc \
 	milter/util/files.h milter/util/files.cc \
 	milter/util/sockopt.h milter/util/sockopt.cc milter/util/deadline.h \
-	milter/util/process.h milter/util/process.cc
+	milter/util/process.h milter/util/process.cc \
+	milter/util/sandbox.h milter/util/sandbox.cc
 
 UNIT_TESTS += tests/unit/util/util_test
 tests_unit_util_util_test_SOURCES = tests/unit/util/sanitize_test.cc tests/unit/util/json_test.cc tests/unit/util/json_read_test.cc tests/unit/util/netmatch_test.cc tests/unit/util/files_test.cc \
-	tests/unit/util/sockopt_test.cc tests/unit/util/strings_test.cc
+	tests/unit/util/sockopt_test.cc tests/unit/util/strings_test.cc tests/unit/util/sandbox_test.cc
 tests_unit_util_util_test_LDADD = $(GTEST_LDADD)
