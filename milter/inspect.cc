@@ -29,6 +29,7 @@ class Inspection::Adapter : public mime::Sink {
   }
   void part_end(const mime::PartInfo& p) override { scan_.end_part(p.id); }
   void uninspected(const mime::PartInfo& p, std::string_view reason) override {
+    if (reason == "unavailable") unavailable = true;
     std::string why(reason);
     if (!p.content_type.empty()) why += " (" + p.content_type + ")";
     scan_.uninspected(p.id, why);
@@ -41,6 +42,9 @@ class Inspection::Adapter : public mime::Sink {
     scan_.end_part(part);
   }
   policy::Scan& scan_;
+
+ public:
+  bool unavailable = false;
 };
 
 Inspection::Inspection(const Config& cfg, policy::Findings findings) {
@@ -58,6 +62,7 @@ void Inspection::header(std::string_view name, std::string_view value) { walker_
 void Inspection::end_of_headers() { walker_->end_of_headers(); }
 void Inspection::body(std::string_view chunk) { walker_->body(chunk); }
 bool Inspection::had_decode_errors() const { return walker_->had_errors(); }
+bool Inspection::reader_unavailable() const { return adapter_->unavailable; }
 
 policy::Verdict Inspection::finish() {
   walker_->finish();

@@ -11,7 +11,8 @@
 //   forwarded message's Subject is content of the forward, so it is scanned
 //   as body text. Parts the walker cannot inspect are passed on as
 //   uninspected with their type and reason, never as clean. Content beyond
-//   MaxMessageBytes is not inspected and is reported as uninspected.
+//   MaxMessageBytes is not inspected and is reported as uninspected. PDF
+//   parts are read through the Config's PdfToText, when there is one.
 // INPUT
 //   Untrusted. Memory is bounded by the walker's and the scan's limits.
 // THREADS
@@ -41,6 +42,11 @@ class Inspection {
   // Ends the walk and returns the verdict; call once.
   policy::Verdict finish();
   bool had_decode_errors() const;
+  // A part could not be read only because its reader could not run now
+  // (uninspected "unavailable": PdfProcesses busy, pdftotext not starting).
+  // The message must not pass on a verdict that missed it: the caller
+  // answers as for an internal error, so that the MTA retries it.
+  bool reader_unavailable() const;
 
  private:
   class Adapter;

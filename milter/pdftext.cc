@@ -99,8 +99,7 @@ class PdfRun : public mime::Document {
 bool PdfRun::start() {
   if (!take_slot(std::max(1u, o_.processes), Clock::now() + o_.timeout)) {
     log_line(LogLevel::Warning, "", "pdf",
-             "all " + std::to_string(o_.processes) + " PdfProcesses busy for " + format_timeout(o_.timeout) +
-                 "; the PDF part is reported uninspected");
+             "all " + std::to_string(o_.processes) + " PdfProcesses busy for " + format_timeout(o_.timeout));
     return false;
   }
   slot_ = true;
@@ -131,7 +130,7 @@ bool PdfRun::start() {
                  {RLIMIT_NOFILE, 64}};
   auto pid = spawn_sandboxed(spec, theirs_in.get(), theirs_out.get());
   if (!pid) {
-    log_line(LogLevel::Error, "", "pdf", o_.program + ": " + pid.error().message);
+    log_line(LogLevel::Error, "", "pdf", o_.program + ": " + pid.error().message);  // the message gets OnInternalError
     return false;
   }
   pid_ = *pid;

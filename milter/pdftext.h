@@ -28,9 +28,10 @@
 //   no answer within `timeout` (the child is killed; a warning is logged).
 //   At most `processes` children run at a time in the whole daemon (over
 //   reloads: the count is process-wide); open() waits up to `timeout` for a
-//   free one, then gives up (nullptr: the part is uninspected "pdf"; a
-//   warning is logged). A child that cannot be started is logged and the
-//   part is uninspected.
+//   free one, then gives up (nullptr, a warning logged: the Walker reports
+//   the part uninspected "unavailable", on which the session answers
+//   OnInternalError so that the MTA retries). A child that cannot be
+//   started is logged (an error) and is nullptr too.
 //   Logs name the program, the exit status and the reason, never a byte of
 //   the document or its text.
 // INPUT

@@ -152,6 +152,10 @@ Status Session::on_eom(Mta& mta) {
   if (st != Status::Continue) return st;
   if (!m.own_notice) {  // our own pickup notice: no PHI, and never escrowed again
     classify(m);
+    if (m.inspect->reader_unavailable())  // fail closed: a retry reads what was skipped
+      return internal_error(mta, "classify",
+                            "a PDF part could not be read now (all PdfProcesses busy, or pdftotext could not "
+                            "start: see the pdf lines before)");
     st = enforce(mta, m);
     // After an internal error (any answer, accept included) the message's
     // state is gone: m must not be touched and there is nothing to record.

@@ -57,18 +57,21 @@ struct WalkState {
     sink.uninspected(info, reason);
   }
   // A Document for a part of this kind from `documents`, or the reason the
-  // part is uninspected instead: `kind` (no reader, or it cannot read one
-  // now) or "part-limit" (max_documents reached; truncated is set).
+  // part is uninspected instead: `kind` (no reader), "unavailable" (the
+  // reader cannot run one now) or "part-limit" (max_documents reached;
+  // truncated is set).
   std::unique_ptr<Document> open_document(std::string_view kind, std::string& reason) {
     reason = kind;
     if (!documents) return nullptr;
-    if (this->documents_opened >= lim.max_documents) {
+    if (documents_opened >= lim.max_documents) {
       truncated = true;
       reason = "part-limit";
       return nullptr;
     }
     ++documents_opened;
-    return documents->open(kind);
+    auto doc = documents->open(kind);
+    if (!doc) reason = "unavailable";
+    return doc;
   }
 };
 

@@ -43,7 +43,9 @@
 //   A PDF (declared, named .pdf or sniffed "%PDF-") goes to the
 //   DocumentReader given to the Walker, if any: its text comes as the
 //   part's Body text; without a reader, or when the reader cannot read it,
-//   the part is uninspected "pdf" (or the reader's reason); beyond
+//   the part is uninspected "pdf" (or the reader's reason); when the reader
+//   cannot run now (open() gives nullptr), "unavailable" -- a caller that
+//   must not pass content unread answers "try again later"; beyond
 //   max_documents per message, "part-limit".
 //   Everything else is uninspected with reason "pdf",
 //   "office", "archive", "encrypted" (S/MIME, PGP, multipart/encrypted,
@@ -108,7 +110,8 @@ class Sink {
   virtual void text(const PartInfo&, TextKind, std::string_view utf8) = 0;
   virtual void part_end(const PartInfo&) {}
   // A part that cannot be inspected, with a reason: "binary", "pdf", "office",
-  // "archive", "encrypted", "size-limit", "depth-limit", "part-limit".
+  // "archive", "encrypted", "size-limit", "depth-limit", "part-limit", or
+  // "unavailable" (the DocumentReader could not run: a retry may read it).
   virtual void uninspected(const PartInfo&, std::string_view reason) = 0;
 };
 
@@ -128,8 +131,9 @@ class Document {
 class DocumentReader {
  public:
   virtual ~DocumentReader() = default;
-  // A Document for a part of this kind ("pdf"); nullptr when it cannot be
-  // read now (the part is then uninspected with `kind` as the reason).
+  // A Document for a part of this kind ("pdf"); nullptr when none can run
+  // now (all busy, or the converter cannot start): the part is then
+  // uninspected "unavailable".
   virtual std::unique_ptr<Document> open(std::string_view kind) const = 0;
 };
 

@@ -2,6 +2,10 @@
 #include "milter/session.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include "milter/recording_mta.h"
 #include "milter/testmode.h"
@@ -133,6 +137,42 @@ TEST(Session, InternalErrorAnswersConfiguredAction) {
       EXPECT_TRUE(m.edits.empty());
     }
   }
+}
+
+// A PDF that could not be read only because pdftotext could not run is not
+// passed on unread: the message gets OnInternalError, and the MTA retries.
+TEST(Session, APdfReaderThatCannotRunAnswersLikeAnInternalError) {
+  char tmpl[] = "/tmp/phi-session-XXXXXX";
+  ASSERT_TRUE(::mkdtemp(tmpl));
+  const std::string dir = tmpl;
+  const std::string broken = dir + "/pdftotext";  // executable, but its interpreter does not exist
+  std::ofstream(broken) << "#!/nonexistent/sh\n";
+  ::chmod(broken.c_str(), 0755);
+  const std::string pdf = "JVBERi0xLjQKJSVFT0YK\r\n";  // "%PDF-1.4\n%%EOF\n"
+  for (const std::string& conf : {"DKIMVerify no\nPdfToText " + broken + "\n", std::string("DKIMVerify no\nPdfToText\n")}) {
+    SCOPED_TRACE(conf);
+    Session s(config_with(conf));
+    RecordingMta m;
+    s.on_connect(m, "client.example.net", "192.0.2.4");
+    s.on_helo(m, "client.example.net");
+    s.on_envfrom(m, "<a@example.net>");
+    s.on_envrcpt(m, "<b@example.org>");
+    s.on_header(m, "Content-Type", " application/pdf");
+    s.on_header(m, "Content-Transfer-Encoding", " base64");
+    s.on_eoh(m);
+    s.on_body(m, pdf);
+    Status st = s.on_eom(m);
+    if (conf.find(broken) != std::string::npos) {
+      EXPECT_EQ(st, Status::Tempfail);
+      ASSERT_FALSE(m.edits.empty());
+      EXPECT_EQ(m.edits.back().kind, "set_reply");
+      EXPECT_EQ(m.edits.back().name, "451 4.3.0");
+    } else {  // PdfToText off on purpose: the part is uninspected "pdf" and the policy decides
+      EXPECT_EQ(st, Status::Continue);
+      ASSERT_EQ(s.report().verdict.uninspected.size(), 1u);
+    }
+  }
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Session, NoCurrentHopWithoutConnection) {
