@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <condition_variable>
+#include <cstdio>
 #include <cstring>
 #include <mutex>
 #include <vector>
@@ -72,18 +73,30 @@ class PdfRun : public mime::Document {
   std::string finish(const std::function<void(std::string_view)>& text) override;
 
  private:
-  void kill_child() {
-    if (pid_ <= 0) return;
+  // Kills and reaps the child; the CPU time it used, in seconds.
+  double kill_child() {
+    if (pid_ <= 0) return 0;
     ::kill(-pid_, SIGKILL);
     int status;
-    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {}
+    rusage ru{};
+    while (::wait4(pid_, &status, 0, &ru) < 0 && errno == EINTR) {}
     pid_ = -1;
+    auto secs = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
+    return secs(ru.ru_utime) + secs(ru.ru_stime);
   }
-  void fail(std::string why, LogLevel level) {
-    if (failed_) return;
+  // Out of time (wall clock): killed. A child that used less than half its
+  // time on the CPU was slowed by the machine, not by the document, and
+  // the reason is "unavailable" (a retry may read it); else "pdf".
+  void time_out(std::string_view what) {
     failed_ = true;
-    kill_child();
-    log_line(level, "", "pdf", o_.program + ": " + why + "; the PDF part is reported uninspected");
+    double cpu = kill_child();
+    busy_ = slowed_by_machine(cpu, o_.timeout);
+    char used[32];
+    std::snprintf(used, sizeof used, "%.1f s", cpu);
+    log_line(LogLevel::Warning, "", "pdf",
+             o_.program + ": " + std::string(what) + " within " + format_timeout(o_.timeout) + " (" + used +
+                 " of CPU); killed; " +
+                 (busy_ ? "the machine is busy: the message gets OnInternalError" : "the PDF part is reported uninspected"));
   }
   void look_for_encrypt(std::string_view bytes);
 
@@ -92,6 +105,7 @@ class PdfRun : public mime::Document {
   pid_t pid_ = -1;
   UniqueFd in_, out_;  // the child's standard input (a socket) and output (a pipe)
   bool failed_ = false;
+  bool busy_ = false;       // timed out while the machine, not the document, kept it slow
   bool encrypted_ = false;  // an /Encrypt key was seen
   std::string tail_;        // the last bytes fed, for a key split between feeds
 };
@@ -166,7 +180,7 @@ void PdfRun::feed(std::string_view bytes) {
     }
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      if (Clock::now() >= deadline) return fail("not reading its input within " + format_timeout(o_.timeout) + "; killed", LogLevel::Warning);
+      if (Clock::now() >= deadline) return time_out("not reading its input");
       pollfd p{in_.get(), POLLOUT, 0};
       (void)::poll(&p, 1, ms_left(deadline));
       continue;
@@ -179,7 +193,7 @@ void PdfRun::feed(std::string_view bytes) {
 }
 
 std::string PdfRun::finish(const std::function<void(std::string_view)>& text) {
-  if (failed_ || pid_ <= 0) return "pdf";
+  if (failed_ || pid_ <= 0) return busy_ ? "unavailable" : "pdf";
   in_.reset();  // end of input
   auto deadline = Clock::now() + o_.timeout;
   mime::CharsetConverter utf8("utf-8");
@@ -223,12 +237,14 @@ std::string PdfRun::finish(const std::function<void(std::string_view)>& text) {
   int status = 0;
   int waited = timed_out ? 0 : wait_child_until(pid_, &status, deadline);
   if (waited == 0) {
-    fail("no answer within " + format_timeout(o_.timeout) + "; killed", LogLevel::Warning);
-    return "pdf";
+    time_out("no answer");
+    return busy_ ? "unavailable" : "pdf";
   }
   if (waited < 0) {
-    fail(std::string("waitpid: ") + std::strerror(errno), LogLevel::Error);
-    return "pdf";
+    failed_ = true;
+    kill_child();
+    log_line(LogLevel::Error, "", "pdf", o_.program + ": waitpid: " + std::strerror(errno));
+    return "unavailable";
   }
   pid_ = -1;
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
@@ -248,6 +264,10 @@ std::string PdfRun::finish(const std::function<void(std::string_view)>& text) {
 }
 
 }  // namespace
+
+bool slowed_by_machine(double cpu_seconds, std::chrono::milliseconds timeout) {
+  return cpu_seconds * 2 < double(timeout.count()) / 1000;
+}
 
 std::unique_ptr<mime::Document> PdfToText::open(std::string_view kind) const {
   if (kind != "pdf" || o_.program.empty()) return nullptr;

@@ -25,7 +25,10 @@
 //   password) or refused it (status 3, copying not allowed); "size-limit"
 //   after max_text bytes of text (the child is killed, the text before is
 //   kept); "pdf" for anything else -- a damaged file, a crash, a limit hit,
-//   no answer within `timeout` (the child is killed; a warning is logged).
+//   no answer within `timeout` after at least half of it on the CPU (the
+//   child is killed; a warning is logged); "unavailable" for no answer
+//   within `timeout` with less CPU time than that (slowed by a busy
+//   machine: the message is retried) or a child that cannot be waited for.
 //   At most `processes` children run at a time in the whole daemon (over
 //   reloads: the count is process-wide); open() waits up to `timeout` for a
 //   free one, then gives up (nullptr, a warning logged: the Walker reports
@@ -70,6 +73,11 @@ class PdfToText : public mime::DocumentReader {
  private:
   PdfOptions o_;
 };
+
+// Whether a child that ran out of `timeout` (wall clock) after using
+// `cpu_seconds` of CPU was slowed by the machine (less than half its time
+// on the CPU: "unavailable", retried) rather than by the document ("pdf").
+bool slowed_by_machine(double cpu_seconds, std::chrono::milliseconds timeout);
 
 }  // namespace phi
 

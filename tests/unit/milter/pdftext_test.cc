@@ -146,15 +146,28 @@ TEST_F(PdfToTextTest, TextBeyondMaxTextIsCutAndReportedSizeLimit) {
 }
 
 TEST_F(PdfToTextTest, AChildThatNeverAnswersIsKilledAtTheTimeout) {
-  // It writes its process id (it may write no file), then holds its output open.
+  // It writes its process id (it may write no file), then holds its output
+  // open without using the CPU: as a child slowed down by a busy machine
+  // would, so the answer is "unavailable" (the message is retried).
   std::string script = dir.write("hang.sh", "#!/bin/sh\necho $$\nexec sleep 600\n", 0755);
   PdfOptions o = options(script);
   o.timeout = 1s;
   PdfToText reader(o);
   Outcome out = extract(reader, "x");
-  EXPECT_EQ(out.reason, "pdf");
+  EXPECT_EQ(out.reason, "unavailable");
   ASSERT_FALSE(out.text.empty());
   EXPECT_NE(::kill(std::stoi(out.text), 0), 0) << "the child still runs";  // killed and reaped by finish()
+}
+
+// A timeout is the document's fault (a retry would end the same way) when
+// the child spent at least half of it computing; else the machine's.
+// (Pure: how much CPU a real child gets depends on the machine's load.)
+TEST(PdfTimeout, SlowedByTheMachineOnlyWithLessThanHalfTheTimeOnTheCpu) {
+  EXPECT_TRUE(slowed_by_machine(0.0, 30s));
+  EXPECT_TRUE(slowed_by_machine(14.9, 30s));
+  EXPECT_FALSE(slowed_by_machine(15.0, 30s));
+  EXPECT_FALSE(slowed_by_machine(31.0, 30s));
+  EXPECT_TRUE(slowed_by_machine(0.4, 1000ms));
 }
 
 TEST_F(PdfToTextTest, ExitStatusOtherThanZeroIsUninspected) {
