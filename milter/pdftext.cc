@@ -58,6 +58,9 @@ void give_slot() {
 }
 
 constexpr std::string_view kEncrypt = "/Encrypt";
+// A page with less text than this (a page number, a fax header) is taken
+// for a picture of a page: a scan, whose words pdftotext cannot see.
+constexpr size_t kMinPageText = 32;
 
 class PdfRun : public mime::Document {
  public:
@@ -99,6 +102,19 @@ class PdfRun : public mime::Document {
                  (busy_ ? "the machine is busy: the message gets OnInternalError" : "the PDF part is reported uninspected"));
   }
   void look_for_encrypt(std::string_view bytes);
+  // pdftotext ends every page with a form feed: counts the pages, and those
+  // with fewer than kMinPageText characters other than white space.
+  void count_pages(std::string_view out) {
+    for (char c : out) {
+      if (c == '\f') {
+        ++pages_;
+        if (page_text_ < kMinPageText) ++textless_pages_;
+        page_text_ = 0;
+      } else if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '\v') {
+        ++page_text_;
+      }
+    }
+  }
 
   const PdfOptions o_;
   bool slot_ = false;
@@ -108,6 +124,7 @@ class PdfRun : public mime::Document {
   bool busy_ = false;       // timed out while the machine, not the document, kept it slow
   bool encrypted_ = false;  // an /Encrypt key was seen
   std::string tail_;        // the last bytes fed, for a key split between feeds
+  size_t pages_ = 0, textless_pages_ = 0, page_text_ = 0;
 };
 
 bool PdfRun::start() {
@@ -134,7 +151,7 @@ bool PdfRun::start() {
   const rlim_t cpu = rlim_t((o_.timeout.count() + 999) / 1000);
   SandboxSpec spec;
   spec.program = o_.program;
-  spec.argv = {o_.program, "-q", "-enc", "UTF-8", "-eol", "unix", "-nopgbrk", "-", "-"};
+  spec.argv = {o_.program, "-q", "-enc", "UTF-8", "-eol", "unix", "-", "-"};
   spec.env = {"PATH=/usr/bin:/bin"};
   spec.limits = {{RLIMIT_AS, rlim_t(o_.memory_limit)},
                  {RLIMIT_CPU, std::max<rlim_t>(cpu, 1)},
@@ -220,8 +237,10 @@ std::string PdfRun::finish(const std::function<void(std::string_view)>& text) {
       cut = true;
     }
     total += piece.size();
+    count_pages(piece);
     converted.clear();
     utf8.convert(piece, converted);
+    std::replace(converted.begin(), converted.end(), '\f', '\n');
     text(converted);
     if (cut) break;
   }
@@ -247,7 +266,14 @@ std::string PdfRun::finish(const std::function<void(std::string_view)>& text) {
     return "unavailable";
   }
   pid_ = -1;
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    if (pages_ > 0 && textless_pages_ == 0) return "";
+    // A scan: the page is a picture, and what it shows was not read.
+    log_line(LogLevel::Info, "", "pdf",
+             "a PDF with " + std::to_string(textless_pages_) + " of " + std::to_string(pages_) +
+                 " pages without text (scanned?): reported uninspected");
+    return "pdf";
+  }
   if (WIFEXITED(status) && (WEXITSTATUS(status) == 3 || (WEXITSTATUS(status) == 1 && encrypted_))) {
     log_line(LogLevel::Debug, "", "pdf", o_.program + " exited with status " + std::to_string(WEXITSTATUS(status)) +
                                              ": an encrypted PDF, reported uninspected");

@@ -6,7 +6,7 @@
 //   mime::Walker w(limits, sink, &pdf);     // PDF parts now come as Body text
 // DESCRIPTION
 //   A mime::DocumentReader for "pdf": open() starts
-//     program -q -enc UTF-8 -eol unix -nopgbrk - -
+//     program -q -enc UTF-8 -eol unix - -
 //   through spawn_sandboxed() (milter/util/sandbox.h): a process group of
 //   its own, an environment of PATH alone, no descriptor of the daemon's,
 //   standard error on /dev/null, no_new_privs, the seccomp filter (no write
@@ -20,7 +20,11 @@
 //   the whole document before it writes a word, so the daemon holds none of
 //   the PDF, only a 64 KiB read buffer. The text is checked as UTF-8
 //   (invalid bytes become U+FFFD) and handed on as it is read.
-//   Reasons finish() returns: "" for exit status 0; "encrypted" when the
+//   Reasons finish() returns: "" for exit status 0 when every page had text
+//   (32 characters or more other than white space; pages are counted by
+//   the form feed pdftotext ends each with, which is passed on as a line
+//   break); "pdf" for status 0 with a page without that much text (a scan:
+//   its text, if any, is still passed on) or no page; "encrypted" when the
 //   document has an /Encrypt entry and pdftotext could not read it (a user
 //   password) or refused it (status 3, copying not allowed); "size-limit"
 //   after max_text bytes of text (the child is killed, the text before is

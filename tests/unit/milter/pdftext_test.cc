@@ -22,19 +22,28 @@ using namespace std::chrono_literals;
 
 const std::string kPdfToText = "/usr/bin/pdftotext";
 
-// A one-page PDF showing `text` in Helvetica, its content stream deflated;
-// with `encrypt`, an /Encrypt dictionary whose user password is not empty.
-std::string make_pdf(const std::string& text, bool encrypt = false) {
-  std::string content = "BT /F1 12 Tf 72 720 Td (" + text + ") Tj ET";
-  uLongf n = compressBound(content.size());
-  std::string z(n, '\0');
-  compress(reinterpret_cast<Bytef*>(z.data()), &n, reinterpret_cast<const Bytef*>(content.data()), content.size());
-  z.resize(n);
-  std::vector<std::string> objs = {
-      "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-      "<< /Length " + std::to_string(z.size()) + " /Filter /FlateDecode >>\nstream\n" + z + "\nendstream",
-      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
+// A PDF with one page per item of `pages`, each showing its text in
+// Helvetica (an empty item: a page with only a drawn box, as a scan's
+// picture would be), content streams deflated; with `encrypt`, an
+// /Encrypt dictionary whose user password is not empty.
+std::string make_pdf(const std::vector<std::string>& pages, bool encrypt = false) {
+  // Objects: 1 catalog, 2 pages, 3 font, then per page its page and content stream.
+  std::vector<std::string> objs = {"<< /Type /Catalog /Pages 2 0 R >>", "",
+                                   "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
+  std::string kids;
+  for (const auto& text : pages) {
+    std::string content = text.empty() ? "0.5 g 72 72 468 648 re f" : "BT /F1 12 Tf 72 720 Td (" + text + ") Tj ET";
+    uLongf n = compressBound(content.size());
+    std::string z(n, '\0');
+    compress(reinterpret_cast<Bytef*>(z.data()), &n, reinterpret_cast<const Bytef*>(content.data()), content.size());
+    z.resize(n);
+    size_t page = objs.size() + 1;
+    kids += std::to_string(page) + " 0 R ";
+    objs.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents " + std::to_string(page + 1) +
+                   " 0 R /Resources << /Font << /F1 3 0 R >> >> >>");
+    objs.push_back("<< /Length " + std::to_string(z.size()) + " /Filter /FlateDecode >>\nstream\n" + z + "\nendstream");
+  }
+  objs[1] = "<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(pages.size()) + " >>";
   if (encrypt)
     objs.push_back("<< /Filter /Standard /V 1 /R 2 /O <" + std::string(64, '1') + "> /U <" + std::string(64, '2') +
                    "> /P -4 >>");
@@ -53,7 +62,8 @@ std::string make_pdf(const std::string& text, bool encrypt = false) {
   }
   std::string id = "<0123456789abcdef0123456789abcdef>";
   out += "trailer\n<< /Size " + std::to_string(objs.size() + 1) + " /Root 1 0 R" +
-         (encrypt ? " /Encrypt 6 0 R /ID [" + id + " " + id + "]" : "") + " >>\nstartxref\n" + std::to_string(xref) +
+         (encrypt ? " /Encrypt " + std::to_string(objs.size()) + " 0 R /ID [" + id + " " + id + "]" : "") +
+         " >>\nstartxref\n" + std::to_string(xref) +
          "\n%%EOF\n";
   return out;
 }
@@ -91,13 +101,27 @@ class PdfToTextTest : public ::testing::Test {
 
 TEST_F(PdfToTextTest, TextOfAPdfWhateverTheChunks) {
   PdfToText reader(options(kPdfToText));
-  std::string pdf = make_pdf("Patient SSN 078-05-1121 DOB 01/02/1960");
+  std::string pdf = make_pdf({"Patient SSN 078-05-1121 DOB 01/02/1960"});
   for (size_t chunk : {1u, 13u, 4096u}) {
     Outcome o = extract(reader, pdf, chunk);
     ASSERT_TRUE(o.opened);
     EXPECT_EQ(o.reason, "");
     EXPECT_NE(o.text.find("Patient SSN 078-05-1121 DOB 01/02/1960"), std::string::npos) << o.text;
   }
+}
+
+TEST_F(PdfToTextTest, APageWithoutTextIsAScanAndTheDocumentUninspected) {
+  PdfToText reader(options(kPdfToText));
+  // Page 2 is only a picture: what it shows was not read, though page 1 was.
+  Outcome o = extract(reader, make_pdf({"Referral for Diego Lopez, DOB 2001-10-08, see the scan", ""}));
+  EXPECT_EQ(o.reason, "pdf");
+  EXPECT_NE(o.text.find("Referral for Diego Lopez, DOB 2001-10-08"), std::string::npos) << o.text;
+  EXPECT_EQ(o.text.find('\f'), std::string::npos) << "page breaks are passed on as line breaks";
+  EXPECT_EQ(extract(reader, make_pdf({""})).reason, "pdf");
+  EXPECT_EQ(extract(reader, make_pdf({"Page 3"})).reason, "pdf");  // a page number alone
+  EXPECT_EQ(extract(reader, make_pdf({"Patient SSN 078-05-1121 DOB 01/02/1960", "Plan: follow up in two weeks, repeat labs"}))
+                .reason,
+            "");
 }
 
 TEST_F(PdfToTextTest, DamagedAndNonPdfInputIsUninspectedPdf) {
@@ -110,7 +134,7 @@ TEST_F(PdfToTextTest, DamagedAndNonPdfInputIsUninspectedPdf) {
 TEST_F(PdfToTextTest, PasswordProtectedPdfIsUninspectedEncrypted) {
   PdfToText reader(options(kPdfToText));
   for (size_t chunk : {1u, 5u, 4096u}) {  // the /Encrypt key split between feeds is still seen
-    Outcome o = extract(reader, make_pdf("Patient SSN 078-05-1121", true), chunk);
+    Outcome o = extract(reader, make_pdf({"Patient SSN 078-05-1121"}, true), chunk);
     EXPECT_EQ(o.reason, "encrypted") << chunk;
     EXPECT_EQ(o.text.find("078-05-1121"), std::string::npos);
   }
@@ -124,7 +148,7 @@ TEST_F(PdfToTextTest, ChildGetsTheLimitsAndOnlyTheDocument) {
                                  "n=0; while IFS= read -r line; do n=$((n+1)); done\n"
                                  "echo \"lines=$n args=$*\"\n"
                                  "printf 'as='; ulimit -v; printf 'fsize='; ulimit -f; printf 'core='; ulimit -c\n"
-                                 "printf 'nofile='; ulimit -n; printf 'nproc='; ulimit -p\n"
+                                 "printf 'nofile='; ulimit -n; printf 'nproc='; ulimit -p; printf '\\f'\n"
                                  "echo \"path=$PATH home=${HOME-unset}\"\n",
                                  0755);
   PdfOptions o = options(script);
@@ -132,7 +156,7 @@ TEST_F(PdfToTextTest, ChildGetsTheLimitsAndOnlyTheDocument) {
   PdfToText reader(o);
   Outcome out = extract(reader, "a\nb\nc\n");
   EXPECT_EQ(out.reason, "");
-  EXPECT_NE(out.text.find("lines=3 args=-q -enc UTF-8 -eol unix -nopgbrk - -"), std::string::npos) << out.text;
+  EXPECT_NE(out.text.find("lines=3 args=-q -enc UTF-8 -eol unix - -"), std::string::npos) << out.text;
   EXPECT_NE(out.text.find("as=262144\nfsize=0\ncore=0\nnofile=64\nnproc=0\n"), std::string::npos) << out.text;
   EXPECT_NE(out.text.find("path=/usr/bin:/bin home=unset"), std::string::npos) << out.text;
 }
@@ -189,7 +213,7 @@ TEST_F(PdfToTextTest, AtMostProcessesChildrenAtATime) {
   ASSERT_TRUE(first);
   EXPECT_FALSE(reader.open("pdf"));  // waits up to the timeout, then gives up: the part is uninspected
   first.reset();                      // ends the child, frees its place
-  EXPECT_EQ(extract(reader, make_pdf("078-05-1121")).reason, "");
+  EXPECT_EQ(extract(reader, make_pdf({"Patient SSN 078-05-1121 DOB 01/02/1960"})).reason, "");
 }
 
 TEST_F(PdfToTextTest, NoProgramOrAnotherKindOpensNothing) {
