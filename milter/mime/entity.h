@@ -11,8 +11,8 @@
 //   An Entity parses its header block (from header_field() calls at the top
 //   level, from raw lines below), then picks a Body: LeafBody (decode to
 //   text (charset and HTML, or RTF), read it as a ZIP package through a
-//   PackageReader, hand a PDF to the WalkState's DocumentReader, or report
-//   it uninspected), MultipartBody (BoundarySplitter + one child
+//   PackageReader or as TNEF through a TnefReader, hand a PDF to the
+//   WalkState's DocumentReader, or report it uninspected), MultipartBody (BoundarySplitter + one child
 //   Entity at a time) or MessageBody (transfer decoding + nested message).
 //   Not for use outside milter/mime; see walker.h for the behaviour.
 // INPUT
@@ -31,6 +31,7 @@
 #include "milter/mime/charset.h"
 #include "milter/mime/html.h"
 #include "milter/mime/rtf.h"
+#include "milter/mime/tnef.h"
 #include "milter/mime/transfer.h"
 #include "milter/mime/walker.h"
 #include "milter/mime/xml_text.h"
@@ -41,6 +42,8 @@ namespace phi::mime::detail {
 inline constexpr size_t kSniffBytes = 16;
 inline constexpr size_t kMaxPackageNames = 64 * 1024;  // bytes of entry names classified per archive
 inline constexpr size_t kMaxPackageDepth = 2;         // archives read inside an archive attachment
+inline constexpr size_t kMaxTnefDepth = 1;            // TNEF streams open at once: none inside a TNEF attachment
+inline constexpr size_t kMaxTnefString = 64 * 1024;   // bytes of a TNEF subject or attachment title kept
 
 struct WalkState {
   const Limits lim;
@@ -52,6 +55,7 @@ struct WalkState {
   size_t uninspected = 0;
   uint64_t inflated = 0;  // bytes inflated from ZIP packages so far: at most max_total_bytes per message
   size_t documents_opened = 0;  // at most max_documents per message
+  size_t tnef_depth = 0;        // TnefReaders open (at most kMaxTnefDepth)
   void report(const PartInfo& info, std::string_view reason) {
     ++uninspected;
     sink.uninspected(info, reason);
@@ -159,6 +163,77 @@ class PackageReader : public ZipStream::Handler {
   std::string reported_;  // reasons already reported, each followed by '\n'
 };
 
+class LeafBody;
+
+// A TNEF attachment (winmail.dat, application/ms-tnef; tnef_reader.cc),
+// read for the LeafBody of part `info` as it streams. The message text
+// (attSubject as a Subject value; attBody, PR_BODY, PR_BODY_HTML through
+// HtmlToText and PR_RTF_COMPRESSED through RtfToText as Body text) is the
+// part's own; each attachment inside becomes a part of its own,
+// "<id>.<n>", application/octet-stream with the attachment's title as its
+// file name, read by a LeafBody exactly as a MIME attachment of that name
+// would be (text, RTF, HTML, packages, PDF by sniffing and name). The
+// attachment's PR_ATTACH_LONG_FILENAME, when it differs, is one more
+// Filename value of it. `open` is the LeafBody's: whether the TNEF part's
+// own part_begin is the latest unended one. The part is ended before an
+// attachment's part_begin and begun again (without its Filename) when text
+// or a report of its own comes after one, so that the Sink sees a flat
+// sequence of parts. An embedded message (PR_ATTACH_METHOD 5) is
+// uninspected "depth-limit", as is a TNEF stream inside an attachment; a
+// stream that is cut or malformed makes the part "binary" (what was read
+// stays read). Attachments count against max_parts, message text against
+// max_part_bytes; property lists (attMAPIProps, attAttachment) are kept in
+// memory up to max_part_bytes each (a longer one is skipped, "size-limit");
+// attachment data is never kept.
+class TnefReader : public TnefStream::Handler {
+ public:
+  TnefReader(WalkState& ws, const PartInfo& info, bool& open);
+  ~TnefReader() override;
+  void feed(std::string_view bytes) { tnef_.feed(bytes); }
+  void finish();
+
+  bool begin(const TnefAttribute& a) override;
+  void data(std::string_view bytes) override;
+  void end(bool checksum_ok) override;
+
+ private:
+  enum class Kind { None, Subject, Body, MessageProps, Codepage, Title, Data, AttachProps };
+  void own();
+  void emit_body(std::string_view utf8);
+  void separate();
+  uint64_t text_room(uint64_t want);
+  void report_own(std::string_view reason);
+  void start_attachment();
+  void end_attachment();
+  void open_child();
+  void add_name(std::string name);
+  void message_props(std::string_view blob);
+  void attachment_props(std::string_view blob);
+  void convert_text(std::string_view charset, std::string_view bytes, bool html, bool rtf);
+  std::string charset() const;
+
+  WalkState& ws_;
+  const PartInfo& info_;
+  bool& open_;
+  TnefStream tnef_;
+  Kind kind_ = Kind::None;
+  std::string buf_;         // the data of a kept attribute (subject, title, property list, code page)
+  uint64_t buf_cap_ = 0;
+  int codepage_ = 1252;     // attOemCodepage
+  std::optional<CharsetConverter> body_conv_;  // attBody, as it streams
+  uint64_t text_bytes_ = 0;  // bytes of message text converted, at most max_part_bytes
+  bool any_text_ = false;
+  bool in_attachment_ = false;
+  bool skip_attachment_ = false;  // max_parts reached
+  size_t n_ = 0;                  // attachments numbered
+  std::string title_;             // the current attachment's name, until its part begins
+  std::string extra_names_;       // more names of it (one per line) until then
+  bool child_data_ = false;       // the child got attAttachData
+  std::unique_ptr<LeafBody> child_;
+  std::string reported_;
+  std::string s1_, s2_;
+};
+
 class Body {
  public:
   virtual ~Body() = default;
@@ -169,8 +244,12 @@ class Body {
 class LeafBody : public Body {
  public:
   LeafBody(WalkState& ws, PartInfo info, TransferEncoding cte, LeafPlan plan);
+  ~LeafBody() override;
   void feed(std::string_view raw) override;
   void finish() override;
+  const PartInfo& info() const { return info_; }
+  // Reports the part uninspected and ignores the rest of it (once).
+  void stop(std::string_view reason);
 
  private:
   void process(std::string_view decoded);
@@ -188,6 +267,8 @@ class LeafBody : public Body {
   std::optional<RtfToText> rtf_;
   std::unique_ptr<PackageReader> package_;
   std::unique_ptr<Document> doc_;  // a PDF read by ws_.documents
+  std::unique_ptr<TnefReader> tnef_;
+  bool open_ = true;  // part_end still to come (a TnefReader ends and begins the part again)
   uint64_t decoded_ = 0;
   bool done_ = false;  // the rest of the part is ignored
   std::string sniff_, s1_, s2_, s3_;

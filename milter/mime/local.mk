@@ -9,7 +9,7 @@ libphi_a_SOURCES += \
 	milter/mime/zip.h milter/mime/zip.cc \
 	milter/mime/tnef.h milter/mime/tnef.cc \
 	milter/mime/xml_text.h milter/mime/xml_text.cc \
-	milter/mime/entity.h milter/mime/part.cc milter/mime/package.cc \
+	milter/mime/entity.h milter/mime/part.cc milter/mime/package.cc milter/mime/tnef_reader.cc \
 	milter/mime/walker.h milter/mime/walker.cc
 
 UNIT_TESTS += tests/unit/mime/mime_test

@@ -45,6 +45,9 @@ LeafPlan plan_leaf(std::string_view type, std::string_view sub, std::string_view
   if ((type == "text" && sub == "html") || sub == "xhtml+xml") return {LeafMode::Html, {}};
   if (one_of(sub, {"pkcs7-signature", "x-pkcs7-signature", "pgp-signature"})) return {LeafMode::Skip, {}};
   if (one_of(sub, {"rtf", "x-rtf"})) return {LeafMode::Rtf, {}};  // text/rtf, application/rtf
+  // TNEF (winmail.dat): binary until its signature is sniffed (LeafBody::sniffed), not an office document.
+  if ((type == "application" && one_of(sub, {"ms-tnef", "vnd.ms-tnef"})) || iequals(filename, "winmail.dat"))
+    return {LeafMode::Uninspected, "binary"};
   if (type == "text") return {LeafMode::Text, {}};
   if (ext == "rtf") return {LeafMode::Rtf, {}};
   if (one_of(ext, {"htm", "html"})) return {LeafMode::Html, {}};
@@ -82,6 +85,14 @@ LeafBody::LeafBody(WalkState& ws, PartInfo info, TransferEncoding cte, LeafPlan 
   if (plan_.mode == LeafMode::Skip) done_ = true;
 }
 
+LeafBody::~LeafBody() = default;
+
+void LeafBody::stop(std::string_view reason) {
+  if (done_) return;
+  done_ = true;
+  ws_.report(info_, reason);
+}
+
 void LeafBody::feed(std::string_view raw) {
   if (done_) return;
   process(cte_.decode(raw, s1_));
@@ -91,6 +102,10 @@ void LeafBody::process(std::string_view decoded) {
   if (done_ || decoded.empty()) return;
   if (package_) {
     package_->feed(decoded);
+    return;
+  }
+  if (tnef_) {
+    tnef_->feed(decoded);
     return;
   }
   if (plan_.mode == LeafMode::Uninspected && !doc_) {
@@ -140,7 +155,9 @@ void LeafBody::sniff(std::string_view decoded) {
 }
 
 // The first bytes are in: a ZIP declared or sniffed as an office document
-// or an archive is read as a package, an RTF document (Word saves one as
+// or an archive is read as a package, a TNEF stream in a part declared
+// binary (application/ms-tnef, winmail.dat, octet-stream...) by a
+// TnefReader, unless it is inside one already, an RTF document (Word saves one as
 // .doc on request) as RTF, a PDF by the DocumentReader if there is one,
 // anything else reported uninspected.
 void LeafBody::sniffed() {
@@ -156,6 +173,16 @@ void LeafBody::sniffed() {
     package_->feed(sniff_);
     return;
   }
+  if (is_tnef(sniff_) && reason == "binary") {
+    if (ws_.tnef_depth >= kMaxTnefDepth) {
+      ws_.truncated = true;
+      stop("depth-limit");
+      return;
+    }
+    tnef_ = std::make_unique<TnefReader>(ws_, info_, open_);
+    tnef_->feed(sniff_);
+    return;
+  }
   if (sniff_.rfind("{\\rtf", 0) == 0 && (reason == "office" || reason == "binary")) {
     plan_.mode = LeafMode::Rtf;
     rtf_.emplace();
@@ -169,9 +196,11 @@ void LeafBody::sniffed() {
 void LeafBody::finish() {
   if (!done_) {
     process(cte_.finish(s1_));
-    if (!done_ && plan_.mode == LeafMode::Uninspected && !package_ && !doc_) sniffed();
+    if (!done_ && plan_.mode == LeafMode::Uninspected && !package_ && !doc_ && !tnef_) sniffed();
     if (!done_ && package_) {
       package_->finish();
+    } else if (!done_ && tnef_) {
+      tnef_->finish();
     } else if (!done_ && doc_) {
       std::string reason = doc_->finish([this](std::string_view t) {
         if (!t.empty()) ws_.sink.text(info_, TextKind::Body, t);
@@ -184,11 +213,13 @@ void LeafBody::finish() {
   // Transfer-decoding errors count only where every byte was decoded: a
   // skipped or cut part is decoded as far as its chunks happen to reach.
   bool decoded_all = (plan_.mode == LeafMode::Text || plan_.mode == LeafMode::Html || plan_.mode == LeafMode::Rtf ||
-                      package_ || doc_) && !done_;
+                      package_ || doc_ || tnef_) && !done_;
   if ((decoded_all && cte_.had_errors()) || (conv_ && conv_->had_errors()) || (html_ && html_->had_errors()) ||
       (rtf_ && rtf_->had_errors()))
     ws_.errors = true;
-  ws_.sink.part_end(info_);
+  tnef_.reset();  // its attachments are over; the depth it held is free again
+  if (open_) ws_.sink.part_end(info_);
+  open_ = false;
 }
 
 // The text the converters still hold at the end of the part.

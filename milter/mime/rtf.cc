@@ -98,6 +98,13 @@ uint16_t charset_code_page(int64_t n) {
   }
 }
 
+// Whether code page `cp` is decoded with the built-in Windows-1252 table.
+bool builtin_cp(int cp) { return cp == 1252 || codepage_charset(cp).empty(); }
+
+int64_t clamp_param(int64_t v, int64_t lo, int64_t hi) { return std::min(std::max(v, lo), hi); }
+
+}  // namespace
+
 // The charset name CharsetConverter gets for a code page; "" for the
 // built-in Windows-1252 (1252 itself, and code pages not listed here).
 std::string codepage_charset(int cp) {
@@ -117,13 +124,6 @@ std::string codepage_charset(int cp) {
       return "";
   }
 }
-
-// Whether code page `cp` is decoded with the built-in Windows-1252 table.
-bool builtin_cp(int cp) { return cp == 1252 || codepage_charset(cp).empty(); }
-
-int64_t clamp_param(int64_t v, int64_t lo, int64_t hi) { return std::min(std::max(v, lo), hi); }
-
-}  // namespace
 
 RtfToText::RtfToText() = default;
 RtfToText::~RtfToText() = default;

@@ -4,6 +4,7 @@
 //   RtfToText r;
 //   r.feed(rtf_chunk, out); ... r.finish(out); r.had_errors();
 //   std::string rtf_to_text(std::string_view rtf, bool* had_errors);
+//   std::string codepage_charset(int cp);
 // DESCRIPTION
 //   A state machine over raw (transfer-decoded) RTF bytes split anywhere:
 //   a control word, its parameter, a \'hh escape or \binN data may be cut
@@ -202,6 +203,10 @@ class RtfToText {
 };
 
 std::string rtf_to_text(std::string_view rtf, bool* had_errors);
+
+// The charset name CharsetConverter gets for a Windows code page; "" for
+// Windows-1252 (1252 itself, and code pages it does not list).
+std::string codepage_charset(int cp);
 
 }  // namespace phi::mime
 

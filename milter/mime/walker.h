@@ -47,6 +47,26 @@
 //   cannot run now (open() gives nullptr), "unavailable" -- a caller that
 //   must not pass content unread answers "try again later"; beyond
 //   max_documents per message, "part-limit".
+//   A TNEF attachment (winmail.dat: application/ms-tnef, vnd.ms-tnef, the
+//   name winmail.dat, or a part declared binary whose first bytes are the
+//   TNEF signature) is read as it streams (TnefReader in entity.h): the
+//   message text it carries -- attSubject as a Subject value, attBody,
+//   PR_BODY, PR_BODY_HTML (through HtmlToText) and PR_RTF_COMPRESSED
+//   (LZFu, then RtfToText) as Body text, in that stream's code page -- is
+//   the TNEF part's own; each attachment inside is a part of its own, id
+//   "<TNEF part id>.<n>" (n from 1), content type application/octet-stream
+//   and its title as file name (its PR_ATTACH_LONG_FILENAME follows as one
+//   more Filename value), read exactly as a MIME attachment of that name
+//   would be (text, RTF, HTML, package, PDF; sniffed the same way). The
+//   Sink sees flat parts: the TNEF part ends before its first attachment
+//   begins, and begins again (without its Filename) if text or a report of
+//   its own comes after one. An embedded message (PR_ATTACH_METHOD 5) and
+//   a TNEF stream inside a TNEF attachment are uninspected "depth-limit";
+//   a TNEF stream that is cut or damaged makes the TNEF part "binary"
+//   (what was read before stays read; a bad checksum is only an error).
+//   Attachments count against max_parts, the TNEF part's text against
+//   max_part_bytes, each attachment's bytes against max_part_bytes as a
+//   MIME part's would.
 //   Everything else is uninspected with reason "pdf",
 //   "office", "archive", "encrypted" (S/MIME, PGP, multipart/encrypted,
 //   a ZIP whose first entry is encrypted) or "binary"; the first bytes are
@@ -66,7 +86,9 @@
 //   (a DocumentReader bounds its own):
 //   nothing buffers a part (a ZIP package is read as it streams: one zlib
 //   state, its inflated bytes bounded by max_part_bytes, its entries by
-//   max_parts); chunks are processed in slices of at most
+//   max_parts; a TNEF stream keeps a few bytes of framing and one MAPI
+//   property list of at most max_part_bytes, with the RTF decompressed
+//   from it, never an attachment's bytes); chunks are processed in slices of at most
 //   kMaxSlice bytes; carry-over between chunks is a few bytes per decoder
 //   and at most 2 + max_boundary_len + 2 bytes per open multipart level.
 //   Time is linear in the input times the nesting depth.

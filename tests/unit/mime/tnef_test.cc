@@ -1,21 +1,29 @@
-// Tests for TNEF (winmail.dat): the stream framing, MAPI property lists and LZFu decompression.
+// Tests for TNEF (winmail.dat): the stream framing, MAPI property lists, LZFu, and TNEF parts through the Walker.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "milter/mime/tnef.h"
+#include "milter/mime/walker.h"
+#include "tests/unit/mime/recording_sink.h"
 #include "tests/unit/mime/tnef_builder.h"
 #include "tests/unit/mime/zip_builder.h"
 
 namespace phi::mime {
 namespace {
 
+using test::base64_lines;
+using test::feed_message;
 using test::le32s;
 using test::lzfu_compress;
 using test::lzfu_stored;
+using test::make_zip;
 using test::mapi_props;
 using test::Prop;
+using test::RecordingSink;
 using test::Tnef;
 using test::utf16le;
 
@@ -221,6 +229,369 @@ TEST(Lzfu, LimitsAndDamage) {
   out.clear();
   EXPECT_EQ(lzfu_decompress(lzfu_stored("{\\rtf1 abc}"), 5, out), LzfuStatus::SizeLimit);
   EXPECT_EQ(out, "{\\rtf");
+}
+
+// ---------------------------------------------------------------- through the Walker
+
+std::string with_tnef(const std::string& bytes, const std::string& type = "application/ms-tnef",
+                      const std::string& filename = "winmail.dat") {
+  return "MIME-Version: 1.0\r\n"
+         "Content-Type: multipart/mixed; boundary=b\r\n"
+         "\r\n"
+         "--b\r\n"
+         "Content-Type: text/plain\r\n"
+         "\r\n"
+         "see attached\r\n"
+         "--b\r\n"
+         "Content-Type: " + type + (filename.empty() ? "" : "; name=\"" + filename + "\"") + "\r\n"
+         "Content-Transfer-Encoding: base64\r\n"
+         "\r\n" +
+         base64_lines(bytes) + "--b--\r\n";
+}
+
+// All the Body text of a part (reports between texts split it into several events).
+std::string all_body(const RecordingSink& sink, const std::string& id) {
+  std::string out;
+  std::string head = "body " + id + ": ";
+  for (const auto& e : sink.events)
+    if (e.rfind(head, 0) == 0) out += e.substr(head.size());
+  return out;
+}
+
+const std::string kSsnText = "Patient Jane Doe SSN 078-05-1121 diagnosed E11.9";
+
+TEST(TnefWalker, AttBodyIsTheTnefPartsText) {
+  RecordingSink sink;
+  Walker w(Limits{}, sink);
+  std::string t = Tnef()
+                      .message(tnef::kAttOemCodepage, le32s(1252) + le32s(0))
+                      .message(tnef::kAttSubject, std::string("Referral for J. Doe") + '\0')
+                      .message(tnef::kAttBody, kSsnText + " caf\xE9\r\n")
+                      .str();
+  EXPECT_FALSE(feed_message(w, with_tnef(t)));
+  EXPECT_EQ(sink.log(),
+            "begin 1 text/plain\nbody 1: see attached\nend 1\n"
+            "begin 2 application/ms-tnef\nfile 2: winmail.dat\nsubject 2: Referral for J. Doe\n"
+            "body 2: " + kSsnText + " caf\xC3\xA9\r\n\nend 2\n");
+  EXPECT_EQ(w.uninspected_parts(), 0u);
+  EXPECT_FALSE(w.truncated());
+}
+
+TEST(TnefWalker, MapiBodyPropertiesAreRead) {
+  struct Row {
+    const char* label;
+    std::vector<Prop> props;
+    std::string want;
+  };
+  std::string rtf = "{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Calibri;}}\\pard " + kSsnText + "\\par}";
+  std::vector<Row> rows = {
+      {"PR_BODY unicode", {{tnef::kPtUnicode, tnef::kPrBody, utf16le(kSsnText)}}, kSsnText},
+      {"PR_BODY string8", {{tnef::kPtString8, tnef::kPrBody, kSsnText + '\0'}}, kSsnText},
+      {"PR_BODY_HTML binary",
+       {{tnef::kPtBinary, tnef::kPrBodyHtml, "<html><body><p>" + kSsnText + "</p></body></html>"}}, kSsnText},
+      {"PR_RTF_COMPRESSED LZFu", {{tnef::kPtBinary, tnef::kPrRtfCompressed, lzfu_compress(rtf)}}, kSsnText},
+      {"PR_RTF_COMPRESSED MELA", {{tnef::kPtBinary, tnef::kPrRtfCompressed, lzfu_stored(rtf)}}, kSsnText},
+      {"among other properties",
+       {{tnef::kPtLong, 0x0E07, le32s(1)},
+        {tnef::kPtString8, 0x8010, "named body? no", true},
+        {0x0040, 0x0039, std::string(8, '\0')},
+        {tnef::kPtUnicode, tnef::kPrBody, utf16le(kSsnText)}},
+       kSsnText},
+  };
+  for (const Row& r : rows) {
+    SCOPED_TRACE(r.label);
+    RecordingSink sink;
+    Walker w(Limits{}, sink);
+    std::string t = Tnef().message(tnef::kAttMapiProps, mapi_props(r.props)).str();
+    EXPECT_FALSE(feed_message(w, with_tnef(t)));
+    EXPECT_NE(all_body(sink, "2").find(r.want), std::string::npos) << sink.log();
+    EXPECT_EQ(all_body(sink, "2").find("named"), std::string::npos);
+    EXPECT_TRUE(sink.reasons.empty()) << sink.log();
+  }
+}
+
+// A long body is converted in slices: an identifier across a slice boundary stays whole.
+TEST(TnefWalker, LongPropertyTextAcrossSlices) {
+  for (bool unicode : {false, true}) {
+    SCOPED_TRACE(unicode);
+    std::string text(65536 - 10, 'x');
+    text += " SSN 078-05-1121 " + std::string(70000, 'y');
+    Prop p = unicode ? Prop{tnef::kPtUnicode, tnef::kPrBody, utf16le(text)}
+                     : Prop{tnef::kPtString8, tnef::kPrBody, text + '\0'};
+    RecordingSink sink;
+    Walker w(Limits{}, sink);
+    EXPECT_FALSE(feed_message(w, with_tnef(Tnef().message(tnef::kAttMapiProps, mapi_props({p})).str())));
+    EXPECT_EQ(all_body(sink, "2"), text);
+  }
+}
+
+const std::string kDocxType = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
+
+std::string docx(const std::string& text) {
+  return make_zip({
+      {"[Content_Types].xml", "<Types/>"},
+      {"word/document.xml", "<w:document><w:body><w:p><w:r><w:t>" + text + "</w:t></w:r></w:p></w:body></w:document>"},
+  });
+}
+
+// A TNEF as Outlook writes one: message attributes, the message's properties, then the attachments.
+std::string outlook_tnef() {
+  return Tnef()
+      .message(tnef::kAttOemCodepage, le32s(1252) + le32s(0))
+      .message(0x00078008, "IPM.Microsoft Mail.Note")  // attMessageClass: skipped
+      .message(tnef::kAttMapiProps, mapi_props({{tnef::kPtUnicode, tnef::kPrBody, utf16le("See the notes.")}}))
+      .file("notes.txt", "Notes: MRN 4471234, SSN 078-05-1121\r\n")
+      .attachment(tnef::kAttAttachment,
+                  mapi_props({{tnef::kPtLong, tnef::kPrAttachMethod, le32s(1)},
+                              {tnef::kPtUnicode, tnef::kPrAttachLongFilename, utf16le("notes for Jane Doe.txt")}}))
+      .file("REFERR~1.DOC", docx("Referral: Jane Doe, DOB 01/02/1960"))
+      .attachment(tnef::kAttAttachment,
+                  mapi_props({{tnef::kPtString8, tnef::kPrAttachLongFilename, "referral.docx\0"}}))
+      .str();
+}
+
+const char kOutlookLog[] =
+    "begin 1 text/plain\nbody 1: see attached\nend 1\n"
+    "begin 2 application/ms-tnef\nfile 2: winmail.dat\nbody 2: See the notes.\nend 2\n"
+    "begin 2.1 application/octet-stream\nfile 2.1: notes.txt\nbody 2.1: Notes: MRN 4471234, SSN 078-05-1121\r\n\n"
+    "file 2.1: notes for Jane Doe.txt\nend 2.1\n"
+    // A docx named REFERR~1.DOC: sniffed as a ZIP, read as a package; the long name comes with attAttachment.
+    "begin 2.2 application/octet-stream\nfile 2.2: REFERR~1.DOC\n"
+    "body 2.2: \n\n\nReferral: Jane Doe, DOB 01/02/1960\n\nfile 2.2: referral.docx\n"
+    "file 2.2: [Content_Types].xml\nword/document.xml\n\nend 2.2\n";
+
+TEST(TnefWalker, AttachmentsAreChildPartsReadLikeMimeAttachments) {
+  RecordingSink sink;
+  Walker w(Limits{}, sink);
+  EXPECT_FALSE(feed_message(w, with_tnef(outlook_tnef())));
+  EXPECT_EQ(sink.log(), kOutlookLog);
+  EXPECT_EQ(w.parts(), 5u);  // the message, the multipart's two parts, the two attachments
+  EXPECT_EQ(w.uninspected_parts(), 0u);
+}
+
+TEST(TnefWalker, SameEventsWhateverTheChunks) {
+  std::string msg = with_tnef(outlook_tnef());
+  for (size_t chunk : {1, 7, 64, 1000}) {
+    SCOPED_TRACE(chunk);
+    RecordingSink sink;
+    Walker w(Limits{}, sink);
+    EXPECT_FALSE(feed_message(w, msg, chunk));
+    EXPECT_EQ(sink.log(), kOutlookLog);
+  }
+  // Binary transfer encoding, the TNEF bytes themselves split at every size.
+  std::string t = outlook_tnef();
+  auto run = [&](size_t chunk) {
+    RecordingSink sink;
+    Walker w(Limits{}, sink);
+    w.header("Content-Type", "application/ms-tnef");
+    w.header("Content-Transfer-Encoding", "binary");
+    w.end_of_headers();
+    for (size_t i = 0; i < t.size(); i += chunk) w.body(std::string_view(t).substr(i, chunk));
+    w.finish();
+    EXPECT_FALSE(w.had_errors());
+    return sink.log();
+  };
+  std::string whole = run(t.size());
+  EXPECT_NE(whole.find("begin 1.1 application/octet-stream\nfile 1.1: notes.txt\nbody 1.1: Notes: MRN"),
+            std::string::npos)
+      << whole;
+  EXPECT_NE(whole.find("Referral: Jane Doe"), std::string::npos) << whole;
+  for (size_t chunk : {1, 7, 64}) {
+    SCOPED_TRACE(chunk);
+    EXPECT_EQ(run(chunk), whole);
+  }
+}
+
+TEST(TnefWalker, RoutedByTypeNameOrSignature) {
+  struct Row {
+    const char* label;
+    std::string type, filename;
+  };
+  std::vector<Row> rows = {
+      {"ms-tnef", "application/ms-tnef", ""},
+      {"vnd.ms-tnef", "application/vnd.ms-tnef", ""},
+      {"winmail.dat", "application/octet-stream", "WINMAIL.DAT"},
+      {"sniffed octet-stream", "application/octet-stream", "attachment.bin"},
+      {"sniffed, no name", "application/octet-stream", ""},
+  };
+  std::string t = Tnef().message(tnef::kAttBody, kSsnText).str();
+  for (const Row& r : rows) {
+    SCOPED_TRACE(r.label);
+    RecordingSink sink;
+    Walker w(Limits{}, sink);
+    feed_message(w, with_tnef(t, r.type, r.filename));
+    EXPECT_EQ(all_body(sink, "2"), kSsnText) << sink.log();
+    EXPECT_TRUE(sink.reasons.empty()) << sink.log();
+  }
+}
+
+TEST(TnefWalker, NotTnefIsUninspectedBinary) {
+  for (const std::string& bytes : {std::string("not a tnef stream at all"), std::string("\x78\x9f"),
+                                   std::string()}) {
+    RecordingSink sink;
+    Walker w(Limits{}, sink);
+    feed_message(w, with_tnef(bytes, "application/vnd.ms-tnef"));
+    EXPECT_EQ(sink.reasons, std::vector<std::string>{"binary"}) << sink.log();
+    EXPECT_EQ(all_body(sink, "2"), "");
+  }
+}
+
+// Every cut of a TNEF stream: what was read is reported, the rest uninspected "binary"; never a crash.
+TEST(TnefWalker, TruncatedAnywhere) {
+  std::string t = outlook_tnef();
+  for (size_t n = 0; n < t.size(); n += 3) {
+    SCOPED_TRACE(n);
+    RecordingSink sink;
+    Walker w(Limits{}, sink);
+    feed_message(w, with_tnef(t.substr(0, n)));
+    // Flat: every begin is ended before the next begins.
+    std::string open;
+    for (const auto& e : sink.events) {
+      if (e.rfind("begin ", 0) == 0) {
+        EXPECT_EQ(open, "") << sink.log();
+        open = e.substr(6, e.find(' ', 6) - 6);
+      } else if (e.rfind("end ", 0) == 0) {
+        EXPECT_EQ(open, e.substr(4)) << sink.log();
+        open.clear();
+      } else if (e.rfind("uninspected 0", 0) != 0) {
+        EXPECT_NE(open, "") << e;
+      }
+    }
+    EXPECT_EQ(open, "");
+    if (n >= 6) {
+      EXPECT_TRUE(w.had_errors() || sink.reasons.empty());  // cut at an attribute's end: whole
+    }
+  }
+}
+
+TEST(TnefWalker, GarbageAfterTheSignatureIsUninspected) {
+  std::string t = Tnef().message(tnef::kAttBody, "readable").str() + "\x07garbage follows";
+  RecordingSink sink;
+  Walker w(Limits{}, sink);
+  EXPECT_TRUE(feed_message(w, with_tnef(t)));
+  EXPECT_EQ(all_body(sink, "2"), "readable");
+  EXPECT_EQ(sink.reasons, std::vector<std::string>{"binary"});
+}
+
+TEST(TnefWalker, ChecksumMismatchIsAnErrorButTheTextIsRead) {
+  std::string t = Tnef().attr(1, tnef::kAttBody, kSsnText, true).str();
+  RecordingSink sink;
+  Walker w(Limits{}, sink);
+  EXPECT_TRUE(feed_message(w, with_tnef(t)));
+  EXPECT_EQ(all_body(sink, "2"), kSsnText);
+  EXPECT_TRUE(sink.reasons.empty());
+}
+
+TEST(TnefWalker, NestedTnefAndEmbeddedMessagesAreDepthLimited) {
+  std::string inner = Tnef().message(tnef::kAttBody, "inner text").str();
+  std::string t = Tnef()
+                      .file("winmail.dat", inner)
+                      .attachment(tnef::kAttAttachRenddata, std::string(14, '\0'))
+                      .attachment(tnef::kAttAttachTitle, std::string("Fwd: lab results") + '\0')
+                      .attachment(tnef::kAttAttachment,
+                                  mapi_props({{tnef::kPtLong, tnef::kPrAttachMethod, le32s(5)},
+                                              {tnef::kPtObject, tnef::kPrAttachDataObj,
+                                               std::string(16, '\x0b') + inner}}))
+                      .file("after.txt", "still read")
+                      .str();
+  RecordingSink sink;
+  Walker w(Limits{}, sink);
+  feed_message(w, with_tnef(t));
+  EXPECT_NE(sink.log().find("uninspected 2.1 application/octet-stream: depth-limit"), std::string::npos)
+      << sink.log();
+  EXPECT_NE(sink.log().find("file 2.2: Fwd: lab results\nuninspected 2.2 application/octet-stream: depth-limit"),
+            std::string::npos)
+      << sink.log();
+  EXPECT_EQ(sink.log().find("inner text"), std::string::npos);
+  EXPECT_EQ(all_body(sink, "2.3"), "still read");
+  EXPECT_TRUE(w.truncated());
+}
+
+TEST(TnefWalker, AttachmentsCountAgainstMaxParts) {
+  Tnef t;
+  for (int i = 0; i < 10000; ++i) t.file("f" + std::to_string(i) + ".txt", "x");
+  Limits lim;
+  lim.max_parts = 50;
+  RecordingSink sink;
+  Walker w(lim, sink);
+  feed_message(w, with_tnef(t.str()));
+  EXPECT_LE(w.parts(), 50u);
+  EXPECT_EQ(sink.reasons, std::vector<std::string>{"part-limit"});
+  EXPECT_TRUE(w.truncated());
+  // 3 entities before (the message, the multipart's two parts): 47 attachments.
+  EXPECT_NE(sink.log().find("file 2.47: f46.txt"), std::string::npos);
+  EXPECT_EQ(sink.log().find("file 2.48:"), std::string::npos);
+}
+
+TEST(TnefWalker, TextAndPropertyListsAreBoundedByMaxPartBytes) {
+  Limits lim;
+  lim.max_part_bytes = 1000;
+  {
+    RecordingSink sink;
+    Walker w(lim, sink);
+    feed_message(w, with_tnef(Tnef().message(tnef::kAttBody, std::string(5000, 'a')).str()));
+    EXPECT_EQ(all_body(sink, "2").size(), 1000u);
+    EXPECT_EQ(sink.reasons, std::vector<std::string>{"size-limit"});
+    EXPECT_TRUE(w.truncated());
+  }
+  {
+    RecordingSink sink;
+    Walker w(lim, sink);
+    std::string big = mapi_props({{tnef::kPtString8, tnef::kPrBody, std::string(2000, 'b')}});
+    feed_message(w, with_tnef(Tnef().message(tnef::kAttMapiProps, big).message(tnef::kAttBody, "after").str()));
+    EXPECT_EQ(all_body(sink, "2"), "after");
+    EXPECT_EQ(sink.reasons, std::vector<std::string>{"size-limit"});
+  }
+  {
+    RecordingSink sink;
+    Walker w(lim, sink);
+    std::string rtf = "{\\rtf1 " + std::string(3000, 'c') + "}";
+    feed_message(w, with_tnef(Tnef().message(tnef::kAttMapiProps,
+                                             mapi_props({{tnef::kPtBinary, tnef::kPrRtfCompressed,
+                                                          lzfu_compress(rtf)}}))
+                                  .str()));
+    EXPECT_LE(all_body(sink, "2").size(), 1000u);
+    EXPECT_EQ(sink.reasons, std::vector<std::string>{"size-limit"});
+  }
+  {
+    // An attachment is limited like a MIME part; the TNEF part itself may be larger.
+    RecordingSink sink;
+    Walker w(lim, sink);
+    feed_message(w, with_tnef(Tnef().file("a.txt", std::string(800, 'd')).file("b.txt", std::string(1500, 'e')).str()));
+    EXPECT_EQ(all_body(sink, "2.1").size(), 800u);
+    EXPECT_EQ(all_body(sink, "2.2").size(), 1000u);
+    EXPECT_NE(sink.log().find("uninspected 2.2 application/octet-stream: size-limit"), std::string::npos);
+  }
+}
+
+// Writes the fuzz target's seed corpus when PHI_WRITE_TNEF_CORPUS names its directory.
+TEST(TnefWalker, WriteFuzzCorpus) {
+  const char* dir = std::getenv("PHI_WRITE_TNEF_CORPUS");
+  if (!dir) GTEST_SKIP() << "PHI_WRITE_TNEF_CORPUS not set";
+  std::string rtf = "{\\rtf1\\ansi\\pard Patient Jane Doe\\par}";
+  std::vector<std::pair<std::string, std::string>> files = {
+      {"outlook.tnef", outlook_tnef()},
+      {"body-subject.tnef", Tnef()
+                                .message(tnef::kAttOemCodepage, le32s(1252) + le32s(0))
+                                .message(tnef::kAttSubject, std::string("Referral") + '\0')
+                                .message(tnef::kAttBody, "SSN 078-05-1121\r\n")
+                                .str()},
+      {"rtf-html.tnef", Tnef()
+                            .message(tnef::kAttMapiProps,
+                                     mapi_props({{tnef::kPtBinary, tnef::kPrRtfCompressed, lzfu_compress(rtf)},
+                                                 {tnef::kPtBinary, tnef::kPrBodyHtml, "<p>Jane &amp; Doe</p>"},
+                                                 {tnef::kPtString8, 0x8005, "x", true}}))
+                            .str()},
+      {"embedded.tnef", Tnef()
+                            .file("winmail.dat", Tnef().message(tnef::kAttBody, "inner").str())
+                            .attachment(tnef::kAttAttachment,
+                                        mapi_props({{tnef::kPtLong, tnef::kPrAttachMethod, le32s(5)}}))
+                            .str()},
+  };
+  for (const auto& [name, bytes] : files) {
+    std::ofstream f(std::string(dir) + "/" + name, std::ios::binary);
+    f << bytes;
+  }
 }
 
 }  // namespace
