@@ -9,6 +9,7 @@
 
 #include "milter/recording_mta.h"
 #include "milter/testmode.h"
+#include "tests/unit/mime/tnef_builder.h"
 #include "tests/unit/support/config_text.h"
 
 namespace phi {
@@ -173,6 +174,32 @@ TEST(Session, APdfReaderThatCannotRunAnswersLikeAnInternalError) {
     }
   }
   std::filesystem::remove_all(dir);
+}
+
+// Outlook's winmail.dat: the text of a file attached inside it is classified
+// (it used to be an uninspected "binary" part).
+TEST(Session, TextInsideAWinmailDatAttachmentIsClassified) {
+  namespace t = mime::tnef;
+  std::string tnef = mime::test::Tnef()
+                         .message(t::kAttBody, "See the attached referral.\r\n")
+                         .file("referral.txt",
+                               "Patient Jane Doe, SSN 078-05-1121, started metformin 500 mg for type 2 diabetes.\r\n")
+                         .str();
+  Session s(config_with("DKIMVerify no\n"));
+  RecordingMta m;
+  s.on_connect(m, "client.example.net", "192.0.2.4");
+  s.on_helo(m, "client.example.net");
+  s.on_envfrom(m, "<a@example.net>");
+  s.on_envrcpt(m, "<b@example.org>");
+  s.on_header(m, "Content-Type", " application/ms-tnef; name=\"winmail.dat\"");
+  s.on_header(m, "Content-Transfer-Encoding", " base64");
+  s.on_eoh(m);
+  s.on_body(m, mime::test::base64_lines(tnef));
+  EXPECT_EQ(s.on_eom(m), Status::Continue);
+  const auto& v = s.report().verdict;
+  EXPECT_TRUE(v.phi) << v.score;
+  EXPECT_TRUE(v.pii);
+  EXPECT_TRUE(v.uninspected.empty());
 }
 
 TEST(Session, NoCurrentHopWithoutConnection) {
