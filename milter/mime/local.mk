@@ -25,7 +25,7 @@ tests_unit_mime_mime_test_SOURCES = \
 	tests/unit/mime/recording_sink.h
 tests_unit_mime_mime_test_LDADD = $(GTEST_LDADD)
 
-FUZZ_REPLAY += tests/fuzz/mime_fuzz tests/fuzz/html_fuzz tests/fuzz/zip_fuzz tests/fuzz/rtf_fuzz
+FUZZ_REPLAY += tests/fuzz/mime_fuzz tests/fuzz/html_fuzz tests/fuzz/zip_fuzz tests/fuzz/rtf_fuzz tests/fuzz/tnef_fuzz
 tests_fuzz_mime_fuzz_SOURCES = tests/fuzz/mime_fuzz.cc tests/fuzz/walker_log_sink.h $(FUZZ_DRIVER)
 tests_fuzz_mime_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
 tests_fuzz_html_fuzz_SOURCES = tests/fuzz/html_fuzz.cc $(FUZZ_DRIVER)
@@ -34,3 +34,5 @@ tests_fuzz_zip_fuzz_SOURCES = tests/fuzz/zip_fuzz.cc tests/fuzz/walker_log_sink.
 tests_fuzz_zip_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
 tests_fuzz_rtf_fuzz_SOURCES = tests/fuzz/rtf_fuzz.cc $(FUZZ_DRIVER)
 tests_fuzz_rtf_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
+tests_fuzz_tnef_fuzz_SOURCES = tests/fuzz/tnef_fuzz.cc tests/fuzz/walker_log_sink.h $(FUZZ_DRIVER)
+tests_fuzz_tnef_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
