@@ -44,10 +44,7 @@ struct FakeReader : DocumentReader {
 const std::string kPdf = "%PDF-1.4\n1 0 obj << >> endobj\n" + std::string(3000, 'x') + "\n%%EOF\n";
 
 std::string attachment(const std::string& type, const std::string& name, const std::string& bytes) {
-  return "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
-         "--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
-         "--b\r\nContent-Type: " + type + (name.empty() ? "" : "; name=\"" + name + "\"") +
-         "\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64_lines(bytes) + "--b--\r\n";
+  return test::message_with_attachment(type, name, bytes);
 }
 
 TEST(WalkerDocuments, DeclaredPdfGoesToTheReaderWholeAndItsTextIsBody) {

@@ -15,19 +15,7 @@ using test::RecordingSink;
 using test::ZipItem;
 
 std::string with_attachment(const std::string& type, const std::string& filename, const std::string& bytes) {
-  return "MIME-Version: 1.0\r\n"
-         "Content-Type: multipart/mixed; boundary=b\r\n"
-         "\r\n"
-         "--b\r\n"
-         "Content-Type: text/plain\r\n"
-         "\r\n"
-         "see attached\r\n"
-         "--b\r\n"
-         "Content-Type: " + type + "; name=\"" + filename + "\"\r\n"
-         "Content-Disposition: attachment; filename=\"" + filename + "\"\r\n"
-         "Content-Transfer-Encoding: base64\r\n"
-         "\r\n" +
-         base64_lines(bytes) + "--b--\r\n";
+  return test::message_with_attachment(type, filename, bytes, true);
 }
 
 // All the Body text of part 2 (uninspected reports between entries split it into several events).

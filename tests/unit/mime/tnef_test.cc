@@ -235,18 +235,7 @@ TEST(Lzfu, LimitsAndDamage) {
 
 std::string with_tnef(const std::string& bytes, const std::string& type = "application/ms-tnef",
                       const std::string& filename = "winmail.dat") {
-  return "MIME-Version: 1.0\r\n"
-         "Content-Type: multipart/mixed; boundary=b\r\n"
-         "\r\n"
-         "--b\r\n"
-         "Content-Type: text/plain\r\n"
-         "\r\n"
-         "see attached\r\n"
-         "--b\r\n"
-         "Content-Type: " + type + (filename.empty() ? "" : "; name=\"" + filename + "\"") + "\r\n"
-         "Content-Transfer-Encoding: base64\r\n"
-         "\r\n" +
-         base64_lines(bytes) + "--b--\r\n";
+  return test::message_with_attachment(type, filename, bytes);
 }
 
 // All the Body text of a part (reports between texts split it into several events).

@@ -135,6 +135,19 @@ inline std::string base64_lines(std::string_view data) {
   return out;
 }
 
+// A multipart/mixed message: a text part "see attached", then `bytes` as a
+// base64 part of `type` (with name="filename" unless that is empty, and a
+// Content-Disposition: attachment field with it when `disposition`).
+inline std::string message_with_attachment(const std::string& type, const std::string& filename,
+                                           const std::string& bytes, bool disposition = false) {
+  std::string named = filename.empty() ? "" : "; name=\"" + filename + "\"";
+  return "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+         "--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+         "--b\r\nContent-Type: " + type + named + "\r\n" +
+         (disposition ? "Content-Disposition: attachment; filename=\"" + filename + "\"\r\n" : "") +
+         "Content-Transfer-Encoding: base64\r\n\r\n" + base64_lines(bytes) + "--b--\r\n";
+}
+
 }  // namespace phi::mime::test
 
 #endif
