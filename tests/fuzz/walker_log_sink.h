@@ -5,12 +5,16 @@
 // DESCRIPTION
 //   Part begins, texts, ends and uninspected reports in order; consecutive
 //   Body texts of a part are joined, so that the log does not depend on how
-//   the input was split. Two runs of one input compare their logs.
+//   the input was split. Two runs of one input compare their logs:
+//   check_attachment_split(in, content_type) walks `in` as the bytes of an
+//   attachment of that type (no transfer encoding) whole and in chunks of
+//   1 to 97 bytes, and aborts when the two logs differ.
 // THREADS
 //   Fuzz targets only.
 #ifndef PHI_TESTS_FUZZ_WALKER_LOG_SINK_H
 #define PHI_TESTS_FUZZ_WALKER_LOG_SINK_H
 
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -35,6 +39,33 @@ class LogSink : public phi::mime::Sink {
   }
   std::string log_, last_;
 };
+
+// The Walker's log for `in` as one attachment of `content_type`, fed whole
+// or (split) in pseudo-random chunks drawn from `seed`.
+inline std::string walk_attachment(std::string_view in, const char* content_type, unsigned seed, bool split) {
+  LogSink sink;
+  phi::mime::Limits lim;
+  lim.max_parts = 64;
+  lim.max_part_bytes = 1 << 18;
+  phi::mime::Walker w(lim, sink);
+  w.header("Content-Type", content_type);
+  w.header("Content-Transfer-Encoding", "binary");
+  w.end_of_headers();
+  while (!in.empty()) {
+    seed = seed * 1103515245u + 12345u;
+    size_t n = split ? 1 + (seed >> 16) % 97 : in.size();
+    if (n > in.size()) n = in.size();
+    w.body(in.substr(0, n));
+    in.remove_prefix(n);
+  }
+  w.finish();
+  return sink.log_ + (w.had_errors() ? "\n!" : "\n.") + (w.truncated() ? "t" : "");
+}
+
+inline void check_attachment_split(std::string_view in, const char* content_type) {
+  unsigned seed = in.empty() ? 7u : static_cast<unsigned char>(in[in.size() / 2]);
+  if (walk_attachment(in, content_type, seed, false) != walk_attachment(in, content_type, seed, true)) std::abort();
+}
 
 }  // namespace phi::mime::fuzz
 
