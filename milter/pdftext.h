@@ -7,19 +7,12 @@
 // DESCRIPTION
 //   A mime::DocumentReader for "pdf": open() starts
 //     program -q -enc UTF-8 -eol unix - -
-//   through spawn_sandboxed() (milter/util/sandbox.h): a process group of
-//   its own, an environment of PATH alone, no descriptor of the daemon's,
-//   standard error on /dev/null, no_new_privs, the seccomp filter (no write
-//   opens, no file system changes, no sockets, no signals or tracing of
-//   other processes) and these limits: address space `memory_limit`, CPU
-//   time `timeout` (rounded up to a second), no file written (RLIMIT_FSIZE
-//   0), no core file, no process started (RLIMIT_NPROC 0, which root is not
-//   held to), at most 64 descriptors. The part's decoded
-//   bytes go to its standard input (a socket, written with MSG_NOSIGNAL);
-//   finish() ends that input and reads its standard output: pdftotext reads
-//   the whole document before it writes a word, so the daemon holds none of
-//   the PDF, only a 64 KiB read buffer. The text is checked as UTF-8
-//   (invalid bytes become U+FFFD) and handed on as it is read.
+//   as a ConverterRun (milter/converter.h: the sandbox, the limits -- address
+//   space `memory_limit`, CPU time `timeout` --, the slots, the timeouts,
+//   the text read and checked as UTF-8) with an environment of PATH alone,
+//   in a pool of `processes` (PdfProcesses) of its own. pdftotext reads the
+//   whole document before it writes a word, so the daemon holds none of the
+//   PDF, only a 64 KiB read buffer.
 //   Reasons finish() returns: "" for exit status 0 when every page had text
 //   (32 characters or more other than white space; pages are counted by
 //   the form feed pdftotext ends each with, which is passed on as a line
@@ -56,6 +49,7 @@
 #include <string>
 #include <string_view>
 
+#include "milter/converter.h"
 #include "milter/mime/walker.h"
 
 namespace phi {
@@ -72,16 +66,12 @@ class PdfToText : public mime::DocumentReader {
  public:
   explicit PdfToText(PdfOptions o) : o_(std::move(o)) {}
   std::unique_ptr<mime::Document> open(std::string_view kind) const override;
+  bool reads(std::string_view kind) const override { return kind == "pdf" && !o_.program.empty(); }
   const PdfOptions& options() const { return o_; }
 
  private:
   PdfOptions o_;
 };
-
-// Whether a child that ran out of `timeout` (wall clock) after using
-// `cpu_seconds` of CPU was slowed by the machine (less than half its time
-// on the CPU: "unavailable", retried) rather than by the document ("pdf").
-bool slowed_by_machine(double cpu_seconds, std::chrono::milliseconds timeout);
 
 }  // namespace phi
 

@@ -6,13 +6,14 @@
 //   e.header_field(name, value); e.end_headers(); e.feed(bytes); e.finish();
 //   LeafPlan plan_leaf(type, subtype, filename);
 //   std::string sniff_reason(std::string_view first_bytes, std::string_view declared);
-//   bool is_zip(first_bytes); std::string reason_for_name(filename);
+//   bool is_zip(first_bytes); bool is_image(first_bytes); std::string reason_for_name(filename);
 // DESCRIPTION
 //   An Entity parses its header block (from header_field() calls at the top
 //   level, from raw lines below), then picks a Body: LeafBody (decode to
 //   text (charset and HTML, or RTF), read it as a ZIP package through a
 //   PackageReader or as TNEF through a TnefReader, hand a PDF to the
-//   WalkState's DocumentReader, or report it uninspected), MultipartBody (BoundarySplitter + one child
+//   WalkState's DocumentReader, hand it an image (held until it reaches the
+//   reader's min_bytes), or report it uninspected), MultipartBody (BoundarySplitter + one child
 //   Entity at a time) or MessageBody (transfer decoding + nested message).
 //   Not for use outside milter/mime; see walker.h for the behaviour.
 // INPUT
@@ -48,7 +49,7 @@ inline constexpr size_t kMaxTnefString = 64 * 1024;   // bytes of a TNEF subject
 struct WalkState {
   const Limits lim;
   Sink& sink;
-  const DocumentReader* documents = nullptr;  // PDF reader, if any
+  const DocumentReader* documents = nullptr;  // PDF and image reader, if any
   bool errors = false;
   bool truncated = false;
   size_t parts = 0;
@@ -61,12 +62,12 @@ struct WalkState {
     sink.uninspected(info, reason);
   }
   // A Document for a part of this kind from `documents`, or the reason the
-  // part is uninspected instead: `kind` (no reader), "unavailable" (the
+  // part is uninspected instead: `kind` (no reader of it), "unavailable" (the
   // reader cannot run one now) or "part-limit" (max_documents reached;
   // truncated is set).
   std::unique_ptr<Document> open_document(std::string_view kind, std::string& reason) {
     reason = kind;
-    if (!documents) return nullptr;
+    if (!documents || !documents->reads(kind)) return nullptr;
     if (documents_opened >= lim.max_documents) {
       truncated = true;
       reason = "part-limit";
@@ -96,6 +97,8 @@ inline bool one_of(std::string_view s, std::initializer_list<std::string_view> l
 }
 // A ZIP archive's first local header signature.
 bool is_zip(std::string_view first_bytes);
+// A PNG, JPEG, TIFF, GIF or WebP signature: an image an OCR program can read.
+bool is_image(std::string_view first_bytes);
 // The reason a file of this name would be uninspected ("pdf", "office",
 // "archive", "encrypted", "binary"), from its extension alone.
 std::string reason_for_name(std::string_view filename);
@@ -256,6 +259,7 @@ class LeafBody : public Body {
   void emit_text(std::string_view decoded);
   void sniff(std::string_view decoded);
   void sniffed();
+  void hold_image(std::string_view decoded);
   void flush_text();
 
   WalkState& ws_;
@@ -266,7 +270,9 @@ class LeafBody : public Body {
   std::optional<HtmlToText> html_;
   std::optional<RtfToText> rtf_;
   std::unique_ptr<PackageReader> package_;
-  std::unique_ptr<Document> doc_;  // a PDF read by ws_.documents
+  std::unique_ptr<Document> doc_;  // a PDF or an image read by ws_.documents
+  bool image_pending_ = false;     // an image held in held_ until it reaches min_bytes
+  std::string held_;
   std::unique_ptr<TnefReader> tnef_;
   bool open_ = true;  // part_end still to come (a TnefReader ends and begins the part again)
   uint64_t decoded_ = 0;

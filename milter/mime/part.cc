@@ -25,6 +25,8 @@ std::string declared_reason(std::string_view type, std::string_view sub, const s
                    "x-rar", "x-rar-compressed", "vnd.rar", "x-bzip2", "x-xz", "zstd"}) ||
       one_of(ext, {"zip", "7z", "rar", "gz", "tgz", "tar", "bz2", "xz", "zst"}))
     return "archive";
+  if (type == "image" || one_of(ext, {"png", "jpg", "jpeg", "jpe", "gif", "tif", "tiff", "bmp", "webp", "heic"}))
+    return "image";
   return "binary";
 }
 
@@ -39,6 +41,16 @@ std::string file_extension(std::string_view filename) {
 std::string reason_for_name(std::string_view filename) { return declared_reason("", "", file_extension(filename)); }
 
 bool is_zip(std::string_view b) { return b.substr(0, 4) == std::string_view("PK\x03\x04", 4); }
+
+// Only formats whose signature the OCR program's image library checks:
+// given anything it does not recognise, tesseract takes its input for a
+// list of file names to read.
+bool is_image(std::string_view b) {
+  return b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1A\n", 8) || b.substr(0, 3) == "\xFF\xD8\xFF" ||
+         b.substr(0, 4) == std::string_view("II*\0", 4) || b.substr(0, 4) == std::string_view("MM\0*", 4) ||
+         b.substr(0, 6) == "GIF87a" || b.substr(0, 6) == "GIF89a" ||
+         (b.substr(0, 4) == "RIFF" && b.size() >= 12 && b.substr(8, 4) == "WEBP");
+}
 
 LeafPlan plan_leaf(std::string_view type, std::string_view sub, std::string_view filename) {
   std::string ext = file_extension(filename);
@@ -64,6 +76,7 @@ std::string sniff_reason(std::string_view b, std::string_view declared) {
     if (b.size() > 6 && (static_cast<unsigned char>(b[6]) & 1)) return "encrypted";  // general purpose flag bit 0
     return declared == "binary" ? "archive" : std::string(declared);
   }
+  if (is_image(b) && (declared == "binary" || declared == "image")) return "image";
   if (declared == "binary") {
     if (b.substr(0, 8) == std::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8)) return "office";
     if (b.substr(0, 6) == std::string_view("7z\xBC\xAF\x27\x1C", 6) || b.substr(0, 4) == "Rar!" ||
@@ -106,6 +119,10 @@ void LeafBody::process(std::string_view decoded) {
   }
   if (tnef_) {
     tnef_->feed(decoded);
+    return;
+  }
+  if (image_pending_) {
+    hold_image(decoded);
     return;
   }
   if (plan_.mode == LeafMode::Uninspected && !doc_) {
@@ -168,6 +185,13 @@ void LeafBody::sniffed() {
     process(first);
     return;
   }
+  if (reason == "image" && is_image(sniff_) && ws_.documents && ws_.documents->reads("image")) {
+    image_pending_ = true;
+    std::string first = std::move(sniff_);
+    sniff_.clear();
+    hold_image(first);
+    return;
+  }
   if (is_zip(sniff_) && (reason == "office" || reason == "archive")) {
     package_ = std::make_unique<PackageReader>(ws_, info_, reason);
     package_->feed(sniff_);
@@ -193,11 +217,33 @@ void LeafBody::sniffed() {
   done_ = true;
 }
 
+// An image is held until it is known to reach the reader's min_bytes
+// (smaller ones are icons and logos, not worth a process), then handed to
+// it with everything held so far.
+void LeafBody::hold_image(std::string_view decoded) {
+  held_.append(decoded);
+  if (held_.size() < ws_.documents->min_bytes("image")) return;
+  image_pending_ = false;
+  std::string reason;
+  if (!(doc_ = ws_.open_document("image", reason))) {
+    held_.clear();
+    stop(reason);
+    return;
+  }
+  std::string first = std::move(held_);
+  held_.clear();
+  held_.shrink_to_fit();
+  process(first);
+}
+
 void LeafBody::finish() {
   if (!done_) {
     process(cte_.finish(s1_));
-    if (!done_ && plan_.mode == LeafMode::Uninspected && !package_ && !doc_ && !tnef_) sniffed();
-    if (!done_ && package_) {
+    if (!done_ && plan_.mode == LeafMode::Uninspected && !package_ && !doc_ && !tnef_ && !image_pending_) sniffed();
+    if (!done_ && image_pending_) {
+      held_.clear();
+      stop("image");  // below min_bytes: not read
+    } else if (!done_ && package_) {
       package_->finish();
     } else if (!done_ && tnef_) {
       tnef_->finish();

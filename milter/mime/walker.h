@@ -67,7 +67,15 @@
 //   Attachments count against max_parts, the TNEF part's text against
 //   max_part_bytes, each attachment's bytes against max_part_bytes as a
 //   MIME part's would.
-//   Everything else is uninspected with reason "pdf",
+//   An image whose first bytes are those of a PNG, JPEG, TIFF, GIF or
+//   WebP file (whatever it is declared as; declared or named an image
+//   without them, it is not given to any reader) of at least the
+//   reader's min_bytes("image") goes to the DocumentReader if it reads
+//   "image" (OCR): its text comes as the part's Body text, the reasons
+//   as for a PDF; smaller ones, and all of them without such a reader,
+//   are uninspected "image". The bytes below min_bytes are held (at most
+//   that plus one slice) until the size is known.
+//   Everything else is uninspected with reason "pdf", "image",
 //   "office", "archive", "encrypted" (S/MIME, PGP, multipart/encrypted,
 //   a ZIP whose first entry is encrypted) or "binary"; the first bytes are
 //   sniffed so a PDF or ZIP sent as octet-stream gets its real reason.
@@ -137,8 +145,9 @@ class Sink {
   virtual void uninspected(const PartInfo&, std::string_view reason) = 0;
 };
 
-// Reads a document format the Walker does not parse itself (PDF) -- in
-// practice an external converter (milter/pdftext.h). One Document per part.
+// Reads a document format the Walker does not parse itself (PDF, images)
+// -- in practice an external converter (milter/converter.h). One Document
+// per part.
 class Document {
  public:
   virtual ~Document() = default;
@@ -153,10 +162,16 @@ class Document {
 class DocumentReader {
  public:
   virtual ~DocumentReader() = default;
-  // A Document for a part of this kind ("pdf"); nullptr when none can run
-  // now (all busy, or the converter cannot start): the part is then
-  // uninspected "unavailable".
+  // A Document for a part of this kind ("pdf", "image"); nullptr when none
+  // can run now (all busy, or the converter cannot start): the part is
+  // then uninspected "unavailable".
   virtual std::unique_ptr<Document> open(std::string_view kind) const = 0;
+  // Whether open() is ever tried for this kind (by default "pdf" only):
+  // a kind not read is reported uninspected under its own name.
+  virtual bool reads(std::string_view kind) const { return kind == "pdf"; }
+  // Parts of this kind smaller than this (decoded bytes) are not read but
+  // reported uninspected under their kind's name (icons and logos, for OCR).
+  virtual uint64_t min_bytes(std::string_view) const { return 0; }
 };
 
 struct Limits {
@@ -176,7 +191,7 @@ class Entity;
 
 class Walker {
  public:
-  // documents: reads PDF parts (see Document); none means they are uninspected.
+  // documents: reads PDF and image parts (see Document); none means they are uninspected.
   Walker(const Limits& limits, Sink& sink, const DocumentReader* documents = nullptr);
   ~Walker();
   Walker(const Walker&) = delete;

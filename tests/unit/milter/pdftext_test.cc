@@ -4,7 +4,6 @@
 #include "milter/pdftext.h"
 
 #include <unistd.h>
-#include <zlib.h>
 
 #include <gtest/gtest.h>
 
@@ -13,76 +12,21 @@
 #include <vector>
 
 #include "tests/unit/escrow/test_util.h"
+#include "tests/unit/milter/document_builders.h"
 
 namespace phi {
 namespace {
 
 using escrow::testing::TempDir;
 using namespace std::chrono_literals;
+using test::make_pdf;
+using test::Outcome;
 
 const std::string kPdfToText = "/usr/bin/pdftotext";
 
-// A PDF with one page per item of `pages`, each showing its text in
-// Helvetica (an empty item: a page with only a drawn box, as a scan's
-// picture would be), content streams deflated; with `encrypt`, an
-// /Encrypt dictionary whose user password is not empty.
-std::string make_pdf(const std::vector<std::string>& pages, bool encrypt = false) {
-  // Objects: 1 catalog, 2 pages, 3 font, then per page its page and content stream.
-  std::vector<std::string> objs = {"<< /Type /Catalog /Pages 2 0 R >>", "",
-                                   "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
-  std::string kids;
-  for (const auto& text : pages) {
-    std::string content = text.empty() ? "0.5 g 72 72 468 648 re f" : "BT /F1 12 Tf 72 720 Td (" + text + ") Tj ET";
-    uLongf n = compressBound(content.size());
-    std::string z(n, '\0');
-    compress(reinterpret_cast<Bytef*>(z.data()), &n, reinterpret_cast<const Bytef*>(content.data()), content.size());
-    z.resize(n);
-    size_t page = objs.size() + 1;
-    kids += std::to_string(page) + " 0 R ";
-    objs.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents " + std::to_string(page + 1) +
-                   " 0 R /Resources << /Font << /F1 3 0 R >> >> >>");
-    objs.push_back("<< /Length " + std::to_string(z.size()) + " /Filter /FlateDecode >>\nstream\n" + z + "\nendstream");
-  }
-  objs[1] = "<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(pages.size()) + " >>";
-  if (encrypt)
-    objs.push_back("<< /Filter /Standard /V 1 /R 2 /O <" + std::string(64, '1') + "> /U <" + std::string(64, '2') +
-                   "> /P -4 >>");
-  std::string out = "%PDF-1.4\n";
-  std::vector<size_t> offsets;
-  for (size_t i = 0; i < objs.size(); ++i) {
-    offsets.push_back(out.size());
-    out += std::to_string(i + 1) + " 0 obj\n" + objs[i] + "\nendobj\n";
-  }
-  size_t xref = out.size();
-  out += "xref\n0 " + std::to_string(objs.size() + 1) + "\n0000000000 65535 f \n";
-  for (size_t o : offsets) {
-    char line[32];
-    snprintf(line, sizeof line, "%010zu 00000 n \n", o);
-    out += line;
-  }
-  std::string id = "<0123456789abcdef0123456789abcdef>";
-  out += "trailer\n<< /Size " + std::to_string(objs.size() + 1) + " /Root 1 0 R" +
-         (encrypt ? " /Encrypt " + std::to_string(objs.size()) + " 0 R /ID [" + id + " " + id + "]" : "") +
-         " >>\nstartxref\n" + std::to_string(xref) +
-         "\n%%EOF\n";
-  return out;
-}
-
-struct Outcome {
-  std::string text;
-  std::string reason;
-  bool opened = false;
-};
-
 // Runs `doc` through a reader fed in `chunk`-byte pieces.
 Outcome extract(const PdfToText& reader, const std::string& doc, size_t chunk = 4096) {
-  Outcome o;
-  auto d = reader.open("pdf");
-  if (!d) return o;
-  o.opened = true;
-  for (size_t i = 0; i < doc.size(); i += chunk) d->feed(std::string_view(doc).substr(i, chunk));
-  o.reason = d->finish([&](std::string_view t) { o.text.append(t); });
-  return o;
+  return test::extract(reader, "pdf", doc, chunk);
 }
 
 PdfOptions options(const std::string& program) {

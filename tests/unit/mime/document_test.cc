@@ -1,5 +1,6 @@
-// Tests for PDF parts handed to a DocumentReader through the Walker: which
-// parts go to it, what reaches it, and how its text and reasons come out.
+// Tests for PDF and image parts handed to a DocumentReader through the
+// Walker: which parts go to it, what reaches it, and how its text and
+// reasons come out.
 #include <gtest/gtest.h>
 
 #include "milter/mime/walker.h"
@@ -34,6 +35,12 @@ struct FakeReader : DocumentReader {
     self->bytes.emplace_back();
     return std::make_unique<Doc>(*self);
   }
+  // By default a PDF reader only, as the interface's default; with
+  // `images`, an OCR reader too, that reads images of `min` bytes or more.
+  bool reads(std::string_view kind) const override { return kind == "pdf" ? !no_pdf : images && kind == "image"; }
+  uint64_t min_bytes(std::string_view kind) const override { return kind == "image" ? min : 0; }
+  bool images = false, no_pdf = false;
+  uint64_t min = 0;
   bool refuse = false;
   std::string answer = "SSN 078-05-1121";
   std::string reason;
@@ -172,6 +179,117 @@ TEST(WalkerDocuments, PdfEntriesOfAZipAreReadToo) {
   Walker w3(Limits{}, sink3, &encrypted);
   feed_message(w3, attachment("application/zip", "records.zip", zip));
   EXPECT_EQ(sink3.reasons, std::vector<std::string>{"encrypted"});
+}
+
+const std::string kPng = "\x89PNG\r\n\x1a\n" + std::string(5000, 'p');
+
+TEST(WalkerImages, ImagesWithASignatureGoToAnImageReaderWholeWhateverTheirDeclaredType) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"image/png", kPng},
+      {"image/jpeg", "\xFF\xD8\xFF\xE0" + std::string(3000, 'j')},
+      {"image/tiff", std::string("II*\0", 4) + std::string(3000, 't')},
+      {"image/tiff", std::string("MM\0*", 4) + std::string(3000, 't')},
+      {"image/gif", "GIF89a" + std::string(3000, 'g')},
+      {"image/webp", std::string("RIFF\x10\0\0\0WEBPVP8 ", 16) + std::string(3000, 'w')},
+      {"application/octet-stream", kPng},  // sniffed
+  };
+  for (const auto& [type, bytes] : cases)
+    for (size_t chunk : {0, 3, 100}) {
+      FakeReader r;
+      r.images = true;
+      r.min = 1000;  // held until 1000 bytes are in, then everything so far and the rest
+      RecordingSink sink;
+      Walker w(Limits{}, sink, &r);
+      feed_message(w, attachment(type, "scan", bytes), chunk);
+      ASSERT_EQ(r.kinds, std::vector<std::string>{"image"}) << type << " " << chunk;
+      EXPECT_EQ(r.bytes[0], bytes) << type << " " << chunk;
+      EXPECT_EQ(sink.body("2"), "SSN 078-05-1121");
+      EXPECT_TRUE(sink.reasons.empty()) << sink.log();
+    }
+}
+
+TEST(WalkerImages, SmallImagesAndImagesWithoutASignatureAreUninspectedUnread) {
+  FakeReader r;
+  r.images = true;
+  r.min = 6000;
+  {
+    RecordingSink sink;
+    Walker w(Limits{}, sink, &r);
+    feed_message(w, attachment("image/png", "logo.png", kPng), 7);  // 5008 bytes: a logo
+    EXPECT_EQ(sink.reasons, std::vector<std::string>{"image"});
+    EXPECT_EQ(sink.body("2"), "");
+  }
+  for (const char* type : {"image/png", "image/bmp", "image/x-unknown"}) {
+    RecordingSink sink;
+    Walker w(Limits{}, sink, &r);
+    // Declared an image, but no signature the OCR program's library checks:
+    // never given to it (tesseract would read it as a list of file names).
+    feed_message(w, attachment(type, "x.png", "BM" + std::string(9000, '/')));
+    EXPECT_EQ(sink.reasons, std::vector<std::string>{"image"}) << type;
+  }
+  EXPECT_TRUE(r.kinds.empty());
+
+  RecordingSink sink;  // a reader of PDFs only: images stay uninspected, as do images without any reader
+  FakeReader pdf_only;
+  Walker w(Limits{}, sink, &pdf_only);
+  feed_message(w, attachment("image/png", "scan.png", kPng));
+  EXPECT_TRUE(pdf_only.kinds.empty());
+  EXPECT_EQ(sink.reasons, std::vector<std::string>{"image"});
+  RecordingSink sink2;
+  Walker w2(Limits{}, sink2);
+  feed_message(w2, attachment("application/octet-stream", "scan", kPng));
+  EXPECT_EQ(sink2.reasons, std::vector<std::string>{"image"});
+}
+
+TEST(WalkerImages, AReaderOfImagesOnlyLeavesPdfsUninspectedNotUnavailable) {
+  FakeReader r;
+  r.images = true;
+  r.no_pdf = true;  // OcrProgram set, PdfToText empty
+  RecordingSink sink;
+  Walker w(Limits{}, sink, &r);
+  feed_message(w, attachment("application/pdf", "a.pdf", kPdf));
+  EXPECT_TRUE(r.kinds.empty());
+  EXPECT_EQ(sink.reasons, std::vector<std::string>{"pdf"});  // not "unavailable", which would tempfail forever
+}
+
+TEST(WalkerImages, RefusalSizeLimitAndDocumentCountApplyToImages) {
+  {
+    FakeReader r;
+    r.images = true;
+    r.refuse = true;
+    RecordingSink sink;
+    Walker w(Limits{}, sink, &r);
+    feed_message(w, attachment("image/jpeg", "scan.jpg", "\xFF\xD8\xFF" + std::string(2000, 'j')));
+    EXPECT_EQ(sink.reasons, std::vector<std::string>{"unavailable"});
+  }
+  {
+    FakeReader r;
+    r.images = true;
+    r.min = 100;
+    RecordingSink sink;
+    Limits lim;
+    lim.max_part_bytes = 1000;
+    Walker w(lim, sink, &r);
+    feed_message(w, attachment("image/png", "big.png", kPng), 64);
+    EXPECT_EQ(r.closed, 1);
+    EXPECT_EQ(r.finished, 0);
+    EXPECT_EQ(sink.reasons, std::vector<std::string>{"size-limit"});
+  }
+  {
+    FakeReader r;
+    r.images = true;
+    RecordingSink sink;
+    Limits lim;
+    lim.max_documents = 1;
+    Walker w(lim, sink, &r);
+    std::string m = "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n";
+    m += "--b\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64_lines(kPdf);
+    m += "--b\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64_lines(kPng);
+    m += "--b--\r\n";
+    feed_message(w, m);
+    EXPECT_EQ(r.kinds, std::vector<std::string>{"pdf"});
+    EXPECT_EQ(sink.reasons, std::vector<std::string>{"part-limit"});
+  }
 }
 
 }  // namespace

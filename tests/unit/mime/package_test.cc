@@ -118,7 +118,7 @@ TEST(Package, OdtAsLibreOfficeWritesIt) {
   EXPECT_NE(body.find("\nJane Doe\n"), std::string::npos) << body;
   EXPECT_EQ(body.find("opendocument"), std::string::npos) << body;  // mimetype is not content
   // The embedded picture is not read, and says so; the thumbnail is a picture of the page.
-  EXPECT_EQ(sink.reasons, std::vector<std::string>{"binary"}) << sink.log();
+  EXPECT_EQ(sink.reasons, std::vector<std::string>{"image"}) << sink.log();
   EXPECT_FALSE(err);
 }
 

@@ -207,9 +207,9 @@ TEST(Walker, StructureAndErrorTable) {
       {"a zip cut in its first header is an archive, and an error",
        "Content-Type: application/zip\nContent-Transfer-Encoding: base64\n\nUEsDBAoAAAAAAAAAAAAAAAAAAAAA\n",
        "begin 1 application/zip\nuninspected 1 application/zip: archive\nend 1\n", true},
-      {"short image is binary",
+      {"short image is an image",
        "Content-Type: image/png\n\nxyz",
-       "begin 1 image/png\nuninspected 1 image/png: binary\nend 1\n", false},
+       "begin 1 image/png\nuninspected 1 image/png: image\nend 1\n", false},
       {"office by type", "Content-Type: application/vnd.openxmlformats-officedocument.wordprocessingml.document\n\nPK",
        "begin 1 application/vnd.openxmlformats-officedocument.wordprocessingml.document\n"
        "uninspected 1 application/vnd.openxmlformats-officedocument.wordprocessingml.document: office\nend 1\n", false},

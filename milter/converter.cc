@@ -1,0 +1,224 @@
+// converter - a document's text from a sandboxed child process (see converter.h).
+#include "milter/converter.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "milter/log.h"
+#include "milter/mime/charset.h"
+#include "milter/util/deadline.h"
+#include "milter/util/process.h"
+#include "milter/util/sandbox.h"
+
+namespace phi {
+namespace {
+
+using Clock = DeadlineClock;
+
+bool take_slot(ConverterPool& pool, unsigned limit, Clock::time_point deadline) {
+  std::unique_lock lock(pool.m);
+  if (!pool.cv.wait_until(lock, deadline, [&] { return pool.busy < limit; })) return false;
+  ++pool.busy;
+  return true;
+}
+
+void give_slot(ConverterPool& pool) {
+  {
+    std::lock_guard lock(pool.m);
+    --pool.busy;
+  }
+  pool.cv.notify_one();
+}
+
+}  // namespace
+
+ConverterRun::~ConverterRun() {
+  kill_child();
+  if (slot_) give_slot(*s_.pool);
+}
+
+double ConverterRun::kill_child() {
+  if (pid_ <= 0) return 0;
+  ::kill(-pid_, SIGKILL);
+  int status;
+  rusage ru{};
+  while (::wait4(pid_, &status, 0, &ru) < 0 && errno == EINTR) {}
+  pid_ = -1;
+  auto secs = [](const timeval& t) { return double(t.tv_sec) + double(t.tv_usec) / 1e6; };
+  return secs(ru.ru_utime) + secs(ru.ru_stime);
+}
+
+void ConverterRun::time_out(std::string_view what) {
+  failed_ = true;
+  double cpu = kill_child();
+  busy_ = slowed_by_machine(cpu, s_.timeout);
+  char used[32];
+  std::snprintf(used, sizeof used, "%.1f s", cpu);
+  log_line(LogLevel::Warning, "", s_.log_tag,
+           s_.program + ": " + std::string(what) + " within " + format_timeout(s_.timeout) + " (" + used +
+               " of CPU); killed; " +
+               (busy_ ? "the machine is busy: the message gets OnInternalError"
+                      : "the part is reported uninspected " + s_.reason));
+}
+
+bool ConverterRun::start() {
+  if (!take_slot(*s_.pool, std::max(1u, s_.processes), Clock::now() + s_.timeout)) {
+    log_line(LogLevel::Warning, "", s_.log_tag,
+             "all " + std::to_string(s_.processes) + " " + s_.processes_key + " busy for " + format_timeout(s_.timeout));
+    return false;
+  }
+  slot_ = true;
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+    log_line(LogLevel::Error, "", s_.log_tag, std::string("socketpair: ") + std::strerror(errno));
+    return false;
+  }
+  UniqueFd ours_in(sv[0]), theirs_in(sv[1]);
+  int pv[2];
+  if (::pipe2(pv, O_CLOEXEC) != 0) {
+    log_line(LogLevel::Error, "", s_.log_tag, std::string("pipe: ") + std::strerror(errno));
+    return false;
+  }
+  UniqueFd ours_out(pv[0]), theirs_out(pv[1]);
+
+  // The limits are in place before the child runs a line of the program.
+  const rlim_t cpu = rlim_t((s_.timeout.count() + 999) / 1000);
+  SandboxSpec spec;
+  spec.program = s_.program;
+  spec.argv = s_.argv;
+  spec.env = s_.env;
+  spec.limits = {{RLIMIT_AS, rlim_t(s_.memory_limit)},
+                 {RLIMIT_CPU, std::max<rlim_t>(cpu, 1)},
+                 {RLIMIT_FSIZE, 0},
+                 {RLIMIT_CORE, 0},
+                 {RLIMIT_NPROC, 0},
+                 {RLIMIT_NOFILE, 64}};
+  auto pid = spawn_sandboxed(spec, theirs_in.get(), theirs_out.get());
+  if (!pid) {
+    log_line(LogLevel::Error, "", s_.log_tag, s_.program + ": " + pid.error().message);  // the message gets OnInternalError
+    return false;
+  }
+  pid_ = *pid;
+  in_ = std::move(ours_in);
+  out_ = std::move(ours_out);
+  (void)::fcntl(in_.get(), F_SETFL, ::fcntl(in_.get(), F_GETFL) | O_NONBLOCK);
+  (void)::fcntl(out_.get(), F_SETFL, ::fcntl(out_.get(), F_GETFL) | O_NONBLOCK);
+  return true;
+}
+
+void ConverterRun::feed(std::string_view bytes) {
+  if (failed_ || pid_ <= 0 || !in_) return;
+  on_input(bytes);
+  auto deadline = Clock::now() + s_.timeout;
+  while (!bytes.empty()) {
+    ssize_t n = ::send(in_.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (n > 0) {
+      bytes.remove_prefix(size_t(n));
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (Clock::now() >= deadline) return time_out("not reading its input");
+      pollfd p{in_.get(), POLLOUT, 0};
+      (void)::poll(&p, 1, ms_left(deadline));
+      continue;
+    }
+    // EPIPE: it stopped reading (it exits at once on input it cannot
+    // read); finish() tells why from its exit status.
+    in_.reset();
+    return;
+  }
+}
+
+std::string ConverterRun::finish(const std::function<void(std::string_view)>& text) {
+  if (failed_ || pid_ <= 0) return busy_ ? "unavailable" : s_.reason;
+  in_.reset();  // end of input
+  auto deadline = Clock::now() + s_.timeout;
+  mime::CharsetConverter utf8("utf-8");
+  std::string buf(64 * 1024, '\0'), converted;
+  uint64_t total = 0;
+  bool cut = false, timed_out = false;
+  for (;;) {
+    ssize_t n = ::read(out_.get(), buf.data(), buf.size());
+    if (n == 0) break;
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) {
+      if (Clock::now() >= deadline) {
+        timed_out = true;
+        break;
+      }
+      pollfd p{out_.get(), POLLIN, 0};
+      (void)::poll(&p, 1, ms_left(deadline));
+      continue;
+    }
+    if (n < 0) break;
+    std::string_view piece(buf.data(), size_t(n));
+    if (total + piece.size() > s_.max_text) {
+      piece = piece.substr(0, size_t(s_.max_text - total));
+      cut = true;
+    }
+    total += piece.size();
+    on_text(piece);
+    converted.clear();
+    utf8.convert(piece, converted);
+    std::replace(converted.begin(), converted.end(), '\f', '\n');
+    text(converted);
+    if (cut) break;
+  }
+  converted.clear();
+  utf8.finish(converted);
+  text(converted);
+  out_.reset();
+  if (cut) {
+    kill_child();
+    log_line(LogLevel::Info, "", s_.log_tag,
+             "text of a document longer than " + std::to_string(s_.max_text) + " bytes: the rest is not read");
+    return "size-limit";
+  }
+  int status = 0;
+  int waited = timed_out ? 0 : wait_child_until(pid_, &status, deadline);
+  if (waited == 0) {
+    time_out("no answer");
+    return busy_ ? "unavailable" : s_.reason;
+  }
+  if (waited < 0) {
+    failed_ = true;
+    kill_child();
+    log_line(LogLevel::Error, "", s_.log_tag, s_.program + ": waitpid: " + std::strerror(errno));
+    return "unavailable";
+  }
+  pid_ = -1;
+  return on_exit(status);
+}
+
+bool slowed_by_machine(double cpu_seconds, std::chrono::milliseconds timeout) {
+  return cpu_seconds * 2 < double(timeout.count()) / 1000;
+}
+
+std::unique_ptr<mime::Document> Converters::open(std::string_view kind) const {
+  if (kind == "pdf" && pdf_) return pdf_->open(kind);
+  if (kind == "image" && ocr_) return ocr_->open(kind);
+  return nullptr;
+}
+
+bool Converters::reads(std::string_view kind) const {
+  return (kind == "pdf" && pdf_ && pdf_->reads(kind)) || (kind == "image" && ocr_ && ocr_->reads(kind));
+}
+
+uint64_t Converters::min_bytes(std::string_view kind) const {
+  if (kind == "pdf" && pdf_) return pdf_->min_bytes(kind);
+  if (kind == "image" && ocr_) return ocr_->min_bytes(kind);
+  return 0;
+}
+
+}  // namespace phi

@@ -1,0 +1,138 @@
+// NAME
+//   converter - a document's text from a sandboxed child process (pdftotext, tesseract)
+// SYNOPSIS
+//   class MyRun : public ConverterRun {            // pdftext.cc, ocr.cc
+//     void on_input(std::string_view bytes) override;  // sees the document
+//     void on_text(std::string_view raw) override;     // sees the raw output
+//     std::string on_exit(int status) override;        // the reason
+//   };
+//   auto run = std::make_unique<MyRun>(ConverterSpec{...});
+//   if (!run->start()) ...                           // nullptr: "unavailable"
+//   run->feed(bytes); ...  run->finish(text_fn);      // a mime::Document
+//   Converters docs(pdf, ocr);                        // the Walker's DocumentReader
+// DESCRIPTION
+//   ConverterRun is the mechanics shared by the document readers: it takes
+//   one of `processes` slots of its pool (process-wide, so that a reload's
+//   new reader shares the count; open() waits up to `timeout` for one, then
+//   gives up: a warning, and the part is uninspected "unavailable"), starts
+//     program argv...
+//   through spawn_sandboxed() (milter/util/sandbox.h) with `env`, address
+//   space `memory_limit`, CPU time `timeout` (rounded up to a second), no
+//   file written, no core file, no process started (RLIMIT_NPROC 0, which
+//   root is not held to), at most 64 descriptors. The part's decoded
+//   bytes go to its standard input (a socket, written with MSG_NOSIGNAL);
+//   finish() ends that input and reads its standard output in 64 KiB
+//   pieces, at most `max_text` bytes (then the child is killed and the
+//   reason is "size-limit"), checks it as UTF-8 (invalid bytes become
+//   U+FFFD), turns form feeds into line breaks and hands it on.
+//   The reason finish() returns, when nothing above decided it, is
+//   on_exit(status) of the reaped child. Out of time (no answer within
+//   `timeout` of the end of input, or input not read within `timeout`):
+//   the child is killed, and the reason is "unavailable" when it had less
+//   than half the time on the CPU (slowed by a busy machine: the message is
+//   retried), else `reason` (the document's own fault); a warning is
+//   logged either way. A child that cannot be started or waited for is
+//   logged (an error) and is "unavailable" too.
+//   Converters is the DocumentReader a Walker gets: "pdf" parts go to
+//   the PDF reader, "image" parts to the OCR reader, either may be absent;
+//   min_bytes() is the OCR reader's.
+//   Log lines carry `log_tag` ("pdf", "ocr") and name the program, exit
+//   statuses and reasons, never a byte of the document or its text.
+// INPUT
+//   The document is hostile: it is parsed in the child, under the limits
+//   above, as the daemon's user. The child's output is untrusted text,
+//   bounded by max_text.
+// THREADS
+//   open() from any thread; each run is used by one thread at a time.
+#ifndef PHI_MILTER_CONVERTER_H
+#define PHI_MILTER_CONVERTER_H
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "milter/mime/walker.h"
+#include "milter/util/c_ptr.h"
+
+namespace phi {
+
+// Children running at a time for one kind of converter, daemon-wide.
+struct ConverterPool {
+  std::mutex m;
+  std::condition_variable cv;
+  unsigned busy = 0;
+};
+
+struct ConverterSpec {
+  std::string program;                        // absolute path
+  std::vector<std::string> argv;              // argv[0] included
+  std::vector<std::string> env;               // the child's whole environment
+  std::chrono::milliseconds timeout{30'000};  // the run, and the wait for a slot
+  uint64_t memory_limit = 512ull << 20;       // RLIMIT_AS
+  uint64_t max_text = 32ull << 20;            // output read
+  unsigned processes = 4;                     // slots of `pool`
+  ConverterPool* pool = nullptr;
+  std::string log_tag;                        // "pdf", "ocr"
+  std::string processes_key;                  // "PdfProcesses", for the log
+  std::string reason;                         // "pdf", "image": the document could not be read
+};
+
+class ConverterRun : public mime::Document {
+ public:
+  explicit ConverterRun(ConverterSpec s) : s_(std::move(s)) {}
+  ~ConverterRun() override;
+
+  // Takes a slot and starts the child; false (logged) when it cannot.
+  bool start();
+  void feed(std::string_view bytes) override;
+  std::string finish(const std::function<void(std::string_view)>& text) override;
+
+ protected:
+  // Every byte of the document, before it goes to the child.
+  virtual void on_input(std::string_view) {}
+  // Every byte of output read, before conversion.
+  virtual void on_text(std::string_view) {}
+  // The reason for a child that exited or was killed by a signal on its own.
+  virtual std::string on_exit(int wait_status) = 0;
+  const ConverterSpec& spec() const { return s_; }
+
+ private:
+  double kill_child();  // kills and reaps; the CPU seconds it used
+  void time_out(std::string_view what);
+
+  const ConverterSpec s_;
+  bool slot_ = false;
+  pid_t pid_ = -1;
+  UniqueFd in_, out_;  // the child's standard input (a socket) and output (a pipe)
+  bool failed_ = false;
+  bool busy_ = false;  // timed out while the machine, not the document, kept it slow
+};
+
+// Whether a child that ran out of `timeout` (wall clock) after using
+// `cpu_seconds` of CPU was slowed by the machine (less than half its time
+// on the CPU: "unavailable", retried) rather than by the document.
+bool slowed_by_machine(double cpu_seconds, std::chrono::milliseconds timeout);
+
+// The Walker's DocumentReader: PDFs to `pdf`, images to `ocr` (each may be null).
+class Converters : public mime::DocumentReader {
+ public:
+  Converters(std::shared_ptr<const mime::DocumentReader> pdf, std::shared_ptr<const mime::DocumentReader> ocr)
+      : pdf_(std::move(pdf)), ocr_(std::move(ocr)) {}
+  std::unique_ptr<mime::Document> open(std::string_view kind) const override;
+  bool reads(std::string_view kind) const override;
+  uint64_t min_bytes(std::string_view kind) const override;
+
+ private:
+  std::shared_ptr<const mime::DocumentReader> pdf_, ocr_;
+};
+
+}  // namespace phi
+
+#endif
