@@ -272,6 +272,40 @@ Result<void> build_pdf(Config& cfg) {
   return Ok();
 }
 
+// The image reader when OcrProgram is set; as build_pdf. tesseract is only
+// recommended by the package, so a missing default program is no warning.
+Result<void> build_ocr(Config& cfg) {
+  const Settings& s = cfg.settings;
+  if (s.OcrProgram.empty()) {
+    cfg.ocr_unavailable = "OcrProgram is empty";
+    return Ok();
+  }
+  if (!valid_ocr_language(s.OcrLanguage))
+    return Error{"OcrLanguage: \"" + s.OcrLanguage + "\" is not a list of tesseract languages (eng, eng+spa)"};
+  if (s.OcrTimeout == 0) return Error{"OcrTimeout: must be longer than 0s"};
+  if (s.OcrProcesses == 0) return Error{"OcrProcesses: must be at least 1 (set OcrProgram empty to read no image)"};
+  if (s.OcrMemoryLimit < (128ull << 20)) return Error{"OcrMemoryLimit: must be at least 128M"};
+  if (s.OcrMinBytes > (16ull << 20)) return Error{"OcrMinBytes: must be at most 16M"};
+  struct stat st;
+  bool missing = ::stat(s.OcrProgram.c_str(), &st) != 0 && errno == ENOENT;
+  if (missing && s.OcrProgram == default_settings().OcrProgram) {
+    cfg.ocr_unavailable = s.OcrProgram + " missing (install tesseract-ocr)";
+    return Ok();
+  }
+  if (missing || !S_ISREG(st.st_mode) || ::access(s.OcrProgram.c_str(), X_OK) != 0)
+    return Error{"OcrProgram " + s.OcrProgram + ": not an executable file"};
+  OcrOptions o;
+  o.program = s.OcrProgram;
+  o.language = s.OcrLanguage;
+  o.min_bytes = s.OcrMinBytes;
+  o.timeout = std::chrono::seconds(s.OcrTimeout);
+  o.memory_limit = s.OcrMemoryLimit;
+  o.max_text = std::min<uint64_t>(32ull << 20, s.MaxMessageBytes);
+  o.processes = unsigned(std::min<uint64_t>(s.OcrProcesses, 1024));
+  cfg.ocr = std::make_shared<const ImageOcr>(std::move(o));
+  return Ok();
+}
+
 // Loads the escrow keys and builds the store when EscrowKeyFile is set. The
 // built-in default key file may be missing (escrow is then unavailable and
 // escrow decisions answer tempfail); a key file named in the configuration
@@ -443,6 +477,7 @@ std::string config_summary(const Config& cfg) {
   out += std::string("; DKIM verify ") + (cfg.dkim ? "on" : "off");
   if (cfg.classifier) out += "; " + std::to_string(cfg.classifier->pattern_count()) + " detectors";
   out += cfg.pdf ? "; PDF text on (" + s.PdfToText + ")" : "; PDF text off (" + cfg.pdf_unavailable + ")";
+  out += cfg.ocr ? "; OCR on (" + s.OcrProgram + " -l " + s.OcrLanguage + ")" : "; OCR off (" + cfg.ocr_unavailable + ")";
   return out;
 }
 
@@ -537,6 +572,8 @@ Result<std::shared_ptr<const Config>> build_config_unlocated(Settings settings, 
   cfg->source = std::move(source);
   if (auto r = build_escrow(*cfg); !r) return r.error();
   if (auto r = build_pdf(*cfg); !r) return r.error();
+  if (auto r = build_ocr(*cfg); !r) return r.error();
+  if (cfg->pdf || cfg->ocr) cfg->documents = std::make_shared<const Converters>(cfg->pdf, cfg->ocr);
   // Derived objects (pattern database, policy, escrow keys, ...) are built
   // here by their modules; any failure makes the whole snapshot invalid.
   if (auto ok = build_policy(cfg->settings, *cfg); !ok) return ok.error();

@@ -37,6 +37,7 @@
 
 #include "milter/audit/writer.h"
 #include "milter/util/result.h"
+#include "milter/ocr.h"
 #include "milter/pdftext.h"
 #include "milter/util/netmatch.h"
 #include "policy/rules.h"
@@ -131,6 +132,12 @@ struct Config {
   // default program is missing (PDF parts are then uninspected).
   std::shared_ptr<const PdfToText> pdf;
   std::string pdf_unavailable;  // why pdf is null, for the log line
+  // Image text through OcrProgram; null when that is empty or the built-in
+  // default program is missing (images are then uninspected).
+  std::shared_ptr<const ImageOcr> ocr;
+  std::string ocr_unavailable;  // why ocr is null, for the log line
+  // The Walker's reader of both (null when neither is on).
+  std::shared_ptr<const Converters> documents;
 };
 
 // The uid that must own EscrowKeyFile and AuditKeyFile (or root owns them):

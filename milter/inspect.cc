@@ -53,7 +53,7 @@ Inspection::Inspection(const Config& cfg, policy::Findings findings) {
   mime::Limits lim;
   lim.max_total_bytes = cfg.settings.MaxMessageBytes;
   if (lim.max_part_bytes > lim.max_total_bytes) lim.max_part_bytes = lim.max_total_bytes;
-  walker_ = std::make_unique<mime::Walker>(lim, *adapter_, cfg.pdf.get());
+  walker_ = std::make_unique<mime::Walker>(lim, *adapter_, cfg.documents.get());
 }
 
 Inspection::~Inspection() = default;

@@ -12,7 +12,8 @@
 //   as body text. Parts the walker cannot inspect are passed on as
 //   uninspected with their type and reason, never as clean. Content beyond
 //   MaxMessageBytes is not inspected and is reported as uninspected. PDF
-//   parts are read through the Config's PdfToText, when there is one.
+//   and image parts are read through the Config's documents (PdfToText,
+//   OcrProgram), when there are any.
 // INPUT
 //   Untrusted. Memory is bounded by the walker's and the scan's limits.
 // THREADS
@@ -43,7 +44,8 @@ class Inspection {
   policy::Verdict finish();
   bool had_decode_errors() const;
   // A part could not be read only because its reader could not run now
-  // (uninspected "unavailable": PdfProcesses busy, pdftotext not starting).
+  // (uninspected "unavailable": PdfProcesses or OcrProcesses busy, the
+  // converter not starting).
   // The message must not pass on a verdict that missed it: the caller
   // answers as for an internal error, so that the MTA retries it.
   bool reader_unavailable() const;

@@ -154,8 +154,8 @@ Status Session::on_eom(Mta& mta) {
     classify(m);
     if (m.inspect->reader_unavailable())  // fail closed: a retry reads what was skipped
       return internal_error(mta, "classify",
-                            "a PDF part could not be read now (all PdfProcesses busy, or pdftotext could not "
-                            "start: see the pdf lines before)");
+                            "a PDF or image part could not be read now (all PdfProcesses or OcrProcesses busy, "
+                            "or pdftotext or tesseract could not start: see the pdf and ocr lines before)");
     st = enforce(mta, m);
     // After an internal error (any answer, accept included) the message's
     // state is gone: m must not be touched and there is nothing to record.

@@ -74,9 +74,10 @@ struct World {
                          "\nNoticeSendmail /bin/true\nLogTarget /dev/null\nLogLevel error\nPolicyFile " + dir + "/site.policy\nOnInternalError " +
                          kActions[i] + "\nInternalHosts 127.0.0.1\nAuditLog " + dir + "/audit.log\nAuditKeyFile " + dir +
                          "/audit.key\nAuditSync no\n"
-                         // No pdftotext child per PDF-looking input: deterministic and fast
-                         // (the PDF path has its own tests, tests/unit/milter/pdftext_test.cc).
-                         "PdfToText\n";
+                         // No pdftotext or tesseract child per PDF- or image-looking input:
+                         // deterministic and fast (those paths have their own tests,
+                         // tests/unit/milter/pdftext_test.cc and ocr_test.cc).
+                         "PdfToText\nOcrProgram\n";
       auto s = parse_settings(text, "fuzz.conf");
       if (!s) __builtin_trap();
       if (i == 0 && !log_setup(*s)) __builtin_trap();  // quiet: a fuzzer runs millions of messages

@@ -4,8 +4,9 @@
 # routed through the smtp-tls transport (route-tls); PHI in the Subject is
 # refused with a 5.7.1 text telling the sender to move it into the body;
 # outbound PHI for an opportunistic-TLS domain is escrowed, also when the
-# PHI is only inside a .docx attachment, or only inside a PDF (read by
-# pdftotext) sent as application/octet-stream under another name.
+# PHI is only inside a .docx attachment, only inside a PDF (read by
+# pdftotext) sent as application/octet-stream under another name, or only
+# in the pixels of a scanned page sent as a PNG (read by tesseract).
 #
 # Escrow needs keys, so this scenario writes EscrowKeyFile, EscrowDirectory
 # and NoticeSendmail (nothing else: the policy is the shipped one). With
@@ -130,4 +131,21 @@ EOT
     "rcpt=1 escrow=1 rules=phi-insecure"
   n=$("$CTL" escrow -c "$PHI_DIR/phimilter.conf" list | awk 'NR > 1' | grep -c .)
   phi_assert_eq "escrow: a third entry, for the PDF" "$n" 3
+fi
+
+# --- PHI only in a scanned page (a PNG of the same letter): tesseract reads it, the message escrowed ---
+if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/tesseract ]; then
+  pdftoppm -singlefile -r 200 -gray -png "$PHI_DIR/labs.pdf" "$PHI_DIR/scan" || phi_fail "could not render the scan"
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Referral" --body "Scan attached." \
+    --attach-type image/png --attach-name referral.png \
+    --attach @"$PHI_DIR/scan.png" || phi_fail "scan: not accepted, see $PHI_SWAKS_LOG"
+  qid=$(phi_queue_id_of "$PHI_SWAKS_LOG")
+  [ -n "$qid" ] || phi_fail "scan: no queue id in $PHI_SWAKS_LOG"
+  phi_wait_log "$PHI_MILTER_LOG" "$qid: policy: direction=" 30
+  phi_assert_match "scan: PHI only in the pixels of an image is escrowed" "$(phi_policy_log "$qid")" \
+    "rcpt=1 escrow=1 rules=phi-insecure"
+  n=$("$CTL" escrow -c "$PHI_DIR/phimilter.conf" list | awk 'NR > 1' | grep -c .)
+  phi_assert_eq "escrow: a fourth entry, for the scan" "$n" 4
+elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
+  phi_fail "tesseract missing: scripts/setup installs tesseract-ocr"
 fi

@@ -426,5 +426,70 @@ TEST(PdfToText, BadValuesAreRefusedWithFileAndLine) {
   std::remove(conf.c_str());
 }
 
+
+TEST(OcrProgram, DefaultIsTesseractWithLimitsAndMissingItIsOnlyOff) {
+  auto s = parse_settings("DKIMVerify no\n", "t.conf");
+  ASSERT_TRUE(s.ok());
+  auto cfg = build_config(*s, "t.conf");
+  ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+  if (access("/usr/bin/tesseract", X_OK) != 0) {  // tesseract-ocr is only recommended: off, no warning
+    EXPECT_FALSE((*cfg)->ocr);
+    EXPECT_NE(config_summary(**cfg).find("OCR off (/usr/bin/tesseract missing"), std::string::npos);
+    for (const auto& w : config_warnings(**cfg)) EXPECT_EQ(w.find("Ocr"), std::string::npos) << w;
+  } else {
+    ASSERT_TRUE((*cfg)->ocr);
+    const OcrOptions& o = (*cfg)->ocr->options();
+    EXPECT_EQ(o.program, "/usr/bin/tesseract");
+    EXPECT_EQ(o.language, "eng");
+    EXPECT_EQ(o.min_bytes, 32u * 1024);
+    EXPECT_EQ(o.timeout, std::chrono::seconds(60));
+    EXPECT_EQ(o.memory_limit, 1024ull << 20);
+    EXPECT_EQ(o.processes, 2u);
+    EXPECT_NE(config_summary(**cfg).find("OCR on (/usr/bin/tesseract -l eng)"), std::string::npos);
+    ASSERT_TRUE((*cfg)->documents);
+    EXPECT_TRUE((*cfg)->documents->reads("image"));
+  }
+
+  // OCR off and PDFs off: the Walker gets no reader at all; OCR alone: PDFs stay unread.
+  auto none = parse_settings("DKIMVerify no\nOcrProgram\nPdfToText\n", "t.conf");
+  ASSERT_TRUE(none.ok());
+  auto cfg_none = build_config(*none, "t.conf");
+  ASSERT_TRUE(cfg_none.ok());
+  EXPECT_FALSE((*cfg_none)->ocr);
+  EXPECT_FALSE((*cfg_none)->documents);
+  EXPECT_NE(config_summary(**cfg_none).find("OCR off (OcrProgram is empty)"), std::string::npos);
+  auto stand_in = parse_settings("DKIMVerify no\nOcrProgram /bin/true\nPdfToText\nOcrLanguage eng+spa\n", "t.conf");
+  ASSERT_TRUE(stand_in.ok());
+  auto cfg_ocr = build_config(*stand_in, "t.conf");
+  ASSERT_TRUE(cfg_ocr.ok()) << cfg_ocr.error().message;
+  ASSERT_TRUE((*cfg_ocr)->documents);
+  EXPECT_TRUE((*cfg_ocr)->documents->reads("image"));
+  EXPECT_FALSE((*cfg_ocr)->documents->reads("pdf"));
+  EXPECT_EQ((*cfg_ocr)->ocr->options().language, "eng+spa");
+}
+
+TEST(OcrProgram, BadValuesAreRefusedWithFileAndLine) {
+  const std::string conf = ::testing::TempDir() + "/config_test_ocr.conf";
+  struct { const char* label; const char* text; const char* want; } rows[] = {
+      {"relative program", "OcrProgram tesseract\n", ":2: OcrProgram: expected an absolute path"},
+      {"missing program", "OcrProgram /nonexistent/tesseract\n", ":2: OcrProgram /nonexistent/tesseract: not an executable file"},
+      {"not executable", "OcrProgram /dev/null\n", ":2: OcrProgram /dev/null: not an executable file"},
+      {"a language with a space", "OcrLanguage eng spa\n", ":2: OcrLanguage: \"eng spa\" is not a list"},
+      {"a path for a language", "OcrLanguage ../../x\n", ":2: OcrLanguage: \"../../x\" is not a list"},
+      {"no process", "OcrProcesses 0\n", ":2: OcrProcesses: must be at least 1"},
+      {"no time", "OcrTimeout 0\n", ":2: OcrTimeout: must be longer than 0s"},
+      {"too little memory", "OcrMemoryLimit 64M\n", ":2: OcrMemoryLimit: must be at least 128M"},
+      {"a huge threshold", "OcrMinBytes 1G\n", ":2: OcrMinBytes: must be at most 16M"},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    std::ofstream(conf) << "DKIMVerify no\n" << r.text;
+    auto cfg = load_config(conf, false);
+    ASSERT_FALSE(cfg.ok());
+    EXPECT_EQ(cfg.error().message.rfind(conf + r.want, 0), 0u) << cfg.error().message;
+  }
+  std::remove(conf.c_str());
+}
+
 }  // namespace
 }  // namespace phi

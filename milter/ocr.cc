@@ -1,0 +1,93 @@
+// ocr - image text through a limited tesseract(1) child (see ocr.h).
+#include "milter/ocr.h"
+
+#include <sys/wait.h>
+
+#include <string>
+
+#include "milter/log.h"
+
+namespace phi {
+namespace {
+
+// Children running, daemon-wide (a reload's new ImageOcr shares the count).
+ConverterPool& pool() {
+  static ConverterPool p;
+  return p;
+}
+
+// Less recognised text than this (a stray mark, a signature) is no reading
+// of the image.
+constexpr size_t kMinText = 32;
+
+ConverterSpec ocr_spec(const OcrOptions& o) {
+  ConverterSpec s;
+  s.program = o.program;
+  s.argv = {o.program, "stdin", "stdout", "-l", o.language};
+  s.env = {"PATH=/usr/bin:/bin", "OMP_THREAD_LIMIT=1"};
+  s.timeout = o.timeout;
+  s.memory_limit = o.memory_limit;
+  s.max_text = o.max_text;
+  s.processes = o.processes;
+  s.pool = &pool();
+  s.log_tag = "ocr";
+  s.processes_key = "OcrProcesses";
+  s.reason = "image";
+  return s;
+}
+
+class OcrRun : public ConverterRun {
+ public:
+  explicit OcrRun(const OcrOptions& o) : ConverterRun(ocr_spec(o)) {}
+
+ private:
+  void on_text(std::string_view out) override {
+    for (char c : out)
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '\v' && c != '\f') ++text_;
+  }
+  std::string on_exit(int status) override {
+    const std::string& program = spec().program;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+      if (text_ >= kMinText) return "";
+      log_line(LogLevel::Debug, "", "ocr", "an image with no text recognised: reported uninspected");
+      return "image";
+    }
+    if (WIFEXITED(status))
+      log_line(LogLevel::Info, "", "ocr", program + " exited with status " + std::to_string(WEXITSTATUS(status)) +
+                                              ": a damaged image (or OcrLanguage not installed), reported uninspected");
+    else
+      log_line(LogLevel::Warning, "", "ocr", program + " killed by signal " +
+                                                 std::to_string(WIFSIGNALED(status) ? WTERMSIG(status) : 0) +
+                                                 " (OcrMemoryLimit or OcrTimeout reached, or it crashed); the image is reported uninspected");
+    return "image";
+  }
+
+  size_t text_ = 0;  // characters other than white space
+};
+
+}  // namespace
+
+bool valid_ocr_language(std::string_view language) {
+  if (language.empty() || language.size() > 256) return false;
+  bool name = false;
+  for (char c : language) {
+    if (c == '+') {
+      if (!name) return false;
+      name = false;
+    } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_') {
+      name = true;
+    } else {
+      return false;
+    }
+  }
+  return name;
+}
+
+std::unique_ptr<mime::Document> ImageOcr::open(std::string_view kind) const {
+  if (kind != "image" || o_.program.empty()) return nullptr;
+  auto run = std::make_unique<OcrRun>(o_);
+  if (!run->start()) return nullptr;
+  return run;
+}
+
+}  // namespace phi

@@ -1,0 +1,77 @@
+// NAME
+//   ocr - the text of image attachments (scans, photos of documents), from tesseract(1) in a child process
+// SYNOPSIS
+//   OcrOptions o; o.program = "/usr/bin/tesseract";
+//   ImageOcr ocr(o);
+//   Converters docs(pdf, std::make_shared<ImageOcr>(o));
+//   mime::Walker w(limits, sink, &docs);   // images of min_bytes or more come as Body text
+// DESCRIPTION
+//   A mime::DocumentReader for "image": open() starts
+//     program stdin stdout -l language
+//   as a ConverterRun (milter/converter.h: the sandbox, the limits -- address
+//   space `memory_limit`, CPU time `timeout` --, the slots, the timeouts,
+//   the text read and checked as UTF-8) with the environment PATH and
+//   OMP_THREAD_LIMIT=1 (one thread per process: `processes`, OcrProcesses,
+//   is the daemon's whole OCR concurrency), in a pool of its own. The
+//   Walker hands it only parts whose first bytes are a PNG, JPEG, TIFF, GIF
+//   or WebP signature (mime::detail::is_image): tesseract's image library
+//   reads those from memory, and nothing else reaches it (given input it
+//   does not recognise, tesseract would take it for a list of file names).
+//   Parts smaller than `min_bytes` are not read (min_bytes()).
+//   Reasons finish() returns: "" for exit status 0 with at least 32
+//   characters other than white space (text was recognised); "image" for
+//   status 0 with less (a photograph, or writing OCR could not see: its
+//   text, if any, is still passed on), for any other status, a crash, a
+//   limit hit, or no answer within `timeout` after at least half of it on
+//   the CPU; "size-limit" and "unavailable" as for every ConverterRun.
+//   Logs ("ocr") name the program, the exit status and the reason, never a
+//   byte of the image or its text.
+// INPUT
+//   The image is hostile: Leptonica and tesseract decode it in the child,
+//   under the limits above, as the daemon's user. The child's output is
+//   read as untrusted text, bounded by max_text.
+// THREADS
+//   open() from any thread; each Document is used by one thread at a time.
+#ifndef PHI_MILTER_OCR_H
+#define PHI_MILTER_OCR_H
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "milter/converter.h"
+#include "milter/mime/walker.h"
+
+namespace phi {
+
+struct OcrOptions {
+  std::string program;                        // absolute path of tesseract
+  std::string language = "eng";               // tesseract -l: "eng", "eng+spa"
+  uint64_t min_bytes = 32 * 1024;             // smaller images are not read
+  std::chrono::milliseconds timeout{60'000};  // whole recognition, and the wait for a process
+  uint64_t memory_limit = 1024ull << 20;      // RLIMIT_AS of the child
+  uint64_t max_text = 32ull << 20;            // text read from one image
+  unsigned processes = 2;                     // children at a time, daemon-wide
+};
+
+class ImageOcr : public mime::DocumentReader {
+ public:
+  explicit ImageOcr(OcrOptions o) : o_(std::move(o)) {}
+  std::unique_ptr<mime::Document> open(std::string_view kind) const override;
+  bool reads(std::string_view kind) const override { return kind == "image" && !o_.program.empty(); }
+  uint64_t min_bytes(std::string_view) const override { return o_.min_bytes; }
+  const OcrOptions& options() const { return o_; }
+
+ private:
+  OcrOptions o_;
+};
+
+// Whether `language` is a tesseract language list: names of letters, digits
+// and '_' joined by '+' (nothing a shell or tesseract would read otherwise).
+bool valid_ocr_language(std::string_view language);
+
+}  // namespace phi
+
+#endif

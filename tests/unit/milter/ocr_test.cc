@@ -1,0 +1,128 @@
+// Tests of ImageOcr with the real tesseract (scripts/setup installs
+// tesseract-ocr): text out of scanned pages as PNG, JPEG and TIFF, images
+// without text and damaged ones, and, with a stand-in script, what the
+// child is given. The limits, timeouts and slots are ConverterRun's, tested
+// through PdfToText (pdftext_test.cc).
+#include "milter/ocr.h"
+
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+
+#include "tests/unit/escrow/test_util.h"
+#include "tests/unit/milter/document_builders.h"
+
+namespace phi {
+namespace {
+
+using escrow::testing::TempDir;
+using test::extract;
+using test::make_pdf;
+using test::render;
+using namespace std::chrono_literals;
+
+const std::string kTesseract = "/usr/bin/tesseract";
+
+OcrOptions options(const std::string& program) {
+  OcrOptions o;
+  o.program = program;
+  return o;
+}
+
+class ImageOcrTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(::access(kTesseract.c_str(), X_OK), 0) << kTesseract << " missing: scripts/setup installs tesseract-ocr";
+  }
+  TempDir dir;
+};
+
+// A faxed referral: the words are only pixels.
+const std::string kReferral = "Referral: Diego Lopez DOB 10/08/2001 MRN 4471823 diabetes";
+
+TEST_F(ImageOcrTest, TextOfAScannedPageInEachFormat) {
+  ImageOcr reader(options(kTesseract));
+  std::string pdf = make_pdf({kReferral});
+  for (const char* format : {"png", "jpeg", "tiff"}) {
+    std::string image = render(pdf, format);
+    ASSERT_FALSE(image.empty()) << format << ": pdftoppm failed";
+    ASSERT_EQ(image.find("Diego"), std::string::npos) << "the text must not be in the image's bytes";
+    test::Outcome o = extract(reader, "image", image, 4096);
+    ASSERT_TRUE(o.opened);
+    EXPECT_EQ(o.reason, "") << format;
+    EXPECT_NE(o.text.find("Diego Lopez"), std::string::npos) << format << ": " << o.text;
+    EXPECT_NE(o.text.find("4471823"), std::string::npos) << format << ": " << o.text;
+  }
+}
+
+TEST_F(ImageOcrTest, AnImageWithoutTextIsUninspected) {
+  ImageOcr reader(options(kTesseract));
+  std::string blank = render(make_pdf({""}), "png");  // a grey box: a photograph, as far as OCR knows
+  ASSERT_FALSE(blank.empty());
+  EXPECT_EQ(extract(reader, "image", blank).reason, "image");
+}
+
+TEST_F(ImageOcrTest, ADamagedImageIsUninspected) {
+  ImageOcr reader(options(kTesseract));
+  std::string png = render(make_pdf({kReferral}), "png");
+  ASSERT_GT(png.size(), 200u);
+  EXPECT_EQ(extract(reader, "image", png.substr(0, 100)).reason, "image");  // cut short
+  std::string garbled = png;
+  for (size_t i = 50; i < garbled.size(); i += 7) garbled[i] = char(garbled[i] ^ 0x5A);
+  EXPECT_EQ(extract(reader, "image", garbled).reason, "image");
+}
+
+TEST_F(ImageOcrTest, ChildGetsStdinStdoutTheLanguageAndOneThread) {
+  std::string script = dir.write("args.sh",
+                                 "#!/bin/sh\n"
+                                 "n=0; while IFS= read -r line; do n=$((n+1)); done\n"
+                                 "echo \"lines=$n args=$*\"\n"
+                                 "echo \"path=$PATH omp=$OMP_THREAD_LIMIT home=${HOME-unset}\"\n"
+                                 "printf 'as='; ulimit -v; printf 'fsize='; ulimit -f\n",
+                                 0755);
+  OcrOptions o = options(script);
+  o.language = "eng+spa";
+  o.memory_limit = 256ull << 20;
+  ImageOcr reader(o);
+  test::Outcome out = extract(reader, "image", "a\nb\n");
+  EXPECT_EQ(out.reason, "");  // more than 32 characters of "text"
+  EXPECT_NE(out.text.find("lines=2 args=stdin stdout -l eng+spa"), std::string::npos) << out.text;
+  EXPECT_NE(out.text.find("path=/usr/bin:/bin omp=1 home=unset"), std::string::npos) << out.text;
+  EXPECT_NE(out.text.find("as=262144\nfsize=0\n"), std::string::npos) << out.text;
+  EXPECT_EQ(extract(ImageOcr(options(dir.write("fail.sh", "#!/bin/sh\nexit 1\n", 0755))), "image", "x").reason,
+            "image");
+}
+
+TEST_F(ImageOcrTest, OnlyImagesAndOnlyWithAProgram) {
+  ImageOcr reader(options(kTesseract));
+  EXPECT_TRUE(reader.reads("image"));
+  EXPECT_FALSE(reader.reads("pdf"));
+  EXPECT_FALSE(reader.open("pdf"));
+  EXPECT_FALSE(ImageOcr(options("")).reads("image"));
+  EXPECT_FALSE(ImageOcr(options("")).open("image"));
+  EXPECT_EQ(reader.min_bytes("image"), 32u * 1024);
+}
+
+TEST(OcrLanguage, OnlyNamesJoinedByPlus) {
+  for (const char* ok : {"eng", "eng+spa", "chi_sim", "eng+fra+deu"}) EXPECT_TRUE(valid_ocr_language(ok)) << ok;
+  for (const char* bad : {"", "+", "eng+", "+eng", "eng++spa", "eng spa", "../x", "eng;rm", "-l", "eng\n"})
+    EXPECT_FALSE(valid_ocr_language(bad)) << bad;
+}
+
+// Both readers behind one: each kind to its own, nothing else.
+TEST_F(ImageOcrTest, ConvertersDispatchByKind) {
+  OcrOptions o = options(kTesseract);
+  o.min_bytes = 1234;
+  Converters both(nullptr, std::make_shared<ImageOcr>(o));
+  EXPECT_TRUE(both.reads("image"));
+  EXPECT_FALSE(both.reads("pdf"));  // no PDF reader: PDFs stay "pdf", never "unavailable"
+  EXPECT_FALSE(both.open("pdf"));
+  EXPECT_EQ(both.min_bytes("image"), 1234u);
+  EXPECT_EQ(extract(both, "image", render(make_pdf({kReferral}), "png")).reason, "");
+}
+
+}  // namespace
+}  // namespace phi
