@@ -184,7 +184,8 @@ class LeafBody;
 // sequence of parts. An embedded message (PR_ATTACH_METHOD 5) is
 // uninspected "depth-limit", as is a TNEF stream inside an attachment; a
 // stream that is cut or malformed makes the part "binary" (what was read
-// stays read). Attachments count against max_parts, message text against
+// stays read; a bad attribute checksum or compressed-RTF CRC is only an
+// error). Attachments count against max_parts, message text against
 // max_part_bytes; property lists (attMAPIProps, attAttachment) are kept in
 // memory up to max_part_bytes each (a longer one is skipped, "size-limit");
 // attachment data is never kept.

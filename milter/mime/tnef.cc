@@ -2,6 +2,7 @@
 #include "milter/mime/tnef.h"
 
 #include <algorithm>
+#include <array>
 
 namespace phi::mime {
 namespace {
@@ -51,6 +52,19 @@ int fixed_size(uint16_t type) {
     default: return -1;
   }
 }
+
+// CRC-32 of compressed RTF (MS-OXRTFCP 2.1.3.2): the reflected polynomial
+// 0xEDB88320, a byte at a time, initial value 0 and no final XOR (unlike zlib's).
+constexpr std::array<uint32_t, 256> crc_table() {
+  std::array<uint32_t, 256> t{};
+  for (uint32_t n = 0; n < 256; ++n) {
+    uint32_t c = n;
+    for (int k = 0; k < 8; ++k) c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    t[n] = c;
+  }
+  return t;
+}
+constexpr std::array<uint32_t, 256> kCrcTable = crc_table();
 
 }  // namespace
 
@@ -194,19 +208,26 @@ LzfuStatus lzfu_decompress(std::string_view in, uint64_t max_out, std::string& o
     return short_data || cut ? LzfuStatus::Truncated : LzfuStatus::Ok;
   }
   if (magic != 0x75465A4C) return LzfuStatus::Malformed;  // "LZFu"
+  uint32_t want_crc = le32(in, 12);
   char dict[4096];
   std::copy(kLzfuPrebuf, kLzfuPrebuf + kLzfuPrebufLen, dict);
   std::fill(dict + kLzfuPrebufLen, dict + 4096, '\0');
   size_t wp = kLzfuPrebufLen;
   uint64_t written = 0;
   size_t i = 0;
+  uint32_t crc = 0;  // of data[0, i)
+  auto next = [&]() {
+    auto b = static_cast<unsigned char>(data[i++]);
+    crc = kCrcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
+    return b;
+  };
   while (i < data.size()) {
-    unsigned control = static_cast<unsigned char>(data[i++]);
+    unsigned control = next();
     for (int bit = 0; bit < 8; ++bit) {
       if (i >= data.size()) return LzfuStatus::Truncated;
       if (!(control & (1u << bit))) {
         if (written >= max_out) return LzfuStatus::SizeLimit;
-        char b = data[i++];
+        char b = static_cast<char>(next());
         out.push_back(b);
         ++written;
         dict[wp] = b;
@@ -214,12 +235,15 @@ LzfuStatus lzfu_decompress(std::string_view in, uint64_t max_out, std::string& o
         continue;
       }
       if (data.size() - i < 2) return LzfuStatus::Truncated;
-      unsigned ref = static_cast<unsigned>(static_cast<unsigned char>(data[i])) << 8 |
-                     static_cast<unsigned char>(data[i + 1]);
-      i += 2;
+      unsigned ref = static_cast<unsigned>(next()) << 8;
+      ref |= next();
       size_t offset = ref >> 4;
       size_t len = (ref & 0xF) + 2;
-      if (offset == wp) return LzfuStatus::Ok;  // the end
+      if (offset == wp) {  // the end; the CRC covers the bytes after it too
+        while (i < data.size()) next();
+        if (cut) return LzfuStatus::Truncated;  // shorter than its header says: the CRC cannot match
+        return crc == want_crc ? LzfuStatus::Ok : LzfuStatus::BadCrc;
+      }
       for (size_t k = 0; k < len; ++k) {
         if (written >= max_out) return LzfuStatus::SizeLimit;
         char b = dict[(offset + k) & 0xFFF];

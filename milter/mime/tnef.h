@@ -41,12 +41,21 @@
 //   big-endian reference (12-bit offset into a 4096-byte dictionary
 //   initialised with kLzfuPrebuf, 4-bit length - 2); a reference to the
 //   current write position ends the stream. Output stops at max_out bytes
-//   (SizeLimit). The CRC is not checked.
+//   (SizeLimit). The CRC of an "LZFu" stream (MS-OXRTFCP 2.1.3.2: CRC-32,
+//   polynomial 0xEDB88320, initial value 0, no final XOR, over the
+//   compressed bytes after the header, those after the end reference
+//   included) is computed as they are read and checked once the end
+//   reference is reached: a mismatch is BadCrc, the whole output being
+//   appended all the same. It is not checked when decoding stops earlier
+//   (Truncated, SizeLimit), nor for "MELA", whose CRC is 0. A stream
+//   shorter than the compressed size its header declares is Truncated,
+//   even when its end reference is there.
 // INPUT
 //   Untrusted. TnefStream keeps at most 14 bytes of framing; an attribute's
 //   data is counted down, never allocated, whatever length it declares.
 //   parse_mapi_props() and lzfu_decompress() are linear in their input (plus
-//   the output, which max_out bounds); lzfu's state is its 4 KB dictionary.
+//   the output, which max_out bounds); lzfu's state is its 4 KB dictionary
+//   and a running CRC.
 // THREADS
 //   One TnefStream per stream, used by one thread at a time; the functions
 //   are reentrant.
@@ -148,7 +157,8 @@ bool parse_mapi_props(std::string_view blob, const std::function<void(const Mapi
 
 inline constexpr size_t kLzfuPrebufLen = 207;
 extern const char kLzfuPrebuf[kLzfuPrebufLen + 1];
-enum class LzfuStatus { Ok, Truncated, Malformed, SizeLimit };
+// BadCrc: decoded to its end reference, but the CRC in the header does not match.
+enum class LzfuStatus { Ok, Truncated, Malformed, SizeLimit, BadCrc };
 // Appends the decompressed RTF to `out` (at most max_out bytes).
 LzfuStatus lzfu_decompress(std::string_view in, uint64_t max_out, std::string& out);
 

@@ -312,6 +312,7 @@ void TnefReader::message_props(std::string_view blob) {
         ws_.truncated = true;
         report_own("size-limit");
       } else if (st != LzfuStatus::Ok) {
+        // BadCrc included: decoded to its end all the same, its text is read (as after a bad attribute checksum).
         ws_.errors = true;
       }
       convert_text("", rtf, false, true);

@@ -63,7 +63,8 @@
 //   its own comes after one. An embedded message (PR_ATTACH_METHOD 5) and
 //   a TNEF stream inside a TNEF attachment are uninspected "depth-limit";
 //   a TNEF stream that is cut or damaged makes the TNEF part "binary"
-//   (what was read before stays read; a bad checksum is only an error).
+//   (what was read before stays read; a bad checksum, of an attribute or
+//   of compressed RTF (its CRC), is only an error: the text is read).
 //   Attachments count against max_parts, the TNEF part's text against
 //   max_part_bytes, each attachment's bytes against max_part_bytes as a
 //   MIME part's would.

@@ -3,7 +3,7 @@
 // SYNOPSIS
 //   std::string t = Tnef().message(kAttBody, "text").attachment(kAttAttachRenddata, "").str();
 //   std::string p = mapi_props({{kPtUnicode, kPrBody, utf16le("text")}});
-//   std::string r = lzfu_compress(rtf);  lzfu_stored(rtf);
+//   std::string r = lzfu_compress(rtf);  lzfu_stored(rtf);  uint32_t c = lzfu_crc(bytes);
 // DESCRIPTION
 //   Tnef writes the signature, a key and attributes with correct checksums
 //   (or a wrong one on request). mapi_props() writes a MAPI property list
@@ -13,7 +13,11 @@
 //   a count of 1, a length and the data padded to 4. lzfu_compress() is a
 //   small greedy LZFu compressor (MS-OXRTFCP) whose references point into
 //   the same 4096-byte dictionary the decompressor keeps, ended by a
-//   reference to the write position; lzfu_stored() writes the "MELA" form.
+//   reference to the write position, with the CRC MS-OXRTFCP 2.1.3.2 asks
+//   for (lzfu_crc(): CRC-32 bit by bit, polynomial 0xEDB88320, initial
+//   value 0, no final XOR, over the bytes after the 16-byte header; written
+//   independently of the reader's table-driven one); lzfu_stored() writes
+//   the "MELA" form, whose CRC is 0.
 // THREADS
 //   Test only.
 #ifndef PHI_TESTS_MIME_TNEF_BUILDER_H
@@ -106,6 +110,15 @@ inline std::string le32s(uint32_t v) {
   return s;
 }
 
+inline uint32_t lzfu_crc(std::string_view bytes) {
+  uint32_t crc = 0;
+  for (char ch : bytes) {
+    crc ^= static_cast<unsigned char>(ch);
+    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ ((crc & 1) ? 0xEDB88320u : 0u);
+  }
+  return crc;
+}
+
 inline std::string lzfu_stored(std::string_view rtf) {
   std::string out;
   put32(out, static_cast<uint32_t>(rtf.size() + 12));
@@ -172,7 +185,7 @@ inline std::string lzfu_compress(std::string_view rtf) {
   put32(out, static_cast<uint32_t>(data.size() + 12));
   put32(out, static_cast<uint32_t>(rtf.size()));
   put32(out, 0x75465A4C);  // "LZFu"
-  put32(out, 0);           // CRC: not checked by the reader
+  put32(out, lzfu_crc(data));
   return out + data;
 }
 

@@ -18,6 +18,7 @@ namespace {
 using test::base64_lines;
 using test::feed_message;
 using test::le32s;
+using test::lzfu_crc;
 using test::lzfu_compress;
 using test::lzfu_stored;
 using test::make_zip;
@@ -170,6 +171,8 @@ TEST(MapiProps, HugeCountsAreBoundedByTheBlob) {
 
 // ---------------------------------------------------------------- LZFu
 
+const std::string kSsnTextForLzfu = "Patient Jane Doe SSN 078-05-1121";
+
 TEST(Lzfu, StoredForm) {
   std::string out;
   EXPECT_EQ(lzfu_decompress(lzfu_stored("{\\rtf1 plain}"), 1000, out), LzfuStatus::Ok);
@@ -212,6 +215,68 @@ TEST(Lzfu, CompressorRoundTrips) {
     EXPECT_EQ(lzfu_decompress(c, 1 << 20, out), LzfuStatus::Ok);
     EXPECT_EQ(out, s);
   }
+}
+
+// MS-OXRTFCP 2.1.3.2: the CRC of an LZFu stream is checked; a mismatch still gives the whole text.
+TEST(Lzfu, CrcIsChecked) {
+  // The builder's CRC is the one the specification's example carries (MS-OXRTFCP 4.1).
+  const unsigned char spec_data[] = {0x03, 0x00, 0x0a, 0x00, 0x72, 0x63, 0x70, 0x67, 0x31, 0x32, 0x35,
+                                     0x42, 0x32, 0x0a, 0xf3, 0x20, 0x68, 0x65, 0x6c, 0x09, 0x00, 0x20,
+                                     0x62, 0x77, 0x05, 0xb0, 0x6c, 0x64, 0x7d, 0x0a, 0x80, 0x0f, 0xa0};
+  EXPECT_EQ(lzfu_crc(std::string_view(reinterpret_cast<const char*>(spec_data), sizeof spec_data)), 0xA7C7C5F1u);
+
+  std::string rtf = "{\\rtf1\\ansi\\pard " + kSsnTextForLzfu + "\\par}";
+  std::string c = lzfu_compress(rtf);
+  std::string out;
+  ASSERT_EQ(lzfu_decompress(c, 1 << 20, out), LzfuStatus::Ok);
+  ASSERT_EQ(out, rtf);
+
+  // A wrong CRC in the header.
+  std::string bad = c;
+  bad[12] = static_cast<char>(bad[12] ^ 0x01);
+  out.clear();
+  EXPECT_EQ(lzfu_decompress(bad, 1 << 20, out), LzfuStatus::BadCrc);
+  EXPECT_EQ(out, rtf);
+
+  // A changed literal, the CRC left as it was: "Q" is not in the dictionary, so the first token is that literal.
+  bad = lzfu_compress("Q" + rtf);
+  ASSERT_EQ(bad[16] & 1, 0);
+  ASSERT_EQ(bad[17], 'Q');
+  out.clear();
+  EXPECT_EQ(lzfu_decompress(bad, 1 << 20, out), LzfuStatus::Ok);
+  bad[17] = 'R';
+  out.clear();
+  EXPECT_EQ(lzfu_decompress(bad, 1 << 20, out), LzfuStatus::BadCrc);
+  EXPECT_EQ(out, "R" + rtf);
+
+  // Bytes after the end reference, within the compressed size, count too.
+  std::string tail = c + "Z";
+  tail[0] = static_cast<char>(tail[0] + 1);  // compressed size + 1 (no carry: small)
+  out.clear();
+  EXPECT_EQ(lzfu_decompress(tail, 1 << 20, out), LzfuStatus::BadCrc);
+  std::string fixed = tail.substr(0, 12) + le32s(lzfu_crc(std::string_view(tail).substr(16))) + tail.substr(16);
+  out.clear();
+  EXPECT_EQ(lzfu_decompress(fixed, 1 << 20, out), LzfuStatus::Ok);
+  EXPECT_EQ(out, rtf);
+
+  // A compressed size beyond the bytes there: cut, whatever the CRC, even with the end reference present.
+  std::string longer = c;
+  longer[0] = static_cast<char>(longer[0] + 4);
+  out.clear();
+  EXPECT_EQ(lzfu_decompress(longer, 1 << 20, out), LzfuStatus::Truncated);
+
+  // Decoding stopped by max_out: the CRC is not known, SizeLimit is what counts.
+  bad = c;
+  bad[12] = static_cast<char>(bad[12] ^ 0x01);
+  out.clear();
+  EXPECT_EQ(lzfu_decompress(bad, 10, out), LzfuStatus::SizeLimit);
+
+  // "MELA" carries CRC 0 and is not checked.
+  std::string stored = lzfu_stored(rtf);
+  stored[12] = '\x5A';
+  out.clear();
+  EXPECT_EQ(lzfu_decompress(stored, 1 << 20, out), LzfuStatus::Ok);
+  EXPECT_EQ(out, rtf);
 }
 
 TEST(Lzfu, LimitsAndDamage) {
@@ -469,6 +534,25 @@ TEST(TnefWalker, ChecksumMismatchIsAnErrorButTheTextIsRead) {
   EXPECT_TRUE(feed_message(w, with_tnef(t)));
   EXPECT_EQ(all_body(sink, "2"), kSsnText);
   EXPECT_TRUE(sink.reasons.empty());
+}
+
+// Compressed RTF whose CRC does not match: decoded to its end all the same, so its text is read and the
+// mismatch is an error, as a bad attribute checksum is; with the right CRC, no error.
+TEST(TnefWalker, RtfCrcMismatchIsAnErrorButTheTextIsRead) {
+  std::string rtf = "{\\rtf1\\ansi\\pard " + kSsnText + "\\par}";
+  for (bool damaged : {false, true}) {
+    SCOPED_TRACE(damaged);
+    std::string c = lzfu_compress(rtf);
+    if (damaged) c[13] = static_cast<char>(c[13] ^ 0x40);
+    RecordingSink sink;
+    Walker w(Limits{}, sink);
+    std::string t =
+        Tnef().message(tnef::kAttMapiProps, mapi_props({{tnef::kPtBinary, tnef::kPrRtfCompressed, c}})).str();
+    EXPECT_EQ(feed_message(w, with_tnef(t)), damaged);
+    EXPECT_EQ(all_body(sink, "2"), kSsnText + "\n");  // \par: a line break
+    EXPECT_TRUE(sink.reasons.empty()) << sink.log();
+    EXPECT_FALSE(w.truncated());
+  }
 }
 
 TEST(TnefWalker, NestedTnefAndEmbeddedMessagesAreDepthLimited) {
