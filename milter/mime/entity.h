@@ -170,7 +170,9 @@ class LeafBody;
 
 // A TNEF attachment (winmail.dat, application/ms-tnef; tnef_reader.cc),
 // read for the LeafBody of part `info` as it streams. The message text
-// (attSubject as a Subject value; attBody, PR_BODY, PR_BODY_HTML through
+// (attSubject and PR_SUBJECT as a Subject value, once when they are the
+// same, up to kMaxTnefString bytes and "size-limit" beyond; attBody,
+// PR_BODY, PR_BODY_HTML through
 // HtmlToText and PR_RTF_COMPRESSED through RtfToText as Body text) is the
 // part's own; each attachment inside becomes a part of its own,
 // "<id>.<n>", application/octet-stream with the attachment's title as its
@@ -204,6 +206,7 @@ class TnefReader : public TnefStream::Handler {
   enum class Kind { None, Subject, Body, MessageProps, Codepage, Title, Data, AttachProps };
   void own();
   void emit_body(std::string_view utf8);
+  void emit_subject(std::string_view charset, std::string_view bytes, size_t unit, bool cut = false);
   void separate();
   uint64_t text_room(uint64_t want);
   void report_own(std::string_view reason);
@@ -227,6 +230,8 @@ class TnefReader : public TnefStream::Handler {
   std::optional<CharsetConverter> body_conv_;  // attBody, as it streams
   uint64_t text_bytes_ = 0;  // bytes of message text converted, at most max_part_bytes
   bool any_text_ = false;
+  std::string subject_;     // the subject given last (attSubject and PR_SUBJECT usually repeat it)
+  bool subject_cut_ = false;  // attSubject was longer than kMaxTnefString
   bool in_attachment_ = false;
   bool skip_attachment_ = false;  // max_parts reached
   size_t n_ = 0;                  // attachments numbered

@@ -89,6 +89,7 @@ inline constexpr uint16_t kPtUnicode = 0x001F;
 inline constexpr uint16_t kPtBinary = 0x0102;
 inline constexpr uint16_t kPtObject = 0x000D;
 inline constexpr uint16_t kPtLong = 0x0003;
+inline constexpr uint16_t kPrSubject = 0x0037;
 inline constexpr uint16_t kPrBody = 0x1000;
 inline constexpr uint16_t kPrRtfCompressed = 0x1009;
 inline constexpr uint16_t kPrBodyHtml = 0x1013;

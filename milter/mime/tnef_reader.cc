@@ -46,6 +46,30 @@ void TnefReader::emit_body(std::string_view utf8) {
   any_text_ = true;
 }
 
+// A subject (attSubject, or PR_SUBJECT in attMAPIProps) is one Subject value
+// with the TNEF part's id (never the message's own Subject): a NUL-terminated
+// string of `unit`-byte characters in `charset`. Its first kMaxTnefString
+// bytes are read (`cut`: attSubject was cut to them already), the cut is
+// reported "size-limit"; a subject the same as the one given last (Outlook
+// writes both attributes) is not given again.
+void TnefReader::emit_subject(std::string_view charset, std::string_view bytes, size_t unit, bool cut) {
+  bytes = trim_nul(bytes, unit);
+  if (bytes.size() > kMaxTnefString) {
+    bytes = bytes.substr(0, kMaxTnefString - kMaxTnefString % unit);
+    cut = true;
+  }
+  std::string s = convert_to_utf8(charset, bytes, &ws_.errors);
+  if (!s.empty() && s != subject_) {
+    own();
+    ws_.sink.text(info_, TextKind::Subject, s);
+    subject_ = std::move(s);
+  }
+  if (cut) {
+    ws_.truncated = true;
+    report_own("size-limit");
+  }
+}
+
 // The texts of the message (attBody, PR_BODY, ...) are separate: no token spans two.
 void TnefReader::separate() {
   if (any_text_) emit_body("\n");
@@ -82,7 +106,10 @@ bool TnefReader::begin(const TnefAttribute& a) {
   if (a.level == tnef::kLevelMessage) {
     end_attachment();  // message attributes come first; one after the attachments ends the last of them
     switch (a.id) {
-      case tnef::kAttSubject: kind_ = Kind::Subject; return true;
+      case tnef::kAttSubject:
+        kind_ = Kind::Subject;
+        buf_cap_ = kMaxTnefString + 1;  // and its NUL
+        return true;
       case tnef::kAttOemCodepage: kind_ = Kind::Codepage; return true;
       case tnef::kAttBody:
         kind_ = Kind::Body;
@@ -144,7 +171,10 @@ void TnefReader::data(std::string_view bytes) {
     case Kind::None: return;
     default: {
       uint64_t room = buf_cap_ - std::min<uint64_t>(buf_.size(), buf_cap_);
-      if (bytes.size() > room) ws_.truncated = true;  // a subject or title longer than kMaxTnefString
+      if (bytes.size() > room) {  // a subject or title longer than kMaxTnefString
+        ws_.truncated = true;
+        if (kind_ == Kind::Subject) subject_cut_ = true;
+      }
       buf_.append(bytes.substr(0, static_cast<size_t>(std::min<uint64_t>(room, bytes.size()))));
       return;
     }
@@ -156,14 +186,10 @@ void TnefReader::end(bool checksum_ok) {
   Kind kind = kind_;
   kind_ = Kind::None;
   switch (kind) {
-    case Kind::Subject: {
-      std::string s = convert_to_utf8(charset(), trim_nul(buf_, 1), &ws_.errors);
-      if (!s.empty()) {
-        own();
-        ws_.sink.text(info_, TextKind::Subject, s);
-      }
+    case Kind::Subject:
+      emit_subject(charset(), buf_, 1, subject_cut_);
+      subject_cut_ = false;
       break;
-    }
     case Kind::Codepage:
       if (buf_.size() >= 4) {
         uint32_t cp = static_cast<unsigned char>(buf_[0]) | static_cast<unsigned char>(buf_[1]) << 8 |
@@ -292,14 +318,16 @@ void TnefReader::convert_text(std::string_view charset, std::string_view bytes, 
   if ((r && r->had_errors()) || (conv && conv->had_errors()) || (h && h->had_errors())) ws_.errors = true;
 }
 
-// attMAPIProps: PR_BODY, PR_BODY_HTML and PR_RTF_COMPRESSED are the message's text.
+// attMAPIProps: PR_SUBJECT, PR_BODY, PR_BODY_HTML and PR_RTF_COMPRESSED are the message's text.
 void TnefReader::message_props(std::string_view blob) {
   bool ok = parse_mapi_props(blob, [this](const MapiProp& p) {
     if (p.named || p.multi) return;
     std::string_view cs8 = p.type == tnef::kPtUnicode ? "utf-16le" : "";
     std::string cp = charset();
     if (p.type == tnef::kPtString8) cs8 = cp;
-    if (p.id == tnef::kPrBody && (p.type == tnef::kPtString8 || p.type == tnef::kPtUnicode)) {
+    if (p.id == tnef::kPrSubject && (p.type == tnef::kPtString8 || p.type == tnef::kPtUnicode)) {
+      emit_subject(cs8, p.value, p.type == tnef::kPtUnicode ? 2 : 1);
+    } else if (p.id == tnef::kPrBody && (p.type == tnef::kPtString8 || p.type == tnef::kPtUnicode)) {
       convert_text(cs8, trim_nul(p.value, p.type == tnef::kPtUnicode ? 2 : 1), false, false);
     } else if (p.id == tnef::kPrBodyHtml && (p.type == tnef::kPtString8 || p.type == tnef::kPtBinary)) {
       // Binary HTML names its charset in a <meta> only: read unlabelled (UTF-8 where valid, else Windows-1252).

@@ -50,7 +50,9 @@
 //   A TNEF attachment (winmail.dat: application/ms-tnef, vnd.ms-tnef, the
 //   name winmail.dat, or a part declared binary whose first bytes are the
 //   TNEF signature) is read as it streams (TnefReader in entity.h): the
-//   message text it carries -- attSubject as a Subject value, attBody,
+//   message text it carries -- attSubject and PR_SUBJECT as a Subject value
+//   (once when they are the same; with the TNEF part's id, as a
+//   message/rfc822 part's Subject comes with its id), attBody,
 //   PR_BODY, PR_BODY_HTML (through HtmlToText) and PR_RTF_COMPRESSED
 //   (LZFu, then RtfToText) as Body text, in that stream's code page -- is
 //   the TNEF part's own; each attachment inside is a part of its own, id
@@ -65,6 +67,7 @@
 //   a TNEF stream that is cut or damaged makes the TNEF part "binary"
 //   (what was read before stays read; a bad checksum, of an attribute or
 //   of compressed RTF (its CRC), is only an error: the text is read).
+//   A TNEF subject is read up to 64 KB (more: "size-limit").
 //   Attachments count against max_parts, the TNEF part's text against
 //   max_part_bytes, each attachment's bytes against max_part_bytes as a
 //   MIME part's would.

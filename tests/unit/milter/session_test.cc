@@ -202,6 +202,43 @@ TEST(Session, TextInsideAWinmailDatAttachmentIsClassified) {
   EXPECT_TRUE(v.uninspected.empty());
 }
 
+// The subject inside winmail.dat (PR_SUBJECT, UTF-16) is classified as body
+// content of the TNEF part, not as the message's Subject.
+TEST(Session, SubjectInsideAWinmailDatIsClassifiedAsItsText) {
+  namespace t = mime::tnef;
+  std::string subject;
+  for (char c : std::string("Patient Jane Doe, SSN 078-05-1121, started metformin 500 mg for type 2 diabetes")) {
+    subject.push_back(c);
+    subject.push_back('\0');
+  }
+  std::string tnef = mime::test::Tnef()
+                         .message(t::kAttMapiProps, mime::test::mapi_props({{t::kPtUnicode, t::kPrSubject, subject}}))
+                         .str();
+  Session s(config_with("DKIMVerify no\n"));
+  RecordingMta m;
+  s.on_connect(m, "client.example.net", "192.0.2.4");
+  s.on_helo(m, "client.example.net");
+  s.on_envfrom(m, "<a@example.net>");
+  s.on_envrcpt(m, "<b@example.org>");
+  s.on_header(m, "Subject", " fyi");
+  s.on_header(m, "Content-Type", " application/ms-tnef; name=\"winmail.dat\"");
+  s.on_header(m, "Content-Transfer-Encoding", " base64");
+  s.on_eoh(m);
+  s.on_body(m, mime::test::base64_lines(tnef));
+  EXPECT_EQ(s.on_eom(m), Status::Continue);
+  const auto& v = s.report().verdict;
+  EXPECT_TRUE(v.phi) << v.score;
+  EXPECT_FALSE(v.phi_in_subject);
+  EXPECT_TRUE(v.uninspected.empty());
+  size_t in_tnef_subject = 0;
+  for (const auto& f : v.findings) {
+    if (f.part != "1/subject") continue;
+    ++in_tnef_subject;
+    EXPECT_EQ(f.field, policy::TextField::Body) << f.type;
+  }
+  EXPECT_GT(in_tnef_subject, 0u);
+}
+
 TEST(Session, NoCurrentHopWithoutConnection) {
   Session s(config_with(""));
   RecordingMta m;

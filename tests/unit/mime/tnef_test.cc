@@ -364,6 +364,105 @@ TEST(TnefWalker, MapiBodyPropertiesAreRead) {
   }
 }
 
+std::string subject_props(uint16_t type, const std::string& value) {
+  return mapi_props({{type, tnef::kPrSubject, value}});
+}
+
+// PR_SUBJECT in attMAPIProps is the TNEF part's subject, as attSubject is: string8 in the stream's code page,
+// unicode from UTF-16LE (the conversion PR_BODY gets); given once when attSubject says the same.
+TEST(TnefWalker, MapiSubjectIsTheTnefPartsSubject) {
+  const std::string cp1252 = "Re: Jane Doe caf\xE9";
+  const std::string utf8 = "Re: Jane Doe caf\xC3\xA9";
+  // "Re: Jane Doe café 😀" in UTF-16LE: é is one code unit, U+1F600 a surrogate pair.
+  const std::string u16_cafe = utf16le("Re: Jane Doe caf", false) + std::string("\xE9\0", 2);
+  const std::string u16 = u16_cafe + std::string(" \0\x3D\xD8\x00\xDE\0\0", 8);
+  const std::string u16_utf8 = utf8 + " \xF0\x9F\x98\x80";
+  auto codepage = [](Tnef t) { return t.message(tnef::kAttOemCodepage, le32s(1252) + le32s(0)); };
+  struct Row {
+    const char* label;
+    std::string tnef;
+    std::string want;  // the subject events
+  };
+  std::vector<Row> rows = {
+      {"string8",
+       codepage(Tnef()).message(tnef::kAttMapiProps, subject_props(tnef::kPtString8, cp1252 + '\0')).str(),
+       "subject 2: " + utf8 + "\n"},
+      {"unicode", Tnef().message(tnef::kAttMapiProps, subject_props(tnef::kPtUnicode, u16)).str(),
+       "subject 2: " + u16_utf8 + "\n"},
+      {"among the body properties",
+       Tnef()
+           .message(tnef::kAttMapiProps, mapi_props({{tnef::kPtLong, 0x0E07, le32s(1)},
+                                                     {tnef::kPtUnicode, tnef::kPrSubject, u16},
+                                                     {tnef::kPtUnicode, tnef::kPrBody, utf16le("body text")}}))
+           .str(),
+       "subject 2: " + u16_utf8 + "\n"},
+      {"the same as attSubject: once",
+       codepage(Tnef())
+           .message(tnef::kAttSubject, cp1252 + '\0')
+           .message(tnef::kAttMapiProps, subject_props(tnef::kPtUnicode, u16_cafe + std::string(2, '\0')))
+           .str(),
+       "subject 2: " + utf8 + "\n"},
+      {"not the same as attSubject: both",
+       codepage(Tnef())
+           .message(tnef::kAttSubject, std::string("Referral") + '\0')
+           .message(tnef::kAttMapiProps, subject_props(tnef::kPtString8, cp1252 + '\0'))
+           .str(),
+       "subject 2: Referral\nsubject 2: " + utf8 + "\n"},
+      {"binary PR_SUBJECT: not a string",
+       Tnef().message(tnef::kAttMapiProps, subject_props(tnef::kPtBinary, "Jane Doe")).str(), ""},
+  };
+  for (const Row& r : rows) {
+    SCOPED_TRACE(r.label);
+    RecordingSink sink;
+    Walker w(Limits{}, sink);
+    EXPECT_FALSE(feed_message(w, with_tnef(r.tnef)));
+    std::string subjects;
+    for (const auto& e : sink.events)
+      if (e.rfind("subject ", 0) == 0) subjects += e + "\n";
+    EXPECT_EQ(subjects, r.want) << sink.log();
+    EXPECT_EQ(all_body(sink, "2").find("Jane"), std::string::npos) << sink.log();  // a Subject value, not Body text
+    EXPECT_TRUE(sink.reasons.empty()) << sink.log();
+  }
+}
+
+// A subject is read up to 64 KB (kMaxTnefString); a longer one is cut there and reported.
+TEST(TnefWalker, LongSubjectsAreCutAndReported) {
+  const size_t kMax = 64 * 1024;
+  std::string head = "SSN 078-05-1121 ";
+  std::string text = head + std::string(kMax - head.size(), 'x');
+  struct Row {
+    const char* label;
+    std::string tnef;
+    bool cut;
+  };
+  std::vector<Row> rows = {
+      {"PR_SUBJECT at the limit",
+       Tnef().message(tnef::kAttMapiProps, subject_props(tnef::kPtUnicode, utf16le(text.substr(0, kMax / 2)))).str(),
+       false},
+      {"PR_SUBJECT over it",
+       Tnef()
+           .message(tnef::kAttMapiProps, subject_props(tnef::kPtUnicode, utf16le(text.substr(0, kMax / 2) + "y")))
+           .str(),
+       true},
+      {"attSubject at the limit", Tnef().message(tnef::kAttSubject, text + '\0').str(), false},
+      {"attSubject over it", Tnef().message(tnef::kAttSubject, text + "y" + '\0').str(), true},
+  };
+  for (const Row& r : rows) {
+    SCOPED_TRACE(r.label);
+    RecordingSink sink;
+    Walker w(Limits{}, sink);
+    feed_message(w, with_tnef(r.tnef));
+    std::string subject;
+    for (const auto& e : sink.events)
+      if (e.rfind("subject 2: ", 0) == 0) subject += e.substr(11);
+    EXPECT_EQ(subject.rfind(head, 0), 0u);
+    EXPECT_EQ(subject.find('y'), std::string::npos);
+    EXPECT_EQ(subject.size(), r.label[0] == 'P' ? kMax / 2 : kMax);
+    EXPECT_EQ(sink.reasons, r.cut ? std::vector<std::string>{"size-limit"} : std::vector<std::string>{});
+    EXPECT_EQ(w.truncated(), r.cut);
+  }
+}
+
 // A long body is converted in slices: an identifier across a slice boundary stays whole.
 TEST(TnefWalker, LongPropertyTextAcrossSlices) {
   for (bool unicode : {false, true}) {
@@ -655,6 +754,13 @@ TEST(TnefWalker, WriteFuzzCorpus) {
                                                  {tnef::kPtBinary, tnef::kPrBodyHtml, "<p>Jane &amp; Doe</p>"},
                                                  {tnef::kPtString8, 0x8005, "x", true}}))
                             .str()},
+      {"mapi-subject.tnef",
+       Tnef()
+           .message(tnef::kAttSubject, std::string("Referral") + '\0')
+           .message(tnef::kAttMapiProps,
+                    mapi_props({{tnef::kPtUnicode, tnef::kPrSubject, utf16le("Referral for Jane Doe")},
+                                {tnef::kPtString8, tnef::kPrBody, "SSN 078-05-1121\r\n"}}))
+           .str()},
       {"embedded.tnef", Tnef()
                             .file("winmail.dat", Tnef().message(tnef::kAttBody, "inner").str())
                             .attachment(tnef::kAttAttachment,
