@@ -185,9 +185,11 @@ class LeafBody;
 // or a report of its own comes after one, so that the Sink sees a flat
 // sequence of parts. An embedded message (PR_ATTACH_METHOD 5) is
 // uninspected "depth-limit", as is a TNEF stream inside an attachment; a
-// stream that is cut or malformed makes the part "binary" (what was read
+// stream that is cut or malformed makes the part "binary", as do compressed
+// RTF that is cut or neither LZFu nor MELA and a property list that cannot
+// be read to its end (an attachment's: its part, if begun) -- what was read
 // stays read; a bad attribute checksum or compressed-RTF CRC is only an
-// error). Attachments count against max_parts, message text against
+// error. Attachments count against max_parts, message text against
 // max_part_bytes; property lists (attMAPIProps, attAttachment) are kept in
 // memory up to max_part_bytes each (a longer one is skipped, "size-limit");
 // attachment data is never kept.

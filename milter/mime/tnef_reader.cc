@@ -336,17 +336,22 @@ void TnefReader::message_props(std::string_view blob) {
       std::string rtf;
       uint64_t room = ws_.lim.max_part_bytes - std::min(text_bytes_, ws_.lim.max_part_bytes);
       LzfuStatus st = lzfu_decompress(p.value, room, rtf);
+      convert_text("", rtf, false, true);  // what was decoded is read, whatever came after it
       if (st == LzfuStatus::SizeLimit) {
         ws_.truncated = true;
         report_own("size-limit");
+      } else if (st == LzfuStatus::BadCrc) {
+        ws_.errors = true;  // decoded to its end all the same: all of it was read (as after a bad attribute checksum)
       } else if (st != LzfuStatus::Ok) {
-        // BadCrc included: decoded to its end all the same, its text is read (as after a bad attribute checksum).
-        ws_.errors = true;
+        ws_.errors = true;  // cut, or not LZFu nor MELA: the rest of the RTF is unread
+        report_own("binary");
       }
-      convert_text("", rtf, false, true);
     }
   });
-  if (!ok) ws_.errors = true;
+  if (!ok) {  // cut, or a property whose size is unknown: the properties after it are unread
+    ws_.errors = true;
+    report_own("binary");
+  }
 }
 
 // attAttachment: the attachment's long file name, and whether it is an embedded message.
@@ -365,8 +370,12 @@ void TnefReader::attachment_props(std::string_view blob) {
     else if (p.id == tnef::kPrAttachDataObj && p.type == tnef::kPtObject)
       object = true;
   });
-  if (!ok) ws_.errors = true;
   for (auto& n : names) add_name(std::move(n));
+  if (!ok) {  // the attachment's properties after the damage (names, method) are unread
+    ws_.errors = true;
+    if (child_) ws_.report(child_->info(), "binary");  // its part, once per attAttachment
+    else report_own("binary");
+  }
   if ((embedded || object) && !child_data_) {
     // An embedded message (or OLE object) is another TNEF stream inside this one: not read.
     open_child();

@@ -64,9 +64,12 @@
 //   begins, and begins again (without its Filename) if text or a report of
 //   its own comes after one. An embedded message (PR_ATTACH_METHOD 5) and
 //   a TNEF stream inside a TNEF attachment are uninspected "depth-limit";
-//   a TNEF stream that is cut or damaged makes the TNEF part "binary"
-//   (what was read before stays read; a bad checksum, of an attribute or
-//   of compressed RTF (its CRC), is only an error: the text is read).
+//   a TNEF stream that is cut or damaged makes the TNEF part "binary", as
+//   does a compressed RTF body that is cut or neither LZFu nor MELA, or a
+//   MAPI property list that cannot be read to its end (an attachment's
+//   makes that attachment's part "binary") -- what was read before stays
+//   read; a bad checksum, of an attribute or of compressed RTF (its CRC),
+//   is only an error: the text is read.
 //   A TNEF subject is read up to 64 KB (more: "size-limit").
 //   Attachments count against max_parts, the TNEF part's text against
 //   max_part_bytes, each attachment's bytes against max_part_bytes as a

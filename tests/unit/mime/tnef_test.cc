@@ -654,6 +654,54 @@ TEST(TnefWalker, RtfCrcMismatchIsAnErrorButTheTextIsRead) {
   }
 }
 
+// Compressed RTF that is cut or not LZFu/MELA, and property lists that cannot be read to their end (cut, or a
+// type whose size is unknown), leave something unread: the part is uninspected "binary", what was read stays.
+TEST(TnefWalker, DamagedRtfAndPropertyListsAreUninspectedBinary) {
+  std::string rtf = "{\\rtf1\\ansi\\pard " + kSsnText + "\\par}";
+  std::string c = lzfu_compress(rtf);
+  std::string not_lzfu = c;
+  not_lzfu[8] = 'X';
+  Prop unknown{0x0077, 0x0001, "abcd"};  // no size known for type 0x0077
+  Prop body{tnef::kPtUnicode, tnef::kPrBody, utf16le("body text")};
+  struct Row {
+    const char* label;
+    std::vector<Prop> props;
+    std::string body;  // the TNEF part's text
+    bool damaged;
+  };
+  std::vector<Row> rows = {
+      {"whole", {{tnef::kPtBinary, tnef::kPrRtfCompressed, c}, body}, kSsnText + "\n\nbody text", false},
+      {"RTF neither LZFu nor MELA", {{tnef::kPtBinary, tnef::kPrRtfCompressed, not_lzfu}, body}, "body text", true},
+      {"RTF cut before its end reference",
+       {{tnef::kPtBinary, tnef::kPrRtfCompressed, c.substr(0, c.size() - 2)}, body},
+       kSsnText + "\n\nbody text",
+       true},
+      {"a property of unknown size before PR_BODY", {unknown, body}, "", true},
+      {"PR_BODY before it", {body, unknown}, "body text", true},
+  };
+  for (const Row& r : rows) {
+    SCOPED_TRACE(r.label);
+    RecordingSink sink;
+    Walker w(Limits{}, sink);
+    EXPECT_EQ(feed_message(w, with_tnef(Tnef().message(tnef::kAttMapiProps, mapi_props(r.props)).str())), r.damaged);
+    EXPECT_EQ(all_body(sink, "2"), r.body) << sink.log();
+    EXPECT_EQ(sink.reasons, r.damaged ? std::vector<std::string>{"binary"} : std::vector<std::string>{})
+        << sink.log();
+  }
+  // An attachment's property list: the attachment's part is reported, its data stays read.
+  RecordingSink sink;
+  Walker w(Limits{}, sink);
+  std::string t = Tnef()
+                      .file("a.txt", "attached text")
+                      .attachment(tnef::kAttAttachment,
+                                  mapi_props({unknown, {tnef::kPtString8, tnef::kPrAttachLongFilename, "long.txt"}}))
+                      .str();
+  EXPECT_TRUE(feed_message(w, with_tnef(t)));
+  EXPECT_EQ(all_body(sink, "2.1"), "attached text");
+  EXPECT_NE(sink.log().find("uninspected 2.1 application/octet-stream: binary"), std::string::npos) << sink.log();
+  EXPECT_EQ(sink.reasons, std::vector<std::string>{"binary"});
+}
+
 TEST(TnefWalker, NestedTnefAndEmbeddedMessagesAreDepthLimited) {
   std::string inner = Tnef().message(tnef::kAttBody, "inner text").str();
   std::string t = Tnef()
