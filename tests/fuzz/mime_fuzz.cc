@@ -1,5 +1,5 @@
 // mime_fuzz - the whole MIME walker on one message, body split into chunks derived from the data;
-// the events must not depend on the split.
+// the events (and the bytes handed to the PDF and image reader) must not depend on the split.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -19,7 +19,9 @@ std::string run(std::string_view in, unsigned seed, bool split) {
   lim.max_depth = 8;
   lim.max_parts = 64;
   lim.max_part_bytes = 1 << 16;
-  phi::mime::Walker w(lim, sink);
+  lim.max_documents = 5;
+  phi::mime::fuzz::EchoReader documents;
+  phi::mime::Walker w(lim, sink, &documents);
   size_t end = in.find("\n\n");
   std::string_view head = end == std::string_view::npos ? in : in.substr(0, end);
   std::string_view body = end == std::string_view::npos ? std::string_view() : in.substr(end + 2);

@@ -8,13 +8,17 @@
 //   the input was split. Two runs of one input compare their logs:
 //   check_attachment_split(in, content_type) walks `in` as the bytes of an
 //   attachment of that type (no transfer encoding) whole and in chunks of
-//   1 to 97 bytes, and aborts when the two logs differ.
+//   1 to 97 bytes, and aborts when the two logs differ. EchoReader stands
+//   in for the PDF and OCR converters (tests/fuzz only: no process).
 // THREADS
 //   Fuzz targets only.
 #ifndef PHI_TESTS_FUZZ_WALKER_LOG_SINK_H
 #define PHI_TESTS_FUZZ_WALKER_LOG_SINK_H
 
+#include <cstdint>
 #include <cstdlib>
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -40,6 +44,38 @@ class LogSink : public phi::mime::Sink {
   std::string log_, last_;
 };
 
+// A DocumentReader of PDFs and images (images of kEchoMinBytes or more)
+// that converts nothing: each document's text is its kind, size and a hash
+// of its bytes, so a log shows whether the Walker handed every byte, in
+// order, whatever the split. Every fourth document (by that hash) reports
+// a reason too, every seventh is refused (as when no process is free).
+inline constexpr uint64_t kEchoMinBytes = 40;
+class EchoReader : public phi::mime::DocumentReader {
+ public:
+  struct Doc : phi::mime::Document {
+    explicit Doc(std::string kind) : kind(std::move(kind)) {}
+    void feed(std::string_view b) override {
+      for (unsigned char c : b) hash = (hash ^ c) * 1099511628211ull;
+      size += b.size();
+    }
+    std::string finish(const std::function<void(std::string_view)>& text) override {
+      text(kind + " " + std::to_string(size) + " " + std::to_string(hash));
+      return hash % 4 == 0 ? kind : "";
+    }
+    std::string kind;
+    uint64_t hash = 14695981039346656037ull, size = 0;
+  };
+  std::unique_ptr<phi::mime::Document> open(std::string_view kind) const override {
+    if (++opened_ % 7 == 0) return nullptr;
+    return std::make_unique<Doc>(std::string(kind));
+  }
+  bool reads(std::string_view kind) const override { return kind == "pdf" || kind == "image"; }
+  uint64_t min_bytes(std::string_view kind) const override { return kind == "image" ? kEchoMinBytes : 0; }
+
+ private:
+  mutable unsigned opened_ = 0;
+};
+
 // The Walker's log for `in` as one attachment of `content_type`, fed whole
 // or (split) in pseudo-random chunks drawn from `seed`.
 inline std::string walk_attachment(std::string_view in, const char* content_type, unsigned seed, bool split) {
@@ -47,7 +83,8 @@ inline std::string walk_attachment(std::string_view in, const char* content_type
   phi::mime::Limits lim;
   lim.max_parts = 64;
   lim.max_part_bytes = 1 << 18;
-  phi::mime::Walker w(lim, sink);
+  EchoReader documents;
+  phi::mime::Walker w(lim, sink, &documents);
   w.header("Content-Type", content_type);
   w.header("Content-Transfer-Encoding", "binary");
   w.end_of_headers();
