@@ -140,8 +140,16 @@ Result<void> log_setup(const Settings& s) {
   return Ok();
 }
 
+namespace {
+thread_local const std::string* t_scope_qid = nullptr;  // the innermost LogScope's, if any
+}  // namespace
+
+LogScope::LogScope(std::string_view qid) : qid_(qid), previous_(t_scope_qid) { t_scope_qid = &qid_; }
+LogScope::~LogScope() { t_scope_qid = previous_; }
+
 void log_line(LogLevel level, std::string_view qid, std::string_view module, std::string_view text) {
   if (static_cast<int>(level) > g_min_level.load(std::memory_order_relaxed)) return;
+  if (qid.empty() && t_scope_qid) qid = *t_scope_qid;
   std::string line;
   line.reserve(qid.size() + module.size() + text.size() + 8);
   line += qid.empty() ? std::string_view("NOQUEUE") : qid;

@@ -105,6 +105,7 @@ Status Session::on_header(Mta& mta, std::string_view name, std::string_view valu
   auto& m = message();
   m.path->add_header(name, value);
   if (m.dkim) m.dkim->header(name, value);
+  LogScope scope(m.queue_id);  // the converters' lines name the message
   m.inspect->header(name, value);
   note_tag_header(m, name, value);
   escrow_spool_header(m, name, value);
@@ -123,6 +124,7 @@ Status Session::on_eoh(Mta& mta) {
   capture_macros(mta);
   auto& m = message();
   if (m.dkim) m.dkim->end_of_headers();
+  LogScope scope(m.queue_id);
   m.inspect->end_of_headers();
   return Status::Continue;
 }
@@ -132,6 +134,7 @@ Status Session::on_body(Mta& mta, std::string_view chunk) {
   auto& m = message();
   m.body_bytes += chunk.size();
   if (m.dkim) m.dkim->body(chunk);  // streamed: libopendkim hashes as it goes
+  LogScope scope(m.queue_id);
   m.inspect->body(chunk);           // streamed: decoded and scanned as it goes
   escrow_spool_body(m, chunk);
   return Status::Continue;
@@ -225,6 +228,7 @@ Status Session::stamp_provenance(Mta& mta, Message& m) {
 }
 
 void Session::classify(Message& m) {
+  LogScope scope(m.queue_id);
   report_.verdict = m.inspect->finish();
   report_.has_verdict = true;
   const auto& v = report_.verdict;

@@ -6,7 +6,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
+#include "milter/log.h"
 #include "milter/recording_mta.h"
 #include "milter/testmode.h"
 #include "tests/unit/mime/tnef_builder.h"
@@ -173,6 +175,44 @@ TEST(Session, APdfReaderThatCannotRunAnswersLikeAnInternalError) {
       ASSERT_EQ(s.report().verdict.uninspected.size(), 1u);
     }
   }
+  std::filesystem::remove_all(dir);
+}
+
+// The converters know nothing of the message they read, yet their log lines
+// carry its queue id (a LogScope around the Walker), so that an operator
+// grepping one message's story finds why its PDF was not read.
+TEST(Session, ConverterLogLinesNameTheMessage) {
+  char tmpl[] = "/tmp/phi-session-XXXXXX";
+  ASSERT_TRUE(::mkdtemp(tmpl));
+  const std::string dir = tmpl;
+  const std::string fails = dir + "/pdftotext";  // runs, reads nothing, exits 1: "a damaged PDF"
+  std::ofstream(fails) << "#!/bin/sh\nexit 1\n";
+  ::chmod(fails.c_str(), 0755);
+  Settings ls = default_settings();
+  ls.LogTarget = dir + "/log";
+  ls.LogLevel = "info";
+  ASSERT_TRUE(log_setup(ls).ok());
+  {
+    Session s(config_with("DKIMVerify no\nPdfToText " + fails + "\n"));
+    RecordingMta m;
+    m.macros["i"] = "4QIDPDF77";
+    s.on_connect(m, "client.example.net", "192.0.2.4");
+    s.on_helo(m, "client.example.net");
+    s.on_envfrom(m, "<a@example.net>");
+    s.on_envrcpt(m, "<b@example.org>");
+    s.on_header(m, "Content-Type", " application/pdf");
+    s.on_header(m, "Content-Transfer-Encoding", " base64");
+    s.on_eoh(m);
+    s.on_body(m, "JVBERi0xLjQKJSVFT0YK\r\n");
+    s.on_eom(m);
+  }
+  log_line(LogLevel::Info, "", "test", "after the message");  // the scope ended with the callback
+  log_setup_stderr(LogLevel::Warning);
+  std::ifstream in(dir + "/log");
+  std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(log.find("4QIDPDF77: pdf: " + fails + " exited with status 1"), std::string::npos) << log;
+  EXPECT_EQ(log.find("NOQUEUE: pdf:"), std::string::npos) << log;
+  EXPECT_NE(log.find("NOQUEUE: test: after the message"), std::string::npos) << log;
   std::filesystem::remove_all(dir);
 }
 
