@@ -107,10 +107,12 @@ std::string file_extension(std::string_view filename);
 
 // An attachment read as a ZIP archive: Office Open XML, OpenDocument or a
 // plain .zip (package.cc). The text of its XML, text and HTML entries
-// (RTF entries too, and PDF entries when the WalkState has a DocumentReader)
+// (RTF entries too, and PDF and image entries -- images as the Walker's
+// image parts: signed, at least min_bytes -- when the WalkState has a
+// DocumentReader of them)
 // becomes the part's Body text (a line break between entries); the entry
 // names, one per line, a Filename value at the end; entries it cannot read
-// (encrypted, embedded documents, images, other methods) and an archive
+// (encrypted, embedded documents, images not read, other methods) and an archive
 // it cannot read to the end are reported uninspected, each reason once.
 // Inflated bytes count against max_part_bytes and, over all the packages of
 // a message, against max_total_bytes; entries count against max_parts.
@@ -132,12 +134,13 @@ class PackageReader : public ZipStream::Handler {
   void entry_end() override;
 
  private:
-  enum class Kind { Xml, Text, Html, Rtf, Nested, Document };
+  enum class Kind { Xml, Text, Html, Rtf, Nested, Document, Image };
   void start_converting(std::string_view first);
   void emit(std::string_view text);
   void report_once(std::string_view reason);
   void add_name(std::string_view name);
   void nested_data(std::string_view bytes);
+  void image_data(std::string_view bytes);
 
   WalkState& ws_;
   const PartInfo& info_;
@@ -150,7 +153,8 @@ class PackageReader : public ZipStream::Handler {
   std::string nested_reason_;  // Nested: what the entry is reported as if it cannot be read
   bool nested_skip_ = false;   // Nested: it is not a ZIP; the rest of its bytes are ignored
   std::unique_ptr<PackageReader> nested_;
-  std::unique_ptr<Document> doc_;  // Document: a PDF entry, read by ws_.documents
+  std::unique_ptr<Document> doc_;  // Document, Image: a PDF or image entry, read by ws_.documents
+  bool image_skip_ = false;        // Image: not a signed image, or not read; the rest is ignored
   Kind kind_ = Kind::Text;
   XmlToText::Mode xml_mode_ = XmlToText::Mode::Elements;
   std::string head_;  // an XML entry's first bytes, until its byte order mark is known

@@ -84,6 +84,9 @@ bool PackageReader::entry(const ZipEntry& e) {
       return false;
     }
     kind_ = Kind::Document;
+  } else if (reason_for_name(name) == "image" && ws_.documents && ws_.documents->reads("image")) {
+    kind_ = Kind::Image;  // held in head_ until it is known to be a signed image of min_bytes (image_data)
+    image_skip_ = false;
   } else if (std::string r = reason_for_name(name); r == "office" || r == "archive") {
     if (depth_ + 1 > kMaxPackageDepth) {
       report_once("depth-limit");
@@ -133,6 +136,10 @@ void PackageReader::data(std::string_view bytes) {
     doc_->feed(bytes);
     return;
   }
+  if (kind_ == Kind::Image) {
+    image_data(bytes);
+    return;
+  }
   if (!converting_) {
     // An XML entry may be UTF-16 (it then starts with a byte order mark); the rest is UTF-8.
     if (kind_ == Kind::Xml && head_.size() + bytes.size() < 2) {
@@ -151,6 +158,37 @@ void PackageReader::data(std::string_view bytes) {
   s1_.clear();
   conv_->convert(bytes, s1_);
   emit(s1_);
+}
+
+// An image entry (a picture in a document: a pasted scan, a screenshot) as
+// a MIME image part is read: held until its first bytes show a signature
+// the OCR program's library checks and it reaches min_bytes, then handed to
+// the DocumentReader with the rest as it comes; else reported "image".
+void PackageReader::image_data(std::string_view bytes) {
+  if (image_skip_) return;
+  if (doc_) {
+    doc_->feed(bytes);
+    return;
+  }
+  head_.append(bytes);
+  if (head_.size() < kSniffBytes) return;
+  if (!is_image(head_)) {
+    image_skip_ = true;
+    head_.clear();
+    report_once("image");
+    return;
+  }
+  if (head_.size() < ws_.documents->min_bytes("image")) return;
+  std::string why;
+  doc_ = ws_.open_document("image", why);
+  if (!doc_) {
+    image_skip_ = true;
+    head_.clear();
+    report_once(why);
+    return;
+  }
+  doc_->feed(head_);
+  head_.clear();
 }
 
 void PackageReader::start_converting(std::string_view first) {
@@ -177,7 +215,12 @@ void PackageReader::start_converting(std::string_view first) {
 }
 
 void PackageReader::entry_end() {
-  if (kind_ == Kind::Document) {
+  if (kind_ == Kind::Image && !doc_) {
+    if (!image_skip_) report_once("image");  // below min_bytes (or too short to be one)
+    head_.clear();
+    return;
+  }
+  if (kind_ == Kind::Document || kind_ == Kind::Image) {
     std::string reason = doc_->finish([this](std::string_view t) { emit(t); });
     doc_.reset();
     if (!reason.empty()) report_once(reason);

@@ -37,9 +37,10 @@
 //   without a report. A part declared or sniffed as an office document or
 //   an archive whose first bytes are a ZIP header (docx, xlsx, pptx, odt,
 //   ods, odp, .zip) is read as a package (PackageReader in entity.h): the
-//   text of its XML, text and HTML entries comes as the part's Body text,
-//   its entry names as one Filename value after it, and what it cannot
-//   read is reported uninspected (each reason once per part).
+//   text of its XML, text and HTML entries (and of its PDF and image
+//   entries, through the DocumentReader as below) comes as the part's Body
+//   text, its entry names as one Filename value after it, and what it
+//   cannot read is reported uninspected (each reason once per part).
 //   A PDF (declared, named .pdf or sniffed "%PDF-") goes to the
 //   DocumentReader given to the Walker, if any: its text comes as the
 //   part's Body text; without a reader, or when the reader cannot read it,

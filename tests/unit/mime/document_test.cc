@@ -292,5 +292,44 @@ TEST(WalkerImages, RefusalSizeLimitAndDocumentCountApplyToImages) {
   }
 }
 
+
+TEST(WalkerImages, ImagesInsideADocumentOrArchiveAreReadToo) {
+  const std::string logo = "\x89PNG\r\n\x1a\n" + std::string(200, 'l');
+  std::string docx = test::make_zip({{"word/document.xml", "<w:document><w:t>see the picture</w:t></w:document>"},
+                                     {"word/media/image1.png", kPng},
+                                     {"word/media/image2.png", logo},
+                                     {"word/media/image3.jpeg", "not a jpeg at all, whatever its name says"},
+                                     {"docProps/thumbnail.jpeg", "\xFF\xD8\xFF" + std::string(3000, 't')}});
+  FakeReader r;
+  r.images = true;
+  r.min = 1000;
+  RecordingSink sink;
+  Walker w(Limits{}, sink, &r);
+  feed_message(w, attachment("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "note.docx",
+                             docx));
+  ASSERT_EQ(r.kinds, std::vector<std::string>{"image"});  // not the logo, the unsigned one, nor the thumbnail
+  EXPECT_EQ(r.bytes[0], kPng);                             // inflated, whole, in order
+  std::string body;
+  for (const auto& e : sink.events)
+    if (e.rfind("body 2: ", 0) == 0) body += e.substr(8);
+  EXPECT_EQ(body.rfind("see the picture\nSSN 078-05-1121", 0), 0u) << body;  // entries are separate texts
+  EXPECT_EQ(sink.reasons, std::vector<std::string>{"image"}) << sink.log();  // once for the part
+
+  FakeReader pdf_only;  // no image reader: pictures are uninspected as before
+  RecordingSink sink2;
+  Walker w2(Limits{}, sink2, &pdf_only);
+  feed_message(w2, attachment("application/zip", "scans.zip", test::make_zip({{"page1.png", kPng}})));
+  EXPECT_TRUE(pdf_only.kinds.empty());
+  EXPECT_EQ(sink2.reasons, std::vector<std::string>{"image"});
+
+  FakeReader refusing;
+  refusing.images = true;
+  refusing.refuse = true;
+  RecordingSink sink3;
+  Walker w3(Limits{}, sink3, &refusing);
+  feed_message(w3, attachment("application/zip", "scans.zip", test::make_zip({{"page1.png", kPng}})));
+  EXPECT_EQ(sink3.reasons, std::vector<std::string>{"unavailable"});
+}
+
 }  // namespace
 }  // namespace phi::mime
