@@ -44,16 +44,6 @@ std::atomic<unsigned> g_next_sink_id{1};
 
 Error errno_error(const std::string& what) { return Error{what + ": " + std::strerror(errno)}; }
 
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) { if (n == 0) errno = EIO; return false; }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
-
 // Reads up to max_bytes from the end of fd.
 Result<std::string> read_tail(int fd, size_t max_bytes) {
   struct stat st {};

@@ -1,4 +1,4 @@
-// files - bounded whole-file reads, regular-file opens, UTC time formatting and fsync with a test seam (see files.h).
+// files - bounded whole-file reads, whole writes, regular-file opens, UTC time formatting and fsync with a test seam (see files.h).
 #include "milter/util/files.h"
 
 #include <fcntl.h>
@@ -14,6 +14,19 @@ namespace phi {
 namespace {
 std::atomic<int (*)(int)> g_fsync{nullptr};  // set_fsync_for_tests
 }  // namespace
+
+bool write_all(int fd, std::string_view data) {
+  while (!data.empty()) {
+    ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      if (n == 0) errno = EIO;
+      return false;
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
 
 int sync_fd(int fd) {
   auto* f = g_fsync.load();

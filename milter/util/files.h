@@ -3,6 +3,7 @@
 // SYNOPSIS
 //   Result<std::string> load_file(const std::string& path, size_t max_bytes);
 //   std::string format_utc(std::time_t t, const char* fmt = kRfc3339Utc);
+//   bool write_all(int fd, std::string_view data);   // false and errno on failure
 //   int sync_fd(int fd);                       // fsync(2), or a test's stand-in
 //   void set_fsync_for_tests(int (*fn)(int));
 //   Result<UniqueFd> open_regular(const std::string& path, int flags, mode_t mode = 0, bool* missing = nullptr);
@@ -10,7 +11,8 @@
 //   load_file() reads a whole file, refusing one larger than max_bytes; its
 //   errors read "path: cannot open: reason", "path: larger than N MiB" or
 //   "path: read error". format_utc() formats t in UTC with strftime(3)
-//   (default "2026-12-02T05:00:00Z"). sync_fd() is fsync(2) for the syncs
+//   (default "2026-12-02T05:00:00Z"). write_all() writes all of data
+//   (retrying short writes and EINTR; a write of 0 bytes is EIO). sync_fd() is fsync(2) for the syncs
 //   durability rests on (escrow entries, markers and directory; audit
 //   records' group commit); set_fsync_for_tests() replaces it (nullptr:
 //   fsync again) so that a test can make one fail or hold a thread in it.
@@ -32,6 +34,7 @@
 #include <cstddef>
 #include <ctime>
 #include <string>
+#include <string_view>
 
 #include "milter/util/c_ptr.h"
 #include "milter/util/result.h"
@@ -42,6 +45,7 @@ inline constexpr const char* kRfc3339Utc = "%Y-%m-%dT%H:%M:%SZ";
 
 Result<std::string> load_file(const std::string& path, size_t max_bytes);
 std::string format_utc(std::time_t t, const char* fmt = kRfc3339Utc);
+bool write_all(int fd, std::string_view data);
 int sync_fd(int fd);
 void set_fsync_for_tests(int (*fn)(int));
 Result<UniqueFd> open_regular(const std::string& path, int flags, mode_t mode = 0, bool* missing = nullptr);
