@@ -268,6 +268,16 @@ Result<void> build_pdf(Config& cfg) {
   o.memory_limit = s.PdfMemoryLimit;
   o.max_text = std::min<uint64_t>(32ull << 20, s.MaxMessageBytes);
   o.processes = unsigned(std::min<uint64_t>(s.PdfProcesses, 1024));
+  // Scanned pages: poppler's pdftoppm, from the same directory as pdftotext.
+  if (cfg.ocr) {
+    std::string render = s.PdfToText.substr(0, s.PdfToText.rfind('/') + 1) + "pdftoppm";
+    if (::access(render.c_str(), X_OK) == 0) {
+      o.render_program = render;
+      o.ocr = cfg.ocr;
+    } else {
+      cfg.pdf_scans = render + " missing: scanned PDF pages are not read";
+    }
+  }
   cfg.pdf = std::make_shared<const PdfToText>(std::move(o));
   return Ok();
 }
@@ -476,7 +486,9 @@ std::string config_summary(const Config& cfg) {
   out += cfg.audit ? "; audit on (" + s.AuditLog + ")" : std::string("; audit off (AuditLog is empty)");
   out += std::string("; DKIM verify ") + (cfg.dkim ? "on" : "off");
   if (cfg.classifier) out += "; " + std::to_string(cfg.classifier->pattern_count()) + " detectors";
-  out += cfg.pdf ? "; PDF text on (" + s.PdfToText + ")" : "; PDF text off (" + cfg.pdf_unavailable + ")";
+  out += cfg.pdf ? "; PDF text on (" + s.PdfToText +
+                       (cfg.pdf->options().ocr ? ", scanned pages by OCR)" : ", scanned pages unread)")
+                 : "; PDF text off (" + cfg.pdf_unavailable + ")";
   out += cfg.ocr ? "; OCR on (" + s.OcrProgram + " -l " + s.OcrLanguage + ")" : "; OCR off (" + cfg.ocr_unavailable + ")";
   return out;
 }
@@ -504,6 +516,7 @@ std::vector<std::string> config_warnings(const Config& cfg) {
                       "routes their PHI");
   if (!cfg.pdf && !cfg.settings.PdfToText.empty())
     out.push_back("PdfToText " + cfg.pdf_unavailable + ": PDF attachments are not read, they are reported uninspected");
+  if (!cfg.pdf_scans.empty()) out.push_back(cfg.pdf_scans);
   if (!cfg.rules) return out;
   const bool enforce = cfg.rules->mode == policy::Mode::Enforce;
   const bool no_tls_map = cfg.settings.TLSPolicyMap.empty() && cfg.tls_posture &&
@@ -571,8 +584,8 @@ Result<std::shared_ptr<const Config>> build_config_unlocated(Settings settings, 
   cfg->settings = std::move(settings);
   cfg->source = std::move(source);
   if (auto r = build_escrow(*cfg); !r) return r.error();
-  if (auto r = build_pdf(*cfg); !r) return r.error();
   if (auto r = build_ocr(*cfg); !r) return r.error();
+  if (auto r = build_pdf(*cfg); !r) return r.error();  // after OCR: it reads the scanned pages
   if (cfg->pdf || cfg->ocr) cfg->documents = std::make_shared<const Converters>(cfg->pdf, cfg->ocr);
   // Derived objects (pattern database, policy, escrow keys, ...) are built
   // here by their modules; any failure makes the whole snapshot invalid.

@@ -169,15 +169,22 @@ std::string ConverterRun::finish(const std::function<void(std::string_view)>& te
     }
     total += piece.size();
     on_text(piece);
+    if (s_.raw) {
+      text(piece);
+      if (cut) break;
+      continue;
+    }
     converted.clear();
     utf8.convert(piece, converted);
     std::replace(converted.begin(), converted.end(), '\f', '\n');
     text(converted);
     if (cut) break;
   }
-  converted.clear();
-  utf8.finish(converted);
-  text(converted);
+  if (!s_.raw) {
+    converted.clear();
+    utf8.finish(converted);
+    text(converted);
+  }
   out_.reset();
   if (cut) {
     kill_child();

@@ -24,7 +24,8 @@
 //   finish() ends that input and reads its standard output in 64 KiB
 //   pieces, at most `max_text` bytes (then the child is killed and the
 //   reason is "size-limit"), checks it as UTF-8 (invalid bytes become
-//   U+FFFD), turns form feeds into line breaks and hands it on.
+//   U+FFFD), turns form feeds into line breaks and hands it on (with
+//   `raw`, a program whose output is an image, unchanged).
 //   The reason finish() returns, when nothing above decided it, is
 //   on_exit(status) of the reaped child. Out of time (no answer within
 //   `timeout` of the end of input, or input not read within `timeout`):
@@ -82,6 +83,7 @@ struct ConverterSpec {
   std::string log_tag;                        // "pdf", "ocr"
   std::string processes_key;                  // "PdfProcesses", for the log
   std::string reason;                         // "pdf", "image": the document could not be read
+  bool raw = false;                           // output is bytes (a rendered page), passed on unconverted
 };
 
 class ConverterRun : public mime::Document {

@@ -1,13 +1,20 @@
 // pdftext - PDF text through a limited pdftotext(1) child (see pdftext.h).
 #include "milter/pdftext.h"
 
+#include <sys/mman.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <string>
+#include <vector>
 
 #include "milter/converter.h"
 #include "milter/log.h"
+#include "milter/util/c_ptr.h"
+#include "milter/util/files.h"
 
 namespace phi {
 namespace {
@@ -17,6 +24,13 @@ ConverterPool& pool() {
   static ConverterPool p;
   return p;
 }
+// Page renderers: one at most per PDF slot, so never waited on for long.
+ConverterPool& render_pool() {
+  static ConverterPool p;
+  return p;
+}
+// A rendered page (2200 pixels on its long side, grey) is a few MB at most.
+constexpr uint64_t kMaxPageImage = 64ull << 20;
 
 constexpr std::string_view kEncrypt = "/Encrypt";
 // A page with less text than this (a page number, a fax header) is taken
@@ -39,9 +53,42 @@ ConverterSpec pdf_spec(const PdfOptions& o) {
   return s;
 }
 
+// pdftoppm: one page of the PDF as a grey PNG on its standard output.
+class RenderRun : public ConverterRun {
+ public:
+  RenderRun(const PdfOptions& o, size_t page) : ConverterRun(render_spec(o, page)) {}
+
+ private:
+  static ConverterSpec render_spec(const PdfOptions& o, size_t page) {
+    ConverterSpec s = pdf_spec(o);
+    std::string n = std::to_string(page);
+    s.program = o.render_program;
+    s.argv = {o.render_program, "-f", n, "-l", n, "-scale-to", "2200", "-gray", "-png", "-singlefile", "-"};
+    s.max_text = kMaxPageImage;
+    s.pool = &render_pool();
+    s.log_tag = "pdf";
+    s.raw = true;
+    return s;
+  }
+  std::string on_exit(int status) override {
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
+    log_line(LogLevel::Info, "", "pdf", spec().program + " could not render a scanned page (status " +
+                                            std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
+    return "pdf";
+  }
+};
+
 class PdfRun : public ConverterRun {
  public:
-  explicit PdfRun(const PdfOptions& o) : ConverterRun(pdf_spec(o)) {}
+  explicit PdfRun(const PdfOptions& o) : ConverterRun(pdf_spec(o)), o_(o) {
+    if (o_.ocr && !o_.render_program.empty()) {
+      int fd = ::memfd_create("phimilter-pdf", MFD_CLOEXEC);
+      if (fd >= 0) spool_.reset(fd);
+      else log_line(LogLevel::Warning, "", "pdf", std::string("memfd_create: ") + std::strerror(errno) +
+                                                      ": scanned pages of this PDF are not read");
+    }
+  }
+  std::string finish(const std::function<void(std::string_view)>& text) override;
 
  private:
   void on_input(std::string_view bytes) override;
@@ -51,7 +98,10 @@ class PdfRun : public ConverterRun {
     for (char c : out) {
       if (c == '\f') {
         ++pages_;
-        if (page_text_ < kMinPageText) ++textless_pages_;
+        if (page_text_ < kMinPageText) {
+          ++textless_pages_;
+          if (scans_.size() < o_.max_ocr_pages) scans_.push_back(pages_);
+        }
         page_text_ = 0;
       } else if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '\v') {
         ++page_text_;
@@ -60,12 +110,24 @@ class PdfRun : public ConverterRun {
   }
   std::string on_exit(int status) override;
 
+  std::string read_scans(const std::function<void(std::string_view)>& text);
+  std::string render(size_t page, std::string& png);
+
+  const PdfOptions o_;
   bool encrypted_ = false;  // an /Encrypt key was seen
   std::string tail_;        // the last bytes fed, for a key split between feeds
   size_t pages_ = 0, textless_pages_ = 0, page_text_ = 0;
+  std::vector<size_t> scans_;  // the first max_ocr_pages textless pages (1-based)
+  bool scanned_ = false;       // pdftotext succeeded but found textless pages
+  UniqueFd spool_;             // a copy of the PDF, for rendering its scanned pages
 };
 
 void PdfRun::on_input(std::string_view bytes) {
+  if (spool_ && !write_all(spool_.get(), bytes)) {
+    log_line(LogLevel::Warning, "", "pdf", std::string("memory file: ") + std::strerror(errno) +
+                                               ": scanned pages of this PDF are not read");
+    spool_.reset();
+  }
   if (encrypted_) return;
   std::string window = tail_;
   window.append(bytes.substr(0, std::min(bytes.size(), kEncrypt.size())));
@@ -82,6 +144,8 @@ std::string PdfRun::on_exit(int status) {
   const std::string& program = spec().program;
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
     if (pages_ > 0 && textless_pages_ == 0) return "";
+    scanned_ = pages_ > 0;
+    if (scanned_ && spool_) return "pdf";  // finish() reads the scans
     // A scan: the page is a picture, and what it shows was not read.
     log_line(LogLevel::Info, "", "pdf",
              "a PDF with " + std::to_string(textless_pages_) + " of " + std::to_string(pages_) +
@@ -101,6 +165,53 @@ std::string PdfRun::on_exit(int status) {
                                                std::to_string(WIFSIGNALED(status) ? WTERMSIG(status) : 0) +
                                                " (PdfMemoryLimit or PdfTimeout reached, or it crashed); the PDF part is reported uninspected");
   return "pdf";
+}
+
+std::string PdfRun::finish(const std::function<void(std::string_view)>& text) {
+  std::string reason = ConverterRun::finish(text);
+  if (reason != "pdf" || !scanned_ || !spool_) return reason;
+  return read_scans(text);
+}
+
+// Each scanned page (the first max_ocr_pages) rendered and read by OCR; its
+// text follows the PDF's. "" when every textless page was read.
+std::string PdfRun::read_scans(const std::function<void(std::string_view)>& text) {
+  size_t read = 0;
+  for (size_t page : scans_) {
+    std::string png;
+    std::string why = render(page, png);
+    if (why == "unavailable") return why;
+    if (!why.empty() || png.empty()) continue;
+    auto doc = o_.ocr->open("image");
+    if (!doc) return "unavailable";  // OCR busy: the message is retried, not passed on half read
+    doc->feed(png);
+    png.clear();
+    text("\n");
+    why = doc->finish(text);
+    if (why == "unavailable") return why;
+    if (why.empty()) ++read;
+  }
+  spool_.reset();
+  log_line(LogLevel::Info, "", "pdf",
+           "a PDF with " + std::to_string(textless_pages_) + " of " + std::to_string(pages_) +
+               " pages without text (scanned?): " + std::to_string(read) + " read by OCR" +
+               (read == textless_pages_ ? "" : ", the PDF is reported uninspected"));
+  return read == textless_pages_ ? "" : "pdf";
+}
+
+std::string PdfRun::render(size_t page, std::string& png) {
+  RenderRun run(o_, page);
+  if (!run.start()) return "unavailable";
+  if (::lseek(spool_.get(), 0, SEEK_SET) != 0) return "pdf";
+  std::string buf(64 * 1024, '\0');
+  for (;;) {
+    ssize_t n = ::read(spool_.get(), buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return "pdf";
+    if (n == 0) break;
+    run.feed(std::string_view(buf.data(), size_t(n)));
+  }
+  return run.finish([&](std::string_view b) { png.append(b); });
 }
 
 }  // namespace

@@ -12,12 +12,23 @@
 //   the text read and checked as UTF-8) with an environment of PATH alone,
 //   in a pool of `processes` (PdfProcesses) of its own. pdftotext reads the
 //   whole document before it writes a word, so the daemon holds none of the
-//   PDF, only a 64 KiB read buffer.
+//   PDF, only a 64 KiB read buffer -- except with `ocr` and
+//   `render_program` set: the PDF is then also kept in an anonymous memory
+//   file (memfd, freed with the Document; at most max_part_bytes) so that,
+//   once pdftotext has shown which pages are scans, each of the first
+//   max_ocr_pages of them is rendered by
+//     render_program -f N -l N -scale-to 2200 -gray -png -singlefile -
+//   (a ConverterRun as well, in a pool of `processes` of its own: it runs
+//   only inside a PDF's slot, so it never waits on one) and the PNG read by
+//   `ocr`, whose text follows the PDF's. OCR busy or a renderer that cannot
+//   start is "unavailable", as for pdftotext.
 //   Reasons finish() returns: "" for exit status 0 when every page had text
 //   (32 characters or more other than white space; pages are counted by
 //   the form feed pdftotext ends each with, which is passed on as a line
-//   break); "pdf" for status 0 with a page without that much text (a scan:
-//   its text, if any, is still passed on) or no page; "encrypted" when the
+//   break), or when every page without (a scan) was then read by OCR;
+//   "pdf" for status 0 with a page without that much text that OCR did not
+//   read (none configured, more than max_ocr_pages such pages, too little
+//   recognised: its text, if any, is still passed on) or no page; "encrypted" when the
 //   document has an /Encrypt entry and pdftotext could not read it (a user
 //   password) or refused it (status 3, copying not allowed); "size-limit"
 //   after max_text bytes of text (the child is killed, the text before is
@@ -60,6 +71,11 @@ struct PdfOptions {
   uint64_t memory_limit = 512ull << 20;          // RLIMIT_AS of the child
   uint64_t max_text = 32ull << 20;               // text read from one document
   unsigned processes = 4;                        // children at a time, daemon-wide
+  // Scanned pages: rendered by `render_program` (poppler's pdftoppm) and
+  // read by `ocr` ("image"); either empty, they stay unread.
+  std::string render_program;
+  std::shared_ptr<const mime::DocumentReader> ocr;
+  unsigned max_ocr_pages = 20;                   // scanned pages read per PDF
 };
 
 class PdfToText : public mime::DocumentReader {

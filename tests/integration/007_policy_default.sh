@@ -6,7 +6,8 @@
 # outbound PHI for an opportunistic-TLS domain is escrowed, also when the
 # PHI is only inside a .docx attachment, only inside a PDF (read by
 # pdftotext) sent as application/octet-stream under another name, or only
-# in the pixels of a scanned page sent as a PNG (read by tesseract).
+# in the pixels of a scanned page sent as a PNG or as a faxed PDF (read by
+# tesseract).
 #
 # Escrow needs keys, so this scenario writes EscrowKeyFile, EscrowDirectory
 # and NoticeSendmail (nothing else: the policy is the shipped one). With
@@ -146,6 +147,41 @@ if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/tesseract ]; then
     "rcpt=1 escrow=1 rules=phi-insecure"
   n=$("$CTL" escrow -c "$PHI_DIR/phimilter.conf" list | awk 'NR > 1' | grep -c .)
   phi_assert_eq "escrow: a fourth entry, for the scan" "$n" 4
+
+  # --- the same letter as a fax: a PDF whose page is only a picture, read by pdftoppm and tesseract ---
+  pdftoppm -singlefile -r 150 -gray "$PHI_DIR/labs.pdf" "$PHI_DIR/fax" || phi_fail "could not render the fax"
+  python3 - "$PHI_DIR/fax.pgm" "$PHI_DIR/fax.pdf" <<'EOT' || phi_fail "could not write the fax PDF"
+import sys, zlib
+magic, size, depth, pixels = open(sys.argv[1], "rb").read().split(b"\n", 3)
+w, h = size.split()
+data = zlib.compress(pixels)
+content = b"q 612 0 0 792 0 0 cm /Im1 Do Q"
+objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /XObject << /Im1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /XObject /Subtype /Image /Width " + w + b" /Height " + h +
+        b" /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n" % len(data) +
+        data + b"\nendstream"]
+out, offsets = b"%PDF-1.4\n", []
+for i, o in enumerate(objs):
+    offsets.append(len(out))
+    out += b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n"
+xref = len(out)
+out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+open(sys.argv[2], "wb").write(out)
+EOT
+  [ "$(pdftotext "$PHI_DIR/fax.pdf" - | tr -d ' \n\f')" = "" ] || phi_fail "the fax PDF has a text layer"
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Fax" --body "Fax attached." \
+    --attach-type application/pdf --attach-name fax.pdf \
+    --attach @"$PHI_DIR/fax.pdf" || phi_fail "fax: not accepted, see $PHI_SWAKS_LOG"
+  qid=$(phi_queue_id_of "$PHI_SWAKS_LOG")
+  [ -n "$qid" ] || phi_fail "fax: no queue id in $PHI_SWAKS_LOG"
+  phi_wait_log "$PHI_MILTER_LOG" "$qid: policy: direction=" 30
+  phi_assert_match "fax: PHI only in a scanned PDF page is escrowed" "$(phi_policy_log "$qid")" \
+    "rcpt=1 escrow=1 rules=phi-insecure"
+  phi_assert_match "fax: the log names the message and the OCR of its page" "$(cat "$PHI_MILTER_LOG")" \
+    "$qid: pdf: a PDF with 1 of 1 pages without text \\(scanned\\?\\): 1 read by OCR"
 elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
   phi_fail "tesseract missing: scripts/setup installs tesseract-ocr"
 fi

@@ -394,7 +394,18 @@ TEST(PdfToText, DefaultIsPopplersProgramWithLimits) {
   EXPECT_EQ(o.timeout, std::chrono::seconds(30));
   EXPECT_EQ(o.memory_limit, 512ull << 20);
   EXPECT_EQ(o.processes, 4u);
-  EXPECT_NE(config_summary(**cfg).find("PDF text on (/usr/bin/pdftotext)"), std::string::npos);
+  if (access("/usr/bin/tesseract", X_OK) == 0) {  // scanned pages: pdftoppm beside pdftotext, and the OCR reader
+    EXPECT_EQ(o.render_program, "/usr/bin/pdftoppm");
+    EXPECT_EQ(o.ocr, std::static_pointer_cast<const mime::DocumentReader>((*cfg)->ocr));
+    EXPECT_NE(config_summary(**cfg).find("PDF text on (/usr/bin/pdftotext, scanned pages by OCR)"), std::string::npos);
+  }
+  auto no_ocr = parse_settings("DKIMVerify no\nOcrProgram\n", "t.conf");
+  ASSERT_TRUE(no_ocr.ok());
+  auto cfg_no_ocr = build_config(*no_ocr, "t.conf");
+  ASSERT_TRUE(cfg_no_ocr.ok());
+  EXPECT_FALSE((*cfg_no_ocr)->pdf->options().ocr);
+  EXPECT_NE(config_summary(**cfg_no_ocr).find("PDF text on (/usr/bin/pdftotext, scanned pages unread)"),
+            std::string::npos);
 
   auto off = parse_settings("DKIMVerify no\nPdfToText\n", "t.conf");
   ASSERT_TRUE(off.ok());

@@ -3,12 +3,14 @@
 // SYNOPSIS
 //   std::string pdf = test::make_pdf({"page one text", ""});
 //   std::string png = test::render(pdf, "png");   // poppler's pdftoppm
+//   std::string scan = test::make_scanned_pdf("text only in pixels");
 //   test::Outcome o = test::extract(reader, "pdf", pdf, chunk);
 // DESCRIPTION
 //   make_pdf() writes a small valid PDF (Helvetica text, deflated content
 //   streams, optionally an /Encrypt dictionary). render() turns its first
 //   page into a PNG, JPEG or TIFF through pdftoppm at `dpi` ("" when
-//   pdftoppm fails). extract() feeds a DocumentReader's Document and
+//   pdftoppm fails). make_scanned_pdf() makes a PDF whose page is such an
+//   image and nothing else (a scan). extract() feeds a DocumentReader's Document and
 //   collects its text and reason.
 // THREADS
 //   Test helpers: one thread.
@@ -104,6 +106,51 @@ inline std::string render(const std::string& pdf, const std::string& format, int
   const char* ext = format == "jpeg" ? ".jpg" : format == "tiff" ? ".tif" : ".png";
   std::ifstream f(out + ext, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+}
+
+// A PDF whose one page is only a picture of `text` (as a scanner or a fax
+// makes it): make_pdf's page rendered grey at 150 dpi, embedded as a
+// deflated DeviceGray image; pdftotext finds no text in it. "" on failure.
+inline std::string make_scanned_pdf(const std::string& text) {
+  escrow::testing::TempDir dir;
+  std::string in = dir.write("page.pdf", make_pdf({text}), 0600);
+  std::string out = dir.path() + "/page";
+  if (std::system(("pdftoppm -singlefile -r 150 -gray " + in + " " + out).c_str()) != 0) return {};
+  std::ifstream f(out + ".pgm", std::ios::binary);
+  std::string pgm((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  // "P5\n<w> <h>\n255\n" then the pixels.
+  size_t a = pgm.find('\n'), b = pgm.find('\n', a + 1), c = pgm.find('\n', b + 1);
+  if (pgm.rfind("P5", 0) != 0 || c == std::string::npos) return {};
+  std::string size = pgm.substr(a + 1, b - a - 1), pixels = pgm.substr(c + 1);
+  std::string w = size.substr(0, size.find(' ')), h = size.substr(size.find(' ') + 1);
+  uLongf n = compressBound(pixels.size());
+  std::string z(n, '\0');
+  compress(reinterpret_cast<Bytef*>(z.data()), &n, reinterpret_cast<const Bytef*>(pixels.data()), pixels.size());
+  z.resize(n);
+  std::string content = "q 612 0 0 792 0 0 cm /Im1 Do Q";
+  std::vector<std::string> objs = {
+      "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /XObject << /Im1 5 0 R >> >> >>",
+      "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "\nendstream",
+      "<< /Type /XObject /Subtype /Image /Width " + w + " /Height " + h +
+          " /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length " + std::to_string(z.size()) +
+          " >>\nstream\n" + z + "\nendstream"};
+  std::string pdf = "%PDF-1.4\n";
+  std::vector<size_t> offsets;
+  for (size_t i = 0; i < objs.size(); ++i) {
+    offsets.push_back(pdf.size());
+    pdf += std::to_string(i + 1) + " 0 obj\n" + objs[i] + "\nendobj\n";
+  }
+  size_t xref = pdf.size();
+  pdf += "xref\n0 " + std::to_string(objs.size() + 1) + "\n0000000000 65535 f \n";
+  for (size_t o : offsets) {
+    char line[32];
+    snprintf(line, sizeof line, "%010zu 00000 n \n", o);
+    pdf += line;
+  }
+  pdf += "trailer\n<< /Size " + std::to_string(objs.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
+         std::to_string(xref) + "\n%%EOF\n";
+  return pdf;
 }
 
 }  // namespace phi::test

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "milter/ocr.h"
 #include "tests/unit/escrow/test_util.h"
 #include "tests/unit/milter/document_builders.h"
 
@@ -20,6 +21,7 @@ namespace {
 using escrow::testing::TempDir;
 using namespace std::chrono_literals;
 using test::make_pdf;
+using test::make_scanned_pdf;
 using test::Outcome;
 
 const std::string kPdfToText = "/usr/bin/pdftotext";
@@ -164,6 +166,65 @@ TEST_F(PdfToTextTest, NoProgramOrAnotherKindOpensNothing) {
   EXPECT_FALSE(PdfToText(options("")).open("pdf"));
   EXPECT_FALSE(PdfToText(options(kPdfToText)).open("docx"));
   EXPECT_FALSE(PdfToText(options(dir.file("missing"))).open("pdf"));
+}
+
+
+// Scanned pages: rendered by pdftoppm and read by the OCR reader.
+class PdfScansTest : public PdfToTextTest {
+ protected:
+  void SetUp() override {
+    PdfToTextTest::SetUp();
+    ASSERT_EQ(::access(kPdfToPpm.c_str(), X_OK), 0);
+    ASSERT_EQ(::access("/usr/bin/tesseract", X_OK), 0) << "scripts/setup installs tesseract-ocr";
+  }
+  PdfOptions with_ocr(std::shared_ptr<const mime::DocumentReader> ocr = nullptr) {
+    PdfOptions o = options(kPdfToText);
+    o.render_program = kPdfToPpm;
+    OcrOptions oo;
+    oo.program = "/usr/bin/tesseract";
+    o.ocr = ocr ? ocr : std::make_shared<ImageOcr>(oo);
+    return o;
+  }
+  const std::string kPdfToPpm = "/usr/bin/pdftoppm";
+  const std::string kFax = "Referral: Diego Lopez DOB 10/08/2001 MRN 4471823 diabetes";
+};
+
+TEST_F(PdfScansTest, AScannedPageIsReadByOcr) {
+  std::string scan = make_scanned_pdf(kFax);
+  ASSERT_FALSE(scan.empty());
+  EXPECT_EQ(extract(PdfToText(options(kPdfToText)), scan).reason, "pdf");  // without OCR, as before
+  Outcome o = extract(PdfToText(with_ocr()), scan, 1000);
+  EXPECT_EQ(o.reason, "");
+  EXPECT_NE(o.text.find("Diego Lopez"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("4471823"), std::string::npos) << o.text;
+}
+
+TEST_F(PdfScansTest, ScansBeyondTheCapOrUnreadableLeaveThePdfUninspected) {
+  std::string scan = make_scanned_pdf(kFax);
+  PdfOptions none = with_ocr();
+  none.max_ocr_pages = 0;
+  EXPECT_EQ(extract(PdfToText(none), scan).reason, "pdf");
+  // A page that is a picture without words: OCR finds nothing, so the PDF stays uninspected.
+  EXPECT_EQ(extract(PdfToText(with_ocr()), make_pdf({""})).reason, "pdf");
+  // A renderer that fails.
+  PdfOptions broken = with_ocr();
+  broken.render_program = dir.write("ppm.sh", "#!/bin/sh\nexit 1\n", 0755);
+  EXPECT_EQ(extract(PdfToText(broken), scan).reason, "pdf");
+}
+
+// An OCR reader that cannot run now: the message is retried, not passed half read.
+struct NoOcr : mime::DocumentReader {
+  std::unique_ptr<mime::Document> open(std::string_view) const override { return nullptr; }
+  bool reads(std::string_view kind) const override { return kind == "image"; }
+};
+
+TEST_F(PdfScansTest, OcrBusyIsUnavailable) {
+  EXPECT_EQ(extract(PdfToText(with_ocr(std::make_shared<NoOcr>())), make_scanned_pdf(kFax)).reason, "unavailable");
+  // A PDF whose pages all have text never needs OCR.
+  EXPECT_EQ(extract(PdfToText(with_ocr(std::make_shared<NoOcr>())),
+                    make_pdf({"Patient SSN 078-05-1121 DOB 01/02/1960"}))
+                .reason,
+            "");
 }
 
 }  // namespace
