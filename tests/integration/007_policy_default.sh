@@ -102,26 +102,9 @@ fi
 
 # --- PHI only inside a PDF sent as octet-stream: pdftotext reads it, the message escrowed ---
 if [ "$PHI_ESCROW_WIRED" = 1 ]; then
-  # A one-page PDF with a deflated content stream, as a PDF writer makes it.
-  python3 - "$PHI_DIR/labs.pdf" <<'EOT' || phi_fail "could not write the PDF"
-import sys, zlib
-lines = ["Patient: Diego Lopez", "DOB: 2001-10-08", "MRN: MR42693171",
-         "Diagnosis: heart failure (I50.9)", "Current medications: furosemide 40 mg daily."]
-content = "BT /F1 11 Tf 72 720 Td 14 TL " + " ".join("(%s) '" % l for l in lines) + " ET"
-data = zlib.compress(content.encode())
-objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
-out, offsets = b"%PDF-1.4\n", []
-for i, o in enumerate(objs):
-    offsets.append(len(out))
-    out += b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n"
-xref = len(out)
-out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-open(sys.argv[1], "wb").write(out)
-EOT
+  python3 "$(dirname "$0")/make_pdf.py" text "$PHI_DIR/labs.pdf" "Patient: Diego Lopez" "DOB: 2001-10-08" \
+    "MRN: MR42693171" "Diagnosis: heart failure (I50.9)" "Current medications: furosemide 40 mg daily." ||
+    phi_fail "could not write the PDF"
   phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Lab results" --body "Results attached." \
     --attach-type application/octet-stream --attach-name results.bin \
     --attach @"$PHI_DIR/labs.pdf" || phi_fail "pdf: not accepted, see $PHI_SWAKS_LOG"
@@ -150,27 +133,8 @@ if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/tesseract ]; then
 
   # --- the same letter as a fax: a PDF whose page is only a picture, read by pdftoppm and tesseract ---
   pdftoppm -singlefile -r 150 -gray "$PHI_DIR/labs.pdf" "$PHI_DIR/fax" || phi_fail "could not render the fax"
-  python3 - "$PHI_DIR/fax.pgm" "$PHI_DIR/fax.pdf" <<'EOT' || phi_fail "could not write the fax PDF"
-import sys, zlib
-magic, size, depth, pixels = open(sys.argv[1], "rb").read().split(b"\n", 3)
-w, h = size.split()
-data = zlib.compress(pixels)
-content = b"q 612 0 0 792 0 0 cm /Im1 Do Q"
-objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /XObject << /Im1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /XObject /Subtype /Image /Width " + w + b" /Height " + h +
-        b" /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n" % len(data) +
-        data + b"\nendstream"]
-out, offsets = b"%PDF-1.4\n", []
-for i, o in enumerate(objs):
-    offsets.append(len(out))
-    out += b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n"
-xref = len(out)
-out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-open(sys.argv[2], "wb").write(out)
-EOT
+  python3 "$(dirname "$0")/make_pdf.py" scan "$PHI_DIR/fax.pdf" "$PHI_DIR/fax.pgm" ||
+    phi_fail "could not write the fax PDF"
   [ "$(pdftotext "$PHI_DIR/fax.pdf" - | tr -d ' \n\f')" = "" ] || phi_fail "the fax PDF has a text layer"
   phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Fax" --body "Fax attached." \
     --attach-type application/pdf --attach-name fax.pdf \

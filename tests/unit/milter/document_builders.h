@@ -31,31 +31,17 @@
 
 namespace phi::test {
 
-// A PDF with one page per item of `pages`, each showing its text in
-// Helvetica (an empty item: a page with only a drawn box, as a scan's
-// picture would be), content streams deflated; with `encrypt`, an
-// /Encrypt dictionary whose user password is not empty.
-inline std::string make_pdf(const std::vector<std::string>& pages, bool encrypt = false) {
-  // Objects: 1 catalog, 2 pages, 3 font, then per page its page and content stream.
-  std::vector<std::string> objs = {"<< /Type /Catalog /Pages 2 0 R >>", "",
-                                   "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
-  std::string kids;
-  for (const auto& text : pages) {
-    std::string content = text.empty() ? "0.5 g 72 72 468 648 re f" : "BT /F1 12 Tf 72 720 Td (" + text + ") Tj ET";
-    uLongf n = compressBound(content.size());
-    std::string z(n, '\0');
-    compress(reinterpret_cast<Bytef*>(z.data()), &n, reinterpret_cast<const Bytef*>(content.data()), content.size());
-    z.resize(n);
-    size_t page = objs.size() + 1;
-    kids += std::to_string(page) + " 0 R ";
-    objs.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents " + std::to_string(page + 1) +
-                   " 0 R /Resources << /Font << /F1 3 0 R >> >> >>");
-    objs.push_back("<< /Length " + std::to_string(z.size()) + " /Filter /FlateDecode >>\nstream\n" + z + "\nendstream");
-  }
-  objs[1] = "<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(pages.size()) + " >>";
-  if (encrypt)
-    objs.push_back("<< /Filter /Standard /V 1 /R 2 /O <" + std::string(64, '1') + "> /U <" + std::string(64, '2') +
-                   "> /P -4 >>");
+inline std::string deflate(const std::string& data) {
+  uLongf n = compressBound(data.size());
+  std::string z(n, '\0');
+  compress(reinterpret_cast<Bytef*>(z.data()), &n, reinterpret_cast<const Bytef*>(data.data()), data.size());
+  z.resize(n);
+  return z;
+}
+
+// A PDF file of objects 1..n (1 the catalog), its cross-reference table
+// and a trailer with `trailer_extra` ("/Encrypt ...") added.
+inline std::string assemble_pdf(const std::vector<std::string>& objs, const std::string& trailer_extra = "") {
   std::string out = "%PDF-1.4\n";
   std::vector<size_t> offsets;
   for (size_t i = 0; i < objs.size(); ++i) {
@@ -69,12 +55,35 @@ inline std::string make_pdf(const std::vector<std::string>& pages, bool encrypt 
     snprintf(line, sizeof line, "%010zu 00000 n \n", o);
     out += line;
   }
-  std::string id = "<0123456789abcdef0123456789abcdef>";
-  out += "trailer\n<< /Size " + std::to_string(objs.size() + 1) + " /Root 1 0 R" +
-         (encrypt ? " /Encrypt " + std::to_string(objs.size()) + " 0 R /ID [" + id + " " + id + "]" : "") +
-         " >>\nstartxref\n" + std::to_string(xref) +
-         "\n%%EOF\n";
+  out += "trailer\n<< /Size " + std::to_string(objs.size() + 1) + " /Root 1 0 R" + trailer_extra + " >>\nstartxref\n" +
+         std::to_string(xref) + "\n%%EOF\n";
   return out;
+}
+
+// A PDF with one page per item of `pages`, each showing its text in
+// Helvetica (an empty item: a page with only a drawn box, as a scan's
+// picture would be), content streams deflated; with `encrypt`, an
+// /Encrypt dictionary whose user password is not empty.
+inline std::string make_pdf(const std::vector<std::string>& pages, bool encrypt = false) {
+  // Objects: 1 catalog, 2 pages, 3 font, then per page its page and content stream.
+  std::vector<std::string> objs = {"<< /Type /Catalog /Pages 2 0 R >>", "",
+                                   "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
+  std::string kids;
+  for (const auto& text : pages) {
+    std::string content = text.empty() ? "0.5 g 72 72 468 648 re f" : "BT /F1 12 Tf 72 720 Td (" + text + ") Tj ET";
+    std::string z = deflate(content);
+    size_t page = objs.size() + 1;
+    kids += std::to_string(page) + " 0 R ";
+    objs.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents " + std::to_string(page + 1) +
+                   " 0 R /Resources << /Font << /F1 3 0 R >> >> >>");
+    objs.push_back("<< /Length " + std::to_string(z.size()) + " /Filter /FlateDecode >>\nstream\n" + z + "\nendstream");
+  }
+  objs[1] = "<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(pages.size()) + " >>";
+  if (encrypt)
+    objs.push_back("<< /Filter /Standard /V 1 /R 2 /O <" + std::string(64, '1') + "> /U <" + std::string(64, '2') +
+                   "> /P -4 >>");
+  std::string id = "<0123456789abcdef0123456789abcdef>";
+  return assemble_pdf(objs, encrypt ? " /Encrypt " + std::to_string(objs.size()) + " 0 R /ID [" + id + " " + id + "]" : "");
 }
 
 struct Outcome {
@@ -123,10 +132,7 @@ inline std::string make_scanned_pdf(const std::string& text) {
   if (pgm.rfind("P5", 0) != 0 || c == std::string::npos) return {};
   std::string size = pgm.substr(a + 1, b - a - 1), pixels = pgm.substr(c + 1);
   std::string w = size.substr(0, size.find(' ')), h = size.substr(size.find(' ') + 1);
-  uLongf n = compressBound(pixels.size());
-  std::string z(n, '\0');
-  compress(reinterpret_cast<Bytef*>(z.data()), &n, reinterpret_cast<const Bytef*>(pixels.data()), pixels.size());
-  z.resize(n);
+  std::string z = deflate(pixels);
   std::string content = "q 612 0 0 792 0 0 cm /Im1 Do Q";
   std::vector<std::string> objs = {
       "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -135,22 +141,7 @@ inline std::string make_scanned_pdf(const std::string& text) {
       "<< /Type /XObject /Subtype /Image /Width " + w + " /Height " + h +
           " /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length " + std::to_string(z.size()) +
           " >>\nstream\n" + z + "\nendstream"};
-  std::string pdf = "%PDF-1.4\n";
-  std::vector<size_t> offsets;
-  for (size_t i = 0; i < objs.size(); ++i) {
-    offsets.push_back(pdf.size());
-    pdf += std::to_string(i + 1) + " 0 obj\n" + objs[i] + "\nendobj\n";
-  }
-  size_t xref = pdf.size();
-  pdf += "xref\n0 " + std::to_string(objs.size() + 1) + "\n0000000000 65535 f \n";
-  for (size_t o : offsets) {
-    char line[32];
-    snprintf(line, sizeof line, "%010zu 00000 n \n", o);
-    pdf += line;
-  }
-  pdf += "trailer\n<< /Size " + std::to_string(objs.size() + 1) + " /Root 1 0 R >>\nstartxref\n" +
-         std::to_string(xref) + "\n%%EOF\n";
-  return pdf;
+  return assemble_pdf(objs);
 }
 
 }  // namespace phi::test

@@ -19,14 +19,15 @@ namespace {
 
 std::shared_ptr<const Config> config_with(const std::string& text) { return config_from_text(text); }
 
-Status run(Session& s, RecordingMta& m, const std::vector<std::pair<std::string, std::string>>& headers) {
+Status run(Session& s, RecordingMta& m, const std::vector<std::pair<std::string, std::string>>& headers,
+           std::string_view body = "hello\r\n") {
   s.on_connect(m, "client.example.net", "192.0.2.4");
   s.on_helo(m, "client.example.net");
   s.on_envfrom(m, "<a@example.net>");
   s.on_envrcpt(m, "<b@example.org>");
   for (const auto& [n, v] : headers) s.on_header(m, n, v);
   s.on_eoh(m);
-  s.on_body(m, "hello\r\n");
+  s.on_body(m, body);
   return s.on_eom(m);
 }
 
@@ -156,15 +157,7 @@ TEST(Session, APdfReaderThatCannotRunAnswersLikeAnInternalError) {
     SCOPED_TRACE(conf);
     Session s(config_with(conf));
     RecordingMta m;
-    s.on_connect(m, "client.example.net", "192.0.2.4");
-    s.on_helo(m, "client.example.net");
-    s.on_envfrom(m, "<a@example.net>");
-    s.on_envrcpt(m, "<b@example.org>");
-    s.on_header(m, "Content-Type", " application/pdf");
-    s.on_header(m, "Content-Transfer-Encoding", " base64");
-    s.on_eoh(m);
-    s.on_body(m, pdf);
-    Status st = s.on_eom(m);
+    Status st = run(s, m, {{"Content-Type", " application/pdf"}, {"Content-Transfer-Encoding", " base64"}}, pdf);
     if (conf.find(broken) != std::string::npos) {
       EXPECT_EQ(st, Status::Tempfail);
       ASSERT_FALSE(m.edits.empty());
@@ -196,15 +189,8 @@ TEST(Session, ConverterLogLinesNameTheMessage) {
     Session s(config_with("DKIMVerify no\nPdfToText " + fails + "\n"));
     RecordingMta m;
     m.macros["i"] = "4QIDPDF77";
-    s.on_connect(m, "client.example.net", "192.0.2.4");
-    s.on_helo(m, "client.example.net");
-    s.on_envfrom(m, "<a@example.net>");
-    s.on_envrcpt(m, "<b@example.org>");
-    s.on_header(m, "Content-Type", " application/pdf");
-    s.on_header(m, "Content-Transfer-Encoding", " base64");
-    s.on_eoh(m);
-    s.on_body(m, "JVBERi0xLjQKJSVFT0YK\r\n");
-    s.on_eom(m);
+    run(s, m, {{"Content-Type", " application/pdf"}, {"Content-Transfer-Encoding", " base64"}},
+        "JVBERi0xLjQKJSVFT0YK\r\n");
   }
   log_line(LogLevel::Info, "", "test", "after the message");  // the scope ended with the callback
   log_setup_stderr(LogLevel::Warning);
@@ -227,15 +213,10 @@ TEST(Session, TextInsideAWinmailDatAttachmentIsClassified) {
                          .str();
   Session s(config_with("DKIMVerify no\n"));
   RecordingMta m;
-  s.on_connect(m, "client.example.net", "192.0.2.4");
-  s.on_helo(m, "client.example.net");
-  s.on_envfrom(m, "<a@example.net>");
-  s.on_envrcpt(m, "<b@example.org>");
-  s.on_header(m, "Content-Type", " application/ms-tnef; name=\"winmail.dat\"");
-  s.on_header(m, "Content-Transfer-Encoding", " base64");
-  s.on_eoh(m);
-  s.on_body(m, mime::test::base64_lines(tnef));
-  EXPECT_EQ(s.on_eom(m), Status::Continue);
+  EXPECT_EQ(run(s, m,
+                {{"Content-Type", " application/ms-tnef; name=\"winmail.dat\""}, {"Content-Transfer-Encoding", " base64"}},
+                mime::test::base64_lines(tnef)),
+            Status::Continue);
   const auto& v = s.report().verdict;
   EXPECT_TRUE(v.phi) << v.score;
   EXPECT_TRUE(v.pii);
@@ -256,16 +237,12 @@ TEST(Session, SubjectInsideAWinmailDatIsClassifiedAsItsText) {
                          .str();
   Session s(config_with("DKIMVerify no\n"));
   RecordingMta m;
-  s.on_connect(m, "client.example.net", "192.0.2.4");
-  s.on_helo(m, "client.example.net");
-  s.on_envfrom(m, "<a@example.net>");
-  s.on_envrcpt(m, "<b@example.org>");
-  s.on_header(m, "Subject", " fyi");
-  s.on_header(m, "Content-Type", " application/ms-tnef; name=\"winmail.dat\"");
-  s.on_header(m, "Content-Transfer-Encoding", " base64");
-  s.on_eoh(m);
-  s.on_body(m, mime::test::base64_lines(tnef));
-  EXPECT_EQ(s.on_eom(m), Status::Continue);
+  EXPECT_EQ(run(s, m,
+                {{"Subject", " fyi"},
+                 {"Content-Type", " application/ms-tnef; name=\"winmail.dat\""},
+                 {"Content-Transfer-Encoding", " base64"}},
+                mime::test::base64_lines(tnef)),
+            Status::Continue);
   const auto& v = s.report().verdict;
   EXPECT_TRUE(v.phi) << v.score;
   EXPECT_FALSE(v.phi_in_subject);

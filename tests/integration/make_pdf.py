@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+# make_pdf.py - write the small PDFs the integration scenarios send, with
+# nothing but the standard library.
+#   make_pdf.py text OUT.pdf LINE...   a one-page letter of typed lines (Helvetica,
+#                                      deflated content stream, as a PDF writer makes it)
+#   make_pdf.py scan OUT.pdf IN.pgm    a page that is only a grey picture (a scan, a fax):
+#                                      IN.pgm as pdftoppm -gray writes it (binary P5)
+import sys
+import zlib
+
+
+def assemble(objs):
+    out, offsets = b"%PDF-1.4\n", []
+    for i, o in enumerate(objs):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return out
+
+
+def stream(dictionary, data):
+    return b"<< " + dictionary + b" /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
+
+
+def text_page(lines):
+    content = "BT /F1 11 Tf 72 720 Td 14 TL " + " ".join("(%s) '" % l for l in lines) + " ET"
+    return [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            stream(b"/Filter /FlateDecode", zlib.compress(content.encode())),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+
+
+def scan_page(pgm):
+    magic, size, depth, pixels = pgm.split(b"\n", 3)
+    if magic != b"P5" or depth != b"255":
+        raise SystemExit("make_pdf.py: not a binary 8-bit PGM")
+    w, h = size.split()
+    return [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /XObject << /Im1 5 0 R >> >> >>",
+            stream(b"", b"q 612 0 0 792 0 0 cm /Im1 Do Q"),
+            stream(b"/Type /XObject /Subtype /Image /Width " + w + b" /Height " + h +
+                   b" /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode", zlib.compress(pixels))]
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 4 or sys.argv[1] not in ("text", "scan"):
+        raise SystemExit("usage: make_pdf.py text OUT.pdf LINE... | scan OUT.pdf IN.pgm")
+    if sys.argv[1] == "text":
+        objs = text_page(sys.argv[3:])
+    else:
+        with open(sys.argv[3], "rb") as f:
+            objs = scan_page(f.read())
+    with open(sys.argv[2], "wb") as f:
+        f.write(assemble(objs))
