@@ -304,6 +304,23 @@ Result<void> build_ocr(Config& cfg) {
   }
   if (missing || !S_ISREG(st.st_mode) || ::access(s.OcrProgram.c_str(), X_OK) != 0)
     return Error{"OcrProgram " + s.OcrProgram + ": not an executable file"};
+  // Debian's tesseract reads its models from kTessdata (no TESSDATA_PREFIX
+  // reaches it): a language without one would fail every image.
+  constexpr const char* kTessdata = "/usr/share/tesseract-ocr/5/tessdata";
+  struct stat dir;
+  if (s.OcrProgram == default_settings().OcrProgram && ::stat(kTessdata, &dir) == 0 && S_ISDIR(dir.st_mode)) {
+    std::string_view langs = s.OcrLanguage;  // names joined by '+' (valid_ocr_language)
+    while (!langs.empty()) {
+      size_t plus = langs.find('+');
+      std::string lang(langs.substr(0, plus));
+      langs = plus == std::string_view::npos ? std::string_view() : langs.substr(plus + 1);
+      std::string model = std::string(kTessdata) + "/" + lang + ".traineddata";
+      if (::access(model.c_str(), R_OK) == 0) continue;
+      std::string package = "tesseract-ocr-" + to_lower(lang);
+      std::replace(package.begin(), package.end(), '_', '-');
+      return Error{"OcrLanguage: no " + lang + " model in " + kTessdata + " (install " + package + ")"};
+    }
+  }
   OcrOptions o;
   o.program = s.OcrProgram;
   o.language = s.OcrLanguage;

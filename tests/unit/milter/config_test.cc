@@ -500,6 +500,21 @@ TEST(OcrProgram, BadValuesAreRefusedWithFileAndLine) {
     EXPECT_EQ(cfg.error().message.rfind(conf + r.want, 0), 0u) << cfg.error().message;
   }
   std::remove(conf.c_str());
+  // A language whose model is not installed fails at start, not on every image.
+  if (access("/usr/share/tesseract-ocr/5/tessdata/eng.traineddata", R_OK) == 0 &&
+      access("/usr/bin/tesseract", X_OK) == 0) {
+    std::ofstream(conf) << "DKIMVerify no\nOcrLanguage eng+chi_sim_vert\n";
+    auto cfg = load_config(conf, false);
+    ASSERT_FALSE(cfg.ok());
+    EXPECT_EQ(cfg.error().message.rfind(conf + ":2: OcrLanguage: no chi_sim_vert model in "
+                                               "/usr/share/tesseract-ocr/5/tessdata (install tesseract-ocr-chi-sim-vert)",
+                                        0),
+              0u)
+        << cfg.error().message;
+    std::ofstream(conf) << "DKIMVerify no\nOcrLanguage eng\n";
+    EXPECT_TRUE(load_config(conf, false).ok());
+    std::remove(conf.c_str());
+  }
 }
 
 }  // namespace
