@@ -242,6 +242,23 @@ Result<void> check_portal_url(std::string_view url) {
   return Ok();
 }
 
+// A converter's program (PdfToText, OcrProgram): false with `unavailable`
+// set when it is the built-in default and missing (its package is not
+// installed: `package` says which); an error when one named in the
+// configuration is not an executable file.
+Result<bool> converter_program(const std::string& key, const std::string& path, const std::string& default_path,
+                               const std::string& package, std::string& unavailable) {
+  struct stat st;
+  bool missing = ::stat(path.c_str(), &st) != 0 && errno == ENOENT;
+  if (missing && path == default_path) {
+    unavailable = path + " missing (install " + package + ")";
+    return false;
+  }
+  if (missing || !S_ISREG(st.st_mode) || ::access(path.c_str(), X_OK) != 0)
+    return Error{key + " " + path + ": not an executable file"};
+  return true;
+}
+
 // The PDF reader when PdfToText is set. The built-in default program may be
 // missing (poppler-utils not installed: PDFs are then uninspected, with a
 // warning); a program named in the configuration must be an executable file.
@@ -254,14 +271,10 @@ Result<void> build_pdf(Config& cfg) {
   if (s.PdfTimeout == 0) return Error{"PdfTimeout: must be longer than 0s"};
   if (s.PdfProcesses == 0) return Error{"PdfProcesses: must be at least 1 (set PdfToText empty to read no PDF)"};
   if (s.PdfMemoryLimit < (64ull << 20)) return Error{"PdfMemoryLimit: must be at least 64M"};
-  struct stat st;
-  bool missing = ::stat(s.PdfToText.c_str(), &st) != 0 && errno == ENOENT;
-  if (missing && s.PdfToText == default_settings().PdfToText) {
-    cfg.pdf_unavailable = s.PdfToText + " missing (install poppler-utils)";
-    return Ok();
-  }
-  if (missing || !S_ISREG(st.st_mode) || ::access(s.PdfToText.c_str(), X_OK) != 0)
-    return Error{"PdfToText " + s.PdfToText + ": not an executable file"};
+  auto usable = converter_program("PdfToText", s.PdfToText, default_settings().PdfToText, "poppler-utils",
+                                  cfg.pdf_unavailable);
+  if (!usable) return usable.error();
+  if (!*usable) return Ok();
   PdfOptions o;
   o.program = s.PdfToText;
   o.timeout = std::chrono::seconds(s.PdfTimeout);
@@ -296,14 +309,10 @@ Result<void> build_ocr(Config& cfg) {
   if (s.OcrProcesses == 0) return Error{"OcrProcesses: must be at least 1 (set OcrProgram empty to read no image)"};
   if (s.OcrMemoryLimit < (128ull << 20)) return Error{"OcrMemoryLimit: must be at least 128M"};
   if (s.OcrMinBytes > (16ull << 20)) return Error{"OcrMinBytes: must be at most 16M"};
-  struct stat st;
-  bool missing = ::stat(s.OcrProgram.c_str(), &st) != 0 && errno == ENOENT;
-  if (missing && s.OcrProgram == default_settings().OcrProgram) {
-    cfg.ocr_unavailable = s.OcrProgram + " missing (install tesseract-ocr)";
-    return Ok();
-  }
-  if (missing || !S_ISREG(st.st_mode) || ::access(s.OcrProgram.c_str(), X_OK) != 0)
-    return Error{"OcrProgram " + s.OcrProgram + ": not an executable file"};
+  auto usable = converter_program("OcrProgram", s.OcrProgram, default_settings().OcrProgram, "tesseract-ocr",
+                                  cfg.ocr_unavailable);
+  if (!usable) return usable.error();
+  if (!*usable) return Ok();
   // Debian's tesseract reads its models from kTessdata (no TESSDATA_PREFIX
   // reaches it): a language without one would fail every image.
   constexpr const char* kTessdata = "/usr/share/tesseract-ocr/5/tessdata";

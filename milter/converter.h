@@ -117,6 +117,12 @@ class ConverterRun : public mime::Document {
   bool busy_ = false;  // timed out while the machine, not the document, kept it slow
 };
 
+// White space in a converter's text (a page or an image "without text" has
+// fewer than 32 characters that are not).
+inline bool converter_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
+
 // Whether a child that ran out of `timeout` (wall clock) after using
 // `cpu_seconds` of CPU was slowed by the machine (less than half its time
 // on the CPU: "unavailable", retried) rather than by the document.

@@ -43,7 +43,7 @@ class OcrRun : public ConverterRun {
  private:
   void on_text(std::string_view out) override {
     for (char c : out)
-      if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '\v' && c != '\f') ++text_;
+      if (!converter_blank(c)) ++text_;
   }
   std::string on_exit(int status) override {
     const std::string& program = spec().program;

@@ -103,7 +103,7 @@ class PdfRun : public ConverterRun {
           if (scans_.size() < o_.max_ocr_pages) scans_.push_back(pages_);
         }
         page_text_ = 0;
-      } else if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '\v') {
+      } else if (!converter_blank(c)) {  // '\f' ended the page above
         ++page_text_;
       }
     }
