@@ -8,6 +8,7 @@ libphi_a_SOURCES += \
 	milter/mime/boundary.h milter/mime/boundary.cc \
 	milter/mime/zip.h milter/mime/zip.cc \
 	milter/mime/tnef.h milter/mime/tnef.cc \
+	milter/mime/ole.h milter/mime/ole.cc \
 	milter/mime/xml_text.h milter/mime/xml_text.cc \
 	milter/mime/entity.h milter/mime/part.cc milter/mime/package.cc milter/mime/tnef_reader.cc \
 	milter/mime/walker.h milter/mime/walker.cc
@@ -20,12 +21,14 @@ tests_unit_mime_mime_test_SOURCES = \
 	tests/unit/mime/boundary_test.cc tests/unit/mime/walker_test.cc \
 	tests/unit/mime/zip_test.cc tests/unit/mime/xml_text_test.cc tests/unit/mime/package_test.cc \
 	tests/unit/mime/document_test.cc tests/unit/mime/tnef_test.cc \
+	tests/unit/mime/ole_test.cc tests/unit/mime/ole_builder.h \
 	tests/unit/mime/tnef_builder.h \
 	tests/unit/mime/zip_builder.h \
 	tests/unit/mime/recording_sink.h
 tests_unit_mime_mime_test_LDADD = $(GTEST_LDADD)
 
-FUZZ_REPLAY += tests/fuzz/mime_fuzz tests/fuzz/html_fuzz tests/fuzz/zip_fuzz tests/fuzz/rtf_fuzz tests/fuzz/tnef_fuzz
+FUZZ_REPLAY += tests/fuzz/mime_fuzz tests/fuzz/html_fuzz tests/fuzz/zip_fuzz tests/fuzz/rtf_fuzz tests/fuzz/tnef_fuzz \
+	tests/fuzz/ole_fuzz
 tests_fuzz_mime_fuzz_SOURCES = tests/fuzz/mime_fuzz.cc tests/fuzz/walker_log_sink.h $(FUZZ_DRIVER)
 tests_fuzz_mime_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
 tests_fuzz_html_fuzz_SOURCES = tests/fuzz/html_fuzz.cc $(FUZZ_DRIVER)
@@ -36,3 +39,5 @@ tests_fuzz_rtf_fuzz_SOURCES = tests/fuzz/rtf_fuzz.cc $(FUZZ_DRIVER)
 tests_fuzz_rtf_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
 tests_fuzz_tnef_fuzz_SOURCES = tests/fuzz/tnef_fuzz.cc tests/fuzz/walker_log_sink.h $(FUZZ_DRIVER)
 tests_fuzz_tnef_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
+tests_fuzz_ole_fuzz_SOURCES = tests/fuzz/ole_fuzz.cc tests/fuzz/walker_log_sink.h $(FUZZ_DRIVER)
+tests_fuzz_ole_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)

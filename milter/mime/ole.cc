@@ -1,0 +1,135 @@
+// ole - the top-level streams of an OLE2 compound file (see ole.h).
+#include "milter/mime/ole.h"
+
+#include <algorithm>
+#include <cstring>
+#include <optional>
+
+namespace phi::mime {
+namespace {
+
+constexpr std::string_view kSignature("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8);
+constexpr uint32_t kMaxRegular = 0xFFFFFFFA;  // higher sector numbers are markers (end of chain, free...)
+constexpr uint32_t kNoStream = 0xFFFFFFFF;    // no sibling or child
+constexpr size_t kEntry = 128;
+
+uint32_t u32(const char* p) {
+  const auto* b = reinterpret_cast<const unsigned char*>(p);
+  return uint32_t(b[0]) | uint32_t(b[1]) << 8 | uint32_t(b[2]) << 16 | uint32_t(b[3]) << 24;
+}
+uint16_t u16(const char* p) {
+  const auto* b = reinterpret_cast<const unsigned char*>(p);
+  return uint16_t(b[0] | b[1] << 8);
+}
+
+class Reader {
+ public:
+  Reader(const std::function<bool(uint64_t, std::span<char>)>& read_at, uint64_t size)
+      : read_at_(read_at), size_(size) {}
+
+  bool header() {
+    char h[512];
+    if (size_ < sizeof h || !read_at_(0, h)) return false;
+    if (std::string_view(h, 8) != kSignature || u16(h + 0x1C) != 0xFFFE) return false;
+    uint16_t shift = u16(h + 0x1E);
+    if (shift != 9 && shift != 12) return false;
+    sector_ = size_t(1) << shift;
+    sectors_ = size_ / sector_ > 0 ? size_ / sector_ - 1 : 0;  // whole sectors after the header's
+    dir_start_ = u32(h + 0x30);
+    // The FAT's sectors: 109 in the header, the rest in the DIFAT chain.
+    uint32_t fat_count = u32(h + 0x2C);
+    if (fat_count > sectors_) return false;
+    for (size_t i = 0; i < 109 && fat_.size() < fat_count; ++i) fat_.push_back(u32(h + 0x4C + 4 * i));
+    uint32_t difat = u32(h + 0x44);
+    std::vector<char> s(sector_);
+    for (uint64_t steps = 0; fat_.size() < fat_count; ++steps) {
+      if (difat >= kMaxRegular || steps > sectors_ || !sector(difat, s)) return false;
+      for (size_t i = 0; i + 1 < sector_ / 4 && fat_.size() < fat_count; ++i) fat_.push_back(u32(s.data() + 4 * i));
+      difat = u32(s.data() + sector_ - 4);
+    }
+    return true;
+  }
+
+  // The directory's entries, in chain order.
+  bool directory(std::vector<char>& dir) {
+    std::vector<char> s(sector_);
+    uint32_t at = dir_start_;
+    for (uint64_t steps = 0; at < kMaxRegular; ++steps) {
+      if (steps > sectors_ || !sector(at, s)) return false;
+      dir.insert(dir.end(), s.begin(), s.end());
+      auto next = fat_entry(at);
+      if (!next) return false;
+      at = *next;
+    }
+    return at == 0xFFFFFFFE && !dir.empty();  // ENDOFCHAIN
+  }
+
+ private:
+  bool sector(uint32_t n, std::vector<char>& out) {
+    if (n >= sectors_) return false;
+    return read_at_((uint64_t(n) + 1) * sector_, out);
+  }
+  std::optional<uint32_t> fat_entry(uint32_t n) {
+    size_t per = sector_ / 4;
+    size_t which = n / per;
+    if (which >= fat_.size() || fat_[which] >= kMaxRegular || fat_[which] >= sectors_) return std::nullopt;
+    char b[4];
+    if (!read_at_((uint64_t(fat_[which]) + 1) * sector_ + 4 * (n % per), b)) return std::nullopt;
+    return u32(b);
+  }
+
+  const std::function<bool(uint64_t, std::span<char>)>& read_at_;
+  const uint64_t size_;
+  size_t sector_ = 512;
+  uint64_t sectors_ = 0;
+  uint32_t dir_start_ = 0;
+  std::vector<uint32_t> fat_;
+};
+
+std::string entry_name(const char* e) {
+  uint16_t bytes = u16(e + 64);  // with the terminating NUL
+  if (bytes < 2 || bytes > 64 || bytes % 2) return {};
+  std::string name;
+  for (size_t i = 0; i + 2 < bytes; i += 2) {
+    uint16_t c = u16(e + i);
+    name.push_back(c < 0x80 ? char(c) : '?');
+  }
+  return name;
+}
+
+}  // namespace
+
+bool is_ole(std::string_view b) { return b.substr(0, 8) == kSignature; }
+
+bool OleListing::has(std::string_view name) const {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+OleListing ole_top_level(const std::function<bool(uint64_t, std::span<char>)>& read_at, uint64_t size) {
+  OleListing out;
+  Reader r(read_at, size);
+  std::vector<char> dir;
+  if (!r.header() || !r.directory(dir)) return out;
+  const size_t entries = dir.size() / kEntry;
+  auto entry = [&](uint32_t i) { return dir.data() + size_t(i) * kEntry; };
+  if (entry(0)[66] != 5) return out;  // entry 0 is the root storage
+  // The root's children: the tree under its child link, walked by left and
+  // right siblings only (a child link leads into a sub-storage).
+  std::vector<bool> seen(entries);
+  std::vector<uint32_t> stack{u32(entry(0) + 76)};
+  while (!stack.empty()) {
+    uint32_t i = stack.back();
+    stack.pop_back();
+    if (i == kNoStream) continue;
+    if (i >= entries || seen[i]) return out;  // a link outside the directory, or a cycle
+    seen[i] = true;
+    const char* e = entry(i);
+    if (e[66] == 1 || e[66] == 2) out.names.push_back(entry_name(e));
+    stack.push_back(u32(e + 68));
+    stack.push_back(u32(e + 72));
+  }
+  out.valid = true;
+  return out;
+}
+
+}  // namespace phi::mime

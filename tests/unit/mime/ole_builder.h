@@ -1,0 +1,88 @@
+// NAME
+//   ole_builder - OLE2 compound files (MS-CFB, 512-byte sectors) for tests
+// SYNOPSIS
+//   std::vector<OleEntry> e = {ole_root(1), ole_stream("WordDocument")};
+//   std::string file = build_ole(e);          // entry 0 is the root storage
+// DESCRIPTION
+//   Writes a header, one FAT sector (sector 0) and the directory, four
+//   entries a sector, in sectors chained in reverse order (the last first)
+//   so that a reader must follow the FAT. Links (left, right, child) are
+//   entry numbers as given; streams have no data (size 0).
+// THREADS
+//   Tests only.
+#ifndef PHI_TESTS_UNIT_MIME_OLE_BUILDER_H
+#define PHI_TESTS_UNIT_MIME_OLE_BUILDER_H
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace phi::mime::test {
+
+inline constexpr uint32_t kOleNone = 0xFFFFFFFF;
+
+struct OleEntry {
+  std::string name;
+  uint8_t type = 2;  // 1 storage, 2 stream, 5 root
+  uint32_t left = kOleNone, right = kOleNone, child = kOleNone;
+};
+
+inline OleEntry ole_root(uint32_t child) { return {"Root Entry", 5, kOleNone, kOleNone, child}; }
+inline OleEntry ole_stream(std::string name, uint32_t left = kOleNone, uint32_t right = kOleNone) {
+  return {std::move(name), 2, left, right, kOleNone};
+}
+
+inline void ole_put32(std::string& s, size_t at, uint32_t v) {
+  for (int i = 0; i < 4; ++i) s[at + i] = char(v >> (8 * i));
+}
+inline void ole_put16(std::string& s, size_t at, uint16_t v) {
+  s[at] = char(v);
+  s[at + 1] = char(v >> 8);
+}
+
+inline std::string build_ole(const std::vector<OleEntry>& entries) {
+  const size_t dir_sectors = (entries.size() + 3) / 4;
+  std::string f(512 * (2 + dir_sectors), '\0');
+  f.replace(0, 8, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
+  ole_put16(f, 0x18, 0x3E);
+  ole_put16(f, 0x1A, 3);
+  ole_put16(f, 0x1C, 0xFFFE);
+  ole_put16(f, 0x1E, 9);
+  ole_put16(f, 0x20, 6);
+  ole_put32(f, 0x2C, 1);                                // one FAT sector
+  ole_put32(f, 0x30, uint32_t(dir_sectors));            // the directory starts in its last sector
+  ole_put32(f, 0x38, 4096);
+  ole_put32(f, 0x3C, 0xFFFFFFFE);
+  ole_put32(f, 0x44, 0xFFFFFFFE);
+  for (size_t i = 0; i < 109; ++i) ole_put32(f, 0x4C + 4 * i, i == 0 ? 0 : 0xFFFFFFFF);
+  // FAT (sector 0, at 512): itself, then directory sectors k -> k-1 -> ... -> 1.
+  auto fat = [&](uint32_t n, uint32_t v) { ole_put32(f, 512 + 4 * n, v); };
+  for (uint32_t n = 0; n < 128; ++n) fat(n, 0xFFFFFFFF);
+  fat(0, 0xFFFFFFFD);
+  for (uint32_t n = 1; n <= dir_sectors; ++n) fat(n, n == 1 ? 0xFFFFFFFE : n - 1);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    uint32_t sector = uint32_t(dir_sectors - i / 4);  // entries 0-3 in the first sector of the chain
+    size_t at = 512 * (size_t(sector) + 1) + 128 * (i % 4);
+    const OleEntry& e = entries[i];
+    for (size_t c = 0; c < e.name.size() && c < 31; ++c) ole_put16(f, at + 2 * c, uint8_t(e.name[c]));
+    ole_put16(f, at + 64, uint16_t(2 * (std::min<size_t>(e.name.size(), 31) + 1)));
+    f[at + 66] = char(e.type);
+    f[at + 67] = 1;  // black
+    ole_put32(f, at + 68, e.left);
+    ole_put32(f, at + 72, e.right);
+    ole_put32(f, at + 76, e.child);
+    ole_put32(f, at + 116, e.type == 5 ? 0xFFFFFFFE : 0);
+  }
+  for (size_t i = entries.size(); i < dir_sectors * 4; ++i) {  // unused entries
+    size_t at = 512 * (dir_sectors - i / 4 + 1) + 128 * (i % 4);
+    ole_put32(f, at + 68, kOleNone);
+    ole_put32(f, at + 72, kOleNone);
+    ole_put32(f, at + 76, kOleNone);
+  }
+  return f;
+}
+
+}  // namespace phi::mime::test
+
+#endif

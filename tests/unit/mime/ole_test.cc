@@ -1,0 +1,119 @@
+// ole_test - the top-level streams of OLE2 compound files, and files that lie about them.
+#include "milter/mime/ole.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "tests/unit/mime/ole_builder.h"
+
+namespace phi::mime {
+namespace {
+
+using test::build_ole;
+using test::kOleNone;
+using test::ole_put32;
+using test::ole_root;
+using test::ole_stream;
+using test::OleEntry;
+
+OleListing list(const std::string& file) {
+  return ole_top_level(
+      [&](uint64_t off, std::span<char> out) {
+        if (off > file.size() || file.size() - off < out.size()) return false;
+        std::memcpy(out.data(), file.data() + off, out.size());
+        return true;
+      },
+      file.size());
+}
+
+std::vector<std::string> sorted(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+TEST(Ole, SignatureOnly) {
+  EXPECT_TRUE(is_ole(std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 rest")));
+  EXPECT_FALSE(is_ole("PK\x03\x04"));
+  EXPECT_FALSE(is_ole(std::string("\xD0\xCF\x11\xE0", 4)));
+}
+
+TEST(Ole, ListsTheRootsChildrenThroughTheFat) {
+  // Seven entries over two directory sectors, stored last first: the tree
+  // under the root is 2 with 1 on its left and 3 on its right.
+  std::vector<OleEntry> e = {ole_root(2), ole_stream("\x01" "CompObj"), ole_stream("WordDocument", 1, 3),
+                             ole_stream("1Table", kOleNone, 4), ole_stream("\x05SummaryInformation"),
+                             ole_stream("Data"), ole_stream("Unlinked")};
+  e[4].right = 5;
+  auto l = list(build_ole(e));
+  ASSERT_TRUE(l.valid);
+  EXPECT_EQ(sorted(l.names), sorted({"\x01" "CompObj", "WordDocument", "1Table", "\x05SummaryInformation", "Data"}));
+  EXPECT_TRUE(l.has("WordDocument"));
+  EXPECT_FALSE(l.has("Unlinked"));  // not in the tree: a leftover entry
+}
+
+TEST(Ole, StreamsOfASubStorageAreNotTheRoots) {
+  // A Word letter with an Excel sheet embedded: ObjectPool/_1/Workbook.
+  std::vector<OleEntry> e = {ole_root(1), ole_stream("WordDocument", kOleNone, 2), {"ObjectPool", 1, kOleNone, kOleNone, 3},
+                             {"_1", 1, kOleNone, kOleNone, 4}, ole_stream("Workbook")};
+  auto l = list(build_ole(e));
+  ASSERT_TRUE(l.valid);
+  EXPECT_EQ(sorted(l.names), sorted({"WordDocument", "ObjectPool"}));
+  EXPECT_FALSE(l.has("Workbook"));
+}
+
+TEST(Ole, NonAsciiNamesAreMasked) {
+  auto f = build_ole({ole_root(1), ole_stream("Book")});
+  f[512 * 2 + 128 + 2] = '\x01';  // "B?ok": code unit 0x016F
+  f[512 * 2 + 128 + 3] = '\x01';
+  auto l = list(f);
+  ASSERT_TRUE(l.valid);
+  EXPECT_EQ(l.names, std::vector<std::string>{"B?ok"});
+}
+
+TEST(Ole, FilesThatAreNoCompoundFile) {
+  auto good = build_ole({ole_root(1), ole_stream("Workbook")});
+  ASSERT_TRUE(list(good).valid);
+  EXPECT_FALSE(list("").valid);
+  EXPECT_FALSE(list(good.substr(0, 511)).valid);
+  EXPECT_FALSE(list(good.substr(0, 1024)).valid);  // the directory is cut off
+  auto bad = good;
+  bad[0] = 'X';
+  EXPECT_FALSE(list(bad).valid);
+  bad = good;
+  bad[0x1E] = 10;  // a sector size of 1024
+  EXPECT_FALSE(list(bad).valid);
+  bad = good;
+  ole_put32(bad, 0x2C, 1000);  // more FAT sectors than the file has
+  EXPECT_FALSE(list(bad).valid);
+  bad = good;
+  ole_put32(bad, 0x30, 77);  // the directory beyond the end
+  EXPECT_FALSE(list(bad).valid);
+  bad = good;
+  bad[512 * 2 + 66] = 2;  // entry 0 is no root
+  EXPECT_FALSE(list(bad).valid);
+}
+
+TEST(Ole, CyclesEnd) {
+  // The directory chain: sector 1 points back to itself.
+  auto f = build_ole({ole_root(1), ole_stream("WordDocument")});
+  ole_put32(f, 512 + 4, 1);
+  EXPECT_FALSE(list(f).valid);
+  // The tree: 1 is its own right sibling.
+  f = build_ole({ole_root(1), ole_stream("WordDocument", kOleNone, 1)});
+  EXPECT_FALSE(list(f).valid);
+  // A link outside the directory.
+  f = build_ole({ole_root(1), ole_stream("WordDocument", 9)});
+  EXPECT_FALSE(list(f).valid);
+}
+
+TEST(Ole, AnEmptyRoot) {
+  auto l = list(build_ole({ole_root(kOleNone)}));
+  EXPECT_TRUE(l.valid);
+  EXPECT_TRUE(l.names.empty());
+}
+
+}  // namespace
+}  // namespace phi::mime
