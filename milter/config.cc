@@ -14,6 +14,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <tuple>
 
 #include "milter/util/files.h"
 #include "milter/util/strings.h"
@@ -342,6 +343,44 @@ Result<void> build_ocr(Config& cfg) {
   return Ok();
 }
 
+// The Word, Excel and PowerPoint 97-2003 reader when LegacyOfficeToText is
+// set; as build_ocr (catdoc is only recommended by the package). xls2csv
+// and catppt come from the same directory (the catdoc package); either
+// missing leaves its format unread, with a warning.
+Result<void> build_office(Config& cfg) {
+  const Settings& s = cfg.settings;
+  if (s.LegacyOfficeToText.empty()) {
+    cfg.office_unavailable = "LegacyOfficeToText is empty";
+    return Ok();
+  }
+  if (s.LegacyOfficeTimeout == 0) return Error{"LegacyOfficeTimeout: must be longer than 0s"};
+  if (s.LegacyOfficeProcesses == 0)
+    return Error{"LegacyOfficeProcesses: must be at least 1 (set LegacyOfficeToText empty to read no such file)"};
+  if (s.LegacyOfficeMemoryLimit < (64ull << 20)) return Error{"LegacyOfficeMemoryLimit: must be at least 64M"};
+  auto usable = converter_program("LegacyOfficeToText", s.LegacyOfficeToText, default_settings().LegacyOfficeToText,
+                                  "catdoc", cfg.office_unavailable);
+  if (!usable) return usable.error();
+  if (!*usable) return Ok();
+  LegacyOfficeOptions o;
+  o.word = s.LegacyOfficeToText;
+  const std::string dir = s.LegacyOfficeToText.substr(0, s.LegacyOfficeToText.rfind('/') + 1);
+  for (auto [program, name, format] : {std::tuple{&o.excel, "xls2csv", "Excel"}, std::tuple{&o.powerpoint, "catppt", "PowerPoint"}}) {
+    std::string path = dir + name;
+    if (::access(path.c_str(), X_OK) == 0) {
+      *program = path;
+      continue;
+    }
+    if (!cfg.office_partial.empty()) cfg.office_partial += "; ";
+    cfg.office_partial += path + " missing: " + format + " 97-2003 files are not read";
+  }
+  o.timeout = std::chrono::seconds(s.LegacyOfficeTimeout);
+  o.memory_limit = s.LegacyOfficeMemoryLimit;
+  o.max_text = std::min<uint64_t>(32ull << 20, s.MaxMessageBytes);
+  o.processes = unsigned(std::min<uint64_t>(s.LegacyOfficeProcesses, 1024));
+  cfg.office = std::make_shared<const LegacyOffice>(std::move(o));
+  return Ok();
+}
+
 // Loads the escrow keys and builds the store when EscrowKeyFile is set. The
 // built-in default key file may be missing (escrow is then unavailable and
 // escrow decisions answer tempfail); a key file named in the configuration
@@ -516,6 +555,8 @@ std::string config_summary(const Config& cfg) {
                        (cfg.pdf->options().ocr ? ", scanned pages by OCR)" : ", scanned pages unread)")
                  : "; PDF text off (" + cfg.pdf_unavailable + ")";
   out += cfg.ocr ? "; OCR on (" + s.OcrProgram + " -l " + s.OcrLanguage + ")" : "; OCR off (" + cfg.ocr_unavailable + ")";
+  out += cfg.office ? "; Word/Excel/PowerPoint 97-2003 text on (" + s.LegacyOfficeToText + ")"
+                    : "; Word/Excel/PowerPoint 97-2003 text off (" + cfg.office_unavailable + ")";
   return out;
 }
 
@@ -543,6 +584,7 @@ std::vector<std::string> config_warnings(const Config& cfg) {
   if (!cfg.pdf && !cfg.settings.PdfToText.empty())
     out.push_back("PdfToText " + cfg.pdf_unavailable + ": PDF attachments are not read, they are reported uninspected");
   if (!cfg.pdf_scans.empty()) out.push_back(cfg.pdf_scans);
+  if (!cfg.office_partial.empty()) out.push_back(cfg.office_partial);
   if (!cfg.rules) return out;
   const bool enforce = cfg.rules->mode == policy::Mode::Enforce;
   const bool no_tls_map = cfg.settings.TLSPolicyMap.empty() && cfg.tls_posture &&
@@ -612,7 +654,9 @@ Result<std::shared_ptr<const Config>> build_config_unlocated(Settings settings, 
   if (auto r = build_escrow(*cfg); !r) return r.error();
   if (auto r = build_ocr(*cfg); !r) return r.error();
   if (auto r = build_pdf(*cfg); !r) return r.error();  // after OCR: it reads the scanned pages
-  if (cfg->pdf || cfg->ocr) cfg->documents = std::make_shared<const Converters>(cfg->pdf, cfg->ocr);
+  if (auto r = build_office(*cfg); !r) return r.error();
+  if (cfg->pdf || cfg->ocr || cfg->office)
+    cfg->documents = std::make_shared<const Converters>(cfg->pdf, cfg->ocr, cfg->office);
   // Derived objects (pattern database, policy, escrow keys, ...) are built
   // here by their modules; any failure makes the whole snapshot invalid.
   if (auto ok = build_policy(cfg->settings, *cfg); !ok) return ok.error();

@@ -37,6 +37,7 @@
 
 #include "milter/audit/writer.h"
 #include "milter/util/result.h"
+#include "milter/legacy_office.h"
 #include "milter/ocr.h"
 #include "milter/pdftext.h"
 #include "milter/util/netmatch.h"
@@ -137,7 +138,12 @@ struct Config {
   // default program is missing (images are then uninspected).
   std::shared_ptr<const ImageOcr> ocr;
   std::string ocr_unavailable;  // why ocr is null, for the log line
-  // The Walker's reader of both (null when neither is on).
+  // Word, Excel and PowerPoint 97-2003 text through LegacyOfficeToText
+  // (catdoc) and the xls2csv and catppt beside it; null as ocr.
+  std::shared_ptr<const LegacyOffice> office;
+  std::string office_unavailable;  // why office is null, for the log line
+  std::string office_partial;      // which of the three programs is missing ("" when none)
+  // The Walker's reader of all three (null when none is on).
   std::shared_ptr<const Converters> documents;
 };
 

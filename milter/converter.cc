@@ -71,22 +71,36 @@ void ConverterRun::time_out(std::string_view what) {
                       : "the part is reported uninspected " + s_.reason));
 }
 
-bool ConverterRun::start() {
+bool ConverterRun::reserve() {
   if (!take_slot(*s_.pool, std::max(1u, s_.processes), Clock::now() + s_.timeout)) {
     log_line(LogLevel::Warning, "", s_.log_tag,
              "all " + std::to_string(s_.processes) + " " + s_.processes_key + " busy for " + format_timeout(s_.timeout));
     return false;
   }
   slot_ = true;
-  int sv[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
-    log_line(LogLevel::Error, "", s_.log_tag, std::string("socketpair: ") + std::strerror(errno));
+  return true;
+}
+
+bool ConverterRun::spawn(int input) {
+  UniqueFd ours_in, theirs_in;
+  if (input < 0) {
+    int sv[2];
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
+      log_line(LogLevel::Error, "", s_.log_tag, std::string("socketpair: ") + std::strerror(errno));
+      failed_ = true;
+      return false;
+    }
+    ours_in.reset(sv[0]);
+    theirs_in.reset(sv[1]);
+  } else if (::lseek(input, 0, SEEK_SET) != 0) {
+    log_line(LogLevel::Error, "", s_.log_tag, std::string("lseek: ") + std::strerror(errno));
+    failed_ = true;
     return false;
   }
-  UniqueFd ours_in(sv[0]), theirs_in(sv[1]);
   int pv[2];
   if (::pipe2(pv, O_CLOEXEC) != 0) {
     log_line(LogLevel::Error, "", s_.log_tag, std::string("pipe: ") + std::strerror(errno));
+    failed_ = true;
     return false;
   }
   UniqueFd ours_out(pv[0]), theirs_out(pv[1]);
@@ -103,15 +117,16 @@ bool ConverterRun::start() {
                  {RLIMIT_CORE, 0},
                  {RLIMIT_NPROC, 0},
                  {RLIMIT_NOFILE, 64}};
-  auto pid = spawn_sandboxed(spec, theirs_in.get(), theirs_out.get());
+  auto pid = spawn_sandboxed(spec, input < 0 ? theirs_in.get() : input, theirs_out.get());
   if (!pid) {
     log_line(LogLevel::Error, "", s_.log_tag, s_.program + ": " + pid.error().message);  // the message gets OnInternalError
+    failed_ = true;
     return false;
   }
   pid_ = *pid;
   in_ = std::move(ours_in);
   out_ = std::move(ours_out);
-  (void)::fcntl(in_.get(), F_SETFL, ::fcntl(in_.get(), F_GETFL) | O_NONBLOCK);
+  if (in_) (void)::fcntl(in_.get(), F_SETFL, ::fcntl(in_.get(), F_GETFL) | O_NONBLOCK);
   (void)::fcntl(out_.get(), F_SETFL, ::fcntl(out_.get(), F_GETFL) | O_NONBLOCK);
   return true;
 }
@@ -212,20 +227,26 @@ bool slowed_by_machine(double cpu_seconds, std::chrono::milliseconds timeout) {
   return cpu_seconds * 2 < double(timeout.count()) / 1000;
 }
 
-std::unique_ptr<mime::Document> Converters::open(std::string_view kind) const {
-  if (kind == "pdf" && pdf_) return pdf_->open(kind);
-  if (kind == "image" && ocr_) return ocr_->open(kind);
+const mime::DocumentReader* Converters::reader(std::string_view kind) const {
+  if (kind == "pdf") return pdf_.get();
+  if (kind == "image") return ocr_.get();
+  if (kind == "office") return office_.get();
   return nullptr;
 }
 
+std::unique_ptr<mime::Document> Converters::open(std::string_view kind) const {
+  const auto* r = reader(kind);
+  return r ? r->open(kind) : nullptr;
+}
+
 bool Converters::reads(std::string_view kind) const {
-  return (kind == "pdf" && pdf_ && pdf_->reads(kind)) || (kind == "image" && ocr_ && ocr_->reads(kind));
+  const auto* r = reader(kind);
+  return r && r->reads(kind);
 }
 
 uint64_t Converters::min_bytes(std::string_view kind) const {
-  if (kind == "pdf" && pdf_) return pdf_->min_bytes(kind);
-  if (kind == "image" && ocr_) return ocr_->min_bytes(kind);
-  return 0;
+  const auto* r = reader(kind);
+  return r ? r->min_bytes(kind) : 0;
 }
 
 }  // namespace phi

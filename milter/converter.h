@@ -1,5 +1,5 @@
 // NAME
-//   converter - a document's text from a sandboxed child process (pdftotext, tesseract)
+//   converter - a document's text from a sandboxed child process (pdftotext, tesseract, catdoc)
 // SYNOPSIS
 //   class MyRun : public ConverterRun {            // pdftext.cc, ocr.cc
 //     void on_input(std::string_view bytes) override;  // sees the document
@@ -34,9 +34,13 @@
 //   retried), else `reason` (the document's own fault); a warning is
 //   logged either way. A child that cannot be started or waited for is
 //   logged (an error) and is "unavailable" too.
+//   A converter that seeks in its input (catdoc) gets the whole document
+//   first: reserve() takes the slot when the document is opened, spawn()
+//   starts the child at finish() with a memory file as its standard input.
 //   Converters is the DocumentReader a Walker gets: "pdf" parts go to
-//   the PDF reader, "image" parts to the OCR reader, either may be absent;
-//   min_bytes() is the OCR reader's.
+//   the PDF reader, "image" parts to the OCR reader, "office" parts (OLE2
+//   compound files) to the legacy Office reader; any may be absent;
+//   min_bytes() is the reader's of that kind.
 //   Log lines carry `log_tag` ("pdf", "ocr") and name the program, exit
 //   statuses and reasons, never a byte of the document or its text.
 // INPUT
@@ -92,11 +96,22 @@ class ConverterRun : public mime::Document {
   ~ConverterRun() override;
 
   // Takes a slot and starts the child; false (logged) when it cannot.
-  bool start();
+  bool start() { return reserve() && spawn(-1); }
   void feed(std::string_view bytes) override;
   std::string finish(const std::function<void(std::string_view)>& text) override;
 
  protected:
+  // start() in two steps, for a converter that must see the whole document
+  // before it runs (a file it seeks in): reserve() takes the slot; spawn()
+  // starts `program argv` with `input` (a seekable file, read from its
+  // start: feed() is then not used) or, when -1, the socket feed() writes.
+  bool reserve();
+  bool spawn(int input);
+  // The program and argv spawn() runs, chosen after the document was seen.
+  void set_command(std::string program, std::vector<std::string> argv) {
+    s_.program = std::move(program);
+    s_.argv = std::move(argv);
+  }
   // Every byte of the document, before it goes to the child.
   virtual void on_input(std::string_view) {}
   // Every byte of output read, before conversion.
@@ -109,7 +124,7 @@ class ConverterRun : public mime::Document {
   double kill_child();  // kills and reaps; the CPU seconds it used
   void time_out(std::string_view what);
 
-  const ConverterSpec s_;
+  ConverterSpec s_;
   bool slot_ = false;
   pid_t pid_ = -1;
   UniqueFd in_, out_;  // the child's standard input (a socket) and output (a pipe)
@@ -128,17 +143,20 @@ inline bool converter_blank(char c) {
 // on the CPU: "unavailable", retried) rather than by the document.
 bool slowed_by_machine(double cpu_seconds, std::chrono::milliseconds timeout);
 
-// The Walker's DocumentReader: PDFs to `pdf`, images to `ocr` (each may be null).
+// The Walker's DocumentReader: PDFs to `pdf`, images to `ocr`, Word, Excel
+// and PowerPoint 97-2003 files ("office") to `office` (each may be null).
 class Converters : public mime::DocumentReader {
  public:
-  Converters(std::shared_ptr<const mime::DocumentReader> pdf, std::shared_ptr<const mime::DocumentReader> ocr)
-      : pdf_(std::move(pdf)), ocr_(std::move(ocr)) {}
+  Converters(std::shared_ptr<const mime::DocumentReader> pdf, std::shared_ptr<const mime::DocumentReader> ocr,
+             std::shared_ptr<const mime::DocumentReader> office = nullptr)
+      : pdf_(std::move(pdf)), ocr_(std::move(ocr)), office_(std::move(office)) {}
   std::unique_ptr<mime::Document> open(std::string_view kind) const override;
   bool reads(std::string_view kind) const override;
   uint64_t min_bytes(std::string_view kind) const override;
 
  private:
-  std::shared_ptr<const mime::DocumentReader> pdf_, ocr_;
+  const mime::DocumentReader* reader(std::string_view kind) const;
+  std::shared_ptr<const mime::DocumentReader> pdf_, ocr_, office_;
 };
 
 }  // namespace phi

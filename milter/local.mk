@@ -8,6 +8,7 @@ libphid_a_SOURCES += \
 	milter/inspect.h milter/inspect.cc \
 	milter/converter.h milter/converter.cc \
 	milter/pdftext.h milter/pdftext.cc milter/ocr.h milter/ocr.cc \
+	milter/legacy_office.h milter/legacy_office.cc \
 	milter/session.h milter/session.cc milter/stage_guard.h \
 	milter/submit.h milter/submit.cc \
 	milter/enforce.cc milter/escrow_glue.cc milter/audit_glue.cc \
@@ -21,7 +22,8 @@ phimilter_LDADD = libphid.a libphi.a $(MILTER_LIBS) $(SYSTEMD_LIBS) $(PHI_SYSLIB
 UNIT_TESTS += tests/unit/milter/config_test tests/unit/milter/session_test tests/unit/milter/escrow_glue_test
 SCRIPT_TESTS += tests/unit/milter/sd_notify_test.sh
 tests_unit_milter_escrow_glue_test_SOURCES = tests/unit/milter/escrow_glue_test.cc tests/unit/milter/submit_test.cc \
-	tests/unit/milter/pdftext_test.cc tests/unit/milter/ocr_test.cc tests/unit/milter/document_builders.h
+	tests/unit/milter/pdftext_test.cc tests/unit/milter/ocr_test.cc tests/unit/milter/document_builders.h \
+	tests/unit/milter/legacy_office_test.cc
 tests_unit_milter_escrow_glue_test_LDADD = $(GTEST_LDADD)
 tests_unit_milter_config_test_SOURCES = tests/unit/milter/config_test.cc
 tests_unit_milter_config_test_LDADD = $(GTEST_LDADD)

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "milter/mime/entity.h"
+#include "milter/mime/ole.h"
 
 namespace phi::mime::detail {
 namespace {
@@ -107,16 +108,33 @@ bool PackageReader::entry(const ZipEntry& e) {
 }
 
 // A document or archive inside this one: read by a nested reader when its
-// first bytes are a ZIP header, else reported by its name's reason.
+// first bytes are a ZIP header, by the DocumentReader when they are an
+// OLE2 signature and its name is an office document's (.doc, .xls, .ppt),
+// else reported by its name's reason.
 void PackageReader::nested_data(std::string_view bytes) {
   if (nested_skip_) return;
   if (nested_) {
     nested_->feed(bytes);
     return;
   }
-  size_t took = std::min(bytes.size(), 4 - std::min<size_t>(4, head_.size()));
+  constexpr size_t kHead = 8;  // an OLE2 signature; a ZIP's is the first 4
+  size_t took = std::min(bytes.size(), kHead - std::min(kHead, head_.size()));
   head_.append(bytes.substr(0, took));
-  if (head_.size() < 4) return;
+  if (head_.size() < kHead) return;
+  if (nested_reason_ == "office" && is_ole(head_)) {
+    std::string why;
+    doc_ = ws_.open_document("office", why);
+    if (!doc_) {
+      nested_skip_ = true;
+      report_once(why);
+      return;
+    }
+    kind_ = Kind::Document;
+    doc_->feed(head_);
+    head_.clear();
+    doc_->feed(bytes.substr(took));
+    return;
+  }
   if (!is_zip(head_)) {
     nested_skip_ = true;
     report_once(nested_reason_);
@@ -232,7 +250,7 @@ void PackageReader::entry_end() {
       any_text_ = any_text_ || nested_->any_text_;
       nested_.reset();
     } else if (!nested_skip_) {
-      report_once(nested_reason_);  // fewer than 4 bytes: no ZIP
+      report_once(nested_reason_);  // fewer than 8 bytes: no ZIP nor OLE2 file that can be read
     }
     return;
   }

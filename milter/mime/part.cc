@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "milter/mime/entity.h"
+#include "milter/mime/ole.h"
 #include "milter/util/strings.h"
 
 namespace phi::mime::detail {
@@ -78,7 +79,7 @@ std::string sniff_reason(std::string_view b, std::string_view declared) {
   }
   if (is_image(b) && (declared == "binary" || declared == "image")) return "image";
   if (declared == "binary") {
-    if (b.substr(0, 8) == std::string_view("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8)) return "office";
+    if (is_ole(b)) return "office";
     if (b.substr(0, 6) == std::string_view("7z\xBC\xAF\x27\x1C", 6) || b.substr(0, 4) == "Rar!" ||
         b.substr(0, 2) == "\x1F\x8B")
       return "archive";
@@ -175,8 +176,10 @@ void LeafBody::sniff(std::string_view decoded) {
 // or an archive is read as a package, a TNEF stream in a part declared
 // binary (application/ms-tnef, winmail.dat, octet-stream...) by a
 // TnefReader, unless it is inside one already, an RTF document (Word saves one as
-// .doc on request) as RTF, a PDF by the DocumentReader if there is one,
-// anything else reported uninspected.
+// .doc on request) as RTF, a PDF, an image of a signed format or an OLE2
+// file declared or sniffed as an office document (Word, Excel, PowerPoint
+// 97-2003) by the DocumentReader if it reads that kind, anything else
+// reported uninspected.
 void LeafBody::sniffed() {
   std::string reason = sniff_reason(sniff_, plan_.reason);
   if (reason == "pdf" && (doc_ = ws_.open_document("pdf", reason))) {
@@ -190,6 +193,12 @@ void LeafBody::sniffed() {
     std::string first = std::move(sniff_);
     sniff_.clear();
     hold_image(first);
+    return;
+  }
+  if (reason == "office" && is_ole(sniff_) && (doc_ = ws_.open_document("office", reason))) {
+    std::string first = std::move(sniff_);
+    sniff_.clear();
+    process(first);
     return;
   }
   if (is_zip(sniff_) && (reason == "office" || reason == "archive")) {

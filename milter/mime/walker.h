@@ -83,6 +83,11 @@
 //   as for a PDF; smaller ones, and all of them without such a reader,
 //   are uninspected "image". The bytes below min_bytes are held (at most
 //   that plus one slice) until the size is known.
+//   A Word, Excel or PowerPoint 97-2003 file -- a part whose first bytes
+//   are an OLE2 compound file signature, declared or named an office
+//   document (application/msword, vnd.ms-*, .doc, .xls, .ppt) or sniffed
+//   in a part declared binary, and such entries of a ZIP archive -- goes
+//   to the DocumentReader if it reads "office", the reasons as for a PDF.
 //   Everything else is uninspected with reason "pdf", "image",
 //   "office", "archive", "encrypted" (S/MIME, PGP, multipart/encrypted,
 //   a ZIP whose first entry is encrypted) or "binary"; the first bytes are
@@ -170,7 +175,7 @@ class Document {
 class DocumentReader {
  public:
   virtual ~DocumentReader() = default;
-  // A Document for a part of this kind ("pdf", "image"); nullptr when none
+  // A Document for a part of this kind ("pdf", "image", "office"); nullptr when none
   // can run now (all busy, or the converter cannot start): the part is
   // then uninspected "unavailable".
   virtual std::unique_ptr<Document> open(std::string_view kind) const = 0;

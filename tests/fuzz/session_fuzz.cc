@@ -74,10 +74,11 @@ struct World {
                          "\nNoticeSendmail /bin/true\nLogTarget /dev/null\nLogLevel error\nPolicyFile " + dir + "/site.policy\nOnInternalError " +
                          kActions[i] + "\nInternalHosts 127.0.0.1\nAuditLog " + dir + "/audit.log\nAuditKeyFile " + dir +
                          "/audit.key\nAuditSync no\n"
-                         // No pdftotext or tesseract child per PDF- or image-looking input:
-                         // deterministic and fast (those paths have their own tests,
-                         // tests/unit/milter/pdftext_test.cc and ocr_test.cc).
-                         "PdfToText\nOcrProgram\n";
+                         // No pdftotext, tesseract or catdoc child per PDF-, image- or
+                         // .doc-looking input: deterministic and fast (those paths have their
+                         // own tests: tests/unit/milter/pdftext_test.cc, ocr_test.cc and
+                         // legacy_office_test.cc).
+                         "PdfToText\nOcrProgram\nLegacyOfficeToText\n";
       auto s = parse_settings(text, "fuzz.conf");
       if (!s) __builtin_trap();
       if (i == 0 && !log_setup(*s)) __builtin_trap();  // quiet: a fuzzer runs millions of messages

@@ -9,7 +9,7 @@
 //   check_attachment_split(in, content_type) walks `in` as the bytes of an
 //   attachment of that type (no transfer encoding) whole and in chunks of
 //   1 to 97 bytes, and aborts when the two logs differ. EchoReader stands
-//   in for the PDF and OCR converters (tests/fuzz only: no process).
+//   in for the PDF, OCR and legacy Office converters (tests/fuzz only: no process).
 // THREADS
 //   Fuzz targets only.
 #ifndef PHI_TESTS_FUZZ_WALKER_LOG_SINK_H
@@ -69,7 +69,7 @@ class EchoReader : public phi::mime::DocumentReader {
     if (++opened_ % 7 == 0) return nullptr;
     return std::make_unique<Doc>(std::string(kind));
   }
-  bool reads(std::string_view kind) const override { return kind == "pdf" || kind == "image"; }
+  bool reads(std::string_view kind) const override { return kind == "pdf" || kind == "image" || kind == "office"; }
   uint64_t min_bytes(std::string_view kind) const override { return kind == "image" ? kEchoMinBytes : 0; }
 
  private:

@@ -7,7 +7,7 @@
 # PHI is only inside a .docx attachment, only inside a PDF (read by
 # pdftotext) sent as application/octet-stream under another name, or only
 # in the pixels of a scanned page sent as a PNG or as a faxed PDF (read by
-# tesseract).
+# tesseract), or only inside a Word 97-2003 .doc (read by catdoc).
 #
 # Escrow needs keys, so this scenario writes EscrowKeyFile, EscrowDirectory
 # and NoticeSendmail (nothing else: the policy is the shipped one). With
@@ -148,4 +148,18 @@ if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/tesseract ]; then
     "$qid: pdf: a PDF with 1 of 1 pages without text \\(scanned\\?\\): 1 read by OCR"
 elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
   phi_fail "tesseract missing: scripts/setup installs tesseract-ocr"
+fi
+
+# --- PHI only inside a Word 97-2003 .doc: catdoc reads it, the message escrowed ---
+if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/catdoc ]; then
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Referral letter" --body "Letter attached." \
+    --attach-type application/msword --attach-name referral.doc \
+    --attach @"$(dirname "$0")/../unit/milter/data/letter.doc" || phi_fail "doc: not accepted, see $PHI_SWAKS_LOG"
+  qid=$(phi_queue_id_of "$PHI_SWAKS_LOG")
+  [ -n "$qid" ] || phi_fail "doc: no queue id in $PHI_SWAKS_LOG"
+  phi_wait_log "$PHI_MILTER_LOG" "$qid: policy: direction=" 20
+  phi_assert_match "doc: PHI inside a Word 97-2003 file is escrowed" "$(phi_policy_log "$qid")" \
+    "rcpt=1 escrow=1 rules=phi-insecure"
+elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
+  phi_fail "catdoc missing: scripts/setup installs catdoc"
 fi

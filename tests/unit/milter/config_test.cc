@@ -462,7 +462,7 @@ TEST(OcrProgram, DefaultIsTesseractWithLimitsAndMissingItIsOnlyOff) {
   }
 
   // OCR off and PDFs off: the Walker gets no reader at all; OCR alone: PDFs stay unread.
-  auto none = parse_settings("DKIMVerify no\nOcrProgram\nPdfToText\n", "t.conf");
+  auto none = parse_settings("DKIMVerify no\nOcrProgram\nPdfToText\nLegacyOfficeToText\n", "t.conf");
   ASSERT_TRUE(none.ok());
   auto cfg_none = build_config(*none, "t.conf");
   ASSERT_TRUE(cfg_none.ok());
@@ -515,6 +515,77 @@ TEST(OcrProgram, BadValuesAreRefusedWithFileAndLine) {
     EXPECT_TRUE(load_config(conf, false).ok());
     std::remove(conf.c_str());
   }
+}
+
+TEST(LegacyOfficeToText, DefaultIsCatdocWithItsSiblingsAndMissingItIsOnlyOff) {
+  auto s = parse_settings("DKIMVerify no\n", "t.conf");
+  ASSERT_TRUE(s.ok());
+  auto cfg = build_config(*s, "t.conf");
+  ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+  if (access("/usr/bin/catdoc", X_OK) != 0) {  // catdoc is only recommended: off, no warning
+    EXPECT_FALSE((*cfg)->office);
+    EXPECT_NE(config_summary(**cfg).find("Word/Excel/PowerPoint 97-2003 text off (/usr/bin/catdoc missing (install catdoc))"),
+              std::string::npos);
+  } else {
+    ASSERT_TRUE((*cfg)->office);
+    const LegacyOfficeOptions& o = (*cfg)->office->options();
+    EXPECT_EQ(o.word, "/usr/bin/catdoc");
+    EXPECT_EQ(o.excel, "/usr/bin/xls2csv");
+    EXPECT_EQ(o.powerpoint, "/usr/bin/catppt");
+    EXPECT_EQ(o.timeout, std::chrono::seconds(30));
+    EXPECT_EQ(o.memory_limit, 256ull << 20);
+    EXPECT_EQ(o.processes, 2u);
+    EXPECT_NE(config_summary(**cfg).find("Word/Excel/PowerPoint 97-2003 text on (/usr/bin/catdoc)"), std::string::npos);
+    ASSERT_TRUE((*cfg)->documents);
+    EXPECT_TRUE((*cfg)->documents->reads("office"));
+  }
+  for (const auto& w : config_warnings(**cfg)) EXPECT_EQ(w.find("catdoc"), std::string::npos) << w;
+
+  // A catdoc without xls2csv and catppt beside it: Word files only, and a warning.
+  const std::string dir = ::testing::TempDir() + "/config_test_catdoc";
+  ASSERT_EQ(std::system(("rm -rf " + dir + " && mkdir -p " + dir + " && cp /bin/true " + dir + "/catdoc").c_str()), 0);
+  auto lone = parse_settings("DKIMVerify no\nLegacyOfficeToText " + dir + "/catdoc\nLegacyOfficeProcesses 3\n", "t.conf");
+  ASSERT_TRUE(lone.ok());
+  auto cfg_lone = build_config(*lone, "t.conf");
+  ASSERT_TRUE(cfg_lone.ok()) << cfg_lone.error().message;
+  ASSERT_TRUE((*cfg_lone)->office);
+  EXPECT_EQ((*cfg_lone)->office->options().word, dir + "/catdoc");
+  EXPECT_EQ((*cfg_lone)->office->options().excel, "");
+  EXPECT_EQ((*cfg_lone)->office->options().processes, 3u);
+  bool warned = false;
+  for (const auto& w : config_warnings(**cfg_lone))
+    warned = warned || w == dir + "/xls2csv missing: Excel 97-2003 files are not read; " + dir +
+                                "/catppt missing: PowerPoint 97-2003 files are not read";
+  EXPECT_TRUE(warned);
+  std::system(("rm -rf " + dir).c_str());
+
+  auto off = parse_settings("DKIMVerify no\nLegacyOfficeToText\n", "t.conf");
+  ASSERT_TRUE(off.ok());
+  auto cfg_off = build_config(*off, "t.conf");
+  ASSERT_TRUE(cfg_off.ok());
+  EXPECT_FALSE((*cfg_off)->office);
+  EXPECT_NE(config_summary(**cfg_off).find("Word/Excel/PowerPoint 97-2003 text off (LegacyOfficeToText is empty)"),
+            std::string::npos);
+}
+
+TEST(LegacyOfficeToText, BadValuesAreRefusedWithFileAndLine) {
+  const std::string conf = ::testing::TempDir() + "/config_test_office.conf";
+  struct { const char* label; const char* text; const char* want; } rows[] = {
+      {"relative program", "LegacyOfficeToText catdoc\n", ":2: LegacyOfficeToText: expected an absolute path"},
+      {"missing program", "LegacyOfficeToText /nonexistent/catdoc\n",
+       ":2: LegacyOfficeToText /nonexistent/catdoc: not an executable file"},
+      {"no process", "LegacyOfficeProcesses 0\n", ":2: LegacyOfficeProcesses: must be at least 1"},
+      {"no time", "LegacyOfficeTimeout 0\n", ":2: LegacyOfficeTimeout: must be longer than 0s"},
+      {"too little memory", "LegacyOfficeMemoryLimit 8M\n", ":2: LegacyOfficeMemoryLimit: must be at least 64M"},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    std::ofstream(conf) << "DKIMVerify no\n" << r.text;
+    auto cfg = load_config(conf, false);
+    ASSERT_FALSE(cfg.ok());
+    EXPECT_EQ(cfg.error().message.rfind(conf + r.want, 0), 0u) << cfg.error().message;
+  }
+  std::remove(conf.c_str());
 }
 
 }  // namespace

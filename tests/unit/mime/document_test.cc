@@ -1,9 +1,12 @@
-// Tests for PDF and image parts handed to a DocumentReader through the
+// Tests for PDF, image and OLE2 (Word, Excel, PowerPoint 97-2003) parts handed to a DocumentReader through the
 // Walker: which parts go to it, what reaches it, and how its text and
 // reasons come out.
 #include <gtest/gtest.h>
 
+#include <tuple>
+
 #include "milter/mime/walker.h"
+#include "tests/unit/mime/ole_builder.h"
 #include "tests/unit/mime/recording_sink.h"
 #include "tests/unit/mime/zip_builder.h"
 
@@ -37,9 +40,12 @@ struct FakeReader : DocumentReader {
   }
   // By default a PDF reader only, as the interface's default; with
   // `images`, an OCR reader too, that reads images of `min` bytes or more.
-  bool reads(std::string_view kind) const override { return kind == "pdf" ? !no_pdf : images && kind == "image"; }
+  // With `office`, a reader of Word, Excel and PowerPoint 97-2003 files.
+  bool reads(std::string_view kind) const override {
+    return kind == "pdf" ? !no_pdf : (images && kind == "image") || (office && kind == "office");
+  }
   uint64_t min_bytes(std::string_view kind) const override { return kind == "image" ? min : 0; }
-  bool images = false, no_pdf = false;
+  bool images = false, no_pdf = false, office = false;
   uint64_t min = 0;
   bool refuse = false;
   std::string answer = "SSN 078-05-1121";
@@ -329,6 +335,91 @@ TEST(WalkerImages, ImagesInsideADocumentOrArchiveAreReadToo) {
   Walker w3(Limits{}, sink3, &refusing);
   feed_message(w3, attachment("application/zip", "scans.zip", test::make_zip({{"page1.png", kPng}})));
   EXPECT_EQ(sink3.reasons, std::vector<std::string>{"unavailable"});
+}
+
+}  // namespace
+}  // namespace phi::mime
+
+namespace phi::mime {
+namespace {
+
+const std::string kDoc = test::build_ole({test::ole_root(1), test::ole_stream("WordDocument")}) + std::string(2000, 'w');
+
+TEST(WalkerLegacyOffice, OleFilesDeclaredOrSniffedAsOfficeGoToTheReaderWhole) {
+  struct Case {
+    const char *type, *name;
+  };
+  for (Case c : {Case{"application/msword", "letter.doc"}, Case{"application/vnd.ms-excel", "labs.xls"},
+                 Case{"application/octet-stream", "slides.ppt"}, Case{"application/octet-stream", "noname"},
+                 Case{"application/x-unknown", "scan.dat"}}) {
+    for (size_t chunk : {0, 1, 5, 100}) {
+      FakeReader r;
+      r.office = true;
+      RecordingSink sink;
+      Walker w(Limits{}, sink, &r);
+      feed_message(w, attachment(c.type, c.name, kDoc), chunk);
+      ASSERT_EQ(r.kinds, std::vector<std::string>{"office"}) << c.name << " " << chunk;
+      EXPECT_EQ(r.bytes[0], kDoc) << c.name << " " << chunk;
+      EXPECT_EQ(sink.body("2"), "SSN 078-05-1121");
+      EXPECT_TRUE(sink.reasons.empty()) << sink.log();
+    }
+  }
+}
+
+TEST(WalkerLegacyOffice, WithoutAReaderOrASignatureOrRefusedTheyAreUninspected) {
+  {
+    FakeReader r;  // reads PDFs only
+    RecordingSink sink;
+    Walker w(Limits{}, sink, &r);
+    feed_message(w, attachment("application/msword", "letter.doc", kDoc));
+    EXPECT_TRUE(r.kinds.empty());
+    EXPECT_EQ(sink.reasons, std::vector<std::string>{"office"});
+  }
+  for (auto [type, name, bytes, reason] :
+       {std::tuple{"application/msword", "letter.doc", "not an OLE2 file, a renamed one" + std::string(100, 'x'), "office"},
+        // an OLE2 file declared an image is no office document
+        std::tuple{"image/png", "x.png", kDoc, "image"}}) {
+    FakeReader r;
+    r.office = true;
+    RecordingSink sink;
+    Walker w(Limits{}, sink, &r);
+    feed_message(w, attachment(type, name, bytes));
+    EXPECT_TRUE(r.kinds.empty());
+    EXPECT_EQ(sink.reasons, std::vector<std::string>{reason});
+  }
+  {
+    FakeReader r;
+    r.office = true;
+    r.refuse = true;
+    RecordingSink sink;
+    Walker w(Limits{}, sink, &r);
+    feed_message(w, attachment("application/vnd.ms-powerpoint", "s.ppt", kDoc));
+    EXPECT_EQ(sink.reasons, std::vector<std::string>{"unavailable"});
+  }
+  {
+    FakeReader r;
+    r.office = true;
+    r.reason = "encrypted";
+    r.answer = "";
+    RecordingSink sink;
+    Walker w(Limits{}, sink, &r);
+    feed_message(w, attachment("application/msword", "letter.doc", kDoc));
+    EXPECT_EQ(sink.reasons, std::vector<std::string>{"encrypted"});
+  }
+}
+
+TEST(WalkerLegacyOffice, OfficeEntriesOfAZipAreReadOtherOleEntriesAreNot) {
+  FakeReader r;
+  r.office = true;
+  RecordingSink sink;
+  Walker w(Limits{}, sink, &r);
+  std::string zip = test::make_zip({{"a.doc", kDoc}, {"b.xls", kDoc}, {"c.bin", kDoc}, {"d.doc", "short"}});
+  feed_message(w, attachment("application/zip", "records.zip", zip), 3);
+  ASSERT_EQ(r.bytes.size(), 2u);
+  EXPECT_EQ(r.bytes[0], kDoc);
+  EXPECT_EQ(r.bytes[1], kDoc);
+  EXPECT_EQ(r.kinds, (std::vector<std::string>{"office", "office"}));
+  EXPECT_EQ(sink.reasons, (std::vector<std::string>{"binary", "office"})) << sink.log();  // c.bin; d.doc, too short
 }
 
 }  // namespace

@@ -1,0 +1,142 @@
+// legacy_office - Word, Excel and PowerPoint 97-2003 text through catdoc(1) (see legacy_office.h).
+#include "milter/legacy_office.h"
+
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "milter/log.h"
+#include "milter/mime/ole.h"
+#include "milter/util/c_ptr.h"
+#include "milter/util/files.h"
+
+namespace phi {
+namespace {
+
+// Documents held and converted, daemon-wide (a reload's new reader shares the count).
+ConverterPool& pool() {
+  static ConverterPool p;
+  return p;
+}
+
+// Less text than this (an empty template, what a program could not see)
+// is no reading of the document.
+constexpr size_t kMinText = 32;
+// catdoc's and xls2csv's exit status for an encrypted file.
+constexpr int kEncryptedStatus = 69;
+
+ConverterSpec office_spec(const LegacyOfficeOptions& o) {
+  ConverterSpec s;
+  s.program = o.word;  // chosen at finish() by the file's streams
+  s.env = {"PATH=/usr/bin:/bin", "LC_ALL=C.UTF-8"};
+  s.timeout = o.timeout;
+  s.memory_limit = o.memory_limit;
+  s.max_text = o.max_text;
+  s.processes = o.processes;
+  s.pool = &pool();
+  s.log_tag = "office";
+  s.processes_key = "LegacyOfficeProcesses";
+  s.reason = "office";
+  return s;
+}
+
+class OfficeRun : public ConverterRun {
+ public:
+  OfficeRun(const LegacyOfficeOptions& o, UniqueFd file) : ConverterRun(office_spec(o)), o_(o), file_(std::move(file)) {}
+  using ConverterRun::reserve;
+
+  void feed(std::string_view bytes) override {
+    if (!file_) return;
+    if (!write_all(file_.get(), bytes)) {
+      log_line(LogLevel::Error, "", "office", std::string("memory file: ") + std::strerror(errno));
+      file_.reset();  // "unavailable": the message is retried
+      return;
+    }
+    size_ += bytes.size();
+  }
+
+  std::string finish(const std::function<void(std::string_view)>& text) override {
+    if (!file_) return "unavailable";
+    int fd = file_.get();
+    auto listing = mime::ole_top_level(
+        [fd](uint64_t offset, std::span<char> out) {
+          return ::pread(fd, out.data(), out.size(), off_t(offset)) == ssize_t(out.size());
+        },
+        size_);
+    if (!listing.valid) {
+      log_line(LogLevel::Info, "", "office", "an OLE2 file whose directory cannot be read: reported uninspected");
+      return "office";
+    }
+    if (listing.has("EncryptedPackage")) return "encrypted";
+    if (listing.has("WordDocument") && !o_.word.empty()) {
+      set_command(o_.word, {o_.word, "-d", "utf-8", "-w"});
+    } else if (listing.has("PowerPoint Document") && !o_.powerpoint.empty()) {
+      set_command(o_.powerpoint, {o_.powerpoint, "-d", "utf-8", "/dev/stdin"});
+    } else if ((listing.has("Workbook") || listing.has("Book")) && !o_.excel.empty()) {
+      set_command(o_.excel, {o_.excel, "-d", "utf-8", "-q", "0", "/dev/stdin"});
+    } else {
+      log_line(LogLevel::Debug, "", "office",
+               "an OLE2 file with no Word, Excel or PowerPoint stream that is read (an Outlook message, a drawing?): "
+               "reported uninspected");
+      return "office";
+    }
+    if (!spawn(fd)) return "unavailable";
+    file_.reset();  // the child holds it
+    return ConverterRun::finish(text);
+  }
+
+ private:
+  void on_text(std::string_view out) override {
+    for (char c : out)
+      if (!converter_blank(c)) ++text_;
+  }
+
+  std::string on_exit(int status) override {
+    const std::string& program = spec().program;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+      if (text_ >= kMinText) return "";
+      log_line(LogLevel::Info, "", "office", program + " found no text: the document is reported uninspected");
+      return "office";
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == kEncryptedStatus) {
+      log_line(LogLevel::Debug, "", "office", program + ": an encrypted document, reported uninspected");
+      return "encrypted";
+    }
+    if (WIFEXITED(status))
+      log_line(LogLevel::Info, "", "office", program + " exited with status " + std::to_string(WEXITSTATUS(status)) +
+                                                 ": a damaged document, reported uninspected");
+    else
+      log_line(LogLevel::Warning, "", "office",
+               program + " killed by signal " + std::to_string(WIFSIGNALED(status) ? WTERMSIG(status) : 0) +
+                   " (LegacyOfficeMemoryLimit or LegacyOfficeTimeout reached, or it crashed); the document is "
+                   "reported uninspected");
+    return "office";
+  }
+
+  const LegacyOfficeOptions o_;
+  UniqueFd file_;      // the document, for the program to seek in
+  uint64_t size_ = 0;  // bytes in file_
+  size_t text_ = 0;    // characters other than white space
+};
+
+}  // namespace
+
+std::unique_ptr<mime::Document> LegacyOffice::open(std::string_view kind) const {
+  if (!reads(kind)) return nullptr;
+  int fd = ::memfd_create("phimilter-office", MFD_CLOEXEC);
+  if (fd < 0) {
+    log_line(LogLevel::Error, "", "office", std::string("memfd_create: ") + std::strerror(errno));
+    return nullptr;
+  }
+  auto run = std::make_unique<OfficeRun>(o_, UniqueFd(fd));
+  if (!run->reserve()) return nullptr;
+  return run;
+}
+
+}  // namespace phi

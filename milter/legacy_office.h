@@ -1,0 +1,82 @@
+// NAME
+//   legacy_office - the text of Word, Excel and PowerPoint 97-2003 attachments, from catdoc(1) in a child process
+// SYNOPSIS
+//   LegacyOfficeOptions o; o.word = "/usr/bin/catdoc"; o.excel = ".../xls2csv"; o.powerpoint = ".../catppt";
+//   Converters docs(pdf, ocr, std::make_shared<LegacyOffice>(o));
+//   mime::Walker w(limits, sink, &docs);   // .doc, .xls, .ppt parts come as Body text
+// DESCRIPTION
+//   A mime::DocumentReader for "office": the Walker hands it parts whose
+//   first bytes are an OLE2 compound file signature (mime::is_ole) and that
+//   are declared or sniffed as office documents (application/msword,
+//   vnd.ms-excel, .doc, .xls, .ppt, ... or an unlabelled binary), and such
+//   entries of ZIP archives. catdoc's programs seek in their input, so the
+//   document is first kept in a memory file (memfd: no file system, freed
+//   with the document; one per slot, each at most the Walker's
+//   max_part_bytes); open() takes one of `processes` slots of a pool of its
+//   own. At finish() the top-level streams of the compound file
+//   (mime::ole_top_level) choose the program, started as a ConverterRun
+//   (milter/converter.h: sandbox, limits, timeouts, UTF-8 text) with the
+//   memory file as its standard input:
+//     WordDocument            word -d utf-8 -w              (catdoc)
+//     PowerPoint Document     powerpoint -d utf-8 /dev/stdin (catppt)
+//     Workbook or Book        excel -d utf-8 -q 0 /dev/stdin (xls2csv)
+//   (a program left empty reads no file of its kind). Reasons finish()
+//   returns: "" for exit status 0 with at least 32 characters other than
+//   white space; "encrypted" for a password-protected Office Open XML
+//   file (an "EncryptedPackage" stream) or exit status 69 (catdoc's and
+//   xls2csv's "file is encrypted"); "office" for a file that is no
+//   compound file that can be read, has none of the streams above (an
+//   Outlook .msg, a Visio drawing) or no program for it, less text than
+//   that, any other status, a crash, a limit hit or a timeout (after at
+//   least half of it on the CPU); "size-limit" and "unavailable" as for
+//   every ConverterRun; "unavailable" too when the memory file cannot be
+//   written or the program cannot be started.
+//   Logs ("office") name the program, the exit status and the reason,
+//   never a byte of the document or its text.
+// INPUT
+//   The document is hostile: its directory is read here by a bounded
+//   parser (milter/mime/ole.h); the rest is parsed in the child, under the
+//   limits above, as the daemon's user. The child's output is read as
+//   untrusted text, bounded by max_text.
+// THREADS
+//   open() from any thread; each Document is used by one thread at a time.
+#ifndef PHI_MILTER_LEGACY_OFFICE_H
+#define PHI_MILTER_LEGACY_OFFICE_H
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "milter/converter.h"
+#include "milter/mime/walker.h"
+
+namespace phi {
+
+struct LegacyOfficeOptions {
+  std::string word;        // absolute path of catdoc ("" reads no Word file)
+  std::string excel;       // xls2csv
+  std::string powerpoint;  // catppt
+  std::chrono::milliseconds timeout{30'000};  // the conversion, and the wait for a process
+  uint64_t memory_limit = 256ull << 20;       // RLIMIT_AS of the child
+  uint64_t max_text = 32ull << 20;            // text read from one document
+  unsigned processes = 2;                     // documents held and converted at a time, daemon-wide
+};
+
+class LegacyOffice : public mime::DocumentReader {
+ public:
+  explicit LegacyOffice(LegacyOfficeOptions o) : o_(std::move(o)) {}
+  std::unique_ptr<mime::Document> open(std::string_view kind) const override;
+  bool reads(std::string_view kind) const override {
+    return kind == "office" && !(o_.word.empty() && o_.excel.empty() && o_.powerpoint.empty());
+  }
+  const LegacyOfficeOptions& options() const { return o_; }
+
+ private:
+  LegacyOfficeOptions o_;
+};
+
+}  // namespace phi
+
+#endif
