@@ -655,6 +655,7 @@ Result<std::shared_ptr<const Config>> build_config_unlocated(Settings settings, 
   if (auto r = build_ocr(*cfg); !r) return r.error();
   if (auto r = build_pdf(*cfg); !r) return r.error();  // after OCR: it reads the scanned pages
   if (auto r = build_office(*cfg); !r) return r.error();
+  if (cfg->settings.DocumentTimeBudget == 0) return Error{"DocumentTimeBudget: must be longer than 0s"};
   if (cfg->pdf || cfg->ocr || cfg->office)
     cfg->documents = std::make_shared<const Converters>(cfg->pdf, cfg->ocr, cfg->office);
   // Derived objects (pattern database, policy, escrow keys, ...) are built

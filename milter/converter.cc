@@ -61,6 +61,13 @@ double ConverterRun::kill_child() {
 void ConverterRun::time_out(std::string_view what) {
   failed_ = true;
   double cpu = kill_child();
+  if (budget_ && Clock::now() >= *budget_) {  // the message's documents have had their time
+    over_budget_ = true;
+    log_line(LogLevel::Warning, "", s_.log_tag,
+             s_.program + ": " + std::string(what) + " when the message's DocumentTimeBudget ran out; killed; the "
+                                                      "part is reported uninspected time-limit");
+    return;
+  }
   busy_ = slowed_by_machine(cpu, s_.timeout);
   char used[32];
   std::snprintf(used, sizeof used, "%.1f s", cpu);
@@ -69,6 +76,10 @@ void ConverterRun::time_out(std::string_view what) {
                " of CPU); killed; " +
                (busy_ ? "the machine is busy: the message gets OnInternalError"
                       : "the part is reported uninspected " + s_.reason));
+}
+
+std::string ConverterRun::failure() const {
+  return over_budget_ ? "time-limit" : busy_ ? "unavailable" : s_.reason;
 }
 
 bool ConverterRun::reserve() {
@@ -134,7 +145,7 @@ bool ConverterRun::spawn(int input) {
 void ConverterRun::feed(std::string_view bytes) {
   if (failed_ || pid_ <= 0 || !in_) return;
   on_input(bytes);
-  auto deadline = Clock::now() + s_.timeout;
+  auto deadline = until(Clock::now() + s_.timeout);
   while (!bytes.empty()) {
     ssize_t n = ::send(in_.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
     if (n > 0) {
@@ -156,9 +167,9 @@ void ConverterRun::feed(std::string_view bytes) {
 }
 
 std::string ConverterRun::finish(const std::function<void(std::string_view)>& text) {
-  if (failed_ || pid_ <= 0) return busy_ ? "unavailable" : s_.reason;
+  if (failed_ || pid_ <= 0) return failure();
   in_.reset();  // end of input
-  auto deadline = Clock::now() + s_.timeout;
+  auto deadline = until(Clock::now() + s_.timeout);
   mime::CharsetConverter utf8("utf-8");
   std::string buf(64 * 1024, '\0'), converted;
   uint64_t total = 0;
@@ -211,7 +222,7 @@ std::string ConverterRun::finish(const std::function<void(std::string_view)>& te
   int waited = timed_out ? 0 : wait_child_until(pid_, &status, deadline);
   if (waited == 0) {
     time_out("no answer");
-    return busy_ ? "unavailable" : s_.reason;
+    return failure();
   }
   if (waited < 0) {
     failed_ = true;
@@ -247,6 +258,62 @@ bool Converters::reads(std::string_view kind) const {
 uint64_t Converters::min_bytes(std::string_view kind) const {
   const auto* r = reader(kind);
   return r ? r->min_bytes(kind) : 0;
+}
+
+}  // namespace phi
+
+namespace phi {
+
+// A document of a budgeted message: its calls are timed and given what is
+// left; without `inner` (nothing was left when it was opened), "time-limit".
+class DocumentBudget::Budgeted : public mime::Document {
+ public:
+  Budgeted(const DocumentBudget& budget, std::unique_ptr<mime::Document> inner)
+      : b_(budget), inner_(std::move(inner)) {}
+  void feed(std::string_view bytes) override {
+    if (!inner_) return;
+    auto t0 = Clock::now();
+    inner_->set_deadline(t0 + b_.left_);
+    inner_->feed(bytes);
+    b_.spend(Clock::now() - t0);
+  }
+  std::string finish(const std::function<void(std::string_view)>& text) override {
+    if (!inner_) return "time-limit";
+    auto t0 = Clock::now();
+    inner_->set_deadline(t0 + b_.left_);
+    std::string reason = inner_->finish(text);
+    b_.spend(Clock::now() - t0);
+    if (reason == "time-limit") b_.spent_all();
+    return reason;
+  }
+
+ private:
+  const DocumentBudget& b_;
+  std::unique_ptr<mime::Document> inner_;
+};
+
+std::unique_ptr<mime::Document> DocumentBudget::open(std::string_view kind) const {
+  if (left_ <= Clock::duration::zero()) {
+    spent_all();
+    return std::make_unique<Budgeted>(*this, nullptr);
+  }
+  auto t0 = Clock::now();
+  auto doc = inner_.open(kind);
+  spend(Clock::now() - t0);
+  if (!doc) return nullptr;
+  return std::make_unique<Budgeted>(*this, std::move(doc));
+}
+
+void DocumentBudget::spend(Clock::duration d) const {
+  left_ = d >= left_ ? Clock::duration::zero() : left_ - d;
+}
+
+void DocumentBudget::spent_all() const {
+  if (warned_) return;
+  warned_ = true;
+  log_line(LogLevel::Warning, "", "documents",
+           "the message's attachments took DocumentTimeBudget (" + format_timeout(budget_) +
+               ") to read: the rest are reported uninspected time-limit");
 }
 
 }  // namespace phi

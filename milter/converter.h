@@ -9,7 +9,8 @@
 //   auto run = std::make_unique<MyRun>(ConverterSpec{...});
 //   if (!run->start()) ...                           // nullptr: "unavailable"
 //   run->feed(bytes); ...  run->finish(text_fn);      // a mime::Document
-//   Converters docs(pdf, ocr);                        // the Walker's DocumentReader
+//   Converters docs(pdf, ocr, office);                // the readers by kind
+//   DocumentBudget b(docs, 240s);                     // per message: the Walker's DocumentReader
 // DESCRIPTION
 //   ConverterRun is the mechanics shared by the document readers: it takes
 //   one of `processes` slots of its pool (process-wide, so that a reload's
@@ -59,6 +60,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -99,6 +101,9 @@ class ConverterRun : public mime::Document {
   bool start() { return reserve() && spawn(-1); }
   void feed(std::string_view bytes) override;
   std::string finish(const std::function<void(std::string_view)>& text) override;
+  // The message's budget (DocumentBudget): feed() and finish() stop at
+  // the earlier of it and `timeout`; stopped by it, the reason is "time-limit".
+  void set_deadline(std::chrono::steady_clock::time_point deadline) override { budget_ = deadline; }
 
  protected:
   // start() in two steps, for a converter that must see the whole document
@@ -119,10 +124,17 @@ class ConverterRun : public mime::Document {
   // The reason for a child that exited or was killed by a signal on its own.
   virtual std::string on_exit(int wait_status) = 0;
   const ConverterSpec& spec() const { return s_; }
+  // The deadline of a wait that may take `timeout`, cut to the budget's.
+  std::chrono::steady_clock::time_point until(std::chrono::steady_clock::time_point own) const {
+    return budget_ && *budget_ < own ? *budget_ : own;
+  }
+  // The message's budget, if one was set.
+  const std::optional<std::chrono::steady_clock::time_point>& budget() const { return budget_; }
 
  private:
   double kill_child();  // kills and reaps; the CPU seconds it used
   void time_out(std::string_view what);
+  std::string failure() const;  // the reason once failed_
 
   ConverterSpec s_;
   bool slot_ = false;
@@ -130,6 +142,8 @@ class ConverterRun : public mime::Document {
   UniqueFd in_, out_;  // the child's standard input (a socket) and output (a pipe)
   bool failed_ = false;
   bool busy_ = false;  // timed out while the machine, not the document, kept it slow
+  std::optional<std::chrono::steady_clock::time_point> budget_;
+  bool over_budget_ = false;  // stopped by the message's budget
 };
 
 // White space in a converter's text (a page or an image "without text" has
@@ -137,6 +151,35 @@ class ConverterRun : public mime::Document {
 inline bool converter_blank(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
 }
+
+// One message's documents, read through `inner` within `budget` in all
+// (DocumentTimeBudget): the time spent in open(), feed() and finish() of
+// each is counted, and each is given what is left as its deadline before
+// every call. Once nothing is left, a document is not opened: its part is
+// uninspected "time-limit" (a warning is logged once per message). Time
+// spent waiting for the MTA between calls is not counted. A wait for a
+// free process in open() is bounded by the reader's own timeout, not by
+// the budget.
+class DocumentBudget : public mime::DocumentReader {
+ public:
+  DocumentBudget(const mime::DocumentReader& inner, std::chrono::milliseconds budget)
+      : inner_(inner), budget_(budget), left_(budget) {}
+  std::unique_ptr<mime::Document> open(std::string_view kind) const override;
+  bool reads(std::string_view kind) const override { return inner_.reads(kind); }
+  uint64_t min_bytes(std::string_view kind) const override { return inner_.min_bytes(kind); }
+  // Time left (at most the budget, at least 0).
+  std::chrono::steady_clock::duration left() const { return left_; }
+
+ private:
+  class Budgeted;
+  void spend(std::chrono::steady_clock::duration d) const;
+  void spent_all() const;  // the warning, once
+
+  const mime::DocumentReader& inner_;
+  const std::chrono::milliseconds budget_;
+  mutable std::chrono::steady_clock::duration left_;
+  mutable bool warned_ = false;
+};
 
 // Whether a child that ran out of `timeout` (wall clock) after using
 // `cpu_seconds` of CPU was slowed by the machine (less than half its time

@@ -53,7 +53,9 @@ Inspection::Inspection(const Config& cfg, policy::Findings findings) {
   mime::Limits lim;
   lim.max_total_bytes = cfg.settings.MaxMessageBytes;
   if (lim.max_part_bytes > lim.max_total_bytes) lim.max_part_bytes = lim.max_total_bytes;
-  walker_ = std::make_unique<mime::Walker>(lim, *adapter_, cfg.documents.get());
+  if (cfg.documents)
+    documents_ = std::make_unique<DocumentBudget>(*cfg.documents, std::chrono::seconds(cfg.settings.DocumentTimeBudget));
+  walker_ = std::make_unique<mime::Walker>(lim, *adapter_, documents_.get());
 }
 
 Inspection::~Inspection() = default;

@@ -11,9 +11,10 @@
 //   forwarded message's Subject is content of the forward, so it is scanned
 //   as body text. Parts the walker cannot inspect are passed on as
 //   uninspected with their type and reason, never as clean. Content beyond
-//   MaxMessageBytes is not inspected and is reported as uninspected. PDF
-//   and image parts are read through the Config's documents (PdfToText,
-//   OcrProgram), when there are any.
+//   MaxMessageBytes is not inspected and is reported as uninspected. PDF,
+//   image and legacy Office parts are read through the Config's documents
+//   (PdfToText, OcrProgram, LegacyOfficeToText), when there are any,
+//   within DocumentTimeBudget for the whole message (DocumentBudget).
 // INPUT
 //   Untrusted. Memory is bounded by the walker's and the scan's limits.
 // THREADS
@@ -54,6 +55,7 @@ class Inspection {
   class Adapter;
   std::unique_ptr<policy::Scan> scan_;
   std::unique_ptr<Adapter> adapter_;
+  std::unique_ptr<DocumentBudget> documents_;  // outlives walker_
   std::unique_ptr<mime::Walker> walker_;
 };
 

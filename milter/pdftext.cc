@@ -14,6 +14,7 @@
 #include "milter/converter.h"
 #include "milter/log.h"
 #include "milter/util/c_ptr.h"
+#include "milter/util/deadline.h"
 #include "milter/util/files.h"
 
 namespace phi {
@@ -178,17 +179,24 @@ std::string PdfRun::finish(const std::function<void(std::string_view)>& text) {
 std::string PdfRun::read_scans(const std::function<void(std::string_view)>& text) {
   size_t read = 0;
   for (size_t page : scans_) {
+    if (budget() && DeadlineClock::now() >= *budget()) {
+      log_line(LogLevel::Warning, "", "pdf",
+               "the message's DocumentTimeBudget ran out after " + std::to_string(read) + " of " +
+                   std::to_string(textless_pages_) + " scanned pages: the PDF is reported uninspected time-limit");
+      return "time-limit";
+    }
     std::string png;
     std::string why = render(page, png);
-    if (why == "unavailable") return why;
+    if (why == "unavailable" || why == "time-limit") return why;
     if (!why.empty() || png.empty()) continue;
     auto doc = o_.ocr->open("image");
     if (!doc) return "unavailable";  // OCR busy: the message is retried, not passed on half read
+    if (budget()) doc->set_deadline(*budget());
     doc->feed(png);
     png.clear();
     text("\n");
     why = doc->finish(text);
-    if (why == "unavailable") return why;
+    if (why == "unavailable" || why == "time-limit") return why;
     if (why.empty()) ++read;
   }
   spool_.reset();
@@ -201,6 +209,7 @@ std::string PdfRun::read_scans(const std::function<void(std::string_view)>& text
 
 std::string PdfRun::render(size_t page, std::string& png) {
   RenderRun run(o_, page);
+  if (budget()) run.set_deadline(*budget());
   if (!run.start()) return "unavailable";
   if (::lseek(spool_.get(), 0, SEEK_SET) != 0) return "pdf";
   std::string buf(64 * 1024, '\0');

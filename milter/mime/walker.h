@@ -118,6 +118,7 @@
 #ifndef PHI_MIME_WALKER_H
 #define PHI_MIME_WALKER_H
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -152,8 +153,8 @@ class Sink {
   // Filename and DisplayName call is one complete value.
   virtual void text(const PartInfo&, TextKind, std::string_view utf8) = 0;
   virtual void part_end(const PartInfo&) {}
-  // A part that cannot be inspected, with a reason: "binary", "pdf", "office",
-  // "archive", "encrypted", "size-limit", "depth-limit", "part-limit", or
+  // A part that cannot be inspected, with a reason: "binary", "pdf", "image", "office",
+  // "archive", "encrypted", "size-limit", "depth-limit", "part-limit", "time-limit", or
   // "unavailable" (the DocumentReader could not run: a retry may read it).
   virtual void uninspected(const PartInfo&, std::string_view reason) = 0;
 };
@@ -164,6 +165,11 @@ class Sink {
 class Document {
  public:
   virtual ~Document() = default;
+  // When the reader must be done (steady clock): set before each call by a
+  // caller that budgets a message's documents (milter/converter.h,
+  // DocumentBudget). A document not read by then is given up: finish()
+  // returns "time-limit". Readers that run nothing may ignore it.
+  virtual void set_deadline(std::chrono::steady_clock::time_point) {}
   // The part's decoded bytes, in order.
   virtual void feed(std::string_view bytes) = 0;
   // Ends the input; calls text() with the document's UTF-8 text (in pieces,

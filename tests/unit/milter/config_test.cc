@@ -568,6 +568,19 @@ TEST(LegacyOfficeToText, DefaultIsCatdocWithItsSiblingsAndMissingItIsOnlyOff) {
             std::string::npos);
 }
 
+TEST(DocumentTimeBudget, DefaultAndZeroRefused) {
+  auto s = parse_settings("DKIMVerify no\n", "t.conf");
+  ASSERT_TRUE(s.ok());
+  EXPECT_EQ(s->DocumentTimeBudget, 240u);
+  const std::string conf = ::testing::TempDir() + "/config_test_budget.conf";
+  std::ofstream(conf) << "DKIMVerify no\nDocumentTimeBudget 0\n";
+  auto cfg = load_config(conf, false);
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_EQ(cfg.error().message.rfind(conf + ":2: DocumentTimeBudget: must be longer than 0s", 0), 0u)
+      << cfg.error().message;
+  std::remove(conf.c_str());
+}
+
 TEST(LegacyOfficeToText, BadValuesAreRefusedWithFileAndLine) {
   const std::string conf = ::testing::TempDir() + "/config_test_office.conf";
   struct { const char* label; const char* text; const char* want; } rows[] = {

@@ -171,6 +171,26 @@ TEST(Session, APdfReaderThatCannotRunAnswersLikeAnInternalError) {
   std::filesystem::remove_all(dir);
 }
 
+// A message whose attachments take longer than DocumentTimeBudget to read
+// is not held until the MTA gives up on the milter: the converter is
+// killed, the part is uninspected "time-limit", and the policy decides.
+TEST(Session, DocumentsPastTheMessagesTimeBudgetAreUninspectedNotTempfailed) {
+  char tmpl[] = "/tmp/phi-session-XXXXXX";
+  ASSERT_TRUE(::mkdtemp(tmpl));
+  const std::string dir = tmpl;
+  const std::string slow = dir + "/pdftotext";  // never answers (within its 60 s)
+  std::ofstream(slow) << "#!/bin/sh\nexec sleep 60\n";
+  ::chmod(slow.c_str(), 0755);
+  Session s(config_with("DKIMVerify no\nPdfToText " + slow + "\nPdfTimeout 60s\nDocumentTimeBudget 1s\n"));
+  RecordingMta m;
+  Status st = run(s, m, {{"Content-Type", " application/pdf"}, {"Content-Transfer-Encoding", " base64"}},
+                  "JVBERi0xLjQKJSVFT0YK\r\n");
+  EXPECT_EQ(st, Status::Continue);
+  ASSERT_EQ(s.report().verdict.uninspected.size(), 1u);
+  EXPECT_EQ(s.report().verdict.uninspected[0].second, "time-limit (application/pdf)");
+  std::filesystem::remove_all(dir);
+}
+
 // The converters know nothing of the message they read, yet their log lines
 // carry its queue id (a LogScope around the Walker), so that an operator
 // grepping one message's story finds why its PDF was not read.
