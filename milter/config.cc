@@ -14,7 +14,6 @@
 #include <fstream>
 #include <map>
 #include <sstream>
-#include <tuple>
 
 #include "milter/util/files.h"
 #include "milter/util/strings.h"
@@ -345,8 +344,8 @@ Result<void> build_ocr(Config& cfg) {
 
 // The Word, Excel and PowerPoint 97-2003 reader when LegacyOfficeToText is
 // set; as build_ocr (catdoc is only recommended by the package). xls2csv
-// and catppt come from the same directory (the catdoc package); either
-// missing leaves its format unread, with a warning.
+// comes from the same directory (the catdoc package); missing, Excel files
+// are not read, with a warning. PowerPoint files are read by phimilter.
 Result<void> build_office(Config& cfg) {
   const Settings& s = cfg.settings;
   if (s.LegacyOfficeToText.empty()) {
@@ -360,19 +359,15 @@ Result<void> build_office(Config& cfg) {
   auto usable = converter_program("LegacyOfficeToText", s.LegacyOfficeToText, default_settings().LegacyOfficeToText,
                                   "catdoc", cfg.office_unavailable);
   if (!usable) return usable.error();
-  if (!*usable) return Ok();
   LegacyOfficeOptions o;
-  o.word = s.LegacyOfficeToText;
-  const std::string dir = s.LegacyOfficeToText.substr(0, s.LegacyOfficeToText.rfind('/') + 1);
-  for (auto [program, name, format] : {std::tuple{&o.excel, "xls2csv", "Excel"}, std::tuple{&o.powerpoint, "catppt", "PowerPoint"}}) {
-    std::string path = dir + name;
-    if (::access(path.c_str(), X_OK) == 0) {
-      *program = path;
-      continue;
-    }
-    if (!cfg.office_partial.empty()) cfg.office_partial += "; ";
-    cfg.office_partial += path + " missing: " + format + " 97-2003 files are not read";
-  }
+  if (*usable) {
+    o.word = s.LegacyOfficeToText;
+    const std::string dir = s.LegacyOfficeToText.substr(0, s.LegacyOfficeToText.rfind('/') + 1);
+    if (std::string xls2csv = dir + "xls2csv"; ::access(xls2csv.c_str(), X_OK) == 0)
+      o.excel = xls2csv;
+    else
+      cfg.office_partial = xls2csv + " missing: Excel 97-2003 files are not read";
+  }  // else the default catdoc is missing: PowerPoint files only, which need no program
   o.timeout = std::chrono::seconds(s.LegacyOfficeTimeout);
   o.memory_limit = s.LegacyOfficeMemoryLimit;
   o.max_text = std::min<uint64_t>(32ull << 20, s.MaxMessageBytes);
@@ -555,8 +550,12 @@ std::string config_summary(const Config& cfg) {
                        (cfg.pdf->options().ocr ? ", scanned pages by OCR)" : ", scanned pages unread)")
                  : "; PDF text off (" + cfg.pdf_unavailable + ")";
   out += cfg.ocr ? "; OCR on (" + s.OcrProgram + " -l " + s.OcrLanguage + ")" : "; OCR off (" + cfg.ocr_unavailable + ")";
-  out += cfg.office ? "; Word/Excel/PowerPoint 97-2003 text on (" + s.LegacyOfficeToText + ")"
-                    : "; Word/Excel/PowerPoint 97-2003 text off (" + cfg.office_unavailable + ")";
+  if (!cfg.office)
+    out += "; Word/Excel/PowerPoint 97-2003 text off (" + cfg.office_unavailable + ")";
+  else if (cfg.office->options().word.empty())
+    out += "; PowerPoint 97-2003 text on, Word/Excel off (" + cfg.office_unavailable + ")";
+  else
+    out += "; Word/Excel/PowerPoint 97-2003 text on (" + s.LegacyOfficeToText + ")";
   return out;
 }
 

@@ -139,10 +139,10 @@ struct Config {
   std::shared_ptr<const ImageOcr> ocr;
   std::string ocr_unavailable;  // why ocr is null, for the log line
   // Word, Excel and PowerPoint 97-2003 text through LegacyOfficeToText
-  // (catdoc) and the xls2csv and catppt beside it; null as ocr.
+  // (catdoc) and the xls2csv beside it; null as ocr.
   std::shared_ptr<const LegacyOffice> office;
   std::string office_unavailable;  // why office is null, for the log line
-  std::string office_partial;      // which of the three programs is missing ("" when none)
+  std::string office_partial;      // xls2csv is missing ("" when not)
   // The Walker's reader of all three (null when none is on).
   std::shared_ptr<const Converters> documents;
 };

@@ -1,7 +1,7 @@
 // NAME
-//   legacy_office - the text of Word, Excel and PowerPoint 97-2003 attachments, from catdoc(1) in a child process
+//   legacy_office - the text of Word, Excel and PowerPoint 97-2003 attachments (catdoc(1) in a child process)
 // SYNOPSIS
-//   LegacyOfficeOptions o; o.word = "/usr/bin/catdoc"; o.excel = ".../xls2csv"; o.powerpoint = ".../catppt";
+//   LegacyOfficeOptions o; o.word = "/usr/bin/catdoc"; o.excel = "/usr/bin/xls2csv";
 //   Converters docs(pdf, ocr, std::make_shared<LegacyOffice>(o));
 //   mime::Walker w(limits, sink, &docs);   // .doc, .xls, .ppt parts come as Body text
 // DESCRIPTION
@@ -14,29 +14,33 @@
 //   with the document; one per slot, each at most the Walker's
 //   max_part_bytes); open() takes one of `processes` slots of a pool of its
 //   own. At finish() the top-level streams of the compound file
-//   (mime::ole_top_level) choose the program, started as a ConverterRun
-//   (milter/converter.h: sandbox, limits, timeouts, UTF-8 text) with the
-//   memory file as its standard input:
-//     WordDocument            word -d utf-8 -w              (catdoc)
-//     PowerPoint Document     powerpoint -d utf-8 /dev/stdin (catppt)
+//   (mime::ole_top_level) choose the reader; a program is started as a
+//   ConverterRun (milter/converter.h: sandbox, limits, timeouts, UTF-8
+//   text) with the memory file as its standard input:
+//     WordDocument            word -d utf-8 -w               (catdoc)
+//     PowerPoint Document     read here: mime::ole_read_stream, mime::ppt_text
 //     Workbook or Book        excel -d utf-8 -q 0 /dev/stdin (xls2csv)
-//   (a program left empty reads no file of its kind). Reasons finish()
-//   returns: "" for exit status 0 with at least 32 characters other than
-//   white space; "encrypted" for a password-protected Office Open XML
-//   file (an "EncryptedPackage" stream) or exit status 69 (catdoc's and
-//   xls2csv's "file is encrypted"); "office" for a file that is no
-//   compound file that can be read, has none of the streams above (an
-//   Outlook .msg, a Visio drawing) or no program for it, less text than
-//   that, any other status, a crash, a limit hit or a timeout (after at
-//   least half of it on the CPU); "size-limit" and "unavailable" as for
-//   every ConverterRun; "unavailable" too when the memory file cannot be
+//   (a program left empty reads no file of its kind; catdoc's catppt is
+//   not used: it misses the text boxes LibreOffice and others write).
+//   Reasons finish() returns: "" for exit status 0 (or a presentation read
+//   to its end) with at least 32 characters other than white space;
+//   "encrypted" for a password-protected Office Open XML file (an
+//   "EncryptedPackage" stream), exit status 69 (catdoc's and xls2csv's
+//   "file is encrypted") or an encrypted presentation; "office" for a file
+//   that is no compound file that can be read, has none of the streams
+//   above (an Outlook .msg, a Visio drawing) or no program for it, less
+//   text than that, a damaged presentation, any other status, a crash, a
+//   limit hit or a timeout (after at least half of it on the CPU);
+//   "time-limit", "size-limit" and "unavailable" as for every
+//   ConverterRun; "unavailable" too when the memory file cannot be
 //   written or the program cannot be started.
 //   Logs ("office") name the program, the exit status and the reason,
 //   never a byte of the document or its text.
 // INPUT
-//   The document is hostile: its directory is read here by a bounded
-//   parser (milter/mime/ole.h); the rest is parsed in the child, under the
-//   limits above, as the daemon's user. The child's output is read as
+//   The document is hostile: its directory, and a presentation's records,
+//   are read here by bounded parsers (milter/mime/ole.h, ppt.h); Word and
+//   Excel files are parsed in the child, under the limits above, as the
+//   daemon's user. The child's output is read as
 //   untrusted text, bounded by max_text.
 // THREADS
 //   open() from any thread; each Document is used by one thread at a time.
@@ -55,9 +59,8 @@
 namespace phi {
 
 struct LegacyOfficeOptions {
-  std::string word;        // absolute path of catdoc ("" reads no Word file)
-  std::string excel;       // xls2csv
-  std::string powerpoint;  // catppt
+  std::string word;   // absolute path of catdoc ("" reads no Word file)
+  std::string excel;  // xls2csv ("" reads no Excel file)
   std::chrono::milliseconds timeout{30'000};  // the conversion, and the wait for a process
   uint64_t memory_limit = 256ull << 20;       // RLIMIT_AS of the child
   uint64_t max_text = 32ull << 20;            // text read from one document
@@ -69,7 +72,7 @@ class LegacyOffice : public mime::DocumentReader {
   explicit LegacyOffice(LegacyOfficeOptions o) : o_(std::move(o)) {}
   std::unique_ptr<mime::Document> open(std::string_view kind) const override;
   bool reads(std::string_view kind) const override {
-    return kind == "office" && !(o_.word.empty() && o_.excel.empty() && o_.powerpoint.empty());
+    return kind == "office";  // PowerPoint files need no program
   }
   const LegacyOfficeOptions& options() const { return o_; }
 

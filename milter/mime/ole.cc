@@ -34,6 +34,8 @@ class Reader {
     uint16_t shift = u16(h + 0x1E);
     if (shift != 9 && shift != 12) return false;
     sector_ = size_t(1) << shift;
+    major_ = u16(h + 0x1A);
+    mini_cutoff_ = u32(h + 0x38);
     sectors_ = size_ / sector_ > 0 ? size_ / sector_ - 1 : 0;  // whole sectors after the header's
     dir_start_ = u32(h + 0x30);
     // The FAT's sectors: 109 in the header, the rest in the DIFAT chain.
@@ -53,9 +55,11 @@ class Reader {
   // The directory's entries, in chain order.
   bool directory(std::vector<char>& dir) {
     std::vector<char> s(sector_);
+    std::vector<bool> seen(sectors_);
     uint32_t at = dir_start_;
-    for (uint64_t steps = 0; at < kMaxRegular; ++steps) {
-      if (steps > sectors_ || !sector(at, s)) return false;
+    while (at < kMaxRegular) {
+      if (at >= sectors_ || seen[at] || !sector(at, s)) return false;  // outside the file, or a loop
+      seen[at] = true;
       dir.insert(dir.end(), s.begin(), s.end());
       auto next = fat_entry(at);
       if (!next) return false;
@@ -63,6 +67,24 @@ class Reader {
     }
     return at == 0xFFFFFFFE && !dir.empty();  // ENDOFCHAIN
   }
+
+  // `size` bytes of the chain that starts at `start`, at most max_bytes.
+  bool read_chain(uint32_t start, uint64_t size, std::string& out) {
+    std::vector<char> s(sector_);
+    std::vector<bool> seen(sectors_);
+    uint32_t at = start;
+    while (out.size() < size) {
+      if (at >= sectors_ || seen[at] || !sector(at, s)) return false;  // the end, outside the file, or a loop
+      seen[at] = true;
+      out.append(s.data(), size_t(std::min<uint64_t>(sector_, size - out.size())));
+      auto next = fat_entry(at);
+      if (!next) return false;
+      at = *next;
+    }
+    return true;
+  }
+  uint16_t major() const { return major_; }
+  uint32_t mini_cutoff() const { return mini_cutoff_; }
 
  private:
   bool sector(uint32_t n, std::vector<char>& out) {
@@ -83,6 +105,8 @@ class Reader {
   size_t sector_ = 512;
   uint64_t sectors_ = 0;
   uint32_t dir_start_ = 0;
+  uint16_t major_ = 3;
+  uint32_t mini_cutoff_ = 4096;
   std::vector<uint32_t> fat_;
 };
 
@@ -97,39 +121,68 @@ std::string entry_name(const char* e) {
   return name;
 }
 
-}  // namespace
 
-bool is_ole(std::string_view b) { return b.substr(0, 8) == kSignature; }
-
-bool OleListing::has(std::string_view name) const {
-  return std::find(names.begin(), names.end(), name) != names.end();
-}
-
-OleListing ole_top_level(const std::function<bool(uint64_t, std::span<char>)>& read_at, uint64_t size) {
-  OleListing out;
-  Reader r(read_at, size);
+// The root storage's children (streams and storages), each given to
+// `visit` as its 128-byte directory entry; false when the header, the
+// directory or the tree cannot be read.
+bool walk_root(Reader& r, const std::function<void(const char* entry)>& visit) {
   std::vector<char> dir;
-  if (!r.header() || !r.directory(dir)) return out;
+  if (!r.header() || !r.directory(dir)) return false;
   const size_t entries = dir.size() / kEntry;
   auto entry = [&](uint32_t i) { return dir.data() + size_t(i) * kEntry; };
-  if (entry(0)[66] != 5) return out;  // entry 0 is the root storage
-  // The root's children: the tree under its child link, walked by left and
-  // right siblings only (a child link leads into a sub-storage).
+  if (entry(0)[66] != 5) return false;  // entry 0 is the root storage
+  // The tree under the root's child link, walked by left and right
+  // siblings only (a child link leads into a sub-storage).
   std::vector<bool> seen(entries);
   std::vector<uint32_t> stack{u32(entry(0) + 76)};
   while (!stack.empty()) {
     uint32_t i = stack.back();
     stack.pop_back();
     if (i == kNoStream) continue;
-    if (i >= entries || seen[i]) return out;  // a link outside the directory, or a cycle
+    if (i >= entries || seen[i]) return false;  // a link outside the directory, or a cycle
     seen[i] = true;
     const char* e = entry(i);
-    if (e[66] == 1 || e[66] == 2) out.names.push_back(entry_name(e));
+    if (e[66] == 1 || e[66] == 2) visit(e);
     stack.push_back(u32(e + 68));
     stack.push_back(u32(e + 72));
   }
-  out.valid = true;
+  return true;
+}
+
+}  // namespace
+
+OleListing ole_top_level(const std::function<bool(uint64_t, std::span<char>)>& read_at, uint64_t size) {
+  OleListing out;
+  Reader r(read_at, size);
+  out.valid = walk_root(r, [&](const char* e) { out.names.push_back(entry_name(e)); });
+  if (!out.valid) out.names.clear();
   return out;
+}
+
+OleStream ole_read_stream(const std::function<bool(uint64_t, std::span<char>)>& read_at, uint64_t size,
+                          std::string_view name, uint64_t max_bytes, std::string& out) {
+  out.clear();
+  Reader r(read_at, size);
+  uint32_t start = 0;
+  uint64_t length = 0;
+  bool found = false;
+  if (!walk_root(r, [&](const char* e) {
+        if (found || e[66] != 2 || entry_name(e) != name) return;
+        found = true;
+        start = u32(e + 116);
+        length = r.major() == 3 ? u32(e + 120) : uint64_t(u32(e + 120)) | uint64_t(u32(e + 124)) << 32;
+      }))
+    return OleStream::Unreadable;
+  if (!found) return OleStream::Missing;
+  if (length < r.mini_cutoff()) return OleStream::Small;
+  if (length > max_bytes || length > size) return OleStream::TooLarge;
+  return r.read_chain(start, length, out) ? OleStream::Read : OleStream::Unreadable;
+}
+
+bool is_ole(std::string_view b) { return b.substr(0, 8) == kSignature; }
+
+bool OleListing::has(std::string_view name) const {
+  return std::find(names.begin(), names.end(), name) != names.end();
 }
 
 }  // namespace phi::mime

@@ -4,6 +4,7 @@
 //   bool is_ole(first_bytes);
 //   OleListing l = ole_top_level(read_at, size);
 //   if (l.valid && l.has("WordDocument")) ...
+//   std::string s; ole_read_stream(read_at, size, "PowerPoint Document", max, s) == OleStream::Read
 // DESCRIPTION
 //   An OLE2 compound file (MS-CFB) is a small file system: a header, a
 //   file allocation table (FAT) of sector chains, and a directory whose
@@ -21,11 +22,16 @@
 //   of the root's children (UTF-16 code units above 0x7F become '?'), or
 //   valid == false when the file is no compound file or its header, FAT
 //   or directory cannot be read.
+//   ole_read_stream() reads the root's stream `name` through the FAT into
+//   `out` (PowerPoint's text is read by phimilter itself: milter/mime/ppt.h);
+//   streams of the mini stream (under 4096 bytes: no PowerPoint Document
+//   is that small) are not read.
 // INPUT
 //   Hostile: every sector number, chain and tree link is checked against
-//   the file's size; chains and the tree walk are bounded by the number of
-//   sectors and entries (a cycle ends them), so the work is linear in the
-//   file's size and the memory in its directory's.
+//   the file's size; a chain that comes back to a sector, or a tree to an
+//   entry, is refused, so the work is linear in the
+//   file's size and the memory in its directory's (and the stream read,
+//   at most max_bytes).
 // THREADS
 //   Pure; any thread.
 #ifndef PHI_MIME_OLE_H
@@ -49,6 +55,16 @@ struct OleListing {
 };
 
 OleListing ole_top_level(const std::function<bool(uint64_t offset, std::span<char> out)>& read_at, uint64_t size);
+
+enum class OleStream {
+  Read,        // `out` holds the stream
+  Missing,     // the root storage has no stream of that name
+  Small,       // it is kept in the mini stream (smaller than 4096 bytes): not read
+  TooLarge,    // longer than max_bytes, or than the file
+  Unreadable,  // no compound file, or its directory or the stream's chain cannot be read
+};
+OleStream ole_read_stream(const std::function<bool(uint64_t offset, std::span<char> out)>& read_at, uint64_t size,
+                          std::string_view name, uint64_t max_bytes, std::string& out);
 
 }  // namespace phi::mime
 

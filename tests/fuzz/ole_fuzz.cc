@@ -1,28 +1,39 @@
-// ole_fuzz - an OLE2 compound file's directory read by ole_top_level, and the same bytes as a .doc
+// ole_fuzz - an OLE2 compound file's directory read by ole_top_level, its PowerPoint stream by
+// ole_read_stream and ppt_text (and the input as PowerPoint records), and the same bytes as a .doc
 // attachment through the Walker (sniffed, handed to the document reader); the events must not depend
 // on how the body is split.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <string_view>
 
 #include "milter/mime/ole.h"
+#include "milter/mime/ppt.h"
 #include "tests/fuzz/walker_log_sink.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);
-  auto l = phi::mime::ole_top_level(
-      [&](uint64_t off, std::span<char> out) {
-        if (off > in.size() || in.size() - off < out.size()) return false;
-        std::memcpy(out.data(), in.data() + off, out.size());
-        return true;
-      },
-      in.size());
+  auto read_at = [&](uint64_t off, std::span<char> out) {
+    if (off > in.size() || in.size() - off < out.size()) return false;
+    std::memcpy(out.data(), in.data() + off, out.size());
+    return true;
+  };
+  auto l = phi::mime::ole_top_level(read_at, in.size());
   // Each name is one directory entry of 128 bytes: no more names than that.
   if (l.names.size() > in.size() / 128) std::abort();
   for (const auto& n : l.names)
     if (n.size() > 31) std::abort();
+  // A presentation's text: its stream read through the FAT, and the input itself as a record stream.
+  std::string stream;
+  auto st = phi::mime::ole_read_stream(read_at, in.size(), "PowerPoint Document", 1 << 20, stream);
+  if (st == phi::mime::OleStream::Read && stream.size() > in.size()) std::abort();
+  for (std::string_view records : {std::string_view(stream), in}) {
+    size_t out = 0;
+    phi::mime::ppt_text(records, [&](std::string_view t) { out += t.size(); });
+    if (out > 2 * records.size()) std::abort();
+  }
   phi::mime::fuzz::check_attachment_split(in, "application/msword; name=letter.doc");
   return 0;
 }

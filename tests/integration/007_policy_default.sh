@@ -7,7 +7,8 @@
 # PHI is only inside a .docx attachment, only inside a PDF (read by
 # pdftotext) sent as application/octet-stream under another name, or only
 # in the pixels of a scanned page sent as a PNG or as a faxed PDF (read by
-# tesseract), or only inside a Word 97-2003 .doc (read by catdoc).
+# tesseract), or only inside a Word 97-2003 .doc (read by catdoc) or a
+# PowerPoint 97-2003 .ppt (read by phimilter).
 #
 # Escrow needs keys, so this scenario writes EscrowKeyFile, EscrowDirectory
 # and NoticeSendmail (nothing else: the policy is the shipped one). With
@@ -162,4 +163,17 @@ if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/catdoc ]; then
     "rcpt=1 escrow=1 rules=phi-insecure"
 elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
   phi_fail "catdoc missing: scripts/setup installs catdoc"
+fi
+
+# --- PHI only in the slides of a PowerPoint 97-2003 .ppt (text boxes, as LibreOffice writes them) ---
+if [ "$PHI_ESCROW_WIRED" = 1 ]; then
+  gzip -dc "$(dirname "$0")/../unit/milter/data/slides.ppt.gz" > "$PHI_DIR/slides.ppt" || phi_fail "could not unpack the .ppt"
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Case review" --body "Slides attached." \
+    --attach-type application/vnd.ms-powerpoint --attach-name review.ppt \
+    --attach @"$PHI_DIR/slides.ppt" || phi_fail "ppt: not accepted, see $PHI_SWAKS_LOG"
+  qid=$(phi_queue_id_of "$PHI_SWAKS_LOG")
+  [ -n "$qid" ] || phi_fail "ppt: no queue id in $PHI_SWAKS_LOG"
+  phi_wait_log "$PHI_MILTER_LOG" "$qid: policy: direction=" 20
+  phi_assert_match "ppt: PHI inside a PowerPoint 97-2003 file is escrowed" "$(phi_policy_log "$qid")" \
+    "rcpt=1 escrow=1 rules=phi-insecure"
 fi

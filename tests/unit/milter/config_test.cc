@@ -522,16 +522,16 @@ TEST(LegacyOfficeToText, DefaultIsCatdocWithItsSiblingsAndMissingItIsOnlyOff) {
   ASSERT_TRUE(s.ok());
   auto cfg = build_config(*s, "t.conf");
   ASSERT_TRUE(cfg.ok()) << cfg.error().message;
-  if (access("/usr/bin/catdoc", X_OK) != 0) {  // catdoc is only recommended: off, no warning
-    EXPECT_FALSE((*cfg)->office);
-    EXPECT_NE(config_summary(**cfg).find("Word/Excel/PowerPoint 97-2003 text off (/usr/bin/catdoc missing (install catdoc))"),
+  if (access("/usr/bin/catdoc", X_OK) != 0) {  // catdoc is only recommended: PowerPoint only, no warning
+    ASSERT_TRUE((*cfg)->office);
+    EXPECT_EQ((*cfg)->office->options().word, "");
+    EXPECT_NE(config_summary(**cfg).find("PowerPoint 97-2003 text on, Word/Excel off (/usr/bin/catdoc missing (install catdoc))"),
               std::string::npos);
   } else {
     ASSERT_TRUE((*cfg)->office);
     const LegacyOfficeOptions& o = (*cfg)->office->options();
     EXPECT_EQ(o.word, "/usr/bin/catdoc");
     EXPECT_EQ(o.excel, "/usr/bin/xls2csv");
-    EXPECT_EQ(o.powerpoint, "/usr/bin/catppt");
     EXPECT_EQ(o.timeout, std::chrono::seconds(30));
     EXPECT_EQ(o.memory_limit, 256ull << 20);
     EXPECT_EQ(o.processes, 2u);
@@ -541,7 +541,7 @@ TEST(LegacyOfficeToText, DefaultIsCatdocWithItsSiblingsAndMissingItIsOnlyOff) {
   }
   for (const auto& w : config_warnings(**cfg)) EXPECT_EQ(w.find("catdoc"), std::string::npos) << w;
 
-  // A catdoc without xls2csv and catppt beside it: Word files only, and a warning.
+  // A catdoc without xls2csv beside it: no Excel files, and a warning.
   const std::string dir = ::testing::TempDir() + "/config_test_catdoc";
   ASSERT_EQ(std::system(("rm -rf " + dir + " && mkdir -p " + dir + " && cp /bin/true " + dir + "/catdoc").c_str()), 0);
   auto lone = parse_settings("DKIMVerify no\nLegacyOfficeToText " + dir + "/catdoc\nLegacyOfficeProcesses 3\n", "t.conf");
@@ -554,8 +554,7 @@ TEST(LegacyOfficeToText, DefaultIsCatdocWithItsSiblingsAndMissingItIsOnlyOff) {
   EXPECT_EQ((*cfg_lone)->office->options().processes, 3u);
   bool warned = false;
   for (const auto& w : config_warnings(**cfg_lone))
-    warned = warned || w == dir + "/xls2csv missing: Excel 97-2003 files are not read; " + dir +
-                                "/catppt missing: PowerPoint 97-2003 files are not read";
+    warned = warned || w == dir + "/xls2csv missing: Excel 97-2003 files are not read";
   EXPECT_TRUE(warned);
   std::system(("rm -rf " + dir).c_str());
 

@@ -2,7 +2,8 @@
 // installs catdoc) on Word and Excel 97-2003 files written by LibreOffice
 // (tests/unit/milter/data/README): the text, encrypted and damaged files,
 // compound files of other kinds, and, with a stand-in script, what the
-// child is given (the whole document, seekable, as its standard input).
+// child is given (the whole document, seekable, as its standard input);
+// PowerPoint files, read in the daemon, from LibreOffice and built here.
 #include "milter/legacy_office.h"
 
 #include <unistd.h>
@@ -13,6 +14,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
+
+#include <zlib.h>
 
 #include "tests/unit/escrow/test_util.h"
 #include "tests/unit/milter/document_builders.h"
@@ -29,14 +32,48 @@ const std::string kCatdoc = "/usr/bin/catdoc";
 std::string sample(const std::string& name) {
   const char* srcdir = std::getenv("srcdir");
   std::ifstream f(std::string(srcdir ? srcdir : ".") + "/tests/unit/milter/data/" + name, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+  std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  if (name.size() < 3 || name.substr(name.size() - 3) != ".gz") return bytes;
+  std::string out;  // gunzip
+  z_stream z{};
+  if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK) return {};
+  z.next_in = reinterpret_cast<Bytef*>(bytes.data());
+  z.avail_in = uInt(bytes.size());
+  char buf[65536];
+  int rc;
+  do {
+    z.next_out = reinterpret_cast<Bytef*>(buf);
+    z.avail_out = sizeof buf;
+    rc = inflate(&z, Z_NO_FLUSH);
+    out.append(buf, sizeof buf - z.avail_out);
+  } while (rc == Z_OK);
+  inflateEnd(&z);
+  return rc == Z_STREAM_END ? out : std::string();
+}
+
+// A "PowerPoint Document" stream of records (MS-PPT), padded past the 4096
+// bytes below which a compound file keeps a stream in its mini stream.
+std::string ppt_record(uint16_t ver, uint16_t type, const std::string& body) {
+  std::string r(8, '\0');
+  mime::test::ole_put16(r, 0, ver);
+  mime::test::ole_put16(r, 2, type);
+  mime::test::ole_put32(r, 4, uint32_t(body.size()));
+  return r + body;
+}
+std::string ppt_stream(const std::string& records) {
+  std::string padded = records + ppt_record(0, 0x03F3, std::string(4200, '\0'));
+  return ppt_record(0x000F, 0x03E8, padded);  // a DocumentContainer
+}
+std::string utf16(const std::string& ascii) {
+  std::string s;
+  for (char c : ascii) s += std::string{c, '\0'};
+  return s;
 }
 
 LegacyOfficeOptions catdoc() {
   LegacyOfficeOptions o;
   o.word = kCatdoc;
   o.excel = "/usr/bin/xls2csv";
-  o.powerpoint = "/usr/bin/catppt";
   return o;
 }
 
@@ -79,8 +116,11 @@ TEST_F(LegacyOfficeTest, EncryptedDamagedAndForeignFilesAreUninspected) {
   std::string letter = sample("letter.doc");
   EXPECT_EQ(extract(reader, "office", letter.substr(0, 1500)).reason, "office");
   EXPECT_EQ(extract(reader, "office", "plain text, renamed .doc").reason, "office");
-  // A WordDocument stream that is empty: catdoc finds no text.
-  EXPECT_EQ(extract(reader, "office", build_ole({ole_root(1), ole_stream("WordDocument")})).reason, "office");
+  // A WordDocument stream that is empty: catdoc reads a header that is not
+  // there (what it decides depends on uninitialised memory: "encrypted"
+  // as often as a failure), and the part is never taken for read.
+  std::string empty = extract(reader, "office", build_ole({ole_root(1), ole_stream("WordDocument")})).reason;
+  EXPECT_TRUE(empty == "office" || empty == "encrypted") << empty;
 }
 
 TEST_F(LegacyOfficeTest, ChildGetsTheWholeDocumentSeekableAsStandardInput) {
@@ -99,9 +139,8 @@ TEST_F(LegacyOfficeTest, ChildGetsTheWholeDocumentSeekableAsStandardInput) {
   std::string word = build_ole({ole_root(1), ole_stream("WordDocument")}) + "one\ntwo\nthree\n";
   std::string excel = build_ole({ole_root(1), ole_stream("Workbook")}) + "one\ntwo\n";
   auto lines = [](const std::string& s) { return std::to_string(std::count(s.begin(), s.end(), '\n')); };
-  std::string slides = build_ole({ole_root(1), ole_stream("PowerPoint Document", kOleNone, 2), ole_stream("Pictures")});
   LegacyOfficeOptions o;
-  o.word = o.excel = o.powerpoint = script;
+  o.word = o.excel = script;
   o.memory_limit = 128ull << 20;
   LegacyOffice reader(o);
   test::Outcome out = extract(reader, "office", word, 100);
@@ -112,8 +151,6 @@ TEST_F(LegacyOfficeTest, ChildGetsTheWholeDocumentSeekableAsStandardInput) {
   EXPECT_NE(out.text.find("args=-d utf-8 -q 0 /dev/stdin\n"), std::string::npos) << out.text;
   // Opened again by name, the input is read from its start: a file, not a pipe.
   EXPECT_NE(out.text.find("lines=" + lines(excel) + "\nagain=" + lines(excel) + "\n"), std::string::npos) << out.text;
-  out = extract(reader, "office", slides);
-  EXPECT_NE(out.text.find("args=-d utf-8 /dev/stdin\n"), std::string::npos) << out.text;
   // A program left empty reads nothing of its kind.
   o.excel.clear();
   EXPECT_EQ(extract(LegacyOffice(o), "office", excel).reason, "office");
@@ -124,12 +161,41 @@ TEST_F(LegacyOfficeTest, ChildGetsTheWholeDocumentSeekableAsStandardInput) {
   EXPECT_EQ(extract(LegacyOffice(o), "office", word).reason, "office");
 }
 
-TEST_F(LegacyOfficeTest, OnlyOfficeAndOnlyWithAProgram) {
+TEST_F(LegacyOfficeTest, PowerPointTextIsReadHereWithoutAProgram) {
+  LegacyOffice reader(LegacyOfficeOptions{});  // no catdoc: PowerPoint files are still read
+  test::Outcome lo = extract(reader, "office", sample("slides.ppt.gz"), 3000);
+  EXPECT_EQ(lo.reason, "");
+  EXPECT_NE(lo.text.find("Case review: Maria Gonzalez\n"), std::string::npos) << lo.text;
+  EXPECT_NE(lo.text.find("DOB 03/14/1962, MRN 4471823\n"), std::string::npos) << lo.text;
+  EXPECT_NE(lo.text.find("Diagnosis E11.9 type 2 diabetes mellitus, metformin 500 mg"), std::string::npos) << lo.text;
+  using namespace mime::test;
+  auto slides = [](const std::string& records, const std::string& extra = "Pictures") {
+    return build_ole({ole_root(1), ole_stream("PowerPoint Document", kOleNone, 2, ppt_stream(records)), ole_stream(extra)});
+  };
+  std::string text = ppt_record(0, 0x0FA0, utf16("Referral for Diego Lopez, MRN MR42693171, heart failure"));
+  test::Outcome built = extract(reader, "office", slides(text));
+  EXPECT_EQ(built.reason, "");
+  EXPECT_NE(built.text.find("Referral for Diego Lopez, MRN MR42693171, heart failure\n"), std::string::npos);
+  // Encrypted (either sign), damaged, too little text, a stream that is not there.
+  EXPECT_EQ(extract(reader, "office", slides(text, "EncryptedSummary")).reason, "encrypted");
+  EXPECT_EQ(extract(reader, "office", slides(ppt_record(0x000F, 0x2F14, ppt_record(0, 0x2F15, "k")) + text)).reason,
+            "encrypted");
+  std::string cut = ppt_record(0, 0x0FA0, "");
+  mime::test::ole_put32(cut, 4, 1u << 30);
+  EXPECT_EQ(extract(reader, "office", slides(text + cut)).reason, "office");
+  EXPECT_EQ(extract(reader, "office", slides(ppt_record(0, 0x0FA0, utf16("Slide 1")))).reason, "office");
+  EXPECT_EQ(extract(reader, "office", build_ole({ole_root(1), ole_stream("PowerPoint Document", kOleNone, kOleNone, "x")}))
+                .reason,
+            "office");  // in the mini stream: not read
+  // Without catdoc, Word and Excel files are uninspected, not "unavailable".
+  EXPECT_EQ(extract(reader, "office", sample("letter.doc")).reason, "office");
+}
+
+TEST_F(LegacyOfficeTest, OnlyOffice) {
   LegacyOffice reader(catdoc());
   EXPECT_TRUE(reader.reads("office"));
   EXPECT_FALSE(reader.reads("pdf"));
   EXPECT_FALSE(reader.open("pdf"));
-  EXPECT_FALSE(LegacyOffice(LegacyOfficeOptions{}).reads("office"));
   Converters all(nullptr, nullptr, std::make_shared<LegacyOffice>(catdoc()));
   EXPECT_TRUE(all.reads("office"));
   EXPECT_FALSE(all.reads("image"));

@@ -7,7 +7,10 @@
 //   Writes a header, one FAT sector (sector 0) and the directory, four
 //   entries a sector, in sectors chained in reverse order (the last first)
 //   so that a reader must follow the FAT. Links (left, right, child) are
-//   entry numbers as given; streams have no data (size 0).
+//   entry numbers as given. A stream's `data` of 4096 bytes or more follows
+//   in sectors of its own, chained forward; shorter data only sets its
+//   size (it would be in the mini stream, which is not written). At most
+//   about 60 KB of data in all (one FAT sector).
 // THREADS
 //   Tests only.
 #ifndef PHI_TESTS_UNIT_MIME_OLE_BUILDER_H
@@ -15,6 +18,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -26,11 +30,13 @@ struct OleEntry {
   std::string name;
   uint8_t type = 2;  // 1 storage, 2 stream, 5 root
   uint32_t left = kOleNone, right = kOleNone, child = kOleNone;
+  std::string data;
 };
 
-inline OleEntry ole_root(uint32_t child) { return {"Root Entry", 5, kOleNone, kOleNone, child}; }
-inline OleEntry ole_stream(std::string name, uint32_t left = kOleNone, uint32_t right = kOleNone) {
-  return {std::move(name), 2, left, right, kOleNone};
+inline OleEntry ole_root(uint32_t child) { return {"Root Entry", 5, kOleNone, kOleNone, child, {}}; }
+inline OleEntry ole_stream(std::string name, uint32_t left = kOleNone, uint32_t right = kOleNone,
+                           std::string data = {}) {
+  return {std::move(name), 2, left, right, kOleNone, std::move(data)};
 }
 
 inline void ole_put32(std::string& s, size_t at, uint32_t v) {
@@ -43,7 +49,11 @@ inline void ole_put16(std::string& s, size_t at, uint16_t v) {
 
 inline std::string build_ole(const std::vector<OleEntry>& entries) {
   const size_t dir_sectors = (entries.size() + 3) / 4;
-  std::string f(512 * (2 + dir_sectors), '\0');
+  size_t data_sectors = 0;
+  for (const auto& e : entries)
+    if (e.data.size() >= 4096) data_sectors += (e.data.size() + 511) / 512;
+  if (1 + dir_sectors + data_sectors > 128) std::abort();  // one FAT sector
+  std::string f(512 * (2 + dir_sectors + data_sectors), '\0');
   f.replace(0, 8, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
   ole_put16(f, 0x18, 0x3E);
   ole_put16(f, 0x1A, 3);
@@ -72,7 +82,20 @@ inline std::string build_ole(const std::vector<OleEntry>& entries) {
     ole_put32(f, at + 68, e.left);
     ole_put32(f, at + 72, e.right);
     ole_put32(f, at + 76, e.child);
-    ole_put32(f, at + 116, e.type == 5 ? 0xFFFFFFFE : 0);
+    ole_put32(f, at + 116, e.type == 5 || e.data.size() < 4096 ? 0xFFFFFFFE : 0);
+    ole_put32(f, at + 120, uint32_t(e.data.size()));
+  }
+  uint32_t next = uint32_t(dir_sectors + 1);  // the first data sector
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const std::string& d = entries[i].data;
+    if (d.size() < 4096) continue;
+    size_t at = 512 * (dir_sectors - i / 4 + 1) + 128 * (i % 4);
+    ole_put32(f, at + 116, next);
+    size_t n = (d.size() + 511) / 512;
+    for (size_t k = 0; k < n; ++k, ++next) {
+      f.replace(512 * (size_t(next) + 1), std::min<size_t>(512, d.size() - 512 * k), d, 512 * k, 512);
+      fat(next, k + 1 == n ? 0xFFFFFFFE : next + 1);
+    }
   }
   for (size_t i = entries.size(); i < dir_sectors * 4; ++i) {  // unused entries
     size_t at = 512 * (dir_sectors - i / 4 + 1) + 128 * (i % 4);

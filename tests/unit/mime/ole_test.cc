@@ -56,8 +56,8 @@ TEST(Ole, ListsTheRootsChildrenThroughTheFat) {
 
 TEST(Ole, StreamsOfASubStorageAreNotTheRoots) {
   // A Word letter with an Excel sheet embedded: ObjectPool/_1/Workbook.
-  std::vector<OleEntry> e = {ole_root(1), ole_stream("WordDocument", kOleNone, 2), {"ObjectPool", 1, kOleNone, kOleNone, 3},
-                             {"_1", 1, kOleNone, kOleNone, 4}, ole_stream("Workbook")};
+  std::vector<OleEntry> e = {ole_root(1), ole_stream("WordDocument", kOleNone, 2), {"ObjectPool", 1, kOleNone, kOleNone, 3, {}},
+                             {"_1", 1, kOleNone, kOleNone, 4, {}}, ole_stream("Workbook")};
   auto l = list(build_ole(e));
   ASSERT_TRUE(l.valid);
   EXPECT_EQ(sorted(l.names), sorted({"WordDocument", "ObjectPool"}));

@@ -1,0 +1,48 @@
+// NAME
+//   ppt - the text of a PowerPoint 97-2003 presentation's "PowerPoint Document" stream
+// SYNOPSIS
+//   std::string stream;   // ole_read_stream(..., "PowerPoint Document", ...)
+//   PptText r = ppt_text(stream, [](std::string_view utf8) { ... });
+//   if (r.encrypted) ...
+// DESCRIPTION
+//   The stream is a sequence of records (MS-PPT 2.3.1): an 8-byte header
+//   -- recVer and recInstance (16 bits), recType (16), recLen (32) -- and
+//   recLen bytes; a record whose recVer is 0xF is a container, whose
+//   children are the records of its body. Every record is visited in
+//   order, in containers at any depth: the text of slides and notes is in
+//   TextCharsAtom (0x0FA0, UTF-16LE) and TextBytesAtom (0x0FA8, one byte
+//   per character, the low byte of UTF-16) records, whether in the
+//   SlideListWithText that PowerPoint writes or in the drawing's text
+//   boxes (OfficeArtClientTextbox) where LibreOffice and others put it;
+//   CString records (0x0FBA, UTF-16LE) hold names, comments and titles.
+//   Each text goes to `out` as UTF-8 and ends with a line break;
+//   paragraph and line breaks inside it (CR, VT) become line breaks.
+//   A CryptSession10Container (0x2F14) means the presentation is
+//   encrypted: reading stops, `encrypted` is set. A record longer than
+//   what is left of the stream stops reading and sets `damaged`.
+// INPUT
+//   Hostile; one pass, no recursion (a container's children are simply
+//   the records that follow its header), the output no longer than twice
+//   the stream.
+// THREADS
+//   Pure; any thread.
+#ifndef PHI_MIME_PPT_H
+#define PHI_MIME_PPT_H
+
+#include <cstdint>
+#include <functional>
+#include <string_view>
+
+namespace phi::mime {
+
+struct PptText {
+  uint64_t characters = 0;  // characters of text other than white space
+  bool encrypted = false;
+  bool damaged = false;
+};
+
+PptText ppt_text(std::string_view stream, const std::function<void(std::string_view utf8)>& out);
+
+}  // namespace phi::mime
+
+#endif

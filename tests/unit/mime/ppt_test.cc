@@ -1,0 +1,124 @@
+// ppt_test - PowerPoint 97-2003 text records, and the stream read out of a
+// compound file through its FAT.
+#include "milter/mime/ppt.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+
+#include "milter/mime/ole.h"
+#include "tests/unit/mime/ole_builder.h"
+
+namespace phi::mime {
+namespace {
+
+using namespace std::string_literals;
+
+std::string record(uint16_t ver_instance, uint16_t type, const std::string& body) {
+  std::string r(8, '\0');
+  test::ole_put16(r, 0, ver_instance);
+  test::ole_put16(r, 2, type);
+  test::ole_put32(r, 4, uint32_t(body.size()));
+  return r + body;
+}
+std::string container(uint16_t type, const std::string& children) { return record(0x000F, type, children); }
+std::string utf16(const std::string& ascii) {
+  std::string s;
+  for (char c : ascii) {
+    s.push_back(c);
+    s.push_back('\0');
+  }
+  return s;
+}
+std::string chars(const std::string& ascii) { return record(0, 0x0FA0, utf16(ascii)); }
+std::string bytes(const std::string& latin1) { return record(0, 0x0FA8, latin1); }
+
+std::string text_of(const std::string& stream, PptText* r = nullptr) {
+  std::string out;
+  PptText t = ppt_text(stream, [&](std::string_view s) { out.append(s); });
+  if (r) *r = t;
+  return out;
+}
+
+TEST(PptText, TextAtomsAtAnyDepthInOrder) {
+  // A document container with a SlideListWithText (PowerPoint's way) and a
+  // slide whose drawing holds a text box (LibreOffice's way).
+  std::string slide_list = container(0x0FF0, record(0, 0x03F3, std::string(20, '\0')) +
+                                                 chars("Case review: Maria Gonzalez\rDOB 03/14/1962"));
+  std::string drawing = container(0x040C, container(0xF002, container(0xF00D, bytes("MRN 4471823\vmetformin"))));
+  std::string stream = container(0x03E8, record(0, 0x03E9, std::string(40, 'x')) + slide_list) +
+                       container(0x03EE, drawing) + record(0, 0x0FBA, utf16("Dr. Who"));
+  PptText r;
+  EXPECT_EQ(text_of(stream, &r), "Case review: Maria Gonzalez\nDOB 03/14/1962\nMRN 4471823\nmetformin\nDr. Who\n");
+  EXPECT_FALSE(r.encrypted);
+  EXPECT_FALSE(r.damaged);
+  EXPECT_EQ(r.characters, std::string("Casereview:MariaGonzalezDOB03/14/1962MRN4471823metforminDr.Who").size());
+}
+
+TEST(PptText, NonAsciiSurrogatesAndLatin1) {
+  std::string u = "G\0o\0n\0z\0\xE1\0l\0e\0z\0 \0=\xD8\x00\xDE"s;  // "González 😀"
+  EXPECT_EQ(text_of(record(0, 0x0FA0, u)), "Gonz\xC3\xA1lez \xF0\x9F\x98\x80\n");
+  EXPECT_EQ(text_of(record(0, 0x0FA0, "\x00\xD8" "a\0"s)), "\xEF\xBF\xBD" "a\n");  // an unpaired surrogate
+  EXPECT_EQ(text_of(bytes("Mu\xF1oz")), "Mu\xC3\xB1oz\n");
+}
+
+TEST(PptText, EncryptedCutAndGarbage) {
+  PptText r;
+  EXPECT_EQ(text_of(chars("before") + container(0x2F14, record(0, 0x2F15, "x")) + chars("after"), &r), "before\n");
+  EXPECT_TRUE(r.encrypted);
+  std::string whole = chars("first") + chars("second");
+  EXPECT_EQ(text_of(whole.substr(0, whole.size() - 3), &r), "first\n");  // the second record is cut
+  EXPECT_TRUE(r.damaged);
+  EXPECT_EQ(text_of(whole + "abc", &r), "first\nsecond\n");
+  EXPECT_TRUE(r.damaged);
+  EXPECT_EQ(text_of("", &r), "");
+  EXPECT_FALSE(r.damaged);
+  std::string huge = record(0, 0x0FA0, "");
+  test::ole_put32(huge, 4, 0xFFFFFFFF);
+  EXPECT_EQ(text_of(huge, &r), "");
+  EXPECT_TRUE(r.damaged);
+}
+
+OleStream read(const std::string& file, std::string_view name, std::string& out, uint64_t max = 1 << 20) {
+  return ole_read_stream(
+      [&](uint64_t off, std::span<char> o) {
+        if (off > file.size() || file.size() - off < o.size()) return false;
+        std::memcpy(o.data(), file.data() + off, o.size());
+        return true;
+      },
+      file.size(), name, max, out);
+}
+
+TEST(OleReadStream, TheRootsStreamThroughTheFat) {
+  using namespace test;
+  std::string doc(9000, '\0');
+  for (size_t i = 0; i < doc.size(); ++i) doc[i] = char('a' + i % 26);
+  std::string other(5000, 'o');
+  auto file = build_ole({ole_root(1), ole_stream("Pictures", kOleNone, 2, other), ole_stream("PowerPoint Document", kOleNone, 3, doc),
+                         ole_stream("Current User", kOleNone, kOleNone, "tiny")});
+  std::string out;
+  EXPECT_EQ(read(file, "PowerPoint Document", out), OleStream::Read);
+  EXPECT_EQ(out, doc);
+  EXPECT_EQ(read(file, "Pictures", out), OleStream::Read);
+  EXPECT_EQ(out, other);
+  EXPECT_EQ(read(file, "Current User", out), OleStream::Small);
+  EXPECT_EQ(read(file, "WordDocument", out), OleStream::Missing);
+  EXPECT_EQ(read(file, "PowerPoint Document", out, 8999), OleStream::TooLarge);
+  EXPECT_EQ(read(file.substr(0, file.size() - 512), "PowerPoint Document", out), OleStream::Unreadable);  // cut
+  EXPECT_EQ(read("not a compound file", "PowerPoint Document", out), OleStream::Unreadable);
+  // A chain that loops: the stream's first data sector points at itself.
+  std::string looped = file;
+  uint32_t first = 0;
+  for (uint32_t n = 0; n < 128; ++n)  // Pictures' chain starts right after the directory
+    if (looped.compare(512 * (n + 1), 4, "oooo") == 0) {
+      first = n;
+      break;
+    }
+  ASSERT_NE(first, 0u);
+  ole_put32(looped, 512 + 4 * first, first);
+  EXPECT_EQ(read(looped, "Pictures", out), OleStream::Unreadable);
+}
+
+}  // namespace
+}  // namespace phi::mime
