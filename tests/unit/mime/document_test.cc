@@ -8,6 +8,7 @@
 #include "milter/mime/walker.h"
 #include "tests/unit/mime/ole_builder.h"
 #include "tests/unit/mime/recording_sink.h"
+#include "tests/unit/mime/tnef_builder.h"
 #include "tests/unit/mime/zip_builder.h"
 
 namespace phi::mime {
@@ -406,6 +407,19 @@ TEST(WalkerLegacyOffice, WithoutAReaderOrASignatureOrRefusedTheyAreUninspected) 
     feed_message(w, attachment("application/msword", "letter.doc", kDoc));
     EXPECT_EQ(sink.reasons, std::vector<std::string>{"encrypted"});
   }
+}
+
+TEST(WalkerLegacyOffice, AWordFileInsideAWinmailDatIsRead) {
+  FakeReader r;
+  r.office = true;
+  RecordingSink sink;
+  Walker w(Limits{}, sink, &r);
+  std::string tnef = test::Tnef().message(tnef::kAttBody, "See the letter.\r\n").file("letter.doc", kDoc).str();
+  feed_message(w, attachment("application/ms-tnef", "winmail.dat", tnef), 7);
+  ASSERT_EQ(r.kinds, std::vector<std::string>{"office"});
+  EXPECT_EQ(r.bytes[0], kDoc);
+  EXPECT_EQ(sink.body("2.1"), "SSN 078-05-1121");
+  EXPECT_TRUE(sink.reasons.empty()) << sink.log();
 }
 
 TEST(WalkerLegacyOffice, OfficeEntriesOfAZipAreReadOtherOleEntriesAreNot) {
