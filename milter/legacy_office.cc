@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "milter/log.h"
+#include "milter/mime/msg.h"
 #include "milter/mime/ole.h"
 #include "milter/mime/ppt.h"
 #include "milter/util/c_ptr.h"
@@ -65,21 +66,23 @@ class OfficeRun : public ConverterRun {
   std::string finish(const std::function<void(std::string_view)>& text) override {
     if (!file_) return "unavailable";
     int fd = file_.get();
-    auto listing = mime::ole_top_level([this](uint64_t o, std::span<char> b) { return read_at(o, b); }, size_);
+    mime::OleFile ole([this](uint64_t o, std::span<char> b) { return read_at(o, b); }, size_);
+    auto listing = ole.listing();
     if (!listing.valid) {
       log_line(LogLevel::Info, "", "office", "an OLE2 file whose directory cannot be read: reported uninspected");
       return "office";
     }
     if (listing.has("EncryptedPackage")) return "encrypted";
+    if (mime::is_msg(listing)) return message(ole, text);
     if (listing.has("WordDocument") && !o_.word.empty()) {
       set_command(o_.word, {o_.word, "-d", "utf-8", "-w"});
     } else if (listing.has("PowerPoint Document")) {
-      return presentation(listing, text);
+      return presentation(ole, listing, text);
     } else if ((listing.has("Workbook") || listing.has("Book")) && !o_.excel.empty()) {
       set_command(o_.excel, {o_.excel, "-d", "utf-8", "-q", "0", "/dev/stdin"});
     } else {
       log_line(LogLevel::Debug, "", "office",
-               "an OLE2 file with no Word, Excel or PowerPoint stream that is read (an Outlook message, a drawing, "
+               "an OLE2 file with no Word, Excel, PowerPoint or Outlook message stream that is read (a drawing, "
                "or catdoc missing?): reported uninspected");
       return "office";
     }
@@ -95,11 +98,11 @@ class OfficeRun : public ConverterRun {
 
   // A presentation's text is read here (milter/mime/ppt.h), not by a
   // program: catppt misses the text boxes many writers put it in.
-  std::string presentation(const mime::OleListing& listing, const std::function<void(std::string_view)>& text) {
+  std::string presentation(mime::OleFile& ole, const mime::OleListing& listing,
+                           const std::function<void(std::string_view)>& text) {
     if (listing.has("EncryptedSummary")) return "encrypted";
     std::string stream;
-    auto st = mime::ole_read_stream([this](uint64_t o, std::span<char> b) { return read_at(o, b); }, size_,
-                                    "PowerPoint Document", size_, stream);
+    auto st = ole.read("PowerPoint Document", size_, stream);
     if (st != mime::OleStream::Read) {
       log_line(LogLevel::Info, "", "office", "a PowerPoint file whose document stream cannot be read: reported uninspected");
       return "office";
@@ -113,6 +116,24 @@ class OfficeRun : public ConverterRun {
     }
     if (r.characters < kMinText) {
       log_line(LogLevel::Info, "", "office", "a PowerPoint file with no text: reported uninspected");
+      return "office";
+    }
+    return "";
+  }
+
+  // An Outlook message file (a message forwarded as an attachment): its
+  // subject and body are read here (milter/mime/msg.h); the attachments
+  // inside it are not, so a message with any is reported uninspected.
+  std::string message(mime::OleFile& ole, const std::function<void(std::string_view)>& text) {
+    mime::MsgText m = mime::msg_text(ole, size_, text);
+    if (m.damaged) {
+      log_line(LogLevel::Info, "", "office", "an Outlook message whose text cannot be read to its end: reported uninspected");
+      return "office";
+    }
+    if (m.attachments > 0) {
+      log_line(LogLevel::Info, "", "office",
+               "an Outlook message with " + std::to_string(m.attachments) +
+                   " attachment(s): its subject and body are read, its attachments are not: reported uninspected");
       return "office";
     }
     return "";

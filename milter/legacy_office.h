@@ -18,8 +18,11 @@
 //   ConverterRun (milter/converter.h: sandbox, limits, timeouts, UTF-8
 //   text) with the memory file as its standard input:
 //     WordDocument            word -d utf-8 -w               (catdoc)
-//     PowerPoint Document     read here: mime::ole_read_stream, mime::ppt_text
+//     PowerPoint Document     read here: mime::OleFile, mime::ppt_text
 //     Workbook or Book        excel -d utf-8 -q 0 /dev/stdin (xls2csv)
+//     __properties_version1.0 read here: an Outlook .msg, mime::msg_text
+//                             (subject and body; with attachments inside,
+//                             reported "office" too: they are not read)
 //   (a program left empty reads no file of its kind; catdoc's catppt is
 //   not used: it misses the text boxes LibreOffice and others write).
 //   Reasons finish() returns: "" for exit status 0 (or a presentation read
@@ -28,8 +31,9 @@
 //   "EncryptedPackage" stream), exit status 69 (catdoc's and xls2csv's
 //   "file is encrypted") or an encrypted presentation; "office" for a file
 //   that is no compound file that can be read, has none of the streams
-//   above (an Outlook .msg, a Visio drawing) or no program for it, less
-//   text than that, a damaged presentation, any other status, a crash, a
+//   above (a Visio drawing) or no program for it, less text than that (not
+//   for a .msg: its short text is all there is), a damaged presentation or
+//   .msg, a .msg with attachments, any other status, a crash, a
 //   limit hit or a timeout (after at least half of it on the CPU);
 //   "time-limit", "size-limit" and "unavailable" as for every
 //   ConverterRun; "unavailable" too when the memory file cannot be
@@ -37,8 +41,9 @@
 //   Logs ("office") name the program, the exit status and the reason,
 //   never a byte of the document or its text.
 // INPUT
-//   The document is hostile: its directory, and a presentation's records,
-//   are read here by bounded parsers (milter/mime/ole.h, ppt.h); Word and
+//   The document is hostile: its directory, a presentation's records and
+//   a message's properties are read here by bounded parsers
+//   (milter/mime/ole.h, ppt.h, msg.h); Word and
 //   Excel files are parsed in the child, under the limits above, as the
 //   daemon's user. The child's output is read as
 //   untrusted text, bounded by max_text.

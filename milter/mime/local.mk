@@ -8,7 +8,7 @@ libphi_a_SOURCES += \
 	milter/mime/boundary.h milter/mime/boundary.cc \
 	milter/mime/zip.h milter/mime/zip.cc \
 	milter/mime/tnef.h milter/mime/tnef.cc \
-	milter/mime/ole.h milter/mime/ole.cc milter/mime/ppt.h milter/mime/ppt.cc \
+	milter/mime/ole.h milter/mime/ole.cc milter/mime/ppt.h milter/mime/ppt.cc milter/mime/msg.h milter/mime/msg.cc \
 	milter/mime/xml_text.h milter/mime/xml_text.cc \
 	milter/mime/entity.h milter/mime/part.cc milter/mime/package.cc milter/mime/tnef_reader.cc \
 	milter/mime/walker.h milter/mime/walker.cc
@@ -21,7 +21,7 @@ tests_unit_mime_mime_test_SOURCES = \
 	tests/unit/mime/boundary_test.cc tests/unit/mime/walker_test.cc \
 	tests/unit/mime/zip_test.cc tests/unit/mime/xml_text_test.cc tests/unit/mime/package_test.cc \
 	tests/unit/mime/document_test.cc tests/unit/mime/tnef_test.cc \
-	tests/unit/mime/ole_test.cc tests/unit/mime/ole_builder.h tests/unit/mime/ppt_test.cc \
+	tests/unit/mime/ole_test.cc tests/unit/mime/ole_builder.h tests/unit/mime/ppt_test.cc tests/unit/mime/msg_test.cc \
 	tests/unit/mime/tnef_builder.h \
 	tests/unit/mime/zip_builder.h \
 	tests/unit/mime/recording_sink.h

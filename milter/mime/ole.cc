@@ -36,6 +36,9 @@ class Reader {
     sector_ = size_t(1) << shift;
     major_ = u16(h + 0x1A);
     mini_cutoff_ = u32(h + 0x38);
+    if (u16(h + 0x20) != 6) return false;  // 64-byte mini sectors
+    minifat_start_ = u32(h + 0x3C);
+    minifat_count_ = u32(h + 0x40);
     sectors_ = size_ / sector_ > 0 ? size_ / sector_ - 1 : 0;  // whole sectors after the header's
     dir_start_ = u32(h + 0x30);
     // The FAT's sectors: 109 in the header, the rest in the DIFAT chain.
@@ -83,6 +86,11 @@ class Reader {
     }
     return true;
   }
+  // The mini FAT: its sectors' chain, as many as the header says.
+  bool read_minifat(std::string& out) {
+    if (minifat_count_ > sectors_) return false;
+    return read_chain(minifat_start_, uint64_t(minifat_count_) * sector_, out);
+  }
   uint16_t major() const { return major_; }
   uint32_t mini_cutoff() const { return mini_cutoff_; }
 
@@ -107,6 +115,7 @@ class Reader {
   uint32_t dir_start_ = 0;
   uint16_t major_ = 3;
   uint32_t mini_cutoff_ = 4096;
+  uint32_t minifat_start_ = 0xFFFFFFFE, minifat_count_ = 0;
   std::vector<uint32_t> fat_;
 };
 
@@ -123,14 +132,16 @@ std::string entry_name(const char* e) {
 
 
 // The root storage's children (streams and storages), each given to
-// `visit` as its 128-byte directory entry; false when the header, the
-// directory or the tree cannot be read.
-bool walk_root(Reader& r, const std::function<void(const char* entry)>& visit) {
+// `visit` as its 128-byte directory entry, and the root's own entry to
+// `root`; false when the header, the directory or the tree cannot be read.
+bool walk_root(Reader& r, const std::function<void(const char* entry)>& visit,
+               const std::function<void(const char* entry)>& root) {
   std::vector<char> dir;
   if (!r.header() || !r.directory(dir)) return false;
   const size_t entries = dir.size() / kEntry;
   auto entry = [&](uint32_t i) { return dir.data() + size_t(i) * kEntry; };
   if (entry(0)[66] != 5) return false;  // entry 0 is the root storage
+  root(entry(0));
   // The tree under the root's child link, walked by left and right
   // siblings only (a child link leads into a sub-storage).
   std::vector<bool> seen(entries);
@@ -151,32 +162,91 @@ bool walk_root(Reader& r, const std::function<void(const char* entry)>& visit) {
 
 }  // namespace
 
+struct OleFile::Impl {
+  struct Entry {
+    std::string name;
+    bool stream;
+    uint32_t start;
+    uint64_t length;
+  };
+  Impl(std::function<bool(uint64_t, std::span<char>)> f, uint64_t n) : read_at(std::move(f)), size(n), r(read_at, n) {}
+  uint64_t length_of(const char* e) const {
+    return r.major() == 3 ? u32(e + 120) : uint64_t(u32(e + 120)) | uint64_t(u32(e + 124)) << 32;
+  }
+  // The mini stream and its allocation table, read once.
+  bool load_mini() {
+    if (mini_loaded) return mini_ok;
+    mini_loaded = true;
+    if (root_length > size) return false;
+    mini_ok = r.read_chain(root_start, root_length, mini) && r.read_minifat(minifat);
+    return mini_ok;
+  }
+
+  const std::function<bool(uint64_t, std::span<char>)> read_at;
+  const uint64_t size;
+  Reader r;
+  bool valid = false;
+  std::vector<Entry> entries;
+  uint32_t root_start = 0;
+  uint64_t root_length = 0;
+  bool mini_loaded = false, mini_ok = false;
+  std::string mini, minifat;
+};
+
+OleFile::OleFile(std::function<bool(uint64_t, std::span<char>)> read_at, uint64_t size)
+    : p_(std::make_unique<Impl>(std::move(read_at), size)) {
+  Impl& p = *p_;
+  p.valid = walk_root(
+      p.r,
+      [&](const char* e) { p.entries.push_back({entry_name(e), e[66] == 2, u32(e + 116), p.length_of(e)}); },
+      [&](const char* e) {
+        p.root_start = u32(e + 116);
+        p.root_length = p.length_of(e);
+      });
+  if (!p.valid) p.entries.clear();
+}
+
+OleFile::~OleFile() = default;
+
+bool OleFile::valid() const { return p_->valid; }
+
+OleListing OleFile::listing() const {
+  OleListing l;
+  l.valid = p_->valid;
+  for (const auto& e : p_->entries) l.names.push_back(e.name);
+  return l;
+}
+
+OleStream OleFile::read(std::string_view name, uint64_t max_bytes, std::string& out) {
+  out.clear();
+  Impl& p = *p_;
+  if (!p.valid) return OleStream::Unreadable;
+  auto it = std::find_if(p.entries.begin(), p.entries.end(), [&](const Impl::Entry& e) { return e.stream && e.name == name; });
+  if (it == p.entries.end()) return OleStream::Missing;
+  if (it->length > max_bytes || it->length > p.size) return OleStream::TooLarge;
+  if (it->length >= p.r.mini_cutoff())
+    return p.r.read_chain(it->start, it->length, out) ? OleStream::Read : OleStream::Unreadable;
+  // In the mini stream: 64-byte sectors chained by the mini FAT.
+  if (!p.load_mini()) return OleStream::Unreadable;
+  constexpr size_t kMini = 64;
+  std::vector<bool> seen(p.mini.size() / kMini);
+  uint32_t at = it->start;
+  while (out.size() < it->length) {
+    if (at >= seen.size() || seen[at] || size_t(at) * 4 + 4 > p.minifat.size()) return OleStream::Unreadable;
+    seen[at] = true;
+    out.append(p.mini, size_t(at) * kMini, size_t(std::min<uint64_t>(kMini, it->length - out.size())));
+    at = u32(p.minifat.data() + size_t(at) * 4);
+  }
+  return OleStream::Read;
+}
+
 OleListing ole_top_level(const std::function<bool(uint64_t, std::span<char>)>& read_at, uint64_t size) {
-  OleListing out;
-  Reader r(read_at, size);
-  out.valid = walk_root(r, [&](const char* e) { out.names.push_back(entry_name(e)); });
-  if (!out.valid) out.names.clear();
-  return out;
+  return OleFile(read_at, size).listing();
 }
 
 OleStream ole_read_stream(const std::function<bool(uint64_t, std::span<char>)>& read_at, uint64_t size,
                           std::string_view name, uint64_t max_bytes, std::string& out) {
-  out.clear();
-  Reader r(read_at, size);
-  uint32_t start = 0;
-  uint64_t length = 0;
-  bool found = false;
-  if (!walk_root(r, [&](const char* e) {
-        if (found || e[66] != 2 || entry_name(e) != name) return;
-        found = true;
-        start = u32(e + 116);
-        length = r.major() == 3 ? u32(e + 120) : uint64_t(u32(e + 120)) | uint64_t(u32(e + 124)) << 32;
-      }))
-    return OleStream::Unreadable;
-  if (!found) return OleStream::Missing;
-  if (length < r.mini_cutoff()) return OleStream::Small;
-  if (length > max_bytes || length > size) return OleStream::TooLarge;
-  return r.read_chain(start, length, out) ? OleStream::Read : OleStream::Unreadable;
+  return OleFile(read_at, size).read(name, max_bytes, out);
 }
 
 bool is_ole(std::string_view b) { return b.substr(0, 8) == kSignature; }

@@ -22,10 +22,12 @@
 //   of the root's children (UTF-16 code units above 0x7F become '?'), or
 //   valid == false when the file is no compound file or its header, FAT
 //   or directory cannot be read.
-//   ole_read_stream() reads the root's stream `name` through the FAT into
-//   `out` (PowerPoint's text is read by phimilter itself: milter/mime/ppt.h);
-//   streams of the mini stream (under 4096 bytes: no PowerPoint Document
-//   is that small) are not read.
+//   ole_read_stream() reads the root's stream `name` into `out`, through
+//   the FAT, or, for a stream under the header's cutoff (4096 bytes),
+//   from the mini stream (the root entry's own chain) through the mini FAT
+//   in 64-byte mini sectors (PowerPoint's text and an Outlook message's
+//   properties are read by phimilter itself: milter/mime/ppt.h, msg.h).
+//   OleFile does the same for many streams of one file.
 // INPUT
 //   Hostile: every sector number, chain and tree link is checked against
 //   the file's size; a chain that comes back to a sector, or a tree to an
@@ -39,6 +41,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -59,12 +62,28 @@ OleListing ole_top_level(const std::function<bool(uint64_t offset, std::span<cha
 enum class OleStream {
   Read,        // `out` holds the stream
   Missing,     // the root storage has no stream of that name
-  Small,       // it is kept in the mini stream (smaller than 4096 bytes): not read
   TooLarge,    // longer than max_bytes, or than the file
   Unreadable,  // no compound file, or its directory or the stream's chain cannot be read
 };
 OleStream ole_read_stream(const std::function<bool(uint64_t offset, std::span<char> out)>& read_at, uint64_t size,
                           std::string_view name, uint64_t max_bytes, std::string& out);
+
+// The same for several streams of one file: the directory is read once,
+// the mini stream once when a stream in it is read.
+class OleFile {
+ public:
+  OleFile(std::function<bool(uint64_t offset, std::span<char> out)> read_at, uint64_t size);
+  ~OleFile();
+  OleFile(const OleFile&) = delete;
+  OleFile& operator=(const OleFile&) = delete;
+  bool valid() const;
+  OleListing listing() const;
+  OleStream read(std::string_view name, uint64_t max_bytes, std::string& out);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> p_;
+};
 
 }  // namespace phi::mime
 

@@ -1,5 +1,6 @@
 // ole_fuzz - an OLE2 compound file's directory read by ole_top_level, its PowerPoint stream by
-// ole_read_stream and ppt_text (and the input as PowerPoint records), and the same bytes as a .doc
+// ole_read_stream and ppt_text (and the input as PowerPoint records), an Outlook message's text by
+// msg_text, and the same bytes as a .doc
 // attachment through the Walker (sniffed, handed to the document reader); the events must not depend
 // on how the body is split.
 #include <cstddef>
@@ -9,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "milter/mime/msg.h"
 #include "milter/mime/ole.h"
 #include "milter/mime/ppt.h"
 #include "tests/fuzz/walker_log_sink.h"
@@ -33,6 +35,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     size_t out = 0;
     phi::mime::ppt_text(records, [&](std::string_view t) { out += t.size(); });
     if (out > 2 * records.size()) std::abort();
+  }
+  // An Outlook message's subject and body, through one OleFile.
+  phi::mime::OleFile file(read_at, in.size());
+  if (phi::mime::is_msg(file.listing())) {
+    size_t out = 0;
+    phi::mime::msg_text(file, 1 << 20, [&](std::string_view t) { out += t.size(); });
+    if (out > (8u << 20)) std::abort();  // at most a few streams of max_bytes, converted
   }
   phi::mime::fuzz::check_attachment_split(in, "application/msword; name=letter.doc");
   return 0;

@@ -14,6 +14,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <zlib.h>
 
@@ -110,7 +112,7 @@ TEST_F(LegacyOfficeTest, EncryptedDamagedAndForeignFilesAreUninspected) {
   using namespace mime::test;
   // A password-protected .docx: a compound file with an EncryptedPackage.
   EXPECT_EQ(extract(reader, "office", build_ole({ole_root(1), ole_stream("EncryptedPackage")})).reason, "encrypted");
-  // An Outlook message, a cut file, no compound file at all.
+  // A compound file of another kind (only a property stream), a cut file, no compound file at all.
   EXPECT_EQ(extract(reader, "office", build_ole({ole_root(1), ole_stream("__properties_version1.0")})).reason,
             "office");
   std::string letter = sample("letter.doc");
@@ -186,9 +188,28 @@ TEST_F(LegacyOfficeTest, PowerPointTextIsReadHereWithoutAProgram) {
   EXPECT_EQ(extract(reader, "office", slides(ppt_record(0, 0x0FA0, utf16("Slide 1")))).reason, "office");
   EXPECT_EQ(extract(reader, "office", build_ole({ole_root(1), ole_stream("PowerPoint Document", kOleNone, kOleNone, "x")}))
                 .reason,
-            "office");  // in the mini stream: not read
+            "office");  // one byte: no record
   // Without catdoc, Word and Excel files are uninspected, not "unavailable".
   EXPECT_EQ(extract(reader, "office", sample("letter.doc")).reason, "office");
+}
+
+// A message forwarded as an attachment (Outlook's .msg): its subject and
+// body are read without a program; attachments inside it are not, and say so.
+TEST_F(LegacyOfficeTest, AnOutlookMessagesSubjectAndBodyAreRead) {
+  LegacyOffice reader(LegacyOfficeOptions{});
+  using mime::test::make_msg;
+  using mime::test::utf16z;
+  std::vector<std::pair<std::string, std::string>> props = {
+      {"__substg1.0_0037001F", utf16z("FW: lab results")},
+      {"__substg1.0_1000001F", utf16z("Maria Gonzalez, DOB 03/14/1962, HbA1c 9.1%")}};
+  test::Outcome plain = extract(reader, "office", make_msg(props), 100);
+  EXPECT_EQ(plain.reason, "");
+  EXPECT_EQ(plain.text, "FW: lab results\nMaria Gonzalez, DOB 03/14/1962, HbA1c 9.1%\n");
+  test::Outcome with_file = extract(reader, "office", make_msg(props, 1));
+  EXPECT_EQ(with_file.reason, "office");  // its attachment is not read
+  EXPECT_EQ(with_file.text, plain.text);
+  test::Outcome short_one = extract(reader, "office", make_msg({{"__substg1.0_1000001F", utf16z("ok")}}));
+  EXPECT_EQ(short_one.reason, "");  // all the text there is
 }
 
 TEST_F(LegacyOfficeTest, OnlyOffice) {

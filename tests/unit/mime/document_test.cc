@@ -352,7 +352,8 @@ TEST(WalkerLegacyOffice, OleFilesDeclaredOrSniffedAsOfficeGoToTheReaderWhole) {
   };
   for (Case c : {Case{"application/msword", "letter.doc"}, Case{"application/vnd.ms-excel", "labs.xls"},
                  Case{"application/octet-stream", "slides.ppt"}, Case{"application/octet-stream", "noname"},
-                 Case{"application/x-unknown", "scan.dat"}}) {
+                 Case{"application/x-unknown", "scan.dat"}, Case{"application/vnd.ms-outlook", "fwd.msg"},
+                 Case{"application/octet-stream", "fwd.msg"}}) {
     for (size_t chunk : {0, 1, 5, 100}) {
       FakeReader r;
       r.office = true;

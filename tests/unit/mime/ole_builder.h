@@ -3,14 +3,15 @@
 // SYNOPSIS
 //   std::vector<OleEntry> e = {ole_root(1), ole_stream("WordDocument")};
 //   std::string file = build_ole(e);          // entry 0 is the root storage
+//   std::string msg = make_msg({{"__substg1.0_1000001F", utf16z("body")}});
 // DESCRIPTION
 //   Writes a header, one FAT sector (sector 0) and the directory, four
 //   entries a sector, in sectors chained in reverse order (the last first)
 //   so that a reader must follow the FAT. Links (left, right, child) are
 //   entry numbers as given. A stream's `data` of 4096 bytes or more follows
-//   in sectors of its own, chained forward; shorter data only sets its
-//   size (it would be in the mini stream, which is not written). At most
-//   about 60 KB of data in all (one FAT sector).
+//   in sectors of its own, chained forward; shorter data goes to the mini
+//   stream (64-byte mini sectors, one mini FAT sector: at most 8 KB of
+//   them). At most about 60 KB in all (one FAT sector).
 // THREADS
 //   Tests only.
 #ifndef PHI_TESTS_UNIT_MIME_OLE_BUILDER_H
@@ -20,6 +21,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace phi::mime::test {
@@ -49,11 +51,17 @@ inline void ole_put16(std::string& s, size_t at, uint16_t v) {
 
 inline std::string build_ole(const std::vector<OleEntry>& entries) {
   const size_t dir_sectors = (entries.size() + 3) / 4;
-  size_t data_sectors = 0;
-  for (const auto& e : entries)
+  size_t data_sectors = 0, mini_sectors = 0;  // 512-byte sectors; 64-byte mini sectors
+  for (const auto& e : entries) {
+    if (e.type != 2) continue;
     if (e.data.size() >= 4096) data_sectors += (e.data.size() + 511) / 512;
-  if (1 + dir_sectors + data_sectors > 128) std::abort();  // one FAT sector
-  std::string f(512 * (2 + dir_sectors + data_sectors), '\0');
+    else mini_sectors += (e.data.size() + 63) / 64;
+  }
+  if (mini_sectors > 128) std::abort();                                   // one mini FAT sector
+  const size_t mini_container = (mini_sectors * 64 + 511) / 512;         // sectors holding the mini stream
+  const size_t minifat_sectors = mini_sectors ? 1 : 0;
+  if (1 + dir_sectors + data_sectors + minifat_sectors + mini_container > 128) std::abort();  // one FAT sector
+  std::string f(512 * (2 + dir_sectors + data_sectors + minifat_sectors + mini_container), '\0');
   f.replace(0, 8, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1");
   ole_put16(f, 0x18, 0x3E);
   ole_put16(f, 0x1A, 3);
@@ -97,6 +105,32 @@ inline std::string build_ole(const std::vector<OleEntry>& entries) {
       fat(next, k + 1 == n ? 0xFFFFFFFE : next + 1);
     }
   }
+  // The mini FAT (one sector), then the mini stream, the root entry's chain.
+  if (mini_sectors) {
+    const uint32_t minifat = next++;
+    fat(minifat, 0xFFFFFFFE);
+    ole_put32(f, 0x3C, minifat);
+    ole_put32(f, 0x40, 1);
+    for (uint32_t n = 0; n < 128; ++n) ole_put32(f, 512 * (size_t(minifat) + 1) + 4 * n, 0xFFFFFFFF);
+    const uint32_t container = next;
+    for (size_t k = 0; k < mini_container; ++k, ++next) fat(next, k + 1 == mini_container ? 0xFFFFFFFE : next + 1);
+    size_t root_at = 512 * (dir_sectors + 1);  // entry 0
+    ole_put32(f, root_at + 116, container);
+    ole_put32(f, root_at + 120, uint32_t(mini_sectors * 64));
+    uint32_t mini = 0;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      const OleEntry& e = entries[i];
+      if (e.type != 2 || e.data.empty() || e.data.size() >= 4096) continue;
+      size_t at = 512 * (dir_sectors - i / 4 + 1) + 128 * (i % 4);
+      ole_put32(f, at + 116, mini);
+      size_t n = (e.data.size() + 63) / 64;
+      for (size_t k = 0; k < n; ++k, ++mini) {
+        f.replace(512 * (size_t(container) + 1) + 64 * size_t(mini), std::min<size_t>(64, e.data.size() - 64 * k),
+                  e.data, 64 * k, 64);
+        ole_put32(f, 512 * (size_t(minifat) + 1) + 4 * mini, k + 1 == n ? 0xFFFFFFFE : mini + 1);
+      }
+    }
+  }
   for (size_t i = entries.size(); i < dir_sectors * 4; ++i) {  // unused entries
     size_t at = 512 * (dir_sectors - i / 4 + 1) + 128 * (i % 4);
     ole_put32(f, at + 68, kOleNone);
@@ -104,6 +138,34 @@ inline std::string build_ole(const std::vector<OleEntry>& entries) {
     ole_put32(f, at + 76, kOleNone);
   }
   return f;
+}
+
+// UTF-16LE of ASCII text with its terminating NUL, as MAPI writes strings.
+inline std::string utf16z(const std::string& ascii) {
+  std::string s;
+  for (char c : ascii) s += std::string{c, '\0'};
+  return s + std::string(2, '\0');
+}
+
+// An Outlook .msg (MS-OXMSG): __properties_version1.0 and each property
+// stream (name, bytes) as a chain of right siblings under the root, then
+// `attachments` storages __attach_version1.0_#n, each holding its file
+// name (PR_ATTACH_LONG_FILENAME).
+inline std::string make_msg(const std::vector<std::pair<std::string, std::string>>& props, int attachments = 0) {
+  std::vector<OleEntry> e = {ole_root(1)};
+  e.push_back(ole_stream("__properties_version1.0", kOleNone, kOleNone, std::string(32, '\0')));
+  size_t last = 1;
+  auto sibling = [&](OleEntry entry) {
+    e[last].right = uint32_t(e.size());
+    last = e.size();
+    e.push_back(std::move(entry));
+  };
+  for (const auto& [name, bytes] : props) sibling(ole_stream(name, kOleNone, kOleNone, bytes));
+  for (int i = 0; i < attachments; ++i) {
+    sibling({"__attach_version1.0_#0000000" + std::to_string(i), 1, kOleNone, kOleNone, uint32_t(e.size() + 1), {}});
+    e.push_back(ole_stream("__substg1.0_3707001F", kOleNone, kOleNone, utf16z("labs.pdf")));  // its child
+  }
+  return build_ole(e);
 }
 
 }  // namespace phi::mime::test

@@ -102,10 +102,12 @@ TEST(OleReadStream, TheRootsStreamThroughTheFat) {
   EXPECT_EQ(out, doc);
   EXPECT_EQ(read(file, "Pictures", out), OleStream::Read);
   EXPECT_EQ(out, other);
-  EXPECT_EQ(read(file, "Current User", out), OleStream::Small);
+  EXPECT_EQ(read(file, "Current User", out), OleStream::Read);  // from the mini stream
+  EXPECT_EQ(out, "tiny");
   EXPECT_EQ(read(file, "WordDocument", out), OleStream::Missing);
   EXPECT_EQ(read(file, "PowerPoint Document", out, 8999), OleStream::TooLarge);
-  EXPECT_EQ(read(file.substr(0, file.size() - 512), "PowerPoint Document", out), OleStream::Unreadable);  // cut
+  EXPECT_EQ(read(file.substr(0, 512 * 18), "PowerPoint Document", out), OleStream::Unreadable);  // its chain cut
+  EXPECT_EQ(read(file.substr(0, file.size() - 512), "Current User", out), OleStream::Unreadable);  // the mini stream cut
   EXPECT_EQ(read("not a compound file", "PowerPoint Document", out), OleStream::Unreadable);
   // A chain that loops: the stream's first data sector points at itself.
   std::string looped = file;

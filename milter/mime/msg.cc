@@ -1,0 +1,105 @@
+// msg - Outlook message files' subject and body (see msg.h).
+#include "milter/mime/msg.h"
+
+#include <string>
+
+#include "milter/mime/charset.h"
+#include "milter/mime/html.h"
+#include "milter/mime/rtf.h"
+#include "milter/mime/tnef.h"
+
+namespace phi::mime {
+namespace {
+
+constexpr std::string_view kProps = "__substg1.0_";
+constexpr std::string_view kAttachment = "__attach_version1.0_#";
+
+class Reader {
+ public:
+  Reader(OleFile& f, uint64_t max, const std::function<void(std::string_view)>& out, MsgText& r)
+      : f_(f), max_(max), out_(out), r_(r) {}
+
+  // A string property, Unicode first: false when the message has neither.
+  bool string(std::string_view tag) {
+    std::string bytes;
+    for (auto [type, charset] : {std::pair{"001F", "utf-16le"}, std::pair{"001E", "windows-1252"}}) {
+      OleStream st = f_.read(std::string(kProps) + std::string(tag) + type, max_, bytes);
+      if (st == OleStream::Missing) continue;
+      if (st != OleStream::Read) {
+        r_.damaged = true;
+        return true;
+      }
+      while (!bytes.empty() && bytes.back() == '\0') bytes.pop_back();  // its terminator
+      if (std::string_view(charset) == "utf-16le" && bytes.size() % 2) bytes.push_back('\0');
+      emit(convert_to_utf8(charset, bytes, nullptr));
+      return true;
+    }
+    return false;
+  }
+
+  bool html() {
+    std::string bytes;
+    OleStream st = f_.read(std::string(kProps) + "10130102", max_, bytes);
+    if (st == OleStream::Missing) return false;
+    if (st != OleStream::Read) {
+      r_.damaged = true;
+      return true;
+    }
+    std::string text;
+    HtmlToText h;
+    h.feed(convert_to_utf8("", bytes, nullptr), text);  // unlabelled: UTF-8 where valid, else Windows-1252
+    h.finish(text);
+    emit(text);
+    return true;
+  }
+
+  void rtf() {
+    std::string compressed, rtf, text;
+    OleStream st = f_.read(std::string(kProps) + "10090102", max_, compressed);
+    if (st == OleStream::Missing) return;
+    if (st != OleStream::Read) {
+      r_.damaged = true;
+      return;
+    }
+    LzfuStatus z = lzfu_decompress(compressed, max_, rtf);
+    if (z != LzfuStatus::Ok && z != LzfuStatus::BadCrc) r_.damaged = true;
+    RtfToText t;
+    t.feed(rtf, text);
+    t.finish(text);
+    emit(text);
+  }
+
+ private:
+  void emit(std::string text) {
+    for (char c : text)
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') ++r_.characters;
+    text.push_back('\n');
+    out_(text);
+  }
+
+  OleFile& f_;
+  const uint64_t max_;
+  const std::function<void(std::string_view)>& out_;
+  MsgText& r_;
+};
+
+}  // namespace
+
+bool is_msg(const OleListing& top) {
+  if (!top.valid || !top.has("__properties_version1.0")) return false;
+  for (const auto& n : top.names)
+    if (n.starts_with(kProps)) return true;
+  return false;
+}
+
+MsgText msg_text(OleFile& file, uint64_t max_bytes, const std::function<void(std::string_view)>& out) {
+  MsgText r;
+  for (const auto& n : file.listing().names)
+    if (n.starts_with(kAttachment)) ++r.attachments;
+  Reader read(file, max_bytes, out, r);
+  read.string("0037");  // PR_SUBJECT
+  if (!read.string("1000") && !read.html()) read.rtf();
+  return r;
+}
+
+}  // namespace phi::mime
