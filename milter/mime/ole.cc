@@ -5,6 +5,8 @@
 #include <cstring>
 #include <optional>
 
+#include "milter/util/le.h"
+
 namespace phi::mime {
 namespace {
 
@@ -13,14 +15,8 @@ constexpr uint32_t kMaxRegular = 0xFFFFFFFA;  // higher sector numbers are marke
 constexpr uint32_t kNoStream = 0xFFFFFFFF;    // no sibling or child
 constexpr size_t kEntry = 128;
 
-uint32_t u32(const char* p) {
-  const auto* b = reinterpret_cast<const unsigned char*>(p);
-  return uint32_t(b[0]) | uint32_t(b[1]) << 8 | uint32_t(b[2]) << 16 | uint32_t(b[3]) << 24;
-}
-uint16_t u16(const char* p) {
-  const auto* b = reinterpret_cast<const unsigned char*>(p);
-  return uint16_t(b[0] | b[1] << 8);
-}
+using phi::le16;
+using phi::le32;
 
 class Reader {
  public:
@@ -30,27 +26,27 @@ class Reader {
   bool header() {
     char h[512];
     if (size_ < sizeof h || !read_at_(0, h)) return false;
-    if (std::string_view(h, 8) != kSignature || u16(h + 0x1C) != 0xFFFE) return false;
-    uint16_t shift = u16(h + 0x1E);
+    if (std::string_view(h, 8) != kSignature || le16(h + 0x1C) != 0xFFFE) return false;
+    uint16_t shift = le16(h + 0x1E);
     if (shift != 9 && shift != 12) return false;
     sector_ = size_t(1) << shift;
-    major_ = u16(h + 0x1A);
-    mini_cutoff_ = u32(h + 0x38);
-    if (u16(h + 0x20) != 6) return false;  // 64-byte mini sectors
-    minifat_start_ = u32(h + 0x3C);
-    minifat_count_ = u32(h + 0x40);
+    major_ = le16(h + 0x1A);
+    mini_cutoff_ = le32(h + 0x38);
+    if (le16(h + 0x20) != 6) return false;  // 64-byte mini sectors
+    minifat_start_ = le32(h + 0x3C);
+    minifat_count_ = le32(h + 0x40);
     sectors_ = size_ / sector_ > 0 ? size_ / sector_ - 1 : 0;  // whole sectors after the header's
-    dir_start_ = u32(h + 0x30);
+    dir_start_ = le32(h + 0x30);
     // The FAT's sectors: 109 in the header, the rest in the DIFAT chain.
-    uint32_t fat_count = u32(h + 0x2C);
+    uint32_t fat_count = le32(h + 0x2C);
     if (fat_count > sectors_) return false;
-    for (size_t i = 0; i < 109 && fat_.size() < fat_count; ++i) fat_.push_back(u32(h + 0x4C + 4 * i));
-    uint32_t difat = u32(h + 0x44);
+    for (size_t i = 0; i < 109 && fat_.size() < fat_count; ++i) fat_.push_back(le32(h + 0x4C + 4 * i));
+    uint32_t difat = le32(h + 0x44);
     std::vector<char> s(sector_);
     for (uint64_t steps = 0; fat_.size() < fat_count; ++steps) {
       if (difat >= kMaxRegular || steps > sectors_ || !sector(difat, s)) return false;
-      for (size_t i = 0; i + 1 < sector_ / 4 && fat_.size() < fat_count; ++i) fat_.push_back(u32(s.data() + 4 * i));
-      difat = u32(s.data() + sector_ - 4);
+      for (size_t i = 0; i + 1 < sector_ / 4 && fat_.size() < fat_count; ++i) fat_.push_back(le32(s.data() + 4 * i));
+      difat = le32(s.data() + sector_ - 4);
     }
     return true;
   }
@@ -105,7 +101,7 @@ class Reader {
     if (which >= fat_.size() || fat_[which] >= kMaxRegular || fat_[which] >= sectors_) return std::nullopt;
     char b[4];
     if (!read_at_((uint64_t(fat_[which]) + 1) * sector_ + 4 * (n % per), b)) return std::nullopt;
-    return u32(b);
+    return le32(b);
   }
 
   const std::function<bool(uint64_t, std::span<char>)>& read_at_;
@@ -120,11 +116,11 @@ class Reader {
 };
 
 std::string entry_name(const char* e) {
-  uint16_t bytes = u16(e + 64);  // with the terminating NUL
+  uint16_t bytes = le16(e + 64);  // with the terminating NUL
   if (bytes < 2 || bytes > 64 || bytes % 2) return {};
   std::string name;
   for (size_t i = 0; i + 2 < bytes; i += 2) {
-    uint16_t c = u16(e + i);
+    uint16_t c = le16(e + i);
     name.push_back(c < 0x80 ? char(c) : '?');
   }
   return name;
@@ -145,7 +141,7 @@ bool walk_root(Reader& r, const std::function<void(const char* entry)>& visit,
   // The tree under the root's child link, walked by left and right
   // siblings only (a child link leads into a sub-storage).
   std::vector<bool> seen(entries);
-  std::vector<uint32_t> stack{u32(entry(0) + 76)};
+  std::vector<uint32_t> stack{le32(entry(0) + 76)};
   while (!stack.empty()) {
     uint32_t i = stack.back();
     stack.pop_back();
@@ -154,8 +150,8 @@ bool walk_root(Reader& r, const std::function<void(const char* entry)>& visit,
     seen[i] = true;
     const char* e = entry(i);
     if (e[66] == 1 || e[66] == 2) visit(e);
-    stack.push_back(u32(e + 68));
-    stack.push_back(u32(e + 72));
+    stack.push_back(le32(e + 68));
+    stack.push_back(le32(e + 72));
   }
   return true;
 }
@@ -171,7 +167,7 @@ struct OleFile::Impl {
   };
   Impl(std::function<bool(uint64_t, std::span<char>)> f, uint64_t n) : read_at(std::move(f)), size(n), r(read_at, n) {}
   uint64_t length_of(const char* e) const {
-    return r.major() == 3 ? u32(e + 120) : uint64_t(u32(e + 120)) | uint64_t(u32(e + 124)) << 32;
+    return r.major() == 3 ? le32(e + 120) : uint64_t(le32(e + 120)) | uint64_t(le32(e + 124)) << 32;
   }
   // The mini stream and its allocation table, read once.
   bool load_mini() {
@@ -198,9 +194,9 @@ OleFile::OleFile(std::function<bool(uint64_t, std::span<char>)> read_at, uint64_
   Impl& p = *p_;
   p.valid = walk_root(
       p.r,
-      [&](const char* e) { p.entries.push_back({entry_name(e), e[66] == 2, u32(e + 116), p.length_of(e)}); },
+      [&](const char* e) { p.entries.push_back({entry_name(e), e[66] == 2, le32(e + 116), p.length_of(e)}); },
       [&](const char* e) {
-        p.root_start = u32(e + 116);
+        p.root_start = le32(e + 116);
         p.root_length = p.length_of(e);
       });
   if (!p.valid) p.entries.clear();
@@ -235,7 +231,7 @@ OleStream OleFile::read(std::string_view name, uint64_t max_bytes, std::string& 
     if (at >= seen.size() || seen[at] || size_t(at) * 4 + 4 > p.minifat.size()) return OleStream::Unreadable;
     seen[at] = true;
     out.append(p.mini, size_t(at) * kMini, size_t(std::min<uint64_t>(kMini, it->length - out.size())));
-    at = u32(p.minifat.data() + size_t(at) * 4);
+    at = le32(p.minifat.data() + size_t(at) * 4);
   }
   return OleStream::Read;
 }

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "milter/util/le.h"
+
 namespace phi::mime {
 namespace {
 
@@ -10,11 +12,6 @@ constexpr uint16_t kTextCharsAtom = 0x0FA0;
 constexpr uint16_t kTextBytesAtom = 0x0FA8;
 constexpr uint16_t kCString = 0x0FBA;
 constexpr uint16_t kCryptSession10Container = 0x2F14;
-
-uint16_t u16(const unsigned char* p) { return uint16_t(p[0] | p[1] << 8); }
-uint32_t u32(const unsigned char* p) {
-  return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
-}
 
 void put_utf8(uint32_t c, std::string& s) {
   if (c == '\r' || c == '\v') c = '\n';
@@ -38,9 +35,9 @@ void put_utf8(uint32_t c, std::string& s) {
 // UTF-16LE; an unpaired surrogate becomes U+FFFD, a NUL ends nothing.
 void utf16(const unsigned char* p, size_t n, std::string& s) {
   for (size_t i = 0; i + 1 < n; i += 2) {
-    uint32_t c = u16(p + i);
+    uint32_t c = le16(p + i);
     if (c >= 0xD800 && c < 0xDC00 && i + 3 < n) {
-      uint32_t lo = u16(p + i + 2);
+      uint32_t lo = le16(p + i + 2);
       if (lo >= 0xDC00 && lo < 0xE000) {
         put_utf8(0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00), s);
         i += 2;
@@ -60,9 +57,9 @@ PptText ppt_text(std::string_view stream, const std::function<void(std::string_v
   std::string text;
   size_t pos = 0;
   while (n - pos >= 8) {
-    uint16_t ver_instance = u16(p + pos);
-    uint16_t type = u16(p + pos + 2);
-    uint32_t len = u32(p + pos + 4);
+    uint16_t ver_instance = le16(p + pos);
+    uint16_t type = le16(p + pos + 2);
+    uint32_t len = le32(p + pos + 4);
     pos += 8;
     if (type == kCryptSession10Container) {
       r.encrypted = true;

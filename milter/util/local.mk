@@ -1,6 +1,6 @@
 ## milter/util: helpers with no mail knowledge.
 libphi_a_SOURCES += \
-	milter/util/result.h milter/util/c_ptr.h milter/util/strings.h milter/util/log_record.h \
+	milter/util/result.h milter/util/c_ptr.h milter/util/strings.h milter/util/log_record.h milter/util/le.h \
 	milter/util/sanitize.h milter/util/sanitize.cc \
 	milter/util/json.h milter/util/json.cc milter/util/json_read.h milter/util/json_read.cc \
 	milter/util/netmatch.h milter/util/netmatch.cc \
