@@ -35,7 +35,7 @@ class Reader {
     if (le16(h + 0x20) != 6) return false;  // 64-byte mini sectors
     minifat_start_ = le32(h + 0x3C);
     minifat_count_ = le32(h + 0x40);
-    sectors_ = size_ / sector_ > 0 ? size_ / sector_ - 1 : 0;  // whole sectors after the header's
+    sectors_ = (size_ + sector_ - 1) / sector_ - 1;  // after the header's; the last may be cut short
     dir_start_ = le32(h + 0x30);
     // The FAT's sectors: 109 in the header, the rest in the DIFAT chain.
     uint32_t fat_count = le32(h + 0x2C);
@@ -91,9 +91,14 @@ class Reader {
   uint32_t mini_cutoff() const { return mini_cutoff_; }
 
  private:
+  // Sector n; a last sector that the file cuts short (some writers stop
+  // at the end of the data) is read as far as it goes, the rest zeros.
   bool sector(uint32_t n, std::vector<char>& out) {
     if (n >= sectors_) return false;
-    return read_at_((uint64_t(n) + 1) * sector_, out);
+    uint64_t at = (uint64_t(n) + 1) * sector_;
+    size_t have = size_t(std::min<uint64_t>(sector_, size_ - at));
+    std::fill(out.begin() + std::ptrdiff_t(have), out.end(), '\0');
+    return read_at_(at, std::span<char>(out.data(), have));
   }
   std::optional<uint32_t> fat_entry(uint32_t n) {
     size_t per = sector_ / 4;

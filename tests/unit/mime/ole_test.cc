@@ -96,6 +96,16 @@ TEST(Ole, FilesThatAreNoCompoundFile) {
   EXPECT_FALSE(list(bad).valid);
 }
 
+TEST(Ole, ALastSectorCutShortIsReadAsFarAsItGoes) {
+  // Some writers end the file with the last byte of data: the directory's
+  // last sector here holds the root and one entry in its first 256 bytes.
+  auto f = build_ole({ole_root(1), ole_stream("WordDocument")});
+  auto l = list(f.substr(0, f.size() - 200));
+  ASSERT_TRUE(l.valid);
+  EXPECT_EQ(l.names, std::vector<std::string>{"WordDocument"});
+  EXPECT_FALSE(list(f.substr(0, f.size() - 400)).valid);  // the second entry is cut
+}
+
 TEST(Ole, CyclesEnd) {
   // The directory chain: sector 1 points back to itself.
   auto f = build_ole({ole_root(1), ole_stream("WordDocument")});
