@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "milter/mime/charset.h"
 #include "milter/util/le.h"
 
 namespace phi::mime {
@@ -12,41 +13,6 @@ constexpr uint16_t kTextCharsAtom = 0x0FA0;
 constexpr uint16_t kTextBytesAtom = 0x0FA8;
 constexpr uint16_t kCString = 0x0FBA;
 constexpr uint16_t kCryptSession10Container = 0x2F14;
-
-void put_utf8(uint32_t c, std::string& s) {
-  if (c == '\r' || c == '\v') c = '\n';
-  if (c < 0x80) {
-    s.push_back(char(c));
-  } else if (c < 0x800) {
-    s.push_back(char(0xC0 | c >> 6));
-    s.push_back(char(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    s.push_back(char(0xE0 | c >> 12));
-    s.push_back(char(0x80 | ((c >> 6) & 0x3F)));
-    s.push_back(char(0x80 | (c & 0x3F)));
-  } else {
-    s.push_back(char(0xF0 | c >> 18));
-    s.push_back(char(0x80 | ((c >> 12) & 0x3F)));
-    s.push_back(char(0x80 | ((c >> 6) & 0x3F)));
-    s.push_back(char(0x80 | (c & 0x3F)));
-  }
-}
-
-// UTF-16LE; an unpaired surrogate becomes U+FFFD, a NUL ends nothing.
-void utf16(const unsigned char* p, size_t n, std::string& s) {
-  for (size_t i = 0; i + 1 < n; i += 2) {
-    uint32_t c = le16(p + i);
-    if (c >= 0xD800 && c < 0xDC00 && i + 3 < n) {
-      uint32_t lo = le16(p + i + 2);
-      if (lo >= 0xDC00 && lo < 0xE000) {
-        put_utf8(0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00), s);
-        i += 2;
-        continue;
-      }
-    }
-    put_utf8(c >= 0xD800 && c < 0xE000 ? 0xFFFD : c == 0 ? ' ' : c, s);
-  }
-}
 
 }  // namespace
 
@@ -71,13 +37,13 @@ PptText ppt_text(std::string_view stream, const std::function<void(std::string_v
       return r;
     }
     if (type == kTextCharsAtom || type == kCString || type == kTextBytesAtom) {
-      text.clear();
-      if (type == kTextBytesAtom)
-        for (size_t i = 0; i < len; ++i) put_utf8(p[pos + i] ? p[pos + i] : ' ', text);
-      else
-        utf16(p + pos, len, text);
-      for (char c : text)
+      // TextBytesAtom holds the low bytes of UTF-16 code units: Latin-1.
+      text = convert_to_utf8(type == kTextBytesAtom ? "iso-8859-1" : "utf-16le", stream.substr(pos, len), nullptr);
+      for (char& c : text) {
+        if (c == '\r' || c == '\v') c = '\n';  // paragraph and line breaks
+        if (c == '\0') c = ' ';
         if (c != ' ' && c != '\t' && c != '\n') ++r.characters;
+      }
       text.push_back('\n');
       out(text);
     }
