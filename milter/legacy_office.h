@@ -14,7 +14,7 @@
 //   with the document; one per slot, each at most the Walker's
 //   max_part_bytes); open() takes one of `processes` slots of a pool of its
 //   own. At finish() the top-level streams of the compound file
-//   (mime::ole_top_level) choose the reader; a program is started as a
+//   (mime::OleFile) choose the reader; a program is started as a
 //   ConverterRun (milter/converter.h: sandbox, limits, timeouts, UTF-8
 //   text) with the memory file as its standard input:
 //     WordDocument            word -d utf-8 -w               (catdoc)

@@ -241,15 +241,6 @@ OleStream OleFile::read(std::string_view name, uint64_t max_bytes, std::string& 
   return OleStream::Read;
 }
 
-OleListing ole_top_level(const std::function<bool(uint64_t, std::span<char>)>& read_at, uint64_t size) {
-  return OleFile(read_at, size).listing();
-}
-
-OleStream ole_read_stream(const std::function<bool(uint64_t, std::span<char>)>& read_at, uint64_t size,
-                          std::string_view name, uint64_t max_bytes, std::string& out) {
-  return OleFile(read_at, size).read(name, max_bytes, out);
-}
-
 bool is_ole(std::string_view b) { return b.substr(0, 8) == kSignature; }
 
 bool OleListing::has(std::string_view name) const {

@@ -2,9 +2,10 @@
 //   ole - the streams at the top of an OLE2 compound file (Word, Excel and PowerPoint 97-2003)
 // SYNOPSIS
 //   bool is_ole(first_bytes);
-//   OleListing l = ole_top_level(read_at, size);
+//   OleFile f(read_at, size);               // reads the header and directory
+//   OleListing l = f.listing();
 //   if (l.valid && l.has("WordDocument")) ...
-//   std::string s; ole_read_stream(read_at, size, "PowerPoint Document", max, s) == OleStream::Read
+//   std::string s; f.read("PowerPoint Document", max, s) == OleStream::Read
 // DESCRIPTION
 //   An OLE2 compound file (MS-CFB) is a small file system: a header, a
 //   file allocation table (FAT) of sector chains, and a directory whose
@@ -17,17 +18,16 @@
 //   letter is a storage of the letter holding "Workbook"), which is why
 //   only the root storage's own children are listed: the directory chain
 //   is followed through the FAT and the root's tree walked.
-//   ole_top_level() reads through `read_at(offset, buffer)` (false when
-//   the bytes cannot be read) a file of `size` bytes and returns the names
-//   of the root's children (UTF-16 code units above 0x7F become '?'), or
-//   valid == false when the file is no compound file or its header, FAT
-//   or directory cannot be read.
-//   ole_read_stream() reads the root's stream `name` into `out`, through
-//   the FAT, or, for a stream under the header's cutoff (4096 bytes),
-//   from the mini stream (the root entry's own chain) through the mini FAT
-//   in 64-byte mini sectors (PowerPoint's text and an Outlook message's
-//   properties are read by phimilter itself: milter/mime/ppt.h, msg.h).
-//   OleFile does the same for many streams of one file.
+//   OleFile reads through `read_at(offset, buffer)` (false when the
+//   bytes cannot be read) a file of `size` bytes, once: listing() gives
+//   the names of the root's children (UTF-16 code units above 0x7F become
+//   '?'), or valid == false when the file is no compound file or its
+//   header, FAT or directory cannot be read. read() reads the root's
+//   stream `name` into `out`, through the FAT, or, for a stream under the
+//   header's cutoff (4096 bytes), from the mini stream (the root entry's
+//   own chain, read once) through the mini FAT in 64-byte mini sectors
+//   (PowerPoint's text and an Outlook message's properties are read by
+//   phimilter itself: milter/mime/ppt.h, msg.h).
 // INPUT
 //   Hostile: every sector number, chain and tree link is checked against
 //   the file's size; a chain that comes back to a sector, or a tree to an
@@ -57,19 +57,12 @@ struct OleListing {
   bool has(std::string_view name) const;
 };
 
-OleListing ole_top_level(const std::function<bool(uint64_t offset, std::span<char> out)>& read_at, uint64_t size);
-
 enum class OleStream {
   Read,        // `out` holds the stream
   Missing,     // the root storage has no stream of that name
   TooLarge,    // longer than max_bytes, or than the file
   Unreadable,  // no compound file, or its directory or the stream's chain cannot be read
 };
-OleStream ole_read_stream(const std::function<bool(uint64_t offset, std::span<char> out)>& read_at, uint64_t size,
-                          std::string_view name, uint64_t max_bytes, std::string& out);
-
-// The same for several streams of one file: the directory is read once,
-// the mini stream once when a stream in it is read.
 class OleFile {
  public:
   OleFile(std::function<bool(uint64_t offset, std::span<char> out)> read_at, uint64_t size);

@@ -1,7 +1,7 @@
 // NAME
 //   ppt - the text of a PowerPoint 97-2003 presentation's "PowerPoint Document" stream
 // SYNOPSIS
-//   std::string stream;   // ole_read_stream(..., "PowerPoint Document", ...)
+//   std::string stream;   // OleFile::read("PowerPoint Document", ...)
 //   PptText r = ppt_text(stream, [](std::string_view utf8) { ... });
 //   if (r.encrypted) ...
 // DESCRIPTION

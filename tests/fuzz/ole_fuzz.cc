@@ -1,5 +1,5 @@
-// ole_fuzz - an OLE2 compound file's directory read by ole_top_level, its PowerPoint stream by
-// ole_read_stream and ppt_text (and the input as PowerPoint records), an Outlook message's text by
+// ole_fuzz - an OLE2 compound file's directory read by OleFile, its PowerPoint stream by
+// OleFile::read and ppt_text (and the input as PowerPoint records), an Outlook message's text by
 // msg_text, and the same bytes as a .doc
 // attachment through the Walker (sniffed, handed to the document reader); the events must not depend
 // on how the body is split.
@@ -22,23 +22,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::memcpy(out.data(), in.data() + off, out.size());
     return true;
   };
-  auto l = phi::mime::ole_top_level(read_at, in.size());
+  phi::mime::OleFile file(read_at, in.size());
+  auto l = file.listing();
   // Each name is one directory entry of 128 bytes: no more names than that.
   if (l.names.size() > in.size() / 128) std::abort();
   for (const auto& n : l.names)
     if (n.size() > 31) std::abort();
   // A presentation's text: its stream read through the FAT, and the input itself as a record stream.
   std::string stream;
-  auto st = phi::mime::ole_read_stream(read_at, in.size(), "PowerPoint Document", 1 << 20, stream);
+  auto st = file.read("PowerPoint Document", 1 << 20, stream);
   if (st == phi::mime::OleStream::Read && stream.size() > in.size()) std::abort();
   for (std::string_view records : {std::string_view(stream), in}) {
     size_t out = 0;
     phi::mime::ppt_text(records, [&](std::string_view t) { out += t.size(); });
     if (out > 2 * records.size()) std::abort();
   }
-  // An Outlook message's subject and body, through one OleFile.
-  phi::mime::OleFile file(read_at, in.size());
-  if (phi::mime::is_msg(file.listing())) {
+  // An Outlook message's subject and body, through the same OleFile.
+  if (phi::mime::is_msg(l)) {
     size_t out = 0;
     phi::mime::msg_text(file, 1 << 20, [&](std::string_view t) { out += t.size(); });
     if (out > (8u << 20)) std::abort();  // at most a few streams of max_bytes, converted

@@ -20,13 +20,14 @@ using test::ole_stream;
 using test::OleEntry;
 
 OleListing list(const std::string& file) {
-  return ole_top_level(
-      [&](uint64_t off, std::span<char> out) {
-        if (off > file.size() || file.size() - off < out.size()) return false;
-        std::memcpy(out.data(), file.data() + off, out.size());
-        return true;
-      },
-      file.size());
+  return OleFile(
+             [&](uint64_t off, std::span<char> out) {
+               if (off > file.size() || file.size() - off < out.size()) return false;
+               std::memcpy(out.data(), file.data() + off, out.size());
+               return true;
+             },
+             file.size())
+      .listing();
 }
 
 std::vector<std::string> sorted(std::vector<std::string> v) {
