@@ -195,6 +195,8 @@ std::string ConverterRun::finish(const std::function<void(std::string_view)>& te
     }
     total += piece.size();
     on_text(piece);
+    for (char c : piece)
+      if (!converter_blank(c)) ++text_chars_;
     if (s_.raw) {
       text(piece);
       if (cut) break;

@@ -124,6 +124,8 @@ class ConverterRun : public mime::Document {
   // The reason for a child that exited or was killed by a signal on its own.
   virtual std::string on_exit(int wait_status) = 0;
   const ConverterSpec& spec() const { return s_; }
+  // Characters of output read so far other than white space (converter_blank).
+  uint64_t text_chars() const { return text_chars_; }
   // The deadline of a wait that may take `timeout`, cut to the budget's.
   std::chrono::steady_clock::time_point until(std::chrono::steady_clock::time_point own) const {
     return budget_ && *budget_ < own ? *budget_ : own;
@@ -144,13 +146,18 @@ class ConverterRun : public mime::Document {
   bool busy_ = false;  // timed out while the machine, not the document, kept it slow
   std::optional<std::chrono::steady_clock::time_point> budget_;
   bool over_budget_ = false;  // stopped by the message's budget
+  uint64_t text_chars_ = 0;
 };
 
-// White space in a converter's text (a page or an image "without text" has
-// fewer than 32 characters that are not).
+// White space in a converter's text.
 inline bool converter_blank(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
 }
+
+// Fewer characters than this other than white space (a page number, a fax
+// header, a stray mark, an empty template) is no reading of a page, an
+// image or a document.
+inline constexpr size_t kConverterMinText = 32;
 
 // One message's documents, read through `inner` within `budget` in all
 // (DocumentTimeBudget): the time spent in open(), feed() and finish() of

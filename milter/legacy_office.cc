@@ -27,9 +27,6 @@ ConverterPool& pool() {
   return p;
 }
 
-// Less text than this (an empty template, what a program could not see)
-// is no reading of the document.
-constexpr size_t kMinText = 32;
 // catdoc's and xls2csv's exit status for an encrypted file.
 constexpr int kEncryptedStatus = 69;
 
@@ -114,7 +111,7 @@ class OfficeRun : public ConverterRun {
                                                  " characters of text: reported uninspected");
       return "office";
     }
-    if (r.characters < kMinText) {
+    if (r.characters < kConverterMinText) {
       log_line(LogLevel::Info, "", "office", "a PowerPoint file with no text: reported uninspected");
       return "office";
     }
@@ -139,15 +136,10 @@ class OfficeRun : public ConverterRun {
     return "";
   }
 
-  void on_text(std::string_view out) override {
-    for (char c : out)
-      if (!converter_blank(c)) ++text_;
-  }
-
   std::string on_exit(int status) override {
     const std::string& program = spec().program;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-      if (text_ >= kMinText) return "";
+      if (text_chars() >= kConverterMinText) return "";
       log_line(LogLevel::Info, "", "office", program + " found no text: the document is reported uninspected");
       return "office";
     }
@@ -169,7 +161,6 @@ class OfficeRun : public ConverterRun {
   const LegacyOfficeOptions o_;
   UniqueFd file_;      // the document, for the program to seek in
   uint64_t size_ = 0;  // bytes in file_
-  size_t text_ = 0;    // characters other than white space
 };
 
 }  // namespace

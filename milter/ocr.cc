@@ -16,10 +16,6 @@ ConverterPool& pool() {
   return p;
 }
 
-// Less recognised text than this (a stray mark, a signature) is no reading
-// of the image.
-constexpr size_t kMinText = 32;
-
 ConverterSpec ocr_spec(const OcrOptions& o) {
   ConverterSpec s;
   s.program = o.program;
@@ -41,14 +37,10 @@ class OcrRun : public ConverterRun {
   explicit OcrRun(const OcrOptions& o) : ConverterRun(ocr_spec(o)) {}
 
  private:
-  void on_text(std::string_view out) override {
-    for (char c : out)
-      if (!converter_blank(c)) ++text_;
-  }
   std::string on_exit(int status) override {
     const std::string& program = spec().program;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-      if (text_ >= kMinText) return "";
+      if (text_chars() >= kConverterMinText) return "";
       log_line(LogLevel::Debug, "", "ocr", "an image with no text recognised: reported uninspected");
       return "image";
     }
@@ -61,8 +53,6 @@ class OcrRun : public ConverterRun {
                                                  " (OcrMemoryLimit or OcrTimeout reached, or it crashed); the image is reported uninspected");
     return "image";
   }
-
-  size_t text_ = 0;  // characters other than white space
 };
 
 }  // namespace

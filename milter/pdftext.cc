@@ -34,9 +34,9 @@ ConverterPool& render_pool() {
 constexpr uint64_t kMaxPageImage = 64ull << 20;
 
 constexpr std::string_view kEncrypt = "/Encrypt";
-// A page with less text than this (a page number, a fax header) is taken
-// for a picture of a page: a scan, whose words pdftotext cannot see.
-constexpr size_t kMinPageText = 32;
+// A page with less text than kConverterMinText (a page number, a fax
+// header) is taken for a picture of a page: a scan, whose words pdftotext
+// cannot see.
 
 ConverterSpec pdf_spec(const PdfOptions& o) {
   ConverterSpec s;
@@ -94,12 +94,12 @@ class PdfRun : public ConverterRun {
  private:
   void on_input(std::string_view bytes) override;
   // pdftotext ends every page with a form feed: counts the pages, and those
-  // with fewer than kMinPageText characters other than white space.
+  // with fewer than kConverterMinText characters other than white space.
   void on_text(std::string_view out) override {
     for (char c : out) {
       if (c == '\f') {
         ++pages_;
-        if (page_text_ < kMinPageText) {
+        if (page_text_ < kConverterMinText) {
           ++textless_pages_;
           if (scans_.size() < o_.max_ocr_pages) scans_.push_back(pages_);
         }
