@@ -9,6 +9,7 @@ namespace phi {
 namespace {
 
 void checkpoint_to_log(std::string_view line) { log_line(LogLevel::Notice, "", "audit", line); }
+void problem_to_log(std::string_view message) { log_line(LogLevel::Warning, "", "audit", message); }
 
 }  // namespace
 
@@ -45,7 +46,7 @@ bool AuditService::enabled() const {
 
 Result<void> AuditService::ensure_open_locked() {
   if (!log_) {
-    auto l = audit::AuditLog::open(*opts_, checkpoint_to_log);
+    auto l = audit::AuditLog::open(*opts_, checkpoint_to_log, {}, problem_to_log);
     if (!l) return l.error();
     log_ = std::move(*l);
     needs_reopen_ = false;

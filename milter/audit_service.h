@@ -14,7 +14,9 @@
 //   hands an existing log its new settings (AuditLog::reconfigure, which
 //   also follows a rotated file and keeps the chain), or closes it when
 //   AuditLog is no longer set. Checkpoint lines go to the operational log
-//   (log_line, Notice, module "audit") unless AuditCheckpointFile is set.
+//   (log_line, Notice, module "audit") unless AuditCheckpointFile is set;
+//   a checkpoint that cannot be recorded is a warning there (the first of
+//   a run, then "recorded again").
 //   When the log cannot be opened (at start, after a rotation or a reload)
 //   the service stays enabled but broken: every append() first tries to
 //   open it again and fails until it can, so each message gets the

@@ -122,6 +122,8 @@ struct AuditLog::Impl {
   mutable std::mutex mu;
   AuditOptions opts;
   CheckpointSink cp_sink;
+  ProblemSink problems;
+  bool checkpoint_failing = false;  // the last checkpoint attempted failed (reported once)
   Clock clock;
   UniqueFd fd;
   dev_t dev = 0;
@@ -241,11 +243,26 @@ struct AuditLog::Impl {
     return Ok();
   }
 
-  Result<void> maybe_checkpoint() {
+  // A checkpoint written when it falls due or on close: its failure does
+  // not fail the record, it is reported (the first of a run, and the
+  // recovery).
+  void scheduled_checkpoint() {
+    auto r = write_checkpoint();
+    if (!r && !checkpoint_failing) {
+      if (problems)
+        problems("checkpoint after seq " + std::to_string(head ? head->seq : 0) + " not recorded: " + r.error().message +
+                 "; the next checkpoint tries again");
+    } else if (r && checkpoint_failing && problems) {
+      problems("checkpoint recorded again (seq " + std::to_string(head ? head->seq : 0) + ")");
+    }
+    checkpoint_failing = !r;
+  }
+
+  void maybe_checkpoint() {
     bool by_count = opts.checkpoint_records && since_checkpoint >= opts.checkpoint_records;
     bool by_time = opts.checkpoint_seconds && since_checkpoint > 0 &&
                    clock() - last_checkpoint_time >= static_cast<int64_t>(opts.checkpoint_seconds);
-    return by_count || by_time ? write_checkpoint() : Result<void>(Ok());
+    if (by_count || by_time) scheduled_checkpoint();
   }
 
   // The head named by the last line of AuditCheckpointFile; none when it
@@ -332,7 +349,8 @@ struct AuditLog::Impl {
   // Before the descriptor is closed (with sync_mu and mu held): the
   // checkpoint that closes the file has fsynced every record in it.
   void closing() {
-    if (!write_checkpoint()) (void)::fsync(fd.get());
+    scheduled_checkpoint();
+    if (checkpoint_failing) (void)::fsync(fd.get());
     synced = written;
   }
 
@@ -350,10 +368,12 @@ AuditLog::~AuditLog() {
   if (impl_->fd) impl_->closing();
 }
 
-Result<std::unique_ptr<AuditLog>> AuditLog::open(AuditOptions opts, CheckpointSink sink, Clock clock) {
+Result<std::unique_ptr<AuditLog>> AuditLog::open(AuditOptions opts, CheckpointSink sink, Clock clock,
+                                                 ProblemSink problems) {
   auto impl = std::make_unique<Impl>();
   impl->opts = std::move(opts);
   impl->cp_sink = std::move(sink);
+  impl->problems = std::move(problems);
   impl->clock = clock ? std::move(clock) : Clock(system_now);
   impl->last_checkpoint_time = impl->clock();
   if (auto r = impl->open_file(); !r) return r.error();
@@ -370,7 +390,7 @@ Result<void> AuditLog::append(RecordKind kind, const std::function<void(JsonWrit
     if (auto r = impl_->emit(kind, body, time); !r) return r;
     ticket = ++impl_->written;
     sync = impl_->opts.sync_each;
-    (void)impl_->maybe_checkpoint();  // the record is written; a failed checkpoint is retried next time
+    impl_->maybe_checkpoint();  // the record is written; a failed checkpoint is reported, not returned
   }
   return sync ? impl_->sync_to(ticket) : Result<void>(Ok());
 }
@@ -437,6 +457,28 @@ Result<void> parse_checkpoint_interval(std::string_view text, AuditOptions& out)
   return Ok();
 }
 
+namespace {
+
+// What the configuration can tell before the first checkpoint: a path that
+// exists must be a regular file (not a FIFO, device, socket or symbolic
+// link, which open_regular refuses at every checkpoint), and one that does
+// not must be creatable in an existing directory. A path that cannot be
+// looked at (no search permission: `phimilter -n` as another user) is left
+// to the opening of the log.
+Result<void> check_checkpoint_path(const std::string& path) {
+  if (path.empty()) return Ok();
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0) return S_ISREG(st.st_mode) ? Result<void>(Ok()) : Error{"not a regular file"};
+  if (errno != ENOENT && errno != ENOTDIR) return Ok();
+  std::string dir = path.substr(0, path.find_last_of('/'));
+  if (dir.empty()) dir = "/";
+  if (::stat(dir.c_str(), &st) == 0) return S_ISDIR(st.st_mode) ? Result<void>(Ok()) : Error{dir + " is not a directory"};
+  if (errno == ENOENT || errno == ENOTDIR) return Error{"directory " + dir + " does not exist"};
+  return Ok();
+}
+
+}  // namespace
+
 Result<AuditOptions> make_audit_options(const std::string& path, const std::string& key_file,
                                         std::string_view checkpoint_interval, const std::string& checkpoint_file,
                                         bool sync, uid_t key_owner) {
@@ -445,6 +487,7 @@ Result<AuditOptions> make_audit_options(const std::string& path, const std::stri
   o.checkpoint_file = checkpoint_file;
   o.sync_each = sync;
   if (auto r = parse_checkpoint_interval(checkpoint_interval, o); !r) return r.error().context("AuditCheckpointInterval");
+  if (auto r = check_checkpoint_path(checkpoint_file); !r) return r.error().context("AuditCheckpointFile " + checkpoint_file);
   auto key = load_audit_key(key_file, key_owner);
   if (!key) return key.error();
   o.key = std::move(*key);

@@ -3,7 +3,8 @@
 // SYNOPSIS
 //   Result<AuditOptions> make_audit_options(path, key_file, checkpoint_interval,
 //                                           checkpoint_file, sync);
-//   Result<std::unique_ptr<AuditLog>> AuditLog::open(AuditOptions, CheckpointSink = {}, Clock = {});
+//   Result<std::unique_ptr<AuditLog>> AuditLog::open(AuditOptions, CheckpointSink = {}, Clock = {},
+//                                                    ProblemSink = {});
 //   Result<void> log->append_message(const MessageEvent&);   // once per message
 //   Result<void> log->append_admin(const AdminEvent&);       // release, purge
 //   Result<void> log->reopen();                  // SIGUSR1 / rotation
@@ -30,7 +31,9 @@
 //   from the end) to continue its chain; for an empty file the last
 //   checkpoint in AuditCheckpointFile, if any, supplies the previous head.
 //   AuditCheckpointFile must be a regular file or not exist: anything else
-//   (a FIFO) is refused by open() and by each checkpoint, never waited on.
+//   (a FIFO) is refused by make_audit_options() (the configuration, with
+//   a path whose directory does not exist), by open() and by each
+//   checkpoint, never waited on.
 //   A file whose last line is not a record (a writer stopped mid-record,
 //   and perhaps again while recovering) gets that line ended, and the next
 //   record written is a start record continuing from the last whole record,
@@ -41,7 +44,12 @@
 //   A checkpoint record is written every checkpoint_records records and/or
 //   after checkpoint_seconds, on reopen and on close; its "seq=N head=H"
 //   line is also appended to AuditCheckpointFile or, without one, given to
-//   the CheckpointSink (the daemon passes syslog).
+//   the CheckpointSink (the daemon passes syslog). A checkpoint that
+//   fails when it falls due or on close (the checkpoint file cannot be
+//   written, or became a FIFO) does not fail the record that triggered it:
+//   the ProblemSink (the daemon: a warning in syslog) hears of the first
+//   failure of a run, naming the cause, and of the next checkpoint that
+//   succeeds again; the next due checkpoint is the retry.
 //   Several processes may append to one file (the daemon and
 //   phimilterctl's release/purge records): each record is written under an
 //   exclusive flock(2), and a writer that finds the file grown since its own
@@ -95,8 +103,10 @@ class AuditLog {
  public:
   using CheckpointSink = std::function<void(std::string_view line)>;
   using Clock = std::function<int64_t()>;
+  using ProblemSink = std::function<void(std::string_view message)>;
 
-  static Result<std::unique_ptr<AuditLog>> open(AuditOptions opts, CheckpointSink sink = {}, Clock clock = {});
+  static Result<std::unique_ptr<AuditLog>> open(AuditOptions opts, CheckpointSink sink = {}, Clock clock = {},
+                                                ProblemSink problems = {});
   ~AuditLog();
   AuditLog(const AuditLog&) = delete;
   AuditLog& operator=(const AuditLog&) = delete;

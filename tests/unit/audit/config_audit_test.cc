@@ -1,4 +1,7 @@
 // Tests for the audit keys in phimilter.conf: off by default, key checked when on.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 
 #include "milter/config.h"
@@ -51,6 +54,30 @@ TEST(AuditConfig, AuditLogLoadsAndChecksTheKey) {
     EXPECT_NE(cfg.error().message.find("AuditKeyFile " + theirs + ": owned by uid 12345, expected uid 0 or root"),
               std::string::npos)
         << cfg.error().message;
+  }
+  // AuditCheckpointFile is looked at when the configuration is loaded (at
+  // start, on reload and by phimilter -n), with the file's line, rather
+  // than found failing at the first checkpoint.
+  ASSERT_EQ(::mkfifo(d.file("fifo").c_str(), 0600), 0);
+  ASSERT_EQ(::symlink(d.file("cp").c_str(), d.file("link").c_str()), 0);
+  struct { std::string path; std::string why; } cps[] = {
+      {d.file("cp"), ""},  // does not exist yet: created at the first checkpoint
+      {d.file("fifo"), "test.conf:3: AuditCheckpointFile " + d.file("fifo") + ": not a regular file"},
+      {d.file("link"), "test.conf:3: AuditCheckpointFile " + d.file("link") + ": not a regular file"},
+      {d.file("none/cp"), "test.conf:3: AuditCheckpointFile " + d.file("none/cp") + ": directory " + d.file("none") +
+                              " does not exist"},
+      {good + "/cp", "test.conf:3: AuditCheckpointFile " + good + "/cp: " + good + " is not a directory"},
+  };
+  for (const auto& c : cps) {
+    SCOPED_TRACE(c.path);
+    auto s = parse_settings("AuditLog " + d.file("c.log") + "\nAuditKeyFile " + good + "\nAuditCheckpointFile " + c.path + "\n",
+                            "test.conf");
+    ASSERT_TRUE(s) << s.error().message;
+    auto cfg = build_config(*s, "test.conf");
+    ASSERT_EQ(cfg.ok(), c.why.empty()) << (cfg ? "" : cfg.error().message);
+    if (!cfg) {
+      EXPECT_EQ(cfg.error().message, c.why);
+    }
   }
   auto bad_choice = parse_settings("OnAuditError reject\n", "test.conf");
   EXPECT_FALSE(bad_choice);

@@ -456,5 +456,37 @@ TEST(AuditLog, AFifoAtTheCheckpointFileIsRefusedNotWaitedOn) {
   EXPECT_FALSE(must_verify({path}).problem);
 }
 
+// A checkpoint that falls due while AuditCheckpointFile cannot be written
+// does not fail the record, and is not silent either: the problem sink
+// hears of the first failure (naming the file), not of every retry, and
+// of the checkpoint that is recorded again.
+TEST(AuditLog, AFailingCheckpointIsReportedOnceAndItsRecovery) {
+  TempDir d;
+  std::string path = d.file("audit.log"), cp = d.file("checkpoints");
+  std::vector<std::string> problems;
+  AuditOptions o = options(path, cp);
+  o.checkpoint_records = 2;
+  auto opened = AuditLog::open(o, {}, {}, [&](std::string_view m) { problems.emplace_back(m); });
+  ASSERT_TRUE(opened) << opened.error().message;
+  auto log = std::move(*opened);
+  ASSERT_EQ(::mkfifo(cp.c_str(), 0600), 0);  // put there while the log is open
+  ::alarm(30);
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(log->append_message(sample_message(i))) << i;
+  ::alarm(0);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("not recorded: AuditCheckpointFile " + cp + ": not a regular file"), std::string::npos)
+      << problems[0];
+  ASSERT_EQ(::unlink(cp.c_str()), 0);
+  ASSERT_TRUE(log->append_message(sample_message(6)));  // the third record since: a checkpoint
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_NE(problems[1].find("checkpoint recorded again"), std::string::npos) << problems[1];
+  auto head = parse_last_checkpoint(read_file(cp));
+  ASSERT_TRUE(head);
+  EXPECT_EQ(*head, log->head());
+  log.reset();  // the closing checkpoint succeeds: nothing more to report
+  EXPECT_EQ(problems.size(), 2u);
+  EXPECT_FALSE(must_verify({path}, parse_last_checkpoint(read_file(cp))).problem);
+}
+
 }  // namespace
 }  // namespace phi::audit
