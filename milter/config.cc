@@ -259,6 +259,23 @@ Result<bool> converter_program(const std::string& key, const std::string& path, 
   return true;
 }
 
+// A converter's XxxTimeout, XxxMemoryLimit (at least min_memory) and
+// XxxProcesses, checked; off_hint says how to read no such file instead.
+Result<ConverterLimits> converter_limits(std::string_view prefix, uint64_t timeout, uint64_t memory,
+                                         uint64_t min_memory, uint64_t processes, uint64_t max_message,
+                                         std::string_view off_hint) {
+  const std::string p(prefix);
+  if (timeout == 0) return Error{p + "Timeout: must be longer than 0s"};
+  if (processes == 0) return Error{p + "Processes: must be at least 1 (" + std::string(off_hint) + ")"};
+  if (memory < min_memory) return Error{p + "MemoryLimit: must be at least " + std::to_string(min_memory >> 20) + "M"};
+  ConverterLimits l;
+  l.timeout = std::chrono::seconds(timeout);
+  l.memory_limit = memory;
+  l.max_text = std::min<uint64_t>(32ull << 20, max_message);
+  l.processes = unsigned(std::min<uint64_t>(processes, 1024));
+  return l;
+}
+
 // The PDF reader when PdfToText is set. The built-in default program may be
 // missing (poppler-utils not installed: PDFs are then uninspected, with a
 // warning); a program named in the configuration must be an executable file.
@@ -268,19 +285,16 @@ Result<void> build_pdf(Config& cfg) {
     cfg.pdf_unavailable = "PdfToText is empty";
     return Ok();
   }
-  if (s.PdfTimeout == 0) return Error{"PdfTimeout: must be longer than 0s"};
-  if (s.PdfProcesses == 0) return Error{"PdfProcesses: must be at least 1 (set PdfToText empty to read no PDF)"};
-  if (s.PdfMemoryLimit < (64ull << 20)) return Error{"PdfMemoryLimit: must be at least 64M"};
+  auto limits = converter_limits("Pdf", s.PdfTimeout, s.PdfMemoryLimit, 64ull << 20, s.PdfProcesses, s.MaxMessageBytes,
+                                 "set PdfToText empty to read no PDF");
+  if (!limits) return limits.error();
   auto usable = converter_program("PdfToText", s.PdfToText, default_settings().PdfToText, "poppler-utils",
                                   cfg.pdf_unavailable);
   if (!usable) return usable.error();
   if (!*usable) return Ok();
   PdfOptions o;
+  static_cast<ConverterLimits&>(o) = *limits;
   o.program = s.PdfToText;
-  o.timeout = std::chrono::seconds(s.PdfTimeout);
-  o.memory_limit = s.PdfMemoryLimit;
-  o.max_text = std::min<uint64_t>(32ull << 20, s.MaxMessageBytes);
-  o.processes = unsigned(std::min<uint64_t>(s.PdfProcesses, 1024));
   // Scanned pages: poppler's pdftoppm, from the same directory as pdftotext.
   if (cfg.ocr) {
     std::string render = s.PdfToText.substr(0, s.PdfToText.rfind('/') + 1) + "pdftoppm";
@@ -305,9 +319,9 @@ Result<void> build_ocr(Config& cfg) {
   }
   if (!valid_ocr_language(s.OcrLanguage))
     return Error{"OcrLanguage: \"" + s.OcrLanguage + "\" is not a list of tesseract languages (eng, eng+spa)"};
-  if (s.OcrTimeout == 0) return Error{"OcrTimeout: must be longer than 0s"};
-  if (s.OcrProcesses == 0) return Error{"OcrProcesses: must be at least 1 (set OcrProgram empty to read no image)"};
-  if (s.OcrMemoryLimit < (128ull << 20)) return Error{"OcrMemoryLimit: must be at least 128M"};
+  auto limits = converter_limits("Ocr", s.OcrTimeout, s.OcrMemoryLimit, 128ull << 20, s.OcrProcesses, s.MaxMessageBytes,
+                                 "set OcrProgram empty to read no image");
+  if (!limits) return limits.error();
   if (s.OcrMinBytes > (16ull << 20)) return Error{"OcrMinBytes: must be at most 16M"};
   auto usable = converter_program("OcrProgram", s.OcrProgram, default_settings().OcrProgram, "tesseract-ocr",
                                   cfg.ocr_unavailable);
@@ -331,13 +345,10 @@ Result<void> build_ocr(Config& cfg) {
     }
   }
   OcrOptions o;
+  static_cast<ConverterLimits&>(o) = *limits;
   o.program = s.OcrProgram;
   o.language = s.OcrLanguage;
   o.min_bytes = s.OcrMinBytes;
-  o.timeout = std::chrono::seconds(s.OcrTimeout);
-  o.memory_limit = s.OcrMemoryLimit;
-  o.max_text = std::min<uint64_t>(32ull << 20, s.MaxMessageBytes);
-  o.processes = unsigned(std::min<uint64_t>(s.OcrProcesses, 1024));
   cfg.ocr = std::make_shared<const ImageOcr>(std::move(o));
   return Ok();
 }
@@ -352,14 +363,15 @@ Result<void> build_office(Config& cfg) {
     cfg.office_unavailable = "LegacyOfficeToText is empty";
     return Ok();
   }
-  if (s.LegacyOfficeTimeout == 0) return Error{"LegacyOfficeTimeout: must be longer than 0s"};
-  if (s.LegacyOfficeProcesses == 0)
-    return Error{"LegacyOfficeProcesses: must be at least 1 (set LegacyOfficeToText empty to read no such file)"};
-  if (s.LegacyOfficeMemoryLimit < (64ull << 20)) return Error{"LegacyOfficeMemoryLimit: must be at least 64M"};
+  auto limits = converter_limits("LegacyOffice", s.LegacyOfficeTimeout, s.LegacyOfficeMemoryLimit, 64ull << 20,
+                                 s.LegacyOfficeProcesses, s.MaxMessageBytes,
+                                 "set LegacyOfficeToText empty to read no such file");
+  if (!limits) return limits.error();
   auto usable = converter_program("LegacyOfficeToText", s.LegacyOfficeToText, default_settings().LegacyOfficeToText,
                                   "catdoc", cfg.office_unavailable);
   if (!usable) return usable.error();
   LegacyOfficeOptions o;
+  static_cast<ConverterLimits&>(o) = *limits;
   if (*usable) {
     o.word = s.LegacyOfficeToText;
     const std::string dir = s.LegacyOfficeToText.substr(0, s.LegacyOfficeToText.rfind('/') + 1);
@@ -368,10 +380,6 @@ Result<void> build_office(Config& cfg) {
     else
       cfg.office_partial = xls2csv + " missing: Excel 97-2003 files are not read";
   }  // else the default catdoc is missing: PowerPoint files only, which need no program
-  o.timeout = std::chrono::seconds(s.LegacyOfficeTimeout);
-  o.memory_limit = s.LegacyOfficeMemoryLimit;
-  o.max_text = std::min<uint64_t>(32ull << 20, s.MaxMessageBytes);
-  o.processes = unsigned(std::min<uint64_t>(s.LegacyOfficeProcesses, 1024));
   cfg.office = std::make_shared<const LegacyOffice>(std::move(o));
   return Ok();
 }

@@ -21,6 +21,10 @@
 #include "milter/util/sandbox.h"
 
 namespace phi {
+
+ConverterSpec::ConverterSpec(const ConverterLimits& limits, ConverterPool& p, std::string tag, std::string key,
+                             std::string why)
+    : ConverterLimits(limits), pool(&p), log_tag(std::move(tag)), processes_key(std::move(key)), reason(std::move(why)) {}
 namespace {
 
 using Clock = DeadlineClock;

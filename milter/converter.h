@@ -77,14 +77,25 @@ struct ConverterPool {
   unsigned busy = 0;
 };
 
-struct ConverterSpec {
+// The limits a converter's keys set (XxxTimeout, XxxMemoryLimit,
+// XxxProcesses; max_text follows MaxMessageBytes): the readers' options
+// (PdfOptions, OcrOptions, LegacyOfficeOptions) and ConverterSpec share them.
+struct ConverterLimits {
+  std::chrono::milliseconds timeout{30'000};  // the run, and the wait for a slot
+  uint64_t memory_limit = 512ull << 20;       // RLIMIT_AS of the child
+  uint64_t max_text = 32ull << 20;            // output read from one document
+  unsigned processes = 4;                     // children at a time, daemon-wide (slots of the pool)
+};
+
+struct ConverterSpec : ConverterLimits {
+  ConverterSpec() = default;
+  // A reader's runs: its limits, its pool, and the names its log lines and
+  // its reason use; program, argv and env are the run's own.
+  ConverterSpec(const ConverterLimits& limits, ConverterPool& pool, std::string log_tag, std::string processes_key,
+                std::string reason);
   std::string program;                        // absolute path
   std::vector<std::string> argv;              // argv[0] included
   std::vector<std::string> env;               // the child's whole environment
-  std::chrono::milliseconds timeout{30'000};  // the run, and the wait for a slot
-  uint64_t memory_limit = 512ull << 20;       // RLIMIT_AS
-  uint64_t max_text = 32ull << 20;            // output read
-  unsigned processes = 4;                     // slots of `pool`
   ConverterPool* pool = nullptr;
   std::string log_tag;                        // "pdf", "ocr"
   std::string processes_key;                  // "PdfProcesses", for the log

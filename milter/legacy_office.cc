@@ -31,17 +31,9 @@ ConverterPool& pool() {
 constexpr int kEncryptedStatus = 69;
 
 ConverterSpec office_spec(const LegacyOfficeOptions& o) {
-  ConverterSpec s;
+  ConverterSpec s(o, pool(), "office", "LegacyOfficeProcesses", "office");
   s.program = o.word;  // chosen at finish() by the file's streams
   s.env = {"PATH=/usr/bin:/bin", "LC_ALL=C.UTF-8"};
-  s.timeout = o.timeout;
-  s.memory_limit = o.memory_limit;
-  s.max_text = o.max_text;
-  s.processes = o.processes;
-  s.pool = &pool();
-  s.log_tag = "office";
-  s.processes_key = "LegacyOfficeProcesses";
-  s.reason = "office";
   return s;
 }
 

@@ -63,13 +63,10 @@
 
 namespace phi {
 
-struct LegacyOfficeOptions {
+struct LegacyOfficeOptions : ConverterLimits {  // processes: documents held and converted at a time
+  LegacyOfficeOptions() : ConverterLimits{std::chrono::seconds(30), 256ull << 20, 32ull << 20, 2} {}
   std::string word;   // absolute path of catdoc ("" reads no Word file)
   std::string excel;  // xls2csv ("" reads no Excel file)
-  std::chrono::milliseconds timeout{30'000};  // the conversion, and the wait for a process
-  uint64_t memory_limit = 256ull << 20;       // RLIMIT_AS of the child
-  uint64_t max_text = 32ull << 20;            // text read from one document
-  unsigned processes = 2;                     // documents held and converted at a time, daemon-wide
 };
 
 class LegacyOffice : public mime::DocumentReader {

@@ -17,18 +17,10 @@ ConverterPool& pool() {
 }
 
 ConverterSpec ocr_spec(const OcrOptions& o) {
-  ConverterSpec s;
+  ConverterSpec s(o, pool(), "ocr", "OcrProcesses", "image");
   s.program = o.program;
   s.argv = {o.program, "stdin", "stdout", "-l", o.language};
   s.env = {"PATH=/usr/bin:/bin", "OMP_THREAD_LIMIT=1"};
-  s.timeout = o.timeout;
-  s.memory_limit = o.memory_limit;
-  s.max_text = o.max_text;
-  s.processes = o.processes;
-  s.pool = &pool();
-  s.log_tag = "ocr";
-  s.processes_key = "OcrProcesses";
-  s.reason = "image";
   return s;
 }
 

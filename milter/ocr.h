@@ -46,14 +46,11 @@
 
 namespace phi {
 
-struct OcrOptions {
+struct OcrOptions : ConverterLimits {  // timeout: the whole recognition
+  OcrOptions() : ConverterLimits{std::chrono::seconds(60), 1024ull << 20, 32ull << 20, 2} {}
   std::string program;                        // absolute path of tesseract
   std::string language = "eng";               // tesseract -l: "eng", "eng+spa"
   uint64_t min_bytes = 32 * 1024;             // smaller images are not read
-  std::chrono::milliseconds timeout{60'000};  // whole recognition, and the wait for a process
-  uint64_t memory_limit = 1024ull << 20;      // RLIMIT_AS of the child
-  uint64_t max_text = 32ull << 20;            // text read from one image
-  unsigned processes = 2;                     // children at a time, daemon-wide
 };
 
 class ImageOcr : public mime::DocumentReader {

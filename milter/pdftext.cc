@@ -39,18 +39,10 @@ constexpr std::string_view kEncrypt = "/Encrypt";
 // cannot see.
 
 ConverterSpec pdf_spec(const PdfOptions& o) {
-  ConverterSpec s;
+  ConverterSpec s(o, pool(), "pdf", "PdfProcesses", "pdf");
   s.program = o.program;
   s.argv = {o.program, "-q", "-enc", "UTF-8", "-eol", "unix", "-", "-"};
   s.env = {"PATH=/usr/bin:/bin"};
-  s.timeout = o.timeout;
-  s.memory_limit = o.memory_limit;
-  s.max_text = o.max_text;
-  s.processes = o.processes;
-  s.pool = &pool();
-  s.log_tag = "pdf";
-  s.processes_key = "PdfProcesses";
-  s.reason = "pdf";
   return s;
 }
 

@@ -65,12 +65,8 @@
 
 namespace phi {
 
-struct PdfOptions {
+struct PdfOptions : ConverterLimits {  // timeout: the whole extraction
   std::string program;                           // absolute path of pdftotext
-  std::chrono::milliseconds timeout{30'000};     // whole extraction, and the wait for a process
-  uint64_t memory_limit = 512ull << 20;          // RLIMIT_AS of the child
-  uint64_t max_text = 32ull << 20;               // text read from one document
-  unsigned processes = 4;                        // children at a time, daemon-wide
   // Scanned pages: rendered by `render_program` (poppler's pdftoppm) and
   // read by `ocr` ("image"); either empty, they stay unread.
   std::string render_program;
