@@ -87,9 +87,12 @@ std::string ConverterRun::failure() const {
 }
 
 bool ConverterRun::reserve() {
-  if (!take_slot(*s_.pool, std::max(1u, s_.processes), Clock::now() + s_.timeout)) {
-    log_line(LogLevel::Warning, "", s_.log_tag,
-             "all " + std::to_string(s_.processes) + " " + s_.processes_key + " busy for " + format_timeout(s_.timeout));
+  if (!take_slot(*s_.pool, std::max(1u, s_.processes), until(Clock::now() + s_.timeout))) {
+    const std::string busy = "all " + std::to_string(s_.processes) + " " + s_.processes_key + " busy ";
+    if (past_deadline())
+      log_line(LogLevel::Warning, "", s_.log_tag, busy + "until the message's DocumentTimeBudget ran out");
+    else
+      log_line(LogLevel::Warning, "", s_.log_tag, busy + "for " + format_timeout(s_.timeout));
     return false;
   }
   slot_ = true;
@@ -256,6 +259,11 @@ std::unique_ptr<mime::Document> Converters::open(std::string_view kind) const {
   return r ? r->open(kind) : nullptr;
 }
 
+std::unique_ptr<mime::Document> Converters::open_until(std::string_view kind, Clock::time_point deadline) const {
+  const auto* r = reader(kind);
+  return r ? r->open_until(kind, deadline) : nullptr;
+}
+
 bool Converters::reads(std::string_view kind) const {
   const auto* r = reader(kind);
   return r && r->reads(kind);
@@ -304,8 +312,12 @@ std::unique_ptr<mime::Document> DocumentBudget::open(std::string_view kind) cons
     return std::make_unique<Budgeted>(*this, nullptr);
   }
   auto t0 = Clock::now();
-  auto doc = inner_.open(kind);
+  auto doc = inner_.open_until(kind, t0 + left_);
   spend(Clock::now() - t0);
+  if (!doc && left_ <= Clock::duration::zero()) {  // waited for a free process until the budget ran out
+    spent_all();
+    return std::make_unique<Budgeted>(*this, nullptr);
+  }
   if (!doc) return nullptr;
   return std::make_unique<Budgeted>(*this, std::move(doc));
 }

@@ -15,7 +15,9 @@
 //   ConverterRun is the mechanics shared by the document readers: it takes
 //   one of `processes` slots of its pool (process-wide, so that a reload's
 //   new reader shares the count; open() waits up to `timeout` for one, then
-//   gives up: a warning, and the part is uninspected "unavailable"), starts
+//   gives up: a warning, and the part is uninspected "unavailable";
+//   open_until() also gives up at its deadline, the message's budget),
+//   starts
 //     program argv...
 //   through spawn_sandboxed() (milter/util/sandbox.h) with `env`, address
 //   space `memory_limit`, CPU time `timeout` (rounded up to a second), no
@@ -108,13 +110,18 @@ class ConverterRun : public mime::Document {
   explicit ConverterRun(ConverterSpec s) : s_(std::move(s)) {}
   ~ConverterRun() override;
 
-  // Takes a slot and starts the child; false (logged) when it cannot.
+  // Takes a slot and starts the child; false (logged) when it cannot. The
+  // wait for a slot ends at `timeout` or at the deadline, if one is set.
   bool start() { return reserve() && spawn(-1); }
   void feed(std::string_view bytes) override;
   std::string finish(const std::function<void(std::string_view)>& text) override;
   // The message's budget (DocumentBudget): feed() and finish() stop at
   // the earlier of it and `timeout`; stopped by it, the reason is "time-limit".
   void set_deadline(std::chrono::steady_clock::time_point deadline) override { budget_ = deadline; }
+  void set_deadline(const std::optional<std::chrono::steady_clock::time_point>& deadline) { budget_ = deadline; }
+  // The deadline set has passed: a run that could not start for want of a
+  // slot is "time-limit" rather than "unavailable".
+  bool past_deadline() const { return budget_ && std::chrono::steady_clock::now() >= *budget_; }
 
  protected:
   // start() in two steps, for a converter that must see the whole document
@@ -176,8 +183,8 @@ inline constexpr size_t kConverterMinText = 32;
 // every call. Once nothing is left, a document is not opened: its part is
 // uninspected "time-limit" (a warning is logged once per message). Time
 // spent waiting for the MTA between calls is not counted. A wait for a
-// free process in open() is bounded by the reader's own timeout, not by
-// the budget.
+// free process in open() ends at the reader's own timeout or when the
+// budget runs out, whichever comes first (then: "time-limit").
 class DocumentBudget : public mime::DocumentReader {
  public:
   DocumentBudget(const mime::DocumentReader& inner, std::chrono::milliseconds budget)
@@ -212,6 +219,8 @@ class Converters : public mime::DocumentReader {
              std::shared_ptr<const mime::DocumentReader> office = nullptr)
       : pdf_(std::move(pdf)), ocr_(std::move(ocr)), office_(std::move(office)) {}
   std::unique_ptr<mime::Document> open(std::string_view kind) const override;
+  std::unique_ptr<mime::Document> open_until(std::string_view kind,
+                                             std::chrono::steady_clock::time_point deadline) const override;
   bool reads(std::string_view kind) const override;
   uint64_t min_bytes(std::string_view kind) const override;
 

@@ -157,7 +157,15 @@ class OfficeRun : public ConverterRun {
 
 }  // namespace
 
-std::unique_ptr<mime::Document> LegacyOffice::open(std::string_view kind) const {
+std::unique_ptr<mime::Document> LegacyOffice::open(std::string_view kind) const { return start(kind, std::nullopt); }
+
+std::unique_ptr<mime::Document> LegacyOffice::open_until(std::string_view kind,
+                                                         std::chrono::steady_clock::time_point deadline) const {
+  return start(kind, deadline);
+}
+
+std::unique_ptr<mime::Document> LegacyOffice::start(std::string_view kind,
+                                                    std::optional<std::chrono::steady_clock::time_point> deadline) const {
   if (!reads(kind)) return nullptr;
   int fd = ::memfd_create("phimilter-office", MFD_CLOEXEC);
   if (fd < 0) {
@@ -165,6 +173,7 @@ std::unique_ptr<mime::Document> LegacyOffice::open(std::string_view kind) const 
     return nullptr;
   }
   auto run = std::make_unique<OfficeRun>(o_, UniqueFd(fd));
+  run->set_deadline(deadline);
   if (!run->reserve()) return nullptr;
   return run;
 }

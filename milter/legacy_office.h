@@ -55,6 +55,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -73,12 +74,16 @@ class LegacyOffice : public mime::DocumentReader {
  public:
   explicit LegacyOffice(LegacyOfficeOptions o) : o_(std::move(o)) {}
   std::unique_ptr<mime::Document> open(std::string_view kind) const override;
+  std::unique_ptr<mime::Document> open_until(std::string_view kind,
+                                             std::chrono::steady_clock::time_point deadline) const override;
   bool reads(std::string_view kind) const override {
     return kind == "office";  // PowerPoint files need no program
   }
   const LegacyOfficeOptions& options() const { return o_; }
 
  private:
+  std::unique_ptr<mime::Document> start(std::string_view kind,
+                                        std::optional<std::chrono::steady_clock::time_point> deadline) const;
   LegacyOfficeOptions o_;
 };
 

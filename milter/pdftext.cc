@@ -181,9 +181,9 @@ std::string PdfRun::read_scans(const std::function<void(std::string_view)>& text
     std::string why = render(page, png);
     if (why == "unavailable" || why == "time-limit") return why;
     if (!why.empty() || png.empty()) continue;
-    auto doc = o_.ocr->open("image");
-    if (!doc) return "unavailable";  // OCR busy: the message is retried, not passed on half read
-    if (budget()) doc->set_deadline(*budget());
+    auto doc = budget() ? o_.ocr->open_until("image", *budget()) : o_.ocr->open("image");
+    // OCR busy: the message is retried, not passed on half read (unless its budget ran out meanwhile)
+    if (!doc) return past_deadline() ? "time-limit" : "unavailable";
     doc->feed(png);
     png.clear();
     text("\n");
@@ -201,8 +201,8 @@ std::string PdfRun::read_scans(const std::function<void(std::string_view)>& text
 
 std::string PdfRun::render(size_t page, std::string& png) {
   RenderRun run(o_, page);
-  if (budget()) run.set_deadline(*budget());
-  if (!run.start()) return "unavailable";
+  run.set_deadline(budget());
+  if (!run.start()) return run.past_deadline() ? "time-limit" : "unavailable";
   if (::lseek(spool_.get(), 0, SEEK_SET) != 0) return "pdf";
   std::string buf(64 * 1024, '\0');
   for (;;) {
@@ -217,9 +217,17 @@ std::string PdfRun::render(size_t page, std::string& png) {
 
 }  // namespace
 
-std::unique_ptr<mime::Document> PdfToText::open(std::string_view kind) const {
+std::unique_ptr<mime::Document> PdfToText::open(std::string_view kind) const { return start(kind, std::nullopt); }
+
+std::unique_ptr<mime::Document> PdfToText::open_until(std::string_view kind, std::chrono::steady_clock::time_point deadline) const {
+  return start(kind, deadline);
+}
+
+std::unique_ptr<mime::Document> PdfToText::start(std::string_view kind,
+                                                 std::optional<std::chrono::steady_clock::time_point> deadline) const {
   if (kind != "pdf" || o_.program.empty()) return nullptr;
   auto run = std::make_unique<PdfRun>(o_);
+  run->set_deadline(deadline);
   if (!run->start()) return nullptr;
   return run;
 }

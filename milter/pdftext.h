@@ -57,6 +57,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -78,10 +79,14 @@ class PdfToText : public mime::DocumentReader {
  public:
   explicit PdfToText(PdfOptions o) : o_(std::move(o)) {}
   std::unique_ptr<mime::Document> open(std::string_view kind) const override;
+  std::unique_ptr<mime::Document> open_until(std::string_view kind,
+                                             std::chrono::steady_clock::time_point deadline) const override;
   bool reads(std::string_view kind) const override { return kind == "pdf" && !o_.program.empty(); }
   const PdfOptions& options() const { return o_; }
 
  private:
+  std::unique_ptr<mime::Document> start(std::string_view kind,
+                                        std::optional<std::chrono::steady_clock::time_point> deadline) const;
   PdfOptions o_;
 };
 

@@ -185,6 +185,15 @@ class DocumentReader {
   // can run now (all busy, or the converter cannot start): the part is
   // then uninspected "unavailable".
   virtual std::unique_ptr<Document> open(std::string_view kind) const = 0;
+  // open() for a caller that must be done by `deadline` (a message's
+  // budget): a wait for a free process ends then at the latest, and the
+  // Document has its deadline set. By default, open() then set_deadline().
+  virtual std::unique_ptr<Document> open_until(std::string_view kind,
+                                               std::chrono::steady_clock::time_point deadline) const {
+    auto doc = open(kind);
+    if (doc) doc->set_deadline(deadline);
+    return doc;
+  }
   // Whether open() is ever tried for this kind (by default "pdf" only):
   // a kind not read is reported uninspected under its own name.
   virtual bool reads(std::string_view kind) const { return kind == "pdf"; }

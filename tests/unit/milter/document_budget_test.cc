@@ -66,7 +66,7 @@ TEST(DocumentBudget, EachCallGetsWhatIsLeftAsItsDeadline) {
   std::string text;
   EXPECT_EQ(finish(*d, &text), "");
   EXPECT_EQ(text, "read");
-  ASSERT_EQ(r.deadlines.size(), 2u);  // before feed() and before finish()
+  ASSERT_EQ(r.deadlines.size(), 3u);  // at open (open_until), before feed() and before finish()
   for (auto dl : r.deadlines) {
     EXPECT_GT(dl, before + 5s);  // what is left of 10 s, not 0
     EXPECT_LE(dl, Clock::now() + 10s);
@@ -111,6 +111,34 @@ TEST(DocumentBudget, AConverterIsKilledAtTheBudgetsDeadline) {
   EXPECT_EQ(b.left(), Clock::duration::zero());
   auto next = b.open("image");
   EXPECT_EQ(finish(*next), "time-limit");
+}
+
+// A wait for a free process ends when the budget runs out, not at the
+// reader's own 60 s timeout: the budget is the whole message's bound, and
+// the part is "time-limit" (not nullptr, "unavailable", a retry for ever).
+TEST(DocumentBudget, AWaitForAFreeProcessEndsWithTheBudget) {
+  escrow::testing::TempDir dir;
+  OcrOptions o;
+  o.program = dir.write("slow.sh", "#!/bin/sh\nexec sleep 60\n", 0755);
+  o.timeout = 60s;
+  o.processes = 1;
+  ImageOcr ocr(o);
+  auto holder = ocr.open("image");  // another message's image holds the one process
+  ASSERT_TRUE(holder);
+  DocumentBudget b(ocr, 1s);
+  auto t0 = Clock::now();
+  auto d = b.open("image");
+  ASSERT_TRUE(d);
+  EXPECT_LT(Clock::now() - t0, 50s);  // not its own timeout (a bound, not a measurement)
+  EXPECT_EQ(b.left(), Clock::duration::zero());
+  d->feed("image bytes");
+  EXPECT_EQ(finish(*d), "time-limit");
+  holder.reset();
+  // With the process free again a new message's budget opens one at once.
+  DocumentBudget next(ocr, 1s);
+  auto n = next.open("image");
+  ASSERT_TRUE(n);
+  EXPECT_GT(next.left(), Clock::duration::zero());
 }
 
 }  // namespace
