@@ -52,14 +52,28 @@ class Parser {
     while (i_ < s_.size()) {
       char c = s_[i_];
       if (is_ws(c)) { ++i_; continue; }
+      const bool was_in_from_domain = in_from_domain_;
       if (c == '(' || c == ';') in_from_domain_ = false;
       if (c == ';') {
         out_.date = std::string(trim(collapse(s_.substr(i_ + 1))));
         return Ok();
       }
       if (c == '(') {
+        const size_t open = i_;
         auto r = comment();
         if (!r) return r.error();
+        if (unclosed_) {
+          // A '(' never closed (a client's HELO name "a(b" in Postfix's
+          // place) would swallow the TCP-info part, by, with and the date:
+          // it is read as text. Every later unclosed '(' lies inside this
+          // one's span, one level deeper, so the depth limit bounds the
+          // rescans and the field stays linear.
+          unclosed_ = false;
+          in_from_domain_ = was_in_from_domain;
+          i_ = open;
+          word(true);
+          if (stopped_) return Ok();
+        }
         continue;
       }
       if (c == ')') { ++i_; continue; }  // stray close: ignore
@@ -103,6 +117,10 @@ class Parser {
       }
       text += is_ws(c) ? ' ' : c;
     }
+    if (depth > 0) {
+      unclosed_ = true;
+      return Ok();
+    }
     add_comment(collapse(text));
     return Ok();
   }
@@ -114,10 +132,12 @@ class Parser {
   }
 
   // Reads one word: a domain literal, an angle address, a quoted string, or
-  // a run of characters up to white space, '(' or ';'.
-  void word() {
+  // a run of characters up to white space, '(' or ';' (after the first,
+  // with `literal_paren`, an unclosed '(' read as text).
+  void word(bool literal_paren = false) {
     size_t start = i_;
-    char c = s_[i_];
+    if (literal_paren) ++i_;
+    char c = literal_paren ? '(' : s_[i_];
     char close = c == '[' ? ']' : c == '<' ? '>' : c == '"' ? '"' : 0;
     if (close) {
       ++i_;
@@ -178,6 +198,7 @@ class Parser {
   ReceivedParts& out_;
   size_t i_ = 0;
   bool stopped_ = false;
+  bool unclosed_ = false;        // comment() reached the end with a '(' open
   bool in_from_domain_ = false;  // between "from" and the end of its domain: no keywords
   bool seen_with_ = false;
   bool seen_keyword_ = false;

@@ -22,7 +22,9 @@
 //   local"). A tls clause is recognised only after a with clause, where
 //   Exim and RFC 8314 put it. A comment that starts with HELO, EHLO or
 //   LHLO (qmail, IronPort: the client's argument) ends at the first ')',
-//   so a '(' in it neither nests nor swallows the by and with clauses.
+//   so a '(' in it neither nests nor swallows the by and with clauses; a
+//   '(' that is never closed (a Postfix HELO name "a(b") is read as text,
+//   not as a comment running to the end of the field.
 //   An angle address may hold a quoted local part with '>' in it. Folding (CRLF or bare LF followed by white space) counts as one
 //   space; comments nest and may hold quoted pairs; domain literals such as
 //   [IPv6:2001:db8::1] and <angle addresses> are single words; a clause

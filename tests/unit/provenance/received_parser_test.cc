@@ -54,6 +54,12 @@ TEST(ParseReceived, ClientTextIsNotAClause) {
       {"postfix helo 'a by b with ESMTPS id Y'",
        "from a by b with ESMTPS id Y (unknown [198.51.100.7]) by mx.example.org (Postfix) with ESMTP id X; d",
        "a by b with ESMTPS id Y", "mx.example.org", "ESMTP", "X", nullptr},
+      {"postfix helo with an unclosed paren",
+       "from a(b (unknown [198.51.100.7]) (using TLSv1.3 with cipher X (256/256 bits)) by mx.example.org (Postfix) "
+       "with ESMTPS id X; d",
+       "a (b", "mx.example.org", "ESMTPS", "X", nullptr},
+      {"postfix helo with two unclosed parens", "from ((x (unknown [198.51.100.7]) by mx.example.org (Postfix) with ESMTP id X; d",
+       "( (x", "mx.example.org", "ESMTP", "X", nullptr},
       {"postfix helo 'x for <y> tls Z'",
        "from x for <y> tls Z (unknown [198.51.100.7]) by mx.example.org (Postfix) with ESMTP id X; d",
        "x for <y> tls Z", "mx.example.org", "ESMTP", "X", nullptr},
@@ -113,10 +119,13 @@ TEST(ParseReceived, HeloCommentEndsAtFirstClose) {
   ASSERT_EQ(from->comments.size(), 2u);
   EXPECT_EQ(from->comments[0], "HELO a(b(c");
   EXPECT_EQ(from->comments[1], "198.51.100.3");
-  // Without any ')' the comment stays unclosed, as other comments do.
+  // Without any ')' the '(' is text, as any unclosed '(' is: the clauses
+  // after it are read.
   auto q = parse_received("from unknown (HELO a by mx with SMTP; d");
   ASSERT_TRUE(q.ok());
-  EXPECT_EQ(q->by, "");
+  EXPECT_EQ(q->by, "mx");
+  EXPECT_EQ(q->with, "SMTP");
+  EXPECT_EQ(q->date, "d");
 }
 
 TEST(ParseReceived, KeepsNestedCommentsAndUnknownClauses) {
