@@ -564,6 +564,7 @@ std::string config_summary(const Config& cfg) {
     out += "; PowerPoint 97-2003 text on, Word/Excel off (" + cfg.office_unavailable + ")";
   else
     out += "; Word/Excel/PowerPoint 97-2003 text on (" + s.LegacyOfficeToText + ")";
+  if (cfg.documents && !s.InboundDocuments) out += "; inbound documents unread (InboundDocuments no)";
   return out;
 }
 

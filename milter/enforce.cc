@@ -11,16 +11,6 @@
 namespace phi {
 namespace {
 
-// Outbound when the client is in InternalNetworks or InternalHosts, or
-// authenticated. Test mode without -D has no client: inbound.
-policy::Direction message_direction(const Config& cfg, bool connected, const provenance::HopMacros& mac) {
-  if (!connected) return policy::Direction::Inbound;
-  const policy::ClientInfo client{mac.client_addr, mac.client_name, mac.auth_authen};
-  if (cfg.internal_networks && policy::decide_direction(*cfg.internal_networks, client) == policy::Direction::Outbound)
-    return policy::Direction::Outbound;
-  return policy::decide_direction(cfg.internal_hosts, client);
-}
-
 // This hop's TLS state (the current hop is first and built from macros).
 std::string hop_tls_of(const MessageReport& r) {
   if (!r.hops.empty() && r.hops.front().source == provenance::HopSource::Macros)
@@ -61,6 +51,16 @@ Result<std::vector<policy::Decision>> decide_recipients(const Config& cfg, const
 
 }  // namespace
 
+// Test mode without -D has no client: inbound.
+policy::Direction Session::direction() const {
+  if (!connected_) return policy::Direction::Inbound;
+  const policy::ClientInfo client{macros_.client_addr, macros_.client_name, macros_.auth_authen};
+  if (cfg_->internal_networks &&
+      policy::decide_direction(*cfg_->internal_networks, client) == policy::Direction::Outbound)
+    return policy::Direction::Outbound;
+  return policy::decide_direction(cfg_->internal_hosts, client);
+}
+
 void Session::note_tag_header(Message& m, std::string_view name, std::string_view value) {
   if (!iequals(name, cfg_->settings.TagHeader)) return;
   ++m.tag_headers;
@@ -84,7 +84,7 @@ Status Session::remove_forged_tags(Mta& mta, Message& m) {
 
 Status Session::enforce(Mta& mta, Message& m) {
   const auto& rules = *cfg_->rules;
-  const auto dir = message_direction(*cfg_, connected_, macros_);
+  const auto dir = direction();
   report_.direction = policy::format_direction(dir);
   report_.mode = policy::format_mode(rules.mode);
   const std::string weakest =

@@ -47,13 +47,13 @@ class Inspection::Adapter : public mime::Sink {
   bool unavailable = false;
 };
 
-Inspection::Inspection(const Config& cfg, policy::Findings findings) {
+Inspection::Inspection(const Config& cfg, policy::Findings findings, bool read_documents) {
   scan_ = cfg.classifier->start(findings);
   adapter_ = std::make_unique<Adapter>(*scan_);
   mime::Limits lim;
   lim.max_total_bytes = cfg.settings.MaxMessageBytes;
   if (lim.max_part_bytes > lim.max_total_bytes) lim.max_part_bytes = lim.max_total_bytes;
-  if (cfg.documents)
+  if (cfg.documents && read_documents)
     documents_ = std::make_unique<DocumentBudget>(*cfg.documents, std::chrono::seconds(cfg.settings.DocumentTimeBudget));
   walker_ = std::make_unique<mime::Walker>(lim, *adapter_, documents_.get());
 }

@@ -1,7 +1,7 @@
 // NAME
 //   inspect - one message's content inspection: MIME walker feeding the classifier
 // SYNOPSIS
-//   Inspection in(cfg);              // per message, when the Config has a classifier
+//   Inspection in(cfg[, findings, read_documents]);  // per message, when the Config has a classifier
 //   in.header(name, value); in.end_of_headers(); in.body(chunk)...;
 //   policy::Verdict v = in.finish();
 // DESCRIPTION
@@ -14,7 +14,9 @@
 //   MaxMessageBytes is not inspected and is reported as uninspected. PDF,
 //   image and legacy Office parts are read through the Config's documents
 //   (PdfToText, OcrProgram, LegacyOfficeToText), when there are any,
-//   within DocumentTimeBudget for the whole message (DocumentBudget).
+//   within DocumentTimeBudget for the whole message (DocumentBudget);
+//   with read_documents false (inbound mail under InboundDocuments no)
+//   they are not read but reported uninspected under their kind.
 // INPUT
 //   Untrusted. Memory is bounded by the walker's and the scan's limits.
 // THREADS
@@ -33,7 +35,7 @@ namespace phi {
 
 class Inspection {
  public:
-  explicit Inspection(const Config& cfg, policy::Findings findings = policy::Findings::Keep);
+  explicit Inspection(const Config& cfg, policy::Findings findings = policy::Findings::Keep, bool read_documents = true);
   ~Inspection();
   Inspection(const Inspection&) = delete;
   Inspection& operator=(const Inspection&) = delete;

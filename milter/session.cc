@@ -26,7 +26,10 @@ Session::Message& Session::new_message() {
   po.trusted_relay = connected_ && provenance::is_trusted_relay(macros_.client_addr, &cfg_->internal_hosts);
   msg_->path = std::make_unique<provenance::PathCollector>(std::move(po));
   if (cfg_->dkim) msg_->dkim = std::make_unique<provenance::DkimVerifier>(cfg_->dkim);
-  msg_->inspect = std::make_unique<Inspection>(*cfg_, options_.findings);
+  // Inbound mail's documents are read unless InboundDocuments is no; the
+  // direction is known from the connection and MAIL's {auth_authen}.
+  const bool documents = cfg_->settings.InboundDocuments || direction() == policy::Direction::Outbound;
+  msg_->inspect = std::make_unique<Inspection>(*cfg_, options_.findings, documents);
   return *msg_;
 }
 
@@ -52,6 +55,10 @@ void Session::capture_macros(Mta& mta) {
   keep(macros_.verify, "{verify}");
   keep(macros_.auth_authen, "{auth_authen}");
   keep(macros_.receiver, "j");
+  capture_queue_id(mta);
+}
+
+void Session::capture_queue_id(Mta& mta) {
   if (msg_) {
     auto qid = mta.macro("i");
     if (!qid.empty()) msg_->queue_id = qid.substr(0, 64);
@@ -79,9 +86,11 @@ Status Session::on_helo(Mta& mta, std::string_view helo) {
 }
 
 Status Session::on_envfrom(Mta& mta, std::string_view sender) {
+  msg_.reset();
+  capture_macros(mta);  // first: MAIL's {auth_authen} makes the message outbound (new_message)
   new_message();
   msg_->sender = std::string(sender.substr(0, 1024));
-  capture_macros(mta);
+  capture_queue_id(mta);
   return Status::Continue;
 }
 

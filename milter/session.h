@@ -65,6 +65,7 @@
 #include "milter/provenance/hop_header.h"
 #include "milter/provenance/path_collector.h"
 #include "milter/report.h"
+#include "policy/direction.h"
 #include "policy/enforce_plan.h"
 
 namespace phi {
@@ -166,6 +167,9 @@ class Session {
   };
 
   Message& new_message();
+  // Outbound when the client is in InternalNetworks or InternalHosts, or
+  // authenticated (from the macros captured so far; enforce.cc).
+  policy::Direction direction() const;
   Status remove_forged(Mta& mta, Message& m);
   Status stamp_provenance(Mta& mta, Message& m);
   void classify(Message& m);
@@ -197,6 +201,7 @@ class Session {
   Result<void> write_audit_record(Message& m);
 
   void capture_macros(Mta& mta);
+  void capture_queue_id(Mta& mta);  // the current message's, from macro i
   Message& message();
   std::string queue_id() const;
 

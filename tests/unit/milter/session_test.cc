@@ -171,6 +171,43 @@ TEST(Session, APdfReaderThatCannotRunAnswersLikeAnInternalError) {
   std::filesystem::remove_all(dir);
 }
 
+// InboundDocuments no: an inbound message's PDF is not given to the reader
+// (the stand-in cannot run, so a read would tempfail) but reported
+// uninspected "pdf"; an outbound one (the client in InternalHosts, or
+// authenticated at MAIL) is still read.
+TEST(Session, InboundDocumentsNoLeavesInboundAttachmentsUnread) {
+  char tmpl[] = "/tmp/phi-session-XXXXXX";
+  ASSERT_TRUE(::mkdtemp(tmpl));
+  const std::string dir = tmpl;
+  const std::string broken = dir + "/pdftotext";  // executable, but its interpreter does not exist
+  std::ofstream(broken) << "#!/nonexistent/sh\n";
+  ::chmod(broken.c_str(), 0755);
+  const std::vector<std::pair<std::string, std::string>> pdf_part = {{"Content-Type", " application/pdf"},
+                                                                      {"Content-Transfer-Encoding", " base64"}};
+  const std::string pdf = "JVBERi0xLjQKJSVFT0YK\r\n";
+  const std::string base = "DKIMVerify no\nInboundDocuments no\nPdfToText " + broken + "\n";
+  {
+    Session s(config_with(base));
+    RecordingMta m;
+    EXPECT_EQ(run(s, m, pdf_part, pdf), Status::Continue);
+    EXPECT_EQ(s.report().direction, "inbound");
+    ASSERT_EQ(s.report().verdict.uninspected.size(), 1u);
+    EXPECT_EQ(s.report().verdict.uninspected[0].second, "pdf (application/pdf)");
+  }
+  {
+    Session s(config_with(base + "InternalHosts 192.0.2.4\n"));
+    RecordingMta m;
+    EXPECT_EQ(run(s, m, pdf_part, pdf), Status::Tempfail);  // read: the reader could not run
+  }
+  {
+    Session s(config_with(base));
+    RecordingMta m;
+    m.macros["{auth_authen}"] = "alice";  // sent with MAIL
+    EXPECT_EQ(run(s, m, pdf_part, pdf), Status::Tempfail);
+  }
+  std::filesystem::remove_all(dir);
+}
+
 // A message whose attachments take longer than DocumentTimeBudget to read
 // is not held until the MTA gives up on the milter: the converter is
 // killed, the part is uninspected "time-limit", and the policy decides.
