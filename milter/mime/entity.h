@@ -178,7 +178,8 @@ class LeafBody;
 // same, up to kMaxTnefString bytes and "size-limit" beyond; attBody,
 // PR_BODY, PR_BODY_HTML through
 // HtmlToText and PR_RTF_COMPRESSED through RtfToText as Body text) is the
-// part's own; each attachment inside becomes a part of its own,
+// part's own (PR_BODY not when it comes after attBody and says the same,
+// white space aside: Outlook writes the plain body twice); each attachment inside becomes a part of its own,
 // "<id>.<n>", application/octet-stream with the attachment's title as its
 // file name, read by a LeafBody exactly as a MIME attachment of that name
 // would be (text, RTF, HTML, packages, PDF by sniffing and name). The
@@ -223,6 +224,7 @@ class TnefReader : public TnefStream::Handler {
   void message_props(std::string_view blob);
   void attachment_props(std::string_view blob);
   void convert_text(std::string_view charset, std::string_view bytes, bool html, bool rtf);
+  bool same_as_att_body(std::string_view charset, std::string_view bytes);
   std::string charset() const;
 
   WalkState& ws_;
@@ -235,6 +237,9 @@ class TnefReader : public TnefStream::Handler {
   int codepage_ = 1252;     // attOemCodepage
   std::optional<CharsetConverter> body_conv_;  // attBody, as it streams
   uint64_t text_bytes_ = 0;  // bytes of message text converted, at most max_part_bytes
+  // attBody's fingerprint (tnef_reader.cc), once read: PR_BODY saying the same is not read again.
+  uint64_t att_body_hash_ = 0xcbf29ce484222325ull, att_body_chars_ = 0;
+  bool att_body_read_ = false;
   bool any_text_ = false;
   std::string subject_;     // the subject given last (attSubject and PR_SUBJECT usually repeat it)
   bool subject_cut_ = false;  // attSubject was longer than kMaxTnefString

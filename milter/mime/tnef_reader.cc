@@ -3,9 +3,23 @@
 #include <vector>
 
 #include "milter/mime/entity.h"
+#include "milter/util/strings.h"
 
 namespace phi::mime::detail {
 namespace {
+
+constexpr uint64_t kFingerprintSeed = 0xcbf29ce484222325ull;  // FNV-1a offset basis
+
+// A text's fingerprint for "the same body written twice": FNV-1a over its
+// bytes other than white space and NUL (attBody ends its lines in CRLF,
+// PR_BODY may add a NUL or drop the last line break), and their count.
+void fingerprint(std::string_view utf8, uint64_t& hash, uint64_t& count) {
+  for (char c : utf8) {
+    if (c == '\0' || is_space(c)) continue;
+    hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+    ++count;
+  }
+}
 
 // A MAPI or TNEF string without its terminating NULs (unit: 1 for 8-bit, 2 for UTF-16).
 std::string_view trim_nul(std::string_view s, size_t unit) {
@@ -165,6 +179,7 @@ void TnefReader::data(std::string_view bytes) {
       uint64_t n = text_room(bytes.size());
       s1_.clear();
       body_conv_->convert(bytes.substr(0, static_cast<size_t>(n)), s1_);
+      fingerprint(s1_, att_body_hash_, att_body_chars_);
       emit_body(s1_);
       return;
     }
@@ -201,7 +216,9 @@ void TnefReader::end(bool checksum_ok) {
     case Kind::Body:
       s1_.clear();
       body_conv_->finish(s1_);
+      fingerprint(s1_, att_body_hash_, att_body_chars_);
       emit_body(s1_);
+      att_body_read_ = true;
       if (body_conv_->had_errors()) ws_.errors = true;
       body_conv_.reset();
       break;
@@ -318,6 +335,16 @@ void TnefReader::convert_text(std::string_view charset, std::string_view bytes, 
   if ((r && r->had_errors()) || (conv && conv->had_errors()) || (h && h->had_errors())) ws_.errors = true;
 }
 
+// Whether PR_BODY (in `charset`) is the text attBody gave, white space
+// aside: then it is not classified a second time (its findings would
+// count twice). A body attBody cut at max_part_bytes is never the same.
+bool TnefReader::same_as_att_body(std::string_view charset, std::string_view bytes) {
+  uint64_t hash = kFingerprintSeed, chars = 0;
+  bool errors = false;
+  fingerprint(convert_to_utf8(charset, bytes, &errors), hash, chars);
+  return hash == att_body_hash_ && chars == att_body_chars_;
+}
+
 // attMAPIProps: PR_SUBJECT, PR_BODY, PR_BODY_HTML and PR_RTF_COMPRESSED are the message's text.
 void TnefReader::message_props(std::string_view blob) {
   bool ok = parse_mapi_props(blob, [this](const MapiProp& p) {
@@ -328,7 +355,9 @@ void TnefReader::message_props(std::string_view blob) {
     if (p.id == tnef::kPrSubject && (p.type == tnef::kPtString8 || p.type == tnef::kPtUnicode)) {
       emit_subject(cs8, p.value, p.type == tnef::kPtUnicode ? 2 : 1);
     } else if (p.id == tnef::kPrBody && (p.type == tnef::kPtString8 || p.type == tnef::kPtUnicode)) {
-      convert_text(cs8, trim_nul(p.value, p.type == tnef::kPtUnicode ? 2 : 1), false, false);
+      std::string_view body = trim_nul(p.value, p.type == tnef::kPtUnicode ? 2 : 1);
+      if (att_body_read_ && same_as_att_body(cs8, body)) return;  // Outlook writes the plain body twice
+      convert_text(cs8, body, false, false);
     } else if (p.id == tnef::kPrBodyHtml && (p.type == tnef::kPtString8 || p.type == tnef::kPtBinary)) {
       // Binary HTML names its charset in a <meta> only: read unlabelled (UTF-8 where valid, else Windows-1252).
       convert_text(p.type == tnef::kPtBinary ? "" : cs8, trim_nul(p.value, 1), true, false);

@@ -364,6 +364,38 @@ TEST(TnefWalker, MapiBodyPropertiesAreRead) {
   }
 }
 
+// Outlook writes the plain body as attBody and again as PR_BODY: classified
+// once, so its findings do not count twice. A PR_BODY that says something
+// else is read.
+TEST(TnefWalker, PrBodyThatRepeatsAttBodyIsReadOnce) {
+  struct Row {
+    const char* label;
+    std::string pr_body;  // UTF-16LE
+    size_t times;         // kSsnText in the part's body text
+  };
+  const Row rows[] = {
+      {"the same, two NULs and no last line break", utf16le(kSsnText + " caf\xE9") + std::string(2, '\0'), 1},
+      {"the same, LF line ends", utf16le(kSsnText + " caf\xE9" "\n"), 1},
+      {"another text", utf16le("Second note. " + kSsnText), 2},
+      {"the same and more", utf16le(kSsnText + " caf\xE9" " and more"), 2},
+  };
+  for (const Row& r : rows) {
+    SCOPED_TRACE(r.label);
+    RecordingSink sink;
+    Walker w(Limits{}, sink);
+    std::string t = Tnef()
+                        .message(tnef::kAttOemCodepage, le32s(1252) + le32s(0))
+                        .message(tnef::kAttBody, kSsnText + " caf\xE9\r\n")
+                        .message(tnef::kAttMapiProps, mapi_props({{tnef::kPtUnicode, tnef::kPrBody, r.pr_body}}))
+                        .str();
+    EXPECT_FALSE(feed_message(w, with_tnef(t)));
+    std::string body = all_body(sink, "2");
+    size_t n = 0;
+    for (size_t at = body.find(kSsnText); at != std::string::npos; at = body.find(kSsnText, at + 1)) ++n;
+    EXPECT_EQ(n, r.times) << sink.log();
+  }
+}
+
 std::string subject_props(uint16_t type, const std::string& value) {
   return mapi_props({{type, tnef::kPrSubject, value}});
 }
