@@ -248,6 +248,7 @@ class TnefReader : public TnefStream::Handler {
   size_t n_ = 0;                  // attachments numbered
   std::string title_;             // the current attachment's name, until its part begins
   std::string extra_names_;       // more names of it (one per line) until then
+  bool name_cut_ = false;         // its title, or names beyond it, cut at kMaxTnefString: "size-limit"
   bool child_data_ = false;       // the child got attAttachData
   std::unique_ptr<LeafBody> child_;
   std::string reported_;

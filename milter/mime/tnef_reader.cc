@@ -189,6 +189,7 @@ void TnefReader::data(std::string_view bytes) {
       if (bytes.size() > room) {  // a subject or title longer than kMaxTnefString
         ws_.truncated = true;
         if (kind_ == Kind::Subject) subject_cut_ = true;
+        if (kind_ == Kind::Title) name_cut_ = true;
       }
       buf_.append(bytes.substr(0, static_cast<size_t>(std::min<uint64_t>(room, bytes.size()))));
       return;
@@ -252,6 +253,7 @@ void TnefReader::end_attachment() {
   in_attachment_ = false;
   skip_attachment_ = false;
   child_data_ = false;
+  name_cut_ = false;
   title_.clear();
   extra_names_.clear();
 }
@@ -270,6 +272,9 @@ void TnefReader::open_child() {
   ci.disposition = "attachment";
   LeafPlan plan = plan_leaf("application", "octet-stream", ci.filename);
   child_ = std::make_unique<LeafBody>(ws_, std::move(ci), TransferEncoding::Identity, std::move(plan));
+  // A title longer than kMaxTnefString, or names beyond it: what was kept
+  // is classified, and the cut is said.
+  if (name_cut_) ws_.report(child_->info(), "size-limit");
   std::string_view rest = extra_names_;
   while (!rest.empty()) {
     size_t nl = rest.find('\n');
@@ -294,6 +299,9 @@ void TnefReader::add_name(std::string name) {
   } else if (name != title_ && extra_names_.size() + name.size() < kMaxTnefString) {
     extra_names_ += name;
     extra_names_ += '\n';
+  } else if (name != title_) {
+    ws_.truncated = true;
+    name_cut_ = true;
   }
 }
 

@@ -734,6 +734,27 @@ TEST(TnefWalker, DamagedRtfAndPropertyListsAreUninspectedBinary) {
   EXPECT_EQ(sink.reasons, std::vector<std::string>{"binary"});
 }
 
+// An attachment's title is kept up to 64 KB (kMaxTnefString) too: a longer
+// one is classified as far as it was kept, and its part says "size-limit".
+TEST(TnefWalker, LongAttachmentTitlesAreCutAndReported) {
+  const size_t kMax = 64 * 1024;
+  for (bool over : {false, true}) {
+    SCOPED_TRACE(over ? "over the limit" : "at the limit");
+    std::string title = "MRN 12345678 " + std::string(kMax - 13 - (over ? 0 : 1), 'x') + (over ? "yz" : "");
+    std::string t = Tnef()
+                        .attachment(tnef::kAttAttachRenddata, std::string(14, '\0'))
+                        .attachment(tnef::kAttAttachTitle, title + '\0')
+                        .attachment(tnef::kAttAttachData, "plain text")
+                        .str();
+    RecordingSink sink;
+    Walker w(Limits{}, sink);
+    feed_message(w, with_tnef(t));
+    EXPECT_NE(sink.log().find("file 2.1: MRN 12345678 xxx"), std::string::npos) << sink.log().substr(0, 200);
+    EXPECT_EQ(sink.log().find("uninspected 2.1 application/octet-stream: size-limit") != std::string::npos, over);
+    EXPECT_EQ(w.truncated(), over);
+  }
+}
+
 TEST(TnefWalker, NestedTnefAndEmbeddedMessagesAreDepthLimited) {
   std::string inner = Tnef().message(tnef::kAttBody, "inner text").str();
   std::string t = Tnef()
