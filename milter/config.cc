@@ -380,6 +380,8 @@ Result<void> build_office(Config& cfg) {
     else
       cfg.office_partial = xls2csv + " missing: Excel 97-2003 files are not read";
   }  // else the default catdoc is missing: PowerPoint files only, which need no program
+  // Files attached to an Outlook .msg: PDFs and images (built before this).
+  if (cfg.pdf || cfg.ocr) o.attachments = std::make_shared<const Converters>(cfg.pdf, cfg.ocr);
   cfg.office = std::make_shared<const LegacyOffice>(std::move(o));
   return Ok();
 }

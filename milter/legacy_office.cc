@@ -6,8 +6,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,67 @@ ConverterPool& pool() {
 
 // catdoc's and xls2csv's exit status for an encrypted file.
 constexpr int kEncryptedStatus = 69;
+// Attachments of one Outlook message that are read; more: "part-limit".
+constexpr size_t kMaxMsgAttachments = 64;
+
+// Which of two reasons a part with several unread pieces is reported as:
+// the ones that decide the answer (a retry, the budget) first.
+std::string_view weightier(std::string_view a, std::string_view b) {
+  for (std::string_view r : {"unavailable", "time-limit"})
+    if (a == r || b == r) return r;
+  return a.empty() ? b : a;
+}
+
+// The text a Walker finds in an attachment of a .msg, passed on as the
+// .msg's own text; its unread parts, as one reason.
+class AttachmentSink : public mime::Sink {
+ public:
+  explicit AttachmentSink(const std::function<void(std::string_view)>& text) : text_(text) {}
+  void part_begin(const mime::PartInfo&) override { text_("\n"); }
+  void text(const mime::PartInfo&, mime::TextKind kind, std::string_view utf8) override {
+    text_(utf8);
+    if (kind != mime::TextKind::Body) text_("\n");  // a name or subject is one value
+  }
+  void uninspected(const mime::PartInfo&, std::string_view reason) override { reason_ = weightier(reason_, reason); }
+  const std::string& reason() const { return reason_; }
+
+ private:
+  const std::function<void(std::string_view)>& text_;
+  std::string reason_;
+};
+
+// The readers of documents inside a .msg's attachments (PDFs, images),
+// within the .msg's own deadline.
+class UntilReader : public mime::DocumentReader {
+ public:
+  UntilReader(const mime::DocumentReader& inner, std::optional<std::chrono::steady_clock::time_point> deadline)
+      : inner_(inner), deadline_(deadline) {}
+  std::unique_ptr<mime::Document> open(std::string_view kind) const override {
+    return deadline_ ? inner_.open_until(kind, *deadline_) : inner_.open(kind);
+  }
+  bool reads(std::string_view kind) const override { return inner_.reads(kind); }
+  uint64_t min_bytes(std::string_view kind) const override { return inner_.min_bytes(kind); }
+
+ private:
+  const mime::DocumentReader& inner_;
+  const std::optional<std::chrono::steady_clock::time_point> deadline_;
+};
+
+// A file name as an RFC 2231 parameter value (UTF-8, percent-encoded).
+std::string rfc2231(std::string_view name) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out = "utf-8''";
+  for (unsigned char c : name) {
+    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
+      out += char(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
 
 ConverterSpec office_spec(const LegacyOfficeOptions& o) {
   ConverterSpec s(o, pool(), "office", "LegacyOfficeProcesses", "office");
@@ -111,21 +174,58 @@ class OfficeRun : public ConverterRun {
   }
 
   // An Outlook message file (a message forwarded as an attachment): its
-  // subject and body are read here (milter/mime/msg.h); the attachments
-  // inside it are not, so a message with any is reported uninspected.
+  // subject and body are read here (milter/mime/msg.h), and each attached
+  // file is walked as a part of its own (attachments()).
   std::string message(mime::OleFile& ole, const std::function<void(std::string_view)>& text) {
     mime::MsgText m = mime::msg_text(ole, size_, text);
+    std::string reason = m.attachments ? attachments(ole, m.attachments, text) : std::string();
     if (m.damaged) {
       log_line(LogLevel::Info, "", "office", "an Outlook message whose text cannot be read to its end: reported uninspected");
-      return "office";
+      return std::string(weightier(reason, "office"));
     }
-    if (m.attachments > 0) {
-      log_line(LogLevel::Info, "", "office",
-               "an Outlook message with " + std::to_string(m.attachments) +
-                   " attachment(s): its subject and body are read, its attachments are not: reported uninspected");
-      return "office";
+    return reason;
+  }
+
+  // Each file attached to the .msg goes through a Walker of its own, as a
+  // MIME attachment of that name and type would: text, HTML, RTF, ZIP
+  // packages (.docx, .xlsx), and PDFs and images through o_.attachments.
+  // Not read ("office" or "depth-limit"): Office 97-2003 files and .msg
+  // files inside (this reader's processes are not taken twice), embedded
+  // messages and objects. The reason is the weightiest of the parts'.
+  std::string attachments(mime::OleFile& ole, size_t count, const std::function<void(std::string_view)>& text) {
+    auto list = mime::msg_attachments(ole, kMaxMsgAttachments);
+    std::string reason = count > list.size() ? "part-limit" : "";
+    size_t read = 0;
+    std::optional<UntilReader> docs;
+    if (o_.attachments) docs.emplace(*o_.attachments, budget());
+    for (const auto& a : list) {
+      if (past_deadline()) return std::string(weightier(reason, "time-limit"));
+      if (!a.filename.empty()) text(a.filename + "\n");
+      if (a.damaged || (!a.data && !a.object)) {
+        reason = weightier(reason, a.damaged ? "office" : "");
+        continue;
+      }
+      if (!a.data) {  // an embedded message or OLE object
+        reason = weightier(reason, "depth-limit");
+        continue;
+      }
+      AttachmentSink sink(text);
+      mime::Limits lim;
+      lim.max_documents = 4;
+      mime::Walker w(lim, sink, docs ? &*docs : nullptr);
+      w.header("Content-Type", a.mime_type.empty() ? "application/octet-stream" : a.mime_type);
+      w.header("Content-Disposition", "attachment; filename*=" + rfc2231(a.filename));
+      w.end_of_headers();
+      auto st = ole.read(a.storage, mime::kMsgAttachData, size_, [&](std::string_view b) { w.body(b); });
+      w.finish();
+      if (st != mime::OleStream::Read) reason = weightier(reason, "office");
+      reason = weightier(reason, sink.reason());
+      if (st == mime::OleStream::Read && sink.reason().empty()) ++read;
     }
-    return "";
+    log_line(LogLevel::Info, "", "office",
+             "an Outlook message with " + std::to_string(count) + " attachment(s), " + std::to_string(read) +
+                 " read to the end" + (reason.empty() ? "" : "; the message is reported uninspected " + reason));
+    return reason;
   }
 
   std::string on_exit(int status) override {

@@ -21,8 +21,12 @@
 //     PowerPoint Document     read here: mime::OleFile, mime::ppt_text
 //     Workbook or Book        excel -d utf-8 -q 0 /dev/stdin (xls2csv)
 //     __properties_version1.0 read here: an Outlook .msg, mime::msg_text
-//                             (subject and body; with attachments inside,
-//                             reported "office" too: they are not read)
+//                             (subject and body), and each attached file
+//                             through a mime::Walker of its own, as a
+//                             MIME attachment of its name and type would
+//                             be (PDFs and images by `attachments`; Office
+//                             97-2003 files and .msg files inside, embedded
+//                             messages and objects are not read)
 //   (a program left empty reads no file of its kind; catdoc's catppt is
 //   not used: it misses the text boxes LibreOffice and others write).
 //   Reasons finish() returns: "" for exit status 0 (or a presentation read
@@ -33,10 +37,13 @@
 //   that is no compound file that can be read, has none of the streams
 //   above (a Visio drawing) or no program for it, less text than that (not
 //   for a .msg: its short text is all there is), a damaged presentation or
-//   .msg, a .msg with attachments, any other status, a crash, a
+//   .msg, any other status, a crash, a
 //   limit hit or a timeout (after at least half of it on the CPU);
 //   "time-limit", "size-limit" and "unavailable" as for every
-//   ConverterRun; "unavailable" too when the memory file cannot be
+//   ConverterRun; for a .msg, the weightiest reason of its attachments'
+//   unread parts ("unavailable", then "time-limit", then the first:
+//   "office", "pdf", "depth-limit" for an embedded message, "part-limit"
+//   beyond 64 attachments...); "unavailable" too when the memory file cannot be
 //   written or the program cannot be started.
 //   Logs ("office") name the program, the exit status and the reason,
 //   never a byte of the document or its text.
@@ -68,6 +75,9 @@ struct LegacyOfficeOptions : ConverterLimits {  // processes: documents held and
   LegacyOfficeOptions() : ConverterLimits{std::chrono::seconds(30), 256ull << 20, 32ull << 20, 2} {}
   std::string word;   // absolute path of catdoc ("" reads no Word file)
   std::string excel;  // xls2csv ("" reads no Excel file)
+  // PDFs and images attached to a .msg: the Converters of PdfToText and
+  // OcrProgram (none: they are uninspected). Never this reader itself.
+  std::shared_ptr<const mime::DocumentReader> attachments;
 };
 
 class LegacyOffice : public mime::DocumentReader {

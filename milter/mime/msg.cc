@@ -83,7 +83,50 @@ class Reader {
   MsgText& r_;
 };
 
+// A string property of the attachment storage `storage`, Unicode first,
+// at most max_bytes ("" when it has neither).
+std::string storage_string(OleFile& f, const std::string& storage, std::string_view tag, uint64_t max_bytes) {
+  for (auto [type, charset] : {std::pair{"001F", "utf-16le"}, std::pair{"001E", "windows-1252"}}) {
+    std::string bytes;
+    OleStream st = f.read(storage, std::string(kProps) + std::string(tag) + type, max_bytes,
+                          [&](std::string_view b) { bytes.append(b); });
+    if (st != OleStream::Read) continue;
+    while (!bytes.empty() && bytes.back() == '\0') bytes.pop_back();
+    if (std::string_view(charset) == "utf-16le" && bytes.size() % 2) bytes.push_back('\0');
+    std::string s = convert_to_utf8(charset, bytes, nullptr);
+    for (char& c : s)
+      if (c == '\r' || c == '\n') c = ' ';  // a name or type, one line
+    if (!s.empty()) return s;
+  }
+  return {};
+}
+
 }  // namespace
+
+std::vector<MsgAttachment> msg_attachments(OleFile& file, size_t max_attachments) {
+  constexpr uint64_t kMaxName = 4096;
+  std::vector<MsgAttachment> out;
+  for (const auto& n : file.listing().names) {
+    if (!n.starts_with(kAttachment)) continue;
+    if (out.size() == max_attachments) break;
+    MsgAttachment a;
+    a.storage = n;
+    OleListing l = file.listing(n);
+    if (!l.valid) {
+      a.damaged = true;
+      out.push_back(std::move(a));
+      continue;
+    }
+    a.data = l.has(kMsgAttachData);
+    a.object = l.has(std::string(kProps) + "3701000D");
+    a.filename = storage_string(file, n, "3707", kMaxName);                      // PR_ATTACH_LONG_FILENAME
+    if (a.filename.empty()) a.filename = storage_string(file, n, "3704", kMaxName);  // PR_ATTACH_FILENAME
+    if (a.filename.empty()) a.filename = storage_string(file, n, "3001", kMaxName);  // PR_DISPLAY_NAME
+    a.mime_type = storage_string(file, n, "370E", kMaxName);                     // PR_ATTACH_MIME_TAG
+    out.push_back(std::move(a));
+  }
+  return out;
+}
 
 bool is_msg(const OleListing& top) {
   if (!top.valid || !top.has("__properties_version1.0")) return false;

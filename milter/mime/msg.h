@@ -3,6 +3,7 @@
 // SYNOPSIS
 //   OleFile f(read_at, size);
 //   if (is_msg(f.listing())) { MsgText m = msg_text(f, max_bytes, out); ... }
+//   for (const MsgAttachment& a : msg_attachments(f, 64)) f.read(a.storage, kMsgAttachData, max, fn);
 // DESCRIPTION
 //   A .msg file (Outlook's "Save as", or a message dragged into another as
 //   an attachment) is a compound file whose top-level streams hold the
@@ -13,9 +14,10 @@
 //   (HtmlToText), or else PR_RTF_COMPRESSED (0x1009: LZFu, then RtfToText);
 //   Unicode (001F) first, else 8-bit (001E) read as Windows-1252. Each goes
 //   to `out` as UTF-8 text ending in a line break. Attachments are
-//   storages __attach_version1.0_#N: they are counted, not read (their
-//   content would have to be walked as parts of their own), and so are
-//   embedded messages.
+//   storages __attach_version1.0_#N: msg_text counts them; msg_attachments
+//   names each (file name, MIME type, whether it holds a file or an
+//   embedded message or object), for the caller to read the file
+//   (OleFile::read in the storage) as a part of its own.
 //   is_msg() is true for a compound file with a __properties_version1.0
 //   stream and at least one __substg1.0_ stream.
 //   MsgText: `characters` of text other than white space; `attachments`;
@@ -32,7 +34,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "milter/mime/ole.h"
 
@@ -44,7 +48,20 @@ struct MsgText {
   bool damaged = false;
 };
 
+// One attachment of a .msg: a storage __attach_version1.0_#N.
+struct MsgAttachment {
+  std::string storage;    // its storage: OleFile::read(storage, kMsgAttachData, ...) reads the file
+  std::string filename;   // UTF-8, one line: PR_ATTACH_LONG_FILENAME, else PR_ATTACH_FILENAME, else PR_DISPLAY_NAME
+  std::string mime_type;  // PR_ATTACH_MIME_TAG, "" when none
+  bool data = false;      // it holds a file (PR_ATTACH_DATA_BIN)
+  bool object = false;    // it holds an embedded message or OLE object (PR_ATTACH_DATA_OBJ): not read
+  bool damaged = false;   // its storage's tree cannot be read
+};
+inline constexpr std::string_view kMsgAttachData = "__substg1.0_37010102";
+
 bool is_msg(const OleListing& top);
+// The first max_attachments attachments, in directory order.
+std::vector<MsgAttachment> msg_attachments(OleFile& file, size_t max_attachments);
 MsgText msg_text(OleFile& file, uint64_t max_bytes, const std::function<void(std::string_view utf8)>& out);
 
 }  // namespace phi::mime

@@ -67,20 +67,25 @@ class Reader {
     return at == 0xFFFFFFFE && !dir.empty();  // ENDOFCHAIN
   }
 
-  // `size` bytes of the chain that starts at `start`, at most max_bytes.
-  bool read_chain(uint32_t start, uint64_t size, std::string& out) {
+  // `size` bytes of the chain that starts at `start`, to `out` a sector at a time.
+  bool read_chain(uint32_t start, uint64_t size, const std::function<void(std::string_view)>& out) {
     std::vector<char> s(sector_);
     std::vector<bool> seen(sectors_);
     uint32_t at = start;
-    while (out.size() < size) {
+    for (uint64_t done = 0; done < size;) {
       if (at >= sectors_ || seen[at] || !sector(at, s)) return false;  // the end, outside the file, or a loop
       seen[at] = true;
-      out.append(s.data(), size_t(std::min<uint64_t>(sector_, size - out.size())));
+      size_t n = size_t(std::min<uint64_t>(sector_, size - done));
+      out(std::string_view(s.data(), n));
+      done += n;
       auto next = fat_entry(at);
       if (!next) return false;
       at = *next;
     }
     return true;
+  }
+  bool read_chain(uint32_t start, uint64_t size, std::string& out) {
+    return read_chain(start, size, [&](std::string_view b) { out.append(b); });
   }
   // The mini FAT: its sectors' chain, as many as the header says.
   bool read_minifat(std::string& out) {
@@ -132,29 +137,22 @@ std::string entry_name(const char* e) {
 }
 
 
-// The root storage's children (streams and storages), each given to
-// `visit` as its 128-byte directory entry, and the root's own entry to
-// `root`; false when the header, the directory or the tree cannot be read.
-bool walk_root(Reader& r, const std::function<void(const char* entry)>& visit,
-               const std::function<void(const char* entry)>& root) {
-  std::vector<char> dir;
-  if (!r.header() || !r.directory(dir)) return false;
+// The entries of one storage's tree, from its child link `first`, each
+// given to `visit` (streams and storages only); walked by left and right
+// siblings (a child link leads into a sub-storage). False for a link
+// outside the directory or a cycle.
+bool walk_tree(const std::vector<char>& dir, uint32_t first, const std::function<void(uint32_t, const char*)>& visit) {
   const size_t entries = dir.size() / kEntry;
-  auto entry = [&](uint32_t i) { return dir.data() + size_t(i) * kEntry; };
-  if (entry(0)[66] != 5) return false;  // entry 0 is the root storage
-  root(entry(0));
-  // The tree under the root's child link, walked by left and right
-  // siblings only (a child link leads into a sub-storage).
   std::vector<bool> seen(entries);
-  std::vector<uint32_t> stack{le32(entry(0) + 76)};
+  std::vector<uint32_t> stack{first};
   while (!stack.empty()) {
     uint32_t i = stack.back();
     stack.pop_back();
     if (i == kNoStream) continue;
-    if (i >= entries || seen[i]) return false;  // a link outside the directory, or a cycle
+    if (i >= entries || seen[i]) return false;
     seen[i] = true;
-    const char* e = entry(i);
-    if (e[66] == 1 || e[66] == 2) visit(e);
+    const char* e = dir.data() + size_t(i) * kEntry;
+    if (e[66] == 1 || e[66] == 2) visit(i, e);
     stack.push_back(le32(e + 68));
     stack.push_back(le32(e + 72));
   }
@@ -169,6 +167,7 @@ struct OleFile::Impl {
     bool stream;
     uint32_t start;
     uint64_t length;
+    uint32_t child;  // a storage's tree
   };
   Impl(std::function<bool(uint64_t, std::span<char>)> f, uint64_t n) : read_at(std::move(f)), size(n), r(read_at, n) {}
   uint64_t length_of(const char* e) const {
@@ -183,11 +182,27 @@ struct OleFile::Impl {
     return mini_ok;
   }
 
+  // The children of the top-level storage `name`, or false (none, or its tree is damaged).
+  bool storage(std::string_view name, std::vector<Entry>& out) const {
+    auto it = std::find_if(entries.begin(), entries.end(), [&](const Entry& e) { return !e.stream && e.name == name; });
+    return it != entries.end() && children(it->child, out);
+  }
+  // The entries of the tree from link `first`, or false.
+  bool children(uint32_t first, std::vector<Entry>& out) const {
+    return walk_tree(dir, first, [&](uint32_t, const char* e) {
+      out.push_back({entry_name(e), e[66] == 2, le32(e + 116), length_of(e), le32(e + 76)});
+    });
+  }
+  // The stream `name` among `in`, to `out`, at most max_bytes.
+  OleStream read(const std::vector<Entry>& in, std::string_view name, uint64_t max_bytes,
+                 const std::function<void(std::string_view)>& out);
+
   const std::function<bool(uint64_t, std::span<char>)> read_at;
   const uint64_t size;
   Reader r;
   bool valid = false;
-  std::vector<Entry> entries;
+  std::vector<char> dir;       // the whole directory, kept for storages' trees
+  std::vector<Entry> entries;  // the root storage's children
   uint32_t root_start = 0;
   uint64_t root_length = 0;
   bool mini_loaded = false, mini_ok = false;
@@ -197,14 +212,18 @@ struct OleFile::Impl {
 OleFile::OleFile(std::function<bool(uint64_t, std::span<char>)> read_at, uint64_t size)
     : p_(std::make_unique<Impl>(std::move(read_at), size)) {
   Impl& p = *p_;
-  p.valid = walk_root(
-      p.r,
-      [&](const char* e) { p.entries.push_back({entry_name(e), e[66] == 2, le32(e + 116), p.length_of(e)}); },
-      [&](const char* e) {
-        p.root_start = le32(e + 116);
-        p.root_length = p.length_of(e);
-      });
-  if (!p.valid) p.entries.clear();
+  // Entry 0 is the root storage: its own chain is the mini stream, its
+  // child link the tree of the top-level entries.
+  p.valid = p.r.header() && p.r.directory(p.dir) && p.dir[66] == 5;
+  if (p.valid) {
+    p.root_start = le32(p.dir.data() + 116);
+    p.root_length = p.length_of(p.dir.data());
+    p.valid = p.children(le32(p.dir.data() + 76), p.entries);
+  }
+  if (!p.valid) {
+    p.entries.clear();
+    p.dir.clear();
+  }
 }
 
 OleFile::~OleFile() = default;
@@ -218,27 +237,51 @@ OleListing OleFile::listing() const {
   return l;
 }
 
-OleStream OleFile::read(std::string_view name, uint64_t max_bytes, std::string& out) {
-  out.clear();
-  Impl& p = *p_;
-  if (!p.valid) return OleStream::Unreadable;
-  auto it = std::find_if(p.entries.begin(), p.entries.end(), [&](const Impl::Entry& e) { return e.stream && e.name == name; });
-  if (it == p.entries.end()) return OleStream::Missing;
-  if (it->length > max_bytes || it->length > p.size) return OleStream::TooLarge;
-  if (it->length >= p.r.mini_cutoff())
-    return p.r.read_chain(it->start, it->length, out) ? OleStream::Read : OleStream::Unreadable;
+OleStream OleFile::Impl::read(const std::vector<Entry>& in, std::string_view name, uint64_t max_bytes,
+                              const std::function<void(std::string_view)>& out) {
+  auto it = std::find_if(in.begin(), in.end(), [&](const Entry& e) { return e.stream && e.name == name; });
+  if (it == in.end()) return OleStream::Missing;
+  if (it->length > max_bytes || it->length > size) return OleStream::TooLarge;
+  if (it->length >= r.mini_cutoff())
+    return r.read_chain(it->start, it->length, out) ? OleStream::Read : OleStream::Unreadable;
   // In the mini stream: 64-byte sectors chained by the mini FAT.
-  if (!p.load_mini()) return OleStream::Unreadable;
+  if (!load_mini()) return OleStream::Unreadable;
   constexpr size_t kMini = 64;
-  std::vector<bool> seen(p.mini.size() / kMini);
+  std::vector<bool> seen(mini.size() / kMini);
   uint32_t at = it->start;
-  while (out.size() < it->length) {
-    if (at >= seen.size() || seen[at] || size_t(at) * 4 + 4 > p.minifat.size()) return OleStream::Unreadable;
+  for (uint64_t done = 0; done < it->length;) {
+    if (at >= seen.size() || seen[at] || size_t(at) * 4 + 4 > minifat.size()) return OleStream::Unreadable;
     seen[at] = true;
-    out.append(p.mini, size_t(at) * kMini, size_t(std::min<uint64_t>(kMini, it->length - out.size())));
-    at = le32(p.minifat.data() + size_t(at) * 4);
+    size_t n = size_t(std::min<uint64_t>(kMini, it->length - done));
+    out(std::string_view(mini).substr(size_t(at) * kMini, n));
+    done += n;
+    at = le32(minifat.data() + size_t(at) * 4);
   }
   return OleStream::Read;
+}
+
+OleStream OleFile::read(std::string_view name, uint64_t max_bytes, std::string& out) {
+  out.clear();
+  if (!p_->valid) return OleStream::Unreadable;
+  OleStream st = p_->read(p_->entries, name, max_bytes, [&](std::string_view b) { out.append(b); });
+  if (st != OleStream::Read) out.clear();
+  return st;
+}
+
+OleListing OleFile::listing(std::string_view storage) const {
+  OleListing l;
+  std::vector<Impl::Entry> in;
+  if (!p_->valid || !p_->storage(storage, in)) return l;
+  l.valid = true;
+  for (const auto& e : in) l.names.push_back(e.name);
+  return l;
+}
+
+OleStream OleFile::read(std::string_view storage, std::string_view name, uint64_t max_bytes,
+                        const std::function<void(std::string_view)>& out) {
+  std::vector<Impl::Entry> in;
+  if (!p_->valid || !p_->storage(storage, in)) return OleStream::Unreadable;
+  return p_->read(in, name, max_bytes, out);
 }
 
 bool is_ole(std::string_view b) { return b.substr(0, 8) == kSignature; }

@@ -6,6 +6,7 @@
 //   OleListing l = f.listing();
 //   if (l.valid && l.has("WordDocument")) ...
 //   std::string s; f.read("PowerPoint Document", max, s) == OleStream::Read
+//   f.listing("__attach_version1.0_#00000000"); f.read(storage, name, max, piece_fn);
 // DESCRIPTION
 //   An OLE2 compound file (MS-CFB) is a small file system: a header, a
 //   file allocation table (FAT) of sector chains, and a directory whose
@@ -27,7 +28,9 @@
 //   header's cutoff (4096 bytes), from the mini stream (the root entry's
 //   own chain, read once) through the mini FAT in 64-byte mini sectors
 //   (PowerPoint's text and an Outlook message's properties are read by
-//   phimilter itself: milter/mime/ppt.h, msg.h).
+//   phimilter itself: milter/mime/ppt.h, msg.h). The directory is kept,
+//   so that the storages at the top can be listed and read one level down
+//   too (an Outlook message's attachments), each tree walked when asked.
 // INPUT
 //   Hostile: every sector number, chain and tree link is checked against
 //   the file's size; a chain that comes back to a sector, or a tree to an
@@ -72,6 +75,14 @@ class OleFile {
   bool valid() const;
   OleListing listing() const;
   OleStream read(std::string_view name, uint64_t max_bytes, std::string& out);
+  // The same one level down, in the top-level storage `storage` (an
+  // Outlook message's attachment): its children's names (valid false when
+  // there is no such storage or its tree cannot be read), and a stream of
+  // it given to `out` in pieces of at most a sector (Unreadable also when
+  // there is no such storage).
+  OleListing listing(std::string_view storage) const;
+  OleStream read(std::string_view storage, std::string_view name, uint64_t max_bytes,
+                 const std::function<void(std::string_view)>& out);
 
  private:
   struct Impl;

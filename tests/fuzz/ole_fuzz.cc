@@ -1,6 +1,6 @@
 // ole_fuzz - an OLE2 compound file's directory read by OleFile, its PowerPoint stream by
 // OleFile::read and ppt_text (and the input as PowerPoint records), an Outlook message's text by
-// msg_text, and the same bytes as a .doc
+// msg_text, its attachments' storages by msg_attachments and OleFile::read one level down, and the same bytes as a .doc
 // attachment through the Walker (sniffed, handed to the document reader); the events must not depend
 // on how the body is split.
 #include <cstddef>
@@ -42,6 +42,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     size_t out = 0;
     phi::mime::msg_text(file, 1 << 20, [&](std::string_view t) { out += t.size(); });
     if (out > (8u << 20)) std::abort();  // at most a few streams of max_bytes, converted
+  }
+  // Its attachments: each storage's tree, names and file, read one level down.
+  for (const auto& a : phi::mime::msg_attachments(file, 64)) {
+    if (a.filename.find('\n') != std::string::npos || a.mime_type.find('\r') != std::string::npos) std::abort();
+    uint64_t bytes = 0;
+    file.read(a.storage, phi::mime::kMsgAttachData, 1 << 20, [&](std::string_view b) { bytes += b.size(); });
+    if (bytes > in.size()) std::abort();
   }
   phi::mime::fuzz::check_attachment_split(in, "application/msword; name=letter.doc");
   return 0;

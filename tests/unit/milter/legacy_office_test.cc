@@ -5,6 +5,7 @@
 // child is given (the whole document, seekable, as its standard input);
 // PowerPoint files, read in the daemon, from LibreOffice and built here.
 #include "milter/legacy_office.h"
+#include "milter/pdftext.h"
 
 #include <unistd.h>
 
@@ -206,10 +207,63 @@ TEST_F(LegacyOfficeTest, AnOutlookMessagesSubjectAndBodyAreRead) {
   EXPECT_EQ(plain.reason, "");
   EXPECT_EQ(plain.text, "FW: lab results\nMaria Gonzalez, DOB 03/14/1962, HbA1c 9.1%\n");
   test::Outcome with_file = extract(reader, "office", make_msg(props, 1));
-  EXPECT_EQ(with_file.reason, "office");  // its attachment is not read
-  EXPECT_EQ(with_file.text, plain.text);
+  EXPECT_EQ(with_file.reason, "");  // an attachment that holds no file (a link): its name is all there is
+  EXPECT_EQ(with_file.text, plain.text + "labs.pdf\n");
   test::Outcome short_one = extract(reader, "office", make_msg({{"__substg1.0_1000001F", utf16z("ok")}}));
   EXPECT_EQ(short_one.reason, "");  // all the text there is
+}
+
+// The files attached to a forwarded Outlook message are read as parts of
+// their own, as the same files attached to a MIME message would be: their
+// text is the .msg's text, and what cannot be read is the .msg's reason.
+TEST_F(LegacyOfficeTest, TheFilesAttachedToAnOutlookMessageAreRead) {
+  using mime::test::make_msg_with;
+  using mime::test::MsgAttach;
+  using mime::test::utf16z;
+  const std::vector<std::pair<std::string, std::string>> props = {{"__substg1.0_0037001F", utf16z("FW: results")}};
+  const std::string labs = "Patient Maria Gonzalez, SSN 078-05-1121, HbA1c 9.1%\r\n";
+  LegacyOffice reader(LegacyOfficeOptions{});
+  struct Row {
+    const char* label;
+    std::vector<MsgAttach> files;
+    const char* reason;
+    const char* text;  // in the .msg's text
+  };
+  const Row rows[] = {
+      {"a text file", {{"labs.txt", labs, "text/plain"}}, "", "SSN 078-05-1121"},
+      {"a text file without a type", {{"labs.txt", labs}}, "", "SSN 078-05-1121"},
+      {"an HTML file", {{"labs.htm", "<html><body><b>MRN</b> 4471823</body></html>", "text/html"}}, "", "MRN 4471823"},
+      {"a PDF, no PDF reader", {{"labs.txt", labs}, {"scan.pdf", "%PDF-1.4\n%%EOF\n", "application/pdf"}}, "pdf",
+       "SSN 078-05-1121"},
+      {"a Word 97-2003 file inside", {{"letter.doc", sample("letter.doc")}}, "office", "letter.doc"},
+      {"an embedded message", {{"Fwd: older", "", "", true}, {"labs.txt", labs}}, "depth-limit", "SSN 078-05-1121"},
+  };
+  for (const Row& r : rows) {
+    SCOPED_TRACE(r.label);
+    test::Outcome o = extract(reader, "office", make_msg_with(props, r.files));
+    EXPECT_EQ(o.reason, r.reason);
+    EXPECT_NE(o.text.find("FW: results\n"), std::string::npos) << o.text;
+    EXPECT_NE(o.text.find(r.text), std::string::npos) << o.text;
+  }
+  // Past 64 attachments the rest are not read: "part-limit".
+  std::vector<MsgAttach> many(65, MsgAttach{"a", ""});
+  many.back() = {"labs.txt", labs};
+  test::Outcome capped = extract(reader, "office", make_msg_with(props, many));
+  EXPECT_EQ(capped.reason, "part-limit");
+  EXPECT_EQ(capped.text.find("SSN"), std::string::npos);
+  // With the PDF reader (poppler's pdftotext, as the daemon has it), a PDF
+  // attached to the .msg is read too.
+  if (::access("/usr/bin/pdftotext", X_OK) != 0) GTEST_SKIP() << "pdftotext not installed";
+  PdfOptions po;
+  po.program = "/usr/bin/pdftotext";
+  LegacyOfficeOptions with_pdf;
+  with_pdf.attachments = std::make_shared<const Converters>(std::make_shared<const PdfToText>(po), nullptr);
+  LegacyOffice reader_pdf(with_pdf);
+  test::Outcome o = extract(reader_pdf, "office",
+                            make_msg_with(props, {{"results.pdf", test::make_pdf({"Diagnosis E11.9 type 2 diabetes for patient MRN 4471823"}),
+                                                   "application/pdf"}}));
+  EXPECT_EQ(o.reason, "");
+  EXPECT_NE(o.text.find("Diagnosis E11.9 type 2 diabetes for patient MRN 4471823"), std::string::npos) << o.text;
 }
 
 TEST_F(LegacyOfficeTest, OnlyOffice) {

@@ -1,6 +1,6 @@
 // msg_test - Outlook .msg files built here (MS-OXMSG property streams in a
 // compound file, small ones in its mini stream): subject and body in each
-// encoding Outlook writes, attachments counted, not read.
+// encoding Outlook writes, attachments listed and their files read.
 #include "milter/mime/msg.h"
 
 #include <gtest/gtest.h>
@@ -73,6 +73,43 @@ TEST(Msg, AttachmentsAreCountedAndTooLargeIsDamaged) {
   EXPECT_EQ(m.text, "see attached\n");
   Read cut = read(make_msg({{"__substg1.0_1000001F", utf16z("a long body")}}), 4);
   EXPECT_TRUE(cut.r.damaged);
+}
+
+// Each attachment storage is listed with its names and what it holds, and
+// its file is read one level down, through the mini stream or the FAT.
+TEST(Msg, AttachmentsAreListedAndTheirFilesRead) {
+  const std::string big(5000, 'x');  // 4096 bytes or more: regular sectors
+  std::string file = test::make_msg_with({{"__substg1.0_1000001F", utf16z("see attached")}},
+                                         {{"labs.txt", "SSN 078-05-1121", "text/plain"},
+                                          {"scan.pdf", big},
+                                          {"Fwd: older", "", "", true}});
+  OleFile f(
+      [&](uint64_t off, std::span<char> o) {
+        if (off > file.size() || file.size() - off < o.size()) return false;
+        std::memcpy(o.data(), file.data() + off, o.size());
+        return true;
+      },
+      file.size());
+  auto list = msg_attachments(f, 64);
+  ASSERT_EQ(list.size(), 3u);
+  EXPECT_EQ(list[0].filename, "labs.txt");
+  EXPECT_EQ(list[0].mime_type, "text/plain");
+  EXPECT_TRUE(list[0].data);
+  EXPECT_FALSE(list[0].object);
+  EXPECT_EQ(list[1].filename, "scan.pdf");
+  EXPECT_EQ(list[1].mime_type, "");
+  EXPECT_TRUE(list[2].object);
+  EXPECT_FALSE(list[2].data);
+  for (size_t i = 0; i < 2; ++i) {
+    std::string data;
+    EXPECT_EQ(f.read(list[i].storage, kMsgAttachData, 1 << 20, [&](std::string_view b) { data.append(b); }),
+              OleStream::Read);
+    EXPECT_EQ(data, i == 0 ? "SSN 078-05-1121" : big);
+  }
+  EXPECT_EQ(f.read(list[1].storage, kMsgAttachData, 100, [](std::string_view) {}), OleStream::TooLarge);
+  EXPECT_EQ(f.read("no such storage", kMsgAttachData, 100, [](std::string_view) {}), OleStream::Unreadable);
+  EXPECT_EQ(msg_attachments(f, 2).size(), 2u);
+  EXPECT_FALSE(f.listing("__substg1.0_1000001F").valid);  // a stream, not a storage
 }
 
 TEST(Msg, OnlyMessagesAreMessages) {

@@ -168,6 +168,43 @@ inline std::string make_msg(const std::vector<std::pair<std::string, std::string
   return build_ole(e);
 }
 
+// An attachment of make_msg_with(): a file (data), or an embedded message (object).
+struct MsgAttach {
+  std::string filename;   // PR_ATTACH_LONG_FILENAME
+  std::string data;       // PR_ATTACH_DATA_BIN
+  std::string mime = {};  // PR_ATTACH_MIME_TAG, if not empty
+  bool object = false;    // a PR_ATTACH_DATA_OBJ storage instead of data
+};
+
+inline std::string make_msg_with(const std::vector<std::pair<std::string, std::string>>& props,
+                                 const std::vector<MsgAttach>& attachments) {
+  std::vector<OleEntry> e = {ole_root(1)};
+  e.push_back(ole_stream("__properties_version1.0", kOleNone, kOleNone, std::string(32, '\0')));
+  size_t last = 1;
+  auto sibling = [&](OleEntry entry) {
+    e[last].right = uint32_t(e.size());
+    last = e.size();
+    e.push_back(std::move(entry));
+  };
+  for (const auto& [name, bytes] : props) sibling(ole_stream(name, kOleNone, kOleNone, bytes));
+  for (size_t i = 0; i < attachments.size(); ++i) {
+    const MsgAttach& a = attachments[i];
+    sibling({"__attach_version1.0_#0000000" + std::to_string(i), 1, kOleNone, kOleNone, uint32_t(e.size() + 1), {}});
+    const size_t storage = last;
+    // Its children, chained by right links (last becomes the storage again).
+    std::vector<OleEntry> kids = {ole_stream("__substg1.0_3707001F", kOleNone, kOleNone, utf16z(a.filename))};
+    if (!a.mime.empty()) kids.push_back(ole_stream("__substg1.0_370E001F", kOleNone, kOleNone, utf16z(a.mime)));
+    if (a.object) kids.push_back({"__substg1.0_3701000D", 1, kOleNone, kOleNone, kOleNone, {}});
+    else kids.push_back(ole_stream("__substg1.0_37010102", kOleNone, kOleNone, a.data));
+    for (size_t k = 0; k < kids.size(); ++k) {
+      if (k + 1 < kids.size()) kids[k].right = uint32_t(e.size() + 1);
+      e.push_back(std::move(kids[k]));
+    }
+    last = storage;
+  }
+  return build_ole(e);
+}
+
 }  // namespace phi::mime::test
 
 #endif
