@@ -11,6 +11,7 @@
 #include "milter/log.h"
 #include "milter/recording_mta.h"
 #include "milter/testmode.h"
+#include "tests/unit/escrow/test_util.h"
 #include "tests/unit/mime/tnef_builder.h"
 #include "tests/unit/support/config_text.h"
 
@@ -146,12 +147,8 @@ TEST(Session, InternalErrorAnswersConfiguredAction) {
 // A PDF that could not be read only because pdftotext could not run is not
 // passed on unread: the message gets OnInternalError, and the MTA retries.
 TEST(Session, APdfReaderThatCannotRunAnswersLikeAnInternalError) {
-  char tmpl[] = "/tmp/phi-session-XXXXXX";
-  ASSERT_TRUE(::mkdtemp(tmpl));
-  const std::string dir = tmpl;
-  const std::string broken = dir + "/pdftotext";  // executable, but its interpreter does not exist
-  std::ofstream(broken) << "#!/nonexistent/sh\n";
-  ::chmod(broken.c_str(), 0755);
+  escrow::testing::TempDir dir;
+  const std::string broken = dir.write("pdftotext", "#!/nonexistent/sh\n", 0755);  // executable, but its interpreter does not exist
   const std::string pdf = "JVBERi0xLjQKJSVFT0YK\r\n";  // "%PDF-1.4\n%%EOF\n"
   for (const std::string& conf : {"DKIMVerify no\nPdfToText " + broken + "\n", std::string("DKIMVerify no\nPdfToText\n")}) {
     SCOPED_TRACE(conf);
@@ -168,7 +165,6 @@ TEST(Session, APdfReaderThatCannotRunAnswersLikeAnInternalError) {
       ASSERT_EQ(s.report().verdict.uninspected.size(), 1u);
     }
   }
-  std::filesystem::remove_all(dir);
 }
 
 // InboundDocuments no: an inbound message's PDF is not given to the reader
@@ -176,12 +172,8 @@ TEST(Session, APdfReaderThatCannotRunAnswersLikeAnInternalError) {
 // uninspected "pdf"; an outbound one (the client in InternalHosts, or
 // authenticated at MAIL) is still read.
 TEST(Session, InboundDocumentsNoLeavesInboundAttachmentsUnread) {
-  char tmpl[] = "/tmp/phi-session-XXXXXX";
-  ASSERT_TRUE(::mkdtemp(tmpl));
-  const std::string dir = tmpl;
-  const std::string broken = dir + "/pdftotext";  // executable, but its interpreter does not exist
-  std::ofstream(broken) << "#!/nonexistent/sh\n";
-  ::chmod(broken.c_str(), 0755);
+  escrow::testing::TempDir dir;
+  const std::string broken = dir.write("pdftotext", "#!/nonexistent/sh\n", 0755);  // executable, but its interpreter does not exist
   const std::vector<std::pair<std::string, std::string>> pdf_part = {{"Content-Type", " application/pdf"},
                                                                       {"Content-Transfer-Encoding", " base64"}};
   const std::string pdf = "JVBERi0xLjQKJSVFT0YK\r\n";
@@ -205,19 +197,14 @@ TEST(Session, InboundDocumentsNoLeavesInboundAttachmentsUnread) {
     m.macros["{auth_authen}"] = "alice";  // sent with MAIL
     EXPECT_EQ(run(s, m, pdf_part, pdf), Status::Tempfail);
   }
-  std::filesystem::remove_all(dir);
 }
 
 // A message whose attachments take longer than DocumentTimeBudget to read
 // is not held until the MTA gives up on the milter: the converter is
 // killed, the part is uninspected "time-limit", and the policy decides.
 TEST(Session, DocumentsPastTheMessagesTimeBudgetAreUninspectedNotTempfailed) {
-  char tmpl[] = "/tmp/phi-session-XXXXXX";
-  ASSERT_TRUE(::mkdtemp(tmpl));
-  const std::string dir = tmpl;
-  const std::string slow = dir + "/pdftotext";  // never answers (within its 60 s)
-  std::ofstream(slow) << "#!/bin/sh\nexec sleep 60\n";
-  ::chmod(slow.c_str(), 0755);
+  escrow::testing::TempDir dir;
+  const std::string slow = dir.write("pdftotext", "#!/bin/sh\nexec sleep 60\n", 0755);  // never answers (within its 60 s)
   Session s(config_with("DKIMVerify no\nPdfToText " + slow + "\nPdfTimeout 60s\nDocumentTimeBudget 1s\n"));
   RecordingMta m;
   Status st = run(s, m, {{"Content-Type", " application/pdf"}, {"Content-Transfer-Encoding", " base64"}},
@@ -225,21 +212,16 @@ TEST(Session, DocumentsPastTheMessagesTimeBudgetAreUninspectedNotTempfailed) {
   EXPECT_EQ(st, Status::Continue);
   ASSERT_EQ(s.report().verdict.uninspected.size(), 1u);
   EXPECT_EQ(s.report().verdict.uninspected[0].second, "time-limit (application/pdf)");
-  std::filesystem::remove_all(dir);
 }
 
 // The converters know nothing of the message they read, yet their log lines
 // carry its queue id (a LogScope around the Walker), so that an operator
 // grepping one message's story finds why its PDF was not read.
 TEST(Session, ConverterLogLinesNameTheMessage) {
-  char tmpl[] = "/tmp/phi-session-XXXXXX";
-  ASSERT_TRUE(::mkdtemp(tmpl));
-  const std::string dir = tmpl;
-  const std::string fails = dir + "/pdftotext";  // runs, reads nothing, exits 1: "a damaged PDF"
-  std::ofstream(fails) << "#!/bin/sh\nexit 1\n";
-  ::chmod(fails.c_str(), 0755);
+  escrow::testing::TempDir dir;
+  const std::string fails = dir.write("pdftotext", "#!/bin/sh\nexit 1\n", 0755);  // runs, reads nothing, exits 1: "a damaged PDF"
   Settings ls = default_settings();
-  ls.LogTarget = dir + "/log";
+  ls.LogTarget = dir.file("log");
   ls.LogLevel = "info";
   ASSERT_TRUE(log_setup(ls).ok());
   {
@@ -251,12 +233,11 @@ TEST(Session, ConverterLogLinesNameTheMessage) {
   }
   log_line(LogLevel::Info, "", "test", "after the message");  // the scope ended with the callback
   log_setup_stderr(LogLevel::Warning);
-  std::ifstream in(dir + "/log");
+  std::ifstream in(dir.file("log"));
   std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   EXPECT_NE(log.find("4QIDPDF77: pdf: " + fails + " exited with status 1"), std::string::npos) << log;
   EXPECT_EQ(log.find("NOQUEUE: pdf:"), std::string::npos) << log;
   EXPECT_NE(log.find("NOQUEUE: test: after the message"), std::string::npos) << log;
-  std::filesystem::remove_all(dir);
 }
 
 // Outlook's winmail.dat: the text of a file attached inside it is classified

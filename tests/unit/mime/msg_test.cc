@@ -28,14 +28,17 @@ struct Read {
   bool msg = false;
 };
 
+// OleFile's read_at over bytes in memory.
+std::function<bool(uint64_t, std::span<char>)> bytes_of(const std::string& file) {
+  return [&file](uint64_t off, std::span<char> o) {
+    if (off > file.size() || file.size() - off < o.size()) return false;
+    std::memcpy(o.data(), file.data() + off, o.size());
+    return true;
+  };
+}
+
 Read read(const std::string& file, uint64_t max = 1 << 20) {
-  OleFile f(
-      [&](uint64_t off, std::span<char> o) {
-        if (off > file.size() || file.size() - off < o.size()) return false;
-        std::memcpy(o.data(), file.data() + off, o.size());
-        return true;
-      },
-      file.size());
+  OleFile f(bytes_of(file), file.size());
   Read out;
   out.msg = is_msg(f.listing());
   if (out.msg) out.r = msg_text(f, max, [&](std::string_view t) { out.text.append(t); });
@@ -83,13 +86,7 @@ TEST(Msg, AttachmentsAreListedAndTheirFilesRead) {
                                          {{"labs.txt", "SSN 078-05-1121", "text/plain"},
                                           {"scan.pdf", big},
                                           {"Fwd: older", "", "", true}});
-  OleFile f(
-      [&](uint64_t off, std::span<char> o) {
-        if (off > file.size() || file.size() - off < o.size()) return false;
-        std::memcpy(o.data(), file.data() + off, o.size());
-        return true;
-      },
-      file.size());
+  OleFile f(bytes_of(file), file.size());
   auto list = msg_attachments(f, 64);
   ASSERT_EQ(list.size(), 3u);
   EXPECT_EQ(list[0].filename, "labs.txt");

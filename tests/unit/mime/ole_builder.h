@@ -4,6 +4,7 @@
 //   std::vector<OleEntry> e = {ole_root(1), ole_stream("WordDocument")};
 //   std::string file = build_ole(e);          // entry 0 is the root storage
 //   std::string msg = make_msg({{"__substg1.0_1000001F", utf16z("body")}});
+//   std::string fwd = make_msg_with(props, {{"labs.txt", "text", "text/plain"}});
 // DESCRIPTION
 //   Writes a header, one FAT sector (sector 0) and the directory, four
 //   entries a sector, in sectors chained in reverse order (the last first)
@@ -151,29 +152,14 @@ inline std::string utf16z(const std::string& ascii) {
 // stream (name, bytes) as a chain of right siblings under the root, then
 // `attachments` storages __attach_version1.0_#n, each holding its file
 // name (PR_ATTACH_LONG_FILENAME).
-inline std::string make_msg(const std::vector<std::pair<std::string, std::string>>& props, int attachments = 0) {
-  std::vector<OleEntry> e = {ole_root(1)};
-  e.push_back(ole_stream("__properties_version1.0", kOleNone, kOleNone, std::string(32, '\0')));
-  size_t last = 1;
-  auto sibling = [&](OleEntry entry) {
-    e[last].right = uint32_t(e.size());
-    last = e.size();
-    e.push_back(std::move(entry));
-  };
-  for (const auto& [name, bytes] : props) sibling(ole_stream(name, kOleNone, kOleNone, bytes));
-  for (int i = 0; i < attachments; ++i) {
-    sibling({"__attach_version1.0_#0000000" + std::to_string(i), 1, kOleNone, kOleNone, uint32_t(e.size() + 1), {}});
-    e.push_back(ole_stream("__substg1.0_3707001F", kOleNone, kOleNone, utf16z("labs.pdf")));  // its child
-  }
-  return build_ole(e);
-}
-
-// An attachment of make_msg_with(): a file (data), or an embedded message (object).
+// An attachment of make_msg_with(): a file (data), an embedded message
+// (object), or neither (a link to a file kept elsewhere).
 struct MsgAttach {
   std::string filename;   // PR_ATTACH_LONG_FILENAME
   std::string data;       // PR_ATTACH_DATA_BIN
   std::string mime = {};  // PR_ATTACH_MIME_TAG, if not empty
   bool object = false;    // a PR_ATTACH_DATA_OBJ storage instead of data
+  bool file = true;       // false: neither data nor object
 };
 
 inline std::string make_msg_with(const std::vector<std::pair<std::string, std::string>>& props,
@@ -195,7 +181,7 @@ inline std::string make_msg_with(const std::vector<std::pair<std::string, std::s
     std::vector<OleEntry> kids = {ole_stream("__substg1.0_3707001F", kOleNone, kOleNone, utf16z(a.filename))};
     if (!a.mime.empty()) kids.push_back(ole_stream("__substg1.0_370E001F", kOleNone, kOleNone, utf16z(a.mime)));
     if (a.object) kids.push_back({"__substg1.0_3701000D", 1, kOleNone, kOleNone, kOleNone, {}});
-    else kids.push_back(ole_stream("__substg1.0_37010102", kOleNone, kOleNone, a.data));
+    else if (a.file) kids.push_back(ole_stream("__substg1.0_37010102", kOleNone, kOleNone, a.data));
     for (size_t k = 0; k < kids.size(); ++k) {
       if (k + 1 < kids.size()) kids[k].right = uint32_t(e.size() + 1);
       e.push_back(std::move(kids[k]));
@@ -203,6 +189,11 @@ inline std::string make_msg_with(const std::vector<std::pair<std::string, std::s
     last = storage;
   }
   return build_ole(e);
+}
+
+// A message with `links` attachments named labs.pdf that hold no file.
+inline std::string make_msg(const std::vector<std::pair<std::string, std::string>>& props, int links = 0) {
+  return make_msg_with(props, std::vector<MsgAttach>(size_t(links), MsgAttach{"labs.pdf", "", "", false, false}));
 }
 
 }  // namespace phi::mime::test
