@@ -177,6 +177,22 @@ inline bool converter_blank(char c) {
 // image or a document.
 inline constexpr size_t kConverterMinText = 32;
 
+// A reader whose documents are ConverterRuns (PdfToText, ImageOcr,
+// LegacyOffice): open() and open_until() are start() without and with the
+// deadline the run's wait for a slot and its calls are bound by.
+class ConverterReader : public mime::DocumentReader {
+ public:
+  std::unique_ptr<mime::Document> open(std::string_view kind) const final { return start(kind, std::nullopt); }
+  std::unique_ptr<mime::Document> open_until(std::string_view kind,
+                                             std::chrono::steady_clock::time_point deadline) const final {
+    return start(kind, deadline);
+  }
+
+ protected:
+  virtual std::unique_ptr<mime::Document> start(std::string_view kind,
+                                                std::optional<std::chrono::steady_clock::time_point> deadline) const = 0;
+};
+
 // One message's documents, read through `inner` within `budget` in all
 // (DocumentTimeBudget): the time spent in open(), feed() and finish() of
 // each is counted, and each is given what is left as its deadline before

@@ -257,13 +257,6 @@ class OfficeRun : public ConverterRun {
 
 }  // namespace
 
-std::unique_ptr<mime::Document> LegacyOffice::open(std::string_view kind) const { return start(kind, std::nullopt); }
-
-std::unique_ptr<mime::Document> LegacyOffice::open_until(std::string_view kind,
-                                                         std::chrono::steady_clock::time_point deadline) const {
-  return start(kind, deadline);
-}
-
 std::unique_ptr<mime::Document> LegacyOffice::start(std::string_view kind,
                                                     std::optional<std::chrono::steady_clock::time_point> deadline) const {
   if (!reads(kind)) return nullptr;

@@ -80,12 +80,9 @@ struct LegacyOfficeOptions : ConverterLimits {  // processes: documents held and
   std::shared_ptr<const mime::DocumentReader> attachments;
 };
 
-class LegacyOffice : public mime::DocumentReader {
+class LegacyOffice : public ConverterReader {
  public:
   explicit LegacyOffice(LegacyOfficeOptions o) : o_(std::move(o)) {}
-  std::unique_ptr<mime::Document> open(std::string_view kind) const override;
-  std::unique_ptr<mime::Document> open_until(std::string_view kind,
-                                             std::chrono::steady_clock::time_point deadline) const override;
   bool reads(std::string_view kind) const override {
     return kind == "office";  // PowerPoint files need no program
   }
@@ -93,7 +90,7 @@ class LegacyOffice : public mime::DocumentReader {
 
  private:
   std::unique_ptr<mime::Document> start(std::string_view kind,
-                                        std::optional<std::chrono::steady_clock::time_point> deadline) const;
+                                        std::optional<std::chrono::steady_clock::time_point> deadline) const override;
   LegacyOfficeOptions o_;
 };
 

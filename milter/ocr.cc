@@ -65,13 +65,6 @@ bool valid_ocr_language(std::string_view language) {
   return name;
 }
 
-std::unique_ptr<mime::Document> ImageOcr::open(std::string_view kind) const { return start(kind, std::nullopt); }
-
-std::unique_ptr<mime::Document> ImageOcr::open_until(std::string_view kind,
-                                                     std::chrono::steady_clock::time_point deadline) const {
-  return start(kind, deadline);
-}
-
 std::unique_ptr<mime::Document> ImageOcr::start(std::string_view kind,
                                                 std::optional<std::chrono::steady_clock::time_point> deadline) const {
   if (kind != "image" || o_.program.empty()) return nullptr;

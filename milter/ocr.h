@@ -54,19 +54,16 @@ struct OcrOptions : ConverterLimits {  // timeout: the whole recognition
   uint64_t min_bytes = 32 * 1024;             // smaller images are not read
 };
 
-class ImageOcr : public mime::DocumentReader {
+class ImageOcr : public ConverterReader {
  public:
   explicit ImageOcr(OcrOptions o) : o_(std::move(o)) {}
-  std::unique_ptr<mime::Document> open(std::string_view kind) const override;
-  std::unique_ptr<mime::Document> open_until(std::string_view kind,
-                                             std::chrono::steady_clock::time_point deadline) const override;
   bool reads(std::string_view kind) const override { return kind == "image" && !o_.program.empty(); }
   uint64_t min_bytes(std::string_view) const override { return o_.min_bytes; }
   const OcrOptions& options() const { return o_; }
 
  private:
   std::unique_ptr<mime::Document> start(std::string_view kind,
-                                        std::optional<std::chrono::steady_clock::time_point> deadline) const;
+                                        std::optional<std::chrono::steady_clock::time_point> deadline) const override;
   OcrOptions o_;
 };
 

@@ -217,12 +217,6 @@ std::string PdfRun::render(size_t page, std::string& png) {
 
 }  // namespace
 
-std::unique_ptr<mime::Document> PdfToText::open(std::string_view kind) const { return start(kind, std::nullopt); }
-
-std::unique_ptr<mime::Document> PdfToText::open_until(std::string_view kind, std::chrono::steady_clock::time_point deadline) const {
-  return start(kind, deadline);
-}
-
 std::unique_ptr<mime::Document> PdfToText::start(std::string_view kind,
                                                  std::optional<std::chrono::steady_clock::time_point> deadline) const {
   if (kind != "pdf" || o_.program.empty()) return nullptr;

@@ -75,18 +75,15 @@ struct PdfOptions : ConverterLimits {  // timeout: the whole extraction
   unsigned max_ocr_pages = 20;                   // scanned pages read per PDF
 };
 
-class PdfToText : public mime::DocumentReader {
+class PdfToText : public ConverterReader {
  public:
   explicit PdfToText(PdfOptions o) : o_(std::move(o)) {}
-  std::unique_ptr<mime::Document> open(std::string_view kind) const override;
-  std::unique_ptr<mime::Document> open_until(std::string_view kind,
-                                             std::chrono::steady_clock::time_point deadline) const override;
   bool reads(std::string_view kind) const override { return kind == "pdf" && !o_.program.empty(); }
   const PdfOptions& options() const { return o_; }
 
  private:
   std::unique_ptr<mime::Document> start(std::string_view kind,
-                                        std::optional<std::chrono::steady_clock::time_point> deadline) const;
+                                        std::optional<std::chrono::steady_clock::time_point> deadline) const override;
   PdfOptions o_;
 };
 
