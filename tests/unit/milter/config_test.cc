@@ -556,6 +556,19 @@ TEST(LegacyOfficeToText, DefaultIsCatdocWithItsSiblingsAndMissingItIsOnlyOff) {
   for (const auto& w : config_warnings(**cfg_lone))
     warned = warned || w == dir + "/xls2csv missing: Excel 97-2003 files are not read";
   EXPECT_TRUE(warned);
+  // Files attached to an Outlook .msg go to the PDF and OCR readers, when
+  // there are any; never to the Office reader itself.
+  const bool pdf_or_ocr = (*cfg_lone)->pdf || (*cfg_lone)->ocr;
+  ASSERT_EQ((*cfg_lone)->office->options().attachments != nullptr, pdf_or_ocr);
+  if (pdf_or_ocr) {
+    EXPECT_EQ((*cfg_lone)->office->options().attachments->reads("pdf"), (*cfg_lone)->pdf != nullptr);
+    EXPECT_FALSE((*cfg_lone)->office->options().attachments->reads("office"));
+  }
+  auto bare = parse_settings("DKIMVerify no\nLegacyOfficeToText " + dir + "/catdoc\nPdfToText\nOcrProgram\n", "t.conf");
+  ASSERT_TRUE(bare.ok());
+  auto cfg_bare = build_config(*bare, "t.conf");
+  ASSERT_TRUE(cfg_bare.ok()) << cfg_bare.error().message;
+  EXPECT_EQ((*cfg_bare)->office->options().attachments, nullptr);
   std::system(("rm -rf " + dir).c_str());
 
   auto off = parse_settings("DKIMVerify no\nLegacyOfficeToText\n", "t.conf");
