@@ -60,20 +60,39 @@ class AttachmentSink : public mime::Sink {
   std::string reason_;
 };
 
-// The readers of documents inside a .msg's attachments (PDFs, images),
-// within the .msg's own deadline.
-class UntilReader : public mime::DocumentReader {
+// Office and .msg files attached to a .msg are read, and those attached to
+// a .msg attached to it (depth 2: a message forwarded three times); deeper: "office".
+constexpr unsigned kMaxMsgDepth = 2;
+
+// A memory file for a document (an attachment, or a file of a .msg).
+UniqueFd office_memfd() {
+  int fd = ::memfd_create("phimilter-office", MFD_CLOEXEC);
+  if (fd < 0) log_line(LogLevel::Error, "", "office", std::string("memfd_create: ") + std::strerror(errno));
+  return UniqueFd(fd);
+}
+
+// The readers of documents inside a .msg's attachments, within the .msg's
+// own deadline: PDFs and images through `docs`; Word, Excel, PowerPoint
+// and .msg files by another OfficeRun at depth + 1 that uses the slot the
+// .msg holds (the .msg runs no program of its own, and its attachments
+// are read one after another), so no second slot is ever waited for.
+class AttachmentReader : public mime::DocumentReader {
  public:
-  UntilReader(const mime::DocumentReader& inner, std::optional<std::chrono::steady_clock::time_point> deadline)
-      : inner_(inner), deadline_(deadline) {}
-  std::unique_ptr<mime::Document> open(std::string_view kind) const override {
-    return deadline_ ? inner_.open_until(kind, *deadline_) : inner_.open(kind);
+  AttachmentReader(const LegacyOfficeOptions& o, unsigned depth,
+                   std::optional<std::chrono::steady_clock::time_point> deadline)
+      : o_(o), depth_(depth), deadline_(deadline) {}
+  std::unique_ptr<mime::Document> open(std::string_view kind) const override;
+  bool reads(std::string_view kind) const override {
+    if (kind == "office") return depth_ < kMaxMsgDepth;
+    return o_.attachments && o_.attachments->reads(kind);
   }
-  bool reads(std::string_view kind) const override { return inner_.reads(kind); }
-  uint64_t min_bytes(std::string_view kind) const override { return inner_.min_bytes(kind); }
+  uint64_t min_bytes(std::string_view kind) const override {
+    return kind != "office" && o_.attachments ? o_.attachments->min_bytes(kind) : 0;
+  }
 
  private:
-  const mime::DocumentReader& inner_;
+  const LegacyOfficeOptions& o_;
+  const unsigned depth_;
   const std::optional<std::chrono::steady_clock::time_point> deadline_;
 };
 
@@ -102,7 +121,10 @@ ConverterSpec office_spec(const LegacyOfficeOptions& o) {
 
 class OfficeRun : public ConverterRun {
  public:
-  OfficeRun(const LegacyOfficeOptions& o, UniqueFd file) : ConverterRun(office_spec(o)), o_(o), file_(std::move(file)) {}
+  // depth: 0 for an attachment of the mail (it takes a slot: reserve()),
+  // more for a file attached to a .msg (it uses the .msg's slot).
+  OfficeRun(const LegacyOfficeOptions& o, UniqueFd file, unsigned depth = 0)
+      : ConverterRun(office_spec(o)), o_(o), file_(std::move(file)), depth_(depth) {}
   using ConverterRun::reserve;
 
   void feed(std::string_view bytes) override {
@@ -188,16 +210,16 @@ class OfficeRun : public ConverterRun {
 
   // Each file attached to the .msg goes through a Walker of its own, as a
   // MIME attachment of that name and type would: text, HTML, RTF, ZIP
-  // packages (.docx, .xlsx), and PDFs and images through o_.attachments.
-  // Not read ("office" or "depth-limit"): Office 97-2003 files and .msg
-  // files inside (this reader's processes are not taken twice), embedded
-  // messages and objects. The reason is the weightiest of the parts'.
+  // packages (.docx, .xlsx), PDFs and images through o_.attachments, and
+  // Office 97-2003 and .msg files by an OfficeRun one level down
+  // (AttachmentReader). Not read: a .msg deeper than kMaxMsgDepth
+  // ("office"), embedded messages and objects ("depth-limit"). The reason
+  // is the weightiest of the parts'.
   std::string attachments(mime::OleFile& ole, size_t count, const std::function<void(std::string_view)>& text) {
     auto list = mime::msg_attachments(ole, kMaxMsgAttachments);
     std::string reason = count > list.size() ? "part-limit" : "";
     size_t read = 0;
-    std::optional<UntilReader> docs;
-    if (o_.attachments) docs.emplace(*o_.attachments, budget());
+    AttachmentReader docs(o_, depth_, budget());
     for (const auto& a : list) {
       if (past_deadline()) return std::string(weightier(reason, "time-limit"));
       if (!a.filename.empty()) text(a.filename + "\n");
@@ -212,7 +234,7 @@ class OfficeRun : public ConverterRun {
       AttachmentSink sink(text);
       mime::Limits lim;
       lim.max_documents = 4;
-      mime::Walker w(lim, sink, docs ? &*docs : nullptr);
+      mime::Walker w(lim, sink, &docs);
       w.header("Content-Type", a.mime_type.empty() ? "application/octet-stream" : a.mime_type);
       w.header("Content-Disposition", "attachment; filename*=" + rfc2231(a.filename));
       w.end_of_headers();
@@ -253,19 +275,30 @@ class OfficeRun : public ConverterRun {
   const LegacyOfficeOptions o_;
   UniqueFd file_;      // the document, for the program to seek in
   uint64_t size_ = 0;  // bytes in file_
+  const unsigned depth_;
 };
+
+std::unique_ptr<mime::Document> AttachmentReader::open(std::string_view kind) const {
+  if (kind == "office") {
+    if (depth_ >= kMaxMsgDepth) return nullptr;
+    UniqueFd fd = office_memfd();
+    if (!fd) return nullptr;
+    auto run = std::make_unique<OfficeRun>(o_, std::move(fd), depth_ + 1);
+    run->set_deadline(deadline_);
+    return run;
+  }
+  if (!o_.attachments) return nullptr;
+  return deadline_ ? o_.attachments->open_until(kind, *deadline_) : o_.attachments->open(kind);
+}
 
 }  // namespace
 
 std::unique_ptr<mime::Document> LegacyOffice::start(std::string_view kind,
                                                     std::optional<std::chrono::steady_clock::time_point> deadline) const {
   if (!reads(kind)) return nullptr;
-  int fd = ::memfd_create("phimilter-office", MFD_CLOEXEC);
-  if (fd < 0) {
-    log_line(LogLevel::Error, "", "office", std::string("memfd_create: ") + std::strerror(errno));
-    return nullptr;
-  }
-  auto run = std::make_unique<OfficeRun>(o_, UniqueFd(fd));
+  UniqueFd fd = office_memfd();
+  if (!fd) return nullptr;
+  auto run = std::make_unique<OfficeRun>(o_, std::move(fd));
   run->set_deadline(deadline);
   if (!run->reserve()) return nullptr;
   return run;

@@ -25,8 +25,9 @@
 //                             through a mime::Walker of its own, as a
 //                             MIME attachment of its name and type would
 //                             be (PDFs and images by `attachments`; Office
-//                             97-2003 files and .msg files inside, embedded
-//                             messages and objects are not read)
+//                             97-2003 and .msg files by this reader, in the
+//                             slot the .msg holds, three .msg levels deep;
+//                             embedded messages and objects are not read)
 //   (a program left empty reads no file of its kind; catdoc's catppt is
 //   not used: it misses the text boxes LibreOffice and others write).
 //   Reasons finish() returns: "" for exit status 0 (or a presentation read
@@ -76,7 +77,8 @@ struct LegacyOfficeOptions : ConverterLimits {  // processes: documents held and
   std::string word;   // absolute path of catdoc ("" reads no Word file)
   std::string excel;  // xls2csv ("" reads no Excel file)
   // PDFs and images attached to a .msg: the Converters of PdfToText and
-  // OcrProgram (none: they are uninspected). Never this reader itself.
+  // OcrProgram (none: they are uninspected). Never this reader itself:
+  // Office files attached to a .msg are read in the .msg's own slot.
   std::shared_ptr<const mime::DocumentReader> attachments;
 };
 

@@ -235,7 +235,7 @@ TEST_F(LegacyOfficeTest, TheFilesAttachedToAnOutlookMessageAreRead) {
       {"an HTML file", {{"labs.htm", "<html><body><b>MRN</b> 4471823</body></html>", "text/html"}}, "", "MRN 4471823"},
       {"a PDF, no PDF reader", {{"labs.txt", labs}, {"scan.pdf", "%PDF-1.4\n%%EOF\n", "application/pdf"}}, "pdf",
        "SSN 078-05-1121"},
-      {"a Word 97-2003 file inside", {{"letter.doc", sample("letter.doc")}}, "office", "letter.doc"},
+      {"a Word 97-2003 file inside, no catdoc", {{"letter.doc", sample("letter.doc")}}, "office", "letter.doc"},
       {"an embedded message", {{"Fwd: older", "", "", true}, {"labs.txt", labs}}, "depth-limit", "SSN 078-05-1121"},
   };
   for (const Row& r : rows) {
@@ -245,6 +245,22 @@ TEST_F(LegacyOfficeTest, TheFilesAttachedToAnOutlookMessageAreRead) {
     EXPECT_NE(o.text.find("FW: results\n"), std::string::npos) << o.text;
     EXPECT_NE(o.text.find(r.text), std::string::npos) << o.text;
   }
+  // A .msg in a .msg is read (a message forwarded twice), in the slot the
+  // outer one holds, and so is one more level; an Office file attached
+  // below that is not: "office".
+  const std::string inner = make_msg_with({{"__substg1.0_1000001F", utf16z("inner note, MRN 4471823")}},
+                                          {{"labs.txt", labs}});
+  test::Outcome twice = extract(reader, "office", make_msg_with(props, {{"fwd.msg", inner, "application/vnd.ms-outlook"}}));
+  EXPECT_EQ(twice.reason, "");
+  EXPECT_NE(twice.text.find("inner note, MRN 4471823"), std::string::npos) << twice.text;
+  EXPECT_NE(twice.text.find("SSN 078-05-1121"), std::string::npos) << twice.text;
+  const std::string deepest = make_msg_with({{"__substg1.0_1000001F", utf16z("deepest note, MRN 4471823")}},
+                                            {{"deeper.msg", inner, "application/vnd.ms-outlook"}});
+  const std::string middle = make_msg_with(props, {{"fwd.msg", deepest, "application/vnd.ms-outlook"}});
+  test::Outcome thrice = extract(reader, "office", make_msg_with(props, {{"fwd2.msg", middle, "application/vnd.ms-outlook"}}));
+  EXPECT_EQ(thrice.reason, "office");  // deeper.msg, below the third .msg
+  EXPECT_NE(thrice.text.find("deepest note, MRN 4471823"), std::string::npos) << thrice.text;
+  EXPECT_EQ(thrice.text.find("inner note"), std::string::npos) << thrice.text;
   // Past 64 attachments the rest are not read: "part-limit".
   std::vector<MsgAttach> many(65, MsgAttach{"a", ""});
   many.back() = {"labs.txt", labs};
@@ -264,6 +280,22 @@ TEST_F(LegacyOfficeTest, TheFilesAttachedToAnOutlookMessageAreRead) {
                                                    "application/pdf"}}));
   EXPECT_EQ(o.reason, "");
   EXPECT_NE(o.text.find("Diagnosis E11.9 type 2 diabetes for patient MRN 4471823"), std::string::npos) << o.text;
+}
+
+// A Word letter attached to a .msg is read by catdoc, as the same letter
+// attached to the mail would be, without a second of this reader's
+// processes: with LegacyOfficeProcesses 1 the .msg holds the only one.
+TEST_F(LegacyOfficeTest, AWordLetterAttachedToAnOutlookMessageIsReadInItsSlot) {
+  LegacyOfficeOptions o = catdoc();
+  o.processes = 1;
+  LegacyOffice reader(o);
+  test::Outcome alone = extract(reader, "office", sample("letter.doc"));
+  ASSERT_EQ(alone.reason, "");
+  test::Outcome fwd = extract(reader, "office",
+                              mime::test::make_msg_with({{"__substg1.0_0037001F", mime::test::utf16z("FW: letter")}},
+                                                        {{"referral.doc", sample("letter.doc"), "application/msword"}}));
+  EXPECT_EQ(fwd.reason, "");
+  EXPECT_NE(fwd.text.find(alone.text.substr(0, 40)), std::string::npos) << fwd.text;
 }
 
 TEST_F(LegacyOfficeTest, OnlyOffice) {
