@@ -222,7 +222,8 @@ class OfficeRun : public ConverterRun {
     AttachmentReader docs(o_, depth_, budget());
     for (const auto& a : list) {
       if (past_deadline()) return std::string(weightier(reason, "time-limit"));
-      if (!a.filename.empty()) text(a.filename + "\n");
+      // The Walker below gives the name of a file it reads (Content-Disposition).
+      if (!a.data && !a.filename.empty()) text(a.filename + "\n");
       if (a.damaged || (!a.data && !a.object)) {
         reason = weightier(reason, a.damaged ? "office" : "");
         continue;

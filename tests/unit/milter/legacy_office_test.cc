@@ -244,6 +244,12 @@ TEST_F(LegacyOfficeTest, TheFilesAttachedToAnOutlookMessageAreRead) {
     EXPECT_EQ(o.reason, r.reason);
     EXPECT_NE(o.text.find("FW: results\n"), std::string::npos) << o.text;
     EXPECT_NE(o.text.find(r.text), std::string::npos) << o.text;
+    // Each file's name is classified once (its findings count once).
+    for (const MsgAttach& f : r.files) {
+      size_t n = 0;
+      for (size_t at = o.text.find(f.filename); at != std::string::npos; at = o.text.find(f.filename, at + 1)) ++n;
+      EXPECT_EQ(n, 1u) << f.filename << " in " << o.text;
+    }
   }
   // A .msg in a .msg is read (a message forwarded twice), in the slot the
   // outer one holds, and so is one more level; an Office file attached
