@@ -182,10 +182,20 @@ struct OleFile::Impl {
     return mini_ok;
   }
 
-  // The children of the top-level storage `name`, or false (none, or its tree is damaged).
-  bool storage(std::string_view name, std::vector<Entry>& out) const {
-    auto it = std::find_if(entries.begin(), entries.end(), [&](const Entry& e) { return !e.stream && e.name == name; });
-    return it != entries.end() && children(it->child, out);
+  // The children of the top-level storage `name`, or nullptr (none, or
+  // its tree is damaged). The last storage asked for is kept: an
+  // attachment's properties are read one after another, and its tree
+  // (which a hostile file may make as large as the directory) is walked
+  // once, not once per property.
+  const std::vector<Entry>* storage(std::string_view name) const {
+    if (!cached_ok || cached_name != name) {
+      cached_name = std::string(name);
+      cached.clear();
+      auto it = std::find_if(entries.begin(), entries.end(), [&](const Entry& e) { return !e.stream && e.name == name; });
+      cached_ok = it != entries.end() && children(it->child, cached);
+      if (!cached_ok) cached.clear();
+    }
+    return cached_ok ? &cached : nullptr;
   }
   // The entries of the tree from link `first`, or false.
   bool children(uint32_t first, std::vector<Entry>& out) const {
@@ -203,6 +213,9 @@ struct OleFile::Impl {
   bool valid = false;
   std::vector<char> dir;       // the whole directory, kept for storages' trees
   std::vector<Entry> entries;  // the root storage's children
+  mutable std::string cached_name;  // storage(): the last storage asked for
+  mutable std::vector<Entry> cached;
+  mutable bool cached_ok = false;
   uint32_t root_start = 0;
   uint64_t root_length = 0;
   bool mini_loaded = false, mini_ok = false;
@@ -270,18 +283,18 @@ OleStream OleFile::read(std::string_view name, uint64_t max_bytes, std::string& 
 
 OleListing OleFile::listing(std::string_view storage) const {
   OleListing l;
-  std::vector<Impl::Entry> in;
-  if (!p_->valid || !p_->storage(storage, in)) return l;
+  const auto* in = p_->valid ? p_->storage(storage) : nullptr;
+  if (!in) return l;
   l.valid = true;
-  for (const auto& e : in) l.names.push_back(e.name);
+  for (const auto& e : *in) l.names.push_back(e.name);
   return l;
 }
 
 OleStream OleFile::read(std::string_view storage, std::string_view name, uint64_t max_bytes,
                         const std::function<void(std::string_view)>& out) {
-  std::vector<Impl::Entry> in;
-  if (!p_->valid || !p_->storage(storage, in)) return OleStream::Unreadable;
-  return p_->read(in, name, max_bytes, out);
+  const auto* in = p_->valid ? p_->storage(storage) : nullptr;
+  if (!in) return OleStream::Unreadable;
+  return p_->read(*in, name, max_bytes, out);
 }
 
 bool is_ole(std::string_view b) { return b.substr(0, 8) == kSignature; }

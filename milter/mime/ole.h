@@ -30,7 +30,8 @@
 //   (PowerPoint's text and an Outlook message's properties are read by
 //   phimilter itself: milter/mime/ppt.h, msg.h). The directory is kept,
 //   so that the storages at the top can be listed and read one level down
-//   too (an Outlook message's attachments), each tree walked when asked.
+//   too (an Outlook message's attachments), each storage's tree walked
+//   when first asked for (the last one is kept).
 // INPUT
 //   Hostile: every sector number, chain and tree link is checked against
 //   the file's size; a chain that comes back to a sector, or a tree to an
@@ -38,7 +39,8 @@
 //   file's size and the memory in its directory's (and the stream read,
 //   at most max_bytes).
 // THREADS
-//   Pure; any thread.
+//   An OleFile is used by one thread at a time (it keeps the mini stream
+//   and the last storage's tree once read); is_ole is pure.
 #ifndef PHI_MIME_OLE_H
 #define PHI_MIME_OLE_H
 
