@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -219,6 +220,9 @@ class OfficeRun : public ConverterRun {
     auto list = mime::msg_attachments(ole, kMaxMsgAttachments);
     std::string reason = count > list.size() ? "part-limit" : "";
     size_t read = 0;
+    // The files are distinct bytes of the .msg: together no larger than it.
+    // A hostile one that points many attachments at one stream is cut there.
+    uint64_t left = size_;
     AttachmentReader docs(o_, depth_, budget());
     for (const auto& a : list) {
       if (past_deadline()) return std::string(weightier(reason, "time-limit"));
@@ -239,7 +243,10 @@ class OfficeRun : public ConverterRun {
       w.header("Content-Type", a.mime_type.empty() ? "application/octet-stream" : a.mime_type);
       w.header("Content-Disposition", "attachment; filename*=" + rfc2231(a.filename));
       w.end_of_headers();
-      auto st = ole.read(a.storage, mime::kMsgAttachData, size_, [&](std::string_view b) { w.body(b); });
+      auto st = ole.read(a.storage, mime::kMsgAttachData, left, [&](std::string_view b) {
+        left -= std::min<uint64_t>(left, b.size());
+        w.body(b);
+      });
       w.finish();
       if (st != mime::OleStream::Read) reason = weightier(reason, "office");
       reason = weightier(reason, sink.reason());

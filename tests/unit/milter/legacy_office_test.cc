@@ -288,6 +288,26 @@ TEST_F(LegacyOfficeTest, TheFilesAttachedToAnOutlookMessageAreRead) {
   EXPECT_NE(o.text.find("Diagnosis E11.9 type 2 diabetes for patient MRN 4471823"), std::string::npos) << o.text;
 }
 
+// A hostile .msg whose attachments all point at one stream is read no
+// further than its own size: the files of a .msg are distinct bytes of it.
+TEST_F(LegacyOfficeTest, AttachmentsSharingOneStreamAreReadOnce) {
+  using namespace mime::test;
+  const std::string data = "SSN 078-05-1121 " + std::string(5000, 'x');  // regular sectors
+  std::vector<OleEntry> e = {ole_root(1), ole_stream("__properties_version1.0", kOleNone, 2, std::string(32, '\0'))};
+  for (uint32_t i = 0; i < 3; ++i)  // entries 2..4, each a storage whose tree is entries 5 and 6
+    e.push_back({"__attach_version1.0_#0000000" + std::to_string(i), 1, kOleNone, i < 2 ? i + 3 : kOleNone, 5, {}});
+  e.push_back(ole_stream("__substg1.0_37010102", kOleNone, 6, data));
+  e.push_back(ole_stream("__substg1.0_370E001F", kOleNone, kOleNone, utf16z("text/plain")));
+  e.push_back(ole_stream("__substg1.0_1000001F", kOleNone, kOleNone, utf16z("see attached")));
+  e[4].right = 7;  // the body after the last storage
+  LegacyOffice reader(LegacyOfficeOptions{});
+  test::Outcome o = extract(reader, "office", build_ole(e));
+  EXPECT_EQ(o.reason, "office");
+  size_t n = 0;
+  for (size_t at = o.text.find("SSN"); at != std::string::npos; at = o.text.find("SSN", at + 1)) ++n;
+  EXPECT_EQ(n, 1u);
+}
+
 // A Word letter attached to a .msg is read by catdoc, as the same letter
 // attached to the mail would be, without a second of this reader's
 // processes: with LegacyOfficeProcesses 1 the .msg holds the only one.
