@@ -7,8 +7,9 @@
 # PHI is only inside a .docx attachment, only inside a PDF (read by
 # pdftotext) sent as application/octet-stream under another name, or only
 # in the pixels of a scanned page sent as a PNG or as a faxed PDF (read by
-# tesseract), or only inside a Word 97-2003 .doc (read by catdoc) or a
-# PowerPoint 97-2003 .ppt (read by phimilter).
+# tesseract), or only inside a Word 97-2003 .doc (read by catdoc), the
+# same .doc attached to a forwarded Outlook .msg, or a PowerPoint 97-2003
+# .ppt (read by phimilter).
 #
 # Escrow needs keys, so this scenario writes EscrowKeyFile, EscrowDirectory
 # and NoticeSendmail (nothing else: the policy is the shipped one). With
@@ -163,6 +164,20 @@ if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/catdoc ]; then
     "rcpt=1 escrow=1 rules=phi-insecure"
 elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
   phi_fail "catdoc missing: scripts/setup installs catdoc"
+fi
+
+# --- PHI only in a Word letter attached to a forwarded Outlook .msg ---------------
+if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/catdoc ]; then
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Forwarded referral" --body "See the forwarded message." \
+    --attach-type application/vnd.ms-outlook --attach-name referral.msg \
+    --attach @"$(dirname "$0")/../unit/milter/data/forward.msg" || phi_fail "msg: not accepted, see $PHI_SWAKS_LOG"
+  qid=$(phi_queue_id_of "$PHI_SWAKS_LOG")
+  [ -n "$qid" ] || phi_fail "msg: no queue id in $PHI_SWAKS_LOG"
+  phi_wait_log "$PHI_MILTER_LOG" "$qid: policy: direction=" 20
+  phi_assert_match "msg: PHI in a .doc attached to a forwarded .msg is escrowed" "$(phi_policy_log "$qid")" \
+    "rcpt=1 escrow=1 rules=phi-insecure"
+  phi_assert_match "msg: the log names the message and its attachment" "$(grep "$qid: office:" "$PHI_MILTER_LOG")" \
+    "an Outlook message with 1 attachment\\(s\\), 1 read to the end"
 fi
 
 # --- PHI only in the slides of a PowerPoint 97-2003 .ppt (text boxes, as LibreOffice writes them) ---
