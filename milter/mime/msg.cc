@@ -2,6 +2,7 @@
 #include "milter/mime/msg.h"
 
 #include <string>
+#include <utility>
 
 #include "milter/mime/charset.h"
 #include "milter/mime/html.h"
@@ -13,6 +14,16 @@ namespace {
 
 constexpr std::string_view kProps = "__substg1.0_";
 constexpr std::string_view kAttachment = "__attach_version1.0_#";
+// A string property's two stream types, Unicode first, and their charsets.
+constexpr std::pair<std::string_view, std::string_view> kStringTypes[] = {{"001F", "utf-16le"},
+                                                                          {"001E", "windows-1252"}};
+
+// A string property's stream as UTF-8, without its terminating NULs.
+std::string string_value(std::string bytes, std::string_view charset) {
+  while (!bytes.empty() && bytes.back() == '\0') bytes.pop_back();
+  if (charset == "utf-16le" && bytes.size() % 2) bytes.push_back('\0');
+  return convert_to_utf8(charset, bytes, nullptr);
+}
 
 class Reader {
  public:
@@ -22,16 +33,14 @@ class Reader {
   // A string property, Unicode first: false when the message has neither.
   bool string(std::string_view tag) {
     std::string bytes;
-    for (auto [type, charset] : {std::pair{"001F", "utf-16le"}, std::pair{"001E", "windows-1252"}}) {
-      OleStream st = f_.read(std::string(kProps) + std::string(tag) + type, max_, bytes);
+    for (auto [type, charset] : kStringTypes) {
+      OleStream st = f_.read(std::string(kProps) + std::string(tag) + std::string(type), max_, bytes);
       if (st == OleStream::Missing) continue;
       if (st != OleStream::Read) {
         r_.damaged = true;
         return true;
       }
-      while (!bytes.empty() && bytes.back() == '\0') bytes.pop_back();  // its terminator
-      if (std::string_view(charset) == "utf-16le" && bytes.size() % 2) bytes.push_back('\0');
-      emit(convert_to_utf8(charset, bytes, nullptr));
+      emit(string_value(std::move(bytes), charset));
       return true;
     }
     return false;
@@ -86,14 +95,12 @@ class Reader {
 // A string property of the attachment storage `storage`, Unicode first,
 // at most max_bytes ("" when it has neither).
 std::string storage_string(OleFile& f, const std::string& storage, std::string_view tag, uint64_t max_bytes) {
-  for (auto [type, charset] : {std::pair{"001F", "utf-16le"}, std::pair{"001E", "windows-1252"}}) {
+  for (auto [type, charset] : kStringTypes) {
     std::string bytes;
-    OleStream st = f.read(storage, std::string(kProps) + std::string(tag) + type, max_bytes,
+    OleStream st = f.read(storage, std::string(kProps) + std::string(tag) + std::string(type), max_bytes,
                           [&](std::string_view b) { bytes.append(b); });
     if (st != OleStream::Read) continue;
-    while (!bytes.empty() && bytes.back() == '\0') bytes.pop_back();
-    if (std::string_view(charset) == "utf-16le" && bytes.size() % 2) bytes.push_back('\0');
-    std::string s = convert_to_utf8(charset, bytes, nullptr);
+    std::string s = string_value(std::move(bytes), charset);
     for (char& c : s)
       if (c == '\r' || c == '\n') c = ' ';  // a name or type, one line
     if (!s.empty()) return s;
