@@ -33,6 +33,16 @@ fi
 phi_start_milter "$(phi_policy_milter_conf)" "$escrow_conf"
 phi_start_postfix "$(phi_policy_maincf)"
 
+# assert_escrowed TAG LABEL SECONDS: the message just sent (its queue id in
+# the swaks log, kept in $qid) was decided by the milter within SECONDS as
+# one recipient escrowed by the shipped phi-insecure rule.
+assert_escrowed() {
+  qid=$(phi_queue_id_of "$PHI_SWAKS_LOG")
+  [ -n "$qid" ] || phi_fail "$1: no queue id in $PHI_SWAKS_LOG"
+  phi_wait_log "$PHI_MILTER_LOG" "$qid: policy: direction=" "$3"
+  phi_assert_match "$1: $2" "$(phi_policy_log "$qid")" "rcpt=1 escrow=1 rules=phi-insecure"
+}
+
 # --- PHI to a mandatory-TLS domain: accepted, route-tls ---------------------------
 phi_send_phi --to "a@$PHI_SECURE_DOMAIN" || phi_fail "swaks (mandatory TLS) failed, see $PHI_SWAKS_LOG"
 qid=$(phi_queue_id_of "$PHI_SWAKS_LOG")
@@ -93,11 +103,7 @@ EOT
   phi_send --to "b@$PHI_OPP_DOMAIN" --h-Subject "Referral letter" --body "Please see the attached letter." \
     --attach-type application/vnd.openxmlformats-officedocument.wordprocessingml.document \
     --attach @"$PHI_DIR/referral.docx" || phi_fail "docx: not accepted, see $PHI_SWAKS_LOG"
-  qid=$(phi_queue_id_of "$PHI_SWAKS_LOG")
-  [ -n "$qid" ] || phi_fail "docx: no queue id in $PHI_SWAKS_LOG"
-  phi_wait_log "$PHI_MILTER_LOG" "$qid: policy: direction=" 20
-  phi_assert_match "docx: PHI inside the attachment is escrowed" "$(phi_policy_log "$qid")" \
-    "rcpt=1 escrow=1 rules=phi-insecure"
+  assert_escrowed docx "PHI inside the attachment is escrowed" 20
   n=$("$CTL" escrow -c "$PHI_DIR/phimilter.conf" list | awk 'NR > 1' | grep -c .)
   phi_assert_eq "escrow: a second entry, for the docx" "$n" 2
 fi
@@ -110,11 +116,7 @@ if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Lab results" --body "Results attached." \
     --attach-type application/octet-stream --attach-name results.bin \
     --attach @"$PHI_DIR/labs.pdf" || phi_fail "pdf: not accepted, see $PHI_SWAKS_LOG"
-  qid=$(phi_queue_id_of "$PHI_SWAKS_LOG")
-  [ -n "$qid" ] || phi_fail "pdf: no queue id in $PHI_SWAKS_LOG"
-  phi_wait_log "$PHI_MILTER_LOG" "$qid: policy: direction=" 20
-  phi_assert_match "pdf: PHI inside a PDF (sniffed in octet-stream) is escrowed" "$(phi_policy_log "$qid")" \
-    "rcpt=1 escrow=1 rules=phi-insecure"
+  assert_escrowed pdf "PHI inside a PDF (sniffed in octet-stream) is escrowed" 20
   n=$("$CTL" escrow -c "$PHI_DIR/phimilter.conf" list | awk 'NR > 1' | grep -c .)
   phi_assert_eq "escrow: a third entry, for the PDF" "$n" 3
 fi
@@ -125,11 +127,7 @@ if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/tesseract ]; then
   phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Referral" --body "Scan attached." \
     --attach-type image/png --attach-name referral.png \
     --attach @"$PHI_DIR/scan.png" || phi_fail "scan: not accepted, see $PHI_SWAKS_LOG"
-  qid=$(phi_queue_id_of "$PHI_SWAKS_LOG")
-  [ -n "$qid" ] || phi_fail "scan: no queue id in $PHI_SWAKS_LOG"
-  phi_wait_log "$PHI_MILTER_LOG" "$qid: policy: direction=" 30
-  phi_assert_match "scan: PHI only in the pixels of an image is escrowed" "$(phi_policy_log "$qid")" \
-    "rcpt=1 escrow=1 rules=phi-insecure"
+  assert_escrowed scan "PHI only in the pixels of an image is escrowed" 30
   n=$("$CTL" escrow -c "$PHI_DIR/phimilter.conf" list | awk 'NR > 1' | grep -c .)
   phi_assert_eq "escrow: a fourth entry, for the scan" "$n" 4
 
@@ -141,11 +139,7 @@ if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/tesseract ]; then
   phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Fax" --body "Fax attached." \
     --attach-type application/pdf --attach-name fax.pdf \
     --attach @"$PHI_DIR/fax.pdf" || phi_fail "fax: not accepted, see $PHI_SWAKS_LOG"
-  qid=$(phi_queue_id_of "$PHI_SWAKS_LOG")
-  [ -n "$qid" ] || phi_fail "fax: no queue id in $PHI_SWAKS_LOG"
-  phi_wait_log "$PHI_MILTER_LOG" "$qid: policy: direction=" 30
-  phi_assert_match "fax: PHI only in a scanned PDF page is escrowed" "$(phi_policy_log "$qid")" \
-    "rcpt=1 escrow=1 rules=phi-insecure"
+  assert_escrowed fax "PHI only in a scanned PDF page is escrowed" 30
   phi_assert_match "fax: the log names the message and the OCR of its page" "$(cat "$PHI_MILTER_LOG")" \
     "$qid: pdf: a PDF with 1 of 1 pages without text \\(scanned\\?\\): 1 read by OCR"
 elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
@@ -157,11 +151,7 @@ if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/catdoc ]; then
   phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Referral letter" --body "Letter attached." \
     --attach-type application/msword --attach-name referral.doc \
     --attach @"$(dirname "$0")/../unit/milter/data/letter.doc" || phi_fail "doc: not accepted, see $PHI_SWAKS_LOG"
-  qid=$(phi_queue_id_of "$PHI_SWAKS_LOG")
-  [ -n "$qid" ] || phi_fail "doc: no queue id in $PHI_SWAKS_LOG"
-  phi_wait_log "$PHI_MILTER_LOG" "$qid: policy: direction=" 20
-  phi_assert_match "doc: PHI inside a Word 97-2003 file is escrowed" "$(phi_policy_log "$qid")" \
-    "rcpt=1 escrow=1 rules=phi-insecure"
+  assert_escrowed doc "PHI inside a Word 97-2003 file is escrowed" 20
 elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
   phi_fail "catdoc missing: scripts/setup installs catdoc"
 fi
@@ -171,11 +161,7 @@ if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/catdoc ]; then
   phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Forwarded referral" --body "See the forwarded message." \
     --attach-type application/vnd.ms-outlook --attach-name referral.msg \
     --attach @"$(dirname "$0")/../unit/milter/data/forward.msg" || phi_fail "msg: not accepted, see $PHI_SWAKS_LOG"
-  qid=$(phi_queue_id_of "$PHI_SWAKS_LOG")
-  [ -n "$qid" ] || phi_fail "msg: no queue id in $PHI_SWAKS_LOG"
-  phi_wait_log "$PHI_MILTER_LOG" "$qid: policy: direction=" 20
-  phi_assert_match "msg: PHI in a .doc attached to a forwarded .msg is escrowed" "$(phi_policy_log "$qid")" \
-    "rcpt=1 escrow=1 rules=phi-insecure"
+  assert_escrowed msg "PHI in a .doc attached to a forwarded .msg is escrowed" 20
   phi_assert_match "msg: the log names the message and its attachment" "$(grep "$qid: office:" "$PHI_MILTER_LOG")" \
     "an Outlook message with 1 attachment\\(s\\), 1 read to the end"
 fi
@@ -186,9 +172,5 @@ if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Case review" --body "Slides attached." \
     --attach-type application/vnd.ms-powerpoint --attach-name review.ppt \
     --attach @"$PHI_DIR/slides.ppt" || phi_fail "ppt: not accepted, see $PHI_SWAKS_LOG"
-  qid=$(phi_queue_id_of "$PHI_SWAKS_LOG")
-  [ -n "$qid" ] || phi_fail "ppt: no queue id in $PHI_SWAKS_LOG"
-  phi_wait_log "$PHI_MILTER_LOG" "$qid: policy: direction=" 20
-  phi_assert_match "ppt: PHI inside a PowerPoint 97-2003 file is escrowed" "$(phi_policy_log "$qid")" \
-    "rcpt=1 escrow=1 rules=phi-insecure"
+  assert_escrowed ppt "PHI inside a PowerPoint 97-2003 file is escrowed" 20
 fi

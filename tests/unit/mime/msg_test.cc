@@ -19,6 +19,7 @@ using test::build_ole;
 using test::kOleNone;
 using test::OleEntry;
 
+using test::bytes_of;
 using test::make_msg;
 using test::utf16z;
 
@@ -27,15 +28,6 @@ struct Read {
   MsgText r;
   bool msg = false;
 };
-
-// OleFile's read_at over bytes in memory.
-std::function<bool(uint64_t, std::span<char>)> bytes_of(const std::string& file) {
-  return [&file](uint64_t off, std::span<char> o) {
-    if (off > file.size() || file.size() - off < o.size()) return false;
-    std::memcpy(o.data(), file.data() + off, o.size());
-    return true;
-  };
-}
 
 Read read(const std::string& file, uint64_t max = 1 << 20) {
   OleFile f(bytes_of(file), file.size());

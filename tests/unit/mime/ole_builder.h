@@ -5,6 +5,7 @@
 //   std::string file = build_ole(e);          // entry 0 is the root storage
 //   std::string msg = make_msg({{"__substg1.0_1000001F", utf16z("body")}});
 //   std::string fwd = make_msg_with(props, {{"labs.txt", "text", "text/plain"}});
+//   OleFile f(bytes_of(file), file.size());
 // DESCRIPTION
 //   Writes a header, one FAT sector (sector 0) and the directory, four
 //   entries a sector, in sectors chained in reverse order (the last first)
@@ -21,6 +22,9 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,6 +32,15 @@
 namespace phi::mime::test {
 
 inline constexpr uint32_t kOleNone = 0xFFFFFFFF;
+
+// OleFile's read_at over a file held in memory (`file` must outlive it).
+inline std::function<bool(uint64_t, std::span<char>)> bytes_of(const std::string& file) {
+  return [&file](uint64_t off, std::span<char> o) {
+    if (off > file.size() || file.size() - off < o.size()) return false;
+    std::memcpy(o.data(), file.data() + off, o.size());
+    return true;
+  };
+}
 
 struct OleEntry {
   std::string name;

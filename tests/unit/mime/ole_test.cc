@@ -20,14 +20,7 @@ using test::ole_stream;
 using test::OleEntry;
 
 OleListing list(const std::string& file) {
-  return OleFile(
-             [&](uint64_t off, std::span<char> out) {
-               if (off > file.size() || file.size() - off < out.size()) return false;
-               std::memcpy(out.data(), file.data() + off, out.size());
-               return true;
-             },
-             file.size())
-      .listing();
+  return OleFile(test::bytes_of(file), file.size()).listing();
 }
 
 std::vector<std::string> sorted(std::vector<std::string> v) {

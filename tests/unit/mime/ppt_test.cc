@@ -81,14 +81,7 @@ TEST(PptText, EncryptedCutAndGarbage) {
 }
 
 OleStream read(const std::string& file, std::string_view name, std::string& out, uint64_t max = 1 << 20) {
-  return OleFile(
-             [&](uint64_t off, std::span<char> o) {
-               if (off > file.size() || file.size() - off < o.size()) return false;
-               std::memcpy(o.data(), file.data() + off, o.size());
-               return true;
-             },
-             file.size())
-      .read(name, max, out);
+  return OleFile(test::bytes_of(file), file.size()).read(name, max, out);
 }
 
 TEST(OleReadStream, TheRootsStreamThroughTheFat) {
