@@ -11,7 +11,9 @@
 //   An Entity parses its header block (from header_field() calls at the top
 //   level, from raw lines below), then picks a Body: LeafBody (decode to
 //   text (charset and HTML, or RTF), read it as a ZIP package through a
-//   PackageReader or as TNEF through a TnefReader, hand a PDF to the
+//   PackageReader, as TNEF through a TnefReader or as a gzip file or tar
+//   archive through a GzipReader or TarReader (those three are
+//   ContainerReaders: each file inside is a part of its own), hand a PDF to the
 //   WalkState's DocumentReader, hand it an image (held until it reaches the
 //   reader's min_bytes), or report it uninspected), MultipartBody (BoundarySplitter + one child
 //   Entity at a time) or MessageBody (transfer decoding + nested message).
@@ -30,8 +32,10 @@
 #include <string_view>
 
 #include "milter/mime/charset.h"
+#include "milter/mime/gzip.h"
 #include "milter/mime/html.h"
 #include "milter/mime/rtf.h"
+#include "milter/mime/tar.h"
 #include "milter/mime/tnef.h"
 #include "milter/mime/transfer.h"
 #include "milter/mime/walker.h"
@@ -41,10 +45,12 @@
 namespace phi::mime::detail {
 
 inline constexpr size_t kSniffBytes = 16;
+inline constexpr size_t kLeafSniffBytes = 512;        // a part's first bytes held to tell its kind: one tar header
 inline constexpr size_t kMaxPackageNames = 64 * 1024;  // bytes of entry names classified per archive
 inline constexpr size_t kMaxPackageDepth = 2;         // archives read inside an archive attachment
 inline constexpr size_t kMaxTnefDepth = 1;            // TNEF streams open at once: none inside a TNEF attachment
 inline constexpr size_t kMaxTnefString = 64 * 1024;   // bytes of a TNEF subject or attachment title kept
+inline constexpr size_t kMaxArchiveDepth = 4;         // gzip and tar streams open at once (a .tar.gz is two)
 
 struct WalkState {
   const Limits lim;
@@ -54,9 +60,10 @@ struct WalkState {
   bool truncated = false;
   size_t parts = 0;
   size_t uninspected = 0;
-  uint64_t inflated = 0;  // bytes inflated from ZIP packages so far: at most max_total_bytes per message
+  uint64_t inflated = 0;  // bytes inflated from ZIP packages and gzip files so far: at most max_total_bytes per message
   size_t documents_opened = 0;  // at most max_documents per message
   size_t tnef_depth = 0;        // TnefReaders open (at most kMaxTnefDepth)
+  size_t archive_depth = 0;     // GzipReaders and TarReaders open (at most kMaxArchiveDepth)
   void report(const PartInfo& info, std::string_view reason) {
     ++uninspected;
     sink.uninspected(info, reason);
@@ -172,6 +179,44 @@ class PackageReader : public ZipStream::Handler {
 
 class LeafBody;
 
+// What a TNEF stream, a gzip file and a tar archive share
+// (container_reader.cc): read for the LeafBody of part `info`, each file
+// inside becomes a part of its own (`child`), so that the Sink sees flat
+// parts: the container's part ends before a file's part begins (`open` is
+// the LeafBody's: whether its part_begin is the latest unended one), and
+// begins again (without its Filename) when text or a report of its own
+// comes after one. `depth` counts the readers of this kind open at once.
+class ContainerReader {
+ public:
+  ContainerReader(WalkState& ws, const PartInfo& info, bool& open, size_t& depth);
+  virtual ~ContainerReader();
+  ContainerReader(const ContainerReader&) = delete;
+  ContainerReader& operator=(const ContainerReader&) = delete;
+  virtual void feed(std::string_view bytes) = 0;
+  virtual void finish() = 0;
+
+ protected:
+  void own();  // the container's part is the Sink's current part again
+  // Each reason once; while a file's part is open, on that part.
+  void report_own(std::string_view reason);
+  // Ends the open file's part, and the container's, and begins the part
+  // "<id>.<n_>", application/octet-stream named `name`, read as a MIME
+  // attachment of that name; its name is classified unless classify_name
+  // is false.
+  LeafBody& begin_child(std::string name, bool classify_name = true);
+  void end_child();
+
+  WalkState& ws_;
+  const PartInfo& info_;
+  bool& open_;
+  std::unique_ptr<LeafBody> child_;
+  size_t n_ = 0;  // the number of the file being read (from 1)
+
+ private:
+  size_t& depth_;
+  std::string reported_;  // reasons already reported, each followed by '\n'
+};
+
 // A TNEF attachment (winmail.dat, application/ms-tnef; tnef_reader.cc),
 // read for the LeafBody of part `info` as it streams. The message text
 // (attSubject and PR_SUBJECT as a Subject value, once when they are the
@@ -198,25 +243,22 @@ class LeafBody;
 // max_part_bytes; property lists (attMAPIProps, attAttachment) are kept in
 // memory up to max_part_bytes each (a longer one is skipped, "size-limit");
 // attachment data is never kept.
-class TnefReader : public TnefStream::Handler {
+class TnefReader : public ContainerReader, private TnefStream::Handler {
  public:
   TnefReader(WalkState& ws, const PartInfo& info, bool& open);
-  ~TnefReader() override;
-  void feed(std::string_view bytes) { tnef_.feed(bytes); }
-  void finish();
+  void feed(std::string_view bytes) override { tnef_.feed(bytes); }
+  void finish() override;
 
+ private:
   bool begin(const TnefAttribute& a) override;
   void data(std::string_view bytes) override;
   void end(bool checksum_ok) override;
 
- private:
   enum class Kind { None, Subject, Body, MessageProps, Codepage, Title, Data, AttachProps };
-  void own();
   void emit_body(std::string_view utf8);
   void emit_subject(std::string_view charset, std::string_view bytes, size_t unit, bool cut = false);
   void separate();
   uint64_t text_room(uint64_t want);
-  void report_own(std::string_view reason);
   void start_attachment();
   void end_attachment();
   void open_child();
@@ -227,9 +269,6 @@ class TnefReader : public TnefStream::Handler {
   bool same_as_att_body(std::string_view charset, std::string_view bytes);
   std::string charset() const;
 
-  WalkState& ws_;
-  const PartInfo& info_;
-  bool& open_;
   TnefStream tnef_;
   Kind kind_ = Kind::None;
   std::string buf_;         // the data of a kept attribute (subject, title, property list, code page)
@@ -245,14 +284,55 @@ class TnefReader : public TnefStream::Handler {
   bool subject_cut_ = false;  // attSubject was longer than kMaxTnefString
   bool in_attachment_ = false;
   bool skip_attachment_ = false;  // max_parts reached
-  size_t n_ = 0;                  // attachments numbered
   std::string title_;             // the current attachment's name, until its part begins
   std::string extra_names_;       // more names of it (one per line) until then
   bool name_cut_ = false;         // its title, or names beyond it, cut at kMaxTnefString: "size-limit"
   bool child_data_ = false;       // the child got attAttachData
-  std::unique_ptr<LeafBody> child_;
-  std::string reported_;
   std::string s1_, s2_;
+};
+
+// Gzip files and tar archives (archive_reader.cc): each file inside is
+// read exactly as a MIME attachment of its name would be (text, HTML,
+// RTF, ZIP packages, PDF, images, Office files, and gzip and tar again, to
+// kMaxArchiveDepth streams open at once: "depth-limit" beyond).
+//
+// A gzip file (1F 8B 08, declared or sniffed as an archive): its inflated
+// bytes are one file, named by the gzip header's original name, else by
+// the part's file name without .gz (.tgz: .tar). Inflated bytes count
+// against max_part_bytes and, with the ZIP packages', the message's
+// max_total_bytes ("size-limit"); a stream cut or damaged is "archive".
+class GzipReader : public ContainerReader {
+ public:
+  GzipReader(WalkState& ws, const PartInfo& info, bool& open);
+  void feed(std::string_view bytes) override;
+  void finish() override;
+
+ private:
+  bool output(std::string_view bytes);
+  void start_child();
+
+  GzipStream gz_;
+  uint64_t out_ = 0;
+};
+
+// A tar archive (ustar, pax, GNU or v7, declared or sniffed): each regular
+// file is a part (max_parts: "part-limit"); the names of directories and
+// links are Filename values of the archive's own part (up to
+// kMaxPackageNames bytes); a header that does not check, or an archive
+// cut short, is "archive" -- the files before it stay read.
+class TarReader : public ContainerReader, private TarStream::Handler {
+ public:
+  TarReader(WalkState& ws, const PartInfo& info, bool& open);
+  void feed(std::string_view bytes) override { tar_.feed(bytes); }
+  void finish() override;
+
+ private:
+  bool entry(const TarEntry& e) override;
+  void data(std::string_view bytes) override;
+  void entry_end() override;
+
+  TarStream tar_;
+  size_t names_ = 0;  // bytes of names given as the archive's Filename values
 };
 
 class Body {
@@ -264,7 +344,8 @@ class Body {
 
 class LeafBody : public Body {
  public:
-  LeafBody(WalkState& ws, PartInfo info, TransferEncoding cte, LeafPlan plan);
+  // classify_name: give the file name to the Sink (false when it was given already, as the name of the gzip file around it).
+  LeafBody(WalkState& ws, PartInfo info, TransferEncoding cte, LeafPlan plan, bool classify_name = true);
   ~LeafBody() override;
   void feed(std::string_view raw) override;
   void finish() override;
@@ -292,6 +373,7 @@ class LeafBody : public Body {
   bool image_pending_ = false;     // an image held in held_ until it reaches min_bytes
   std::string held_;
   std::unique_ptr<TnefReader> tnef_;
+  std::unique_ptr<ContainerReader> archive_;  // a gzip file or tar archive
   bool open_ = true;  // part_end still to come (a TnefReader ends and begins the part again)
   uint64_t decoded_ = 0;
   bool done_ = false;  // the rest of the part is ignored

@@ -7,10 +7,12 @@ libphi_a_SOURCES += \
 	milter/mime/header.h milter/mime/header.cc \
 	milter/mime/boundary.h milter/mime/boundary.cc \
 	milter/mime/zip.h milter/mime/zip.cc \
+	milter/mime/gzip.h milter/mime/gzip.cc milter/mime/tar.h milter/mime/tar.cc \
 	milter/mime/tnef.h milter/mime/tnef.cc \
 	milter/mime/ole.h milter/mime/ole.cc milter/mime/ppt.h milter/mime/ppt.cc milter/mime/msg.h milter/mime/msg.cc \
 	milter/mime/xml_text.h milter/mime/xml_text.cc \
 	milter/mime/entity.h milter/mime/part.cc milter/mime/package.cc milter/mime/tnef_reader.cc \
+	milter/mime/container_reader.cc milter/mime/archive_reader.cc \
 	milter/mime/walker.h milter/mime/walker.cc
 
 UNIT_TESTS += tests/unit/mime/mime_test
@@ -22,13 +24,13 @@ tests_unit_mime_mime_test_SOURCES = \
 	tests/unit/mime/zip_test.cc tests/unit/mime/xml_text_test.cc tests/unit/mime/package_test.cc \
 	tests/unit/mime/document_test.cc tests/unit/mime/tnef_test.cc \
 	tests/unit/mime/ole_test.cc tests/unit/mime/ole_builder.h tests/unit/mime/ppt_test.cc tests/unit/mime/msg_test.cc \
-	tests/unit/mime/tnef_builder.h \
+	tests/unit/mime/tnef_builder.h tests/unit/mime/tar_builder.h tests/unit/mime/archive_test.cc \
 	tests/unit/mime/zip_builder.h \
 	tests/unit/mime/recording_sink.h
 tests_unit_mime_mime_test_LDADD = $(GTEST_LDADD)
 
 FUZZ_REPLAY += tests/fuzz/mime_fuzz tests/fuzz/html_fuzz tests/fuzz/zip_fuzz tests/fuzz/rtf_fuzz tests/fuzz/tnef_fuzz \
-	tests/fuzz/ole_fuzz
+	tests/fuzz/ole_fuzz tests/fuzz/archive_fuzz
 tests_fuzz_mime_fuzz_SOURCES = tests/fuzz/mime_fuzz.cc tests/fuzz/walker_log_sink.h $(FUZZ_DRIVER)
 tests_fuzz_mime_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
 tests_fuzz_html_fuzz_SOURCES = tests/fuzz/html_fuzz.cc $(FUZZ_DRIVER)
@@ -41,3 +43,5 @@ tests_fuzz_tnef_fuzz_SOURCES = tests/fuzz/tnef_fuzz.cc tests/fuzz/walker_log_sin
 tests_fuzz_tnef_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
 tests_fuzz_ole_fuzz_SOURCES = tests/fuzz/ole_fuzz.cc tests/fuzz/walker_log_sink.h $(FUZZ_DRIVER)
 tests_fuzz_ole_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
+tests_fuzz_archive_fuzz_SOURCES = tests/fuzz/archive_fuzz.cc tests/fuzz/walker_log_sink.h $(FUZZ_DRIVER)
+tests_fuzz_archive_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)

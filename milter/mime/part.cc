@@ -81,17 +81,17 @@ std::string sniff_reason(std::string_view b, std::string_view declared) {
   if (declared == "binary") {
     if (is_ole(b)) return "office";
     if (b.substr(0, 6) == std::string_view("7z\xBC\xAF\x27\x1C", 6) || b.substr(0, 4) == "Rar!" ||
-        b.substr(0, 2) == "\x1F\x8B")
+        b.substr(0, 2) == "\x1F\x8B" || (is_ustar(b) && tar_header_ok(b)))
       return "archive";
     if (b.substr(0, 27) == "-----BEGIN PGP MESSAGE-----") return "encrypted";
   }
   return std::string(declared);
 }
 
-LeafBody::LeafBody(WalkState& ws, PartInfo info, TransferEncoding cte, LeafPlan plan)
+LeafBody::LeafBody(WalkState& ws, PartInfo info, TransferEncoding cte, LeafPlan plan, bool classify_name)
     : ws_(ws), info_(std::move(info)), cte_(cte), plan_(std::move(plan)) {
   ws_.sink.part_begin(info_);
-  if (!info_.filename.empty()) ws_.sink.text(info_, TextKind::Filename, info_.filename);
+  if (classify_name && !info_.filename.empty()) ws_.sink.text(info_, TextKind::Filename, info_.filename);
   if (!info_.field_comments.empty()) ws_.sink.text(info_, TextKind::Filename, info_.field_comments);
   if (plan_.mode == LeafMode::Text || plan_.mode == LeafMode::Html) conv_.emplace(info_.charset);
   if (plan_.mode == LeafMode::Html) html_.emplace();
@@ -120,6 +120,10 @@ void LeafBody::process(std::string_view decoded) {
   }
   if (tnef_) {
     tnef_->feed(decoded);
+    return;
+  }
+  if (archive_) {
+    archive_->feed(decoded);
     return;
   }
   if (image_pending_) {
@@ -165,9 +169,9 @@ void LeafBody::emit_text(std::string_view decoded) {
 }
 
 void LeafBody::sniff(std::string_view decoded) {
-  size_t take = std::min(decoded.size(), kSniffBytes - sniff_.size());
+  size_t take = std::min(decoded.size(), kLeafSniffBytes - sniff_.size());
   sniff_.append(decoded.substr(0, take));
-  if (sniff_.size() < kSniffBytes) return;
+  if (sniff_.size() < kLeafSniffBytes) return;
   sniffed();
   if (!done_) process(decoded.substr(take));  // a package, a document, or RTF
 }
@@ -175,7 +179,9 @@ void LeafBody::sniff(std::string_view decoded) {
 // The first bytes are in: a ZIP declared or sniffed as an office document
 // or an archive is read as a package, a TNEF stream in a part declared
 // binary (application/ms-tnef, winmail.dat, octet-stream...) by a
-// TnefReader, unless it is inside one already, an RTF document (Word saves one as
+// TnefReader, unless it is inside one already, a gzip file or a tar
+// archive declared or sniffed as an archive by a GzipReader or TarReader
+// (kMaxArchiveDepth of them open at once), an RTF document (Word saves one as
 // .doc on request) as RTF, a PDF, an image of a signed format or an OLE2
 // file declared or sniffed as an office document (Word, Excel, PowerPoint
 // 97-2003) by the DocumentReader if it reads that kind, anything else
@@ -204,6 +210,19 @@ void LeafBody::sniffed() {
   if (is_zip(sniff_) && (reason == "office" || reason == "archive")) {
     package_ = std::make_unique<PackageReader>(ws_, info_, reason);
     package_->feed(sniff_);
+    return;
+  }
+  if (reason == "archive" && (is_gzip(sniff_) || tar_header_ok(sniff_))) {
+    if (ws_.archive_depth >= kMaxArchiveDepth) {
+      ws_.truncated = true;
+      stop("depth-limit");
+      return;
+    }
+    if (is_gzip(sniff_)) archive_ = std::make_unique<GzipReader>(ws_, info_, open_);
+    else archive_ = std::make_unique<TarReader>(ws_, info_, open_);
+    std::string first = std::move(sniff_);
+    sniff_.clear();
+    archive_->feed(first);
     return;
   }
   if (is_tnef(sniff_) && reason == "binary") {
@@ -248,7 +267,8 @@ void LeafBody::hold_image(std::string_view decoded) {
 void LeafBody::finish() {
   if (!done_) {
     process(cte_.finish(s1_));
-    if (!done_ && plan_.mode == LeafMode::Uninspected && !package_ && !doc_ && !tnef_ && !image_pending_) sniffed();
+    if (!done_ && plan_.mode == LeafMode::Uninspected && !package_ && !doc_ && !tnef_ && !archive_ && !image_pending_)
+      sniffed();
     if (!done_ && image_pending_) {
       held_.clear();
       stop("image");  // below min_bytes: not read
@@ -256,6 +276,8 @@ void LeafBody::finish() {
       package_->finish();
     } else if (!done_ && tnef_) {
       tnef_->finish();
+    } else if (!done_ && archive_) {
+      archive_->finish();
     } else if (!done_ && doc_) {
       std::string reason = doc_->finish([this](std::string_view t) {
         if (!t.empty()) ws_.sink.text(info_, TextKind::Body, t);
@@ -268,11 +290,12 @@ void LeafBody::finish() {
   // Transfer-decoding errors count only where every byte was decoded: a
   // skipped or cut part is decoded as far as its chunks happen to reach.
   bool decoded_all = (plan_.mode == LeafMode::Text || plan_.mode == LeafMode::Html || plan_.mode == LeafMode::Rtf ||
-                      package_ || doc_ || tnef_) && !done_;
+                      package_ || doc_ || tnef_ || archive_) && !done_;
   if ((decoded_all && cte_.had_errors()) || (conv_ && conv_->had_errors()) || (html_ && html_->had_errors()) ||
       (rtf_ && rtf_->had_errors()))
     ws_.errors = true;
   tnef_.reset();  // its attachments are over; the depth it held is free again
+  archive_.reset();
   if (open_) ws_.sink.part_end(info_);
   open_ = false;
 }

@@ -31,26 +31,12 @@ std::string_view trim_nul(std::string_view s, size_t unit) {
 }  // namespace
 
 TnefReader::TnefReader(WalkState& ws, const PartInfo& info, bool& open)
-    : ws_(ws), info_(info), open_(open), tnef_(*this) {
-  ++ws_.tnef_depth;
-}
-
-TnefReader::~TnefReader() {
-  child_.reset();
-  --ws_.tnef_depth;
-}
+    : ContainerReader(ws, info, open, ws.tnef_depth), tnef_(*this) {}
 
 // The charset of 8-bit strings: the stream's OEM code page (attOemCodepage), Windows-1252 by default.
 std::string TnefReader::charset() const {
   std::string cs = codepage_charset(codepage_);
   return cs.empty() ? "windows-1252" : cs;
-}
-
-// The TNEF part is the Sink's current part again (an attachment's part may have ended it).
-void TnefReader::own() {
-  if (open_) return;
-  ws_.sink.part_begin(info_);
-  open_ = true;
 }
 
 void TnefReader::emit_body(std::string_view utf8) {
@@ -99,18 +85,6 @@ uint64_t TnefReader::text_room(uint64_t want) {
   }
   text_bytes_ += want;
   return want;
-}
-
-void TnefReader::report_own(std::string_view reason) {
-  std::string key = std::string(reason) + '\n';
-  if (reported_.find(key) != std::string::npos) return;
-  reported_ += key;
-  if (child_) {  // never while an attachment's part is open: report on it instead
-    ws_.report(child_->info(), reason);
-    return;
-  }
-  own();
-  ws_.report(info_, reason);
 }
 
 bool TnefReader::begin(const TnefAttribute& a) {
@@ -248,8 +222,7 @@ void TnefReader::start_attachment() {
 void TnefReader::end_attachment() {
   if (!in_attachment_) return;
   if (!child_ && !skip_attachment_ && !title_.empty()) open_child();  // no data: its name is still classified
-  if (child_) child_->finish();
-  child_.reset();
+  end_child();
   in_attachment_ = false;
   skip_attachment_ = false;
   child_data_ = false;
@@ -261,17 +234,7 @@ void TnefReader::end_attachment() {
 // The attachment's part begins: its first name is its file name, the others follow as Filename values.
 void TnefReader::open_child() {
   if (child_ || skip_attachment_ || !in_attachment_) return;
-  if (open_) {
-    ws_.sink.part_end(info_);
-    open_ = false;
-  }
-  PartInfo ci;
-  ci.id = info_.id + "." + std::to_string(n_);
-  ci.content_type = "application/octet-stream";
-  ci.filename = title_;
-  ci.disposition = "attachment";
-  LeafPlan plan = plan_leaf("application", "octet-stream", ci.filename);
-  child_ = std::make_unique<LeafBody>(ws_, std::move(ci), TransferEncoding::Identity, std::move(plan));
+  begin_child(title_);
   // A title longer than kMaxTnefString, or names beyond it: what was kept
   // is classified, and the cut is said.
   if (name_cut_) ws_.report(child_->info(), "size-limit");

@@ -540,9 +540,10 @@ const char kOutlookLog[] =
     "begin 2 application/ms-tnef\nfile 2: winmail.dat\nbody 2: See the notes.\nend 2\n"
     "begin 2.1 application/octet-stream\nfile 2.1: notes.txt\nbody 2.1: Notes: MRN 4471234, SSN 078-05-1121\r\n\n"
     "file 2.1: notes for Jane Doe.txt\nend 2.1\n"
-    // A docx named REFERR~1.DOC: sniffed as a ZIP, read as a package; the long name comes with attAttachment.
-    "begin 2.2 application/octet-stream\nfile 2.2: REFERR~1.DOC\n"
-    "body 2.2: \n\n\nReferral: Jane Doe, DOB 01/02/1960\n\nfile 2.2: referral.docx\n"
+    // A docx named REFERR~1.DOC: sniffed as a ZIP, read as a package; the long name comes with attAttachment
+    // (before the text: the docx is shorter than the 512 bytes held to sniff a part, so it is read at its end).
+    "begin 2.2 application/octet-stream\nfile 2.2: REFERR~1.DOC\nfile 2.2: referral.docx\n"
+    "body 2.2: \n\n\nReferral: Jane Doe, DOB 01/02/1960\n\n"
     "file 2.2: [Content_Types].xml\nword/document.xml\n\nend 2.2\n";
 
 TEST(TnefWalker, AttachmentsAreChildPartsReadLikeMimeAttachments) {

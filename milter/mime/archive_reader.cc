@@ -1,0 +1,144 @@
+// archive_reader - gzip files and tar archives: each file inside as a part of its own, for the Sink (see entity.h).
+#include <algorithm>
+
+#include "milter/mime/entity.h"
+#include "milter/util/strings.h"
+
+namespace phi::mime::detail {
+namespace {
+
+// A name as the archive stores it, without the control characters a
+// hostile one may hold (a line break would split the Filename value).
+std::string clean_name(std::string_view name) {
+  std::string out(name);
+  for (char& c : out)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
+  return out;
+}
+
+bool ends_with_ci(std::string_view s, std::string_view suffix) {
+  return s.size() > suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
+}
+
+// What gunzip would name the file: "labs.txt.gz" -> "labs.txt", "x.tgz" -> "x.tar"; "" for other names.
+std::string gunzipped_name(std::string_view name) {
+  for (std::string_view ext : {".gz", ".gzip", ".z"})
+    if (ends_with_ci(name, ext)) return std::string(name.substr(0, name.size() - ext.size()));
+  for (std::string_view ext : {".tgz", ".taz"})
+    if (ends_with_ci(name, ext)) return std::string(name.substr(0, name.size() - ext.size())) + ".tar";
+  return {};
+}
+
+}  // namespace
+
+GzipReader::GzipReader(WalkState& ws, const PartInfo& info, bool& open)
+    : ContainerReader(ws, info, open, ws.archive_depth) {}
+
+void GzipReader::feed(std::string_view bytes) {
+  gz_.feed(bytes, [this](std::string_view out) { return output(out); });
+}
+
+// The inflated file's part, once its name is known (with the first output).
+void GzipReader::start_child() {
+  if (ws_.parts >= ws_.lim.max_parts) {
+    ws_.truncated = true;
+    report_own("part-limit");
+    return;
+  }
+  ++ws_.parts;
+  ++n_;
+  std::string derived = gunzipped_name(info_.filename);
+  std::string stored = clean_name(gz_.name());
+  if (stored.empty() || stored == derived) begin_child(std::move(derived), false);  // classified as the .gz's name
+  else begin_child(std::move(stored), true);
+}
+
+bool GzipReader::output(std::string_view bytes) {
+  if (!child_) start_child();
+  if (!child_) return false;
+  uint64_t room = std::min(ws_.lim.max_part_bytes - std::min(out_, ws_.lim.max_part_bytes),
+                           ws_.lim.max_total_bytes - std::min(ws_.inflated, ws_.lim.max_total_bytes));
+  bool over = bytes.size() > room;
+  if (over) bytes = bytes.substr(0, static_cast<size_t>(room));
+  out_ += bytes.size();
+  ws_.inflated += bytes.size();
+  if (!bytes.empty()) child_->feed(bytes);
+  return !over;
+}
+
+void GzipReader::finish() {
+  gz_.finish();
+  if (!child_ && gz_.status() == GzipStream::Status::Done && n_ == 0) start_child();  // empty: its name is still read
+  end_child();
+  switch (gz_.status()) {
+    case GzipStream::Status::Done:
+    case GzipStream::Status::Reading:
+      break;
+    case GzipStream::Status::Stopped:
+      if (n_ > 0) {  // else part-limit was reported
+        ws_.truncated = true;
+        report_own("size-limit");
+      }
+      break;
+    case GzipStream::Status::Truncated:
+    case GzipStream::Status::Malformed:
+      report_own("archive");
+      break;
+  }
+  if (gz_.had_errors()) ws_.errors = true;
+}
+
+TarReader::TarReader(WalkState& ws, const PartInfo& info, bool& open)
+    : ContainerReader(ws, info, open, ws.archive_depth), tar_(*this, ws.lim.max_parts * 8) {}
+
+bool TarReader::entry(const TarEntry& e) {
+  if (!e.readable) {  // a directory's or a link's name is read as the archive's
+    std::string name = clean_name(e.name);
+    if (name.empty()) return false;
+    if (names_ + name.size() > kMaxPackageNames) {
+      ws_.truncated = true;
+      report_own("size-limit");
+      return false;
+    }
+    names_ += name.size();
+    own();
+    ws_.sink.text(info_, TextKind::Filename, name);
+    return false;
+  }
+  if (ws_.parts >= ws_.lim.max_parts) {
+    ws_.truncated = true;
+    report_own("part-limit");
+    return false;
+  }
+  ++ws_.parts;
+  ++n_;
+  begin_child(clean_name(e.name));
+  return true;
+}
+
+void TarReader::data(std::string_view bytes) {
+  if (child_) child_->feed(bytes);
+}
+
+void TarReader::entry_end() { end_child(); }
+
+void TarReader::finish() {
+  tar_.finish();
+  end_child();
+  switch (tar_.status()) {
+    case TarStream::Status::Done:
+    case TarStream::Status::Reading:
+      break;
+    case TarStream::Status::EntryLimit:
+      ws_.truncated = true;
+      report_own("part-limit");
+      break;
+    case TarStream::Status::Truncated:
+    case TarStream::Status::Malformed:
+      report_own("archive");
+      break;
+  }
+  if (tar_.had_errors()) ws_.errors = true;
+}
+
+}  // namespace phi::mime::detail

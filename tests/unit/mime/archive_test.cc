@@ -1,0 +1,260 @@
+// Tests for gzip files and tar archives read through the Walker: each file a part, names, limits, damage.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "milter/mime/gzip.h"
+#include "milter/mime/tar.h"
+#include "milter/mime/walker.h"
+#include "tests/unit/mime/recording_sink.h"
+#include "tests/unit/mime/tar_builder.h"
+#include "tests/unit/mime/zip_builder.h"
+
+namespace phi::mime {
+namespace {
+
+using test::feed_message;
+using test::gzip_bytes;
+using test::pax_record;
+using test::RecordingSink;
+using test::tar_end;
+using test::tar_entry;
+using test::tar_header;
+
+std::string with_attachment(const std::string& type, const std::string& filename, const std::string& bytes) {
+  return test::message_with_attachment(type, filename, bytes, true);
+}
+
+std::string walk(const std::string& msg, Limits lim = Limits{}, size_t chunk = 0, bool* errors = nullptr) {
+  RecordingSink sink;
+  Walker w(lim, sink);
+  bool e = feed_message(w, msg, chunk);
+  if (errors) *errors = e;
+  return sink.log();
+}
+
+const std::string kNote = "Patient: Jane Doe\nSSN 078-05-1121\n";
+
+std::string records_tar() {
+  return tar_entry("records/", "", '5') + tar_entry("records/note.txt", kNote) +
+         tar_entry("records/visit.html", "<p>MRN&nbsp;00482913</p>") + tar_end();
+}
+
+// The part before the attachment is always the same.
+const std::string kHead =
+    "begin 1 text/plain\nbody 1: see attached\nend 1\n";
+
+TEST(Archive, TarGzFilesAreReadAsPartsOfTheirOwn) {
+  std::string log = walk(with_attachment("application/gzip", "records.tar.gz", gzip_bytes(records_tar())));
+  EXPECT_EQ(log, kHead +
+                     "begin 2 application/gzip\nfile 2: records.tar.gz\nend 2\n"
+                     "begin 2.1 application/octet-stream\n"  // records.tar: named already, as records.tar.gz
+                     "file 2.1: records/\nend 2.1\n"
+                     "begin 2.1.1 application/octet-stream\nfile 2.1.1: records/note.txt\n"
+                     "body 2.1.1: " + kNote + "\nend 2.1.1\n"
+                     "begin 2.1.2 application/octet-stream\nfile 2.1.2: records/visit.html\n"
+                     "body 2.1.2: \nMRN 00482913\n\nend 2.1.2\n");
+}
+
+TEST(Archive, SameEventsForEveryChunkSize) {
+  std::string msg = with_attachment("application/x-gtar", "records.tgz", gzip_bytes(records_tar(), "records.tar"));
+  std::string whole = walk(msg);
+  EXPECT_NE(whole.find("body 2.1.1: " + kNote), std::string::npos) << whole;
+  for (size_t chunk : {1, 3, 76, 513, 4096}) EXPECT_EQ(walk(msg, Limits{}, chunk), whole) << chunk;
+}
+
+TEST(Archive, ATarSentAsOctetStreamIsSniffed) {
+  std::string log = walk(with_attachment("application/octet-stream", "", records_tar()));
+  EXPECT_NE(log.find("begin 2.1 application/octet-stream\nfile 2.1: records/note.txt\nbody 2.1: " + kNote),
+            std::string::npos)
+      << log;
+  // A gzip file sent as octet-stream with no name: its FNAME names the file.
+  log = walk(with_attachment("application/octet-stream", "", gzip_bytes(kNote, "Jane Doe.txt")));
+  EXPECT_NE(log.find("begin 2.1 application/octet-stream\nfile 2.1: Jane Doe.txt\nbody 2.1: " + kNote),
+            std::string::npos)
+      << log;
+}
+
+TEST(Archive, AGzipNameIsClassifiedOnceWhenItIsTheFileNameWithoutGz) {
+  std::string log = walk(with_attachment("application/gzip", "Jane Doe labs.txt.gz", gzip_bytes(kNote, "Jane Doe labs.txt")));
+  EXPECT_EQ(log, kHead +
+                     "begin 2 application/gzip\nfile 2: Jane Doe labs.txt.gz\nend 2\n"
+                     "begin 2.1 application/octet-stream\nbody 2.1: " + kNote + "\nend 2.1\n");
+  // A stored name that says more is classified too.
+  log = walk(with_attachment("application/gzip", "labs.gz", gzip_bytes(kNote, "Jane Doe labs.txt")));
+  EXPECT_NE(log.find("begin 2.1 application/octet-stream\nfile 2.1: Jane Doe labs.txt\nbody 2.1: "), std::string::npos)
+      << log;
+}
+
+TEST(Archive, LongNamesFromGnuAndPaxRecords) {
+  std::string long_name = "records/" + std::string(120, 'x') + "/Jane Doe discharge.txt";
+  std::string gnu = tar_entry("././@LongLink", long_name + std::string(1, '\0'), 'L') +
+                    tar_entry(long_name.substr(0, 100), kNote) + tar_end();
+  std::string log = walk(with_attachment("application/x-tar", "a.tar", gnu));
+  EXPECT_NE(log.find("file 2.1: " + long_name + "\nbody 2.1: " + kNote), std::string::npos) << log;
+
+  // pax: the path record names the entry, the size record overrides the header's.
+  std::string pax = tar_entry("PaxHeaders/x", pax_record("path", long_name) + pax_record("size", "5"), 'x') +
+                    tar_header("short", 999) + "Jane." + test::tar_pad(5) + tar_entry("next.txt", "SSN") + tar_end();
+  log = walk(with_attachment("application/x-tar", "a.tar", pax));
+  EXPECT_NE(log.find("file 2.1: " + long_name + "\nbody 2.1: Jane.\nend 2.1\n"), std::string::npos) << log;
+  EXPECT_NE(log.find("file 2.2: next.txt\nbody 2.2: SSN\nend 2.2\n"), std::string::npos) << log;
+  EXPECT_EQ(log.find("uninspected"), std::string::npos) << log;
+}
+
+TEST(Archive, AV7TarWithoutMagicIsReadWhenDeclaredAnArchive) {
+  std::string v7 = tar_entry("note.txt", kNote, '\0', false) + tar_end();
+  std::string log = walk(with_attachment("application/x-tar", "old.tar", v7));
+  EXPECT_NE(log.find("file 2.1: note.txt\nbody 2.1: " + kNote), std::string::npos) << log;
+  // Not declared an archive, it is not guessed at: binary.
+  log = walk(with_attachment("application/octet-stream", "old.bin", v7));
+  EXPECT_NE(log.find("uninspected 2 application/octet-stream: binary"), std::string::npos) << log;
+}
+
+TEST(Archive, FilesInsideAreReadByKind) {
+  std::string zip = test::make_zip({{"inner.txt", "zipped Jane"}});
+  std::string t = tar_entry("a.zip", zip) + tar_entry("b.pdf", "%PDF-1.4 ...") + tar_entry("c.txt.gz", gzip_bytes("gz Jane")) +
+                  tar_end();
+  std::string log = walk(with_attachment("application/x-tar", "a.tar", t));
+  EXPECT_NE(log.find("body 2.1: zipped Jane"), std::string::npos) << log;
+  EXPECT_NE(log.find("uninspected 2.2 application/octet-stream: pdf"), std::string::npos) << log;  // no reader given
+  EXPECT_NE(log.find("begin 2.3.1 application/octet-stream\nbody 2.3.1: gz Jane\nend 2.3.1\n"), std::string::npos)
+      << log;
+}
+
+TEST(Archive, ACutOrDamagedArchiveKeepsWhatWasReadAndSaysArchive) {
+  std::string tgz = gzip_bytes(records_tar());
+  bool errors = false;
+  std::string log = walk(with_attachment("application/gzip", "r.tgz", tgz.substr(0, tgz.size() - 12)), Limits{}, 0, &errors);
+  EXPECT_NE(log.find("body 2.1.1: " + kNote), std::string::npos) << log;
+  EXPECT_NE(log.find("begin 2 application/gzip\nuninspected 2 application/gzip: archive\nend 2\n"), std::string::npos)
+      << log;
+  EXPECT_TRUE(errors);
+
+  std::string bad = records_tar();
+  bad[512 * 3 + 148] = '7';  // the third header's checksum
+  log = walk(with_attachment("application/x-tar", "r.tar", bad), Limits{}, 0, &errors);
+  EXPECT_NE(log.find("body 2.1: " + kNote), std::string::npos) << log;
+  EXPECT_EQ(log.find("visit"), std::string::npos) << log;
+  EXPECT_NE(log.find("uninspected 2 application/x-tar: archive"), std::string::npos) << log;
+  EXPECT_TRUE(errors);
+
+  // Not gzip at all behind the magic.
+  log = walk(with_attachment("application/gzip", "r.gz", std::string("\x1F\x8B\x08\x00garbage", 12)));
+  EXPECT_NE(log.find("uninspected 2 application/gzip: archive"), std::string::npos) << log;
+}
+
+TEST(Archive, MembersOneAfterAnotherAreOneFile) {
+  std::string g = gzip_bytes("Jane ", "n.txt") + gzip_bytes("Doe");
+  std::string log = walk(with_attachment("application/gzip", "n.txt.gz", g));
+  EXPECT_NE(log.find("body 2.1: Jane Doe\nend 2.1\n"), std::string::npos) << log;
+  EXPECT_EQ(log.find("uninspected"), std::string::npos) << log;
+}
+
+TEST(Archive, LimitsArePartsBytesAndDepth) {
+  Limits lim;
+  lim.max_parts = 4;  // the message, its two parts, and one file
+  std::string log = walk(with_attachment("application/x-tar", "r.tar", records_tar()), lim);
+  EXPECT_NE(log.find("body 2.1: " + kNote), std::string::npos) << log;
+  EXPECT_NE(log.find("uninspected 2 application/x-tar: part-limit"), std::string::npos) << log;
+
+  Limits small;
+  small.max_part_bytes = 1000;
+  std::string bomb = gzip_bytes(std::string(1 << 20, 'a'));
+  log = walk(with_attachment("application/gzip", "a.txt.gz", bomb), small);
+  EXPECT_NE(log.find("uninspected 2 application/gzip: size-limit"), std::string::npos) << log;
+  EXPECT_NE(log.find("body 2.1: " + std::string(1000, 'a') + "\n"), std::string::npos) << log;
+
+  std::string nested = kNote;
+  for (int i = 0; i < 5; ++i) nested = gzip_bytes(nested);
+  log = walk(with_attachment("application/gzip", "n.gz", nested));
+  EXPECT_NE(log.find("uninspected 2.1.1.1.1 application/octet-stream: depth-limit"), std::string::npos) << log;
+  EXPECT_EQ(log.find("Jane"), std::string::npos) << log;
+}
+
+TEST(Archive, RecordsMadeByGnuTarAndGzip) {
+  // tests/unit/milter/data/records.tgz: GNU tar 1.34 --format=gnu, gzip -n (see the README there).
+  std::ifstream f(std::string(PHI_SRCDIR) + "/tests/unit/milter/data/records.tgz", std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  ASSERT_FALSE(ss.str().empty());
+  bool errors = true;
+  std::string log = walk(with_attachment("application/x-compressed-tar", "records.tgz", ss.str()), Limits{}, 0, &errors);
+  EXPECT_FALSE(errors) << log;
+  EXPECT_EQ(log.find("uninspected"), std::string::npos) << log;
+  EXPECT_NE(log.find("file 2.1: records/\n"), std::string::npos) << log;
+  EXPECT_NE(log.find("file 2.1.1: records/discharge summary for the patient seen on the cardiology ward in the spring, "
+                     "as dictated by the attending.txt\nbody 2.1.1: Discharge summary\nPatient: Jane Doe"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("file 2.1.2: records/labs.csv\nbody 2.1.2: name,dob,mrn,dx\nJane Doe,03/14/1962,00482913,E11.9\n"),
+            std::string::npos)
+      << log;
+}
+
+TEST(TarStream, SizesInBase256AndEndWithoutZeroBlocks) {
+  struct H : TarStream::Handler {
+    std::string log;
+    bool entry(const TarEntry& e) override {
+      log += "[" + e.name + " " + std::to_string(e.size) + "]";
+      return true;
+    }
+    void data(std::string_view b) override { log.append(b); }
+    void entry_end() override { log += "."; }
+  } h;
+  std::string hdr = tar_header("big", 0);
+  // GNU base-256: 0x80, then the size big-endian (3 here), checksum redone.
+  std::memset(&hdr[124], 0, 12);
+  hdr[124] = static_cast<char>(0x80);
+  hdr[135] = 3;
+  std::memset(&hdr[148], ' ', 8);
+  unsigned sum = 0;
+  for (unsigned char c : hdr) sum += c;
+  std::snprintf(&hdr[148], 8, "%06o", sum);
+  TarStream t(h, 10);
+  t.feed(hdr + "abc" + test::tar_pad(3) + tar_entry("x", "y"));
+  t.finish();
+  EXPECT_EQ(h.log, "[big 3]abc.[x 1]y.");
+  EXPECT_EQ(t.status(), TarStream::Status::Done);
+  EXPECT_FALSE(t.had_errors());
+
+  H h2;
+  TarStream cut(h2, 10);
+  cut.feed(tar_entry("x", "hello").substr(0, 514));
+  cut.finish();
+  EXPECT_EQ(h2.log, "[x 5]he.");
+  EXPECT_EQ(cut.status(), TarStream::Status::Truncated);
+
+  H h3;
+  TarStream limited(h3, 1);
+  limited.feed(tar_entry("a", "1") + tar_entry("b", "2"));
+  EXPECT_EQ(limited.status(), TarStream::Status::EntryLimit);
+  EXPECT_EQ(h3.log, "[a 1]1.");
+}
+
+TEST(GzipStream, StopsWhenTheOutputSaysSoAndIgnoresTrailingBytes) {
+  GzipStream g;
+  std::string out;
+  g.feed(gzip_bytes(std::string(100000, 'z')), [&](std::string_view b) {
+    out.append(b);
+    return out.size() < 20000;
+  });
+  EXPECT_EQ(g.status(), GzipStream::Status::Stopped);
+  EXPECT_LE(out.size(), 20000u + 16384u);
+
+  GzipStream t;
+  out.clear();
+  t.feed(gzip_bytes("abc", "name.txt") + std::string(512, '\0'), [&](std::string_view b) {
+    out.append(b);
+    return true;
+  });
+  t.finish();
+  EXPECT_EQ(out, "abc");
+  EXPECT_EQ(t.name(), "name.txt");
+  EXPECT_EQ(t.status(), GzipStream::Status::Done);
+  EXPECT_TRUE(t.had_errors());  // the padding after the member
+}
+
+}  // namespace
+}  // namespace phi::mime

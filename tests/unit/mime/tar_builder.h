@@ -1,0 +1,82 @@
+// NAME
+//   tar_builder - tar archives and gzip files built in memory for the archive tests
+// SYNOPSIS
+//   std::string t = tar_entry("a.txt", "text") + tar_entry("d/", "", '5') + tar_end();
+//   std::string g = gzip_bytes(t, "original-name");
+// DESCRIPTION
+//   tar_header() writes one 512-byte ustar header (or v7, without the
+//   magic) with a correct checksum; tar_entry() adds the data, padded to
+//   512 bytes; pax_record() is one "LEN key=value\n" record. gzip_bytes()
+//   deflates with zlib in gzip format, with the FNAME given (none if empty).
+// THREADS
+//   Test only.
+#ifndef PHI_TESTS_MIME_TAR_BUILDER_H
+#define PHI_TESTS_MIME_TAR_BUILDER_H
+
+#include <zlib.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace phi::mime::test {
+
+inline std::string tar_header(const std::string& name, size_t size, char type = '0', bool ustar = true) {
+  std::string h(512, '\0');
+  std::memcpy(&h[0], name.data(), std::min<size_t>(name.size(), 100));
+  std::snprintf(&h[100], 8, "%07o", 0644);
+  std::snprintf(&h[108], 8, "%07o", 0);
+  std::snprintf(&h[116], 8, "%07o", 0);
+  char sz[13];
+  std::snprintf(sz, sizeof sz, "%011zo", size);
+  std::memcpy(&h[124], sz, 11);
+  std::snprintf(&h[136], 12, "%011o", 0);
+  h[156] = type;
+  if (ustar) std::memcpy(&h[257], "ustar\0" "00", 8);
+  std::memset(&h[148], ' ', 8);
+  unsigned sum = 0;
+  for (unsigned char c : h) sum += c;
+  std::snprintf(&h[148], 8, "%06o", sum);
+  return h;
+}
+
+inline std::string tar_pad(size_t n) { return std::string((512 - n % 512) % 512, '\0'); }
+
+inline std::string tar_entry(const std::string& name, const std::string& data, char type = '0', bool ustar = true) {
+  return tar_header(name, data.size(), type, ustar) + data + tar_pad(data.size());
+}
+
+inline std::string tar_end() { return std::string(1024, '\0'); }
+
+inline std::string pax_record(const std::string& key, const std::string& value) {
+  std::string body = " " + key + "=" + value + "\n";
+  size_t len = body.size() + 1;
+  while (std::to_string(len).size() + body.size() != len) ++len;
+  return std::to_string(len) + body;
+}
+
+inline std::string gzip_bytes(const std::string& data, const std::string& fname = "") {
+  z_stream z{};
+  deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  gz_header head{};
+  std::vector<unsigned char> name(fname.begin(), fname.end());
+  name.push_back(0);
+  if (!fname.empty()) {
+    head.name = name.data();
+    deflateSetHeader(&z, &head);
+  }
+  std::string out(deflateBound(&z, data.size()) + 64 + fname.size(), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = static_cast<uInt>(data.size());
+  z.next_out = reinterpret_cast<Bytef*>(&out[0]);
+  z.avail_out = static_cast<uInt>(out.size());
+  deflate(&z, Z_FINISH);
+  out.resize(out.size() - z.avail_out);
+  deflateEnd(&z);
+  return out;
+}
+
+}  // namespace phi::mime::test
+
+#endif
