@@ -1,4 +1,4 @@
-// archive_reader - gzip files and tar archives: each file inside as a part of its own, for the Sink (see entity.h).
+// archive_reader - gzip, bzip2 and xz files and tar archives: each file inside as a part of its own, for the Sink (see entity.h).
 #include <algorithm>
 
 #include "milter/mime/entity.h"
@@ -20,26 +20,42 @@ bool ends_with_ci(std::string_view s, std::string_view suffix) {
   return s.size() > suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
 }
 
-// What gunzip would name the file: "labs.txt.gz" -> "labs.txt", "x.tgz" -> "x.tar"; "" for other names.
-std::string gunzipped_name(std::string_view name) {
-  for (std::string_view ext : {".gz", ".gzip", ".z"})
+// What the command-line tool would name the unpacked file: "labs.txt.gz"
+// -> "labs.txt", "x.tgz" -> "x.tar"; "" for other names.
+struct Suffixes {
+  std::initializer_list<std::string_view> plain, tar;
+};
+const Suffixes kGzip{{".gz", ".gzip", ".z"}, {".tgz", ".taz"}};
+const Suffixes kBzip2{{".bz2", ".bz"}, {".tbz", ".tbz2", ".tb2"}};
+const Suffixes kXz{{".xz"}, {".txz"}};
+
+std::string unpacked_name(std::string_view name, Compression format) {
+  const Suffixes& s = format == Compression::Gzip ? kGzip : format == Compression::Bzip2 ? kBzip2 : kXz;
+  for (std::string_view ext : s.plain)
     if (ends_with_ci(name, ext)) return std::string(name.substr(0, name.size() - ext.size()));
-  for (std::string_view ext : {".tgz", ".taz"})
+  for (std::string_view ext : s.tar)
     if (ends_with_ci(name, ext)) return std::string(name.substr(0, name.size() - ext.size())) + ".tar";
   return {};
 }
 
 }  // namespace
 
-GzipReader::GzipReader(WalkState& ws, const PartInfo& info, bool& open)
-    : ContainerReader(ws, info, open, ws.archive_depth) {}
-
-void GzipReader::feed(std::string_view bytes) {
-  gz_.feed(bytes, [this](std::string_view out) { return output(out); });
+DecompressReader::DecompressReader(WalkState& ws, const PartInfo& info, bool& open, Compression format)
+    : ContainerReader(ws, info, open, ws.archive_depth), dec_(format) {
+  if (format == Compression::Xz) ws_.xz_open = true;
 }
 
-// The inflated file's part, once its name is known (with the first output).
-void GzipReader::start_child() {
+DecompressReader::~DecompressReader() {
+  child_.reset();  // before the flag: a child's own readers are gone first
+  if (dec_.format() == Compression::Xz) ws_.xz_open = false;
+}
+
+void DecompressReader::feed(std::string_view bytes) {
+  dec_.feed(bytes, [this](std::string_view out) { return output(out); });
+}
+
+// The unpacked file's part, once its name is known (with the first output).
+void DecompressReader::start_child() {
   if (ws_.parts >= ws_.lim.max_parts) {
     ws_.truncated = true;
     report_own("part-limit");
@@ -47,13 +63,13 @@ void GzipReader::start_child() {
   }
   ++ws_.parts;
   ++n_;
-  std::string derived = gunzipped_name(info_.filename);
-  std::string stored = clean_name(gz_.name());
-  if (stored.empty() || stored == derived) begin_child(std::move(derived), false);  // classified as the .gz's name
+  std::string derived = unpacked_name(info_.filename, dec_.format());
+  std::string stored = clean_name(dec_.name());
+  if (stored.empty() || stored == derived) begin_child(std::move(derived), false);  // classified as the part's name
   else begin_child(std::move(stored), true);
 }
 
-bool GzipReader::output(std::string_view bytes) {
+bool DecompressReader::output(std::string_view bytes) {
   if (!child_) start_child();
   if (!child_) return false;
   uint64_t room = std::min(ws_.lim.max_part_bytes - std::min(out_, ws_.lim.max_part_bytes),
@@ -66,26 +82,30 @@ bool GzipReader::output(std::string_view bytes) {
   return !over;
 }
 
-void GzipReader::finish() {
-  gz_.finish();
-  if (!child_ && gz_.status() == GzipStream::Status::Done && n_ == 0) start_child();  // empty: its name is still read
+void DecompressReader::finish() {
+  dec_.finish([this](std::string_view out) { return output(out); });
+  if (!child_ && dec_.status() == Decompressor::Status::Done && n_ == 0) start_child();  // empty: its name is still read
   end_child();
-  switch (gz_.status()) {
-    case GzipStream::Status::Done:
-    case GzipStream::Status::Reading:
+  switch (dec_.status()) {
+    case Decompressor::Status::Done:
+    case Decompressor::Status::Reading:
       break;
-    case GzipStream::Status::Stopped:
+    case Decompressor::Status::Stopped:
       if (n_ > 0) {  // else part-limit was reported
         ws_.truncated = true;
         report_own("size-limit");
       }
       break;
-    case GzipStream::Status::Truncated:
-    case GzipStream::Status::Malformed:
+    case Decompressor::Status::MemoryLimit:
+      ws_.truncated = true;
+      report_own("size-limit");
+      break;
+    case Decompressor::Status::Truncated:
+    case Decompressor::Status::Malformed:
       report_own("archive");
       break;
   }
-  if (gz_.had_errors()) ws_.errors = true;
+  if (dec_.had_errors()) ws_.errors = true;
 }
 
 TarReader::TarReader(WalkState& ws, const PartInfo& info, bool& open)

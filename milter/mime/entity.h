@@ -11,8 +11,8 @@
 //   An Entity parses its header block (from header_field() calls at the top
 //   level, from raw lines below), then picks a Body: LeafBody (decode to
 //   text (charset and HTML, or RTF), read it as a ZIP package through a
-//   PackageReader, as TNEF through a TnefReader or as a gzip file or tar
-//   archive through a GzipReader or TarReader (those three are
+//   PackageReader, as TNEF through a TnefReader or as a compressed file or
+//   tar archive through a DecompressReader or TarReader (those three are
 //   ContainerReaders: each file inside is a part of its own), hand a PDF to the
 //   WalkState's DocumentReader, hand it an image (held until it reaches the
 //   reader's min_bytes), or report it uninspected), MultipartBody (BoundarySplitter + one child
@@ -32,7 +32,7 @@
 #include <string_view>
 
 #include "milter/mime/charset.h"
-#include "milter/mime/gzip.h"
+#include "milter/mime/decompress.h"
 #include "milter/mime/html.h"
 #include "milter/mime/rtf.h"
 #include "milter/mime/tar.h"
@@ -50,7 +50,7 @@ inline constexpr size_t kMaxPackageNames = 64 * 1024;  // bytes of entry names c
 inline constexpr size_t kMaxPackageDepth = 2;         // archives read inside an archive attachment
 inline constexpr size_t kMaxTnefDepth = 1;            // TNEF streams open at once: none inside a TNEF attachment
 inline constexpr size_t kMaxTnefString = 64 * 1024;   // bytes of a TNEF subject or attachment title kept
-inline constexpr size_t kMaxArchiveDepth = 4;         // gzip and tar streams open at once (a .tar.gz is two)
+inline constexpr size_t kMaxArchiveDepth = 4;         // compressed and tar streams open at once (a .tar.gz is two)
 
 struct WalkState {
   const Limits lim;
@@ -60,10 +60,11 @@ struct WalkState {
   bool truncated = false;
   size_t parts = 0;
   size_t uninspected = 0;
-  uint64_t inflated = 0;  // bytes inflated from ZIP packages and gzip files so far: at most max_total_bytes per message
+  uint64_t inflated = 0;  // bytes inflated from ZIP packages and unpacked from compressed files so far: at most max_total_bytes per message
   size_t documents_opened = 0;  // at most max_documents per message
   size_t tnef_depth = 0;        // TnefReaders open (at most kMaxTnefDepth)
-  size_t archive_depth = 0;     // GzipReaders and TarReaders open (at most kMaxArchiveDepth)
+  size_t archive_depth = 0;     // DecompressReaders and TarReaders open (at most kMaxArchiveDepth)
+  bool xz_open = false;         // an xz decoder (up to kXzMemLimit) is open: not a second one inside it
   void report(const PartInfo& info, std::string_view reason) {
     ++uninspected;
     sink.uninspected(info, reason);
@@ -179,7 +180,7 @@ class PackageReader : public ZipStream::Handler {
 
 class LeafBody;
 
-// What a TNEF stream, a gzip file and a tar archive share
+// What a TNEF stream, a compressed file and a tar archive share
 // (container_reader.cc): read for the LeafBody of part `info`, each file
 // inside becomes a part of its own (`child`), so that the Sink sees flat
 // parts: the container's part ends before a file's part begins (`open` is
@@ -291,19 +292,24 @@ class TnefReader : public ContainerReader, private TnefStream::Handler {
   std::string s1_, s2_;
 };
 
-// Gzip files and tar archives (archive_reader.cc): each file inside is
-// read exactly as a MIME attachment of its name would be (text, HTML,
-// RTF, ZIP packages, PDF, images, Office files, and gzip and tar again, to
-// kMaxArchiveDepth streams open at once: "depth-limit" beyond).
+// Compressed files and tar archives (archive_reader.cc): each file inside
+// is read exactly as a MIME attachment of its name would be (text, HTML,
+// RTF, ZIP packages, PDF, images, Office files, and compressed files and
+// tar again, to kMaxArchiveDepth streams open at once: "depth-limit"
+// beyond).
 //
-// A gzip file (1F 8B 08, declared or sniffed as an archive): its inflated
-// bytes are one file, named by the gzip header's original name, else by
-// the part's file name without .gz (.tgz: .tar). Inflated bytes count
-// against max_part_bytes and, with the ZIP packages', the message's
-// max_total_bytes ("size-limit"); a stream cut or damaged is "archive".
-class GzipReader : public ContainerReader {
+// A gzip, bzip2 or xz file (by its signature, declared or sniffed as an
+// archive): its unpacked bytes are one file, named by the gzip header's
+// original name, else by the part's file name without .gz, .bz2 or .xz
+// (.tgz, .tbz2, .txz: .tar). Unpacked bytes count against max_part_bytes
+// and, with the ZIP packages', the message's max_total_bytes; beyond
+// them, or beyond xz's decoder memory limit, "size-limit"; a stream cut
+// or damaged is "archive". One xz decoder at a time: an xz file inside
+// one is "depth-limit".
+class DecompressReader : public ContainerReader {
  public:
-  GzipReader(WalkState& ws, const PartInfo& info, bool& open);
+  DecompressReader(WalkState& ws, const PartInfo& info, bool& open, Compression format);
+  ~DecompressReader() override;
   void feed(std::string_view bytes) override;
   void finish() override;
 
@@ -311,7 +317,7 @@ class GzipReader : public ContainerReader {
   bool output(std::string_view bytes);
   void start_child();
 
-  GzipStream gz_;
+  Decompressor dec_;
   uint64_t out_ = 0;
 };
 

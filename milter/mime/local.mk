@@ -7,7 +7,7 @@ libphi_a_SOURCES += \
 	milter/mime/header.h milter/mime/header.cc \
 	milter/mime/boundary.h milter/mime/boundary.cc \
 	milter/mime/zip.h milter/mime/zip.cc \
-	milter/mime/gzip.h milter/mime/gzip.cc milter/mime/tar.h milter/mime/tar.cc \
+	milter/mime/decompress.h milter/mime/decompress.cc milter/mime/tar.h milter/mime/tar.cc \
 	milter/mime/tnef.h milter/mime/tnef.cc \
 	milter/mime/ole.h milter/mime/ole.cc milter/mime/ppt.h milter/mime/ppt.cc milter/mime/msg.h milter/mime/msg.cc \
 	milter/mime/xml_text.h milter/mime/xml_text.cc \

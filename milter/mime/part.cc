@@ -22,9 +22,10 @@ std::string declared_reason(std::string_view type, std::string_view sub, const s
     return "office";
   if (one_of(ext, {"doc", "docx", "docm", "xls", "xlsx", "xlsm", "ppt", "pptx", "odt", "ods", "odp", "rtf"}))
     return "office";
-  if (one_of(sub, {"zip", "x-zip", "x-zip-compressed", "gzip", "x-gzip", "x-tar", "x-gtar", "x-7z-compressed",
-                   "x-rar", "x-rar-compressed", "vnd.rar", "x-bzip2", "x-xz", "zstd"}) ||
-      one_of(ext, {"zip", "7z", "rar", "gz", "tgz", "tar", "bz2", "xz", "zst"}))
+  if (one_of(sub, {"zip", "x-zip", "x-zip-compressed", "gzip", "x-gzip", "x-tar", "x-gtar", "x-compressed-tar",
+                   "x-7z-compressed", "x-rar", "x-rar-compressed", "vnd.rar", "x-bzip", "x-bzip2",
+                   "x-bzip-compressed-tar", "x-bzip2-compressed-tar", "x-xz", "x-xz-compressed-tar", "zstd"}) ||
+      one_of(ext, {"zip", "7z", "rar", "gz", "tgz", "tar", "bz2", "tbz", "tbz2", "xz", "txz", "zst"}))
     return "archive";
   if (type == "image" || one_of(ext, {"png", "jpg", "jpeg", "jpe", "gif", "tif", "tiff", "bmp", "webp", "heic"}))
     return "image";
@@ -81,7 +82,7 @@ std::string sniff_reason(std::string_view b, std::string_view declared) {
   if (declared == "binary") {
     if (is_ole(b)) return "office";
     if (b.substr(0, 6) == std::string_view("7z\xBC\xAF\x27\x1C", 6) || b.substr(0, 4) == "Rar!" ||
-        b.substr(0, 2) == "\x1F\x8B" || (is_ustar(b) && tar_header_ok(b)))
+        b.substr(0, 2) == "\x1F\x8B" || compression_of(b) || (is_ustar(b) && tar_header_ok(b)))
       return "archive";
     if (b.substr(0, 27) == "-----BEGIN PGP MESSAGE-----") return "encrypted";
   }
@@ -179,8 +180,8 @@ void LeafBody::sniff(std::string_view decoded) {
 // The first bytes are in: a ZIP declared or sniffed as an office document
 // or an archive is read as a package, a TNEF stream in a part declared
 // binary (application/ms-tnef, winmail.dat, octet-stream...) by a
-// TnefReader, unless it is inside one already, a gzip file or a tar
-// archive declared or sniffed as an archive by a GzipReader or TarReader
+// TnefReader, unless it is inside one already, a gzip, bzip2 or xz file or a tar
+// archive declared or sniffed as an archive by a DecompressReader or TarReader
 // (kMaxArchiveDepth of them open at once), an RTF document (Word saves one as
 // .doc on request) as RTF, a PDF, an image of a signed format or an OLE2
 // file declared or sniffed as an office document (Word, Excel, PowerPoint
@@ -212,13 +213,14 @@ void LeafBody::sniffed() {
     package_->feed(sniff_);
     return;
   }
-  if (reason == "archive" && (is_gzip(sniff_) || tar_header_ok(sniff_))) {
-    if (ws_.archive_depth >= kMaxArchiveDepth) {
+  std::optional<Compression> compressed = compression_of(sniff_);
+  if (reason == "archive" && (compressed || tar_header_ok(sniff_))) {
+    if (ws_.archive_depth >= kMaxArchiveDepth || (compressed == Compression::Xz && ws_.xz_open)) {
       ws_.truncated = true;
       stop("depth-limit");
       return;
     }
-    if (is_gzip(sniff_)) archive_ = std::make_unique<GzipReader>(ws_, info_, open_);
+    if (compressed) archive_ = std::make_unique<DecompressReader>(ws_, info_, open_, *compressed);
     else archive_ = std::make_unique<TarReader>(ws_, info_, open_);
     std::string first = std::move(sniff_);
     sniff_.clear();

@@ -1,5 +1,5 @@
-// archive_fuzz - an attachment read as a gzip file or tar archive (GzipStream, TarStream, the archive readers) through the
-// Walker; the events must not depend on how the body is split.
+// archive_fuzz - an attachment read as a gzip, bzip2 or xz file or a tar archive (Decompressor,
+// TarStream, the archive readers) through the Walker; the events must not depend on how the body is split.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

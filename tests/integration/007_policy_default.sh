@@ -166,12 +166,17 @@ if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/catdoc ]; then
     "an Outlook message with 1 attachment\\(s\\), 1 read to the end"
 fi
 
-# --- PHI only in files inside a .tgz (GNU tar, gzip) -------------------------------
+# --- PHI only in files inside a .tgz (GNU tar, gzip) and a .txz (xz) ---------------
 if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Records" --body "Records attached." \
     --attach-type application/gzip --attach-name records.tgz \
     --attach @"$(dirname "$0")/../unit/milter/data/records.tgz" || phi_fail "tgz: not accepted, see $PHI_SWAKS_LOG"
   assert_escrowed tgz "PHI in files inside a .tar.gz is escrowed" 20
+  # The same tar through xz, sent as octet-stream under a name that says nothing: its signature tells.
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Export" --body "Export attached." \
+    --attach-type application/octet-stream --attach-name export.bin \
+    --attach @"$(dirname "$0")/../unit/milter/data/records.txz" || phi_fail "txz: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed txz "PHI in files inside an xz-compressed tar sent as octet-stream is escrowed" 20
 fi
 
 # --- PHI only in the slides of a PowerPoint 97-2003 .ppt (text boxes, as LibreOffice writes them) ---

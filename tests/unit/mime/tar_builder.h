@@ -7,12 +7,15 @@
 //   tar_header() writes one 512-byte ustar header (or v7, without the
 //   magic) with a correct checksum; tar_entry() adds the data, padded to
 //   512 bytes; pax_record() is one "LEN key=value\n" record. gzip_bytes()
-//   deflates with zlib in gzip format, with the FNAME given (none if empty).
+//   deflates with zlib in gzip format, with the FNAME given (none if empty);
+//   bzip2_bytes() and xz_bytes() compress with libbz2 and liblzma (xz -6).
 // THREADS
 //   Test only.
 #ifndef PHI_TESTS_MIME_TAR_BUILDER_H
 #define PHI_TESTS_MIME_TAR_BUILDER_H
 
+#include <bzlib.h>
+#include <lzma.h>
 #include <zlib.h>
 
 #include <cstdio>
@@ -74,6 +77,23 @@ inline std::string gzip_bytes(const std::string& data, const std::string& fname 
   deflate(&z, Z_FINISH);
   out.resize(out.size() - z.avail_out);
   deflateEnd(&z);
+  return out;
+}
+
+inline std::string bzip2_bytes(const std::string& data) {
+  std::string out(data.size() + data.size() / 100 + 700, '\0');
+  unsigned len = static_cast<unsigned>(out.size());
+  BZ2_bzBuffToBuffCompress(&out[0], &len, const_cast<char*>(data.data()), static_cast<unsigned>(data.size()), 9, 0, 0);
+  out.resize(len);
+  return out;
+}
+
+inline std::string xz_bytes(const std::string& data) {
+  std::string out(lzma_stream_buffer_bound(data.size()), '\0');
+  size_t pos = 0;
+  lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, nullptr, reinterpret_cast<const uint8_t*>(data.data()), data.size(),
+                          reinterpret_cast<uint8_t*>(&out[0]), &pos, out.size());
+  out.resize(pos);
   return out;
 }
 

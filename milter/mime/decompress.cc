@@ -1,0 +1,216 @@
+// decompress - streaming gzip, bzip2 and xz decoders behind one loop (see decompress.h).
+#include "milter/mime/decompress.h"
+
+#include <bzlib.h>
+#include <lzma.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstring>
+
+namespace phi::mime {
+namespace {
+constexpr size_t kOutBuf = 16 * 1024;
+constexpr size_t kMaxIn = UINT_MAX / 2;  // zlib and libbz2 count input in unsigned int
+}  // namespace
+
+std::optional<Compression> compression_of(std::string_view b) {
+  if (b.substr(0, 3) == std::string_view("\x1F\x8B\x08", 3)) return Compression::Gzip;
+  if (b.size() >= 4 && b.substr(0, 3) == "BZh" && b[3] >= '1' && b[3] <= '9') return Compression::Bzip2;
+  if (b.substr(0, 6) == std::string_view("\xFD" "7zXZ\0", 6)) return Compression::Xz;
+  return std::nullopt;
+}
+
+// One decoder: step() decodes from `in` (advancing it) into out[0, cap).
+struct Decompressor::Engine {
+  enum class Rc { Ok, End, Error, MemLimit };
+  virtual ~Engine() = default;
+  virtual bool ok() const = 0;
+  virtual Rc step(std::string_view& in, char* out, size_t cap, size_t& produced, bool finishing) = 0;
+  // The first byte of a stream's signature, to tell another stream after
+  // one that ended (restart() then reads it); 0 when the library reads
+  // streams one after another itself.
+  virtual char next_stream_byte() const = 0;
+  virtual void restart() {}
+  virtual std::string name() const { return {}; }
+  char buf[kOutBuf];
+};
+
+namespace {
+
+class GzipEngine : public Decompressor::Engine {
+ public:
+  GzipEngine() {
+    ok_ = inflateInit2(&z_, 16 + MAX_WBITS) == Z_OK;  // gzip only: no zlib or raw stream
+    if (!ok_) return;
+    std::memset(name_, 0, sizeof name_);
+    head_.name = name_;
+    head_.name_max = kMaxCompressedName;  // the rest of a longer name is skipped by zlib
+    inflateGetHeader(&z_, &head_);
+  }
+  ~GzipEngine() override {
+    if (ok_) inflateEnd(&z_);
+  }
+  bool ok() const override { return ok_; }
+  Rc step(std::string_view& in, char* out, size_t cap, size_t& produced, bool) override {
+    size_t piece = std::min(in.size(), kMaxIn);
+    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    z_.avail_in = static_cast<uInt>(piece);
+    z_.next_out = reinterpret_cast<Bytef*>(out);
+    z_.avail_out = static_cast<uInt>(cap);
+    int rc = inflate(&z_, Z_NO_FLUSH);
+    produced = cap - z_.avail_out;
+    in.remove_prefix(piece - z_.avail_in);
+    if (rc == Z_STREAM_END) return Rc::End;
+    if (rc == Z_OK || rc == Z_BUF_ERROR) return Rc::Ok;
+    return Rc::Error;  // Z_DATA_ERROR, Z_MEM_ERROR, Z_NEED_DICT
+  }
+  char next_stream_byte() const override { return '\x1F'; }
+  // The next member's header is read and dropped: its name is not the file's.
+  void restart() override { inflateReset(&z_); }
+  std::string name() const override {
+    if (head_.done != 1) return {};
+    const char* n = reinterpret_cast<const char*>(name_);
+    return std::string(n, strnlen(n, kMaxCompressedName));
+  }
+
+ private:
+  z_stream z_{};
+  gz_header head_{};
+  unsigned char name_[kMaxCompressedName + 1];
+  bool ok_ = false;
+};
+
+class Bzip2Engine : public Decompressor::Engine {
+ public:
+  Bzip2Engine() { ok_ = BZ2_bzDecompressInit(&s_, 0, 0) == BZ_OK; }
+  ~Bzip2Engine() override {
+    if (ok_) BZ2_bzDecompressEnd(&s_);
+  }
+  bool ok() const override { return ok_; }
+  Rc step(std::string_view& in, char* out, size_t cap, size_t& produced, bool) override {
+    if (!ok_) return Rc::Error;
+    size_t piece = std::min(in.size(), kMaxIn);
+    s_.next_in = const_cast<char*>(in.data());
+    s_.avail_in = static_cast<unsigned>(piece);
+    s_.next_out = out;
+    s_.avail_out = static_cast<unsigned>(cap);
+    int rc = BZ2_bzDecompress(&s_);
+    produced = cap - s_.avail_out;
+    in.remove_prefix(piece - s_.avail_in);
+    if (rc == BZ_STREAM_END) return Rc::End;
+    if (rc == BZ_OK) return Rc::Ok;
+    return rc == BZ_MEM_ERROR ? Rc::MemLimit : Rc::Error;
+  }
+  char next_stream_byte() const override { return 'B'; }
+  void restart() override {
+    if (ok_) BZ2_bzDecompressEnd(&s_);
+    s_ = bz_stream{};
+    ok_ = BZ2_bzDecompressInit(&s_, 0, 0) == BZ_OK;
+  }
+
+ private:
+  bz_stream s_{};
+  bool ok_ = false;
+};
+
+class XzEngine : public Decompressor::Engine {
+ public:
+  XzEngine() { ok_ = lzma_stream_decoder(&s_, kXzMemLimit, LZMA_CONCATENATED) == LZMA_OK; }
+  ~XzEngine() override { lzma_end(&s_); }
+  bool ok() const override { return ok_; }
+  Rc step(std::string_view& in, char* out, size_t cap, size_t& produced, bool finishing) override {
+    s_.next_in = reinterpret_cast<const uint8_t*>(in.data());
+    s_.avail_in = in.size();
+    s_.next_out = reinterpret_cast<uint8_t*>(out);
+    s_.avail_out = cap;
+    lzma_ret rc = lzma_code(&s_, finishing ? LZMA_FINISH : LZMA_RUN);
+    produced = cap - s_.avail_out;
+    in.remove_prefix(in.size() - s_.avail_in);
+    if (rc == LZMA_STREAM_END) return Rc::End;
+    if (rc == LZMA_OK || rc == LZMA_BUF_ERROR) return Rc::Ok;  // BUF_ERROR: no progress (cut, at the end)
+    if (rc == LZMA_MEMLIMIT_ERROR || rc == LZMA_MEM_ERROR) return Rc::MemLimit;
+    return Rc::Error;  // LZMA_FORMAT_ERROR, LZMA_DATA_ERROR, LZMA_OPTIONS_ERROR...
+  }
+  char next_stream_byte() const override { return 0; }  // LZMA_CONCATENATED: liblzma reads them
+
+ private:
+  lzma_stream s_ = LZMA_STREAM_INIT;
+  bool ok_ = false;
+};
+
+}  // namespace
+
+Decompressor::Decompressor(Compression format) : format_(format) {
+  switch (format) {
+    case Compression::Gzip: engine_ = std::make_unique<GzipEngine>(); break;
+    case Compression::Bzip2: engine_ = std::make_unique<Bzip2Engine>(); break;
+    case Compression::Xz: engine_ = std::make_unique<XzEngine>(); break;
+  }
+  if (!engine_->ok()) fail(Status::MemoryLimit);
+}
+
+Decompressor::~Decompressor() = default;
+
+void Decompressor::fail(Status s) {
+  status_ = s;
+  errors_ = true;
+}
+
+// Decodes what `in` holds (all of it, unless a stop comes first); `last`:
+// no more input follows. False when no progress can be made.
+bool Decompressor::run(std::string_view& in, bool last, const Output& out) {
+  while (status_ == Status::Reading && !trailing_) {
+    if (stream_end_) {
+      if (in.empty()) return true;
+      char next = engine_->next_stream_byte();
+      if (next == 0 || in[0] != next) {  // not another stream: ignored
+        trailing_ = true;
+        errors_ = true;
+        return true;
+      }
+      stream_end_ = false;
+      engine_->restart();
+      if (!engine_->ok()) {
+        fail(Status::MemoryLimit);
+        return true;
+      }
+    }
+    size_t before = in.size(), produced = 0;
+    Engine::Rc rc = engine_->step(in, engine_->buf, kOutBuf, produced, last);
+    if (name_.empty()) name_ = engine_->name();
+    if (produced > 0) {
+      produced_ += produced;
+      if (!out(std::string_view(engine_->buf, produced))) {
+        status_ = Status::Stopped;
+        return true;
+      }
+    }
+    switch (rc) {
+      case Engine::Rc::End: stream_end_ = true; continue;
+      case Engine::Rc::Error: fail(Status::Malformed); return true;
+      case Engine::Rc::MemLimit: fail(Status::MemoryLimit); return true;
+      case Engine::Rc::Ok: break;
+    }
+    if (produced == 0 && in.size() == before) return in.empty() || last;
+  }
+  return true;
+}
+
+void Decompressor::feed(std::string_view in, const Output& out) {
+  if (status_ != Status::Reading || in.empty()) return;
+  if (!run(in, false, out)) fail(Status::Malformed);  // input the decoder would not take: never expected
+}
+
+void Decompressor::finish(const Output& out) {
+  if (status_ != Status::Reading) return;
+  std::string_view none;
+  if (!trailing_ && !stream_end_) run(none, true, out);
+  if (status_ != Status::Reading) return;
+  if (name_.empty()) name_ = engine_->name();
+  if (stream_end_ || trailing_) status_ = Status::Done;
+  else fail(Status::Truncated);
+}
+
+}  // namespace phi::mime
