@@ -46,6 +46,7 @@ namespace phi::mime::detail {
 
 inline constexpr size_t kSniffBytes = 16;
 inline constexpr size_t kLeafSniffBytes = 512;        // a part's first bytes held to tell its kind: one tar header
+inline constexpr size_t kBomBytes = 4;                // a text's first bytes held to find a byte order mark
 inline constexpr size_t kMaxPackageNames = 64 * 1024;  // bytes of entry names classified per archive
 inline constexpr size_t kMaxPackageDepth = 2;         // archives read inside an archive attachment
 inline constexpr size_t kMaxTnefDepth = 1;            // TNEF streams open at once: none inside a TNEF attachment
@@ -103,6 +104,10 @@ inline bool one_of(std::string_view s, std::initializer_list<std::string_view> l
     if (s == x) return true;
   return false;
 }
+// Text: no NUL and no control character other than tab, line breaks, form
+// feed and escape (the first bytes of a part, up to kLeafSniffBytes), or a
+// UTF-16 byte order mark.
+bool looks_like_text(std::string_view first_bytes);
 // A ZIP archive's first local header signature.
 bool is_zip(std::string_view first_bytes);
 // A PNG, JPEG, TIFF, GIF or WebP signature: an image an OCR program can read.
@@ -366,6 +371,7 @@ class LeafBody : public Body {
   void sniffed();
   void hold_image(std::string_view decoded);
   void flush_text();
+  void check_bom();
 
   WalkState& ws_;
   PartInfo info_;
@@ -384,6 +390,8 @@ class LeafBody : public Body {
   uint64_t decoded_ = 0;
   bool done_ = false;  // the rest of the part is ignored
   std::string sniff_, s1_, s2_, s3_;
+  std::string head_;          // Text, Html: the first bytes, until a byte order mark is ruled out
+  bool head_checked_ = false;
 };
 
 class Entity {

@@ -44,6 +44,25 @@ std::string reason_for_name(std::string_view filename) { return declared_reason(
 
 bool is_zip(std::string_view b) { return b.substr(0, 4) == std::string_view("PK\x03\x04", 4); }
 
+namespace {
+// The charset a UTF-16 or UTF-32 byte order mark at the start says ("" for none).
+std::string_view bom_charset(std::string_view b) {
+  if (b.substr(0, 4) == std::string_view("\xFF\xFE\0\0", 4) || b.substr(0, 4) == std::string_view("\0\0\xFE\xFF", 4))
+    return "UTF-32";
+  if (b.substr(0, 2) == "\xFF\xFE" || b.substr(0, 2) == "\xFE\xFF") return "UTF-16";
+  return {};
+}
+}  // namespace
+
+bool looks_like_text(std::string_view b) {
+  if (b.empty()) return false;
+  if (!bom_charset(b).empty()) return true;
+  for (unsigned char c : b)
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1B) || c == 0x7F)
+      return false;
+  return true;
+}
+
 // Only formats whose signature the OCR program's image library checks:
 // given anything it does not recognise, tesseract takes its input for a
 // list of file names to read.
@@ -152,6 +171,15 @@ void LeafBody::process(std::string_view decoded) {
 // Charset conversion and HTML stripping (or RTF, which names its own code
 // pages), then the Sink.
 void LeafBody::emit_text(std::string_view decoded) {
+  if (!head_checked_ && !rtf_) {
+    size_t take = std::min(decoded.size(), kBomBytes - head_.size());
+    head_.append(decoded.substr(0, take));
+    decoded.remove_prefix(take);
+    if (head_.size() < kBomBytes) return;
+    check_bom();
+    if (!decoded.empty()) emit_text(decoded);
+    return;
+  }
   if (rtf_) {
     s3_.clear();
     rtf_->feed(decoded, s3_);
@@ -243,6 +271,16 @@ void LeafBody::sniffed() {
     process(sniff_);
     return;
   }
+  // Text under an octet-stream label or a name that says nothing (HL7
+  // messages, X12 claims, SQL dumps, a file in a tar with no extension).
+  if (reason == "binary" && looks_like_text(sniff_)) {
+    plan_.mode = LeafMode::Text;
+    conv_.emplace(info_.charset);
+    std::string first = std::move(sniff_);
+    sniff_.clear();
+    process(first);
+    return;
+  }
   ws_.report(info_, reason);
   done_ = true;
 }
@@ -302,8 +340,25 @@ void LeafBody::finish() {
   open_ = false;
 }
 
+// The first bytes of a text are in (four, or all there are): a UTF-16 or
+// UTF-32 byte order mark in a part not labelled as such (Excel's "Unicode
+// Text", Notepad's "Unicode") makes its charset the one the mark says,
+// then the bytes held go on to the converter.
+void LeafBody::check_bom() {
+  head_checked_ = true;
+  std::string_view bom = bom_charset(head_);
+  std::string declared = to_lower(info_.charset);
+  if (!bom.empty() && conv_ && declared.rfind("utf-16", 0) != 0 && declared.rfind("utf-32", 0) != 0 &&
+      declared.rfind("ucs-", 0) != 0)
+    conv_.emplace(std::string(bom));
+  std::string held = std::move(head_);
+  head_.clear();
+  if (!held.empty()) emit_text(held);
+}
+
 // The text the converters still hold at the end of the part.
 void LeafBody::flush_text() {
+  if (!head_checked_ && !rtf_) check_bom();
   std::string_view text;
   if (rtf_) {
     s3_.clear();

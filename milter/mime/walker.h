@@ -29,7 +29,16 @@
 //   Leaves: text/* and text-like application types (json, xml, csv, and
 //   any part whose file name ends in .txt .csv .tsv .log .json .xml .htm
 //   .html) are decoded (Content-Transfer-Encoding, then charset via
-//   CharsetConverter, then HtmlToText for HTML); RTF (text/rtf,
+//   CharsetConverter, then HtmlToText for HTML); so is a part that would
+//   be uninspected "binary" (octet-stream, an unknown type or name: HL7
+//   and X12 files, SQL dumps, a file in a tar without an extension) whose
+//   first kLeafSniffBytes bytes look like text (looks_like_text in
+//   entity.h: no NUL, no control character but tab, line breaks, form
+//   feed and escape; or a UTF-16 byte order mark). A text or HTML part
+//   starting with a UTF-16 or UTF-32 byte order mark is read in that
+//   encoding unless it is labelled UTF-16/32 already (Excel's "Unicode
+//   Text" and Notepad's "Unicode" files come unlabelled or as Latin-1:
+//   the mark decides); RTF (text/rtf,
 //   application/rtf, a .rtf name, or sniffed "{\rtf" in a part declared
 //   as an office document or binary) goes through RtfToText instead of
 //   the charset converter. Signature parts

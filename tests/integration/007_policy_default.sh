@@ -179,6 +179,16 @@ if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   assert_escrowed txz "PHI in files inside an xz-compressed tar sent as octet-stream is escrowed" 20
 fi
 
+# --- PHI only in an HL7 v2 lab result sent as application/octet-stream: read as the text it is ---
+if [ "$PHI_ESCROW_WIRED" = 1 ]; then
+  printf 'MSH|^~\\&|LAB|HOSP|EHR|CLINIC|202601011200||ORU^R01|123|P|2.5\rPID|1||00482913^^^HOSP^MR||DOE^JANE||19620314|F|||||||||||078-05-1121\rOBX|1|NM|2345-7^GLUCOSE||182|mg/dL\r' \
+    > "$PHI_DIR/result.hl7"
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Result" --body "Result attached." \
+    --attach-type application/octet-stream --attach-name result.hl7 \
+    --attach @"$PHI_DIR/result.hl7" || phi_fail "hl7: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed hl7 "PHI in an HL7 file sent as octet-stream is escrowed" 20
+fi
+
 # --- PHI only in the slides of a PowerPoint 97-2003 .ppt (text boxes, as LibreOffice writes them) ---
 if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   gzip -dc "$(dirname "$0")/../unit/milter/data/slides.ppt.gz" > "$PHI_DIR/slides.ppt" || phi_fail "could not unpack the .ppt"

@@ -612,14 +612,19 @@ TEST(TnefWalker, RoutedByTypeNameOrSignature) {
 }
 
 TEST(TnefWalker, NotTnefIsUninspectedBinary) {
-  for (const std::string& bytes : {std::string("not a tnef stream at all"), std::string("\x78\x9f"),
-                                   std::string()}) {
+  for (const std::string& bytes : {std::string("\x78\x9f\x01\x02 not a tnef stream", 22), std::string()}) {
     RecordingSink sink;
     Walker w(Limits{}, sink);
     feed_message(w, with_tnef(bytes, "application/vnd.ms-tnef"));
     EXPECT_EQ(sink.reasons, std::vector<std::string>{"binary"}) << sink.log();
     EXPECT_EQ(all_body(sink, "2"), "");
   }
+  // Text under a TNEF label is read as the text it is.
+  RecordingSink sink;
+  Walker w(Limits{}, sink);
+  feed_message(w, with_tnef("not a tnef stream at all", "application/vnd.ms-tnef"));
+  EXPECT_TRUE(sink.reasons.empty()) << sink.log();
+  EXPECT_EQ(all_body(sink, "2"), "not a tnef stream at all");
 }
 
 // Every cut of a TNEF stream: what was read is reported, the rest uninspected "binary"; never a crash.

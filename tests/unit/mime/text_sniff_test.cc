@@ -1,0 +1,106 @@
+// Tests for text found where the label says nothing: octet-stream text (HL7, X12), UTF-16 with a byte order mark.
+#include <gtest/gtest.h>
+
+#include "milter/mime/walker.h"
+#include "tests/unit/mime/recording_sink.h"
+#include "tests/unit/mime/tar_builder.h"
+#include "tests/unit/mime/zip_builder.h"
+
+namespace phi::mime {
+namespace {
+
+using test::feed_message;
+using test::RecordingSink;
+
+std::string walk(const std::string& msg, size_t chunk = 0) {
+  RecordingSink sink;
+  Walker w(Limits{}, sink);
+  feed_message(w, msg, chunk);
+  return sink.log();
+}
+
+std::string attach(const std::string& type, const std::string& name, const std::string& bytes) {
+  return test::message_with_attachment(type, name, bytes, true);
+}
+
+// An HL7 v2 lab result: segments end in CR.
+const std::string kHl7 =
+    "MSH|^~\\&|LAB|HOSP|EHR|CLINIC|202601011200||ORU^R01|123|P|2.5\r"
+    "PID|1||00482913^^^HOSP^MR||DOE^JANE||19620314|F\r"
+    "OBX|1|NM|2345-7^GLUCOSE||182|mg/dL\r";
+
+TEST(TextSniff, TextUnderAnOctetStreamLabelIsRead) {
+  for (std::string name : {"lab.hl7", "claim.837", "dump.sql", "README", ""}) {
+    SCOPED_TRACE(name);
+    std::string log = walk(attach("application/octet-stream", name, kHl7));
+    EXPECT_NE(log.find("body 2: " + kHl7), std::string::npos) << log;
+    EXPECT_EQ(log.find("uninspected"), std::string::npos) << log;
+    for (size_t chunk : {1, 5, 100}) EXPECT_EQ(walk(attach("application/octet-stream", name, kHl7), chunk), log);
+  }
+  // Windows-1252 text: 8-bit bytes are text too.
+  std::string log = walk(attach("application/octet-stream", "notes.dat", "Patient Jos\xE9 Mu\xF1oz\r\n"));
+  EXPECT_NE(log.find("body 2: Patient Jos\xC3\xA9 Mu\xC3\xB1oz"), std::string::npos) << log;
+}
+
+TEST(TextSniff, BinaryStaysBinary) {
+  for (const std::string& bytes : {std::string("\x00\x01\x02\x03 data", 9), std::string("ELF\x7f\x02\x01", 6),
+                                   std::string("abc\x01" "def"), std::string()}) {
+    std::string log = walk(attach("application/octet-stream", "blob.bin", bytes));
+    EXPECT_NE(log.find("uninspected 2 application/octet-stream: binary"), std::string::npos) << log;
+    EXPECT_EQ(log.find("body 2"), std::string::npos) << log;
+  }
+  // A control byte after the first 512 bytes does not undo the decision: the text is read, the byte with it.
+  std::string late = std::string(600, 'a') + "\x01" + "Jane";
+  std::string log = walk(attach("application/octet-stream", "x.bin", late));
+  EXPECT_NE(log.find("Jane"), std::string::npos) << log;
+  // Other labels keep their meaning: an image or a PDF is not read as text.
+  log = walk(attach("image/png", "scan.png", "not really a png"));
+  EXPECT_NE(log.find("uninspected 2 image/png: image"), std::string::npos) << log;
+}
+
+TEST(TextSniff, FilesInArchivesWithoutATextNameAreRead) {
+  std::string t = test::tar_entry("export/PATIENTS", kHl7) + test::tar_end();
+  std::string log = walk(attach("application/x-tar", "export.tar", t));
+  EXPECT_NE(log.find("file 2.1: export/PATIENTS\nbody 2.1: " + kHl7), std::string::npos) << log;
+  // A gzip file with no name inside and none to derive: its text is read all the same.
+  log = walk(attach("application/octet-stream", "", test::gzip_bytes(kHl7)));
+  EXPECT_NE(log.find("begin 2.1 application/octet-stream\nbody 2.1: " + kHl7), std::string::npos) << log;
+}
+
+std::string utf16le(const std::string& ascii, bool bom = true) {
+  std::string out = bom ? "\xFF\xFE" : "";
+  for (char c : ascii) out += std::string{c, '\0'};
+  return out;
+}
+
+std::string utf16be(const std::string& ascii) {
+  std::string out = "\xFE\xFF";
+  for (char c : ascii) out += std::string{'\0', c};
+  return out;
+}
+
+TEST(TextSniff, Utf16WithAByteOrderMarkIsDecoded) {
+  const std::string text = "Name\tDOB\tMRN\nJane Doe\t03/14/1962\t00482913\n";
+  // Excel's "Unicode Text" export: a .txt, labelled text/plain without a charset.
+  for (const std::string& bytes : {utf16le(text), utf16be(text)}) {
+    std::string log = walk(attach("text/plain", "list.txt", bytes));
+    EXPECT_NE(log.find("body 2: " + text), std::string::npos) << log;
+    for (size_t chunk : {1, 3, 64}) EXPECT_EQ(walk(attach("text/plain", "list.txt", bytes), chunk), log);
+    // The same file as octet-stream, and under a wrong 8-bit label.
+    EXPECT_NE(walk(attach("application/octet-stream", "list.dat", bytes)).find("body 2: " + text), std::string::npos);
+    std::string latin1 = test::message_with_attachment("text/plain; charset=iso-8859-1", "list.txt", bytes, true);
+    EXPECT_NE(walk(latin1).find("body 2: " + text), std::string::npos) << walk(latin1);
+  }
+  // Labelled UTF-16 already: iconv reads the mark itself.
+  std::string labelled = test::message_with_attachment("text/plain; charset=utf-16", "list.txt", utf16le(text), true);
+  EXPECT_NE(walk(labelled).find("body 2: " + text), std::string::npos) << walk(labelled);
+  // HTML saved as Unicode.
+  std::string log = walk(attach("text/html", "page.htm", utf16le("<p>Jane Doe</p>")));
+  EXPECT_NE(log.find("Jane Doe"), std::string::npos) << log;
+  // Shorter than the four bytes looked at: read at the end.
+  log = walk(attach("text/plain", "a.txt", "hi"));
+  EXPECT_NE(log.find("body 2: hi"), std::string::npos) << log;
+}
+
+}  // namespace
+}  // namespace phi::mime
