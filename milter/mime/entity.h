@@ -120,6 +120,7 @@ std::string file_extension(std::string_view filename);
 
 // An attachment read as a ZIP archive: Office Open XML, OpenDocument or a
 // plain .zip (package.cc). The text of its XML, text and HTML entries
+// (and of entries of no known kind whose first kLeafSniffBytes are text)
 // (RTF entries too, and PDF and image entries -- images as the Walker's
 // image parts: signed, at least min_bytes -- when the WalkState has a
 // DocumentReader of them)
@@ -147,13 +148,15 @@ class PackageReader : public ZipStream::Handler {
   void entry_end() override;
 
  private:
-  enum class Kind { Xml, Text, Html, Rtf, Nested, Document, Image };
+  enum class Kind { Xml, Text, Html, Rtf, Nested, Document, Image, Sniff };
   void start_converting(std::string_view first);
   void emit(std::string_view text);
   void report_once(std::string_view reason);
   void add_name(std::string_view name);
   void nested_data(std::string_view bytes);
   void image_data(std::string_view bytes);
+  void sniff_data(std::string_view bytes);
+  bool sniffed_text();
 
   WalkState& ws_;
   const PartInfo& info_;
@@ -168,6 +171,7 @@ class PackageReader : public ZipStream::Handler {
   std::unique_ptr<PackageReader> nested_;
   std::unique_ptr<Document> doc_;  // Document, Image: a PDF or image entry, read by ws_.documents
   bool image_skip_ = false;        // Image: not a signed image, or not read; the rest is ignored
+  bool sniff_skip_ = false;        // Sniff: not text; the rest is ignored
   Kind kind_ = Kind::Text;
   XmlToText::Mode xml_mode_ = XmlToText::Mode::Elements;
   std::string head_;  // an XML entry's first bytes, until its byte order mark is known

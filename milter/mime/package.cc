@@ -97,6 +97,9 @@ bool PackageReader::entry(const ZipEntry& e) {
     nested_reason_ = r;
     nested_skip_ = false;
     entry_name_ = name;
+  } else if (r == "binary") {
+    kind_ = Kind::Sniff;  // no kind known by its name: read if its first bytes are text (sniff_data)
+    sniff_skip_ = false;
   } else {
     report_once(r);
     return false;
@@ -158,9 +161,13 @@ void PackageReader::data(std::string_view bytes) {
     image_data(bytes);
     return;
   }
+  if (kind_ == Kind::Sniff) {
+    sniff_data(bytes);
+    return;
+  }
   if (!converting_) {
-    // An XML entry may be UTF-16 (it then starts with a byte order mark); the rest is UTF-8.
-    if (kind_ == Kind::Xml && head_.size() + bytes.size() < 2) {
+    // An XML or text entry may be UTF-16 (it then starts with a byte order mark).
+    if ((kind_ == Kind::Xml || kind_ == Kind::Text) && head_.size() + bytes.size() < 2) {
       head_.append(bytes);
       return;
     }
@@ -209,6 +216,29 @@ void PackageReader::image_data(std::string_view bytes) {
   head_.clear();
 }
 
+// An entry whose name says nothing (an HL7 file, a README): its first
+// kLeafSniffBytes bytes are held, then it is read as a .txt entry if they
+// are text (looks_like_text), else reported "binary".
+void PackageReader::sniff_data(std::string_view bytes) {
+  if (sniff_skip_) return;
+  size_t took = std::min(bytes.size(), kLeafSniffBytes - std::min(kLeafSniffBytes, head_.size()));
+  head_.append(bytes.substr(0, took));
+  if (head_.size() < kLeafSniffBytes) return;
+  if (sniffed_text()) data(bytes.substr(took));
+}
+
+// The held bytes decide; a text entry goes on as Kind::Text, its first bytes still in head_.
+bool PackageReader::sniffed_text() {
+  if (looks_like_text(head_)) {
+    kind_ = Kind::Text;
+    return true;
+  }
+  sniff_skip_ = true;
+  head_.clear();
+  report_once("binary");
+  return false;
+}
+
 void PackageReader::start_converting(std::string_view first) {
   converting_ = true;
   xml_.reset();
@@ -220,10 +250,9 @@ void PackageReader::start_converting(std::string_view first) {
     return;
   }
   std::string_view charset;  // unlabelled: UTF-8 where valid, else Windows-1252
-  if (kind_ == Kind::Xml) {
-    bool utf16 = first.starts_with("\xFF\xFE") || first.starts_with("\xFE\xFF");
-    charset = utf16 ? "utf-16" : "utf-8";
-  }
+  bool utf16 = first.starts_with("\xFF\xFE") || first.starts_with("\xFE\xFF");
+  if (kind_ == Kind::Xml) charset = utf16 ? "utf-16" : "utf-8";
+  else if (kind_ == Kind::Text && utf16) charset = "utf-16";  // Excel's "Unicode Text"
   conv_.emplace(charset);
   if (kind_ == Kind::Xml) xml_.emplace(xml_mode_);
   if (kind_ == Kind::Html) html_.emplace();
@@ -233,6 +262,7 @@ void PackageReader::start_converting(std::string_view first) {
 }
 
 void PackageReader::entry_end() {
+  if (kind_ == Kind::Sniff && (sniff_skip_ || !sniffed_text())) return;  // shorter than kLeafSniffBytes: decided now
   if (kind_ == Kind::Image && !doc_) {
     if (!image_skip_) report_once("image");  // below min_bytes (or too short to be one)
     head_.clear();

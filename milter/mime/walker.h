@@ -46,7 +46,9 @@
 //   without a report. A part declared or sniffed as an office document or
 //   an archive whose first bytes are a ZIP header (docx, xlsx, pptx, odt,
 //   ods, odp, .zip) is read as a package (PackageReader in entity.h): the
-//   text of its XML, text and HTML entries (and of its PDF and image
+//   text of its XML, text and HTML entries (a text entry with a UTF-16
+//   byte order mark in UTF-16; an entry of no known kind when its first
+//   bytes look like text; and its PDF and image
 //   entries, through the DocumentReader as below) comes as the part's Body
 //   text, its entry names as one Filename value after it, and what it
 //   cannot read is reported uninspected (each reason once per part).

@@ -67,6 +67,16 @@ TEST(TextSniff, FilesInArchivesWithoutATextNameAreRead) {
   EXPECT_NE(log.find("begin 2.1 application/octet-stream\nbody 2.1: " + kHl7), std::string::npos) << log;
 }
 
+TEST(TextSniff, ZipEntriesWithoutATextNameAreReadWhenTheyAreText) {
+  std::string zip = test::make_zip({{"results/lab.hl7", kHl7}, {"results/blob.bin", std::string("\x00\x01\x02", 3)},
+                                    {"results/README", "Jane Doe's results"}});
+  std::string log = walk(attach("application/zip", "results.zip", zip));
+  EXPECT_NE(log.find(kHl7), std::string::npos) << log;
+  EXPECT_NE(log.find("Jane Doe's results"), std::string::npos) << log;
+  EXPECT_NE(log.find("uninspected 2 application/zip: binary"), std::string::npos) << log;  // blob.bin
+  for (size_t chunk : {1, 7, 300}) EXPECT_EQ(walk(attach("application/zip", "results.zip", zip), chunk), log);
+}
+
 std::string utf16le(const std::string& ascii, bool bom = true) {
   std::string out = bom ? "\xFF\xFE" : "";
   for (char c : ascii) out += std::string{c, '\0'};
@@ -91,6 +101,11 @@ TEST(TextSniff, Utf16WithAByteOrderMarkIsDecoded) {
     std::string latin1 = test::message_with_attachment("text/plain; charset=iso-8859-1", "list.txt", bytes, true);
     EXPECT_NE(walk(latin1).find("body 2: " + text), std::string::npos) << walk(latin1);
   }
+  // A UTF-16 .txt inside a .zip.
+  std::string zip = test::make_zip({{"list.txt", utf16le(text)}});
+  std::string zlog = walk(attach("application/zip", "list.zip", zip));
+  EXPECT_NE(zlog.find(text), std::string::npos) << zlog;
+  EXPECT_EQ(walk(attach("application/zip", "list.zip", zip), 1), zlog);
   // Labelled UTF-16 already: iconv reads the mark itself.
   std::string labelled = test::message_with_attachment("text/plain; charset=utf-16", "list.txt", utf16le(text), true);
   EXPECT_NE(walk(labelled).find("body 2: " + text), std::string::npos) << walk(labelled);
