@@ -20,21 +20,25 @@ bool ends_with_ci(std::string_view s, std::string_view suffix) {
   return s.size() > suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
 }
 
+// `name` without the first of `plain` it ends with, or with the first of
+// `tar` it ends with made ".tar"; "" when it ends with none.
+std::string strip_suffix(std::string_view name, std::initializer_list<std::string_view> plain,
+                         std::initializer_list<std::string_view> tar) {
+  for (std::string_view ext : plain)
+    if (ends_with_ci(name, ext)) return std::string(name.substr(0, name.size() - ext.size()));
+  for (std::string_view ext : tar)
+    if (ends_with_ci(name, ext)) return std::string(name.substr(0, name.size() - ext.size())) + ".tar";
+  return {};
+}
+
 // What the command-line tool would name the unpacked file: "labs.txt.gz"
 // -> "labs.txt", "x.tgz" -> "x.tar"; "" for other names.
-struct Suffixes {
-  std::initializer_list<std::string_view> plain, tar;
-};
-const Suffixes kGzip{{".gz", ".gzip", ".z"}, {".tgz", ".taz"}};
-const Suffixes kBzip2{{".bz2", ".bz"}, {".tbz", ".tbz2", ".tb2"}};
-const Suffixes kXz{{".xz"}, {".txz"}};
-
 std::string unpacked_name(std::string_view name, Compression format) {
-  const Suffixes& s = format == Compression::Gzip ? kGzip : format == Compression::Bzip2 ? kBzip2 : kXz;
-  for (std::string_view ext : s.plain)
-    if (ends_with_ci(name, ext)) return std::string(name.substr(0, name.size() - ext.size()));
-  for (std::string_view ext : s.tar)
-    if (ends_with_ci(name, ext)) return std::string(name.substr(0, name.size() - ext.size())) + ".tar";
+  switch (format) {
+    case Compression::Gzip: return strip_suffix(name, {".gz", ".gzip", ".z"}, {".tgz", ".taz"});
+    case Compression::Bzip2: return strip_suffix(name, {".bz2", ".bz"}, {".tbz", ".tbz2", ".tb2"});
+    case Compression::Xz: return strip_suffix(name, {".xz"}, {".txz"});
+  }
   return {};
 }
 
