@@ -16,18 +16,15 @@ std::string clean_name(std::string_view name) {
   return out;
 }
 
-bool ends_with_ci(std::string_view s, std::string_view suffix) {
-  return s.size() > suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
-}
-
 // `name` without the first of `plain` it ends with, or with the first of
-// `tar` it ends with made ".tar"; "" when it ends with none.
+// `tar` it ends with made ".tar"; "" when it ends with none (or is only the suffix).
 std::string strip_suffix(std::string_view name, std::initializer_list<std::string_view> plain,
                          std::initializer_list<std::string_view> tar) {
   for (std::string_view ext : plain)
-    if (ends_with_ci(name, ext)) return std::string(name.substr(0, name.size() - ext.size()));
+    if (name.size() > ext.size() && iends_with(name, ext)) return std::string(name.substr(0, name.size() - ext.size()));
   for (std::string_view ext : tar)
-    if (ends_with_ci(name, ext)) return std::string(name.substr(0, name.size() - ext.size())) + ".tar";
+    if (name.size() > ext.size() && iends_with(name, ext))
+      return std::string(name.substr(0, name.size() - ext.size())) + ".tar";
   return {};
 }
 
@@ -60,13 +57,7 @@ void DecompressReader::feed(std::string_view bytes) {
 
 // The unpacked file's part, once its name is known (with the first output).
 void DecompressReader::start_child() {
-  if (ws_.parts >= ws_.lim.max_parts) {
-    ws_.truncated = true;
-    report_own("part-limit");
-    return;
-  }
-  ++ws_.parts;
-  ++n_;
+  if (!take_part()) return;
   std::string derived = unpacked_name(info_.filename, dec_.format());
   std::string stored = clean_name(dec_.name());
   if (stored.empty() || stored == derived) begin_child(std::move(derived), false);  // classified as the part's name
@@ -129,13 +120,7 @@ bool TarReader::entry(const TarEntry& e) {
     ws_.sink.text(info_, TextKind::Filename, name);
     return false;
   }
-  if (ws_.parts >= ws_.lim.max_parts) {
-    ws_.truncated = true;
-    report_own("part-limit");
-    return false;
-  }
-  ++ws_.parts;
-  ++n_;
+  if (!take_part()) return false;
   begin_child(clean_name(e.name));
   return true;
 }

@@ -31,7 +31,18 @@ void ContainerReader::report_own(std::string_view reason) {
   ws_.report(info_, reason);
 }
 
-LeafBody& ContainerReader::begin_child(std::string name, bool classify_name) {
+bool ContainerReader::take_part() {
+  if (ws_.parts >= ws_.lim.max_parts) {
+    ws_.truncated = true;
+    report_own("part-limit");
+    return false;
+  }
+  ++ws_.parts;
+  ++n_;
+  return true;
+}
+
+void ContainerReader::begin_child(std::string name, bool classify_name) {
   end_child();
   if (open_) {
     ws_.sink.part_end(info_);
@@ -44,7 +55,6 @@ LeafBody& ContainerReader::begin_child(std::string name, bool classify_name) {
   ci.disposition = "attachment";
   LeafPlan plan = plan_leaf("application", "octet-stream", ci.filename);
   child_ = std::make_unique<LeafBody>(ws_, std::move(ci), TransferEncoding::Identity, std::move(plan), classify_name);
-  return *child_;
 }
 
 void ContainerReader::end_child() {

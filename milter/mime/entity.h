@@ -108,6 +108,9 @@ inline bool one_of(std::string_view s, std::initializer_list<std::string_view> l
 // feed and escape (the first bytes of a part, up to kLeafSniffBytes), or a
 // UTF-16 byte order mark.
 bool looks_like_text(std::string_view first_bytes);
+// The charset a UTF-16 or UTF-32 byte order mark at the start of `b` says
+// ("UTF-16", "UTF-32"; "" for none). kBomBytes bytes tell.
+std::string_view bom_charset(std::string_view b);
 // A ZIP archive's first local header signature.
 bool is_zip(std::string_view first_bytes);
 // A PNG, JPEG, TIFF, GIF or WebP signature: an image an OCR program can read.
@@ -209,11 +212,14 @@ class ContainerReader {
   void own();  // the container's part is the Sink's current part again
   // Each reason once; while a file's part is open, on that part.
   void report_own(std::string_view reason);
+  // Counts the next file as one of the message's max_parts and numbers it
+  // (n_); at the limit, reports "part-limit" (truncated) and gives false.
+  bool take_part();
   // Ends the open file's part, and the container's, and begins the part
   // "<id>.<n_>", application/octet-stream named `name`, read as a MIME
   // attachment of that name; its name is classified unless classify_name
   // is false.
-  LeafBody& begin_child(std::string name, bool classify_name = true);
+  void begin_child(std::string name, bool classify_name = true);
   void end_child();
 
   WalkState& ws_;

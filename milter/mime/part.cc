@@ -44,15 +44,12 @@ std::string reason_for_name(std::string_view filename) { return declared_reason(
 
 bool is_zip(std::string_view b) { return b.substr(0, 4) == std::string_view("PK\x03\x04", 4); }
 
-namespace {
-// The charset a UTF-16 or UTF-32 byte order mark at the start says ("" for none).
 std::string_view bom_charset(std::string_view b) {
   if (b.substr(0, 4) == std::string_view("\xFF\xFE\0\0", 4) || b.substr(0, 4) == std::string_view("\0\0\xFE\xFF", 4))
     return "UTF-32";
   if (b.substr(0, 2) == "\xFF\xFE" || b.substr(0, 2) == "\xFE\xFF") return "UTF-16";
   return {};
 }
-}  // namespace
 
 bool looks_like_text(std::string_view b) {
   if (b.empty()) return false;

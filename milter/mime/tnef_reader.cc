@@ -209,14 +209,7 @@ void TnefReader::end(bool checksum_ok) {
 void TnefReader::start_attachment() {
   end_attachment();
   in_attachment_ = true;
-  if (ws_.parts >= ws_.lim.max_parts) {
-    skip_attachment_ = true;
-    ws_.truncated = true;
-    report_own("part-limit");
-    return;
-  }
-  ++ws_.parts;
-  ++n_;
+  skip_attachment_ = !take_part();
 }
 
 void TnefReader::end_attachment() {

@@ -6,6 +6,7 @@
 //   std::string to_lower(std::string_view);
 //   std::vector<std::string_view> split_list(std::string_view);  // commas/blanks
 //   bool istarts_with(std::string_view s, std::string_view prefix);
+//   bool iends_with(std::string_view s, std::string_view suffix);
 // DESCRIPTION
 //   ASCII-only case folding; never allocates for views.
 // THREADS
@@ -37,6 +38,10 @@ inline bool iequals(std::string_view a, std::string_view b) {
 
 inline bool istarts_with(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
+}
+
+inline bool iends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && iequals(s.substr(s.size() - suffix.size()), suffix);
 }
 
 inline std::string to_lower(std::string_view s) {

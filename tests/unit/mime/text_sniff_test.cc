@@ -106,6 +106,12 @@ TEST(TextSniff, Utf16WithAByteOrderMarkIsDecoded) {
   std::string zlog = walk(attach("application/zip", "list.zip", zip));
   EXPECT_NE(zlog.find(text), std::string::npos) << zlog;
   EXPECT_EQ(walk(attach("application/zip", "list.zip", zip), 1), zlog);
+  // UTF-32 with its mark, in a zip and as a part: the four bytes tell it from UTF-16.
+  std::string utf32 = "\xFF\xFE" + std::string(2, '\0');
+  for (char c : text) utf32 += std::string{c, '\0', '\0', '\0'};
+  std::string zip32 = test::make_zip({{"list.txt", utf32}});
+  EXPECT_NE(walk(attach("application/zip", "list.zip", zip32), 1).find(text), std::string::npos);
+  EXPECT_NE(walk(attach("text/plain", "list.txt", utf32), 1).find("body 2: " + text), std::string::npos);
   // Labelled UTF-16 already: iconv reads the mark itself.
   std::string labelled = test::message_with_attachment("text/plain; charset=utf-16", "list.txt", utf16le(text), true);
   EXPECT_NE(walk(labelled).find("body 2: " + text), std::string::npos) << walk(labelled);
