@@ -46,7 +46,8 @@ namespace phi::mime::detail {
 
 inline constexpr size_t kSniffBytes = 16;
 inline constexpr size_t kLeafSniffBytes = 512;        // a part's first bytes held to tell its kind: one tar header
-inline constexpr size_t kBomBytes = 4;                // a text's first bytes held to find a byte order mark
+inline constexpr size_t kTextHeadBytes = 64;          // a text's first bytes held to tell its encoding (text_charset)
+inline constexpr size_t kMinUtf16Units = 8;           // code units below which unmarked UTF-16 is not guessed
 inline constexpr size_t kMaxPackageNames = 64 * 1024;  // bytes of entry names classified per archive
 inline constexpr size_t kMaxPackageDepth = 2;         // archives read inside an archive attachment
 inline constexpr size_t kMaxTnefDepth = 1;            // TNEF streams open at once: none inside a TNEF attachment
@@ -106,11 +107,20 @@ inline bool one_of(std::string_view s, std::initializer_list<std::string_view> l
 }
 // Text: no NUL and no control character other than tab, line breaks, form
 // feed and escape (the first bytes of a part, up to kLeafSniffBytes), or a
-// UTF-16 byte order mark.
+// UTF-16 byte order mark, or UTF-16 without one (unmarked_utf16) whose
+// code units pass the same test.
 bool looks_like_text(std::string_view first_bytes);
 // The charset a UTF-16 or UTF-32 byte order mark at the start of `b` says
-// ("UTF-16", "UTF-32"; "" for none). kBomBytes bytes tell.
+// ("UTF-16", "UTF-32"; "" for none). Four bytes tell.
 std::string_view bom_charset(std::string_view b);
+// UTF-16 without a byte order mark ("UTF-16LE", "UTF-16BE"; "" for
+// neither): at least kMinUtf16Units code units, three quarters or more of
+// them with a zero high byte (Latin text) and at most one in sixteen with a
+// zero low byte. 8-bit text has no NUL bytes, so it never qualifies.
+std::string_view unmarked_utf16(std::string_view b);
+// bom_charset, else unmarked_utf16: the charset a text's first
+// kTextHeadBytes bytes (or all of a shorter one) say it is in.
+std::string_view text_charset(std::string_view b);
 // A ZIP archive's first local header signature.
 bool is_zip(std::string_view first_bytes);
 // A PNG, JPEG, TIFF, GIF or WebP signature: an image an OCR program can read.
@@ -177,7 +187,7 @@ class PackageReader : public ZipStream::Handler {
   bool sniff_skip_ = false;        // Sniff: not text; the rest is ignored
   Kind kind_ = Kind::Text;
   XmlToText::Mode xml_mode_ = XmlToText::Mode::Elements;
-  std::string head_;  // an XML entry's first bytes, until its byte order mark is known
+  std::string head_;  // an XML or text entry's first bytes, until their encoding is known
   bool converting_ = false;
   std::optional<CharsetConverter> conv_;
   std::optional<XmlToText> xml_;
@@ -381,7 +391,7 @@ class LeafBody : public Body {
   void sniffed();
   void hold_image(std::string_view decoded);
   void flush_text();
-  void check_bom();
+  void check_encoding();
 
   WalkState& ws_;
   PartInfo info_;
@@ -400,7 +410,7 @@ class LeafBody : public Body {
   uint64_t decoded_ = 0;
   bool done_ = false;  // the rest of the part is ignored
   std::string sniff_, s1_, s2_, s3_;
-  std::string head_;          // Text, Html: the first bytes, until a byte order mark is ruled out
+  std::string head_;          // Text, Html: the first kTextHeadBytes, until their encoding is known
   bool head_checked_ = false;
 };
 

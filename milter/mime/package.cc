@@ -166,8 +166,8 @@ void PackageReader::data(std::string_view bytes) {
     return;
   }
   if (!converting_) {
-    // An XML or text entry may be UTF-16 or UTF-32 (it then starts with a byte order mark).
-    if ((kind_ == Kind::Xml || kind_ == Kind::Text) && head_.size() + bytes.size() < kBomBytes) {
+    // An XML or text entry may be UTF-16 or UTF-32: its first bytes tell (text_charset).
+    if ((kind_ == Kind::Xml || kind_ == Kind::Text) && head_.size() + bytes.size() < kTextHeadBytes) {
       head_.append(bytes);
       return;
     }
@@ -250,9 +250,9 @@ void PackageReader::start_converting(std::string_view first) {
     return;
   }
   std::string_view charset;  // unlabelled: UTF-8 where valid, else Windows-1252
-  std::string_view bom = bom_charset(first);
-  if (kind_ == Kind::Xml) charset = bom.empty() ? "utf-8" : bom;
-  else if (kind_ == Kind::Text) charset = bom;  // Excel's "Unicode Text"
+  std::string_view found = text_charset(first);
+  if (kind_ == Kind::Xml) charset = found.empty() ? "utf-8" : found;
+  else if (kind_ == Kind::Text) charset = found;  // Excel's "Unicode Text"
   conv_.emplace(charset);
   if (kind_ == Kind::Xml) xml_.emplace(xml_mode_);
   if (kind_ == Kind::Html) html_.emplace();
@@ -284,7 +284,7 @@ void PackageReader::entry_end() {
     }
     return;
   }
-  if (!converting_) start_converting(head_);  // an entry shorter than kBomBytes
+  if (!converting_) start_converting(head_);  // an entry shorter than kTextHeadBytes
   if (rtf_) {
     s2_.clear();
     rtf_->finish(s2_);

@@ -8,6 +8,11 @@
 namespace phi::mime::detail {
 namespace {
 
+// A character text may hold: no control but tab, line breaks, form feed and escape.
+bool text_unit(uint32_t c) {
+  return !((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1B) || c == 0x7F);
+}
+
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
@@ -51,12 +56,38 @@ std::string_view bom_charset(std::string_view b) {
   return {};
 }
 
+std::string_view unmarked_utf16(std::string_view b) {
+  size_t units = b.size() / 2;
+  if (units < kMinUtf16Units) return {};
+  size_t zero_low_le = 0, zero_high_le = 0;  // as little-endian units: b[2i] low, b[2i+1] high
+  for (size_t i = 0; i < units; ++i) {
+    zero_low_le += b[2 * i] == '\0';
+    zero_high_le += b[2 * i + 1] == '\0';
+  }
+  if (zero_high_le * 4 >= units * 3 && zero_low_le * 16 <= units) return "UTF-16LE";
+  if (zero_low_le * 4 >= units * 3 && zero_high_le * 16 <= units) return "UTF-16BE";
+  return {};
+}
+
+std::string_view text_charset(std::string_view b) {
+  std::string_view bom = bom_charset(b);
+  return bom.empty() ? unmarked_utf16(b) : bom;
+}
+
 bool looks_like_text(std::string_view b) {
   if (b.empty()) return false;
   if (!bom_charset(b).empty()) return true;
+  std::string_view utf16 = unmarked_utf16(b);
+  if (!utf16.empty()) {
+    bool le = utf16 == "UTF-16LE";
+    for (size_t i = 0; i + 1 < b.size(); i += 2) {
+      auto lo = static_cast<unsigned char>(b[i + (le ? 0 : 1)]), hi = static_cast<unsigned char>(b[i + (le ? 1 : 0)]);
+      if (!text_unit(hi << 8 | lo)) return false;
+    }
+    return true;
+  }
   for (unsigned char c : b)
-    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' && c != 0x1B) || c == 0x7F)
-      return false;
+    if (!text_unit(c)) return false;
   return true;
 }
 
@@ -155,9 +186,14 @@ void LeafBody::process(std::string_view decoded) {
   bool over = decoded.size() > room;
   if (over) decoded = decoded.substr(0, static_cast<size_t>(room));
   decoded_ += decoded.size();
-  if (doc_ && over) doc_.reset();  // a document cut short cannot be read: nothing of it is classified
-  else if (doc_) doc_->feed(decoded);
-  else emit_text(decoded);
+  if (doc_ && over) {
+    doc_.reset();  // a document cut short cannot be read: nothing of it is classified
+  } else if (doc_) {
+    doc_->feed(decoded);
+  } else {
+    emit_text(decoded);
+    if (over) flush_text();  // the text before the limit, held ones too, is read
+  }
   if (over) {
     done_ = true;
     ws_.truncated = true;
@@ -169,11 +205,11 @@ void LeafBody::process(std::string_view decoded) {
 // pages), then the Sink.
 void LeafBody::emit_text(std::string_view decoded) {
   if (!head_checked_ && !rtf_) {
-    size_t take = std::min(decoded.size(), kBomBytes - head_.size());
+    size_t take = std::min(decoded.size(), kTextHeadBytes - head_.size());
     head_.append(decoded.substr(0, take));
     decoded.remove_prefix(take);
-    if (head_.size() < kBomBytes) return;
-    check_bom();
+    if (head_.size() < kTextHeadBytes) return;
+    check_encoding();
     if (!decoded.empty()) emit_text(decoded);
     return;
   }
@@ -337,17 +373,20 @@ void LeafBody::finish() {
   open_ = false;
 }
 
-// The first bytes of a text are in (four, or all there are): a UTF-16 or
-// UTF-32 byte order mark in a part not labelled as such (Excel's "Unicode
-// Text", Notepad's "Unicode") makes its charset the one the mark says,
-// then the bytes held go on to the converter.
-void LeafBody::check_bom() {
+// The first bytes of a text are in (kTextHeadBytes, or all there are): a
+// UTF-16 or UTF-32 byte order mark, or UTF-16 without one, in a part not
+// labelled as such (Excel's "Unicode Text", Notepad's "Unicode", a
+// program's UTF-16 export without its mark) makes its charset the one the
+// bytes say, then the bytes held go on to the converter. A part labelled
+// "utf-16" without a mark and without its byte order in the name is read
+// in the order its bytes show: iconv would take it for big-endian.
+void LeafBody::check_encoding() {
   head_checked_ = true;
-  std::string_view bom = bom_charset(head_);
+  std::string_view found = text_charset(head_);
   std::string declared = to_lower(info_.charset);
-  if (!bom.empty() && conv_ && declared.rfind("utf-16", 0) != 0 && declared.rfind("utf-32", 0) != 0 &&
-      declared.rfind("ucs-", 0) != 0)
-    conv_.emplace(std::string(bom));
+  bool wide = declared.rfind("utf-16", 0) == 0 || declared.rfind("utf-32", 0) == 0 || declared.rfind("ucs-", 0) == 0;
+  bool unordered = (declared == "utf-16" || declared == "utf16") && bom_charset(head_).empty();
+  if (!found.empty() && conv_ && (!wide || unordered)) conv_.emplace(std::string(found));
   std::string held = std::move(head_);
   head_.clear();
   if (!held.empty()) emit_text(held);
@@ -355,7 +394,7 @@ void LeafBody::check_bom() {
 
 // The text the converters still hold at the end of the part.
 void LeafBody::flush_text() {
-  if (!head_checked_ && !rtf_) check_bom();
+  if (!head_checked_ && !rtf_) check_encoding();
   std::string_view text;
   if (rtf_) {
     s3_.clear();

@@ -34,11 +34,13 @@
 //   and X12 files, SQL dumps, a file in a tar without an extension) whose
 //   first kLeafSniffBytes bytes look like text (looks_like_text in
 //   entity.h: no NUL, no control character but tab, line breaks, form
-//   feed and escape; or a UTF-16 byte order mark). A text or HTML part
-//   starting with a UTF-16 or UTF-32 byte order mark is read in that
-//   encoding unless it is labelled UTF-16/32 already (Excel's "Unicode
-//   Text" and Notepad's "Unicode" files come unlabelled or as Latin-1:
-//   the mark decides); RTF (text/rtf,
+//   feed and escape; or UTF-16, with a byte order mark or without). A
+//   text or HTML part starting with a UTF-16 or UTF-32 byte order mark,
+//   or whose first kTextHeadBytes are UTF-16 without one (unmarked_utf16
+//   in entity.h: zero high bytes), is read in that encoding unless it is
+//   labelled UTF-16/32 already (Excel's "Unicode Text" and Notepad's
+//   "Unicode" files come unlabelled or as Latin-1: the bytes decide; a
+//   label "utf-16" without a mark is read in the byte order they show); RTF (text/rtf,
 //   application/rtf, a .rtf name, or sniffed "{\rtf" in a part declared
 //   as an office document or binary) goes through RtfToText instead of
 //   the charset converter. Signature parts
@@ -46,8 +48,8 @@
 //   without a report. A part declared or sniffed as an office document or
 //   an archive whose first bytes are a ZIP header (docx, xlsx, pptx, odt,
 //   ods, odp, .zip) is read as a package (PackageReader in entity.h): the
-//   text of its XML, text and HTML entries (a text entry with a UTF-16
-//   byte order mark in UTF-16; an entry of no known kind when its first
+//   text of its XML, text and HTML entries (a UTF-16 text entry, with a
+//   byte order mark or without, in UTF-16; an entry of no known kind when its first
 //   bytes look like text; and its PDF and image
 //   entries, through the DocumentReader as below) comes as the part's Body
 //   text, its entry names as one Filename value after it, and what it

@@ -189,6 +189,16 @@ if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   assert_escrowed hl7 "PHI in an HL7 file sent as octet-stream is escrowed" 20
 fi
 
+# --- PHI only in a UTF-16 text without a byte order mark (a program's "Unicode" export), as text/plain ---
+if [ "$PHI_ESCROW_WIRED" = 1 ]; then
+  printf 'Name\tDOB\tMRN\tDx\r\nJane Doe\t03/14/1962\t00482913\tE11.9 type 2 diabetes\r\n' | iconv -f UTF-8 -t UTF-16LE > "$PHI_DIR/list.txt" \
+    || phi_fail "could not write the UTF-16 list"
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "List" --body "List attached." \
+    --attach-type text/plain --attach-name list.txt \
+    --attach @"$PHI_DIR/list.txt" || phi_fail "utf16: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed utf16 "PHI in UTF-16 text without a byte order mark is escrowed" 20
+fi
+
 # --- PHI only in the slides of a PowerPoint 97-2003 .ppt (text boxes, as LibreOffice writes them) ---
 if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   gzip -dc "$(dirname "$0")/../unit/milter/data/slides.ppt.gz" > "$PHI_DIR/slides.ppt" || phi_fail "could not unpack the .ppt"

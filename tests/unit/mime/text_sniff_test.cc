@@ -1,6 +1,7 @@
-// Tests for text found where the label says nothing: octet-stream text (HL7, X12), UTF-16 with a byte order mark.
+// Tests for text found where the label says nothing: octet-stream text (HL7, X12), UTF-16 with a byte order mark or without.
 #include <gtest/gtest.h>
 
+#include "milter/mime/entity.h"
 #include "milter/mime/walker.h"
 #include "tests/unit/mime/recording_sink.h"
 #include "tests/unit/mime/tar_builder.h"
@@ -11,6 +12,7 @@ namespace {
 
 using test::feed_message;
 using test::RecordingSink;
+using detail::unmarked_utf16;
 
 std::string walk(const std::string& msg, size_t chunk = 0) {
   RecordingSink sink;
@@ -83,8 +85,8 @@ std::string utf16le(const std::string& ascii, bool bom = true) {
   return out;
 }
 
-std::string utf16be(const std::string& ascii) {
-  std::string out = "\xFE\xFF";
+std::string utf16be(const std::string& ascii, bool bom = true) {
+  std::string out = bom ? "\xFE\xFF" : "";
   for (char c : ascii) out += std::string{'\0', c};
   return out;
 }
@@ -121,6 +123,59 @@ TEST(TextSniff, Utf16WithAByteOrderMarkIsDecoded) {
   // Shorter than the four bytes looked at: read at the end.
   log = walk(attach("text/plain", "a.txt", "hi"));
   EXPECT_NE(log.find("body 2: hi"), std::string::npos) << log;
+}
+
+TEST(TextSniff, Utf16WithoutAByteOrderMarkIsDecoded) {
+  // A program's UTF-16 export without the mark: before, the NUL bytes went to the classifier with the
+  // text, nothing was found and nothing was reported uninspected.
+  const std::string text = "Name\tDOB\tMRN\nJane Doe\t03/14/1962\t00482913\n";
+  for (const std::string& bytes : {utf16le(text, false), utf16be(text, false)}) {
+    std::string log = walk(attach("text/plain", "list.txt", bytes));
+    EXPECT_NE(log.find("body 2: " + text), std::string::npos) << log;
+    for (size_t chunk : {1, 3, 64, 65}) EXPECT_EQ(walk(attach("text/plain", "list.txt", bytes), chunk), log);
+    for (std::string type : {"application/octet-stream", "text/plain; charset=iso-8859-1",
+                             "text/plain; charset=utf-16", "text/plain; charset=us-ascii"}) {
+      SCOPED_TRACE(type);
+      std::string other = walk(test::message_with_attachment(type, "list.dat", bytes, true));
+      EXPECT_NE(other.find("body 2: " + text), std::string::npos) << other;
+      EXPECT_EQ(other.find("uninspected"), std::string::npos) << other;
+    }
+    // In a ZIP: a .txt entry, and an entry whose name says nothing.
+    for (std::string name : {"list.txt", "LIST"}) {
+      std::string zlog = walk(attach("application/zip", "list.zip", test::make_zip({{name, bytes}})));
+      EXPECT_NE(zlog.find(text), std::string::npos) << zlog;
+    }
+  }
+  // An explicit byte order is kept.
+  std::string le = test::message_with_attachment("text/plain; charset=utf-16le", "a.txt", utf16le(text, false), true);
+  EXPECT_NE(walk(le).find("body 2: " + text), std::string::npos) << walk(le);
+  // HTML, and a text with a few characters outside Latin-1 (an en dash, a euro sign).
+  std::string log = walk(attach("text/html", "page.htm", utf16le("<p>Jane Doe, MRN 00482913</p>", false)));
+  EXPECT_NE(log.find("Jane Doe, MRN 00482913"), std::string::npos) << log;
+  std::string dashes = utf16le("Jane Doe ", false) + "\x13\x20" + utf16le(" balance ", false) + "\xAC\x20" +
+                       utf16le("12, MRN 00482913", false);
+  log = walk(attach("text/plain", "a.txt", dashes));
+  EXPECT_NE(log.find("body 2: Jane Doe \xE2\x80\x93 balance \xE2\x82\xAC" "12, MRN 00482913"), std::string::npos) << log;
+}
+
+TEST(TextSniff, WhatIsNotUnmarkedUtf16) {
+  // Fewer than eight characters: too little to tell; the part is read as labelled.
+  std::string log = walk(attach("text/plain", "a.txt", utf16le("Jane", false)));
+  EXPECT_NE(log.find("body 2: " + utf16le("Jane", false)), std::string::npos) << log;
+  // 16-bit numbers are not text: control characters once decoded.
+  std::string numbers;
+  for (int i = 0; i < 300; ++i) numbers += std::string{static_cast<char>(i % 32), '\0'};
+  log = walk(attach("application/octet-stream", "table.bin", numbers));
+  EXPECT_NE(log.find("uninspected 2 application/octet-stream: binary"), std::string::npos) << log;
+  // Zeros in both halves of the units (32-bit numbers, UTF-32 without a mark): not UTF-16.
+  std::string wide;
+  for (char c : std::string("Jane Doe 00482913")) wide += std::string{c, '\0', '\0', '\0'};
+  EXPECT_EQ(unmarked_utf16(wide), "");
+  EXPECT_EQ(unmarked_utf16(utf16le("Jane Doe 00482913", false)), "UTF-16LE");
+  EXPECT_EQ(unmarked_utf16(utf16be("Jane Doe 00482913", false)), "UTF-16BE");
+  EXPECT_EQ(unmarked_utf16("Jane Doe 00482913 Jane Doe 00482913"), "");  // 8-bit text has no NUL
+  log = walk(attach("application/octet-stream", "wide.bin", wide));
+  EXPECT_NE(log.find("uninspected 2 application/octet-stream: binary"), std::string::npos) << log;
 }
 
 }  // namespace

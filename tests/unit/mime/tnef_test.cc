@@ -538,8 +538,9 @@ std::string outlook_tnef() {
 const char kOutlookLog[] =
     "begin 1 text/plain\nbody 1: see attached\nend 1\n"
     "begin 2 application/ms-tnef\nfile 2: winmail.dat\nbody 2: See the notes.\nend 2\n"
-    "begin 2.1 application/octet-stream\nfile 2.1: notes.txt\nbody 2.1: Notes: MRN 4471234, SSN 078-05-1121\r\n\n"
-    "file 2.1: notes for Jane Doe.txt\nend 2.1\n"
+    // notes.txt is shorter than the 64 bytes held to tell a text's encoding: read at its end, after its long name.
+    "begin 2.1 application/octet-stream\nfile 2.1: notes.txt\nfile 2.1: notes for Jane Doe.txt\n"
+    "body 2.1: Notes: MRN 4471234, SSN 078-05-1121\r\n\nend 2.1\n"
     // A docx named REFERR~1.DOC: sniffed as a ZIP, read as a package; the long name comes with attAttachment
     // (before the text: the docx is shorter than the 512 bytes held to sniff a part, so it is read at its end).
     "begin 2.2 application/octet-stream\nfile 2.2: REFERR~1.DOC\nfile 2.2: referral.docx\n"
@@ -578,7 +579,8 @@ TEST(TnefWalker, SameEventsWhateverTheChunks) {
     return sink.log();
   };
   std::string whole = run(t.size());
-  EXPECT_NE(whole.find("begin 1.1 application/octet-stream\nfile 1.1: notes.txt\nbody 1.1: Notes: MRN"),
+  EXPECT_NE(whole.find("begin 1.1 application/octet-stream\nfile 1.1: notes.txt\nfile 1.1: notes for Jane Doe.txt\n"
+                       "body 1.1: Notes: MRN"),
             std::string::npos)
       << whole;
   EXPECT_NE(whole.find("Referral: Jane Doe"), std::string::npos) << whole;
