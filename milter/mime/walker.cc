@@ -1,4 +1,4 @@
-// walker - the MIME entity tree: header blocks, multipart splitting, nested messages.
+// walker - the MIME entity tree: header blocks, multipart splitting, nested messages, signed S/MIME content.
 #include "milter/mime/walker.h"
 
 #include <cstring>
@@ -6,6 +6,7 @@
 #include "milter/mime/boundary.h"
 #include "milter/mime/entity.h"
 #include "milter/mime/header.h"
+#include "milter/mime/smime.h"
 #include "milter/util/strings.h"
 
 namespace phi::mime {
@@ -101,6 +102,65 @@ class MessageBody : public Body {
   Entity child_;
 };
 
+// An S/MIME part (application/pkcs7-mime, a .p7m file): the content of
+// opaque-signed data is a MIME entity in the clear, read as a nested part
+// one level down (SignedContentStream); enveloped (encrypted) data is
+// reported "encrypted" as before, and so is a part cut or damaged before
+// its content type is known; a damaged or cut signed one "binary". The part
+// itself is begun for its file name and ended before its content.
+class SmimeBody : public Body {
+ public:
+  SmimeBody(WalkState& ws, PartInfo info, TransferEncoding cte, size_t depth)
+      : ws_(ws), info_(std::move(info)), cte_(cte), depth_(depth), stream_([this](std::string_view b) { content(b); }) {
+    ws_.sink.part_begin(info_);
+    if (!info_.filename.empty()) ws_.sink.text(info_, TextKind::Filename, info_.filename);
+    if (!info_.field_comments.empty()) ws_.sink.text(info_, TextKind::Filename, info_.field_comments);
+  }
+  void feed(std::string_view raw) override {
+    if (stream_.status() == SignedContentStream::Status::Reading) stream_.feed(cte_.decode(raw, scratch_));
+  }
+  void finish() override {
+    if (stream_.status() == SignedContentStream::Status::Reading) stream_.feed(cte_.finish(scratch_));
+    stream_.finish();
+    if (child_) child_->finish();
+    switch (stream_.status()) {
+      case SignedContentStream::Status::Done:
+      case SignedContentStream::Status::NoContent: break;
+      default:  // NotSigned; Truncated, Malformed: a signed one's content before the damage was read
+        ws_.report(info_, stream_.is_signed() ? "binary" : "encrypted");
+        break;
+    }
+    end_part();
+  }
+
+ private:
+  void content(std::string_view bytes) {
+    if (!child_) {
+      end_part();
+      child_ = std::make_unique<Entity>(ws_, info_.id, depth_ + 1, false);
+    }
+    child_->feed(bytes);
+  }
+  void end_part() {
+    if (open_) ws_.sink.part_end(info_);
+    open_ = false;
+  }
+
+  WalkState& ws_;
+  PartInfo info_;
+  TransferDecoder cte_;
+  size_t depth_;
+  std::string scratch_;
+  bool open_ = true;
+  std::unique_ptr<Entity> child_;
+  SignedContentStream stream_;
+};
+
+bool is_smime(std::string_view type, std::string_view sub, std::string_view filename) {
+  return (type == "application" && one_of(sub, {"pkcs7-mime", "x-pkcs7-mime"})) ||
+         (type != "text" && file_extension(filename) == "p7m");
+}
+
 }  // namespace
 
 Entity::Entity(WalkState& ws, std::string id, size_t depth, bool is_message, bool digest_child)
@@ -178,8 +238,9 @@ void Entity::end_headers() {
   info.filename = decode_encoded_words(fname, &ws_.errors);
   info.field_comments = decode_encoded_words(ct.comments + disp.comments, &ws_.errors);
 
+  bool smime = is_smime(type, sub, fname);
   bool container = (type == "multipart" && sub != "encrypted") ||
-                   (type == "message" && (sub == "rfc822" || sub == "global"));
+                   (type == "message" && (sub == "rfc822" || sub == "global")) || smime;
   if (container && depth_ >= ws_.lim.max_depth) {
     ws_.truncated = true;
     make_leaf(std::move(info), cte, LeafPlan{LeafMode::Uninspected, "depth-limit"});
@@ -195,6 +256,10 @@ void Entity::end_headers() {
     ws_.errors = true;  // no usable boundary: read the body as plain text
     info.content_type = "text/plain";
     make_leaf(std::move(info), cte, LeafPlan{});
+    return;
+  }
+  if (smime) {
+    body_ = std::make_unique<SmimeBody>(ws_, std::move(info), cte, depth_);
     return;
   }
   if (container) {

@@ -26,6 +26,13 @@
 //   parts "<container>.preamble" / ".epilogue" ("preamble" at the top), so
 //   text placed where a mail reader hides it is not missed; a multipart
 //   whose boundary never shows up is therefore still read in full.
+//   Opaque-signed S/MIME (application/pkcs7-mime or x-pkcs7-mime, or a
+//   non-text part named .p7m, holding CMS signed data) is begun and ended
+//   for its file name, then its signed content, a MIME entity in the
+//   clear, is walked as a part one level down with the same id
+//   (SignedContentStream in smime.h; no signature is checked); enveloped
+//   data, and a part cut or damaged before its content type, is reported
+//   "encrypted", a signed one cut or damaged later "binary".
 //   Leaves: text/* and text-like application types (json, xml, csv, and
 //   any part whose file name ends in .txt .csv .tsv .log .json .xml .htm
 //   .html) are decoded (Content-Transfer-Encoding, then charset via
@@ -120,10 +127,10 @@
 //   in a part declared binary, and such entries of a ZIP archive -- goes
 //   to the DocumentReader if it reads "office", the reasons as for a PDF.
 //   Everything else is uninspected with reason "pdf", "image",
-//   "office", "archive", "encrypted" (S/MIME, PGP, multipart/encrypted,
+//   "office", "archive", "encrypted" (enveloped S/MIME, PGP, multipart/encrypted,
 //   a ZIP whose first entry is encrypted) or "binary"; the first bytes are
 //   sniffed so a PDF or ZIP sent as octet-stream gets its real reason.
-//   Limits: a multipart or message/rfc822 at depth max_depth is reported
+//   Limits: a multipart, message/rfc822 or S/MIME part at depth max_depth is reported
 //   uninspected "depth-limit"; parts beyond max_parts "part-limit" (once
 //   per multipart); decoded bytes of a part beyond max_part_bytes "size-limit";
 //   body bytes beyond max_total_bytes "size-limit" once, with id "0"

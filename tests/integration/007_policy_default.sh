@@ -199,6 +199,14 @@ if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   assert_escrowed utf16 "PHI in UTF-16 text without a byte order mark is escrowed" 20
 fi
 
+# --- PHI only in an opaque-signed S/MIME attachment (signed, not encrypted: anyone can read it) ---
+if [ "$PHI_ESCROW_WIRED" = 1 ]; then
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Signed results" --body "Signed results attached." \
+    --attach-type "application/pkcs7-mime; smime-type=signed-data" --attach-name smime.p7m \
+    --attach @"$(dirname "$0")/../unit/milter/data/smime-signed-stream.p7m" || phi_fail "smime: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed smime "PHI in opaque-signed S/MIME content is escrowed" 20
+fi
+
 # --- PHI only in the slides of a PowerPoint 97-2003 .ppt (text boxes, as LibreOffice writes them) ---
 if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   gzip -dc "$(dirname "$0")/../unit/milter/data/slides.ppt.gz" > "$PHI_DIR/slides.ppt" || phi_fail "could not unpack the .ppt"
