@@ -53,6 +53,7 @@ inline constexpr size_t kMaxPackageDepth = 2;         // archives read inside an
 inline constexpr size_t kMaxTnefDepth = 1;            // TNEF streams open at once: none inside a TNEF attachment
 inline constexpr size_t kMaxTnefString = 64 * 1024;   // bytes of a TNEF subject or attachment title kept
 inline constexpr size_t kMaxArchiveDepth = 4;         // compressed and tar streams open at once (a .tar.gz is two)
+inline constexpr size_t kMaxLeafMessages = 2;         // messages read out of a binary-labelled part, open at once
 
 struct WalkState {
   const Limits lim;
@@ -67,6 +68,7 @@ struct WalkState {
   size_t tnef_depth = 0;        // TnefReaders open (at most kMaxTnefDepth)
   size_t archive_depth = 0;     // DecompressReaders and TarReaders open (at most kMaxArchiveDepth)
   bool xz_open = false;         // an xz decoder (up to kXzMemLimit) is open: not a second one inside it
+  size_t leaf_messages = 0;     // LeafBody messages open (at most kMaxLeafMessages)
   void report(const PartInfo& info, std::string_view reason) {
     ++uninspected;
     sink.uninspected(info, reason);
@@ -118,6 +120,13 @@ std::string_view bom_charset(std::string_view b);
 // them with a zero high byte (Latin text) and at most one in sixteen with a
 // zero low byte. 8-bit text has no NUL bytes, so it never qualifies.
 std::string_view unmarked_utf16(std::string_view b);
+// A message (RFC 5322) in the first bytes of a part that would be read as
+// text: every line before the first empty one (or the end of `b`) is a
+// header field or its continuation, the first a field. With `named` (the
+// file is named .eml) one field is enough; else at least three, two of
+// them From, To, Subject, Date, Message-ID, MIME-Version, Received or
+// Return-Path.
+bool looks_like_message(std::string_view first_bytes, bool named);
 // bom_charset, else unmarked_utf16: the charset a text's first
 // kTextHeadBytes bytes (or all of a shorter one) say it is in.
 std::string_view text_charset(std::string_view b);
@@ -373,6 +382,8 @@ class Body {
   virtual void finish() = 0;
 };
 
+class Entity;
+
 class LeafBody : public Body {
  public:
   // classify_name: give the file name to the Sink (false when it was given already, as the name of the gzip file around it).
@@ -406,6 +417,7 @@ class LeafBody : public Body {
   std::string held_;
   std::unique_ptr<TnefReader> tnef_;
   std::unique_ptr<ContainerReader> archive_;  // a gzip file or tar archive
+  std::unique_ptr<Entity> message_;           // a message sent as octet-stream (an .eml file), read as message/rfc822
   bool open_ = true;  // part_end still to come (a TnefReader ends and begins the part again)
   uint64_t decoded_ = 0;
   bool done_ = false;  // the rest of the part is ignored

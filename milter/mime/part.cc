@@ -74,6 +74,33 @@ std::string_view text_charset(std::string_view b) {
   return bom.empty() ? unmarked_utf16(b) : bom;
 }
 
+bool looks_like_message(std::string_view b, bool named) {
+  size_t fields = 0, strong = 0;
+  bool first = true;
+  while (!b.empty()) {
+    size_t nl = b.find('\n');
+    if (nl == std::string_view::npos) break;  // a line cut by the end of the bytes looked at
+    std::string_view line = b.substr(0, nl);
+    b.remove_prefix(nl + 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty()) break;  // the end of the header
+    if (line[0] == ' ' || line[0] == '\t') {
+      if (first) return false;
+      continue;
+    }
+    size_t colon = line.find(':');
+    if (colon == 0 || colon == std::string_view::npos) return false;
+    for (char c : line.substr(0, colon))
+      if (c <= ' ' || c >= 127) return false;
+    first = false;
+    ++fields;
+    std::string name = to_lower(line.substr(0, colon));
+    if (one_of(name, {"from", "to", "subject", "date", "message-id", "mime-version", "received", "return-path"}))
+      ++strong;
+  }
+  return named ? fields >= 1 : fields >= 3 && strong >= 2;
+}
+
 bool looks_like_text(std::string_view b) {
   if (b.empty()) return false;
   if (!bom_charset(b).empty()) return true;
@@ -147,7 +174,9 @@ LeafBody::LeafBody(WalkState& ws, PartInfo info, TransferEncoding cte, LeafPlan 
   if (plan_.mode == LeafMode::Skip) done_ = true;
 }
 
-LeafBody::~LeafBody() = default;
+LeafBody::~LeafBody() {
+  if (message_) --ws_.leaf_messages;
+}
 
 void LeafBody::stop(std::string_view reason) {
   if (done_) return;
@@ -168,6 +197,10 @@ void LeafBody::process(std::string_view decoded) {
   }
   if (tnef_) {
     tnef_->feed(decoded);
+    return;
+  }
+  if (message_) {
+    message_->feed(decoded);
     return;
   }
   if (archive_) {
@@ -304,6 +337,24 @@ void LeafBody::sniffed() {
     process(sniff_);
     return;
   }
+  // A message saved to a file (.eml) and sent under an octet-stream label,
+  // or inside an archive: read as message/rfc822, its attachments too.
+  if (reason == "binary" && looks_like_text(sniff_) &&
+      looks_like_message(sniff_, file_extension(info_.filename) == "eml")) {
+    if (ws_.leaf_messages >= kMaxLeafMessages) {
+      ws_.truncated = true;
+      stop("depth-limit");
+      return;
+    }
+    ++ws_.leaf_messages;
+    ws_.sink.part_end(info_);  // the message's parts follow, flat
+    open_ = false;
+    message_ = std::make_unique<Entity>(ws_, info_.id, 1, true);
+    std::string first = std::move(sniff_);
+    sniff_.clear();
+    message_->feed(first);
+    return;
+  }
   // Text under an octet-stream label or a name that says nothing (HL7
   // messages, X12 claims, SQL dumps, a file in a tar with no extension).
   if (reason == "binary" && looks_like_text(sniff_)) {
@@ -340,7 +391,8 @@ void LeafBody::hold_image(std::string_view decoded) {
 void LeafBody::finish() {
   if (!done_) {
     process(cte_.finish(s1_));
-    if (!done_ && plan_.mode == LeafMode::Uninspected && !package_ && !doc_ && !tnef_ && !archive_ && !image_pending_)
+    if (!done_ && plan_.mode == LeafMode::Uninspected && !package_ && !doc_ && !tnef_ && !archive_ && !message_ &&
+        !image_pending_)
       sniffed();
     if (!done_ && image_pending_) {
       held_.clear();
@@ -351,6 +403,8 @@ void LeafBody::finish() {
       tnef_->finish();
     } else if (!done_ && archive_) {
       archive_->finish();
+    } else if (!done_ && message_) {
+      message_->finish();
     } else if (!done_ && doc_) {
       std::string reason = doc_->finish([this](std::string_view t) {
         if (!t.empty()) ws_.sink.text(info_, TextKind::Body, t);
@@ -363,12 +417,16 @@ void LeafBody::finish() {
   // Transfer-decoding errors count only where every byte was decoded: a
   // skipped or cut part is decoded as far as its chunks happen to reach.
   bool decoded_all = (plan_.mode == LeafMode::Text || plan_.mode == LeafMode::Html || plan_.mode == LeafMode::Rtf ||
-                      package_ || doc_ || tnef_ || archive_) && !done_;
+                      package_ || doc_ || tnef_ || archive_ || message_) && !done_;
   if ((decoded_all && cte_.had_errors()) || (conv_ && conv_->had_errors()) || (html_ && html_->had_errors()) ||
       (rtf_ && rtf_->had_errors()))
     ws_.errors = true;
   tnef_.reset();  // its attachments are over; the depth it held is free again
   archive_.reset();
+  if (message_) {
+    message_.reset();
+    --ws_.leaf_messages;
+  }
   if (open_) ws_.sink.part_end(info_);
   open_ = false;
 }

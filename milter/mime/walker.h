@@ -26,6 +26,12 @@
 //   parts "<container>.preamble" / ".epilogue" ("preamble" at the top), so
 //   text placed where a mail reader hides it is not missed; a multipart
 //   whose boundary never shows up is therefore still read in full.
+//   A part that would be read as octet-stream text (above) but whose
+//   first lines are a message's header fields (looks_like_message in
+//   entity.h: a saved .eml file, sent as octet-stream or inside an
+//   archive) is ended for its file name and read as message/rfc822, its
+//   parts "<id>.1" ...; kMaxLeafMessages of these open at once, a further
+//   one "depth-limit".
 //   Opaque-signed S/MIME (application/pkcs7-mime or x-pkcs7-mime, or a
 //   non-text part named .p7m, holding CMS signed data) is begun and ended
 //   for its file name, then its signed content, a MIME entity in the

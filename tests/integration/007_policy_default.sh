@@ -207,6 +207,18 @@ if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   assert_escrowed smime "PHI in opaque-signed S/MIME content is escrowed" 20
 fi
 
+# --- PHI only in the base64 attachment of a saved message (.eml) attached as application/octet-stream ---
+if [ "$PHI_ESCROW_WIRED" = 1 ]; then
+  printf 'Patient Jane Doe, DOB 03/14/1962, MRN 00482913, E11.9 type 2 diabetes\n' > "$PHI_DIR/note.txt"
+  swaks --to c@x.example --from a@b.example --h-Subject "notes" --body "see attached" --attach-type text/plain \
+    --attach-name note.txt --attach @"$PHI_DIR/note.txt" --dump-mail > "$PHI_DIR/saved.eml" 2>/dev/null \
+    || phi_fail "could not build the saved message"
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Fwd" --body "Forwarding the saved message." \
+    --attach-type application/octet-stream --attach-name saved.eml \
+    --attach @"$PHI_DIR/saved.eml" || phi_fail "eml: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed eml "PHI in an attachment of a saved .eml sent as octet-stream is escrowed" 20
+fi
+
 # --- PHI only in the slides of a PowerPoint 97-2003 .ppt (text boxes, as LibreOffice writes them) ---
 if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   gzip -dc "$(dirname "$0")/../unit/milter/data/slides.ppt.gz" > "$PHI_DIR/slides.ppt" || phi_fail "could not unpack the .ppt"

@@ -1,4 +1,5 @@
-// Tests for text found where the label says nothing: octet-stream text (HL7, X12), UTF-16 with a byte order mark or without.
+// Tests for text found where the label says nothing: octet-stream text (HL7, X12), UTF-16 with a byte order mark or
+// without, messages saved as .eml files.
 #include <gtest/gtest.h>
 
 #include "milter/mime/entity.h"
@@ -176,6 +177,70 @@ TEST(TextSniff, WhatIsNotUnmarkedUtf16) {
   EXPECT_EQ(unmarked_utf16("Jane Doe 00482913 Jane Doe 00482913"), "");  // 8-bit text has no NUL
   log = walk(attach("application/octet-stream", "wide.bin", wide));
   EXPECT_NE(log.find("uninspected 2 application/octet-stream: binary"), std::string::npos) << log;
+}
+
+
+// A message saved to a file, with its note in a base64 attachment: as text, the note is base64 and nothing is found.
+std::string saved_message(const std::string& subject = "notes") {
+  return "Return-Path: <a@b.example>\r\nFrom: a@b.example\r\nTo: c@x.example\r\nSubject: " + subject +
+         "\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=inner\r\n\r\n"
+         "--inner\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+         "--inner\r\nContent-Type: text/plain; name=note.txt\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+         test::base64_lines("Jane Doe, MRN 00482913\r\n") + "--inner--\r\n";
+}
+
+TEST(TextSniff, AMessageSavedAsAnEmlFileIsReadAsAMessage) {
+  for (std::string name : {"fwd.eml", "", "message.dat"}) {
+    SCOPED_TRACE(name);
+    std::string msg = attach("application/octet-stream", name, saved_message());
+    std::string log = walk(msg);
+    EXPECT_NE(log.find("subject 2: notes"), std::string::npos) << log;
+    EXPECT_NE(log.find("body 2.2: Jane Doe, MRN 00482913"), std::string::npos) << log;
+    EXPECT_EQ(log.find("uninspected"), std::string::npos) << log;
+    for (size_t chunk : {1, 7, 100}) EXPECT_EQ(walk(msg, chunk), log);
+    if (!name.empty()) {
+      EXPECT_NE(log.find("file 2: " + name + "\nend 2\n"), std::string::npos) << log;
+    }
+  }
+  // Inside a tar archive.
+  std::string t = test::tar_entry("mail/fwd.eml", saved_message()) + test::tar_end();
+  std::string log = walk(attach("application/x-tar", "mail.tar", t));
+  EXPECT_NE(log.find("body 2.1.2: Jane Doe, MRN 00482913"), std::string::npos) << log;
+}
+
+TEST(TextSniff, TextThatOnlyLooksLikeAHeaderStaysText) {
+  // Labelled lines, but not a message's fields: read as the text they are.
+  const std::string note = "Patient: Jane Doe\nDOB: 03/14/1962\nMRN: 00482913\n\nSeen today.\n";
+  std::string log = walk(attach("application/octet-stream", "note.dat", note));
+  EXPECT_NE(log.find("body 2: " + note), std::string::npos) << log;
+  // Named .eml, but not a message at all.
+  log = walk(attach("application/octet-stream", "x.eml", "Jane Doe called about her results.\n"));
+  EXPECT_NE(log.find("body 2: Jane Doe called"), std::string::npos) << log;
+  EXPECT_TRUE(detail::looks_like_message("From: a@b.example\r\nTo: c@x.example\r\n\r\nhi", false) == false);
+  EXPECT_TRUE(detail::looks_like_message("From: a@b.example\r\nTo: c@x.example\r\nX-A: 1\r\n\r\nhi", false));
+  EXPECT_TRUE(detail::looks_like_message("Subject: x\r\n\r\nhi", true));
+  EXPECT_FALSE(detail::looks_like_message(" folded: x\r\nSubject: x\r\n\r\nhi", true));
+  EXPECT_FALSE(detail::looks_like_message("Subject x\r\n\r\nhi", true));
+}
+
+TEST(TextSniff, MessagesInsideSavedMessagesAreBounded) {
+  // A saved message holding a saved message holding a saved message: two are read, the third is reported.
+  std::string inner = saved_message("third");
+  std::string m2 = "From: a@b.example\r\nTo: c@x.example\r\nSubject: second\r\nMIME-Version: 1.0\r\n"
+                   "Content-Type: multipart/mixed; boundary=m2\r\n\r\n--m2\r\n"
+                   "Content-Type: application/octet-stream; name=third.eml\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+                   test::base64_lines(inner) + "--m2--\r\n";
+  std::string log = walk(attach("application/octet-stream", "second.eml", m2));
+  EXPECT_NE(log.find("subject 2: second"), std::string::npos) << log;
+  EXPECT_NE(log.find("subject 2.1: third"), std::string::npos) << log;
+  std::string m1 = "From: a@b.example\r\nTo: c@x.example\r\nSubject: first\r\nMIME-Version: 1.0\r\n"
+                   "Content-Type: multipart/mixed; boundary=m1\r\n\r\n--m1\r\n"
+                   "Content-Type: application/octet-stream; name=second.eml\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+                   test::base64_lines(m2) + "--m1--\r\n";
+  log = walk(attach("application/octet-stream", "first.eml", m1));
+  EXPECT_NE(log.find("subject 2.1: second"), std::string::npos) << log;
+  EXPECT_NE(log.find("uninspected 2.1.1 application/octet-stream: depth-limit"), std::string::npos) << log;
+  EXPECT_EQ(log.find("subject 2.1.1: third"), std::string::npos) << log;
 }
 
 }  // namespace
