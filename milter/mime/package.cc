@@ -100,6 +100,7 @@ bool PackageReader::entry(const ZipEntry& e) {
   } else if (r == "binary") {
     kind_ = Kind::Sniff;  // no kind known by its name: read if its first bytes are text (sniff_data)
     sniff_skip_ = false;
+    entry_name_ = name;
   } else {
     report_once(r);
     return false;
@@ -228,8 +229,15 @@ void PackageReader::sniff_data(std::string_view bytes) {
 }
 
 // The held bytes decide; a text entry goes on as Kind::Text, its first bytes still in head_.
+// A saved message (.eml) is read as text too, but its parts are not walked
+// (an entry's text is the package part's own): its attachments may be
+// unread, so it is also reported "depth-limit".
 bool PackageReader::sniffed_text() {
   if (looks_like_text(head_)) {
+    if (looks_like_message(head_, file_extension(entry_name_) == "eml")) {
+      ws_.truncated = true;
+      report_once("depth-limit");
+    }
     kind_ = Kind::Text;
     return true;
   }

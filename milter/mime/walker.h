@@ -63,7 +63,8 @@
 //   ods, odp, .zip) is read as a package (PackageReader in entity.h): the
 //   text of its XML, text and HTML entries (a UTF-16 text entry, with a
 //   byte order mark or without, in UTF-16; an entry of no known kind when its first
-//   bytes look like text; and its PDF and image
+//   bytes look like text, a saved message among them, reported "depth-limit"
+//   since its parts are not walked; and its PDF and image
 //   entries, through the DocumentReader as below) comes as the part's Body
 //   text, its entry names as one Filename value after it, and what it
 //   cannot read is reported uninspected (each reason once per part).

@@ -206,6 +206,14 @@ TEST(TextSniff, AMessageSavedAsAnEmlFileIsReadAsAMessage) {
   std::string t = test::tar_entry("mail/fwd.eml", saved_message()) + test::tar_end();
   std::string log = walk(attach("application/x-tar", "mail.tar", t));
   EXPECT_NE(log.find("body 2.1.2: Jane Doe, MRN 00482913"), std::string::npos) << log;
+  // Inside a ZIP its text is read as the archive's, its parts are not walked: reported.
+  std::string zip = test::make_zip({{"mail/fwd.eml", saved_message()}, {"notes/visit", "Patient: Jane Doe\nDOB: x\n"}});
+  log = walk(attach("application/zip", "mail.zip", zip));
+  EXPECT_NE(log.find("Subject: notes"), std::string::npos) << log;
+  EXPECT_NE(log.find("Patient: Jane Doe"), std::string::npos) << log;
+  EXPECT_NE(log.find("uninspected 2 application/zip: depth-limit"), std::string::npos) << log;
+  log = walk(attach("application/zip", "notes.zip", test::make_zip({{"notes/visit", "Patient: Jane Doe\nDOB: x\n"}})));
+  EXPECT_EQ(log.find("uninspected"), std::string::npos) << log;
 }
 
 TEST(TextSniff, TextThatOnlyLooksLikeAHeaderStaysText) {
