@@ -136,6 +136,8 @@ LeafPlan plan_leaf(std::string_view type, std::string_view sub, std::string_view
   // TNEF (winmail.dat): binary until its signature is sniffed (LeafBody::sniffed), not an office document.
   if ((type == "application" && one_of(sub, {"ms-tnef", "vnd.ms-tnef"})) || iequals(filename, "winmail.dat"))
     return {LeafMode::Uninspected, "binary"};
+  // A saved message labelled as text: sniffed, so that it is read as a message (LeafBody::sniffed) when it is one.
+  if (type == "text" && sub == "plain" && ext == "eml") return {LeafMode::Uninspected, "binary"};
   if (type == "text") return {LeafMode::Text, {}};
   if (ext == "rtf") return {LeafMode::Rtf, {}};
   if (one_of(ext, {"htm", "html"})) return {LeafMode::Html, {}};

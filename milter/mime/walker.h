@@ -28,8 +28,9 @@
 //   whose boundary never shows up is therefore still read in full.
 //   A part that would be read as octet-stream text (above) but whose
 //   first lines are a message's header fields (looks_like_message in
-//   entity.h: a saved .eml file, sent as octet-stream or inside an
-//   archive) is ended for its file name and read as message/rfc822, its
+//   entity.h: a saved .eml file, sent as octet-stream, as text/plain
+//   named .eml -- sniffed like octet-stream --, or inside an archive) is
+//   ended for its file name and read as message/rfc822, its
 //   parts "<id>.1" ...; kMaxLeafMessages of these open at once, a further
 //   one "depth-limit".
 //   Opaque-signed S/MIME (application/pkcs7-mime or x-pkcs7-mime, or a

@@ -202,9 +202,12 @@ TEST(TextSniff, AMessageSavedAsAnEmlFileIsReadAsAMessage) {
       EXPECT_NE(log.find("file 2: " + name + "\nend 2\n"), std::string::npos) << log;
     }
   }
+  // Labelled text/plain, as some clients label an .eml file: read as a message too.
+  std::string log = walk(attach("text/plain", "fwd.eml", saved_message()));
+  EXPECT_NE(log.find("body 2.2: Jane Doe, MRN 00482913"), std::string::npos) << log;
   // Inside a tar archive.
   std::string t = test::tar_entry("mail/fwd.eml", saved_message()) + test::tar_end();
-  std::string log = walk(attach("application/x-tar", "mail.tar", t));
+  log = walk(attach("application/x-tar", "mail.tar", t));
   EXPECT_NE(log.find("body 2.1.2: Jane Doe, MRN 00482913"), std::string::npos) << log;
   // Inside a ZIP its text is read as the archive's, its parts are not walked: reported.
   std::string zip = test::make_zip({{"mail/fwd.eml", saved_message()}, {"notes/visit", "Patient: Jane Doe\nDOB: x\n"}});
@@ -221,9 +224,11 @@ TEST(TextSniff, TextThatOnlyLooksLikeAHeaderStaysText) {
   const std::string note = "Patient: Jane Doe\nDOB: 03/14/1962\nMRN: 00482913\n\nSeen today.\n";
   std::string log = walk(attach("application/octet-stream", "note.dat", note));
   EXPECT_NE(log.find("body 2: " + note), std::string::npos) << log;
-  // Named .eml, but not a message at all.
+  // Named .eml, but not a message at all, under either label; a text/plain one keeps its charset.
   log = walk(attach("application/octet-stream", "x.eml", "Jane Doe called about her results.\n"));
   EXPECT_NE(log.find("body 2: Jane Doe called"), std::string::npos) << log;
+  log = walk(test::message_with_attachment("text/plain; charset=iso-8859-1", "x.eml", "Jos\xE9 Mu\xF1oz called.\n", true));
+  EXPECT_NE(log.find("body 2: Jos\xC3\xA9 Mu\xC3\xB1oz called."), std::string::npos) << log;
   EXPECT_TRUE(detail::looks_like_message("From: a@b.example\r\nTo: c@x.example\r\n\r\nhi", false) == false);
   EXPECT_TRUE(detail::looks_like_message("From: a@b.example\r\nTo: c@x.example\r\nX-A: 1\r\n\r\nhi", false));
   EXPECT_TRUE(detail::looks_like_message("Subject: x\r\n\r\nhi", true));
