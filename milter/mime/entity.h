@@ -384,6 +384,10 @@ class Body {
 
 class Entity;
 
+// part_begin(info), then its file name (unless classify_name is false) and
+// field comments as Filename text: how every part the Sink sees begins.
+void begin_part(WalkState& ws, const PartInfo& info, bool classify_name = true);
+
 class LeafBody : public Body {
  public:
   // classify_name: give the file name to the Sink (false when it was given already, as the name of the gzip file around it).
@@ -400,6 +404,7 @@ class LeafBody : public Body {
   void emit_text(std::string_view decoded);
   void sniff(std::string_view decoded);
   void sniffed();
+  void read_as_message();
   void hold_image(std::string_view decoded);
   void flush_text();
   void check_encoding();
@@ -417,7 +422,8 @@ class LeafBody : public Body {
   std::string held_;
   std::unique_ptr<TnefReader> tnef_;
   std::unique_ptr<ContainerReader> archive_;  // a gzip file or tar archive
-  std::unique_ptr<Entity> message_;           // a message sent as octet-stream (an .eml file), read as message/rfc822
+  struct SavedMessage;                        // an Entity holding one of ws_.leaf_messages (part.cc)
+  std::unique_ptr<SavedMessage> message_;     // a message sent as octet-stream (an .eml file), read as message/rfc822
   bool open_ = true;  // part_end still to come (a TnefReader ends and begins the part again)
   uint64_t decoded_ = 0;
   bool done_ = false;  // the rest of the part is ignored

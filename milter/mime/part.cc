@@ -165,20 +165,33 @@ std::string sniff_reason(std::string_view b, std::string_view declared) {
   return std::string(declared);
 }
 
+void begin_part(WalkState& ws, const PartInfo& info, bool classify_name) {
+  ws.sink.part_begin(info);
+  if (classify_name && !info.filename.empty()) ws.sink.text(info, TextKind::Filename, info.filename);
+  if (!info.field_comments.empty()) ws.sink.text(info, TextKind::Filename, info.field_comments);
+}
+
 LeafBody::LeafBody(WalkState& ws, PartInfo info, TransferEncoding cte, LeafPlan plan, bool classify_name)
     : ws_(ws), info_(std::move(info)), cte_(cte), plan_(std::move(plan)) {
-  ws_.sink.part_begin(info_);
-  if (classify_name && !info_.filename.empty()) ws_.sink.text(info_, TextKind::Filename, info_.filename);
-  if (!info_.field_comments.empty()) ws_.sink.text(info_, TextKind::Filename, info_.field_comments);
+  begin_part(ws_, info_, classify_name);
   if (plan_.mode == LeafMode::Text || plan_.mode == LeafMode::Html) conv_.emplace(info_.charset);
   if (plan_.mode == LeafMode::Html) html_.emplace();
   if (plan_.mode == LeafMode::Rtf) rtf_.emplace();
   if (plan_.mode == LeafMode::Skip) done_ = true;
 }
 
-LeafBody::~LeafBody() {
-  if (message_) --ws_.leaf_messages;
-}
+// A saved message read out of a leaf: the Entity it is walked by, counted
+// in leaf_messages while it is open.
+struct LeafBody::SavedMessage {
+  SavedMessage(WalkState& w, const std::string& id) : ws(w), entity(w, id, 1, true) { ++ws.leaf_messages; }
+  ~SavedMessage() { --ws.leaf_messages; }
+  SavedMessage(const SavedMessage&) = delete;
+  SavedMessage& operator=(const SavedMessage&) = delete;
+  WalkState& ws;
+  Entity entity;
+};
+
+LeafBody::~LeafBody() = default;
 
 void LeafBody::stop(std::string_view reason) {
   if (done_) return;
@@ -202,7 +215,7 @@ void LeafBody::process(std::string_view decoded) {
     return;
   }
   if (message_) {
-    message_->feed(decoded);
+    message_->entity.feed(decoded);
     return;
   }
   if (archive_) {
@@ -339,27 +352,13 @@ void LeafBody::sniffed() {
     process(sniff_);
     return;
   }
-  // A message saved to a file (.eml) and sent under an octet-stream label,
-  // or inside an archive: read as message/rfc822, its attachments too.
-  if (reason == "binary" && looks_like_text(sniff_) &&
-      looks_like_message(sniff_, file_extension(info_.filename) == "eml")) {
-    if (ws_.leaf_messages >= kMaxLeafMessages) {
-      ws_.truncated = true;
-      stop("depth-limit");
-      return;
-    }
-    ++ws_.leaf_messages;
-    ws_.sink.part_end(info_);  // the message's parts follow, flat
-    open_ = false;
-    message_ = std::make_unique<Entity>(ws_, info_.id, 1, true);
-    std::string first = std::move(sniff_);
-    sniff_.clear();
-    message_->feed(first);
-    return;
-  }
   // Text under an octet-stream label or a name that says nothing (HL7
   // messages, X12 claims, SQL dumps, a file in a tar with no extension).
   if (reason == "binary" && looks_like_text(sniff_)) {
+    if (looks_like_message(sniff_, file_extension(info_.filename) == "eml")) {
+      read_as_message();
+      return;
+    }
     plan_.mode = LeafMode::Text;
     conv_.emplace(info_.charset);
     std::string first = std::move(sniff_);
@@ -369,6 +368,23 @@ void LeafBody::sniffed() {
   }
   ws_.report(info_, reason);
   done_ = true;
+}
+
+// A message saved to a file (.eml) and sent under an octet-stream label,
+// or inside an archive: read as message/rfc822, its attachments too, its
+// parts after this one's end (flat); kMaxLeafMessages open at once.
+void LeafBody::read_as_message() {
+  if (ws_.leaf_messages >= kMaxLeafMessages) {
+    ws_.truncated = true;
+    stop("depth-limit");
+    return;
+  }
+  ws_.sink.part_end(info_);
+  open_ = false;
+  message_ = std::make_unique<SavedMessage>(ws_, info_.id);
+  std::string first = std::move(sniff_);
+  sniff_.clear();
+  message_->entity.feed(first);
 }
 
 // An image is held until it is known to reach the reader's min_bytes
@@ -406,7 +422,7 @@ void LeafBody::finish() {
     } else if (!done_ && archive_) {
       archive_->finish();
     } else if (!done_ && message_) {
-      message_->finish();
+      message_->entity.finish();
     } else if (!done_ && doc_) {
       std::string reason = doc_->finish([this](std::string_view t) {
         if (!t.empty()) ws_.sink.text(info_, TextKind::Body, t);
@@ -425,10 +441,7 @@ void LeafBody::finish() {
     ws_.errors = true;
   tnef_.reset();  // its attachments are over; the depth it held is free again
   archive_.reset();
-  if (message_) {
-    message_.reset();
-    --ws_.leaf_messages;
-  }
+  message_.reset();
   if (open_) ws_.sink.part_end(info_);
   open_ = false;
 }

@@ -85,11 +85,18 @@ class MultipartBody : public Body, private BoundarySplitter::Events {
   std::unique_ptr<LeafBody> outside_;
 };
 
-// A message/rfc822 body: transfer decoding (normally identity), then a nested message.
+// A message/rfc822 body: transfer decoding (normally identity), then a
+// nested message. A forwarded message's file name ("Jane Doe labs.eml")
+// and field comments are classified as any attachment's: the part is begun
+// and ended for them before the message's own fields.
 class MessageBody : public Body {
  public:
-  MessageBody(WalkState& ws, TransferEncoding cte, std::string id, size_t depth)
-      : cte_(cte), child_(ws, std::move(id), depth, true) {}
+  MessageBody(WalkState& ws, TransferEncoding cte, const PartInfo& info, size_t depth)
+      : cte_(cte), child_(ws, info.id, depth, true) {
+    if (info.filename.empty() && info.field_comments.empty()) return;
+    begin_part(ws, info);
+    ws.sink.part_end(info);
+  }
   void feed(std::string_view raw) override { child_.feed(cte_.decode(raw, scratch_)); }
   void finish() override {
     child_.feed(cte_.finish(scratch_));
@@ -112,9 +119,7 @@ class SmimeBody : public Body {
  public:
   SmimeBody(WalkState& ws, PartInfo info, TransferEncoding cte, size_t depth)
       : ws_(ws), info_(std::move(info)), cte_(cte), depth_(depth), stream_([this](std::string_view b) { content(b); }) {
-    ws_.sink.part_begin(info_);
-    if (!info_.filename.empty()) ws_.sink.text(info_, TextKind::Filename, info_.filename);
-    if (!info_.field_comments.empty()) ws_.sink.text(info_, TextKind::Filename, info_.field_comments);
+    begin_part(ws_, info_);
   }
   void feed(std::string_view raw) override {
     if (stream_.status() == SignedContentStream::Status::Reading) stream_.feed(cte_.decode(raw, scratch_));
@@ -263,7 +268,7 @@ void Entity::end_headers() {
     return;
   }
   if (container) {
-    body_ = std::make_unique<MessageBody>(ws_, cte, info.id, depth_ + 1);
+    body_ = std::make_unique<MessageBody>(ws_, cte, info, depth_ + 1);
     return;
   }
   if (type == "multipart") {  // multipart/encrypted

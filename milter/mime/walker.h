@@ -13,7 +13,9 @@
 //     * text(info "0", Subject | DisplayName, value) for the Subject and the
 //       display names of From/To/Cc/Bcc/Reply-To/Sender (RFC 2047 decoded;
 //       each call is one complete value). A message/rfc822 part's own
-//       Subject and names come the same way with that part's id.
+//       Subject and names come the same way with that part's id; when the
+//       part has a file name or field comments, they come first, in a
+//       part_begin/part_end of that id of their own.
 //     * for every leaf part: part_begin(info); text(info, Filename, name)
 //       if it has a file name (RFC 2231 / RFC 2047 decoded); then either
 //       text(info, Body, ...) calls -- consecutive Body calls are one

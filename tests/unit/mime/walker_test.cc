@@ -368,6 +368,22 @@ TEST(WalkerLimits, TooLongBoundaryIsIgnored) {
   EXPECT_EQ(sink.body("1"), "--" + b + "\n\nx\n");
 }
 
+TEST(Walker, AForwardedMessagesFileNameIsClassified) {
+  // Attached as message/rfc822 under a name that says who it is about: the name is an attachment name like any other.
+  std::string m =
+      "Content-Type: multipart/mixed; boundary=b\n\n--b\n"
+      "Content-Type: message/rfc822; name=\"Jane Doe labs.eml\" (MRN 00482913)\n"
+      "Content-Disposition: attachment; filename=\"Jane Doe labs.eml\"\n\n"
+      "Subject: labs\n\nsee below\n--b--\n";
+  RecordingSink sink;
+  Walker w(Limits{}, sink);
+  feed_message(w, m);
+  EXPECT_EQ(sink.log(),
+            "begin 1 message/rfc822\nfile 1: Jane Doe labs.eml\nfile 1: (MRN 00482913) \nend 1\n"
+            "subject 1: labs\nbegin 1.1 text/plain\nbody 1.1: see below\nend 1.1\n");
+  // Without a name or comment nothing more is said (the sample message's forwarded part above).
+}
+
 TEST(Walker, BodyBeforeEndOfHeadersAndDoubleFinishAreSafe) {
   RecordingSink sink;
   Walker w(Limits{}, sink);
