@@ -54,6 +54,7 @@ inline constexpr size_t kMaxTnefDepth = 1;            // TNEF streams open at on
 inline constexpr size_t kMaxTnefString = 64 * 1024;   // bytes of a TNEF subject or attachment title kept
 inline constexpr size_t kMaxArchiveDepth = 4;         // compressed and tar streams open at once (a .tar.gz is two)
 inline constexpr size_t kMaxLeafMessages = 2;         // messages read out of a binary-labelled part, open at once
+inline constexpr size_t kMinOfficeText = 32;          // an Office-labelled part shorter than this is not read as text
 
 struct WalkState {
   const Limits lim;
@@ -123,10 +124,14 @@ std::string_view unmarked_utf16(std::string_view b);
 // A message (RFC 5322) in the first bytes of a part that would be read as
 // text: every line before the first empty one (or the end of `b`) is a
 // header field or its continuation, the first a field. With `named` (the
-// file is named .eml) one field is enough; else at least three, two of
-// them From, To, Subject, Date, Message-ID, MIME-Version, Received or
-// Return-Path.
+// file is named .eml, .mht) one field is enough; else every field is one
+// a message has (no "Patient:") and there are at least three, two of them
+// From, To, Subject, Date, Message-ID, MIME-Version, Received or
+// Return-Path, or MIME-Version comes first and another follows (MHT).
 bool looks_like_message(std::string_view first_bytes, bool named);
+// HTML: after white space (and a UTF-8 byte order mark), '<', and one of
+// <html, <!doctype html, <table, <body, <head, <meta in the first 512 bytes.
+bool looks_like_html(std::string_view first_bytes);
 // bom_charset, else unmarked_utf16: the charset a text's first
 // kTextHeadBytes bytes (or all of a shorter one) say it is in.
 std::string_view text_charset(std::string_view b);

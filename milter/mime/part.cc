@@ -74,9 +74,22 @@ std::string_view text_charset(std::string_view b) {
   return bom.empty() ? unmarked_utf16(b) : bom;
 }
 
+// A field a saved message's header has: the strong ones, the other
+// RFC 5322 and MIME fields, and the families of trace, list, extension and
+// authentication fields. "Patient:" or "DOB:" is not one.
+bool message_field(std::string_view name) {
+  static const std::initializer_list<std::string_view> kFields = {
+      "cc", "bcc", "reply-to", "sender", "in-reply-to", "references", "comments", "keywords", "resent-from",
+      "resent-to", "resent-date", "resent-message-id", "delivered-to", "received-spf", "authentication-results",
+      "dkim-signature", "user-agent", "organization", "importance", "priority", "sensitivity", "thread-index",
+      "thread-topic", "precedence", "auto-submitted", "disposition-notification-to", "accept-language"};
+  return one_of(name, kFields) || name.rfind("x-", 0) == 0 || name.rfind("content-", 0) == 0 ||
+         name.rfind("list-", 0) == 0 || name.rfind("arc-", 0) == 0;
+}
+
 bool looks_like_message(std::string_view b, bool named) {
   size_t fields = 0, strong = 0;
-  bool first = true;
+  bool first = true, all_message_fields = true, mime_first = false;
   while (!b.empty()) {
     size_t nl = b.find('\n');
     if (nl == std::string_view::npos) break;  // a line cut by the end of the bytes looked at
@@ -92,13 +105,30 @@ bool looks_like_message(std::string_view b, bool named) {
     if (colon == 0 || colon == std::string_view::npos) return false;
     for (char c : line.substr(0, colon))
       if (c <= ' ' || c >= 127) return false;
+    std::string name = to_lower(line.substr(0, colon));
+    if (first) mime_first = name == "mime-version";
     first = false;
     ++fields;
-    std::string name = to_lower(line.substr(0, colon));
     if (one_of(name, {"from", "to", "subject", "date", "message-id", "mime-version", "received", "return-path"}))
       ++strong;
+    else if (!message_field(name))
+      all_message_fields = false;
   }
-  return named ? fields >= 1 : fields >= 3 && strong >= 2;
+  if (named) return fields >= 1;
+  // Unnamed: a message's fields only, three of them, two strong; or a web
+  // page saved by Word (MHT): MIME-Version first, then its Content-Type.
+  return all_message_fields && ((fields >= 3 && strong >= 2) || (mime_first && fields >= 2));
+}
+
+bool looks_like_html(std::string_view b) {
+  if (b.substr(0, 3) == "\xEF\xBB\xBF") b.remove_prefix(3);
+  while (!b.empty() && (b.front() == ' ' || b.front() == '\t' || b.front() == '\r' || b.front() == '\n'))
+    b.remove_prefix(1);
+  if (b.empty() || b.front() != '<') return false;
+  std::string head = to_lower(b.substr(0, 512));
+  for (std::string_view tag : {"<html", "<!doctype html", "<table", "<body", "<head", "<meta"})
+    if (head.find(tag) != std::string::npos) return true;
+  return false;
 }
 
 bool looks_like_text(std::string_view b) {
@@ -353,14 +383,19 @@ void LeafBody::sniffed() {
     return;
   }
   // Text under an octet-stream label or a name that says nothing (HL7
-  // messages, X12 claims, SQL dumps, a file in a tar with no extension).
-  if (reason == "binary" && looks_like_text(sniff_)) {
-    if (looks_like_message(sniff_, file_extension(info_.filename) == "eml")) {
+  // messages, X12 claims, SQL dumps, a file in a tar with no extension),
+  // or under an Office label: reports that EHR and billing systems export
+  // as .xls or .doc are often an HTML table or tab-separated text, and a
+  // web page Word saves (MHT) is a message.
+  bool office_text = reason == "office" && sniff_.size() >= kMinOfficeText;
+  if ((reason == "binary" || office_text) && looks_like_text(sniff_)) {
+    if (looks_like_message(sniff_, one_of(file_extension(info_.filename), {"eml", "mht", "mhtml"}))) {
       read_as_message();
       return;
     }
-    plan_.mode = LeafMode::Text;
+    plan_.mode = looks_like_html(sniff_) ? LeafMode::Html : LeafMode::Text;
     conv_.emplace(info_.charset);
+    if (plan_.mode == LeafMode::Html) html_.emplace();
     std::string first = std::move(sniff_);
     sniff_.clear();
     process(first);

@@ -50,7 +50,11 @@
 //   and X12 files, SQL dumps, a file in a tar without an extension) whose
 //   first kLeafSniffBytes bytes look like text (looks_like_text in
 //   entity.h: no NUL, no control character but tab, line breaks, form
-//   feed and escape; or UTF-16, with a byte order mark or without). A
+//   feed and escape; or UTF-16, with a byte order mark or without), and
+//   one declared an office document that is not OLE2 nor ZIP and holds at
+//   least kMinOfficeText bytes of text (an "Excel" report that is an HTML
+//   table or tab-separated text); either is read as HTML when
+//   looks_like_html says so. A
 //   text or HTML part starting with a UTF-16 or UTF-32 byte order mark,
 //   or whose first kTextHeadBytes are UTF-16 without one (unmarked_utf16
 //   in entity.h: zero high bytes), is read in that encoding unless it is

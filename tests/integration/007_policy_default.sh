@@ -219,6 +219,16 @@ if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   assert_escrowed eml "PHI in an attachment of a saved .eml sent as octet-stream is escrowed" 20
 fi
 
+# --- PHI only in an "Excel" report that is an HTML table, as EHR and billing systems export them ---
+if [ "$PHI_ESCROW_WIRED" = 1 ]; then
+  printf '<html><body><table><tr><td>Patient</td><td>DOB</td><td>MRN</td><td>Dx</td></tr><tr><td>Jane Doe</td><td>03/14/1962</td><td>00482913</td><td>E11.9 type 2 diabetes</td></tr></table></body></html>\n' \
+    > "$PHI_DIR/report.xls"
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Report" --body "Report attached." \
+    --attach-type application/vnd.ms-excel --attach-name report.xls \
+    --attach @"$PHI_DIR/report.xls" || phi_fail "xls-html: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed xls-html "PHI in an HTML table sent as an Excel file is escrowed" 20
+fi
+
 # --- PHI only in the slides of a PowerPoint 97-2003 .ppt (text boxes, as LibreOffice writes them) ---
 if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   gzip -dc "$(dirname "$0")/../unit/milter/data/slides.ppt.gz" > "$PHI_DIR/slides.ppt" || phi_fail "could not unpack the .ppt"

@@ -378,7 +378,7 @@ TEST(WalkerLegacyOffice, WithoutAReaderOrASignatureOrRefusedTheyAreUninspected) 
     EXPECT_EQ(sink.reasons, std::vector<std::string>{"office"});
   }
   for (auto [type, name, bytes, reason] :
-       {std::tuple{"application/msword", "letter.doc", "not an OLE2 file, a renamed one" + std::string(100, 'x'), "office"},
+       {std::tuple{"application/msword", "letter.doc", "\x01not an OLE2 file, a renamed one" + std::string(100, 'x'), "office"},
         // an OLE2 file declared an image is no office document
         std::tuple{"image/png", "x.png", kDoc, "image"}}) {
     FakeReader r;

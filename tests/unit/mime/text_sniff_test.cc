@@ -256,5 +256,41 @@ TEST(TextSniff, MessagesInsideSavedMessagesAreBounded) {
   EXPECT_EQ(log.find("subject 2.1.1: third"), std::string::npos) << log;
 }
 
+TEST(TextSniff, ReportsExportedAsOfficeFilesThatAreHtmlOrText) {
+  // An EHR's "Excel" export that is an HTML table, a tab-separated one, and Word's single-file web page (MHT).
+  const std::string table =
+      "<html><head><meta charset=\"utf-8\"></head><body><table><tr><td>Jane&nbsp;Doe</td><td>03/14/1962</td>"
+      "<td>00482913</td></tr></table></body></html>\n";
+  std::string log = walk(attach("application/vnd.ms-excel", "report.xls", table));
+  EXPECT_NE(log.find("Jane Doe\n03/14/1962\n00482913"), std::string::npos) << log;  // entities decoded, tags gone
+  EXPECT_EQ(log.find("<td>"), std::string::npos) << log;
+  EXPECT_EQ(log.find("uninspected"), std::string::npos) << log;
+  for (size_t chunk : {1, 9, 200}) EXPECT_EQ(walk(attach("application/vnd.ms-excel", "report.xls", table), chunk), log);
+  const std::string tsv = "Name\tDOB\tMRN\r\nJane Doe\t03/14/1962\t00482913\r\n";
+  log = walk(attach("application/vnd.ms-excel", "report.xls", tsv));
+  EXPECT_NE(log.find("body 2: " + tsv), std::string::npos) << log;
+  const std::string mht = "MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"----=_NextPart\"\r\n\r\n"
+                          "------=_NextPart\r\nContent-Type: text/html; charset=\"utf-8\"\r\n"
+                          "Content-Transfer-Encoding: quoted-printable\r\n\r\n<p>Referral for Jane Doe, MRN 0048=\r\n2913</p>\r\n"
+                          "------=_NextPart--\r\n";
+  log = walk(attach("application/msword", "referral.doc", mht));
+  EXPECT_NE(log.find("Referral for Jane Doe, MRN 00482913"), std::string::npos) << log;
+  EXPECT_EQ(log.find("uninspected"), std::string::npos) << log;
+  // Too short to tell, or binary: still uninspected "office".
+  log = walk(attach("application/msword", "x.doc", "Jane Doe"));
+  EXPECT_NE(log.find("uninspected 2 application/msword: office"), std::string::npos) << log;
+}
+
+TEST(TextSniff, AMemoWithFieldsAMessageDoesNotHaveIsText) {
+  // From, To and Subject, but also Patient and DOB: read as text, so that those lines are classified.
+  const std::string memo = "From: Dr. Smith\nTo: Nurse Jones\nSubject: follow-up\nPatient: Jane Doe\nDOB: 03/14/1962\n\n"
+                           "Please call her.\n";
+  std::string log = walk(attach("application/octet-stream", "memo.dat", memo));
+  EXPECT_NE(log.find("body 2: " + memo), std::string::npos) << log;
+  EXPECT_TRUE(detail::looks_like_message("Received: x\r\nFrom: a\r\nX-Mailer: y\r\nDate: z\r\n\r\n", false));
+  EXPECT_TRUE(detail::looks_like_message("MIME-Version: 1.0\r\nContent-Type: multipart/related\r\n\r\n", false));
+  EXPECT_FALSE(detail::looks_like_message("Content-Type: text/plain\r\nMIME-Version: 1.0\r\n\r\n", false));
+}
+
 }  // namespace
 }  // namespace phi::mime
