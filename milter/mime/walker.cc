@@ -128,6 +128,7 @@ class SmimeBody : public Body {
     if (stream_.status() == SignedContentStream::Status::Reading) stream_.feed(cte_.finish(scratch_));
     stream_.finish();
     if (child_) child_->finish();
+    if (stream_.is_signed() && cte_.had_errors()) ws_.errors = true;  // its content was read: bad base64 counts
     switch (stream_.status()) {
       case SignedContentStream::Status::Done:
       case SignedContentStream::Status::NoContent: break;

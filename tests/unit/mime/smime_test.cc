@@ -180,6 +180,20 @@ TEST(SmimeWalker, OpaqueSignedContentIsReadAsANestedPart) {
   }
 }
 
+TEST(SmimeWalker, BadBase64InReadContentIsAnError) {
+  std::string msg = test::message_with_attachment("application/pkcs7-mime", "smime.p7m", fixture("smime-signed.p7m"), true);
+  RecordingSink sink;
+  Walker w(Limits{}, sink);
+  EXPECT_FALSE(feed_message(w, msg));
+  std::string bad = msg;
+  // A character base64 does not have, at the start of the S/MIME part's base64 (skipped by the decoder).
+  bad.insert(bad.rfind("Content-Transfer-Encoding: base64\r\n\r\n") + 37, "*");
+  RecordingSink sink2;
+  Walker w2(Limits{}, sink2);
+  EXPECT_TRUE(feed_message(w2, bad));
+  EXPECT_NE(sink2.log().find("Jane Doe,03/14/1962"), std::string::npos) << sink2.log();
+}
+
 TEST(SmimeWalker, AWholeOpaqueSignedMessage) {
   // As `openssl smime -sign -nodetach` and mail clients send it: the message's own body is the S/MIME part.
   std::string msg = "From: a@b.example\r\nSubject: results\r\nMIME-Version: 1.0\r\n"
