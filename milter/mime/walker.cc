@@ -121,11 +121,16 @@ class SmimeBody : public Body {
       : ws_(ws), info_(std::move(info)), cte_(cte), depth_(depth), stream_([this](std::string_view b) { content(b); }) {
     begin_part(ws_, info_);
   }
+  // Every byte is transfer-decoded, also after the content (certificates,
+  // signatures): whether bad base64 is seen must not depend on where the
+  // MTA's chunks end.
   void feed(std::string_view raw) override {
-    if (stream_.status() == SignedContentStream::Status::Reading) stream_.feed(cte_.decode(raw, scratch_));
+    std::string_view decoded = cte_.decode(raw, scratch_);
+    if (stream_.status() == SignedContentStream::Status::Reading) stream_.feed(decoded);
   }
   void finish() override {
-    if (stream_.status() == SignedContentStream::Status::Reading) stream_.feed(cte_.finish(scratch_));
+    std::string_view decoded = cte_.finish(scratch_);
+    if (stream_.status() == SignedContentStream::Status::Reading) stream_.feed(decoded);
     stream_.finish();
     if (child_) child_->finish();
     if (stream_.is_signed() && cte_.had_errors()) ws_.errors = true;  // its content was read: bad base64 counts
