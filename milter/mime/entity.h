@@ -129,6 +129,8 @@ std::string_view unmarked_utf16(std::string_view b);
 // From, To, Subject, Date, Message-ID, MIME-Version, Received or
 // Return-Path, or MIME-Version comes first and another follows (MHT).
 bool looks_like_message(std::string_view first_bytes, bool named);
+// A header field name (RFC 5322 ftext): printable ASCII but ':', not empty.
+bool valid_field_name(std::string_view name);
 // HTML: after white space (and a UTF-8 byte order mark), '<', and one of
 // <html, <!doctype html, <table, <body, <head, <meta in the first 512 bytes.
 bool looks_like_html(std::string_view first_bytes);

@@ -87,6 +87,13 @@ bool message_field(std::string_view name) {
          name.rfind("list-", 0) == 0 || name.rfind("arc-", 0) == 0;
 }
 
+bool valid_field_name(std::string_view n) {
+  if (n.empty()) return false;
+  for (char c : n)
+    if (c <= ' ' || c >= 127 || c == ':') return false;
+  return true;
+}
+
 bool looks_like_message(std::string_view b, bool named) {
   size_t fields = 0, strong = 0;
   bool first = true, all_message_fields = true, mime_first = false;
@@ -102,9 +109,7 @@ bool looks_like_message(std::string_view b, bool named) {
       continue;
     }
     size_t colon = line.find(':');
-    if (colon == 0 || colon == std::string_view::npos) return false;
-    for (char c : line.substr(0, colon))
-      if (c <= ' ' || c >= 127) return false;
+    if (colon == std::string_view::npos || !valid_field_name(line.substr(0, colon))) return false;
     std::string name = to_lower(line.substr(0, colon));
     if (first) mime_first = name == "mime-version";
     first = false;
@@ -125,7 +130,7 @@ bool looks_like_html(std::string_view b) {
   while (!b.empty() && (b.front() == ' ' || b.front() == '\t' || b.front() == '\r' || b.front() == '\n'))
     b.remove_prefix(1);
   if (b.empty() || b.front() != '<') return false;
-  std::string head = to_lower(b.substr(0, 512));
+  std::string head = to_lower(b.substr(0, kLeafSniffBytes));
   for (std::string_view tag : {"<html", "<!doctype html", "<table", "<body", "<head", "<meta"})
     if (head.find(tag) != std::string::npos) return true;
   return false;

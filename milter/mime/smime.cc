@@ -72,11 +72,6 @@ void SignedContentStream::on_header() {
     stop(Status::Malformed);
     return false;
   };
-  auto value = [this](Body b) {
-    body_ = b;
-    body_left_ = len_;
-    if (body_left_ == 0) end_body();
-  };
   switch (step_) {
     case Step::ContentInfo:
       if (expect(kSequence, true)) step_ = Step::ContentType;
@@ -84,7 +79,7 @@ void SignedContentStream::on_header() {
     case Step::ContentType:
       if (!expect(kOid, false)) return;
       if (len_ > kMaxOidBytes) stop(Status::NotSigned);
-      else value(Body::Oid);
+      else start_value(Body::Oid);
       return;
     case Step::Explicit:
       if (expect(kExplicit0, true)) step_ = Step::SignedData;
@@ -93,10 +88,10 @@ void SignedContentStream::on_header() {
       if (expect(kSequence, true)) step_ = Step::Version;
       return;
     case Step::Version:
-      if (expect(kInteger, false)) value(Body::Skip);
+      if (expect(kInteger, false)) start_value(Body::Skip);
       return;
     case Step::DigestAlgs:
-      if (expect(kSet, false)) value(Body::Skip);
+      if (expect(kSet, false)) start_value(Body::Skip);
       return;
     case Step::Encap:
       if (!expect(kSequence, true)) return;
@@ -105,7 +100,7 @@ void SignedContentStream::on_header() {
       step_ = Step::EContentType;
       return;
     case Step::EContentType:
-      if (expect(kOid, false)) value(Body::Skip);
+      if (expect(kOid, false)) start_value(Body::Skip);
       return;
     case Step::EContentTag:
       if (tag_ == kEndOfContents && len_ == 0 && encap_indefinite_) {
@@ -149,7 +144,12 @@ void SignedContentStream::enter_octets() {
     stop(Status::Malformed);
     return;
   }
-  body_ = Body::Data;
+  start_value(Body::Data);
+}
+
+// The value of the TLV just read (len_ bytes) is for `b`.
+void SignedContentStream::start_value(Body b) {
+  body_ = b;
   body_left_ = len_;
   if (body_left_ == 0) end_body();
 }
@@ -168,21 +168,13 @@ bool SignedContentStream::fits(uint64_t n) const {
 // n bytes of the input read: they count against the encapContentInfo
 // (while its type is read) and every definite-length frame open.
 void SignedContentStream::consumed(uint64_t n) {
-  if (step_ == Step::EContentType && !encap_indefinite_) {
-    if (encap_left_ < n) {
-      stop(Status::Malformed);
-      return;
-    }
-    encap_left_ -= n;
+  if (!fits(n)) {
+    stop(Status::Malformed);  // a header running past what holds it
+    return;
   }
-  for (Frame& f : frames_) {
-    if (f.indefinite) continue;
-    if (f.left < n) {
-      stop(Status::Malformed);  // a piece longer than what holds it
-      return;
-    }
-    f.left -= n;
-  }
+  if (step_ == Step::EContentType && !encap_indefinite_) encap_left_ -= n;
+  for (Frame& f : frames_)
+    if (!f.indefinite) f.left -= n;
 }
 
 void SignedContentStream::end_body() {

@@ -63,6 +63,7 @@ class SignedContentStream {
   // Where on the path the next TLV is expected.
   enum class Step { ContentInfo, ContentType, Explicit, SignedData, Version, DigestAlgs, Encap, EContentType,
                     EContentTag, Octets };
+  enum class Body { None, Skip, Oid, Data };  // what the current value's bytes are for
   struct Frame {  // an open constructed eContent OCTET STRING (or its [0])
     bool indefinite;
     uint64_t left;  // definite: content bytes not yet read
@@ -70,6 +71,7 @@ class SignedContentStream {
   bool header_complete();
   void on_header();
   void enter_octets();
+  void start_value(Body b);
   bool fits(uint64_t n) const;
   void consumed(uint64_t n);
   void end_body();
@@ -84,7 +86,7 @@ class SignedContentStream {
   uint8_t tag_ = 0;
   bool indefinite_ = false;
   uint64_t len_ = 0;
-  enum class Body { None, Skip, Oid, Data } body_ = Body::None;  // what the current value's bytes are for
+  Body body_ = Body::None;
   uint64_t body_left_ = 0;
   std::string oid_;
   bool encap_indefinite_ = false;

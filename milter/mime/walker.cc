@@ -17,13 +17,6 @@ std::string join_id(const std::string& prefix, std::string_view tail) {
   return prefix.empty() ? std::string(tail) : prefix + "." + std::string(tail);
 }
 
-bool valid_field_name(std::string_view n) {
-  if (n.empty()) return false;
-  for (char c : n)
-    if (c <= ' ' || c >= 127 || c == ':') return false;
-  return true;
-}
-
 // A multipart body: one child Entity at a time, preamble and epilogue as text.
 class MultipartBody : public Body, private BoundarySplitter::Events {
  public:
