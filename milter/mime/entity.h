@@ -10,7 +10,8 @@
 // DESCRIPTION
 //   An Entity parses its header block (from header_field() calls at the top
 //   level, from raw lines below), then picks a Body: LeafBody (decode to
-//   text (charset and HTML, or RTF), read it as a ZIP package through a
+//   text (charset and HTML, or RTF; uuencoded files in text through a
+//   UuReader), read it as a ZIP package through a
 //   PackageReader, as TNEF through a TnefReader or as a compressed file or
 //   tar archive through a DecompressReader or TarReader (those three are
 //   ContainerReaders: each file inside is a part of its own), hand a PDF to the
@@ -25,6 +26,7 @@
 #ifndef PHI_MIME_ENTITY_H
 #define PHI_MIME_ENTITY_H
 
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -38,6 +40,7 @@
 #include "milter/mime/tar.h"
 #include "milter/mime/tnef.h"
 #include "milter/mime/transfer.h"
+#include "milter/mime/uuencode.h"
 #include "milter/mime/walker.h"
 #include "milter/mime/xml_text.h"
 #include "milter/mime/zip.h"
@@ -55,6 +58,7 @@ inline constexpr size_t kMaxTnefString = 64 * 1024;   // bytes of a TNEF subject
 inline constexpr size_t kMaxArchiveDepth = 4;         // compressed and tar streams open at once (a .tar.gz is two)
 inline constexpr size_t kMaxLeafMessages = 2;         // messages read out of a binary-labelled part, open at once
 inline constexpr size_t kMinOfficeText = 32;          // an Office-labelled part shorter than this is not read as text
+inline constexpr size_t kMaxUuDepth = 2;              // text parts with uuencoded files inside one another
 
 struct WalkState {
   const Limits lim;
@@ -70,6 +74,7 @@ struct WalkState {
   size_t archive_depth = 0;     // DecompressReaders and TarReaders open (at most kMaxArchiveDepth)
   bool xz_open = false;         // an xz decoder (up to kXzMemLimit) is open: not a second one inside it
   size_t leaf_messages = 0;     // LeafBody messages open (at most kMaxLeafMessages)
+  size_t uu_depth = 0;          // UuReaders open
   void report(const PartInfo& info, std::string_view reason) {
     ++uninspected;
     sink.uninspected(info, reason);
@@ -382,6 +387,34 @@ class TarReader : public ContainerReader, private TarStream::Handler {
   size_t names_ = 0;  // bytes of names given as the archive's Filename values
 };
 
+// Uuencoded files in a text part (uu_reader.cc): the part's lines go on
+// to `text` (its charset conversion and the Sink), but each uuencoded
+// block (UuStream) becomes a part of its own, "<id>.<n>",
+// application/octet-stream named as its begin line names it, read exactly
+// as a MIME attachment of that name would be (text, PDF, ZIP, Office
+// files, archives, and uuencoded files in its text again: kMaxUuDepth text
+// parts with blocks inside one another; a block beyond is "depth-limit"
+// and not read). A block cut short is read as far as it goes. Blocks
+// count against max_parts ("part-limit": the block is not read).
+class UuReader : public ContainerReader, private UuStream::Handler {
+ public:
+  UuReader(WalkState& ws, const PartInfo& info, bool& open, std::function<void(std::string_view)> text);
+  void feed(std::string_view bytes) override { uu_.feed(bytes, *this); }
+  void finish() override;
+  using ContainerReader::own;  // the text part is the Sink's current part again
+
+ private:
+  void text(std::string_view bytes) override;
+  void begin(std::string_view name) override;
+  void data(std::string_view bytes) override;
+  void end(bool complete) override;
+
+  UuStream uu_;
+  std::function<void(std::string_view)> text_;
+  bool nested_ok_;     // fewer than kMaxUuDepth readers around this one
+  bool skip_ = false;  // the open block is not read (depth or part limit)
+};
+
 class Body {
  public:
   virtual ~Body() = default;
@@ -409,6 +442,8 @@ class LeafBody : public Body {
  private:
   void process(std::string_view decoded);
   void emit_text(std::string_view decoded);
+  void convert_text(std::string_view decoded);
+  void body_text(std::string_view text);
   void sniff(std::string_view decoded);
   void sniffed();
   void read_as_message();
@@ -429,6 +464,7 @@ class LeafBody : public Body {
   std::string held_;
   std::unique_ptr<TnefReader> tnef_;
   std::unique_ptr<ContainerReader> archive_;  // a gzip file or tar archive
+  std::unique_ptr<UuReader> uu_;              // Text: uuencoded files in it
   struct SavedMessage;                        // an Entity holding one of ws_.leaf_messages (part.cc)
   std::unique_ptr<SavedMessage> message_;     // a message sent as octet-stream (an .eml file), read as message/rfc822
   bool open_ = true;  // part_end still to come (a TnefReader ends and begins the part again)

@@ -280,6 +280,7 @@ void LeafBody::process(std::string_view decoded) {
   if (over) {
     done_ = true;
     ws_.truncated = true;
+    if (uu_) uu_->own();
     ws_.report(info_, "size-limit");
   }
 }
@@ -299,9 +300,14 @@ void LeafBody::emit_text(std::string_view decoded) {
   if (rtf_) {
     s3_.clear();
     rtf_->feed(decoded, s3_);
-    if (!s3_.empty()) ws_.sink.text(info_, TextKind::Body, s3_);
+    body_text(s3_);
     return;
   }
+  if (uu_) uu_->feed(decoded);  // its text comes back to convert_text
+  else convert_text(decoded);
+}
+
+void LeafBody::convert_text(std::string_view decoded) {
   s2_.clear();
   conv_->convert(decoded, s2_);
   std::string_view text = s2_;
@@ -310,7 +316,14 @@ void LeafBody::emit_text(std::string_view decoded) {
     html_->feed(s2_, s3_);
     text = s3_;
   }
-  if (!text.empty()) ws_.sink.text(info_, TextKind::Body, text);
+  body_text(text);
+}
+
+// Body text of this part: after a uuencoded file's part, this part is begun again.
+void LeafBody::body_text(std::string_view text) {
+  if (text.empty()) return;
+  if (uu_) uu_->own();
+  ws_.sink.text(info_, TextKind::Body, text);
 }
 
 void LeafBody::sniff(std::string_view decoded) {
@@ -464,9 +477,7 @@ void LeafBody::finish() {
     } else if (!done_ && message_) {
       message_->entity.finish();
     } else if (!done_ && doc_) {
-      std::string reason = doc_->finish([this](std::string_view t) {
-        if (!t.empty()) ws_.sink.text(info_, TextKind::Body, t);
-      });
+      std::string reason = doc_->finish([this](std::string_view t) { body_text(t); });
       if (!reason.empty()) ws_.report(info_, reason);
     } else if (!done_) {
       flush_text();
@@ -481,6 +492,7 @@ void LeafBody::finish() {
     ws_.errors = true;
   tnef_.reset();  // its attachments are over; the depth it held is free again
   archive_.reset();
+  uu_.reset();
   message_.reset();
   if (open_) ws_.sink.part_end(info_);
   open_ = false;
@@ -500,6 +512,9 @@ void LeafBody::check_encoding() {
   bool wide = declared.rfind("utf-16", 0) == 0 || declared.rfind("utf-32", 0) == 0 || declared.rfind("ucs-", 0) == 0;
   bool unordered = (declared == "utf-16" || declared == "utf16") && bom_charset(head_).empty();
   if (!found.empty() && conv_ && (!wide || unordered)) conv_.emplace(std::string(found));
+  // uuencoded files ("uuencode census.csv census.csv | mail ..."): in 8-bit text only.
+  if (plan_.mode == LeafMode::Text && found.empty() && !wide)
+    uu_ = std::make_unique<UuReader>(ws_, info_, open_, [this](std::string_view b) { convert_text(b); });
   std::string held = std::move(head_);
   head_.clear();
   if (!held.empty()) emit_text(held);
@@ -508,6 +523,7 @@ void LeafBody::check_encoding() {
 // The text the converters still hold at the end of the part.
 void LeafBody::flush_text() {
   if (!head_checked_ && !rtf_) check_encoding();
+  if (uu_) uu_->finish();
   std::string_view text;
   if (rtf_) {
     s3_.clear();
@@ -524,7 +540,7 @@ void LeafBody::flush_text() {
       text = s3_;
     }
   }
-  if (!text.empty()) ws_.sink.text(info_, TextKind::Body, text);
+  body_text(text);
 }
 
 }  // namespace phi::mime::detail

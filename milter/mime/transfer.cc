@@ -1,10 +1,11 @@
-// transfer - streaming base64 and quoted-printable decoders.
+// transfer - streaming base64, quoted-printable and uuencode decoders.
 #include "milter/mime/transfer.h"
 
 #include <array>
 #include <cstring>
 
 #include "milter/mime/header.h"
+#include "milter/mime/uuencode.h"
 #include "milter/util/strings.h"
 
 namespace phi::mime {
@@ -158,24 +159,38 @@ void QpDecoder::finish(std::string& out) {
   st_ = State::Text;
 }
 
-TransferEncoding parse_transfer_encoding(std::string_view value, bool* unknown) {
+TransferEncoding parse_transfer_encoding(std::string_view value, bool* unknown, bool* readable) {
   bool unterminated = false;  // "base64 (x" is still base64
   std::string stripped = strip_comments(value, &unterminated);
   std::string_view v = trim(stripped);
   if (unknown) *unknown = false;
+  if (readable) *readable = true;
   if (iequals(v, "base64")) return TransferEncoding::Base64;
   if (iequals(v, "quoted-printable")) return TransferEncoding::QuotedPrintable;
   if (v.empty() || iequals(v, "7bit") || iequals(v, "8bit") || iequals(v, "binary"))
     return TransferEncoding::Identity;
+  std::string lower = to_lower(v);
+  for (std::string_view uu : {"x-uuencode", "x-uue", "uuencode", "uue"})
+    if (lower == uu) return TransferEncoding::Uuencode;
   if (unknown) *unknown = true;
+  bool misspelt = false;
+  for (std::string_view id : {"7-bit", "8-bit", "7bits", "8bits", "none", "plain", "text"}) misspelt |= lower == id;
+  if (readable) *readable = misspelt;
   return TransferEncoding::Identity;
 }
+
+TransferDecoder::TransferDecoder(TransferEncoding e) : enc_(e) {
+  if (e == TransferEncoding::Uuencode) uu_ = std::make_unique<UuDecoder>();
+}
+
+TransferDecoder::~TransferDecoder() = default;
 
 std::string_view TransferDecoder::decode(std::string_view in, std::string& scratch) {
   switch (enc_) {
     case TransferEncoding::Identity: return in;
     case TransferEncoding::Base64: scratch.clear(); b64_.decode(in, scratch); return scratch;
     case TransferEncoding::QuotedPrintable: scratch.clear(); qp_.decode(in, scratch); return scratch;
+    case TransferEncoding::Uuencode: scratch.clear(); uu_->decode(in, scratch); return scratch;
   }
   return in;
 }
@@ -184,9 +199,12 @@ std::string_view TransferDecoder::finish(std::string& scratch) {
   scratch.clear();
   if (enc_ == TransferEncoding::Base64) b64_.finish(scratch);
   if (enc_ == TransferEncoding::QuotedPrintable) qp_.finish(scratch);
+  if (uu_) uu_->finish(scratch);
   return scratch;
 }
 
-bool TransferDecoder::had_errors() const { return b64_.had_errors() || qp_.had_errors(); }
+bool TransferDecoder::had_errors() const {
+  return b64_.had_errors() || qp_.had_errors() || (uu_ && uu_->had_errors());
+}
 
 }  // namespace phi::mime

@@ -1,5 +1,5 @@
 // NAME
-//   transfer - streaming Content-Transfer-Encoding decoders (base64, QP)
+//   transfer - streaming Content-Transfer-Encoding decoders (base64, QP, uuencode)
 // SYNOPSIS
 //   Base64Decoder b; b.decode(chunk, out); ... b.finish(out); b.had_errors();
 //   QpDecoder q;     q.decode(chunk, out); ... q.finish(out);
@@ -14,6 +14,9 @@
 //   quantum; quoted-printable passes a '=' that starts no valid escape through
 //   literally. Soft line breaks ("=" CRLF, "=" LF, "=" blanks CRLF) vanish;
 //   a '=' at the very end of the input is a soft break, not an error.
+//   "x-uuencode" (and "x-uue", "uuencode", "uue") is decoded by a UuDecoder
+//   (uuencode.h). Misspellings of the identity encodings ("7-bit", "8-bit",
+//   "8bits", "none", "plain", "text") are identity, and unknown.
 // INPUT
 //   Untrusted. Linear time; state is O(1).
 // THREADS
@@ -22,6 +25,7 @@
 #define PHI_MIME_TRANSFER_H
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -56,15 +60,22 @@ class QpDecoder {
   bool errors_ = false;
 };
 
-enum class TransferEncoding { Identity, Base64, QuotedPrintable };
+enum class TransferEncoding { Identity, Base64, QuotedPrintable, Uuencode };
 
-// "7bit", "8bit", "binary", "" -> Identity; unknown values -> Identity with *unknown set.
+// "7bit", "8bit", "binary", "" -> Identity; unknown values -> Identity with
+// *unknown set (and *readable, if given, false unless the value is a
+// misspelt identity: the part's bytes may be in an encoding not decoded).
 // Comments are ignored: "base64 (attachment)" is Base64.
-TransferEncoding parse_transfer_encoding(std::string_view value, bool* unknown);
+TransferEncoding parse_transfer_encoding(std::string_view value, bool* unknown, bool* readable = nullptr);
+
+class UuDecoder;
 
 class TransferDecoder {
  public:
-  explicit TransferDecoder(TransferEncoding e = TransferEncoding::Identity) : enc_(e) {}
+  explicit TransferDecoder(TransferEncoding e = TransferEncoding::Identity);
+  ~TransferDecoder();
+  TransferDecoder(const TransferDecoder&) = delete;
+  TransferDecoder& operator=(const TransferDecoder&) = delete;
   // Returns the decoded bytes: `in` itself for Identity, else a view of `scratch`.
   std::string_view decode(std::string_view in, std::string& scratch);
   std::string_view finish(std::string& scratch);
@@ -74,6 +85,7 @@ class TransferDecoder {
   TransferEncoding enc_;
   Base64Decoder b64_;
   QpDecoder qp_;
+  std::unique_ptr<UuDecoder> uu_;  // Uuencode only
 };
 
 }  // namespace phi::mime

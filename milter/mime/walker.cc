@@ -229,8 +229,8 @@ void Entity::end_headers() {
     if (type.empty() || sub.empty()) { type = "text"; sub = "plain"; }
   }
   FieldValue disp = decode_field_value(disposition_.value_or(""));
-  bool unknown_cte = false;
-  TransferEncoding cte = parse_transfer_encoding(cte_.value_or(""), &unknown_cte);
+  bool unknown_cte = false, readable_cte = true;
+  TransferEncoding cte = parse_transfer_encoding(cte_.value_or(""), &unknown_cte, &readable_cte);
   if (unknown_cte || disp.malformed) ws_.errors = true;
 
   PartInfo info;
@@ -275,6 +275,8 @@ void Entity::end_headers() {
     return;
   }
   make_leaf(std::move(info), cte, plan_leaf(type, sub, fname));
+  // An encoding not decoded: the bytes are read as they are, but what they encode may not be.
+  if (!readable_cte) ws_.report(static_cast<const LeafBody&>(*body_).info(), "binary");
 }
 
 void Entity::feed(std::string_view raw) {

@@ -42,6 +42,19 @@
 //   (SignedContentStream in smime.h; no signature is checked); enveloped
 //   data, and a part cut or damaged before its content type, is reported
 //   "encrypted", a signed one cut or damaged later "binary".
+//   Uuencoded files: a part with Content-Transfer-Encoding x-uuencode
+//   (x-uue, uuencode, uue) is decoded by a UuDecoder (uuencode.h); in an
+//   8-bit text part (not HTML, not UTF-16), each uuencoded block
+//   ("uuencode census.csv census.csv | mail": begin ... end, or uuencode
+//   -m's begin-base64 ... ====) is cut out of the part's text and read as
+//   a part of its own, "<id>.<n>", application/octet-stream named as its
+//   begin line names it, exactly as a MIME attachment of that name would
+//   be (UuReader in entity.h; the Sink sees flat parts, as for TNEF);
+//   blocks count against max_parts, and blocks in text inside
+//   kMaxUuDepth such files are "depth-limit". Any other unknown
+//   transfer encoding is read as it is and also reported "binary" (the
+//   bytes may encode what is not read); a misspelt identity ("8-bit",
+//   "none") is read without a report.
 //   Leaves: text/* and text-like application types (json, xml, csv, and
 //   any part whose file name ends in .txt .csv .tsv .log .json .xml .htm
 //   .html) are decoded (Content-Transfer-Encoding, then charset via

@@ -7,7 +7,8 @@
 //   Body texts of a part are joined, so that the log does not depend on how
 //   the input was split. Two runs of one input compare their logs:
 //   check_attachment_split(in, content_type) walks `in` as the bytes of an
-//   attachment of that type (no transfer encoding) whole and in chunks of
+//   attachment of that type (transfer encoding `cte`, "binary" unless
+//   given) whole and in chunks of
 //   1 to 97 bytes, and aborts when the two logs differ. EchoReader stands
 //   in for the PDF, OCR and legacy Office converters (tests/fuzz only: no process).
 // THREADS
@@ -78,7 +79,8 @@ class EchoReader : public phi::mime::DocumentReader {
 
 // The Walker's log for `in` as one attachment of `content_type`, fed whole
 // or (split) in pseudo-random chunks drawn from `seed`.
-inline std::string walk_attachment(std::string_view in, const char* content_type, unsigned seed, bool split) {
+inline std::string walk_attachment(std::string_view in, const char* content_type, unsigned seed, bool split,
+                                   const char* cte = "binary") {
   LogSink sink;
   phi::mime::Limits lim;
   lim.max_parts = 64;
@@ -86,7 +88,7 @@ inline std::string walk_attachment(std::string_view in, const char* content_type
   EchoReader documents;
   phi::mime::Walker w(lim, sink, &documents);
   w.header("Content-Type", content_type);
-  w.header("Content-Transfer-Encoding", "binary");
+  w.header("Content-Transfer-Encoding", cte);
   w.end_of_headers();
   while (!in.empty()) {
     seed = seed * 1103515245u + 12345u;
@@ -99,9 +101,10 @@ inline std::string walk_attachment(std::string_view in, const char* content_type
   return sink.log_ + (w.had_errors() ? "\n!" : "\n.") + (w.truncated() ? "t" : "");
 }
 
-inline void check_attachment_split(std::string_view in, const char* content_type) {
+inline void check_attachment_split(std::string_view in, const char* content_type, const char* cte = "binary") {
   unsigned seed = in.empty() ? 7u : static_cast<unsigned char>(in[in.size() / 2]);
-  if (walk_attachment(in, content_type, seed, false) != walk_attachment(in, content_type, seed, true)) std::abort();
+  if (walk_attachment(in, content_type, seed, false, cte) != walk_attachment(in, content_type, seed, true, cte))
+    std::abort();
 }
 
 }  // namespace phi::mime::fuzz

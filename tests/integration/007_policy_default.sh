@@ -229,6 +229,17 @@ if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   assert_escrowed xls-html "PHI in an HTML table sent as an Excel file is escrowed" 20
 fi
 
+# --- PHI only in a file uuencoded into the text, as "uuencode census.csv census.csv | mail" sends it from cron ---
+if [ "$PHI_ESCROW_WIRED" = 1 ]; then
+  printf 'Name,DOB,MRN,Dx\nJane Doe,03/14/1962,00482913,E11.9 type 2 diabetes\n' > "$PHI_DIR/census.csv"
+  { printf 'Daily census attached.\n\nbegin 644 census.csv\n'
+    perl -e 'local $/; print pack("u", <STDIN>)' < "$PHI_DIR/census.csv"
+    printf '`\nend\n'; } > "$PHI_DIR/cron-body.txt" || phi_fail "could not uuencode the census"
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Daily census" --body @"$PHI_DIR/cron-body.txt" \
+    || phi_fail "uuencode: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed uuencode "PHI in a uuencoded file in the message text is escrowed" 20
+fi
+
 # --- PHI only in the slides of a PowerPoint 97-2003 .ppt (text boxes, as LibreOffice writes them) ---
 if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   gzip -dc "$(dirname "$0")/../unit/milter/data/slides.ppt.gz" > "$PHI_DIR/slides.ppt" || phi_fail "could not unpack the .ppt"
