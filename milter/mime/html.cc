@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "milter/mime/charset.h"
+#include "milter/util/strings.h"
 
 namespace phi::mime {
 namespace {
@@ -46,6 +47,27 @@ bool is_block_tag(std::string_view n) {
       "h5", "h6", "head", "header", "hr", "html", "legend", "li", "main", "nav", "ol", "option",
       "p", "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul"};
   return n.size() <= 10 && std::binary_search(std::begin(kBlock), std::end(kBlock), n);
+}
+
+// Attributes whose values are words or links a message carries (see html.h), sorted.
+bool hidden_attribute(std::string_view n) {
+  static constexpr std::string_view kKept[] = {"abbr", "action", "alt", "aria-label", "cite", "content", "href",
+                                               "label", "placeholder", "src", "summary", "title", "value"};
+  return std::binary_search(std::begin(kKept), std::end(kKept), n);
+}
+
+bool url_attribute(std::string_view n) { return n == "href" || n == "src" || n == "action" || n == "cite"; }
+
+// In a link, what separates its words: the query's punctuation and %-escaped controls.
+char url_char(char c) {
+  return (c == '?' || c == '&' || c == '=' || c == '+' || c == '#' || static_cast<unsigned char>(c) < 0x20) ? ' ' : c;
+}
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
 }
 
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -118,7 +140,7 @@ void HtmlToText::step(char c, std::string& out) {
   switch (st_) {
     case State::Text:
       if (c == '<') st_ = State::TagOpen;
-      else if (c == '&') { name_.clear(); st_ = State::Entity; }
+      else if (c == '&') { ent_.clear(); entity_return_ = State::Text; st_ = State::Entity; }
       else out.push_back(c);
       return;
     case State::Entity: step_entity(c, out); return;
@@ -134,10 +156,16 @@ void HtmlToText::step(char c, std::string& out) {
       return;
     case State::TagName: step_tag_name(c, out); return;
     case State::InTag:
-    case State::InQuote: step_in_tag(c, out); return;
+    case State::InQuote:
+    case State::InValue: step_in_tag(c, out); return;
     case State::MarkupDecl:  // "<!": "--" opens a comment; anything else is a bogus comment
-      if (c == '-' && ++dashes_ == 2) st_ = State::CommentStart;
-      else if (c == '>') st_ = State::Text;
+      if (c == '-' && ++dashes_ == 2) {
+        st_ = State::CommentStart;
+        value_len_ = 0;
+        value_start_ = hidden_.size();
+        url_value_ = false;
+        comment_tag_ = false;
+      } else if (c == '>') st_ = State::Text;
       else if (c != '-') st_ = State::Bogus;
       return;
     case State::CommentStart:
@@ -145,29 +173,36 @@ void HtmlToText::step(char c, std::string& out) {
     case State::Comment:
     case State::CommentEndDash:
     case State::CommentEnd:
-    case State::CommentEndBang: step_comment(c); return;
+    case State::CommentEndBang: step_comment(c, out); return;
     case State::Bogus:
       if (c == '>') st_ = State::Text;
       return;
-    case State::RawText: step_raw_text(c); return;
+    case State::RawText: step_raw_text(c, out); return;
   }
 }
 
 void HtmlToText::step_entity(char c, std::string& out) {
   if (c == ';') { flush_entity(true, out); return; }
-  bool ok = is_alnum(c) || (c == '#' && name_.empty());
-  if (ok && name_.size() < kMaxEntity) { name_.push_back(c); return; }
+  bool ok = is_alnum(c) || (c == '#' && ent_.empty());
+  if (ok && ent_.size() < kMaxEntity) { ent_.push_back(c); return; }
   flush_entity(false, out);
   step(c, out);
 }
 
-// Emits the pending reference decoded, or literally when unknown.
+// Emits the pending reference decoded, or literally when unknown: into
+// the text, or into the attribute value it is in.
 void HtmlToText::flush_entity(bool semicolon, std::string& out) {
-  st_ = State::Text;
-  if (!name_.empty() && decode_html_entity(name_, out, &errors_)) return;
-  out.push_back('&');
-  out.append(name_);
-  if (semicolon) out.push_back(';');
+  st_ = entity_return_;
+  if (st_ == State::Text) {
+    if (!ent_.empty() && decode_html_entity(ent_, out, &errors_)) return;
+    out.push_back('&');
+    out.append(ent_);
+    if (semicolon) out.push_back(';');
+    return;
+  }
+  std::string decoded;
+  if (ent_.empty() || !decode_html_entity(ent_, decoded, &errors_)) decoded = "&" + ent_ + (semicolon ? ";" : "");
+  for (char d : decoded) value_char(d, out);
 }
 
 void HtmlToText::step_tag_name(char c, std::string& out) {
@@ -185,14 +220,141 @@ void HtmlToText::step_tag_name(char c, std::string& out) {
   step_in_tag(c, out);
 }
 
+// Attributes: names, and values quoted or not; the values of the
+// attributes hidden_attribute() names are hidden text.
 void HtmlToText::step_in_tag(char c, std::string& out) {
-  if (st_ == State::InQuote) {
-    if (c == quote_) { st_ = State::InTag; last_in_tag_ = c; }
+  if (st_ == State::InQuote || st_ == State::InValue) {
+    bool quoted = st_ == State::InQuote;
+    if (quoted ? c == quote_ : (is_blank(c) || c == '>')) {
+      end_hidden(out);
+      st_ = State::InTag;
+      attr_.clear();
+      attr_done_ = false;
+      if (quoted) last_in_tag_ = c;
+      if (c == '>') tag_done(out);
+      return;
+    }
+    if (!quoted) last_in_tag_ = c;
+    if (!keep_value_) return;
+    if (c == '&') {
+      ent_.clear();
+      entity_return_ = st_;
+      st_ = State::Entity;
+      return;
+    }
+    value_char(c, out);
     return;
   }
-  if (c == '>') { tag_done(out); return; }
-  if ((c == '"' || c == '\'') && last_in_tag_ == '=') { quote_ = c; st_ = State::InQuote; return; }
-  if (!is_blank(c)) last_in_tag_ = c;
+  if (c == '>') {
+    attr_.clear();
+    attr_done_ = false;
+    tag_done(out);
+    return;
+  }
+  if (last_in_tag_ == '=' && !is_blank(c)) {  // a value starts
+    start_value(c == '"' || c == '\'' ? c : 0);
+    if (st_ == State::InValue) step_in_tag(c, out);
+    return;
+  }
+  if (is_blank(c)) {
+    attr_done_ = !attr_.empty();
+    return;
+  }
+  last_in_tag_ = c;
+  if (c == '=' ) return;  // the name before it stays: its value follows
+  if (c == '/' || c == '"' || c == '\'' || attr_done_) {
+    attr_.clear();
+    attr_done_ = false;
+    if (c == '/' || c == '"' || c == '\'') return;
+  }
+  if (attr_.size() < kMaxTagName) attr_.push_back(lower(c));
+  else attr_ = "~";  // too long to be one of the kept names
+}
+
+// An attribute value begins (quote: its quote character, 0 if unquoted).
+void HtmlToText::start_value(char quote) {
+  quote_ = quote;
+  st_ = quote ? State::InQuote : State::InValue;
+  keep_value_ = hidden_attribute(attr_);
+  url_value_ = keep_value_ && url_attribute(attr_);
+  pct_ = 0;
+  value_len_ = 0;
+  value_start_ = hidden_.size();
+}
+
+// One byte of a kept attribute value, references decoded.
+void HtmlToText::value_char(char c, std::string& out) {
+  if (!url_value_) {
+    hide(c == '\n' || c == '\r' || c == '\t' ? ' ' : c, out);
+    return;
+  }
+  if (pct_ == 1 && hex_digit(c) >= 0) {
+    pct_hex_ = c;
+    pct_ = 2;
+    return;
+  }
+  if (pct_ == 2 && hex_digit(c) >= 0) {
+    pct_ = 0;
+    int v = hex_digit(pct_hex_) * 16 + hex_digit(c);
+    if (v < 0x80) {
+      hide(url_char(static_cast<char>(v)), out);
+    } else {  // a byte of a multibyte character: kept escaped, so that the text stays UTF-8
+      hide('%', out);
+      hide(pct_hex_, out);
+      hide(c, out);
+    }
+    return;
+  }
+  if (pct_ >= 1) hide('%', out);
+  if (pct_ == 2) hide(pct_hex_, out);
+  pct_ = 0;
+  if (c == '%') {
+    pct_ = 1;
+    return;
+  }
+  hide(url_char(c), out);
+}
+
+// One byte of hidden text. A link that is a data: or cid: URL is not text: dropped.
+void HtmlToText::hide(char c, std::string& out) {
+  if (url_value_ && !keep_value_) return;
+  hidden_.push_back(c);
+  ++value_len_;
+  if (url_value_ && (value_len_ == 4 || value_len_ == 5) && value_start_ + value_len_ == hidden_.size()) {
+    std::string_view v = std::string_view(hidden_).substr(value_start_);
+    if ((v.size() == 4 && iequals(v, "cid:")) || (v.size() == 5 && iequals(v, "data:"))) {
+      hidden_.resize(value_start_);
+      value_len_ = 0;
+      keep_value_ = false;  // url_value_ stays set: the rest of the value is dropped
+      return;
+    }
+  }
+  if (hidden_.size() >= kMaxHidden) flush_hidden(out);
+}
+
+// The end of an attribute value, comment or script: a line of hidden text if it had any.
+void HtmlToText::end_hidden(std::string& out) {
+  if (keep_value_ && url_value_) {  // an escape cut by the end of the value is kept as it was
+    if (pct_ >= 1) hide('%', out);
+    if (pct_ == 2) hide(pct_hex_, out);
+  }
+  if (value_len_ > 0) hidden_.push_back('\n');
+  value_len_ = 0;
+  pct_ = 0;
+  keep_value_ = false;
+  url_value_ = false;
+  if (hidden_.size() >= kMaxHidden) flush_hidden(out);
+}
+
+// Writes the hidden text held so far, on lines of its own.
+void HtmlToText::flush_hidden(std::string& out) {
+  if (hidden_.empty()) return;
+  char last = out.size() > out_start_ ? out.back() : last_out_;
+  if (last != 0 && last != '\n') out.push_back('\n');
+  out.append(hidden_);
+  if (out.back() != '\n') out.push_back('\n');
+  hidden_.clear();
+  value_start_ = 0;
 }
 
 void HtmlToText::tag_done(std::string& out) {
@@ -200,6 +362,9 @@ void HtmlToText::tag_done(std::string& out) {
   if (!closing_ && (name_ == "script" || name_ == "style") && last_in_tag_ != '/') {
     raw_end_ = name_;
     raw_match_ = 0;
+    raw_keep_ = name_ == "script";
+    value_len_ = 0;
+    value_start_ = hidden_.size();
     st_ = State::RawText;
     return;
   }
@@ -208,23 +373,31 @@ void HtmlToText::tag_done(std::string& out) {
     // caller's buffer may hold only this chunk's output.
     char last = out.size() > out_start_ ? out.back() : last_out_;
     if (last != '\n') out.push_back('\n');
+    if (hidden_.size() >= kHiddenFlush) flush_hidden(out);  // at a line break of the text
   }
 }
 
-// Skips script/style content up to "</script" or "</style" (any case).
-void HtmlToText::step_raw_text(char c) {
+// Reads script and skips style content up to "</script" or "</style"
+// (any case); the bytes of a partial match are content after all.
+void HtmlToText::step_raw_text(char c, std::string& out) {
   size_t want = raw_end_.size() + 2;
-  char expect = raw_match_ == 0 ? '<' : raw_match_ == 1 ? '/' : raw_end_[raw_match_ - 2];
-  if (lower(c) == expect) {
+  auto end_char = [this](size_t k) { return k == 0 ? '<' : k == 1 ? '/' : raw_end_[k - 2]; };
+  if (lower(c) == end_char(raw_match_)) {
     if (++raw_match_ == want) {
+      if (raw_keep_) end_hidden(out);
       name_ = raw_end_;
       closing_ = true;
       last_in_tag_ = 0;
+      attr_.clear();
+      attr_done_ = false;
       st_ = State::InTag;
     }
     return;
   }
+  if (raw_keep_)
+    for (size_t k = 0; k < raw_match_; ++k) hide(end_char(k), out);
   raw_match_ = c == '<' ? 1 : 0;
+  if (raw_keep_ && c != '<') hide(c, out);
 }
 
 // The comment states of the WHATWG HTML tokenizer, which mail clients
@@ -232,41 +405,72 @@ void HtmlToText::step_raw_text(char c) {
 // as "-->" does. The comment less-than sign states only report nested
 // "<!--" as a parse error; they end a comment nowhere else, so they are
 // folded into Comment.
-void HtmlToText::step_comment(char c) {
+void HtmlToText::step_comment(char c, std::string& out) {
   switch (st_) {
     case State::CommentStart:
-      st_ = c == '-' ? State::CommentStartDash : c == '>' ? State::Text : State::Comment;
+      if (c == '-') st_ = State::CommentStartDash;
+      else if (c == '>') st_ = State::Text;
+      else { st_ = State::Comment; comment_char(c, out); }
       return;
     case State::CommentStartDash:
-      st_ = c == '-' ? State::CommentEnd : c == '>' ? State::Text : State::Comment;
+      if (c == '-') st_ = State::CommentEnd;
+      else if (c == '>') st_ = State::Text;
+      else { st_ = State::Comment; comment_char('-', out); comment_char(c, out); }
       return;
     case State::Comment:
       if (c == '-') st_ = State::CommentEndDash;
+      else comment_char(c, out);
       return;
     case State::CommentEndDash:
-      st_ = c == '-' ? State::CommentEnd : State::Comment;
+      if (c == '-') st_ = State::CommentEnd;
+      else { st_ = State::Comment; comment_char('-', out); comment_char(c, out); }
       return;
     case State::CommentEnd:  // "--" seen; more dashes stay here
-      if (c == '>') st_ = State::Text;
+      if (c == '>') { st_ = State::Text; end_hidden(out); }
       else if (c == '!') st_ = State::CommentEndBang;
-      else if (c != '-') st_ = State::Comment;
+      else if (c == '-') comment_char('-', out);
+      else { st_ = State::Comment; for (char d : {'-', '-', c}) comment_char(d, out); }
       return;
     case State::CommentEndBang:
-      st_ = c == '-' ? State::CommentEndDash : c == '>' ? State::Text : State::Comment;
+      if (c == '>') { st_ = State::Text; end_hidden(out); return; }
+      for (char d : {'-', '-', '!'}) comment_char(d, out);
+      if (c == '-') st_ = State::CommentEndDash;
+      else { st_ = State::Comment; comment_char(c, out); }
       return;
     default: return;
   }
+}
+
+// A byte of a comment's text: tags in it (Word's XML, the HTML of a
+// conditional comment) become blanks.
+void HtmlToText::comment_char(char c, std::string& out) {
+  if (comment_tag_) {
+    if (c == '>') {
+      comment_tag_ = false;
+      hide(' ', out);
+    }
+    return;
+  }
+  if (c == '<') {
+    comment_tag_ = true;
+    return;
+  }
+  hide(c, out);
 }
 
 void HtmlToText::finish(std::string& out) {
   out_start_ = out.size();
   switch (st_) {
     case State::Text: break;
-    case State::Entity: flush_entity(false, out); break;
+    case State::Entity:
+      if (entity_return_ != State::Text) errors_ = true;  // in an attribute value: the tag is cut
+      flush_entity(false, out);
+      break;
     case State::TagOpen: out.push_back('<'); break;
     default: errors_ = true; break;
   }
   st_ = State::Text;
+  flush_hidden(out);
 }
 
 std::string html_to_text(std::string_view html, bool* had_errors) {

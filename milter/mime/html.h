@@ -16,11 +16,27 @@
 //   blank; invisible characters (soft hyphen, zero-width space/joiners,
 //   word joiner, BOM) written as references are dropped, so they cannot
 //   split an identifier either. An unknown reference is kept literally.
+//   What a reader does not see in the text but the message carries all the
+//   same is read too, as "hidden text", one value per line after the
+//   visible text: the values of the attributes that hold words or links
+//   (alt, title, href, src, action, cite, value, placeholder, label,
+//   aria-label, content, summary, abbr; entities decoded; in links,
+//   %-escapes of ASCII decoded and ? & = + # read as blanks, so that
+//   "?name=Jane%20Doe&mrn=00482913" reads "name Jane Doe mrn 00482913";
+//   data: and cid: URLs are not text and are skipped), the text of
+//   comments (Word keeps document properties in them, and what Outlook
+//   shows under [if mso] is a comment to others; tags in a comment become
+//   blanks) and the content of <script> (JSON data of a saved web page).
+//   Style sheets are skipped. Hidden text is held until the end (finish())
+//   so that it never splits the visible text; more than kHiddenFlush bytes
+//   of it are written at the next block tag, and kMaxHidden bytes at once
+//   wherever they are reached.
 //   had_errors() is set by invalid numeric references and by input that
 //   ends inside a tag, comment or script.
 // INPUT
 //   Untrusted. Linear time; carried state is O(1) (tag names and
-//   references are bounded by kMaxTagName and kMaxEntity).
+//   references are bounded by kMaxTagName and kMaxEntity, hidden text by
+//   kMaxHidden).
 // THREADS
 //   One object per stream.
 #ifndef PHI_MIME_HTML_H
@@ -34,6 +50,8 @@ namespace phi::mime {
 
 inline constexpr size_t kMaxTagName = 16;
 inline constexpr size_t kMaxEntity = 32;
+inline constexpr size_t kHiddenFlush = 8 * 1024;
+inline constexpr size_t kMaxHidden = 64 * 1024;
 
 class HtmlToText {
  public:
@@ -43,7 +61,7 @@ class HtmlToText {
 
  private:
   enum class State {
-    Text, Entity, TagOpen, TagName, InTag, InQuote, Bogus, RawText, MarkupDecl,
+    Text, Entity, TagOpen, TagName, InTag, InQuote, InValue, Bogus, RawText, MarkupDecl,
     // The HTML5 comment states (step_comment).
     CommentStart, CommentStartDash, Comment, CommentEndDash, CommentEnd, CommentEndBang
   };
@@ -52,13 +70,20 @@ class HtmlToText {
   void step_entity(char c, std::string& out);
   void step_tag_name(char c, std::string& out);
   void step_in_tag(char c, std::string& out);
-  void step_raw_text(char c);
-  void step_comment(char c);
+  void step_raw_text(char c, std::string& out);
+  void step_comment(char c, std::string& out);
   void tag_done(std::string& out);
   void flush_entity(bool semicolon, std::string& out);
+  void start_value(char quote);
+  void value_char(char c, std::string& out);
+  void comment_char(char c, std::string& out);
+  void hide(char c, std::string& out);
+  void end_hidden(std::string& out);
+  void flush_hidden(std::string& out);
 
   State st_ = State::Text;
-  std::string name_;        // tag name or reference, lower-cased, bounded
+  std::string name_;        // tag name, lower-cased, bounded
+  std::string ent_;         // character reference name, bounded
   std::string raw_end_;     // "script" / "style" while skipping raw text
   size_t raw_match_ = 0;    // chars of "</" + raw_end_ matched
   bool closing_ = false;
@@ -67,6 +92,18 @@ class HtmlToText {
   char last_out_ = 0;       // the last char written by an earlier feed(), 0 before any
   size_t out_start_ = 0;    // where this call's output begins in `out`
   int dashes_ = 0;          // dashes after "<!" (MarkupDecl)
+  State entity_return_ = State::Text;  // the state a reference is in: Text, InQuote or InValue
+  std::string attr_;        // the attribute name being read, lower-cased, bounded
+  bool attr_done_ = false;  // blanks after it: the next name character starts another
+  bool keep_value_ = false; // the attribute value being read is hidden text
+  bool url_value_ = false;  // ... and a link: %-escapes and ? & = + # (below)
+  int pct_ = 0;             // a link's %-escape: hex digits read (1, 2) after '%' (0: none)
+  char pct_hex_ = 0;
+  size_t value_len_ = 0;    // bytes of the current hidden value so far
+  size_t value_start_ = 0;  // where it starts in hidden_
+  bool comment_tag_ = false;  // inside a tag in a comment
+  bool raw_keep_ = false;     // RawText is a script's: hidden text (a style sheet's is skipped)
+  std::string hidden_;      // hidden text not yet written, each value ending in '\n'
   bool errors_ = false;
 };
 

@@ -240,6 +240,15 @@ if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   assert_escrowed uuencode "PHI in a uuencoded file in the message text is escrowed" 20
 fi
 
+# --- PHI only where an HTML reader does not see it: a link's query and an image's alt text ---
+if [ "$PHI_ESCROW_WIRED" = 1 ]; then
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Your results" --add-header "MIME-Version: 1.0" \
+    --add-header "Content-Type: text/html; charset=utf-8" \
+    --body '<html><body><p>Your results are ready: <a href="https://portal.example/results?patient=Jane%20Doe&amp;dob=03/14/1962&amp;mrn=00482913">view</a></p><img src="cid:logo" alt="E11.9 type 2 diabetes mellitus, metformin 500 mg"></body></html>' \
+    || phi_fail "html-hidden: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed html-hidden "PHI only in an HTML link and alt text is escrowed" 20
+fi
+
 # --- PHI only in the slides of a PowerPoint 97-2003 .ppt (text boxes, as LibreOffice writes them) ---
 if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   gzip -dc "$(dirname "$0")/../unit/milter/data/slides.ppt.gz" > "$PHI_DIR/slides.ppt" || phi_fail "could not unpack the .ppt"

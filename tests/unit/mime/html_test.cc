@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 namespace phi::mime {
 namespace {
 
@@ -30,30 +32,47 @@ TEST(HtmlToText, TableWholeAndSplitAtEveryPosition) {
       {"unknown entity kept", "&bogus; x", "&bogus; x", false},
       {"invalid numeric", "a&#0;b&#xD800;c", "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c", true},
       {"huge numeric", "&#99999999999;", "\xEF\xBF\xBD", true},
-      {"script skipped", "a<script>var s='<b>123-45-6789</b>';</script>b", "ab", false},
+      // Hidden text: script content, comments, kept attribute values, after the visible text.
+      {"script read after the text", "a<script>var s='<b>123-45-6789</b>';</script>b", "ab\nvar s='<b>123-45-6789</b>';\n", false},
       {"style skipped, any case", "a<STYLE type=x>p{}</StYlE>b", "ab", false},
-      {"script end needs its name", "<script>1</scrip>2</script>3", "3", false},
-      {"comment skipped", "a<!-- 123-45-6789 -->b", "ab", false},
-      {"comment with dashes", "a<!-- x -- y --->b", "ab", false},
+      {"script end needs its name", "<script>1</scrip>2</script>3", "3\n1</scrip>2\n", false},
+      {"comment read after the text", "a<!-- 123-45-6789 -->b", "ab\n 123-45-6789 \n", false},
+      {"comment with dashes", "a<!-- x -- y --->b", "ab\n x -- y -\n", false},
       // HTML5 comment states: what a mail client shows must not be skipped.
       {"abruptly closed empty comment", "<p><!-->SSN 078-05-1121 E11.9</p>", "\nSSN 078-05-1121 E11.9\n", false},
       {"abruptly closed comment, one dash", "a<!--->b", "ab", false},
       {"empty comment", "a<!---->b", "ab", false},
-      {"comment closed by --!>", "a<!-- x --!>b", "ab", false},
-      {"--! then text stays inside", "a<!-- x --!y -->b", "ab", false},
-      {"--!- then -> closes", "a<!-- x --!-->b", "ab", false},
-      {"<!--!> is not a close", "a<!--!>b-->c", "ac", false},
-      {"- > is not a close", "a<!-- - ->b -->c", "ac", false},
-      {"nested comment opener", "a<!-- <!-- -->b", "ab", false},
-      {"several dashes before >", "a<!-- x ----->b", "ab", false},
+      {"comment closed by --!>", "a<!-- x --!>b", "ab\n x \n", false},
+      {"--! then text stays inside", "a<!-- x --!y -->b", "ab\n x --!y \n", false},
+      {"--!- then -> closes", "a<!-- x --!-->b", "ab\n x --!\n", false},
+      {"<!--!> is not a close", "a<!--!>b-->c", "ac\n!>b\n", false},
+      {"- > is not a close", "a<!-- - ->b -->c", "ac\n - ->b \n", false},
+      {"nested comment opener", "a<!-- <!-- -->b", "ab\n \n", false},
+      {"several dashes before >", "a<!-- x ----->b", "ab\n x ---\n", false},
       {"two abrupt comments", "a<!-->b<!--->c", "abc", false},
-      {"unterminated after --!", "a<!-- x --!", "a", true},
+      {"unterminated after --!", "a<!-- x --!", "a\n x \n", true},
       {"doctype and pi", "<!DOCTYPE html><?xml x?>a", "a", false},
-      {"quoted > in attribute", "<a title=\"x>y\" href='p>q'>link</a>", "link", false},
+      {"quoted > in attribute", "<a title=\"x>y\" href='p>q'>link</a>", "link\nx>y\np>q\n", false},
       {"lone less-than", "1 < 2 and 3<4", "1 < 2 and 3<4", false},
       {"closing bogus", "a</ x>b", "ab", false},
-      {"unterminated tag", "a<b title=\"x", "a", true},
-      {"unterminated comment", "a<!-- b", "a", true},
+      {"unterminated tag", "a<b title=\"x", "a\nx\n", true},
+      {"unterminated comment", "a<!-- b", "a\n b\n", true},
+      {"alt and title", "<p>Hi<img alt=\"Jane Doe\" src=\"cid:x\"> <span title='DOB 03/14/1962'>there</span></p>",
+       "\nHi there\nJane Doe\nDOB 03/14/1962\n", false},
+      {"inline attribute does not split a word", "1<span title=x>23</span>-45-6789", "123-45-6789\nx\n", false},
+      {"link query read as words",
+       "<a href=\"https://p.example/c?name=Jane%20Doe&amp;mrn=00482913#x\">chart</a>",
+       "chart\nhttps://p.example/c name Jane Doe mrn 00482913 x\n", false},
+      {"unquoted values, entities in them", "<img alt=Jane&#32;Doe title=&quot;MRN&quot;>",
+       "Jane Doe\n\"MRN\"\n", false},
+      {"escapes of non-ASCII bytes and cut escapes kept", "<a href=\"x%C3%A9%4\">y</a>", "y\nx%C3%A9%4\n", false},
+      {"data: and cid: links skipped", "<img src=\"data:image/png;base64,AAAA\" alt=a><img src=CID:b>", "a\n", false},
+      {"other attributes are not text", "<td class=\"MRN 00482913\" style=x width=3 id=4>v</td>", "\nv\n", false},
+      {"long attribute names are not kept", "<img titletitletitletitle=x alt=y>", "y\n", false},
+      {"an attribute without a value, then a kept one", "<input disabled value=\"Jane Doe\">", "Jane Doe\n", false},
+      {"tags in a comment are blanks",
+       "<p>x</p><!--[if gte mso 9]><xml><o:Author>Jane Doe</o:Author></xml><![endif]-->",
+       "\nx\n[if gte mso 9]>  Jane Doe  \n", false},
       {"trailing ampersand", "a&", "a&", false},
       {"trailing less-than", "a<", "a<", false},
       {"utf-8 passes through", "<i>J\xC3\xB6rg</i>", "J\xC3\xB6rg", false},
@@ -89,6 +108,28 @@ TEST(HtmlToText, TenThousandHostileRepeats) {
   std::string out = html_to_text(in, &err);
   EXPECT_TRUE(err);
   EXPECT_LT(out.size(), in.size());
+}
+
+TEST(HtmlToText, HiddenTextIsHeldBoundedAndNothingIsDropped) {
+  // 2 x 20 KB of title text inside one paragraph: held until the next block tag, never between "123" and "45".
+  std::string v1(20000, 'x'), v2(20000, 'y');
+  std::string in = "<p>1<span title='" + v1 + "'>23</span>-<b title='" + v2 + "'>45</b>-6789</p>after";
+  std::string out = html_to_text(in, nullptr);
+  EXPECT_TRUE(out == "\n123-45-6789\n" + v1 + "\n" + v2 + "\nafter") << out.substr(0, 40);
+  // One value longer than kMaxHidden: written in pieces as it grows, all of it.
+  std::string big(3 * kMaxHidden + 5, 'z');
+  out = html_to_text("<img alt=\"" + big + "\">t", nullptr);
+  EXPECT_EQ(std::count(out.begin(), out.end(), 'z'), static_cast<long>(big.size()));
+  EXPECT_EQ(out.substr(0, kMaxHidden + 1), std::string(kMaxHidden, 'z') + "\n");  // written as it reached the bound
+  EXPECT_NE(out.find("t\nzzzzz\n"), std::string::npos);  // its last bytes after the text
+  // A data: URL is skipped as it streams: nothing of it is held or written.
+  HtmlToText h;
+  std::string o;
+  h.feed("<img src=\"data:image/png;base64,", o);
+  for (int i = 0; i < 1000; ++i) h.feed(std::string(1000, 'A'), o);
+  h.feed("\" alt=logo>", o);
+  h.finish(o);
+  EXPECT_EQ(o, "logo\n");
 }
 
 TEST(HtmlToText, LongEntityAndTagNamesAreBounded) {

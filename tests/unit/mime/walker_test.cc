@@ -76,7 +76,7 @@ const char* kSampleLog =
     "body 1.1: Patient Jos\xC3\xA9, SSN 219-09-9999.\n"
     "end 1.1\n"
     "begin 1.2 text/html\n"
-    "body 1.2: \nSSN 219-09-9999\n\n"
+    "body 1.2: \nSSN 219-09-9999\n123\n\n"  // the script's content after the text
     "end 1.2\n"
     "begin 2 text/csv\n"
     "file 2: pati\xC3\xABnts.csv\n"
