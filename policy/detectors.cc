@@ -213,7 +213,8 @@ std::optional<NameTokens> read_name(const Lexicon& lex, std::string_view win, si
   NameTokens t;
   size_t limit = std::min(win.size(), i + 80);
   while (i < limit && t.count < 3) {
-    while (i < limit && (win[i] == ' ' || (t.count > 0 && win[i] == ','))) ++i;
+    bool comma = false;
+    while (i < limit && (win[i] == ' ' || (t.count > 0 && win[i] == ','))) comma |= win[i++] == ',';
     size_t b = i;
     if (i >= limit || !name_capital(win, i)) break;
     while (i < limit && i - b < 24 && (name_byte(win[i]) || win[i] == '\'' || win[i] == '-')) ++i;
@@ -224,6 +225,8 @@ std::optional<NameTokens> read_name(const Lexicon& lex, std::string_view win, si
     if (provider_title(w)) return std::nullopt;
     if (w.size() < 2) break;
     bool f = known_name(lex.first_names, w), s = known_name(lex.surnames, w);
+    // After a comma only "LAST, FIRST" goes on: "Jane Smith, DOB ..." ends at Smith.
+    if (comma && (t.count != 1 || !f)) break;
     if (t.count == 0) { t.from = b; t.first_is_first_name = f; }
     t.first += f;
     t.last += s;

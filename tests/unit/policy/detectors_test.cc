@@ -86,7 +86,9 @@ TEST(Detectors, Names) {
             {"doctor is a provider", "Dear Dr. Thompson,", "name", 0},
             {"unlabelled list name", "I spoke with Michael Anderson today.", "name", 1},
             {"provider with credential", "Referred by Michael Anderson, MD", "name", 0},
-            {"patient lower case", "the patient was seen", "name", 0}});
+            {"patient lower case", "the patient was seen", "name", 0},
+            {"name then a comma and a label", "Patient Jane Smith, DOB 03/14/1962", "name", 1},
+            {"last, first", "Patient: Gonzalez, Maria", "name", 1}});
 }
 
 TEST(Detectors, ContactDetails) {
