@@ -40,6 +40,7 @@
 #include "milter/mime/tar.h"
 #include "milter/mime/tnef.h"
 #include "milter/mime/transfer.h"
+#include "milter/mime/unfold.h"
 #include "milter/mime/uuencode.h"
 #include "milter/mime/walker.h"
 #include "milter/mime/xml_text.h"
@@ -98,7 +99,7 @@ struct WalkState {
   }
 };
 
-enum class LeafMode { Text, Html, Rtf, Skip, Uninspected };
+enum class LeafMode { Text, Html, Xml, Rtf, Skip, Uninspected };
 struct LeafPlan {
   LeafMode mode = LeafMode::Text;
   std::string reason;  // for Uninspected
@@ -139,6 +140,8 @@ bool valid_field_name(std::string_view name);
 // HTML: after white space (and a UTF-8 byte order mark), '<', and one of
 // <html, <!doctype html, <table, <body, <head, <meta in the first 512 bytes.
 bool looks_like_html(std::string_view first_bytes);
+// XML: after white space (and a UTF-8 byte order mark), an XML declaration.
+bool looks_like_xml(std::string_view first_bytes);
 // bom_charset, else unmarked_utf16: the charset a text's first
 // kTextHeadBytes bytes (or all of a shorter one) say it is in.
 std::string_view text_charset(std::string_view b);
@@ -442,6 +445,7 @@ class LeafBody : public Body {
  private:
   void process(std::string_view decoded);
   void emit_text(std::string_view decoded);
+  void start_text(LeafMode mode);
   void convert_text(std::string_view decoded);
   void body_text(std::string_view text);
   void sniff(std::string_view decoded);
@@ -457,6 +461,8 @@ class LeafBody : public Body {
   LeafPlan plan_;
   std::optional<CharsetConverter> conv_;
   std::optional<HtmlToText> html_;
+  std::optional<XmlToText> xml_;  // Xml: XmlToText::Mode::Data
+  std::optional<ContentLines> lines_;  // Text: iCalendar or vCard
   std::optional<RtfToText> rtf_;
   std::unique_ptr<PackageReader> package_;
   std::unique_ptr<Document> doc_;  // a PDF or an image read by ws_.documents
@@ -470,7 +476,7 @@ class LeafBody : public Body {
   bool open_ = true;  // part_end still to come (a TnefReader ends and begins the part again)
   uint64_t decoded_ = 0;
   bool done_ = false;  // the rest of the part is ignored
-  std::string sniff_, s1_, s2_, s3_;
+  std::string sniff_, s1_, s2_, s3_, s4_;
   std::string head_;          // Text, Html: the first kTextHeadBytes, until their encoding is known
   bool head_checked_ = false;
 };

@@ -70,7 +70,10 @@ bool PackageReader::entry(const ZipEntry& e) {
   }
   if (one_of(ext, {"xml", "vml"})) {
     kind_ = Kind::Xml;
-    xml_mode_ = document_part(name) ? XmlToText::Mode::Runs : XmlToText::Mode::Elements;
+    // An XML file in a plain archive (a ZIP of CCD documents) is data; in a package, metadata.
+    xml_mode_ = document_part(name)             ? XmlToText::Mode::Runs
+                : whole_reason_ == "archive"    ? XmlToText::Mode::Data
+                                                : XmlToText::Mode::Elements;
   } else if (one_of(ext, {"htm", "html", "xhtml"})) {
     kind_ = Kind::Html;
   } else if (ext == "rtf") {

@@ -125,6 +125,13 @@ bool looks_like_message(std::string_view b, bool named) {
   return all_message_fields && ((fields >= 3 && strong >= 2) || (mime_first && fields >= 2));
 }
 
+bool looks_like_xml(std::string_view b) {
+  if (b.substr(0, 3) == "\xEF\xBB\xBF") b.remove_prefix(3);
+  while (!b.empty() && (b.front() == ' ' || b.front() == '\t' || b.front() == '\r' || b.front() == '\n'))
+    b.remove_prefix(1);
+  return b.substr(0, 5) == "<?xml";
+}
+
 bool looks_like_html(std::string_view b) {
   if (b.substr(0, 3) == "\xEF\xBB\xBF") b.remove_prefix(3);
   while (!b.empty() && (b.front() == ' ' || b.front() == '\t' || b.front() == '\r' || b.front() == '\n'))
@@ -173,11 +180,15 @@ LeafPlan plan_leaf(std::string_view type, std::string_view sub, std::string_view
     return {LeafMode::Uninspected, "binary"};
   // A saved message labelled as text: sniffed, so that it is read as a message (LeafBody::sniffed) when it is one.
   if (type == "text" && sub == "plain" && ext == "eml") return {LeafMode::Uninspected, "binary"};
+  // XML files (a CDA or CCD clinical document, an export): their text and attribute values.
+  if (((type == "text" || type == "application") && sub == "xml") || ends_with(sub, "+xml") ||
+      (ext == "xml" && (type != "text" || sub == "plain")))
+    return {LeafMode::Xml, {}};
   if (type == "text") return {LeafMode::Text, {}};
   if (ext == "rtf") return {LeafMode::Rtf, {}};
   if (one_of(ext, {"htm", "html"})) return {LeafMode::Html, {}};
-  if (one_of(ext, {"txt", "csv", "tsv", "log", "json", "xml"})) return {LeafMode::Text, {}};
-  if ((type == "application" && one_of(sub, {"json", "xml", "csv", "x-csv", "ld+json"})) || ends_with(sub, "+xml") ||
+  if (one_of(ext, {"txt", "csv", "tsv", "log", "json"})) return {LeafMode::Text, {}};
+  if ((type == "application" && one_of(sub, {"json", "csv", "x-csv", "ld+json", "x-uuencode", "x-uue"})) ||
       ends_with(sub, "+json") || (type == "message" && one_of(sub, {"delivery-status", "disposition-notification"})))
     return {LeafMode::Text, {}};
   return {LeafMode::Uninspected, declared_reason(type, sub, ext)};
@@ -209,10 +220,19 @@ void begin_part(WalkState& ws, const PartInfo& info, bool classify_name) {
 LeafBody::LeafBody(WalkState& ws, PartInfo info, TransferEncoding cte, LeafPlan plan, bool classify_name)
     : ws_(ws), info_(std::move(info)), cte_(cte), plan_(std::move(plan)) {
   begin_part(ws_, info_, classify_name);
-  if (plan_.mode == LeafMode::Text || plan_.mode == LeafMode::Html) conv_.emplace(info_.charset);
-  if (plan_.mode == LeafMode::Html) html_.emplace();
+  if (plan_.mode == LeafMode::Text || plan_.mode == LeafMode::Html || plan_.mode == LeafMode::Xml)
+    start_text(plan_.mode);
   if (plan_.mode == LeafMode::Rtf) rtf_.emplace();
   if (plan_.mode == LeafMode::Skip) done_ = true;
+}
+
+// The part is read as text in its charset: plain, HTML or XML.
+void LeafBody::start_text(LeafMode mode) {
+  plan_.mode = mode;
+  conv_.emplace(info_.charset);
+  if (mode == LeafMode::Html) html_.emplace();
+  if (mode == LeafMode::Xml) xml_.emplace(XmlToText::Mode::Data);
+  if (mode == LeafMode::Text && is_content_lines(info_.content_type, file_extension(info_.filename))) lines_.emplace();
 }
 
 // A saved message read out of a leaf: the Entity it is walked by, counted
@@ -308,12 +328,18 @@ void LeafBody::emit_text(std::string_view decoded) {
 }
 
 void LeafBody::convert_text(std::string_view decoded) {
+  if (lines_) {  // an invitation or a vCard: folded lines joined first
+    s4_.clear();
+    lines_->feed(decoded, s4_);
+    decoded = s4_;
+  }
   s2_.clear();
   conv_->convert(decoded, s2_);
   std::string_view text = s2_;
-  if (html_) {
+  if (html_ || xml_) {
     s3_.clear();
-    html_->feed(s2_, s3_);
+    if (html_) html_->feed(s2_, s3_);
+    else xml_->feed(s2_, s3_);
     text = s3_;
   }
   body_text(text);
@@ -411,9 +437,7 @@ void LeafBody::sniffed() {
       read_as_message();
       return;
     }
-    plan_.mode = looks_like_html(sniff_) ? LeafMode::Html : LeafMode::Text;
-    conv_.emplace(info_.charset);
-    if (plan_.mode == LeafMode::Html) html_.emplace();
+    start_text(looks_like_html(sniff_) ? LeafMode::Html : looks_like_xml(sniff_) ? LeafMode::Xml : LeafMode::Text);
     std::string first = std::move(sniff_);
     sniff_.clear();
     process(first);
@@ -485,9 +509,11 @@ void LeafBody::finish() {
   }
   // Transfer-decoding errors count only where every byte was decoded: a
   // skipped or cut part is decoded as far as its chunks happen to reach.
-  bool decoded_all = (plan_.mode == LeafMode::Text || plan_.mode == LeafMode::Html || plan_.mode == LeafMode::Rtf ||
+  bool decoded_all = (plan_.mode == LeafMode::Text || plan_.mode == LeafMode::Html || plan_.mode == LeafMode::Xml ||
+                      plan_.mode == LeafMode::Rtf ||
                       package_ || doc_ || tnef_ || archive_ || message_) && !done_;
   if ((decoded_all && cte_.had_errors()) || (conv_ && conv_->had_errors()) || (html_ && html_->had_errors()) ||
+      (xml_ && xml_->had_errors()) ||
       (rtf_ && rtf_->had_errors()))
     ws_.errors = true;
   tnef_.reset();  // its attachments are over; the depth it held is free again
@@ -524,6 +550,13 @@ void LeafBody::check_encoding() {
 void LeafBody::flush_text() {
   if (!head_checked_ && !rtf_) check_encoding();
   if (uu_) uu_->finish();
+  if (lines_) {
+    s4_.clear();
+    lines_->finish(s4_);
+    s2_.clear();
+    conv_->convert(s4_, s2_);
+    body_text(s2_);
+  }
   std::string_view text;
   if (rtf_) {
     s3_.clear();
@@ -533,10 +566,15 @@ void LeafBody::flush_text() {
     s2_.clear();
     conv_->finish(s2_);
     text = s2_;
-    if (html_) {
+    if (html_ || xml_) {
       s3_.clear();
-      html_->feed(s2_, s3_);
-      html_->finish(s3_);
+      if (html_) {
+        html_->feed(s2_, s3_);
+        html_->finish(s3_);
+      } else {
+        xml_->feed(s2_, s3_);
+        xml_->finish(s3_);
+      }
       text = s3_;
     }
   }

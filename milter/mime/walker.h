@@ -58,7 +58,9 @@
 //   Leaves: text/* and text-like application types (json, xml, csv, and
 //   any part whose file name ends in .txt .csv .tsv .log .json .xml .htm
 //   .html) are decoded (Content-Transfer-Encoding, then charset via
-//   CharsetConverter, then HtmlToText for HTML); so is a part that would
+//   CharsetConverter, then HtmlToText for HTML, XmlToText in Data mode
+//   for XML: xml types, .xml names, a sniffed "<?xml"; ContentLines
+//   first for iCalendar and vCard text: unfold.h); so is a part that would
 //   be uninspected "binary" (octet-stream, an unknown type or name: HL7
 //   and X12 files, SQL dumps, a file in a tar without an extension) whose
 //   first kLeafSniffBytes bytes look like text (looks_like_text in

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <string>
 
 #include "milter/mime/html.h"
 
@@ -30,13 +31,36 @@ char run_separator(std::string_view name) {
   return it != std::end(kSeps) && it->name == name ? it->sep : 0;
 }
 
+// Data mode: attributes whose values say how to read the others, not
+// what the document says (by local name; xmlns and xmlns:* aside).
+bool data_attribute(std::string_view name) {
+  if (name.rfind("xmlns", 0) == 0) return false;
+  size_t colon = name.rfind(':');
+  std::string_view local = colon == std::string_view::npos ? name : name.substr(colon + 1);
+  static constexpr std::string_view kNoise[] = {
+      "classCode", "codeSystem", "codeSystemName", "codeSystemVersion", "contextConductionInd", "determinerCode",
+      "encoding", "inversionInd", "mediaType", "moodCode", "negationInd", "noNamespaceSchemaLocation", "nullFlavor",
+      "operator", "representation", "root", "schemaLocation", "standalone", "type", "typeCode", "use", "version"};
+  return !std::binary_search(std::begin(kNoise), std::end(kNoise), local);
+}
+
+constexpr size_t kMaxHeldDate = 32;
+
+bool contains_birth(std::string_view n) {
+  for (size_t i = 0; i + 5 <= n.size(); ++i)
+    if ((n[i] | 0x20) == 'b' && (n[i + 1] | 0x20) == 'i' && (n[i + 2] | 0x20) == 'r' && (n[i + 3] | 0x20) == 't' &&
+        (n[i + 4] | 0x20) == 'h')
+      return true;
+  return false;
+}
+
 }  // namespace
 
 void XmlToText::feed(std::string_view in, std::string& out) {
   out_start_ = out.size();
   size_t i = 0;
   while (i < in.size()) {
-    if (st_ == State::Text) {
+    if (st_ == State::Text && mode_ != Mode::Data) {
       size_t j = i;
       while (j < in.size() && in[j] != '<' && in[j] != '&') ++j;
       out.append(in.data() + i, j - i);
@@ -53,6 +77,7 @@ void XmlToText::step(char c, std::string& out) {
     case State::Text:
       if (c == '<') st_ = State::TagOpen;
       else if (c == '&') { name_.clear(); st_ = State::Ref; }
+      else if (mode_ == Mode::Data) data_text(c, out);
       else out.push_back(c);
       return;
     case State::Ref:
@@ -66,6 +91,9 @@ void XmlToText::step(char c, std::string& out) {
     case State::TagOpen:
       name_.clear();
       prev_ = 0;
+      closing_ = c == '/';
+      attr_.clear();
+      attr_done_ = false;
       if (c == '/') { st_ = State::TagName; return; }
       if (c == '!') { st_ = State::Markup; return; }
       if (c == '?') { st_ = State::PI; return; }
@@ -86,16 +114,33 @@ void XmlToText::step(char c, std::string& out) {
         else name_ = "~";  // too long to be one of ours
         return;
       }
+      elem_ = name_;
       st_ = State::InTag;
       step(c, out);
       return;
     case State::InTag:
       if (c == '>') { tag_done(out); return; }
-      if (c == '"' || c == '\'') { quote_ = c; st_ = State::InQuote; return; }
+      if (c == '"' || c == '\'') {
+        quote_ = c;
+        st_ = State::InQuote;
+        if (mode_ == Mode::Data) data_value_start(out);
+        return;
+      }
+      if (mode_ == Mode::Data) data_attribute_char(c);
       if (!is_blank(c)) prev_ = c;
       return;
     case State::InQuote:
-      if (c == quote_) { st_ = State::InTag; prev_ = c; }
+      if (c == quote_) {
+        st_ = State::InTag;
+        prev_ = c;
+        if (mode_ == Mode::Data) data_value_end(out);
+      } else if (keep_value_) {
+        if (birth_value_) {
+          if (held_.size() < kMaxHeldDate) held_.push_back(c);
+        } else {
+          data_text(c, out);
+        }
+      }
       return;
     case State::Markup: {
       // "<!--" opens a comment, "<![CDATA[" a CDATA section; anything else is a declaration.
@@ -144,8 +189,74 @@ void XmlToText::flush_ref(bool semicolon, std::string& out) {
   if (semicolon) out.push_back(';');
 }
 
+// Data mode: a byte of text or of a kept attribute value; white space is one blank.
+void XmlToText::data_text(char c, std::string& out) {
+  if (is_blank(c)) {
+    blank(out);
+    return;
+  }
+  out.push_back(c);
+  text_since_tag_ = true;
+}
+
+void XmlToText::blank(std::string& out) {
+  if (!is_blank(last(out)) && last(out) != 0) out.push_back(' ');
+}
+
+// Data mode: the name of the attribute whose value comes next (bounded).
+void XmlToText::data_attribute_char(char c) {
+  if (c == '=') {
+    attr_done_ = false;  // its value follows
+    return;
+  }
+  if (is_blank(c)) {
+    attr_done_ = !attr_.empty();
+    return;
+  }
+  if (c == '/' || attr_done_ || prev_ == '"' || prev_ == '\'') attr_.clear();  // a new attribute
+  attr_done_ = false;
+  if (c == '/') return;
+  if (attr_.size() < 2 * kMaxTagName) attr_.push_back(c);
+  else attr_ = "~";
+}
+
+void XmlToText::data_value_start(std::string& out) {
+  keep_value_ = !attr_.empty() && attr_[0] != '~' && data_attribute(attr_);  // '~': a name too long to keep
+  birth_value_ = keep_value_ && (contains_birth(elem_) || contains_birth(attr_));
+  held_.clear();
+  if (keep_value_ && !birth_value_) blank(out);
+}
+
+void XmlToText::data_value_end(std::string& out) {
+  if (keep_value_) {
+    // A date as HL7 writes it (YYYYMMDD, maybe a time after it) under a birth name.
+    bool hl7_date = held_.size() >= 8;
+    for (size_t i = 0; i < 8 && i < held_.size(); ++i) hl7_date = hl7_date && held_[i] >= '0' && held_[i] <= '9';
+    blank(out);
+    if (birth_value_ && hl7_date) {
+      out += "date of birth " + held_.substr(0, 4) + "-" + held_.substr(4, 2) + "-" + held_.substr(6, 2);
+      text_since_tag_ = true;
+    } else {
+      for (char h : held_) data_text(h, out);
+    }
+    blank(out);
+  }
+  keep_value_ = birth_value_ = false;
+  held_.clear();
+  attr_.clear();
+}
+
 void XmlToText::tag_done(std::string& out) {
   st_ = State::Text;
+  if (mode_ == Mode::Data) {  // an element that held only elements ends a line
+    if (closing_ && !text_since_tag_) {
+      if (last(out) != '\n' && last(out) != 0) out.push_back('\n');
+    } else {
+      blank(out);
+    }
+    text_since_tag_ = false;
+    return;
+  }
   char sep = mode_ == Mode::Elements ? '\n' : run_separator(name_);
   if (sep == 0) return;
   char before = last(out);

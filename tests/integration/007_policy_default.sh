@@ -249,6 +249,16 @@ if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   assert_escrowed html-hidden "PHI only in an HTML link and alt text is escrowed" 20
 fi
 
+# --- PHI only in a CCD (HL7 CDA) attached as XML: a name split by tags, the diagnosis in attributes ---
+if [ "$PHI_ESCROW_WIRED" = 1 ]; then
+  printf '<?xml version="1.0"?>\n<ClinicalDocument xmlns="urn:hl7-org:v3"><recordTarget><patientRole><id extension="00482913" root="2.16.840.1.113883.19.5"/><patient><name><given>Jane</given><family>Doe</family></name><birthTime value="19620314"/></patient></patientRole></recordTarget><component><structuredBody><component><section><entry><observation><value code="E11.9" codeSystem="2.16.840.1.113883.6.90" displayName="Type 2 diabetes mellitus"/></observation></entry></section></component></structuredBody></component></ClinicalDocument>\n' \
+    > "$PHI_DIR/ccd.xml"
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Summary of care" --body "Summary of care attached." \
+    --attach-type application/xml --attach-name ccd.xml \
+    --attach @"$PHI_DIR/ccd.xml" || phi_fail "ccd: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed ccd "PHI in a CCD (HL7 CDA) XML attachment is escrowed" 20
+fi
+
 # --- PHI only in the slides of a PowerPoint 97-2003 .ppt (text boxes, as LibreOffice writes them) ---
 if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   gzip -dc "$(dirname "$0")/../unit/milter/data/slides.ppt.gz" > "$PHI_DIR/slides.ppt" || phi_fail "could not unpack the .ppt"

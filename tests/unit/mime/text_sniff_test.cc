@@ -292,5 +292,28 @@ TEST(TextSniff, AMemoWithFieldsAMessageDoesNotHaveIsText) {
   EXPECT_FALSE(detail::looks_like_message("Content-Type: text/plain\r\nMIME-Version: 1.0\r\n\r\n", false));
 }
 
+// A CCD (HL7 CDA): the patient's name split by tags, the birth date and the diagnosis in attributes.
+const std::string kCcd =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ClinicalDocument xmlns=\"urn:hl7-org:v3\">\n<recordTarget><patientRole>"
+    "<id extension=\"00482913\" root=\"2.16.840.1.113883.19.5\"/><patient><name><given>Jane</given><family>Doe</family>"
+    "</name><birthTime value=\"19620314\"/></patient></patientRole></recordTarget>\n<value code=\"E11.9\" "
+    "codeSystem=\"2.16.840.1.113883.6.90\" displayName=\"Type 2 diabetes mellitus\"/>\n</ClinicalDocument>\n";
+const std::string kCcdText = "00482913 Jane Doe \ndate of birth 1962-03-14 \nE11.9 Type 2 diabetes mellitus ";
+
+TEST(TextSniff, XmlFilesAreReadWithTheirAttributes) {
+  for (const auto& [type, name] : std::vector<std::pair<std::string, std::string>>{
+           {"application/xml", "ccd.xml"}, {"text/xml", ""}, {"text/plain", "ccd.xml"},
+           {"application/hl7-cda+xml", "x"}, {"application/octet-stream", "ccd.dat"}}) {
+    SCOPED_TRACE(type + " " + name);
+    std::string log = walk(attach(type, name, kCcd));
+    EXPECT_NE(log.find("body 2: " + kCcdText), std::string::npos) << log;
+    for (size_t chunk : {1, 7, 100}) EXPECT_EQ(walk(attach(type, name, kCcd), chunk), log);
+  }
+  // A ZIP of them ("download my records"): the same text.
+  std::string zip = test::make_zip({{"records/ccd.xml", kCcd}});
+  std::string log = walk(attach("application/zip", "records.zip", zip));
+  EXPECT_NE(log.find(kCcdText), std::string::npos) << log;
+}
+
 }  // namespace
 }  // namespace phi::mime

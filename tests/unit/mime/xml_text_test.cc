@@ -16,6 +16,7 @@ struct Case {
 
 constexpr auto kRuns = XmlToText::Mode::Runs;
 constexpr auto kElements = XmlToText::Mode::Elements;
+constexpr auto kData = XmlToText::Mode::Data;
 
 TEST(XmlToText, TableWholeAndSplitAtEveryPosition) {
   const Case cases[] = {
@@ -56,6 +57,22 @@ TEST(XmlToText, TableWholeAndSplitAtEveryPosition) {
       {"unterminated comment", kRuns, "a<!-- b", "a", true},
       {"unterminated cdata keeps its text", kRuns, "<![CDATA[ab]", "ab]", true},
       {"utf-8 passes through", kRuns, "<t>J\xC3\xB6rg</t>", "J\xC3\xB6rg", false},
+      // Data: XML files sent as such (a CDA/CCD clinical document).
+      {"cda patient: name parts on one line, birth date, id", kData,
+       "<?xml version=\"1.0\"?>\n<ClinicalDocument xmlns=\"urn:hl7-org:v3\" xmlns:xsi=\"x\">\n  <patientRole>\n"
+       "    <id extension=\"00482913\" root=\"2.16.840.1.113883.19.5\"/>\n    <patient>\n"
+       "      <name use=\"L\"><given>Jane</given>\n        <family>Doe</family></name>\n"
+       "      <birthTime value=\"19620314\"/>\n    </patient>\n  </patientRole>\n</ClinicalDocument>",
+       "00482913 Jane Doe \ndate of birth 1962-03-14 \n", false},
+      {"cda diagnosis in attributes, noise skipped", kData,
+       "<value xsi:type=\"CD\" code=\"E11.9\" codeSystem=\"2.16.840.1.113883.6.90\" displayName=\"Type 2 diabetes\"/>",
+       "E11.9 Type 2 diabetes ", false},
+      {"spaces around = and single quotes", kData, "<p dob = '1962-03-14' birthDate='19620314T0000'>x</p>",
+       "1962-03-14 date of birth 1962-03-14 x ", false},
+      {"a birth value that is no HL7 date is kept", kData, "<birthTime value=\"unknown\"/>", "unknown ", false},
+      {"attribute without a value, then one with", kData, "<input disabled checked value=\"Jane Doe\"/>", "Jane Doe ", false},
+      {"white space is one blank", kData, "<t>a \n\t b</t>\n\n<t>c</t>", "a b c ", false},
+      {"long attribute names are not kept", kData, "<t aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa=\"v\" b=\"w\"/>", "w ", false},
   };
   for (const Case& c : cases) {
     bool err = false;
