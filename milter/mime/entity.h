@@ -108,9 +108,10 @@ struct LeafPlan {
 LeafPlan plan_leaf(std::string_view type, std::string_view subtype, std::string_view filename);
 // The reason for an uninspected part given its first bytes ("" keeps `declared`).
 std::string sniff_reason(std::string_view first_bytes, std::string_view declared);
-// s is one of the list (type names, extensions).
-inline bool one_of(std::string_view s, std::initializer_list<std::string_view> list) {
-  for (std::string_view x : list)
+// s is one of the list (type names, extensions, leaf modes).
+template <typename T, typename U>
+bool one_of(const T& s, std::initializer_list<U> list) {
+  for (const U& x : list)
     if (s == x) return true;
   return false;
 }

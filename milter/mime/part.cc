@@ -125,17 +125,18 @@ bool looks_like_message(std::string_view b, bool named) {
   return all_message_fields && ((fields >= 3 && strong >= 2) || (mime_first && fields >= 2));
 }
 
-bool looks_like_xml(std::string_view b) {
+// A markup file's first bytes without a UTF-8 byte order mark and white space.
+std::string_view markup_start(std::string_view b) {
   if (b.substr(0, 3) == "\xEF\xBB\xBF") b.remove_prefix(3);
   while (!b.empty() && (b.front() == ' ' || b.front() == '\t' || b.front() == '\r' || b.front() == '\n'))
     b.remove_prefix(1);
-  return b.substr(0, 5) == "<?xml";
+  return b;
 }
 
+bool looks_like_xml(std::string_view b) { return markup_start(b).substr(0, 5) == "<?xml"; }
+
 bool looks_like_html(std::string_view b) {
-  if (b.substr(0, 3) == "\xEF\xBB\xBF") b.remove_prefix(3);
-  while (!b.empty() && (b.front() == ' ' || b.front() == '\t' || b.front() == '\r' || b.front() == '\n'))
-    b.remove_prefix(1);
+  b = markup_start(b);
   if (b.empty() || b.front() != '<') return false;
   std::string head = to_lower(b.substr(0, kLeafSniffBytes));
   for (std::string_view tag : {"<html", "<!doctype html", "<table", "<body", "<head", "<meta"})
@@ -220,8 +221,7 @@ void begin_part(WalkState& ws, const PartInfo& info, bool classify_name) {
 LeafBody::LeafBody(WalkState& ws, PartInfo info, TransferEncoding cte, LeafPlan plan, bool classify_name)
     : ws_(ws), info_(std::move(info)), cte_(cte), plan_(std::move(plan)) {
   begin_part(ws_, info_, classify_name);
-  if (plan_.mode == LeafMode::Text || plan_.mode == LeafMode::Html || plan_.mode == LeafMode::Xml)
-    start_text(plan_.mode);
+  if (one_of(plan_.mode, {LeafMode::Text, LeafMode::Html, LeafMode::Xml})) start_text(plan_.mode);
   if (plan_.mode == LeafMode::Rtf) rtf_.emplace();
   if (plan_.mode == LeafMode::Skip) done_ = true;
 }
@@ -509,8 +509,7 @@ void LeafBody::finish() {
   }
   // Transfer-decoding errors count only where every byte was decoded: a
   // skipped or cut part is decoded as far as its chunks happen to reach.
-  bool decoded_all = (plan_.mode == LeafMode::Text || plan_.mode == LeafMode::Html || plan_.mode == LeafMode::Xml ||
-                      plan_.mode == LeafMode::Rtf ||
+  bool decoded_all = (one_of(plan_.mode, {LeafMode::Text, LeafMode::Html, LeafMode::Xml, LeafMode::Rtf}) ||
                       package_ || doc_ || tnef_ || archive_ || message_) && !done_;
   if ((decoded_all && cte_.had_errors()) || (conv_ && conv_->had_errors()) || (html_ && html_->had_errors()) ||
       (xml_ && xml_->had_errors()) ||
@@ -550,12 +549,11 @@ void LeafBody::check_encoding() {
 void LeafBody::flush_text() {
   if (!head_checked_ && !rtf_) check_encoding();
   if (uu_) uu_->finish();
-  if (lines_) {
-    s4_.clear();
-    lines_->finish(s4_);
-    s2_.clear();
-    conv_->convert(s4_, s2_);
-    body_text(s2_);
+  if (lines_) {  // a line end or backslash it held
+    std::string held;
+    lines_->finish(held);
+    lines_.reset();
+    convert_text(held);
   }
   std::string_view text;
   if (rtf_) {
@@ -566,17 +564,14 @@ void LeafBody::flush_text() {
     s2_.clear();
     conv_->finish(s2_);
     text = s2_;
-    if (html_ || xml_) {
+    auto markup = [this](auto& m) {
       s3_.clear();
-      if (html_) {
-        html_->feed(s2_, s3_);
-        html_->finish(s3_);
-      } else {
-        xml_->feed(s2_, s3_);
-        xml_->finish(s3_);
-      }
-      text = s3_;
-    }
+      m.feed(s2_, s3_);
+      m.finish(s3_);
+    };
+    if (html_) markup(*html_);
+    if (xml_) markup(*xml_);
+    if (html_ || xml_) text = s3_;
   }
   body_text(text);
 }
