@@ -219,6 +219,13 @@ std::optional<NameTokens> read_name(const Lexicon& lex, std::string_view win, si
     if (i >= limit || !name_capital(win, i)) break;
     while (i < limit && i - b < 24 && (name_byte(win[i]) || win[i] == '\'' || win[i] == '-')) ++i;
     std::string_view w = win.substr(b, i - b);
+    // "Mrs. Doe's A1c": a possessive ends the name, without its 's.
+    bool possessive = false;
+    for (std::string_view apostrophe_s : {std::string_view("'s"), std::string_view("\xE2\x80\x99s")})
+      if (w.size() > apostrophe_s.size() + 1 && w.substr(w.size() - apostrophe_s.size()) == apostrophe_s) {
+        w.remove_suffix(apostrophe_s.size());
+        possessive = true;
+      }
     if (i < limit && win[i] == '.') ++i;
     if (w.size() == 1 && t.count > 0) continue;  // middle initial
     if (honorific(w) && t.count == 0) continue;
@@ -233,6 +240,7 @@ std::optional<NameTokens> read_name(const Lexicon& lex, std::string_view win, si
     t.last_is_surname = s;
     t.to = b + w.size();
     ++t.count;
+    if (possessive) break;
   }
   if (t.count == 0) return std::nullopt;
   return t;
@@ -243,6 +251,7 @@ std::optional<Candidate> check_label_name(const Detector& d, const Lexicon& lex,
   if (has_any(ctx, kDoctorWords) || on_address_line(win, from)) return std::nullopt;
   size_t i = to;
   bool colon = false;
+  if (i < win.size() && win[i] == '.') ++i;  // "Mrs.", "Pt."
   while (i < win.size() && i < to + 6 && (win[i] == ' ' || win[i] == ':' || win[i] == '-' || win[i] == '\t')) colon |= win[i++] == ':';
   auto t = read_name(lex, win, i);
   if (!t) return std::nullopt;

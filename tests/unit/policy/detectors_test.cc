@@ -88,7 +88,10 @@ TEST(Detectors, Names) {
             {"provider with credential", "Referred by Michael Anderson, MD", "name", 0},
             {"patient lower case", "the patient was seen", "name", 0},
             {"name then a comma and a label", "Patient Jane Smith, DOB 03/14/1962", "name", 1},
-            {"last, first", "Patient: Gonzalez, Maria", "name", 1}});
+            {"last, first", "Patient: Gonzalez, Maria", "name", 1},
+            {"salutation with its period", "Mrs. Thompson called about her results", "name", 1},
+            {"possessive", "Mrs. Thompson's A1c came back at 9.2", "name", 1},
+            {"possessive, typographic apostrophe", "Patient Maria Gonzalez\xE2\x80\x99s labs", "name", 1}});
 }
 
 TEST(Detectors, ContactDetails) {
