@@ -183,6 +183,7 @@ struct NameTokens {
   size_t from = 0, to = 0;
   int count = 0, first = 0, last = 0;  // tokens; tokens in the first-name / surname lists
   bool first_is_first_name = false, last_is_surname = false;
+  bool initial = false;  // an initial with its period came first ("J. Doe")
 };
 
 // True when the hit sits on a "From:", "To:", "Cc:", "Sent:" or "Reply-To:"
@@ -228,6 +229,10 @@ std::optional<NameTokens> read_name(const Lexicon& lex, std::string_view win, si
       }
     if (i < limit && win[i] == '.') ++i;
     if (w.size() == 1 && t.count > 0) continue;  // middle initial
+    if (w.size() == 1 && !t.initial && win[i - 1] == '.') {  // "J. Doe": a first initial
+      t.initial = true;
+      continue;
+    }
     if (honorific(w) && t.count == 0) continue;
     if (provider_title(w)) return std::nullopt;
     if (w.size() < 2) break;
@@ -258,7 +263,10 @@ std::optional<Candidate> check_label_name(const Detector& d, const Lexicon& lex,
   bool ok = false;
   switch (d.arg) {
     case kStrongLabel: ok = (t->count >= 2 && colon) || (t->count >= 1 && t->first + t->last >= t->count); break;
-    case kColonLabel: ok = t->count >= 2 && ((t->first_is_first_name && t->last_is_surname) || t->first + t->last >= t->count); break;
+    case kColonLabel:
+      ok = (t->count >= 2 && ((t->first_is_first_name && t->last_is_surname) || t->first + t->last >= t->count)) ||
+           (t->count == 1 && t->initial && t->last_is_surname);  // "Pt: J. Doe"
+      break;
     default: ok = t->last >= 1 && t->first + t->last >= t->count; break;
   }
   if (!ok) return std::nullopt;

@@ -91,6 +91,9 @@ TEST(Detectors, Names) {
             {"last, first", "Patient: Gonzalez, Maria", "name", 1},
             {"salutation with its period", "Mrs. Thompson called about her results", "name", 1},
             {"possessive", "Mrs. Thompson's A1c came back at 9.2", "name", 1},
+            {"initial and surname", "Pt: J. Thompson, 64F, A1c 9.2", "name", 1},
+            {"initial and surname, patient label", "Patient M. Gonzalez was seen", "name", 1},
+            {"initial and a word that is no surname", "Re: Q. Budget", "name", 0},
             {"possessive, typographic apostrophe", "Patient Maria Gonzalez\xE2\x80\x99s labs", "name", 1}});
 }
 
