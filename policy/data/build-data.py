@@ -67,6 +67,7 @@ traumatic brain injury|fracture|hip fracture|herpes|chlamydia|gonorrhea|syphilis
 preeclampsia|miscarriage|infertility|endometriosis|polycystic ovary syndrome|erectile dysfunction|benign prostatic hyperplasia
 cystic fibrosis|muscular dystrophy|cerebral palsy|down syndrome|spina bifida|scoliosis|sciatica|herniated disc
 chronic pain|low back pain|hyperglycemia|hypoglycemia|diabetic ketoacidosis|hypokalemia|dehydration|malnutrition
+chf|htn|ckd|esrd|afib|a-fib|dvt|t2dm|t1dm|dm2|iddm|niddm|mrsa|cva|nstemi|stemi|osa|bph|gerd|hfref|hfpef
 """.replace("\n", "|").split("|")
 
 PROCEDURES = """
@@ -85,6 +86,7 @@ intubation|mechanical ventilation|tracheostomy|lumbar puncture|spinal tap|parace
 wound debridement|debridement|suture removal|cast application|joint injection|epidural injection|nerve block
 vaccination|immunization|allergy testing|pap smear|sleep study|polysomnography|pulmonary function test|spirometry
 holter monitor|x-ray|chest x-ray|radiograph|dexa scan|bone density scan|genetic testing|prenatal screening
+chemo|radiation treatment|infusion|discharge summary|operative report|pathology report|radiology report
 """.replace("\n", "|").split("|")
 
 LAB_TESTS = """

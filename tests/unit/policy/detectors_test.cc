@@ -124,7 +124,9 @@ TEST(Detectors, Dictionaries) {
             {"condition multiword", "congestive heart failure", "diagnosis_term", 1},
             {"condition inside word", "prediabetesxyz", "diagnosis_term", 0},
             {"medication", "started metformin 500 mg twice daily", "medication", 1},
+            {"clinical abbreviation", "admitted with CHF exacerbation, HTN, T2DM", "diagnosis_term", 3},
             {"procedure", "scheduled for a colonoscopy", "procedure", 1},
+            {"chemo and a care document", "faxed the discharge summary before her chemo", "procedure", 2},
             {"lab result", "HbA1c 8.2% last week", "lab_result", 1}});
 }
 
