@@ -43,6 +43,7 @@
 #include "milter/mime/unfold.h"
 #include "milter/mime/uuencode.h"
 #include "milter/mime/walker.h"
+#include "milter/mime/x12.h"
 #include "milter/mime/xml_text.h"
 #include "milter/mime/zip.h"
 
@@ -464,6 +465,7 @@ class LeafBody : public Body {
   std::optional<HtmlToText> html_;
   std::optional<XmlToText> xml_;  // Xml: XmlToText::Mode::Data
   std::optional<ContentLines> lines_;  // Text: iCalendar or vCard
+  std::optional<X12Text> x12_;         // Text: an X12 interchange
   std::optional<RtfToText> rtf_;
   std::unique_ptr<PackageReader> package_;
   std::unique_ptr<Document> doc_;  // a PDF or an image read by ws_.documents

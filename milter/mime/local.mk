@@ -9,7 +9,7 @@ libphi_a_SOURCES += \
 	milter/mime/zip.h milter/mime/zip.cc \
 	milter/mime/decompress.h milter/mime/decompress.cc milter/mime/tar.h milter/mime/tar.cc \
 	milter/mime/smime.h milter/mime/smime.cc milter/mime/uuencode.h milter/mime/uuencode.cc \
-	milter/mime/unfold.h milter/mime/unfold.cc \
+	milter/mime/unfold.h milter/mime/unfold.cc milter/mime/x12.h milter/mime/x12.cc \
 	milter/mime/tnef.h milter/mime/tnef.cc \
 	milter/mime/ole.h milter/mime/ole.cc milter/mime/ppt.h milter/mime/ppt.cc milter/mime/msg.h milter/mime/msg.cc \
 	milter/mime/xml_text.h milter/mime/xml_text.cc \
@@ -26,7 +26,7 @@ tests_unit_mime_mime_test_SOURCES = \
 	tests/unit/mime/zip_test.cc tests/unit/mime/xml_text_test.cc tests/unit/mime/package_test.cc \
 	tests/unit/mime/document_test.cc tests/unit/mime/tnef_test.cc \
 	tests/unit/mime/ole_test.cc tests/unit/mime/ole_builder.h tests/unit/mime/ppt_test.cc tests/unit/mime/msg_test.cc \
-	tests/unit/mime/tnef_builder.h tests/unit/mime/tar_builder.h tests/unit/mime/archive_test.cc tests/unit/mime/text_sniff_test.cc tests/unit/mime/smime_test.cc tests/unit/mime/uuencode_test.cc tests/unit/mime/unfold_test.cc \
+	tests/unit/mime/tnef_builder.h tests/unit/mime/tar_builder.h tests/unit/mime/archive_test.cc tests/unit/mime/text_sniff_test.cc tests/unit/mime/smime_test.cc tests/unit/mime/uuencode_test.cc tests/unit/mime/unfold_test.cc tests/unit/mime/x12_test.cc \
 	tests/unit/mime/zip_builder.h \
 	tests/unit/mime/recording_sink.h
 tests_unit_mime_mime_test_LDADD = $(GTEST_LDADD)

@@ -259,6 +259,17 @@ if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   assert_escrowed ccd "PHI in a CCD (HL7 CDA) XML attachment is escrowed" 20
 fi
 
+# --- PHI only in an X12 837 claim (a HIPAA transaction) sent as a file ---
+if [ "$PHI_ESCROW_WIRED" = 1 ]; then
+  printf '%s\n' 'ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *260301*1200*^*00501*000000001*0*P*:~' \
+    'GS*HC*SUB*REC*20260301*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~NM1*IL*1*DOE*JANE****MI*W123456789~' \
+    'DMG*D8*19620314*F~CLM*A1B2*125***11:B:1~HI*ABK:E119~SV1*HC:99214*125*UN*1~SE*7*0001~' > "$PHI_DIR/claim.837"
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Claims batch" --body "Batch attached." \
+    --attach-type application/edi-x12 --attach-name claim.837 \
+    --attach @"$PHI_DIR/claim.837" || phi_fail "x12: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed x12 "PHI in an X12 837 claim file is escrowed" 20
+fi
+
 # --- PHI only in the slides of a PowerPoint 97-2003 .ppt (text boxes, as LibreOffice writes them) ---
 if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   gzip -dc "$(dirname "$0")/../unit/milter/data/slides.ppt.gz" > "$PHI_DIR/slides.ppt" || phi_fail "could not unpack the .ppt"
