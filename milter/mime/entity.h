@@ -36,6 +36,7 @@
 #include "milter/mime/charset.h"
 #include "milter/mime/decompress.h"
 #include "milter/mime/html.h"
+#include "milter/mime/json_text.h"
 #include "milter/mime/rtf.h"
 #include "milter/mime/tar.h"
 #include "milter/mime/tnef.h"
@@ -100,7 +101,7 @@ struct WalkState {
   }
 };
 
-enum class LeafMode { Text, Html, Xml, Rtf, Skip, Uninspected };
+enum class LeafMode { Text, Html, Xml, Json, Rtf, Skip, Uninspected };
 struct LeafPlan {
   LeafMode mode = LeafMode::Text;
   std::string reason;  // for Uninspected
@@ -464,6 +465,7 @@ class LeafBody : public Body {
   std::optional<CharsetConverter> conv_;
   std::optional<HtmlToText> html_;
   std::optional<XmlToText> xml_;  // Xml: XmlToText::Mode::Data
+  std::optional<JsonText> json_;  // Json
   std::optional<ContentLines> lines_;  // Text: iCalendar or vCard
   std::optional<X12Text> x12_;         // Text: an X12 interchange
   std::optional<RtfToText> rtf_;

@@ -185,12 +185,16 @@ LeafPlan plan_leaf(std::string_view type, std::string_view sub, std::string_view
   if (((type == "text" || type == "application") && sub == "xml") || ends_with(sub, "+xml") ||
       (ext == "xml" && (type != "text" || sub == "plain")))
     return {LeafMode::Xml, {}};
+  // JSON files (FHIR resources, exports): "key: value" lines, name parts joined.
+  if (((type == "text" || type == "application") && sub == "json") || ends_with(sub, "+json") ||
+      (ext == "json" && (type != "text" || sub == "plain")))
+    return {LeafMode::Json, {}};
   if (type == "text") return {LeafMode::Text, {}};
   if (ext == "rtf") return {LeafMode::Rtf, {}};
   if (one_of(ext, {"htm", "html"})) return {LeafMode::Html, {}};
-  if (one_of(ext, {"txt", "csv", "tsv", "log", "json"})) return {LeafMode::Text, {}};
-  if ((type == "application" && one_of(sub, {"json", "csv", "x-csv", "ld+json", "x-uuencode", "x-uue"})) ||
-      ends_with(sub, "+json") || (type == "message" && one_of(sub, {"delivery-status", "disposition-notification"})))
+  if (one_of(ext, {"txt", "csv", "tsv", "log"})) return {LeafMode::Text, {}};
+  if ((type == "application" && one_of(sub, {"csv", "x-csv", "x-uuencode", "x-uue"})) ||
+      (type == "message" && one_of(sub, {"delivery-status", "disposition-notification"})))
     return {LeafMode::Text, {}};
   return {LeafMode::Uninspected, declared_reason(type, sub, ext)};
 }
@@ -221,7 +225,7 @@ void begin_part(WalkState& ws, const PartInfo& info, bool classify_name) {
 LeafBody::LeafBody(WalkState& ws, PartInfo info, TransferEncoding cte, LeafPlan plan, bool classify_name)
     : ws_(ws), info_(std::move(info)), cte_(cte), plan_(std::move(plan)) {
   begin_part(ws_, info_, classify_name);
-  if (one_of(plan_.mode, {LeafMode::Text, LeafMode::Html, LeafMode::Xml})) start_text(plan_.mode);
+  if (one_of(plan_.mode, {LeafMode::Text, LeafMode::Html, LeafMode::Xml, LeafMode::Json})) start_text(plan_.mode);
   if (plan_.mode == LeafMode::Rtf) rtf_.emplace();
   if (plan_.mode == LeafMode::Skip) done_ = true;
 }
@@ -232,6 +236,7 @@ void LeafBody::start_text(LeafMode mode) {
   conv_.emplace(info_.charset);
   if (mode == LeafMode::Html) html_.emplace();
   if (mode == LeafMode::Xml) xml_.emplace(XmlToText::Mode::Data);
+  if (mode == LeafMode::Json) json_.emplace();
   if (mode == LeafMode::Text && is_content_lines(info_.content_type, file_extension(info_.filename))) lines_.emplace();
 }
 
@@ -337,10 +342,11 @@ void LeafBody::convert_text(std::string_view decoded) {
   s2_.clear();
   conv_->convert(decoded, s2_);
   std::string_view text = s2_;
-  if (html_ || xml_) {
+  if (html_ || xml_ || json_) {
     s3_.clear();
     if (html_) html_->feed(s2_, s3_);
-    else xml_->feed(s2_, s3_);
+    if (xml_) xml_->feed(s2_, s3_);
+    if (json_) json_->feed(s2_, s3_);
     text = s3_;
   }
   body_text(text);
@@ -510,10 +516,10 @@ void LeafBody::finish() {
   }
   // Transfer-decoding errors count only where every byte was decoded: a
   // skipped or cut part is decoded as far as its chunks happen to reach.
-  bool decoded_all = (one_of(plan_.mode, {LeafMode::Text, LeafMode::Html, LeafMode::Xml, LeafMode::Rtf}) ||
+  bool decoded_all = (one_of(plan_.mode, {LeafMode::Text, LeafMode::Html, LeafMode::Xml, LeafMode::Json, LeafMode::Rtf}) ||
                       package_ || doc_ || tnef_ || archive_ || message_) && !done_;
   if ((decoded_all && cte_.had_errors()) || (conv_ && conv_->had_errors()) || (html_ && html_->had_errors()) ||
-      (xml_ && xml_->had_errors()) ||
+      (xml_ && xml_->had_errors()) || (json_ && json_->had_errors()) ||
       (rtf_ && rtf_->had_errors()))
     ws_.errors = true;
   tnef_.reset();  // its attachments are over; the depth it held is free again
@@ -576,7 +582,8 @@ void LeafBody::flush_text() {
     };
     if (html_) markup(*html_);
     if (xml_) markup(*xml_);
-    if (html_ || xml_) text = s3_;
+    if (json_) markup(*json_);
+    if (html_ || xml_ || json_) text = s3_;
   }
   body_text(text);
 }

@@ -270,6 +270,16 @@ if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   assert_escrowed x12 "PHI in an X12 837 claim file is escrowed" 20
 fi
 
+# --- PHI only in a FHIR bundle (JSON): the name in parts, the birth date after its key ---
+if [ "$PHI_ESCROW_WIRED" = 1 ]; then
+  printf '%s\n' '{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"Patient","name":[{"family":"Doe","given":["Jane"]}],"birthDate":"1962-03-14"}},{"resource":{"resourceType":"Condition","code":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10-cm","code":"E11.9","display":"Type 2 diabetes mellitus"}]}}}]}' \
+    > "$PHI_DIR/bundle.json"
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Export" --body "Export attached." \
+    --attach-type application/fhir+json --attach-name bundle.json \
+    --attach @"$PHI_DIR/bundle.json" || phi_fail "fhir: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed fhir "PHI in a FHIR JSON bundle is escrowed" 20
+fi
+
 # --- PHI only in the slides of a PowerPoint 97-2003 .ppt (text boxes, as LibreOffice writes them) ---
 if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   gzip -dc "$(dirname "$0")/../unit/milter/data/slides.ppt.gz" > "$PHI_DIR/slides.ppt" || phi_fail "could not unpack the .ppt"
