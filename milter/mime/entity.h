@@ -32,6 +32,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <variant>
 
 #include "milter/mime/charset.h"
 #include "milter/mime/decompress.h"
@@ -102,6 +104,33 @@ struct WalkState {
 };
 
 enum class LeafMode { Text, Html, Xml, Json, Rtf, Skip, Uninspected };
+
+// The converter a text goes through after its charset, if any: HTML's,
+// XML's (a mode), JSON's, or X12's (x12.h works on ASCII bytes, which
+// UTF-8 keeps). One interface: feed(), finish(), had_errors().
+class Markup {
+ public:
+  bool active() const { return !std::holds_alternative<std::monostate>(m_); }
+  void html() { m_.emplace<HtmlToText>(); }
+  void xml(XmlToText::Mode mode) { m_.emplace<XmlToText>(mode); }
+  void json() { m_.emplace<JsonText>(); }
+  void x12() { m_.emplace<X12Text>(); }
+  void reset() { m_.emplace<std::monostate>(); }
+  void feed(std::string_view in, std::string& out) {
+    std::visit([&](auto& c) { if constexpr (kConverts<decltype(c)>) c.feed(in, out); }, m_);
+  }
+  void finish(std::string& out) {
+    std::visit([&](auto& c) { if constexpr (kConverts<decltype(c)>) c.finish(out); }, m_);
+  }
+  bool had_errors() const {
+    return std::visit([](const auto& c) { if constexpr (kConverts<decltype(c)>) return c.had_errors(); else return false; }, m_);
+  }
+
+ private:
+  template <typename C>
+  static constexpr bool kConverts = !std::is_same_v<std::decay_t<C>, std::monostate>;
+  std::variant<std::monostate, HtmlToText, XmlToText, JsonText, X12Text> m_;
+};
 struct LeafPlan {
   LeafMode mode = LeafMode::Text;
   std::string reason;  // for Uninspected
@@ -188,7 +217,7 @@ class PackageReader : public ZipStream::Handler {
   void entry_end() override;
 
  private:
-  enum class Kind { Xml, Text, Html, Rtf, Nested, Document, Image, Sniff };
+  enum class Kind { Xml, Text, Html, Json, Rtf, Nested, Document, Image, Sniff };
   void start_converting(std::string_view first);
   void emit(std::string_view text);
   void report_once(std::string_view reason);
@@ -217,8 +246,7 @@ class PackageReader : public ZipStream::Handler {
   std::string head_;  // an XML or text entry's first bytes, until their encoding is known
   bool converting_ = false;
   std::optional<CharsetConverter> conv_;
-  std::optional<XmlToText> xml_;
-  std::optional<HtmlToText> html_;
+  Markup markup_;  // Xml, Html, Json entries; X12 text
   std::optional<RtfToText> rtf_;
   std::string s1_, s2_;
   std::string names_;  // entry names, one per line, bounded by kMaxPackageNames
@@ -463,9 +491,7 @@ class LeafBody : public Body {
   TransferDecoder cte_;
   LeafPlan plan_;
   std::optional<CharsetConverter> conv_;
-  std::optional<HtmlToText> html_;
-  std::optional<XmlToText> xml_;  // Xml: XmlToText::Mode::Data
-  std::optional<JsonText> json_;  // Json
+  Markup markup_;  // Html, Xml (XmlToText::Mode::Data), Json
   std::optional<ContentLines> lines_;  // Text: iCalendar or vCard
   std::optional<X12Text> x12_;         // Text: an X12 interchange
   std::optional<RtfToText> rtf_;

@@ -78,7 +78,9 @@ bool PackageReader::entry(const ZipEntry& e) {
     kind_ = Kind::Html;
   } else if (ext == "rtf") {
     kind_ = Kind::Rtf;
-  } else if (one_of(ext, {"txt", "csv", "tsv", "log", "json"})) {
+  } else if (ext == "json") {
+    kind_ = Kind::Json;
+  } else if (one_of(ext, {"txt", "csv", "tsv", "log"})) {
     kind_ = Kind::Text;
   } else if (ext == "pdf") {
     std::string why;
@@ -170,8 +172,8 @@ void PackageReader::data(std::string_view bytes) {
     return;
   }
   if (!converting_) {
-    // An XML or text entry may be UTF-16 or UTF-32: its first bytes tell (text_charset).
-    if ((kind_ == Kind::Xml || kind_ == Kind::Text) && head_.size() + bytes.size() < kTextHeadBytes) {
+    // An XML, JSON or text entry may be UTF-16 or UTF-32: its first bytes tell (text_charset).
+    if ((kind_ == Kind::Xml || kind_ == Kind::Text || kind_ == Kind::Json) && head_.size() + bytes.size() < kTextHeadBytes) {
       head_.append(bytes);
       return;
     }
@@ -252,8 +254,7 @@ bool PackageReader::sniffed_text() {
 
 void PackageReader::start_converting(std::string_view first) {
   converting_ = true;
-  xml_.reset();
-  html_.reset();
+  markup_.reset();
   rtf_.reset();
   if (kind_ == Kind::Rtf) {  // RTF names its own code pages: no charset conversion
     rtf_.emplace();
@@ -262,11 +263,13 @@ void PackageReader::start_converting(std::string_view first) {
   }
   std::string_view charset;  // unlabelled: UTF-8 where valid, else Windows-1252
   std::string_view found = text_charset(first);
-  if (kind_ == Kind::Xml) charset = found.empty() ? "utf-8" : found;
+  if (kind_ == Kind::Xml || kind_ == Kind::Json) charset = found.empty() ? "utf-8" : found;
   else if (kind_ == Kind::Text) charset = found;  // Excel's "Unicode Text"
   conv_.emplace(charset);
-  if (kind_ == Kind::Xml) xml_.emplace(xml_mode_);
-  if (kind_ == Kind::Html) html_.emplace();
+  if (kind_ == Kind::Xml) markup_.xml(xml_mode_);
+  if (kind_ == Kind::Html) markup_.html();
+  if (kind_ == Kind::Json) markup_.json();
+  if (kind_ == Kind::Text && found.empty() && X12Text::starts(first)) markup_.x12();  // a zipped claims batch
   s1_.clear();
   conv_->convert(first, s1_);
   emit(s1_);
@@ -307,33 +310,27 @@ void PackageReader::entry_end() {
   }
   s1_.clear();
   conv_->finish(s1_);
-  if (xml_ || html_) {
+  if (markup_.active()) {
     s2_.clear();
-    if (xml_) {
-      xml_->feed(s1_, s2_);
-      xml_->finish(s2_);
-    } else {
-      html_->feed(s1_, s2_);
-      html_->finish(s2_);
-    }
+    markup_.feed(s1_, s2_);
+    markup_.finish(s2_);
     if (!s2_.empty()) ws_.sink.text(info_, TextKind::Body, s2_);
     any_text_ = any_text_ || !s2_.empty();
   } else if (!s1_.empty()) {
     ws_.sink.text(info_, TextKind::Body, s1_);
     any_text_ = true;
   }
-  if (conv_->had_errors() || (xml_ && xml_->had_errors()) || (html_ && html_->had_errors())) ws_.errors = true;
+  if (conv_->had_errors() || markup_.had_errors()) ws_.errors = true;
   converting_ = false;
 }
 
 // Converted text through the entry's markup stripper, then the Sink.
 void PackageReader::emit(std::string_view text) {
   std::string_view out = text;
-  if (converting_ && (xml_ || html_ || rtf_)) {
+  if (converting_ && (markup_.active() || rtf_)) {
     s2_.clear();
-    if (xml_) xml_->feed(text, s2_);
-    else if (html_) html_->feed(text, s2_);
-    else rtf_->feed(text, s2_);
+    if (rtf_) rtf_->feed(text, s2_);
+    else markup_.feed(text, s2_);
     out = s2_;
   }
   if (out.empty()) return;

@@ -234,9 +234,9 @@ LeafBody::LeafBody(WalkState& ws, PartInfo info, TransferEncoding cte, LeafPlan 
 void LeafBody::start_text(LeafMode mode) {
   plan_.mode = mode;
   conv_.emplace(info_.charset);
-  if (mode == LeafMode::Html) html_.emplace();
-  if (mode == LeafMode::Xml) xml_.emplace(XmlToText::Mode::Data);
-  if (mode == LeafMode::Json) json_.emplace();
+  if (mode == LeafMode::Html) markup_.html();
+  if (mode == LeafMode::Xml) markup_.xml(XmlToText::Mode::Data);
+  if (mode == LeafMode::Json) markup_.json();
   if (mode == LeafMode::Text && is_content_lines(info_.content_type, file_extension(info_.filename))) lines_.emplace();
 }
 
@@ -342,11 +342,9 @@ void LeafBody::convert_text(std::string_view decoded) {
   s2_.clear();
   conv_->convert(decoded, s2_);
   std::string_view text = s2_;
-  if (html_ || xml_ || json_) {
+  if (markup_.active()) {
     s3_.clear();
-    if (html_) html_->feed(s2_, s3_);
-    if (xml_) xml_->feed(s2_, s3_);
-    if (json_) json_->feed(s2_, s3_);
+    markup_.feed(s2_, s3_);
     text = s3_;
   }
   body_text(text);
@@ -518,8 +516,7 @@ void LeafBody::finish() {
   // skipped or cut part is decoded as far as its chunks happen to reach.
   bool decoded_all = (one_of(plan_.mode, {LeafMode::Text, LeafMode::Html, LeafMode::Xml, LeafMode::Json, LeafMode::Rtf}) ||
                       package_ || doc_ || tnef_ || archive_ || message_) && !done_;
-  if ((decoded_all && cte_.had_errors()) || (conv_ && conv_->had_errors()) || (html_ && html_->had_errors()) ||
-      (xml_ && xml_->had_errors()) || (json_ && json_->had_errors()) ||
+  if ((decoded_all && cte_.had_errors()) || (conv_ && conv_->had_errors()) || markup_.had_errors() ||
       (rtf_ && rtf_->had_errors()))
     ws_.errors = true;
   tnef_.reset();  // its attachments are over; the depth it held is free again
@@ -575,15 +572,12 @@ void LeafBody::flush_text() {
     s2_.clear();
     conv_->finish(s2_);
     text = s2_;
-    auto markup = [this](auto& m) {
+    if (markup_.active()) {
       s3_.clear();
-      m.feed(s2_, s3_);
-      m.finish(s3_);
-    };
-    if (html_) markup(*html_);
-    if (xml_) markup(*xml_);
-    if (json_) markup(*json_);
-    if (html_ || xml_ || json_) text = s3_;
+      markup_.feed(s2_, s3_);
+      markup_.finish(s3_);
+      text = s3_;
+    }
   }
   body_text(text);
 }

@@ -79,5 +79,13 @@ TEST(JsonText, FhirAttachedToAMessageIsRead) {
   }
 }
 
+TEST(JsonText, AJsonEntryInAZipIsRead) {
+  const std::string fhir = R"({"resourceType":"Patient","name":[{"family":"Doe","given":["Jane"]}]})";
+  test::RecordingSink sink;
+  Walker w(Limits{}, sink);
+  test::feed_message(w, test::message_with_attachment("application/zip", "export.zip", test::make_zip({{"p.json", fhir}}), true), 5);
+  EXPECT_NE(sink.body("2").find("family: Doe\ngiven: Jane\nName: Jane Doe\n"), std::string::npos) << sink.log();
+}
+
 }  // namespace
 }  // namespace phi::mime

@@ -74,5 +74,15 @@ TEST(X12Text, AClaimAttachedToAMessageIsReadLabelled) {
   }
 }
 
+TEST(X12Text, AClaimInAZipIsReadLabelled) {
+  std::string zip = test::make_zip({{"batch/claim.txt", kClaim}, {"batch/claim.837", kClaim}});
+  test::RecordingSink sink;
+  Walker w(Limits{}, sink);
+  test::feed_message(w, test::message_with_attachment("application/zip", "batch.zip", zip, true), 7);
+  std::string body = sink.body("2");
+  EXPECT_NE(body.find(kText), std::string::npos) << sink.log();                            // the .txt entry
+  EXPECT_NE(body.find(kText, body.find(kText) + 1), std::string::npos) << sink.log();  // the .837 entry, sniffed
+}
+
 }  // namespace
 }  // namespace phi::mime
