@@ -10,6 +10,8 @@
 #include <climits>
 #include <mutex>
 
+#include "milter/util/strings.h"
+
 namespace phi::escrow {
 
 SecretBytes::~SecretBytes() {
@@ -80,13 +82,6 @@ std::string hex_encode(std::string_view data) {
 }
 
 namespace {
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 int base64url_value(char c) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
   if (c >= 'a' && c <= 'z') return c - 'a' + 26;

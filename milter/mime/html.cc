@@ -63,13 +63,6 @@ char url_char(char c) {
   return (c == '?' || c == '&' || c == '=' || c == '+' || c == '#' || static_cast<unsigned char>(c) < 0x20) ? ' ' : c;
 }
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_alnum(char c) { return is_alpha(c) || (c >= '0' && c <= '9'); }
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f'; }
@@ -288,14 +281,14 @@ void HtmlToText::value_char(char c, std::string& out) {
     hide(c == '\n' || c == '\r' || c == '\t' ? ' ' : c, out);
     return;
   }
-  if (pct_ == 1 && hex_digit(c) >= 0) {
+  if (pct_ == 1 && hex_value(c) >= 0) {
     pct_hex_ = c;
     pct_ = 2;
     return;
   }
-  if (pct_ == 2 && hex_digit(c) >= 0) {
+  if (pct_ == 2 && hex_value(c) >= 0) {
     pct_ = 0;
-    int v = hex_digit(pct_hex_) * 16 + hex_digit(c);
+    int v = hex_value(pct_hex_) * 16 + hex_value(c);
     if (v < 0x80) {
       hide(url_char(static_cast<char>(v)), out);
     } else {  // a byte of a multibyte character: kept escaped, so that the text stays UTF-8

@@ -2,6 +2,7 @@
 #include "milter/mime/json_text.h"
 
 #include "milter/mime/charset.h"
+#include "milter/util/strings.h"
 
 namespace phi::mime {
 namespace {
@@ -10,12 +11,6 @@ bool blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 // A byte of a number or literal: anything but JSON's punctuation and blanks, so that text that is no JSON keeps its words.
 bool token_char(char c) {
   return !blank(c) && c != '{' && c != '}' && c != '[' && c != ']' && c != ',' && c != ':' && c != '"';
-}
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 bool one_of(std::string_view k, std::initializer_list<std::string_view> l) {
   for (std::string_view x : l)

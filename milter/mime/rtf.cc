@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "milter/util/strings.h"
+
 namespace phi::mime {
 namespace {
 
@@ -67,12 +69,6 @@ bool invisible(uint32_t cp) {
 
 bool is_alpha(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-int hex_value(unsigned char c) {
-  if (is_digit(c)) return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // The code page of \fcharsetN, 0 for the document's.
 uint16_t charset_code_page(int64_t n) {
@@ -221,7 +217,7 @@ bool RtfToText::step(unsigned char c, std::string& out) {
       return c == ' ';
     case State::Hex1:
     case State::Hex2: {
-      int v = hex_value(c);
+      int v = hex_value(static_cast<char>(c));
       if (v < 0) {  // "\'" without two hex digits: dropped
         errors_ = true;
         st_ = State::Text;

@@ -24,13 +24,6 @@ constexpr std::array<int8_t, 256> make_b64_table() {
 }
 constexpr auto kB64 = make_b64_table();
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
 // QP allows blanks between '=' and the line end (transport padding); more
 // than this is not padding.
 constexpr size_t kMaxQpPadding = 256;

@@ -7,6 +7,7 @@
 //   std::vector<std::string_view> split_list(std::string_view);  // commas/blanks
 //   bool istarts_with(std::string_view s, std::string_view prefix);
 //   bool iends_with(std::string_view s, std::string_view suffix);
+//   int hex_value(char);  // 0-15, -1 if not a hex digit
 // DESCRIPTION
 //   ASCII-only case folding; never allocates for views.
 // THREADS
@@ -22,6 +23,13 @@ namespace phi {
 
 inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
 inline char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
+
+inline int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
 
 inline std::string_view trim(std::string_view s) {
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
