@@ -87,5 +87,14 @@ TEST(JsonText, AJsonEntryInAZipIsRead) {
   EXPECT_NE(sink.body("2").find("family: Doe\ngiven: Jane\nName: Jane Doe\n"), std::string::npos) << sink.log();
 }
 
+TEST(JsonText, TenThousandHostileRepeats) {
+  std::string in;
+  for (int i = 0; i < 10000; ++i) in += "{\"given\":[\"\\ud83d\",";
+  bool err = false;
+  std::string out = run(in, in.size() / 2, &err);
+  EXPECT_TRUE(err);  // never closed
+  EXPECT_EQ(out.size(), 10000u * std::string("given: \xEF\xBF\xBD\n").size());
+}
+
 }  // namespace
 }  // namespace phi::mime

@@ -66,5 +66,12 @@ TEST(ContentLines, InvitationsAndCardsAreUnfoldedByTheWalker) {
   EXPECT_EQ(sink.body("2"), ics);
 }
 
+TEST(ContentLines, TenThousandHostileRepeats) {
+  std::string in;
+  for (int i = 0; i < 10000; ++i) in += "\\\r\n \\n\r\r\n\t";
+  std::string out = unfold(in);
+  EXPECT_EQ(out.size(), 10000u * 3);  // per repeat: '\\' (kept), '\n' (escape), '\r' (kept); the folds vanish
+}
+
 }  // namespace
 }  // namespace phi::mime

@@ -318,5 +318,13 @@ TEST(UuWalker, Utf16TextIsNotSearchedForBlocks) {
   EXPECT_NE(log.find("body 1: begin 644 a.txt"), std::string::npos) << log;
 }
 
+TEST(UuStream, TenThousandHostileRepeats) {
+  std::string in;
+  for (int i = 0; i < 10000; ++i) in += i % 2 ? "begin 644 x\nM\n" : "begin 644 a\n#86)C\nbegin-base64 644 b\nYWJj\n";
+  UuRun r(in, 4096);
+  EXPECT_EQ(r.files.size(), 5000u * 2);  // every other repeat opens two blocks, each closed by the next begin line
+  EXPECT_TRUE(r.errors);
+}
+
 }  // namespace
 }  // namespace phi::mime

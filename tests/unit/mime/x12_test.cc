@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "milter/mime/walker.h"
 #include "tests/unit/mime/recording_sink.h"
 #include "tests/unit/mime/zip_builder.h"
@@ -82,6 +84,13 @@ TEST(X12Text, AClaimInAZipIsReadLabelled) {
   std::string body = sink.body("2");
   EXPECT_NE(body.find(kText), std::string::npos) << sink.log();                            // the .txt entry
   EXPECT_NE(body.find(kText, body.find(kText) + 1), std::string::npos) << sink.log();  // the .837 entry, sniffed
+}
+
+TEST(X12Text, TenThousandHostileRepeats) {
+  std::string in = kIsa;
+  for (int i = 0; i < 10000; ++i) in += "NM1*IL*1*A*B~HI*ABK:E119*:~\r\n~";
+  std::string out = run(in, in.size() / 3);
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1 + 10000 * 3);  // ISA, then NM1, HI and an empty segment each
 }
 
 }  // namespace
