@@ -491,9 +491,8 @@ class LeafBody : public Body {
   TransferDecoder cte_;
   LeafPlan plan_;
   std::optional<CharsetConverter> conv_;
-  Markup markup_;  // Html, Xml (XmlToText::Mode::Data), Json
+  Markup markup_;  // Html, Xml (XmlToText::Mode::Data), Json; X12 text
   std::optional<ContentLines> lines_;  // Text: iCalendar or vCard
-  std::optional<X12Text> x12_;         // Text: an X12 interchange
   std::optional<RtfToText> rtf_;
   std::unique_ptr<PackageReader> package_;
   std::unique_ptr<Document> doc_;  // a PDF or an image read by ws_.documents

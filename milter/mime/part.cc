@@ -333,10 +333,9 @@ void LeafBody::emit_text(std::string_view decoded) {
 }
 
 void LeafBody::convert_text(std::string_view decoded) {
-  if (lines_ || x12_) {  // an invitation or a vCard: folded lines joined first; X12: segments labelled
+  if (lines_) {  // an invitation or a vCard: folded lines joined first
     s4_.clear();
-    if (lines_) lines_->feed(decoded, s4_);
-    else x12_->feed(decoded, s4_);
+    lines_->feed(decoded, s4_);
     decoded = s4_;
   }
   s2_.clear();
@@ -545,7 +544,7 @@ void LeafBody::check_encoding() {
   if (plan_.mode == LeafMode::Text && found.empty() && !wide)
     uu_ = std::make_unique<UuReader>(ws_, info_, open_, [this](std::string_view b) { convert_text(b); });
   // An X12 claim, remittance or enrolment file (HIPAA transactions): its segments as labelled text.
-  if (plan_.mode == LeafMode::Text && found.empty() && !wide && !lines_ && X12Text::starts(head_)) x12_.emplace();
+  if (plan_.mode == LeafMode::Text && found.empty() && !wide && !lines_ && X12Text::starts(head_)) markup_.x12();
   std::string held = std::move(head_);
   head_.clear();
   if (!held.empty()) emit_text(held);
@@ -555,12 +554,10 @@ void LeafBody::check_encoding() {
 void LeafBody::flush_text() {
   if (!head_checked_ && !rtf_) check_encoding();
   if (uu_) uu_->finish();
-  if (lines_ || x12_) {  // what they held: a line end or backslash, the last segment
+  if (lines_) {  // a line end or backslash it held
     std::string held;
-    if (lines_) lines_->finish(held);
-    else x12_->finish(held);
+    lines_->finish(held);
     lines_.reset();
-    x12_.reset();
     convert_text(held);
   }
   std::string_view text;
