@@ -441,7 +441,11 @@ void LeafBody::sniffed() {
       read_as_message();
       return;
     }
-    start_text(looks_like_html(sniff_) ? LeafMode::Html : looks_like_xml(sniff_) ? LeafMode::Xml : LeafMode::Text);
+    // XML first: a SpreadsheetML "Excel" file has a <Table> too; XHTML (<?xml, then <html) is HTML.
+    bool xhtml = to_lower(std::string_view(sniff_)).find("<html") != std::string::npos;
+    start_text(looks_like_xml(sniff_) && !xhtml ? LeafMode::Xml
+               : looks_like_html(sniff_)        ? LeafMode::Html
+                                                : LeafMode::Text);
     std::string first = std::move(sniff_);
     sniff_.clear();
     process(first);

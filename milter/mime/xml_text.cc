@@ -6,6 +6,7 @@
 #include <string>
 
 #include "milter/mime/html.h"
+#include "milter/util/strings.h"
 
 namespace phi::mime {
 namespace {
@@ -41,7 +42,9 @@ bool data_attribute(std::string_view name) {
       "classCode", "codeSystem", "codeSystemName", "codeSystemVersion", "contextConductionInd", "determinerCode",
       "encoding", "inversionInd", "mediaType", "moodCode", "negationInd", "noNamespaceSchemaLocation", "nullFlavor",
       "operator", "representation", "root", "schemaLocation", "standalone", "type", "typeCode", "use", "version"};
-  return !std::binary_search(std::begin(kNoise), std::end(kNoise), local);
+  for (std::string_view n : kNoise)  // in any case: SpreadsheetML writes ss:Type
+    if (iequals(n, local)) return false;
+  return true;
 }
 
 constexpr size_t kMaxHeldDate = 32;

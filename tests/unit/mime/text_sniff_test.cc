@@ -309,6 +309,17 @@ TEST(TextSniff, XmlFilesAreReadWithTheirAttributes) {
     EXPECT_NE(log.find("body 2: " + kCcdText), std::string::npos) << log;
     for (size_t chunk : {1, 7, 100}) EXPECT_EQ(walk(attach(type, name, kCcd), chunk), log);
   }
+  // Excel 2003 XML (SpreadsheetML) saved as .xls: XML, although it has a <Table>.
+  const std::string sml =
+      "<?xml version=\"1.0\"?>\n<Workbook xmlns:ss=\"urn:schemas-microsoft-com:office:spreadsheet\"><Table><Row>"
+      "<Cell><Data ss:Type=\"String\">Jane Doe</Data></Cell><Cell><Data ss:Type=\"String\">03/14/1962</Data></Cell>"
+      "</Row></Table></Workbook>\n";
+  std::string xls = walk(attach("application/vnd.ms-excel", "list.xls", sml));
+  EXPECT_NE(xls.find("body 2: Jane Doe \n03/14/1962 \n"), std::string::npos) << xls;
+  // XHTML is HTML.
+  std::string xhtml = walk(attach("application/octet-stream", "page.dat",
+                                  "<?xml version=\"1.0\"?>\n<html><body><p>Jane Doe</p><p>MRN 00482913</p></body></html>"));
+  EXPECT_NE(xhtml.find("body 2: \nJane Doe\nMRN 00482913\n"), std::string::npos) << xhtml;
   // A ZIP of them ("download my records"): the same text.
   std::string zip = test::make_zip({{"records/ccd.xml", kCcd}});
   std::string log = walk(attach("application/zip", "records.zip", zip));

@@ -71,6 +71,9 @@ TEST(XmlToText, TableWholeAndSplitAtEveryPosition) {
        "1962-03-14 date of birth 1962-03-14 x ", false},
       {"a birth value that is no HL7 date is kept", kData, "<birthTime value=\"unknown\"/>", "unknown ", false},
       {"attribute without a value, then one with", kData, "<input disabled checked value=\"Jane Doe\"/>", "Jane Doe ", false},
+      {"noise names in any case (SpreadsheetML)", kData,
+       "<Row><Cell><Data ss:Type=\"String\">Jane Doe</Data></Cell><Cell><Data ss:Type=\"String\">03/14/1962</Data></Cell></Row>",
+       "Jane Doe \n03/14/1962 \n", false},
       {"white space is one blank", kData, "<t>a \n\t b</t>\n\n<t>c</t>", "a b c ", false},
       {"long attribute names are not kept", kData, "<t aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa=\"v\" b=\"w\"/>", "w ", false},
   };
