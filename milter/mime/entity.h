@@ -49,6 +49,7 @@
 #include "milter/mime/x12.h"
 #include "milter/mime/xml_text.h"
 #include "milter/mime/zip.h"
+#include "milter/util/strings.h"
 
 namespace phi::mime::detail {
 
@@ -139,13 +140,7 @@ struct LeafPlan {
 LeafPlan plan_leaf(std::string_view type, std::string_view subtype, std::string_view filename);
 // The reason for an uninspected part given its first bytes ("" keeps `declared`).
 std::string sniff_reason(std::string_view first_bytes, std::string_view declared);
-// s is one of the list (type names, extensions, leaf modes).
-template <typename T, typename U>
-bool one_of(const T& s, std::initializer_list<U> list) {
-  for (const U& x : list)
-    if (s == x) return true;
-  return false;
-}
+using phi::one_of;  // type names, extensions, leaf modes (milter/util/strings.h)
 // Text: no NUL and no control character other than tab, line breaks, form
 // feed and escape (the first bytes of a part, up to kLeafSniffBytes), or a
 // UTF-16 byte order mark, or UTF-16 without one (unmarked_utf16) whose

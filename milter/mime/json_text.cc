@@ -12,11 +12,6 @@ bool blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 bool token_char(char c) {
   return !blank(c) && c != '{' && c != '}' && c != '[' && c != ']' && c != ',' && c != ':' && c != '"';
 }
-bool one_of(std::string_view k, std::initializer_list<std::string_view> l) {
-  for (std::string_view x : l)
-    if (k == x) return true;
-  return false;
-}
 void add_part(std::string& to, std::string_view v) {
   if (to.size() + v.size() + 1 > kMaxJsonName) return;
   if (!to.empty()) to.push_back(' ');

@@ -17,6 +17,14 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
+// A part declared or named as a file of this data format ("xml", "json"):
+// text/F, application/F, any +F type, or a name .F under no more precise text label.
+bool data_format(std::string_view type, std::string_view sub, const std::string& ext, std::string_view f) {
+  if ((type == "text" || type == "application") && sub == f) return true;
+  if (sub.size() > f.size() && sub[sub.size() - f.size() - 1] == '+' && ends_with(sub, f)) return true;
+  return ext == f && (type != "text" || sub == "plain");
+}
+
 std::string declared_reason(std::string_view type, std::string_view sub, const std::string& ext) {
   if (one_of(sub, {"pkcs7-mime", "x-pkcs7-mime", "pgp-encrypted", "encrypted"}) || one_of(ext, {"p7m", "pgp", "gpg"}))
     return "encrypted";
@@ -182,13 +190,9 @@ LeafPlan plan_leaf(std::string_view type, std::string_view sub, std::string_view
   // A saved message labelled as text: sniffed, so that it is read as a message (LeafBody::sniffed) when it is one.
   if (type == "text" && sub == "plain" && ext == "eml") return {LeafMode::Uninspected, "binary"};
   // XML files (a CDA or CCD clinical document, an export): their text and attribute values.
-  if (((type == "text" || type == "application") && sub == "xml") || ends_with(sub, "+xml") ||
-      (ext == "xml" && (type != "text" || sub == "plain")))
-    return {LeafMode::Xml, {}};
+  if (data_format(type, sub, ext, "xml")) return {LeafMode::Xml, {}};
   // JSON files (FHIR resources, exports): "key: value" lines, name parts joined.
-  if (((type == "text" || type == "application") && sub == "json") || ends_with(sub, "+json") ||
-      (ext == "json" && (type != "text" || sub == "plain")))
-    return {LeafMode::Json, {}};
+  if (data_format(type, sub, ext, "json")) return {LeafMode::Json, {}};
   if (type == "text") return {LeafMode::Text, {}};
   if (ext == "rtf") return {LeafMode::Rtf, {}};
   if (one_of(ext, {"htm", "html"})) return {LeafMode::Html, {}};

@@ -8,6 +8,7 @@
 //   bool istarts_with(std::string_view s, std::string_view prefix);
 //   bool iends_with(std::string_view s, std::string_view suffix);
 //   int hex_value(char);  // 0-15, -1 if not a hex digit
+//   bool one_of(s, {a, b, ...});  // s equals one of them
 // DESCRIPTION
 //   ASCII-only case folding; never allocates for views.
 // THREADS
@@ -15,6 +16,7 @@
 #ifndef PHI_UTIL_STRINGS_H
 #define PHI_UTIL_STRINGS_H
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +25,13 @@ namespace phi {
 
 inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
 inline char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
+
+template <typename T, typename U>
+bool one_of(const T& s, std::initializer_list<U> list) {
+  for (const U& x : list)
+    if (s == x) return true;
+  return false;
+}
 
 inline int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
