@@ -47,6 +47,7 @@
 #include "milter/mime/uuencode.h"
 #include "milter/mime/walker.h"
 #include "milter/mime/x12.h"
+#include "milter/mime/hl7.h"
 #include "milter/mime/xml_text.h"
 #include "milter/mime/zip.h"
 #include "milter/util/strings.h"
@@ -107,8 +108,8 @@ struct WalkState {
 enum class LeafMode { Text, Html, Xml, Json, Rtf, Skip, Uninspected };
 
 // The converter a text goes through after its charset, if any: HTML's,
-// XML's (a mode), JSON's, or X12's (x12.h works on ASCII bytes, which
-// UTF-8 keeps). One interface: feed(), finish(), had_errors().
+// XML's (a mode), JSON's, X12's or HL7's (x12.h and hl7.h work on ASCII
+// bytes, which UTF-8 keeps). One interface: feed(), finish(), had_errors().
 class Markup {
  public:
   bool active() const { return !std::holds_alternative<std::monostate>(m_); }
@@ -116,6 +117,7 @@ class Markup {
   void xml(XmlToText::Mode mode) { m_.emplace<XmlToText>(mode); }
   void json() { m_.emplace<JsonText>(); }
   void x12() { m_.emplace<X12Text>(); }
+  void hl7() { m_.emplace<Hl7Text>(); }
   void reset() { m_.emplace<std::monostate>(); }
   void feed(std::string_view in, std::string& out) {
     std::visit([&](auto& c) { if constexpr (kConverts<decltype(c)>) c.feed(in, out); }, m_);
@@ -130,7 +132,7 @@ class Markup {
  private:
   template <typename C>
   static constexpr bool kConverts = !std::is_same_v<std::decay_t<C>, std::monostate>;
-  std::variant<std::monostate, HtmlToText, XmlToText, JsonText, X12Text> m_;
+  std::variant<std::monostate, HtmlToText, XmlToText, JsonText, X12Text, Hl7Text> m_;
 };
 struct LeafPlan {
   LeafMode mode = LeafMode::Text;

@@ -270,6 +270,7 @@ void PackageReader::start_converting(std::string_view first) {
   if (kind_ == Kind::Html) markup_.html();
   if (kind_ == Kind::Json) markup_.json();
   if (kind_ == Kind::Text && found.empty() && X12Text::starts(first)) markup_.x12();  // a zipped claims batch
+  if (kind_ == Kind::Text && found.empty() && Hl7Text::starts(first)) markup_.hl7();  // a zipped HL7 export
   s1_.clear();
   conv_->convert(first, s1_);
   emit(s1_);

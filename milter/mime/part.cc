@@ -196,8 +196,8 @@ LeafPlan plan_leaf(std::string_view type, std::string_view sub, std::string_view
   if (type == "text") return {LeafMode::Text, {}};
   if (ext == "rtf") return {LeafMode::Rtf, {}};
   if (one_of(ext, {"htm", "html"})) return {LeafMode::Html, {}};
-  if (one_of(ext, {"txt", "csv", "tsv", "log"})) return {LeafMode::Text, {}};
-  if ((type == "application" && one_of(sub, {"csv", "x-csv", "x-uuencode", "x-uue"})) ||
+  if (one_of(ext, {"txt", "csv", "tsv", "log", "hl7"})) return {LeafMode::Text, {}};
+  if ((type == "application" && one_of(sub, {"csv", "x-csv", "x-uuencode", "x-uue", "hl7-v2", "x-hl7", "hl7-v2+er7"})) ||
       (type == "message" && one_of(sub, {"delivery-status", "disposition-notification"})))
     return {LeafMode::Text, {}};
   return {LeafMode::Uninspected, declared_reason(type, sub, ext)};
@@ -553,6 +553,8 @@ void LeafBody::check_encoding() {
     uu_ = std::make_unique<UuReader>(ws_, info_, open_, [this](std::string_view b) { convert_text(b); });
   // An X12 claim, remittance or enrolment file (HIPAA transactions): its segments as labelled text.
   if (plan_.mode == LeafMode::Text && found.empty() && !wide && !lines_ && X12Text::starts(head_)) markup_.x12();
+  // An HL7 v2 message or batch (ADT, lab results, orders): its segments as labelled text.
+  if (plan_.mode == LeafMode::Text && found.empty() && !wide && !lines_ && Hl7Text::starts(head_)) markup_.hl7();
   std::string held = std::move(head_);
   head_.clear();
   if (!held.empty()) emit_text(held);

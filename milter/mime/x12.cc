@@ -4,43 +4,17 @@
 #include <algorithm>
 #include <vector>
 
+#include "milter/mime/labelled.h"
+
 namespace phi::mime {
 namespace {
 
 bool alnum(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 
-std::vector<std::string_view> split(std::string_view s, char sep) {
-  std::vector<std::string_view> out;
-  for (size_t b = 0;;) {
-    size_t e = s.find(sep, b);
-    out.push_back(s.substr(b, e == std::string_view::npos ? std::string_view::npos : e - b));
-    if (e == std::string_view::npos) return out;
-    b = e + 1;
-  }
-}
-
-// "DOE" -> "Doe": the name lists are matched in the case names are written in.
-std::string title_case(std::string_view w) {
-  std::string out(w);
-  bool start = true;
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z' && !start) c = static_cast<char>(c - 'A' + 'a');
-    start = !alnum(c) && c != '\'';
-  }
-  return out;
-}
-
 // CCYYMMDD as 1962-03-14; anything else as it is.
 std::string date8(std::string_view d) {
-  bool digits = d.size() == 8 && std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (!digits) return std::string(d);
-  return std::string(d.substr(0, 4)) + "-" + std::string(d.substr(4, 2)) + "-" + std::string(d.substr(6, 2));
-}
-
-// X12 writes ICD-10 codes without their period: E119 -> E11.9.
-std::string icd(std::string_view code) {
-  if (code.size() > 3 && code[0] >= 'A' && code[0] <= 'Z') return std::string(code.substr(0, 3)) + "." + std::string(code.substr(3));
-  return std::string(code);
+  std::string iso = iso_date(d);
+  return iso.empty() ? std::string(d) : iso;
 }
 
 }  // namespace
@@ -115,7 +89,7 @@ void X12Text::finish(std::string& out) {
 
 // One segment (without its terminator) as a line of text.
 void X12Text::segment(std::string& out) {
-  std::vector<std::string_view> e = split(seg_buf_, elem_);
+  std::vector<std::string_view> e = split_on(seg_buf_, elem_);
   auto el = [&](size_t i) { return i < e.size() ? e[i] : std::string_view(); };
   std::string_view id = e[0];
   std::string line;
@@ -140,13 +114,13 @@ void X12Text::segment(std::string& out) {
   } else if (id == "HI") {
     line = "Diagnosis:";
     for (size_t k = 1; k < e.size(); ++k) {
-      std::vector<std::string_view> c = split(e[k], comp_);
-      if (c.size() > 1) line += (k > 1 ? ", " : " ") + icd(c[1]);
+      std::vector<std::string_view> c = split_on(e[k], comp_);
+      if (c.size() > 1) line += (k > 1 ? ", " : " ") + icd10_code(c[1]);
     }
   } else if (id == "SV1" || id == "SV2" || id == "SV3" || id == "SVC") {
     line = "Procedure:";
     for (size_t k = 1; k < e.size(); ++k) {
-      std::vector<std::string_view> c = split(e[k], comp_);
+      std::vector<std::string_view> c = split_on(e[k], comp_);
       if (c.size() > 1 && (c[0] == "HC" || c[0] == "AD")) line += " CPT " + std::string(c[1]);
     }
   } else if (id == "REF") {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "milter/mime/html.h"
+#include "milter/mime/labelled.h"
 #include "milter/util/strings.h"
 
 namespace phi::mime {
@@ -233,11 +234,10 @@ void XmlToText::data_value_start(std::string& out) {
 void XmlToText::data_value_end(std::string& out) {
   if (keep_value_) {
     // A date as HL7 writes it (YYYYMMDD, maybe a time after it) under a birth name.
-    bool hl7_date = held_.size() >= 8;
-    for (size_t i = 0; i < 8 && i < held_.size(); ++i) hl7_date = hl7_date && held_[i] >= '0' && held_[i] <= '9';
+    std::string iso = birth_value_ ? iso_date(held_) : std::string();
     blank(out);
-    if (birth_value_ && hl7_date) {
-      out += "date of birth " + held_.substr(0, 4) + "-" + held_.substr(4, 2) + "-" + held_.substr(6, 2);
+    if (!iso.empty()) {
+      out += "date of birth " + iso;
       text_since_tag_ = true;
     } else {
       for (char h : held_) data_text(h, out);

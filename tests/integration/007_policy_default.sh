@@ -280,6 +280,16 @@ if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   assert_escrowed fhir "PHI in a FHIR JSON bundle is escrowed" 20
 fi
 
+# --- PHI only in an HL7 v2 lab result's fields (no SSN, no labels): name, MRN, birth date in PID, A1c in OBX ---
+if [ "$PHI_ESCROW_WIRED" = 1 ]; then
+  printf 'MSH|^~\\&|LAB|HOSP|EHR|CLINIC|202612011200||ORU^R01|123|P|2.5\rPID|1||00482913^^^HOSP^MR||DOE^JANE||19620314|F\rOBR|1||A778|4548-4^Hemoglobin A1c^LN\rOBX|1|NM|4548-4^Hemoglobin A1c^LN||9.2|%%|4.0-5.6|H|||F\r' \
+    > "$PHI_DIR/results.hl7"
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Interface export" --body "Export attached." \
+    --attach-type application/octet-stream --attach-name results.hl7 \
+    --attach @"$PHI_DIR/results.hl7" || phi_fail "hl7-fields: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed hl7-fields "PHI only in an HL7 v2 message's fields is escrowed" 20
+fi
+
 # --- PHI only in the slides of a PowerPoint 97-2003 .ppt (text boxes, as LibreOffice writes them) ---
 if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   gzip -dc "$(dirname "$0")/../unit/milter/data/slides.ppt.gz" > "$PHI_DIR/slides.ppt" || phi_fail "could not unpack the .ppt"

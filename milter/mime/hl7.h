@@ -1,0 +1,75 @@
+// NAME
+//   hl7 - HL7 version 2 messages (ADT, ORU lab results, ORM orders, DFT, MDM) as labelled text
+// SYNOPSIS
+//   if (Hl7Text::starts(first_bytes)) { Hl7Text h; h.feed(bytes, out); ... h.finish(out); }
+// DESCRIPTION
+//   Hospital systems exchange HL7 v2 messages, and export them to files
+//   that people mail: segments of fields, components and repetitions
+//   ("PID|1||00482913^^^HOSP^MR||DOE^JANE^Q||19620314|F|||...") in which
+//   nothing says "name", "MRN" or "date of birth" the way the classifier
+//   reads it. Hl7Text writes each segment as a line of its unlabelled
+//   fields, separators as blanks, followed by a labelled line for each
+//   field (and repetition) that carries a person's data:
+//     PID  "Patient ID:" / "MRN:" / "SSN:" / "Member ID:" by the
+//          identifier's type code, "Patient name: Jane Q Doe",
+//          "Date of birth: 1962-03-14", "Address:", phones,
+//          "Account number:", "SSN:", "Date of death:";
+//     NK1, GT1, IN1  next of kin, guarantor and insured: names,
+//          addresses, phones, dates of birth, SSN, "Member ID:";
+//     PV1, OBR, ORC, DG1, PR1  physicians by name (and NPI),
+//          "Encounter number:", admission and discharge dates,
+//          "Diagnosis: E11.9 Type 2 diabetes ..." (ICD-10 codes with
+//          their period), "Procedure: CPT 99214 ...", orders;
+//     OBX  "Result: Hemoglobin A1c 9.2 % 4.0-5.6 H" on one line;
+//     AL1, RXE, RXO, RXA, RXD, MRG  allergies, medications, merged ids.
+//   Names are written in title case, dates CCYYMMDD as 1962-03-14. The
+//   separators are each header segment's (MSH, FHS, BHS: field separator
+//   at byte 3, then component, repetition, escape and subcomponent); the
+//   escape sequences \F\ \S\ \T\ \R\ \E\ are decoded, \.br\ is a line
+//   break, \Xhh\ printable ASCII, any other sequence is dropped. Segments
+//   end at CR or LF; MLLP's frame bytes (0x0B, 0x1C) end one too.
+// INPUT
+//   Untrusted. Memory: one segment of at most kMaxHl7Segment bytes (a
+//   longer one, such as a report or a file embedded in an OBX, is written
+//   as it comes, its separators as blanks). Time: linear.
+// THREADS
+//   One object per stream.
+#ifndef PHI_MIME_HL7_H
+#define PHI_MIME_HL7_H
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace phi::mime {
+
+inline constexpr size_t kMaxHl7Segment = 65536;
+
+enum class Hl7Field : int;  // how a labelled field is read (hl7.cc)
+
+class Hl7Text {
+ public:
+  // The first bytes of a file (at least 8) are an HL7 v2 header segment,
+  // maybe after MLLP's start byte.
+  static bool starts(std::string_view first_bytes);
+  void feed(std::string_view in, std::string& out);
+  void finish(std::string& out);
+  bool had_errors() const { return false; }  // any bytes are text
+
+ private:
+  void take(char c, std::string& out);
+  void segment(std::string& out);
+  void raw(std::string_view bytes, std::string& out) const;
+  std::string text(std::string_view v) const;
+  std::string value(Hl7Field kind, std::string_view v, std::string_view& label) const;
+  std::string code(std::string_view v) const;
+  std::string person(std::string_view v, size_t first) const;
+
+  char field_ = '|', comp_ = '^', rep_ = '~', esc_ = '\\', sub_ = '&';
+  std::string seg_;      // the segment being read
+  bool long_ = false;    // the rest of a segment longer than kMaxHl7Segment
+};
+
+}  // namespace phi::mime
+
+#endif

@@ -1,0 +1,47 @@
+// labelled - helpers for the readers that write data files as labelled text (see labelled.h).
+#include "milter/mime/labelled.h"
+
+namespace phi::mime {
+namespace {
+
+bool digit(char c) { return c >= '0' && c <= '9'; }
+bool alnum(char c) { return digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+
+}  // namespace
+
+std::vector<std::string_view> split_on(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  for (size_t b = 0;;) {
+    size_t e = s.find(sep, b);
+    out.push_back(s.substr(b, e == std::string_view::npos ? std::string_view::npos : e - b));
+    if (e == std::string_view::npos) return out;
+    b = e + 1;
+  }
+}
+
+std::string title_case(std::string_view w) {
+  std::string out(w);
+  bool start = true;
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z' && !start) c = static_cast<char>(c - 'A' + 'a');
+    start = !alnum(c) && c != '\'';
+  }
+  return out;
+}
+
+std::string iso_date(std::string_view d) {
+  if (d.size() < 8) return {};
+  for (size_t i = 0; i < 8; ++i)
+    if (!digit(d[i])) return {};
+  int month = (d[4] - '0') * 10 + (d[5] - '0'), day = (d[6] - '0') * 10 + (d[7] - '0');
+  if (month < 1 || month > 12 || day < 1 || day > 31) return {};
+  return std::string(d.substr(0, 4)) + "-" + std::string(d.substr(4, 2)) + "-" + std::string(d.substr(6, 2));
+}
+
+std::string icd10_code(std::string_view code) {
+  if (code.size() > 3 && code[0] >= 'A' && code[0] <= 'Z' && code.find('.') == std::string_view::npos)
+    return std::string(code.substr(0, 3)) + "." + std::string(code.substr(3));
+  return std::string(code);
+}
+
+}  // namespace phi::mime

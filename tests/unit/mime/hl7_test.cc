@@ -1,0 +1,149 @@
+// Tests for HL7 v2 messages as labelled text: an ADT and a lab result's segments, split anywhere, the header's
+// separators and escapes, batch and MLLP framing, long segments, and HL7 files attached to a message or zipped.
+#include "milter/mime/hl7.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "milter/mime/walker.h"
+#include "tests/unit/mime/recording_sink.h"
+#include "tests/unit/mime/zip_builder.h"
+
+namespace phi::mime {
+namespace {
+
+const std::string kAdt =
+    "MSH|^~\\&|EPIC|HOSP|LAB|HOSP|20261201120000||ADT^A01|MSG00001|P|2.5\r"
+    "PID|1||00482913^^^HOSP^MR~512448731^^^SSA^SS||DOE^JANE^Q^JR||19620314|F|||17 DAWS RD^APT 4^BLUE BELL^PA^19422||"
+    "^PRN^PH^^1^215^5550134~^NET^Internet^jdoe@example.org|||||AC1002^^^HOSP^AN|512-44-8731\r"
+    "NK1|1|DOE^JOHN|SPO^Spouse|17 DAWS RD^^BLUE BELL^PA^19422|(215)555-0199\r"
+    "PV1|1|I|W^389^1^HOSP||||1234567893^PATEL^ANIL^^^DR^^^^^^^NPI|4455^WONG^MEI|||||||||||V778812^^^HOSP^VN|||||||||||||||||||||||||"
+    "20261130|20261201\r"
+    "DG1|1||E119^Type 2 diabetes mellitus without complications^I10||20261201|A\r"
+    "IN1|1|PPO^Blue PPO|BC01|BLUE CROSS||||||||||||DOE^JANE|18|19620314||||||||||||||||||W123456789\r"
+    "OBX|1|NM|4548-4^Hemoglobin A1c^LN||9.2|%^percent^UCUM|4.0-5.6|H|||F|||20261201\r"
+    "NTE|1|L|Patient counselled on diet\\.br\\Follow up in 3 months\r";
+const std::string kText =
+    "MSH EPIC HOSP LAB HOSP 20261201120000  ADT A01 MSG00001 P 2.5\n"
+    "PID 1 F\n"
+    "MRN: 00482913\nSSN: 512448731\nPatient name: Jane Q Doe JR\nDate of birth: 1962-03-14\n"
+    "Address: 17 Daws Rd, Apt 4, Blue Bell, PA 19422\nHome phone: (215) 555-0134\nHome phone: jdoe@example.org\n"
+    "Account number: AC1002\nSSN: 512-44-8731\n"
+    "NK1 1 SPO Spouse\nNext of kin name: John Doe\nAddress: 17 Daws Rd, Blue Bell, PA 19422\nPhone: (215)555-0199\n"
+    "PV1 1 I W 389 1 HOSP\nAttending physician: Anil Patel\nNPI: 1234567893\nReferring physician: Mei Wong\n"
+    "Provider ID: 4455\nEncounter number: V778812\nAdmission date: 2026-11-30\nDischarge date: 2026-12-01\n"
+    "DG1 1 A\nDiagnosis: E11.9 Type 2 diabetes mellitus without complications\nDiagnosis date: 2026-12-01\n"
+    "IN1 1 BC01 18\nInsurance plan: PPO Blue PPO\nInsurance company: BLUE CROSS\nInsured name: Jane Doe\n"
+    "Insured date of birth: 1962-03-14\nMember ID: W123456789\n"
+    "OBX 1 NM F\nResult: 4548-4 Hemoglobin A1c 9.2 % percent 4.0-5.6 H\nDate of service: 2026-12-01\n"
+    "NTE 1 L Patient counselled on diet\nFollow up in 3 months\n";
+
+std::string run(std::string_view in, size_t cut) {
+  Hl7Text h;
+  std::string out, piece;
+  h.feed(in.substr(0, cut), piece);  // a buffer per call, as the walker gives them
+  out += piece;
+  piece.clear();
+  h.feed(in.substr(cut), piece);
+  out += piece;
+  piece.clear();
+  h.finish(piece);
+  return out + piece;
+}
+
+TEST(Hl7Text, AdtSegmentsAreLabelledWholeAndSplitAtEveryPosition) {
+  EXPECT_TRUE(Hl7Text::starts(kAdt));
+  EXPECT_EQ(run(kAdt, kAdt.size()), kText);
+  for (size_t cut = 0; cut <= kAdt.size(); ++cut) ASSERT_EQ(run(kAdt, cut), kText) << "cut at " << cut;
+}
+
+TEST(Hl7Text, LineEndsBatchesAndMllpFramesEndSegments) {
+  std::string lf = kAdt, crlf;
+  std::replace(lf.begin(), lf.end(), '\r', '\n');
+  for (char c : kAdt) crlf += c == '\r' ? std::string("\r\n") : std::string(1, c);
+  EXPECT_EQ(run(lf, 100), kText);
+  EXPECT_EQ(run(crlf, 100), kText);
+  std::string mllp = "\x0B" + kAdt + "\x1C\r";
+  EXPECT_TRUE(Hl7Text::starts(mllp));
+  EXPECT_EQ(run(mllp, 1), kText);
+  std::string batch = "FHS|^~\\&|EPIC\rBHS|^~\\&|EPIC\r" + kAdt + "BTS|1\rFTS|1\r";
+  EXPECT_TRUE(Hl7Text::starts(batch));
+  EXPECT_EQ(run(batch, 7), "FHS EPIC\nBHS EPIC\n" + kText + "BTS 1\nFTS 1\n");
+}
+
+TEST(Hl7Text, TheHeaderNamesTheSeparatorsAndEscapesAreDecoded) {
+  // Other separators, each header's own; a second message with the usual ones.
+  std::string other = "MSH#$!?%#APP\rPID#1##77$$$$MR##SMITH$ANN##19700101\r";
+  EXPECT_EQ(run(other, 0), "MSH APP\nPID 1\nMRN: 77\nPatient name: Ann Smith\nDate of birth: 1970-01-01\n");
+  EXPECT_EQ(run(other + kAdt, 20), "MSH APP\nPID 1\nMRN: 77\nPatient name: Ann Smith\nDate of birth: 1970-01-01\n" + kText);
+  // A header without encoding characters: fields only.
+  EXPECT_EQ(run("MSH|||A\rPID|1||7^^^^MR|a^b\\F\\\r", 9), "MSH  A\nPID 1\nPatient ID: 7^^^^MR\nPatient ID: a^b\\F\\\n");
+  // Escapes: separators, line breaks, hexadecimal ASCII, highlighting dropped, an unclosed one as a blank.
+  std::string esc = "MSH|^~\\&|A\rNTE|1||A1c \\F\\ \\S\\ \\T\\ \\R\\ \\E\\ \\H\\HIGH\\N\\ \\X4A616E65\\ end\\.br\\next\\unclosed\r";
+  EXPECT_EQ(run(esc, 30), "MSH A\nNTE 1 A1c | ^ & ~ \\ HIGH Jane end\nnext unclosed\n");
+  // A coded value under OBX-2 CWE is read as a code; ICD-10 and CPT systems.
+  std::string coded = "MSH|^~\\&|A\rOBX|1|CWE|11450-4^Problem^LN||I10^Essential hypertension^I10\rPR1|1||99214^Office visit^C4\r";
+  EXPECT_EQ(run(coded, 0), "MSH A\nOBX 1 CWE\nResult: 11450-4 Problem I10 Essential hypertension\nPR1 1\nProcedure: CPT 99214 Office visit\n");
+}
+
+TEST(Hl7Text, StartsOnlyOnAHeaderSegment) {
+  EXPECT_TRUE(Hl7Text::starts("MSH|^~\\&|"));
+  EXPECT_TRUE(Hl7Text::starts("MSH|^~\\|A"));   // three encoding characters
+  EXPECT_FALSE(Hl7Text::starts("MSH|^~\\&"));   // too short to tell
+  EXPECT_FALSE(Hl7Text::starts("MSH is the segment that..."));
+  EXPECT_FALSE(Hl7Text::starts("MSH|ab|cdefgh"));
+  EXPECT_FALSE(Hl7Text::starts("PID|1||77|||"));
+  EXPECT_FALSE(Hl7Text::starts("ISA*00*          *"));
+}
+
+TEST(Hl7Text, ALongSegmentIsWrittenAsItComes) {
+  std::string big(kMaxHl7Segment + 10, 'a');
+  std::string in = "MSH|^~\\&|A\rOBX|1|ED|PDF^Report||^application^pdf^Base64^" + big + "\rPID|1||77^^^^MR\r";
+  std::string out = run(in, in.size() / 2);
+  EXPECT_EQ(out, "MSH A\nOBX 1 ED PDF Report   application pdf Base64 " + big + "\nPID 1\nMRN: 77\n");
+  // One of exactly kMaxHl7Segment bytes is still read as a segment.
+  std::string exact = "NTE|1||" + std::string(kMaxHl7Segment - 7, 'b');
+  EXPECT_EQ(run("MSH|^~\\&|A\r" + exact + "\r", 5), "MSH A\nNTE 1 " + std::string(kMaxHl7Segment - 7, 'b') + "\n");
+}
+
+TEST(Hl7Text, AMessageAttachedToAMessageIsReadLabelled) {
+  for (const auto& [type, name] : std::vector<std::pair<std::string, std::string>>{
+           {"application/hl7-v2", "adt.hl7"}, {"text/plain", "adt.txt"}, {"application/octet-stream", "export.dat"}}) {
+    SCOPED_TRACE(type);
+    for (size_t chunk : {0, 1, 7, 100}) {
+      test::RecordingSink sink;
+      Walker w(Limits{}, sink);
+      test::feed_message(w, test::message_with_attachment(type, name, kAdt, true), chunk);
+      EXPECT_EQ(sink.body("2"), kText) << sink.log();
+    }
+  }
+  // MLLP-framed, labelled by its name: its frame bytes would make a sniffer call it binary.
+  test::RecordingSink sink;
+  Walker w(Limits{}, sink);
+  test::feed_message(w, test::message_with_attachment("application/octet-stream", "feed.hl7", "\x0B" + kAdt + "\x1C\r", true), 7);
+  EXPECT_EQ(sink.body("2"), kText) << sink.log();
+}
+
+TEST(Hl7Text, MessagesInAZipAreReadLabelled) {
+  std::string zip = test::make_zip({{"export/adt.txt", kAdt}, {"export/adt.hl7", kAdt}});
+  test::RecordingSink sink;
+  Walker w(Limits{}, sink);
+  test::feed_message(w, test::message_with_attachment("application/zip", "export.zip", zip, true), 7);
+  std::string body = sink.body("2");
+  size_t first = body.find(kText);
+  ASSERT_NE(first, std::string::npos) << sink.log();
+  EXPECT_NE(body.find(kText, first + 1), std::string::npos) << sink.log();
+}
+
+TEST(Hl7Text, TenThousandHostileRepeats) {
+  std::string in = "MSH|^~\\&|A\r";
+  for (int i = 0; i < 10000; ++i) in += "PID|1||\\X\\~\\~7^^^^MR|^^^^MR|\\.br\\A\r\n\x1C\x0B";
+  std::string out = run(in, in.size() / 3);
+  // MSH, then per repeat: "PID 1", "MRN: 7", and the name's escaped line break: "Patient name: " and "A".
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1 + 10000 * 4) << out.substr(0, 200);
+  EXPECT_EQ(out.substr(0, 39), "MSH A\nPID 1\nMRN: 7\nPatient name: \nA\nPID");
+}
+
+}  // namespace
+}  // namespace phi::mime
