@@ -33,10 +33,13 @@
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <variant>
 
 #include "milter/mime/charset.h"
 #include "milter/mime/decompress.h"
+#include "milter/mime/dicom.h"
+#include "milter/mime/hl7.h"
 #include "milter/mime/html.h"
 #include "milter/mime/json_text.h"
 #include "milter/mime/rtf.h"
@@ -47,7 +50,6 @@
 #include "milter/mime/uuencode.h"
 #include "milter/mime/walker.h"
 #include "milter/mime/x12.h"
-#include "milter/mime/hl7.h"
 #include "milter/mime/xml_text.h"
 #include "milter/mime/zip.h"
 #include "milter/util/strings.h"
@@ -105,20 +107,19 @@ struct WalkState {
   }
 };
 
-enum class LeafMode { Text, Html, Xml, Json, Rtf, Skip, Uninspected };
+enum class LeafMode { Text, Html, Xml, Json, Rtf, Dicom, Skip, Uninspected };
 
-// The converter a text goes through after its charset, if any: HTML's,
-// XML's (a mode), JSON's, X12's or HL7's (x12.h and hl7.h work on ASCII
-// bytes, which UTF-8 keeps). One interface: feed(), finish(), had_errors().
-class Markup {
+// One converter of a kind at a time, or none, behind one interface:
+// feed(), finish(), had_errors().
+template <typename... C>
+class OneOf {
  public:
   bool active() const { return !std::holds_alternative<std::monostate>(m_); }
-  void html() { m_.emplace<HtmlToText>(); }
-  void xml(XmlToText::Mode mode) { m_.emplace<XmlToText>(mode); }
-  void json() { m_.emplace<JsonText>(); }
-  void x12() { m_.emplace<X12Text>(); }
-  void hl7() { m_.emplace<Hl7Text>(); }
-  void reset() { m_.emplace<std::monostate>(); }
+  template <typename T, typename... A>
+  void emplace(A&&... args) { m_.template emplace<T>(std::forward<A>(args)...); }
+  template <typename T>
+  const T* get() const { return std::get_if<T>(&m_); }
+  void reset() { m_.template emplace<std::monostate>(); }
   void feed(std::string_view in, std::string& out) {
     std::visit([&](auto& c) { if constexpr (kConverts<decltype(c)>) c.feed(in, out); }, m_);
   }
@@ -130,10 +131,27 @@ class Markup {
   }
 
  private:
-  template <typename C>
-  static constexpr bool kConverts = !std::is_same_v<std::decay_t<C>, std::monostate>;
-  std::variant<std::monostate, HtmlToText, XmlToText, JsonText, X12Text, Hl7Text> m_;
+  template <typename T>
+  static constexpr bool kConverts = !std::is_same_v<std::decay_t<T>, std::monostate>;
+  std::variant<std::monostate, C...> m_;
 };
+
+// The converter a text goes through after its charset, if any: HTML's,
+// XML's (a mode), JSON's, X12's or HL7's (x12.h and hl7.h work on ASCII
+// bytes, which UTF-8 keeps).
+class Markup : public OneOf<HtmlToText, XmlToText, JsonText, X12Text, Hl7Text> {
+ public:
+  void html() { emplace<HtmlToText>(); }
+  void xml(XmlToText::Mode mode) { emplace<XmlToText>(mode); }
+  void json() { emplace<JsonText>(); }
+  void x12() { emplace<X12Text>(); }
+  void hl7() { emplace<Hl7Text>(); }
+};
+
+// The converter of a part whose bytes are not text in one charset; it
+// writes UTF-8 itself: RTF's (RTF names its own code pages) or DICOM's.
+using BinaryText = OneOf<RtfToText, DicomText>;
+
 struct LeafPlan {
   LeafMode mode = LeafMode::Text;
   std::string reason;  // for Uninspected
@@ -214,7 +232,7 @@ class PackageReader : public ZipStream::Handler {
   void entry_end() override;
 
  private:
-  enum class Kind { Xml, Text, Html, Json, Rtf, Nested, Document, Image, Sniff };
+  enum class Kind { Xml, Text, Html, Json, Rtf, Dicom, Nested, Document, Image, Sniff };
   void start_converting(std::string_view first);
   void emit(std::string_view text);
   void report_once(std::string_view reason);
@@ -244,7 +262,7 @@ class PackageReader : public ZipStream::Handler {
   bool converting_ = false;
   std::optional<CharsetConverter> conv_;
   Markup markup_;  // Xml, Html, Json entries; X12 text
-  std::optional<RtfToText> rtf_;
+  BinaryText bin_;  // Rtf, Dicom
   std::string s1_, s2_;
   std::string names_;  // entry names, one per line, bounded by kMaxPackageNames
   bool names_cut_ = false;
@@ -490,7 +508,7 @@ class LeafBody : public Body {
   std::optional<CharsetConverter> conv_;
   Markup markup_;  // Html, Xml (XmlToText::Mode::Data), Json; X12 text
   std::optional<ContentLines> lines_;  // Text: iCalendar or vCard
-  std::optional<RtfToText> rtf_;
+  BinaryText bin_;                     // Rtf, Dicom
   std::unique_ptr<PackageReader> package_;
   std::unique_ptr<Document> doc_;  // a PDF or an image read by ws_.documents
   bool image_pending_ = false;     // an image held in held_ until it reaches min_bytes

@@ -22,9 +22,13 @@ std::vector<std::string_view> split_on(std::string_view s, char sep) {
 std::string title_case(std::string_view w) {
   std::string out(w);
   bool start = true;
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z' && !start) c = static_cast<char>(c - 'A' + 'a');
-    start = !alnum(c) && c != '\'';
+  for (size_t i = 0; i < out.size(); ++i) {
+    auto c = static_cast<unsigned char>(out[i]);
+    if (c >= 'A' && c <= 'Z' && !start) out[i] = static_cast<char>(c - 'A' + 'a');
+    // Latin-1 capitals in UTF-8 (U+00C0 to U+00DE but the sign U+00D7): C3 80-9E -> C3 A0-BE.
+    auto next = i + 1 < out.size() ? static_cast<unsigned char>(out[i + 1]) : 0;
+    if (c == 0xC3 && !start && next >= 0x80 && next <= 0x9E && next != 0x97) out[i + 1] = static_cast<char>(next + 0x20);
+    start = !alnum(static_cast<char>(c)) && c != '\'' && c < 0x80;
   }
   return out;
 }

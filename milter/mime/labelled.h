@@ -9,7 +9,8 @@
 //   names as they are written in prose, labelled dates and dotted codes.
 //   split_on: every piece between separators, empty ones too (a field's
 //   position is its meaning). title_case: capitals after the first of
-//   each word lowered ("O'BRIEN-SMITH" -> "O'brien-Smith"). iso_date: the
+//   each word lowered ("O'BRIEN-SMITH" -> "O'brien-Smith"), Latin-1's in
+//   UTF-8 too ("MÜLLER" -> "Müller"). iso_date: the
 //   first eight characters as a date when they are digits with a month
 //   and a day in range, whatever follows (a time, a zone), else "" (the
 //   caller writes the value as it is). icd10_code: a period after the third character of a code that

@@ -182,7 +182,7 @@ void PackageReader::data(std::string_view bytes) {
     start_converting(first);
     return;
   }
-  if (rtf_) {
+  if (bin_.active()) {
     emit(bytes);
     return;
   }
@@ -222,9 +222,10 @@ void PackageReader::image_data(std::string_view bytes) {
   head_.clear();
 }
 
-// An entry whose name says nothing (an HL7 file, a README): its first
-// kLeafSniffBytes bytes are held, then it is read as a .txt entry if they
-// are text (looks_like_text), else reported "binary".
+// An entry whose name says nothing (an HL7 file, a README, a DICOM image):
+// its first kLeafSniffBytes bytes are held, then it is read as a DICOM
+// file or a .txt entry if they are one (DicomText::starts, looks_like_text),
+// else reported "binary".
 void PackageReader::sniff_data(std::string_view bytes) {
   if (sniff_skip_) return;
   size_t took = std::min(bytes.size(), kLeafSniffBytes - std::min(kLeafSniffBytes, head_.size()));
@@ -233,11 +234,15 @@ void PackageReader::sniff_data(std::string_view bytes) {
   if (sniffed_text()) data(bytes.substr(took));
 }
 
-// The held bytes decide; a text entry goes on as Kind::Text, its first bytes still in head_.
+// The held bytes decide; a DICOM or text entry goes on as Kind::Dicom or Kind::Text, its first bytes still in head_.
 // A saved message (.eml) is read as text too, but its parts are not walked
 // (an entry's text is the package part's own): its attachments may be
 // unread, so it is also reported "depth-limit".
 bool PackageReader::sniffed_text() {
+  if (DicomText::starts(head_)) {  // a zipped PACS or CD export (IM000001, IM000002, ...)
+    kind_ = Kind::Dicom;
+    return true;
+  }
   if (looks_like_text(head_)) {
     if (looks_like_message(head_, file_extension(entry_name_) == "eml")) {
       ws_.truncated = true;
@@ -255,9 +260,10 @@ bool PackageReader::sniffed_text() {
 void PackageReader::start_converting(std::string_view first) {
   converting_ = true;
   markup_.reset();
-  rtf_.reset();
-  if (kind_ == Kind::Rtf) {  // RTF names its own code pages: no charset conversion
-    rtf_.emplace();
+  bin_.reset();
+  if (kind_ == Kind::Rtf || kind_ == Kind::Dicom) {  // RTF names its own code pages, DICOM its character set
+    if (kind_ == Kind::Rtf) bin_.emplace<RtfToText>();
+    else bin_.emplace<DicomText>();
     emit(first);
     return;
   }
@@ -300,12 +306,14 @@ void PackageReader::entry_end() {
     return;
   }
   if (!converting_) start_converting(head_);  // an entry shorter than kTextHeadBytes
-  if (rtf_) {
+  if (bin_.active()) {
     s2_.clear();
-    rtf_->finish(s2_);
+    bin_.finish(s2_);
     if (!s2_.empty()) ws_.sink.text(info_, TextKind::Body, s2_);
     any_text_ = any_text_ || !s2_.empty();
-    if (rtf_->had_errors()) ws_.errors = true;
+    if (bin_.had_errors()) ws_.errors = true;
+    if (const DicomText* dicom = bin_.get<DicomText>(); dicom && dicom->had_errors()) report_once("binary");
+    else if (dicom && dicom->pixels()) report_once("image");  // its pixels are not read
     converting_ = false;
     return;
   }
@@ -328,9 +336,9 @@ void PackageReader::entry_end() {
 // Converted text through the entry's markup stripper, then the Sink.
 void PackageReader::emit(std::string_view text) {
   std::string_view out = text;
-  if (converting_ && (markup_.active() || rtf_)) {
+  if (converting_ && (markup_.active() || bin_.active())) {
     s2_.clear();
-    if (rtf_) rtf_->feed(text, s2_);
+    if (bin_.active()) bin_.feed(text, s2_);
     else markup_.feed(text, s2_);
     out = s2_;
   }

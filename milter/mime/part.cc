@@ -230,7 +230,7 @@ LeafBody::LeafBody(WalkState& ws, PartInfo info, TransferEncoding cte, LeafPlan 
     : ws_(ws), info_(std::move(info)), cte_(cte), plan_(std::move(plan)) {
   begin_part(ws_, info_, classify_name);
   if (one_of(plan_.mode, {LeafMode::Text, LeafMode::Html, LeafMode::Xml, LeafMode::Json})) start_text(plan_.mode);
-  if (plan_.mode == LeafMode::Rtf) rtf_.emplace();
+  if (plan_.mode == LeafMode::Rtf) bin_.emplace<RtfToText>();
   if (plan_.mode == LeafMode::Skip) done_ = true;
 }
 
@@ -294,6 +294,7 @@ void LeafBody::process(std::string_view decoded) {
     sniff(decoded);
     return;
   }
+  if (const DicomText* dicom = bin_.get<DicomText>(); dicom && dicom->done()) return;  // the rest is pixels
   uint64_t room = ws_.lim.max_part_bytes - std::min(decoded_, ws_.lim.max_part_bytes);
   bool over = decoded.size() > room;
   if (over) decoded = decoded.substr(0, static_cast<size_t>(room));
@@ -317,7 +318,7 @@ void LeafBody::process(std::string_view decoded) {
 // Charset conversion and HTML stripping (or RTF, which names its own code
 // pages), then the Sink.
 void LeafBody::emit_text(std::string_view decoded) {
-  if (!head_checked_ && !rtf_) {
+  if (!head_checked_ && !bin_.active()) {
     size_t take = std::min(decoded.size(), kTextHeadBytes - head_.size());
     head_.append(decoded.substr(0, take));
     decoded.remove_prefix(take);
@@ -326,9 +327,9 @@ void LeafBody::emit_text(std::string_view decoded) {
     if (!decoded.empty()) emit_text(decoded);
     return;
   }
-  if (rtf_) {
+  if (bin_.active()) {
     s3_.clear();
-    rtf_->feed(decoded, s3_);
+    bin_.feed(decoded, s3_);
     body_text(s3_);
     return;
   }
@@ -428,9 +429,16 @@ void LeafBody::sniffed() {
     tnef_->feed(sniff_);
     return;
   }
+  // A DICOM file (an image or report a PACS viewer or a CD export saved): its patient and study elements.
+  if (DicomText::starts(sniff_) && (reason == "binary" || reason == "image")) {
+    plan_.mode = LeafMode::Dicom;
+    bin_.emplace<DicomText>();
+    process(sniff_);
+    return;
+  }
   if (sniff_.rfind("{\\rtf", 0) == 0 && (reason == "office" || reason == "binary")) {
     plan_.mode = LeafMode::Rtf;
-    rtf_.emplace();
+    bin_.emplace<RtfToText>();
     process(sniff_);
     return;
   }
@@ -521,10 +529,11 @@ void LeafBody::finish() {
   }
   // Transfer-decoding errors count only where every byte was decoded: a
   // skipped or cut part is decoded as far as its chunks happen to reach.
-  bool decoded_all = (one_of(plan_.mode, {LeafMode::Text, LeafMode::Html, LeafMode::Xml, LeafMode::Json, LeafMode::Rtf}) ||
+  bool decoded_all = (one_of(plan_.mode, {LeafMode::Text, LeafMode::Html, LeafMode::Xml, LeafMode::Json, LeafMode::Rtf,
+                                          LeafMode::Dicom}) ||
                       package_ || doc_ || tnef_ || archive_ || message_) && !done_;
   if ((decoded_all && cte_.had_errors()) || (conv_ && conv_->had_errors()) || markup_.had_errors() ||
-      (rtf_ && rtf_->had_errors()))
+      bin_.had_errors())
     ws_.errors = true;
   tnef_.reset();  // its attachments are over; the depth it held is free again
   archive_.reset();
@@ -562,7 +571,7 @@ void LeafBody::check_encoding() {
 
 // The text the converters still hold at the end of the part.
 void LeafBody::flush_text() {
-  if (!head_checked_ && !rtf_) check_encoding();
+  if (!head_checked_ && !bin_.active()) check_encoding();
   if (uu_) uu_->finish();
   if (lines_) {  // a line end or backslash it held
     std::string held;
@@ -571,10 +580,14 @@ void LeafBody::flush_text() {
     convert_text(held);
   }
   std::string_view text;
-  if (rtf_) {
+  if (bin_.active()) {
     s3_.clear();
-    rtf_->finish(s3_);
+    bin_.finish(s3_);
     text = s3_;
+    if (const DicomText* dicom = bin_.get<DicomText>(); dicom && dicom->had_errors())
+      ws_.report(info_, "binary");  // a deflated data set, or headers that make no sense: not all of it was read
+    else if (dicom && dicom->pixels())
+      ws_.report(info_, "image");  // its pixels are not read
   } else if (conv_) {
     s2_.clear();
     conv_->finish(s2_);

@@ -82,14 +82,18 @@
 //   label "utf-16" without a mark is read in the byte order they show); RTF (text/rtf,
 //   application/rtf, a .rtf name, or sniffed "{\rtf" in a part declared
 //   as an office document or binary) goes through RtfToText instead of
-//   the charset converter. Signature parts
+//   the charset converter; so does a DICOM file (bytes 128 to 131 "DICM"
+//   in a part declared binary or image, or a ZIP entry whose name says
+//   nothing) through DicomText (dicom.h): its data elements as text, its
+//   pixels reported "image" (and what follows a deflated data set or a
+//   broken element header "binary"). Signature parts
 //   (pkcs7-signature, pgp-signature) carry no content and are skipped
 //   without a report. A part declared or sniffed as an office document or
 //   an archive whose first bytes are a ZIP header (docx, xlsx, pptx, odt,
 //   ods, odp, .zip) is read as a package (PackageReader in entity.h): the
 //   text of its XML, text and HTML entries (a UTF-16 text entry, with a
 //   byte order mark or without, in UTF-16; an entry of no known kind when its first
-//   bytes look like text, a saved message among them, reported "depth-limit"
+//   bytes look like text or DICOM, a saved message among them, reported "depth-limit"
 //   since its parts are not walked; and its PDF and image
 //   entries, through the DocumentReader as below) comes as the part's Body
 //   text, its entry names as one Filename value after it, and what it

@@ -290,6 +290,14 @@ if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   assert_escrowed hl7-fields "PHI only in an HL7 v2 message's fields is escrowed" 20
 fi
 
+# --- PHI only in a DICOM image's data elements (an ultrasound study as a PACS viewer saves it) ---
+if [ "$PHI_ESCROW_WIRED" = 1 ]; then
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Images" --body "Images attached." \
+    --attach-type application/dicom --attach-name IM000001.dcm \
+    --attach @"$(dirname "$0")/../unit/milter/data/us-explicit.dcm" || phi_fail "dicom: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed dicom "PHI in a DICOM file's patient and study elements is escrowed" 20
+fi
+
 # --- PHI only in the slides of a PowerPoint 97-2003 .ppt (text boxes, as LibreOffice writes them) ---
 if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   gzip -dc "$(dirname "$0")/../unit/milter/data/slides.ppt.gz" > "$PHI_DIR/slides.ppt" || phi_fail "could not unpack the .ppt"

@@ -18,6 +18,9 @@ TEST(Labelled, TitleCaseLowersAllButTheFirstLetterOfEachWord) {
   EXPECT_EQ(title_case("17 DAWS RD"), "17 Daws Rd");
   EXPECT_EQ(title_case("McDonald"), "Mcdonald");
   EXPECT_EQ(title_case(""), "");
+  EXPECT_EQ(title_case("M\xC3\x9CLLER"), "M\xC3\xBCller");      // MÜLLER -> Müller
+  EXPECT_EQ(title_case("\xC3\x89MILE"), "\xC3\x89mile");          // ÉMILE -> Émile: a first letter stays
+  EXPECT_EQ(title_case("A\xC3\x97" "B"), "A\xC3\x97" "b");             // the multiplication sign is no capital
 }
 
 TEST(Labelled, IsoDateTakesCompactDatesWhateverFollowsThem) {

@@ -1,0 +1,188 @@
+// Tests for DICOM files as text: files written by pydicom and dcmtk in every transfer syntax read, whole and in
+// chunks; deflated data sets, broken headers, long values, cut files; DICOM attachments through the Walker.
+#include "milter/mime/dicom.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+
+#include "milter/mime/walker.h"
+#include "tests/unit/mime/recording_sink.h"
+#include "tests/unit/mime/zip_builder.h"
+
+namespace phi::mime {
+namespace {
+
+std::string fixture(const std::string& name) {
+  std::ifstream f(std::string(PHI_SRCDIR) + "/tests/unit/milter/data/" + name, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), {}};
+}
+
+struct Read {
+  std::string text;
+  bool errors, pixels, done;
+};
+
+Read read(std::string_view in, size_t chunk = 0) {
+  DicomText d;
+  std::string out, piece;
+  if (chunk == 0) chunk = in.size() + 1;
+  for (size_t i = 0; i < in.size(); i += chunk) {
+    piece.clear();  // a buffer per call
+    d.feed(in.substr(i, chunk), piece);
+    out += piece;
+  }
+  d.finish(out);
+  return {out, d.had_errors(), d.pixels(), d.done()};
+}
+
+// The ultrasound study of dicom_fixtures.py, as read.
+std::string study(const std::string& name, bool implicit) {
+  return "Date of service: 2026-12-01\nModality: US\nInstitution: Springfield General Hospital\n"
+         "Referring physician: Anil Patel\nStudy description: US ABDOMEN COMPLETE\nDiagnosis: Type 2 diabetes mellitus\n"
+         "Patient name: " + name + "\nPatient ID: 00482913\nDate of birth: 1962-03-14\nSex: F\n"
+         "Patient ID: MRN7781\nPatient ID: W123456789\n" +
+         // implicit VR: a printable value of an element not in the table is written as it is
+         std::string(implicit ? "MONOCHROME2\n" : "") + "Procedure: Liver ultrasound\nSPS1\n";
+}
+
+TEST(DicomText, FilesOfEveryTransferSyntaxAreReadWholeAndInChunks) {
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"us-explicit.dcm", study("Jane Q Doe", false)},
+      {"us-implicit-utf8.dcm", study("Jane Q M\xC3\xBCller", true)},
+      {"us-big-latin1.dcm", study("Jane Q M\xC3\xBCller", false)},
+      {"xr-jpeg.dcm", "Institution: Springfield General Hospital\nStudy description: XR CHEST 2 VIEWS\n"
+                      "Patient name: Jane Q Doe\nPatient ID: 00482913\nDate of birth: 1962-03-14\n"}};
+  for (const auto& [name, want] : files) {
+    SCOPED_TRACE(name);
+    std::string bytes = fixture(name);
+    ASSERT_TRUE(DicomText::starts(bytes));
+    for (size_t chunk : {0, 1, 7, 100}) {
+      Read r = read(bytes, chunk);
+      EXPECT_EQ(r.text, want) << "chunk " << chunk;
+      EXPECT_FALSE(r.errors);
+      EXPECT_TRUE(r.pixels);
+      EXPECT_TRUE(r.done);
+    }
+  }
+}
+
+// Explicit VR little endian data elements.
+std::string le16(uint16_t v) { return {static_cast<char>(v & 0xFF), static_cast<char>(v >> 8)}; }
+std::string le32(uint32_t v) { return le16(static_cast<uint16_t>(v & 0xFFFF)) + le16(static_cast<uint16_t>(v >> 16)); }
+std::string element(uint16_t group, uint16_t elem, const std::string& vr, const std::string& value) {
+  bool long_form = vr == "UT" || vr == "SQ" || vr == "OB" || vr == "UN";
+  std::string h = le16(group) + le16(elem) + vr;
+  return h + (long_form ? std::string(2, '\0') + le32(static_cast<uint32_t>(value.size())) : le16(static_cast<uint16_t>(value.size()))) +
+         value;
+}
+std::string file(const std::string& syntax, const std::string& data_set) {
+  std::string ts = syntax.size() % 2 ? syntax + '\0' : syntax;
+  return std::string(kDicomPreamble, '\0') + "DICM" + element(0x0002, 0x0010, "UI", ts) + data_set;
+}
+const std::string kExplicit = "1.2.840.10008.1.2.1";
+const std::string kName = element(0x0010, 0x0010, "PN", "DOE^JANE");
+
+TEST(DicomText, StartsOnlyAfterThePreamble) {
+  std::string f = file(kExplicit, kName);
+  EXPECT_TRUE(DicomText::starts(f));
+  EXPECT_FALSE(DicomText::starts(f.substr(0, kDicomPreamble + 3)));
+  EXPECT_FALSE(DicomText::starts("DICM" + f));
+  EXPECT_EQ(read(f).text, "Patient name: Jane Doe\n");
+}
+
+TEST(DicomText, ADeflatedDataSetOrAHeaderThatMakesNoSenseEndsReadingWithAnError) {
+  Read deflated = read(file("1.2.840.10008.1.2.1.99", kName));
+  EXPECT_EQ(deflated.text, "");
+  EXPECT_TRUE(deflated.errors);
+  EXPECT_FALSE(deflated.pixels);
+  // A VR of lower-case letters: what was read before stays, nothing after.
+  std::string bad = file(kExplicit, kName + le16(0x0010) + le16(0x0020) + "lo" + le16(4) + "1234" + kName);
+  for (size_t chunk : {0, 1, 5}) {
+    Read r = read(bad, chunk);
+    EXPECT_EQ(r.text, "Patient name: Jane Doe\n");
+    EXPECT_TRUE(r.errors && r.done && !r.pixels);
+  }
+}
+
+TEST(DicomText, ValuesOverTheLimitAreSkippedAndACutFileIsReadAsFarAsItGoes) {
+  std::string at_limit(kMaxDicomValue, 'a'), over(kMaxDicomValue + 2, 'b');
+  std::string f = file(kExplicit, element(0x0010, 0x4000, "UT", at_limit) + element(0x0010, 0x4000, "UT", over) + kName);
+  EXPECT_EQ(read(f, 4096).text, "Patient comments: " + at_limit + "\nPatient name: Jane Doe\n");
+  Read cut = read(f.substr(0, f.size() - 3));  // inside the name's value
+  EXPECT_EQ(cut.text, "Patient comments: " + at_limit + "\n");
+  EXPECT_FALSE(cut.errors || cut.done);
+}
+
+TEST(DicomText, MultipleValuesTimesUidsAndNumbersAreWrittenOrNotByTheirVr) {
+  std::string f = file(kExplicit, element(0x0008, 0x0018, "UI", std::string("1.2.3.4\0", 8)) +
+                                      element(0x0008, 0x0030, "TM", "101500") + element(0x0010, 0x1001, "PN", "ROE^JO\\ROE^JOANNE=^^") +
+                                      element(0x0011, 0x1010, "LO", "private note ") + element(0x0028, 0x0010, "US", le16(4)));
+  EXPECT_EQ(read(f).text, "Patient name: Jo Roe\nPatient name: Joanne Roe\nprivate note\n");
+}
+
+TEST(DicomText, ADicomAttachmentIsReadAndItsPixelsReportedUnread) {
+  for (const auto& [type, name] : std::vector<std::pair<std::string, std::string>>{
+           {"application/dicom", "IM000001.dcm"}, {"application/octet-stream", "IM000001"}, {"image/dicom", ""}}) {
+    SCOPED_TRACE(type);
+    for (size_t chunk : {0, 1, 100}) {
+      test::RecordingSink sink;
+      Walker w(Limits{}, sink);
+      test::feed_message(w, test::message_with_attachment(type, name, fixture("us-explicit.dcm"), true), chunk);
+      EXPECT_EQ(sink.body("2"), study("Jane Q Doe", false)) << sink.log();
+      EXPECT_NE(sink.log().find("uninspected 2 " + type + ": image"), std::string::npos) << sink.log();
+    }
+  }
+  test::RecordingSink sink;
+  Walker w(Limits{}, sink);
+  test::feed_message(w, test::message_with_attachment("application/dicom", "x.dcm", file("1.2.840.10008.1.2.1.99", kName), true), 0);
+  EXPECT_NE(sink.log().find("uninspected 2 application/dicom: binary"), std::string::npos) << sink.log();
+  EXPECT_TRUE(w.had_errors());
+}
+
+TEST(DicomText, DicomFilesInAZipAreRead) {
+  std::string zip = test::make_zip({{"STUDY/IM000001", fixture("us-explicit.dcm")}, {"STUDY/IM000002.dcm", fixture("xr-jpeg.dcm")},
+                                    {"STUDY/bad.dcm", file("1.2.840.10008.1.2.1.99", kName)}});
+  for (size_t chunk : {0, 7}) {
+    test::RecordingSink sink;
+    Walker w(Limits{}, sink);
+    test::feed_message(w, test::message_with_attachment("application/zip", "study.zip", zip, true), chunk);
+    std::string log = sink.log();  // the entries' texts, reports between them
+    EXPECT_NE(log.find("body 2: " + study("Jane Q Doe", false)), std::string::npos) << log;
+    EXPECT_NE(log.find("\nInstitution: Springfield General Hospital\nStudy description: XR CHEST 2 VIEWS\n"), std::string::npos) << log;
+    // Reported once each: the pixels, and the deflated file not read.
+    EXPECT_NE(sink.log().find("uninspected 2 application/zip: image"), std::string::npos) << sink.log();
+    EXPECT_NE(sink.log().find("uninspected 2 application/zip: binary"), std::string::npos) << sink.log();
+  }
+}
+
+TEST(DicomText, ThePixelsAreNotCountedAgainstThePartLimit) {
+  std::string f = file(kExplicit, kName + element(0x7FE0, 0x0010, "OB", std::string(300000, 'p')));
+  test::RecordingSink sink;
+  Limits lim;
+  lim.max_part_bytes = 100000;
+  Walker w(lim, sink);
+  test::feed_message(w, test::message_with_attachment("application/dicom", "x.dcm", f, true), 4096);
+  EXPECT_EQ(sink.body("2"), "Patient name: Jane Doe\n");
+  EXPECT_EQ(sink.log().find("size-limit"), std::string::npos) << sink.log();
+  EXPECT_FALSE(w.truncated());
+}
+
+TEST(DicomText, TenThousandHostileRepeats) {
+  std::string one = element(0x0040, 0x0275, "SQ", "");  // an empty sequence
+  std::string undefined_sq = le16(0x0040) + le16(0x0275) + "SQ" + std::string(2, '\0') + le32(0xFFFFFFFF);
+  std::string item = le16(0xFFFE) + le16(0xE000) + le32(0xFFFFFFFF), item_end = le16(0xFFFE) + le16(0xE00D) + le32(0),
+              seq_end = le16(0xFFFE) + le16(0xE0DD) + le32(0);
+  std::string repeat = one + undefined_sq + item + kName + item_end + seq_end + element(0x0009, 0x0010, "UN", std::string(9, 'u')) +
+                       element(0x0008, 0x0005, "CS", "ISO_IR 192");
+  std::string data;
+  for (int i = 0; i < 10000; ++i) data += repeat;
+  Read r = read(file(kExplicit, data), 999);
+  EXPECT_FALSE(r.errors);
+  EXPECT_EQ(std::count(r.text.begin(), r.text.end(), '\n'), 10000);
+}
+
+}  // namespace
+}  // namespace phi::mime
