@@ -309,7 +309,8 @@ phi_start_milter() {
   "$PHIMILTER" -n -c "$PHI_DIR/phimilter.conf" >"$PHI_DIR/milter.check" 2>&1 ||
     { cat "$PHI_DIR/milter.check" >&2; phi_fail "phimilter -n rejected the generated configuration"; }
   rm -f "$PHI_MILTER_SOCK"
-  "$PHIMILTER" -f -c "$PHI_DIR/phimilter.conf" >"$PHI_DIR/milter.stderr" 2>&1 &
+  # PHI_MILTER_NICE: a nice value for phimilter and its threads (nice execs it: $! is phimilter).
+  ${PHI_MILTER_NICE:+nice -n "$PHI_MILTER_NICE"} "$PHIMILTER" -f -c "$PHI_DIR/phimilter.conf" >"$PHI_DIR/milter.stderr" 2>&1 &
   PHI_MILTER_PID=$!
   if [ -n "$PHI_MILTER_PORT" ]; then
     phi_wait_for 15 phi_port_listening "$PHI_MILTER_PORT" || phi_fail "phimilter does not listen on 127.0.0.1:$PHI_MILTER_PORT"
