@@ -52,6 +52,20 @@ class SignalRing {
     if (k >= kMaxSignals) k -= kMaxSignals;
     s_[k] = s_[k + kMaxSignals] = x;
   }
+  // The newest signal at `offset` whose identifier (ident) or health weight
+  // is `from` takes weight `to`, in both of its copies; false if none is.
+  bool raise(uint64_t offset, bool ident, double from, double to) {
+    for (size_t j = n_; j-- > 0;) {
+      size_t k = head_ + j;
+      if (k >= kMaxSignals) k -= kMaxSignals;
+      double& w = ident ? s_[k].wi : s_[k].wh;
+      if (s_[k].offset != offset || w != from) continue;
+      w = to;
+      (ident ? s_[k + kMaxSignals].wi : s_[k + kMaxSignals].wh) = to;
+      return true;
+    }
+    return false;
+  }
 
  private:
   std::array<Signal, 2 * kMaxSignals> s_;
@@ -119,6 +133,8 @@ struct ScanState {
   void flush_hits();
   void add(const Detector& det, unsigned type_id, uint64_t from, uint64_t to, std::string_view value, double weight);
   void signal(Role role, double weight, uint64_t offset);
+  void raise(Role role, uint64_t at, double from_weight, double to_weight, uint64_t offset);
+  void evaluate(Role role, uint64_t offset);
   Verdict finish();
 };
 
@@ -271,7 +287,7 @@ void ScanState::add(const Detector& det, unsigned type_id, uint64_t from, uint64
     if (s.index != SIZE_MAX && from == s.from && to > s.to) v.findings[s.index].excerpt = mask_excerpt(value);
     s.to = std::max(s.to, to);
     if (weight > s.weight) {
-      signal(det.role, weight - s.weight, from);
+      raise(det.role, s.from, s.weight, weight, from);
       s.weight = weight;
       if (s.index != SIZE_MAX) v.findings[s.index].weight = weight;
     }
@@ -303,6 +319,24 @@ void ScanState::signal(Role role, double weight, uint64_t offset) {
   while (!q.empty() && (q.front().offset + kProximityBytes < offset || q.size() >= kMaxSignals)) q.pop_front();
   bool ident = role == Role::Identifier;
   q.push_back(Signal{offset, ident ? weight : 0.0, ident ? 0.0 : weight});
+  evaluate(role, offset);
+}
+
+// A merged finding weighs more now (a longer dictionary term over a shorter
+// one: "Hemoglobin A1c 9.2" after "Hemoglobin" without a value): its
+// signal, at `at`, takes the new weight in place, as if it had come with
+// it; a second signal for the difference would count for half (combine).
+// Evicted already: the finding signals again at its full weight.
+void ScanState::raise(Role role, uint64_t at, double from_weight, double to_weight, uint64_t offset) {
+  if (role != Role::Identifier && role != Role::Health) return;
+  if (phi && best_pair >= 1.0 && cur.field == TextField::Body) return;
+  if (cur.recent.raise(at, role == Role::Identifier, from_weight, to_weight)) evaluate(role, offset);
+  else signal(role, to_weight, offset);
+}
+
+// The window's signals as they stand after one at `offset`: phi, or the best pair so far.
+void ScanState::evaluate(Role role, uint64_t offset) {
+  auto& q = cur.recent;
   // One pass over the window. A signal of the other role adds 0.0, which
   // leaves every sum (weights are positive, sums start at +0) and maximum
   // bit for bit as skipping it would, in the same order.

@@ -31,6 +31,12 @@ TEST(Verdict, PhiWhenIdentifierAndHealthAreTogether) {
       {"order numbers", "Order 536221234 and 412345678 shipped to Boston 02115.", false, false},
       {"product codes", "Upgrade code E11.9 firmware and part C50.9 model today.", false, false},
       {"hr mail", "Name: Robert Johnson\nEmployee ID: 48213\nWelcome to the team, start date Monday.", false, false},
+      // "hemoglobin" (no value after it: half weight) is merged into "hemoglobin a1c 9.2" (full weight): the
+      // finding's weight is raised in place, not added as a second half-counted signal (0.3 + 0.3 / 2 < 0.5).
+      {"longer lab term over a shorter", "Patient name: Jane Doe\nHemoglobin A1c 9.2 %", true, false},
+      {"the same with more identifiers", "MRN: 00482913\nPatient name: Jane Doe\nDate of birth: 1962-03-14\nHemoglobin A1c 9.2",
+       true, true},
+      {"a lab name without a value is weak", "Patient name: Jane Doe\nHemoglobin was discussed", false, false},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.label);
