@@ -137,15 +137,14 @@ class OneOf {
 };
 
 // The converter a text goes through after its charset, if any: HTML's,
-// XML's (a mode), JSON's, X12's or HL7's (x12.h and hl7.h work on ASCII
-// bytes, which UTF-8 keeps).
-class Markup : public OneOf<HtmlToText, XmlToText, JsonText, X12Text, Hl7Text> {
+// XML's (a mode), JSON's or X12's (x12.h works on ASCII bytes, which UTF-8
+// keeps). HL7 is found in any text after these (Hl7Lines, hl7.h).
+class Markup : public OneOf<HtmlToText, XmlToText, JsonText, X12Text> {
  public:
   void html() { emplace<HtmlToText>(); }
   void xml(XmlToText::Mode mode) { emplace<XmlToText>(mode); }
   void json() { emplace<JsonText>(); }
   void x12() { emplace<X12Text>(); }
-  void hl7() { emplace<Hl7Text>(); }
 };
 
 // The converter of a part whose bytes are not text in one charset; it
@@ -235,6 +234,8 @@ class PackageReader : public ZipStream::Handler {
   enum class Kind { Xml, Text, Html, Json, Rtf, Dicom, Nested, Document, Image, Sniff };
   void start_converting(std::string_view first);
   void emit(std::string_view text);
+  void body(std::string_view text);
+  void flush_hl7();
   void report_once(std::string_view reason);
   void add_name(std::string_view name);
   void nested_data(std::string_view bytes);
@@ -263,7 +264,8 @@ class PackageReader : public ZipStream::Handler {
   std::optional<CharsetConverter> conv_;
   Markup markup_;  // Xml, Html, Json entries; X12 text
   BinaryText bin_;  // Rtf, Dicom
-  std::string s1_, s2_;
+  Hl7Lines hl7_;    // every entry's text: HL7 messages in it
+  std::string s1_, s2_, s3_;
   std::string names_;  // entry names, one per line, bounded by kMaxPackageNames
   bool names_cut_ = false;
   bool any_text_ = false;
@@ -494,6 +496,7 @@ class LeafBody : public Body {
   void start_text(LeafMode mode);
   void convert_text(std::string_view decoded);
   void body_text(std::string_view text);
+  void sink_body(std::string_view text);
   void sniff(std::string_view decoded);
   void sniffed();
   void read_as_message();
@@ -509,6 +512,7 @@ class LeafBody : public Body {
   Markup markup_;  // Html, Xml (XmlToText::Mode::Data), Json; X12 text
   std::optional<ContentLines> lines_;  // Text: iCalendar or vCard
   BinaryText bin_;                     // Rtf, Dicom
+  Hl7Lines hl7_;                       // all of the part's text: HL7 messages in it
   std::unique_ptr<PackageReader> package_;
   std::unique_ptr<Document> doc_;  // a PDF or an image read by ws_.documents
   bool image_pending_ = false;     // an image held in held_ until it reaches min_bytes
@@ -521,7 +525,7 @@ class LeafBody : public Body {
   bool open_ = true;  // part_end still to come (a TnefReader ends and begins the part again)
   uint64_t decoded_ = 0;
   bool done_ = false;  // the rest of the part is ignored
-  std::string sniff_, s1_, s2_, s3_, s4_;
+  std::string sniff_, s1_, s2_, s3_, s4_, s5_;
   std::string head_;          // Text, Html: the first kTextHeadBytes, until their encoding is known
   bool head_checked_ = false;
 };

@@ -1,6 +1,7 @@
 // hl7 - HL7 v2 segments written as labelled text (see hl7.h).
 #include "milter/mime/hl7.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "milter/mime/labelled.h"
@@ -332,6 +333,57 @@ void Hl7Text::segment(std::string& out) {
   if (!result.empty()) out.append("Result: " + result + "\n");
   out.append(labelled);
   seg_.clear();
+}
+
+namespace {
+
+// A line of HL7 after a header: a segment ID and the field separator, or an MLLP frame byte.
+bool segment_line(std::string_view l, char field) {
+  auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+  if (!l.empty() && (l[0] == '\x0B' || l[0] == '\x1C')) return true;
+  return l.size() >= 4 && upper(l[0]) && (upper(l[1]) || digit(l[1])) && (upper(l[2]) || digit(l[2])) && l[3] == field;
+}
+
+}  // namespace
+
+void Hl7Lines::feed(std::string_view in, std::string& out) {
+  while (!in.empty()) {
+    size_t nl = in.find('\n');
+    if (line_ == Line::Head) {
+      size_t take = std::min({in.size(), nl == std::string_view::npos ? in.size() : nl + 1, kHl7LineHead - head_.size()});
+      head_.append(in.substr(0, take));
+      in.remove_prefix(take);
+      if (head_.size() == kHl7LineHead || head_.back() == '\n') decide(out);
+      continue;
+    }
+    std::string_view piece = in.substr(0, nl == std::string_view::npos ? in.size() : nl + 1);
+    if (line_ == Line::Text) out.append(piece);
+    else reader_.feed(piece, out);
+    in.remove_prefix(piece.size());
+    if (nl != std::string_view::npos) line_ = Line::Head;
+  }
+}
+
+// The line's first bytes are in (or the whole line): HL7 or text.
+void Hl7Lines::decide(std::string& out) {
+  std::string_view h = head_;
+  size_t q = 0;
+  while (q < h.size() && q < kMaxHl7Quote && (h[q] == '>' || h[q] == ' ' || h[q] == '\t')) ++q;
+  std::string_view rest = h.substr(q);
+  if (Hl7Text::starts(rest)) hl7_ = true;
+  bool segment = hl7_ && (Hl7Text::starts(rest) || segment_line(rest, reader_.field_separator()));
+  if (segment) reader_.feed(rest, out);  // without its quote marks
+  else out.append(h);
+  line_ = h.back() == '\n' ? Line::Head : segment ? Line::Segment : Line::Text;
+  head_.clear();
+}
+
+void Hl7Lines::finish(std::string& out) {
+  if (line_ == Line::Head && !head_.empty()) decide(out);
+  reader_.finish(out);
+  reader_ = Hl7Text();
+  hl7_ = false;
+  line_ = Line::Head;
 }
 
 }  // namespace phi::mime

@@ -2,6 +2,7 @@
 //   hl7 - HL7 version 2 messages (ADT, ORU lab results, ORM orders, DFT, MDM) as labelled text
 // SYNOPSIS
 //   if (Hl7Text::starts(first_bytes)) { Hl7Text h; h.feed(bytes, out); ... h.finish(out); }
+//   Hl7Lines l; l.feed(text, out); ... l.finish(out);   // any text: HL7 messages in it labelled
 // DESCRIPTION
 //   Hospital systems exchange HL7 v2 messages, and export them to files
 //   that people mail: segments of fields, components and repetitions
@@ -28,6 +29,16 @@
 //   escape sequences \F\ \S\ \T\ \R\ \E\ are decoded, \.br\ is a line
 //   break, \Xhh\ printable ASCII, any other sequence is dropped. Segments
 //   end at CR or LF; MLLP's frame bytes (0x0B, 0x1C) end one too.
+//   Hl7Lines finds HL7 in any text, where people paste it (an interface
+//   analyst's "this message failed", a reply quoting it, a file of
+//   messages): a line that begins with a header segment (after up to
+//   kMaxHl7Quote quote marks '>' and blanks, and MLLP's start byte) starts
+//   HL7, read by an Hl7Text, and so is every later line of the text that
+//   begins with a segment ID (three capitals or digits, the first a
+//   letter) and the field separator, or an MLLP frame byte. Other lines
+//   pass unchanged: a segment a mail client wrapped loses its label for
+//   the wrapped part only. A file that is one message with CR between
+//   segments is one such line.
 // INPUT
 //   Untrusted. Memory: one segment of at most kMaxHl7Segment bytes (a
 //   longer one, such as a report or a file embedded in an OBX, is written
@@ -44,6 +55,8 @@
 namespace phi::mime {
 
 inline constexpr size_t kMaxHl7Segment = 65536;
+inline constexpr size_t kMaxHl7Quote = 8;                     // quote marks and blanks before a pasted segment
+inline constexpr size_t kHl7LineHead = kMaxHl7Quote + 1 + 9;  // then MLLP's start byte and "MSH|^~\&|"
 
 enum class Hl7Field : int;  // how a labelled field is read (hl7.cc)
 
@@ -55,6 +68,7 @@ class Hl7Text {
   void feed(std::string_view in, std::string& out);
   void finish(std::string& out);
   bool had_errors() const { return false; }  // any bytes are text
+  char field_separator() const { return field_; }
 
  private:
   void take(char c, std::string& out);
@@ -68,6 +82,21 @@ class Hl7Text {
   char field_ = '|', comp_ = '^', rep_ = '~', esc_ = '\\', sub_ = '&';
   std::string seg_;      // the segment being read
   bool long_ = false;    // the rest of a segment longer than kMaxHl7Segment
+};
+
+class Hl7Lines {
+ public:
+  void feed(std::string_view in, std::string& out);
+  void finish(std::string& out);  // and ready for another text
+
+ private:
+  void decide(std::string& out);
+
+  enum class Line { Head, Text, Segment };
+  Line line_ = Line::Head;
+  std::string head_;   // a line's first bytes (up to kHl7LineHead), until they tell
+  bool hl7_ = false;   // a header segment was seen in this text
+  Hl7Text reader_;
 };
 
 }  // namespace phi::mime

@@ -54,6 +54,7 @@ void PackageReader::add_name(std::string_view name) {
 }
 
 bool PackageReader::entry(const ZipEntry& e) {
+  flush_hl7();  // the last entry's text is over
   // Bit 11: the name is UTF-8; else CP437, which unlabelled conversion reads as UTF-8 where valid, else Windows-1252.
   std::string name = convert_to_utf8((e.flags & 0x800) ? "utf-8" : "", e.name, nullptr);
   root_->add_name(prefix_ + name);
@@ -276,7 +277,6 @@ void PackageReader::start_converting(std::string_view first) {
   if (kind_ == Kind::Html) markup_.html();
   if (kind_ == Kind::Json) markup_.json();
   if (kind_ == Kind::Text && found.empty() && X12Text::starts(first)) markup_.x12();  // a zipped claims batch
-  if (kind_ == Kind::Text && found.empty() && Hl7Text::starts(first)) markup_.hl7();  // a zipped HL7 export
   s1_.clear();
   conv_->convert(first, s1_);
   emit(s1_);
@@ -309,8 +309,7 @@ void PackageReader::entry_end() {
   if (bin_.active()) {
     s2_.clear();
     bin_.finish(s2_);
-    if (!s2_.empty()) ws_.sink.text(info_, TextKind::Body, s2_);
-    any_text_ = any_text_ || !s2_.empty();
+    body(s2_);
     if (bin_.had_errors()) ws_.errors = true;
     if (const DicomText* dicom = bin_.get<DicomText>(); dicom && dicom->had_errors()) report_once("binary");
     else if (dicom && dicom->pixels()) report_once("image");  // its pixels are not read
@@ -323,11 +322,9 @@ void PackageReader::entry_end() {
     s2_.clear();
     markup_.feed(s1_, s2_);
     markup_.finish(s2_);
-    if (!s2_.empty()) ws_.sink.text(info_, TextKind::Body, s2_);
-    any_text_ = any_text_ || !s2_.empty();
-  } else if (!s1_.empty()) {
-    ws_.sink.text(info_, TextKind::Body, s1_);
-    any_text_ = true;
+    body(s2_);
+  } else {
+    body(s1_);
   }
   if (conv_->had_errors() || markup_.had_errors()) ws_.errors = true;
   converting_ = false;
@@ -342,9 +339,23 @@ void PackageReader::emit(std::string_view text) {
     else markup_.feed(text, s2_);
     out = s2_;
   }
-  if (out.empty()) return;
-  ws_.sink.text(info_, TextKind::Body, out);
+  body(out);
+}
+
+// An entry's text for the Sink, through the HL7 finder.
+void PackageReader::body(std::string_view text) {
+  if (text.empty()) return;
   any_text_ = true;
+  s3_.clear();
+  hl7_.feed(text, s3_);
+  if (!s3_.empty()) ws_.sink.text(info_, TextKind::Body, s3_);
+}
+
+// What the HL7 finder holds of the last entry's text; it starts again with the next.
+void PackageReader::flush_hl7() {
+  s3_.clear();
+  hl7_.finish(s3_);
+  if (!s3_.empty()) ws_.sink.text(info_, TextKind::Body, s3_);
 }
 
 void PackageReader::report_once(std::string_view reason) {
@@ -360,6 +371,7 @@ void PackageReader::report_once(std::string_view reason) {
 
 void PackageReader::finish() {
   zip_.finish();
+  flush_hl7();
   ws_.inflated += std::min(zip_.inflated(), inflate_budget(ws_));
   switch (zip_.status()) {
     case ZipStream::Status::Done: break;

@@ -354,8 +354,16 @@ void LeafBody::convert_text(std::string_view decoded) {
   body_text(text);
 }
 
-// Body text of this part: after a uuencoded file's part, this part is begun again.
+// Body text of this part, through the HL7 finder.
 void LeafBody::body_text(std::string_view text) {
+  if (text.empty()) return;
+  s5_.clear();
+  hl7_.feed(text, s5_);
+  sink_body(s5_);
+}
+
+// After a uuencoded file's part, this part is begun again.
+void LeafBody::sink_body(std::string_view text) {
   if (text.empty()) return;
   if (uu_) uu_->own();
   ws_.sink.text(info_, TextKind::Body, text);
@@ -535,6 +543,11 @@ void LeafBody::finish() {
   if ((decoded_all && cte_.had_errors()) || (conv_ && conv_->had_errors()) || markup_.had_errors() ||
       bin_.had_errors())
     ws_.errors = true;
+  if (open_) {  // what the HL7 finder holds (a cut part's too)
+    s5_.clear();
+    hl7_.finish(s5_);
+    sink_body(s5_);
+  }
   tnef_.reset();  // its attachments are over; the depth it held is free again
   archive_.reset();
   uu_.reset();
@@ -562,8 +575,6 @@ void LeafBody::check_encoding() {
     uu_ = std::make_unique<UuReader>(ws_, info_, open_, [this](std::string_view b) { convert_text(b); });
   // An X12 claim, remittance or enrolment file (HIPAA transactions): its segments as labelled text.
   if (plan_.mode == LeafMode::Text && found.empty() && !wide && !lines_ && X12Text::starts(head_)) markup_.x12();
-  // An HL7 v2 message or batch (ADT, lab results, orders): its segments as labelled text.
-  if (plan_.mode == LeafMode::Text && found.empty() && !wide && !lines_ && Hl7Text::starts(head_)) markup_.hl7();
   std::string held = std::move(head_);
   head_.clear();
   if (!held.empty()) emit_text(held);

@@ -61,10 +61,10 @@
 //   CharsetConverter, then HtmlToText for HTML, XmlToText in Data mode
 //   for XML: xml types, .xml names, a sniffed "<?xml"; ContentLines
 //   first for iCalendar and vCard text: unfold.h; X12Text first for a
-//   text that starts with an X12 ISA header: x12.h; Hl7Text first for a
-//   text that starts with an HL7 v2 header segment, and for .hl7 names
-//   and hl7-v2 types: hl7.h; JsonText for json
-//   and +json types and .json names: json_text.h); so is a part that would
+//   text that starts with an X12 ISA header: x12.h; JsonText for json
+//   and +json types and .json names: json_text.h; and every part's and
+//   archive entry's Body text, whatever produced it, through Hl7Lines,
+//   which labels HL7 v2 messages in it: hl7.h); so is a part that would
 //   be uninspected "binary" (octet-stream, an unknown type or name: HL7
 //   and X12 files, SQL dumps, a file in a tar without an extension) whose
 //   first kLeafSniffBytes bytes look like text (looks_like_text in

@@ -136,6 +136,83 @@ TEST(Hl7Text, MessagesInAZipAreReadLabelled) {
   EXPECT_NE(body.find(kText, first + 1), std::string::npos) << sink.log();
 }
 
+std::string lines(std::string_view in, size_t cut) {
+  Hl7Lines l;
+  std::string out, piece;
+  l.feed(in.substr(0, cut), piece);
+  out += piece;
+  piece.clear();
+  l.feed(in.substr(cut), piece);
+  out += piece;
+  piece.clear();
+  l.finish(piece);
+  return out + piece;
+}
+
+// A lab result pasted into a message, CRLF line ends, between lines of prose.
+const std::string kPasted =
+    "Hi team, this ORU failed in the interface engine:\r\n\r\n"
+    "MSH|^~\\&|LAB|HOSP|EHR|CLINIC|202601011200||ORU^R01|123|P|2.5\r\n"
+    "PID|1||00482913^^^HOSP^MR||DOE^JANE||19620314|F\r\n"
+    "OBX|1|NM|2345-7^GLUCOSE||182|mg/dL\r\n"
+    "\r\nCould you look at PID|3 before noon?\r\nThanks,\r\nSam\r\n";
+const std::string kPastedText =
+    "Hi team, this ORU failed in the interface engine:\r\n\r\n"
+    "MSH LAB HOSP EHR CLINIC 202601011200  ORU R01 123 P 2.5\nPID 1 F\nMRN: 00482913\nPatient name: Jane Doe\n"
+    "Date of birth: 1962-03-14\nOBX 1 NM\nResult: 2345-7 GLUCOSE 182 mg/dL\n"
+    "\r\nCould you look at PID|3 before noon?\r\nThanks,\r\nSam\r\n";
+
+TEST(Hl7Lines, MessagesPastedInTextAreLabelledTheProseKeptSplitAtEveryPosition) {
+  for (size_t cut = 0; cut <= kPasted.size(); ++cut) ASSERT_EQ(lines(kPasted, cut), kPastedText) << "cut at " << cut;
+  // A whole file, CR between segments, is one line; LF ends work too.
+  EXPECT_EQ(lines(kAdt, 50), kText);
+  std::string lf = kAdt;
+  std::replace(lf.begin(), lf.end(), '\r', '\n');
+  EXPECT_EQ(lines(lf, 50), kText);
+}
+
+TEST(Hl7Lines, QuotedWrappedAndLoneSegments) {
+  // A reply quoting the message: the quote marks go, the segments are read.
+  std::string quoted = "> MSH|^~\\&|A\n> PID|1||77^^^^MR||ROE^ANN\n>> more text\n";
+  EXPECT_EQ(lines(quoted, 3), "MSH A\nPID 1\nMRN: 77\nPatient name: Ann Roe\n>> more text\n");
+  // A segment a mail client wrapped: the wrapped part passes as text, the next segments are read.
+  std::string wrapped = "MSH|^~\\&|A\nPID|1||77^^^^MR||ROE^ANN||\n19700101|F\nNK1|1|ROE^BOB\n";
+  EXPECT_EQ(lines(wrapped, 0), "MSH A\nPID 1\nMRN: 77\nPatient name: Ann Roe\n19700101|F\nNK1 1\nNext of kin name: Bob Roe\n");
+  // Segments without a header before them, and a header inside a line, are text.
+  std::string lone = "PID|1||77^^^^MR||ROE^ANN\nsee MSH|^~\\&|A\n";
+  EXPECT_EQ(lines(lone, 5), lone);
+  // A short last line without its line end.
+  EXPECT_EQ(lines("ok\nMSH|^~\\&|", 4), "ok\nMSH \n");
+  EXPECT_EQ(lines("MSH", 1), "MSH");
+}
+
+TEST(Hl7Lines, PastedIntoAMessageBodyPlainOrHtmlIsReadLabelled) {
+  for (size_t chunk : {0, 1, 7, 100}) {
+    test::RecordingSink sink;
+    Walker w(Limits{}, sink);
+    test::feed_message(w, "Subject: failed\r\nContent-Type: text/plain\r\n\r\n" + kPasted, chunk);
+    EXPECT_EQ(sink.body("1"), kPastedText) << sink.log();
+  }
+  // Outlook's HTML: a paragraph per segment.
+  std::string html = "Subject: failed\r\nContent-Type: text/html\r\n\r\n<p>This failed:</p>"
+                     "<p>MSH|^~\\&amp;|LAB|HOSP</p><p>PID|1||00482913^^^HOSP^MR||DOE^JANE||19620314|F</p><p>Thanks</p>\r\n";
+  test::RecordingSink sink;
+  Walker w(Limits{}, sink);
+  test::feed_message(w, html, 9);
+  std::string body = sink.body("1");
+  EXPECT_NE(body.find("MRN: 00482913\nPatient name: Jane Doe\nDate of birth: 1962-03-14\n"), std::string::npos) << body;
+  EXPECT_NE(body.find("This failed:"), std::string::npos) << body;
+}
+
+TEST(Hl7Lines, TenThousandHostileRepeats) {
+  std::string in;
+  for (int i = 0; i < 10000; ++i) in += ">>>>>>>>>>>>MSH|^~\\&|\n> MSH|^~\\&|A\nPID|1||7^^^^MR\n\x1C\n" + std::string(30, 'x') + "\n";
+  std::string out = lines(in, in.size() / 2);
+  // Per repeat: the header behind too many quote marks as text; MSH; PID and its MRN; the x line (the frame
+  // byte's line is an empty segment: nothing).
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 10000 * 5) << out.substr(0, 300);
+}
+
 TEST(Hl7Text, TenThousandHostileRepeats) {
   std::string in = "MSH|^~\\&|A\r";
   for (int i = 0; i < 10000; ++i) in += "PID|1||\\X\\~\\~7^^^^MR|^^^^MR|\\.br\\A\r\n\x1C\x0B";
