@@ -290,6 +290,15 @@ if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   assert_escrowed hl7-fields "PHI only in an HL7 v2 message's fields is escrowed" 20
 fi
 
+# --- PHI only in an HL7 v2 message pasted into the body of a plain text message ---
+if [ "$PHI_ESCROW_WIRED" = 1 ]; then
+  printf 'Hi, this ORU failed in the interface engine:\n\nMSH|^~\\&|LAB|HOSP|EHR|CLINIC|202612011200||ORU^R01|123|P|2.5\nPID|1||00482913^^^HOSP^MR||DOE^JANE||19620314|F\nOBX|1|NM|4548-4^Hemoglobin A1c^LN||9.2|%%|4.0-5.6|H\n\nThanks\n' \
+    > "$PHI_DIR/pasted-hl7.txt"
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Interface error" --body @"$PHI_DIR/pasted-hl7.txt" ||
+    phi_fail "hl7-pasted: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed hl7-pasted "PHI only in an HL7 v2 message pasted into a message's text is escrowed" 20
+fi
+
 # --- PHI only in a DICOM image's data elements (an ultrasound study as a PACS viewer saves it) ---
 if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Images" --body "Images attached." \
