@@ -337,6 +337,16 @@ void Hl7Text::segment(std::string& out) {
 
 namespace {
 
+// The line that starts at `line` may begin a header: quote marks or blanks, MLLP's start byte, or MSH, FHS, BHS
+// (or too few bytes to tell).
+bool may_begin_header(std::string_view line) {
+  switch (line[0]) {
+    case '>': case ' ': case '\t': case '\x0B': return true;
+    case 'M': case 'F': case 'B': return line.size() < 3 || header_id(line.substr(0, 3));
+    default: return false;
+  }
+}
+
 // A line of HL7 after a header: a segment ID and the field separator, or an MLLP frame byte.
 bool segment_line(std::string_view l, char field) {
   auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
@@ -346,8 +356,40 @@ bool segment_line(std::string_view l, char field) {
 
 }  // namespace
 
+// Before any header, lines that cannot begin one are text: the bytes of `in`
+// they take from its start, 0 when the first may begin one (it is held).
+size_t Hl7Lines::text_run(std::string_view in) {
+  if (hl7_ || !head_.empty() || line_ == Line::Segment || (line_ == Line::Head && may_begin_header(in))) return 0;
+  size_t end = 0;
+  line_ = Line::Text;
+  for (;;) {
+    size_t nl = in.find('\n', end);
+    if (nl == std::string_view::npos) return in.size();
+    end = nl + 1;
+    if (end == in.size() || may_begin_header(in.substr(end))) {
+      line_ = Line::Head;
+      return end;
+    }
+  }
+}
+
+std::string_view Hl7Lines::filter(std::string_view in, std::string& buf) {
+  buf.clear();
+  if (in.empty()) return in;
+  size_t run = text_run(in);
+  if (run == in.size()) return in;  // unchanged, and nothing held: no copy (most text)
+  buf.append(in.substr(0, run));
+  feed(in.substr(run), buf);
+  return buf;
+}
+
 void Hl7Lines::feed(std::string_view in, std::string& out) {
   while (!in.empty()) {
+    if (size_t run = text_run(in)) {  // most lines of most mail, in one piece
+      out.append(in.substr(0, run));
+      in.remove_prefix(run);
+      continue;
+    }
     size_t nl = in.find('\n');
     if (line_ == Line::Head) {
       size_t take = std::min({in.size(), nl == std::string_view::npos ? in.size() : nl + 1, kHl7LineHead - head_.size()});

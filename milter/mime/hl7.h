@@ -3,6 +3,7 @@
 // SYNOPSIS
 //   if (Hl7Text::starts(first_bytes)) { Hl7Text h; h.feed(bytes, out); ... h.finish(out); }
 //   Hl7Lines l; l.feed(text, out); ... l.finish(out);   // any text: HL7 messages in it labelled
+//   std::string_view t = l.filter(text, buf);           // the same, `text` itself when unchanged
 // DESCRIPTION
 //   Hospital systems exchange HL7 v2 messages, and export them to files
 //   that people mail: segments of fields, components and repetitions
@@ -87,9 +88,14 @@ class Hl7Text {
 class Hl7Lines {
  public:
   void feed(std::string_view in, std::string& out);
+  // feed() without a copy where it can: returns `in` itself when it passes
+  // unchanged and nothing of it is held, else `buf` (cleared first) with
+  // what feed() would have appended.
+  std::string_view filter(std::string_view in, std::string& buf);
   void finish(std::string& out);  // and ready for another text
 
  private:
+  size_t text_run(std::string_view in);
   void decide(std::string& out);
 
   enum class Line { Head, Text, Segment };

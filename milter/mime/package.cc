@@ -346,9 +346,8 @@ void PackageReader::emit(std::string_view text) {
 void PackageReader::body(std::string_view text) {
   if (text.empty()) return;
   any_text_ = true;
-  s3_.clear();
-  hl7_.feed(text, s3_);
-  if (!s3_.empty()) ws_.sink.text(info_, TextKind::Body, s3_);
+  std::string_view out = hl7_.filter(text, s3_);
+  if (!out.empty()) ws_.sink.text(info_, TextKind::Body, out);
 }
 
 // What the HL7 finder holds of the last entry's text; it starts again with the next.

@@ -357,9 +357,7 @@ void LeafBody::convert_text(std::string_view decoded) {
 // Body text of this part, through the HL7 finder.
 void LeafBody::body_text(std::string_view text) {
   if (text.empty()) return;
-  s5_.clear();
-  hl7_.feed(text, s5_);
-  sink_body(s5_);
+  sink_body(hl7_.filter(text, s5_));
 }
 
 // After a uuencoded file's part, this part is begun again.
