@@ -3,30 +3,17 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
-#include <string>
 #include <string_view>
 
 #include "milter/mime/dicom.h"
+#include "tests/fuzz/split_feed.h"
 #include "tests/fuzz/walker_log_sink.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);
-  phi::mime::DicomText whole;
-  std::string w;
-  whole.feed(in, w);
-  whole.finish(w);
-  phi::mime::DicomText split;
-  std::string s, piece;
-  size_t step = 1 + (size % 13);
-  for (size_t i = 0; i < in.size(); i += step) {
-    piece.clear();
-    split.feed(in.substr(i, step), piece);
-    s += piece;
-  }
-  piece.clear();
-  split.finish(piece);
-  s += piece;
-  if (s != w || split.had_errors() != whole.had_errors() || split.pixels() != whole.pixels() || split.done() != whole.done())
+  phi::mime::DicomText whole, split;
+  if (phi::mime::fuzz::feed_split(split, in) != phi::mime::fuzz::feed_whole(whole, in) ||
+      split.had_errors() != whole.had_errors() || split.pixels() != whole.pixels() || split.done() != whole.done())
     std::abort();
   phi::mime::fuzz::check_attachment_split(in, "application/dicom");
   return 0;

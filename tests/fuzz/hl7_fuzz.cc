@@ -1,5 +1,6 @@
-// hl7_fuzz - HL7 v2 as labelled text (Hl7Text, and Hl7Lines finding it in any text) whole and split, a buffer
-// per call, and an HL7 attachment through the Walker; output and events must not depend on the split.
+// hl7_fuzz - HL7 v2 as labelled text (Hl7Text, and Hl7Lines finding it in any text, also through filter()) whole
+// and split, a buffer per call, and an HL7 attachment through the Walker; output and events must not depend on
+// the split.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -7,39 +8,31 @@
 #include <string_view>
 
 #include "milter/mime/hl7.h"
+#include "tests/fuzz/split_feed.h"
 #include "tests/fuzz/walker_log_sink.h"
 
+namespace {
+
+// Hl7Lines::filter in pieces: what it hands on, the input itself or its buffer.
+struct Filtered {
+  phi::mime::Hl7Lines lines;
+  std::string buf;
+  void feed(std::string_view in, std::string& out) { out.append(lines.filter(in, buf)); }
+  void finish(std::string& out) { lines.finish(out); }
+};
+
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using phi::mime::fuzz::feed_split;
+  using phi::mime::fuzz::feed_whole;
   std::string_view in(reinterpret_cast<const char*>(data), size);
-  phi::mime::Hl7Text whole;
-  std::string w;
-  whole.feed(in, w);
-  whole.finish(w);
-  phi::mime::Hl7Text split;
-  std::string s, piece;
-  size_t step = 1 + (size % 13);
-  for (size_t i = 0; i < in.size(); i += step) {
-    piece.clear();
-    split.feed(in.substr(i, step), piece);
-    s += piece;
-  }
-  piece.clear();
-  split.finish(piece);
-  s += piece;
-  if (s != w || split.had_errors() != whole.had_errors()) std::abort();
+  phi::mime::Hl7Text whole, split;
+  if (feed_split(split, in) != feed_whole(whole, in)) std::abort();
   phi::mime::Hl7Lines lines_whole, lines_split;
-  std::string lw, ls;
-  lines_whole.feed(in, lw);
-  lines_whole.finish(lw);
-  for (size_t i = 0; i < in.size(); i += step) {
-    piece.clear();
-    lines_split.feed(in.substr(i, step), piece);
-    ls += piece;
-  }
-  piece.clear();
-  lines_split.finish(piece);
-  ls += piece;
-  if (ls != lw) std::abort();
+  Filtered filtered;
+  std::string lines = feed_whole(lines_whole, in);
+  if (feed_split(lines_split, in) != lines || feed_split(filtered, in) != lines) std::abort();
   phi::mime::fuzz::check_attachment_split(in, "application/hl7-v2");
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "milter/mime/xml_text.h"
+#include "tests/fuzz/split_feed.h"
 #include "tests/fuzz/walker_log_sink.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -15,17 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Mode mode = in.empty() ? Mode::Data : in[0] % 3 == 0 ? Mode::Runs : in[0] % 3 == 1 ? Mode::Elements : Mode::Data;
   std::string whole = phi::mime::xml_to_text(in, mode, nullptr);
   phi::mime::XmlToText x(mode);
-  std::string split, piece;
-  size_t step = 1 + (size % 13);
-  for (size_t i = 0; i < in.size(); i += step) {
-    piece.clear();  // a buffer per call, as the Walker hands it
-    x.feed(in.substr(i, step), piece);
-    split += piece;
-  }
-  piece.clear();
-  x.finish(piece);
-  split += piece;
-  if (split != whole) std::abort();
+  if (phi::mime::fuzz::feed_split(x, in) != whole) std::abort();
   phi::mime::fuzz::check_attachment_split(in, "application/xml");
   return 0;
 }
