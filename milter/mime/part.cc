@@ -315,8 +315,8 @@ void LeafBody::process(std::string_view decoded) {
   }
 }
 
-// Charset conversion and HTML stripping (or RTF, which names its own code
-// pages), then the Sink.
+// Charset conversion and HTML stripping (or RTF and DICOM, which name their
+// own code pages and character sets), then the HL7 finder and the Sink.
 void LeafBody::emit_text(std::string_view decoded) {
   if (!head_checked_ && !bin_.active()) {
     size_t take = std::min(decoded.size(), kTextHeadBytes - head_.size());
