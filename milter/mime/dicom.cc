@@ -58,6 +58,7 @@ constexpr Element kElements[] = {
 };
 
 constexpr uint32_t kTransferSyntax = 0x00020010, kCharset = 0x00080005, kPixelData = 0x7FE00010, kPadding = 0xFFFCFFFC;
+constexpr uint32_t kEncapsulatedDocument = 0x00420011;  // a PDF or CDA report inside (Encapsulated PDF/CDA storage)
 constexpr uint32_t kItem = 0xFFFEE000;
 
 const Element* known(uint32_t tag) {
@@ -137,6 +138,11 @@ std::string person_name(std::string_view v) {
 }  // namespace
 
 bool DicomText::starts(std::string_view b) { return b.size() >= kDicomPreamble + 4 && b.substr(kDicomPreamble, 4) == "DICM"; }
+
+std::string_view DicomText::unread() const {
+  if (errors_ || document_) return "binary";
+  return pixels_ ? "image" : "";
+}
 
 void DicomText::fail() {
   errors_ = true;
@@ -227,6 +233,7 @@ void DicomText::header() {
   // An item, a delimiter, a sequence, an undefined length: the elements inside are read next.
   if (tag_ >> 16 == 0xFFFE || vr_ == "SQ" || len == 0xFFFFFFFF || len == 0) return;
   left_ = len;
+  if (tag_ == kEncapsulatedDocument) document_ = true;  // skipped: not read
   hold_ = (tag_ >> 16 == 0x0002 ? tag_ == kTransferSyntax : known(tag_) || text_vr(vr_) || vr_.empty() || tag_ == kCharset) &&
           len <= kMaxDicomValue;
   val_.clear();

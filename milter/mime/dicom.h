@@ -26,10 +26,12 @@
 //   Windows-1252). UIDs, times, code strings and numbers other than those
 //   labelled are not written. Sequences and their items are read through,
 //   whatever their lengths. Reading ends at the pixel data (7FE0,0010):
-//   done() and pixels() are then true, the rest is not looked at (the
-//   caller reports the pixels as an image it did not read). A file whose
-//   data set is deflated, or whose element headers make no sense, ends
-//   reading with had_errors().
+//   done() and pixels() are then true, the rest is not looked at. A file
+//   whose data set is deflated, or whose element headers make no sense,
+//   ends reading with had_errors(). An encapsulated document (a PDF or
+//   CDA report stored as DICOM, (0042,0011)) is skipped. unread() names
+//   what the caller reports as not read: "binary" for an error or a
+//   skipped document, else "image" for the pixels, else "".
 // INPUT
 //   Untrusted. Memory: one element header and one text value of at most
 //   kMaxDicomValue bytes (a longer value is skipped). Time: linear.
@@ -57,6 +59,7 @@ class DicomText {
   bool had_errors() const { return errors_; }
   bool done() const { return state_ == State::Done; }
   bool pixels() const { return pixels_; }
+  std::string_view unread() const;
 
  private:
   enum class State { Preamble, Header, Peek, Value, Skip, Done };
@@ -81,6 +84,7 @@ class DicomText {
   std::string charset_;     // iconv's name for the Specific Character Set
   bool errors_ = false;
   bool pixels_ = false;
+  bool document_ = false;   // an encapsulated document was skipped
 };
 
 }  // namespace phi::mime

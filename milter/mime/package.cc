@@ -311,8 +311,8 @@ void PackageReader::entry_end() {
     bin_.finish(s2_);
     body(s2_);
     if (bin_.had_errors()) ws_.errors = true;
-    if (const DicomText* dicom = bin_.get<DicomText>(); dicom && dicom->had_errors()) report_once("binary");
-    else if (dicom && dicom->pixels()) report_once("image");  // its pixels are not read
+    if (const DicomText* dicom = bin_.get<DicomText>(); dicom && !dicom->unread().empty())
+      report_once(dicom->unread());  // its pixels, an embedded document, or what follows an error
     converting_ = false;
     return;
   }

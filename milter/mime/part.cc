@@ -593,10 +593,8 @@ void LeafBody::flush_text() {
     s3_.clear();
     bin_.finish(s3_);
     text = s3_;
-    if (const DicomText* dicom = bin_.get<DicomText>(); dicom && dicom->had_errors())
-      ws_.report(info_, "binary");  // a deflated data set, or headers that make no sense: not all of it was read
-    else if (dicom && dicom->pixels())
-      ws_.report(info_, "image");  // its pixels are not read
+    if (const DicomText* dicom = bin_.get<DicomText>(); dicom && !dicom->unread().empty())
+      ws_.report(info_, dicom->unread());  // its pixels, an embedded document, or what follows an error
   } else if (conv_) {
     s2_.clear();
     conv_->finish(s2_);

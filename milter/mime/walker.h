@@ -86,7 +86,7 @@
 //   in a part declared binary or image, or a ZIP entry whose name says
 //   nothing) through DicomText (dicom.h): its data elements as text, its
 //   pixels reported "image" (and what follows a deflated data set or a
-//   broken element header "binary"). Signature parts
+//   broken element header, or an encapsulated PDF or CDA report, "binary"). Signature parts
 //   (pkcs7-signature, pgp-signature) carry no content and are skipped
 //   without a report. A part declared or sniffed as an office document or
 //   an archive whose first bytes are a ZIP header (docx, xlsx, pptx, odt,

@@ -107,6 +107,22 @@ TEST(DicomText, ADeflatedDataSetOrAHeaderThatMakesNoSenseEndsReadingWithAnError)
   }
 }
 
+TEST(DicomText, WhatIsNotReadIsNamed) {
+  DicomText d;
+  std::string out;
+  d.feed(file(kExplicit, kName), out);
+  EXPECT_EQ(d.unread(), "");  // every element read, no pixels
+  DicomText pdf;
+  pdf.feed(file(kExplicit, kName + element(0x0042, 0x0011, "OB", "%PDF-1.4 report") + element(0x0042, 0x0012, "LO", "application/pdf")), out);
+  EXPECT_EQ(pdf.unread(), "binary");  // an encapsulated report is skipped
+  DicomText image;
+  image.feed(fixture("us-explicit.dcm"), out);
+  EXPECT_EQ(image.unread(), "image");
+  DicomText deflated;
+  deflated.feed(file("1.2.840.10008.1.2.1.99", kName), out);
+  EXPECT_EQ(deflated.unread(), "binary");
+}
+
 TEST(DicomText, ValuesOverTheLimitAreSkippedAndACutFileIsReadAsFarAsItGoes) {
   std::string at_limit(kMaxDicomValue, 'a'), over(kMaxDicomValue + 2, 'b');
   std::string f = file(kExplicit, element(0x0010, 0x4000, "UT", at_limit) + element(0x0010, 0x4000, "UT", over) + kName);
