@@ -273,7 +273,7 @@ void DicomText::value(std::string& out) {
     return;
   }
   const Element* e = known(tag_);
-  std::string_view vr = !vr_.empty() ? std::string_view(vr_) : std::string_view();
+  std::string_view vr = vr_;
   if (vr.empty() && !e) {
     if (!printable_text(v) || v.find_first_not_of("0123456789.") == std::string_view::npos) return;
     vr = "LT";
@@ -286,7 +286,7 @@ void DicomText::value(std::string& out) {
     if (one.empty()) continue;
     std::string text = convert_to_utf8(charset_, one, nullptr);
     if (vr == "PN") text = person_name(text);
-    if (vr == "DA" && !iso_date(text).empty()) text = iso_date(text);
+    if (vr == "DA") text = as_iso_date(text);
     if (text.empty()) continue;
     if (e) out += e->label;
     out += text;

@@ -112,12 +112,8 @@ std::string_view id_label(std::string_view type, std::string_view fallback) {
   return fallback;
 }
 
-bool digit(char c) { return c >= '0' && c <= '9'; }
-
 // Separators are printable ASCII punctuation.
-bool separator(char c) {
-  return c > ' ' && c < 0x7F && !digit(c) && !(c >= 'A' && c <= 'Z') && !(c >= 'a' && c <= 'z');
-}
+bool separator(char c) { return c > ' ' && c < 0x7F && !ascii_alnum(c); }
 
 bool header_id(std::string_view id) { return id == "MSH" || id == "FHS" || id == "BHS"; }
 
@@ -128,6 +124,24 @@ void add(std::string& out, std::string_view part) {
   if (!out.empty()) out.push_back(' ');
   out.append(part);
 }
+
+// The line that starts at `line` may begin a header: quote marks or blanks, MLLP's start byte, or MSH, FHS, BHS
+// (or too few bytes to tell).
+bool may_begin_header(std::string_view line) {
+  switch (line[0]) {
+    case '>': case ' ': case '\t': case '\x0B': return true;
+    case 'M': case 'F': case 'B': return line.size() < 3 || header_id(line.substr(0, 3));
+    default: return false;
+  }
+}
+
+// A line of HL7 after a header: a segment ID and the field separator, or an MLLP frame byte.
+bool segment_line(std::string_view l, char field) {
+  auto id_char = [](char c) { return ascii_upper(c) || ascii_digit(c); };
+  if (!l.empty() && (l[0] == '\x0B' || l[0] == '\x1C')) return true;
+  return l.size() >= 4 && ascii_upper(l[0]) && id_char(l[1]) && id_char(l[2]) && l[3] == field;
+}
+
 
 }  // namespace
 
@@ -335,26 +349,6 @@ void Hl7Text::segment(std::string& out) {
   seg_.clear();
 }
 
-namespace {
-
-// The line that starts at `line` may begin a header: quote marks or blanks, MLLP's start byte, or MSH, FHS, BHS
-// (or too few bytes to tell).
-bool may_begin_header(std::string_view line) {
-  switch (line[0]) {
-    case '>': case ' ': case '\t': case '\x0B': return true;
-    case 'M': case 'F': case 'B': return line.size() < 3 || header_id(line.substr(0, 3));
-    default: return false;
-  }
-}
-
-// A line of HL7 after a header: a segment ID and the field separator, or an MLLP frame byte.
-bool segment_line(std::string_view l, char field) {
-  auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
-  if (!l.empty() && (l[0] == '\x0B' || l[0] == '\x1C')) return true;
-  return l.size() >= 4 && upper(l[0]) && (upper(l[1]) || digit(l[1])) && (upper(l[2]) || digit(l[2])) && l[3] == field;
-}
-
-}  // namespace
 
 // Before any header, lines that cannot begin one are text: the bytes of `in`
 // they take from its start, 0 when the first may begin one (it is held).
@@ -412,8 +406,9 @@ void Hl7Lines::decide(std::string& out) {
   size_t q = 0;
   while (q < h.size() && q < kMaxHl7Quote && (h[q] == '>' || h[q] == ' ' || h[q] == '\t')) ++q;
   std::string_view rest = h.substr(q);
-  if (Hl7Text::starts(rest)) hl7_ = true;
-  bool segment = hl7_ && (Hl7Text::starts(rest) || segment_line(rest, reader_.field_separator()));
+  bool header = Hl7Text::starts(rest);
+  hl7_ = hl7_ || header;
+  bool segment = header || (hl7_ && segment_line(rest, reader_.field_separator()));
   if (segment) reader_.feed(rest, out);  // without its quote marks
   else out.append(h);
   line_ = h.back() == '\n' ? Line::Head : segment ? Line::Segment : Line::Text;

@@ -68,7 +68,6 @@ class Hl7Text {
   static bool starts(std::string_view first_bytes);
   void feed(std::string_view in, std::string& out);
   void finish(std::string& out);
-  bool had_errors() const { return false; }  // any bytes are text
   char field_separator() const { return field_; }
 
  private:

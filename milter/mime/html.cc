@@ -63,10 +63,7 @@ char url_char(char c) {
   return (c == '?' || c == '&' || c == '=' || c == '+' || c == '#' || static_cast<unsigned char>(c) < 0x20) ? ' ' : c;
 }
 
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_alnum(char c) { return is_alpha(c) || (c >= '0' && c <= '9'); }
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f'; }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool decode_numeric(std::string_view digits, bool hex, uint32_t* cp) {
   if (digits.empty()) return false;
@@ -74,7 +71,7 @@ bool decode_numeric(std::string_view digits, bool hex, uint32_t* cp) {
   for (char c : digits) {
     int d;
     if (c >= '0' && c <= '9') d = c - '0';
-    else if (hex && lower(c) >= 'a' && lower(c) <= 'f') d = lower(c) - 'a' + 10;
+    else if (hex && ascii_lower(c) >= 'a' && ascii_lower(c) <= 'f') d = ascii_lower(c) - 'a' + 10;
     else return false;
     v = v * (hex ? 16 : 10) + static_cast<uint32_t>(d);
     if (v > 0x10FFFF) v = 0x110000;  // saturate: invalid
@@ -100,7 +97,7 @@ bool decode_html_entity(std::string_view name, std::string& out, bool* invalid) 
   }
   if (name.size() > kMaxEntity) return false;
   char buf[kMaxEntity];
-  for (size_t i = 0; i < name.size(); ++i) buf[i] = lower(name[i]);
+  for (size_t i = 0; i < name.size(); ++i) buf[i] = ascii_lower(name[i]);
   std::string_view key(buf, name.size());
   auto it = std::lower_bound(std::begin(kEntities), std::end(kEntities), key,
                              [](const NamedEntity& e, std::string_view k) { return e.name < k; });
@@ -141,7 +138,7 @@ void HtmlToText::step(char c, std::string& out) {
       name_.clear();
       closing_ = false;
       last_in_tag_ = 0;
-      if (is_alpha(c)) { name_.push_back(lower(c)); st_ = State::TagName; }
+      if (ascii_alpha(c)) { name_.push_back(ascii_lower(c)); st_ = State::TagName; }
       else if (c == '/') { closing_ = true; st_ = State::TagName; }
       else if (c == '!') { dashes_ = 0; st_ = State::MarkupDecl; }
       else if (c == '?') st_ = State::Bogus;
@@ -176,7 +173,7 @@ void HtmlToText::step(char c, std::string& out) {
 
 void HtmlToText::step_entity(char c, std::string& out) {
   if (c == ';') { flush_entity(true, out); return; }
-  bool ok = is_alnum(c) || (c == '#' && ent_.empty());
+  bool ok = ascii_alnum(c) || (c == '#' && ent_.empty());
   if (ok && ent_.size() < kMaxEntity) { ent_.push_back(c); return; }
   flush_entity(false, out);
   step(c, out);
@@ -199,8 +196,8 @@ void HtmlToText::flush_entity(bool semicolon, std::string& out) {
 }
 
 void HtmlToText::step_tag_name(char c, std::string& out) {
-  if (is_alnum(c) || (c == '-' && !name_.empty())) {
-    if (name_.size() < kMaxTagName) name_.push_back(lower(c));
+  if (ascii_alnum(c) || (c == '-' && !name_.empty())) {
+    if (name_.size() < kMaxTagName) name_.push_back(ascii_lower(c));
     else name_ = "~";  // too long to be a known tag
     return;
   }
@@ -260,7 +257,7 @@ void HtmlToText::step_in_tag(char c, std::string& out) {
     attr_done_ = false;
     if (c == '/' || c == '"' || c == '\'') return;
   }
-  if (attr_.size() < kMaxTagName) attr_.push_back(lower(c));
+  if (attr_.size() < kMaxTagName) attr_.push_back(ascii_lower(c));
   else attr_ = "~";  // too long to be one of the kept names
 }
 
@@ -375,7 +372,7 @@ void HtmlToText::tag_done(std::string& out) {
 void HtmlToText::step_raw_text(char c, std::string& out) {
   size_t want = raw_end_.size() + 2;
   auto end_char = [this](size_t k) { return k == 0 ? '<' : k == 1 ? '/' : raw_end_[k - 2]; };
-  if (lower(c) == end_char(raw_match_)) {
+  if (ascii_lower(c) == end_char(raw_match_)) {
     if (++raw_match_ == want) {
       if (raw_keep_) end_hidden(out);
       name_ = raw_end_;

@@ -13,7 +13,7 @@
 //   UTF-8 too ("MÜLLER" -> "Müller"). iso_date: the
 //   first eight characters as a date when they are digits with a month
 //   and a day in range, whatever follows (a time, a zone), else "" (the
-//   caller writes the value as it is). icd10_code: a period after the third character of a code that
+//   caller writes the value as it is; as_iso_date does). icd10_code: a period after the third character of a code that
 //   starts with a letter and has none.
 // THREADS
 //   Pure functions.
@@ -29,6 +29,7 @@ namespace phi::mime {
 std::vector<std::string_view> split_on(std::string_view s, char sep);
 std::string title_case(std::string_view w);
 std::string iso_date(std::string_view d);
+std::string as_iso_date(std::string_view d);  // iso_date(d), or d as it is when it is no date
 std::string icd10_code(std::string_view code);
 
 }  // namespace phi::mime

@@ -67,9 +67,6 @@ bool invisible(uint32_t cp) {
   return cp == 0xAD || (cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF;
 }
 
-bool is_alpha(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-
 // The code page of \fcharsetN, 0 for the document's.
 uint16_t charset_code_page(int64_t n) {
   switch (n) {
@@ -182,7 +179,7 @@ bool RtfToText::step(unsigned char c, std::string& out) {
       else if (skip_depth_ == 0 && !skipped({}, out)) cp_byte(c, out);
       return true;
     case State::Backslash:
-      if (is_alpha(c)) {
+      if (ascii_alpha(c)) {
         word_[0] = static_cast<char>(c);
         word_len_ = 1;
         word_long_ = false;
@@ -198,17 +195,17 @@ bool RtfToText::step(unsigned char c, std::string& out) {
       }
       return true;
     case State::Word:
-      if (is_alpha(c)) {
+      if (ascii_alpha(c)) {
         if (word_len_ < kMaxControlWord) word_[word_len_++] = static_cast<char>(c);
         else word_long_ = true;
         return true;
       }
       if (c == '-') { neg_ = true; st_ = State::Param; return true; }
-      if (is_digit(c)) { st_ = State::Param; return false; }
+      if (ascii_digit(c)) { st_ = State::Param; return false; }
       end_word(out);
       return c == ' ';  // the delimiting blank belongs to the word
     case State::Param:
-      if (is_digit(c)) {
+      if (ascii_digit(c)) {
         has_param_ = true;
         if (param_ < kMaxParam) param_ = std::min<int64_t>(param_ * 10 + (c - '0'), kMaxParam);
         return true;

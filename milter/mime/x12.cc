@@ -5,22 +5,12 @@
 #include <vector>
 
 #include "milter/mime/labelled.h"
+#include "milter/util/strings.h"
 
 namespace phi::mime {
-namespace {
-
-bool alnum(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
-
-// CCYYMMDD as 1962-03-14; anything else as it is.
-std::string date8(std::string_view d) {
-  std::string iso = iso_date(d);
-  return iso.empty() ? std::string(d) : iso;
-}
-
-}  // namespace
 
 bool X12Text::starts(std::string_view b) {
-  return b.size() >= 7 && b.substr(0, 3) == "ISA" && !alnum(b[3]) && b[3] != ' ' && b[6] == b[3];
+  return b.size() >= 7 && b.substr(0, 3) == "ISA" && !ascii_alnum(b[3]) && b[3] != ' ' && b[6] == b[3];
 }
 
 void X12Text::feed(std::string_view in, std::string& out) {
@@ -43,7 +33,7 @@ void X12Text::take(char c, std::string& out) {
     comp_ = isa_[104];
     seg_ = isa_[105];
     auto seps = std::count(isa_.begin(), isa_.begin() + 104, elem_);
-    if (seps != 16 || alnum(seg_) || seg_ == elem_) {  // not an ISA header: the bytes as they are
+    if (seps != 16 || ascii_alnum(seg_) || seg_ == elem_) {  // not an ISA header: the bytes as they are
       passthrough_ = true;
       out.append(isa_);
       isa_.clear();
@@ -110,7 +100,7 @@ void X12Text::segment(std::string& out) {
       line += std::string("\n") + (q == "MI" ? "Member ID: " : q == "34" ? "SSN: " : q == "XX" ? "NPI: " : "ID: ") +
               std::string(v);
   } else if (id == "DMG" && el(1) == "D8") {
-    line = "Date of birth: " + date8(el(2));
+    line = "Date of birth: " + as_iso_date(el(2));
   } else if (id == "HI") {
     line = "Diagnosis:";
     for (size_t k = 1; k < e.size(); ++k) {
@@ -140,7 +130,7 @@ void X12Text::segment(std::string& out) {
   } else if (id == "DTP") {
     std::string_view q = el(1);
     line = q == "472" ? "Date of service: " : q == "435" ? "Admission date: " : q == "096" ? "Discharge date: " : "Date: ";
-    line += el(2) == "D8" ? date8(el(3)) : std::string(el(3));
+    line += el(2) == "D8" ? as_iso_date(el(3)) : std::string(el(3));
   } else {
     raw(seg_buf_, line);
   }

@@ -25,6 +25,10 @@ namespace phi {
 
 inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
 inline char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
+inline bool ascii_digit(char c) { return c >= '0' && c <= '9'; }
+inline bool ascii_upper(char c) { return c >= 'A' && c <= 'Z'; }
+inline bool ascii_alpha(char c) { return ascii_upper(c) || (c >= 'a' && c <= 'z'); }
+inline bool ascii_alnum(char c) { return ascii_alpha(c) || ascii_digit(c); }
 
 template <typename T, typename U>
 bool one_of(const T& s, std::initializer_list<U> list) {
