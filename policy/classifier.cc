@@ -22,8 +22,19 @@ constexpr size_t kMaxTermBytes = 120;
 
 namespace {
 
+// How a word list's entries are kept: as written (codes), in lower case
+// (names), or in lower case but for an entry in capitals (terms: "AIDS"
+// matches only in capitals).
+enum class Case { AsWritten, Lower, Terms };
+
+// An entry with a capital letter and no lower-case one.
+bool all_capitals(std::string_view t) {
+  return std::any_of(t.begin(), t.end(), [](char c) { return c >= 'A' && c <= 'Z'; }) &&
+         std::none_of(t.begin(), t.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
 // Reads a one-entry-a-line file; '#' lines and blank lines are skipped.
-Result<std::vector<std::string>> load_word_list(const std::string& path, bool lower) {
+Result<std::vector<std::string>> load_word_list(const std::string& path, Case how) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error{path + ": cannot open: " + std::strerror(errno)};
   std::vector<std::string> out;
@@ -36,6 +47,7 @@ Result<std::vector<std::string>> load_word_list(const std::string& path, bool lo
     std::string_view t = trim(line);
     if (t.empty() || t[0] == '#') continue;
     if (t.size() > kMaxTermBytes) return Error{path + ":" + std::to_string(line_no) + ": entry longer than 120 bytes"};
+    bool lower = how == Case::Lower || (how == Case::Terms && !all_capitals(t));
     out.push_back(lower ? to_lower(t) : std::string(t));
   }
   if (in.bad()) return Error{path + ": read error"};
@@ -43,13 +55,13 @@ Result<std::vector<std::string>> load_word_list(const std::string& path, bool lo
 }
 
 Result<void> load_shipped(Lexicon& lex, const std::string& dir) {
-  struct { const char* file; std::vector<std::string>* into; bool lower; } lists[] = {
-      {"icd10cm_codes.txt", &lex.icd_codes, false}, {"conditions.txt", &lex.conditions, true},
-      {"medications.txt", &lex.medications, true},  {"procedures.txt", &lex.procedures, true},
-      {"lab_tests.txt", &lex.lab_tests, true},
+  struct { const char* file; std::vector<std::string>* into; Case how; } lists[] = {
+      {"icd10cm_codes.txt", &lex.icd_codes, Case::AsWritten}, {"conditions.txt", &lex.conditions, Case::Terms},
+      {"medications.txt", &lex.medications, Case::Terms},    {"procedures.txt", &lex.procedures, Case::Terms},
+      {"lab_tests.txt", &lex.lab_tests, Case::Terms},        {"lab_values.txt", &lex.lab_values, Case::Terms},
   };
   for (auto& l : lists) {
-    auto r = load_word_list(dir + "/" + l.file, l.lower);
+    auto r = load_word_list(dir + "/" + l.file, l.how);
     if (!r) return r.error();
     *l.into = std::move(*r);
   }
@@ -64,7 +76,7 @@ Result<void> load_shipped(Lexicon& lex, const std::string& dir) {
   }
   std::sort(lex.icd_packed.begin(), lex.icd_packed.end());
   for (auto [file, set] : {std::pair{"first_names.txt", &lex.first_names}, std::pair{"surnames.txt", &lex.surnames}}) {
-    auto r = load_word_list(dir + "/" + file, true);
+    auto r = load_word_list(dir + "/" + file, Case::Lower);
     if (!r) return r.error();
     set->insert(r->begin(), r->end());
   }
@@ -83,7 +95,7 @@ Result<void> load_site_dictionary(Lexicon& lex, const std::string& item) {
   else if (type == "lab_result") into = &lex.lab_tests;
   else if (type != "first_name" && type != "surname")
     return Error{"\"" + type + "\": dictionary type must be diagnosis_term, medication, procedure, lab_result, first_name or surname"};
-  auto r = load_word_list(path, true);
+  auto r = load_word_list(path, into ? Case::Terms : Case::Lower);
   if (!r) return r.error();
   if (into) into->insert(into->end(), r->begin(), r->end());
   else (type == "first_name" ? lex.first_names : lex.surnames).insert(r->begin(), r->end());
@@ -122,9 +134,13 @@ Result<void> check_width(const Detector& d) {
 void index_types(ClassifierData& data) {
   static const std::set<std::string, std::less<>> kSensitive = {"ssn", "itin", "mbi", "hicn", "mrn", "member_id",
                                                                 "account_number", "claim_number", "dob", "credit_card"};
+  // Identifiers that say on their own that their holder is a patient or a
+  // health plan's member: a Medicare number (MBI, HICN), a medical record
+  // number (HIPAA's identifiers; issued only by a provider).
+  static const std::set<std::string, std::less<>> kAlone = {"mbi", "hicn", "mrn"};
   for (auto& d : data.detectors) {
     auto [it, fresh] = data.type_ids.try_emplace(d.type, unsigned(data.types.size()));
-    if (fresh) data.types.push_back({d.type, kSensitive.count(d.type) > 0, d.type == "mbi" || d.type == "hicn"});
+    if (fresh) data.types.push_back({d.type, kSensitive.count(d.type) > 0, kAlone.count(d.type) > 0});
     d.type_id = it->second;
   }
 }

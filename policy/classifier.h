@@ -25,7 +25,8 @@
 //   bounded whatever its size and a token split across chunks is still found.
 //   A Verdict says phi when a patient identifier and health information lie
 //   within kProximityBytes of each other in one part (or one of them is in
-//   the Subject, a filename or a display name), or an MBI/HICN is present;
+//   the Subject, a filename or a display name), or an MBI, a HICN or a
+//   medical record number is present (each says its holder is a patient);
 //   pii when a sensitive identifier is present. Findings carry part, offset,
 //   length and a masked excerpt only: no identifier is ever stored whole.
 //   start(Findings::Skip) builds no Finding at all (the daemon reads only
@@ -37,7 +38,10 @@
 //   0..1, regex in Hyperscan syntax, at most kMaxMatchBytes wide);
 //   dictionary_files holds "TYPE=/path" items whose files list one term a
 //   line (TYPE: diagnosis_term, medication, procedure, lab_result,
-//   first_name or surname). Errors name file:line.
+//   first_name or surname). Terms match case-insensitively, but one
+//   written in capitals only ("AIDS") matches only in capitals; lab
+//   abbreviations in the shipped lab_values.txt ("ALT", "Hgb", "Cr")
+//   count only with a value after them. Errors name file:line.
 // INPUT
 //   Text is untrusted UTF-8 (invalid bytes are tolerated). At most
 //   kMaxFindings findings are kept per message (categories keep counting).

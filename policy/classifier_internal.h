@@ -33,7 +33,7 @@ struct ClassifierData {
   struct TypeInfo {
     std::string name;
     bool sensitive = false;  // a finding makes the message pii
-    bool alone = false;      // a finding alone makes the message phi (MBI, HICN)
+    bool alone = false;      // a finding alone makes the message phi (MBI, HICN, MRN)
   };
   std::vector<TypeInfo> types;                           // distinct finding types, by id
   std::map<std::string, unsigned, std::less<>> type_ids;  // and their ids

@@ -397,6 +397,11 @@ std::optional<Candidate> check_simple(const Detector& d, std::string_view win, s
   }
 }
 
+// No lower-case letter in the match: how a term written in capitals must appear.
+bool in_capitals(std::string_view match) {
+  return std::none_of(match.begin(), match.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
 bool word_edges(std::string_view win, size_t from, size_t to) {
   return (from == 0 || !is_alnum(win[from - 1])) && (to >= win.size() || !is_alnum(win[to]));
 }
@@ -421,6 +426,26 @@ std::optional<Candidate> check_lab(const Detector& d, std::string_view win, size
   while (e < after.size() && after[e] == ' ') ++e;
   bool value = e < after.size() && is_digit(after[e]);
   return Candidate{from, to, value ? d.weight : d.weight / 2};
+}
+
+// A lab abbreviation that names other things too ("ALT", "AST", "Cr")
+// counts only with a value after it: "ALT 45", "Hgb: 9.8", "INR was 2.4",
+// "Cr=1.9". The value has at most three digits before an optional
+// decimal part ("CR 2345" is a change request), and a two-letter
+// abbreviation needs the decimal part ("CR 123" may be one too).
+std::optional<Candidate> check_lab_value(const Detector& d, std::string_view win, size_t from, size_t to) {
+  std::string_view after = win.substr(to, 24);
+  size_t e = 0;
+  while (e < after.size() && e < 3 && (after[e] == ' ' || after[e] == '\t' || after[e] == ':' || after[e] == '=')) ++e;
+  for (std::string_view verb : {"of ", "was ", "is "})
+    if (istarts_with(after.substr(e), verb)) e += verb.size();
+  size_t digits = 0, decimals = 0;
+  while (e < after.size() && is_digit(after[e])) ++e, ++digits;
+  if (e + 1 < after.size() && after[e] == '.' && is_digit(after[e + 1]))
+    for (++e; e < after.size() && is_digit(after[e]); ++e) ++decimals;
+  if (digits == 0 || digits > 3 || (e < after.size() && (is_digit(after[e]) || after[e] == '.'))) return std::nullopt;
+  if (d.term.size() == 2 && is_alpha(d.term[0]) && is_alpha(d.term[1]) && decimals == 0) return std::nullopt;
+  return Candidate{from, to, d.weight};
 }
 
 }  // namespace
@@ -575,11 +600,13 @@ std::vector<Detector> builtin_detectors(const Lexicon& lex) {
   // for bench/classifier_bench's naive baseline, which runs it in their place.
   auto dict = [&](const char* type, R role, double w, const std::vector<std::string>& terms, Check c, int arg = -1,
                   const char* regex = nullptr, unsigned flags = kCaseless) {
-    for (const auto& t : terms) {
-      if (t.size() < 2 || t.size() > 120) continue;
+    for (const auto& written : terms) {
+      if (written.size() < 2 || written.size() > 120) continue;
+      std::string t = to_lower(written);
       Detector det(type, role, w, regex ? std::string(regex) : term_regex(t), flags, c, arg < 0 ? int(t.size()) : arg);
       det.dict = true;
-      det.term = t;
+      det.capitals = t != written;
+      det.term = std::move(t);
       d.push_back(std::move(det));
     }
   };
@@ -630,6 +657,7 @@ std::vector<Detector> builtin_detectors(const Lexicon& lex) {
   dict("medication", R::Health, 0.4, lex.medications, Check::Medication);
   dict("procedure", R::Health, 0.5, lex.procedures, Check::Term);
   dict("lab_result", R::Health, 0.6, lex.lab_tests, Check::LabTest);
+  dict("lab_result", R::Health, 0.6, lex.lab_values, Check::LabValue);
   // Unlabelled "First [M.] Last": a cheap capitalised-pair trigger; the check
   // looks both words up in the name lists (a 5000-name alternation here
   // slowed the whole database down to 90 MB/s).
@@ -668,9 +696,12 @@ std::optional<Candidate> check_hit(const Detector& d, const Lexicon& lex, std::s
     case Check::Icd10: return check_icd10(d, lex, win, from, to);
     case Check::Cpt:
     case Check::Hcpcs: return check_cpt(d, win, from, to);
-    case Check::Term: return word_edges(win, from, to) ? std::optional<Candidate>(Candidate{from, to, d.weight}) : std::nullopt;
+    case Check::Term:
+      if (!word_edges(win, from, to) || (d.capitals && !in_capitals(win.substr(from, to - from)))) return std::nullopt;
+      return Candidate{from, to, d.weight};
     case Check::Medication: return word_edges(win, from, to) ? check_medication(d, win, from, to) : std::nullopt;
     case Check::LabTest: return word_edges(win, from, to) ? check_lab(d, win, from, to) : std::nullopt;
+    case Check::LabValue: return word_edges(win, from, to) ? check_lab_value(d, win, from, to) : std::nullopt;
     default: return check_simple(d, win, from, to);
   }
 }

@@ -39,7 +39,7 @@ inline constexpr size_t kLeftContext = 96;  // bytes before a hit that checks ma
 
 enum class Check {
   SsnSeparated, SsnBare, Mbi, Hicn, LabelId, LabelDate, LabelName, NameList, Phone, Email, Address,
-  Icd10, Ndc, Cpt, Hcpcs, Npi, Dea, CreditCard, Term, Medication, LabTest, Table, Custom
+  Icd10, Ndc, Cpt, Hcpcs, Npi, Dea, CreditCard, Term, Medication, LabTest, LabValue, Table, Custom
 };
 
 struct Detector {
@@ -63,6 +63,7 @@ struct Detector {
   int also = -1;  // the detector that rides on this one (set by Classifier::build), or -1
   bool dict = false;   // a dictionary term: matched by TermIndex, not compiled into Hyperscan
   std::string term;    // the lower-case term when dict
+  bool capitals = false;  // the term was written in capitals ("AIDS"): it matches only in capitals
   std::string where;   // "file:line" for site detectors, for compile errors
   unsigned type_id = 0;  // index of `type` in ClassifierData::types (set by Classifier::build)
 };
@@ -71,7 +72,10 @@ struct Lexicon {
   NameSet first_names, surnames;                          // lower case
   std::vector<std::string> icd_codes;                     // sorted, no dot
   std::vector<uint64_t> icd_packed;                       // the same by icd_pack(), sorted; empty when one does not pack
+  // As written in the lists: lower case, or in capitals for a term that
+  // matches only in capitals (an acronym that is also a word: "AIDS").
   std::vector<std::string> conditions, medications, procedures, lab_tests;
+  std::vector<std::string> lab_values;  // lab abbreviations that count only with a value after them
 };
 
 struct Candidate {

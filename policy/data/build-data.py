@@ -50,7 +50,7 @@ covid-19|tuberculosis|hepatitis b|hepatitis c|hiv|aids|breast cancer|lung cancer
 colorectal cancer|pancreatic cancer|ovarian cancer|cervical cancer|skin cancer|melanoma|leukemia|lymphoma
 multiple myeloma|carcinoma|metastatic|metastasis|tumor|malignancy|malignant neoplasm|chemotherapy-induced nausea
 atrial fibrillation|heart failure|congestive heart failure|coronary artery disease|myocardial infarction
-heart attack|angina|cardiomyopathy|arrhythmia|stroke|transient ischemic attack|deep vein thrombosis
+heart attack|angina|cardiomyopathy|arrhythmia|transient ischemic attack|deep vein thrombosis
 pulmonary embolism|chronic kidney disease|end-stage renal disease|renal failure|kidney failure|dialysis
 cirrhosis|fatty liver disease|pancreatitis|crohn's disease|ulcerative colitis|irritable bowel syndrome|celiac disease
 gastroesophageal reflux|gerd|peptic ulcer|diverticulitis|appendicitis|cholecystitis|hypothyroidism|hyperthyroidism
@@ -63,7 +63,7 @@ obsessive-compulsive disorder|eating disorder|anorexia nervosa|bulimia|substance
 alcohol use disorder|alcohol dependence|opioid dependence|suicidal ideation|anemia|sickle cell disease|hemophilia
 thrombocytopenia|sepsis|cellulitis|urinary tract infection|uti|kidney stones|nephrolithiasis|glaucoma|cataract
 macular degeneration|diabetic retinopathy|hearing loss|sleep apnea|obstructive sleep apnea|insomnia|concussion
-traumatic brain injury|fracture|hip fracture|herpes|chlamydia|gonorrhea|syphilis|hpv|pregnancy|gestational diabetes
+traumatic brain injury|fracture|hip fracture|seizure|herpes|chlamydia|gonorrhea|syphilis|hpv|pregnancy|gestational diabetes
 preeclampsia|miscarriage|infertility|endometriosis|polycystic ovary syndrome|erectile dysfunction|benign prostatic hyperplasia
 cystic fibrosis|muscular dystrophy|cerebral palsy|down syndrome|spina bifida|scoliosis|sciatica|herniated disc
 chronic pain|low back pain|hyperglycemia|hypoglycemia|diabetic ketoacidosis|hypokalemia|dehydration|malnutrition
@@ -73,7 +73,7 @@ chf|htn|ckd|esrd|afib|a-fib|dvt|t2dm|t1dm|dm2|iddm|niddm|mrsa|cva|nstemi|stemi|o
 PROCEDURES = """
 appendectomy|cholecystectomy|colonoscopy|endoscopy|upper endoscopy|sigmoidoscopy|bronchoscopy|cystoscopy
 biopsy|needle biopsy|bone marrow biopsy|mammogram|mammography|mri|mri scan|ct scan|cat scan|pet scan|ultrasound
-echocardiogram|electrocardiogram|ekg|ecg|eeg|electroencephalogram|stress test|cardiac catheterization|angioplasty
+echocardiogram|electrocardiogram|ekg|ecg|eeg|electroencephalogram|cardiac catheterization|angioplasty
 stent placement|coronary artery bypass|bypass surgery|cabg|pacemaker implantation|defibrillator implantation
 ablation|cardioversion|hysterectomy|mastectomy|lumpectomy|prostatectomy|nephrectomy|thyroidectomy|tonsillectomy
 splenectomy|colectomy|gastrectomy|gastric bypass|bariatric surgery|hernia repair|knee replacement|hip replacement
@@ -92,12 +92,80 @@ chemo|radiation treatment|infusion|discharge summary|operative report|pathology 
 LAB_TESTS = """
 hba1c|hemoglobin a1c|a1c|glucose|fasting glucose|blood glucose|blood sugar|cholesterol|total cholesterol|ldl|hdl
 triglycerides|creatinine|serum creatinine|egfr|gfr|bun|blood urea nitrogen|sodium level|potassium level
-hemoglobin|hematocrit|wbc|white blood cell count|rbc|red blood cell count|platelet count|platelets|inr|pt/inr
-tsh|free t4|t3|psa|alt|ast|alkaline phosphatase|bilirubin|albumin|troponin|bnp|nt-probnp|crp|c-reactive protein
-esr|sed rate|ferritin|vitamin d|vitamin b12|folate|uric acid|lipase|amylase|ammonia|lactate|magnesium level
+hemoglobin|hematocrit|wbc|white blood cell count|rbc|red blood cell count|platelet count|platelets|pt/inr
+tsh|free t4|alkaline phosphatase|bilirubin|albumin|troponin|bnp|nt-probnp|crp|c-reactive protein
+sed rate|ferritin|vitamin d|vitamin b12|folate|uric acid|lipase|amylase|ammonia|lactate|magnesium level
 viral load|cd4 count|cd4|urinalysis|urine culture|blood culture|microalbumin|urine albumin|a/c ratio
-oxygen saturation|spo2|o2 sat|blood pressure|heart rate|bmi|body mass index|peak flow|fev1
+oxygen saturation|spo2|o2 sat|blood pressure|heart rate|body mass index|peak flow|fev1
 """.replace("\n", "|").split("|")
+
+# Lab abbreviations that also name other things (the Alt key, an abstract
+# syntax tree, a T3 line, a public service announcement, a change request):
+# they count only with a value after them (lab_values.txt; the classifier's
+# LabValue check), "ALT 45", "Hgb 9.8", "Cr 2.1".
+LAB_VALUES = """
+alt|ast|esr|t3|psa|inr|bmi|hgb|hct|plt|cr|scr|mcv|rdw|ldh|cpk|ggt|pth|glu
+""".replace("\n", "|").split("|")
+
+# Words the ICD-10-CM index lists as findings or factors (R, Y and Z codes)
+# that everyday mail uses in their everyday sense ("activity report",
+# "flushing the cache", "the stroke colour", "a software stress test"),
+# and a test kit's brand name that is a test runner's: not health terms.
+NOT_HEALTH_TERMS = set("""
+activity burn-out disorientation flushing freckles hallucinations headache homelessness hostility illness
+impulsiveness infestation nervousness overactivity overweight sneezing snoring stroke underweight unemployment
+unhappiness weakness worries pytest
+""".split())
+
+# A stroke, said so that it cannot be a brush's, a key's or an engine's.
+STROKE = [f"{a} stroke" for a in "had a|has had a|suffered a|having a|after a|minor|mild|massive|major|acute|ischemic|"
+          "hemorrhagic|haemorrhagic|embolic|lacunar|thrombotic|recent|previous|prior|history of".split("|")] + \
+         [f"stroke {b}" for b in "patient|patients|unit|rehab|rehabilitation|symptoms|survivor|risk|team".split("|")] + \
+         ["post-stroke"]
+
+# A cardiac stress test, not a load test of a server.
+STRESS_TESTS = [f"{a} stress test" for a in "cardiac|exercise|nuclear|treadmill|pharmacologic|lexiscan|cardiolite".split("|")] + \
+               ["stress echo", "stress echocardiogram"]
+
+# Injuries named by the bone or joint: "fractured left radius", "broken wrist", "a hip fracture".
+BONES = ("arm|leg|wrist|ankle|hip|rib|ribs|femur|tibia|fibula|humerus|radius|ulna|clavicle|collarbone|skull|jaw|"
+         "nose|finger|toe|foot|hand|vertebra|pelvis|elbow|shoulder|knee|kneecap|patella|heel|thumb").split("|")
+INJURIES = [f"{how} {side}{bone}" for how in ("fractured", "broken") for side in ("", "left ", "right ") for bone in BONES] + \
+           [f"{bone} fracture" for bone in BONES] + \
+           [f"{how} {side}{joint}" for how in ("sprained", "dislocated") for side in ("", "left ", "right ")
+            for joint in "ankle|wrist|knee|shoulder|elbow|finger|thumb|hip|jaw".split("|")] + \
+           ["torn acl", "torn meniscus", "torn rotator cuff", "torn ligament", "torn achilles"]
+
+# Conditions counted one by one, whose plural is as telling: "two seizures",
+# "kidney stones", "recurrent UTIs" (by the last word of a term).
+COUNTABLE = set("""
+fracture seizure tumor ulcer cataract migraine infection stone polyp cyst nodule lesion abscess hernia aneurysm
+embolism miscarriage concussion carcinoma lymphoma melanoma metastasis disorder disease cancer arrhythmia injury
+uti
+""".split())
+
+
+def plural(term):
+    """The term with its last word in the plural (regular English, and -sis to -ses)."""
+    head, _, last = term.rpartition(" ")
+    if last.endswith("sis"):
+        last = last[:-3] + "ses"
+    elif last.endswith(("s", "x", "z", "ch", "sh")):
+        last += "es"
+    elif last.endswith("y") and last[-2:-1] not in ("a", "e", "i", "o", "u"):
+        last = last[:-1] + "ies"
+    else:
+        last += "s"
+    return f"{head} {last}" if head else last
+
+
+def with_plurals(terms, countable=None):
+    """The terms, and the plural of each (of those whose last word is countable, if given)."""
+    out = set(terms)
+    for t in terms:
+        if t and "'" not in t and (countable is None or t.split()[-1] in countable):
+            out.add(plural(t))
+    return out
 
 
 def write(path, items):
@@ -142,6 +210,11 @@ def conditions(src):
             if len(words) == 1 and (len(d) < 7 or d in COMMON_WORDS):
                 continue
             terms.add(d)
+    terms |= set(STROKE) | set(INJURIES)
+    terms = with_plurals(terms - NOT_HEALTH_TERMS, COUNTABLE)
+    # An acronym that is also a word ("aids"): matched only as written in capitals.
+    terms.discard("aids")
+    terms.add("AIDS")
     return terms
 
 
@@ -154,7 +227,7 @@ def drugs(src):
                 continue
             if n in COMMON_WORDS or any(w in COMMON_WORDS for w in n.split() if len(n.split()) == 1):
                 continue
-            if len(n) < 5:
+            if len(n) < 5 or n in NOT_HEALTH_TERMS:
                 continue
             out.add(n)
     return out
@@ -185,8 +258,9 @@ def main():
     write(os.path.join(dst, "icd10cm_codes.txt"), icd_codes(src))
     write(os.path.join(dst, "conditions.txt"), conditions(src))
     write(os.path.join(dst, "medications.txt"), drugs(src))
-    write(os.path.join(dst, "procedures.txt"), PROCEDURES)
-    write(os.path.join(dst, "lab_tests.txt"), LAB_TESTS)
+    write(os.path.join(dst, "procedures.txt"), with_plurals(PROCEDURES + STRESS_TESTS))
+    write(os.path.join(dst, "lab_tests.txt"), with_plurals(LAB_TESTS))
+    write(os.path.join(dst, "lab_values.txt"), LAB_VALUES)
     write(os.path.join(dst, "first_names.txt"), names(src, "first_names.tsv", 5000, COMMON_WORDS))
     write(os.path.join(dst, "surnames.txt"), names(src, "surnames.tsv", 25000, STOP_WORDS))
 

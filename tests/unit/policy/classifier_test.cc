@@ -37,6 +37,15 @@ TEST(Verdict, PhiWhenIdentifierAndHealthAreTogether) {
       {"the same with more identifiers", "MRN: 00482913\nPatient name: Jane Doe\nDate of birth: 1962-03-14\nHemoglobin A1c 9.2",
        true, true},
       {"a lab name without a value is weak", "Patient name: Jane Doe\nHemoglobin was discussed", false, false},
+      // A medical record number says its holder is a patient, as a Medicare number does.
+      {"an mrn alone", "MRN 00482913 please review", true, true},
+      {"a name, an mrn, lab values", "Pt: Garcia, Maria  MRN 00482913  K+ 5.9 H, Cr 2.1 H", true, true},
+      // Everyday words next to a colleague's name.
+      {"a load test", "John Smith ran the stress test on the new cluster last night.", false, false},
+      {"an activity", "Hi team, Maria Lopez will lead the activity planning for the retreat.", false, false},
+      {"a stroke colour", "Set the stroke color to blue - thanks, Karen Moore", false, false},
+      {"an abstract syntax tree", "Karen Moore: the AST pass is slow; the AST cache misses; rebuild the AST.", false, false},
+      {"x-rays and a fracture", "Attached are the x-rays for Emily Chen, fractured left radius, cast applied.", true, false},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.label);
@@ -218,18 +227,24 @@ std::string write_temp(const std::string& content) {
 TEST(Build, SiteDetectorsAndDictionaries) {
   std::string det = write_temp("# site formats\nkp_mrn identifier 0.9 \\bKP\\d{8}\\b\n");
   std::string dict = write_temp("zorblax\n");
+  std::string terms = write_temp("# acronyms in capitals match only in capitals\nZORP\n");
+  std::string names = write_temp("QUIXBY\n");  // a name list's entries in any case
   ClassifierOptions o;
   o.data_dir = PHI_SRCDIR "/policy/data";
   o.detectors_file = det;
-  o.dictionary_files = {"medication=" + dict};
+  o.dictionary_files = {"medication=" + dict, "diagnosis_term=" + terms, "surname=" + names};
   auto c = Classifier::build(o);
   ASSERT_TRUE(c.ok()) << c.error().message;
   Verdict v = classify_text(**c, "Chart KP12345678: started zorblax 10 mg daily");
   EXPECT_EQ(count(v, "kp_mrn"), 1);
   EXPECT_EQ(count(v, "medication"), 1);
   EXPECT_TRUE(v.phi);
+  EXPECT_EQ(count(classify_text(**c, "ZORP, Zorp and zorp"), "diagnosis_term"), 1);
+  EXPECT_EQ(count(classify_text(**c, "Patient: Maria Quixby"), "name"), 1);
   unlink(det.c_str());
   unlink(dict.c_str());
+  unlink(terms.c_str());
+  unlink(names.c_str());
 }
 
 TEST(Build, ErrorsNameFileAndLine) {

@@ -130,6 +130,58 @@ TEST(Detectors, Dictionaries) {
             {"lab result", "HbA1c 8.2% last week", "lab_result", 1}});
 }
 
+// Words the ICD-10-CM index lists that everyday mail uses in their
+// everyday sense are not health terms; the clinical sense still is.
+TEST(Detectors, EverydayWordsAreNotHealthTerms) {
+  run_rows({{"activity", "the activity report for Q3", "diagnosis_term", 0},
+            {"flushing", "flushing the DNS cache fixed it", "diagnosis_term", 0},
+            {"a stroke colour", "set the stroke color to blue", "diagnosis_term", 0},
+            {"a two-stroke engine", "the two-stroke engine of the mower", "diagnosis_term", 0},
+            {"had a stroke", "her father had a stroke last week", "diagnosis_term", 1},
+            {"an ischemic stroke", "admitted for an acute ischemic stroke", "diagnosis_term", 1},
+            {"weakness", "the weakness of this plan is its cost", "diagnosis_term", 0},
+            {"a load test", "we ran the stress test on the new cluster", "procedure", 0},
+            {"a cardiac stress test", "booked for a nuclear stress test on Monday", "procedure", 1},
+            {"a test runner", "pytest fails on the build server", "medication", 0}});
+}
+
+// Plurals of procedures, lab tests and countable conditions, and injuries
+// named by the bone or joint.
+TEST(Detectors, PluralsAndInjuries) {
+  run_rows({{"x-rays", "the x-rays came back", "procedure", 1},
+            {"MRIs", "two MRIs and three biopsies", "procedure", 2},
+            {"seizures", "no seizures since March", "diagnosis_term", 1},
+            {"recurrent UTIs", "recurrent UTIs this year", "diagnosis_term", 1},
+            {"metastases", "liver metastases on the scan", "diagnosis_term", 1},
+            {"a fractured radius", "fractured left radius, cast applied", "diagnosis_term", 1},
+            {"a broken wrist", "she has a broken wrist", "diagnosis_term", 1},
+            {"a hip fracture", "recovering from a hip fracture", "diagnosis_term", 1},
+            {"a sprained ankle", "out with a sprained ankle", "diagnosis_term", 1},
+            {"a broken build", "the broken build is fixed", "diagnosis_term", 0}});
+}
+
+// An acronym written in capitals in the lists matches only in capitals.
+TEST(Detectors, CapitalsOnlyTerms) {
+  run_rows({{"AIDS", "diagnosed with AIDS in 2019", "diagnosis_term", 1},
+            {"HIV/AIDS", "an HIV/AIDS clinic", "diagnosis_term", 2},
+            {"visual aids", "the visual aids for the sales deck", "diagnosis_term", 0},
+            {"Aids in a title", "Teaching Aids for Schools", "diagnosis_term", 0}});
+}
+
+// Lab abbreviations that name other things too count only with a value.
+TEST(Detectors, LabValues) {
+  run_rows({{"ALT with a value", "ALT 45, AST 38", "lab_result", 2},
+            {"the Alt key", "press Alt and Tab", "lab_result", 0},
+            {"an AST", "the AST pass rebuilds the AST", "lab_result", 0},
+            {"a colon and a verb", "Hgb: 9.8; INR was 2.4", "lab_result", 2},
+            {"an equals sign", "Plt=120 K/uL", "lab_result", 1},
+            {"creatinine", "Cr 2.1 H, BUN 40", "lab_result", 2},
+            {"a change request", "CR 2345 approved, CR 123 pending", "lab_result", 0},
+            {"a version", "ALT 1.2.3 released", "lab_result", 0},
+            {"too many digits", "PSA 12345", "lab_result", 0},
+            {"T3 with an integer", "T3 120 ng/dL", "lab_result", 1}});
+}
+
 TEST(Detectors, ProvidersAndCards) {
   run_rows({{"npi", "NPI 1234567893", "npi", 1},
             {"npi bad check", "NPI 1234567890", "npi", 0},
