@@ -415,16 +415,34 @@ std::optional<Candidate> check_medication(const Detector& d, std::string_view wi
   return Candidate{from, to, dose ? d.weight + 0.2 : d.weight};
 }
 
+// Where the number after a lab test's name begins, or npos: past the
+// separators (`strict`: at most three blanks, colons or equals signs; else
+// any run of punctuation on the line) and up to four words that lead to a
+// value ("INR is now 3.8", "A1c came back at 10.2", "level of 140").
+size_t lab_value_at(std::string_view after, bool strict) {
+  size_t e = 0;
+  if (strict)
+    while (e < after.size() && e < 3 && (after[e] == ' ' || after[e] == '\t' || after[e] == ':' || after[e] == '=')) ++e;
+  else
+    while (e < after.size() && !is_digit(after[e]) && !is_alpha(after[e]) && after[e] != '\n') ++e;
+  static constexpr std::string_view kLeadWords[] = {"of", "was", "is", "at", "now", "today", "came", "back",
+                                                    "returned", "result", "level", "reading", "value", "up", "down", "to"};
+  for (int words = 0; words < 4 && e < after.size() && is_alpha(after[e]); ++words) {
+    size_t w = e;
+    while (w < after.size() && is_alpha(after[w])) ++w;
+    std::string_view word = after.substr(e, w - e);
+    if (w >= after.size() || after[w] != ' ' ||
+        std::none_of(std::begin(kLeadWords), std::end(kLeadWords), [&](std::string_view k) { return iequals(word, k); }))
+      return std::string_view::npos;
+    e = w;
+    while (e < after.size() && after[e] == ' ') ++e;
+  }
+  return e < after.size() && is_digit(after[e]) ? e : std::string_view::npos;
+}
+
 // A lab test name counts as a result when a number follows closely.
 std::optional<Candidate> check_lab(const Detector& d, std::string_view win, size_t from, size_t to) {
-  std::string_view after = win.substr(to, 24);
-  size_t e = 0;
-  while (e < after.size() && !is_digit(after[e]) && !is_alpha(after[e]) && after[e] != '\n') ++e;
-  if (e + 3 < after.size() && (istarts_with(after.substr(e), "of ") || istarts_with(after.substr(e), "was ") ||
-                               istarts_with(after.substr(e), "is ")))
-    e += after.substr(e).find(' ') + 1;
-  while (e < after.size() && after[e] == ' ') ++e;
-  bool value = e < after.size() && is_digit(after[e]);
+  bool value = lab_value_at(win.substr(to, 40), false) != std::string_view::npos;
   return Candidate{from, to, value ? d.weight : d.weight / 2};
 }
 
@@ -434,16 +452,14 @@ std::optional<Candidate> check_lab(const Detector& d, std::string_view win, size
 // decimal part ("CR 2345" is a change request), and a two-letter
 // abbreviation needs the decimal part ("CR 123" may be one too).
 std::optional<Candidate> check_lab_value(const Detector& d, std::string_view win, size_t from, size_t to) {
-  std::string_view after = win.substr(to, 24);
-  size_t e = 0;
-  while (e < after.size() && e < 3 && (after[e] == ' ' || after[e] == '\t' || after[e] == ':' || after[e] == '=')) ++e;
-  for (std::string_view verb : {"of ", "was ", "is "})
-    if (istarts_with(after.substr(e), verb)) e += verb.size();
+  std::string_view after = win.substr(to, 40);
+  size_t e = lab_value_at(after, true);
+  if (e == std::string_view::npos) return std::nullopt;
   size_t digits = 0, decimals = 0;
   while (e < after.size() && is_digit(after[e])) ++e, ++digits;
   if (e + 1 < after.size() && after[e] == '.' && is_digit(after[e + 1]))
     for (++e; e < after.size() && is_digit(after[e]); ++e) ++decimals;
-  if (digits == 0 || digits > 3 || (e < after.size() && (is_digit(after[e]) || after[e] == '.'))) return std::nullopt;
+  if (digits > 3 || (e < after.size() && (is_digit(after[e]) || after[e] == '.'))) return std::nullopt;
   if (d.term.size() == 2 && is_alpha(d.term[0]) && is_alpha(d.term[1]) && decimals == 0) return std::nullopt;
   return Candidate{from, to, d.weight};
 }

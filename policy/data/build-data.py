@@ -68,6 +68,12 @@ preeclampsia|miscarriage|infertility|endometriosis|polycystic ovary syndrome|ere
 cystic fibrosis|muscular dystrophy|cerebral palsy|down syndrome|spina bifida|scoliosis|sciatica|herniated disc
 chronic pain|low back pain|hyperglycemia|hypoglycemia|diabetic ketoacidosis|hypokalemia|dehydration|malnutrition
 chf|htn|ckd|esrd|afib|a-fib|dvt|t2dm|t1dm|dm2|iddm|niddm|mrsa|cva|nstemi|stemi|osa|bph|gerd|hfref|hfpef
+allergic to|allergic reaction|anaphylaxis|anaphylactic shock|anaphylactic reaction|drug allergy|food allergy
+penicillin allergy|peanut allergy|latex allergy|nkda|strep throat|strep|pregnant|weeks pregnant
+prenatal|preterm|preterm labor|premature birth|psych unit|psychiatric unit|psych ward|psychiatric ward|psych hold
+psychiatric hold|5150 hold|involuntary hold|behavioral health unit|suicide attempt|attempted suicide|self-harm
+overdose|transplant list|transplant waiting list|in the nicu|in the picu|admitted to the icu
+admitted to the nicu|transferred to the icu|on cpap|cpap machine|bipap|on a ventilator|on oxygen|on dialysis
 """.replace("\n", "|").split("|")
 
 PROCEDURES = """
@@ -87,6 +93,14 @@ wound debridement|debridement|suture removal|cast application|joint injection|ep
 vaccination|immunization|allergy testing|pap smear|sleep study|polysomnography|pulmonary function test|spirometry
 holter monitor|x-ray|chest x-ray|radiograph|dexa scan|bone density scan|genetic testing|prenatal screening
 chemo|radiation treatment|infusion|discharge summary|operative report|pathology report|radiology report
+op note|operative note|progress note|consult note|consultation note|clinic note|history and physical
+after visit summary|lab results|pathology results|biopsy results|imaging results|had surgery|having surgery
+recovering from surgery|after surgery|post-op|postop|pre-op|preop|postoperative|preoperative
+""".replace("\n", "|").split("|")
+
+# Medicines known by a plain name that the FDA list only has in longer ones.
+MEDICATIONS_EXTRA = """
+insulin|penicillin|sulfa|antibiotics|antibiotic|antidepressant|antidepressants|antipsychotic|antipsychotics
 """.replace("\n", "|").split("|")
 
 LAB_TESTS = """
@@ -146,8 +160,10 @@ uti
 
 
 def plural(term):
-    """The term with its last word in the plural (regular English, and -sis to -ses)."""
+    """The term with its last word in the plural (regular English, and -sis to -ses); a plural stays."""
     head, _, last = term.rpartition(" ")
+    if last.endswith("s") and not last.endswith(("ss", "sis", "us")):
+        return term  # a plural already ("lab results")
     if last.endswith("sis"):
         last = last[:-3] + "ses"
     elif last.endswith(("s", "x", "z", "ch", "sh")):
@@ -257,7 +273,7 @@ def main():
     dst = sys.argv[2] if len(sys.argv) > 2 else os.path.dirname(os.path.abspath(__file__))
     write(os.path.join(dst, "icd10cm_codes.txt"), icd_codes(src))
     write(os.path.join(dst, "conditions.txt"), conditions(src))
-    write(os.path.join(dst, "medications.txt"), drugs(src))
+    write(os.path.join(dst, "medications.txt"), drugs(src) | set(MEDICATIONS_EXTRA))
     write(os.path.join(dst, "procedures.txt"), with_plurals(PROCEDURES + STRESS_TESTS))
     write(os.path.join(dst, "lab_tests.txt"), with_plurals(LAB_TESTS))
     write(os.path.join(dst, "lab_values.txt"), LAB_VALUES)

@@ -46,6 +46,8 @@ TEST(Verdict, PhiWhenIdentifierAndHealthAreTogether) {
       {"a stroke colour", "Set the stroke color to blue - thanks, Karen Moore", false, false},
       {"an abstract syntax tree", "Karen Moore: the AST pass is slow; the AST cache misses; rebuild the AST.", false, false},
       {"x-rays and a fracture", "Attached are the x-rays for Emily Chen, fractured left radius, cast applied.", true, false},
+      {"a lab value after words", "Ms. Nguyen's A1c came back at 10.2, we need to adjust her insulin.", true, false},
+      {"a lab name with words but no value", "Ms. Nguyen's A1c came back fine, see you next year.", false, false},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.label);

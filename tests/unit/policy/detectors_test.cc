@@ -142,7 +142,8 @@ TEST(Detectors, EverydayWordsAreNotHealthTerms) {
             {"weakness", "the weakness of this plan is its cost", "diagnosis_term", 0},
             {"a load test", "we ran the stress test on the new cluster", "procedure", 0},
             {"a cardiac stress test", "booked for a nuclear stress test on Monday", "procedure", 1},
-            {"a test runner", "pytest fails on the build server", "medication", 0}});
+            {"a test runner", "pytest fails on the build server", "medication", 0},
+            {"a Unicode library", "the bug is in the ICU library", "diagnosis_term", 0}});
 }
 
 // Plurals of procedures, lab tests and countable conditions, and injuries
@@ -158,6 +159,19 @@ TEST(Detectors, PluralsAndInjuries) {
             {"a hip fracture", "recovering from a hip fracture", "diagnosis_term", 1},
             {"a sprained ankle", "out with a sprained ankle", "diagnosis_term", 1},
             {"a broken build", "the broken build is fixed", "diagnosis_term", 0}});
+}
+
+// What clinicians write in mail that the code lists name otherwise.
+TEST(Detectors, ClinicalShorthand) {
+  run_rows({{"an allergy", "allergic to penicillin and sulfa drugs", "diagnosis_term", 1},
+            {"penicillin and sulfa", "allergic to penicillin and sulfa drugs", "medication", 2},
+            {"pregnant", "she is 12 weeks pregnant", "diagnosis_term", 1},
+            {"a psychiatric hold", "admitted to the psych unit on a 5150 hold", "diagnosis_term", 2},
+            {"the NICU", "born at 34 weeks, in the NICU on CPAP", "diagnosis_term", 2},
+            {"an ICU wing", "the new ICU wing opens Monday", "diagnosis_term", 0},
+            {"an op note", "fax the op note over", "procedure", 1},
+            {"after surgery", "on leave after surgery until January", "procedure", 1},
+            {"a lab value after words", "her A1c came back at 10.2", "lab_result", 1}});
 }
 
 // An acronym written in capitals in the lists matches only in capitals.
