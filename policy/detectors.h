@@ -38,7 +38,7 @@ namespace phi::policy {
 inline constexpr size_t kLeftContext = 96;  // bytes before a hit that checks may read
 
 enum class Check {
-  SsnSeparated, SsnBare, Mbi, Hicn, LabelId, LabelDate, LabelName, NameList, Phone, Email, Address,
+  SsnSeparated, SsnBare, Mbi, Hicn, LabelId, LabelDate, LabelName, NameList, NameReversed, Phone, Email, Address,
   Icd10, Ndc, Cpt, Hcpcs, Npi, Dea, CreditCard, Term, Medication, LabTest, LabValue, Table, Custom
 };
 

@@ -72,8 +72,9 @@ allergic to|allergic reaction|anaphylaxis|anaphylactic shock|anaphylactic reacti
 penicillin allergy|peanut allergy|latex allergy|nkda|strep throat|strep|pregnant|weeks pregnant
 prenatal|preterm|preterm labor|premature birth|psych unit|psychiatric unit|psych ward|psychiatric ward|psych hold
 psychiatric hold|5150 hold|involuntary hold|behavioral health unit|suicide attempt|attempted suicide|self-harm
-overdose|transplant list|transplant waiting list|in the nicu|in the picu|admitted to the icu
-admitted to the nicu|transferred to the icu|on cpap|cpap machine|bipap|on a ventilator|on oxygen|on dialysis
+overdose|transplant list|transplant waiting list|nicu stay|nicu admission|picu admission|admitted to the icu
+admitted to the nicu|admitted to the picu|transferred to the icu|cpap|bipap|ventilator-dependent|home oxygen
+diabetic|diabetic foot ulcer|foot ulcer|pressure ulcer|pressure sore|bedsore|wound infection
 """.replace("\n", "|").split("|")
 
 PROCEDURES = """
@@ -95,7 +96,7 @@ holter monitor|x-ray|chest x-ray|radiograph|dexa scan|bone density scan|genetic 
 chemo|radiation treatment|infusion|discharge summary|operative report|pathology report|radiology report
 op note|operative note|progress note|consult note|consultation note|clinic note|history and physical
 after visit summary|lab results|pathology results|biopsy results|imaging results|had surgery|having surgery
-recovering from surgery|after surgery|post-op|postop|pre-op|preop|postoperative|preoperative
+recovering from surgery|after surgery|post-op|postop|pre-op|preop|postoperative|preoperative|wound care
 """.replace("\n", "|").split("|")
 
 # Medicines known by a plain name that the FDA list only has in longer ones.

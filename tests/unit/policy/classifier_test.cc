@@ -48,6 +48,7 @@ TEST(Verdict, PhiWhenIdentifierAndHealthAreTogether) {
       {"x-rays and a fracture", "Attached are the x-rays for Emily Chen, fractured left radius, cast applied.", true, false},
       {"a lab value after words", "Ms. Nguyen's A1c came back at 10.2, we need to adjust her insulin.", true, false},
       {"a lab name with words but no value", "Ms. Nguyen's A1c came back fine, see you next year.", false, false},
+      {"a census sheet", "GARCIA, MARIA  Rm 412  CHF exacerbation\nSMITH, JOHN  Rm 415  pneumonia", true, false},
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.label);

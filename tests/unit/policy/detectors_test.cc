@@ -94,7 +94,15 @@ TEST(Detectors, Names) {
             {"initial and surname", "Pt: J. Thompson, 64F, A1c 9.2", "name", 1},
             {"initial and surname, patient label", "Patient M. Gonzalez was seen", "name", 1},
             {"initial and a word that is no surname", "Re: Q. Budget", "name", 0},
-            {"possessive, typographic apostrophe", "Patient Maria Gonzalez\xE2\x80\x99s labs", "name", 1}});
+            {"possessive, typographic apostrophe", "Patient Maria Gonzalez\xE2\x80\x99s labs", "name", 1},
+            // Unlabelled, surname first, as census sheets and schedules list patients.
+            {"last, first in capitals", "GARCIA, MARIA  Rm 412  CHF", "name", 1},
+            {"last, first", "Rm 412 Garcia, Maria 67F", "name", 1},
+            {"last, first with an accent", "Pe\xC3\xB1" "a, In\xC3\xA9" "s", "name", 1},
+            {"a greeting", "Thanks, Karen. The flyer is attached.", "name", 0},
+            {"signed with a credential", "Smith, John MD", "name", 0},
+            {"places", "Boston, Chicago and Denver", "name", 0},
+            {"last, first on an address line", "From: Garcia, Maria", "name", 0}});
 }
 
 TEST(Detectors, ContactDetails) {
@@ -167,7 +175,8 @@ TEST(Detectors, ClinicalShorthand) {
             {"penicillin and sulfa", "allergic to penicillin and sulfa drugs", "medication", 2},
             {"pregnant", "she is 12 weeks pregnant", "diagnosis_term", 1},
             {"a psychiatric hold", "admitted to the psych unit on a 5150 hold", "diagnosis_term", 2},
-            {"the NICU", "born at 34 weeks, in the NICU on CPAP", "diagnosis_term", 2},
+            {"the NICU", "born at 34 weeks, admitted to the NICU on CPAP", "diagnosis_term", 2},
+            {"diabetic", "a diabetic foot ulcer", "diagnosis_term", 1},
             {"an ICU wing", "the new ICU wing opens Monday", "diagnosis_term", 0},
             {"an op note", "fax the op note over", "procedure", 1},
             {"after surgery", "on leave after surgery until January", "procedure", 1},
