@@ -177,6 +177,7 @@ TEST(Detectors, ClinicalShorthand) {
             {"a psychiatric hold", "admitted to the psych unit on a 5150 hold", "diagnosis_term", 2},
             {"the NICU", "born at 34 weeks, admitted to the NICU on CPAP", "diagnosis_term", 2},
             {"diabetic", "a diabetic foot ulcer", "diagnosis_term", 1},
+            {"symptoms", "a 103 fever since yesterday, nausea and a cough", "diagnosis_term", 3},
             {"an ICU wing", "the new ICU wing opens Monday", "diagnosis_term", 0},
             {"an op note", "fax the op note over", "procedure", 1},
             {"after surgery", "on leave after surgery until January", "procedure", 1},
