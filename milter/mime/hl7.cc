@@ -162,6 +162,9 @@ void Hl7Text::feed(std::string_view in, std::string& out) {
     if (long_) {
       raw(piece, out);
     } else if (seg_.size() + piece.size() > kMaxHl7Segment) {  // written as it comes
+      std::string head = seg_.substr(0, kEmbeddedHead);
+      head.append(piece.substr(0, kEmbeddedHead - head.size()));
+      note_embedded(head, true);
       raw(seg_, out);
       seg_.clear();
       raw(piece, out);
@@ -175,6 +178,15 @@ void Hl7Text::feed(std::string_view in, std::string& out) {
     long_ = false;
     in.remove_prefix(end + 1);
   }
+}
+
+// An OBX of value type ED (encapsulated data: a file, base64 or hex) with
+// a value (OBX|1|ED|...), given whole or by its first kEmbeddedHead bytes
+// (`longer`: a value may begin after them).
+void Hl7Text::note_embedded(std::string_view segment, bool longer) {
+  if (segment.size() < 8 || segment.substr(0, 3) != "OBX" || segment[3] != field_) return;
+  std::vector<std::string_view> f = split_on(segment, field_);
+  if (f.size() > 2 && f[2] == "ED" && (f.size() > 5 ? !f[5].empty() : longer)) embedded_ = true;
 }
 
 void Hl7Text::finish(std::string& out) {
@@ -320,6 +332,7 @@ void Hl7Text::segment(std::string& out) {
   std::vector<std::string_view> f = split_on(s, field_);
   std::string_view id = f[0];
   bool obx = id == "OBX";
+  if (obx) note_embedded(s, false);
   std::string line = text(id), result, labelled;
   for (size_t k = 1; k < f.size(); ++k) {
     if (f[k].empty()) continue;
@@ -418,6 +431,7 @@ void Hl7Lines::decide(std::string& out) {
 void Hl7Lines::finish(std::string& out) {
   if (line_ == Line::Head && !head_.empty()) decide(out);
   reader_.finish(out);
+  embedded_ = embedded();
   reader_ = Hl7Text();
   hl7_ = false;
   line_ = Line::Head;

@@ -40,6 +40,10 @@
 //   pass unchanged: a segment a mail client wrapped loses its label for
 //   the wrapped part only. A file that is one message with CR between
 //   segments is one such line.
+//   An OBX whose value type (OBX-2) is ED holds a file (a PDF report, an
+//   image) in its value, encoded: it is written as text like any value,
+//   not decoded nor read, and embedded() tells the caller, which reports
+//   what it read as not all read ("binary").
 // INPUT
 //   Untrusted. Memory: one segment of at most kMaxHl7Segment bytes (a
 //   longer one, such as a report or a file embedded in an OBX, is written
@@ -56,6 +60,7 @@
 namespace phi::mime {
 
 inline constexpr size_t kMaxHl7Segment = 65536;
+inline constexpr size_t kEmbeddedHead = 256;  // of a longer segment, read for an OBX's value type
 inline constexpr size_t kMaxHl7Quote = 8;                     // quote marks and blanks before a pasted segment
 inline constexpr size_t kHl7LineHead = kMaxHl7Quote + 1 + 9;  // then MLLP's start byte and "MSH|^~\&|"
 
@@ -69,6 +74,8 @@ class Hl7Text {
   void feed(std::string_view in, std::string& out);
   void finish(std::string& out);
   char field_separator() const { return field_; }
+  // An OBX of value type ED with a value was read: a file in it is not.
+  bool embedded() const { return embedded_; }
 
  private:
   void take(char c, std::string& out);
@@ -80,8 +87,10 @@ class Hl7Text {
   std::string person(std::string_view v, size_t first) const;
 
   char field_ = '|', comp_ = '^', rep_ = '~', esc_ = '\\', sub_ = '&';
+  void note_embedded(std::string_view segment, bool longer);
   std::string seg_;      // the segment being read
   bool long_ = false;    // the rest of a segment longer than kMaxHl7Segment
+  bool embedded_ = false;
 };
 
 class Hl7Lines {
@@ -92,6 +101,8 @@ class Hl7Lines {
   // what feed() would have appended.
   std::string_view filter(std::string_view in, std::string& buf);
   void finish(std::string& out);  // and ready for another text
+  // An HL7 message in any text so far held a file (Hl7Text::embedded).
+  bool embedded() const { return embedded_ || reader_.embedded(); }
 
  private:
   size_t text_run(std::string_view in);
@@ -101,6 +112,7 @@ class Hl7Lines {
   Line line_ = Line::Head;
   std::string head_;   // a line's first bytes (up to kHl7LineHead), until they tell
   bool hl7_ = false;   // a header segment was seen in this text
+  bool embedded_ = false;  // of the texts before this one
   Hl7Text reader_;
 };
 

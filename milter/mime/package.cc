@@ -355,6 +355,7 @@ void PackageReader::flush_hl7() {
   s3_.clear();
   hl7_.finish(s3_);
   if (!s3_.empty()) ws_.sink.text(info_, TextKind::Body, s3_);
+  if (hl7_.embedded()) report_once("binary");  // a file in an HL7 result (OBX of type ED) is not read
 }
 
 void PackageReader::report_once(std::string_view reason) {

@@ -64,7 +64,9 @@
 //   text that starts with an X12 ISA header: x12.h; JsonText for json
 //   and +json types and .json names: json_text.h; and every part's and
 //   archive entry's Body text, whatever produced it, through Hl7Lines,
-//   which labels HL7 v2 messages in it: hl7.h); so is a part that would
+//   which labels HL7 v2 messages in it: hl7.h; a file in an HL7 result,
+//   an OBX of value type ED, is not decoded, and its part is also
+//   reported "binary"); so is a part that would
 //   be uninspected "binary" (octet-stream, an unknown type or name: HL7
 //   and X12 files, SQL dumps, a file in a tar without an extension) whose
 //   first kLeafSniffBytes bytes look like text (looks_like_text in

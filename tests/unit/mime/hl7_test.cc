@@ -111,6 +111,49 @@ TEST(Hl7Text, ALongSegmentIsWrittenAsItComes) {
   EXPECT_EQ(run("MSH|^~\\&|A\r" + exact + "\r", 5), "MSH A\nNTE 1 " + std::string(kMaxHl7Segment - 7, 'b') + "\n");
 }
 
+// A file in an OBX of value type ED is not decoded: embedded() says so,
+// for a segment held whole and for one longer than kMaxHl7Segment.
+TEST(Hl7Text, AFileInAResultIsNotReadAndSaysSo) {
+  struct { const char* label; std::string obx; bool embedded; } rows[] = {
+      {"a PDF", "OBX|1|ED|PDF^Report||^AP^PDF^Base64^JVBERi0xLjQK||||||F", true},
+      {"a long one", "OBX|1|ED|PDF^Report||^AP^PDF^Base64^" + std::string(kMaxHl7Segment, 'Q'), true},
+      {"ED without a value", "OBX|1|ED|PDF^Report||||||||F", false},
+      {"a number", "OBX|1|NM|4548-4^Hemoglobin A1c^LN||9.2|%", false},
+      {"ED in another segment", "NTE|1|ED|x||y", false},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    std::string in = "MSH|^~\\&|A\r" + r.obx + "\r";
+    for (size_t cut : {size_t(5), in.size() / 2}) {
+      Hl7Text h;
+      std::string out;
+      h.feed(in.substr(0, cut), out);
+      h.feed(in.substr(cut), out);
+      h.finish(out);
+      EXPECT_EQ(h.embedded(), r.embedded);
+    }
+  }
+  // Attached or pasted, the part is reported "binary" beside its text.
+  for (const std::string& msg : {test::message_with_attachment("application/hl7-v2", "path.hl7",
+                                                                "MSH|^~\\&|A\r" + std::string(rows[0].obx) + "\r", true),
+                                 "Subject: x\r\nContent-Type: text/plain\r\n\r\nSee:\r\nMSH|^~\\&|A\r\n" +
+                                     std::string(rows[0].obx) + "\r\n"}) {
+    test::RecordingSink sink;
+    Walker w(Limits{}, sink);
+    test::feed_message(w, msg, 7);
+    EXPECT_EQ(sink.reasons, std::vector<std::string>{"binary"}) << sink.log();
+    EXPECT_NE(sink.log().find("Result: PDF Report  AP PDF Base64 JVBERi0xLjQK\n"), std::string::npos) << sink.log();
+  }
+  // Zipped with another file, once for the archive.
+  std::string hl7 = "MSH|^~\\&|A\r" + std::string(rows[0].obx) + "\r";
+  std::string zip = test::make_zip({{"a/path.hl7", hl7}, {"b/path.hl7", hl7}, {"c/adt.hl7", kAdt}});
+  test::RecordingSink sink;
+  Walker w(Limits{}, sink);
+  test::feed_message(w, test::message_with_attachment("application/zip", "results.zip", zip, true), 11);
+  EXPECT_EQ(sink.reasons, std::vector<std::string>{"binary"}) << sink.log();
+  EXPECT_NE(sink.log().find("MRN: 00482913"), std::string::npos) << sink.log();
+}
+
 TEST(Hl7Text, AMessageAttachedToAMessageIsReadLabelled) {
   for (const auto& [type, name] : std::vector<std::pair<std::string, std::string>>{
            {"application/hl7-v2", "adt.hl7"}, {"text/plain", "adt.txt"}, {"application/octet-stream", "export.dat"}}) {
