@@ -95,9 +95,7 @@ wound debridement|debridement|suture removal|cast application|joint injection|ep
 vaccination|immunization|allergy testing|pap smear|sleep study|polysomnography|pulmonary function test|spirometry
 holter monitor|x-ray|chest x-ray|radiograph|dexa scan|bone density scan|genetic testing|prenatal screening
 chemo|radiation treatment|infusion|discharge summary|operative report|pathology report|radiology report
-op note|operative note|progress note|consult note|consultation note|clinic note|history and physical
-after visit summary|lab results|pathology results|biopsy results|imaging results|had surgery|having surgery
-recovering from surgery|after surgery|post-op|postop|pre-op|preop|postoperative|preoperative|wound care
+had surgery|having surgery|recovering from surgery|after surgery|post-op|postop|pre-op|preop|postoperative|preoperative|wound care
 """.replace("\n", "|").split("|")
 
 # Medicines known by a plain name that the FDA list only has in longer ones.

@@ -179,7 +179,9 @@ TEST(Detectors, ClinicalShorthand) {
             {"diabetic", "a diabetic foot ulcer", "diagnosis_term", 1},
             {"symptoms", "a 103 fever since yesterday, nausea and a cough", "diagnosis_term", 3},
             {"an ICU wing", "the new ICU wing opens Monday", "diagnosis_term", 0},
-            {"an op note", "fax the op note over", "procedure", 1},
+            // A note's or a result's name alone is no health term: "Lab results" is a common
+            // Subject, and health evidence in the Subject of a phi message rejects it (phi-in-subject).
+            {"lab results", "Lab results attached", "procedure", 0},
             {"after surgery", "on leave after surgery until January", "procedure", 1},
             {"a lab value after words", "her A1c came back at 10.2", "lab_result", 1}});
 }
