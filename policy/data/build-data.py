@@ -43,10 +43,11 @@ magnesium sulfur carbon charcoal glycerin lanolin petrolatum menthol camphor ure
 complete focus genesis harmony ease elevate restore relief comfort clarity thrive vital vivid
 """.split())
 
+# An entry in capitals (AIDS, an acronym that is also a word) matches only in capitals.
 CONDITIONS_EXTRA = """
 diabetes|type 1 diabetes|type 2 diabetes|diabetes mellitus|prediabetes|hypertension|high blood pressure|hyperlipidemia
 hypercholesterolemia|asthma|copd|chronic obstructive pulmonary disease|emphysema|bronchitis|pneumonia|influenza
-covid-19|tuberculosis|hepatitis b|hepatitis c|hiv|aids|breast cancer|lung cancer|prostate cancer|colon cancer
+covid-19|tuberculosis|hepatitis b|hepatitis c|hiv|AIDS|breast cancer|lung cancer|prostate cancer|colon cancer
 colorectal cancer|pancreatic cancer|ovarian cancer|cervical cancer|skin cancer|melanoma|leukemia|lymphoma
 multiple myeloma|carcinoma|metastatic|metastasis|tumor|malignancy|malignant neoplasm|chemotherapy-induced nausea
 atrial fibrillation|heart failure|congestive heart failure|coronary artery disease|myocardial infarction
@@ -163,7 +164,7 @@ def plural(term):
     """The term with its last word in the plural (regular English, and -sis to -ses); a plural stays."""
     head, _, last = term.rpartition(" ")
     if last.endswith("s") and not last.endswith(("ss", "sis", "us")):
-        return term  # a plural already ("lab results")
+        return term  # a plural already ("kidney stones")
     if last.endswith("sis"):
         last = last[:-3] + "ses"
     elif last.endswith(("s", "x", "z", "ch", "sh")):
@@ -227,11 +228,7 @@ def conditions(src):
                 continue
             terms.add(d)
     terms |= set(STROKE) | set(INJURIES)
-    terms = with_plurals(terms - NOT_HEALTH_TERMS, COUNTABLE)
-    # An acronym that is also a word ("aids"): matched only as written in capitals.
-    terms.discard("aids")
-    terms.add("AIDS")
-    return terms
+    return with_plurals(terms - NOT_HEALTH_TERMS, COUNTABLE)
 
 
 def drugs(src):
