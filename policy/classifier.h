@@ -38,10 +38,11 @@
 //   0..1, regex in Hyperscan syntax, at most kMaxMatchBytes wide);
 //   dictionary_files holds "TYPE=/path" items whose files list one term a
 //   line (TYPE: diagnosis_term, medication, procedure, lab_result,
-//   first_name or surname). Terms match case-insensitively, but one
-//   written in capitals only ("AIDS") matches only in capitals; lab
-//   abbreviations in the shipped lab_values.txt ("ALT", "Hgb", "Cr")
-//   count only with a value after them. Errors name file:line.
+//   lab_value, first_name or surname). Terms match case-insensitively,
+//   but one written in capitals only ("AIDS") matches only in capitals;
+//   lab abbreviations in the shipped lab_values.txt ("ALT", "Hgb", "Cr")
+//   and in lab_value files count (as lab_result) only with a value after
+//   them. Errors name file:line.
 // INPUT
 //   Text is untrusted UTF-8 (invalid bytes are tolerated). At most
 //   kMaxFindings findings are kept per message (categories keep counting).

@@ -232,10 +232,11 @@ TEST(Build, SiteDetectorsAndDictionaries) {
   std::string dict = write_temp("zorblax\n");
   std::string terms = write_temp("# acronyms in capitals match only in capitals\nZORP\n");
   std::string names = write_temp("QUIXBY\n");  // a name list's entries in any case
+  std::string values = write_temp("zq\n");      // a site lab abbreviation: counts with a value only
   ClassifierOptions o;
   o.data_dir = PHI_SRCDIR "/policy/data";
   o.detectors_file = det;
-  o.dictionary_files = {"medication=" + dict, "diagnosis_term=" + terms, "surname=" + names};
+  o.dictionary_files = {"medication=" + dict, "diagnosis_term=" + terms, "surname=" + names, "lab_value=" + values};
   auto c = Classifier::build(o);
   ASSERT_TRUE(c.ok()) << c.error().message;
   Verdict v = classify_text(**c, "Chart KP12345678: started zorblax 10 mg daily");
@@ -244,10 +245,12 @@ TEST(Build, SiteDetectorsAndDictionaries) {
   EXPECT_TRUE(v.phi);
   EXPECT_EQ(count(classify_text(**c, "ZORP, Zorp and zorp"), "diagnosis_term"), 1);
   EXPECT_EQ(count(classify_text(**c, "Patient: Maria Quixby"), "name"), 1);
+  EXPECT_EQ(count(classify_text(**c, "ZQ 4.5 today; zq later"), "lab_result"), 1);
   unlink(det.c_str());
   unlink(dict.c_str());
   unlink(terms.c_str());
   unlink(names.c_str());
+  unlink(values.c_str());
 }
 
 TEST(Build, ErrorsNameFileAndLine) {
