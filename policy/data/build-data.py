@@ -76,7 +76,8 @@ psychiatric hold|5150 hold|involuntary hold|behavioral health unit|suicide attem
 overdose|transplant list|transplant waiting list|nicu stay|nicu admission|picu admission|admitted to the icu
 admitted to the nicu|admitted to the picu|transferred to the icu|cpap|bipap|ventilator-dependent|home oxygen
 diabetic|diabetic foot ulcer|foot ulcer|pressure ulcer|pressure sore|bedsore|wound infection
-fever|high fever|low-grade fever|nausea|cough|coughing|skin rash|dog bite|animal bite
+fever|high fever|low-grade fever|nausea|coughing|dry cough|wet cough|persistent cough|productive cough|bad cough
+whooping cough|skin rash|dog bite|animal bite
 """.replace("\n", "|").split("|")
 
 PROCEDURES = """

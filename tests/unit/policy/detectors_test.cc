@@ -177,7 +177,8 @@ TEST(Detectors, ClinicalShorthand) {
             {"a psychiatric hold", "admitted to the psych unit on a 5150 hold", "diagnosis_term", 2},
             {"the NICU", "born at 34 weeks, admitted to the NICU on CPAP", "diagnosis_term", 2},
             {"diabetic", "a diabetic foot ulcer", "diagnosis_term", 1},
-            {"symptoms", "a 103 fever since yesterday, nausea and a cough", "diagnosis_term", 3},
+            {"symptoms", "a 103 fever since yesterday, nausea and a dry cough", "diagnosis_term", 3},
+            {"cough up", "he will cough up the budget numbers", "diagnosis_term", 0},
             {"an ICU wing", "the new ICU wing opens Monday", "diagnosis_term", 0},
             // A note's or a result's name alone is no health term: "Lab results" is a common
             // Subject, and health evidence in the Subject of a phi message rejects it (phi-in-subject).
