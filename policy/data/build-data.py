@@ -73,10 +73,11 @@ allergic to|allergic reaction|anaphylaxis|anaphylactic shock|anaphylactic reacti
 penicillin allergy|peanut allergy|latex allergy|nkda|strep throat|strep|pregnant|weeks pregnant
 prenatal|preterm|preterm labor|premature birth|psych unit|psychiatric unit|psych ward|psychiatric ward|psych hold
 psychiatric hold|5150 hold|involuntary hold|behavioral health unit|suicide attempt|attempted suicide|self-harm
-overdose|transplant list|transplant waiting list|nicu stay|nicu admission|picu admission|admitted to the icu
+drug overdose|opioid overdose|heroin overdose|fentanyl overdose|accidental overdose|overdosed|transplant list|transplant waiting list|nicu stay|nicu admission|picu admission|admitted to the icu
 admitted to the nicu|admitted to the picu|transferred to the icu|cpap|bipap|ventilator-dependent|home oxygen
 diabetic|diabetic foot ulcer|foot ulcer|pressure ulcer|pressure sore|bedsore|wound infection
-fever|high fever|low-grade fever|nausea|coughing|dry cough|wet cough|persistent cough|productive cough|bad cough
+fevers|high fever|low-grade fever|fever of|fever since|fever and chills|fever for|has a fever|had a fever|running a fever
+spiked a fever|febrile|afebrile|nausea|coughing|dry cough|wet cough|persistent cough|productive cough|bad cough
 whooping cough|skin rash|dog bite|animal bite
 """.replace("\n", "|").split("|")
 

@@ -179,6 +179,9 @@ TEST(Detectors, ClinicalShorthand) {
             {"diabetic", "a diabetic foot ulcer", "diagnosis_term", 1},
             {"symptoms", "a 103 fever since yesterday, nausea and a dry cough", "diagnosis_term", 3},
             {"cough up", "he will cough up the budget numbers", "diagnosis_term", 0},
+            {"fever pitch", "the sales team is at fever pitch", "diagnosis_term", 0},
+            {"an overdose of slides", "we had an overdose of slides", "diagnosis_term", 0},
+            {"an opioid overdose", "admitted after an opioid overdose", "diagnosis_term", 1},
             {"an ICU wing", "the new ICU wing opens Monday", "diagnosis_term", 0},
             // A note's or a result's name alone is no health term: "Lab results" is a common
             // Subject, and health evidence in the Subject of a phi message rejects it (phi-in-subject).
