@@ -256,6 +256,15 @@ TEST(Hl7Text, TenThousandHostileRepeats) {
   // MSH, then per repeat: "PID 1", "MRN: 7", and the name's escaped line break: "Patient name: " and "A".
   EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1 + 10000 * 4) << out.substr(0, 200);
   EXPECT_EQ(out.substr(0, 39), "MSH A\nPID 1\nMRN: 7\nPatient name: \nA\nPID");
+  // Files in results: each ED segment is looked at once, nothing of it kept.
+  std::string ed = "MSH|^~\\&|A\r";
+  for (int i = 0; i < 10000; ++i) ed += "OBX|1|ED|||^AP^PDF^Base64^QUJD\r";
+  Hl7Text h;
+  std::string got;
+  h.feed(ed, got);
+  h.finish(got);
+  EXPECT_TRUE(h.embedded());
+  EXPECT_EQ(std::count(got.begin(), got.end(), '\n'), 1 + 10000 * 2);  // "OBX 1 ED", "Result: ..."
 }
 
 }  // namespace
