@@ -141,7 +141,45 @@ bool DicomText::starts(std::string_view b) { return b.size() >= kDicomPreamble +
 
 std::string_view DicomText::unread() const {
   if (errors_ || document_) return "binary";
+  if (!doc_reason_.empty()) return doc_reason_;
   return pixels_ ? "image" : "";
+}
+
+void DicomText::finish(std::string& out) {
+  if (state_ != State::Document) return;
+  if (doc_open_) {  // cut short: what the reader makes of it
+    doc_open_ = false;
+    doc_reason_ = documents_->end(out);
+  } else {
+    document_ = true;
+  }
+  state_ = State::Done;
+}
+
+// An encapsulated document's bytes: its first kDicomDocumentHead tell a
+// PDF, which goes to documents_; anything else is skipped.
+void DicomText::document(std::string_view in, std::string& out) {
+  if (!doc_open_ && doc_head_.size() < kDicomDocumentHead) {
+    size_t take = std::min(in.size(), kDicomDocumentHead - doc_head_.size());
+    doc_head_.append(in.substr(0, take));
+    in.remove_prefix(take);
+    if (doc_head_.size() < kDicomDocumentHead && left_ > 0) return;
+    if (doc_head_.rfind("%PDF-", 0) == 0 && documents_) {
+      doc_reason_ = documents_->begin();
+      doc_open_ = doc_reason_.empty();
+      if (doc_open_) documents_->bytes(doc_head_);
+    } else {
+      document_ = true;  // a CDA, or a PDF nobody reads: skipped
+    }
+  }
+  if (doc_open_ && !in.empty()) documents_->bytes(in);
+  if (left_ > 0) return;
+  if (doc_open_) {
+    doc_open_ = false;
+    doc_reason_ = documents_->end(out);
+  }
+  doc_head_.clear();
+  state_ = State::Header;
 }
 
 void DicomText::fail() {
@@ -173,6 +211,13 @@ void DicomText::feed(std::string_view in, std::string& out) {
         if (hdr_.size() < need_) break;
         if (state_ == State::Peek) peeked();
         else header();
+        break;
+      }
+      case State::Document: {
+        size_t take = static_cast<size_t>(std::min<uint64_t>(in.size(), left_));
+        left_ -= take;
+        document(in.substr(0, take), out);
+        in.remove_prefix(take);
         break;
       }
       case State::Value:
@@ -233,7 +278,10 @@ void DicomText::header() {
   // An item, a delimiter, a sequence, an undefined length: the elements inside are read next.
   if (tag_ >> 16 == 0xFFFE || vr_ == "SQ" || len == 0xFFFFFFFF || len == 0) return;
   left_ = len;
-  if (tag_ == kEncapsulatedDocument) document_ = true;  // skipped: not read
+  if (tag_ == kEncapsulatedDocument) {  // a report stored as DICOM: a PDF is read, anything else skipped
+    state_ = State::Document;
+    return;
+  }
   hold_ = (tag_ >> 16 == 0x0002 ? tag_ == kTransferSyntax : known(tag_) || text_vr(vr_) || vr_.empty() || tag_ == kCharset) &&
           len <= kMaxDicomValue;
   val_.clear();

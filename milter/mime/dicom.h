@@ -1,7 +1,7 @@
 // NAME
 //   dicom - the text of a DICOM file's data elements (patient, study, report), read as it streams
 // SYNOPSIS
-//   if (DicomText::starts(first_132_bytes)) { DicomText d; d.feed(bytes, out); ... d.finish(out); }
+//   if (DicomText::starts(first_132_bytes)) { DicomText d(&documents); d.feed(bytes, out); ... d.finish(out); }
 //   d.done(); d.pixels(); d.had_errors();
 // DESCRIPTION
 //   A DICOM file (a CT slice, an ultrasound frame, a structured report, as
@@ -28,13 +28,19 @@
 //   whatever their lengths. Reading ends at the pixel data (7FE0,0010):
 //   done() and pixels() are then true, the rest is not looked at. A file
 //   whose data set is deflated, or whose element headers make no sense,
-//   ends reading with had_errors(). An encapsulated document (a PDF or
-//   CDA report stored as DICOM, (0042,0011)) is skipped. unread() names
-//   what the caller reports as not read: "binary" for an error or a
-//   skipped document, else "image" for the pixels, else "".
+//   ends reading with had_errors(). An encapsulated document (a report
+//   stored as DICOM, (0042,0011)) that is a PDF goes, as it streams, to
+//   the DicomDocument given to the constructor, if any, which reads it
+//   (through the Walker's DocumentReader) and writes its text after the
+//   lines before it; any other encapsulated document (a CDA, or a PDF
+//   without a reader) is skipped. unread() names what the caller reports
+//   as not read: "binary" for an error or a skipped document, else the
+//   reason the DicomDocument gave for a PDF it could not read ("pdf",
+//   "unavailable", "part-limit", ...), else "image" for the pixels, else "".
 // INPUT
-//   Untrusted. Memory: one element header and one text value of at most
-//   kMaxDicomValue bytes (a longer value is skipped). Time: linear.
+//   Untrusted. Memory: one element header, one text value of at most
+//   kMaxDicomValue bytes (a longer value is skipped) and a document's
+//   first kDicomDocumentHead bytes. Time: linear.
 // THREADS
 //   One object per stream.
 #ifndef PHI_MIME_DICOM_H
@@ -49,25 +55,42 @@ namespace phi::mime {
 
 inline constexpr size_t kDicomPreamble = 128;  // then "DICM"
 inline constexpr size_t kMaxDicomValue = 65536;
+inline constexpr size_t kDicomDocumentHead = 5;  // "%PDF-": an encapsulated document's bytes that tell what it is
+
+// Where an encapsulated PDF goes (LeafBody's and PackageReader's
+// DocumentReader, entity.h).
+class DicomDocument {
+ public:
+  virtual ~DicomDocument() = default;
+  // A PDF begins: "" to be given its bytes, else why it is not read.
+  virtual std::string begin() = 0;
+  virtual void bytes(std::string_view) = 0;
+  // Its last bytes are in, or the file ended before them: `text` holds the
+  // lines written before it, to be passed on first (and cleared). Returns
+  // "" when the document was read, else why not.
+  virtual std::string end(std::string& text) = 0;
+};
 
 class DicomText {
  public:
+  explicit DicomText(DicomDocument* documents = nullptr) : documents_(documents) {}
   // The first bytes of a file (at least 132): a 128-byte preamble, then "DICM".
   static bool starts(std::string_view first_bytes);
   void feed(std::string_view in, std::string& out);
-  void finish(std::string& out) { (void)out; }  // a value cut short is not written
+  void finish(std::string& out);  // a value cut short is not written; a document cut short is ended
   bool had_errors() const { return errors_; }
   bool done() const { return state_ == State::Done; }
   bool pixels() const { return pixels_; }
   std::string_view unread() const;
 
  private:
-  enum class State { Preamble, Header, Peek, Value, Skip, Done };
+  enum class State { Preamble, Header, Peek, Value, Skip, Document, Done };
   enum class Syntax { ExplicitLittle, ImplicitLittle, ExplicitBig };
   void header();
   void peeked();
   void value(std::string& out);
   void fail();
+  void document(std::string_view in, std::string& out);
 
   State state_ = State::Preamble;
   Syntax syntax_ = Syntax::ExplicitLittle;  // the file meta group's
@@ -85,6 +108,10 @@ class DicomText {
   bool errors_ = false;
   bool pixels_ = false;
   bool document_ = false;   // an encapsulated document was skipped
+  DicomDocument* documents_;
+  std::string doc_head_;    // an encapsulated document's first bytes, until they tell
+  bool doc_open_ = false;   // documents_ is being given its bytes
+  std::string doc_reason_;  // why a PDF was not read
 };
 
 }  // namespace phi::mime

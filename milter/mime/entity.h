@@ -107,6 +107,32 @@ struct WalkState {
   }
 };
 
+// A PDF report stored in a DICOM file (DicomText's encapsulated
+// document), read by ws.documents as a PDF part is: its text goes to
+// `text` after the DICOM lines written before it.
+class DicomPdf : public DicomDocument {
+ public:
+  DicomPdf(WalkState& ws, std::function<void(std::string_view)> text) : ws_(ws), text_(std::move(text)) {}
+  std::string begin() override {
+    std::string reason;
+    doc_ = ws_.open_document("pdf", reason);
+    return doc_ ? std::string() : reason;
+  }
+  void bytes(std::string_view b) override { doc_->feed(b); }
+  std::string end(std::string& text) override {
+    text_(text);
+    text.clear();
+    std::string reason = doc_->finish(text_);
+    doc_.reset();
+    return reason;
+  }
+
+ private:
+  WalkState& ws_;
+  std::function<void(std::string_view)> text_;
+  std::unique_ptr<Document> doc_;
+};
+
 enum class LeafMode { Text, Html, Xml, Json, Rtf, Dicom, Skip, Uninspected };
 
 // One converter of a kind at a time, or none, behind one interface:
@@ -263,6 +289,7 @@ class PackageReader : public ZipStream::Handler {
   bool converting_ = false;
   std::optional<CharsetConverter> conv_;
   Markup markup_;  // Xml, Html, Json entries; X12 text
+  DicomPdf dicom_pdf_{ws_, [this](std::string_view t) { body(t); }};  // an entry's encapsulated PDF
   BinaryText bin_;  // Rtf, Dicom
   Hl7Lines hl7_;    // every entry's text: HL7 messages in it
   std::string s1_, s2_, s3_;
@@ -511,6 +538,7 @@ class LeafBody : public Body {
   std::optional<CharsetConverter> conv_;
   Markup markup_;  // Html, Xml (XmlToText::Mode::Data), Json; X12 text
   std::optional<ContentLines> lines_;  // Text: iCalendar or vCard
+  DicomPdf dicom_pdf_{ws_, [this](std::string_view t) { body_text(t); }};  // a DICOM file's encapsulated PDF
   BinaryText bin_;                     // Rtf, Dicom
   Hl7Lines hl7_;                       // all of the part's text: HL7 messages in it
   std::unique_ptr<PackageReader> package_;

@@ -88,7 +88,9 @@
 //   in a part declared binary or image, or a ZIP entry whose name says
 //   nothing) through DicomText (dicom.h): its data elements as text, its
 //   pixels reported "image" (and what follows a deflated data set or a
-//   broken element header, or an encapsulated PDF or CDA report, "binary"). Signature parts
+//   broken element header, or an encapsulated CDA report, "binary"; an
+//   encapsulated PDF report goes to the DocumentReader as a PDF part
+//   does, the reasons as for one: DicomPdf in entity.h). Signature parts
 //   (pkcs7-signature, pgp-signature) carry no content and are skipped
 //   without a report. A part declared or sniffed as an office document or
 //   an archive whose first bytes are a ZIP header (docx, xlsx, pptx, odt,

@@ -123,6 +123,117 @@ TEST(DicomText, WhatIsNotReadIsNamed) {
   EXPECT_EQ(deflated.unread(), "binary");
 }
 
+// A DicomDocument that records what it is given and answers as told.
+struct FakeDocument : DicomDocument {
+  std::string begin() override {
+    ++begun;
+    return refuse;
+  }
+  void bytes(std::string_view b) override { got += b; }
+  std::string end(std::string& text) override {
+    text += "[" + std::to_string(got.size()) + " bytes]\n";
+    return reason;
+  }
+  std::string refuse, reason, got;
+  int begun = 0;
+};
+
+const std::string kReport = "%PDF-1.4\n1 0 obj << >> endobj\n" + std::string(300, 'r') + "\n%%EOF\n";
+
+// An Encapsulated PDF (a radiology report stored as DICOM): the PDF goes to
+// the DicomDocument whole, in order, its text after the lines before it.
+TEST(DicomText, AnEncapsulatedPdfGoesToTheDocumentReader) {
+  std::string f = file(kExplicit, kName + element(0x0042, 0x0010, "ST", "CT HEAD REPORT") + element(0x0042, 0x0011, "OB", kReport) +
+                                      element(0x0042, 0x0012, "LO", "application/pdf") + element(0x0010, 0x0020, "LO", "00482913"));
+  for (size_t chunk : {size_t(1), size_t(3), size_t(7), size_t(100), f.size()}) {
+    SCOPED_TRACE(chunk);
+    FakeDocument doc;
+    DicomText d(&doc);
+    std::string out;
+    for (size_t i = 0; i < f.size(); i += chunk) d.feed(std::string_view(f).substr(i, chunk), out);
+    d.finish(out);
+    EXPECT_EQ(doc.got, kReport);
+    EXPECT_EQ(doc.begun, 1);
+    EXPECT_EQ(out, "Patient name: Jane Doe\nCT HEAD REPORT\n[" + std::to_string(kReport.size()) +
+                       " bytes]\napplication/pdf\nPatient ID: 00482913\n");  // an LO value is text, the MIME type too
+    EXPECT_EQ(d.unread(), "");
+  }
+  // What the reader could not do is what is reported.
+  FakeDocument refused;
+  refused.refuse = "unavailable";
+  DicomText r(&refused);
+  std::string out;
+  r.feed(f, out);
+  EXPECT_EQ(r.unread(), "unavailable");
+  EXPECT_EQ(refused.got, "");
+  FakeDocument failed;
+  failed.reason = "pdf";
+  DicomText fd(&failed);
+  fd.feed(f, out);
+  EXPECT_EQ(fd.unread(), "pdf");
+  // A CDA document is skipped ("binary"), and so is a PDF cut short of its
+  // first five bytes; one cut later is ended, read as far as it goes.
+  FakeDocument cda;
+  DicomText c(&cda);
+  c.feed(file(kExplicit, element(0x0042, 0x0011, "OB", "<?xml version=\"1.0\"?><ClinicalDocument/>")), out);
+  EXPECT_EQ(c.unread(), "binary");
+  EXPECT_EQ(cda.begun, 0);
+  std::string cut = file(kExplicit, kName + element(0x0042, 0x0011, "OB", kReport));
+  for (size_t keep : {size_t(3), size_t(40)}) {
+    FakeDocument part;
+    DicomText p(&part);
+    std::string text;
+    p.feed(std::string_view(cut).substr(0, cut.size() - kReport.size() + keep), text);
+    p.finish(text);
+    EXPECT_EQ(p.unread(), keep < kDicomDocumentHead ? "binary" : "");
+    EXPECT_EQ(part.got, keep < kDicomDocumentHead ? "" : kReport.substr(0, keep));
+  }
+}
+
+// A document reader that answers every PDF with one line.
+struct PdfReader : DocumentReader {
+  struct Doc : Document {
+    explicit Doc(std::string& b) : bytes(b) {}
+    void feed(std::string_view b) override { bytes += b; }
+    std::string finish(const std::function<void(std::string_view)>& text) override {
+      text("Impression: no acute intracranial hemorrhage\n");
+      return "";
+    }
+    std::string& bytes;
+  };
+  std::unique_ptr<Document> open(std::string_view) const override { return std::make_unique<Doc>(bytes); }
+  mutable std::string bytes;
+};
+
+TEST(DicomText, AnEncapsulatedPdfAttachedOrZippedIsRead) {
+  std::string f = file(kExplicit, kName + element(0x0042, 0x0011, "OB", kReport) + element(0x0010, 0x0020, "LO", "00482913"));
+  const std::string text = "Patient name: Jane Doe\nImpression: no acute intracranial hemorrhage\nPatient ID: 00482913\n";
+  for (size_t chunk : {0, 1, 100}) {
+    PdfReader r;
+    test::RecordingSink sink;
+    Walker w(Limits{}, sink, &r);
+    test::feed_message(w, test::message_with_attachment("application/dicom", "report.dcm", f, true), chunk);
+    EXPECT_EQ(r.bytes, kReport);
+    std::string body;  // in pieces: the DICOM lines, the report's, the rest
+    for (const std::string& e : sink.events)
+      if (e.rfind("body 2: ", 0) == 0) body += e.substr(8);
+    EXPECT_EQ(body, text) << sink.log();
+    EXPECT_TRUE(sink.reasons.empty()) << sink.log();
+  }
+  PdfReader r;
+  test::RecordingSink sink;
+  Walker w(Limits{}, sink, &r);
+  test::feed_message(w, test::message_with_attachment("application/zip", "cd.zip", test::make_zip({{"DICOM/IM000009", f}}), true), 7);
+  EXPECT_EQ(r.bytes, kReport);
+  EXPECT_NE(sink.log().find("Impression: no acute intracranial hemorrhage"), std::string::npos) << sink.log();
+  EXPECT_TRUE(sink.reasons.empty()) << sink.log();
+  // Without a reader of PDFs the part says so.
+  test::RecordingSink none;
+  Walker plain(Limits{}, none);
+  test::feed_message(plain, test::message_with_attachment("application/dicom", "report.dcm", f, true), 0);
+  EXPECT_EQ(none.reasons, std::vector<std::string>{"pdf"}) << none.log();
+}
+
 TEST(DicomText, ValuesOverTheLimitAreSkippedAndACutFileIsReadAsFarAsItGoes) {
   std::string at_limit(kMaxDicomValue, 'a'), over(kMaxDicomValue + 2, 'b');
   std::string f = file(kExplicit, element(0x0010, 0x4000, "UT", at_limit) + element(0x0010, 0x4000, "UT", over) + kName);
