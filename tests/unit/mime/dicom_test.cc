@@ -309,6 +309,21 @@ TEST(DicomText, TenThousandHostileRepeats) {
   Read r = read(file(kExplicit, data), 999);
   EXPECT_FALSE(r.errors);
   EXPECT_EQ(std::count(r.text.begin(), r.text.end(), '\n'), 10000);
+  // Encapsulated documents: 10,000 PDFs, each given whole to the reader and
+  // ended, and 10,000 values too short to tell, skipped; kDicomDocumentHead
+  // bytes held at a time.
+  std::string docs;
+  for (int i = 0; i < 10000; ++i) docs += element(0x0042, 0x0011, "OB", "%PDF-1") + element(0x0042, 0x0011, "OB", "%P");
+  FakeDocument doc;
+  DicomText d(&doc);
+  std::string out;
+  std::string f = file(kExplicit, docs);
+  for (size_t i = 0; i < f.size(); i += 997) d.feed(std::string_view(f).substr(i, 997), out);
+  d.finish(out);
+  EXPECT_EQ(doc.begun, 10000);
+  EXPECT_EQ(doc.got.size(), 60000u);
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 10000);
+  EXPECT_EQ(d.unread(), "binary");  // the short ones
 }
 
 }  // namespace
