@@ -150,7 +150,7 @@ void DicomText::finish(std::string& out) {
   if (doc_open_) {  // cut short: what the reader makes of it
     doc_open_ = false;
     doc_reason_ = documents_->end(out);
-  } else {
+  } else if (doc_reason_.empty()) {  // too short to tell, or not a PDF (a refused one keeps its reason)
     document_ = true;
   }
   state_ = State::Done;

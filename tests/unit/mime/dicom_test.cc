@@ -166,6 +166,10 @@ TEST(DicomText, AnEncapsulatedPdfGoesToTheDocumentReader) {
   r.feed(f, out);
   EXPECT_EQ(r.unread(), "unavailable");
   EXPECT_EQ(refused.got, "");
+  DicomText cut_refused(&refused);  // cut inside the PDF it could not read: still its reason
+  cut_refused.feed(std::string_view(f).substr(0, f.size() - 100), out);
+  cut_refused.finish(out);
+  EXPECT_EQ(cut_refused.unread(), "unavailable");
   FakeDocument failed;
   failed.reason = "pdf";
   DicomText fd(&failed);
