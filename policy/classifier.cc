@@ -29,8 +29,7 @@ enum class Case { AsWritten, Lower, Terms };
 
 // An entry with a capital letter and no lower-case one.
 bool all_capitals(std::string_view t) {
-  return std::any_of(t.begin(), t.end(), [](char c) { return c >= 'A' && c <= 'Z'; }) &&
-         std::none_of(t.begin(), t.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  return std::any_of(t.begin(), t.end(), is_upper) && std::none_of(t.begin(), t.end(), is_lower);
 }
 
 // Reads a one-entry-a-line file; '#' lines and blank lines are skipped.

@@ -428,7 +428,7 @@ std::optional<Candidate> check_simple(const Detector& d, std::string_view win, s
 
 // No lower-case letter in the match: how a term written in capitals must appear.
 bool in_capitals(std::string_view match) {
-  return std::none_of(match.begin(), match.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  return std::none_of(match.begin(), match.end(), is_lower);
 }
 
 bool word_edges(std::string_view win, size_t from, size_t to) {

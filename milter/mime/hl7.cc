@@ -164,7 +164,7 @@ void Hl7Text::feed(std::string_view in, std::string& out) {
     } else if (seg_.size() + piece.size() > kMaxHl7Segment) {  // written as it comes
       std::string head = seg_.substr(0, kEmbeddedHead);
       head.append(piece.substr(0, kEmbeddedHead - head.size()));
-      note_embedded(head, true);
+      if (head.size() >= 4 && head.compare(0, 3, "OBX") == 0 && head[3] == field_) note_embedded(split_on(head, field_), true);
       raw(seg_, out);
       seg_.clear();
       raw(piece, out);
@@ -180,12 +180,10 @@ void Hl7Text::feed(std::string_view in, std::string& out) {
   }
 }
 
-// An OBX of value type ED (encapsulated data: a file, base64 or hex) with
-// a value (OBX|1|ED|...), given whole or by its first kEmbeddedHead bytes
-// (`longer`: a value may begin after them).
-void Hl7Text::note_embedded(std::string_view segment, bool longer) {
-  if (segment.size() < 8 || segment.substr(0, 3) != "OBX" || segment[3] != field_) return;
-  std::vector<std::string_view> f = split_on(segment, field_);
+// An OBX's fields, of the whole segment or of its first kEmbeddedHead
+// bytes (`longer`: a value may begin after them): value type ED
+// (encapsulated data: a file, base64 or hex) with a value (OBX|1|ED|...).
+void Hl7Text::note_embedded(const std::vector<std::string_view>& f, bool longer) {
   if (f.size() > 2 && f[2] == "ED" && (f.size() > 5 ? !f[5].empty() : longer)) embedded_ = true;
 }
 
@@ -332,7 +330,7 @@ void Hl7Text::segment(std::string& out) {
   std::vector<std::string_view> f = split_on(s, field_);
   std::string_view id = f[0];
   bool obx = id == "OBX";
-  if (obx) note_embedded(s, false);
+  if (obx) note_embedded(f, false);
   std::string line = text(id), result, labelled;
   for (size_t k = 1; k < f.size(); ++k) {
     if (f[k].empty()) continue;

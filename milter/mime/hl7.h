@@ -56,6 +56,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace phi::mime {
 
@@ -87,7 +88,7 @@ class Hl7Text {
   std::string person(std::string_view v, size_t first) const;
 
   char field_ = '|', comp_ = '^', rep_ = '~', esc_ = '\\', sub_ = '&';
-  void note_embedded(std::string_view segment, bool longer);
+  void note_embedded(const std::vector<std::string_view>& obx_fields, bool longer);
   std::string seg_;      // the segment being read
   bool long_ = false;    // the rest of a segment longer than kMaxHl7Segment
   bool embedded_ = false;
