@@ -140,45 +140,22 @@ std::string person_name(std::string_view v) {
 bool DicomText::starts(std::string_view b) { return b.size() >= kDicomPreamble + 4 && b.substr(kDicomPreamble, 4) == "DICM"; }
 
 std::string_view DicomText::unread() const {
-  if (errors_ || document_) return "binary";
-  if (!doc_reason_.empty()) return doc_reason_;
+  if (errors_) return "binary";
+  if (!file_.unread().empty()) return file_.unread();
   return pixels_ ? "image" : "";
 }
 
 void DicomText::finish(std::string& out) {
   if (state_ != State::Document) return;
-  if (doc_open_) {  // cut short: what the reader makes of it
-    doc_open_ = false;
-    doc_reason_ = documents_->end(out);
-  } else if (doc_reason_.empty()) {  // too short to tell, or not a PDF (a refused one keeps its reason)
-    document_ = true;
-  }
+  file_.end(out);  // cut short: what the reader makes of it (too short to tell: skipped)
   state_ = State::Done;
 }
 
-// An encapsulated document's bytes: its first kDicomDocumentHead tell a
-// PDF, which goes to documents_; anything else is skipped.
+// An encapsulated document's bytes, to file_ (a PDF is read, anything else skipped).
 void DicomText::document(std::string_view in, std::string& out) {
-  if (!doc_open_ && doc_head_.size() < kDicomDocumentHead) {
-    size_t take = std::min(in.size(), kDicomDocumentHead - doc_head_.size());
-    doc_head_.append(in.substr(0, take));
-    in.remove_prefix(take);
-    if (doc_head_.size() < kDicomDocumentHead && left_ > 0) return;
-    if (doc_head_.rfind("%PDF-", 0) == 0 && documents_) {
-      doc_reason_ = documents_->begin();
-      doc_open_ = doc_reason_.empty();
-      if (doc_open_) documents_->bytes(doc_head_);
-    } else {
-      document_ = true;  // a CDA, or a PDF nobody reads: skipped
-    }
-  }
-  if (doc_open_ && !in.empty()) documents_->bytes(in);
+  file_.bytes(in);
   if (left_ > 0) return;
-  if (doc_open_) {
-    doc_open_ = false;
-    doc_reason_ = documents_->end(out);
-  }
-  doc_head_.clear();
+  file_.end(out);
   state_ = State::Header;
 }
 

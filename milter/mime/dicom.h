@@ -30,17 +30,18 @@
 //   whose data set is deflated, or whose element headers make no sense,
 //   ends reading with had_errors(). An encapsulated document (a report
 //   stored as DICOM, (0042,0011)) that is a PDF goes, as it streams, to
-//   the DicomDocument given to the constructor, if any, which reads it
-//   (through the Walker's DocumentReader) and writes its text after the
-//   lines before it; any other encapsulated document (a CDA, or a PDF
-//   without a reader) is skipped. unread() names what the caller reports
-//   as not read: "binary" for an error or a skipped document, else the
-//   reason the DicomDocument gave for a PDF it could not read ("pdf",
-//   "unavailable", "part-limit", ...), else "image" for the pixels, else "".
+//   the EmbeddedDocument given to the constructor, if any (embedded.h),
+//   which reads it (through the Walker's DocumentReader) and writes its
+//   text after the lines before it; any other encapsulated document (a
+//   CDA, or a PDF without a reader) is skipped. unread() names what the
+//   caller reports as not read: "binary" for an error or a skipped
+//   document, else the reason the EmbeddedDocument gave for a PDF it
+//   could not read ("pdf", "unavailable", "part-limit", ...), else "image"
+//   for the pixels, else "".
 // INPUT
 //   Untrusted. Memory: one element header, one text value of at most
 //   kMaxDicomValue bytes (a longer value is skipped) and a document's
-//   first kDicomDocumentHead bytes. Time: linear.
+//   first kEmbeddedDocumentHead bytes. Time: linear.
 // THREADS
 //   One object per stream.
 #ifndef PHI_MIME_DICOM_H
@@ -51,29 +52,16 @@
 #include <string>
 #include <string_view>
 
+#include "milter/mime/embedded.h"
+
 namespace phi::mime {
 
 inline constexpr size_t kDicomPreamble = 128;  // then "DICM"
 inline constexpr size_t kMaxDicomValue = 65536;
-inline constexpr size_t kDicomDocumentHead = 5;  // "%PDF-": an encapsulated document's bytes that tell what it is
-
-// Where an encapsulated PDF goes (LeafBody's and PackageReader's
-// DocumentReader, entity.h).
-class DicomDocument {
- public:
-  virtual ~DicomDocument() = default;
-  // A PDF begins: "" to be given its bytes, else why it is not read.
-  virtual std::string begin() = 0;
-  virtual void bytes(std::string_view) = 0;
-  // Its last bytes are in, or the file ended before them: `text` holds the
-  // lines written before it, to be passed on first (and cleared). Returns
-  // "" when the document was read, else why not.
-  virtual std::string end(std::string& text) = 0;
-};
 
 class DicomText {
  public:
-  explicit DicomText(DicomDocument* documents = nullptr) : documents_(documents) {}
+  explicit DicomText(EmbeddedDocument* documents = nullptr) : file_(documents) {}
   // The first bytes of a file (at least 132): a 128-byte preamble, then "DICM".
   static bool starts(std::string_view first_bytes);
   void feed(std::string_view in, std::string& out);
@@ -107,11 +95,7 @@ class DicomText {
   std::string charset_;     // iconv's name for the Specific Character Set
   bool errors_ = false;
   bool pixels_ = false;
-  bool document_ = false;   // an encapsulated document was skipped
-  DicomDocument* documents_;
-  std::string doc_head_;    // an encapsulated document's first bytes, until they tell
-  bool doc_open_ = false;   // documents_ is being given its bytes
-  std::string doc_reason_;  // why a PDF was not read
+  EmbeddedFile file_;       // encapsulated documents: a PDF read, anything else skipped
 };
 
 }  // namespace phi::mime

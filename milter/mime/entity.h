@@ -108,11 +108,12 @@ struct WalkState {
 };
 
 // A PDF report stored in a DICOM file (DicomText's encapsulated
-// document), read by ws.documents as a PDF part is: its text goes to
-// `text` after the DICOM lines written before it.
-class DicomPdf : public DicomDocument {
+// document) or in an HL7 result (an OBX of type ED), read by
+// ws.documents as a PDF part is: its text goes to `text` after the lines
+// written before it (embedded.h).
+class EmbeddedPdf : public EmbeddedDocument {
  public:
-  DicomPdf(WalkState& ws, std::function<void(std::string_view)> text) : ws_(ws), text_(std::move(text)) {}
+  EmbeddedPdf(WalkState& ws, std::function<void(std::string_view)> text) : ws_(ws), text_(std::move(text)) {}
   std::string begin() override {
     std::string reason;
     doc_ = ws_.open_document("pdf", reason);
@@ -261,6 +262,7 @@ class PackageReader : public ZipStream::Handler {
   void start_converting(std::string_view first);
   void emit(std::string_view text);
   void body(std::string_view text);
+  void sink_text(std::string_view text);
   void flush_hl7();
   void report_once(std::string_view reason);
   void add_name(std::string_view name);
@@ -289,9 +291,11 @@ class PackageReader : public ZipStream::Handler {
   bool converting_ = false;
   std::optional<CharsetConverter> conv_;
   Markup markup_;  // Xml, Html, Json entries; X12 text
-  DicomPdf dicom_pdf_{ws_, [this](std::string_view t) { body(t); }};  // an entry's encapsulated PDF
+  EmbeddedPdf dicom_pdf_{ws_, [this](std::string_view t) { body(t); }};  // an entry's encapsulated PDF
   BinaryText bin_;  // Rtf, Dicom
-  Hl7Lines hl7_;    // every entry's text: HL7 messages in it
+  // An HL7 result's PDF: its text to the Sink, not back through hl7_.
+  EmbeddedPdf hl7_pdf_{ws_, [this](std::string_view t) { sink_text(t); }};
+  Hl7Lines hl7_{&hl7_pdf_};  // every entry's text: HL7 messages in it
   std::string s1_, s2_, s3_;
   std::string names_;  // entry names, one per line, bounded by kMaxPackageNames
   bool names_cut_ = false;
@@ -538,9 +542,10 @@ class LeafBody : public Body {
   std::optional<CharsetConverter> conv_;
   Markup markup_;  // Html, Xml (XmlToText::Mode::Data), Json; X12 text
   std::optional<ContentLines> lines_;  // Text: iCalendar or vCard
-  DicomPdf dicom_pdf_{ws_, [this](std::string_view t) { body_text(t); }};  // a DICOM file's encapsulated PDF
+  EmbeddedPdf dicom_pdf_{ws_, [this](std::string_view t) { body_text(t); }};  // a DICOM file's encapsulated PDF
   BinaryText bin_;                     // Rtf, Dicom
-  Hl7Lines hl7_;                       // all of the part's text: HL7 messages in it
+  EmbeddedPdf hl7_pdf_{ws_, [this](std::string_view t) { sink_body(t); }};  // an HL7 result's PDF: not back through hl7_
+  Hl7Lines hl7_{&hl7_pdf_};            // all of the part's text: HL7 messages in it
   std::unique_ptr<PackageReader> package_;
   std::unique_ptr<Document> doc_;  // a PDF or an image read by ws_.documents
   bool image_pending_ = false;     // an image held in held_ until it reaches min_bytes

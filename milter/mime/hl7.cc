@@ -160,35 +160,116 @@ void Hl7Text::feed(std::string_view in, std::string& out) {
     size_t end = in.find_first_of(kSegmentEnds);
     std::string_view piece = in.substr(0, end);
     if (long_) {
-      raw(piece, out);
-    } else if (seg_.size() + piece.size() > kMaxHl7Segment) {  // written as it comes
-      std::string head = seg_.substr(0, kEmbeddedHead);
-      head.append(piece.substr(0, kEmbeddedHead - head.size()));
-      if (head.size() >= 4 && head.compare(0, 3, "OBX") == 0 && head[3] == field_) note_embedded(split_on(head, field_), true);
-      raw(seg_, out);
+      long_bytes(piece, out);
+    } else if (seg_.size() + piece.size() > kMaxHl7Segment) {  // written (or decoded) as it comes
+      std::string s = std::move(seg_);
       seg_.clear();
-      raw(piece, out);
+      s.append(piece);
       long_ = true;
+      long_head(s, out);
     } else {
       seg_.append(piece);
     }
     if (end == std::string_view::npos) return;
-    if (long_) out.push_back('\n');
-    else if (!seg_.empty()) segment(out);
+    if (long_) {
+      out.push_back('\n');
+      if (enc_ != Encoding::None) file_end(out);
+    } else if (!seg_.empty()) {
+      segment(out);
+    }
     long_ = false;
     in.remove_prefix(end + 1);
   }
 }
 
-// An OBX's fields, of the whole segment or of its first kEmbeddedHead
-// bytes (`longer`: a value may begin after them): value type ED
-// (encapsulated data: a file, base64 or hex) with a value (OBX|1|ED|...).
-void Hl7Text::note_embedded(const std::vector<std::string_view>& f, bool longer) {
-  if (f.size() > 2 && f[2] == "ED" && (f.size() > 5 ? !f[5].empty() : longer)) embedded_ = true;
+// Where the file data of an OBX of value type ED begins in `s` (the
+// whole segment, or the first bytes of a longer one): the offset of
+// OBX-5's fifth component when the fourth, the encoding, is Base64 or Hex
+// (`enc`), else npos. Data of any other encoding but A (text), or not
+// found in a longer segment's head, is a file skipped.
+size_t Hl7Text::file_data(std::string_view s, bool whole, Encoding& enc) {
+  enc = Encoding::None;
+  constexpr size_t npos = std::string_view::npos;
+  if (s.size() < 4 || s.compare(0, 3, "OBX") != 0 || s[3] != field_) return npos;
+  size_t at = 0;  // the field separator before OBX-5
+  for (int k = 0; k < 5 && at != npos; ++k) at = s.find(field_, at + (k > 0));
+  std::vector<std::string_view> f = split_on(s.substr(0, at == npos ? s.size() : at), field_);
+  if (f.size() < 3 || f[2] != "ED") return npos;
+  size_t end = at == npos ? npos : s.find(field_, at + 1);
+  std::string_view value = at == npos ? std::string_view() : s.substr(at + 1, end == npos ? npos : end - at - 1);
+  if (value.empty() && (whole || end != npos)) return npos;  // ED without a value
+  std::vector<std::string_view> c = split_on(value, comp_);
+  if (c.size() < 5) {  // no data where an ED has it (or not in a longer segment's head)
+    file_.skip();
+    return npos;
+  }
+  if (iequals(c[3], "Base64")) enc = Encoding::Base64;
+  else if (iequals(c[3], "Hex")) enc = Encoding::Hex;
+  else if (!iequals(c[3], "A")) file_.skip();  // an encoding not known: written as text
+  return enc == Encoding::None ? npos : static_cast<size_t>(c[4].data() - s.data());
+}
+
+// The first bytes of a segment longer than kMaxHl7Segment: written as
+// they come, an OBX's file data from its head on decoded instead.
+void Hl7Text::long_head(std::string_view s, std::string& out) {
+  Encoding enc;
+  size_t d = file_data(s.substr(0, kEmbeddedHead), false, enc);
+  if (d == std::string_view::npos) {
+    raw(s, out);
+    return;
+  }
+  raw(s.substr(0, d), out);
+  enc_ = enc;
+  long_bytes(s.substr(d), out);
+}
+
+void Hl7Text::long_bytes(std::string_view in, std::string& out) {
+  if (enc_ == Encoding::None) {
+    raw(in, out);
+    return;
+  }
+  size_t stop = in.find_first_of(std::string{field_, comp_, rep_, sub_, esc_});
+  decode(in.substr(0, stop));
+  if (stop == std::string_view::npos) return;
+  out.push_back('\n');  // the file's text on lines of its own
+  file_end(out);
+  raw(in.substr(stop), out);
+}
+
+// File data to file_, decoded.
+void Hl7Text::decode(std::string_view in) {
+  dec_.clear();
+  if (enc_ == Encoding::Base64) {
+    b64_.decode(in, dec_);
+  } else {
+    for (char c : in) {
+      int v = hex_value(c);
+      if (v < 0) continue;
+      if (hex_hi_ < 0) {
+        hex_hi_ = v;
+      } else {
+        dec_.push_back(static_cast<char>(hex_hi_ * 16 + v));
+        hex_hi_ = -1;
+      }
+    }
+  }
+  file_.bytes(dec_);
+}
+
+// The file's data is over: what the reader makes of it, after `out`.
+void Hl7Text::file_end(std::string& out) {
+  dec_.clear();
+  if (enc_ == Encoding::Base64) b64_.finish(dec_);
+  file_.bytes(dec_);
+  file_.end(out);
+  enc_ = Encoding::None;
+  b64_ = Base64Decoder();
+  hex_hi_ = -1;
 }
 
 void Hl7Text::finish(std::string& out) {
   if (!long_ && !seg_.empty()) segment(out);
+  if (enc_ != Encoding::None) file_end(out);  // cut short: what the reader makes of it
   seg_.clear();
   long_ = false;
 }
@@ -330,7 +411,14 @@ void Hl7Text::segment(std::string& out) {
   std::vector<std::string_view> f = split_on(s, field_);
   std::string_view id = f[0];
   bool obx = id == "OBX";
-  if (obx) note_embedded(f, false);
+  Encoding enc = Encoding::None;
+  size_t d = obx && f.size() > 2 && f[2] == "ED" ? file_data(s, true, enc) : std::string_view::npos;
+  std::string_view data;
+  if (d != std::string_view::npos) {  // the file's data is decoded, not written
+    size_t stop = s.find_first_of(std::string{field_, comp_, rep_, sub_, esc_}, d);
+    data = s.substr(d, stop == std::string_view::npos ? std::string_view::npos : stop - d);
+    f[5] = s.substr(f[5].data() - s.data(), d - static_cast<size_t>(f[5].data() - s.data()));
+  }
   std::string line = text(id), result, labelled;
   for (size_t k = 1; k < f.size(); ++k) {
     if (f[k].empty()) continue;
@@ -357,6 +445,11 @@ void Hl7Text::segment(std::string& out) {
   out.push_back('\n');
   if (!result.empty()) out.append("Result: " + result + "\n");
   out.append(labelled);
+  if (d != std::string_view::npos) {
+    enc_ = enc;
+    decode(data);
+    file_end(out);
+  }
   seg_.clear();
 }
 
@@ -429,8 +522,8 @@ void Hl7Lines::decide(std::string& out) {
 void Hl7Lines::finish(std::string& out) {
   if (line_ == Line::Head && !head_.empty()) decide(out);
   reader_.finish(out);
-  embedded_ = embedded();
-  reader_ = Hl7Text();
+  if (unread_.empty()) unread_ = std::string(reader_.unread());
+  reader_ = Hl7Text(documents_);
   hl7_ = false;
   line_ = Line::Head;
 }

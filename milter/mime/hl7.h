@@ -41,13 +41,22 @@
 //   the wrapped part only. A file that is one message with CR between
 //   segments is one such line.
 //   An OBX whose value type (OBX-2) is ED holds a file (a PDF report, an
-//   image) in its value, encoded: it is written as text like any value,
-//   not decoded nor read, and embedded() tells the caller, which reports
-//   what it read as not all read ("binary").
+//   image) in its value (OBX-5: source, type, subtype, encoding, data).
+//   Data encoded Base64 or Hex is decoded, not written, and given as it
+//   streams to an EmbeddedFile (embedded.h): a PDF goes to the
+//   EmbeddedDocument given to the constructor, which reads it and writes
+//   its text after the segment's lines; any other file is skipped. Data
+//   of encoding A is text, written as such; any other encoding is written
+//   as text and counts as a skipped file. In a segment longer than
+//   kMaxHl7Segment, the data must begin in its first kEmbeddedHead bytes
+//   to be decoded (else the file is skipped). unread() names what the
+//   caller reports as not read ("binary" for a skipped file, else a
+//   reason the EmbeddedDocument gave), "" when nothing.
 // INPUT
 //   Untrusted. Memory: one segment of at most kMaxHl7Segment bytes (a
 //   longer one, such as a report or a file embedded in an OBX, is written
-//   as it comes, its separators as blanks). Time: linear.
+//   or decoded as it comes, its separators as blanks), a file's first
+//   kEmbeddedDocumentHead bytes. Time: linear.
 // THREADS
 //   One object per stream.
 #ifndef PHI_MIME_HL7_H
@@ -58,10 +67,13 @@
 #include <string_view>
 #include <vector>
 
+#include "milter/mime/embedded.h"
+#include "milter/mime/transfer.h"
+
 namespace phi::mime {
 
 inline constexpr size_t kMaxHl7Segment = 65536;
-inline constexpr size_t kEmbeddedHead = 256;  // of a longer segment, read for an OBX's value type
+inline constexpr size_t kEmbeddedHead = 256;  // of a longer segment: an OBX's file data begins in it to be read
 inline constexpr size_t kMaxHl7Quote = 8;                     // quote marks and blanks before a pasted segment
 inline constexpr size_t kHl7LineHead = kMaxHl7Quote + 1 + 9;  // then MLLP's start byte and "MSH|^~\&|"
 
@@ -69,14 +81,15 @@ enum class Hl7Field : int;  // how a labelled field is read (hl7.cc)
 
 class Hl7Text {
  public:
+  explicit Hl7Text(EmbeddedDocument* documents = nullptr) : file_(documents) {}
   // The first bytes of a file (at least 8) are an HL7 v2 header segment,
   // maybe after MLLP's start byte.
   static bool starts(std::string_view first_bytes);
   void feed(std::string_view in, std::string& out);
   void finish(std::string& out);
   char field_separator() const { return field_; }
-  // An OBX of value type ED with a value was read: a file in it is not.
-  bool embedded() const { return embedded_; }
+  // What of the OBX files (value type ED) so far was not read: "", "binary", or the reader's reason.
+  std::string_view unread() const { return file_.unread(); }
 
  private:
   void take(char c, std::string& out);
@@ -88,22 +101,33 @@ class Hl7Text {
   std::string person(std::string_view v, size_t first) const;
 
   char field_ = '|', comp_ = '^', rep_ = '~', esc_ = '\\', sub_ = '&';
-  void note_embedded(const std::vector<std::string_view>& obx_fields, bool longer);
+  enum class Encoding { None, Base64, Hex };
+  size_t file_data(std::string_view s, bool whole, Encoding& enc);
+  void long_head(std::string_view s, std::string& out);
+  void long_bytes(std::string_view in, std::string& out);
+  void decode(std::string_view in);
+  void file_end(std::string& out);
+
   std::string seg_;      // the segment being read
   bool long_ = false;    // the rest of a segment longer than kMaxHl7Segment
-  bool embedded_ = false;
+  EmbeddedFile file_;    // OBX files: a PDF read, anything else skipped
+  Encoding enc_ = Encoding::None;  // decoding a file's data
+  Base64Decoder b64_;
+  int hex_hi_ = -1;      // a Hex file's first digit of a byte
+  std::string dec_;      // decoded bytes, for file_
 };
 
 class Hl7Lines {
  public:
+  explicit Hl7Lines(EmbeddedDocument* documents = nullptr) : documents_(documents), reader_(documents) {}
   void feed(std::string_view in, std::string& out);
   // feed() without a copy where it can: returns `in` itself when it passes
   // unchanged and nothing of it is held, else `buf` (cleared first) with
   // what feed() would have appended.
   std::string_view filter(std::string_view in, std::string& buf);
   void finish(std::string& out);  // and ready for another text
-  // An HL7 message in any text so far held a file (Hl7Text::embedded).
-  bool embedded() const { return embedded_ || reader_.embedded(); }
+  // What of the files in HL7 results in any text so far was not read (Hl7Text::unread).
+  std::string_view unread() const { return unread_.empty() ? reader_.unread() : std::string_view(unread_); }
 
  private:
   size_t text_run(std::string_view in);
@@ -113,7 +137,8 @@ class Hl7Lines {
   Line line_ = Line::Head;
   std::string head_;   // a line's first bytes (up to kHl7LineHead), until they tell
   bool hl7_ = false;   // a header segment was seen in this text
-  bool embedded_ = false;  // of the texts before this one
+  std::string unread_;  // of the texts before this one
+  EmbeddedDocument* documents_;
   Hl7Text reader_;
 };
 

@@ -10,6 +10,7 @@ libphi_a_SOURCES += \
 	milter/mime/decompress.h milter/mime/decompress.cc milter/mime/tar.h milter/mime/tar.cc \
 	milter/mime/smime.h milter/mime/smime.cc milter/mime/uuencode.h milter/mime/uuencode.cc \
 	milter/mime/unfold.h milter/mime/unfold.cc milter/mime/x12.h milter/mime/x12.cc \
+	milter/mime/embedded.h milter/mime/embedded.cc \
 	milter/mime/hl7.h milter/mime/hl7.cc milter/mime/labelled.h milter/mime/labelled.cc milter/mime/dicom.h milter/mime/dicom.cc \
 	milter/mime/json_text.h milter/mime/json_text.cc \
 	milter/mime/tnef.h milter/mime/tnef.cc \
@@ -30,7 +31,7 @@ tests_unit_mime_mime_test_SOURCES = \
 	tests/unit/mime/ole_test.cc tests/unit/mime/ole_builder.h tests/unit/mime/ppt_test.cc tests/unit/mime/msg_test.cc \
 	tests/unit/mime/tnef_builder.h tests/unit/mime/tar_builder.h tests/unit/mime/archive_test.cc tests/unit/mime/text_sniff_test.cc tests/unit/mime/smime_test.cc tests/unit/mime/uuencode_test.cc tests/unit/mime/unfold_test.cc tests/unit/mime/x12_test.cc tests/unit/mime/hl7_test.cc tests/unit/mime/labelled_test.cc tests/unit/mime/dicom_test.cc tests/unit/mime/json_text_test.cc \
 	tests/unit/mime/zip_builder.h \
-	tests/unit/mime/recording_sink.h
+	tests/unit/mime/recording_sink.h tests/unit/mime/fake_documents.h
 tests_unit_mime_mime_test_LDADD = $(GTEST_LDADD)
 
 FUZZ_REPLAY += tests/fuzz/mime_fuzz tests/fuzz/html_fuzz tests/fuzz/zip_fuzz tests/fuzz/rtf_fuzz tests/fuzz/tnef_fuzz \
@@ -58,7 +59,7 @@ tests_fuzz_xml_fuzz_SOURCES = tests/fuzz/xml_fuzz.cc tests/fuzz/walker_log_sink.
 tests_fuzz_xml_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
 tests_fuzz_json_fuzz_SOURCES = tests/fuzz/json_fuzz.cc tests/fuzz/walker_log_sink.h tests/fuzz/split_feed.h $(FUZZ_DRIVER)
 tests_fuzz_json_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
-tests_fuzz_hl7_fuzz_SOURCES = tests/fuzz/hl7_fuzz.cc tests/fuzz/walker_log_sink.h tests/fuzz/split_feed.h $(FUZZ_DRIVER)
+tests_fuzz_hl7_fuzz_SOURCES = tests/fuzz/hl7_fuzz.cc tests/fuzz/counting_document.h tests/fuzz/walker_log_sink.h tests/fuzz/split_feed.h $(FUZZ_DRIVER)
 tests_fuzz_hl7_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
-tests_fuzz_dicom_fuzz_SOURCES = tests/fuzz/dicom_fuzz.cc tests/fuzz/walker_log_sink.h tests/fuzz/split_feed.h $(FUZZ_DRIVER)
+tests_fuzz_dicom_fuzz_SOURCES = tests/fuzz/dicom_fuzz.cc tests/fuzz/counting_document.h tests/fuzz/walker_log_sink.h tests/fuzz/split_feed.h $(FUZZ_DRIVER)
 tests_fuzz_dicom_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)

@@ -346,16 +346,22 @@ void PackageReader::emit(std::string_view text) {
 void PackageReader::body(std::string_view text) {
   if (text.empty()) return;
   any_text_ = true;
-  std::string_view out = hl7_.filter(text, s3_);
-  if (!out.empty()) ws_.sink.text(info_, TextKind::Body, out);
+  sink_text(hl7_.filter(text, s3_));
+}
+
+// Text past the HL7 finder (an HL7 result's PDF too) for the Sink.
+void PackageReader::sink_text(std::string_view text) {
+  if (text.empty()) return;
+  any_text_ = true;
+  ws_.sink.text(info_, TextKind::Body, text);
 }
 
 // What the HL7 finder holds of the last entry's text; it starts again with the next.
 void PackageReader::flush_hl7() {
   s3_.clear();
   hl7_.finish(s3_);
-  if (!s3_.empty()) ws_.sink.text(info_, TextKind::Body, s3_);
-  if (hl7_.embedded()) report_once("binary");  // a file in an HL7 result (OBX of type ED) is not read
+  sink_text(s3_);
+  if (!hl7_.unread().empty()) report_once(hl7_.unread());  // a file in an HL7 result (OBX of type ED) not read
 }
 
 void PackageReader::report_once(std::string_view reason) {

@@ -545,7 +545,7 @@ void LeafBody::finish() {
     s5_.clear();
     hl7_.finish(s5_);
     sink_body(s5_);
-    if (hl7_.embedded()) ws_.report(info_, "binary");  // a file in an HL7 result (OBX of type ED) is not read
+    if (!hl7_.unread().empty()) ws_.report(info_, hl7_.unread());  // a file in an HL7 result (OBX of type ED) not read
   }
   tnef_.reset();  // its attachments are over; the depth it held is free again
   archive_.reset();

@@ -64,9 +64,11 @@
 //   text that starts with an X12 ISA header: x12.h; JsonText for json
 //   and +json types and .json names: json_text.h; and every part's and
 //   archive entry's Body text, whatever produced it, through Hl7Lines,
-//   which labels HL7 v2 messages in it: hl7.h; a file in an HL7 result,
-//   an OBX of value type ED, is not decoded, and its part is also
-//   reported "binary"); so is a part that would
+//   which labels HL7 v2 messages in it: hl7.h; a PDF in an HL7 result,
+//   an OBX of value type ED, goes to the DocumentReader as a PDF part
+//   does, its text to the Sink after the segment's (EmbeddedPdf in
+//   entity.h), any other file there makes the part also reported
+//   "binary"); so is a part that would
 //   be uninspected "binary" (octet-stream, an unknown type or name: HL7
 //   and X12 files, SQL dumps, a file in a tar without an extension) whose
 //   first kLeafSniffBytes bytes look like text (looks_like_text in
@@ -90,7 +92,7 @@
 //   pixels reported "image" (and what follows a deflated data set or a
 //   broken element header, or an encapsulated CDA report, "binary"; an
 //   encapsulated PDF report goes to the DocumentReader as a PDF part
-//   does, the reasons as for one: DicomPdf in entity.h). Signature parts
+//   does, the reasons as for one: EmbeddedPdf in entity.h). Signature parts
 //   (pkcs7-signature, pgp-signature) carry no content and are skipped
 //   without a report. A part declared or sniffed as an office document or
 //   an archive whose first bytes are a ZIP header (docx, xlsx, pptx, odt,

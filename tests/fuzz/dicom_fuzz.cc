@@ -8,22 +8,11 @@
 #include <string_view>
 
 #include "milter/mime/dicom.h"
+#include "tests/fuzz/counting_document.h"
 #include "tests/fuzz/split_feed.h"
 #include "tests/fuzz/walker_log_sink.h"
 
-namespace {
-// An encapsulated PDF's bytes counted, the count written where its text would be.
-struct CountingDocument : phi::mime::DicomDocument {
-  std::string begin() override { return ""; }
-  void bytes(std::string_view b) override { n += b.size(); }
-  std::string end(std::string& text) override {
-    text += "[" + std::to_string(n) + "]";
-    n = 0;
-    return "";
-  }
-  size_t n = 0;
-};
-}  // namespace
+using phi::mime::fuzz::CountingDocument;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view in(reinterpret_cast<const char*>(data), size);

@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "milter/mime/walker.h"
+#include "tests/unit/mime/fake_documents.h"
 #include "tests/unit/mime/recording_sink.h"
 #include "tests/unit/mime/zip_builder.h"
 
@@ -123,25 +124,13 @@ TEST(DicomText, WhatIsNotReadIsNamed) {
   EXPECT_EQ(deflated.unread(), "binary");
 }
 
-// A DicomDocument that records what it is given and answers as told.
-struct FakeDocument : DicomDocument {
-  std::string begin() override {
-    ++begun;
-    return refuse;
-  }
-  void bytes(std::string_view b) override { got += b; }
-  std::string end(std::string& text) override {
-    text += "[" + std::to_string(got.size()) + " bytes]\n";
-    return reason;
-  }
-  std::string refuse, reason, got;
-  int begun = 0;
-};
+using test::FakeDocument;
+using test::PdfReader;
 
 const std::string kReport = "%PDF-1.4\n1 0 obj << >> endobj\n" + std::string(300, 'r') + "\n%%EOF\n";
 
 // An Encapsulated PDF (a radiology report stored as DICOM): the PDF goes to
-// the DicomDocument whole, in order, its text after the lines before it.
+// the EmbeddedDocument whole, in order, its text after the lines before it.
 TEST(DicomText, AnEncapsulatedPdfGoesToTheDocumentReader) {
   std::string f = file(kExplicit, kName + element(0x0042, 0x0010, "ST", "CT HEAD REPORT") + element(0x0042, 0x0011, "OB", kReport) +
                                       element(0x0042, 0x0012, "LO", "application/pdf") + element(0x0010, 0x0020, "LO", "00482913"));
@@ -189,25 +178,10 @@ TEST(DicomText, AnEncapsulatedPdfGoesToTheDocumentReader) {
     std::string text;
     p.feed(std::string_view(cut).substr(0, cut.size() - kReport.size() + keep), text);
     p.finish(text);
-    EXPECT_EQ(p.unread(), keep < kDicomDocumentHead ? "binary" : "");
-    EXPECT_EQ(part.got, keep < kDicomDocumentHead ? "" : kReport.substr(0, keep));
+    EXPECT_EQ(p.unread(), keep < kEmbeddedDocumentHead ? "binary" : "");
+    EXPECT_EQ(part.got, keep < kEmbeddedDocumentHead ? "" : kReport.substr(0, keep));
   }
 }
-
-// A document reader that answers every PDF with one line.
-struct PdfReader : DocumentReader {
-  struct Doc : Document {
-    explicit Doc(std::string& b) : bytes(b) {}
-    void feed(std::string_view b) override { bytes += b; }
-    std::string finish(const std::function<void(std::string_view)>& text) override {
-      text("Impression: no acute intracranial hemorrhage\n");
-      return "";
-    }
-    std::string& bytes;
-  };
-  std::unique_ptr<Document> open(std::string_view) const override { return std::make_unique<Doc>(bytes); }
-  mutable std::string bytes;
-};
 
 TEST(DicomText, AnEncapsulatedPdfAttachedOrZippedIsRead) {
   std::string f = file(kExplicit, kName + element(0x0042, 0x0011, "OB", kReport) + element(0x0010, 0x0020, "LO", "00482913"));
@@ -314,7 +288,7 @@ TEST(DicomText, TenThousandHostileRepeats) {
   EXPECT_FALSE(r.errors);
   EXPECT_EQ(std::count(r.text.begin(), r.text.end(), '\n'), 10000);
   // Encapsulated documents: 10,000 PDFs, each given whole to the reader and
-  // ended, and 10,000 values too short to tell, skipped; kDicomDocumentHead
+  // ended, and 10,000 values too short to tell, skipped; kEmbeddedDocumentHead
   // bytes held at a time.
   std::string docs;
   for (int i = 0; i < 10000; ++i) docs += element(0x0042, 0x0011, "OB", "%PDF-1") + element(0x0042, 0x0011, "OB", "%P");

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "milter/mime/walker.h"
+#include "tests/unit/mime/fake_documents.h"
 #include "tests/unit/mime/recording_sink.h"
 #include "tests/unit/mime/zip_builder.h"
 
@@ -103,50 +104,137 @@ TEST(Hl7Text, StartsOnlyOnAHeaderSegment) {
 
 TEST(Hl7Text, ALongSegmentIsWrittenAsItComes) {
   std::string big(kMaxHl7Segment + 10, 'a');
-  std::string in = "MSH|^~\\&|A\rOBX|1|ED|PDF^Report||^application^pdf^Base64^" + big + "\rPID|1||77^^^^MR\r";
+  std::string in = "MSH|^~\\&|A\rOBX|1|TX|Report^Narrative||" + big + "^x\rPID|1||77^^^^MR\r";
   std::string out = run(in, in.size() / 2);
-  EXPECT_EQ(out, "MSH A\nOBX 1 ED PDF Report   application pdf Base64 " + big + "\nPID 1\nMRN: 77\n");
+  EXPECT_EQ(out, "MSH A\nOBX 1 TX Report Narrative  " + big + " x\nPID 1\nMRN: 77\n");
   // One of exactly kMaxHl7Segment bytes is still read as a segment.
   std::string exact = "NTE|1||" + std::string(kMaxHl7Segment - 7, 'b');
   EXPECT_EQ(run("MSH|^~\\&|A\r" + exact + "\r", 5), "MSH A\nNTE 1 " + std::string(kMaxHl7Segment - 7, 'b') + "\n");
 }
 
-// A file in an OBX of value type ED is not decoded: embedded() says so,
-// for a segment held whole and for one longer than kMaxHl7Segment.
-TEST(Hl7Text, AFileInAResultIsNotReadAndSaysSo) {
-  struct { const char* label; std::string obx; bool embedded; } rows[] = {
-      {"a PDF", "OBX|1|ED|PDF^Report||^AP^PDF^Base64^JVBERi0xLjQK||||||F", true},
-      {"a long one", "OBX|1|ED|PDF^Report||^AP^PDF^Base64^" + std::string(kMaxHl7Segment, 'Q'), true},
-      {"ED without a value", "OBX|1|ED|PDF^Report||||||||F", false},
-      {"a number", "OBX|1|NM|4548-4^Hemoglobin A1c^LN||9.2|%", false},
-      {"ED in another segment", "NTE|1|ED|x||y", false},
+const std::string kPathReport = "%PDF-1.4\n1 0 obj << >> endobj\n" + std::string(300, 'r') + "\n%%EOF\n";
+const std::string kBigReport = "%PDF-1.7\n" + std::string(kMaxHl7Segment, 's') + "\n%%EOF\n";
+
+std::string hex(std::string_view b) {
+  std::string out;
+  for (unsigned char c : b) out += "0123456789ABCDEF"[c >> 4], out += "0123456789ABCDEF"[c & 15];
+  return out;
+}
+
+// A file in an OBX of value type ED (a pathology report): its data is
+// decoded, not written, and a PDF goes to the EmbeddedDocument, its text
+// after the segment's lines; anything else is skipped and unread() says
+// so. The same for a segment held whole and one longer than
+// kMaxHl7Segment, in any cut.
+TEST(Hl7Text, AFileInAResultIsReadWhenItIsAPdf) {
+  struct Row {
+    const char* label;
+    std::string obx, got, unread, text;
+    std::string refuse = "";
   };
-  for (const auto& r : rows) {
+  std::string b64 = test::base64(kPathReport), big = test::base64(kBigReport);
+  Row rows[] = {
+      {"a PDF", "OBX|1|ED|11526-1^Pathology study^LN||^AP^PDF^Base64^" + b64 + "||||||F", kPathReport, "",
+       "OBX 1 ED F\nResult: 11526-1 Pathology study  AP PDF Base64 \n[" +
+           std::to_string(kPathReport.size()) + " bytes]\n"},
+      {"in hex", "OBX|1|ED|PDF||^AP^PDF^HEX^" + hex(kPathReport), kPathReport, "",
+       "OBX 1 ED\nResult: PDF  AP PDF HEX \n[" + std::to_string(kPathReport.size()) + " bytes]\n"},
+      {"longer than a segment", "OBX|1|ED|PDF^Report||^AP^PDF^Base64^" + big + "||||||F", kBigReport, "",
+       "OBX 1 ED PDF Report   AP PDF Base64 \n[" + std::to_string(kBigReport.size()) + " bytes]\n      F\n"},
+      {"refused", "OBX|1|ED|PDF||^AP^PDF^Base64^" + b64, "", "unavailable", "OBX 1 ED\nResult: PDF  AP PDF Base64 \n",
+       "unavailable"},
+      {"an image", "OBX|1|ED|IMG||^IM^JPEG^Base64^" + test::base64("\xFF\xD8\xFF\xE0 JFIF"), "", "binary",
+       "OBX 1 ED\nResult: IMG  IM JPEG Base64 \n"},
+      {"a long image", "OBX|1|ED|IMG||^IM^JPEG^Base64^" + test::base64("\xFF\xD8\xFF" + std::string(kMaxHl7Segment, 'j')),
+       "", "binary", ""},
+      {"data after the head of a long segment", "OBX|1|ED|PDF^" + std::string(kEmbeddedHead, 'x') + "||^AP^PDF^Base64^" + big,
+       "", "binary", ""},
+      {"an encoding not known", "OBX|1|ED|PDF||^AP^PDF^B64^" + b64, "", "binary", ""},
+      {"text (encoding A)", "OBX|1|ED|NOTE||^TEXT^PLAIN^A^Path report: benign", "", "",
+       "OBX 1 ED\nResult: NOTE  TEXT PLAIN A Path report: benign\n"},
+      {"ED without a value", "OBX|1|ED|PDF^Report||||||||F", "", "", "OBX 1 ED F\nResult: PDF Report\n"},
+      {"ED without data", "OBX|1|ED|PDF||JVBERi0xLjQK", "", "binary", "OBX 1 ED\nResult: PDF JVBERi0xLjQK\n"},
+      {"a number", "OBX|1|NM|4548-4^Hemoglobin A1c^LN||9.2|%", "", "",
+       "OBX 1 NM\nResult: 4548-4 Hemoglobin A1c 9.2 %\n"},
+      {"ED in another segment", "NTE|1|ED|x||y", "", "", "NTE 1 ED x y\n"},
+  };
+  for (const Row& r : rows) {
     SCOPED_TRACE(r.label);
-    std::string in = "MSH|^~\\&|A\r" + r.obx + "\r";
-    for (size_t cut : {size_t(5), in.size() / 2}) {
-      Hl7Text h;
+    std::string in = "MSH|^~\\&|A\r" + r.obx + "\rPID|1||77^^^^MR\r";
+    for (size_t chunk : {size_t(1), size_t(5), size_t(4096), in.size()}) {
+      SCOPED_TRACE(chunk);
+      test::FakeDocument doc;
+      doc.refuse = r.refuse;
+      Hl7Text h(&doc);
       std::string out;
-      h.feed(in.substr(0, cut), out);
-      h.feed(in.substr(cut), out);
+      for (size_t i = 0; i < in.size(); i += chunk) h.feed(std::string_view(in).substr(i, chunk), out);
       h.finish(out);
-      EXPECT_EQ(h.embedded(), r.embedded);
+      EXPECT_EQ(doc.got, r.got);
+      EXPECT_EQ(h.unread(), r.unread);
+      // Data decoded is not written; what is not decoded is text.
+      bool written = r.unread == "binary" && r.obx.find("^JPEG^") == std::string::npos;
+      EXPECT_EQ(out.find("JVBERi0x") != std::string::npos, written);
+      if (!r.text.empty()) {
+        EXPECT_EQ(out, "MSH A\n" + r.text + "PID 1\nMRN: 77\n");
+      }
+      EXPECT_TRUE(out.size() > 15 && out.compare(out.size() - 15, 15, "\nPID 1\nMRN: 77\n") == 0) << out.substr(0, 300);
     }
   }
-  // Attached or pasted, the part is reported "binary" beside its text.
-  for (const std::string& msg : {test::message_with_attachment("application/hl7-v2", "path.hl7",
-                                                                "MSH|^~\\&|A\r" + std::string(rows[0].obx) + "\r", true),
-                                 "Subject: x\r\nContent-Type: text/plain\r\n\r\nSee:\r\nMSH|^~\\&|A\r\n" +
-                                     std::string(rows[0].obx) + "\r\n"}) {
-    test::RecordingSink sink;
-    Walker w(Limits{}, sink);
-    test::feed_message(w, msg, 7);
-    EXPECT_EQ(sink.reasons, std::vector<std::string>{"binary"}) << sink.log();
-    EXPECT_NE(sink.log().find("Result: PDF Report  AP PDF Base64 JVBERi0xLjQK\n"), std::string::npos) << sink.log();
+  // Cut inside the data: the PDF is ended, read as far as it came; cut
+  // before its first five bytes, it is skipped.
+  for (size_t keep : {size_t(4), size_t(100)}) {
+    test::FakeDocument doc;
+    Hl7Text h(&doc);
+    std::string out;
+    h.feed("MSH|^~\\&|A\rOBX|1|ED|PDF||^AP^PDF^Base64^" + b64.substr(0, keep), out);
+    h.finish(out);
+    EXPECT_EQ(doc.got, keep < 8 ? "" : kPathReport.substr(0, keep / 4 * 3));
+    EXPECT_EQ(h.unread(), keep < 8 ? "binary" : "");
   }
-  // Zipped with another file, once for the archive.
-  std::string hl7 = "MSH|^~\\&|A\r" + std::string(rows[0].obx) + "\r";
-  std::string zip = test::make_zip({{"a/path.hl7", hl7}, {"b/path.hl7", hl7}, {"c/adt.hl7", kAdt}});
+  // Several files: each read, the first reason kept.
+  test::FakeDocument doc;
+  Hl7Text h(&doc);
+  std::string out;
+  h.feed("MSH|^~\\&|A\rOBX|1|ED|A||^AP^PDF^Base64^" + b64 + "\rOBX|2|ED|B||^IM^PNG^Base64^iVBORw0K\rOBX|3|ED|C||^AP^PDF^Base64^" + b64 + "\r", out);
+  h.finish(out);
+  EXPECT_EQ(doc.begun, 2);
+  EXPECT_EQ(doc.got, kPathReport + kPathReport);
+  EXPECT_EQ(h.unread(), "binary");
+}
+
+// Attached, pasted into a body or zipped, the report's text is part of the
+// part's (or entry's), and nothing is reported; without a PDF reader the
+// part says "pdf".
+TEST(Hl7Text, AReportInAResultIsReadThroughTheWalker) {
+  std::string hl7 = "MSH|^~\\&|A\rPID|1||00482913^^^^MR||DOE^JANE\rOBX|1|ED|11526-1^Pathology study^LN||^AP^PDF^Base64^" +
+                    test::base64(kPathReport) + "||||||F\r";
+  std::string pasted = "Subject: x\r\nContent-Type: text/plain\r\n\r\nSee:\r\n" + hl7 + "\r\nThanks\r\n";
+  for (const std::string& msg : {test::message_with_attachment("application/hl7-v2", "path.hl7", hl7, true), pasted,
+                                 test::message_with_attachment("application/zip", "results.zip",
+                                                               test::make_zip({{"a/path.hl7", hl7}, {"c/adt.hl7", kAdt}}), true)}) {
+    for (size_t chunk : {size_t(0), size_t(7)}) {
+      test::PdfReader r;
+      r.line = "Final diagnosis: invasive ductal carcinoma\n";
+      test::RecordingSink sink;
+      Walker w(Limits{}, sink, &r);
+      test::feed_message(w, msg, chunk);
+      EXPECT_EQ(r.bytes, kPathReport);
+      EXPECT_TRUE(sink.reasons.empty()) << sink.log();
+      std::string log = sink.log();
+      size_t name = log.find("Patient name: Jane Doe\n"), report = log.find("Final diagnosis: invasive ductal carcinoma\n");
+      EXPECT_NE(name, std::string::npos) << log;
+      EXPECT_NE(report, std::string::npos) << log;
+      EXPECT_LT(name, report) << log;
+      EXPECT_EQ(log.find("JVBER"), std::string::npos) << log;
+    }
+  }
+  test::RecordingSink none;
+  Walker plain(Limits{}, none);
+  test::feed_message(plain, test::message_with_attachment("application/hl7-v2", "path.hl7", hl7, true), 7);
+  EXPECT_EQ(none.reasons, std::vector<std::string>{"pdf"}) << none.log();
+  // An image in a result is reported "binary", once for an archive.
+  std::string img = "MSH|^~\\&|A\rOBX|1|ED|IMG||^IM^PNG^Base64^iVBORw0KGgo=\r";
+  std::string zip = test::make_zip({{"a/img.hl7", img}, {"b/img.hl7", img}, {"c/adt.hl7", kAdt}});
   test::RecordingSink sink;
   Walker w(Limits{}, sink);
   test::feed_message(w, test::message_with_attachment("application/zip", "results.zip", zip, true), 11);
@@ -256,15 +344,20 @@ TEST(Hl7Text, TenThousandHostileRepeats) {
   // MSH, then per repeat: "PID 1", "MRN: 7", and the name's escaped line break: "Patient name: " and "A".
   EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1 + 10000 * 4) << out.substr(0, 200);
   EXPECT_EQ(out.substr(0, 39), "MSH A\nPID 1\nMRN: 7\nPatient name: \nA\nPID");
-  // Files in results: each ED segment is looked at once, nothing of it kept.
+  // Files in results: each ED segment is looked at once, nothing of it
+  // kept; a PDF is begun and ended each time.
   std::string ed = "MSH|^~\\&|A\r";
-  for (int i = 0; i < 10000; ++i) ed += "OBX|1|ED|||^AP^PDF^Base64^QUJD\r";
-  Hl7Text h;
+  for (int i = 0; i < 10000; ++i) ed += "OBX|1|ED|||^AP^PDF^Base64^QUJD\rOBX|2|ED|||^AP^PDF^Base64^JVBERi0x\r";
+  test::FakeDocument doc;
+  Hl7Text h(&doc);
   std::string got;
   h.feed(ed, got);
   h.finish(got);
-  EXPECT_TRUE(h.embedded());
-  EXPECT_EQ(std::count(got.begin(), got.end(), '\n'), 1 + 10000 * 2);  // "OBX 1 ED", "Result: ..."
+  EXPECT_EQ(h.unread(), "binary");
+  EXPECT_EQ(doc.begun, 10000);
+  EXPECT_EQ(doc.got.size(), 10000u * 6);
+  // "OBX 1 ED", "Result: ..." twice, "[N bytes]"
+  EXPECT_EQ(std::count(got.begin(), got.end(), '\n'), 1 + 10000 * 5);
 }
 
 }  // namespace

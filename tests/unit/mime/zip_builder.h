@@ -117,8 +117,8 @@ inline std::string make_zip(const std::vector<ZipItem>& items, bool central = tr
   return out;
 }
 
-// Base64 in lines of 76 characters, CRLF-terminated, for a MIME part.
-inline std::string base64_lines(std::string_view data) {
+// Base64 on one line (as an HL7 field holds it).
+inline std::string base64(std::string_view data) {
   static const char* kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string flat;
   for (size_t i = 0; i < data.size(); i += 3) {
@@ -130,7 +130,12 @@ inline std::string base64_lines(std::string_view data) {
     flat.push_back(i + 1 < data.size() ? kAlphabet[(v >> 6) & 63] : '=');
     flat.push_back(i + 2 < data.size() ? kAlphabet[v & 63] : '=');
   }
-  std::string out;
+  return flat;
+}
+
+// Base64 in lines of 76 characters, CRLF-terminated, for a MIME part.
+inline std::string base64_lines(std::string_view data) {
+  std::string flat = base64(data), out;
   for (size_t i = 0; i < flat.size(); i += 76) out += flat.substr(i, 76) + "\r\n";
   return out;
 }

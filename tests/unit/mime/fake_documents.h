@@ -1,0 +1,59 @@
+// NAME
+//   fake_documents - test stand-ins for an embedded file's reader and for the Walker's PDF reader
+// SYNOPSIS
+//   FakeDocument doc; DicomText d(&doc); ... doc.got; doc.begun;   // doc.refuse, doc.reason: its answers
+//   PdfReader r; Walker w(Limits{}, sink, &r); ... r.bytes;        // every PDF's text: r.line
+// DESCRIPTION
+//   FakeDocument is an EmbeddedDocument that records the bytes it is
+//   given, writes "[N bytes]" (all it got so far) where a PDF's text
+//   would go, and answers begin() with `refuse` and end() with `reason`.
+//   PdfReader is a DocumentReader whose documents keep every byte in
+//   `bytes` and answer with `line` as the PDF's text.
+// THREADS
+//   Test only.
+#ifndef PHI_TESTS_UNIT_MIME_FAKE_DOCUMENTS_H
+#define PHI_TESTS_UNIT_MIME_FAKE_DOCUMENTS_H
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "milter/mime/embedded.h"
+#include "milter/mime/walker.h"
+
+namespace phi::mime::test {
+
+struct FakeDocument : EmbeddedDocument {
+  std::string begin() override {
+    ++begun;
+    return refuse;
+  }
+  void bytes(std::string_view b) override { got += b; }
+  std::string end(std::string& text) override {
+    text += "[" + std::to_string(got.size()) + " bytes]\n";
+    return reason;
+  }
+  std::string refuse, reason, got;
+  int begun = 0;
+};
+
+struct PdfReader : DocumentReader {
+  struct Doc : Document {
+    Doc(std::string& b, const std::string& l) : bytes(b), line(l) {}
+    void feed(std::string_view b) override { bytes += b; }
+    std::string finish(const std::function<void(std::string_view)>& text) override {
+      text(line);
+      return "";
+    }
+    std::string& bytes;
+    const std::string& line;
+  };
+  std::unique_ptr<Document> open(std::string_view) const override { return std::make_unique<Doc>(bytes, line); }
+  mutable std::string bytes;
+  std::string line = "Impression: no acute intracranial hemorrhage\n";
+};
+
+}  // namespace phi::mime::test
+
+#endif
