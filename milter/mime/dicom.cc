@@ -151,9 +151,9 @@ void DicomText::finish(std::string& out) {
   state_ = State::Done;
 }
 
-// An encapsulated document's bytes, to file_ (a PDF is read, anything else skipped).
+// An encapsulated document's bytes, to file_ (a PDF or a CDA is read, anything else skipped).
 void DicomText::document(std::string_view in, std::string& out) {
-  file_.bytes(in);
+  file_.bytes(in, out);
   if (left_ > 0) return;
   file_.end(out);
   state_ = State::Header;

@@ -29,13 +29,13 @@
 //   done() and pixels() are then true, the rest is not looked at. A file
 //   whose data set is deflated, or whose element headers make no sense,
 //   ends reading with had_errors(). An encapsulated document (a report
-//   stored as DICOM, (0042,0011)) that is a PDF goes, as it streams, to
-//   the EmbeddedDocument given to the constructor, if any (embedded.h),
-//   which reads it (through the Walker's DocumentReader) and writes its
-//   text after the lines before it; any other encapsulated document (a
-//   CDA, or a PDF without a reader) is skipped. unread() names what the
+//   stored as DICOM, (0042,0011)) that is a PDF or a CDA (XML) goes, as it
+//   streams, to the EmbeddedDocument given to the constructor, if any
+//   (embedded.h), which reads it (a PDF through the Walker's
+//   DocumentReader) and writes its text after the lines before it; any
+//   other encapsulated document is skipped. unread() names what the
 //   caller reports as not read: "binary" for an error or a skipped
-//   document, else the reason the EmbeddedDocument gave for a PDF it
+//   document, else the reason the EmbeddedDocument gave for a document it
 //   could not read ("pdf", "unavailable", "part-limit", ...), else "image"
 //   for the pixels, else "".
 // INPUT

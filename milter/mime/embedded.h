@@ -1,22 +1,25 @@
 // NAME
-//   embedded - a file stored inside another (a DICOM report, an HL7 result's PDF) handed to a document reader
+//   embedded - a file stored inside another (a DICOM report, an HL7 result's document) handed to a reader
 // SYNOPSIS
-//   struct Reader : EmbeddedDocument { ... };   // begin(), bytes(), end(text)
-//   EmbeddedFile f(&reader); f.bytes(b); ... f.end(out); f.unread();
+//   struct Reader : EmbeddedDocument { ... };   // begin(kind), bytes(b, text), end(text)
+//   EmbeddedFile f(&reader); f.bytes(b, out); ... f.end(out); f.unread();
 // DESCRIPTION
 //   Hospital formats carry whole files in a field: a radiology report
-//   stored as an Encapsulated PDF DICOM object, a pathology report in an
-//   HL7 OBX of value type ED. The readers of those formats see the file's
-//   bytes as they stream and give them to an EmbeddedFile, whose first
-//   kEmbeddedDocumentHead bytes tell a PDF ("%PDF-"). A PDF goes on, as it
-//   comes, to the EmbeddedDocument given to the constructor (LeafBody's
-//   and PackageReader's EmbeddedPdf, entity.h, which reads it with the
-//   Walker's DocumentReader and writes its text after the lines before
-//   it); any other file (a CDA, an image), a file too short to tell, or a
-//   PDF without an EmbeddedDocument is skipped. One EmbeddedFile takes
-//   any number of files, one after the other.
+//   stored as an Encapsulated PDF or CDA DICOM object, a pathology report
+//   or a transcribed note in an HL7 OBX of value type ED. The readers of
+//   those formats see the file's bytes as they stream and give them to an
+//   EmbeddedFile, whose first kEmbeddedDocumentHead bytes tell its kind:
+//   "pdf" ("%PDF-"), "rtf" ("{\rtf"), "xml" ('<' then '?' or a letter,
+//   after a UTF-8 byte order mark or not: a CDA). A file of one of those
+//   kinds goes on, as it comes, to the EmbeddedDocument given to the
+//   constructor (LeafBody's and PackageReader's EmbeddedReader,
+//   entity.h, which writes its text after the lines before it, or where
+//   it is; what follows it starts a line); any other file (an image), a
+//   file too short to tell, or any file without an EmbeddedDocument is
+//   skipped. One EmbeddedFile takes any number of files, one after the
+//   other.
 //   unread(): "" while every file was read; "binary" once one was
-//   skipped; else the first reason an EmbeddedDocument gave for a PDF it
+//   skipped; else the first reason an EmbeddedDocument gave for a file it
 //   did not read ("pdf", "unavailable", "part-limit", ...).
 // INPUT
 //   Untrusted. Memory: a file's first kEmbeddedDocumentHead bytes. Time:
@@ -32,33 +35,36 @@
 
 namespace phi::mime {
 
-inline constexpr size_t kEmbeddedDocumentHead = 5;  // "%PDF-": the bytes that tell what a file is
+inline constexpr size_t kEmbeddedDocumentHead = 5;  // "%PDF-", "{\\rtf": the bytes that tell what a file is
 
-// Where an embedded PDF goes.
+// Where an embedded document goes.
 class EmbeddedDocument {
  public:
   virtual ~EmbeddedDocument() = default;
-  // A PDF begins: "" to be given its bytes, else why it is not read.
-  virtual std::string begin() = 0;
-  virtual void bytes(std::string_view) = 0;
-  // Its last bytes are in, or the file ended before them: `text` holds the
-  // lines written before it, to be passed on first (and cleared). Returns
-  // "" when the document was read, else why not.
+  // A document of `kind` ("pdf", "rtf", "xml") begins: "" to be given its
+  // bytes, else why it is not read.
+  virtual std::string begin(std::string_view kind) = 0;
+  // Its bytes; text read from them as they come is appended to `text`.
+  virtual void bytes(std::string_view b, std::string& text) = 0;
+  // Its last bytes are in, or the file ended before them: its text is
+  // appended to `text`, or `text` (the lines written before it) is passed
+  // on first and cleared, then the document's. Returns "" when the
+  // document was read, else why not.
   virtual std::string end(std::string& text) = 0;
 };
 
 class EmbeddedFile {
  public:
   explicit EmbeddedFile(EmbeddedDocument* documents = nullptr) : documents_(documents) {}
-  void bytes(std::string_view in);
-  // The file's last bytes are in (or it was cut short): a PDF being read
-  // is ended, `text` as for EmbeddedDocument::end; ready for another file.
+  void bytes(std::string_view in, std::string& text);  // `text` as for EmbeddedDocument::bytes
+  // The file's last bytes are in (or it was cut short): a document being
+  // read is ended, `text` as for EmbeddedDocument::end; ready for another file.
   void end(std::string& text);
   void skip() { skipped_ = true; }  // a file the caller could not decode
   std::string_view unread() const { return skipped_ ? std::string_view("binary") : std::string_view(reason_); }
 
  private:
-  void decide();
+  void decide(std::string& text);
   EmbeddedDocument* documents_;
   std::string head_;     // the file's first bytes, until they tell
   bool decided_ = false;

@@ -107,33 +107,6 @@ struct WalkState {
   }
 };
 
-// A PDF report stored in a DICOM file (DicomText's encapsulated
-// document) or in an HL7 result (an OBX of type ED), read by
-// ws.documents as a PDF part is: its text goes to `text` after the lines
-// written before it (embedded.h).
-class EmbeddedPdf : public EmbeddedDocument {
- public:
-  EmbeddedPdf(WalkState& ws, std::function<void(std::string_view)> text) : ws_(ws), text_(std::move(text)) {}
-  std::string begin() override {
-    std::string reason;
-    doc_ = ws_.open_document("pdf", reason);
-    return doc_ ? std::string() : reason;
-  }
-  void bytes(std::string_view b) override { doc_->feed(b); }
-  std::string end(std::string& text) override {
-    text_(text);
-    text.clear();
-    std::string reason = doc_->finish(text_);
-    doc_.reset();
-    return reason;
-  }
-
- private:
-  WalkState& ws_;
-  std::function<void(std::string_view)> text_;
-  std::unique_ptr<Document> doc_;
-};
-
 enum class LeafMode { Text, Html, Xml, Json, Rtf, Dicom, Skip, Uninspected };
 
 // One converter of a kind at a time, or none, behind one interface:
@@ -177,6 +150,58 @@ class Markup : public OneOf<HtmlToText, XmlToText, JsonText, X12Text> {
 // The converter of a part whose bytes are not text in one charset; it
 // writes UTF-8 itself: RTF's (RTF names its own code pages) or DICOM's.
 using BinaryText = OneOf<RtfToText, DicomText>;
+
+// A report stored in a DICOM file (DicomText's encapsulated document) or
+// in an HL7 result (an OBX of type ED), embedded.h: a PDF read by
+// ws.documents as a PDF part is, its text to `text` after the lines
+// written before it, on lines of its own; a CDA or other XML document
+// through XmlToText (Mode::Data, as an XML attachment) and RTF through
+// RtfToText, their text written where the file is, as it streams.
+class EmbeddedReader : public EmbeddedDocument {
+ public:
+  EmbeddedReader(WalkState& ws, std::function<void(std::string_view)> text) : ws_(ws), text_(std::move(text)) {}
+  std::string begin(std::string_view kind) override {
+    if (kind == "xml") {
+      conv_.emplace<XmlToText>(XmlToText::Mode::Data);
+      return "";
+    }
+    if (kind == "rtf") {
+      conv_.emplace<RtfToText>();
+      return "";
+    }
+    std::string reason;
+    doc_ = ws_.open_document(kind, reason);
+    return doc_ ? std::string() : reason;
+  }
+  void bytes(std::string_view b, std::string& text) override {
+    if (doc_) doc_->feed(b);
+    else conv_.feed(b, text);
+  }
+  std::string end(std::string& text) override {
+    if (!doc_) {
+      conv_.finish(text);
+      if (conv_.had_errors()) ws_.errors = true;
+      conv_.reset();
+      return "";
+    }
+    text_(text);
+    text.clear();
+    char last = '\n';
+    std::string reason = doc_->finish([&](std::string_view t) {
+      if (!t.empty()) last = t.back();
+      text_(t);
+    });
+    if (last != '\n') text_("\n");  // what follows starts a line
+    doc_.reset();
+    return reason;
+  }
+
+ private:
+  WalkState& ws_;
+  std::function<void(std::string_view)> text_;
+  std::unique_ptr<Document> doc_;
+  OneOf<XmlToText, RtfToText> conv_;
+};
 
 struct LeafPlan {
   LeafMode mode = LeafMode::Text;
@@ -291,11 +316,11 @@ class PackageReader : public ZipStream::Handler {
   bool converting_ = false;
   std::optional<CharsetConverter> conv_;
   Markup markup_;  // Xml, Html, Json entries; X12 text
-  EmbeddedPdf dicom_pdf_{ws_, [this](std::string_view t) { body(t); }};  // an entry's encapsulated PDF
+  EmbeddedReader dicom_doc_{ws_, [this](std::string_view t) { body(t); }};  // an entry's encapsulated report
   BinaryText bin_;  // Rtf, Dicom
-  // An HL7 result's PDF: its text to the Sink, not back through hl7_.
-  EmbeddedPdf hl7_pdf_{ws_, [this](std::string_view t) { sink_text(t); }};
-  Hl7Lines hl7_{&hl7_pdf_};  // every entry's text: HL7 messages in it
+  // An HL7 result's document: its text to the Sink, not back through hl7_.
+  EmbeddedReader hl7_doc_{ws_, [this](std::string_view t) { sink_text(t); }};
+  Hl7Lines hl7_{&hl7_doc_};  // every entry's text: HL7 messages in it
   std::string s1_, s2_, s3_;
   std::string names_;  // entry names, one per line, bounded by kMaxPackageNames
   bool names_cut_ = false;
@@ -542,10 +567,11 @@ class LeafBody : public Body {
   std::optional<CharsetConverter> conv_;
   Markup markup_;  // Html, Xml (XmlToText::Mode::Data), Json; X12 text
   std::optional<ContentLines> lines_;  // Text: iCalendar or vCard
-  EmbeddedPdf dicom_pdf_{ws_, [this](std::string_view t) { body_text(t); }};  // a DICOM file's encapsulated PDF
+  EmbeddedReader dicom_doc_{ws_, [this](std::string_view t) { body_text(t); }};  // a DICOM file's encapsulated report
   BinaryText bin_;                     // Rtf, Dicom
-  EmbeddedPdf hl7_pdf_{ws_, [this](std::string_view t) { sink_body(t); }};  // an HL7 result's PDF: not back through hl7_
-  Hl7Lines hl7_{&hl7_pdf_};            // all of the part's text: HL7 messages in it
+  // An HL7 result's document: its text to the Sink, not back through hl7_.
+  EmbeddedReader hl7_doc_{ws_, [this](std::string_view t) { sink_body(t); }};
+  Hl7Lines hl7_{&hl7_doc_};            // all of the part's text: HL7 messages in it
   std::unique_ptr<PackageReader> package_;
   std::unique_ptr<Document> doc_;  // a PDF or an image read by ws_.documents
   bool image_pending_ = false;     // an image held in held_ until it reaches min_bytes

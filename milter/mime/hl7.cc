@@ -219,6 +219,7 @@ void Hl7Text::long_head(std::string_view s, std::string& out) {
     return;
   }
   raw(s.substr(0, d), out);
+  out.push_back('\n');  // the file's text on lines of its own
   enc_ = enc;
   long_bytes(s.substr(d), out);
 }
@@ -229,15 +230,14 @@ void Hl7Text::long_bytes(std::string_view in, std::string& out) {
     return;
   }
   size_t stop = in.find_first_of(std::string{field_, comp_, rep_, sub_, esc_});
-  decode(in.substr(0, stop));
+  decode(in.substr(0, stop), out);
   if (stop == std::string_view::npos) return;
-  out.push_back('\n');  // the file's text on lines of its own
   file_end(out);
   raw(in.substr(stop), out);
 }
 
-// File data to file_, decoded.
-void Hl7Text::decode(std::string_view in) {
+// File data to file_, decoded (an RTF's or XML's text to `out`).
+void Hl7Text::decode(std::string_view in, std::string& out) {
   dec_.clear();
   if (enc_ == Encoding::Base64) {
     b64_.decode(in, dec_);
@@ -253,14 +253,14 @@ void Hl7Text::decode(std::string_view in) {
       }
     }
   }
-  file_.bytes(dec_);
+  file_.bytes(dec_, out);
 }
 
 // The file's data is over: what the reader makes of it, after `out`.
 void Hl7Text::file_end(std::string& out) {
   dec_.clear();
   if (enc_ == Encoding::Base64) b64_.finish(dec_);
-  file_.bytes(dec_);
+  file_.bytes(dec_, out);
   file_.end(out);
   enc_ = Encoding::None;
   b64_ = Base64Decoder();
@@ -447,7 +447,7 @@ void Hl7Text::segment(std::string& out) {
   out.append(labelled);
   if (d != std::string_view::npos) {
     enc_ = enc;
-    decode(data);
+    decode(data, out);
     file_end(out);
   }
   seg_.clear();

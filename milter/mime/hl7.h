@@ -43,9 +43,10 @@
 //   An OBX whose value type (OBX-2) is ED holds a file (a PDF report, an
 //   image) in its value (OBX-5: source, type, subtype, encoding, data).
 //   Data encoded Base64 or Hex is decoded, not written, and given as it
-//   streams to an EmbeddedFile (embedded.h): a PDF goes to the
-//   EmbeddedDocument given to the constructor, which reads it and writes
-//   its text after the segment's lines; any other file is skipped. Data
+//   streams to an EmbeddedFile (embedded.h): a PDF, an RTF document (a
+//   transcribed note) or XML (a CDA) goes to the EmbeddedDocument given
+//   to the constructor, which reads it and writes its text on lines of
+//   its own after the segment's; any other file (an image) is skipped. Data
 //   of encoding A is text, written as such; any other encoding is written
 //   as text and counts as a skipped file. In a segment longer than
 //   kMaxHl7Segment, the data must begin in its first kEmbeddedHead bytes
@@ -105,7 +106,7 @@ class Hl7Text {
   size_t file_data(std::string_view s, bool whole, Encoding& enc);
   void long_head(std::string_view s, std::string& out);
   void long_bytes(std::string_view in, std::string& out);
-  void decode(std::string_view in);
+  void decode(std::string_view in, std::string& out);
   void file_end(std::string& out);
 
   std::string seg_;      // the segment being read

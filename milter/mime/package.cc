@@ -264,7 +264,7 @@ void PackageReader::start_converting(std::string_view first) {
   bin_.reset();
   if (kind_ == Kind::Rtf || kind_ == Kind::Dicom) {  // RTF names its own code pages, DICOM its character set
     if (kind_ == Kind::Rtf) bin_.emplace<RtfToText>();
-    else bin_.emplace<DicomText>(&dicom_pdf_);
+    else bin_.emplace<DicomText>(&dicom_doc_);
     emit(first);
     return;
   }

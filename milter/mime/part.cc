@@ -438,7 +438,7 @@ void LeafBody::sniffed() {
   // A DICOM file (an image or report a PACS viewer or a CD export saved): its patient and study elements.
   if (DicomText::starts(sniff_) && (reason == "binary" || reason == "image")) {
     plan_.mode = LeafMode::Dicom;
-    bin_.emplace<DicomText>(&dicom_pdf_);
+    bin_.emplace<DicomText>(&dicom_doc_);
     process(sniff_);
     return;
   }

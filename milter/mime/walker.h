@@ -66,9 +66,9 @@
 //   archive entry's Body text, whatever produced it, through Hl7Lines,
 //   which labels HL7 v2 messages in it: hl7.h; a PDF in an HL7 result,
 //   an OBX of value type ED, goes to the DocumentReader as a PDF part
-//   does, its text to the Sink after the segment's (EmbeddedPdf in
-//   entity.h), any other file there makes the part also reported
-//   "binary"); so is a part that would
+//   does, an RTF note or a CDA through RtfToText or XmlToText, its text
+//   after the segment's (EmbeddedReader in entity.h), and any other file
+//   there makes the part also reported "binary"); so is a part that would
 //   be uninspected "binary" (octet-stream, an unknown type or name: HL7
 //   and X12 files, SQL dumps, a file in a tar without an extension) whose
 //   first kLeafSniffBytes bytes look like text (looks_like_text in
@@ -90,9 +90,10 @@
 //   in a part declared binary or image, or a ZIP entry whose name says
 //   nothing) through DicomText (dicom.h): its data elements as text, its
 //   pixels reported "image" (and what follows a deflated data set or a
-//   broken element header, or an encapsulated CDA report, "binary"; an
-//   encapsulated PDF report goes to the DocumentReader as a PDF part
-//   does, the reasons as for one: EmbeddedPdf in entity.h). Signature parts
+//   broken element header, "binary"; an encapsulated PDF report goes to
+//   the DocumentReader as a PDF part does, the reasons as for one, and a
+//   CDA report through XmlToText as an XML part: EmbeddedReader in
+//   entity.h). Signature parts
 //   (pkcs7-signature, pgp-signature) carry no content and are skipped
 //   without a report. A part declared or sniffed as an office document or
 //   an archive whose first bytes are a ZIP header (docx, xlsx, pptx, odt,

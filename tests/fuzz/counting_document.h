@@ -21,8 +21,8 @@
 namespace phi::mime::fuzz {
 
 struct CountingDocument : EmbeddedDocument {
-  std::string begin() override { return ""; }
-  void bytes(std::string_view b) override { n += b.size(); }
+  std::string begin(std::string_view) override { return ""; }
+  void bytes(std::string_view b, std::string&) override { n += b.size(); }
   std::string end(std::string& text) override {
     text += "[" + std::to_string(n) + "]";
     n = 0;

@@ -164,13 +164,19 @@ TEST(DicomText, AnEncapsulatedPdfGoesToTheDocumentReader) {
   DicomText fd(&failed);
   fd.feed(f, out);
   EXPECT_EQ(fd.unread(), "pdf");
-  // A CDA document is skipped ("binary"), and so is a PDF cut short of its
-  // first five bytes; one cut later is ended, read as far as it goes.
+  // A CDA document goes to it as XML; a file of no kind it reads is
+  // skipped ("binary"), and so is a PDF cut short of its first five
+  // bytes; one cut later is ended, read as far as it goes.
   FakeDocument cda;
   DicomText c(&cda);
   c.feed(file(kExplicit, element(0x0042, 0x0011, "OB", "<?xml version=\"1.0\"?><ClinicalDocument/>")), out);
-  EXPECT_EQ(c.unread(), "binary");
-  EXPECT_EQ(cda.begun, 0);
+  EXPECT_EQ(c.unread(), "");
+  EXPECT_EQ(cda.kinds, "xml ");
+  FakeDocument other;
+  DicomText o(&other);
+  o.feed(file(kExplicit, element(0x0042, 0x0011, "OB", std::string("\x89PNG\r\n", 6))), out);
+  EXPECT_EQ(o.unread(), "binary");
+  EXPECT_EQ(other.begun, 0);
   std::string cut = file(kExplicit, kName + element(0x0042, 0x0011, "OB", kReport));
   for (size_t keep : {size_t(3), size_t(40)}) {
     FakeDocument part;
@@ -210,6 +216,20 @@ TEST(DicomText, AnEncapsulatedPdfAttachedOrZippedIsRead) {
   Walker plain(Limits{}, none);
   test::feed_message(plain, test::message_with_attachment("application/dicom", "report.dcm", f, true), 0);
   EXPECT_EQ(none.reasons, std::vector<std::string>{"pdf"}) << none.log();
+  // A CDA report (Encapsulated CDA) is read as an XML attachment is: its
+  // values are text, on lines of their own before the elements after it.
+  std::string cda = "<?xml version=\"1.0\"?><ClinicalDocument xmlns=\"urn:hl7-org:v3\"><recordTarget><patientRole>"
+                    "<patient><name><given>Jane</given><family>Doe</family></name></patient></patientRole></recordTarget>"
+                    "<component><observation><value code=\"I50.9\" displayName=\"Heart failure\"/></observation>"
+                    "</component></ClinicalDocument>";
+  std::string g = file(kExplicit, element(0x0042, 0x0011, "OB", cda) + element(0x0010, 0x0020, "LO", "00482913"));
+  for (size_t chunk : {0, 1, 7}) {
+    test::RecordingSink cs;
+    Walker cw(Limits{}, cs);
+    test::feed_message(cw, test::message_with_attachment("application/dicom", "cda.dcm", g, true), chunk);
+    EXPECT_TRUE(cs.reasons.empty()) << cs.log();
+    EXPECT_NE(cs.log().find("body 2: Jane Doe \nI50.9 Heart failure \nPatient ID: 00482913\n"), std::string::npos) << cs.log();
+  }
 }
 
 TEST(DicomText, ValuesOverTheLimitAreSkippedAndACutFileIsReadAsFarAsItGoes) {

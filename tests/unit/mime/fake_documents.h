@@ -4,9 +4,9 @@
 //   FakeDocument doc; DicomText d(&doc); ... doc.got; doc.begun;   // doc.refuse, doc.reason: its answers
 //   PdfReader r; Walker w(Limits{}, sink, &r); ... r.bytes;        // every PDF's text: r.line
 // DESCRIPTION
-//   FakeDocument is an EmbeddedDocument that records the bytes it is
-//   given, writes "[N bytes]" (all it got so far) where a PDF's text
-//   would go, and answers begin() with `refuse` and end() with `reason`.
+//   FakeDocument is an EmbeddedDocument that records the kinds begun and
+//   the bytes it is given, writes "[N bytes]" (all it got so far) at the
+//   end of each, and answers begin() with `refuse` and end() with `reason`.
 //   PdfReader is a DocumentReader whose documents keep every byte in
 //   `bytes` and answer with `line` as the PDF's text.
 // THREADS
@@ -25,16 +25,17 @@
 namespace phi::mime::test {
 
 struct FakeDocument : EmbeddedDocument {
-  std::string begin() override {
+  std::string begin(std::string_view kind) override {
     ++begun;
+    kinds += std::string(kind) + " ";
     return refuse;
   }
-  void bytes(std::string_view b) override { got += b; }
+  void bytes(std::string_view b, std::string&) override { got += b; }
   std::string end(std::string& text) override {
     text += "[" + std::to_string(got.size()) + " bytes]\n";
     return reason;
   }
-  std::string refuse, reason, got;
+  std::string refuse, reason, got, kinds;
   int begun = 0;
 };
 

@@ -113,6 +113,9 @@ TEST(Hl7Text, ALongSegmentIsWrittenAsItComes) {
 }
 
 const std::string kPathReport = "%PDF-1.4\n1 0 obj << >> endobj\n" + std::string(300, 'r') + "\n%%EOF\n";
+const std::string kRtfNote = "{\\rtf1\\ansi Discharge summary\\par Dx: community-acquired pneumonia\\par}";
+const std::string kCda = "<?xml version=\"1.0\"?><ClinicalDocument xmlns=\"urn:hl7-org:v3\"><title>Discharge</title>"
+                         "<value code=\"J18.9\" displayName=\"Pneumonia\"/></ClinicalDocument>";
 const std::string kBigReport = "%PDF-1.7\n" + std::string(kMaxHl7Segment, 's') + "\n%%EOF\n";
 
 std::string hex(std::string_view b) {
@@ -121,12 +124,12 @@ std::string hex(std::string_view b) {
   return out;
 }
 
-// A file in an OBX of value type ED (a pathology report): its data is
-// decoded, not written, and a PDF goes to the EmbeddedDocument, its text
-// after the segment's lines; anything else is skipped and unread() says
-// so. The same for a segment held whole and one longer than
-// kMaxHl7Segment, in any cut.
-TEST(Hl7Text, AFileInAResultIsReadWhenItIsAPdf) {
+// A file in an OBX of value type ED (a pathology report, a transcribed
+// note): its data is decoded, not written, and a PDF, RTF or XML
+// document goes to the EmbeddedDocument, its text after the segment's
+// lines; anything else is skipped and unread() says so. The same for a
+// segment held whole and one longer than kMaxHl7Segment, in any cut.
+TEST(Hl7Text, AFileInAResultIsReadWhenItIsADocument) {
   struct Row {
     const char* label;
     std::string obx, got, unread, text;
@@ -141,6 +144,10 @@ TEST(Hl7Text, AFileInAResultIsReadWhenItIsAPdf) {
        "OBX 1 ED\nResult: PDF  AP PDF HEX \n[" + std::to_string(kPathReport.size()) + " bytes]\n"},
       {"longer than a segment", "OBX|1|ED|PDF^Report||^AP^PDF^Base64^" + big + "||||||F", kBigReport, "",
        "OBX 1 ED PDF Report   AP PDF Base64 \n[" + std::to_string(kBigReport.size()) + " bytes]\n      F\n"},
+      {"an RTF note", "OBX|1|ED|NOTE||^TEXT^RTF^Base64^" + test::base64(kRtfNote), kRtfNote, "",
+       "OBX 1 ED\nResult: NOTE  TEXT RTF Base64 \n[" + std::to_string(kRtfNote.size()) + " bytes]\n"},
+      {"a CDA", "OBX|1|ED|CDA||^TEXT^XML^Base64^" + test::base64(kCda), kCda, "",
+       "OBX 1 ED\nResult: CDA  TEXT XML Base64 \n[" + std::to_string(kCda.size()) + " bytes]\n"},
       {"refused", "OBX|1|ED|PDF||^AP^PDF^Base64^" + b64, "", "unavailable", "OBX 1 ED\nResult: PDF  AP PDF Base64 \n",
        "unavailable"},
       {"an image", "OBX|1|ED|IMG||^IM^JPEG^Base64^" + test::base64("\xFF\xD8\xFF\xE0 JFIF"), "", "binary",
@@ -191,6 +198,13 @@ TEST(Hl7Text, AFileInAResultIsReadWhenItIsAPdf) {
     EXPECT_EQ(doc.got, keep < 8 ? "" : kPathReport.substr(0, keep / 4 * 3));
     EXPECT_EQ(h.unread(), keep < 8 ? "binary" : "");
   }
+  // Each begun as its kind.
+  test::FakeDocument kinds;
+  Hl7Text k(&kinds);
+  std::string text;
+  k.feed("MSH|^~\\&|A\r" + rows[0].obx + "\r" + rows[3].obx + "\r" + rows[4].obx + "\r", text);
+  k.finish(text);
+  EXPECT_EQ(kinds.kinds, "pdf rtf xml ");
   // Several files: each read, the first reason kept.
   test::FakeDocument doc;
   Hl7Text h(&doc);
@@ -232,6 +246,19 @@ TEST(Hl7Text, AReportInAResultIsReadThroughTheWalker) {
   Walker plain(Limits{}, none);
   test::feed_message(plain, test::message_with_attachment("application/hl7-v2", "path.hl7", hl7, true), 7);
   EXPECT_EQ(none.reasons, std::vector<std::string>{"pdf"}) << none.log();
+  // A transcribed note (MDM, RTF) and a CDA are read in the daemon itself.
+  std::string mdm = "MSH|^~\\&|A\rTXA|1|DS|TX\rOBX|1|ED|NOTE||^TEXT^RTF^Base64^" + test::base64(kRtfNote) +
+                    "\rOBX|2|ED|CDA||^TEXT^XML^Base64^" + test::base64(kCda) + "\rPID|1||77^^^^MR\r";
+  for (size_t chunk : {size_t(0), size_t(1), size_t(7)}) {
+    test::RecordingSink sink;
+    Walker w(Limits{}, sink);
+    test::feed_message(w, test::message_with_attachment("application/hl7-v2", "note.hl7", mdm, true), chunk);
+    EXPECT_TRUE(sink.reasons.empty()) << sink.log();
+    std::string log = sink.log();
+    EXPECT_NE(log.find("Discharge summary\nDx: community-acquired pneumonia\n"), std::string::npos) << log;
+    EXPECT_NE(log.find("J18.9 Pneumonia"), std::string::npos) << log;
+    EXPECT_NE(log.find("\nPID 1\nMRN: 77\n"), std::string::npos) << log;
+  }
   // An image in a result is reported "binary", once for an archive.
   std::string img = "MSH|^~\\&|A\rOBX|1|ED|IMG||^IM^PNG^Base64^iVBORw0KGgo=\r";
   std::string zip = test::make_zip({{"a/img.hl7", img}, {"b/img.hl7", img}, {"c/adt.hl7", kAdt}});
