@@ -29,7 +29,7 @@
 //   done() and pixels() are then true, the rest is not looked at. A file
 //   whose data set is deflated, or whose element headers make no sense,
 //   ends reading with had_errors(). An encapsulated document (a report
-//   stored as DICOM, (0042,0011)) that is a PDF or a CDA (XML) goes, as it
+//   stored as DICOM, (0042,0011)) that is a PDF, a CDA (XML) or text goes, as it
 //   streams, to the EmbeddedDocument given to the constructor, if any
 //   (embedded.h), which reads it (a PDF through the Walker's
 //   DocumentReader) and writes its text after the lines before it; any

@@ -9,14 +9,35 @@ namespace phi::mime {
 
 namespace {
 
-// What a file's first kEmbeddedDocumentHead bytes say it is, "" when none we read.
+// Printable ASCII, tabs and line ends, and UTF-8 sequences (the last may
+// be cut short): no image or other binary format begins so.
+bool text_head(std::string_view h) {
+  for (size_t i = 0; i < h.size();) {
+    unsigned char c = static_cast<unsigned char>(h[i]);
+    if (c < 0x80) {
+      if (c < 0x20 && c != '\t' && c != '\r' && c != '\n') return false;
+      if (c == 0x7F) return false;
+      ++i;
+      continue;
+    }
+    size_t n = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : 0;
+    if (n == 0) return false;
+    for (size_t k = 1; k <= n && i + k < h.size(); ++k)
+      if ((static_cast<unsigned char>(h[i + k]) & 0xC0) != 0x80) return false;
+    i += n + 1;
+  }
+  return true;
+}
+
+// What a file's first kEmbeddedDocumentHead bytes (or all there are) say it is, "" when none we read.
 std::string_view kind_of(std::string_view head) {
-  if (head.size() < kEmbeddedDocumentHead) return "";
-  if (head == "%PDF-") return "pdf";
-  if (head == "{\\rtf") return "rtf";
+  if (head.size() < kEmbeddedKindMin) return "";
+  if (head.substr(0, 5) == "%PDF-") return "pdf";
+  if (head.substr(0, 5) == "{\\rtf") return "rtf";
   if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
   if (head[0] == '<' && (head[1] == '?' || ascii_alpha(head[1]))) return "xml";
-  return "";
+  if (head.substr(0, 4) == "GIF8") return "";  // an image whose first bytes are letters
+  return text_head(head) ? "text" : "";
 }
 
 }  // namespace

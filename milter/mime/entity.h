@@ -155,8 +155,9 @@ using BinaryText = OneOf<RtfToText, DicomText>;
 // in an HL7 result (an OBX of type ED), embedded.h: a PDF read by
 // ws.documents as a PDF part is, its text to `text` after the lines
 // written before it, on lines of its own; a CDA or other XML document
-// through XmlToText (Mode::Data, as an XML attachment) and RTF through
-// RtfToText, their text written where the file is, as it streams.
+// through XmlToText (Mode::Data, as an XML attachment), RTF through
+// RtfToText and text as unlabelled text is (UTF-8 where valid, else
+// Windows-1252), their text written where the file is, as it streams.
 class EmbeddedReader : public EmbeddedDocument {
  public:
   EmbeddedReader(WalkState& ws, std::function<void(std::string_view)> text) : ws_(ws), text_(std::move(text)) {}
@@ -169,15 +170,26 @@ class EmbeddedReader : public EmbeddedDocument {
       conv_.emplace<RtfToText>();
       return "";
     }
+    if (kind == "text") {
+      plain_.emplace("");
+      return "";
+    }
     std::string reason;
     doc_ = ws_.open_document(kind, reason);
     return doc_ ? std::string() : reason;
   }
   void bytes(std::string_view b, std::string& text) override {
     if (doc_) doc_->feed(b);
+    else if (plain_) plain_->convert(b, text);
     else conv_.feed(b, text);
   }
   std::string end(std::string& text) override {
+    if (plain_) {
+      plain_->finish(text);
+      if (plain_->had_errors()) ws_.errors = true;
+      plain_.reset();
+      return "";
+    }
     if (!doc_) {
       conv_.finish(text);
       if (conv_.had_errors()) ws_.errors = true;
@@ -201,6 +213,7 @@ class EmbeddedReader : public EmbeddedDocument {
   std::function<void(std::string_view)> text_;
   std::unique_ptr<Document> doc_;
   OneOf<XmlToText, RtfToText> conv_;
+  std::optional<CharsetConverter> plain_;  // text
 };
 
 struct LeafPlan {

@@ -44,7 +44,7 @@
 //   image) in its value (OBX-5: source, type, subtype, encoding, data).
 //   Data encoded Base64 or Hex is decoded, not written, and given as it
 //   streams to an EmbeddedFile (embedded.h): a PDF, an RTF document (a
-//   transcribed note) or XML (a CDA) goes to the EmbeddedDocument given
+//   transcribed note), XML (a CDA) or text goes to the EmbeddedDocument given
 //   to the constructor, which reads it and writes its text on lines of
 //   its own after the segment's; any other file (an image) is skipped. Data
 //   of encoding A is text, written as such; any other encoding is written

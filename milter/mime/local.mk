@@ -29,7 +29,7 @@ tests_unit_mime_mime_test_SOURCES = \
 	tests/unit/mime/zip_test.cc tests/unit/mime/xml_text_test.cc tests/unit/mime/package_test.cc \
 	tests/unit/mime/document_test.cc tests/unit/mime/tnef_test.cc \
 	tests/unit/mime/ole_test.cc tests/unit/mime/ole_builder.h tests/unit/mime/ppt_test.cc tests/unit/mime/msg_test.cc \
-	tests/unit/mime/tnef_builder.h tests/unit/mime/tar_builder.h tests/unit/mime/archive_test.cc tests/unit/mime/text_sniff_test.cc tests/unit/mime/smime_test.cc tests/unit/mime/uuencode_test.cc tests/unit/mime/unfold_test.cc tests/unit/mime/x12_test.cc tests/unit/mime/hl7_test.cc tests/unit/mime/labelled_test.cc tests/unit/mime/dicom_test.cc tests/unit/mime/json_text_test.cc \
+	tests/unit/mime/tnef_builder.h tests/unit/mime/tar_builder.h tests/unit/mime/archive_test.cc tests/unit/mime/text_sniff_test.cc tests/unit/mime/smime_test.cc tests/unit/mime/uuencode_test.cc tests/unit/mime/unfold_test.cc tests/unit/mime/x12_test.cc tests/unit/mime/hl7_test.cc tests/unit/mime/labelled_test.cc tests/unit/mime/dicom_test.cc tests/unit/mime/embedded_test.cc tests/unit/mime/json_text_test.cc \
 	tests/unit/mime/zip_builder.h \
 	tests/unit/mime/recording_sink.h tests/unit/mime/fake_documents.h
 tests_unit_mime_mime_test_LDADD = $(GTEST_LDADD)

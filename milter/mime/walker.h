@@ -66,7 +66,8 @@
 //   archive entry's Body text, whatever produced it, through Hl7Lines,
 //   which labels HL7 v2 messages in it: hl7.h; a PDF in an HL7 result,
 //   an OBX of value type ED, goes to the DocumentReader as a PDF part
-//   does, an RTF note or a CDA through RtfToText or XmlToText, its text
+//   does, an RTF note, a CDA or a text report through RtfToText,
+//   XmlToText or the charset converter, its text
 //   after the segment's (EmbeddedReader in entity.h), and any other file
 //   there makes the part also reported "binary"); so is a part that would
 //   be uninspected "binary" (octet-stream, an unknown type or name: HL7

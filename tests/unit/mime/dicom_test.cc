@@ -178,14 +178,14 @@ TEST(DicomText, AnEncapsulatedPdfGoesToTheDocumentReader) {
   EXPECT_EQ(o.unread(), "binary");
   EXPECT_EQ(other.begun, 0);
   std::string cut = file(kExplicit, kName + element(0x0042, 0x0011, "OB", kReport));
-  for (size_t keep : {size_t(3), size_t(40)}) {
+  for (size_t keep : {size_t(3), size_t(40), size_t(100)}) {
     FakeDocument part;
     DicomText p(&part);
     std::string text;
     p.feed(std::string_view(cut).substr(0, cut.size() - kReport.size() + keep), text);
     p.finish(text);
-    EXPECT_EQ(p.unread(), keep < kEmbeddedDocumentHead ? "binary" : "");
-    EXPECT_EQ(part.got, keep < kEmbeddedDocumentHead ? "" : kReport.substr(0, keep));
+    EXPECT_EQ(p.unread(), keep < kEmbeddedKindMin ? "binary" : "");
+    EXPECT_EQ(part.got, keep < kEmbeddedKindMin ? "" : kReport.substr(0, keep));
   }
 }
 

@@ -116,6 +116,7 @@ const std::string kPathReport = "%PDF-1.4\n1 0 obj << >> endobj\n" + std::string
 const std::string kRtfNote = "{\\rtf1\\ansi Discharge summary\\par Dx: community-acquired pneumonia\\par}";
 const std::string kCda = "<?xml version=\"1.0\"?><ClinicalDocument xmlns=\"urn:hl7-org:v3\"><title>Discharge</title>"
                          "<value code=\"J18.9\" displayName=\"Pneumonia\"/></ClinicalDocument>";
+const std::string kTextReport = "FINAL REPORT\r\nImpression: acute appendicitis.\r\n";
 const std::string kBigReport = "%PDF-1.7\n" + std::string(kMaxHl7Segment, 's') + "\n%%EOF\n";
 
 std::string hex(std::string_view b) {
@@ -148,10 +149,14 @@ TEST(Hl7Text, AFileInAResultIsReadWhenItIsADocument) {
        "OBX 1 ED\nResult: NOTE  TEXT RTF Base64 \n[" + std::to_string(kRtfNote.size()) + " bytes]\n"},
       {"a CDA", "OBX|1|ED|CDA||^TEXT^XML^Base64^" + test::base64(kCda), kCda, "",
        "OBX 1 ED\nResult: CDA  TEXT XML Base64 \n[" + std::to_string(kCda.size()) + " bytes]\n"},
+      {"a text report", "OBX|1|ED|RPT||^TEXT^PLAIN^Base64^" + test::base64(kTextReport), kTextReport, "",
+       "OBX 1 ED\nResult: RPT  TEXT PLAIN Base64 \n[" + std::to_string(kTextReport.size()) + " bytes]\n"},
       {"refused", "OBX|1|ED|PDF||^AP^PDF^Base64^" + b64, "", "unavailable", "OBX 1 ED\nResult: PDF  AP PDF Base64 \n",
        "unavailable"},
       {"an image", "OBX|1|ED|IMG||^IM^JPEG^Base64^" + test::base64("\xFF\xD8\xFF\xE0 JFIF"), "", "binary",
        "OBX 1 ED\nResult: IMG  IM JPEG Base64 \n"},
+      {"a GIF", "OBX|1|ED|IMG||^IM^GIF^Base64^" + test::base64("GIF89a\x01\x00"), "", "binary",
+       "OBX 1 ED\nResult: IMG  IM GIF Base64 \n"},
       {"a long image", "OBX|1|ED|IMG||^IM^JPEG^Base64^" + test::base64("\xFF\xD8\xFF" + std::string(kMaxHl7Segment, 'j')),
        "", "binary", ""},
       {"data after the head of a long segment", "OBX|1|ED|PDF^" + std::string(kEmbeddedHead, 'x') + "||^AP^PDF^Base64^" + big,
@@ -179,7 +184,7 @@ TEST(Hl7Text, AFileInAResultIsReadWhenItIsADocument) {
       EXPECT_EQ(doc.got, r.got);
       EXPECT_EQ(h.unread(), r.unread);
       // Data decoded is not written; what is not decoded is text.
-      bool written = r.unread == "binary" && r.obx.find("^JPEG^") == std::string::npos;
+      bool written = r.unread == "binary" && r.obx.find("^IM^") == std::string::npos;
       EXPECT_EQ(out.find("JVBERi0x") != std::string::npos, written);
       if (!r.text.empty()) {
         EXPECT_EQ(out, "MSH A\n" + r.text + "PID 1\nMRN: 77\n");
@@ -202,9 +207,9 @@ TEST(Hl7Text, AFileInAResultIsReadWhenItIsADocument) {
   test::FakeDocument kinds;
   Hl7Text k(&kinds);
   std::string text;
-  k.feed("MSH|^~\\&|A\r" + rows[0].obx + "\r" + rows[3].obx + "\r" + rows[4].obx + "\r", text);
+  k.feed("MSH|^~\\&|A\r" + rows[0].obx + "\r" + rows[3].obx + "\r" + rows[4].obx + "\r" + rows[5].obx + "\r", text);
   k.finish(text);
-  EXPECT_EQ(kinds.kinds, "pdf rtf xml ");
+  EXPECT_EQ(kinds.kinds, "pdf rtf xml text ");
   // Several files: each read, the first reason kept.
   test::FakeDocument doc;
   Hl7Text h(&doc);
@@ -246,9 +251,10 @@ TEST(Hl7Text, AReportInAResultIsReadThroughTheWalker) {
   Walker plain(Limits{}, none);
   test::feed_message(plain, test::message_with_attachment("application/hl7-v2", "path.hl7", hl7, true), 7);
   EXPECT_EQ(none.reasons, std::vector<std::string>{"pdf"}) << none.log();
-  // A transcribed note (MDM, RTF) and a CDA are read in the daemon itself.
+  // A transcribed note (MDM, RTF), a CDA and a text report are read in the daemon itself.
   std::string mdm = "MSH|^~\\&|A\rTXA|1|DS|TX\rOBX|1|ED|NOTE||^TEXT^RTF^Base64^" + test::base64(kRtfNote) +
-                    "\rOBX|2|ED|CDA||^TEXT^XML^Base64^" + test::base64(kCda) + "\rPID|1||77^^^^MR\r";
+                    "\rOBX|2|ED|CDA||^TEXT^XML^Base64^" + test::base64(kCda) +
+                    "\rOBX|3|ED|RPT||^TEXT^PLAIN^Base64^" + test::base64(kTextReport) + "\rPID|1||77^^^^MR\r";
   for (size_t chunk : {size_t(0), size_t(1), size_t(7)}) {
     test::RecordingSink sink;
     Walker w(Limits{}, sink);
@@ -257,6 +263,7 @@ TEST(Hl7Text, AReportInAResultIsReadThroughTheWalker) {
     std::string log = sink.log();
     EXPECT_NE(log.find("Discharge summary\nDx: community-acquired pneumonia\n"), std::string::npos) << log;
     EXPECT_NE(log.find("J18.9 Pneumonia"), std::string::npos) << log;
+    EXPECT_NE(log.find("\nImpression: acute appendicitis."), std::string::npos) << log;
     EXPECT_NE(log.find("\nPID 1\nMRN: 77\n"), std::string::npos) << log;
   }
   // An image in a result is reported "binary", once for an archive.

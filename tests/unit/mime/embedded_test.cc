@@ -1,0 +1,74 @@
+// embedded_test - an embedded file's kind told by its first bytes; skipped files and reasons.
+#include "milter/mime/embedded.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/unit/mime/fake_documents.h"
+
+namespace phi::mime {
+namespace {
+
+TEST(EmbeddedFile, TheFirstBytesTellTheKind) {
+  struct {
+    std::string bytes, kind;
+  } rows[] = {
+      {"%PDF-1.7\n", "pdf"},
+      {"{\\rtf1\\ansi", "rtf"},
+      {"<?xml version", "xml"},
+      {"\xEF\xBB\xBF<?xml", "xml"},
+      {"<ClinicalDocument", "xml"},
+      {"FINAL REPORT", "text"},
+      {"\xC3\x84rztlicher Bericht", "text"},  // UTF-8
+      {"abcd\xE2\x82\xAC", "text"},            // a sequence cut by the head
+      {"GIF89a", ""},
+      {"\x89PNG\r\n", ""},
+      {"\xFF\xD8\xFF\xE0", ""},
+      {std::string("PK\x03\x04", 4), ""},
+      {std::string("II*\0", 4) + "x", ""},
+      {"ab\x01" "cd", ""},
+      {"\xC3(abc", ""},  // not UTF-8
+      {"%PD", ""},       // too short to tell
+      {"%PDF-", "pdf"},
+      {"%PDF-1.7\n" + std::string(100, 'p'), "pdf"},
+      {std::string("RIFF$\x08\0\0WEBPVP8 ", 16), ""},     // letters, then size bytes
+      {std::string(40, 'a') + std::string("\x01\x02", 2), ""},  // a control byte within the head
+      {std::string(64, 'a') + std::string("\x01\x02", 2), "text"},  // only the head is looked at
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.bytes);
+    test::FakeDocument doc;
+    EmbeddedFile f(&doc);
+    std::string text;
+    for (char c : r.bytes) f.bytes(std::string_view(&c, 1), text);
+    f.end(text);
+    EXPECT_EQ(doc.kinds, r.kind.empty() ? "" : r.kind + " ");
+    EXPECT_EQ(doc.got, r.kind.empty() ? "" : r.bytes);
+    EXPECT_EQ(f.unread(), r.kind.empty() ? "binary" : "");
+    EXPECT_EQ(text, r.kind.empty() ? "" : "[" + std::to_string(r.bytes.size()) + " bytes]\n");
+  }
+}
+
+TEST(EmbeddedFile, WithoutAReaderEveryFileIsSkippedAndTheFirstReasonIsKept) {
+  EmbeddedFile none;
+  std::string text;
+  none.bytes("%PDF-1.7", text);
+  none.end(text);
+  EXPECT_EQ(none.unread(), "binary");
+  test::FakeDocument doc;
+  doc.reason = "pdf";
+  EmbeddedFile f(&doc);
+  f.bytes("%PDF-1.7", text);
+  f.end(text);
+  doc.reason = "unavailable";
+  f.bytes("%PDF-1.7", text);
+  f.end(text);
+  EXPECT_EQ(f.unread(), "pdf");
+  EXPECT_EQ(doc.begun, 2);
+  f.skip();
+  EXPECT_EQ(f.unread(), "binary");  // a file skipped outranks a reason
+}
+
+}  // namespace
+}  // namespace phi::mime
