@@ -299,6 +299,18 @@ if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   assert_escrowed hl7-pasted "PHI only in an HL7 v2 message pasted into a message's text is escrowed" 20
 fi
 
+# --- PHI only in a transcribed note inside an HL7 result (MDM: an OBX of type ED, RTF in base64) ---
+# The name alone in PID is not PHI; before 71fd0cd the note was skipped and the rule was uninspected-insecure.
+if [ "$PHI_ESCROW_WIRED" = 1 ]; then
+  note=$(printf '%s' '{\rtf1\ansi Discharge summary\par Diagnosis: community-acquired pneumonia (J18.9)\par}' | base64 -w0)
+  printf 'MSH|^~\\&|TX|HOSP|EHR|CLINIC|202612011200||MDM^T02|123|P|2.5\rPID|1||||LOPEZ^DIEGO\rTXA|1|DS|TX\rOBX|1|ED|NOTE||^TEXT^RTF^Base64^%s\r' \
+    "$note" > "$PHI_DIR/note.hl7"
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Transcription" --body "Attached." \
+    --attach-type application/hl7-v2 --attach-name note.hl7 \
+    --attach @"$PHI_DIR/note.hl7" || phi_fail "hl7-note: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed hl7-note "PHI only in an RTF note inside an HL7 result is escrowed by phi-insecure" 20
+fi
+
 # --- PHI only in a DICOM image's data elements (an ultrasound study as a PACS viewer saves it) ---
 if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Images" --body "Images attached." \
