@@ -34,6 +34,7 @@ std::string_view kind_of(std::string_view head) {
   if (head.size() < kEmbeddedKindMin) return "";
   if (head.substr(0, 5) == "%PDF-") return "pdf";
   if (head.substr(0, 5) == "{\\rtf") return "rtf";
+  if (is_image(head)) return "image";
   if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
   if (head[0] == '<' && (head[1] == '?' || ascii_alpha(head[1]))) return "xml";
   if (head.substr(0, 4) == "GIF8") return "";  // an image whose first bytes are letters
@@ -41,6 +42,13 @@ std::string_view kind_of(std::string_view head) {
 }
 
 }  // namespace
+
+bool is_image(std::string_view b) {
+  return b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1A\n", 8) || b.substr(0, 3) == "\xFF\xD8\xFF" ||
+         b.substr(0, 4) == std::string_view("II*\0", 4) || b.substr(0, 4) == std::string_view("MM\0*", 4) ||
+         b.substr(0, 6) == "GIF87a" || b.substr(0, 6) == "GIF89a" ||
+         (b.substr(0, 4) == "RIFF" && b.size() >= 12 && b.substr(8, 4) == "WEBP");
+}
 
 void EmbeddedFile::bytes(std::string_view in, std::string& text) {
   if (!decided_) {

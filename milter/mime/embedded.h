@@ -9,15 +9,15 @@
 //   or a transcribed note in an HL7 OBX of value type ED. The readers of
 //   those formats see the file's bytes as they stream and give them to an
 //   EmbeddedFile, whose first kEmbeddedDocumentHead bytes (or all there
-//   are, at least kEmbeddedKindMin) tell its kind: "pdf" ("%PDF-"), "rtf"
-//   ("{\rtf"), "xml" ('<' then '?' or a letter, after a UTF-8 byte order
+//   are, at least kEmbeddedKindMin) tell its kind: "pdf" ("%PDF-"),
+//   "image" (is_image: PNG, JPEG, TIFF, GIF, WebP), "rtf" ("{\rtf"), "xml" ('<' then '?' or a letter, after a UTF-8 byte order
 //   mark or not: a CDA), "text" (all of them printable ASCII, tabs, line
 //   ends and UTF-8, and not "GIF8": images and other binary formats have
 //   control bytes in their first 64). A file of one of those
 //   kinds goes on, as it comes, to the EmbeddedDocument given to the
 //   constructor (LeafBody's and PackageReader's EmbeddedReader,
 //   entity.h, which writes its text after the lines before it, or where
-//   it is; what follows it starts a line); any other file (an image), a
+//   it is; what follows it starts a line); any other file (a ZIP), a
 //   file too short to tell, or any file without an EmbeddedDocument is
 //   skipped. One EmbeddedFile takes any number of files, one after the
 //   other.
@@ -41,11 +41,14 @@ namespace phi::mime {
 inline constexpr size_t kEmbeddedDocumentHead = 64;  // a file's first bytes, held until they tell what it is
 inline constexpr size_t kEmbeddedKindMin = 5;        // fewer tell nothing ("%PDF-")
 
+// PNG, JPEG, TIFF, GIF or WebP by their first bytes (12 for WebP).
+bool is_image(std::string_view first_bytes);
+
 // Where an embedded document goes.
 class EmbeddedDocument {
  public:
   virtual ~EmbeddedDocument() = default;
-  // A document of `kind` ("pdf", "rtf", "xml", "text") begins: "" to be given its
+  // A document of `kind` ("pdf", "image", "rtf", "xml", "text") begins: "" to be given its
   // bytes, else why it is not read.
   virtual std::string begin(std::string_view kind) = 0;
   // Its bytes; text read from them as they come is appended to `text`.

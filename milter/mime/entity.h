@@ -6,7 +6,7 @@
 //   e.header_field(name, value); e.end_headers(); e.feed(bytes); e.finish();
 //   LeafPlan plan_leaf(type, subtype, filename);
 //   std::string sniff_reason(std::string_view first_bytes, std::string_view declared);
-//   bool is_zip(first_bytes); bool is_image(first_bytes); std::string reason_for_name(filename);
+//   bool is_zip(first_bytes); std::string reason_for_name(filename);   // is_image: embedded.h
 // DESCRIPTION
 //   An Entity parses its header block (from header_field() calls at the top
 //   level, from raw lines below), then picks a Body: LeafBody (decode to
@@ -154,7 +154,8 @@ using BinaryText = OneOf<RtfToText, DicomText>;
 // A report stored in a DICOM file (DicomText's encapsulated document) or
 // in an HL7 result (an OBX of type ED), embedded.h: a PDF read by
 // ws.documents as a PDF part is, its text to `text` after the lines
-// written before it, on lines of its own; a CDA or other XML document
+// written before it, on lines of its own (an image large enough,
+// min_bytes, through OCR, as an image part); a CDA or other XML document
 // through XmlToText (Mode::Data, as an XML attachment), RTF through
 // RtfToText and text as unlabelled text is (UTF-8 where valid, else
 // Windows-1252), their text written where the file is, as it streams.
@@ -174,16 +175,29 @@ class EmbeddedReader : public EmbeddedDocument {
       plain_.emplace("");
       return "";
     }
+    if (kind == "image") {  // held until it reaches min_bytes, as an image part is
+      if (!ws_.documents || !ws_.documents->reads("image")) return "image";
+      image_ = true;
+      image_reason_ = "image";  // below min_bytes: not read
+      return "";
+    }
     std::string reason;
     doc_ = ws_.open_document(kind, reason);
     return doc_ ? std::string() : reason;
   }
   void bytes(std::string_view b, std::string& text) override {
-    if (doc_) doc_->feed(b);
+    if (image_) hold(b);
+    else if (doc_) doc_->feed(b);
     else if (plain_) plain_->convert(b, text);
     else conv_.feed(b, text);
   }
   std::string end(std::string& text) override {
+    if (image_) {  // not opened: too small, or refused
+      image_ = false;
+      held_.clear();
+      held_.shrink_to_fit();
+      return image_reason_;
+    }
     if (plain_) {
       plain_->finish(text);
       if (plain_->had_errors()) ws_.errors = true;
@@ -212,8 +226,26 @@ class EmbeddedReader : public EmbeddedDocument {
   WalkState& ws_;
   std::function<void(std::string_view)> text_;
   std::unique_ptr<Document> doc_;
+  // An image's bytes until they reach min_bytes: then it is opened and given them.
+  void hold(std::string_view b) {
+    if (image_reason_ != "image") return;  // refused: the rest is ignored
+    held_.append(b);
+    if (held_.size() < ws_.documents->min_bytes("image")) return;
+    if (!(doc_ = ws_.open_document("image", image_reason_))) {
+      held_.clear();
+      return;
+    }
+    image_ = false;
+    doc_->feed(held_);
+    held_.clear();
+    held_.shrink_to_fit();
+  }
+
   OneOf<XmlToText, RtfToText> conv_;
   std::optional<CharsetConverter> plain_;  // text
+  bool image_ = false;        // an image held, not yet opened
+  std::string image_reason_;  // why it is not read
+  std::string held_;          // its bytes, below min_bytes
 };
 
 struct LeafPlan {
@@ -259,7 +291,6 @@ std::string_view text_charset(std::string_view b);
 // A ZIP archive's first local header signature.
 bool is_zip(std::string_view first_bytes);
 // A PNG, JPEG, TIFF, GIF or WebP signature: an image an OCR program can read.
-bool is_image(std::string_view first_bytes);
 // The reason a file of this name would be uninspected ("pdf", "office",
 // "archive", "encrypted", "binary"), from its extension alone.
 std::string reason_for_name(std::string_view filename);

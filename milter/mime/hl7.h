@@ -43,10 +43,11 @@
 //   An OBX whose value type (OBX-2) is ED holds a file (a PDF report, an
 //   image) in its value (OBX-5: source, type, subtype, encoding, data).
 //   Data encoded Base64 or Hex is decoded, not written, and given as it
-//   streams to an EmbeddedFile (embedded.h): a PDF, an RTF document (a
-//   transcribed note), XML (a CDA) or text goes to the EmbeddedDocument given
-//   to the constructor, which reads it and writes its text on lines of
-//   its own after the segment's; any other file (an image) is skipped. Data
+//   streams to an EmbeddedFile (embedded.h): a PDF, a scanned image, an
+//   RTF document (a transcribed note), XML (a CDA) or text goes to the
+//   EmbeddedDocument given to the constructor, which reads it and writes
+//   its text on lines of its own after the segment's; any other file (a
+//   ZIP) is skipped. Data
 //   of encoding A is text, written as such; any other encoding is written
 //   as text and counts as a skipped file. In a segment longer than
 //   kMaxHl7Segment, the data must begin in its first kEmbeddedHead bytes

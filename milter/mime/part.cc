@@ -172,13 +172,6 @@ bool looks_like_text(std::string_view b) {
 // Only formats whose signature the OCR program's image library checks:
 // given anything it does not recognise, tesseract takes its input for a
 // list of file names to read.
-bool is_image(std::string_view b) {
-  return b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1A\n", 8) || b.substr(0, 3) == "\xFF\xD8\xFF" ||
-         b.substr(0, 4) == std::string_view("II*\0", 4) || b.substr(0, 4) == std::string_view("MM\0*", 4) ||
-         b.substr(0, 6) == "GIF87a" || b.substr(0, 6) == "GIF89a" ||
-         (b.substr(0, 4) == "RIFF" && b.size() >= 12 && b.substr(8, 4) == "WEBP");
-}
-
 LeafPlan plan_leaf(std::string_view type, std::string_view sub, std::string_view filename) {
   std::string ext = file_extension(filename);
   if ((type == "text" && sub == "html") || sub == "xhtml+xml") return {LeafMode::Html, {}};

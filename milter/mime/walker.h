@@ -64,12 +64,13 @@
 //   text that starts with an X12 ISA header: x12.h; JsonText for json
 //   and +json types and .json names: json_text.h; and every part's and
 //   archive entry's Body text, whatever produced it, through Hl7Lines,
-//   which labels HL7 v2 messages in it: hl7.h; a PDF in an HL7 result,
-//   an OBX of value type ED, goes to the DocumentReader as a PDF part
-//   does, an RTF note, a CDA or a text report through RtfToText,
-//   XmlToText or the charset converter, its text
-//   after the segment's (EmbeddedReader in entity.h), and any other file
-//   there makes the part also reported "binary"); so is a part that would
+//   which labels HL7 v2 messages in it: hl7.h; a PDF or a scanned image
+//   in an HL7 result, an OBX of value type ED, goes to the DocumentReader
+//   as a PDF or image part does (the reasons as for one), an RTF note, a
+//   CDA or a text report through RtfToText, XmlToText or the charset
+//   converter, its text after the segment's (EmbeddedReader in
+//   entity.h), and any other file there makes the part also reported
+//   "binary"); so is a part that would
 //   be uninspected "binary" (octet-stream, an unknown type or name: HL7
 //   and X12 files, SQL dumps, a file in a tar without an extension) whose
 //   first kLeafSniffBytes bytes look like text (looks_like_text in

@@ -174,7 +174,7 @@ TEST(DicomText, AnEncapsulatedPdfGoesToTheDocumentReader) {
   EXPECT_EQ(cda.kinds, "xml ");
   FakeDocument other;
   DicomText o(&other);
-  o.feed(file(kExplicit, element(0x0042, 0x0011, "OB", std::string("\x89PNG\r\n", 6))), out);
+  o.feed(file(kExplicit, element(0x0042, 0x0011, "OB", std::string("PK\x03\x04\x14\0", 6))), out);
   EXPECT_EQ(o.unread(), "binary");
   EXPECT_EQ(other.begun, 0);
   std::string cut = file(kExplicit, kName + element(0x0042, 0x0011, "OB", kReport));

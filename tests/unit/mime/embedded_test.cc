@@ -22,17 +22,21 @@ TEST(EmbeddedFile, TheFirstBytesTellTheKind) {
       {"FINAL REPORT", "text"},
       {"\xC3\x84rztlicher Bericht", "text"},  // UTF-8
       {"abcd\xE2\x82\xAC", "text"},            // a sequence cut by the head
-      {"GIF89a", ""},
-      {"\x89PNG\r\n", ""},
-      {"\xFF\xD8\xFF\xE0", ""},
+      {"GIF89a", "image"},
+      {"GIF88x", ""},
+      {std::string("\x89PNG\r\n\x1A\n", 8), "image"},
+      {std::string("\xFF\xD8\xFF\xE0\0\x10JFIF", 10), "image"},
+      {std::string("MM\0*\0\0", 6), "image"},
+      {std::string("RIFF$\x08\0\0WEBPVP8 ", 16), "image"},
       {std::string("PK\x03\x04", 4), ""},
-      {std::string("II*\0", 4) + "x", ""},
+      {std::string("II*\0", 4) + "x", "image"},
+      {std::string("\x89PNG\r\n", 6), ""},  // not all of PNG's signature
       {"ab\x01" "cd", ""},
       {"\xC3(abc", ""},  // not UTF-8
       {"%PD", ""},       // too short to tell
       {"%PDF-", "pdf"},
       {"%PDF-1.7\n" + std::string(100, 'p'), "pdf"},
-      {std::string("RIFF$\x08\0\0WEBPVP8 ", 16), ""},     // letters, then size bytes
+      {std::string("RIFF$\x08\0\0WAVEfmt ", 16), ""},     // letters, then size bytes: a sound
       {std::string(40, 'a') + std::string("\x01\x02", 2), ""},  // a control byte within the head
       {std::string(64, 'a') + std::string("\x01\x02", 2), "text"},  // only the head is looked at
   };

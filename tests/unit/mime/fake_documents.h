@@ -7,13 +7,15 @@
 //   FakeDocument is an EmbeddedDocument that records the kinds begun and
 //   the bytes it is given, writes "[N bytes]" (all it got so far) at the
 //   end of each, and answers begin() with `refuse` and end() with `reason`.
-//   PdfReader is a DocumentReader whose documents keep every byte in
-//   `bytes` and answer with `line` as the PDF's text.
+//   PdfReader is a DocumentReader of PDFs (and of images of at least
+//   `min` bytes when `images`) whose documents keep every byte in `bytes`
+//   and answer with `line` as the document's text.
 // THREADS
 //   Test only.
 #ifndef PHI_TESTS_UNIT_MIME_FAKE_DOCUMENTS_H
 #define PHI_TESTS_UNIT_MIME_FAKE_DOCUMENTS_H
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -51,8 +53,12 @@ struct PdfReader : DocumentReader {
     const std::string& line;
   };
   std::unique_ptr<Document> open(std::string_view) const override { return std::make_unique<Doc>(bytes, line); }
+  bool reads(std::string_view kind) const override { return kind == "pdf" || (kind == "image" && images); }
+  uint64_t min_bytes(std::string_view) const override { return min; }
   mutable std::string bytes;
   std::string line = "Impression: no acute intracranial hemorrhage\n";
+  bool images = false;  // read images too (OCR), those of at least `min` bytes
+  uint64_t min = 0;
 };
 
 }  // namespace phi::mime::test

@@ -116,6 +116,8 @@ const std::string kPathReport = "%PDF-1.4\n1 0 obj << >> endobj\n" + std::string
 const std::string kRtfNote = "{\\rtf1\\ansi Discharge summary\\par Dx: community-acquired pneumonia\\par}";
 const std::string kCda = "<?xml version=\"1.0\"?><ClinicalDocument xmlns=\"urn:hl7-org:v3\"><title>Discharge</title>"
                          "<value code=\"J18.9\" displayName=\"Pneumonia\"/></ClinicalDocument>";
+const std::string kJpeg = "\xFF\xD8\xFF\xE0 JFIF";
+const std::string kBigJpeg = "\xFF\xD8\xFF" + std::string(kMaxHl7Segment, 'j');
 const std::string kTextReport = "FINAL REPORT\r\nImpression: acute appendicitis.\r\n";
 const std::string kBigReport = "%PDF-1.7\n" + std::string(kMaxHl7Segment, 's') + "\n%%EOF\n";
 
@@ -153,12 +155,11 @@ TEST(Hl7Text, AFileInAResultIsReadWhenItIsADocument) {
        "OBX 1 ED\nResult: RPT  TEXT PLAIN Base64 \n[" + std::to_string(kTextReport.size()) + " bytes]\n"},
       {"refused", "OBX|1|ED|PDF||^AP^PDF^Base64^" + b64, "", "unavailable", "OBX 1 ED\nResult: PDF  AP PDF Base64 \n",
        "unavailable"},
-      {"an image", "OBX|1|ED|IMG||^IM^JPEG^Base64^" + test::base64("\xFF\xD8\xFF\xE0 JFIF"), "", "binary",
-       "OBX 1 ED\nResult: IMG  IM JPEG Base64 \n"},
-      {"a GIF", "OBX|1|ED|IMG||^IM^GIF^Base64^" + test::base64("GIF89a\x01\x00"), "", "binary",
-       "OBX 1 ED\nResult: IMG  IM GIF Base64 \n"},
-      {"a long image", "OBX|1|ED|IMG||^IM^JPEG^Base64^" + test::base64("\xFF\xD8\xFF" + std::string(kMaxHl7Segment, 'j')),
-       "", "binary", ""},
+      {"an image", "OBX|1|ED|IMG||^IM^JPEG^Base64^" + test::base64(kJpeg), kJpeg, "",
+       "OBX 1 ED\nResult: IMG  IM JPEG Base64 \n[9 bytes]\n"},
+      {"a long image", "OBX|1|ED|IMG||^IM^JPEG^Base64^" + test::base64(kBigJpeg), kBigJpeg, "", ""},
+      {"a ZIP", "OBX|1|ED|DOC||^AP^ZIP^Base64^" + test::base64(std::string("PK\x03\x04\x14\0\0\0", 8)), "", "binary",
+       "OBX 1 ED\nResult: DOC  AP ZIP Base64 \n"},
       {"data after the head of a long segment", "OBX|1|ED|PDF^" + std::string(kEmbeddedHead, 'x') + "||^AP^PDF^Base64^" + big,
        "", "binary", ""},
       {"an encoding not known", "OBX|1|ED|PDF||^AP^PDF^B64^" + b64, "", "binary", ""},
@@ -184,7 +185,7 @@ TEST(Hl7Text, AFileInAResultIsReadWhenItIsADocument) {
       EXPECT_EQ(doc.got, r.got);
       EXPECT_EQ(h.unread(), r.unread);
       // Data decoded is not written; what is not decoded is text.
-      bool written = r.unread == "binary" && r.obx.find("^IM^") == std::string::npos;
+      bool written = r.unread == "binary" && r.obx.find("^ZIP^") == std::string::npos;
       EXPECT_EQ(out.find("JVBERi0x") != std::string::npos, written);
       if (!r.text.empty()) {
         EXPECT_EQ(out, "MSH A\n" + r.text + "PID 1\nMRN: 77\n");
@@ -266,14 +267,34 @@ TEST(Hl7Text, AReportInAResultIsReadThroughTheWalker) {
     EXPECT_NE(log.find("\nImpression: acute appendicitis."), std::string::npos) << log;
     EXPECT_NE(log.find("\nPID 1\nMRN: 77\n"), std::string::npos) << log;
   }
-  // An image in a result is reported "binary", once for an archive.
-  std::string img = "MSH|^~\\&|A\rOBX|1|ED|IMG||^IM^PNG^Base64^iVBORw0KGgo=\r";
+  // A scanned image in a result (a requisition) is read by OCR when it
+  // reaches min_bytes, else reported "image" as an image part is, once for
+  // an archive; a file of no kind read is "binary".
+  std::string png = std::string("\x89PNG\r\n\x1A\n", 8) + std::string(100, 'p');
+  std::string img = "MSH|^~\\&|A\rPID|1||77^^^^MR\rOBX|1|ED|IMG||^IM^PNG^Base64^" + test::base64(png) + "\r";
+  for (uint64_t min : {uint64_t(50), uint64_t(200)}) {
+    test::PdfReader ocr;
+    ocr.images = true;
+    ocr.min = min;
+    ocr.line = "REQUISITION: chest pain\n";
+    test::RecordingSink sink;
+    Walker w(Limits{}, sink, &ocr);
+    test::feed_message(w, test::message_with_attachment("application/hl7-v2", "req.hl7", img, true), 7);
+    EXPECT_EQ(ocr.bytes, min < png.size() ? png : "");
+    EXPECT_EQ(sink.reasons, min < png.size() ? std::vector<std::string>{} : std::vector<std::string>{"image"}) << sink.log();
+    EXPECT_EQ(sink.log().find("REQUISITION: chest pain\n") != std::string::npos, min < png.size()) << sink.log();
+  }
   std::string zip = test::make_zip({{"a/img.hl7", img}, {"b/img.hl7", img}, {"c/adt.hl7", kAdt}});
   test::RecordingSink sink;
   Walker w(Limits{}, sink);
   test::feed_message(w, test::message_with_attachment("application/zip", "results.zip", zip, true), 11);
-  EXPECT_EQ(sink.reasons, std::vector<std::string>{"binary"}) << sink.log();
+  EXPECT_EQ(sink.reasons, std::vector<std::string>{"image"}) << sink.log();
   EXPECT_NE(sink.log().find("MRN: 00482913"), std::string::npos) << sink.log();
+  std::string doc = "MSH|^~\\&|A\rOBX|1|ED|DOC||^AP^ZIP^Base64^" + test::base64(std::string("PK\x03\x04\x14\0\0\0", 8)) + "\r";
+  test::RecordingSink zs;
+  Walker zw(Limits{}, zs);
+  test::feed_message(zw, test::message_with_attachment("application/hl7-v2", "doc.hl7", doc, true), 0);
+  EXPECT_EQ(zs.reasons, std::vector<std::string>{"binary"}) << zs.log();
 }
 
 TEST(Hl7Text, AMessageAttachedToAMessageIsReadLabelled) {
