@@ -37,7 +37,7 @@ std::string_view kind_of(std::string_view head) {
   if (is_image(head)) return "image";
   if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
   if (head[0] == '<' && (head[1] == '?' || ascii_alpha(head[1]))) return "xml";
-  if (head.substr(0, 4) == "GIF8") return "";  // an image whose first bytes are letters
+  if (head.substr(0, 4) == "GIF8") return "";  // a GIF of no version is_image knows: letters, then binary
   return text_head(head) ? "text" : "";
 }
 
@@ -71,7 +71,7 @@ void EmbeddedFile::decide(std::string& text) {
     if (open_) documents_->bytes(head_, text);
     else if (reason_.empty()) reason_ = reason;
   } else {
-    skipped_ = true;  // an image, too short to tell, or nobody to read it
+    skipped_ = true;  // of no kind read (a ZIP), too short to tell, or nobody to read it
   }
   head_.clear();
 }

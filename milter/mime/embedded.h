@@ -10,17 +10,17 @@
 //   those formats see the file's bytes as they stream and give them to an
 //   EmbeddedFile, whose first kEmbeddedDocumentHead bytes (or all there
 //   are, at least kEmbeddedKindMin) tell its kind: "pdf" ("%PDF-"),
-//   "image" (is_image: PNG, JPEG, TIFF, GIF, WebP), "rtf" ("{\rtf"), "xml" ('<' then '?' or a letter, after a UTF-8 byte order
-//   mark or not: a CDA), "text" (all of them printable ASCII, tabs, line
-//   ends and UTF-8, and not "GIF8": images and other binary formats have
-//   control bytes in their first 64). A file of one of those
-//   kinds goes on, as it comes, to the EmbeddedDocument given to the
-//   constructor (LeafBody's and PackageReader's EmbeddedReader,
-//   entity.h, which writes its text after the lines before it, or where
-//   it is; what follows it starts a line); any other file (a ZIP), a
-//   file too short to tell, or any file without an EmbeddedDocument is
-//   skipped. One EmbeddedFile takes any number of files, one after the
-//   other.
+//   "image" (is_image: PNG, JPEG, TIFF, GIF, WebP), "rtf" ("{\rtf"),
+//   "xml" ('<' then '?' or a letter, after a UTF-8 byte order mark or
+//   not: a CDA), "text" (all of them printable ASCII, tabs, line ends
+//   and UTF-8, and not "GIF8": other binary formats have control bytes
+//   in their first 64). A file of one of those kinds goes on, as it
+//   comes, to the EmbeddedDocument given to the constructor (LeafBody's
+//   and PackageReader's EmbeddedReader, entity.h, which writes its text
+//   after the lines before it, or where it is; what follows it starts a
+//   line); any other file (a ZIP), a file too short to tell, or any file
+//   without an EmbeddedDocument is skipped. One EmbeddedFile takes any
+//   number of files, one after the other.
 //   unread(): "" while every file was read; "binary" once one was
 //   skipped; else the first reason an EmbeddedDocument gave for a file it
 //   did not read ("pdf", "unavailable", "part-limit", ...).
@@ -48,8 +48,8 @@ bool is_image(std::string_view first_bytes);
 class EmbeddedDocument {
  public:
   virtual ~EmbeddedDocument() = default;
-  // A document of `kind` ("pdf", "image", "rtf", "xml", "text") begins: "" to be given its
-  // bytes, else why it is not read.
+  // A document of `kind` ("pdf", "image", "rtf", "xml", "text") begins:
+  // "" to be given its bytes, else why it is not read.
   virtual std::string begin(std::string_view kind) = 0;
   // Its bytes; text read from them as they come is appended to `text`.
   virtual void bytes(std::string_view b, std::string& text) = 0;
@@ -77,7 +77,7 @@ class EmbeddedFile {
   bool decided_ = false;
   bool open_ = false;    // documents_ is being given its bytes
   bool skipped_ = false;
-  std::string reason_;   // why a PDF was not read (the first)
+  std::string reason_;   // why a document was not read (the first)
 };
 
 }  // namespace phi::mime

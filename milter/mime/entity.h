@@ -152,7 +152,7 @@ class Markup : public OneOf<HtmlToText, XmlToText, JsonText, X12Text> {
 using BinaryText = OneOf<RtfToText, DicomText>;
 
 // A report stored in a DICOM file (DicomText's encapsulated document) or
-// in an HL7 result (an OBX of type ED), embedded.h: a PDF read by
+// in an HL7 result (an OBX of type ED), embedded.h (embedded_reader.cc): a PDF read by
 // ws.documents as a PDF part is, its text to `text` after the lines
 // written before it, on lines of its own (an image large enough,
 // min_bytes, through OCR, as an image part); a CDA or other XML document
@@ -162,85 +162,16 @@ using BinaryText = OneOf<RtfToText, DicomText>;
 class EmbeddedReader : public EmbeddedDocument {
  public:
   EmbeddedReader(WalkState& ws, std::function<void(std::string_view)> text) : ws_(ws), text_(std::move(text)) {}
-  std::string begin(std::string_view kind) override {
-    if (kind == "xml") {
-      conv_.emplace<XmlToText>(XmlToText::Mode::Data);
-      return "";
-    }
-    if (kind == "rtf") {
-      conv_.emplace<RtfToText>();
-      return "";
-    }
-    if (kind == "text") {
-      plain_.emplace("");
-      return "";
-    }
-    if (kind == "image") {  // held until it reaches min_bytes, as an image part is
-      if (!ws_.documents || !ws_.documents->reads("image")) return "image";
-      image_ = true;
-      image_reason_ = "image";  // below min_bytes: not read
-      return "";
-    }
-    std::string reason;
-    doc_ = ws_.open_document(kind, reason);
-    return doc_ ? std::string() : reason;
-  }
-  void bytes(std::string_view b, std::string& text) override {
-    if (image_) hold(b);
-    else if (doc_) doc_->feed(b);
-    else if (plain_) plain_->convert(b, text);
-    else conv_.feed(b, text);
-  }
-  std::string end(std::string& text) override {
-    if (image_) {  // not opened: too small, or refused
-      image_ = false;
-      held_.clear();
-      held_.shrink_to_fit();
-      return image_reason_;
-    }
-    if (plain_) {
-      plain_->finish(text);
-      if (plain_->had_errors()) ws_.errors = true;
-      plain_.reset();
-      return "";
-    }
-    if (!doc_) {
-      conv_.finish(text);
-      if (conv_.had_errors()) ws_.errors = true;
-      conv_.reset();
-      return "";
-    }
-    text_(text);
-    text.clear();
-    char last = '\n';
-    std::string reason = doc_->finish([&](std::string_view t) {
-      if (!t.empty()) last = t.back();
-      text_(t);
-    });
-    if (last != '\n') text_("\n");  // what follows starts a line
-    doc_.reset();
-    return reason;
-  }
+  std::string begin(std::string_view kind) override;
+  void bytes(std::string_view b, std::string& text) override;
+  std::string end(std::string& text) override;
 
  private:
+  void hold(std::string_view b);
+
   WalkState& ws_;
   std::function<void(std::string_view)> text_;
-  std::unique_ptr<Document> doc_;
-  // An image's bytes until they reach min_bytes: then it is opened and given them.
-  void hold(std::string_view b) {
-    if (image_reason_ != "image") return;  // refused: the rest is ignored
-    held_.append(b);
-    if (held_.size() < ws_.documents->min_bytes("image")) return;
-    if (!(doc_ = ws_.open_document("image", image_reason_))) {
-      held_.clear();
-      return;
-    }
-    image_ = false;
-    doc_->feed(held_);
-    held_.clear();
-    held_.shrink_to_fit();
-  }
-
+  std::unique_ptr<Document> doc_;  // a PDF, or an image opened
   OneOf<XmlToText, RtfToText> conv_;
   std::optional<CharsetConverter> plain_;  // text
   bool image_ = false;        // an image held, not yet opened

@@ -17,7 +17,7 @@ libphi_a_SOURCES += \
 	milter/mime/ole.h milter/mime/ole.cc milter/mime/ppt.h milter/mime/ppt.cc milter/mime/msg.h milter/mime/msg.cc \
 	milter/mime/xml_text.h milter/mime/xml_text.cc \
 	milter/mime/entity.h milter/mime/part.cc milter/mime/package.cc milter/mime/tnef_reader.cc \
-	milter/mime/container_reader.cc milter/mime/archive_reader.cc milter/mime/uu_reader.cc \
+	milter/mime/container_reader.cc milter/mime/archive_reader.cc milter/mime/uu_reader.cc milter/mime/embedded_reader.cc \
 	milter/mime/walker.h milter/mime/walker.cc
 
 UNIT_TESTS += tests/unit/mime/mime_test

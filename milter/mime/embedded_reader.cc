@@ -1,0 +1,79 @@
+// embedded_reader - a report stored in a DICOM file or an HL7 result, read as an attachment of its kind (see entity.h).
+#include "milter/mime/entity.h"
+
+namespace phi::mime::detail {
+
+std::string EmbeddedReader::begin(std::string_view kind) {
+  if (kind == "xml") {
+    conv_.emplace<XmlToText>(XmlToText::Mode::Data);
+    return "";
+  }
+  if (kind == "rtf") {
+    conv_.emplace<RtfToText>();
+    return "";
+  }
+  if (kind == "text") {
+    plain_.emplace("");
+    return "";
+  }
+  if (kind == "image") {  // held until it reaches min_bytes, as an image part is
+    if (!ws_.documents || !ws_.documents->reads("image")) return "image";
+    image_ = true;
+    image_reason_ = "image";  // below min_bytes: not read
+    return "";
+  }
+  std::string reason;
+  doc_ = ws_.open_document(kind, reason);
+  return doc_ ? std::string() : reason;
+}
+
+void EmbeddedReader::bytes(std::string_view b, std::string& text) {
+  if (image_) hold(b);
+  else if (doc_) doc_->feed(b);
+  else if (plain_) plain_->convert(b, text);
+  else conv_.feed(b, text);
+}
+
+// An image's bytes until they reach min_bytes: then it is opened and given them.
+void EmbeddedReader::hold(std::string_view b) {
+  if (image_reason_ != "image") return;  // refused: the rest is ignored
+  held_.append(b);
+  if (held_.size() < ws_.documents->min_bytes("image")) return;
+  if (!(doc_ = ws_.open_document("image", image_reason_))) {
+    held_.clear();
+    return;
+  }
+  image_ = false;
+  doc_->feed(held_);
+  held_.clear();
+  held_.shrink_to_fit();
+}
+
+std::string EmbeddedReader::end(std::string& text) {
+  if (image_) {  // not opened: too small, or refused
+    image_ = false;
+    held_.clear();
+    held_.shrink_to_fit();
+    return image_reason_;
+  }
+  if (plain_ || !doc_) {  // converted in the daemon, where the file was
+    if (plain_) plain_->finish(text);
+    else conv_.finish(text);
+    if ((plain_ && plain_->had_errors()) || conv_.had_errors()) ws_.errors = true;
+    plain_.reset();
+    conv_.reset();
+    return "";
+  }
+  text_(text);  // the lines before it, then what the reader makes of it
+  text.clear();
+  char last = '\n';
+  std::string reason = doc_->finish([&](std::string_view t) {
+    if (!t.empty()) last = t.back();
+    text_(t);
+  });
+  if (last != '\n') text_("\n");  // what follows starts a line
+  doc_.reset();
+  return reason;
+}
+
+}  // namespace phi::mime::detail
