@@ -262,6 +262,7 @@ void Hl7Text::file_end(std::string& out) {
   if (enc_ == Encoding::Base64) b64_.finish(dec_);
   file_.bytes(dec_, out);
   file_.end(out);
+  if (b64_.had_errors()) errors_ = true;
   enc_ = Encoding::None;
   b64_ = Base64Decoder();
   hex_hi_ = -1;
@@ -523,6 +524,7 @@ void Hl7Lines::finish(std::string& out) {
   if (line_ == Line::Head && !head_.empty()) decide(out);
   reader_.finish(out);
   if (unread_.empty()) unread_ = std::string(reader_.unread());
+  errors_ = had_errors();
   reader_ = Hl7Text(documents_);
   hl7_ = false;
   line_ = Line::Head;

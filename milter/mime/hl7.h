@@ -47,13 +47,14 @@
 //   RTF document (a transcribed note), XML (a CDA) or text goes to the
 //   EmbeddedDocument given to the constructor, which reads it and writes
 //   its text on lines of its own after the segment's; any other file (a
-//   ZIP) is skipped. Data
-//   of encoding A is text, written as such; any other encoding is written
-//   as text and counts as a skipped file. In a segment longer than
-//   kMaxHl7Segment, the data must begin in its first kEmbeddedHead bytes
-//   to be decoded (else the file is skipped). unread() names what the
-//   caller reports as not read ("binary" for a skipped file, else a
-//   reason the EmbeddedDocument gave), "" when nothing.
+//   ZIP) is skipped. Data of encoding A is text, written as such; any
+//   other encoding is written as text and counts as a skipped file. In a
+//   segment longer than kMaxHl7Segment, the data must begin in its first
+//   kEmbeddedHead bytes to be decoded (else the file is skipped). Data
+//   that is not valid base64 is decoded best effort and sets
+//   had_errors(). unread() names what the caller reports as not read
+//   ("binary" for a skipped file, else a reason the EmbeddedDocument
+//   gave), "" when nothing.
 // INPUT
 //   Untrusted. Memory: one segment of at most kMaxHl7Segment bytes (a
 //   longer one, such as a report or a file embedded in an OBX, is written
@@ -92,6 +93,8 @@ class Hl7Text {
   char field_separator() const { return field_; }
   // What of the OBX files (value type ED) so far was not read: "", "binary", or the reader's reason.
   std::string_view unread() const { return file_.unread(); }
+  // A file's data was not valid base64.
+  bool had_errors() const { return errors_; }
 
  private:
   void take(char c, std::string& out);
@@ -117,6 +120,7 @@ class Hl7Text {
   Base64Decoder b64_;
   int hex_hi_ = -1;      // a Hex file's first digit of a byte
   std::string dec_;      // decoded bytes, for file_
+  bool errors_ = false;
 };
 
 class Hl7Lines {
@@ -130,6 +134,7 @@ class Hl7Lines {
   void finish(std::string& out);  // and ready for another text
   // What of the files in HL7 results in any text so far was not read (Hl7Text::unread).
   std::string_view unread() const { return unread_.empty() ? reader_.unread() : std::string_view(unread_); }
+  bool had_errors() const { return errors_ || reader_.had_errors(); }  // Hl7Text::had_errors, any text so far
 
  private:
   size_t text_run(std::string_view in);
@@ -140,6 +145,7 @@ class Hl7Lines {
   std::string head_;   // a line's first bytes (up to kHl7LineHead), until they tell
   bool hl7_ = false;   // a header segment was seen in this text
   std::string unread_;  // of the texts before this one
+  bool errors_ = false;  // of the texts before this one
   EmbeddedDocument* documents_;
   Hl7Text reader_;
 };

@@ -362,6 +362,7 @@ void PackageReader::flush_hl7() {
   hl7_.finish(s3_);
   sink_text(s3_);
   if (!hl7_.unread().empty()) report_once(hl7_.unread());  // a file in an HL7 result (OBX of type ED) not read
+  if (hl7_.had_errors()) ws_.errors = true;
 }
 
 void PackageReader::report_once(std::string_view reason) {

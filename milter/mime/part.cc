@@ -539,6 +539,7 @@ void LeafBody::finish() {
     hl7_.finish(s5_);
     sink_body(s5_);
     if (!hl7_.unread().empty()) ws_.report(info_, hl7_.unread());  // a file in an HL7 result (OBX of type ED) not read
+    if (hl7_.had_errors()) ws_.errors = true;
   }
   tnef_.reset();  // its attachments are over; the depth it held is free again
   archive_.reset();

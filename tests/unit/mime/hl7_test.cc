@@ -184,6 +184,7 @@ TEST(Hl7Text, AFileInAResultIsReadWhenItIsADocument) {
       h.finish(out);
       EXPECT_EQ(doc.got, r.got);
       EXPECT_EQ(h.unread(), r.unread);
+      EXPECT_FALSE(h.had_errors());
       // Data decoded is not written; what is not decoded is text.
       bool written = r.unread == "binary" && r.obx.find("^ZIP^") == std::string::npos;
       EXPECT_EQ(out.find("JVBERi0x") != std::string::npos, written);
@@ -203,6 +204,20 @@ TEST(Hl7Text, AFileInAResultIsReadWhenItIsADocument) {
     h.finish(out);
     EXPECT_EQ(doc.got, keep < 8 ? "" : kPathReport.substr(0, keep / 4 * 3));
     EXPECT_EQ(h.unread(), keep < 8 ? "binary" : "");
+  }
+  // Data that is not base64 is decoded best effort and counted as an error
+  // (the log line's decode-errors), through the Walker too.
+  Hl7Text bad;
+  std::string bad_out;
+  std::string bad_in = "MSH|^~\\&|A\rOBX|1|ED|PDF||^AP^PDF^Base64^JVBER*i0x\r";
+  bad.feed(bad_in, bad_out);
+  bad.finish(bad_out);
+  EXPECT_TRUE(bad.had_errors());
+  for (bool broken : {false, true}) {
+    test::RecordingSink sink;
+    Walker w(Limits{}, sink);
+    test::feed_message(w, test::message_with_attachment("application/hl7-v2", "r.hl7", broken ? bad_in : "MSH|^~\\&|A\r" + rows[0].obx + "\r", true), 5);
+    EXPECT_EQ(w.had_errors(), broken) << sink.log();
   }
   // Each begun as its kind.
   test::FakeDocument kinds;
