@@ -151,7 +151,7 @@ void DicomText::finish(std::string& out) {
   state_ = State::Done;
 }
 
-// An encapsulated document's bytes, to file_ (a PDF or a CDA is read, anything else skipped).
+// An encapsulated document's bytes, to file_ (read by its kind, or skipped).
 void DicomText::document(std::string_view in, std::string& out) {
   file_.bytes(in, out);
   if (left_ > 0) return;

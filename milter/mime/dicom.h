@@ -29,11 +29,11 @@
 //   done() and pixels() are then true, the rest is not looked at. A file
 //   whose data set is deflated, or whose element headers make no sense,
 //   ends reading with had_errors(). An encapsulated document (a report
-//   stored as DICOM, (0042,0011)) that is a PDF, a CDA (XML) or text goes, as it
-//   streams, to the EmbeddedDocument given to the constructor, if any
-//   (embedded.h), which reads it (a PDF through the Walker's
-//   DocumentReader) and writes its text after the lines before it; any
-//   other encapsulated document is skipped. unread() names what the
+//   stored as DICOM, (0042,0011)) of a kind EmbeddedFile tells (a PDF, a
+//   CDA, text, an image; embedded.h) goes, as it streams, to the
+//   EmbeddedDocument given to the constructor, if any, which reads it (a
+//   PDF through the Walker's DocumentReader) and writes its text after
+//   the lines before it; any other encapsulated document is skipped. unread() names what the
 //   caller reports as not read: "binary" for an error or a skipped
 //   document, else the reason the EmbeddedDocument gave for a document it
 //   could not read ("pdf", "unavailable", "part-limit", ...), else "image"
@@ -95,7 +95,7 @@ class DicomText {
   std::string charset_;     // iconv's name for the Specific Character Set
   bool errors_ = false;
   bool pixels_ = false;
-  EmbeddedFile file_;       // encapsulated documents: a PDF read, anything else skipped
+  EmbeddedFile file_;       // encapsulated documents: read, or skipped (embedded.h)
 };
 
 }  // namespace phi::mime

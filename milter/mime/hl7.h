@@ -115,7 +115,7 @@ class Hl7Text {
 
   std::string seg_;      // the segment being read
   bool long_ = false;    // the rest of a segment longer than kMaxHl7Segment
-  EmbeddedFile file_;    // OBX files: a PDF read, anything else skipped
+  EmbeddedFile file_;    // OBX files: read, or skipped (embedded.h)
   Encoding enc_ = Encoding::None;  // decoding a file's data
   Base64Decoder b64_;
   int hex_hi_ = -1;      // a Hex file's first digit of a byte
