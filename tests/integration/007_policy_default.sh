@@ -319,6 +319,15 @@ if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   assert_escrowed dicom "PHI in a DICOM file's patient and study elements is escrowed" 20
 fi
 
+# --- PHI only in a CDA report stored in a DICOM file (Encapsulated CDA): the data set names the patient only ---
+# Before 71fd0cd the CDA was skipped and the rule was uninspected-insecure.
+if [ "$PHI_ESCROW_WIRED" = 1 ]; then
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Study" --body "Attached." \
+    --attach-type application/dicom --attach-name report.dcm \
+    --attach @"$(dirname "$0")/../unit/milter/data/cda-report.dcm" || phi_fail "dicom-cda: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed dicom-cda "PHI only in a DICOM file's CDA report is escrowed by phi-insecure" 20
+fi
+
 # --- PHI only in the slides of a PowerPoint 97-2003 .ppt (text boxes, as LibreOffice writes them) ---
 if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   gzip -dc "$(dirname "$0")/../unit/milter/data/slides.ppt.gz" > "$PHI_DIR/slides.ppt" || phi_fail "could not unpack the .ppt"

@@ -42,3 +42,30 @@ def make(path, ts, name, charset=None, undefined=False):
 make('us-explicit.dcm', ExplicitVRLittleEndian, 'DOE^JANE^Q')
 make('us-implicit-utf8.dcm', ImplicitVRLittleEndian, 'MÜLLER^JANE^Q', 'ISO_IR 192', undefined=True)
 make('us-big-latin1.dcm', ExplicitVRBigEndian, 'MÜLLER^JANE^Q', 'ISO_IR 100')
+
+# An Encapsulated CDA report (a radiology report stored as DICOM): only the
+# patient's name in the data set; the findings only in the CDA document.
+def make_cda(path):
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = '1.2.840.10008.5.1.4.1.1.104.2'
+    meta.MediaStorageSOPInstanceUID = '1.2.826.0.1.3680043.8.498.1002'
+    meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    ds = FileDataset(path, {}, file_meta=meta, preamble=b"\0" * 128)
+    ds.is_little_endian = True
+    ds.is_implicit_VR = False
+    ds.SOPClassUID = meta.MediaStorageSOPClassUID
+    ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
+    ds.Modality = 'DOC'
+    ds.InstitutionName = 'Springfield General Hospital'
+    ds.PatientName = 'LOPEZ^DIEGO'
+    ds.DocumentTitle = 'Report'
+    ds.MIMETypeOfEncapsulatedDocument = 'text/XML'
+    cda = (b'<?xml version="1.0" encoding="UTF-8"?>\n'
+           b'<ClinicalDocument xmlns="urn:hl7-org:v3"><title>Radiology report</title><component><structuredBody>'
+           b'<component><section><text>Impression: acute ischemic stroke, left MCA territory.</text><entry>'
+           b'<observation><value code="I63.9" codeSystem="2.16.840.1.113883.6.90" displayName="Cerebral infarction, unspecified"/>'
+           b'</observation></entry></section></component></structuredBody></component></ClinicalDocument>\n')
+    ds.EncapsulatedDocument = cda + (b' ' if len(cda) % 2 else b'')
+    ds.save_as(path, write_like_original=False)
+
+make_cda('cda-report.dcm')
