@@ -128,10 +128,11 @@ std::string hex(std::string_view b) {
 }
 
 // A file in an OBX of value type ED (a pathology report, a transcribed
-// note): its data is decoded, not written, and a PDF, RTF or XML
-// document goes to the EmbeddedDocument, its text after the segment's
-// lines; anything else is skipped and unread() says so. The same for a
-// segment held whole and one longer than kMaxHl7Segment, in any cut.
+// note, a scan): its data is decoded, not written, and a PDF, image, RTF,
+// XML or text document goes to the EmbeddedDocument, its text after the
+// segment's lines; anything else is skipped and unread() says so. The
+// same for a segment held whole and one longer than kMaxHl7Segment, in
+// any cut.
 TEST(Hl7Text, AFileInAResultIsReadWhenItIsADocument) {
   struct Row {
     const char* label;
@@ -226,7 +227,8 @@ TEST(Hl7Text, AFileInAResultIsReadWhenItIsADocument) {
   k.feed("MSH|^~\\&|A\r" + rows[0].obx + "\r" + rows[3].obx + "\r" + rows[4].obx + "\r" + rows[5].obx + "\r", text);
   k.finish(text);
   EXPECT_EQ(kinds.kinds, "pdf rtf xml text ");
-  // Several files: each read, the first reason kept.
+  // Several files: each PDF read; a file skipped (six bytes of a PNG
+  // signature, too few to be an image) outranks the reasons.
   test::FakeDocument doc;
   Hl7Text h(&doc);
   std::string out;
