@@ -4,18 +4,23 @@ from pydicom.dataset import Dataset, FileDataset, FileMetaDataset
 from pydicom.sequence import Sequence
 from pydicom.uid import ExplicitVRLittleEndian, ImplicitVRLittleEndian, ExplicitVRBigEndian
 
-def make(path, ts, name, charset=None, undefined=False):
+# A file of SOP class `sop` in transfer syntax `ts`, its SOP elements set.
+def dataset(path, ts, sop, instance):
     meta = FileMetaDataset()
-    meta.MediaStorageSOPClassUID = '1.2.840.10008.5.1.4.1.1.7'
-    meta.MediaStorageSOPInstanceUID = '1.2.826.0.1.3680043.8.498.1001'
+    meta.MediaStorageSOPClassUID = sop
+    meta.MediaStorageSOPInstanceUID = instance
     meta.TransferSyntaxUID = ts
     ds = FileDataset(path, {}, file_meta=meta, preamble=b"\0" * 128)
     ds.is_little_endian = ts != ExplicitVRBigEndian
     ds.is_implicit_VR = ts == ImplicitVRLittleEndian
-    if charset:
-        ds.SpecificCharacterSet = charset
     ds.SOPClassUID = meta.MediaStorageSOPClassUID
     ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
+    return ds
+
+def make(path, ts, name, charset=None, undefined=False):
+    ds = dataset(path, ts, '1.2.840.10008.5.1.4.1.1.7', '1.2.826.0.1.3680043.8.498.1001')
+    if charset:
+        ds.SpecificCharacterSet = charset
     ds.StudyDate = '20261201'
     ds.Modality = 'US'
     ds.InstitutionName = 'Springfield General Hospital'
@@ -46,15 +51,7 @@ make('us-big-latin1.dcm', ExplicitVRBigEndian, 'MÜLLER^JANE^Q', 'ISO_IR 100')
 # An Encapsulated CDA report (a radiology report stored as DICOM): only the
 # patient's name in the data set; the findings only in the CDA document.
 def make_cda(path):
-    meta = FileMetaDataset()
-    meta.MediaStorageSOPClassUID = '1.2.840.10008.5.1.4.1.1.104.2'
-    meta.MediaStorageSOPInstanceUID = '1.2.826.0.1.3680043.8.498.1002'
-    meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds = FileDataset(path, {}, file_meta=meta, preamble=b"\0" * 128)
-    ds.is_little_endian = True
-    ds.is_implicit_VR = False
-    ds.SOPClassUID = meta.MediaStorageSOPClassUID
-    ds.SOPInstanceUID = meta.MediaStorageSOPInstanceUID
+    ds = dataset(path, ExplicitVRLittleEndian, '1.2.840.10008.5.1.4.1.1.104.2', '1.2.826.0.1.3680043.8.498.1002')
     ds.Modality = 'DOC'
     ds.InstitutionName = 'Springfield General Hospital'
     ds.PatientName = 'LOPEZ^DIEGO'
