@@ -41,7 +41,10 @@ namespace phi::mime {
 inline constexpr size_t kEmbeddedDocumentHead = 64;  // a file's first bytes, held until they tell what it is
 inline constexpr size_t kEmbeddedKindMin = 5;        // fewer tell nothing ("%PDF-")
 
-// PNG, JPEG, TIFF, GIF or WebP by their first bytes (12 for WebP).
+// PNG, JPEG, TIFF, GIF or WebP by their first bytes (12 for WebP). Only
+// formats whose signature the OCR program's image library checks: given
+// anything it does not recognise, tesseract takes its input for a list of
+// file names to read.
 bool is_image(std::string_view first_bytes);
 
 // Where an embedded document goes.

@@ -209,6 +209,13 @@ size_t Hl7Text::file_data(std::string_view s, bool whole, Encoding& enc) {
   return enc == Encoding::None ? npos : static_cast<size_t>(c[4].data() - s.data());
 }
 
+// Where a file's data that starts at `from` ends: at the next separator of
+// any kind (base64 and hex use none), npos when not in `s`.
+size_t Hl7Text::data_end(std::string_view s, size_t from) const {
+  const char seps[] = {field_, comp_, rep_, sub_, esc_};
+  return s.find_first_of(std::string_view(seps, sizeof seps), from);
+}
+
 // The first bytes of a segment longer than kMaxHl7Segment: written as
 // they come, an OBX's file data from its head on decoded instead.
 void Hl7Text::long_head(std::string_view s, std::string& out) {
@@ -229,7 +236,7 @@ void Hl7Text::long_bytes(std::string_view in, std::string& out) {
     raw(in, out);
     return;
   }
-  size_t stop = in.find_first_of(std::string{field_, comp_, rep_, sub_, esc_});
+  size_t stop = data_end(in, 0);
   decode(in.substr(0, stop), out);
   if (stop == std::string_view::npos) return;
   file_end(out);
@@ -416,9 +423,9 @@ void Hl7Text::segment(std::string& out) {
   size_t d = obx && f.size() > 2 && f[2] == "ED" ? file_data(s, true, enc) : std::string_view::npos;
   std::string_view data;
   if (d != std::string_view::npos) {  // the file's data is decoded, not written
-    size_t stop = s.find_first_of(std::string{field_, comp_, rep_, sub_, esc_}, d);
+    size_t stop = data_end(s, d);
     data = s.substr(d, stop == std::string_view::npos ? std::string_view::npos : stop - d);
-    f[5] = s.substr(f[5].data() - s.data(), d - static_cast<size_t>(f[5].data() - s.data()));
+    f[5] = f[5].substr(0, d - static_cast<size_t>(f[5].data() - s.data()));  // the components before the data
   }
   std::string line = text(id), result, labelled;
   for (size_t k = 1; k < f.size(); ++k) {

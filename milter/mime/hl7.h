@@ -108,6 +108,7 @@ class Hl7Text {
   char field_ = '|', comp_ = '^', rep_ = '~', esc_ = '\\', sub_ = '&';
   enum class Encoding { None, Base64, Hex };
   size_t file_data(std::string_view s, bool whole, Encoding& enc);
+  size_t data_end(std::string_view s, size_t from) const;
   void long_head(std::string_view s, std::string& out);
   void long_bytes(std::string_view in, std::string& out);
   void decode(std::string_view in, std::string& out);

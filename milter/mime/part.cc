@@ -169,9 +169,6 @@ bool looks_like_text(std::string_view b) {
   return true;
 }
 
-// Only formats whose signature the OCR program's image library checks:
-// given anything it does not recognise, tesseract takes its input for a
-// list of file names to read.
 LeafPlan plan_leaf(std::string_view type, std::string_view sub, std::string_view filename) {
   std::string ext = file_extension(filename);
   if ((type == "text" && sub == "html") || sub == "xhtml+xml") return {LeafMode::Html, {}};
