@@ -58,7 +58,15 @@ void EmbeddedFile::bytes(std::string_view in, std::string& text) {
     if (head_.size() < kEmbeddedDocumentHead) return;
     decide(text);
   }
-  if (open_ && !in.empty()) documents_->bytes(in, text);
+  if (open_ && !in.empty()) to_document(in, text);
+}
+
+// The document's bytes; the last character of text it writes is kept, since
+// `text` may be a new buffer on each call.
+void EmbeddedFile::to_document(std::string_view b, std::string& text) {
+  size_t before = text.size();
+  documents_->bytes(b, text);
+  if (text.size() > before) last_ = text.back();
 }
 
 // The first bytes are in (or all there are): a document is begun, anything else skipped.
@@ -68,7 +76,8 @@ void EmbeddedFile::decide(std::string& text) {
   if (!kind.empty() && documents_) {
     std::string reason = documents_->begin(kind);
     open_ = reason.empty();
-    if (open_) documents_->bytes(head_, text);
+    last_ = '\n';  // nothing written yet
+    if (open_) to_document(head_, text);
     else if (reason_.empty()) reason_ = reason;
   } else {
     skipped_ = true;  // of no kind read (a ZIP), too short to tell, or nobody to read it
@@ -80,9 +89,14 @@ void EmbeddedFile::end(std::string& text) {
   if (!decided_) decide(text);
   if (open_) {
     open_ = false;
+    size_t before = text.size();
     std::string reason = documents_->end(text);
+    if (text.size() > before) last_ = text.back();
     if (reason_.empty()) reason_ = reason;
-    if (!text.empty() && text.back() != '\n') text.push_back('\n');  // what follows starts a line
+    // What follows starts a line when the document's text did not end one,
+    // whatever the buffers it was written to (a document that passes its
+    // text on, shrinking `text`, ends its own line).
+    if (last_ != '\n') text.push_back('\n');
   }
   decided_ = false;
 }

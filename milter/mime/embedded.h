@@ -17,10 +17,12 @@
 //   in their first 64). A file of one of those kinds goes on, as it
 //   comes, to the EmbeddedDocument given to the constructor (LeafBody's
 //   and PackageReader's EmbeddedReader, entity.h, which writes its text
-//   after the lines before it, or where it is; what follows it starts a
-//   line); any other file (a ZIP), a file too short to tell, or any file
-//   without an EmbeddedDocument is skipped. One EmbeddedFile takes any
-//   number of files, one after the other.
+//   after the lines before it, or where it is; when a document's text
+//   does not end a line, a line end follows it, however the text was
+//   split across the callers' buffers); any other file (a ZIP), a file
+//   too short to tell, or any file without an EmbeddedDocument is
+//   skipped. One EmbeddedFile takes any number of files, one after the
+//   other.
 //   unread(): "" while every file was read; "binary" once one was
 //   skipped; else the first reason an EmbeddedDocument gave for a file it
 //   did not read ("pdf", "unavailable", "part-limit", ...).
@@ -75,11 +77,13 @@ class EmbeddedFile {
 
  private:
   void decide(std::string& text);
+  void to_document(std::string_view b, std::string& text);
   EmbeddedDocument* documents_;
   std::string head_;     // the file's first bytes, until they tell
   bool decided_ = false;
   bool open_ = false;    // documents_ is being given its bytes
   bool skipped_ = false;
+  char last_ = '\n';    // the last character of text the open document wrote ('\n' for none)
   std::string reason_;   // why a document was not read (the first)
 };
 

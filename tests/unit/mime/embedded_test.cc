@@ -74,5 +74,62 @@ TEST(EmbeddedFile, WithoutAReaderEveryFileIsSkippedAndTheFirstReasonIsKept) {
   EXPECT_EQ(f.unread(), "binary");  // a file skipped outranks a reason
 }
 
+// A document whose text is its bytes, as the text, RTF and XML readers
+// write theirs while the bytes stream.
+struct EchoDocument : EmbeddedDocument {
+  std::string begin(std::string_view) override { return ""; }
+  void bytes(std::string_view b, std::string& text) override { text += b; }
+  std::string end(std::string& text) override {
+    text += tail;
+    return "";
+  }
+  std::string tail;
+};
+
+// The callers hand each call a new buffer (the Walker's chunks): whether
+// what follows a document starts a line must not depend on which of them
+// the document's last text went to (dicom_fuzz found a CDA cut inside a
+// tag whose text ended in a chunk before the file's end).
+TEST(EmbeddedFile, WhatFollowsADocumentStartsALineWhateverTheBuffers) {
+  // Longer than the head (kEmbeddedDocumentHead), so that its text is written as it comes.
+  const std::string report = "FINAL REPORT\nImpression: no acute intracranial hemorrhage or mass effect.";
+  struct {
+    std::string bytes, tail, text;
+  } rows[] = {
+      {report, "", report + "\n"},
+      {report + "\n", "", report + "\n"},
+      {report, "\n", report + "\n"},
+      {report + "\n", "(end)", report + "\n(end)\n"},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.bytes + r.tail);
+    for (size_t chunk : {size_t(1), size_t(7), size_t(64), r.bytes.size()}) {
+      EchoDocument doc;
+      doc.tail = r.tail;
+      EmbeddedFile f(&doc);
+      std::string out;
+      for (size_t i = 0; i < r.bytes.size(); i += chunk) {
+        std::string text;
+        f.bytes(std::string_view(r.bytes).substr(i, chunk), text);
+        out += text;
+      }
+      std::string text;
+      f.end(text);
+      EXPECT_EQ(out + text, r.text) << "chunks of " << chunk;
+    }
+  }
+  // A document that writes nothing adds no line; the lines before it stay as they were.
+  struct Silent : EmbeddedDocument {
+    std::string begin(std::string_view) override { return ""; }
+    void bytes(std::string_view, std::string&) override {}
+    std::string end(std::string&) override { return ""; }
+  } silent;
+  EmbeddedFile f(&silent);
+  std::string text = "OBX|1|ED|";
+  f.bytes("%PDF-1.7 no text", text);
+  f.end(text);
+  EXPECT_EQ(text, "OBX|1|ED|");
+}
+
 }  // namespace
 }  // namespace phi::mime
