@@ -3,31 +3,12 @@
 
 #include <algorithm>
 
+#include "milter/mime/entity.h"
 #include "milter/util/strings.h"
 
 namespace phi::mime {
 
 namespace {
-
-// Printable ASCII, tabs and line ends, and UTF-8 sequences (the last may
-// be cut short): no image or other binary format begins so.
-bool text_head(std::string_view h) {
-  for (size_t i = 0; i < h.size();) {
-    unsigned char c = static_cast<unsigned char>(h[i]);
-    if (c < 0x80) {
-      if (c < 0x20 && c != '\t' && c != '\r' && c != '\n') return false;
-      if (c == 0x7F) return false;
-      ++i;
-      continue;
-    }
-    size_t n = c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3 : 0;
-    if (n == 0) return false;
-    for (size_t k = 1; k <= n && i + k < h.size(); ++k)
-      if ((static_cast<unsigned char>(h[i + k]) & 0xC0) != 0x80) return false;
-    i += n + 1;
-  }
-  return true;
-}
 
 // What a file's first kEmbeddedDocumentHead bytes (or all there are) say it is, "" when none we read.
 std::string_view kind_of(std::string_view head) {
@@ -37,8 +18,9 @@ std::string_view kind_of(std::string_view head) {
   if (is_image(head)) return "image";
   if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
   if (head[0] == '<' && (head[1] == '?' || ascii_alpha(head[1]))) return "xml";
-  if (head.substr(0, 4) == "GIF8") return "";  // a GIF of no version is_image knows: letters, then binary
-  return text_head(head) ? "text" : "";
+  // The start of an image's signature, cut or of a version is_image does not know: not text.
+  if (head.substr(0, 4) == "GIF8" || head.substr(0, 4) == "\x89PNG") return "";
+  return detail::looks_like_text(head) ? "text" : "";  // as an octet-stream attachment is sniffed
 }
 
 }  // namespace

@@ -12,9 +12,12 @@
 //   are, at least kEmbeddedKindMin) tell its kind: "pdf" ("%PDF-"),
 //   "image" (is_image: PNG, JPEG, TIFF, GIF, WebP), "rtf" ("{\rtf"),
 //   "xml" ('<' then '?' or a letter, after a UTF-8 byte order mark or
-//   not: a CDA), "text" (all of them printable ASCII, tabs, line ends
-//   and UTF-8, and not "GIF8": other binary formats have control bytes
-//   in their first 64). A file of one of those kinds goes on, as it
+//   not: a CDA), "text" (they look like text as an octet-stream
+//   attachment's first bytes must, looks_like_text: no NUL and no control
+//   byte but tab, line ends, form feed and escape, or UTF-16 with or
+//   without a byte order mark; and not the start of a GIF or PNG
+//   signature: the binary formats checked have a control byte in their
+//   first 64, embedded_test). A file of one of those kinds goes on, as it
 //   comes, to the EmbeddedDocument given to the constructor (LeafBody's
 //   and PackageReader's EmbeddedReader, entity.h, which writes its text
 //   after the lines before it, or where it is; when a document's text

@@ -12,8 +12,8 @@ std::string EmbeddedReader::begin(std::string_view kind) {
     conv_.emplace<RtfToText>();
     return "";
   }
-  if (kind == "text") {
-    plain_.emplace("");
+  if (kind == "text") {  // its charset is told by its first bytes, the first given
+    plain_pending_ = true;
     return "";
   }
   if (kind == "image") {  // held until it reaches min_bytes, as an image part is
@@ -28,6 +28,10 @@ std::string EmbeddedReader::begin(std::string_view kind) {
 }
 
 void EmbeddedReader::bytes(std::string_view b, std::string& text) {
+  if (plain_pending_) {  // UTF-16 or UTF-32 by its first bytes, else UTF-8 where valid, else Windows-1252
+    plain_pending_ = false;
+    plain_.emplace(text_charset(b));
+  }
   if (image_) hold(b);
   else if (doc_) doc_->feed(b);
   else if (plain_) plain_->convert(b, text);
@@ -50,6 +54,7 @@ void EmbeddedReader::hold(std::string_view b) {
 }
 
 std::string EmbeddedReader::end(std::string& text) {
+  plain_pending_ = false;
   if (image_) {  // not opened: too small, or refused
     image_ = false;
     held_.clear();

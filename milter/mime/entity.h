@@ -157,7 +157,8 @@ using BinaryText = OneOf<RtfToText, DicomText>;
 // written before it, on lines of its own (an image large enough,
 // min_bytes, through OCR, as an image part); a CDA or other XML document
 // through XmlToText (Mode::Data, as an XML attachment), RTF through
-// RtfToText and text as unlabelled text is (UTF-8 where valid, else
+// RtfToText and text as unlabelled text is (UTF-16 or UTF-32 when its
+// first bytes say so, text_charset, else UTF-8 where valid, else
 // Windows-1252), their text written where the file is, as it streams.
 class EmbeddedReader : public EmbeddedDocument {
  public:
@@ -174,6 +175,7 @@ class EmbeddedReader : public EmbeddedDocument {
   std::unique_ptr<Document> doc_;  // a PDF, or an image opened
   OneOf<XmlToText, RtfToText> conv_;
   std::optional<CharsetConverter> plain_;  // text
+  bool plain_pending_ = false;             // text begun, its charset still to tell from its first bytes
   bool image_ = false;        // an image held, not yet opened
   std::string image_reason_;  // why it is not read
   std::string held_;          // its bytes, below min_bytes

@@ -32,7 +32,13 @@ TEST(EmbeddedFile, TheFirstBytesTellTheKind) {
       {std::string("II*\0", 4) + "x", "image"},
       {std::string("\x89PNG\r\n", 6), ""},  // not all of PNG's signature
       {"ab\x01" "cd", ""},
-      {"\xC3(abc", ""},  // not UTF-8
+      {std::string("ab\0cd", 5), ""},
+      {"\xC3(abc", "text"},  // not UTF-8: Windows-1252
+      {"\x0C\x1B" "EFINAL REPORT", "text"},  // a printer's form feed and escape before a report
+      {"\xC4rztlicher Bericht", "text"},  // Latin-1
+      {std::string("\xFF\xFER\0e\0p\0", 8), "text"},  // UTF-16 with a byte order mark
+      {std::string("R\0e\0p\0o\0r\0t\0:\0 \0a\0", 18), "text"},  // UTF-16LE without one
+      {std::string("\x89PNG", 4) + std::string(70, 'p'), ""},  // a PNG signature's start: not text
       {"%PD", ""},       // too short to tell
       {"%PDF-", "pdf"},
       {"%PDF-1.7\n" + std::string(100, 'p'), "pdf"},

@@ -284,6 +284,29 @@ TEST(Hl7Text, AReportInAResultIsReadThroughTheWalker) {
     EXPECT_NE(log.find("\nImpression: acute appendicitis."), std::string::npos) << log;
     EXPECT_NE(log.find("\nPID 1\nMRN: 77\n"), std::string::npos) << log;
   }
+  // A text report is read as a text attachment of its bytes would be: in
+  // UTF-16 with or without a byte order mark, in Windows-1252, begun with
+  // a printer's form feed and reset.
+  auto utf16le = [](std::string_view ascii) {
+    std::string u;
+    for (char c : ascii) u += c, u += '\0';
+    return u;
+  };
+  std::string reports = "MSH|^~\\&|A\rOBX|1|ED|R1||^TEXT^PLAIN^Base64^" +
+                        test::base64("\xFF\xFE" + utf16le("Impression: lobar pneumonia\r\n")) +
+                        "\rOBX|2|ED|R2||^TEXT^PLAIN^Base64^" + test::base64(utf16le("Dx: congestive heart failure\r\n")) +
+                        "\rOBX|3|ED|R3||^TEXT^PLAIN^Base64^" + test::base64("Befund: Lungenentz\xFCndung\r\n") +
+                        "\rOBX|4|ED|R4||^TEXT^PLAIN^Base64^" + test::base64("\x0C\x1B" "EFINAL REPORT: sepsis\r\n") + "\r";
+  for (size_t chunk : {size_t(0), size_t(1), size_t(7)}) {
+    test::RecordingSink sink;
+    Walker w(Limits{}, sink);
+    test::feed_message(w, test::message_with_attachment("application/hl7-v2", "rpt.hl7", reports, true), chunk);
+    EXPECT_TRUE(sink.reasons.empty()) << sink.log();
+    std::string log = sink.log();
+    for (std::string_view want : {"Impression: lobar pneumonia", "Dx: congestive heart failure",
+                                  "Befund: Lungenentz\xC3\xBCndung", "FINAL REPORT: sepsis"})
+      EXPECT_NE(log.find(want), std::string::npos) << want << "\n" << log;
+  }
   // A scanned image in a result (a requisition) is read by OCR when it
   // reaches min_bytes, else reported "image" as an image part is, once for
   // an archive; a file of no kind read is "binary".
