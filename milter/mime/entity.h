@@ -535,6 +535,7 @@ class LeafBody : public Body {
   void read_as_message();
   void hold_image(std::string_view decoded);
   void flush_text();
+  void flush_hl7();
   void check_encoding();
 
   WalkState& ws_;

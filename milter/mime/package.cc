@@ -311,8 +311,10 @@ void PackageReader::entry_end() {
     bin_.finish(s2_);
     body(s2_);
     if (bin_.had_errors()) ws_.errors = true;
-    if (const DicomText* dicom = bin_.get<DicomText>(); dicom && !dicom->unread().empty())
+    if (const DicomText* dicom = bin_.get<DicomText>(); dicom && !dicom->unread().empty()) {
+      flush_hl7();  // all of its text before the report, however it was cut
       report_once(dicom->unread());  // its pixels, an embedded document, or what follows an error
+    }
     converting_ = false;
     return;
   }

@@ -532,9 +532,7 @@ void LeafBody::finish() {
       bin_.had_errors())
     ws_.errors = true;
   if (open_) {  // what the HL7 finder holds (a cut part's too)
-    s5_.clear();
-    hl7_.finish(s5_);
-    sink_body(s5_);
+    flush_hl7();
     if (!hl7_.unread().empty()) ws_.report(info_, hl7_.unread());  // a file in an HL7 result (OBX of type ED) not read
     if (hl7_.had_errors()) ws_.errors = true;
   }
@@ -571,6 +569,13 @@ void LeafBody::check_encoding() {
 }
 
 // The text the converters still hold at the end of the part.
+// What the HL7 finder holds, to the Sink (again: nothing).
+void LeafBody::flush_hl7() {
+  s5_.clear();
+  hl7_.finish(s5_);
+  sink_body(s5_);
+}
+
 void LeafBody::flush_text() {
   if (!head_checked_ && !bin_.active()) check_encoding();
   if (uu_) uu_->finish();
@@ -584,10 +589,14 @@ void LeafBody::flush_text() {
   if (bin_.active()) {
     s3_.clear();
     bin_.finish(s3_);
-    text = s3_;
-    if (const DicomText* dicom = bin_.get<DicomText>(); dicom && !dicom->unread().empty())
+    body_text(s3_);
+    if (const DicomText* dicom = bin_.get<DicomText>(); dicom && !dicom->unread().empty()) {
+      flush_hl7();  // all of its text before the report, however it was cut
       ws_.report(info_, dicom->unread());  // its pixels, an embedded document, or what follows an error
-  } else if (conv_) {
+    }
+    return;
+  }
+  if (conv_) {
     s2_.clear();
     conv_->finish(s2_);
     text = s2_;

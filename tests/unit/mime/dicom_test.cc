@@ -230,6 +230,22 @@ TEST(DicomText, AnEncapsulatedPdfAttachedOrZippedIsRead) {
     EXPECT_TRUE(cs.reasons.empty()) << cs.log();
     EXPECT_NE(cs.log().find("body 2: Jane Doe \nI50.9 Heart failure \nPatient ID: 00482913\n"), std::string::npos) << cs.log();
   }
+  // A file that ends inside a CDA, after a document skipped: all of its
+  // text reaches the Sink before the part is reported, in every cut
+  // (dicom_fuzz found the report between the CDA's text and its line end).
+  std::string cut = file(kExplicit, element(0x0042, 0x0011, "OB", std::string(100, '\0')) +
+                                        element(0x0042, 0x0011, "OB", "<?xml version=\"1.0\"?><ClinicalDocument>"
+                                                                      "<text>Impression: acute stroke</text>z"));
+  cut.resize(cut.size() - 1);  // inside the second document
+  for (size_t chunk : {0, 1, 5, 7, 13, 97}) {
+    test::RecordingSink sink;
+    Walker w(Limits{}, sink);
+    test::feed_message(w, test::message_with_attachment("application/dicom", "cut.dcm", cut, true), chunk);
+    ASSERT_EQ(sink.reasons, std::vector<std::string>{"binary"}) << sink.log();
+    EXPECT_EQ(sink.events.back(), "end 2");
+    EXPECT_EQ(sink.events[sink.events.size() - 2], "uninspected 2 application/dicom: binary") << sink.log();
+    EXPECT_NE(sink.body("2").find("Impression: acute stroke"), std::string::npos) << sink.log();
+  }
 }
 
 TEST(DicomText, ValuesOverTheLimitAreSkippedAndACutFileIsReadAsFarAsItGoes) {
