@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "milter/mime/entity.h"
+#include "milter/mime/ole.h"
 #include "milter/util/strings.h"
 
 namespace phi::mime {
@@ -16,6 +17,12 @@ std::string_view kind_of(std::string_view head) {
   if (head.substr(0, 5) == "%PDF-") return "pdf";
   if (head.substr(0, 5) == "{\\rtf") return "rtf";
   if (is_image(head)) return "image";
+  if (is_ole(head)) return "office";  // Word, Excel, PowerPoint 97-2003 (or an Outlook message)
+  if (detail::is_zip(head)) {  // OOXML names [Content_Types].xml first, OpenDocument its mimetype
+    bool office = head.find("[Content_Types].xml") != std::string_view::npos ||
+                  head.find("mimetypeapplication/vnd.oasis") != std::string_view::npos;
+    return office ? "package" : "archive";
+  }
   if (head.substr(0, 3) == "\xEF\xBB\xBF") head.remove_prefix(3);
   if (head[0] == '<' && (head[1] == '?' || ascii_alpha(head[1]))) return "xml";
   // The start of an image's signature, cut or of a version is_image does not know: not text.

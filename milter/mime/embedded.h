@@ -10,7 +10,10 @@
 //   those formats see the file's bytes as they stream and give them to an
 //   EmbeddedFile, whose first kEmbeddedDocumentHead bytes (or all there
 //   are, at least kEmbeddedKindMin) tell its kind: "pdf" ("%PDF-"),
-//   "image" (is_image: PNG, JPEG, TIFF, GIF, WebP), "rtf" ("{\rtf"),
+//   "image" (is_image: PNG, JPEG, TIFF, GIF, WebP), "office" (an OLE2
+//   file: Word, Excel, PowerPoint 97-2003, an Outlook message), "package"
+//   (a ZIP whose first entry is an Office package's [Content_Types].xml
+//   or an OpenDocument's mimetype), "archive" (any other ZIP), "rtf" ("{\rtf"),
 //   "xml" ('<' then '?' or a letter, after a UTF-8 byte order mark or
 //   not: a CDA), "text" (they look like text as an octet-stream
 //   attachment's first bytes must, looks_like_text: no NUL and no control
@@ -22,7 +25,7 @@
 //   and PackageReader's EmbeddedReader, entity.h, which writes its text
 //   after the lines before it, or where it is; when a document's text
 //   does not end a line, a line end follows it, however the text was
-//   split across the callers' buffers); any other file (a ZIP), a file
+//   split across the callers' buffers); any other file (a gzip file), a file
 //   too short to tell, or any file without an EmbeddedDocument is
 //   skipped. One EmbeddedFile takes any number of files, one after the
 //   other.
@@ -56,10 +59,13 @@ bool is_image(std::string_view first_bytes);
 class EmbeddedDocument {
  public:
   virtual ~EmbeddedDocument() = default;
-  // A document of `kind` ("pdf", "image", "rtf", "xml", "text") begins:
+  // A document of `kind` ("pdf", "image", "office", "package", "archive",
+  // "rtf", "xml", "text") begins:
   // "" to be given its bytes, else why it is not read.
   virtual std::string begin(std::string_view kind) = 0;
-  // Its bytes; text read from them as they come is appended to `text`.
+  // Its bytes; text read from them as they come is appended to `text`,
+  // or (a document that writes its text elsewhere as it comes, a ZIP)
+  // `text` is passed on first and cleared.
   virtual void bytes(std::string_view b, std::string& text) = 0;
   // Its last bytes are in, or the file ended before them: its text is
   // appended to `text`, or `text` (the lines written before it) is passed

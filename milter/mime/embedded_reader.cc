@@ -3,7 +3,26 @@
 
 namespace phi::mime::detail {
 
+EmbeddedReader::EmbeddedReader(WalkState& ws, std::function<void(std::string_view)> text, Packages packages)
+    : ws_(ws), text_(std::move(text)), packages_(std::move(packages)) {}
+
+EmbeddedReader::~EmbeddedReader() = default;
+
 std::string EmbeddedReader::begin(std::string_view kind) {
+  if (kind == "package" || kind == "archive") {  // a ZIP: its entries read as a ZIP attachment's are
+    std::string whole = kind == "package" ? "office" : "archive";
+    if (!packages_) return whole;
+    if (!(package_ = packages_(whole))) {
+      ws_.truncated = true;
+      return "depth-limit";
+    }
+    package_last_ = '\n';
+    package_->output([this](std::string_view t) {
+      if (!t.empty()) package_last_ = t.back();
+      text_(t);
+    });
+    return "";
+  }
   if (kind == "xml") {
     conv_.emplace<XmlToText>(XmlToText::Mode::Data);
     return "";
@@ -32,7 +51,11 @@ void EmbeddedReader::bytes(std::string_view b, std::string& text) {
     plain_pending_ = false;
     plain_.emplace(text_charset(b));
   }
-  if (image_) hold(b);
+  if (package_) {  // its text goes out as it comes: the lines before it first
+    text_(text);
+    text.clear();
+    package_->feed(b);
+  } else if (image_) hold(b);
   else if (doc_) doc_->feed(b);
   else if (plain_) plain_->convert(b, text);
   else conv_.feed(b, text);
@@ -55,6 +78,14 @@ void EmbeddedReader::hold(std::string_view b) {
 
 std::string EmbeddedReader::end(std::string& text) {
   plain_pending_ = false;
+  if (package_) {  // it reports what it could not read itself, as a ZIP part does
+    text_(text);
+    text.clear();
+    package_->finish();
+    package_.reset();
+    if (package_last_ != '\n') text_("\n");  // what follows starts a line
+    return "";
+  }
   if (image_) {  // not opened: too small, or refused
     image_ = false;
     held_.clear();

@@ -159,10 +159,20 @@ using BinaryText = OneOf<RtfToText, DicomText>;
 // through XmlToText (Mode::Data, as an XML attachment), RTF through
 // RtfToText and text as unlabelled text is (UTF-16 or UTF-32 when its
 // first bytes say so, text_charset, else UTF-8 where valid, else
-// Windows-1252), their text written where the file is, as it streams.
+// Windows-1252), their text written where the file is, as it streams; a
+// Word, Excel or PowerPoint 97-2003 file by ws.documents as an Office part
+// is; a ZIP (a DOCX, a ZIP of documents) by a PackageReader of the part,
+// as a ZIP part is, its text passed on as it comes and its entry names
+// the part's Filename values, what it cannot read reported by it.
+class PackageReader;
 class EmbeddedReader : public EmbeddedDocument {
  public:
-  EmbeddedReader(WalkState& ws, std::function<void(std::string_view)> text) : ws_(ws), text_(std::move(text)) {}
+  // packages: a reader for a ZIP of this whole reason ("office" for a
+  // package that names an Office document first, "archive"), whose text
+  // goes to `text` too; null when one more would be too deep.
+  using Packages = std::function<std::unique_ptr<PackageReader>(std::string whole_reason)>;
+  EmbeddedReader(WalkState& ws, std::function<void(std::string_view)> text, Packages packages);
+  ~EmbeddedReader() override;
   std::string begin(std::string_view kind) override;
   void bytes(std::string_view b, std::string& text) override;
   std::string end(std::string& text) override;
@@ -172,7 +182,10 @@ class EmbeddedReader : public EmbeddedDocument {
 
   WalkState& ws_;
   std::function<void(std::string_view)> text_;
-  std::unique_ptr<Document> doc_;  // a PDF, or an image opened
+  Packages packages_;
+  std::unique_ptr<PackageReader> package_;  // a ZIP (a DOCX, an XLSX), read as a ZIP attachment is
+  char package_last_ = '\n';                // the last character of its text
+  std::unique_ptr<Document> doc_;  // a PDF, an image opened, a legacy Office file
   OneOf<XmlToText, RtfToText> conv_;
   std::optional<CharsetConverter> plain_;  // text
   bool plain_pending_ = false;             // text begun, its charset still to tell from its first bytes
@@ -254,6 +267,12 @@ class PackageReader : public ZipStream::Handler {
   ~PackageReader() override;
   void feed(std::string_view bytes) { zip_.feed(bytes); }
   void finish();
+  // Its text (an entry's, past the HL7 finder) goes to `f` rather than to
+  // the Sink as the part's Body text; the nested readers' too.
+  void output(std::function<void(std::string_view)> f) { output_ = std::move(f); }
+  // A reader for a ZIP inside the current entry (an archive entry, a file
+  // in an HL7 result), one level deeper; null beyond kMaxPackageDepth.
+  std::unique_ptr<PackageReader> nested(std::string whole_reason);
 
   bool entry(const ZipEntry& e) override;
   void data(std::string_view bytes) override;
@@ -293,10 +312,13 @@ class PackageReader : public ZipStream::Handler {
   bool converting_ = false;
   std::optional<CharsetConverter> conv_;
   Markup markup_;  // Xml, Html, Json entries; X12 text
-  EmbeddedReader dicom_doc_{ws_, [this](std::string_view t) { body(t); }};  // an entry's encapsulated report
+  std::function<void(std::string_view)> output_;  // where the text goes, if not to the Sink
+  // An entry's encapsulated report; a ZIP inside it one level deeper.
+  EmbeddedReader dicom_doc_{ws_, [this](std::string_view t) { body(t); }, [this](std::string r) { return nested(std::move(r)); }};
   BinaryText bin_;  // Rtf, Dicom
   // An HL7 result's document: its text to the Sink, not back through hl7_.
-  EmbeddedReader hl7_doc_{ws_, [this](std::string_view t) { sink_text(t); }};
+  EmbeddedReader hl7_doc_{ws_, [this](std::string_view t) { sink_text(t); },
+                          [this](std::string r) { return nested(std::move(r)); }};
   Hl7Lines hl7_{&hl7_doc_};  // every entry's text: HL7 messages in it
   std::string s1_, s2_, s3_;
   std::string names_;  // entry names, one per line, bounded by kMaxPackageNames
@@ -534,6 +556,7 @@ class LeafBody : public Body {
   void sniffed();
   void read_as_message();
   void hold_image(std::string_view decoded);
+  std::unique_ptr<PackageReader> embedded_package(std::string whole_reason);
   void flush_text();
   void flush_hl7();
   void check_encoding();
@@ -545,10 +568,13 @@ class LeafBody : public Body {
   std::optional<CharsetConverter> conv_;
   Markup markup_;  // Html, Xml (XmlToText::Mode::Data), Json; X12 text
   std::optional<ContentLines> lines_;  // Text: iCalendar or vCard
-  EmbeddedReader dicom_doc_{ws_, [this](std::string_view t) { body_text(t); }};  // a DICOM file's encapsulated report
+  // A DICOM file's encapsulated report; an HL7 result's document, its
+  // text to the Sink, not back through hl7_. A ZIP in either is read as a
+  // package of this part.
+  EmbeddedReader dicom_doc_{ws_, [this](std::string_view t) { body_text(t); }, [this](std::string r) { return embedded_package(std::move(r)); }};
   BinaryText bin_;                     // Rtf, Dicom
-  // An HL7 result's document: its text to the Sink, not back through hl7_.
-  EmbeddedReader hl7_doc_{ws_, [this](std::string_view t) { sink_body(t); }};
+  EmbeddedReader hl7_doc_{ws_, [this](std::string_view t) { sink_body(t); },
+                          [this](std::string r) { return embedded_package(std::move(r)); }};
   Hl7Lines hl7_{&hl7_doc_};            // all of the part's text: HL7 messages in it
   std::unique_ptr<PackageReader> package_;
   std::unique_ptr<Document> doc_;  // a PDF or an image read by ws_.documents

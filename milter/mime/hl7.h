@@ -44,10 +44,10 @@
 //   image) in its value (OBX-5: source, type, subtype, encoding, data).
 //   Data encoded Base64 or Hex is decoded, not written, and given as it
 //   streams to an EmbeddedFile (embedded.h): a PDF, a scanned image, an
-//   RTF document (a transcribed note), XML (a CDA) or text goes to the
-//   EmbeddedDocument given to the constructor, which reads it and writes
-//   its text on lines of its own after the segment's; any other file (a
-//   ZIP) is skipped. Data of encoding A is text, written as such; any
+//   RTF document (a transcribed note), XML (a CDA), text, an Office file
+//   or a ZIP goes to the EmbeddedDocument given to the constructor, which
+//   reads it and writes its text on lines of its own after the segment's;
+//   any other file (a gzip file) is skipped. Data of encoding A is text, written as such; any
 //   other encoding is written as text and counts as a skipped file. In a
 //   segment longer than kMaxHl7Segment, the data must begin in its first
 //   kEmbeddedHead bytes to be decoded (else the file is skipped). Data

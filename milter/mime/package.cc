@@ -58,6 +58,7 @@ bool PackageReader::entry(const ZipEntry& e) {
   // Bit 11: the name is UTF-8; else CP437, which unlabelled conversion reads as UTF-8 where valid, else Windows-1252.
   std::string name = convert_to_utf8((e.flags & 0x800) ? "utf-8" : "", e.name, nullptr);
   root_->add_name(prefix_ + name);
+  entry_name_ = name;
   if (name.empty() || name.back() == '/') return false;  // a directory
   std::string ext = file_extension(name);
   if (not_content(name, ext)) return false;
@@ -102,11 +103,9 @@ bool PackageReader::entry(const ZipEntry& e) {
     kind_ = Kind::Nested;  // read it if it is a ZIP (nested_data)
     nested_reason_ = r;
     nested_skip_ = false;
-    entry_name_ = name;
   } else if (r == "binary") {
     kind_ = Kind::Sniff;  // no kind known by its name: read if its first bytes are text (sniff_data)
     sniff_skip_ = false;
-    entry_name_ = name;
   } else {
     report_once(r);
     return false;
@@ -150,7 +149,7 @@ void PackageReader::nested_data(std::string_view bytes) {
     report_once(nested_reason_);
     return;
   }
-  nested_ = std::make_unique<PackageReader>(ws_, info_, nested_reason_, root_, depth_ + 1, prefix_ + entry_name_ + "/");
+  nested_ = nested(nested_reason_);  // entry() checked the depth
   nested_->feed(head_);
   nested_->feed(bytes.substr(took));
 }
@@ -355,7 +354,16 @@ void PackageReader::body(std::string_view text) {
 void PackageReader::sink_text(std::string_view text) {
   if (text.empty()) return;
   any_text_ = true;
-  ws_.sink.text(info_, TextKind::Body, text);
+  if (output_) output_(text);
+  else ws_.sink.text(info_, TextKind::Body, text);
+}
+
+std::unique_ptr<PackageReader> PackageReader::nested(std::string whole_reason) {
+  if (depth_ + 1 > kMaxPackageDepth) return nullptr;
+  auto p = std::make_unique<PackageReader>(ws_, info_, std::move(whole_reason), root_, depth_ + 1,
+                                           prefix_ + entry_name_ + "/");
+  p->output_ = output_;
+  return p;
 }
 
 // What the HL7 finder holds of the last entry's text; it starts again with the next.

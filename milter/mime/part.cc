@@ -357,6 +357,11 @@ void LeafBody::sink_body(std::string_view text) {
   ws_.sink.text(info_, TextKind::Body, text);
 }
 
+// A ZIP in this part's DICOM file or HL7 result: a package of this part, its text through the EmbeddedReader.
+std::unique_ptr<PackageReader> LeafBody::embedded_package(std::string whole_reason) {
+  return std::make_unique<PackageReader>(ws_, info_, std::move(whole_reason));
+}
+
 void LeafBody::sniff(std::string_view decoded) {
   size_t take = std::min(decoded.size(), kLeafSniffBytes - sniff_.size());
   sniff_.append(decoded.substr(0, take));

@@ -164,17 +164,22 @@ TEST(DicomText, AnEncapsulatedPdfGoesToTheDocumentReader) {
   DicomText fd(&failed);
   fd.feed(f, out);
   EXPECT_EQ(fd.unread(), "pdf");
-  // A CDA document goes to it as XML; a file of no kind it reads is
-  // skipped ("binary"), and so is a PDF cut short of its first five
-  // bytes; one cut later is ended, read as far as it goes.
+  // A CDA document goes to it as XML, a ZIP as an archive; a file of no
+  // kind it reads is skipped ("binary"), and so is a PDF cut short of its
+  // first five bytes; one cut later is ended, read as far as it goes.
   FakeDocument cda;
   DicomText c(&cda);
   c.feed(file(kExplicit, element(0x0042, 0x0011, "OB", "<?xml version=\"1.0\"?><ClinicalDocument/>")), out);
   EXPECT_EQ(c.unread(), "");
   EXPECT_EQ(cda.kinds, "xml ");
+  FakeDocument zip;
+  DicomText z(&zip);
+  z.feed(file(kExplicit, element(0x0042, 0x0011, "OB", std::string("PK\x03\x04\x14\0", 6))), out);
+  EXPECT_EQ(z.unread(), "");
+  EXPECT_EQ(zip.kinds, "archive ");
   FakeDocument other;
   DicomText o(&other);
-  o.feed(file(kExplicit, element(0x0042, 0x0011, "OB", std::string("PK\x03\x04\x14\0", 6))), out);
+  o.feed(file(kExplicit, element(0x0042, 0x0011, "OB", std::string("\x1F\x8B\x08\0\0\0", 6))), out);  // gzip
   EXPECT_EQ(o.unread(), "binary");
   EXPECT_EQ(other.begun, 0);
   std::string cut = file(kExplicit, kName + element(0x0042, 0x0011, "OB", kReport));

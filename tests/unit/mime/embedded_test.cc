@@ -28,7 +28,15 @@ TEST(EmbeddedFile, TheFirstBytesTellTheKind) {
       {std::string("\xFF\xD8\xFF\xE0\0\x10JFIF", 10), "image"},
       {std::string("MM\0*\0\0", 6), "image"},
       {std::string("RIFF$\x08\0\0WEBPVP8 ", 16), "image"},
-      {std::string("PK\x03\x04", 4), ""},
+      {std::string("PK\x03\x04", 4), ""},  // too short to tell
+      {std::string("PK\x03\x04\x14\0\0\0", 8), "archive"},
+      {std::string("PK\x03\x04\x14\0\x06\0\x08\0\0\0!\0\xDF\xA4\xD2lZ\x01\0\0 \x05\0\0\x13\0\x08\x02", 38) +
+           "[Content_Types].xml",
+       "package"},  // a DOCX as Word writes it
+      {std::string("PK\x03\x04\x14\0\0\x08\0\0\0\0\0\0^\xC6" "2\x0C'\0\0\0'\0\0\0\x08\0\0\0", 30) +
+           "mimetypeapplication/vnd.oasis.opendocument.text",
+       "package"},  // an ODT
+      {std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0", 10), "office"},
       {std::string("II*\0", 4) + "x", "image"},
       {std::string("\x89PNG\r\n", 6), ""},  // not all of PNG's signature
       {"ab\x01" "cd", ""},

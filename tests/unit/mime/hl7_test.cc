@@ -118,6 +118,7 @@ const std::string kCda = "<?xml version=\"1.0\"?><ClinicalDocument xmlns=\"urn:h
                          "<value code=\"J18.9\" displayName=\"Pneumonia\"/></ClinicalDocument>";
 const std::string kJpeg = "\xFF\xD8\xFF\xE0 JFIF";
 const std::string kBigJpeg = "\xFF\xD8\xFF" + std::string(kMaxHl7Segment, 'j');
+const std::string kZip("PK\x03\x04\x14\0\0\0", 8);
 const std::string kTextReport = "FINAL REPORT\r\nImpression: acute appendicitis.\r\n";
 const std::string kBigReport = "%PDF-1.7\n" + std::string(kMaxHl7Segment, 's') + "\n%%EOF\n";
 
@@ -159,8 +160,10 @@ TEST(Hl7Text, AFileInAResultIsReadWhenItIsADocument) {
       {"an image", "OBX|1|ED|IMG||^IM^JPEG^Base64^" + test::base64(kJpeg), kJpeg, "",
        "OBX 1 ED\nResult: IMG  IM JPEG Base64 \n[9 bytes]\n"},
       {"a long image", "OBX|1|ED|IMG||^IM^JPEG^Base64^" + test::base64(kBigJpeg), kBigJpeg, "", ""},
-      {"a ZIP", "OBX|1|ED|DOC||^AP^ZIP^Base64^" + test::base64(std::string("PK\x03\x04\x14\0\0\0", 8)), "", "binary",
-       "OBX 1 ED\nResult: DOC  AP ZIP Base64 \n"},
+      {"a ZIP", "OBX|1|ED|DOC||^AP^ZIP^Base64^" + test::base64(kZip), kZip, "",
+       "OBX 1 ED\nResult: DOC  AP ZIP Base64 \n[8 bytes]\n"},
+      {"a gzip file", "OBX|1|ED|DOC||^AP^GZ^Base64^" + test::base64(std::string("\x1F\x8B\x08\0\0\0\0\0", 8)), "", "binary",
+       "OBX 1 ED\nResult: DOC  AP GZ Base64 \n"},
       {"data after the head of a long segment", "OBX|1|ED|PDF^" + std::string(kEmbeddedHead, 'x') + "||^AP^PDF^Base64^" + big,
        "", "binary", ""},
       {"an encoding not known", "OBX|1|ED|PDF||^AP^PDF^B64^" + b64, "", "binary", ""},
@@ -187,7 +190,7 @@ TEST(Hl7Text, AFileInAResultIsReadWhenItIsADocument) {
       EXPECT_EQ(h.unread(), r.unread);
       EXPECT_FALSE(h.had_errors());
       // Data decoded is not written; what is not decoded is text.
-      bool written = r.unread == "binary" && r.obx.find("^ZIP^") == std::string::npos;
+      bool written = r.unread == "binary" && r.obx.find("^GZ^") == std::string::npos;
       EXPECT_EQ(out.find("JVBERi0x") != std::string::npos, written);
       if (!r.text.empty()) {
         EXPECT_EQ(out, "MSH A\n" + r.text + "PID 1\nMRN: 77\n");
@@ -330,11 +333,61 @@ TEST(Hl7Text, AReportInAResultIsReadThroughTheWalker) {
   test::feed_message(w, test::message_with_attachment("application/zip", "results.zip", zip, true), 11);
   EXPECT_EQ(sink.reasons, std::vector<std::string>{"image"}) << sink.log();
   EXPECT_NE(sink.log().find("MRN: 00482913"), std::string::npos) << sink.log();
-  std::string doc = "MSH|^~\\&|A\rOBX|1|ED|DOC||^AP^ZIP^Base64^" + test::base64(std::string("PK\x03\x04\x14\0\0\0", 8)) + "\r";
-  test::RecordingSink zs;
-  Walker zw(Limits{}, zs);
-  test::feed_message(zw, test::message_with_attachment("application/hl7-v2", "doc.hl7", doc, true), 0);
-  EXPECT_EQ(zs.reasons, std::vector<std::string>{"binary"}) << zs.log();
+}
+
+// A transcribed note sent as a Word document (an MDM whose OBX carries a
+// DOCX), or a ZIP of documents, is read as a ZIP attachment of the part
+// is: its text after the lines before it, its entry names among the
+// part's Filename values; a package nested too deep is "depth-limit", a
+// ZIP cut short "archive", a Word 97-2003 file goes to the reader of
+// Office files ("office" without one), a file of no kind is "binary".
+TEST(Hl7Text, ADocumentInAResultIsReadAsAPackage) {
+  std::string docx = test::make_zip(
+      {{"[Content_Types].xml", "<Types/>"},
+       {"word/document.xml", "<w:document><w:body><w:p><w:r><w:t>Discharge summary. Dx: community-acquired "
+                             "</w:t></w:r><w:r><w:t>pneumonia</w:t></w:r></w:p></w:body></w:document>"}});
+  std::string mdm = "MSH|^~\\&|A\rPID|1||00482913^^^^MR||DOE^JANE\rTXA|1|DS|TX\rOBX|1|ED|NOTE||^application^msword^Base64^" +
+                    test::base64(docx) + "||||||F\rNTE|1||signed\r";
+  std::string pasted = "Subject: x\r\nContent-Type: text/plain\r\n\r\nSee:\r\n" + mdm + "\r\nThanks\r\n";
+  std::string zipped = test::message_with_attachment("application/zip", "notes.zip", test::make_zip({{"a/note.hl7", mdm}}), true);
+  for (const std::string& msg : {test::message_with_attachment("application/hl7-v2", "note.hl7", mdm, true), pasted, zipped}) {
+    for (size_t chunk : {size_t(0), size_t(1), size_t(7)}) {
+      test::RecordingSink sink;
+      Walker w(Limits{}, sink);
+      test::feed_message(w, msg, chunk);
+      EXPECT_TRUE(sink.reasons.empty()) << sink.log();
+      std::string log = sink.log();
+      size_t name = log.find("Patient name: Jane Doe\n"), note = log.find("Dx: community-acquired pneumonia\n");
+      EXPECT_NE(name, std::string::npos) << log;
+      EXPECT_LT(name, note) << log;
+      EXPECT_LT(note, log.find("signed")) << log;
+      EXPECT_NE(log.find(&msg == &zipped ? "a/note.hl7/word/document.xml" : "word/document.xml"), std::string::npos) << log;
+      EXPECT_EQ(log.find("UEsDB"), std::string::npos) << log;  // the base64 is not text
+      EXPECT_FALSE(w.truncated());
+    }
+  }
+  auto reasons = [](const std::string& msg) {
+    test::RecordingSink sink;
+    Walker w(Limits{}, sink);
+    test::feed_message(w, msg, 5);
+    return sink.reasons;
+  };
+  auto ed = [](const std::string& file) {
+    return test::message_with_attachment("application/hl7-v2", "r.hl7",
+                                         "MSH|^~\\&|A\rOBX|1|ED|DOC||^AP^DOC^Base64^" + test::base64(file) + "\r", true);
+  };
+  EXPECT_EQ(reasons(ed(docx.substr(0, docx.size() / 2))), std::vector<std::string>{"office"});  // cut: what a cut DOCX is
+  EXPECT_EQ(reasons(ed(std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + std::string(600, '\0'))),
+            std::vector<std::string>{"office"});
+  EXPECT_EQ(reasons(ed(std::string("\x1F\x8B\x08\0\0\0\0\0", 8) + "gz")), std::vector<std::string>{"binary"});
+  // Three ZIPs deep, the DOCX in the result would be a fourth package.
+  std::string deep = test::make_zip({{"b.zip", test::make_zip({{"c.zip", test::make_zip({{"note.hl7", mdm}})}})}});
+  test::RecordingSink sink;
+  Walker w(Limits{}, sink);
+  test::feed_message(w, test::message_with_attachment("application/zip", "deep.zip", deep, true), 0);
+  EXPECT_EQ(sink.reasons, std::vector<std::string>{"depth-limit"}) << sink.log();
+  EXPECT_TRUE(w.truncated());
+  EXPECT_NE(sink.log().find("Patient name: Jane Doe"), std::string::npos) << sink.log();
 }
 
 TEST(Hl7Text, AMessageAttachedToAMessageIsReadLabelled) {
@@ -453,6 +506,24 @@ TEST(Hl7Text, TenThousandHostileRepeats) {
   EXPECT_EQ(doc.got.size(), 10000u * 6);
   // "OBX 1 ED", "Result: ..." twice, "[N bytes]"
   EXPECT_EQ(std::count(got.begin(), got.end(), '\n'), 1 + 10000 * 5);
+  // Through the Walker, 10,000 DOCX notes in one result: a package opened
+  // and finished for each, every note read, nothing reported.
+  std::string docx = test::make_zip({{"[Content_Types].xml", "<Types/>"},
+                                     {"word/document.xml", "<w:document><w:t>Dx: sepsis</w:t></w:document>"}});
+  std::string notes = "MSH|^~\\&|A\r";
+  std::string obx = "OBX|1|ED|NOTE||^application^msword^Base64^" + test::base64(docx) + "\r";
+  for (int i = 0; i < 10000; ++i) notes += obx;
+  test::RecordingSink sink;
+  Walker w(Limits{}, sink);
+  test::feed_message(w, test::message_with_attachment("application/hl7-v2", "notes.hl7", notes, true), 4096);
+  EXPECT_TRUE(sink.reasons.empty()) << sink.log().substr(0, 300);
+  size_t read = 0, names = 0;
+  for (const std::string& e : sink.events) {
+    read += e.rfind("body 2: ", 0) == 0 && e.find("Dx: sepsis") != std::string::npos;
+    names += e == "file 2: [Content_Types].xml\nword/document.xml\n";
+  }
+  EXPECT_EQ(read, 10000u) << sink.log().substr(0, 600);
+  EXPECT_EQ(names, 10000u);  // each package's entry names, as a ZIP attachment's
 }
 
 }  // namespace
