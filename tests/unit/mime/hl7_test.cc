@@ -272,21 +272,22 @@ TEST(Hl7Text, AReportInAResultIsReadThroughTheWalker) {
   Walker plain(Limits{}, none);
   test::feed_message(plain, test::message_with_attachment("application/hl7-v2", "path.hl7", hl7, true), 7);
   EXPECT_EQ(none.reasons, std::vector<std::string>{"pdf"}) << none.log();
+  // `hl7` attached, in three chunk sizes: nothing reported, each of `wants` in the text.
+  auto read_all = [](const std::string& hl7, std::initializer_list<std::string_view> wants) {
+    for (size_t chunk : {size_t(0), size_t(1), size_t(7)}) {
+      test::RecordingSink sink;
+      Walker w(Limits{}, sink);
+      test::feed_message(w, test::message_with_attachment("application/hl7-v2", "r.hl7", hl7, true), chunk);
+      EXPECT_TRUE(sink.reasons.empty()) << sink.log();
+      for (std::string_view want : wants) EXPECT_NE(sink.log().find(want), std::string::npos) << want << "\n" << sink.log();
+    }
+  };
   // A transcribed note (MDM, RTF), a CDA and a text report are read in the daemon itself.
-  std::string mdm = "MSH|^~\\&|A\rTXA|1|DS|TX\rOBX|1|ED|NOTE||^TEXT^RTF^Base64^" + test::base64(kRtfNote) +
-                    "\rOBX|2|ED|CDA||^TEXT^XML^Base64^" + test::base64(kCda) +
-                    "\rOBX|3|ED|RPT||^TEXT^PLAIN^Base64^" + test::base64(kTextReport) + "\rPID|1||77^^^^MR\r";
-  for (size_t chunk : {size_t(0), size_t(1), size_t(7)}) {
-    test::RecordingSink sink;
-    Walker w(Limits{}, sink);
-    test::feed_message(w, test::message_with_attachment("application/hl7-v2", "note.hl7", mdm, true), chunk);
-    EXPECT_TRUE(sink.reasons.empty()) << sink.log();
-    std::string log = sink.log();
-    EXPECT_NE(log.find("Discharge summary\nDx: community-acquired pneumonia\n"), std::string::npos) << log;
-    EXPECT_NE(log.find("J18.9 Pneumonia"), std::string::npos) << log;
-    EXPECT_NE(log.find("\nImpression: acute appendicitis."), std::string::npos) << log;
-    EXPECT_NE(log.find("\nPID 1\nMRN: 77\n"), std::string::npos) << log;
-  }
+  read_all("MSH|^~\\&|A\rTXA|1|DS|TX\rOBX|1|ED|NOTE||^TEXT^RTF^Base64^" + test::base64(kRtfNote) +
+               "\rOBX|2|ED|CDA||^TEXT^XML^Base64^" + test::base64(kCda) +
+               "\rOBX|3|ED|RPT||^TEXT^PLAIN^Base64^" + test::base64(kTextReport) + "\rPID|1||77^^^^MR\r",
+           {"Discharge summary\nDx: community-acquired pneumonia\n", "J18.9 Pneumonia", "\nImpression: acute appendicitis.",
+            "\nPID 1\nMRN: 77\n"});
   // A text report is read as a text attachment of its bytes would be: in
   // UTF-16 with or without a byte order mark, in Windows-1252, begun with
   // a printer's form feed and reset.
@@ -295,21 +296,13 @@ TEST(Hl7Text, AReportInAResultIsReadThroughTheWalker) {
     for (char c : ascii) u += c, u += '\0';
     return u;
   };
-  std::string reports = "MSH|^~\\&|A\rOBX|1|ED|R1||^TEXT^PLAIN^Base64^" +
-                        test::base64("\xFF\xFE" + utf16le("Impression: lobar pneumonia\r\n")) +
-                        "\rOBX|2|ED|R2||^TEXT^PLAIN^Base64^" + test::base64(utf16le("Dx: congestive heart failure\r\n")) +
-                        "\rOBX|3|ED|R3||^TEXT^PLAIN^Base64^" + test::base64("Befund: Lungenentz\xFCndung\r\n") +
-                        "\rOBX|4|ED|R4||^TEXT^PLAIN^Base64^" + test::base64("\x0C\x1B" "EFINAL REPORT: sepsis\r\n") + "\r";
-  for (size_t chunk : {size_t(0), size_t(1), size_t(7)}) {
-    test::RecordingSink sink;
-    Walker w(Limits{}, sink);
-    test::feed_message(w, test::message_with_attachment("application/hl7-v2", "rpt.hl7", reports, true), chunk);
-    EXPECT_TRUE(sink.reasons.empty()) << sink.log();
-    std::string log = sink.log();
-    for (std::string_view want : {"Impression: lobar pneumonia", "Dx: congestive heart failure",
-                                  "Befund: Lungenentz\xC3\xBCndung", "FINAL REPORT: sepsis"})
-      EXPECT_NE(log.find(want), std::string::npos) << want << "\n" << log;
-  }
+  read_all("MSH|^~\\&|A\rOBX|1|ED|R1||^TEXT^PLAIN^Base64^" +
+               test::base64("\xFF\xFE" + utf16le("Impression: lobar pneumonia\r\n")) +
+               "\rOBX|2|ED|R2||^TEXT^PLAIN^Base64^" + test::base64(utf16le("Dx: congestive heart failure\r\n")) +
+               "\rOBX|3|ED|R3||^TEXT^PLAIN^Base64^" + test::base64("Befund: Lungenentz\xFCndung\r\n") +
+               "\rOBX|4|ED|R4||^TEXT^PLAIN^Base64^" + test::base64("\x0C\x1B" "EFINAL REPORT: sepsis\r\n") + "\r",
+           {"Impression: lobar pneumonia", "Dx: congestive heart failure", "Befund: Lungenentz\xC3\xBCndung",
+            "FINAL REPORT: sepsis"});
   // A scanned image in a result (a requisition) is read by OCR when it
   // reaches min_bytes, else reported "image" as an image part is, once for
   // an archive; a file of no kind read is "binary".
