@@ -30,14 +30,15 @@
 //   whose data set is deflated, or whose element headers make no sense,
 //   ends reading with had_errors(). An encapsulated document (a report
 //   stored as DICOM, (0042,0011)) of a kind EmbeddedFile tells (a PDF, a
-//   CDA, text, an image, an Office file, a ZIP; embedded.h) goes, as it streams, to the
-//   EmbeddedDocument given to the constructor, if any, which reads it (a
-//   PDF through the Walker's DocumentReader) and writes its text after
-//   the lines before it; any other encapsulated document is skipped. unread() names what the
-//   caller reports as not read: "binary" for an error or a skipped
-//   document, else the reason the EmbeddedDocument gave for a document it
-//   could not read ("pdf", "unavailable", "part-limit", ...), else "image"
-//   for the pixels, else "".
+//   CDA, text, an image, an Office file, a ZIP; embedded.h) goes, as it
+//   streams, to the EmbeddedDocument given to the constructor, if any,
+//   which reads it (a PDF through the Walker's DocumentReader) and writes
+//   its text after the lines before it; any other encapsulated document is
+//   skipped. unread() names what the caller reports as not read: "binary"
+//   for an error or a skipped document, else the reason the
+//   EmbeddedDocument gave for a document it could not read ("pdf",
+//   "unavailable", "part-limit", ...), else "image" for the pixels, else
+//   "".
 // INPUT
 //   Untrusted. Memory: one element header, one text value of at most
 //   kMaxDicomValue bytes (a longer value is skipped) and a document's

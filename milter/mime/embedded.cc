@@ -69,7 +69,7 @@ void EmbeddedFile::decide(std::string& text) {
     if (open_) to_document(head_, text);
     else if (reason_.empty()) reason_ = reason;
   } else {
-    skipped_ = true;  // of no kind read (a ZIP), too short to tell, or nobody to read it
+    skipped_ = true;  // of no kind read (a gzip file), too short to tell, or nobody to read it
   }
   head_.clear();
 }

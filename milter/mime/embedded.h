@@ -12,10 +12,10 @@
 //   are, at least kEmbeddedKindMin) tell its kind: "pdf" ("%PDF-"),
 //   "image" (is_image: PNG, JPEG, TIFF, GIF, WebP), "office" (an OLE2
 //   file: Word, Excel, PowerPoint 97-2003, an Outlook message), "package"
-//   (a ZIP whose first entry is an Office package's [Content_Types].xml
-//   or an OpenDocument's mimetype), "archive" (any other ZIP), "rtf" ("{\rtf"),
-//   "xml" ('<' then '?' or a letter, after a UTF-8 byte order mark or
-//   not: a CDA), "text" (they look like text as an octet-stream
+//   (a ZIP whose first entry is an Office package's [Content_Types].xml or
+//   an OpenDocument's mimetype), "archive" (any other ZIP), "rtf"
+//   ("{\rtf"), "xml" ('<' then '?' or a letter, after a UTF-8 byte order
+//   mark or not: a CDA), "text" (they look like text as an octet-stream
 //   attachment's first bytes must, looks_like_text: no NUL and no control
 //   byte but tab, line ends, form feed and escape, or UTF-16 with or
 //   without a byte order mark; and not the start of a GIF or PNG
@@ -23,12 +23,11 @@
 //   first 64, embedded_test). A file of one of those kinds goes on, as it
 //   comes, to the EmbeddedDocument given to the constructor (LeafBody's
 //   and PackageReader's EmbeddedReader, entity.h, which writes its text
-//   after the lines before it, or where it is; when a document's text
-//   does not end a line, a line end follows it, however the text was
-//   split across the callers' buffers); any other file (a gzip file), a file
-//   too short to tell, or any file without an EmbeddedDocument is
-//   skipped. One EmbeddedFile takes any number of files, one after the
-//   other.
+//   after the lines before it, or where it is; when a document's text does
+//   not end a line, a line end follows it, however the text was split
+//   across the callers' buffers); any other file (a gzip file), a file too
+//   short to tell, or any file without an EmbeddedDocument is skipped. One
+//   EmbeddedFile takes any number of files, one after the other.
 //   unread(): "" while every file was read; "binary" once one was
 //   skipped; else the first reason an EmbeddedDocument gave for a file it
 //   did not read ("pdf", "unavailable", "part-limit", ...).

@@ -314,7 +314,8 @@ class PackageReader : public ZipStream::Handler {
   Markup markup_;  // Xml, Html, Json entries; X12 text
   std::function<void(std::string_view)> output_;  // where the text goes, if not to the Sink
   // An entry's encapsulated report; a ZIP inside it one level deeper.
-  EmbeddedReader dicom_doc_{ws_, [this](std::string_view t) { body(t); }, [this](std::string r) { return nested(std::move(r)); }};
+  EmbeddedReader dicom_doc_{ws_, [this](std::string_view t) { body(t); },
+                            [this](std::string r) { return nested(std::move(r)); }};
   BinaryText bin_;  // Rtf, Dicom
   // An HL7 result's document: its text to the Sink, not back through hl7_.
   EmbeddedReader hl7_doc_{ws_, [this](std::string_view t) { sink_text(t); },
@@ -571,7 +572,8 @@ class LeafBody : public Body {
   // A DICOM file's encapsulated report; an HL7 result's document, its
   // text to the Sink, not back through hl7_. A ZIP in either is read as a
   // package of this part.
-  EmbeddedReader dicom_doc_{ws_, [this](std::string_view t) { body_text(t); }, [this](std::string r) { return embedded_package(std::move(r)); }};
+  EmbeddedReader dicom_doc_{ws_, [this](std::string_view t) { body_text(t); },
+                            [this](std::string r) { return embedded_package(std::move(r)); }};
   BinaryText bin_;                     // Rtf, Dicom
   EmbeddedReader hl7_doc_{ws_, [this](std::string_view t) { sink_body(t); },
                           [this](std::string r) { return embedded_package(std::move(r)); }};

@@ -47,8 +47,9 @@
 //   RTF document (a transcribed note), XML (a CDA), text, an Office file
 //   or a ZIP goes to the EmbeddedDocument given to the constructor, which
 //   reads it and writes its text on lines of its own after the segment's;
-//   any other file (a gzip file) is skipped. Data of encoding A is text, written as such; any
-//   other encoding is written as text and counts as a skipped file. In a
+//   any other file (a gzip file) is skipped. Data of encoding A is text,
+//   written as such; any other encoding is written as text and counts as
+//   a skipped file. In a
 //   segment longer than kMaxHl7Segment, the data must begin in its first
 //   kEmbeddedHead bytes to be decoded (else the file is skipped). Data
 //   that is not valid base64 is decoded best effort and sets
