@@ -30,7 +30,7 @@ TEST(EmbeddedFile, TheFirstBytesTellTheKind) {
       {std::string("RIFF$\x08\0\0WEBPVP8 ", 16), "image"},
       {std::string("PK\x03\x04", 4), ""},  // too short to tell
       {std::string("PK\x03\x04\x14\0\0\0", 8), "archive"},
-      {std::string("PK\x03\x04\x14\0\x06\0\x08\0\0\0!\0\xDF\xA4\xD2lZ\x01\0\0 \x05\0\0\x13\0\x08\x02", 38) +
+      {std::string("PK\x03\x04\x14\0\x06\0\x08\0\0\0!\0\xDF\xA4\xD2lZ\x01\0\0 \x05\0\0\x13\0\x08\x02", 30) +
            "[Content_Types].xml",
        "package"},  // a DOCX as Word writes it
       {std::string("PK\x03\x04\x14\0\0\x08\0\0\0\0\0\0^\xC6" "2\x0C'\0\0\0'\0\0\0\x08\0\0\0", 30) +
