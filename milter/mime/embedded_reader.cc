@@ -16,11 +16,7 @@ std::string EmbeddedReader::begin(std::string_view kind) {
       ws_.truncated = true;
       return "depth-limit";
     }
-    package_last_ = '\n';
-    package_->output([this](std::string_view t) {
-      if (!t.empty()) package_last_ = t.back();
-      text_(t);
-    });
+    package_->output([this](std::string_view t) { pass_on(t); });
     return "";
   }
   if (kind == "xml") {
@@ -52,8 +48,7 @@ void EmbeddedReader::bytes(std::string_view b, std::string& text) {
     plain_.emplace(text_charset(b));
   }
   if (package_) {  // its text goes out as it comes: the lines before it first
-    text_(text);
-    text.clear();
+    lines_before(text);
     package_->feed(b);
   } else if (image_) hold(b);
   else if (doc_) doc_->feed(b);
@@ -79,11 +74,10 @@ void EmbeddedReader::hold(std::string_view b) {
 std::string EmbeddedReader::end(std::string& text) {
   plain_pending_ = false;
   if (package_) {  // it reports what it could not read itself, as a ZIP part does
-    text_(text);
-    text.clear();
+    lines_before(text);
     package_->finish();
     package_.reset();
-    if (package_last_ != '\n') text_("\n");  // what follows starts a line
+    end_line();
     return "";
   }
   if (image_) {  // not opened: too small, or refused
@@ -100,16 +94,29 @@ std::string EmbeddedReader::end(std::string& text) {
     conv_.reset();
     return "";
   }
-  text_(text);  // the lines before it, then what the reader makes of it
-  text.clear();
-  char last = '\n';
-  std::string reason = doc_->finish([&](std::string_view t) {
-    if (!t.empty()) last = t.back();
-    text_(t);
-  });
-  if (last != '\n') text_("\n");  // what follows starts a line
+  lines_before(text);  // then what the reader makes of it
+  std::string reason = doc_->finish([this](std::string_view t) { pass_on(t); });
+  end_line();
   doc_.reset();
   return reason;
+}
+
+// A document whose text goes out itself (a PDF's at its end, a package's
+// as it comes): the lines written before it go first.
+void EmbeddedReader::lines_before(std::string& text) {
+  text_(text);
+  text.clear();
+  last_out_ = '\n';
+}
+
+void EmbeddedReader::pass_on(std::string_view t) {
+  if (!t.empty()) last_out_ = t.back();
+  text_(t);
+}
+
+// What follows the document's text starts a line.
+void EmbeddedReader::end_line() {
+  if (last_out_ != '\n') text_("\n");
 }
 
 }  // namespace phi::mime::detail

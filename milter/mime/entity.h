@@ -179,12 +179,15 @@ class EmbeddedReader : public EmbeddedDocument {
 
  private:
   void hold(std::string_view b);
+  void lines_before(std::string& text);
+  void pass_on(std::string_view t);  // the document's text, to text_
+  void end_line();
 
   WalkState& ws_;
   std::function<void(std::string_view)> text_;
   Packages packages_;
   std::unique_ptr<PackageReader> package_;  // a ZIP (a DOCX, an XLSX), read as a ZIP attachment is
-  char package_last_ = '\n';                // the last character of its text
+  char last_out_ = '\n';                    // the last character pass_on() gave text_
   std::unique_ptr<Document> doc_;  // a PDF, an image opened, a legacy Office file
   OneOf<XmlToText, RtfToText> conv_;
   std::optional<CharsetConverter> plain_;  // text

@@ -573,7 +573,6 @@ void LeafBody::check_encoding() {
   if (!held.empty()) emit_text(held);
 }
 
-// The text the converters still hold at the end of the part.
 // What the HL7 finder holds, to the Sink (again: nothing).
 void LeafBody::flush_hl7() {
   s5_.clear();
@@ -581,6 +580,7 @@ void LeafBody::flush_hl7() {
   sink_body(s5_);
 }
 
+// The text the converters still hold at the end of the part.
 void LeafBody::flush_text() {
   if (!head_checked_ && !bin_.active()) check_encoding();
   if (uu_) uu_->finish();
@@ -590,7 +590,6 @@ void LeafBody::flush_text() {
     lines_.reset();
     convert_text(held);
   }
-  std::string_view text;
   if (bin_.active()) {
     s3_.clear();
     bin_.finish(s3_);
@@ -601,6 +600,7 @@ void LeafBody::flush_text() {
     }
     return;
   }
+  std::string_view text;
   if (conv_) {
     s2_.clear();
     conv_->finish(s2_);
