@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "milter/util/c_ptr.h"
+#include "milter/util/files.h"
 
 namespace phi::audit {
 namespace {
@@ -51,7 +52,7 @@ Result<AuditKey> load_audit_key(const std::string& path, uid_t owner) {
   if (!S_ISREG(st.st_mode)) return Error{what + ": not a regular file"};
   if (st.st_mode & 077) return Error{what + ": readable or writable by group or others (chmod 600)"};
   if (st.st_uid != owner && st.st_uid != 0)
-    return Error{what + ": owned by uid " + std::to_string(st.st_uid) + ", expected uid " + std::to_string(owner) + " or root"};
+    return Error{what + ": " + wrong_owner(st.st_uid, owner)};
   if (st.st_size < static_cast<off_t>(kMinAuditKeyBytes))
     return Error{what + ": shorter than " + std::to_string(kMinAuditKeyBytes) + " bytes"};
   if (st.st_size > static_cast<off_t>(kMaxAuditKeyBytes))

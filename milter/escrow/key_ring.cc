@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "milter/util/files.h"
 #include "milter/util/strings.h"
 
 namespace phi::escrow {
@@ -86,7 +87,7 @@ Result<std::shared_ptr<const KeyRing>> load_key_file(const std::string& path, ui
     return Error{path + ": mode " + mode + " grants group or other access; use chmod 600"};
   }
   if (st.st_uid != owner && st.st_uid != 0)
-    return Error{path + ": owned by uid " + std::to_string(st.st_uid) + ", expected uid " + std::to_string(owner) + " or root"};
+    return Error{path + ": " + wrong_owner(st.st_uid, owner)};
   if (static_cast<size_t>(st.st_size) > kMaxKeyFileBytes) return Error{path + ": larger than " + std::to_string(kMaxKeyFileBytes) + " bytes"};
   SecretBytes text(Bytes(static_cast<size_t>(st.st_size) + 1, '\0'));
   Bytes& buf = text.mutable_str();

@@ -1,7 +1,8 @@
-// files - bounded whole-file reads, whole writes, regular-file opens, UTC time formatting and fsync with a test seam (see files.h).
+// files - bounded whole-file reads, whole writes, regular-file opens, key files' owners, UTC time formatting and fsync with a test seam (see files.h).
 #include "milter/util/files.h"
 
 #include <fcntl.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <vector>
 
 namespace phi {
 namespace {
@@ -34,6 +36,27 @@ int sync_fd(int fd) {
 }
 
 void set_fsync_for_tests(int (*fn)(int)) { g_fsync.store(fn); }
+
+namespace {
+// The user name of `uid` ("" when it has none).
+std::string user_name(uid_t uid) {
+  std::vector<char> buf(16384);
+  struct passwd pw {};
+  struct passwd* found = nullptr;
+  if (::getpwuid_r(uid, &pw, buf.data(), buf.size(), &found) != 0 || !found || !found->pw_name) return {};
+  return found->pw_name;
+}
+}  // namespace
+
+std::string wrong_owner(uid_t actual, uid_t expected) {
+  std::string name = user_name(actual);
+  std::string m = "owned by uid " + std::to_string(actual) + (name.empty() ? "" : " (" + name + ")") + ", expected uid " +
+                  std::to_string(expected) + " or root";
+  if (expected == 0)
+    m += "; phimilter runs as root when UserID is not set: set UserID " + (name.empty() ? "to the file's owner" : name) +
+         ", or chown root";
+  return m;
+}
 
 Result<UniqueFd> open_regular(const std::string& path, int flags, mode_t mode, bool* missing) {
   UniqueFd fd(::open(path.c_str(), flags | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, mode));

@@ -7,6 +7,7 @@
 //   int sync_fd(int fd);                       // fsync(2), or a test's stand-in
 //   void set_fsync_for_tests(int (*fn)(int));
 //   Result<UniqueFd> open_regular(const std::string& path, int flags, mode_t mode = 0, bool* missing = nullptr);
+//   std::string wrong_owner(uid_t actual, uid_t expected);
 // DESCRIPTION
 //   load_file() reads a whole file, refusing one larger than max_bytes; its
 //   errors read "path: cannot open: reason", "path: larger than N MiB" or
@@ -24,6 +25,12 @@
 //   symbolic link: "Too many levels of symbolic links"), "not a regular
 //   file", "stat: reason" or "fcntl: reason", without the path: callers add
 //   it with Error::context(). *missing is set when the name does not exist.
+//   wrong_owner() says why a key file owned by `actual` is refused where
+//   `expected` or root must own it: "owned by uid 105 (phimilter),
+//   expected uid 1000 or root". When root is expected (phimilter runs as
+//   root because UserID is not set) it adds what to do: "; phimilter runs
+//   as root when UserID is not set: set UserID phimilter, or chown root"
+//   (for a uid without a name: "set UserID to the file's owner").
 // THREADS
 //   Any thread.
 #ifndef PHI_UTIL_FILES_H
@@ -49,6 +56,7 @@ bool write_all(int fd, std::string_view data);
 int sync_fd(int fd);
 void set_fsync_for_tests(int (*fn)(int));
 Result<UniqueFd> open_regular(const std::string& path, int flags, mode_t mode = 0, bool* missing = nullptr);
+std::string wrong_owner(uid_t actual, uid_t expected);
 
 }  // namespace phi
 

@@ -2,6 +2,9 @@
 #include "milter/config.h"
 
 #include <gtest/gtest.h>
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tests/unit/escrow/test_util.h"
 
@@ -80,6 +83,32 @@ TEST(EscrowConfig, RefusesIncompleteOrUnsafeSetups) {
     EXPECT_EQ(m.rfind("t.conf:", 0), 0u) << "got: " << m;
     EXPECT_EQ(m.find(r.want), m.find(": ") + 2) << "got: " << m;
   }
+}
+
+// Run as root without UserID, phimilter runs as root, so a key file owned
+// by another user (the Debian package's phimilter) is refused, and the
+// error says which UserID would take it; with that UserID it loads.
+TEST(EscrowConfig, AKeyFileOfTheDaemonUserNamesTheUserIdToSet) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to give the key file away";
+  struct passwd* nobody = ::getpwnam("nobody");
+  ASSERT_NE(nobody, nullptr);
+  const uid_t uid = nobody->pw_uid;
+  TempDir d;
+  auto keys = d.write("keys", std::string("k1 ") + kHex1 + "\n", 0600);
+  ASSERT_EQ(::chown(keys.c_str(), uid, static_cast<gid_t>(-1)), 0);
+  const std::string text = "EscrowKeyFile " + keys + "\nEscrowDirectory " + d.path() + "\nPortalURL https://p.example/t/\n";
+  auto s = parse_settings(text, "t.conf");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  auto cfg = build_config(*s, "t.conf");
+  ASSERT_FALSE(cfg.ok());
+  EXPECT_EQ(cfg.error().message, "t.conf:1: EscrowKeyFile: " + keys + ": owned by uid " + std::to_string(uid) +
+                                     " (nobody), expected uid 0 or root; phimilter runs as root when UserID is not set: "
+                                     "set UserID nobody, or chown root");
+  s = parse_settings(text + "UserID nobody\n", "t.conf");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  cfg = build_config(*s, "t.conf");
+  ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+  EXPECT_NE((*cfg)->escrow, nullptr);
 }
 
 // The line logged at start and reload (and printed by phimilter -n) says
