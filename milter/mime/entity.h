@@ -283,6 +283,8 @@ class PackageReader : public ZipStream::Handler {
 
  private:
   enum class Kind { Xml, Text, Html, Json, Rtf, Dicom, Nested, Document, Image, Sniff };
+  // Whether a package inside this one may be read (kMaxPackageDepth).
+  bool room_below() const { return depth_ < kMaxPackageDepth; }
   void start_converting(std::string_view first);
   void emit(std::string_view text);
   void body(std::string_view text);

@@ -96,7 +96,7 @@ bool PackageReader::entry(const ZipEntry& e) {
     kind_ = Kind::Image;  // held in head_ until it is known to be a signed image of min_bytes (image_data)
     image_skip_ = false;
   } else if (std::string r = reason_for_name(name); r == "office" || r == "archive") {
-    if (depth_ + 1 > kMaxPackageDepth) {
+    if (!room_below()) {
       report_once("depth-limit");
       return false;
     }
@@ -359,7 +359,7 @@ void PackageReader::sink_text(std::string_view text) {
 }
 
 std::unique_ptr<PackageReader> PackageReader::nested(std::string whole_reason) {
-  if (depth_ + 1 > kMaxPackageDepth) return nullptr;
+  if (!room_below()) return nullptr;
   auto p = std::make_unique<PackageReader>(ws_, info_, std::move(whole_reason), root_, depth_ + 1,
                                            prefix_ + entry_name_ + "/");
   p->output_ = output_;
