@@ -58,6 +58,7 @@ Result<void> load_shipped(Lexicon& lex, const std::string& dir) {
       {"icd10cm_codes.txt", &lex.icd_codes, Case::AsWritten}, {"conditions.txt", &lex.conditions, Case::Terms},
       {"medications.txt", &lex.medications, Case::Terms},    {"procedures.txt", &lex.procedures, Case::Terms},
       {"lab_tests.txt", &lex.lab_tests, Case::Terms},        {"lab_values.txt", &lex.lab_values, Case::Terms},
+      {"care_documents.txt", &lex.care_documents, Case::Terms},
   };
   for (auto& l : lists) {
     auto r = load_word_list(dir + "/" + l.file, l.how);

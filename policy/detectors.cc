@@ -701,6 +701,9 @@ std::vector<Detector> builtin_detectors(const Lexicon& lex) {
   dict("diagnosis_term", R::Health, 0.6, lex.conditions, Check::Term);
   dict("medication", R::Health, 0.4, lex.medications, Check::Medication);
   dict("procedure", R::Health, 0.5, lex.procedures, Check::Term);
+  const size_t documents = d.size();  // care documents: procedures, flagged for the Subject rule (scan.cc)
+  dict("procedure", R::Health, 0.5, lex.care_documents, Check::Term);
+  for (size_t k = documents; k < d.size(); ++k) d[k].document = true;
   dict("lab_result", R::Health, 0.6, lex.lab_tests, Check::LabTest);
   dict("lab_result", R::Health, 0.6, lex.lab_values, Check::LabValue);
   // Unlabelled "First [M.] Last": a cheap capitalised-pair trigger; the check

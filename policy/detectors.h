@@ -64,6 +64,7 @@ struct Detector {
   bool dict = false;   // a dictionary term: matched by TermIndex, not compiled into Hyperscan
   std::string term;    // the lower-case term when dict
   bool capitals = false;  // the term was written in capitals ("AIDS"): it matches only in capitals
+  bool document = false;  // a care document's name: in a Subject, not evidence that the Subject holds PHI
   std::string where;   // "file:line" for site detectors, for compile errors
   unsigned type_id = 0;  // index of `type` in ClassifierData::types (set by Classifier::build)
 };
@@ -75,6 +76,9 @@ struct Lexicon {
   // As written in the lists: lower case, or in capitals for a term that
   // matches only in capitals (an acronym that is also a word: "AIDS").
   std::vector<std::string> conditions, medications, procedures, lab_tests;
+  // The names of care documents ("discharge summary"): found as procedures,
+  // but alone in a Subject they do not make it part of the PHI.
+  std::vector<std::string> care_documents;
   std::vector<std::string> lab_values;  // lab abbreviations that count only with a value after them
 };
 

@@ -45,7 +45,7 @@ libphi_a_SOURCES += \
 dist_pkgdata_DATA += \
 	policy/data/icd10cm_codes.txt policy/data/conditions.txt policy/data/medications.txt \
 	policy/data/procedures.txt policy/data/lab_tests.txt policy/data/lab_values.txt policy/data/first_names.txt \
-	policy/data/surnames.txt
+	policy/data/surnames.txt policy/data/care_documents.txt
 EXTRA_DIST += policy/data/build-data.py
 
 UNIT_TESTS += tests/unit/policy/policy_test

@@ -134,7 +134,7 @@ struct ScanState {
   void add(const Detector& det, unsigned type_id, uint64_t from, uint64_t to, std::string_view value, double weight);
   void signal(Role role, double weight, uint64_t offset);
   void raise(Role role, uint64_t at, double from_weight, double to_weight, uint64_t offset);
-  void evaluate(Role role, uint64_t offset);
+  void evaluate(uint64_t offset);
   Verdict finish();
 };
 
@@ -299,6 +299,12 @@ void ScanState::add(const Detector& det, unsigned type_id, uint64_t from, uint64
   if (type.sensitive || det.role == Role::Pii || (det.role == Role::Identifier && det.check == Check::Custom && weight >= 0.6))
     v.pii = true;
   if (type.alone) strong_alone = true;
+  // The Subject holds an identifier or health information (not only the
+  // name of a care document: "Discharge summary" names what is attached).
+  if (cur.field == TextField::Subject && !det.document) {
+    if (det.role == Role::Identifier) subject_i = true;
+    if (det.role == Role::Health) subject_h = true;
+  }
   if (v.findings.size() < max_findings) {
     s.index = v.findings.size();
     v.findings.push_back(Finding{det.type, cur.name, from, uint32_t(to - from), mask_excerpt(value), cur.field, weight, det.role});
@@ -319,7 +325,7 @@ void ScanState::signal(Role role, double weight, uint64_t offset) {
   while (!q.empty() && (q.front().offset + kProximityBytes < offset || q.size() >= kMaxSignals)) q.pop_front();
   bool ident = role == Role::Identifier;
   q.push_back(Signal{offset, ident ? weight : 0.0, ident ? 0.0 : weight});
-  evaluate(role, offset);
+  evaluate(offset);
 }
 
 // A merged finding weighs more now (a longer dictionary term over a shorter
@@ -330,12 +336,12 @@ void ScanState::signal(Role role, double weight, uint64_t offset) {
 void ScanState::raise(Role role, uint64_t at, double from_weight, double to_weight, uint64_t offset) {
   if (role != Role::Identifier && role != Role::Health) return;
   if (phi && best_pair >= 1.0 && cur.field == TextField::Body) return;
-  if (cur.recent.raise(at, role == Role::Identifier, from_weight, to_weight)) evaluate(role, offset);
+  if (cur.recent.raise(at, role == Role::Identifier, from_weight, to_weight)) evaluate(offset);
   else signal(role, to_weight, offset);
 }
 
 // The window's signals as they stand after one at `offset`: phi, or the best pair so far.
-void ScanState::evaluate(Role role, uint64_t offset) {
+void ScanState::evaluate(uint64_t offset) {
   auto& q = cur.recent;
   // One pass over the window. A signal of the other role adds 0.0, which
   // leaves every sum (weights are positive, sums start at +0) and maximum
@@ -363,7 +369,6 @@ void ScanState::evaluate(Role role, uint64_t offset) {
   if (cur.field != TextField::Body) {
     side_i = std::max(side_i, i);
     side_h = std::max(side_h, h);
-    if (cur.field == TextField::Subject) (role == Role::Identifier ? subject_i : subject_h) = true;
   }
   if (i >= kIdentifierThreshold && h >= kHealthThreshold) {
     phi = true;

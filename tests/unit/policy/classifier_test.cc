@@ -83,6 +83,37 @@ TEST(Verdict, PhiInSubject) {
   EXPECT_TRUE(subject_finding);
 }
 
+// A care document's name is what clinical mail's Subject says ("Discharge
+// summary", "Pathology report"): on a message whose body is PHI, it alone
+// does not make the Subject part of the PHI (which the shipped policy
+// refuses rather than escrows); a condition, a procedure or a name does.
+// In the text the name is still health information, as before.
+TEST(Verdict, ACareDocumentsNameAloneDoesNotPutPhiInTheSubject) {
+  struct { const char* subject; bool in_subject; } rows[] = {
+      {"Discharge summary and follow-up", false},
+      {"Pathology reports attached", false},
+      {"FW: operative report", false},
+      {"Re: diabetes follow-up", true},
+      {"Chest x-ray results", true},
+      {"Discharge summary for Maria Gonzalez", true},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.subject);
+    auto s = shared_classifier().start();
+    s->text("subject", TextField::Subject, r.subject);
+    s->end_part("subject");
+    s->text("1", TextField::Body, kPhiNote);
+    Verdict v = s->finish();
+    EXPECT_TRUE(v.phi) << findings_summary(v);
+    EXPECT_EQ(v.phi_in_subject, r.in_subject) << findings_summary(v);
+    bool subject_finding = false;
+    for (const auto& f : v.findings) subject_finding |= f.field == TextField::Subject;
+    EXPECT_TRUE(subject_finding) << "the Subject's finding is still reported";
+  }
+  Verdict body = classify_text(shared_classifier(), "Please fax the discharge summary for Thompson, Robert today.");
+  EXPECT_TRUE(body.phi) << findings_summary(body);
+}
+
 TEST(Verdict, FindingsCarryPartOffsetLengthAndMaskedExcerpt) {
   auto s = shared_classifier().start();
   s->text("1.2", TextField::Body, "x SSN 536-22-1234 y");
