@@ -91,13 +91,18 @@ e2e_make_messages() {
     e2e_make_message biz $((_k * 1024)) "$E2E_MSG/biz-${_k}k.eml"
   done
   e2e_make_message phi 10240 "$E2E_MSG/phisubj-10k.eml" "Follow-up for Sarah Hill SSN 707-67-3245 diabetes"
-  # Sanity: phimilter's test mode must see PHI in the one kind and none in the other.
+  # Sanity: phimilter's test mode must see PHI in the one kind and none in
+  # the other, and PHI in the Subject of phisubj only: the shipped policy
+  # refuses such mail rather than escrowing it, so no run would measure the
+  # escrow path if the others' Subject counted.
   "$PHIMILTER" -t "$E2E_MSG"/*.eml >"$PHI_DIR/msg.json" 2>/dev/null
   for _f in "$E2E_MSG"/*.eml; do
-    _want=false
-    case $(basename "$_f") in phi*) _want=true ;; esac
-    grep -F "\"file\":\"$_f\"" "$PHI_DIR/msg.json" | grep -q "\"phi\":$_want" ||
-      phi_say "warning: $(basename "$_f"): phimilter -t does not say phi=$_want"
+    _want=false _subj=false
+    case $(basename "$_f") in phisubj*) _want=true _subj=true ;; phi*) _want=true ;; esac
+    _v=$(grep -F "\"file\":\"$_f\"" "$PHI_DIR/msg.json")
+    [ -n "$_v" ] || { phi_say "warning: $(basename "$_f"): phimilter -t gave no verdict"; continue; }
+    case $_v in *"\"phi\":$_want"*) ;; *) phi_say "warning: $(basename "$_f"): phimilter -t does not say phi=$_want" ;; esac
+    case $_v in *"\"phi_in_subject\":$_subj"*) ;; *) phi_fail "$(basename "$_f"): phimilter -t does not say phi_in_subject=$_subj" ;; esac
   done
 }
 

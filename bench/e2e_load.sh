@@ -3,14 +3,16 @@
 
 E2E_LOAD_SENDER=load@client.phi-test.example
 
-# The five kinds of mail: "file recipient".
+# The five kinds of mail: "file recipient outcome", the outcome the shipped
+# policy gives it (PHI to a mandatory-TLS domain is routed over TLS and
+# delivered, to an opportunistic one escrowed; PHI in the Subject refused).
 e2e_load_classes() {
   cat <<EOF
-phi-10k.eml lt-phi-sec@secure.phi-test.example
-phi-1k.eml lt-phi-ins@insecure.phi-test.example
-biz-10k.eml lt-biz-sec@secure.phi-test.example
-biz-1k.eml lt-biz-ins@insecure.phi-test.example
-phisubj-10k.eml lt-subj@insecure.phi-test.example
+phi-10k.eml lt-phi-sec@secure.phi-test.example delivered
+phi-1k.eml lt-phi-ins@insecure.phi-test.example escrowed
+biz-10k.eml lt-biz-sec@secure.phi-test.example delivered
+biz-1k.eml lt-biz-ins@insecure.phi-test.example delivered
+phisubj-10k.eml lt-subj@insecure.phi-test.example refused
 EOF
 }
 
@@ -69,11 +71,17 @@ e2e_load() {
   _t0=$(e2e_now)
   _pids= _i=0 _sent=0
   e2e_load_classes >"$PHI_DIR/load.classes"
-  while read -r _file _rcpt; do
+  _want_delivered=0 _want_escrowed=0 _want_refused=0
+  while read -r _file _rcpt _outcome; do
     _i=$((_i + 1))
     _m=$_per
     [ "$_i" = 1 ] && _m=$((_n - _per * (_classes - 1)))
     _sent=$((_sent + _m))
+    case $_outcome in
+      delivered) _want_delivered=$((_want_delivered + _m)) ;;
+      escrowed) _want_escrowed=$((_want_escrowed + _m)) ;;
+      refused) _want_refused=$((_want_refused + _m)) ;;
+    esac
     E2E_SEND_TIMEOUT=${E2E_LOAD_TIMEOUT:-600} e2e_send "$PHI_SMTP_PORT" "$E2E_MSG/$_file" "$_m" "$_spc" "$_rcpt" \
       "$PHI_DIR/load.$_i.out" "$E2E_LOAD_SENDER" &
     _pids="$_pids $!"
@@ -110,6 +118,11 @@ e2e_load() {
   fi
   [ "$_sum" = "$_sent" ] || phi_fail "load test: $_sent sent but $_sum accounted for"
   [ "$_notices" = "$_escrowed" ] || phi_fail "load test: $_escrowed escrowed but $_notices pickup notices delivered"
+  # Each kind of mail had the outcome the policy gives it: a change that
+  # refuses the PHI mail (or escrows nothing) is not "accounted for".
+  [ "$_delivered $_escrowed $_refused" = "$_want_delivered $_want_escrowed $_want_refused" ] ||
+    phi_fail "load test: expected delivered $_want_delivered, escrowed $_want_escrowed, refused $_want_refused" \
+      "(the policy's outcome for each kind of mail), got $_delivered, $_escrowed, $_refused"
   [ "$(($(e2e_reloaded_count) - E2E_RELOADS0))" -ge "$_r" ] || phi_fail "fewer reloads logged than sent"
   phi_say "load test: every message accounted for"
 }
