@@ -52,12 +52,11 @@ TEST(Crypto, KeyFileOfAnotherOwnerIsRefused) {
   const std::string& m = r.error().message;
   EXPECT_EQ(m.rfind("AuditKeyFile " + p + ": owned by uid " + std::to_string(actual), 0), 0u) << m;
   EXPECT_NE(m.find(", expected uid " + std::to_string(expect) + " or root"), std::string::npos) << m;
-  if (::geteuid() == 0) {  // root expected: say what to do; uid 12345 has no name to give
+  if (::geteuid() == 0) {
+    // Root expected: the error says what to do; uid 12345 has no name to give.
     ASSERT_EQ(::getpwuid(12345), nullptr);
     EXPECT_EQ(m.substr(m.find(" or root")), " or root; phimilter runs as root when UserID is not set: set UserID to the "
                                             "file's owner, or chown root");
-  }
-  if (::geteuid() == 0) {
     ASSERT_EQ(::chown(p.c_str(), 0, static_cast<gid_t>(-1)), 0);
     EXPECT_TRUE(load_audit_key(p, 12345).ok()) << "root may own it";
     ASSERT_EQ(::chown(p.c_str(), 12345, static_cast<gid_t>(-1)), 0);
