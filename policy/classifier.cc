@@ -94,9 +94,10 @@ Result<void> load_site_dictionary(Lexicon& lex, const std::string& item) {
   else if (type == "procedure") into = &lex.procedures;
   else if (type == "lab_result") into = &lex.lab_tests;
   else if (type == "lab_value") into = &lex.lab_values;
+  else if (type == "care_document") into = &lex.care_documents;
   else if (type != "first_name" && type != "surname")
-    return Error{"\"" + type + "\": dictionary type must be diagnosis_term, medication, procedure, lab_result, lab_value, "
-                 "first_name or surname"};
+    return Error{"\"" + type + "\": dictionary type must be diagnosis_term, medication, procedure, care_document, "
+                 "lab_result, lab_value, first_name or surname"};
   auto r = load_word_list(path, into ? Case::Terms : Case::Lower);
   if (!r) return r.error();
   if (into) into->insert(into->end(), r->begin(), r->end());

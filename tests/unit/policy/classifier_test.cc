@@ -284,6 +284,30 @@ TEST(Build, SiteDetectorsAndDictionaries) {
   unlink(values.c_str());
 }
 
+// A site's own care documents (CustomDictionaries care_document=) are
+// health terms in the body, and alone in a Subject they do not make it hold
+// PHI; the same list given as procedures does.
+TEST(Build, SiteCareDocumentsAreKeptOutOfTheSubjectRule) {
+  std::string docs = write_temp("# our document names\ntransfer packet\n");
+  for (bool as_document : {true, false}) {
+    SCOPED_TRACE(as_document ? "care_document" : "procedure");
+    ClassifierOptions o;
+    o.data_dir = PHI_SRCDIR "/policy/data";
+    o.dictionary_files = {(as_document ? "care_document=" : "procedure=") + docs};
+    auto c = Classifier::build(o);
+    ASSERT_TRUE(c.ok()) << c.error().message;
+    auto s = (*c)->start();
+    s->text("subject", TextField::Subject, "Transfer packet attached");
+    s->end_part("subject");
+    s->text("1", TextField::Body, kPhiNote);
+    Verdict v = s->finish();
+    EXPECT_TRUE(v.phi) << findings_summary(v);
+    EXPECT_EQ(v.phi_in_subject, !as_document) << findings_summary(v);
+    EXPECT_EQ(count(classify_text(**c, "Fax the transfer packet to the ward."), "procedure"), 1);
+  }
+  unlink(docs.c_str());
+}
+
 TEST(Build, ErrorsNameFileAndLine) {
   struct { const char* label; const char* detectors; const char* dict; const char* want; } rows[] = {
       {"regex syntax", "# x\nok_one identifier 0.5 \\bAB\\d{4}\\b\nbad_one identifier 0.5 (unclosed\n", nullptr, ":3: "},
