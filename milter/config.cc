@@ -420,12 +420,29 @@ Result<void> build_escrow(Config& cfg) {
   return Ok();
 }
 
-// The shipped dictionaries: DataDirectory, else the installed data directory,
-// else the source tree's copy (uninstalled build tree).
-std::string classifier_data_dir(const Settings& s) {
-  if (!s.DataDirectory.empty()) return s.DataDirectory;
+// The installed data directory, else the source tree's copy (uninstalled
+// build tree).
+std::string installed_data_dir() {
   if (access(PHI_PKGDATADIR "/icd10cm_codes.txt", R_OK) == 0) return PHI_PKGDATADIR;
   return PHI_SRCDIR "/policy/data";
+}
+
+// The shipped dictionaries: DataDirectory, else the installed ones.
+std::string classifier_data_dir(const Settings& s) {
+  return s.DataDirectory.empty() ? installed_data_dir() : s.DataDirectory;
+}
+
+// A DataDirectory copied from an older version lacks the files added since:
+// the error names this version's copy of the missing one.
+std::string missing_data_file_hint(const Settings& s, const std::string& msg) {
+  const std::string prefix = s.DataDirectory + "/";
+  auto end = msg.find(": cannot open: ");
+  if (s.DataDirectory.empty() || msg.rfind(prefix, 0) != 0 || end == std::string::npos) return msg;
+  std::string file = msg.substr(prefix.size(), end - prefix.size());
+  if (file.empty() || file.find('/') != std::string::npos) return msg;
+  std::string ours = installed_data_dir() + "/" + file;
+  if (ours == msg.substr(0, end) || access(ours.c_str(), R_OK) != 0) return msg;
+  return msg + "; this version's copy is " + ours + " (a copy of the data made from an older version needs it)";
 }
 
 // Which key a classifier build error is about.
@@ -445,7 +462,7 @@ Result<std::shared_ptr<const policy::Classifier>> build_classifier(const Setting
   o.dictionary_files = s.CustomDictionaries;
   o.detectors_file = s.CustomDetectors;
   auto c = policy::Classifier::build(o);
-  if (!c) return c.error().context(classifier_error_key(s, c.error().message));
+  if (!c) return Error{missing_data_file_hint(s, c.error().message)}.context(classifier_error_key(s, c.error().message));
   return c;
 }
 

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -145,6 +146,30 @@ TEST(BuildConfig, CompilesTheClassifierAndNamesBadDetectorFiles) {
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().message.rfind("t.conf:1: CustomDictionaries: /nonexistent/formulary.txt: cannot open", 0), 0u)
       << missing.error().message;
+}
+
+// A DataDirectory copied from an older version lacks the files added since
+// (care_documents.txt, 5 December 2026): the daemon refuses it, naming the
+// missing file and this version's copy.
+TEST(BuildConfig, ADataDirectoryWithoutANewFileNamesThisVersionsCopy) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(::testing::TempDir()) / "config_test_data";
+  fs::remove_all(dir);
+  fs::copy(PHI_SRCDIR "/policy/data", dir);
+  auto s = parse_settings("DataDirectory " + dir.string() + "\n", "t.conf");
+  ASSERT_TRUE(s.ok()) << s.error().message;
+  auto copy = build_config(*s, "t.conf");
+  EXPECT_TRUE(copy.ok()) << copy.error().message;
+
+  fs::remove(dir / "care_documents.txt");
+  auto old = build_config(*s, "t.conf");
+  ASSERT_FALSE(old.ok());
+  const std::string& m = old.error().message;
+  EXPECT_EQ(m.rfind("t.conf:1: DataDirectory: " + (dir / "care_documents.txt").string() + ": cannot open: ", 0), 0u) << m;
+  const std::string hint = "/care_documents.txt (a copy of the data made from an older version needs it)";
+  EXPECT_NE(m.find("; this version's copy is /"), std::string::npos) << m;
+  EXPECT_EQ(m.size() - std::min(m.size(), hint.size()), m.rfind(hint)) << m;
+  fs::remove_all(dir);
 }
 
 // A value that parses but cannot be built is reported like a syntax error:
