@@ -278,6 +278,9 @@ e2e_best() {
   awk -v s="$1" -v n="$2" -v f="${3:-3}" '$1 == s && $2 == n && $3 > m { m = $3; v = $f } END { print (v == "" ? 0 : v) }' "$PHI_DIR/results"
 }
 
+# A rate in the table: "-" for a configuration E2E_CONFIGS left out.
+e2e_shown() { if [ "$1" = 0 ]; then echo -; else echo "$1"; fi; }
+
 e2e_ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
 # The configurations the throughput and latency runs measure, in this order.
@@ -316,7 +319,8 @@ e2e_print_table() {
       _noop=$(e2e_best "$_s" "noop-$_kind")
       _dkim=$(e2e_best "$_s" "opendkim-$_kind")
       _phi=$(e2e_best "$_s" "phimilter-$_kind")
-      printf '%-5s %-5s %9s %7s %9s %9s %9s %9s\n' "$_s" "$_kind" "$_none" "$_noop" "$_dkim" "$_phi" \
+      printf '%-5s %-5s %9s %7s %9s %9s %9s %9s\n' "$_s" "$_kind" "$(e2e_shown "$_none")" "$(e2e_shown "$_noop")" \
+        "$(e2e_shown "$_dkim")" "$(e2e_shown "$_phi")" \
         "$(e2e_ratio "$_phi" "$_noop")" "$(e2e_ratio "$_phi" "$_none")"
     done
     printf '%-11s phimilter inet/unix %s\n' "$_s" "$(e2e_ratio "$(e2e_best "$_s" phimilter-inet)" "$(e2e_best "$_s" phimilter-unix)")"
