@@ -166,10 +166,13 @@ TEST(BuildConfig, ADataDirectoryWithoutANewFileNamesThisVersionsCopy) {
   ASSERT_FALSE(old.ok());
   const std::string& m = old.error().message;
   EXPECT_EQ(m.rfind("t.conf:1: DataDirectory: " + (dir / "care_documents.txt").string() + ": cannot open: ", 0), 0u) << m;
-  const std::string hint = "/care_documents.txt (a copy of the data made from an older version needs it)";
-  EXPECT_NE(m.find("; this version's copy is /"), std::string::npos) << m;
-  EXPECT_EQ(m.size() - std::min(m.size(), hint.size()), m.rfind(hint)) << m;
   fs::remove_all(dir);
+  // This version's copy is the installed one when a package is installed,
+  // else the source tree's; an older package has none to name.
+  if (access(PHI_PKGDATADIR "/icd10cm_codes.txt", R_OK) == 0 && access(PHI_PKGDATADIR "/care_documents.txt", R_OK) != 0)
+    GTEST_SKIP() << "an older package's data is installed in " PHI_PKGDATADIR;
+  EXPECT_NE(m.find("; this version's copy is /"), std::string::npos) << m;
+  EXPECT_TRUE(m.ends_with("/care_documents.txt (a copy of the data made from an older version needs it)")) << m;
 }
 
 // A value that parses but cannot be built is reported like a syntax error:
