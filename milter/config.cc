@@ -386,6 +386,28 @@ Result<void> build_office(Config& cfg) {
   return Ok();
 }
 
+// The 7z and RAR reader when ArchiveToTar is set; as build_pdf (the package
+// depends on libarchive-tools: a missing default program is a warning).
+Result<void> build_archive(Config& cfg) {
+  const Settings& s = cfg.settings;
+  if (s.ArchiveToTar.empty()) {
+    cfg.archive_unavailable = "ArchiveToTar is empty";
+    return Ok();
+  }
+  auto limits = converter_limits("Archive", s.ArchiveTimeout, s.ArchiveMemoryLimit, 64ull << 20, s.ArchiveProcesses,
+                                 s.MaxMessageBytes, "set ArchiveToTar empty to read no 7z or RAR archive");
+  if (!limits) return limits.error();
+  auto usable = converter_program("ArchiveToTar", s.ArchiveToTar, default_settings().ArchiveToTar, "libarchive-tools",
+                                  cfg.archive_unavailable);
+  if (!usable) return usable.error();
+  if (!*usable) return Ok();
+  ArchiveOptions o;
+  static_cast<ConverterLimits&>(o) = *limits;
+  o.program = s.ArchiveToTar;
+  cfg.archive = std::make_shared<const ArchiveToTar>(std::move(o));
+  return Ok();
+}
+
 // Loads the escrow keys and builds the store when EscrowKeyFile is set. The
 // built-in default key file may be missing (escrow is then unavailable and
 // escrow decisions answer tempfail); a key file named in the configuration
@@ -583,6 +605,7 @@ std::string config_summary(const Config& cfg) {
     out += "; PowerPoint 97-2003 text on, Word/Excel off (" + cfg.office_unavailable + ")";
   else
     out += "; Word/Excel/PowerPoint 97-2003 text on (" + s.LegacyOfficeToText + ")";
+  out += cfg.archive ? "; 7z/RAR on (" + s.ArchiveToTar + ")" : "; 7z/RAR off (" + cfg.archive_unavailable + ")";
   if (cfg.documents && !s.InboundDocuments) out += "; inbound documents unread (InboundDocuments no)";
   return out;
 }
@@ -611,6 +634,9 @@ std::vector<std::string> config_warnings(const Config& cfg) {
   if (!cfg.pdf && !cfg.settings.PdfToText.empty())
     out.push_back("PdfToText " + cfg.pdf_unavailable + ": PDF attachments are not read, they are reported uninspected");
   if (!cfg.pdf_scans.empty()) out.push_back(cfg.pdf_scans);
+  if (!cfg.archive && !cfg.settings.ArchiveToTar.empty())
+    out.push_back("ArchiveToTar " + cfg.archive_unavailable +
+                  ": 7z and RAR attachments are not read, they are reported uninspected");
   if (!cfg.office_partial.empty()) out.push_back(cfg.office_partial);
   if (!cfg.rules) return out;
   const bool enforce = cfg.rules->mode == policy::Mode::Enforce;
@@ -683,8 +709,9 @@ Result<std::shared_ptr<const Config>> build_config_unlocated(Settings settings, 
   if (auto r = build_pdf(*cfg); !r) return r.error();  // after OCR: it reads the scanned pages
   if (auto r = build_office(*cfg); !r) return r.error();
   if (cfg->settings.DocumentTimeBudget == 0) return Error{"DocumentTimeBudget: must be longer than 0s"};
-  if (cfg->pdf || cfg->ocr || cfg->office)
-    cfg->documents = std::make_shared<const Converters>(cfg->pdf, cfg->ocr, cfg->office);
+  if (auto r = build_archive(*cfg); !r) return r.error();
+  if (cfg->pdf || cfg->ocr || cfg->office || cfg->archive)
+    cfg->documents = std::make_shared<const Converters>(cfg->pdf, cfg->ocr, cfg->office, cfg->archive);
   // Derived objects (pattern database, policy, escrow keys, ...) are built
   // here by their modules; any failure makes the whole snapshot invalid.
   if (auto ok = build_policy(cfg->settings, *cfg); !ok) return ok.error();

@@ -37,6 +37,7 @@
 
 #include "milter/audit/writer.h"
 #include "milter/util/result.h"
+#include "milter/archive_tar.h"
 #include "milter/legacy_office.h"
 #include "milter/ocr.h"
 #include "milter/pdftext.h"
@@ -143,7 +144,10 @@ struct Config {
   std::shared_ptr<const LegacyOffice> office;
   std::string office_unavailable;  // why office is null, for the log line
   std::string office_partial;      // xls2csv is missing ("" when not)
-  // The Walker's reader of all three (null when none is on).
+  // 7z and RAR archives unpacked through ArchiveToTar (bsdtar); null as ocr.
+  std::shared_ptr<const ArchiveToTar> archive;
+  std::string archive_unavailable;  // why archive is null, for the log line
+  // The Walker's reader of all four (null when none is on).
   std::shared_ptr<const Converters> documents;
 };
 

@@ -176,7 +176,17 @@ void ConverterRun::feed(std::string_view bytes) {
 std::string ConverterRun::finish(const std::function<void(std::string_view)>& text) {
   if (failed_ || pid_ <= 0) return failure();
   in_.reset();  // end of input
-  auto deadline = until(Clock::now() + s_.timeout);
+  auto own = Clock::now() + s_.timeout;
+  auto deadline = until(own);
+  // The time the caller takes with the output (an archive's files read,
+  // their own documents converted) is not the child's: it extends the
+  // child's deadline, never the message's budget.
+  auto pass_on = [&](std::string_view piece) {
+    auto t0 = Clock::now();
+    text(piece);
+    own += Clock::now() - t0;
+    deadline = until(own);
+  };
   mime::CharsetConverter utf8("utf-8");
   std::string buf(64 * 1024, '\0'), converted;
   uint64_t total = 0;
@@ -205,20 +215,20 @@ std::string ConverterRun::finish(const std::function<void(std::string_view)>& te
     for (char c : piece)
       if (!converter_blank(c)) ++text_chars_;
     if (s_.raw) {
-      text(piece);
+      pass_on(piece);
       if (cut) break;
       continue;
     }
     converted.clear();
     utf8.convert(piece, converted);
     std::replace(converted.begin(), converted.end(), '\f', '\n');
-    text(converted);
+    pass_on(converted);
     if (cut) break;
   }
   if (!s_.raw) {
     converted.clear();
     utf8.finish(converted);
-    text(converted);
+    pass_on(converted);
   }
   out_.reset();
   if (cut) {
@@ -251,6 +261,7 @@ const mime::DocumentReader* Converters::reader(std::string_view kind) const {
   if (kind == "pdf") return pdf_.get();
   if (kind == "image") return ocr_.get();
   if (kind == "office") return office_.get();
+  if (kind == "archive") return archive_.get();
   return nullptr;
 }
 

@@ -9,7 +9,7 @@
 //   auto run = std::make_unique<MyRun>(ConverterSpec{...});
 //   if (!run->start()) ...                           // nullptr: "unavailable"
 //   run->feed(bytes); ...  run->finish(text_fn);      // a mime::Document
-//   Converters docs(pdf, ocr, office);                // the readers by kind
+//   Converters docs(pdf, ocr, office, archive);       // the readers by kind
 //   DocumentBudget b(docs, 240s);                     // per message: the Walker's DocumentReader
 // DESCRIPTION
 //   ConverterRun is the mechanics shared by the document readers: it takes
@@ -28,10 +28,11 @@
 //   pieces, at most `max_text` bytes (then the child is killed and the
 //   reason is "size-limit"), checks it as UTF-8 (invalid bytes become
 //   U+FFFD), turns form feeds into line breaks and hands it on (with
-//   `raw`, a program whose output is an image, unchanged).
+//   `raw`, a program whose output is an image or an archive, unchanged).
 //   The reason finish() returns, when nothing above decided it, is
 //   on_exit(status) of the reaped child. Out of time (no answer within
-//   `timeout` of the end of input, or input not read within `timeout`):
+//   `timeout` of the end of input, the time the caller's text function
+//   takes not counted, or input not read within `timeout`):
 //   the child is killed, and the reason is "unavailable" when it had less
 //   than half the time on the CPU (slowed by a busy machine: the message is
 //   retried), else `reason` (the document's own fault); a warning is
@@ -42,7 +43,8 @@
 //   starts the child at finish() with a memory file as its standard input.
 //   Converters is the DocumentReader a Walker gets: "pdf" parts go to
 //   the PDF reader, "image" parts to the OCR reader, "office" parts (OLE2
-//   compound files) to the legacy Office reader; any may be absent;
+//   compound files) to the legacy Office reader, "archive" parts (7z,
+//   RAR) to the archive reader (milter/archive_tar.h); any may be absent;
 //   min_bytes() is the reader's of that kind.
 //   Log lines carry `log_tag` ("pdf", "ocr") and name the program, exit
 //   statuses and reasons, never a byte of the document or its text.
@@ -228,12 +230,14 @@ class DocumentBudget : public mime::DocumentReader {
 bool slowed_by_machine(double cpu_seconds, std::chrono::milliseconds timeout);
 
 // The Walker's DocumentReader: PDFs to `pdf`, images to `ocr`, Word, Excel
-// and PowerPoint 97-2003 files ("office") to `office` (each may be null).
+// and PowerPoint 97-2003 files ("office") to `office`, 7z and RAR archives
+// ("archive") to `archive` (each may be null).
 class Converters : public mime::DocumentReader {
  public:
   Converters(std::shared_ptr<const mime::DocumentReader> pdf, std::shared_ptr<const mime::DocumentReader> ocr,
-             std::shared_ptr<const mime::DocumentReader> office = nullptr)
-      : pdf_(std::move(pdf)), ocr_(std::move(ocr)), office_(std::move(office)) {}
+             std::shared_ptr<const mime::DocumentReader> office = nullptr,
+             std::shared_ptr<const mime::DocumentReader> archive = nullptr)
+      : pdf_(std::move(pdf)), ocr_(std::move(ocr)), office_(std::move(office)), archive_(std::move(archive)) {}
   std::unique_ptr<mime::Document> open(std::string_view kind) const override;
   std::unique_ptr<mime::Document> open_until(std::string_view kind,
                                              std::chrono::steady_clock::time_point deadline) const override;
@@ -242,7 +246,7 @@ class Converters : public mime::DocumentReader {
 
  private:
   const mime::DocumentReader* reader(std::string_view kind) const;
-  std::shared_ptr<const mime::DocumentReader> pdf_, ocr_, office_;
+  std::shared_ptr<const mime::DocumentReader> pdf_, ocr_, office_, archive_;
 };
 
 }  // namespace phi

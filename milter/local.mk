@@ -8,7 +8,7 @@ libphid_a_SOURCES += \
 	milter/inspect.h milter/inspect.cc \
 	milter/converter.h milter/converter.cc \
 	milter/pdftext.h milter/pdftext.cc milter/ocr.h milter/ocr.cc \
-	milter/legacy_office.h milter/legacy_office.cc \
+	milter/legacy_office.h milter/legacy_office.cc milter/archive_tar.h milter/archive_tar.cc \
 	milter/session.h milter/session.cc milter/stage_guard.h \
 	milter/submit.h milter/submit.cc \
 	milter/enforce.cc milter/escrow_glue.cc milter/audit_glue.cc \
@@ -23,7 +23,8 @@ UNIT_TESTS += tests/unit/milter/config_test tests/unit/milter/session_test tests
 SCRIPT_TESTS += tests/unit/milter/sd_notify_test.sh
 tests_unit_milter_escrow_glue_test_SOURCES = tests/unit/milter/escrow_glue_test.cc tests/unit/milter/submit_test.cc \
 	tests/unit/milter/pdftext_test.cc tests/unit/milter/ocr_test.cc tests/unit/milter/document_builders.h \
-	tests/unit/milter/legacy_office_test.cc tests/unit/milter/document_budget_test.cc
+	tests/unit/milter/legacy_office_test.cc tests/unit/milter/document_budget_test.cc \
+	tests/unit/milter/archive_tar_test.cc
 tests_unit_milter_escrow_glue_test_LDADD = $(GTEST_LDADD)
 tests_unit_milter_config_test_SOURCES = tests/unit/milter/config_test.cc
 tests_unit_milter_config_test_LDADD = $(GTEST_LDADD)

@@ -1,4 +1,4 @@
-// archive_reader - gzip, bzip2 and xz files and tar archives: each file inside as a part of its own, for the Sink (see entity.h).
+// archive_reader - gzip, bzip2 and xz files, tar, 7z and RAR archives: each file inside as a part of its own, for the Sink (see entity.h).
 #include <algorithm>
 
 #include "milter/mime/entity.h"
@@ -148,6 +148,56 @@ void TarReader::finish() {
       break;
   }
   if (tar_.had_errors()) ws_.errors = true;
+}
+
+PackedReader::PackedReader(WalkState& ws, const PartInfo& info, bool& open, std::unique_ptr<Document> doc)
+    : TarReader(ws, info, open), doc_(std::move(doc)) {
+  ws_.packed_open = true;
+}
+
+PackedReader::~PackedReader() {
+  doc_.reset();  // the child is killed and its slot freed if finish() did not run
+  ws_.packed_open = false;
+}
+
+void PackedReader::feed(std::string_view bytes) {
+  if (!doc_) return;
+  if (bytes.size() > ws_.lim.max_part_bytes - held_) {
+    doc_.reset();  // an archive cut short cannot be read: finish() says why
+    return;
+  }
+  held_ += bytes.size();
+  doc_->feed(bytes);
+}
+
+// Output of the reader: a pax archive whose files count as unpacked bytes.
+void PackedReader::unpacked(std::string_view bytes) {
+  if (cut_) return;
+  uint64_t room = ws_.lim.max_total_bytes - std::min(ws_.inflated, ws_.lim.max_total_bytes);
+  if (bytes.size() > room) {
+    bytes = bytes.substr(0, static_cast<size_t>(room));
+    cut_ = true;
+  }
+  ws_.inflated += bytes.size();
+  TarReader::feed(bytes);
+}
+
+void PackedReader::finish() {
+  if (!doc_) {
+    ws_.truncated = true;
+    report_own("size-limit");
+    return;
+  }
+  std::string reason = doc_->finish([this](std::string_view b) { unpacked(b); });
+  doc_.reset();  // its slot is free before the files' own documents are finished
+  if (cut_) {
+    end_child();  // the file being read is read as far as it came
+    reason = "size-limit";
+  } else {
+    TarReader::finish();
+  }
+  if (reason == "size-limit") ws_.truncated = true;
+  if (!reason.empty()) report_own(reason);
 }
 
 }  // namespace phi::mime::detail

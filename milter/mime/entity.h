@@ -84,6 +84,7 @@ struct WalkState {
   bool xz_open = false;         // an xz decoder (up to kXzMemLimit) is open: not a second one inside it
   size_t leaf_messages = 0;     // LeafBody messages open (at most kMaxLeafMessages)
   size_t uu_depth = 0;          // UuReaders open
+  bool packed_open = false;     // a PackedReader (7z, RAR) is open: not a second one inside it
   void report(const PartInfo& info, std::string_view reason) {
     ++uninspected;
     sink.uninspected(info, reason);
@@ -205,6 +206,8 @@ struct LeafPlan {
 LeafPlan plan_leaf(std::string_view type, std::string_view subtype, std::string_view filename);
 // The reason for an uninspected part given its first bytes ("" keeps `declared`).
 std::string sniff_reason(std::string_view first_bytes, std::string_view declared);
+// A 7z archive, or a RAR archive of format 1.5-4 or 5 (read by a PackedReader).
+bool is_packed(std::string_view first_bytes);
 using phi::one_of;  // type names, extensions, leaf modes (milter/util/strings.h)
 // Text: no NUL and no control character other than tab, line breaks, form
 // feed and escape (the first bytes of a part, up to kLeafSniffBytes), or a
@@ -499,6 +502,34 @@ class TarReader : public ContainerReader, private TarStream::Handler {
   size_t names_ = 0;  // bytes of names given as the archive's Filename values
 };
 
+// A 7z or RAR archive (archive_reader.cc), declared or sniffed as an
+// archive: its bytes go to `doc`, a Document of the Walker's "archive"
+// reader (bsdtar in a child process: milter/archive_tar.h), which gives
+// its files back as a pax archive, read here as TarReader reads a tar
+// attachment (each file a part, read as a MIME attachment of its name
+// would be). The archive is held by that reader up to max_part_bytes
+// (beyond: "size-limit", nothing of it read); the files unpacked count,
+// with the ZIP packages' and compressed files', against the message's
+// max_total_bytes ("size-limit": the file being read is cut there). The
+// reader's reason ("archive" for a damaged or encrypted archive, after
+// the files before the fault; "size-limit", "time-limit", "unavailable")
+// is the archive part's. One open at a time (WalkState::packed_open): a 7z
+// or RAR inside one is "depth-limit", not read.
+class PackedReader : public TarReader {
+ public:
+  PackedReader(WalkState& ws, const PartInfo& info, bool& open, std::unique_ptr<Document> doc);
+  ~PackedReader() override;
+  void feed(std::string_view bytes) override;
+  void finish() override;
+
+ private:
+  void unpacked(std::string_view bytes);
+
+  std::unique_ptr<Document> doc_;
+  uint64_t held_ = 0;  // bytes of the archive given to doc_
+  bool cut_ = false;   // max_total_bytes reached while unpacking
+};
+
 // Uuencoded files in a text part (uu_reader.cc): the part's lines go on
 // to `text` (its charset conversion and the Sink), but each uuencoded
 // block (UuStream) becomes a part of its own, "<id>.<n>",
@@ -588,7 +619,7 @@ class LeafBody : public Body {
   bool image_pending_ = false;     // an image held in held_ until it reaches min_bytes
   std::string held_;
   std::unique_ptr<TnefReader> tnef_;
-  std::unique_ptr<ContainerReader> archive_;  // a gzip file or tar archive
+  std::unique_ptr<ContainerReader> archive_;  // a gzip file, a tar, 7z or RAR archive
   std::unique_ptr<UuReader> uu_;              // Text: uuencoded files in it
   struct SavedMessage;                        // an Entity holding one of ws_.leaf_messages (part.cc)
   std::unique_ptr<SavedMessage> message_;     // a message sent as octet-stream (an .eml file), read as message/rfc822

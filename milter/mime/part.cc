@@ -193,6 +193,12 @@ LeafPlan plan_leaf(std::string_view type, std::string_view sub, std::string_view
   return {LeafMode::Uninspected, declared_reason(type, sub, ext)};
 }
 
+bool is_packed(std::string_view b) {
+  return b.substr(0, 6) == std::string_view("7z\xBC\xAF\x27\x1C", 6) ||
+         b.substr(0, 7) == std::string_view("Rar!\x1A\x07\x00", 7) ||
+         b.substr(0, 8) == std::string_view("Rar!\x1A\x07\x01\x00", 8);
+}
+
 std::string sniff_reason(std::string_view b, std::string_view declared) {
   if (b.substr(0, 5) == "%PDF-") return "pdf";
   if (is_zip(b)) {
@@ -375,7 +381,9 @@ void LeafBody::sniff(std::string_view decoded) {
 // binary (application/ms-tnef, winmail.dat, octet-stream...) by a
 // TnefReader, unless it is inside one already, a gzip, bzip2 or xz file or a tar
 // archive declared or sniffed as an archive by a DecompressReader or TarReader
-// (kMaxArchiveDepth of them open at once), an RTF document (Word saves one as
+// (kMaxArchiveDepth of them open at once), a 7z or RAR archive declared or
+// sniffed as an archive by a PackedReader (through the DocumentReader's
+// "archive" reader, if it has one; one at a time), an RTF document (Word saves one as
 // .doc on request) as RTF, a PDF, an image of a signed format or an OLE2
 // file declared or sniffed as an office document (Word, Excel, PowerPoint
 // 97-2003) by the DocumentReader if it reads that kind, anything else
@@ -415,6 +423,23 @@ void LeafBody::sniffed() {
     }
     if (compressed) archive_ = std::make_unique<DecompressReader>(ws_, info_, open_, *compressed);
     else archive_ = std::make_unique<TarReader>(ws_, info_, open_);
+    std::string first = std::move(sniff_);
+    sniff_.clear();
+    archive_->feed(first);
+    return;
+  }
+  if (reason == "archive" && is_packed(sniff_)) {
+    if (ws_.packed_open || ws_.archive_depth >= kMaxArchiveDepth) {
+      ws_.truncated = true;
+      stop("depth-limit");
+      return;
+    }
+    auto doc = ws_.open_document("archive", reason);
+    if (!doc) {
+      stop(reason);  // "archive" when nothing reads 7z or RAR, "unavailable", "part-limit"
+      return;
+    }
+    archive_ = std::make_unique<PackedReader>(ws_, info_, open_, std::move(doc));
     std::string first = std::move(sniff_);
     sniff_.clear();
     archive_->feed(first);

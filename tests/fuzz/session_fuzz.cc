@@ -78,7 +78,7 @@ struct World {
                          // .doc-looking input: deterministic and fast (those paths have their
                          // own tests: tests/unit/milter/pdftext_test.cc, ocr_test.cc and
                          // legacy_office_test.cc).
-                         "PdfToText\nOcrProgram\nLegacyOfficeToText\n";
+                         "PdfToText\nOcrProgram\nLegacyOfficeToText\nArchiveToTar\n";
       auto s = parse_settings(text, "fuzz.conf");
       if (!s) __builtin_trap();
       if (i == 0 && !log_setup(*s)) __builtin_trap();  // quiet: a fuzzer runs millions of messages

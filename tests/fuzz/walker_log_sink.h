@@ -10,7 +10,11 @@
 //   attachment of that type (transfer encoding `cte`, "binary" unless
 //   given) whole and in chunks of
 //   1 to 97 bytes, and aborts when the two logs differ. EchoReader stands
-//   in for the PDF, OCR and legacy Office converters (tests/fuzz only: no process).
+//   in for the PDF, OCR, legacy Office and archive converters (tests/fuzz
+//   only: no process); for a 7z or RAR archive it gives back the bytes
+//   after the first kPackedMagic as the tar stream bsdtar would write, so
+//   that the fuzzer's tar bytes behind a 7z or RAR signature drive the
+//   PackedReader.
 // THREADS
 //   Fuzz targets only.
 #ifndef PHI_TESTS_FUZZ_WALKER_LOG_SINK_H
@@ -51,6 +55,7 @@ class LogSink : public phi::mime::Sink {
 // order, whatever the split. Every fourth document (by that hash) reports
 // a reason too, every seventh is refused (as when no process is free).
 inline constexpr uint64_t kEchoMinBytes = 40;
+inline constexpr size_t kPackedMagic = 8;  // 7z's signature and 2 bytes, RAR 5's signature
 class EchoReader : public phi::mime::DocumentReader {
  public:
   struct Doc : phi::mime::Document {
@@ -58,19 +63,27 @@ class EchoReader : public phi::mime::DocumentReader {
     void feed(std::string_view b) override {
       for (unsigned char c : b) hash = (hash ^ c) * 1099511628211ull;
       size += b.size();
+      if (this->kind == "archive") held.append(b);
     }
     std::string finish(const std::function<void(std::string_view)>& text) override {
-      text(kind + " " + std::to_string(size) + " " + std::to_string(hash));
+      if (kind == "archive") {
+        if (held.size() > kPackedMagic) text(std::string_view(held).substr(kPackedMagic));
+      } else {
+        text(kind + " " + std::to_string(size) + " " + std::to_string(hash));
+      }
       return hash % 4 == 0 ? kind : "";
     }
     std::string kind;
     uint64_t hash = 14695981039346656037ull, size = 0;
+    std::string held;  // an archive's bytes
   };
   std::unique_ptr<phi::mime::Document> open(std::string_view kind) const override {
     if (++opened_ % 7 == 0) return nullptr;
     return std::make_unique<Doc>(std::string(kind));
   }
-  bool reads(std::string_view kind) const override { return kind == "pdf" || kind == "image" || kind == "office"; }
+  bool reads(std::string_view kind) const override {
+    return kind == "pdf" || kind == "image" || kind == "office" || kind == "archive";
+  }
   uint64_t min_bytes(std::string_view kind) const override { return kind == "image" ? kEchoMinBytes : 0; }
 
  private:

@@ -179,6 +179,21 @@ if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   assert_escrowed txz "PHI in files inside an xz-compressed tar sent as octet-stream is escrowed" 20
 fi
 
+# --- PHI only in a file inside a 7z archive: bsdtar unpacks it (ArchiveToTar), the message escrowed ---
+# Before bsdtar read them, a 7z was uninspected and, with no finding beside
+# it, accepted and tagged by the shipped policy: delivered in the clear.
+if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/bsdtar ]; then
+  mkdir -p "$PHI_DIR/7z/records"
+  printf 'Name,DOB,MRN,Dx\nJane Doe,03/14/1962,00482913,E11.9 type 2 diabetes\n' > "$PHI_DIR/7z/records/labs.csv"
+  bsdtar --format 7zip -cf "$PHI_DIR/records.7z" -C "$PHI_DIR/7z" records || phi_fail "could not write the 7z archive"
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Records" --body "Records attached." \
+    --attach-type application/x-7z-compressed --attach-name records.7z \
+    --attach @"$PHI_DIR/records.7z" || phi_fail "7z: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed 7z "PHI in a file inside a 7z archive is escrowed" 20
+elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
+  phi_fail "bsdtar missing: scripts/setup installs libarchive-tools"
+fi
+
 # --- PHI only in an HL7 v2 lab result sent as application/octet-stream: read as the text it is ---
 if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   printf 'MSH|^~\\&|LAB|HOSP|EHR|CLINIC|202601011200||ORU^R01|123|P|2.5\rPID|1||00482913^^^HOSP^MR||DOE^JANE||19620314|F|||||||||||078-05-1121\rOBX|1|NM|2345-7^GLUCOSE||182|mg/dL\r' \

@@ -126,12 +126,13 @@ TEST(EscrowConfig, TheSummaryAndWarningsSayWhetherEscrowRulesCanWork) {
     return *cfg;
   };
   auto on = build("EscrowKeyFile " + keys + "\nEscrowDirectory " + d.path() + "\nAuditLog " + d.file("audit.log") +
-                  "\nAuditKeyFile " + keys + "\nPdfToText\nOcrProgram\nLegacyOfficeToText\n");
+                  "\nAuditKeyFile " + keys + "\nPdfToText\nOcrProgram\nLegacyOfficeToText\nArchiveToTar\n");
   EXPECT_EQ(config_summary(*on), "config t.conf; mode enforce; policy " + policy + " (2 rules); escrow on (" + d.path() +
                                      "); audit on (" + d.file("audit.log") + "); DKIM verify off; " +
                                      std::to_string(on->classifier->pattern_count()) +
                                      " detectors; PDF text off (PdfToText is empty); OCR off (OcrProgram is empty); "
-                                     "Word/Excel/PowerPoint 97-2003 text off (LegacyOfficeToText is empty)");
+                                     "Word/Excel/PowerPoint 97-2003 text off (LegacyOfficeToText is empty); "
+                                     "7z/RAR off (ArchiveToTar is empty)");
   EXPECT_TRUE(config_warnings(*on).empty());
 
   auto off = build("EscrowKeyFile\nOnInternalError reject\n");

@@ -490,7 +490,7 @@ TEST(OcrProgram, DefaultIsTesseractWithLimitsAndMissingItIsOnlyOff) {
   }
 
   // OCR off and PDFs off: the Walker gets no reader at all; OCR alone: PDFs stay unread.
-  auto none = parse_settings("DKIMVerify no\nOcrProgram\nPdfToText\nLegacyOfficeToText\n", "t.conf");
+  auto none = parse_settings("DKIMVerify no\nOcrProgram\nPdfToText\nLegacyOfficeToText\nArchiveToTar\n", "t.conf");
   ASSERT_TRUE(none.ok());
   auto cfg_none = build_config(*none, "t.conf");
   ASSERT_TRUE(cfg_none.ok());
@@ -606,6 +606,71 @@ TEST(LegacyOfficeToText, DefaultIsCatdocWithItsSiblingsAndMissingItIsOnlyOff) {
   EXPECT_FALSE((*cfg_off)->office);
   EXPECT_NE(config_summary(**cfg_off).find("Word/Excel/PowerPoint 97-2003 text off (LegacyOfficeToText is empty)"),
             std::string::npos);
+}
+
+TEST(ArchiveToTar, DefaultIsBsdtarAndMissingItIsAWarning) {
+  auto s = parse_settings("DKIMVerify no\nPdfToText\nOcrProgram\nLegacyOfficeToText\n", "t.conf");
+  ASSERT_TRUE(s.ok());
+  auto cfg = build_config(*s, "t.conf");
+  ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+  if (access("/usr/bin/bsdtar", X_OK) == 0) {
+    ASSERT_TRUE((*cfg)->archive);
+    const ArchiveOptions& o = (*cfg)->archive->options();
+    EXPECT_EQ(o.program, "/usr/bin/bsdtar");
+    EXPECT_EQ(o.timeout, std::chrono::seconds(30));
+    EXPECT_EQ(o.memory_limit, 256ull << 20);
+    EXPECT_EQ(o.processes, 2u);
+    EXPECT_NE(config_summary(**cfg).find("; 7z/RAR on (/usr/bin/bsdtar)"), std::string::npos) << config_summary(**cfg);
+    // The only reader on: the Walker gets one, for archives.
+    ASSERT_TRUE((*cfg)->documents);
+    EXPECT_TRUE((*cfg)->documents->reads("archive"));
+    EXPECT_FALSE((*cfg)->documents->reads("pdf"));
+    for (const auto& w : config_warnings(**cfg)) EXPECT_EQ(w.find("ArchiveToTar"), std::string::npos) << w;
+  } else {  // the package depends on libarchive-tools: a missing bsdtar is a warning
+    EXPECT_FALSE((*cfg)->archive);
+    bool warned = false;
+    for (const auto& w : config_warnings(**cfg))
+      warned = warned || w == "ArchiveToTar /usr/bin/bsdtar missing (install libarchive-tools): 7z and RAR attachments "
+                              "are not read, they are reported uninspected";
+    EXPECT_TRUE(warned);
+  }
+  auto set = parse_settings("DKIMVerify no\nArchiveToTar /bin/true\nArchiveProcesses 5\nArchiveTimeout 2m\n"
+                            "ArchiveMemoryLimit 1G\n", "t.conf");
+  ASSERT_TRUE(set.ok());
+  auto cfg_set = build_config(*set, "t.conf");
+  ASSERT_TRUE(cfg_set.ok()) << cfg_set.error().message;
+  ASSERT_TRUE((*cfg_set)->archive);
+  EXPECT_EQ((*cfg_set)->archive->options().program, "/bin/true");
+  EXPECT_EQ((*cfg_set)->archive->options().processes, 5u);
+  EXPECT_EQ((*cfg_set)->archive->options().timeout, std::chrono::seconds(120));
+  EXPECT_EQ((*cfg_set)->archive->options().memory_limit, 1ull << 30);
+  auto off = parse_settings("DKIMVerify no\nArchiveToTar\n", "t.conf");
+  ASSERT_TRUE(off.ok());
+  auto cfg_off = build_config(*off, "t.conf");
+  ASSERT_TRUE(cfg_off.ok());
+  EXPECT_FALSE((*cfg_off)->archive);
+  EXPECT_NE(config_summary(**cfg_off).find("; 7z/RAR off (ArchiveToTar is empty)"), std::string::npos);
+  for (const auto& w : config_warnings(**cfg_off)) EXPECT_EQ(w.find("ArchiveToTar"), std::string::npos) << w;
+}
+
+TEST(ArchiveToTar, BadValuesAreRefusedWithFileAndLine) {
+  const std::string conf = ::testing::TempDir() + "/config_test_archive.conf";
+  struct { const char* label; const char* text; const char* want; } rows[] = {
+      {"relative program", "ArchiveToTar bsdtar\n", ":2: ArchiveToTar: expected an absolute path"},
+      {"missing program", "ArchiveToTar /nonexistent/bsdtar\n",
+       ":2: ArchiveToTar /nonexistent/bsdtar: not an executable file"},
+      {"no process", "ArchiveProcesses 0\n", ":2: ArchiveProcesses: must be at least 1"},
+      {"no time", "ArchiveTimeout 0\n", ":2: ArchiveTimeout: must be longer than 0s"},
+      {"too little memory", "ArchiveMemoryLimit 8M\n", ":2: ArchiveMemoryLimit: must be at least 64M"},
+  };
+  for (const auto& r : rows) {
+    SCOPED_TRACE(r.label);
+    std::ofstream(conf) << "DKIMVerify no\n" << r.text;
+    auto cfg = load_config(conf, false);
+    ASSERT_FALSE(cfg.ok());
+    EXPECT_EQ(cfg.error().message.rfind(conf + r.want, 0), 0u) << cfg.error().message;
+  }
+  std::remove(conf.c_str());
 }
 
 TEST(DocumentTimeBudget, DefaultAndZeroRefused) {

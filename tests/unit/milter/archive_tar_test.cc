@@ -1,0 +1,211 @@
+// Tests of ArchiveToTar with the real bsdtar (scripts/setup installs
+// libarchive-tools) through the Walker, as the daemon reads mail: the files
+// of 7z archives (written here by bsdtar) and of a RAR archive (built here,
+// stored) become parts of their own; an archive that is damaged, too large,
+// inside another, or with no reader is reported; the parts and unpacked
+// bytes stay within the Walker's limits.
+#include "milter/archive_tar.h"
+
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <zlib.h>
+
+#include "tests/unit/escrow/test_util.h"
+#include "tests/unit/mime/recording_sink.h"
+#include "tests/unit/mime/zip_builder.h"
+
+namespace phi {
+namespace {
+
+using escrow::testing::read_file;
+using escrow::testing::TempDir;
+using mime::test::message_with_attachment;
+using mime::test::RecordingSink;
+
+const std::string kBsdtar = "/usr/bin/bsdtar";
+const std::string kLabs = "Patient: Maria Lopez\nMRN 4471823\nSSN 078-05-1121\n";
+
+// A 7z archive of `files` (name, content; a name with '/' makes its
+// directory), written by bsdtar.
+std::string make_7z(const std::vector<std::pair<std::string, std::string>>& files) {
+  TempDir d;
+  std::filesystem::create_directory(d.file("in"));
+  for (const auto& [name, content] : files) {
+    std::filesystem::path p = d.file("in/" + name);
+    std::filesystem::create_directories(p.parent_path());
+    escrow::testing::write_file(p.string(), content);
+  }
+  std::string cmd = kBsdtar + " --format 7zip -cf " + d.file("a.7z") + " -C " + d.file("in") + " .";
+  if (std::system(cmd.c_str()) != 0) return {};
+  return read_file(d.file("a.7z"));
+}
+
+void put(std::string& s, uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) s += char((v >> (8 * i)) & 0xFF);
+}
+
+// A RAR 1.5-4 block: its CRC (the low 16 bits of the CRC-32 of the rest) and the rest.
+std::string rar_block(const std::string& rest) {
+  std::string b;
+  put(b, crc32(0, reinterpret_cast<const Bytef*>(rest.data()), uInt(rest.size())) & 0xFFFF, 2);
+  return b + rest;
+}
+
+// A RAR 4 archive of one file, stored (no free program writes RAR; the
+// format is RARLAB's technote.txt): marker, archive header, file header
+// and data, end of archive.
+std::string make_rar(const std::string& name, const std::string& data) {
+  std::string out("Rar!\x1A\x07\x00", 7), main, file, end;
+  put(main, 0x73, 1), put(main, 0, 2), put(main, 13, 2), put(main, 0, 2), put(main, 0, 4);
+  put(file, 0x74, 1), put(file, 0x8000, 2), put(file, 32 + name.size(), 2);
+  put(file, data.size(), 4), put(file, data.size(), 4), put(file, 3, 1);  // sizes, Unix
+  put(file, crc32(0, reinterpret_cast<const Bytef*>(data.data()), uInt(data.size())), 4);
+  put(file, 0x5A210000, 4), put(file, 20, 1), put(file, 0x30, 1);  // time, version, stored
+  put(file, name.size(), 2), put(file, 0100644, 4);
+  put(end, 0x7B, 1), put(end, 0x4000, 2), put(end, 7, 2);
+  return out + rar_block(main) + rar_block(file + name) + data + rar_block(end);
+}
+
+class ArchiveToTarTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (::access(kBsdtar.c_str(), X_OK) != 0) GTEST_SKIP() << "bsdtar not installed (libarchive-tools)";
+    o_.program = kBsdtar;
+    reader_ = std::make_shared<const ArchiveToTar>(o_);
+    docs_ = std::make_shared<const Converters>(nullptr, nullptr, nullptr, reader_);
+  }
+
+  // The Walker's events for a message with `bytes` attached as `type` named `name`.
+  RecordingSink walk(const std::string& type, const std::string& name, const std::string& bytes,
+                     mime::Limits lim = mime::Limits{}, bool with_reader = true) {
+    RecordingSink sink;
+    mime::Walker w(lim, sink, with_reader ? docs_.get() : nullptr);
+    mime::test::feed_message(w, message_with_attachment(type, name, bytes, true), 1000);
+    w.finish();
+    return sink;
+  }
+
+  ArchiveOptions o_;
+  std::shared_ptr<const ArchiveToTar> reader_;
+  std::shared_ptr<const Converters> docs_;
+};
+
+// Each file of a 7z archive is a part of the archive's, named by its path
+// in the archive and read as an attachment of that name would be (HTML
+// markup removed); the directory's name is the archive part's.
+TEST_F(ArchiveToTarTest, SevenZipFilesArePartsOfTheirOwn) {
+  std::string a = make_7z({{"results/labs.txt", kLabs}, {"note.html", "<p>Dx <b>E11.9</b> diabetes</p>"}});
+  ASSERT_FALSE(a.empty());
+  RecordingSink s = walk("application/x-7z-compressed", "records.7z", a);
+  EXPECT_TRUE(s.reasons.empty()) << s.log();
+  std::string log = s.log();
+  EXPECT_NE(log.find("file 2: records.7z\n"), std::string::npos) << log;
+  EXPECT_NE(log.find("file 2: ./results/\n"), std::string::npos) << log;
+  bool labs = false, note = false;
+  for (size_t n = 1; n <= 3; ++n) {
+    std::string id = "2." + std::to_string(n);
+    if (log.find("file " + id + ": ./results/labs.txt\n") != std::string::npos) labs = s.body(id) == kLabs;
+    if (log.find("file " + id + ": ./note.html\n") != std::string::npos) note = s.body(id).find("Dx E11.9 diabetes") != std::string::npos;
+  }
+  EXPECT_TRUE(labs) << log;
+  EXPECT_TRUE(note) << log;
+}
+
+// Unlabelled (octet-stream, no name) it is sniffed by its signature; a RAR
+// archive is read the same way.
+TEST_F(ArchiveToTarTest, SniffedSevenZipAndRarAreRead) {
+  RecordingSink s7 = walk("application/octet-stream", "", make_7z({{"labs.txt", kLabs}}));
+  EXPECT_TRUE(s7.reasons.empty()) << s7.log();
+  EXPECT_EQ(s7.body("2.1"), kLabs) << s7.log();
+  std::string rar = make_rar("labs.txt", kLabs);
+  for (const char* type : {"application/vnd.rar", "application/octet-stream"}) {
+    SCOPED_TRACE(type);
+    RecordingSink s = walk(type, "x.rar", rar);
+    EXPECT_TRUE(s.reasons.empty()) << s.log();
+    EXPECT_NE(s.log().find("file 2.1: labs.txt\n"), std::string::npos) << s.log();
+    EXPECT_EQ(s.body("2.1"), kLabs) << s.log();
+  }
+}
+
+// What cannot be read is reported on the archive's part: a damaged archive
+// "archive" (bsdtar fails), one larger than max_part_bytes "size-limit"
+// (nothing of it read), and with no reader of archives (ArchiveToTar
+// empty) "archive" unread, as before there was one.
+TEST_F(ArchiveToTarTest, WhatIsNotReadIsReported) {
+  std::string a = make_7z({{"labs.txt", kLabs + std::string(3000, 'x')}});
+  RecordingSink cut = walk("application/x-7z-compressed", "a.7z", a.substr(0, a.size() - 40));
+  EXPECT_EQ(cut.reasons, std::vector<std::string>{"archive"}) << cut.log();
+  EXPECT_NE(cut.log().find("uninspected 2 application/x-7z-compressed: archive"), std::string::npos) << cut.log();
+
+  mime::Limits small;
+  small.max_part_bytes = a.size() - 1;
+  RecordingSink big = walk("application/x-7z-compressed", "a.7z", a, small);
+  EXPECT_EQ(big.reasons, std::vector<std::string>{"size-limit"}) << big.log();
+  EXPECT_EQ(big.log().find("Maria"), std::string::npos) << big.log();
+
+  RecordingSink none = walk("application/x-7z-compressed", "a.7z", a, mime::Limits{}, false);
+  EXPECT_EQ(none.reasons, std::vector<std::string>{"archive"}) << none.log();
+  EXPECT_EQ(none.log().find("Maria"), std::string::npos) << none.log();
+}
+
+// A 7z inside a 7z is not read ("depth-limit": one bsdtar per archive
+// open, none waiting for a second slot); the files beside it are.
+TEST_F(ArchiveToTarTest, AnArchiveInsideOneIsNotRead) {
+  std::string inner = make_7z({{"inner.txt", "MRN 9911223"}});
+  std::string outer = make_7z({{"labs.txt", kLabs}, {"more.7z", inner}});
+  RecordingSink s = walk("application/x-7z-compressed", "a.7z", outer);
+  EXPECT_EQ(s.reasons, std::vector<std::string>{"depth-limit"}) << s.log();
+  EXPECT_NE(s.log().find(kLabs), std::string::npos) << s.log();
+  EXPECT_EQ(s.log().find("9911223"), std::string::npos) << s.log();
+  // Two archives one after the other in a message are both read.
+  RecordingSink two;
+  mime::Walker w(mime::Limits{}, two, docs_.get());
+  std::string a1 = make_7z({{"one.txt", "first file"}}), a2 = make_7z({{"two.txt", "second file"}});
+  mime::test::feed_message(w,
+                           "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+                           "--b\r\nContent-Type: application/x-7z-compressed\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+                               mime::test::base64_lines(a1) +
+                               "--b\r\nContent-Type: application/x-7z-compressed\r\nContent-Transfer-Encoding: base64\r\n\r\n" +
+                               mime::test::base64_lines(a2) + "--b--\r\n");
+  w.finish();
+  EXPECT_TRUE(two.reasons.empty()) << two.log();
+  EXPECT_EQ(two.body("1.1"), "first file") << two.log();
+  EXPECT_EQ(two.body("2.1"), "second file") << two.log();
+}
+
+// 10,000 files: the message's max_parts stops the parts ("part-limit"),
+// and the unpacked bytes stop at max_total_bytes ("size-limit", the file
+// being read cut there).
+TEST_F(ArchiveToTarTest, PartsAndUnpackedBytesAreBounded) {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (int i = 0; i < 10000; ++i) files.emplace_back("f" + std::to_string(i), "MRN " + std::to_string(1000000 + i));
+  std::string many = make_7z(files);
+  ASSERT_FALSE(many.empty());
+  mime::Limits lim;
+  RecordingSink s = walk("application/x-7z-compressed", "a.7z", many, lim);
+  EXPECT_EQ(s.reasons, std::vector<std::string>{"part-limit"}) << s.reasons.size();
+  size_t parts = 0;
+  for (const auto& e : s.events)
+    if (e.rfind("begin 2.", 0) == 0) ++parts;
+  EXPECT_EQ(parts, lim.max_parts - 3);  // the multipart, its text and the archive count first
+
+  std::string big = make_7z({{"a.txt", "MRN 4471823 " + std::string(200000, 'y')}});
+  mime::Limits tight;
+  tight.max_total_bytes = 50000;
+  RecordingSink t = walk("application/x-7z-compressed", "a.7z", big, tight);
+  EXPECT_EQ(t.reasons, std::vector<std::string>{"size-limit"}) << t.log();
+  EXPECT_NE(t.body("2.1").find("MRN 4471823"), std::string::npos) << t.log();
+  EXPECT_LT(t.body("2.1").size(), 50000u);
+}
+
+}  // namespace
+}  // namespace phi
