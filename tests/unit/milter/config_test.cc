@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 
 #include "milter/reload.h"
@@ -444,17 +445,15 @@ TEST(PdfToText, DefaultIsPopplersProgramWithLimits) {
   for (const auto& w : config_warnings(**cfg_off)) EXPECT_EQ(w.find("Pdf"), std::string::npos) << "turned off on purpose: " << w;
 }
 
-TEST(PdfToText, BadValuesAreRefusedWithFileAndLine) {
-  const std::string conf = ::testing::TempDir() + "/config_test_pdf.conf";
-  struct { const char* label; const char* text; const char* want; } rows[] = {
-      {"relative program", "PdfToText pdftotext\n", ":2: PdfToText: expected an absolute path"},
-      {"missing program", "PdfToText /nonexistent/pdftotext\n", ":2: PdfToText /nonexistent/pdftotext: not an executable file"},
-      {"not executable", "PdfToText /dev/null\n", ":2: PdfToText /dev/null: not an executable file"},
-      {"a directory", "PdfToText /usr/bin\n", ":2: PdfToText /usr/bin: not an executable file"},
-      {"no process", "PdfProcesses 0\n", ":2: PdfProcesses: must be at least 1"},
-      {"no time", "PdfTimeout 0\n", ":2: PdfTimeout: must be longer than 0s"},
-      {"too little memory", "PdfMemoryLimit 1M\n", ":2: PdfMemoryLimit: must be at least 64M"},
-  };
+// A configuration file of "DKIMVerify no" and each row's text is refused,
+// the error starting with the file's name and the row's ":LINE: Key...".
+struct BadValue {
+  const char* label;
+  const char* text;
+  const char* want;
+};
+void expect_refused(const std::string& file_name, std::initializer_list<BadValue> rows) {
+  const std::string conf = ::testing::TempDir() + "/" + file_name;
   for (const auto& r : rows) {
     SCOPED_TRACE(r.label);
     std::ofstream(conf) << "DKIMVerify no\n" << r.text;
@@ -463,6 +462,18 @@ TEST(PdfToText, BadValuesAreRefusedWithFileAndLine) {
     EXPECT_EQ(cfg.error().message.rfind(conf + r.want, 0), 0u) << cfg.error().message;
   }
   std::remove(conf.c_str());
+}
+
+TEST(PdfToText, BadValuesAreRefusedWithFileAndLine) {
+  expect_refused("config_test_pdf.conf", {
+      {"relative program", "PdfToText pdftotext\n", ":2: PdfToText: expected an absolute path"},
+      {"missing program", "PdfToText /nonexistent/pdftotext\n", ":2: PdfToText /nonexistent/pdftotext: not an executable file"},
+      {"not executable", "PdfToText /dev/null\n", ":2: PdfToText /dev/null: not an executable file"},
+      {"a directory", "PdfToText /usr/bin\n", ":2: PdfToText /usr/bin: not an executable file"},
+      {"no process", "PdfProcesses 0\n", ":2: PdfProcesses: must be at least 1"},
+      {"no time", "PdfTimeout 0\n", ":2: PdfTimeout: must be longer than 0s"},
+      {"too little memory", "PdfMemoryLimit 1M\n", ":2: PdfMemoryLimit: must be at least 64M"},
+  });
 }
 
 
@@ -508,8 +519,7 @@ TEST(OcrProgram, DefaultIsTesseractWithLimitsAndMissingItIsOnlyOff) {
 }
 
 TEST(OcrProgram, BadValuesAreRefusedWithFileAndLine) {
-  const std::string conf = ::testing::TempDir() + "/config_test_ocr.conf";
-  struct { const char* label; const char* text; const char* want; } rows[] = {
+  expect_refused("config_test_ocr.conf", {
       {"relative program", "OcrProgram tesseract\n", ":2: OcrProgram: expected an absolute path"},
       {"missing program", "OcrProgram /nonexistent/tesseract\n", ":2: OcrProgram /nonexistent/tesseract: not an executable file"},
       {"not executable", "OcrProgram /dev/null\n", ":2: OcrProgram /dev/null: not an executable file"},
@@ -519,18 +529,11 @@ TEST(OcrProgram, BadValuesAreRefusedWithFileAndLine) {
       {"no time", "OcrTimeout 0\n", ":2: OcrTimeout: must be longer than 0s"},
       {"too little memory", "OcrMemoryLimit 64M\n", ":2: OcrMemoryLimit: must be at least 128M"},
       {"a huge threshold", "OcrMinBytes 1G\n", ":2: OcrMinBytes: must be at most 16M"},
-  };
-  for (const auto& r : rows) {
-    SCOPED_TRACE(r.label);
-    std::ofstream(conf) << "DKIMVerify no\n" << r.text;
-    auto cfg = load_config(conf, false);
-    ASSERT_FALSE(cfg.ok());
-    EXPECT_EQ(cfg.error().message.rfind(conf + r.want, 0), 0u) << cfg.error().message;
-  }
-  std::remove(conf.c_str());
+  });
   // A language whose model is not installed fails at start, not on every image.
   if (access("/usr/share/tesseract-ocr/5/tessdata/eng.traineddata", R_OK) == 0 &&
       access("/usr/bin/tesseract", X_OK) == 0) {
+    const std::string conf = ::testing::TempDir() + "/config_test_ocr.conf";
     std::ofstream(conf) << "DKIMVerify no\nOcrLanguage eng+chi_sim_vert\n";
     auto cfg = load_config(conf, false);
     ASSERT_FALSE(cfg.ok());
@@ -654,23 +657,14 @@ TEST(ArchiveToTar, DefaultIsBsdtarAndMissingItIsAWarning) {
 }
 
 TEST(ArchiveToTar, BadValuesAreRefusedWithFileAndLine) {
-  const std::string conf = ::testing::TempDir() + "/config_test_archive.conf";
-  struct { const char* label; const char* text; const char* want; } rows[] = {
+  expect_refused("config_test_archive.conf", {
       {"relative program", "ArchiveToTar bsdtar\n", ":2: ArchiveToTar: expected an absolute path"},
       {"missing program", "ArchiveToTar /nonexistent/bsdtar\n",
        ":2: ArchiveToTar /nonexistent/bsdtar: not an executable file"},
       {"no process", "ArchiveProcesses 0\n", ":2: ArchiveProcesses: must be at least 1"},
       {"no time", "ArchiveTimeout 0\n", ":2: ArchiveTimeout: must be longer than 0s"},
       {"too little memory", "ArchiveMemoryLimit 8M\n", ":2: ArchiveMemoryLimit: must be at least 64M"},
-  };
-  for (const auto& r : rows) {
-    SCOPED_TRACE(r.label);
-    std::ofstream(conf) << "DKIMVerify no\n" << r.text;
-    auto cfg = load_config(conf, false);
-    ASSERT_FALSE(cfg.ok());
-    EXPECT_EQ(cfg.error().message.rfind(conf + r.want, 0), 0u) << cfg.error().message;
-  }
-  std::remove(conf.c_str());
+  });
 }
 
 TEST(DocumentTimeBudget, DefaultAndZeroRefused) {
@@ -687,23 +681,14 @@ TEST(DocumentTimeBudget, DefaultAndZeroRefused) {
 }
 
 TEST(LegacyOfficeToText, BadValuesAreRefusedWithFileAndLine) {
-  const std::string conf = ::testing::TempDir() + "/config_test_office.conf";
-  struct { const char* label; const char* text; const char* want; } rows[] = {
+  expect_refused("config_test_office.conf", {
       {"relative program", "LegacyOfficeToText catdoc\n", ":2: LegacyOfficeToText: expected an absolute path"},
       {"missing program", "LegacyOfficeToText /nonexistent/catdoc\n",
        ":2: LegacyOfficeToText /nonexistent/catdoc: not an executable file"},
       {"no process", "LegacyOfficeProcesses 0\n", ":2: LegacyOfficeProcesses: must be at least 1"},
       {"no time", "LegacyOfficeTimeout 0\n", ":2: LegacyOfficeTimeout: must be longer than 0s"},
       {"too little memory", "LegacyOfficeMemoryLimit 8M\n", ":2: LegacyOfficeMemoryLimit: must be at least 64M"},
-  };
-  for (const auto& r : rows) {
-    SCOPED_TRACE(r.label);
-    std::ofstream(conf) << "DKIMVerify no\n" << r.text;
-    auto cfg = load_config(conf, false);
-    ASSERT_FALSE(cfg.ok());
-    EXPECT_EQ(cfg.error().message.rfind(conf + r.want, 0), 0u) << cfg.error().message;
-  }
-  std::remove(conf.c_str());
+  });
 }
 
 }  // namespace
