@@ -190,7 +190,7 @@ void PackedReader::finish() {
   }
   std::string reason = doc_->finish([this](std::string_view b) { unpacked(b); });
   doc_.reset();  // its slot is free before the files' own documents are finished
-  if (cut_) {
+  if (cut_ || reason == "size-limit") {  // the stream stopped at a limit, not at a fault of its own
     end_child();  // the file being read is read as far as it came
     reason = "size-limit";
   } else {

@@ -205,6 +205,19 @@ TEST_F(ArchiveToTarTest, PartsAndUnpackedBytesAreBounded) {
   EXPECT_EQ(t.reasons, std::vector<std::string>{"size-limit"}) << t.log();
   EXPECT_NE(t.body("2.1").find("MRN 4471823"), std::string::npos) << t.log();
   EXPECT_LT(t.body("2.1").size(), 50000u);
+
+  // The converter's own limit on what it reads back (max_text, from
+  // MaxMessageBytes) is "size-limit" too, not also "archive" for the tar
+  // stream it cut.
+  ArchiveOptions short_output = o_;
+  short_output.max_text = 50000;
+  Converters docs(nullptr, nullptr, nullptr, std::make_shared<const ArchiveToTar>(short_output));
+  RecordingSink c;
+  mime::Walker w(mime::Limits{}, c, &docs);
+  mime::test::feed_message(w, message_with_attachment("application/x-7z-compressed", "a.7z", big, true));
+  w.finish();
+  EXPECT_EQ(c.reasons, std::vector<std::string>{"size-limit"}) << c.log();
+  EXPECT_NE(c.body("2.1").find("MRN 4471823"), std::string::npos) << c.log();
 }
 
 }  // namespace
