@@ -1,17 +1,13 @@
 // archive_tar - 7z and RAR archives rewritten as pax by bsdtar(1) in a child process (see archive_tar.h).
 #include "milter/archive_tar.h"
 
-#include <sys/mman.h>
 #include <sys/wait.h>
 
-#include <cerrno>
-#include <cstring>
 #include <string>
 #include <utility>
 
 #include "milter/log.h"
 #include "milter/util/c_ptr.h"
-#include "milter/util/files.h"
 
 namespace phi {
 namespace {
@@ -37,11 +33,7 @@ class ArchiveRun : public ConverterRun {
   using ConverterRun::reserve;
 
   void feed(std::string_view bytes) override {
-    if (!file_) return;
-    if (!write_all(file_.get(), bytes)) {
-      log_line(LogLevel::Error, "", "archive", std::string("memory file: ") + std::strerror(errno));
-      file_.reset();  // "unavailable": the message is retried
-    }
+    if (file_) append_memory_file(file_, bytes, "archive");  // else "unavailable" at finish()
   }
 
   std::string finish(const std::function<void(std::string_view)>& text) override {
@@ -75,11 +67,8 @@ class ArchiveRun : public ConverterRun {
 std::unique_ptr<mime::Document> ArchiveToTar::start(std::string_view kind,
                                                     std::optional<std::chrono::steady_clock::time_point> deadline) const {
   if (!reads(kind)) return nullptr;
-  UniqueFd fd(::memfd_create("phimilter-archive", MFD_CLOEXEC));
-  if (!fd) {
-    log_line(LogLevel::Error, "", "archive", std::string("memfd_create: ") + std::strerror(errno));
-    return nullptr;
-  }
+  UniqueFd fd = memory_file("archive");
+  if (!fd) return nullptr;
   auto run = std::make_unique<ArchiveRun>(o_, std::move(fd));
   run->set_deadline(deadline);
   if (!run->reserve()) return nullptr;

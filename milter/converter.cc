@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -17,6 +18,7 @@
 #include "milter/log.h"
 #include "milter/mime/charset.h"
 #include "milter/util/deadline.h"
+#include "milter/util/files.h"
 #include "milter/util/process.h"
 #include "milter/util/sandbox.h"
 
@@ -251,6 +253,19 @@ std::string ConverterRun::finish(const std::function<void(std::string_view)>& te
   }
   pid_ = -1;
   return on_exit(status);
+}
+
+UniqueFd memory_file(const std::string& log_tag) {
+  int fd = ::memfd_create(("phimilter-" + log_tag).c_str(), MFD_CLOEXEC);
+  if (fd < 0) log_line(LogLevel::Error, "", log_tag, std::string("memfd_create: ") + std::strerror(errno));
+  return UniqueFd(fd);
+}
+
+bool append_memory_file(UniqueFd& file, std::string_view bytes, const std::string& log_tag) {
+  if (write_all(file.get(), bytes)) return true;
+  log_line(LogLevel::Error, "", log_tag, std::string("memory file: ") + std::strerror(errno));
+  file.reset();
+  return false;
 }
 
 bool slowed_by_machine(double cpu_seconds, std::chrono::milliseconds timeout) {

@@ -169,6 +169,14 @@ class ConverterRun : public mime::Document {
   uint64_t text_chars_ = 0;
 };
 
+// A memory file (memfd: no file system, freed when closed) for a document
+// a converter seeks in, named after `log_tag` ("office", "archive");
+// invalid, with an error logged under that tag, when none can be made.
+UniqueFd memory_file(const std::string& log_tag);
+// Appends `bytes` to such a file; on failure logs an error and closes it
+// (the document is then "unavailable": the message is retried) and is false.
+bool append_memory_file(UniqueFd& file, std::string_view bytes, const std::string& log_tag);
+
 // White space in a converter's text.
 inline bool converter_blank(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';

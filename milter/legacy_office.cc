@@ -1,15 +1,12 @@
 // legacy_office - Word and Excel 97-2003 text through catdoc(1), PowerPoint's read here (see legacy_office.h).
 #include "milter/legacy_office.h"
 
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
-#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,7 +16,6 @@
 #include "milter/mime/ole.h"
 #include "milter/mime/ppt.h"
 #include "milter/util/c_ptr.h"
-#include "milter/util/files.h"
 
 namespace phi {
 namespace {
@@ -64,13 +60,6 @@ class AttachmentSink : public mime::Sink {
 // Office and .msg files attached to a .msg are read, and those attached to
 // a .msg attached to it (depth 2: a message forwarded three times); deeper: "office".
 constexpr unsigned kMaxMsgDepth = 2;
-
-// A memory file for a document (an attachment, or a file of a .msg).
-UniqueFd office_memfd() {
-  int fd = ::memfd_create("phimilter-office", MFD_CLOEXEC);
-  if (fd < 0) log_line(LogLevel::Error, "", "office", std::string("memfd_create: ") + std::strerror(errno));
-  return UniqueFd(fd);
-}
 
 // The readers of documents inside a .msg's attachments, within the .msg's
 // own deadline: PDFs and images through `docs`; Word, Excel, PowerPoint
@@ -129,13 +118,7 @@ class OfficeRun : public ConverterRun {
   using ConverterRun::reserve;
 
   void feed(std::string_view bytes) override {
-    if (!file_) return;
-    if (!write_all(file_.get(), bytes)) {
-      log_line(LogLevel::Error, "", "office", std::string("memory file: ") + std::strerror(errno));
-      file_.reset();  // "unavailable": the message is retried
-      return;
-    }
-    size_ += bytes.size();
+    if (file_ && append_memory_file(file_, bytes, "office")) size_ += bytes.size();  // else "unavailable"
   }
 
   std::string finish(const std::function<void(std::string_view)>& text) override {
@@ -289,7 +272,7 @@ class OfficeRun : public ConverterRun {
 std::unique_ptr<mime::Document> AttachmentReader::open(std::string_view kind) const {
   if (kind == "office") {
     if (depth_ >= kMaxMsgDepth) return nullptr;
-    UniqueFd fd = office_memfd();
+    UniqueFd fd = memory_file("office");  // an attachment, or a file of a .msg
     if (!fd) return nullptr;
     auto run = std::make_unique<OfficeRun>(o_, std::move(fd), depth_ + 1);
     run->set_deadline(deadline_);
@@ -304,7 +287,7 @@ std::unique_ptr<mime::Document> AttachmentReader::open(std::string_view kind) co
 std::unique_ptr<mime::Document> LegacyOffice::start(std::string_view kind,
                                                     std::optional<std::chrono::steady_clock::time_point> deadline) const {
   if (!reads(kind)) return nullptr;
-  UniqueFd fd = office_memfd();
+  UniqueFd fd = memory_file("office");  // an attachment, or a file of a .msg
   if (!fd) return nullptr;
   auto run = std::make_unique<OfficeRun>(o_, std::move(fd));
   run->set_deadline(deadline);
