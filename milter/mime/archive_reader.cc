@@ -192,11 +192,11 @@ void PackedReader::finish() {
   doc_.reset();  // its slot is free before the files' own documents are finished
   if (cut_ || reason == "size-limit") {  // the stream stopped at a limit, not at a fault of its own
     end_child();  // the file being read is read as far as it came
+    ws_.truncated = true;
     reason = "size-limit";
   } else {
     TarReader::finish();
   }
-  if (reason == "size-limit") ws_.truncated = true;
   if (!reason.empty()) report_own(reason);
 }
 

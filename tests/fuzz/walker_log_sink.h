@@ -63,7 +63,7 @@ class EchoReader : public phi::mime::DocumentReader {
     void feed(std::string_view b) override {
       for (unsigned char c : b) hash = (hash ^ c) * 1099511628211ull;
       size += b.size();
-      if (this->kind == "archive") held.append(b);
+      if (kind == "archive") held.append(b);
     }
     std::string finish(const std::function<void(std::string_view)>& text) override {
       if (kind == "archive") {
