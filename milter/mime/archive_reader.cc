@@ -5,16 +5,14 @@
 #include "milter/util/strings.h"
 
 namespace phi::mime::detail {
-namespace {
-
-// A name as the archive stores it, without the control characters a
-// hostile one may hold (a line break would split the Filename value).
 std::string clean_name(std::string_view name) {
   std::string out(name);
   for (char& c : out)
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) c = ' ';
   return out;
 }
+
+namespace {
 
 // `name` without the first of `plain` it ends with, or with the first of
 // `tar` it ends with made ".tar"; "" when it ends with none (or is only the suffix).

@@ -208,6 +208,12 @@ LeafPlan plan_leaf(std::string_view type, std::string_view subtype, std::string_
 std::string sniff_reason(std::string_view first_bytes, std::string_view declared);
 // A 7z archive, or a RAR archive of format 1.5-4 or 5 (read by a PackedReader).
 bool is_packed(std::string_view first_bytes);
+// A gzip, bzip2 or xz file, a tar archive (its first header, whole) or
+// is_packed: what an archive part is read by an archive reader for.
+bool is_archive_file(std::string_view first_bytes);
+// A file name as an archive stores it, without the control characters a
+// hostile one may hold (a line break would split the Filename value).
+std::string clean_name(std::string_view name);
 using phi::one_of;  // type names, extensions, leaf modes (milter/util/strings.h)
 // Text: no NUL and no control character other than tab, line breaks, form
 // feed and escape (the first bytes of a part, up to kLeafSniffBytes), or a
@@ -261,6 +267,18 @@ std::string file_extension(std::string_view filename);
 // it cannot read to the end are reported uninspected, each reason once.
 // Inflated bytes count against max_part_bytes and, over all the packages of
 // a message, against max_total_bytes; entries count against max_parts.
+// A gzip, bzip2 or xz file or a tar, 7z or RAR archive in it (by its
+// first bytes, whatever its name) is not text of the part: with
+// files_as_parts(), it becomes a part of its own, "<id>.<n>",
+// application/octet-stream named by its path in the package, read as a
+// MIME attachment of that name is (a DecompressReader, TarReader or
+// PackedReader: their limits and depth apply; its name is classified once,
+// with the package's names). The Sink sees flat parts: the package's part
+// is ended before one and begun again, without its Filename, when text or
+// a report of its own comes after. Without it (a package inside an HL7
+// result or a DICOM file, whose text goes to output()), it is reported by
+// its name's reason, as is any other file that is not a ZIP.
+class LeafBody;
 class PackageReader : public ZipStream::Handler {
  public:
   // whole_reason: what the part is reported as when the archive cannot be
@@ -276,6 +294,9 @@ class PackageReader : public ZipStream::Handler {
   // Its text (an entry's, past the HL7 finder) goes to `f` rather than to
   // the Sink as the part's Body text; the nested readers' too.
   void output(std::function<void(std::string_view)> f) { output_ = std::move(f); }
+  // Compressed files and tar, 7z and RAR archives inside it (in nested
+  // packages too) become parts; `open` is the LeafBody's part_end flag.
+  void files_as_parts(bool* open) { open_ = open; }
   // A reader for a ZIP inside the current entry (an archive entry, a file
   // in an HL7 result), one level deeper; null beyond kMaxPackageDepth.
   std::unique_ptr<PackageReader> nested(std::string whole_reason);
@@ -292,13 +313,21 @@ class PackageReader : public ZipStream::Handler {
   void emit(std::string_view text);
   void body(std::string_view text);
   void sink_text(std::string_view text);
+  void flush_sep();
   void flush_hl7();
   void report_once(std::string_view reason);
   void add_name(std::string_view name);
   void nested_data(std::string_view bytes);
+  void nested_decide(std::string_view rest);
   void image_data(std::string_view bytes);
   void sniff_data(std::string_view bytes);
   bool sniffed_text();
+  // Files as parts: whether this package's root was given a part, and the
+  // part of its own for the current entry (head_ and `rest` go to it).
+  bool parts_ok() const { return root_->open_ && !output_; }
+  bool begin_child(std::string_view rest);
+  void end_child();
+  void own();  // the package's part is the Sink's current part again
 
   WalkState& ws_;
   const PartInfo& info_;
@@ -333,10 +362,12 @@ class PackageReader : public ZipStream::Handler {
   std::string names_;  // entry names, one per line, bounded by kMaxPackageNames
   bool names_cut_ = false;
   bool any_text_ = false;
+  bool sep_ = false;  // a line break is due before the next entry text
   std::string reported_;  // reasons already reported, each followed by '\n'
+  bool* open_ = nullptr;  // root: the LeafBody's part_end flag, when files become parts
+  size_t children_ = 0;   // root: files made parts so far, numbering them
+  std::unique_ptr<LeafBody> child_;  // the current entry's part (a compressed file, an archive)
 };
-
-class LeafBody;
 
 // What a TNEF stream, a compressed file and a tar archive share
 // (container_reader.cc): read for the LeafBody of part `info`, each file

@@ -30,6 +30,8 @@ uint64_t inflate_budget(const WalkState& ws) {
   return std::min(ws.lim.max_part_bytes, ws.lim.max_total_bytes - std::min(ws.inflated, ws.lim.max_total_bytes));
 }
 
+constexpr size_t kNestedHead = 8;  // a nested entry's first bytes that tell: an OLE2 signature; a ZIP's is the first 4
+
 }  // namespace
 
 PackageReader::PackageReader(WalkState& ws, const PartInfo& info, std::string whole_reason, PackageReader* root,
@@ -112,46 +114,109 @@ bool PackageReader::entry(const ZipEntry& e) {
   }
   head_.clear();
   converting_ = false;
-  if (any_text_) emit("\n");  // entries are separate texts: no token spans two
+  sep_ = any_text_;  // entries are separate texts: no token spans two
   return true;
 }
 
 // A document or archive inside this one: read by a nested reader when its
 // first bytes are a ZIP header, by the DocumentReader when they are an
 // OLE2 signature and its name is an office document's (.doc, .xls, .ppt),
-// else reported by its name's reason.
+// as a part of its own when they are a compressed file's or a tar, 7z or
+// RAR archive's (files as parts; an archive's name: its first
+// kLeafSniffBytes tell), else reported by its name's reason.
 void PackageReader::nested_data(std::string_view bytes) {
   if (nested_skip_) return;
   if (nested_) {
     nested_->feed(bytes);
     return;
   }
-  constexpr size_t kHead = 8;  // an OLE2 signature; a ZIP's is the first 4
-  size_t took = std::min(bytes.size(), kHead - std::min(kHead, head_.size()));
+  if (child_) {
+    child_->feed(bytes);
+    return;
+  }
+  size_t want = nested_reason_ == "archive" && parts_ok() ? kLeafSniffBytes : kNestedHead;
+  size_t took = std::min(bytes.size(), want - std::min(want, head_.size()));
   head_.append(bytes.substr(0, took));
-  if (head_.size() < kHead) return;
+  if (head_.size() < want) return;
+  nested_decide(bytes.substr(took));
+}
+
+// The entry's first bytes are in head_ (at least 8: all of a shorter one was reported at its end).
+void PackageReader::nested_decide(std::string_view rest) {
   if (nested_reason_ == "office" && is_ole(head_)) {
     std::string why;
     doc_ = ws_.open_document("office", why);
     if (!doc_) {
       nested_skip_ = true;
+      head_.clear();
       report_once(why);
       return;
     }
     kind_ = Kind::Document;
     doc_->feed(head_);
     head_.clear();
-    doc_->feed(bytes.substr(took));
+    doc_->feed(rest);
     return;
   }
-  if (!is_zip(head_)) {
-    nested_skip_ = true;
-    report_once(nested_reason_);
+  if (is_zip(head_)) {
+    flush_sep();
+    nested_ = nested(nested_reason_);  // entry() checked the depth
+    nested_->feed(head_);
+    head_.clear();
+    nested_->feed(rest);
     return;
   }
-  nested_ = nested(nested_reason_);  // entry() checked the depth
-  nested_->feed(head_);
-  nested_->feed(bytes.substr(took));
+  if (nested_reason_ == "archive" && parts_ok() && is_archive_file(head_)) {
+    if (!begin_child(rest)) nested_skip_ = true;
+    return;
+  }
+  nested_skip_ = true;
+  head_.clear();
+  report_once(nested_reason_);
+}
+
+// The current entry becomes the part "<id>.<n>" (counted against
+// max_parts); head_ and `rest` are its first bytes. False at the limit
+// ("part-limit", the entry not read).
+bool PackageReader::begin_child(std::string_view rest) {
+  std::string first = std::move(head_);
+  head_.clear();
+  if (ws_.parts >= ws_.lim.max_parts) {
+    ws_.truncated = true;
+    report_once("part-limit");
+    return false;
+  }
+  ++ws_.parts;
+  if (*root_->open_) {
+    ws_.sink.part_end(info_);
+    *root_->open_ = false;
+  }
+  PartInfo ci;
+  ci.id = info_.id + "." + std::to_string(++root_->children_);
+  ci.content_type = "application/octet-stream";
+  ci.filename = clean_name(prefix_ + entry_name_);
+  ci.disposition = "attachment";
+  LeafPlan plan = plan_leaf("application", "octet-stream", ci.filename);
+  kind_ = Kind::Nested;
+  nested_skip_ = false;
+  // Its name is one of the package's names already: not classified twice.
+  child_ = std::make_unique<LeafBody>(ws_, std::move(ci), TransferEncoding::Identity, std::move(plan), false);
+  child_->feed(first);
+  child_->feed(rest);
+  return true;
+}
+
+void PackageReader::end_child() {
+  if (!child_) return;
+  child_->finish();
+  child_.reset();
+}
+
+void PackageReader::own() {
+  bool* open = root_->open_;
+  if (!open || *open) return;
+  ws_.sink.part_begin(info_);
+  *open = true;
 }
 
 void PackageReader::data(std::string_view bytes) {
@@ -243,6 +308,12 @@ bool PackageReader::sniffed_text() {
     kind_ = Kind::Dicom;
     return true;
   }
+  if (parts_ok() && sniff_reason(head_, "binary") == "archive" && is_archive_file(head_)) {  // a gzip or 7z file not named as one
+    nested_reason_ = "archive";
+    if (begin_child({})) return true;
+    sniff_skip_ = true;
+    return false;
+  }
   if (looks_like_text(head_)) {
     if (looks_like_message(head_, file_extension(entry_name_) == "eml")) {
       ws_.truncated = true;
@@ -283,6 +354,15 @@ void PackageReader::start_converting(std::string_view first) {
 
 void PackageReader::entry_end() {
   if (kind_ == Kind::Sniff && (sniff_skip_ || !sniffed_text())) return;  // shorter than kLeafSniffBytes: decided now
+  if (kind_ == Kind::Nested && !nested_ && !child_ && !nested_skip_) {  // shorter than the head it waited for
+    if (head_.size() >= kNestedHead) {
+      nested_decide({});
+    } else {
+      nested_skip_ = true;
+      head_.clear();
+      report_once(nested_reason_);  // no ZIP nor OLE2 file that can be read
+    }
+  }
   if (kind_ == Kind::Image && !doc_) {
     if (!image_skip_) report_once("image");  // below min_bytes (or too short to be one)
     head_.clear();
@@ -299,9 +379,8 @@ void PackageReader::entry_end() {
       nested_->finish();
       any_text_ = any_text_ || nested_->any_text_;
       nested_.reset();
-    } else if (!nested_skip_) {
-      report_once(nested_reason_);  // fewer than 8 bytes: no ZIP nor OLE2 file that can be read
     }
+    end_child();
     return;
   }
   if (!converting_) start_converting(head_);  // an entry shorter than kTextHeadBytes
@@ -346,16 +425,28 @@ void PackageReader::emit(std::string_view text) {
 // An entry's text for the Sink, through the HL7 finder.
 void PackageReader::body(std::string_view text) {
   if (text.empty()) return;
+  flush_sep();
   any_text_ = true;
   sink_text(hl7_.filter(text, s3_));
+}
+
+// The line break between an entry's text and the last one's, once the entry has text (or a nested package, which gives its own).
+void PackageReader::flush_sep() {
+  if (!sep_) return;
+  sep_ = false;
+  sink_text(hl7_.filter("\n", s3_));
 }
 
 // Text past the HL7 finder (an HL7 result's PDF too) for the Sink.
 void PackageReader::sink_text(std::string_view text) {
   if (text.empty()) return;
   any_text_ = true;
-  if (output_) output_(text);
-  else ws_.sink.text(info_, TextKind::Body, text);
+  if (output_) {
+    output_(text);
+    return;
+  }
+  own();
+  ws_.sink.text(info_, TextKind::Body, text);
 }
 
 std::unique_ptr<PackageReader> PackageReader::nested(std::string whole_reason) {
@@ -383,11 +474,13 @@ void PackageReader::report_once(std::string_view reason) {
   std::string key = std::string(reason) + '\n';
   if (reported_.find(key) != std::string::npos) return;
   reported_ += key;
+  own();
   ws_.report(info_, reason);
 }
 
 void PackageReader::finish() {
   zip_.finish();
+  end_child();  // an entry cut short
   flush_hl7();
   ws_.inflated += std::min(zip_.inflated(), inflate_budget(ws_));
   switch (zip_.status()) {
@@ -410,7 +503,9 @@ void PackageReader::finish() {
     ws_.truncated = true;
     report_once("size-limit");
   }
-  if (!names_.empty()) ws_.sink.text(info_, TextKind::Filename, names_);
+  if (names_.empty()) return;
+  own();
+  ws_.sink.text(info_, TextKind::Filename, names_);
 }
 
 }  // namespace phi::mime::detail

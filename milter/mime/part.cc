@@ -199,6 +199,8 @@ bool is_packed(std::string_view b) {
          b.substr(0, 8) == std::string_view("Rar!\x1A\x07\x01\x00", 8);
 }
 
+bool is_archive_file(std::string_view b) { return compression_of(b) || is_packed(b) || tar_header_ok(b); }
+
 std::string sniff_reason(std::string_view b, std::string_view declared) {
   if (b.substr(0, 5) == "%PDF-") return "pdf";
   if (is_zip(b)) {
@@ -411,6 +413,7 @@ void LeafBody::sniffed() {
   }
   if (is_zip(sniff_) && (reason == "office" || reason == "archive")) {
     package_ = std::make_unique<PackageReader>(ws_, info_, reason);
+    package_->files_as_parts(&open_);  // a .gz, .tar or .7z in it: a part of its own
     package_->feed(sniff_);
     return;
   }

@@ -190,6 +190,14 @@ if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/bsdtar ]; then
     --attach-type application/x-7z-compressed --attach-name records.7z \
     --attach @"$PHI_DIR/records.7z" || phi_fail "7z: not accepted, see $PHI_SWAKS_LOG"
   assert_escrowed 7z "PHI in a file inside a 7z archive is escrowed" 20
+  # The same 7z zipped again (an export folder zipped for mail): before the
+  # ZIP reader made its archive entries parts, the ZIP was uninspected
+  # "archive" and this message delivered in the clear.
+  bsdtar --format zip -cf "$PHI_DIR/export.zip" -C "$PHI_DIR" records.7z || phi_fail "could not write the ZIP"
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Export" --body "Export attached." \
+    --attach-type application/zip --attach-name export.zip \
+    --attach @"$PHI_DIR/export.zip" || phi_fail "7z in a ZIP: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed zip7z "PHI in a 7z archive inside a ZIP is escrowed" 20
 elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
   phi_fail "bsdtar missing: scripts/setup installs libarchive-tools"
 fi

@@ -182,6 +182,24 @@ TEST_F(ArchiveToTarTest, AnArchiveInsideOneIsNotRead) {
   EXPECT_EQ(two.body("2.1"), "second file") << two.log();
 }
 
+// A 7z or RAR archive in a ZIP (and a ZIP in a 7z) is read: a 7z exported
+// to a folder that was then zipped is not delivered unread beside a bland note.
+TEST_F(ArchiveToTarTest, ArchivesInAZipAreRead) {
+  std::string z = mime::test::make_zip({{"cover.txt", "see the records"},
+                                        {"export/records.7z", make_7z({{"labs.txt", kLabs}})},
+                                        {"scan.rar", make_rar("old.txt", "MRN 9911223")}});
+  RecordingSink s = walk("application/zip", "export.zip", z);
+  EXPECT_TRUE(s.reasons.empty()) << s.log();
+  EXPECT_EQ(s.body("2.1.1"), kLabs) << s.log();
+  EXPECT_EQ(s.body("2.2.1"), "MRN 9911223") << s.log();
+  EXPECT_NE(s.log().find("file 2: cover.txt\nexport/records.7z\nscan.rar\n"), std::string::npos) << s.log();  // the ZIP's names
+
+  RecordingSink in7z = walk("application/x-7z-compressed", "a.7z",
+                            make_7z({{"inner.zip", mime::test::make_zip({{"note.txt", kLabs}})}}));
+  EXPECT_TRUE(in7z.reasons.empty()) << in7z.log();
+  EXPECT_EQ(in7z.body("2.1"), kLabs) << in7z.log();
+}
+
 // 10,000 files: the message's max_parts stops the parts ("part-limit"),
 // and the unpacked bytes stop at max_total_bytes ("size-limit", the file
 // being read cut there).

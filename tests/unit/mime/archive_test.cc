@@ -125,6 +125,77 @@ TEST(Archive, FilesInsideAreReadByKind) {
       << log;
 }
 
+// A .tar.gz, a .gz or a tar in a ZIP is not text of the ZIP: each is a
+// part of its own, read as the same file attached would be; the ZIP's own
+// text and names stay the ZIP part's, which is begun again after one.
+TEST(Archive, CompressedFilesAndTarsInAZipArePartsOfTheirOwn) {
+  std::string zip = test::make_zip({{"cover.txt", "zip text"},
+                                    {"records.tar.gz", gzip_bytes(records_tar())},
+                                    {"labs/jane.txt.gz", gzip_bytes(kNote)},  // shorter than a tar header
+                                    {"plain.tar", records_tar(), test::ZipItem::Stored},
+                                    {"after.txt", "after text"}});
+  std::string msg = with_attachment("application/zip", "export.zip", zip);
+  std::string log = walk(msg);
+  EXPECT_EQ(log, kHead +
+                     "begin 2 application/zip\nfile 2: export.zip\nbody 2: zip text\nend 2\n"
+                     "begin 2.1 application/octet-stream\nend 2.1\n"  // records.tar.gz: named with the ZIP's names
+                     "begin 2.1.1 application/octet-stream\n"
+                     "file 2.1.1: records/\nend 2.1.1\n"
+                     "begin 2.1.1.1 application/octet-stream\nfile 2.1.1.1: records/note.txt\n"
+                     "body 2.1.1.1: " + kNote + "\nend 2.1.1.1\n"
+                     "begin 2.1.1.2 application/octet-stream\nfile 2.1.1.2: records/visit.html\n"
+                     "body 2.1.1.2: \nMRN 00482913\n\nend 2.1.1.2\n"
+                     "begin 2.2 application/octet-stream\nend 2.2\n"
+                     "begin 2.2.1 application/octet-stream\nbody 2.2.1: " + kNote + "\nend 2.2.1\n"
+                     "begin 2.3 application/octet-stream\nfile 2.3: records/\nend 2.3\n"
+                     "begin 2.3.1 application/octet-stream\nfile 2.3.1: records/note.txt\n"
+                     "body 2.3.1: " + kNote + "\nend 2.3.1\n"
+                     "begin 2.3.2 application/octet-stream\nfile 2.3.2: records/visit.html\n"
+                     "body 2.3.2: \nMRN 00482913\n\nend 2.3.2\n"
+                     "begin 2 application/zip\nbody 2: \nafter text\n"
+                     "file 2: cover.txt\nrecords.tar.gz\nlabs/jane.txt.gz\nplain.tar\nafter.txt\n\nend 2\n");
+  for (size_t chunk : {1, 7, 76, 513}) EXPECT_EQ(walk(msg, Limits{}, chunk), log) << chunk;
+}
+
+TEST(Archive, AZipEntryIsAPartByItsFirstBytesNotItsName) {
+  // A gzip file named .bin, one in a ZIP inside the ZIP: read, numbered from the outer ZIP's part.
+  std::string inner = test::make_zip({{"inner.gz", gzip_bytes("inner Jane")}});
+  std::string zip = test::make_zip({{"export.bin", gzip_bytes(kNote)}, {"inner.zip", inner}});
+  std::string log = walk(with_attachment("application/zip", "x.zip", zip));
+  EXPECT_NE(log.find("begin 2.1.1 application/octet-stream\nbody 2.1.1: " + kNote), std::string::npos) << log;
+  EXPECT_NE(log.find("begin 2.2.1 application/octet-stream\nbody 2.2.1: inner Jane\nend 2.2.1\n"), std::string::npos)
+      << log;
+  EXPECT_EQ(log.find("uninspected"), std::string::npos) << log;
+
+  // Named as an archive but none that is read: the ZIP part says so, as before; a 7z with no reader is the 7z's part's.
+  zip = test::make_zip({{"a.gz", "this is not gzip data, whatever its name says"},
+                        {"b.7z", std::string("7z\xBC\xAF\x27\x1C\x00\x04", 8) + std::string(100, 'x')}});
+  log = walk(with_attachment("application/zip", "y.zip", zip));
+  EXPECT_NE(log.find("uninspected 2 application/zip: archive"), std::string::npos) << log;
+  EXPECT_NE(log.find("begin 2.1 application/octet-stream\nuninspected 2.1 application/octet-stream: archive\nend 2.1\n"),
+            std::string::npos)
+      << log;
+}
+
+TEST(Archive, PartsInAZipCountAgainstMaxPartsAndDepth) {
+  // 10,000 gzip files in a ZIP: each one of the message's parts, until the limit.
+  std::vector<test::ZipItem> items;
+  for (int i = 0; i < 10000; ++i) items.push_back({"f" + std::to_string(i) + ".gz", gzip_bytes("x")});
+  Limits lim;
+  lim.max_parts = 100;
+  std::string log = walk(with_attachment("application/zip", "many.zip", test::make_zip(items)), lim);
+  EXPECT_NE(log.find("uninspected 2 application/zip: part-limit"), std::string::npos) << log.substr(0, 2000);
+  EXPECT_NE(log.find("begin 2.48.1 "), std::string::npos) << log.substr(0, 2000);
+  EXPECT_EQ(log.find("begin 2.49.1 "), std::string::npos) << log.substr(0, 2000);
+
+  // A ZIP in a gzip file in a ZIP ... : each gzip file an archive reader open, to kMaxArchiveDepth.
+  std::string nested = kNote;
+  for (int i = 0; i < 6; ++i) nested = test::make_zip({{"n.gz", gzip_bytes(nested)}});
+  log = walk(with_attachment("application/zip", "n.zip", nested));
+  EXPECT_NE(log.find("depth-limit"), std::string::npos) << log;
+  EXPECT_EQ(log.find("Jane"), std::string::npos) << log;
+}
+
 TEST(Archive, ACutOrDamagedArchiveKeepsWhatWasReadAndSaysArchive) {
   std::string tgz = gzip_bytes(records_tar());
   bool errors = false;
