@@ -328,6 +328,7 @@ class PackageReader : public ZipStream::Handler {
   bool begin_child(std::string_view rest);
   void end_child();
   void own();  // the package's part is the Sink's current part again
+  void count_inflated();
 
   WalkState& ws_;
   const PartInfo& info_;
@@ -366,6 +367,7 @@ class PackageReader : public ZipStream::Handler {
   std::string reported_;  // reasons already reported, each followed by '\n'
   bool* open_ = nullptr;  // root: the LeafBody's part_end flag, when files become parts
   size_t children_ = 0;   // root: files made parts so far, numbering them
+  uint64_t counted_ = 0;  // of zip_.inflated(), what is in ws_.inflated already
   std::unique_ptr<LeafBody> child_;  // the current entry's part (a compressed file, an archive)
 };
 

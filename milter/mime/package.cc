@@ -187,6 +187,7 @@ bool PackageReader::begin_child(std::string_view rest) {
     return false;
   }
   ++ws_.parts;
+  count_inflated();  // what the entries before it inflated is no longer the child's to unpack
   if (*root_->open_) {
     ws_.sink.part_end(info_);
     *root_->open_ = false;
@@ -204,6 +205,14 @@ bool PackageReader::begin_child(std::string_view rest) {
   child_->feed(first);
   child_->feed(rest);
   return true;
+}
+
+// What the ZIP inflated since the last count, added to the message's
+// unpacked total (up to what is left of max_total_bytes).
+void PackageReader::count_inflated() {
+  uint64_t now = zip_.inflated();
+  ws_.inflated += std::min(now - counted_, inflate_budget(ws_));
+  counted_ = now;
 }
 
 void PackageReader::end_child() {
@@ -482,7 +491,7 @@ void PackageReader::finish() {
   zip_.finish();
   end_child();  // an entry cut short
   flush_hl7();
-  ws_.inflated += std::min(zip_.inflated(), inflate_budget(ws_));
+  count_inflated();
   switch (zip_.status()) {
     case ZipStream::Status::Done: break;
     case ZipStream::Status::SizeLimit:

@@ -189,6 +189,17 @@ TEST(Archive, PartsInAZipCountAgainstMaxPartsAndDepth) {
   EXPECT_NE(log.find("begin 2.48.1 "), std::string::npos) << log.substr(0, 2000);
   EXPECT_EQ(log.find("begin 2.49.1 "), std::string::npos) << log.substr(0, 2000);
 
+  // What the ZIP inflated before a gzip entry counts against the message's unpacked total the gzip file is read within.
+  Limits total;
+  total.max_total_bytes = 1500000;
+  RecordingSink sink;
+  Walker w(total, sink);
+  feed_message(w, with_attachment("application/zip", "t.zip",
+                                  test::make_zip({{"a.txt", std::string(1000000, 'a')},
+                                                  {"b.txt.gz", gzip_bytes(std::string(1000000, 'b'))}})));
+  EXPECT_EQ(sink.body("2.1.1").size(), 1500000u - 1000000u - gzip_bytes(std::string(1000000, 'b')).size());
+  EXPECT_NE(sink.log().find("uninspected 2.1 application/octet-stream: size-limit"), std::string::npos) << sink.log().substr(sink.log().size() - 300);
+
   // A ZIP in a gzip file in a ZIP ... : each gzip file an archive reader open, to kMaxArchiveDepth.
   std::string nested = kNote;
   for (int i = 0; i < 6; ++i) nested = test::make_zip({{"n.gz", gzip_bytes(nested)}});
