@@ -208,8 +208,9 @@ LeafPlan plan_leaf(std::string_view type, std::string_view subtype, std::string_
 std::string sniff_reason(std::string_view first_bytes, std::string_view declared);
 // A 7z archive, or a RAR archive of format 1.5-4 or 5 (read by a PackedReader).
 bool is_packed(std::string_view first_bytes);
-// A gzip, bzip2, xz or zstd file, a tar archive (its first header, whole) or
-// is_packed: what an archive part is read by an archive reader for.
+// A gzip, bzip2, xz or zstd file, a tar archive (its first header, whole)
+// or is_packed(): first bytes that an archive reader (DecompressReader,
+// TarReader, PackedReader) reads.
 bool is_archive_file(std::string_view first_bytes);
 // A file name as an archive stores it, without the control characters a
 // hostile one may hold (a line break would split the Filename value).

@@ -106,7 +106,10 @@
 //   since its parts are not walked; and its PDF and image
 //   entries, through the DocumentReader as below) comes as the part's Body
 //   text, its entry names as one Filename value after it, and what it
-//   cannot read is reported uninspected (each reason once per part).
+//   cannot read is reported uninspected (each reason once per part); an
+//   entry that is a compressed file or a tar, 7z or RAR archive is a part
+//   of its own, "<ZIP part id>.<n>", read as the archives below are (the
+//   ZIP part ends before it and begins again, as for TNEF).
 //   A PDF (declared, named .pdf or sniffed "%PDF-") goes to the
 //   DocumentReader given to the Walker, if any: its text comes as the
 //   part's Body text; without a reader, or when the reader cannot read it,

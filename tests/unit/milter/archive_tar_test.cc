@@ -2,8 +2,8 @@
 // libarchive-tools) through the Walker, as the daemon reads mail: the files
 // of 7z archives (written here by bsdtar) and of a RAR archive (built here,
 // stored) become parts of their own; an archive that is damaged, too large,
-// inside another, or with no reader is reported; the parts and unpacked
-// bytes stay within the Walker's limits.
+// inside another, or with no reader is reported; 7z and RAR archives in a
+// ZIP are read; the parts and unpacked bytes stay within the Walker's limits.
 #include "milter/archive_tar.h"
 
 #include <unistd.h>

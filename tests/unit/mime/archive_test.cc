@@ -1,4 +1,4 @@
-// Tests for gzip, bzip2 and xz files and tar archives read through the Walker: each file a part, names, limits, damage.
+// Tests for gzip, bzip2, xz and zstd files and tar archives read through the Walker (attached or inside a ZIP): each file a part, names, limits, damage.
 #include <gtest/gtest.h>
 
 #include <fstream>
