@@ -143,11 +143,8 @@ class XzEngine : public Decompressor::Engine {
   bool ok_ = false;
 };
 
-// Frames one after another (zstd -c a b) and skippable frames are one
-// file; End only at finish() on a frame boundary. After a frame, the next
-// one's magic is checked here: libzstd would also decode the legacy
-// formats of zstd 0.5 to 0.7 (old decoders, not for hostile input), and
-// its output in a call that ends in an error is not the file's.
+// Frames one after another (zstd -c a b) and skippable frames are
+// libzstd's to read; End only at finish() on a frame boundary.
 class ZstdEngine : public Decompressor::Engine {
  public:
   ZstdEngine() {
@@ -157,29 +154,14 @@ class ZstdEngine : public Decompressor::Engine {
   ~ZstdEngine() override { ZSTD_freeDCtx(ctx_); }
   bool ok() const override { return ok_; }
   Rc step(std::string_view& in, char* out, size_t cap, size_t& produced, bool finishing) override {
-    produced = 0;
     if (!ok_) return Rc::Error;
-    if (boundary_ && (!in.empty() || !magic_.empty())) {  // another frame, or bytes that are none
-      size_t take = std::min(in.size(), kMagic - magic_.size());
-      magic_.append(in.substr(0, take));
-      in.remove_prefix(take);
-      if (magic_.size() < kMagic) return finishing ? Rc::Error : Rc::Ok;
-      if (!frame_magic(magic_)) return Rc::Error;
-      ZSTD_inBuffer m{magic_.data(), magic_.size(), 0};
-      ZSTD_outBuffer none{out, cap, 0};
-      size_t rc = ZSTD_decompressStream(ctx_, &none, &m);  // a frame header's first bytes: taken whole, nothing out
-      magic_.clear();
-      if (ZSTD_isError(rc) || m.pos != kMagic || none.pos != 0) return Rc::Error;
-      boundary_ = false;
-      return Rc::Ok;
-    }
     ZSTD_inBuffer i{in.data(), in.size(), 0};
     ZSTD_outBuffer o{out, cap, 0};
     size_t rc = ZSTD_decompressStream(ctx_, &o, &i);
+    produced = o.pos;
     in.remove_prefix(i.pos);
     if (ZSTD_isError(rc))
       return ZSTD_getErrorCode(rc) == ZSTD_error_frameParameter_windowTooLarge ? Rc::MemLimit : Rc::Error;
-    produced = o.pos;
     // 0: a frame ended and all of it was given out; a call with no input
     // after one returns the next header's size and leaves that so.
     if (rc == 0) boundary_ = true;
@@ -191,16 +173,9 @@ class ZstdEngine : public Decompressor::Engine {
 
  private:
   static constexpr int kWindowLogMax = 24;  // 16 MB: kXzMemLimit
-  static constexpr size_t kMagic = 4;
-  // A zstd frame's magic (28 B5 2F FD) or a skippable frame's (5? 2A 4D 18).
-  static bool frame_magic(std::string_view m) {
-    return m == std::string_view("\x28\xB5\x2F\xFD", 4) ||
-           ((static_cast<unsigned char>(m[0]) & 0xF0) == 0x50 && m.substr(1) == std::string_view("\x2A\x4D\x18", 3));
-  }
   ZSTD_DCtx* ctx_ = nullptr;
   bool ok_ = false;
   bool boundary_ = false;
-  std::string magic_;  // the next frame's first bytes, until there are kMagic
 };
 
 }  // namespace

@@ -24,9 +24,7 @@
 //     * zstd (28 B5 2F FD): libzstd, its window at most kXzMemLimit (every
 //       level up to 19 fits; --ultra -20 and above and --long need more:
 //       MemoryLimit). Skippable frames are skipped; bytes after the last
-//       frame that do not start another are Malformed, as zstd -d says, and
-//       so is a frame of the legacy formats of zstd 0.5 to 0.7 (libzstd
-//       would decode them: old code, not for hostile input).
+//       frame that do not start another are Malformed, as zstd -d says.
 //   Status: Reading (more expected), Done (finish() at the end of a
 //   stream), Truncated (finish() anywhere else), Stopped (the output
 //   function said so), MemoryLimit (xz and zstd, above), Malformed (a header, a

@@ -351,24 +351,6 @@ TEST(Archive, ZstdIsReadLikeXz) {
   }
 }
 
-// After a frame, only another zstd frame or a skippable one: a frame of
-// zstd 0.7's legacy format (magic 27 B5 2F FD) is not decoded, and nothing
-// a failing call wrote is passed on (found by archive_fuzz: libzstd's
-// legacy decoder filled its output with 16 KB before failing).
-TEST(Archive, AZstdLegacyFrameAfterOneIsNotDecoded) {
-  const std::string input =
-      zstd_bytes("Jane ") + std::string("\x50\x2A\x4D\x18\x03\x00\x00\x00xyz", 11) +
-      std::string("\x27\xb5\x2f\xfd\x04\x58\x65\x6f\x19\x44\x00\x00\xcf\x8a\xb0\xf8", 16);
-  std::string msg = with_attachment("application/zstd", "n.txt.zst", input);
-  std::string log = walk(msg);
-  EXPECT_NE(log.find("body 2.1: Jane \nend 2.1\n"), std::string::npos) << log;
-  EXPECT_NE(log.find("uninspected 2 application/zstd: archive"), std::string::npos) << log;
-  for (size_t chunk : {1, 2, 3, 5, 77}) EXPECT_EQ(walk(msg, Limits{}, chunk), log) << chunk;
-  // One to three bytes after the last frame are not a frame either.
-  log = walk(with_attachment("application/zstd", "n.txt.zst", zstd_bytes("Jane ") + "\x28\xb5"));
-  EXPECT_NE(log.find("uninspected 2 application/zstd: archive"), std::string::npos) << log;
-}
-
 TEST(Archive, AZstdFileWithAWindowOver16MBIsSizeLimit) {
   // "Patient: Jane Doe\n" through zstd --long=27 from a pipe: a 128 MB window.
   const std::string long27("\x28\xb5\x2f\xfd\x04\x88\x91\x00\x00\x50\x61\x74\x69\x65\x6e\x74"
