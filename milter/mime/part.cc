@@ -420,7 +420,7 @@ void LeafBody::sniffed() {
   }
   std::optional<Compression> compressed = compression_of(sniff_);
   if (reason == "archive" && (compressed || tar_header_ok(sniff_))) {
-    if (ws_.archive_depth >= kMaxArchiveDepth || (compressed && is_large_decoder(*compressed) && ws_.large_decoder_open)) {
+    if (ws_.archive_depth >= kMaxArchiveDepth || (is_large_decoder(*compressed) && ws_.large_decoder_open)) {
       ws_.truncated = true;
       stop("depth-limit");
       return;
