@@ -27,7 +27,7 @@
 //       frame that do not start another are Malformed, as zstd -d says.
 //   Status: Reading (more expected), Done (finish() at the end of a
 //   stream), Truncated (finish() anywhere else), Stopped (the output
-//   function said so), MemoryLimit (xz and zstd, above), Malformed (a header, a
+//   function said so), MemoryLimit (xz, above), Malformed (a header, a
 //   compressed stream or a check that does not verify). Bytes after a
 //   gzip or bzip2 stream that do not start another (tape padding,
 //   garbage) are ignored and set had_errors(); so do Truncated and
