@@ -33,7 +33,6 @@ std::string unpacked_name(std::string_view name, Compression format) {
     case Compression::Gzip: return strip_suffix(name, {".gz", ".gzip", ".z"}, {".tgz", ".taz"});
     case Compression::Bzip2: return strip_suffix(name, {".bz2", ".bz"}, {".tbz", ".tbz2", ".tb2"});
     case Compression::Xz: return strip_suffix(name, {".xz"}, {".txz"});
-    case Compression::Zstd: return strip_suffix(name, {".zst", ".zstd"}, {".tzst"});
   }
   return {};
 }
@@ -42,12 +41,12 @@ std::string unpacked_name(std::string_view name, Compression format) {
 
 DecompressReader::DecompressReader(WalkState& ws, const PartInfo& info, bool& open, Compression format)
     : ContainerReader(ws, info, open, ws.archive_depth), dec_(format) {
-  if (is_large_decoder(format)) ws_.large_decoder_open = true;
+  if (format == Compression::Xz) ws_.xz_open = true;
 }
 
 DecompressReader::~DecompressReader() {
   child_.reset();  // before the flag: a child's own readers are gone first
-  if (is_large_decoder(dec_.format())) ws_.large_decoder_open = false;
+  if (dec_.format() == Compression::Xz) ws_.xz_open = false;
 }
 
 void DecompressReader::feed(std::string_view bytes) {

@@ -1,11 +1,9 @@
-// decompress - streaming gzip, bzip2, xz and zstd decoders behind one loop (see decompress.h).
+// decompress - streaming gzip, bzip2 and xz decoders behind one loop (see decompress.h).
 #include "milter/mime/decompress.h"
 
 #include <bzlib.h>
 #include <lzma.h>
 #include <zlib.h>
-#include <zstd.h>
-#include <zstd_errors.h>
 
 #include <algorithm>
 #include <climits>
@@ -21,7 +19,6 @@ std::optional<Compression> compression_of(std::string_view b) {
   if (b.substr(0, 3) == std::string_view("\x1F\x8B\x08", 3)) return Compression::Gzip;
   if (b.size() >= 4 && b.substr(0, 3) == "BZh" && b[3] >= '1' && b[3] <= '9') return Compression::Bzip2;
   if (b.substr(0, 6) == std::string_view("\xFD" "7zXZ\0", 6)) return Compression::Xz;
-  if (b.substr(0, 4) == std::string_view("\x28\xB5\x2F\xFD", 4)) return Compression::Zstd;
   return std::nullopt;
 }
 
@@ -143,41 +140,6 @@ class XzEngine : public Decompressor::Engine {
   bool ok_ = false;
 };
 
-// Frames one after another (zstd -c a b) and skippable frames are
-// libzstd's to read; End only at finish() on a frame boundary.
-class ZstdEngine : public Decompressor::Engine {
- public:
-  ZstdEngine() {
-    ctx_ = ZSTD_createDCtx();
-    ok_ = ctx_ && !ZSTD_isError(ZSTD_DCtx_setParameter(ctx_, ZSTD_d_windowLogMax, kWindowLogMax));
-  }
-  ~ZstdEngine() override { ZSTD_freeDCtx(ctx_); }
-  bool ok() const override { return ok_; }
-  Rc step(std::string_view& in, char* out, size_t cap, size_t& produced, bool finishing) override {
-    if (!ok_) return Rc::Error;
-    ZSTD_inBuffer i{in.data(), in.size(), 0};
-    ZSTD_outBuffer o{out, cap, 0};
-    size_t rc = ZSTD_decompressStream(ctx_, &o, &i);
-    produced = o.pos;
-    in.remove_prefix(i.pos);
-    if (ZSTD_isError(rc))
-      return ZSTD_getErrorCode(rc) == ZSTD_error_frameParameter_windowTooLarge ? Rc::MemLimit : Rc::Error;
-    // 0: a frame ended and all of it was given out; a call with no input
-    // after one returns the next header's size and leaves that so.
-    if (rc == 0) boundary_ = true;
-    else if (i.pos > 0 || produced > 0) boundary_ = false;
-    if (finishing && boundary_ && in.empty() && produced == 0) return Rc::End;
-    return Rc::Ok;
-  }
-  char next_stream_byte() const override { return 0; }  // End comes only at the end
-
- private:
-  static constexpr int kWindowLogMax = 24;  // 16 MB: kXzMemLimit
-  ZSTD_DCtx* ctx_ = nullptr;
-  bool ok_ = false;
-  bool boundary_ = false;
-};
-
 }  // namespace
 
 Decompressor::Decompressor(Compression format) : format_(format) {
@@ -185,7 +147,6 @@ Decompressor::Decompressor(Compression format) : format_(format) {
     case Compression::Gzip: engine_ = std::make_unique<GzipEngine>(); break;
     case Compression::Bzip2: engine_ = std::make_unique<Bzip2Engine>(); break;
     case Compression::Xz: engine_ = std::make_unique<XzEngine>(); break;
-    case Compression::Zstd: engine_ = std::make_unique<ZstdEngine>(); break;
   }
   if (!engine_->ok()) fail(Status::MemoryLimit);
 }

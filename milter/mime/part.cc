@@ -37,9 +37,8 @@ std::string declared_reason(std::string_view type, std::string_view sub, const s
     return "office";
   if (one_of(sub, {"zip", "x-zip", "x-zip-compressed", "gzip", "x-gzip", "x-tar", "x-gtar", "x-compressed-tar",
                    "x-7z-compressed", "x-rar", "x-rar-compressed", "vnd.rar", "x-bzip", "x-bzip2",
-                   "x-bzip-compressed-tar", "x-bzip2-compressed-tar", "x-xz", "x-xz-compressed-tar", "zstd",
-                   "x-zstd", "x-zstd-compressed-tar"}) ||
-      one_of(ext, {"zip", "7z", "rar", "gz", "tgz", "tar", "bz2", "tbz", "tbz2", "xz", "txz", "zst", "zstd", "tzst"}))
+                   "x-bzip-compressed-tar", "x-bzip2-compressed-tar", "x-xz", "x-xz-compressed-tar", "zstd"}) ||
+      one_of(ext, {"zip", "7z", "rar", "gz", "tgz", "tar", "bz2", "tbz", "tbz2", "xz", "txz", "zst"}))
     return "archive";
   if (type == "image" || one_of(ext, {"png", "jpg", "jpeg", "jpe", "gif", "tif", "tiff", "bmp", "webp", "heic"}))
     return "image";
@@ -420,7 +419,7 @@ void LeafBody::sniffed() {
   }
   std::optional<Compression> compressed = compression_of(sniff_);
   if (reason == "archive" && (compressed || tar_header_ok(sniff_))) {
-    if (ws_.archive_depth >= kMaxArchiveDepth || (is_large_decoder(*compressed) && ws_.large_decoder_open)) {
+    if (ws_.archive_depth >= kMaxArchiveDepth || (compressed == Compression::Xz && ws_.xz_open)) {
       ws_.truncated = true;
       stop("depth-limit");
       return;

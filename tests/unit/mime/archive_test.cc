@@ -1,4 +1,4 @@
-// Tests for gzip, bzip2, xz and zstd files and tar archives read through the Walker (attached or inside a ZIP): each file a part, names, limits, damage.
+// Tests for gzip, bzip2 and xz files and tar archives read through the Walker (attached or inside a ZIP): each file a part, names, limits, damage.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -18,7 +18,6 @@ using test::feed_message;
 using test::bzip2_bytes;
 using test::gzip_bytes;
 using test::xz_bytes;
-using test::zstd_bytes;
 using test::pax_record;
 using test::RecordingSink;
 using test::tar_end;
@@ -311,62 +310,6 @@ TEST(Archive, Bzip2AndXzAreReadLikeGzip) {
     EXPECT_NE(log.find("uninspected 2 application/octet-stream: archive"), std::string::npos) << log;
     EXPECT_TRUE(errors);
   }
-}
-
-// zstd (.zst, .tzst, .tar.zst: zstd and tar --zstd) is read as xz is.
-TEST(Archive, ZstdIsReadLikeXz) {
-  for (auto [name, type] : {std::pair<std::string, std::string>{"records.tar.zst", "application/zstd"},
-                            {"records.tzst", "application/octet-stream"}}) {
-    SCOPED_TRACE(name);
-    std::string msg = with_attachment(type, name, zstd_bytes(records_tar()));
-    std::string log = walk(msg);
-    // The unpacked file is named without .zst (.tzst: .tar), not classified again.
-    EXPECT_NE(log.find("end 2\nbegin 2.1 application/octet-stream\nfile 2.1: records/\nend 2.1\n"), std::string::npos)
-        << log;
-    EXPECT_NE(log.find("body 2.1.1: " + kNote), std::string::npos) << log;
-    EXPECT_EQ(log.find("uninspected"), std::string::npos) << log;
-    for (size_t chunk : {1, 5, 77}) EXPECT_EQ(walk(msg, Limits{}, chunk), log) << chunk;
-  }
-  // Sent as octet-stream with no name: its signature tells.
-  std::string log = walk(with_attachment("application/octet-stream", "", zstd_bytes(kNote)));
-  EXPECT_NE(log.find("body 2.1: " + kNote), std::string::npos) << log;
-  // Frames one after another, a skippable frame between and after them, are one file.
-  const std::string skippable("\x50\x2A\x4D\x18\x03\x00\x00\x00xyz", 11);
-  for (size_t chunk : {0, 1, 4}) {
-    log = walk(with_attachment("application/zstd", "n.txt.zst", zstd_bytes("Jane ") + skippable + zstd_bytes("Doe") + skippable),
-               Limits{}, chunk);
-    EXPECT_NE(log.find("body 2.1: Jane Doe\nend 2.1\n"), std::string::npos) << chunk << log;
-    EXPECT_EQ(log.find("uninspected"), std::string::npos) << chunk << log;
-  }
-  // Cut short, or followed by bytes that are no frame: what was unpacked is read, the archive is reported.
-  std::string text;  // several blocks of 128 KB: a cut stream still gives the first ones
-  for (int i = 0; text.size() < 400000; ++i) text += std::to_string(i * 7919 % 100003) + ' ';
-  std::string big = zstd_bytes(text);
-  for (const std::string& bad : {big.substr(0, big.size() - 20), zstd_bytes("Jane Doe") + "garbage!"}) {
-    bool errors = false;
-    log = walk(with_attachment("application/zstd", "a.txt.zst", bad), Limits{}, 0, &errors);
-    EXPECT_NE(log.find("uninspected 2 application/zstd: archive"), std::string::npos) << log.substr(0, 500);
-    EXPECT_NE(log.find("body 2.1: "), std::string::npos) << log.substr(0, 500);
-    EXPECT_TRUE(errors);
-  }
-}
-
-TEST(Archive, AZstdFileWithAWindowOver16MBIsSizeLimit) {
-  // "Patient: Jane Doe\n" through zstd --long=27 from a pipe: a 128 MB window.
-  const std::string long27("\x28\xb5\x2f\xfd\x04\x88\x91\x00\x00\x50\x61\x74\x69\x65\x6e\x74"
-                           "\x3a\x20\x4a\x61\x6e\x65\x20\x44\x6f\x65\x0a\x95\x14\x63\x5b",
-                           31);
-  std::string log = walk(with_attachment("application/zstd", "n.txt.zst", long27));
-  EXPECT_NE(log.find("uninspected 2 application/zstd: size-limit"), std::string::npos) << log;
-  EXPECT_EQ(log.find("Jane"), std::string::npos) << log;
-  // One xz or zstd decoder at a time: a zstd file inside an xz one, or inside another zstd one, is not unpacked.
-  for (const std::string& nested : {xz_bytes(zstd_bytes(kNote)), zstd_bytes(zstd_bytes(kNote))}) {
-    log = walk(with_attachment("application/octet-stream", "n.bin", nested));
-    EXPECT_NE(log.find("uninspected 2.1 application/octet-stream: depth-limit"), std::string::npos) << log;
-    EXPECT_EQ(log.find("Jane"), std::string::npos) << log;
-  }
-  log = walk(with_attachment("application/gzip", "n.txt.zst.gz", gzip_bytes(zstd_bytes(kNote))));
-  EXPECT_NE(log.find("body 2.1.1: " + kNote), std::string::npos) << log;
 }
 
 TEST(Archive, AnXzFileNeedingMoreThanTheMemoryLimitIsSizeLimit) {

@@ -8,8 +8,7 @@
 //   magic) with a correct checksum; tar_entry() adds the data, padded to
 //   512 bytes; pax_record() is one "LEN key=value\n" record. gzip_bytes()
 //   deflates with zlib in gzip format, with the FNAME given (none if empty);
-//   bzip2_bytes() and xz_bytes() compress with libbz2 and liblzma (xz -6),
-//   zstd_bytes() with libzstd (level 3, one frame with its content size).
+//   bzip2_bytes() and xz_bytes() compress with libbz2 and liblzma (xz -6).
 // THREADS
 //   Test only.
 #ifndef PHI_TESTS_MIME_TAR_BUILDER_H
@@ -18,7 +17,6 @@
 #include <bzlib.h>
 #include <lzma.h>
 #include <zlib.h>
-#include <zstd.h>
 
 #include <cstdio>
 #include <cstring>
@@ -96,13 +94,6 @@ inline std::string xz_bytes(const std::string& data) {
   lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, nullptr, reinterpret_cast<const uint8_t*>(data.data()), data.size(),
                           reinterpret_cast<uint8_t*>(&out[0]), &pos, out.size());
   out.resize(pos);
-  return out;
-}
-
-inline std::string zstd_bytes(const std::string& data) {
-  std::string out(ZSTD_compressBound(data.size()), '\0');
-  size_t n = ZSTD_compress(&out[0], out.size(), data.data(), data.size(), 3);
-  out.resize(ZSTD_isError(n) ? 0 : n);
   return out;
 }
 
