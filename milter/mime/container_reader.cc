@@ -1,4 +1,4 @@
-// container_reader - the flat-part bookkeeping TNEF, gzip and tar readers share (see entity.h).
+// container_reader - the flat-part bookkeeping TNEF, gzip and tar readers share, and the part a ZIP's archive entries get (see entity.h).
 #include "milter/mime/entity.h"
 
 namespace phi::mime::detail {
@@ -31,13 +31,31 @@ void ContainerReader::report_own(std::string_view reason) {
   ws_.report(info_, reason);
 }
 
+bool count_file_part(WalkState& ws) {
+  if (ws.parts >= ws.lim.max_parts) {
+    ws.truncated = true;
+    return false;
+  }
+  ++ws.parts;
+  return true;
+}
+
+std::unique_ptr<LeafBody> file_part(WalkState& ws, const PartInfo& parent, size_t n, std::string name,
+                                    bool classify_name) {
+  PartInfo ci;
+  ci.id = parent.id + "." + std::to_string(n);
+  ci.content_type = "application/octet-stream";
+  ci.filename = std::move(name);
+  ci.disposition = "attachment";
+  LeafPlan plan = plan_leaf("application", "octet-stream", ci.filename);
+  return std::make_unique<LeafBody>(ws, std::move(ci), TransferEncoding::Identity, std::move(plan), classify_name);
+}
+
 bool ContainerReader::take_part() {
-  if (ws_.parts >= ws_.lim.max_parts) {
-    ws_.truncated = true;
+  if (!count_file_part(ws_)) {
     report_own("part-limit");
     return false;
   }
-  ++ws_.parts;
   ++n_;
   return true;
 }
@@ -48,13 +66,7 @@ void ContainerReader::begin_child(std::string name, bool classify_name) {
     ws_.sink.part_end(info_);
     open_ = false;
   }
-  PartInfo ci;
-  ci.id = info_.id + "." + std::to_string(n_);
-  ci.content_type = "application/octet-stream";
-  ci.filename = std::move(name);
-  ci.disposition = "attachment";
-  LeafPlan plan = plan_leaf("application", "octet-stream", ci.filename);
-  child_ = std::make_unique<LeafBody>(ws_, std::move(ci), TransferEncoding::Identity, std::move(plan), classify_name);
+  child_ = file_part(ws_, info_, n_, std::move(name), classify_name);
 }
 
 void ContainerReader::end_child() {

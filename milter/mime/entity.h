@@ -372,6 +372,17 @@ class PackageReader : public ZipStream::Handler {
   std::unique_ptr<LeafBody> child_;  // the current entry's part (a compressed file, an archive)
 };
 
+// Shared by ContainerReader and PackageReader (container_reader.cc).
+// Counts one more file of a container as one of the message's max_parts;
+// at the limit, false (the walk is truncated; the caller reports
+// "part-limit").
+bool count_file_part(WalkState& ws);
+// The reader of a file inside a container: the part "<parent id>.<n>",
+// application/octet-stream named `name`, read as a MIME attachment of that
+// name; its name is classified unless classify_name is false.
+std::unique_ptr<LeafBody> file_part(WalkState& ws, const PartInfo& parent, size_t n, std::string name,
+                                    bool classify_name);
+
 // What a TNEF stream, a compressed file and a tar archive share
 // (container_reader.cc): read for the LeafBody of part `info`, each file
 // inside becomes a part of its own (`child`), so that the Sink sees flat

@@ -181,27 +181,19 @@ void PackageReader::nested_decide(std::string_view rest) {
 bool PackageReader::begin_child(std::string_view rest) {
   std::string first = std::move(head_);
   head_.clear();
-  if (ws_.parts >= ws_.lim.max_parts) {
-    ws_.truncated = true;
+  if (!count_file_part(ws_)) {
     report_once("part-limit");
     return false;
   }
-  ++ws_.parts;
   count_inflated();  // what the entries before it inflated is no longer the child's to unpack
   if (*root_->open_) {
     ws_.sink.part_end(info_);
     *root_->open_ = false;
   }
-  PartInfo ci;
-  ci.id = info_.id + "." + std::to_string(++root_->children_);
-  ci.content_type = "application/octet-stream";
-  ci.filename = clean_name(prefix_ + entry_name_);
-  ci.disposition = "attachment";
-  LeafPlan plan = plan_leaf("application", "octet-stream", ci.filename);
   kind_ = Kind::Nested;
   nested_skip_ = false;
   // Its name is one of the package's names already: not classified twice.
-  child_ = std::make_unique<LeafBody>(ws_, std::move(ci), TransferEncoding::Identity, std::move(plan), false);
+  child_ = file_part(ws_, info_, ++root_->children_, clean_name(prefix_ + entry_name_), false);
   child_->feed(first);
   child_->feed(rest);
   return true;
