@@ -1,4 +1,4 @@
-// archive_reader - gzip, bzip2 and xz files, tar, 7z and RAR archives: each file inside as a part of its own, for the Sink (see entity.h).
+// archive_reader - gzip, bzip2, xz and zstd files, tar, 7z and RAR archives: each file inside as a part of its own, for the Sink (see entity.h).
 #include <algorithm>
 
 #include "milter/mime/entity.h"
@@ -33,6 +33,7 @@ std::string unpacked_name(std::string_view name, Compression format) {
     case Compression::Gzip: return strip_suffix(name, {".gz", ".gzip", ".z"}, {".tgz", ".taz"});
     case Compression::Bzip2: return strip_suffix(name, {".bz2", ".bz"}, {".tbz", ".tbz2", ".tb2"});
     case Compression::Xz: return strip_suffix(name, {".xz"}, {".txz"});
+    case Compression::Zstd: return strip_suffix(name, {".zst", ".zstd"}, {".tzst"});
   }
   return {};
 }
@@ -41,12 +42,12 @@ std::string unpacked_name(std::string_view name, Compression format) {
 
 DecompressReader::DecompressReader(WalkState& ws, const PartInfo& info, bool& open, Compression format)
     : ContainerReader(ws, info, open, ws.archive_depth), dec_(format) {
-  if (format == Compression::Xz) ws_.xz_open = true;
+  if (is_large_decoder(format)) ws_.large_decoder_open = true;
 }
 
 DecompressReader::~DecompressReader() {
   child_.reset();  // before the flag: a child's own readers are gone first
-  if (dec_.format() == Compression::Xz) ws_.xz_open = false;
+  if (is_large_decoder(dec_.format())) ws_.large_decoder_open = false;
 }
 
 void DecompressReader::feed(std::string_view bytes) {

@@ -1,9 +1,11 @@
-// decompress - streaming gzip, bzip2 and xz decoders behind one loop (see decompress.h).
+// decompress - streaming gzip, bzip2, xz and zstd decoders behind one loop (see decompress.h).
 #include "milter/mime/decompress.h"
 
 #include <bzlib.h>
 #include <lzma.h>
 #include <zlib.h>
+#include <zstd.h>
+#include <zstd_errors.h>
 
 #include <algorithm>
 #include <climits>
@@ -19,6 +21,7 @@ std::optional<Compression> compression_of(std::string_view b) {
   if (b.substr(0, 3) == std::string_view("\x1F\x8B\x08", 3)) return Compression::Gzip;
   if (b.size() >= 4 && b.substr(0, 3) == "BZh" && b[3] >= '1' && b[3] <= '9') return Compression::Bzip2;
   if (b.substr(0, 6) == std::string_view("\xFD" "7zXZ\0", 6)) return Compression::Xz;
+  if (b.substr(0, 4) == std::string_view("\x28\xB5\x2F\xFD", 4)) return Compression::Zstd;
   return std::nullopt;
 }
 
@@ -140,6 +143,92 @@ class XzEngine : public Decompressor::Engine {
   bool ok_ = false;
 };
 
+// Frames one after another (zstd -c a b) and skippable frames are one
+// file; End only at finish() on a frame boundary. Each frame's magic is
+// checked here: libzstd would also decode the legacy formats of zstd 0.5
+// to 0.7 (old decoders, not for hostile input).
+//
+// libzstd's streaming decoder gives out nothing of a call that ends in an
+// error, though blocks decoded earlier in that call had output: fed as the
+// bytes arrive, a damaged file would give text that depends on how the MTA
+// split it. So the calls follow the file alone: the bytes are gathered
+// into units of the size the decoder asks for next (its hint: a header, a
+// block and the next block's header; at most ZSTD_DStreamInSize()), each
+// unit is given in one call, and its output is drained with calls of no
+// input before the next unit is gathered. At finish(), a last short unit
+// is given as it is.
+class ZstdEngine : public Decompressor::Engine {
+ public:
+  ZstdEngine() : max_unit_(ZSTD_DStreamInSize()) {
+    ctx_ = ZSTD_createDCtx();
+    ok_ = ctx_ && !ZSTD_isError(ZSTD_DCtx_setParameter(ctx_, ZSTD_d_windowLogMax, kWindowLogMax));
+  }
+  ~ZstdEngine() override { ZSTD_freeDCtx(ctx_); }
+  bool ok() const override { return ok_; }
+  Rc step(std::string_view& in, char* out, size_t cap, size_t& produced, bool finishing) override {
+    produced = 0;
+    if (!ok_) return Rc::Error;
+    for (;;) {
+      if (!active_) {
+        size_t take = std::min(in.size(), want_ - unit_.size());
+        unit_.append(in.substr(0, take));
+        in.remove_prefix(take);
+        if (unit_.empty()) return finishing && boundary_ ? Rc::End : Rc::Ok;
+        if (unit_.size() < want_ && !finishing) return Rc::Ok;
+        if (boundary_ && (unit_.size() < kMagic || !frame_magic(unit_))) return Rc::Error;
+        boundary_ = false;
+        active_ = true;
+        used_ = 0;
+      }
+      ZSTD_inBuffer i{unit_.data() + used_, unit_.size() - used_, 0};
+      ZSTD_outBuffer o{out, cap, 0};
+      size_t rc = ZSTD_decompressStream(ctx_, &o, &i);
+      if (ZSTD_isError(rc))
+        return ZSTD_getErrorCode(rc) == ZSTD_error_frameParameter_windowTooLarge ? Rc::MemLimit : Rc::Error;
+      used_ += i.pos;
+      produced = o.pos;
+      if (rc == 0) {  // a frame ended and all of it was given out
+        unit_.erase(0, used_);  // what follows it (none, when the file is sound) starts the next
+        active_ = false;
+        boundary_ = true;
+        want_ = std::max(kMagic, unit_.size());
+        if (produced > 0) return Rc::Ok;
+        continue;
+      }
+      if (used_ < unit_.size() || o.pos == cap) {  // more to give out, or of the unit to take
+        if (i.pos == 0 && o.pos == 0) return Rc::Error;  // no progress: never expected
+        return Rc::Ok;
+      }
+      // The unit is taken and its output given out: rc is what the decoder
+      // wants next.
+      active_ = false;
+      unit_.clear();
+      want_ = std::min(rc, max_unit_);
+      // Nothing came of this call: the next unit is gathered now, so that
+      // the caller sees progress whenever there is input.
+      if (produced > 0) return Rc::Ok;
+    }
+  }
+  char next_stream_byte() const override { return 0; }  // End comes only at the end
+
+ private:
+  static constexpr int kWindowLogMax = 24;  // 16 MB: kXzMemLimit
+  static constexpr size_t kMagic = 4;
+  // A zstd frame's magic (28 B5 2F FD) or a skippable frame's (5? 2A 4D 18).
+  static bool frame_magic(std::string_view m) {
+    return m.substr(0, kMagic) == std::string_view("\x28\xB5\x2F\xFD", 4) ||
+           ((static_cast<unsigned char>(m[0]) & 0xF0) == 0x50 && m.substr(1, 3) == std::string_view("\x2A\x4D\x18", 3));
+  }
+  const size_t max_unit_;
+  ZSTD_DCtx* ctx_ = nullptr;
+  bool ok_ = false;
+  bool boundary_ = true;  // at a frame's start: the unit is its magic
+  bool active_ = false;   // unit_ is being given to the decoder
+  size_t want_ = kMagic;  // the size of the unit being gathered
+  size_t used_ = 0;       // of unit_, what the decoder took
+  std::string unit_;
+};
+
 }  // namespace
 
 Decompressor::Decompressor(Compression format) : format_(format) {
@@ -147,6 +236,7 @@ Decompressor::Decompressor(Compression format) : format_(format) {
     case Compression::Gzip: engine_ = std::make_unique<GzipEngine>(); break;
     case Compression::Bzip2: engine_ = std::make_unique<Bzip2Engine>(); break;
     case Compression::Xz: engine_ = std::make_unique<XzEngine>(); break;
+    case Compression::Zstd: engine_ = std::make_unique<ZstdEngine>(); break;
   }
   if (!engine_->ok()) fail(Status::MemoryLimit);
 }

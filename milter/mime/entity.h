@@ -81,7 +81,7 @@ struct WalkState {
   size_t documents_opened = 0;  // at most max_documents per message
   size_t tnef_depth = 0;        // TnefReaders open (at most kMaxTnefDepth)
   size_t archive_depth = 0;     // DecompressReaders and TarReaders open (at most kMaxArchiveDepth)
-  bool xz_open = false;         // an xz decoder (up to kXzMemLimit) is open: not a second one inside it
+  bool large_decoder_open = false;  // an xz or zstd decoder (up to kXzMemLimit) is open: not a second one inside it
   size_t leaf_messages = 0;     // LeafBody messages open (at most kMaxLeafMessages)
   size_t uu_depth = 0;          // UuReaders open
   bool packed_open = false;     // a PackedReader (7z, RAR) is open: not a second one inside it
@@ -208,8 +208,8 @@ LeafPlan plan_leaf(std::string_view type, std::string_view subtype, std::string_
 std::string sniff_reason(std::string_view first_bytes, std::string_view declared);
 // A 7z archive, or a RAR archive of format 1.5-4 or 5 (read by a PackedReader).
 bool is_packed(std::string_view first_bytes);
-// A gzip, bzip2 or xz file, a tar archive (its first header, whole) or
-// is_packed(): first bytes that an archive reader (DecompressReader,
+// A gzip, bzip2, xz or zstd file, a tar archive (its first header, whole)
+// or is_packed(): first bytes that an archive reader (DecompressReader,
 // TarReader, PackedReader) reads.
 bool is_archive_file(std::string_view first_bytes);
 // A file name as an archive stores it, without the control characters a
@@ -268,7 +268,7 @@ std::string file_extension(std::string_view filename);
 // it cannot read to the end are reported uninspected, each reason once.
 // Inflated bytes count against max_part_bytes and, over all the packages of
 // a message, against max_total_bytes; entries count against max_parts.
-// A gzip, bzip2 or xz file or a tar, 7z or RAR archive in it (by its
+// A gzip, bzip2, xz or zstd file or a tar, 7z or RAR archive in it (by its
 // first bytes, whatever its name) is not text of the part: with
 // files_as_parts(), it becomes a part of its own, "<id>.<n>",
 // application/octet-stream named by its path in the package, read as a
@@ -504,13 +504,13 @@ class TnefReader : public ContainerReader, private TnefStream::Handler {
 // tar again, to kMaxArchiveDepth streams open at once: "depth-limit"
 // beyond).
 //
-// A gzip, bzip2 or xz file (by its signature, declared or sniffed as an
+// A gzip, bzip2, xz or zstd file (by its signature, declared or sniffed as an
 // archive): its unpacked bytes are one file, named by the gzip header's
-// original name, else by the part's file name without .gz, .bz2 or .xz
-// (.tgz, .tbz2, .txz: .tar). Unpacked bytes count against max_part_bytes
+// original name, else by the part's file name without .gz, .bz2, .xz or .zst
+// (.tgz, .tbz2, .txz, .tzst: .tar). Unpacked bytes count against max_part_bytes
 // and, with the ZIP packages', the message's max_total_bytes; beyond
-// them, or beyond xz's decoder memory limit, "size-limit"; a stream cut
-// or damaged is "archive". One xz decoder at a time: an xz file inside
+// them, or beyond the xz or zstd decoder's memory limit, "size-limit"; a stream cut
+// or damaged is "archive". One xz or zstd decoder at a time: an xz or zstd file inside
 // one is "depth-limit".
 class DecompressReader : public ContainerReader {
  public:

@@ -37,8 +37,9 @@ std::string declared_reason(std::string_view type, std::string_view sub, const s
     return "office";
   if (one_of(sub, {"zip", "x-zip", "x-zip-compressed", "gzip", "x-gzip", "x-tar", "x-gtar", "x-compressed-tar",
                    "x-7z-compressed", "x-rar", "x-rar-compressed", "vnd.rar", "x-bzip", "x-bzip2",
-                   "x-bzip-compressed-tar", "x-bzip2-compressed-tar", "x-xz", "x-xz-compressed-tar", "zstd"}) ||
-      one_of(ext, {"zip", "7z", "rar", "gz", "tgz", "tar", "bz2", "tbz", "tbz2", "xz", "txz", "zst"}))
+                   "x-bzip-compressed-tar", "x-bzip2-compressed-tar", "x-xz", "x-xz-compressed-tar", "zstd",
+                   "x-zstd", "x-zstd-compressed-tar"}) ||
+      one_of(ext, {"zip", "7z", "rar", "gz", "tgz", "tar", "bz2", "tbz", "tbz2", "xz", "txz", "zst", "zstd", "tzst"}))
     return "archive";
   if (type == "image" || one_of(ext, {"png", "jpg", "jpeg", "jpe", "gif", "tif", "tiff", "bmp", "webp", "heic"}))
     return "image";
@@ -381,7 +382,7 @@ void LeafBody::sniff(std::string_view decoded) {
 // The first bytes are in: a ZIP declared or sniffed as an office document
 // or an archive is read as a package, a TNEF stream in a part declared
 // binary (application/ms-tnef, winmail.dat, octet-stream...) by a
-// TnefReader, unless it is inside one already, a gzip, bzip2 or xz file or a tar
+// TnefReader, unless it is inside one already, a gzip, bzip2, xz or zstd file or a tar
 // archive declared or sniffed as an archive by a DecompressReader or TarReader
 // (kMaxArchiveDepth of them open at once), a 7z or RAR archive declared or
 // sniffed as an archive by a PackedReader (through the DocumentReader's
@@ -419,7 +420,7 @@ void LeafBody::sniffed() {
   }
   std::optional<Compression> compressed = compression_of(sniff_);
   if (reason == "archive" && (compressed || tar_header_ok(sniff_))) {
-    if (ws_.archive_depth >= kMaxArchiveDepth || (compressed == Compression::Xz && ws_.xz_open)) {
+    if (ws_.archive_depth >= kMaxArchiveDepth || (compressed && is_large_decoder(*compressed) && ws_.large_decoder_open)) {
       ws_.truncated = true;
       stop("depth-limit");
       return;

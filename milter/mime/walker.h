@@ -144,23 +144,23 @@
 //   Attachments count against max_parts, the TNEF part's text against
 //   max_part_bytes, each attachment's bytes against max_part_bytes as a
 //   MIME part's would.
-//   A gzip, bzip2 or xz file or a tar archive (declared or named an
+//   A gzip, bzip2, xz or zstd file or a tar archive (declared or named an
 //   archive, or sniffed in a part declared binary: the compressed
 //   formats' signatures, a checksummed ustar header; an old v7 tar only
 //   when declared or named an archive) is read as it streams
 //   (DecompressReader, TarReader in entity.h): each file inside is a part
 //   of its own, "<archive part id>.<n>", application/octet-stream with its
 //   name in the archive as file name (for a compressed file, the gzip
-//   header's original name, else the part's without .gz, .bz2 or .xz, not
+//   header's original name, else the part's without .gz, .bz2, .xz or .zst, not
 //   given again as a Filename value when it is just that), read exactly
 //   as a MIME attachment of that name would be; the names of a tar's
 //   directories and links are Filename values of the archive's part. The
 //   Sink sees flat parts, as for TNEF. Streams inside streams: at most
-//   kMaxArchiveDepth open at once, one of them xz ("depth-limit" beyond). A compressed
+//   kMaxArchiveDepth open at once, one of them xz or zstd ("depth-limit" beyond). A compressed
 //   stream or tar that is cut or damaged makes the archive's part
 //   "archive" (what was read stays read); unpacked bytes beyond
 //   max_part_bytes, or beyond max_total_bytes with the ZIP packages', and
-//   an xz file needing more than kXzMemLimit to unpack, "size-limit";
+//   an xz or zstd file needing more than kXzMemLimit to unpack, "size-limit";
 //   files count against max_parts.
 //   An image whose first bytes are those of a PNG, JPEG, TIFF, GIF or
 //   WebP file (whatever it is declared as; declared or named an image
@@ -195,7 +195,7 @@
 //   nothing buffers a part (a ZIP package is read as it streams: one zlib
 //   state, its inflated bytes bounded by max_part_bytes, its entries by
 //   max_parts; a compressed file one decoder (zlib 40 KB, bzip2 3.7 MB,
-//   xz at most kXzMemLimit, one xz at a time); a tar one 512-byte header and 64 KB of pax
+//   xz and zstd at most kXzMemLimit, one of them at a time); a tar one 512-byte header and 64 KB of pax
 //   records; a TNEF stream keeps a few bytes of framing and one MAPI
 //   property list of at most max_part_bytes, with the RTF decompressed
 //   from it, never an attachment's bytes); chunks are processed in slices of at most

@@ -1,4 +1,4 @@
-// archive_fuzz - an attachment read as a gzip, bzip2 or xz file, a tar archive or (a tar stream behind
+// archive_fuzz - an attachment read as a gzip, bzip2, xz or zstd file, a tar archive or (a tar stream behind
 // a 7z or RAR signature, EchoReader standing in for bsdtar) a 7z or RAR archive (Decompressor, TarStream,
 // the archive readers) through the Walker; the events must not depend on how the body is split.
 #include <cstddef>

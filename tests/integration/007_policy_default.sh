@@ -179,7 +179,8 @@ if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   assert_escrowed txz "PHI in files inside an xz-compressed tar sent as octet-stream is escrowed" 20
 fi
 
-# --- PHI only in a file inside a 7z archive: bsdtar unpacks it (ArchiveToTar), the message escrowed ---
+# --- PHI only in a file inside a 7z archive: bsdtar unpacks it (ArchiveToTar), the message escrowed;
+# the same 7z in a ZIP, the same files in a .tar.zst (bsdtar writes both) ---
 # Before bsdtar read them, a 7z was uninspected and, with no finding beside
 # it, accepted and tagged by the shipped policy: delivered in the clear.
 if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/bsdtar ]; then
@@ -198,6 +199,12 @@ if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/bsdtar ]; then
     --attach-type application/zip --attach-name export.zip \
     --attach @"$PHI_DIR/export.zip" || phi_fail "7z in a ZIP: not accepted, see $PHI_SWAKS_LOG"
   assert_escrowed zip7z "PHI in a 7z archive inside a ZIP is escrowed" 20
+  # The same files as a zstd-compressed tar (tar --zstd), read in the daemon by libzstd.
+  bsdtar --zstd -cf "$PHI_DIR/records.tar.zst" -C "$PHI_DIR/7z" records || phi_fail "could not write the .tar.zst"
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Records" --body "Records attached." \
+    --attach-type application/zstd --attach-name records.tar.zst \
+    --attach @"$PHI_DIR/records.tar.zst" || phi_fail "tar.zst: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed zst "PHI in files inside a .tar.zst is escrowed" 20
 elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
   phi_fail "bsdtar missing: scripts/setup installs libarchive-tools"
 fi

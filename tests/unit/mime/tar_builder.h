@@ -8,7 +8,9 @@
 //   magic) with a correct checksum; tar_entry() adds the data, padded to
 //   512 bytes; pax_record() is one "LEN key=value\n" record. gzip_bytes()
 //   deflates with zlib in gzip format, with the FNAME given (none if empty);
-//   bzip2_bytes() and xz_bytes() compress with libbz2 and liblzma (xz -6).
+//   bzip2_bytes() and xz_bytes() compress with libbz2 and liblzma (xz -6),
+//   zstd_bytes() with libzstd (level 3, one frame with its content size),
+//   zstd_blocks() with a block for every `piece` bytes.
 // THREADS
 //   Test only.
 #ifndef PHI_TESTS_MIME_TAR_BUILDER_H
@@ -17,6 +19,7 @@
 #include <bzlib.h>
 #include <lzma.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include <cstdio>
 #include <cstring>
@@ -94,6 +97,34 @@ inline std::string xz_bytes(const std::string& data) {
   lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, nullptr, reinterpret_cast<const uint8_t*>(data.data()), data.size(),
                           reinterpret_cast<uint8_t*>(&out[0]), &pos, out.size());
   out.resize(pos);
+  return out;
+}
+
+inline std::string zstd_bytes(const std::string& data) {
+  std::string out(ZSTD_compressBound(data.size()), '\0');
+  size_t n = ZSTD_compress(&out[0], out.size(), data.data(), data.size(), 3);
+  out.resize(ZSTD_isError(n) ? 0 : n);
+  return out;
+}
+
+// zstd_bytes() in blocks of `piece` bytes of data (a flush after each),
+// as a stream's writer makes them.
+inline std::string zstd_blocks(const std::string& data, size_t piece) {
+  ZSTD_CCtx* c = ZSTD_createCCtx();
+  std::string out(ZSTD_compressBound(data.size()) + data.size() / piece * 8 + 64, '\0');
+  ZSTD_outBuffer o{&out[0], out.size(), 0};
+  for (size_t at = 0; at < data.size(); at += piece) {
+    ZSTD_inBuffer i{data.data() + at, std::min(piece, data.size() - at), 0};
+    while (i.pos < i.size) ZSTD_compressStream2(c, &o, &i, ZSTD_e_flush);
+    ZSTD_inBuffer none{nullptr, 0, 0};
+    while (ZSTD_compressStream2(c, &o, &none, ZSTD_e_flush) > 0) {
+    }
+  }
+  ZSTD_inBuffer none{nullptr, 0, 0};
+  while (ZSTD_compressStream2(c, &o, &none, ZSTD_e_end) > 0) {
+  }
+  ZSTD_freeCCtx(c);
+  out.resize(o.pos);
   return out;
 }
 
