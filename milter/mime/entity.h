@@ -285,8 +285,10 @@ class PackageReader : public ZipStream::Handler {
   // whole_reason: what the part is reported as when the archive cannot be
   // read ("office", "archive"). A document or archive inside the package
   // (a docx in a .zip, a worksheet embedded in a docx) is read by a nested
-  // reader, to kMaxPackageDepth levels: `root` gets its entry names (after
-  // `prefix`, the entry's own name and a '/') and its reports.
+  // reader, to kMaxPackageDepth levels ("depth-limit" for a ZIP below;
+  // the other entries there are read as in any package): `root` gets its
+  // entry names (after `prefix`, the entry's own name and a '/') and its
+  // reports.
   PackageReader(WalkState& ws, const PartInfo& info, std::string whole_reason, PackageReader* root = nullptr,
                 size_t depth = 0, std::string prefix = {});
   ~PackageReader() override;

@@ -98,11 +98,7 @@ bool PackageReader::entry(const ZipEntry& e) {
     kind_ = Kind::Image;  // held in head_ until it is known to be a signed image of min_bytes (image_data)
     image_skip_ = false;
   } else if (std::string r = reason_for_name(name); r == "office" || r == "archive") {
-    if (!room_below()) {
-      report_once("depth-limit");
-      return false;
-    }
-    kind_ = Kind::Nested;  // read it if it is a ZIP (nested_data)
+    kind_ = Kind::Nested;  // read it if it is a ZIP (nested_data), with room below
     nested_reason_ = r;
     nested_skip_ = false;
   } else if (r == "binary") {
@@ -159,8 +155,14 @@ void PackageReader::nested_decide(std::string_view rest) {
     return;
   }
   if (is_zip(head_)) {
+    nested_ = nested(nested_reason_);
+    if (!nested_) {  // kMaxPackageDepth: an Office file or an archive file below is still read, a ZIP is not
+      nested_skip_ = true;
+      head_.clear();
+      report_once("depth-limit");
+      return;
+    }
     flush_sep();
-    nested_ = nested(nested_reason_);  // entry() checked the depth
     nested_->feed(head_);
     head_.clear();
     nested_->feed(rest);

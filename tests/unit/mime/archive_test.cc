@@ -201,6 +201,14 @@ TEST(Archive, PartsInAZipCountAgainstMaxPartsAndDepth) {
   EXPECT_EQ(sink.body("2.1.1").size(), 1500000u - 1000000u - gzip_bytes(std::string(1000000, 'b')).size());
   EXPECT_NE(sink.log().find("uninspected 2.1 application/octet-stream: size-limit"), std::string::npos) << sink.log().substr(sink.log().size() - 300);
 
+  // A ZIP in a ZIP in a ZIP: the innermost one's gzip file is read (archive readers have room), a ZIP in it is not.
+  std::string deep = test::make_zip({{"labs.gz", gzip_bytes(kNote)}, {"more.zip", test::make_zip({{"x.txt", "x"}})}});
+  deep = test::make_zip({{"b.zip", test::make_zip({{"c.zip", deep}})}});
+  log = walk(with_attachment("application/zip", "a.zip", deep));
+  EXPECT_NE(log.find("begin 2.1.1 application/octet-stream\nbody 2.1.1: " + kNote), std::string::npos) << log;
+  EXPECT_NE(log.find("uninspected 2 application/zip: depth-limit"), std::string::npos) << log;
+  EXPECT_NE(log.find("b.zip/c.zip/more.zip"), std::string::npos) << log;  // its name is read
+
   // A ZIP in a gzip file in a ZIP ... : each gzip file an archive reader open, to kMaxArchiveDepth.
   std::string nested = kNote;
   for (int i = 0; i < 6; ++i) nested = test::make_zip({{"n.gz", gzip_bytes(nested)}});
