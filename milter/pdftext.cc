@@ -13,6 +13,7 @@
 
 #include "milter/converter.h"
 #include "milter/log.h"
+#include "milter/mime/pdf_html.h"
 #include "milter/util/c_ptr.h"
 #include "milter/util/deadline.h"
 #include "milter/util/files.h"
@@ -41,7 +42,8 @@ constexpr std::string_view kEncrypt = "/Encrypt";
 ConverterSpec pdf_spec(const PdfOptions& o) {
   ConverterSpec s(o, pool(), "pdf", "PdfProcesses", "pdf");
   s.program = o.program;
-  s.argv = {o.program, "-q", "-enc", "UTF-8", "-eol", "unix", "-", "-"};
+  // -htmlmeta: the document information (title, subject, keywords, author) too (mime/pdf_html.h).
+  s.argv = {o.program, "-q", "-enc", "UTF-8", "-eol", "unix", "-htmlmeta", "-", "-"};
   s.env = {"PATH=/usr/bin:/bin"};
   return s;
 }
@@ -85,10 +87,12 @@ class PdfRun : public ConverterRun {
 
  private:
   void on_input(std::string_view bytes) override;
+  void on_text(std::string_view out) override { pages_text_.feed(out); }
   // pdftotext ends every page with a form feed: counts the pages, and those
-  // with fewer than kConverterMinText characters other than white space.
-  void on_text(std::string_view out) override {
-    for (char c : out) {
+  // with fewer than kConverterMinText characters other than white space
+  // (the document information, before the pages, is not counted).
+  void count(std::string_view page_text) {
+    for (char c : page_text) {
       if (c == '\f') {
         ++pages_;
         if (page_text_ < kConverterMinText) {
@@ -111,6 +115,7 @@ class PdfRun : public ConverterRun {
   std::string tail_;        // the last bytes fed, for a key split between feeds
   size_t pages_ = 0, textless_pages_ = 0, page_text_ = 0;
   std::vector<size_t> scans_;  // the first max_ocr_pages textless pages (1-based)
+  mime::PdfHtmlText pages_text_{[this](std::string_view t) { count(t); }, [](std::string_view) {}};
   bool scanned_ = false;       // pdftotext succeeded but found textless pages
   UniqueFd spool_;             // a copy of the PDF, for rendering its scanned pages
 };
@@ -134,6 +139,7 @@ void PdfRun::on_input(std::string_view bytes) {
 }
 
 std::string PdfRun::on_exit(int status) {
+  pages_text_.finish();  // the last page's end, held back until the output ended
   const std::string& program = spec().program;
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
     if (pages_ > 0 && textless_pages_ == 0) return "";
@@ -161,7 +167,9 @@ std::string PdfRun::on_exit(int status) {
 }
 
 std::string PdfRun::finish(const std::function<void(std::string_view)>& text) {
-  std::string reason = ConverterRun::finish(text);
+  mime::PdfHtmlText html(text);  // the document information, then the pages' text
+  std::string reason = ConverterRun::finish([&](std::string_view t) { html.feed(t); });
+  html.finish();
   if (reason != "pdf" || !scanned_ || !spool_) return reason;
   return read_scans(text);
 }

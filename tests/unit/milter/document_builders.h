@@ -7,7 +7,7 @@
 //   test::Outcome o = test::extract(reader, "pdf", pdf, chunk);
 // DESCRIPTION
 //   make_pdf() writes a small valid PDF (Helvetica text, deflated content
-//   streams, optionally an /Encrypt dictionary). render() turns its first
+//   streams, optionally an /Encrypt dictionary and document information). render() turns its first
 //   page into a PNG, JPEG or TIFF through pdftoppm at `dpi` ("" when
 //   pdftoppm fails). make_scanned_pdf() makes a PDF whose page is such an
 //   image and nothing else (a scan). extract() feeds a DocumentReader's Document and
@@ -63,8 +63,9 @@ inline std::string assemble_pdf(const std::vector<std::string>& objs, const std:
 // A PDF with one page per item of `pages`, each showing its text in
 // Helvetica (an empty item: a page with only a drawn box, as a scan's
 // picture would be), content streams deflated; with `encrypt`, an
-// /Encrypt dictionary whose user password is not empty.
-inline std::string make_pdf(const std::vector<std::string>& pages, bool encrypt = false) {
+// /Encrypt dictionary whose user password is not empty; with `info`
+// ("/Title (...) /Author (...)"), a document information dictionary.
+inline std::string make_pdf(const std::vector<std::string>& pages, bool encrypt = false, const std::string& info = "") {
   // Objects: 1 catalog, 2 pages, 3 font, then per page its page and content stream.
   std::vector<std::string> objs = {"<< /Type /Catalog /Pages 2 0 R >>", "",
                                    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
@@ -83,7 +84,12 @@ inline std::string make_pdf(const std::vector<std::string>& pages, bool encrypt 
     objs.push_back("<< /Filter /Standard /V 1 /R 2 /O <" + std::string(64, '1') + "> /U <" + std::string(64, '2') +
                    "> /P -4 >>");
   std::string id = "<0123456789abcdef0123456789abcdef>";
-  return assemble_pdf(objs, encrypt ? " /Encrypt " + std::to_string(objs.size()) + " 0 R /ID [" + id + " " + id + "]" : "");
+  std::string trailer = encrypt ? " /Encrypt " + std::to_string(objs.size()) + " 0 R /ID [" + id + " " + id + "]" : "";
+  if (!info.empty()) {
+    objs.push_back("<< " + info + " >>");
+    trailer += " /Info " + std::to_string(objs.size()) + " 0 R";
+  }
+  return assemble_pdf(objs, trailer);
 }
 
 struct Outcome {

@@ -70,6 +70,28 @@ TEST_F(PdfToTextTest, APageWithoutTextIsAScanAndTheDocumentUninspected) {
             "");
 }
 
+// The document information is read before the pages (a title is often the
+// file's or the patient's name), its markup and escapes gone; it is not a
+// page's text: a scan with a title is still a scan.
+TEST_F(PdfToTextTest, TheTitleSubjectKeywordsAndAuthorAreReadToo) {
+  PdfToText reader(options(kPdfToText));
+  const std::string info =
+      "/Title (Microsoft Word - Doe, Jane <discharge> & plan.docx) /Subject (MRN 00482913) /Keywords (E11.9) "
+      "/Author (Dr Smith) /Creator (Word) /Producer (Quartz PDFContext)";
+  std::string pdf = make_pdf({"Plan: follow up in two weeks, repeat labs and review"}, false, info);
+  for (size_t chunk : {7u, 4096u}) {
+    Outcome o = extract(reader, pdf, chunk);
+    EXPECT_EQ(o.reason, "");
+    EXPECT_EQ(o.text,
+              "Microsoft Word - Doe, Jane <discharge> & plan.docx\nMRN 00482913\nE11.9\nDr Smith\n"
+              "Plan: follow up in two weeks, repeat labs and review\n\n\n")
+        << chunk;
+  }
+  Outcome scan = extract(reader, make_pdf({""}, false, "/Title (" + std::string(200, 'T') + ")"));
+  EXPECT_EQ(scan.reason, "pdf");  // the page has no text, whatever the title
+  EXPECT_EQ(scan.text, std::string(200, 'T') + "\n\n");
+}
+
 TEST_F(PdfToTextTest, DamagedAndNonPdfInputIsUninspectedPdf) {
   PdfToText reader(options(kPdfToText));
   EXPECT_EQ(extract(reader, "%PDF-1.4\nnot really\n").reason, "pdf");
@@ -102,7 +124,7 @@ TEST_F(PdfToTextTest, ChildGetsTheLimitsAndOnlyTheDocument) {
   PdfToText reader(o);
   Outcome out = extract(reader, "a\nb\nc\n");
   EXPECT_EQ(out.reason, "");
-  EXPECT_NE(out.text.find("lines=3 args=-q -enc UTF-8 -eol unix - -"), std::string::npos) << out.text;
+  EXPECT_NE(out.text.find("lines=3 args=-q -enc UTF-8 -eol unix -htmlmeta - -"), std::string::npos) << out.text;
   EXPECT_NE(out.text.find("as=262144\nfsize=0\ncore=0\nnofile=64\nnproc=0\n"), std::string::npos) << out.text;
   EXPECT_NE(out.text.find("path=/usr/bin:/bin home=unset"), std::string::npos) << out.text;
 }
