@@ -42,12 +42,14 @@ std::string pdf_head_values(std::string_view head) {
     out += unescape(value);
     out += '\n';
   };
+  size_t pos = 0;  // the values after the title: each byte is in one value at most
   if (size_t t = head.find("<title>"); t != std::string_view::npos) {
     size_t start = t + 7;
-    give(head.substr(start, head.find("</title>", start) - start));  // npos: cut, as far as it goes
+    pos = std::min(head.find("</title>", start), head.size());  // not there: cut, as far as it goes
+    give(head.substr(start, pos - start));
   }
   constexpr std::string_view kMeta = "<meta name=\"", kContent = "\" content=\"", kEnd = "\"/>\n<";
-  for (size_t pos = 0;;) {
+  for (;;) {
     size_t m = head.find(kMeta, pos);
     if (m == std::string_view::npos) break;
     size_t name_start = m + kMeta.size();

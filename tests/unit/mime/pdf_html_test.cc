@@ -101,6 +101,8 @@ TEST(PdfHtml, HeadValuesAreUnescapedOnceAndUnknownEntitiesKept) {
   EXPECT_EQ(pdf_head_values("<title>a &amp;lt; b &copy; &#38; &</title>\n"), "a &lt; b &copy; &#38; &\n");
   EXPECT_EQ(pdf_head_values("<meta name=\"Keywords\" content=\"\"/>\n<meta name=\"Author\" content=\"A\nB\"/>\n</head>"),
             "A\nB\n");  // an empty value gives no line; a line break in one is kept
+  // A title not closed (a head cut there) runs to the end: nothing in it is read twice.
+  EXPECT_EQ(pdf_head_values("<title>T <meta name=\"Author\" content=\"A\"/>\n<"), "T <meta name=\"Author\" content=\"A\"/>\n<\n");
 }
 
 }  // namespace
