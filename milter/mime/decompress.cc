@@ -197,6 +197,7 @@ class ZstdEngine : public Decompressor::Engine {
       }
       if (used_ < unit_.size() || o.pos == cap) {  // more to give out, or of the unit to take
         if (i.pos == 0 && o.pos == 0) return Rc::Error;  // no progress: never expected
+        if (o.pos == 0) continue;  // it took some of the unit and gave nothing yet: on with the rest
         return Rc::Ok;
       }
       // The unit is taken and its output given out: rc is what the decoder
