@@ -42,7 +42,7 @@ constexpr std::string_view kEncrypt = "/Encrypt";
 ConverterSpec pdf_spec(const PdfOptions& o) {
   ConverterSpec s(o, pool(), "pdf", "PdfProcesses", "pdf");
   s.program = o.program;
-  // -htmlmeta: the document information (title, subject, keywords, author) too (mime/pdf_html.h).
+  // -htmlmeta: the document information (title, subject, keywords) too (mime/pdf_html.h).
   s.argv = {o.program, "-q", "-enc", "UTF-8", "-eol", "unix", "-htmlmeta", "-", "-"};
   s.env = {"PATH=/usr/bin:/bin"};
   return s;

@@ -58,7 +58,7 @@ std::string pdf_head_values(std::string_view head) {
     std::string_view name = head.substr(name_start, q - name_start);
     size_t start = q + kContent.size();
     size_t end = std::min(head.find(kEnd, start), head.size());
-    if (name == "Subject" || name == "Keywords" || name == "Author") give(head.substr(start, end - start));
+    if (name == "Subject" || name == "Keywords") give(head.substr(start, end - start));
     pos = end;
   }
   return out;

@@ -13,11 +13,13 @@
 //   "<body>\n<pre>\n", the pages' text as pdftotext extracts it (not
 //   escaped: a page may hold "</pre>" itself), and "</pre>\n</body>\n
 //   </html>\n".
-//   PdfHtmlText passes on the title, subject, keywords and author, each
-//   unescaped and followed by a line break (a document's title is often
-//   its file's name, or the patient's: "Microsoft Word - Doe_Jane.docx"),
-//   then the pages' text unchanged; the creator, producer and dates (the
-//   software that made the file, and when) and the markup are left out.
+//   PdfHtmlText passes on the title, subject and keywords, each unescaped
+//   and followed by a line break (a document's title is often its file's
+//   name, or the patient's: "Microsoft Word - Doe_Jane.docx"), then the
+//   pages' text unchanged; the author (nearly always the staff member who
+//   made the file: a name beside the title's health words would be taken
+//   for a patient's), the creator, producer and dates (the software that
+//   made the file, and when) and the markup are left out.
 //   The pages' text goes on as it comes but for its last kPdfHtmlTail
 //   bytes, held until finish() tells whether they are the closing markup
 //   (taken only at the very end, so a "</pre>" in a page stays text).
@@ -68,7 +70,7 @@ class PdfHtmlText {
 };
 
 // The document information values in a head (as far as it goes), each
-// unescaped and followed by '\n': title, subject, keywords, author.
+// unescaped and followed by '\n': title, subject, keywords.
 std::string pdf_head_values(std::string_view head);
 
 }  // namespace phi::mime
