@@ -6,6 +6,7 @@
 # outbound PHI for an opportunistic-TLS domain is escrowed, also when the
 # PHI is only inside a .docx attachment, only inside a PDF (read by
 # pdftotext) sent as application/octet-stream under another name, or only
+# in a PDF's title (its document information), or only
 # in the pixels of a scanned page sent as a PNG or as a faxed PDF (read by
 # tesseract), or only inside a Word 97-2003 .doc (read by catdoc), the
 # same .doc attached to a forwarded Outlook .msg, or a PowerPoint 97-2003
@@ -217,6 +218,21 @@ if [ "$PHI_ESCROW_WIRED" = 1 ]; then
     --attach-type application/octet-stream --attach-name result.hl7 \
     --attach @"$PHI_DIR/result.hl7" || phi_fail "hl7: not accepted, see $PHI_SWAKS_LOG"
   assert_escrowed hl7 "PHI in an HL7 file sent as octet-stream is escrowed" 20
+fi
+
+# --- PHI only in a PDF's title (an EHR export named after the patient): read with pdftotext -htmlmeta ---
+# Before the document information was read, this PDF's page alone (a lab
+# value) was no PHI, and the message was accepted and delivered in the clear.
+if [ "$PHI_ESCROW_WIRED" = 1 ]; then
+  python3 "$(dirname "$0")/make_pdf.py" titled "$PHI_DIR/titled.pdf" \
+    "Doe, Jane DOB 03/14/1962 MRN 00482913 - diabetes follow-up" \
+    "Results of the visit on 12/01/2026: HbA1c 8.1, plan reviewed with the patient" ||
+    phi_fail "could not write the titled PDF"
+  pdftotext "$PHI_DIR/titled.pdf" - | grep -q "MRN" && phi_fail "the titled PDF's page holds the MRN"
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Results" --body "Results attached." \
+    --attach-type application/pdf --attach-name results.pdf \
+    --attach @"$PHI_DIR/titled.pdf" || phi_fail "pdf title: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed pdftitle "PHI only in a PDF's title is escrowed" 20
 fi
 
 # --- PHI only in a UTF-16 text without a byte order mark (a program's "Unicode" export), as text/plain ---

@@ -3,20 +3,23 @@
 # nothing but the standard library.
 #   make_pdf.py text OUT.pdf LINE...   a one-page letter of typed lines (Helvetica,
 #                                      deflated content stream, as a PDF writer makes it)
+#   make_pdf.py titled OUT.pdf TITLE LINE...   the same with a document information
+#                                      dictionary whose /Title is TITLE
 #   make_pdf.py scan OUT.pdf IN.pgm    a page that is only a grey picture (a scan, a fax):
 #                                      IN.pgm as pdftoppm -gray writes it (binary P5)
 import sys
 import zlib
 
 
-def assemble(objs):
+def assemble(objs, info=None):
     out, offsets = b"%PDF-1.4\n", []
     for i, o in enumerate(objs):
         offsets.append(len(out))
         out += b"%d 0 obj\n" % (i + 1) + o + b"\nendobj\n"
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    extra = b" /Info %d 0 R" % len(objs) if info else b""
+    out += b"trailer\n<< /Size %d /Root 1 0 R%s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, extra, xref)
     return out
 
 
@@ -47,12 +50,17 @@ def scan_page(pgm):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 4 or sys.argv[1] not in ("text", "scan"):
-        raise SystemExit("usage: make_pdf.py text OUT.pdf LINE... | scan OUT.pdf IN.pgm")
+    if len(sys.argv) < 4 or sys.argv[1] not in ("text", "titled", "scan"):
+        raise SystemExit("usage: make_pdf.py text OUT.pdf LINE... | titled OUT.pdf TITLE LINE... | scan OUT.pdf IN.pgm")
+    info = None
     if sys.argv[1] == "text":
         objs = text_page(sys.argv[3:])
+    elif sys.argv[1] == "titled":
+        objs = text_page(sys.argv[4:])
+        info = b"<< /Title (%s) >>" % sys.argv[3].encode()
+        objs.append(info)
     else:
         with open(sys.argv[3], "rb") as f:
             objs = scan_page(f.read())
     with open(sys.argv[2], "wb") as f:
-        f.write(assemble(objs))
+        f.write(assemble(objs, info))
