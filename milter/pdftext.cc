@@ -87,6 +87,11 @@ class PdfRun : public ConverterRun {
 
  private:
   void on_input(std::string_view bytes) override;
+  // The pages are counted on the raw output (on_text), the only place
+  // that still has pdftotext's form feeds: the text finish() passes on has
+  // been through the UTF-8 check, which turns them into line breaks. So
+  // the output is parsed twice, by pages_text_ here and in finish(); the
+  // head is at most kMaxPdfHead and the rest is a linear pass.
   void on_text(std::string_view out) override { pages_text_.feed(out); }
   // pdftotext ends every page with a form feed: counts the pages, and those
   // with fewer than kConverterMinText characters other than white space

@@ -15,13 +15,14 @@ namespace phi::mime {
 namespace {
 constexpr size_t kOutBuf = 16 * 1024;
 constexpr size_t kMaxIn = UINT_MAX / 2;  // zlib and libbz2 count input in unsigned int
+constexpr std::string_view kZstdMagic("\x28\xB5\x2F\xFD", 4);  // a zstd frame's first bytes
 }  // namespace
 
 std::optional<Compression> compression_of(std::string_view b) {
   if (b.substr(0, 3) == std::string_view("\x1F\x8B\x08", 3)) return Compression::Gzip;
   if (b.size() >= 4 && b.substr(0, 3) == "BZh" && b[3] >= '1' && b[3] <= '9') return Compression::Bzip2;
   if (b.substr(0, 6) == std::string_view("\xFD" "7zXZ\0", 6)) return Compression::Xz;
-  if (b.substr(0, 4) == std::string_view("\x28\xB5\x2F\xFD", 4)) return Compression::Zstd;
+  if (b.substr(0, kZstdMagic.size()) == kZstdMagic) return Compression::Zstd;
   return std::nullopt;
 }
 
@@ -120,7 +121,7 @@ class Bzip2Engine : public Decompressor::Engine {
 
 class XzEngine : public Decompressor::Engine {
  public:
-  XzEngine() { ok_ = lzma_stream_decoder(&s_, kXzMemLimit, LZMA_CONCATENATED) == LZMA_OK; }
+  XzEngine() { ok_ = lzma_stream_decoder(&s_, kLargeDecoderMemLimit, LZMA_CONCATENATED) == LZMA_OK; }
   ~XzEngine() override { lzma_end(&s_); }
   bool ok() const override { return ok_; }
   Rc step(std::string_view& in, char* out, size_t cap, size_t& produced, bool finishing) override {
@@ -213,11 +214,11 @@ class ZstdEngine : public Decompressor::Engine {
   char next_stream_byte() const override { return 0; }  // End comes only at the end
 
  private:
-  static constexpr int kWindowLogMax = 24;  // 16 MB: kXzMemLimit
-  static constexpr size_t kMagic = 4;
-  // A zstd frame's magic (28 B5 2F FD) or a skippable frame's (5? 2A 4D 18).
+  static constexpr int kWindowLogMax = 24;  // 16 MB: kLargeDecoderMemLimit
+  static constexpr size_t kMagic = kZstdMagic.size();
+  // A zstd frame's magic (kZstdMagic) or a skippable frame's (5? 2A 4D 18).
   static bool frame_magic(std::string_view m) {
-    return m.substr(0, kMagic) == std::string_view("\x28\xB5\x2F\xFD", 4) ||
+    return m.substr(0, kMagic) == kZstdMagic ||
            ((static_cast<unsigned char>(m[0]) & 0xF0) == 0x50 && m.substr(1, 3) == std::string_view("\x2A\x4D\x18", 3));
   }
   const size_t max_unit_;

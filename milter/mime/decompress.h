@@ -18,18 +18,19 @@
 //       kMaxCompressedName bytes), "" when it has none; known once the
 //       first output comes, or at finish().
 //     * bzip2 ("BZh1".."BZh9"): libbz2, at most about 3.7 MB of state.
-//     * xz (FD "7zXZ" 00): liblzma, with a memory limit of kXzMemLimit:
-//       a file that needs more (xz -7 to -9, whose 32-64 MB dictionaries
-//       make the decoder as large) stops with MemoryLimit.
-//     * zstd (28 B5 2F FD): libzstd, its window at most kXzMemLimit (every
-//       level up to 19 fits; --ultra -20 and above and --long need more:
-//       MemoryLimit). Skippable frames are skipped; bytes after the last
-//       frame that do not start another are Malformed, as zstd -d says, and
-//       so is a frame of the legacy formats of zstd 0.5 to 0.7 (libzstd
-//       would decode them: old code, not for hostile input). libzstd is
-//       given the file in the units it asks for (up to 128 KB, held
-//       here), so that a damaged file gives the same bytes however its
-//       pieces arrive.
+//     * xz (FD "7zXZ" 00): liblzma, with a memory limit of
+//       kLargeDecoderMemLimit: a file that needs more (xz -7 to -9, whose
+//       32-64 MB dictionaries make the decoder as large) stops with
+//       MemoryLimit.
+//     * zstd (28 B5 2F FD): libzstd, its window at most
+//       kLargeDecoderMemLimit (every level up to 19 fits; --ultra -20
+//       and above and --long need more: MemoryLimit). Skippable frames
+//       are skipped; bytes after the last frame that do not start another
+//       are Malformed, as zstd -d says, and so is a frame of the legacy
+//       formats of zstd 0.5 to 0.7 (libzstd would decode them: old code,
+//       not for hostile input). libzstd is given the file in the units
+//       it asks for (up to 128 KB, held here), so that a damaged file
+//       gives the same bytes however its pieces arrive.
 //   Status: Reading (more expected), Done (finish() at the end of a
 //   stream), Truncated (finish() anywhere else), Stopped (the output
 //   function said so), MemoryLimit (xz and zstd, above), Malformed (a header, a
@@ -39,9 +40,8 @@
 //   Malformed.
 // INPUT
 //   Untrusted. Memory: one decoder state (zlib about 40 KB, bzip2 at most
-//   3.7 MB, xz and zstd at most kXzMemLimit and a little more, zstd 128 KB
-//   of input held besides) and a 16 KB
-//   output buffer. Time:
+//   3.7 MB, xz and zstd at most kLargeDecoderMemLimit and a little more,
+//   zstd 128 KB of input held besides) and a 16 KB output buffer. Time:
 //   linear in the input plus the unpacked bytes; a small file that
 //   unpacks to gigabytes runs until the output function says stop.
 // THREADS
@@ -60,13 +60,13 @@
 namespace phi::mime {
 
 inline constexpr size_t kMaxCompressedName = 1024;
-inline constexpr uint64_t kXzMemLimit = 16ull << 20;  // xz's decoder memory, zstd's window
+inline constexpr uint64_t kLargeDecoderMemLimit = 16ull << 20;  // xz's decoder memory, zstd's window
 
 enum class Compression { Gzip, Bzip2, Xz, Zstd };
 
 // The format whose signature `first_bytes` starts with (6 bytes suffice).
 std::optional<Compression> compression_of(std::string_view first_bytes);
-// xz and zstd: a decoder of up to kXzMemLimit (a reader opens one at a time).
+// xz and zstd: a decoder of up to kLargeDecoderMemLimit (a reader opens one at a time).
 inline bool is_large_decoder(Compression c) { return c == Compression::Xz || c == Compression::Zstd; }
 
 class Decompressor {

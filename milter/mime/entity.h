@@ -81,7 +81,7 @@ struct WalkState {
   size_t documents_opened = 0;  // at most max_documents per message
   size_t tnef_depth = 0;        // TnefReaders open (at most kMaxTnefDepth)
   size_t archive_depth = 0;     // DecompressReaders and TarReaders open (at most kMaxArchiveDepth)
-  bool large_decoder_open = false;  // an xz or zstd decoder (up to kXzMemLimit) is open: not a second one inside it
+  bool large_decoder_open = false;  // an xz or zstd decoder (up to kLargeDecoderMemLimit) is open: not a second one inside it
   size_t leaf_messages = 0;     // LeafBody messages open (at most kMaxLeafMessages)
   size_t uu_depth = 0;          // UuReaders open
   bool packed_open = false;     // a PackedReader (7z, RAR) is open: not a second one inside it

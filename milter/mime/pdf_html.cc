@@ -11,6 +11,10 @@ constexpr std::string_view kDoctype = "<!DOCTYPE html";
 constexpr std::string_view kPre = "\n<pre>\n";  // ends the head; '<' is escaped in the values
 
 // The five entities pdftotext writes in a value; any other '&' is kept.
+// Not html.h's decode_html_entity() on purpose: that one decodes every
+// named and numeric entity of a mail's HTML, while a value here is
+// pdftotext's escaping of the PDF's own string, in which "&eacute;" is
+// literal text that must stay as the document has it.
 std::string unescape(std::string_view v) {
   static constexpr std::pair<std::string_view, char> kEntities[] = {
       {"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&apos;", '\''}};

@@ -160,8 +160,8 @@
 //   stream or tar that is cut or damaged makes the archive's part
 //   "archive" (what was read stays read); unpacked bytes beyond
 //   max_part_bytes, or beyond max_total_bytes with the ZIP packages', and
-//   an xz or zstd file needing more than kXzMemLimit to unpack, "size-limit";
-//   files count against max_parts.
+//   an xz or zstd file needing more than kLargeDecoderMemLimit to
+//   unpack, "size-limit"; files count against max_parts.
 //   An image whose first bytes are those of a PNG, JPEG, TIFF, GIF or
 //   WebP file (whatever it is declared as; declared or named an image
 //   without them, it is not given to any reader) of at least the
@@ -195,7 +195,7 @@
 //   nothing buffers a part (a ZIP package is read as it streams: one zlib
 //   state, its inflated bytes bounded by max_part_bytes, its entries by
 //   max_parts; a compressed file one decoder (zlib 40 KB, bzip2 3.7 MB,
-//   xz and zstd at most kXzMemLimit, one of them at a time); a tar one 512-byte header and 64 KB of pax
+//   xz and zstd at most kLargeDecoderMemLimit, one of them at a time); a tar one 512-byte header and 64 KB of pax
 //   records; a TNEF stream keeps a few bytes of framing and one MAPI
 //   property list of at most max_part_bytes, with the RTF decompressed
 //   from it, never an attachment's bytes); chunks are processed in slices of at most
