@@ -5,7 +5,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -14,6 +13,7 @@
 #include "milter/converter.h"
 #include "milter/log.h"
 #include "milter/mime/pdf_html.h"
+#include "milter/mime/pdf_names.h"
 #include "milter/util/c_ptr.h"
 #include "milter/util/deadline.h"
 #include "milter/util/files.h"
@@ -34,7 +34,6 @@ ConverterPool& render_pool() {
 // A rendered page (2200 pixels on its long side, grey) is a few MB at most.
 constexpr uint64_t kMaxPageImage = 64ull << 20;
 
-constexpr std::string_view kEncrypt = "/Encrypt";
 // A page with less text than kConverterMinText (a page number, a fax
 // header) is taken for a picture of a page: a scan, whose words pdftotext
 // cannot see.
@@ -116,8 +115,7 @@ class PdfRun : public ConverterRun {
   std::string render(size_t page, std::string& png);
 
   const PdfOptions o_;
-  bool encrypted_ = false;  // an /Encrypt key was seen
-  std::string tail_;        // the last bytes fed, for a key split between feeds
+  mime::PdfNameScan names_;  // /Encrypt, and files attached to the document
   size_t pages_ = 0, textless_pages_ = 0, page_text_ = 0;
   std::vector<size_t> scans_;  // the first max_ocr_pages textless pages (1-based)
   mime::PdfHtmlText pages_text_{[this](std::string_view t) { count(t); }, [](std::string_view) {}};
@@ -131,16 +129,7 @@ void PdfRun::on_input(std::string_view bytes) {
                                                ": scanned pages of this PDF are not read");
     spool_.reset();
   }
-  if (encrypted_) return;
-  std::string window = tail_;
-  window.append(bytes.substr(0, std::min(bytes.size(), kEncrypt.size())));
-  if (window.find(kEncrypt) != std::string::npos || bytes.find(kEncrypt) != std::string_view::npos) {
-    encrypted_ = true;
-    return;
-  }
-  std::string_view last = bytes.size() >= kEncrypt.size() ? bytes.substr(bytes.size() - kEncrypt.size() + 1) : bytes;
-  tail_.append(last);
-  if (tail_.size() > kEncrypt.size() - 1) tail_.erase(0, tail_.size() - (kEncrypt.size() - 1));
+  names_.feed(bytes);
 }
 
 std::string PdfRun::on_exit(int status) {
@@ -156,7 +145,7 @@ std::string PdfRun::on_exit(int status) {
                  " pages without text (scanned?): reported uninspected");
     return "pdf";
   }
-  if (WIFEXITED(status) && (WEXITSTATUS(status) == 3 || (WEXITSTATUS(status) == 1 && encrypted_))) {
+  if (WIFEXITED(status) && (WEXITSTATUS(status) == 3 || (WEXITSTATUS(status) == 1 && names_.encrypted()))) {
     log_line(LogLevel::Debug, "", "pdf", program + " exited with status " + std::to_string(WEXITSTATUS(status)) +
                                              ": an encrypted PDF, reported uninspected");
     return "encrypted";
@@ -175,8 +164,15 @@ std::string PdfRun::finish(const std::function<void(std::string_view)>& text) {
   mime::PdfHtmlText html(text);  // the document information, then the pages' text
   std::string reason = ConverterRun::finish([&](std::string_view t) { html.feed(t); });
   html.finish();
-  if (reason != "pdf" || !scanned_ || !spool_) return reason;
-  return read_scans(text);
+  if (reason == "pdf" && scanned_ && spool_) reason = read_scans(text);
+  if (reason.empty() && names_.attached_files()) {
+    // pdftotext prints the pages alone: a file attached to the document (an
+    // embedded file, a portfolio's, a file attachment annotation's) is unread.
+    log_line(LogLevel::Info, "", "pdf",
+             "a PDF with files attached to it: its pages are read, the attached files are not; reported uninspected");
+    return "pdf";
+  }
+  return reason;
 }
 
 // Each scanned page (the first max_ocr_pages) rendered and read by OCR; its

@@ -28,7 +28,9 @@
 //   break), or when every page without (a scan) was then read by OCR;
 //   "pdf" for status 0 with a page without that much text that OCR did not
 //   read (none configured, more than max_ocr_pages such pages, too little
-//   recognised: its text, if any, is still passed on) or no page; "encrypted" when the
+//   recognised: its text, if any, is still passed on) or no page, and
+//   for a PDF that has files attached to it (mime/pdf_names.h: its pages'
+//   text is passed on, the files are not read); "encrypted" when the
 //   document has an /Encrypt entry and pdftotext could not read it (a user
 //   password) or refused it (status 3, copying not allowed); "size-limit"
 //   after max_text bytes of text (the child is killed, the text before is

@@ -34,14 +34,14 @@ fi
 phi_start_milter "$(phi_policy_milter_conf)" "$escrow_conf"
 phi_start_postfix "$(phi_policy_maincf)"
 
-# assert_escrowed TAG LABEL SECONDS: the message just sent (its queue id in
-# the swaks log, kept in $qid) was decided by the milter within SECONDS as
-# one recipient escrowed by the shipped phi-insecure rule.
+# assert_escrowed TAG LABEL SECONDS [RULE]: the message just sent (its queue
+# id in the swaks log, kept in $qid) was decided by the milter within
+# SECONDS as one recipient escrowed by the shipped RULE (phi-insecure).
 assert_escrowed() {
   qid=$(phi_queue_id_of "$PHI_SWAKS_LOG")
   [ -n "$qid" ] || phi_fail "$1: no queue id in $PHI_SWAKS_LOG"
   phi_wait_log "$PHI_MILTER_LOG" "$qid: policy: direction=" "$3"
-  phi_assert_match "$1: $2" "$(phi_policy_log "$qid")" "rcpt=1 escrow=1 rules=phi-insecure"
+  phi_assert_match "$1: $2" "$(phi_policy_log "$qid")" "rcpt=1 escrow=1 rules=${4:-phi-insecure}"
 }
 
 # --- PHI to a mandatory-TLS domain: accepted, route-tls ---------------------------
@@ -233,6 +233,23 @@ if [ "$PHI_ESCROW_WIRED" = 1 ]; then
     --attach-type application/pdf --attach-name results.pdf \
     --attach @"$PHI_DIR/titled.pdf" || phi_fail "pdf title: not accepted, see $PHI_SWAKS_LOG"
   assert_escrowed pdftitle "PHI only in a PDF's title is escrowed" 20
+fi
+
+# --- PHI only in a file attached to a PDF whose page names a lab: the attached file is not read, the PDF is
+# reported uninspected, and uninspected beside a health finding is escrowed by the shipped policy ---
+# Before the PDF's attached files were looked for, the PDF counted as read
+# (its page, one lab finding, no PHI) and the message was accepted by the
+# default rule: the patients' rows delivered in the clear.
+if [ "$PHI_ESCROW_WIRED" = 1 ]; then
+  printf 'Name,DOB,MRN,Dx\nJane Doe,03/14/1962,00482913,E11.9 type 2 diabetes\n' > "$PHI_DIR/labs.csv"
+  python3 "$(dirname "$0")/make_pdf.py" attached "$PHI_DIR/attached.pdf" "$PHI_DIR/labs.csv" \
+    "Quarterly HbA1c summary for the clinic: the patients' values are in the attached file" ||
+    phi_fail "could not write the PDF with an attached file"
+  pdftotext "$PHI_DIR/attached.pdf" - | grep -q "00482913" && phi_fail "the PDF's page holds the MRN"
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Summary" --body "Summary attached." \
+    --attach-type application/pdf --attach-name summary.pdf \
+    --attach @"$PHI_DIR/attached.pdf" || phi_fail "pdf attachment: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed pdfattached "a PDF with a file attached, beside a health finding, is escrowed" 20 uninspected-insecure
 fi
 
 # --- PHI only in a UTF-16 text without a byte order mark (a program's "Unicode" export), as text/plain ---

@@ -5,6 +5,9 @@
 #                                      deflated content stream, as a PDF writer makes it)
 #   make_pdf.py titled OUT.pdf TITLE LINE...   the same with a document information
 #                                      dictionary whose /Title is TITLE
+#   make_pdf.py attached OUT.pdf FILE LINE...   the letter with FILE attached to the document
+#                                      (an embedded file in the catalog's EmbeddedFiles, as
+#                                      Acrobat's "Attach File" writes it)
 #   make_pdf.py scan OUT.pdf IN.pgm    a page that is only a grey picture (a scan, a fax):
 #                                      IN.pgm as pdftoppm -gray writes it (binary P5)
 import sys
@@ -36,6 +39,16 @@ def text_page(lines):
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
 
 
+def attach(objs, name, data):
+    """Adds `data` as an embedded file named `name` to text_page's objects."""
+    z = zlib.compress(data)
+    objs.append(b"<< /Type /Filespec /F (%s) /UF (%s) /EF << /F %d 0 R >> >>" % (name, name, len(objs) + 2))
+    objs.append(stream(b"/Type /EmbeddedFile /Filter /FlateDecode /Params << /Size %d >>" % len(data), z))
+    objs[0] = b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(%s) %d 0 R] >> >> >>" % (
+        name, len(objs) - 1)
+    return objs
+
+
 def scan_page(pgm):
     magic, size, depth, pixels = pgm.split(b"\n", 3)
     if magic != b"P5" or depth != b"255":
@@ -50,8 +63,9 @@ def scan_page(pgm):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 4 or sys.argv[1] not in ("text", "titled", "scan"):
-        raise SystemExit("usage: make_pdf.py text OUT.pdf LINE... | titled OUT.pdf TITLE LINE... | scan OUT.pdf IN.pgm")
+    if len(sys.argv) < 4 or sys.argv[1] not in ("text", "titled", "attached", "scan"):
+        raise SystemExit("usage: make_pdf.py text OUT.pdf LINE... | titled OUT.pdf TITLE LINE... | "
+                         "attached OUT.pdf FILE LINE... | scan OUT.pdf IN.pgm")
     info = None
     if sys.argv[1] == "text":
         objs = text_page(sys.argv[3:])
@@ -59,6 +73,9 @@ if __name__ == "__main__":
         objs = text_page(sys.argv[4:])
         info = b"<< /Title (%s) >>" % sys.argv[3].encode()
         objs.append(info)
+    elif sys.argv[1] == "attached":
+        with open(sys.argv[3], "rb") as f:
+            objs = attach(text_page(sys.argv[4:]), b"attached.csv", f.read())
     else:
         with open(sys.argv[3], "rb") as f:
             objs = scan_page(f.read())

@@ -1,6 +1,7 @@
 // Tests of PdfToText with poppler's real pdftotext (scripts/setup installs
-// poppler-utils): text out of a PDF, damaged and encrypted documents, and,
-// with stand-in scripts, the limits, the timeout and the process count.
+// poppler-utils): text out of a PDF, damaged and encrypted documents, PDFs
+// with files attached, and, with stand-in scripts, the limits, the timeout
+// and the process count.
 #include "milter/pdftext.h"
 
 #include <unistd.h>
@@ -91,6 +92,22 @@ TEST_F(PdfToTextTest, TheTitleSubjectAndKeywordsAreReadToo) {
   Outcome scan = extract(reader, make_pdf({""}, false, "/Title (" + std::string(200, 'T') + ")"));
   EXPECT_EQ(scan.reason, "pdf");  // the page has no text, whatever the title
   EXPECT_EQ(scan.text, std::string(200, 'T') + "\n\n");
+}
+
+TEST_F(PdfToTextTest, APdfWithAFileAttachedIsReadAndReportedUninspected) {
+  // pdftotext prints the pages alone: the attached file's rows are not read.
+  PdfToText reader(options(kPdfToText));
+  const std::string page = "Quarterly referral counts attached, see the file";
+  const std::string rows = "name,ssn,dob\nJane Doe,078-05-1121,01/02/1960\n";
+  for (bool annotation : {false, true}) {
+    std::string pdf = test::make_pdf_with_attached_file(page, rows, annotation);
+    for (size_t chunk : {1u, 4096u}) {
+      Outcome o = extract(reader, pdf, chunk);
+      EXPECT_EQ(o.reason, "pdf") << annotation << " " << chunk;
+      EXPECT_EQ(o.text, page + "\n\n\n");
+    }
+  }
+  EXPECT_EQ(extract(reader, make_pdf({page})).reason, "");  // the same page without the file
 }
 
 TEST_F(PdfToTextTest, DamagedAndNonPdfInputIsUninspectedPdf) {

@@ -1,0 +1,110 @@
+// Tests for PdfNameScan: /Encrypt and the names of attached files found in a PDF's bytes, however they are split.
+#include "milter/mime/pdf_names.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <utility>
+
+namespace phi::mime {
+namespace {
+
+using namespace std::string_literals;
+
+struct Found {
+  bool encrypted, attached;
+  bool operator==(const Found&) const = default;
+};
+
+Found scan(const std::string& pdf, size_t step) {
+  PdfNameScan s;
+  for (size_t i = 0; i < pdf.size(); i += step) s.feed(std::string_view(pdf).substr(i, step));
+  return {s.encrypted(), s.attached_files()};
+}
+
+// The same answer for every chunk size from one byte to the whole.
+Found scan_every_way(const std::string& pdf) {
+  Found whole = scan(pdf, pdf.empty() ? 1 : pdf.size());
+  for (size_t step = 1; step < pdf.size(); ++step) EXPECT_EQ(scan(pdf, step), whole) << "chunks of " << step;
+  return whole;
+}
+
+// Objects as PDF writers put them around an embedded file.
+const std::string kPlain =
+    "%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+    "4 0 obj\n<</Length 12/Filter/FlateDecode>>stream\nx\x9c+H,\xc9L\xcd+\x01\x00\nendstream\nendobj\n"
+    "trailer\n<< /Size 5 /Root 1 0 R >>\n%%EOF\n"s;  // s: the stream holds a NUL
+
+TEST(PdfNames, AnEmbeddedFileOrAFileAttachmentAnnotationIsAnAttachedFile) {
+  EXPECT_EQ(scan_every_way(kPlain), (Found{false, false}));
+  for (std::string obj : {
+           "<< /Type /EmbeddedFile /Subtype /text#2Fcsv /Length 40 >>",   // the file's stream
+           "<</Type/EmbeddedFile/Length 40>>",                             // no spaces
+           "<< /Names << /EmbeddedFiles 7 0 R >> >>",                      // the catalog's name tree
+           "<< /Type /Annot /Subtype /FileAttachment /FS 8 0 R >>",        // an annotation
+           "<< /Type /Embedded#46ile >>",                                  // an escaped letter
+           "<< /Type /#45#6d#62#65#64#64#65#64#46#69#6C#65 >>",            // every letter escaped
+       }) {
+    std::string pdf = kPlain;
+    pdf.insert(pdf.find("trailer"), "9 0 obj\n" + obj + "\nendobj\n");
+    EXPECT_EQ(scan_every_way(pdf), (Found{false, true})) << obj;
+  }
+}
+
+TEST(PdfNames, EncryptIsFoundInTheTrailer) {
+  std::string pdf = kPlain;
+  pdf.replace(pdf.find("/Root"), 5, "/Encrypt 6 0 R /Root");
+  EXPECT_EQ(scan_every_way(pdf), (Found{true, false}));
+  EXPECT_EQ(scan_every_way("trailer<</Encrypt 6 0 R>>"), (Found{true, false}));
+  EXPECT_EQ(scan_every_way("trailer /Encrypt"), (Found{true, false}));  // the bytes end in the name
+}
+
+TEST(PdfNames, OnlyTheWholeNameCounts) {
+  for (std::string near : {
+           "/EmbeddedFileX", "/XEmbeddedFile", "/EmbeddedFil", "/FileAttachments", "/Encrypted", "/EncryptMetadata",
+           "EmbeddedFile", "/Embedded File", "/Embedded#4", "/Embedded#4 6ile", "/Embedded#G6File",
+           "/Embedded#46ile#", "/Encrypt#", "/Encryp#74#", "/EmbeddedFile\x80",
+       }) {
+    SCOPED_TRACE(near);
+    EXPECT_EQ(scan_every_way("<< /Type " + near + " >>"), (Found{false, false}));
+  }
+  // A name ends at white space, a delimiter or the next name.
+  EXPECT_EQ(scan_every_way("/Type/EmbeddedFile/Length 3"), (Found{false, true}));
+  EXPECT_EQ(scan_every_way("[/FileAttachment]"), (Found{false, true}));
+  EXPECT_EQ(scan_every_way("(/Encrypt)"), (Found{true, false}));  // in a string too: a "may be"
+  EXPECT_EQ(scan_every_way("/EmbeddedFile%comment"), (Found{false, true}));
+}
+
+TEST(PdfNames, ALongNameIsSkippedToItsEnd) {
+  // kMaxPdfName is a limit on what is held: a name of 10,000 bytes that
+  // ends in a name looked for is not taken for it, and the one after it is read.
+  std::string long_name = "/" + std::string(10000 - 12, 'x') + "EmbeddedFile";
+  EXPECT_EQ(scan(long_name + " ", 1), (Found{false, false}));
+  EXPECT_EQ(scan(long_name + " ", long_name.size() + 1), (Found{false, false}));
+  std::string escaped = "/";
+  for (int i = 0; i < 10000; ++i) escaped += "#41";
+  EXPECT_EQ(scan(escaped + "/Encrypt ", 7), (Found{true, false}));
+  EXPECT_EQ(scan(long_name + "/FileAttachment", 4096), (Found{false, true}));
+}
+
+TEST(PdfNames, RandomBytesGiveTheSameAnswerHoweverSplit) {
+  std::mt19937 rng(7);
+  const std::string alphabet = "/#EmbdFilAtchnrypt0123456789aF \n<>[]()%\x80";
+  for (int round = 0; round < 2000; ++round) {
+    std::string pdf;
+    size_t n = rng() % 200;
+    for (size_t i = 0; i < n; ++i) pdf += alphabet[rng() % alphabet.size()];
+    if (round % 3 == 0) pdf.insert(rng() % (pdf.size() + 1), " /EmbeddedFile ");
+    Found whole = scan(pdf, pdf.empty() ? 1 : pdf.size());
+    if (round % 3 == 0) {
+      EXPECT_TRUE(whole.attached) << pdf;
+    }
+    for (size_t step : {size_t(1), size_t(2), size_t(3), size_t(1 + rng() % 17)}) {
+      ASSERT_EQ(scan(pdf, step), whole) << pdf << " in chunks of " << step;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace phi::mime
