@@ -305,6 +305,15 @@ Result<void> build_pdf(Config& cfg) {
       cfg.pdf_scans = render + " missing: scanned PDF pages are not read";
     }
   }
+  // Files attached to PDFs: qpdf decodes their streams.
+  if (!s.PdfAttachedFiles.empty()) {
+    std::string unavailable;
+    auto files = converter_program("PdfAttachedFiles", s.PdfAttachedFiles, default_settings().PdfAttachedFiles, "qpdf",
+                                   unavailable);
+    if (!files) return files.error();
+    if (*files) o.files_program = s.PdfAttachedFiles;
+    else cfg.pdf_files = "PdfAttachedFiles " + unavailable + ": files attached to PDFs are not read, their PDFs are reported uninspected";
+  }
   cfg.pdf = std::make_shared<const PdfToText>(std::move(o));
   return Ok();
 }
@@ -596,7 +605,8 @@ std::string config_summary(const Config& cfg) {
   out += std::string("; DKIM verify ") + (cfg.dkim ? "on" : "off");
   if (cfg.classifier) out += "; " + std::to_string(cfg.classifier->pattern_count()) + " detectors";
   out += cfg.pdf ? "; PDF text on (" + s.PdfToText +
-                       (cfg.pdf->options().ocr ? ", scanned pages by OCR)" : ", scanned pages unread)")
+                       (cfg.pdf->options().ocr ? ", scanned pages by OCR" : ", scanned pages unread") +
+                       (cfg.pdf->options().files_program.empty() ? ", attached files unread)" : ", attached files by qpdf)")
                  : "; PDF text off (" + cfg.pdf_unavailable + ")";
   out += cfg.ocr ? "; OCR on (" + s.OcrProgram + " -l " + s.OcrLanguage + ")" : "; OCR off (" + cfg.ocr_unavailable + ")";
   if (!cfg.office)
@@ -634,6 +644,7 @@ std::vector<std::string> config_warnings(const Config& cfg) {
   if (!cfg.pdf && !cfg.settings.PdfToText.empty())
     out.push_back("PdfToText " + cfg.pdf_unavailable + ": PDF attachments are not read, they are reported uninspected");
   if (!cfg.pdf_scans.empty()) out.push_back(cfg.pdf_scans);
+  if (!cfg.pdf_files.empty()) out.push_back(cfg.pdf_files);
   if (!cfg.archive && !cfg.settings.ArchiveToTar.empty())
     out.push_back("ArchiveToTar " + cfg.archive_unavailable +
                   ": 7z and RAR attachments are not read, they are reported uninspected");

@@ -12,6 +12,8 @@
 
 #include "milter/converter.h"
 #include "milter/log.h"
+#include "milter/mime/charset.h"
+#include "milter/mime/entity.h"
 #include "milter/mime/pdf_html.h"
 #include "milter/mime/pdf_names.h"
 #include "milter/util/c_ptr.h"
@@ -28,6 +30,11 @@ ConverterPool& pool() {
 }
 // Page renderers: one at most per PDF slot, so never waited on for long.
 ConverterPool& render_pool() {
+  static ConverterPool p;
+  return p;
+}
+// Files attached to a PDF, decoded: one at most per PDF slot, as renderers.
+ConverterPool& file_pool() {
   static ConverterPool p;
   return p;
 }
@@ -72,14 +79,91 @@ class RenderRun : public ConverterRun {
   }
 };
 
+// qpdf: one stream of the PDF (an attached file), decoded, on its standard
+// output; the PDF is its standard input, a memory file it opens again by
+// /dev/stdin to seek in.
+class FileRun : public ConverterRun {
+ public:
+  FileRun(const PdfOptions& o, mime::PdfObjectRef ref, uint64_t max) : ConverterRun(file_spec(o, ref, max)) {}
+  bool start_on(int pdf) { return reserve() && spawn(pdf); }
+
+ private:
+  static ConverterSpec file_spec(const PdfOptions& o, mime::PdfObjectRef ref, uint64_t max) {
+    ConverterSpec s = pdf_spec(o);
+    s.program = o.files_program;
+    s.argv = {o.files_program, "--show-object=" + std::to_string(ref.number) + "," + std::to_string(ref.generation),
+              "--filtered-stream-data", "/dev/stdin"};
+    s.max_text = max;
+    s.pool = &file_pool();
+    s.raw = true;
+    return s;
+  }
+  std::string on_exit(int status) override {
+    // 3: qpdf's "warnings" (a damaged file it could still read)
+    if (WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 3)) return "";
+    log_line(LogLevel::Info, "", "pdf", spec().program + " could not decode a file attached to a PDF (status " +
+                                            std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
+    return "pdf";
+  }
+};
+
+// An attached file's bytes to the PDF's text when they are text: decided
+// on its first kSniff bytes (looks_like_text; a PDF, whose first lines can
+// look like text, is not), then converted to UTF-8 as they come, from the
+// charset its first bytes tell (text_charset: UTF-16 with or without a
+// byte order mark; else UTF-8, or Windows-1252 where it is not valid), as
+// an unlabelled text attachment is.
+class AttachedText {
+ public:
+  explicit AttachedText(const std::function<void(std::string_view)>& text) : text_(text) {}
+  void feed(std::string_view b) {
+    if (decided_) return pass(b);
+    head_.append(b);
+    if (head_.size() >= kSniff) decide();
+  }
+  void finish() {
+    if (!decided_) decide();
+    if (!text_file_) return;
+    std::string out;
+    utf8_->finish(out);
+    if (!out.empty()) text_(out);
+  }
+  bool is_text() const { return text_file_; }
+
+ private:
+  static constexpr size_t kSniff = 4096;
+  void decide() {
+    decided_ = true;
+    std::string_view head = std::string_view(head_).substr(0, kSniff);
+    text_file_ = !head.empty() && head.substr(0, 5) != "%PDF-" && mime::detail::looks_like_text(head);
+    if (text_file_) {
+      utf8_.emplace(mime::detail::text_charset(head));  // "" (unlabelled): UTF-8, else Windows-1252
+      text_("\n");
+      pass(head_);
+    }
+    head_.clear();
+    head_.shrink_to_fit();
+  }
+  void pass(std::string_view b) {
+    if (!text_file_) return;
+    std::string out;
+    utf8_->convert(b, out);
+    if (!out.empty()) text_(out);
+  }
+  const std::function<void(std::string_view)>& text_;
+  std::string head_;
+  bool decided_ = false, text_file_ = false;
+  std::optional<mime::CharsetConverter> utf8_;
+};
+
 class PdfRun : public ConverterRun {
  public:
   explicit PdfRun(const PdfOptions& o) : ConverterRun(pdf_spec(o)), o_(o) {
-    if (o_.ocr && !o_.render_program.empty()) {
+    if ((o_.ocr && !o_.render_program.empty()) || !o_.files_program.empty()) {
       int fd = ::memfd_create("phimilter-pdf", MFD_CLOEXEC);
       if (fd >= 0) spool_.reset(fd);
       else log_line(LogLevel::Warning, "", "pdf", std::string("memfd_create: ") + std::strerror(errno) +
-                                                      ": scanned pages of this PDF are not read");
+                                                      ": scanned pages and attached files of this PDF are not read");
     }
   }
   std::string finish(const std::function<void(std::string_view)>& text) override;
@@ -113,6 +197,8 @@ class PdfRun : public ConverterRun {
 
   std::string read_scans(const std::function<void(std::string_view)>& text);
   std::string render(size_t page, std::string& png);
+  std::string read_files(const std::function<void(std::string_view)>& text);
+  std::string read_file(mime::PdfObjectRef ref, const std::function<void(std::string_view)>& text);
 
   const PdfOptions o_;
   mime::PdfNameScan names_;  // /Encrypt, and files attached to the document
@@ -120,13 +206,14 @@ class PdfRun : public ConverterRun {
   std::vector<size_t> scans_;  // the first max_ocr_pages textless pages (1-based)
   mime::PdfHtmlText pages_text_{[this](std::string_view t) { count(t); }, [](std::string_view) {}};
   bool scanned_ = false;       // pdftotext succeeded but found textless pages
-  UniqueFd spool_;             // a copy of the PDF, for rendering its scanned pages
+  UniqueFd spool_;             // a copy of the PDF, for rendering its scanned pages and taking out its files
+  uint64_t text_bytes_ = 0;    // text passed on, for max_text over the attached files too
 };
 
 void PdfRun::on_input(std::string_view bytes) {
   if (spool_ && !write_all(spool_.get(), bytes)) {
     log_line(LogLevel::Warning, "", "pdf", std::string("memory file: ") + std::strerror(errno) +
-                                               ": scanned pages of this PDF are not read");
+                                               ": scanned pages and attached files of this PDF are not read");
     spool_.reset();
   }
   names_.feed(bytes);
@@ -161,18 +248,70 @@ std::string PdfRun::on_exit(int status) {
 }
 
 std::string PdfRun::finish(const std::function<void(std::string_view)>& text) {
-  mime::PdfHtmlText html(text);  // the document information, then the pages' text
+  std::function<void(std::string_view)> counted = [&](std::string_view t) {
+    text_bytes_ += t.size();
+    text(t);
+  };
+  mime::PdfHtmlText html(counted);  // the document information, then the pages' text
   std::string reason = ConverterRun::finish([&](std::string_view t) { html.feed(t); });
   html.finish();
-  if (reason == "pdf" && scanned_ && spool_) reason = read_scans(text);
-  if (reason.empty() && names_.attached_files()) {
-    // pdftotext prints the pages alone: a file attached to the document (an
-    // embedded file, a portfolio's, a file attachment annotation's) is unread.
+  if (reason == "pdf" && scanned_ && spool_) reason = read_scans(counted);
+  // pdftotext prints the pages alone: the files attached to the document
+  // (embedded files, a portfolio's, a file attachment annotation's) are read apart.
+  if (reason.empty() && names_.attached_files()) reason = read_files(counted);
+  spool_.reset();
+  return reason;
+}
+
+// Each embedded file's stream that the PDF's bytes named (the first
+// kMaxPdfFileStreams), decoded by files_program; a text one's text follows
+// the PDF's. "" when every one noted was read as text and there were no more.
+std::string PdfRun::read_files(const std::function<void(std::string_view)>& text) {
+  const auto& files = names_.file_streams();
+  if (o_.files_program.empty() || !spool_ || files.empty()) {
     log_line(LogLevel::Info, "", "pdf",
-             "a PDF with files attached to it: its pages are read, the attached files are not; reported uninspected");
+             std::string("a PDF with files attached to it: its pages are read, the attached files are not (") +
+                 (o_.files_program.empty() ? "PdfAttachedFiles is empty"
+                  : !spool_                ? "no memory file"
+                                           : "no embedded file's stream named") +
+                 "); reported uninspected");
     return "pdf";
   }
-  return reason;
+  size_t read = 0;
+  std::string reason;
+  for (const auto& ref : files) {
+    if (budget() && DeadlineClock::now() >= *budget()) {
+      log_line(LogLevel::Warning, "", "pdf",
+               "the message's DocumentTimeBudget ran out after " + std::to_string(read) + " of " +
+                   std::to_string(files.size()) + " files attached to a PDF: the PDF is reported uninspected time-limit");
+      return "time-limit";
+    }
+    std::string why = read_file(ref, text);
+    if (why == "unavailable" || why == "time-limit") return why;
+    if (why.empty()) ++read;
+    else if (why == "size-limit") reason = why;
+  }
+  bool all = read == files.size() && !names_.more_file_streams();
+  log_line(LogLevel::Info, "", "pdf",
+           "a PDF with " + std::to_string(files.size()) + (names_.more_file_streams() ? " or more" : "") +
+               " files attached to it: " + std::to_string(read) + " read as text" +
+               (all ? "" : ", the PDF is reported uninspected"));
+  if (all) return "";
+  return reason.empty() ? "pdf" : reason;
+}
+
+// One attached file: "" when it was read as text, "binary" when it is not
+// text, else the run's reason ("pdf", "size-limit", "unavailable", "time-limit").
+std::string PdfRun::read_file(mime::PdfObjectRef ref, const std::function<void(std::string_view)>& text) {
+  if (text_bytes_ >= o_.max_text) return "size-limit";
+  FileRun run(o_, ref, o_.max_text - text_bytes_);
+  run.set_deadline(budget());
+  if (!run.start_on(spool_.get())) return run.past_deadline() ? "time-limit" : "unavailable";
+  AttachedText file(text);
+  std::string why = run.finish([&](std::string_view b) { file.feed(b); });
+  file.finish();
+  if (!why.empty()) return why;
+  return file.is_text() ? "" : "binary";
 }
 
 // Each scanned page (the first max_ocr_pages) rendered and read by OCR; its
@@ -200,7 +339,6 @@ std::string PdfRun::read_scans(const std::function<void(std::string_view)>& text
     if (why == "unavailable" || why == "time-limit") return why;
     if (why.empty()) ++read;
   }
-  spool_.reset();
   log_line(LogLevel::Info, "", "pdf",
            "a PDF with " + std::to_string(textless_pages_) + " of " + std::to_string(pages_) +
                " pages without text (scanned?): " + std::to_string(read) + " read by OCR" +

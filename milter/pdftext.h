@@ -13,15 +13,25 @@
 //   in a pool of `processes` (PdfProcesses) of its own. pdftotext reads the
 //   whole document before it writes a word, so the daemon holds none of the
 //   PDF, only a 64 KiB read buffer -- except with `ocr` and
-//   `render_program` set: the PDF is then also kept in an anonymous memory
-//   file (memfd, freed with the Document; at most max_part_bytes) so that,
-//   once pdftotext has shown which pages are scans, each of the first
+//   `render_program`, or `files_program`, set: the PDF is then also kept in
+//   an anonymous memory file (memfd, freed with the Document; at most
+//   max_part_bytes) so that, once pdftotext has shown which pages are
+//   scans, each of the first
 //   max_ocr_pages of them is rendered by
 //     render_program -f N -l N -scale-to 2200 -gray -png -singlefile -
 //   (a ConverterRun as well, in a pool of `processes` of its own: it runs
 //   only inside a PDF's slot, so it never waits on one) and the PNG read by
 //   `ocr`, whose text follows the PDF's. OCR busy or a renderer that cannot
 //   start is "unavailable", as for pdftotext.
+//   Files attached to the PDF (mime/pdf_names.h: the streams whose
+//   dictionaries say /Type /EmbeddedFile, as the PDF's bytes go by, at most
+//   kMaxPdfFileStreams) are then each decoded by
+//     files_program --show-object=N,G --filtered-stream-data /dev/stdin
+//   (qpdf; its standard input the memory file, which it opens again to
+//   seek in; a ConverterRun in a pool of its own, as the renderer, its
+//   output at most what is left of max_text): a file whose first 4 KB look
+//   like text (looks_like_text, not a PDF) is converted to UTF-8 from the
+//   charset they tell and its text follows the PDF's; any other is not read.
 //   Reasons finish() returns: "" for exit status 0 when every page had text
 //   (32 characters or more other than white space; pages are counted by
 //   the form feed pdftotext ends each with, which is passed on as a line
@@ -29,8 +39,10 @@
 //   "pdf" for status 0 with a page without that much text that OCR did not
 //   read (none configured, more than max_ocr_pages such pages, too little
 //   recognised: its text, if any, is still passed on) or no page, and
-//   for a PDF that has files attached to it (mime/pdf_names.h: its pages'
-//   text is passed on, the files are not read); "encrypted" when the
+//   for a PDF that names files attached to it when one of them was not
+//   read as text (not text, qpdf failed, no `files_program`, no stream of
+//   one found, more than kMaxPdfFileStreams; its pages' text and the text
+//   files are still passed on); "encrypted" when the
 //   document has an /Encrypt entry and pdftotext could not read it (a user
 //   password) or refused it (status 3, copying not allowed); "size-limit"
 //   after max_text bytes of text (the child is killed, the text before is
@@ -75,6 +87,9 @@ struct PdfOptions : ConverterLimits {  // timeout: the whole extraction
   std::string render_program;
   std::shared_ptr<const mime::DocumentReader> ocr;
   unsigned max_ocr_pages = 20;                   // scanned pages read per PDF
+  // Files attached to a PDF: each embedded file's stream decoded by
+  // `files_program` (qpdf) and read when it is text; empty, they stay unread.
+  std::string files_program;
 };
 
 class PdfToText : public ConverterReader {

@@ -1,16 +1,15 @@
-// pdf_names - the PDF names Encrypt, EmbeddedFile(s) and FileAttachment in a PDF's bytes (see pdf_names.h).
+// pdf_names - the PDF names Encrypt, EmbeddedFile(s) and FileAttachment in a PDF's bytes, and the objects of embedded files (see pdf_names.h).
 #include "milter/mime/pdf_names.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace phi::mime {
 namespace {
 
-// A name ends at PDF's white space (NUL, tab, LF, FF, CR, space) or a
-// delimiter; any other byte is part of it, as PDF readers take it.
-bool name_char(unsigned char c) {
-  return std::strchr("\t\n\f\r ()<>[]{}/%", c) == nullptr;  // strchr finds the NUL too
-}
+// PDF's white space: NUL, tab, LF, FF, CR, space.
+bool white(unsigned char c) { return c == 0 || c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == ' '; }
+bool delimiter(unsigned char c) { return c != 0 && std::strchr("()<>[]{}/%", c) != nullptr; }
 
 int hex_value(unsigned char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -19,54 +18,68 @@ int hex_value(unsigned char c) {
   return -1;
 }
 
+constexpr size_t kMaxWord = 16;  // "endobj", an object number: longer words are none of them
+
 }  // namespace
 
 void PdfNameScan::feed(std::string_view bytes) {
-  const char* p = bytes.data();
-  const char* end = p + bytes.size();
-  while (p < end) {
-    if (!in_name_) {  // most of a PDF: skip to the next '/'
-      const void* slash = std::memchr(p, '/', size_t(end - p));
-      if (!slash) return;
-      p = static_cast<const char*>(slash);
-    }
-    byte(static_cast<unsigned char>(*p++));
+  for (char ch : bytes) {
+    auto c = static_cast<unsigned char>(ch);
+    if (token_ == Token::None && white(c)) continue;  // most of a PDF's text between tokens
+    byte(c);
   }
 }
 
 void PdfNameScan::byte(unsigned char c) {
-  if (!in_name_) {  // c is '/'
-    in_name_ = true;
+  if (token_ == Token::Name) {
+    if (name_byte(c)) return;
+    end_name();
+  } else if (token_ == Token::Word) {
+    if (!white(c) && !delimiter(c)) {
+      if (word_.size() < kMaxWord) word_ += char(c);
+      else word_long_ = true;
+      return;
+    }
+    end_word();
+  }
+  // Between tokens: c starts one, or is white space or a delimiter.
+  if (c == '/') {
+    token_ = Token::Name;
     skipped_ = false;
     escape_ = 0;
     name_.clear();
-    return;
+  } else if (delimiter(c)) {
+    ints_ = 0;
+  } else if (!white(c)) {
+    token_ = Token::Word;
+    word_.assign(1, char(c));
+    word_long_ = false;
   }
+}
+
+// One byte of a name; false when c ends it (c is then read on its own).
+bool PdfNameScan::name_byte(unsigned char c) {
   if (escape_ > 0) {
     int v = hex_value(c);
     if (v >= 0 && escape_ == 1) {
       high_ = v;
       escape_ = 2;
-      return;
+      return true;
     }
     escape_ = 0;
     if (v >= 0) {  // "#xx": one byte of the name
       add(char(high_ * 16 + v));
-      return;
+      return true;
     }
     skipped_ = true;  // '#' without two hex digits: no name looked for has one; c is read on its own
   }
   if (c == '#') {
     escape_ = 1;
-    return;
+    return true;
   }
-  if (name_char(c)) {
-    add(char(c));
-    return;
-  }
-  in_name_ = false;
-  found_ |= match();
-  if (c == '/') byte(c);  // the next name starts here
+  if (white(c) || delimiter(c)) return false;
+  add(char(c));
+  return true;
 }
 
 void PdfNameScan::add(char c) {
@@ -77,8 +90,50 @@ void PdfNameScan::add(char c) {
 unsigned PdfNameScan::match() const {
   if (skipped_ || escape_ > 0) return 0;
   if (name_ == "Encrypt") return kEncrypt;
-  if (name_ == "EmbeddedFile" || name_ == "EmbeddedFiles" || name_ == "FileAttachment") return kAttached;
+  if (name_ == "EmbeddedFile") return kAttached | kFileStream;
+  if (name_ == "EmbeddedFiles" || name_ == "FileAttachment") return kAttached;
   return 0;
+}
+
+void PdfNameScan::end_name() {
+  token_ = Token::None;
+  ints_ = 0;
+  unsigned m = match();
+  found_ |= m & (kEncrypt | kAttached);
+  if ((m & kFileStream) && in_object_) file_object_ = true;  // noted if a stream follows
+}
+
+void PdfNameScan::note_file_stream() {
+  file_object_ = false;
+  if (std::find(file_streams_.begin(), file_streams_.end(), object_) != file_streams_.end()) return;
+  if (file_streams_.size() < kMaxPdfFileStreams) file_streams_.push_back(object_);
+  else more_file_streams_ = true;
+}
+
+void PdfNameScan::end_word() {
+  token_ = Token::None;
+  if (word_long_) {
+    ints_ = 0;
+    return;
+  }
+  bool digits = std::all_of(word_.begin(), word_.end(), [](char d) { return d >= '0' && d <= '9'; });
+  if (digits && word_.size() <= 9) {  // an object or generation number (PDF's are below 2^23 and 2^16)
+    previous_ = last_;
+    last_ = uint32_t(std::stoul(word_));
+    ints_ = std::min(ints_ + 1, 2);
+    return;
+  }
+  if (word_ == "obj" && ints_ == 2) {  // "N G obj": object N's body follows
+    object_ = {previous_, last_};
+    in_object_ = true;
+    file_object_ = false;
+  } else if (word_ == "endobj") {
+    in_object_ = false;
+    file_object_ = false;
+  } else if (word_ == "stream" && file_object_) {  // its dictionary named /EmbeddedFile: an embedded file's stream
+    note_file_stream();
+  }
+  ints_ = 0;
 }
 
 }  // namespace phi::mime

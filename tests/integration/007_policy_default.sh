@@ -34,14 +34,14 @@ fi
 phi_start_milter "$(phi_policy_milter_conf)" "$escrow_conf"
 phi_start_postfix "$(phi_policy_maincf)"
 
-# assert_escrowed TAG LABEL SECONDS [RULE]: the message just sent (its queue
-# id in the swaks log, kept in $qid) was decided by the milter within
-# SECONDS as one recipient escrowed by the shipped RULE (phi-insecure).
+# assert_escrowed TAG LABEL SECONDS: the message just sent (its queue id in
+# the swaks log, kept in $qid) was decided by the milter within SECONDS as
+# one recipient escrowed by the shipped phi-insecure rule.
 assert_escrowed() {
   qid=$(phi_queue_id_of "$PHI_SWAKS_LOG")
   [ -n "$qid" ] || phi_fail "$1: no queue id in $PHI_SWAKS_LOG"
   phi_wait_log "$PHI_MILTER_LOG" "$qid: policy: direction=" "$3"
-  phi_assert_match "$1: $2" "$(phi_policy_log "$qid")" "rcpt=1 escrow=1 rules=${4:-phi-insecure}"
+  phi_assert_match "$1: $2" "$(phi_policy_log "$qid")" "rcpt=1 escrow=1 rules=phi-insecure"
 }
 
 # --- PHI to a mandatory-TLS domain: accepted, route-tls ---------------------------
@@ -235,12 +235,11 @@ if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   assert_escrowed pdftitle "PHI only in a PDF's title is escrowed" 20
 fi
 
-# --- PHI only in a file attached to a PDF whose page names a lab: the attached file is not read, the PDF is
-# reported uninspected, and uninspected beside a health finding is escrowed by the shipped policy ---
-# Before the PDF's attached files were looked for, the PDF counted as read
-# (its page, one lab finding, no PHI) and the message was accepted by the
-# default rule: the patients' rows delivered in the clear.
-if [ "$PHI_ESCROW_WIRED" = 1 ]; then
+# --- PHI only in a CSV file attached to a PDF: pdftotext prints the pages alone, qpdf takes the file out ---
+# Before qpdf read them, the PDF counted as read (its page, one lab
+# finding, no PHI) and the message was accepted by the default rule: the
+# patients' rows delivered in the clear.
+if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/qpdf ]; then
   printf 'Name,DOB,MRN,Dx\nJane Doe,03/14/1962,00482913,E11.9 type 2 diabetes\n' > "$PHI_DIR/labs.csv"
   python3 "$(dirname "$0")/make_pdf.py" attached "$PHI_DIR/attached.pdf" "$PHI_DIR/labs.csv" \
     "Quarterly HbA1c summary for the clinic: the patients' values are in the attached file" ||
@@ -249,7 +248,9 @@ if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Summary" --body "Summary attached." \
     --attach-type application/pdf --attach-name summary.pdf \
     --attach @"$PHI_DIR/attached.pdf" || phi_fail "pdf attachment: not accepted, see $PHI_SWAKS_LOG"
-  assert_escrowed pdfattached "a PDF with a file attached, beside a health finding, is escrowed" 20 uninspected-insecure
+  assert_escrowed pdfattached "PHI only in a CSV attached to a PDF is escrowed" 20
+elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
+  phi_fail "qpdf missing: scripts/setup installs qpdf"
 fi
 
 # --- PHI only in a UTF-16 text without a byte order mark (a program's "Unicode" export), as text/plain ---

@@ -94,20 +94,71 @@ TEST_F(PdfToTextTest, TheTitleSubjectAndKeywordsAreReadToo) {
   EXPECT_EQ(scan.text, std::string(200, 'T') + "\n\n");
 }
 
-TEST_F(PdfToTextTest, APdfWithAFileAttachedIsReadAndReportedUninspected) {
-  // pdftotext prints the pages alone: the attached file's rows are not read.
-  PdfToText reader(options(kPdfToText));
+const std::string kQpdf = "/usr/bin/qpdf";
+
+PdfOptions with_files() {
+  PdfOptions o = options(kPdfToText);
+  o.files_program = kQpdf;
+  return o;
+}
+
+TEST_F(PdfToTextTest, AFileAttachedToAPdfIsReadWhenItIsText) {
+  // pdftotext prints the pages alone; qpdf decodes the attached file's stream.
+  ASSERT_EQ(::access(kQpdf.c_str(), X_OK), 0) << kQpdf << " missing: scripts/setup installs qpdf";
+  PdfToText reader(with_files());
   const std::string page = "Quarterly referral counts attached, see the file";
   const std::string rows = "name,ssn,dob\nJane Doe,078-05-1121,01/02/1960\n";
   for (bool annotation : {false, true}) {
     std::string pdf = test::make_pdf_with_attached_file(page, rows, annotation);
     for (size_t chunk : {1u, 4096u}) {
       Outcome o = extract(reader, pdf, chunk);
-      EXPECT_EQ(o.reason, "pdf") << annotation << " " << chunk;
-      EXPECT_EQ(o.text, page + "\n\n\n");
+      EXPECT_EQ(o.reason, "") << annotation << " " << chunk;
+      EXPECT_EQ(o.text, page + "\n\n\n" + "\n" + rows);
     }
   }
-  EXPECT_EQ(extract(reader, make_pdf({page})).reason, "");  // the same page without the file
+  // UTF-16 with a byte order mark, and Windows-1252 (a spreadsheet's CSV export), become UTF-8.
+  std::string utf16 = "\xFF\xFE";
+  for (char c : std::string("Jos\xE9 Pe\xF1" "a,078-05-1121\n")) utf16 += std::string{c, '\0'};
+  Outcome wide = extract(reader, test::make_pdf_with_attached_file(page, utf16, false));
+  EXPECT_EQ(wide.reason, "");
+  EXPECT_NE(wide.text.find("Jos\xC3\xA9 Pe\xC3\xB1" "a,078-05-1121"), std::string::npos) << wide.text;
+  Outcome latin = extract(reader, test::make_pdf_with_attached_file(page, "Jos\xE9 Pe\xF1" "a,078-05-1121\n", false));
+  EXPECT_EQ(latin.reason, "");
+  EXPECT_NE(latin.text.find("Jos\xC3\xA9 Pe\xC3\xB1" "a,078-05-1121"), std::string::npos) << latin.text;
+  // A text file longer than the first bytes sniffed comes whole.
+  std::string long_rows;
+  for (int i = 0; i < 2000; ++i) long_rows += "row " + std::to_string(i) + ",078-05-1121\n";
+  Outcome big = extract(reader, test::make_pdf_with_attached_file(page, long_rows, true), 1000);
+  EXPECT_EQ(big.reason, "");
+  EXPECT_EQ(big.text, page + "\n\n\n" + "\n" + long_rows);
+}
+
+TEST_F(PdfToTextTest, AFileAttachedToAPdfThatIsNotReadLeavesThePdfUninspected) {
+  ASSERT_EQ(::access(kQpdf.c_str(), X_OK), 0) << kQpdf << " missing: scripts/setup installs qpdf";
+  const std::string page = "Quarterly referral counts attached, see the file";
+  const std::string rows = "name,ssn,dob\nJane Doe,078-05-1121,01/02/1960\n";
+  // Not text: a spreadsheet (a ZIP), bytes with NULs, a PDF (its first lines look like text).
+  for (const std::string& file : {std::string("PK\x03\x04\x14\0\0\0\x08\0", 10) + rows, std::string(100, '\0') + rows,
+                                  test::make_pdf({"Jane Doe 078-05-1121"})}) {
+    Outcome o = extract(PdfToText(with_files()), test::make_pdf_with_attached_file(page, file, false));
+    EXPECT_EQ(o.reason, "pdf");
+    EXPECT_EQ(o.text, page + "\n\n\n");
+  }
+  // No PdfAttachedFiles: the PDF's pages are read, the file is not.
+  for (bool annotation : {false, true}) {
+    Outcome o = extract(PdfToText(options(kPdfToText)), test::make_pdf_with_attached_file(page, rows, annotation));
+    EXPECT_EQ(o.reason, "pdf") << annotation;
+    EXPECT_EQ(o.text, page + "\n\n\n");
+  }
+  // The name tree names a file, but no stream says /Type /EmbeddedFile: nothing to ask qpdf for.
+  std::string untyped = test::make_pdf_with_attached_file(page, rows, false);
+  untyped.replace(untyped.find("/Type /EmbeddedFile "), 20, std::string(20, ' '));
+  EXPECT_EQ(extract(PdfToText(with_files()), untyped).reason, "pdf");
+  // /EmbeddedFile in an object that is no stream: qpdf cannot decode it.
+  std::string not_a_stream = make_pdf({page}, false, "/Subject (see /EmbeddedFile)");
+  EXPECT_EQ(extract(PdfToText(with_files()), not_a_stream).reason, "pdf");
+  // The same pages without a file attached are read whole.
+  EXPECT_EQ(extract(PdfToText(with_files()), make_pdf({page})).reason, "");
 }
 
 TEST_F(PdfToTextTest, DamagedAndNonPdfInputIsUninspectedPdf) {

@@ -6,6 +6,7 @@
 #include <random>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace phi::mime {
 namespace {
@@ -76,6 +77,51 @@ TEST(PdfNames, OnlyTheWholeNameCounts) {
   EXPECT_EQ(scan_every_way("/EmbeddedFile%comment"), (Found{false, true}));
 }
 
+std::vector<PdfObjectRef> streams(const std::string& pdf, size_t step) {
+  PdfNameScan s;
+  for (size_t i = 0; i < pdf.size(); i += step) s.feed(std::string_view(pdf).substr(i, step));
+  return s.file_streams();
+}
+
+TEST(PdfNames, TheObjectsOfEmbeddedFilesAreNoted) {
+  const std::string pdf =
+      "%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Names << /EmbeddedFiles 2 0 R >> >>\nendobj\n"
+      "7 0 obj\n<</Type/EmbeddedFile/Length 3>>stream\nabc\nendstream\nendobj\n"
+      "12 3 obj <</Type /Embedded#46ile /Length 5 0 R>> stream\n7 0 obj /EmbeddedFile\nendstream endobj\n"
+      "7 0 obj\n<</Type/EmbeddedFile>>stream\nnew version\nendstream\nendobj\n"   // an update: noted once
+      "8 0 obj << /Subtype /FileAttachment /FS 9 0 R >> endobj\n"                      // not a stream
+      "9 0 obj << /Type /EmbeddedFile >> endobj 10 0 obj stream\n"                     // nor this one
+      "trailer << /EmbeddedFile 1 >>\n";                                              // after endobj: no object
+  const std::vector<PdfObjectRef> want = {{7, 0}, {12, 3}};
+  for (size_t step = 1; step <= pdf.size(); ++step) ASSERT_EQ(streams(pdf, step), want) << "chunks of " << step;
+  // Only "N G obj" opens an object: a number missing, a word between, a delimiter between.
+  for (std::string head : {"0 obj", "x 0 obj", "7 x 0 obj", "7 0 [ obj", "7 0 objx", "70obj", "1234567890 0 obj"}) {
+    EXPECT_EQ(streams(head + " << /Type /EmbeddedFile >> stream\n", 1), std::vector<PdfObjectRef>{}) << head;
+  }
+  EXPECT_EQ(streams("5 6 7 obj << /Type /EmbeddedFile >> stream\n", 1), (std::vector<PdfObjectRef>{{6, 7}}));
+  EXPECT_EQ(streams("%c\n5 0 obj<</Type/EmbeddedFile>>stream\r\n", 3), (std::vector<PdfObjectRef>{{5, 0}}));
+  // Its dictionary names /EmbeddedFile, but no stream follows: not noted.
+  EXPECT_EQ(streams("5 0 obj << /Type /EmbeddedFile >>", 1), std::vector<PdfObjectRef>{});
+  EXPECT_EQ(streams("5 0 obj << /Type /EmbeddedFile >> endobj stream\n", 1), std::vector<PdfObjectRef>{});
+  EXPECT_EQ(streams("5 0 obj << /Type /EmbeddedFile >> 6 0 obj stream\n", 1), std::vector<PdfObjectRef>{});
+  EXPECT_EQ(streams("5 0 obj << /Type /EmbeddedFile >> streams\n", 1), std::vector<PdfObjectRef>{});
+}
+
+TEST(PdfNames, AtMostkMaxPdfFileStreamsObjectsAreNoted) {
+  // 10,000 embedded files: the first kMaxPdfFileStreams are noted, and that there were more.
+  std::string pdf;
+  for (int i = 1; i <= 10000; ++i) pdf += std::to_string(i) + " 0 obj << /Type /EmbeddedFile >> stream\nx\nendstream endobj\n";
+  PdfNameScan s;
+  s.feed(pdf);
+  ASSERT_EQ(s.file_streams().size(), kMaxPdfFileStreams);
+  EXPECT_EQ(s.file_streams().back(), (PdfObjectRef{uint32_t(kMaxPdfFileStreams), 0}));
+  EXPECT_TRUE(s.more_file_streams());
+  PdfNameScan exactly;
+  exactly.feed(pdf.substr(0, pdf.find(std::to_string(kMaxPdfFileStreams + 1) + " 0 obj")));
+  EXPECT_EQ(exactly.file_streams().size(), kMaxPdfFileStreams);
+  EXPECT_FALSE(exactly.more_file_streams());
+}
+
 TEST(PdfNames, ALongNameIsSkippedToItsEnd) {
   // kMaxPdfName is a limit on what is held: a name of 10,000 bytes that
   // ends in a name looked for is not taken for it, and the one after it is read.
@@ -91,17 +137,21 @@ TEST(PdfNames, ALongNameIsSkippedToItsEnd) {
 TEST(PdfNames, RandomBytesGiveTheSameAnswerHoweverSplit) {
   std::mt19937 rng(7);
   const std::string alphabet = "/#EmbdFilAtchnrypt0123456789aF \n<>[]()%\x80";
+  const std::vector<std::string> words = {" 3 0 obj ", " endobj ", "/EmbeddedFile", " 12 ", " obj", " stream\n"};
   for (int round = 0; round < 2000; ++round) {
     std::string pdf;
     size_t n = rng() % 200;
-    for (size_t i = 0; i < n; ++i) pdf += alphabet[rng() % alphabet.size()];
+    for (size_t i = 0; i < n; ++i)
+      pdf += rng() % 8 ? std::string(1, alphabet[rng() % alphabet.size()]) : words[rng() % words.size()];
     if (round % 3 == 0) pdf.insert(rng() % (pdf.size() + 1), " /EmbeddedFile ");
     Found whole = scan(pdf, pdf.empty() ? 1 : pdf.size());
     if (round % 3 == 0) {
       EXPECT_TRUE(whole.attached) << pdf;
     }
+    auto objects = streams(pdf, pdf.empty() ? 1 : pdf.size());
     for (size_t step : {size_t(1), size_t(2), size_t(3), size_t(1 + rng() % 17)}) {
       ASSERT_EQ(scan(pdf, step), whole) << pdf << " in chunks of " << step;
+      ASSERT_EQ(streams(pdf, step), objects) << pdf << " in chunks of " << step;
     }
   }
 }
