@@ -195,6 +195,8 @@ class PdfRun : public ConverterRun {
   }
   std::string on_exit(int status) override;
 
+  // OCR and a renderer configured, and the PDF kept (the memory file is also kept for attached files alone).
+  bool reads_scans() const { return spool_ && o_.ocr && !o_.render_program.empty(); }
   std::string read_scans(const std::function<void(std::string_view)>& text);
   std::string render(size_t page, std::string& png);
   std::string read_files(const std::function<void(std::string_view)>& text);
@@ -225,7 +227,7 @@ std::string PdfRun::on_exit(int status) {
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
     if (pages_ > 0 && textless_pages_ == 0) return "";
     scanned_ = pages_ > 0;
-    if (scanned_ && spool_) return "pdf";  // finish() reads the scans
+    if (scanned_ && reads_scans()) return "pdf";  // finish() reads the scans
     // A scan: the page is a picture, and what it shows was not read.
     log_line(LogLevel::Info, "", "pdf",
              "a PDF with " + std::to_string(textless_pages_) + " of " + std::to_string(pages_) +
@@ -255,10 +257,16 @@ std::string PdfRun::finish(const std::function<void(std::string_view)>& text) {
   mime::PdfHtmlText html(counted);  // the document information, then the pages' text
   std::string reason = ConverterRun::finish([&](std::string_view t) { html.feed(t); });
   html.finish();
-  if (reason == "pdf" && scanned_ && spool_) reason = read_scans(counted);
+  if (reason == "pdf" && scanned_ && reads_scans()) reason = read_scans(counted);
   // pdftotext prints the pages alone: the files attached to the document
-  // (embedded files, a portfolio's, a file attachment annotation's) are read apart.
-  if (reason.empty() && names_.attached_files()) reason = read_files(counted);
+  // (embedded files, a portfolio's, a file attachment annotation's) are
+  // read apart -- also when the pages were not all read (a scan, a damaged
+  // file qpdf may still take apart): an uninspected PDF whose attached CSV
+  // holds PHI is otherwise delivered by uninspected-clean.
+  if ((reason.empty() || reason == "pdf") && names_.attached_files()) {
+    std::string files = read_files(counted);
+    if (reason.empty() || files == "unavailable" || files == "time-limit") reason = files;
+  }
   spool_.reset();
   return reason;
 }
@@ -301,7 +309,8 @@ std::string PdfRun::read_files(const std::function<void(std::string_view)>& text
 }
 
 // One attached file: "" when it was read as text, "binary" when it is not
-// text, else the run's reason ("pdf", "size-limit", "unavailable", "time-limit").
+// text (whatever else happened, but for the next two), else the run's
+// reason ("pdf", "size-limit", "unavailable", "time-limit").
 std::string PdfRun::read_file(mime::PdfObjectRef ref, const std::function<void(std::string_view)>& text) {
   if (text_bytes_ >= o_.max_text) return "size-limit";
   FileRun run(o_, ref, o_.max_text - text_bytes_);
@@ -310,8 +319,8 @@ std::string PdfRun::read_file(mime::PdfObjectRef ref, const std::function<void(s
   AttachedText file(text);
   std::string why = run.finish([&](std::string_view b) { file.feed(b); });
   file.finish();
-  if (!why.empty()) return why;
-  return file.is_text() ? "" : "binary";
+  if (why == "unavailable" || why == "time-limit") return why;
+  return file.is_text() ? why : "binary";  // "" read; "size-limit" cut; "pdf" qpdf failed (what came is kept)
 }
 
 // Each scanned page (the first max_ocr_pages) rendered and read by OCR; its

@@ -2,14 +2,23 @@
 #include "milter/mime/pdf_names.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 namespace phi::mime {
 namespace {
 
-// PDF's white space: NUL, tab, LF, FF, CR, space.
-bool white(unsigned char c) { return c == 0 || c == '\t' || c == '\n' || c == '\f' || c == '\r' || c == ' '; }
-bool delimiter(unsigned char c) { return c != 0 && std::strchr("()<>[]{}/%", c) != nullptr; }
+// What a byte is to PDF's lexer: white space (NUL, tab, LF, FF, CR,
+// space), a delimiter, or regular (any other byte: part of a token).
+enum : unsigned char { kRegular, kWhite, kDelimiter };
+constexpr auto kClass = [] {
+  std::array<unsigned char, 256> t{};
+  for (unsigned char c : {'\0', '\t', '\n', '\f', '\r', ' '}) t[c] = kWhite;
+  for (unsigned char c : std::string_view("()<>[]{}/%")) t[c] = kDelimiter;
+  return t;
+}();
+bool white(unsigned char c) { return kClass[c] == kWhite; }
+bool delimiter(unsigned char c) { return kClass[c] == kDelimiter; }
 
 int hex_value(unsigned char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -23,10 +32,22 @@ constexpr size_t kMaxWord = 16;  // "endobj", an object number: longer words are
 }  // namespace
 
 void PdfNameScan::feed(std::string_view bytes) {
-  for (char ch : bytes) {
-    auto c = static_cast<unsigned char>(ch);
-    if (token_ == Token::None && white(c)) continue;  // most of a PDF's text between tokens
-    byte(c);
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  const auto* end = p + bytes.size();
+  while (p < end) {
+    if (token_ == Token::Word) {  // most of a PDF's bytes (stream data too): a word's rest in one go
+      const auto* q = p;
+      while (q < end && kClass[*q] == kRegular) ++q;
+      size_t n = size_t(q - p);
+      if (word_.size() + n <= kMaxWord) word_.append(reinterpret_cast<const char*>(p), n);
+      else word_long_ = true;
+      p = q;
+      if (p == end) return;
+    } else if (token_ == Token::None && white(*p)) {
+      ++p;
+      continue;
+    }
+    byte(*p++);
   }
 }
 

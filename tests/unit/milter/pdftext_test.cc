@@ -157,6 +157,11 @@ TEST_F(PdfToTextTest, AFileAttachedToAPdfThatIsNotReadLeavesThePdfUninspected) {
   // /EmbeddedFile in an object that is no stream: qpdf cannot decode it.
   std::string not_a_stream = make_pdf({page}, false, "/Subject (see /EmbeddedFile)");
   EXPECT_EQ(extract(PdfToText(with_files()), not_a_stream).reason, "pdf");
+  // A scan (its page has no text; no OCR here) with a CSV attached: the
+  // CSV is read, the PDF still uninspected for its page.
+  Outcome scan = extract(PdfToText(with_files()), test::make_pdf_with_attached_file("", rows, false));
+  EXPECT_EQ(scan.reason, "pdf");
+  EXPECT_NE(scan.text.find(rows), std::string::npos) << scan.text;
   // The same pages without a file attached are read whole.
   EXPECT_EQ(extract(PdfToText(with_files()), make_pdf({page})).reason, "");
 }
