@@ -44,6 +44,13 @@ assert_escrowed() {
   phi_assert_match "$1: $2" "$(phi_policy_log "$qid")" "rcpt=1 escrow=1 rules=phi-insecure"
 }
 
+# send_pdf TAG FILE NAME SUBJECT: FILE sent as the PDF attachment NAME to
+# the domain without TLS, with SUBJECT and "SUBJECT attached." as its text.
+send_pdf() {
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "$4" --body "$4 attached." \
+    --attach-type application/pdf --attach-name "$3" --attach @"$2" || phi_fail "$1: not accepted, see $PHI_SWAKS_LOG"
+}
+
 # --- PHI to a mandatory-TLS domain: accepted, route-tls ---------------------------
 phi_send_phi --to "a@$PHI_SECURE_DOMAIN" || phi_fail "swaks (mandatory TLS) failed, see $PHI_SWAKS_LOG"
 qid=$(phi_queue_id_of "$PHI_SWAKS_LOG")
@@ -229,9 +236,7 @@ if [ "$PHI_ESCROW_WIRED" = 1 ]; then
     "Results of the visit on 12/01/2026: HbA1c 8.1, plan reviewed with the patient" ||
     phi_fail "could not write the titled PDF"
   pdftotext "$PHI_DIR/titled.pdf" - | grep -q "MRN" && phi_fail "the titled PDF's page holds the MRN"
-  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Results" --body "Results attached." \
-    --attach-type application/pdf --attach-name results.pdf \
-    --attach @"$PHI_DIR/titled.pdf" || phi_fail "pdf title: not accepted, see $PHI_SWAKS_LOG"
+  send_pdf pdftitle "$PHI_DIR/titled.pdf" results.pdf Results
   assert_escrowed pdftitle "PHI only in a PDF's title is escrowed" 20
 fi
 
@@ -245,9 +250,7 @@ if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/qpdf ]; then
     "Quarterly HbA1c summary for the clinic: the patients' values are in the attached file" ||
     phi_fail "could not write the PDF with an attached file"
   pdftotext "$PHI_DIR/attached.pdf" - | grep -q "00482913" && phi_fail "the PDF's page holds the MRN"
-  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Summary" --body "Summary attached." \
-    --attach-type application/pdf --attach-name summary.pdf \
-    --attach @"$PHI_DIR/attached.pdf" || phi_fail "pdf attachment: not accepted, see $PHI_SWAKS_LOG"
+  send_pdf pdfattached "$PHI_DIR/attached.pdf" summary.pdf Summary
   assert_escrowed pdfattached "PHI only in a CSV attached to a PDF is escrowed" 20
 elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
   phi_fail "qpdf missing: scripts/setup installs qpdf"
