@@ -301,8 +301,8 @@ std::string PdfRun::read_files(const std::function<void(std::string_view)>& text
   }
   bool all = read == files.size() && !names_.more_file_streams();
   log_line(LogLevel::Info, "", "pdf",
-           "a PDF with " + std::to_string(files.size()) + (names_.more_file_streams() ? " or more" : "") +
-               " files attached to it: " + std::to_string(read) + " read as text" +
+           "a PDF with files attached to it: " + std::to_string(read) + " of " + std::to_string(files.size()) +
+               (names_.more_file_streams() ? " (and more not tried)" : "") + " read as text" +
                (all ? "" : ", the PDF is reported uninspected"));
   if (all) return "";
   return reason.empty() ? "pdf" : reason;

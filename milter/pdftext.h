@@ -6,7 +6,8 @@
 //   mime::Walker w(limits, sink, &pdf);     // PDF parts now come as Body text
 // DESCRIPTION
 //   A mime::DocumentReader for "pdf": open() starts
-//     program -q -enc UTF-8 -eol unix - -
+//     program -q -enc UTF-8 -eol unix -htmlmeta - -
+//   (the document information and the pages, taken apart by mime/pdf_html.h)
 //   as a ConverterRun (milter/converter.h: the sandbox, the limits -- address
 //   space `memory_limit`, CPU time `timeout` --, the slots, the timeouts,
 //   the text read and checked as UTF-8) with an environment of PATH alone,
