@@ -311,8 +311,11 @@ Result<void> build_pdf(Config& cfg) {
     auto files = converter_program("PdfAttachedFiles", s.PdfAttachedFiles, default_settings().PdfAttachedFiles, "qpdf",
                                    unavailable);
     if (!files) return files.error();
-    if (*files) o.files_program = s.PdfAttachedFiles;
-    else cfg.pdf_files = "PdfAttachedFiles " + unavailable + ": files attached to PDFs are not read, their PDFs are reported uninspected";
+    if (*files)
+      o.files_program = s.PdfAttachedFiles;
+    else
+      cfg.pdf_files = "PdfAttachedFiles " + unavailable +
+                      ": files attached to PDFs are not read, their PDFs are reported uninspected";
   }
   cfg.pdf = std::make_shared<const PdfToText>(std::move(o));
   return Ok();
@@ -606,7 +609,8 @@ std::string config_summary(const Config& cfg) {
   if (cfg.classifier) out += "; " + std::to_string(cfg.classifier->pattern_count()) + " detectors";
   out += cfg.pdf ? "; PDF text on (" + s.PdfToText +
                        (cfg.pdf->options().ocr ? ", scanned pages by OCR" : ", scanned pages unread") +
-                       (cfg.pdf->options().files_program.empty() ? ", attached files unread)" : ", attached files by qpdf)")
+                       (cfg.pdf->options().files_program.empty() ? ", attached files unread)"
+                                                                 : ", attached files by qpdf)")
                  : "; PDF text off (" + cfg.pdf_unavailable + ")";
   out += cfg.ocr ? "; OCR on (" + s.OcrProgram + " -l " + s.OcrLanguage + ")" : "; OCR off (" + cfg.ocr_unavailable + ")";
   if (!cfg.office)

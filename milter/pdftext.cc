@@ -291,7 +291,8 @@ std::string PdfRun::read_files(const std::function<void(std::string_view)>& text
     if (budget() && DeadlineClock::now() >= *budget()) {
       log_line(LogLevel::Warning, "", "pdf",
                "the message's DocumentTimeBudget ran out after " + std::to_string(read) + " of " +
-                   std::to_string(files.size()) + " files attached to a PDF: the PDF is reported uninspected time-limit");
+                   std::to_string(files.size()) +
+                   " files attached to a PDF: the PDF is reported uninspected time-limit");
       return "time-limit";
     }
     std::string why = read_file(ref, text);

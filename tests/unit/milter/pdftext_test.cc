@@ -166,6 +166,34 @@ TEST_F(PdfToTextTest, AFileAttachedToAPdfThatIsNotReadLeavesThePdfUninspected) {
   EXPECT_EQ(extract(PdfToText(with_files()), make_pdf({page})).reason, "");
 }
 
+// The attached files' runs are bound as the PDF's: a reader that fails
+// leaves the PDF uninspected with its pages read; one that never answers is
+// killed when the message's DocumentTimeBudget runs out ("time-limit", not
+// "unavailable", which would tempfail the message for ever).
+TEST_F(PdfToTextTest, AnAttachedFileReaderThatFailsOrHangsIsBound) {
+  const std::string page = "Quarterly referral counts attached, see the file";
+  std::string pdf = test::make_pdf_with_attached_file(page, "name,ssn\nJane Doe,078-05-1121\n", false);
+  PdfOptions failing = options(kPdfToText);
+  failing.files_program = dir.write("fail.sh", "#!/bin/sh\necho 'qpdf: invalid object' >&2\nexit 2\n", 0755);
+  Outcome o = extract(PdfToText(failing), pdf);
+  EXPECT_EQ(o.reason, "pdf");
+  EXPECT_EQ(o.text, page + "\n\n\n");
+
+  PdfOptions hanging = options(kPdfToText);
+  hanging.files_program = dir.write("hang_files.sh", "#!/bin/sh\nexec sleep 60\n", 0755);
+  hanging.timeout = 60s;
+  PdfToText reader(hanging);
+  DocumentBudget budget(reader, 2s);
+  auto d = budget.open("pdf");
+  ASSERT_TRUE(d);
+  d->feed(pdf);
+  std::string text;
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(d->finish([&](std::string_view t) { text.append(t); }), "time-limit");
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 50s);  // not its own timeout (a bound, not a measurement)
+  EXPECT_EQ(text, page + "\n\n\n");
+}
+
 TEST_F(PdfToTextTest, DamagedAndNonPdfInputIsUninspectedPdf) {
   PdfToText reader(options(kPdfToText));
   EXPECT_EQ(extract(reader, "%PDF-1.4\nnot really\n").reason, "pdf");
