@@ -305,17 +305,17 @@ Result<void> build_pdf(Config& cfg) {
       cfg.pdf_scans = render + " missing: scanned PDF pages are not read";
     }
   }
-  // Files attached to PDFs: qpdf decodes their streams.
-  if (!s.PdfAttachedFiles.empty()) {
+  // Files attached to PDFs and their comments: qpdf decodes the streams and lists the objects.
+  if (!s.PdfObjects.empty()) {
     std::string unavailable;
-    auto files = converter_program("PdfAttachedFiles", s.PdfAttachedFiles, default_settings().PdfAttachedFiles, "qpdf",
+    auto files = converter_program("PdfObjects", s.PdfObjects, default_settings().PdfObjects, "qpdf",
                                    unavailable);
     if (!files) return files.error();
     if (*files)
-      o.files_program = s.PdfAttachedFiles;
+      o.qpdf_program = s.PdfObjects;
     else
-      cfg.pdf_files = "PdfAttachedFiles " + unavailable +
-                      ": files attached to PDFs are not read, their PDFs are reported uninspected";
+      cfg.pdf_files = "PdfObjects " + unavailable +
+                      ": files attached to PDFs (their PDFs reported uninspected) and comments on PDFs are not read";
   }
   cfg.pdf = std::make_shared<const PdfToText>(std::move(o));
   return Ok();
@@ -609,8 +609,8 @@ std::string config_summary(const Config& cfg) {
   if (cfg.classifier) out += "; " + std::to_string(cfg.classifier->pattern_count()) + " detectors";
   out += cfg.pdf ? "; PDF text on (" + s.PdfToText +
                        (cfg.pdf->options().ocr ? ", scanned pages by OCR" : ", scanned pages unread") +
-                       (cfg.pdf->options().files_program.empty() ? ", attached files unread)"
-                                                                 : ", attached files by qpdf)")
+                       (cfg.pdf->options().qpdf_program.empty() ? ", attached files and comments unread)"
+                                                                : ", attached files and comments by qpdf)")
                  : "; PDF text off (" + cfg.pdf_unavailable + ")";
   out += cfg.ocr ? "; OCR on (" + s.OcrProgram + " -l " + s.OcrLanguage + ")" : "; OCR off (" + cfg.ocr_unavailable + ")";
   if (!cfg.office)

@@ -14,6 +14,7 @@
 #include "milter/log.h"
 #include "milter/mime/charset.h"
 #include "milter/mime/entity.h"
+#include "milter/mime/pdf_comments.h"
 #include "milter/mime/pdf_html.h"
 #include "milter/mime/pdf_names.h"
 #include "milter/util/c_ptr.h"
@@ -33,8 +34,8 @@ ConverterPool& render_pool() {
   static ConverterPool p;
   return p;
 }
-// Files attached to a PDF, decoded: one at most per PDF slot, as renderers.
-ConverterPool& file_pool() {
+// qpdf, for files attached to a PDF and its comments: one at most per PDF slot, as renderers.
+ConverterPool& qpdf_pool() {
   static ConverterPool p;
   return p;
 }
@@ -90,11 +91,11 @@ class FileRun : public ConverterRun {
  private:
   static ConverterSpec file_spec(const PdfOptions& o, mime::PdfObjectRef ref, uint64_t max) {
     ConverterSpec s = pdf_spec(o);
-    s.program = o.files_program;
-    s.argv = {o.files_program, "--show-object=" + std::to_string(ref.number) + "," + std::to_string(ref.generation),
+    s.program = o.qpdf_program;
+    s.argv = {o.qpdf_program, "--show-object=" + std::to_string(ref.number) + "," + std::to_string(ref.generation),
               "--filtered-stream-data", "/dev/stdin"};
     s.max_text = max;
-    s.pool = &file_pool();
+    s.pool = &qpdf_pool();
     s.raw = true;
     return s;
   }
@@ -102,6 +103,29 @@ class FileRun : public ConverterRun {
     // 3: qpdf's "warnings" (a damaged file it could still read)
     if (WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 3)) return "";
     log_line(LogLevel::Info, "", "pdf", spec().program + " could not decode a file attached to a PDF (status " +
+                                            std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
+    return "pdf";
+  }
+};
+
+// qpdf: every object of the PDF as JSON, stream data left out, on its
+// standard output (the comments are read out of it: mime/pdf_comments.h).
+class CommentRun : public ConverterRun {
+ public:
+  explicit CommentRun(const PdfOptions& o) : ConverterRun(comment_spec(o)) {}
+  bool start_on(int pdf) { return reserve() && spawn(pdf); }
+
+ private:
+  static ConverterSpec comment_spec(const PdfOptions& o) {
+    ConverterSpec s = pdf_spec(o);
+    s.program = o.qpdf_program;
+    s.argv = {o.qpdf_program, "--json=2", "--json-key=qpdf", "--json-stream-data=none", "/dev/stdin"};
+    s.pool = &qpdf_pool();
+    return s;
+  }
+  std::string on_exit(int status) override {
+    if (WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 3)) return "";
+    log_line(LogLevel::Info, "", "pdf", spec().program + " could not list the objects of a PDF for its comments (status " +
                                             std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
     return "pdf";
   }
@@ -159,7 +183,7 @@ class AttachedText {
 class PdfRun : public ConverterRun {
  public:
   explicit PdfRun(const PdfOptions& o) : ConverterRun(pdf_spec(o)), o_(o) {
-    if ((o_.ocr && !o_.render_program.empty()) || !o_.files_program.empty()) {
+    if ((o_.ocr && !o_.render_program.empty()) || !o_.qpdf_program.empty()) {
       int fd = ::memfd_create("phimilter-pdf", MFD_CLOEXEC);
       if (fd >= 0) spool_.reset(fd);
       else log_line(LogLevel::Warning, "", "pdf", std::string("memfd_create: ") + std::strerror(errno) +
@@ -201,6 +225,7 @@ class PdfRun : public ConverterRun {
   std::string render(size_t page, std::string& png);
   std::string read_files(const std::function<void(std::string_view)>& text);
   std::string read_file(mime::PdfObjectRef ref, const std::function<void(std::string_view)>& text);
+  std::string read_comments(const std::function<void(std::string_view)>& text);
 
   const PdfOptions o_;
   mime::PdfNameScan names_;  // /Encrypt, and files attached to the document
@@ -267,19 +292,44 @@ std::string PdfRun::finish(const std::function<void(std::string_view)>& text) {
     std::string files = read_files(counted);
     if (reason.empty() || files == "unavailable" || files == "time-limit") reason = files;
   }
+  // Nor does it print the comments (sticky notes, pop-ups, markups' notes).
+  if ((reason.empty() || reason == "pdf") && names_.may_have_comments() && spool_ && !o_.qpdf_program.empty()) {
+    std::string comments = read_comments(counted);
+    if (reason.empty() || comments == "unavailable" || comments == "time-limit") reason = comments;
+  }
   spool_.reset();
   return reason;
 }
 
+// The text of the PDF's comments, after its other text: "" when qpdf
+// listed its objects, else the run's reason ("pdf": the comments are
+// unknown; "size-limit": the list was longer than max_text, the comments
+// in what came are read).
+std::string PdfRun::read_comments(const std::function<void(std::string_view)>& text) {
+  if (budget() && DeadlineClock::now() >= *budget()) return "time-limit";
+  CommentRun run(o_);
+  run.set_deadline(budget());
+  if (!run.start_on(spool_.get())) return run.past_deadline() ? "time-limit" : "unavailable";
+  bool first = true;
+  mime::PdfCommentText comments([&](std::string_view t) {
+    if (first) text("\n");
+    first = false;
+    text(t);
+  });
+  std::string why = run.finish([&](std::string_view json) { comments.feed(json); });
+  comments.finish();
+  return why;
+}
+
 // Each embedded file's stream that the PDF's bytes named (the first
-// kMaxPdfFileStreams), decoded by files_program; a text one's text follows
+// kMaxPdfFileStreams), decoded by qpdf_program; a text one's text follows
 // the PDF's. "" when every one noted was read as text and there were no more.
 std::string PdfRun::read_files(const std::function<void(std::string_view)>& text) {
   const auto& files = names_.file_streams();
-  if (o_.files_program.empty() || !spool_ || files.empty()) {
+  if (o_.qpdf_program.empty() || !spool_ || files.empty()) {
     log_line(LogLevel::Info, "", "pdf",
              std::string("a PDF with files attached to it: its pages are read, the attached files are not (") +
-                 (o_.files_program.empty() ? "PdfAttachedFiles is empty"
+                 (o_.qpdf_program.empty() ? "PdfObjects is empty"
                   : !spool_                ? "no memory file"
                                            : "no embedded file's stream named") +
                  "); reported uninspected");

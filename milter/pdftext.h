@@ -14,7 +14,7 @@
 //   in a pool of `processes` (PdfProcesses) of its own. pdftotext reads the
 //   whole document before it writes a word, so the daemon holds none of the
 //   PDF, only a 64 KiB read buffer -- except with `ocr` and
-//   `render_program`, or `files_program`, set: the PDF is then also kept in
+//   `render_program`, or `qpdf_program`, set: the PDF is then also kept in
 //   an anonymous memory file (memfd, freed with the Document; at most
 //   max_part_bytes) so that, once pdftotext has shown which pages are
 //   scans, each of the first
@@ -27,12 +27,19 @@
 //   Files attached to the PDF (mime/pdf_names.h: the streams whose
 //   dictionaries say /Type /EmbeddedFile, as the PDF's bytes go by, at most
 //   kMaxPdfFileStreams) are then each decoded by
-//     files_program --show-object=N,G --filtered-stream-data /dev/stdin
+//     qpdf_program --show-object=N,G --filtered-stream-data /dev/stdin
 //   (qpdf; its standard input the memory file, which it opens again to
 //   seek in; a ConverterRun in a pool of its own, as the renderer, its
 //   output at most what is left of max_text): a file whose first 4 KB look
 //   like text (looks_like_text, not a PDF) is converted to UTF-8 from the
 //   charset they tell and its text follows the PDF's; any other is not read.
+//   Then, when the PDF's bytes named an annotation or hold object streams
+//   (PdfNameScan::may_have_comments), its comments: the same program runs
+//     qpdf_program --json=2 --json-key=qpdf --json-stream-data=none /dev/stdin
+//   and the annotations' /Contents text strings in its output
+//   (mime/pdf_comments.h) follow the PDF's text. Both are also done for a
+//   PDF whose pages were not all read ("pdf": a scan, a file pdftotext
+//   could not read), which stays "pdf".
 //   Reasons finish() returns: "" for exit status 0 when every page had text
 //   (32 characters or more other than white space; pages are counted by
 //   the form feed pdftotext ends each with, which is passed on as a line
@@ -41,9 +48,10 @@
 //   read (none configured, more than max_ocr_pages such pages, too little
 //   recognised: its text, if any, is still passed on) or no page, and
 //   for a PDF that names files attached to it when one of them was not
-//   read as text (not text, qpdf failed, no `files_program`, no stream of
+//   read as text (not text, qpdf failed, no `qpdf_program`, no stream of
 //   one found, more than kMaxPdfFileStreams; its pages' text and the text
-//   files are still passed on); "encrypted" when the
+//   files are still passed on), and when qpdf could not list its objects
+//   for the comments; "encrypted" when the
 //   document has an /Encrypt entry and pdftotext could not read it (a user
 //   password) or refused it (status 3, copying not allowed); "size-limit"
 //   after max_text bytes of text (the child is killed, the text before is
@@ -88,9 +96,10 @@ struct PdfOptions : ConverterLimits {  // timeout: the whole extraction
   std::string render_program;
   std::shared_ptr<const mime::DocumentReader> ocr;
   unsigned max_ocr_pages = 20;                   // scanned pages read per PDF
-  // Files attached to a PDF: each embedded file's stream decoded by
-  // `files_program` (qpdf) and read when it is text; empty, they stay unread.
-  std::string files_program;
+  // Files attached to a PDF, each embedded file's stream decoded by
+  // `qpdf_program` (qpdf) and read when it is text, and the PDF's comments,
+  // from its objects as qpdf lists them; empty, neither is read.
+  std::string qpdf_program;
 };
 
 class PdfToText : public ConverterReader {

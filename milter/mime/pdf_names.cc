@@ -1,4 +1,4 @@
-// pdf_names - the PDF names Encrypt, EmbeddedFile(s) and FileAttachment in a PDF's bytes, and the objects of embedded files (see pdf_names.h).
+// pdf_names - the PDF names that tell of encryption, attached files and comments in a PDF's bytes, and the objects of embedded files (see pdf_names.h).
 #include "milter/mime/pdf_names.h"
 
 #include <algorithm>
@@ -113,6 +113,7 @@ unsigned PdfNameScan::match() const {
   if (name_ == "Encrypt") return kEncrypt;
   if (name_ == "EmbeddedFile") return kAttached | kFileStream;
   if (name_ == "EmbeddedFiles" || name_ == "FileAttachment") return kAttached;
+  if (name_ == "Annot" || name_ == "Annots" || name_ == "ObjStm") return kComments;
   return 0;
 }
 
@@ -120,7 +121,7 @@ void PdfNameScan::end_name() {
   token_ = Token::None;
   ints_ = 0;
   unsigned m = match();
-  found_ |= m & (kEncrypt | kAttached);
+  found_ |= m & (kEncrypt | kAttached | kComments);
   if ((m & kFileStream) && in_object_) file_object_ = true;  // noted if a stream follows
 }
 

@@ -6,6 +6,7 @@
 //   s.encrypted();                     // an /Encrypt entry: a password may be needed
 //   s.attached_files();                // files attached to the document
 //   s.file_streams();                  // {number, generation} of their streams
+//   s.may_have_comments();             // annotations named, or maybe hidden
 // DESCRIPTION
 //   Reads the PDF's bytes as PDF tokens: names (a '/' and the regular
 //   characters after it, up to white space or a delimiter, #xx escapes
@@ -17,7 +18,11 @@
 //                     producer), EmbeddedFiles the catalog's name tree of
 //                     such files (a portfolio, an attachment), and
 //                     FileAttachment, the subtype of an annotation that
-//                     holds a file: files attached to the document.
+//                     holds a file: files attached to the document;
+//     Annot, Annots   an annotation's /Type and a page's list of them, and
+//     ObjStm          an object stream's /Type (the objects in it, an
+//                     annotation's among them, are compressed): the PDF
+//                     may have comments (may_have_comments()).
 //   An /EmbeddedFile between "N G obj" and the keyword "stream" (before
 //   "endobj") also notes object N generation G: the stream a program such
 //   as qpdf can decode by its number (milter/pdftext.h).
@@ -65,6 +70,9 @@ class PdfNameScan {
   // A name the bytes end in counts too (it ends with the document).
   bool encrypted() const { return ((found_ | pending()) & kEncrypt) != 0; }
   bool attached_files() const { return ((found_ | pending()) & kAttached) != 0; }
+  // Annotations (/Annot, /Annots) were named, or object streams (/ObjStm)
+  // may hide them: the PDF may hold comments that no page draws.
+  bool may_have_comments() const { return ((found_ | pending()) & kComments) != 0; }
   // The streams ("N G obj" ... "stream") whose dictionaries name
   // /EmbeddedFile: the files attached, in the order met, at most kMaxPdfFileStreams
   // (more_file_streams() when there were more).
@@ -72,7 +80,7 @@ class PdfNameScan {
   bool more_file_streams() const { return more_file_streams_; }
 
  private:
-  static constexpr unsigned kEncrypt = 1, kAttached = 2, kFileStream = 4;
+  static constexpr unsigned kEncrypt = 1, kAttached = 2, kFileStream = 4, kComments = 8;
   enum class Token { None, Name, Word };
   void byte(unsigned char c);
   bool name_byte(unsigned char c);
@@ -99,7 +107,7 @@ class PdfNameScan {
   bool in_object_ = false;    // between "N G obj" and "endobj"
   bool file_object_ = false;  // and it named /EmbeddedFile, its "stream" not yet seen
 
-  unsigned found_ = 0;  // kEncrypt, kAttached
+  unsigned found_ = 0;  // kEncrypt, kAttached, kComments
   std::vector<PdfObjectRef> file_streams_;
   bool more_file_streams_ = false;
 };

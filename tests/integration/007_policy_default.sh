@@ -256,6 +256,18 @@ elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; the
   phi_fail "qpdf missing: scripts/setup installs qpdf"
 fi
 
+# --- PHI only in a sticky note on a PDF: pdftotext prints the page alone, qpdf lists the note ---
+# Before the comments were read, the PDF counted as read (its page, one lab
+# finding, no PHI) and the message was accepted by the default rule.
+if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/qpdf ]; then
+  python3 "$(dirname "$0")/make_pdf.py" noted "$PHI_DIR/noted.pdf" \
+    "Jane Doe (DOB 03/14/1962) MRN 00482913: call her about the E11.9 diabetes results" \
+    "Quarterly HbA1c summary for the clinic, reviewed" || phi_fail "could not write the PDF with a note"
+  pdftotext "$PHI_DIR/noted.pdf" - | grep -q "00482913" && phi_fail "the noted PDF's page holds the MRN"
+  send_pdf pdfnote "$PHI_DIR/noted.pdf" summary.pdf Summary
+  assert_escrowed pdfnote "PHI only in a sticky note on a PDF is escrowed" 20
+fi
+
 # --- PHI only in a UTF-16 text without a byte order mark (a program's "Unicode" export), as text/plain ---
 if [ "$PHI_ESCROW_WIRED" = 1 ]; then
   printf 'Name\tDOB\tMRN\tDx\r\nJane Doe\t03/14/1962\t00482913\tE11.9 type 2 diabetes\r\n' | iconv -f UTF-8 -t UTF-16LE > "$PHI_DIR/list.txt" \

@@ -8,6 +8,8 @@
 #   make_pdf.py attached OUT.pdf FILE LINE...   the letter with FILE attached to the document
 #                                      (an embedded file in the catalog's EmbeddedFiles, as
 #                                      Acrobat's "Attach File" writes it)
+#   make_pdf.py noted OUT.pdf NOTE LINE...   the letter with a sticky note (a /Text annotation)
+#                                      whose text is NOTE
 #   make_pdf.py scan OUT.pdf IN.pgm    a page that is only a grey picture (a scan, a fax):
 #                                      IN.pgm as pdftoppm -gray writes it (binary P5)
 import sys
@@ -49,6 +51,14 @@ def attach(objs, name, data):
     return objs
 
 
+def note(objs, text):
+    """Puts a sticky note saying `text` on text_page's page."""
+    escaped = text.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+    objs.append(b"<< /Type /Annot /Subtype /Text /Rect [72 600 92 620] /T (Reviewer) /Contents (%s) >>" % escaped)
+    objs[2] = objs[2].replace(b"/Contents 4 0 R", b"/Contents 4 0 R /Annots [%d 0 R]" % len(objs))
+    return objs
+
+
 def scan_page(pgm):
     magic, size, depth, pixels = pgm.split(b"\n", 3)
     if magic != b"P5" or depth != b"255":
@@ -63,9 +73,9 @@ def scan_page(pgm):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 4 or sys.argv[1] not in ("text", "titled", "attached", "scan"):
+    if len(sys.argv) < 4 or sys.argv[1] not in ("text", "titled", "attached", "noted", "scan"):
         raise SystemExit("usage: make_pdf.py text OUT.pdf LINE... | titled OUT.pdf TITLE LINE... | "
-                         "attached OUT.pdf FILE LINE... | scan OUT.pdf IN.pgm")
+                         "attached OUT.pdf FILE LINE... | noted OUT.pdf NOTE LINE... | scan OUT.pdf IN.pgm")
     info = None
     if sys.argv[1] == "text":
         objs = text_page(sys.argv[3:])
@@ -73,6 +83,8 @@ if __name__ == "__main__":
         objs = text_page(sys.argv[4:])
         info = b"<< /Title (%s) >>" % sys.argv[3].encode()
         objs.append(info)
+    elif sys.argv[1] == "noted":
+        objs = note(text_page(sys.argv[4:]), sys.argv[3].encode())
     elif sys.argv[1] == "attached":
         with open(sys.argv[3], "rb") as f:
             objs = attach(text_page(sys.argv[4:]), b"attached.csv", f.read())

@@ -430,27 +430,27 @@ TEST(PdfToText, DefaultIsPopplersProgramWithLimits) {
   }
   // Files attached to PDFs: qpdf when installed (scripts/setup installs it); missing, a warning.
   if (access("/usr/bin/qpdf", X_OK) == 0) {
-    EXPECT_EQ(o.files_program, "/usr/bin/qpdf");
-    EXPECT_NE(config_summary(**cfg).find(", attached files by qpdf)"), std::string::npos);
+    EXPECT_EQ(o.qpdf_program, "/usr/bin/qpdf");
+    EXPECT_NE(config_summary(**cfg).find(", attached files and comments by qpdf)"), std::string::npos);
   } else {
-    EXPECT_EQ(o.files_program, "");
+    EXPECT_EQ(o.qpdf_program, "");
     bool warned = false;
-    for (const auto& w : config_warnings(**cfg)) warned |= w.find("PdfAttachedFiles /usr/bin/qpdf missing") == 0;
+    for (const auto& w : config_warnings(**cfg)) warned |= w.find("PdfObjects /usr/bin/qpdf missing") == 0;
     EXPECT_TRUE(warned);
   }
-  auto no_files = parse_settings("DKIMVerify no\nPdfAttachedFiles\n", "t.conf");
+  auto no_files = parse_settings("DKIMVerify no\nPdfObjects\n", "t.conf");
   ASSERT_TRUE(no_files.ok());
   auto cfg_no_files = build_config(*no_files, "t.conf");
   ASSERT_TRUE(cfg_no_files.ok());
-  EXPECT_EQ((*cfg_no_files)->pdf->options().files_program, "");
-  EXPECT_NE(config_summary(**cfg_no_files).find(", attached files unread)"), std::string::npos);
+  EXPECT_EQ((*cfg_no_files)->pdf->options().qpdf_program, "");
+  EXPECT_NE(config_summary(**cfg_no_files).find(", attached files and comments unread)"), std::string::npos);
   for (const auto& w : config_warnings(**cfg_no_files))
-    EXPECT_EQ(w.find("PdfAttachedFiles"), std::string::npos) << "turned off on purpose: " << w;
-  auto not_a_program = parse_settings("DKIMVerify no\nPdfAttachedFiles /etc\n", "t.conf");
+    EXPECT_EQ(w.find("PdfObjects"), std::string::npos) << "turned off on purpose: " << w;
+  auto not_a_program = parse_settings("DKIMVerify no\nPdfObjects /etc\n", "t.conf");
   ASSERT_TRUE(not_a_program.ok());
   auto cfg_bad = build_config(*not_a_program, "t.conf");
   ASSERT_FALSE(cfg_bad.ok());
-  EXPECT_NE(cfg_bad.error().message.find("PdfAttachedFiles /etc: not an executable file"), std::string::npos)
+  EXPECT_NE(cfg_bad.error().message.find("PdfObjects /etc: not an executable file"), std::string::npos)
       << cfg_bad.error().message;
   auto no_ocr = parse_settings("DKIMVerify no\nOcrProgram\n", "t.conf");
   ASSERT_TRUE(no_ocr.ok());

@@ -11,7 +11,8 @@
 //   page into a PNG, JPEG or TIFF through pdftoppm at `dpi` ("" when
 //   pdftoppm fails). make_scanned_pdf() makes a PDF whose page is such an
 //   image and nothing else (a scan). make_pdf_with_attached_file() makes
-//   a PDF with a file attached to it. extract() feeds a DocumentReader's Document and
+//   a PDF with a file attached to it, make_pdf_with_comment() one with a
+//   sticky note. extract() feeds a DocumentReader's Document and
 //   collects its text and reason.
 // THREADS
 //   Test helpers: one thread.
@@ -115,6 +116,20 @@ inline std::string make_pdf_with_attached_file(const std::string& page, const st
   if (annotation)
     objs.push_back("<< /Type /Annot /Subtype /FileAttachment /Rect [72 600 92 620] /FS 6 0 R /Name /PushPin >>");
   return assemble_pdf(objs);
+}
+
+// A one-page PDF showing `page` with a comment on it: a sticky note
+// (a /Text annotation) whose /Contents is `note`, a PDF literal string
+// ("(...)", escapes as PDF writes them) or hex string ("<FEFF...>").
+inline std::string make_pdf_with_comment(const std::string& page, const std::string& note) {
+  std::string content = deflate("BT /F1 12 Tf 72 720 Td (" + page + ") Tj ET");
+  return assemble_pdf(
+      {"<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+       "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R /Annots [6 0 R] "
+       "/Resources << /Font << /F1 3 0 R >> >> >>",
+       "<< /Length " + std::to_string(content.size()) + " /Filter /FlateDecode >>\nstream\n" + content + "\nendstream",
+       "<< /Type /Annot /Subtype /Text /Rect [72 600 92 620] /T (Dr Smith) /Contents " + note + " >>"});
 }
 
 struct Outcome {

@@ -96,16 +96,16 @@ TEST_F(PdfToTextTest, TheTitleSubjectAndKeywordsAreReadToo) {
 
 const std::string kQpdf = "/usr/bin/qpdf";
 
-PdfOptions with_files() {
+PdfOptions with_qpdf() {
   PdfOptions o = options(kPdfToText);
-  o.files_program = kQpdf;
+  o.qpdf_program = kQpdf;
   return o;
 }
 
 TEST_F(PdfToTextTest, AFileAttachedToAPdfIsReadWhenItIsText) {
   // pdftotext prints the pages alone; qpdf decodes the attached file's stream.
   ASSERT_EQ(::access(kQpdf.c_str(), X_OK), 0) << kQpdf << " missing: scripts/setup installs qpdf";
-  PdfToText reader(with_files());
+  PdfToText reader(with_qpdf());
   const std::string page = "Quarterly referral counts attached, see the file";
   const std::string rows = "name,ssn,dob\nJane Doe,078-05-1121,01/02/1960\n";
   for (bool annotation : {false, true}) {
@@ -140,11 +140,11 @@ TEST_F(PdfToTextTest, AFileAttachedToAPdfThatIsNotReadLeavesThePdfUninspected) {
   // Not text: a spreadsheet (a ZIP), bytes with NULs, a PDF (its first lines look like text).
   for (const std::string& file : {std::string("PK\x03\x04\x14\0\0\0\x08\0", 10) + rows, std::string(100, '\0') + rows,
                                   test::make_pdf({"Jane Doe 078-05-1121"})}) {
-    Outcome o = extract(PdfToText(with_files()), test::make_pdf_with_attached_file(page, file, false));
+    Outcome o = extract(PdfToText(with_qpdf()), test::make_pdf_with_attached_file(page, file, false));
     EXPECT_EQ(o.reason, "pdf");
     EXPECT_EQ(o.text, page + "\n\n\n");
   }
-  // No PdfAttachedFiles: the PDF's pages are read, the file is not.
+  // No PdfObjects: the PDF's pages are read, the file is not.
   for (bool annotation : {false, true}) {
     Outcome o = extract(PdfToText(options(kPdfToText)), test::make_pdf_with_attached_file(page, rows, annotation));
     EXPECT_EQ(o.reason, "pdf") << annotation;
@@ -153,17 +153,42 @@ TEST_F(PdfToTextTest, AFileAttachedToAPdfThatIsNotReadLeavesThePdfUninspected) {
   // The name tree names a file, but no stream says /Type /EmbeddedFile: nothing to ask qpdf for.
   std::string untyped = test::make_pdf_with_attached_file(page, rows, false);
   untyped.replace(untyped.find("/Type /EmbeddedFile "), 20, std::string(20, ' '));
-  EXPECT_EQ(extract(PdfToText(with_files()), untyped).reason, "pdf");
+  EXPECT_EQ(extract(PdfToText(with_qpdf()), untyped).reason, "pdf");
   // /EmbeddedFile in an object that is no stream: qpdf cannot decode it.
   std::string not_a_stream = make_pdf({page}, false, "/Subject (see /EmbeddedFile)");
-  EXPECT_EQ(extract(PdfToText(with_files()), not_a_stream).reason, "pdf");
+  EXPECT_EQ(extract(PdfToText(with_qpdf()), not_a_stream).reason, "pdf");
   // A scan (its page has no text; no OCR here) with a CSV attached: the
   // CSV is read, the PDF still uninspected for its page.
-  Outcome scan = extract(PdfToText(with_files()), test::make_pdf_with_attached_file("", rows, false));
+  Outcome scan = extract(PdfToText(with_qpdf()), test::make_pdf_with_attached_file("", rows, false));
   EXPECT_EQ(scan.reason, "pdf");
   EXPECT_NE(scan.text.find(rows), std::string::npos) << scan.text;
   // The same pages without a file attached are read whole.
-  EXPECT_EQ(extract(PdfToText(with_files()), make_pdf({page})).reason, "");
+  EXPECT_EQ(extract(PdfToText(with_qpdf()), make_pdf({page})).reason, "");
+}
+
+TEST_F(PdfToTextTest, ACommentOnAPdfIsReadWithItsText) {
+  // pdftotext prints the pages alone; qpdf lists the objects, the sticky note's text among them.
+  ASSERT_EQ(::access(kQpdf.c_str(), X_OK), 0) << kQpdf << " missing: scripts/setup installs qpdf";
+  const std::string page = "Quarterly referral counts for the clinic, no names here";
+  std::string pdf = test::make_pdf_with_comment(page, "(Jane Doe MRN 00482913\\nneeds a call \\(urgent\\))");
+  for (size_t chunk : {1u, 4096u}) {
+    Outcome o = extract(PdfToText(with_qpdf()), pdf, chunk);
+    EXPECT_EQ(o.reason, "") << chunk;
+    EXPECT_EQ(o.text, page + "\n\n\n" + "\n" + "Jane Doe MRN 00482913\nneeds a call (urgent)\n");
+  }
+  // A UTF-16 note (FEFF, "Jose" with an acute e) comes as UTF-8.
+  Outcome wide = extract(PdfToText(with_qpdf()), test::make_pdf_with_comment(page, "<FEFF004A006F007300E9>"));
+  EXPECT_EQ(wide.text, page + "\n\n\n" + "\n" + "Jos\xC3\xA9\n");
+  // Without PdfObjects the note is not read (and not reported: nothing tells it apart from a link).
+  Outcome plain = extract(PdfToText(options(kPdfToText)), pdf);
+  EXPECT_EQ(plain.reason, "");
+  EXPECT_EQ(plain.text, page + "\n\n\n");
+  // qpdf failing leaves the comments unknown: the PDF is uninspected, its pages read.
+  PdfOptions failing = options(kPdfToText);
+  failing.qpdf_program = dir.write("fail_json.sh", "#!/bin/sh\nexit 2\n", 0755);
+  Outcome failed = extract(PdfToText(failing), pdf);
+  EXPECT_EQ(failed.reason, "pdf");
+  EXPECT_EQ(failed.text, page + "\n\n\n");
 }
 
 // The attached files' runs are bound as the PDF's: a reader that fails
@@ -174,13 +199,13 @@ TEST_F(PdfToTextTest, AnAttachedFileReaderThatFailsOrHangsIsBound) {
   const std::string page = "Quarterly referral counts attached, see the file";
   std::string pdf = test::make_pdf_with_attached_file(page, "name,ssn\nJane Doe,078-05-1121\n", false);
   PdfOptions failing = options(kPdfToText);
-  failing.files_program = dir.write("fail.sh", "#!/bin/sh\necho 'qpdf: invalid object' >&2\nexit 2\n", 0755);
+  failing.qpdf_program = dir.write("fail.sh", "#!/bin/sh\necho 'qpdf: invalid object' >&2\nexit 2\n", 0755);
   Outcome o = extract(PdfToText(failing), pdf);
   EXPECT_EQ(o.reason, "pdf");
   EXPECT_EQ(o.text, page + "\n\n\n");
 
   PdfOptions hanging = options(kPdfToText);
-  hanging.files_program = dir.write("hang_files.sh", "#!/bin/sh\nexec sleep 60\n", 0755);
+  hanging.qpdf_program = dir.write("hang_files.sh", "#!/bin/sh\nexec sleep 60\n", 0755);
   hanging.timeout = 60s;
   PdfToText reader(hanging);
   DocumentBudget budget(reader, 2s);

@@ -122,6 +122,24 @@ TEST(PdfNames, AtMostkMaxPdfFileStreamsObjectsAreNoted) {
   EXPECT_FALSE(exactly.more_file_streams());
 }
 
+TEST(PdfNames, AnnotationsOrObjectStreamsMayHoldComments) {
+  auto comments = [](const std::string& pdf) {
+    bool whole = false;
+    for (size_t step = 1; step <= pdf.size(); ++step) {
+      PdfNameScan s;
+      for (size_t i = 0; i < pdf.size(); i += step) s.feed(std::string_view(pdf).substr(i, step));
+      if (step == 1) whole = s.may_have_comments();
+      EXPECT_EQ(s.may_have_comments(), whole) << pdf << " in chunks of " << step;
+    }
+    return whole;
+  };
+  EXPECT_FALSE(comments(kPlain));
+  EXPECT_TRUE(comments("<< /Type /Page /Annots [6 0 R] >>"));
+  EXPECT_TRUE(comments("<</Type/Annot/Subtype/Text/Contents(note)>>"));
+  EXPECT_TRUE(comments("<< /Type /ObjStm /N 5 /First 26 >>"));  // compressed objects: annotations may be inside
+  EXPECT_FALSE(comments("<< /Type /Annotation /AnnotsX 1 /ObjStream 2 >>"));
+}
+
 TEST(PdfNames, ALongNameIsSkippedToItsEnd) {
   // kMaxPdfName is a limit on what is held: a name of 10,000 bytes that
   // ends in a name looked for is not taken for it, and the one after it is read.

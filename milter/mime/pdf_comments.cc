@@ -1,0 +1,129 @@
+// pdf_comments - annotations' /Contents text strings out of qpdf's JSON (see pdf_comments.h).
+#include "milter/mime/pdf_comments.h"
+
+#include <array>
+
+#include "milter/mime/charset.h"
+
+namespace phi::mime {
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// kCommentKey's failure function (Knuth-Morris-Pratt): fail[k] is the
+// length of the longest proper prefix of its first k bytes that is also
+// their suffix.
+constexpr auto kFail = [] {
+  std::array<size_t, kCommentKey.size() + 1> f{};
+  for (size_t k = 2; k <= kCommentKey.size(); ++k) {
+    size_t j = f[k - 1];
+    while (j > 0 && kCommentKey[j] != kCommentKey[k - 1]) j = f[j];
+    f[k] = kCommentKey[j] == kCommentKey[k - 1] ? j + 1 : 0;
+  }
+  return f;
+}();
+
+// How much of kCommentKey is matched after `matched` bytes of it and then c.
+size_t next_match(size_t matched, char c) {
+  while (matched > 0 && kCommentKey[matched] != c) matched = kFail[matched];
+  return kCommentKey[matched] == c ? matched + 1 : 0;
+}
+
+}  // namespace
+
+void PdfCommentText::feed(std::string_view json) {
+  std::string text;
+  for (char c : json) {
+    if (in_value_) {
+      value_byte(c, text);
+      continue;
+    }
+    matched_ = next_match(matched_, c);
+    if (matched_ == kCommentKey.size()) {
+      matched_ = 0;
+      in_value_ = true;
+    }
+  }
+  if (!text.empty()) out_(text);
+}
+
+void PdfCommentText::finish() {
+  std::string text;
+  if (high_) append_utf8(text, 0xFFFD);
+  high_ = 0;
+  if (in_value_) text += '\n';  // a value the output ends in (cut): its text so far, ended
+  in_value_ = false;
+  escape_ = 0;
+  if (!text.empty()) out_(text);
+}
+
+void PdfCommentText::value_byte(char c, std::string& text) {
+  if (escape_ == 1) {
+    escape_ = 0;
+    switch (c) {
+      case 'n': return unit('\n', text);
+      case 't': return unit('\t', text);
+      case 'r': return unit('\r', text);
+      case 'b': case 'f': return unit(' ', text);
+      case 'u':
+        escape_ = 2;
+        code_ = 0;
+        return;
+      default: return unit(static_cast<unsigned char>(c), text);  // \" \\ \/ and anything else as itself
+    }
+  }
+  if (escape_ >= 2) {
+    int v = hex_value(c);
+    if (v < 0) {  // a broken \u: what was read of it is U+FFFD, c read on its own
+      escape_ = 0;
+      unit(0x80000000u | 0xFFFD, text);
+      return value_byte(c, text);
+    }
+    code_ = code_ * 16 + uint32_t(v);
+    if (++escape_ == 6) {
+      escape_ = 0;
+      unit(code_ | 0x80000000u, text);  // marked: a code unit, not a byte
+    }
+    return;
+  }
+  if (c == '\\') {
+    escape_ = 1;
+  } else if (c == '"') {
+    if (high_) append_utf8(text, 0xFFFD);
+    high_ = 0;
+    text += '\n';
+    in_value_ = false;
+  } else {
+    unit(static_cast<unsigned char>(c), text);
+  }
+}
+
+// A byte of the UTF-8 text, or (bit 31 set) a UTF-16 code unit from \uXXXX.
+void PdfCommentText::unit(uint32_t u, std::string& text) {
+  bool utf16 = (u & 0x80000000u) != 0;
+  u &= 0xFFFF'FFFFu >> 1;
+  if (high_ && !(utf16 && u >= 0xDC00 && u <= 0xDFFF)) {  // a high surrogate without its low one
+    append_utf8(text, 0xFFFD);
+    high_ = 0;
+  }
+  if (!utf16) {
+    text += char(u);
+    return;
+  }
+  if (u >= 0xD800 && u <= 0xDBFF) {
+    high_ = u;
+  } else if (u >= 0xDC00 && u <= 0xDFFF) {
+    if (high_) append_utf8(text, 0x10000 + ((high_ - 0xD800) << 10) + (u - 0xDC00));
+    else append_utf8(text, 0xFFFD);
+    high_ = 0;
+  } else {
+    append_utf8(text, u);
+  }
+}
+
+}  // namespace phi::mime

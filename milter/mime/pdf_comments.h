@@ -1,0 +1,61 @@
+// NAME
+//   pdf_comments - the text of a PDF's comments (annotations' /Contents) out of qpdf's JSON
+// SYNOPSIS
+//   phi::mime::PdfCommentText c([](std::string_view text) { ... });
+//   c.feed(json_piece); ...           // qpdf --json=2 --json-key=qpdf --json-stream-data=none
+//   c.finish();
+// DESCRIPTION
+//   pdftotext prints a PDF's pages, not its comments: a sticky note, the
+//   text of a pop-up, a markup's note are an annotation's /Contents, a
+//   text string that no page draws. qpdf's JSON (version 2) writes every
+//   object of the PDF, each dictionary key as `"/Key": value`, a text
+//   string as "u:" and its text in UTF-8 with JSON's escapes.
+//   PdfCommentText passes on the value of every "/Contents" key whose
+//   value is a text string, JSON escapes decoded (\uXXXX and surrogate
+//   pairs to UTF-8, a lone surrogate as U+FFFD), each followed by a line
+//   break; nothing else. A page's /Contents is a reference ("7 0 R") and a
+//   signature's binary ("b:..."): neither is a text string. A key that
+//   merely ends in /Contents (`"x\"/Contents": "u:`, a name with a quote
+//   in it) counts too: more text read, never less.
+//   The pieces given out do not depend on how the JSON is split; what
+//   they join to does not either.
+// INPUT
+//   A child's output, untrusted (its strings are the PDF's). Memory: the
+//   key matched so far, at most kCommentKey.size() bytes, and the
+//   decoded text of one feed. Time: linear.
+// THREADS
+//   One object per document, used by one thread at a time.
+#ifndef PHI_MIME_PDF_COMMENTS_H
+#define PHI_MIME_PDF_COMMENTS_H
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace phi::mime {
+
+inline constexpr std::string_view kCommentKey = "\"/Contents\": \"u:";
+
+class PdfCommentText {
+ public:
+  using Out = std::function<void(std::string_view)>;
+  explicit PdfCommentText(Out out) : out_(std::move(out)) {}
+  void feed(std::string_view json);
+  void finish();
+
+ private:
+  void value_byte(char c, std::string& text);
+  void unit(uint32_t u, std::string& text);
+
+  Out out_;
+  size_t matched_ = 0;    // bytes of kCommentKey matched so far
+  bool in_value_ = false;
+  int escape_ = 0;        // 1: after '\', 2..5: hex digits of \u read
+  uint32_t code_ = 0;     // the \u unit so far
+  uint32_t high_ = 0;     // a high surrogate waiting for its low one
+};
+
+}  // namespace phi::mime
+
+#endif
