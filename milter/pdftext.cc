@@ -80,55 +80,35 @@ class RenderRun : public ConverterRun {
   }
 };
 
-// qpdf: one stream of the PDF (an attached file), decoded, on its standard
-// output; the PDF is its standard input, a memory file it opens again by
-// /dev/stdin to seek in.
-class FileRun : public ConverterRun {
+// qpdf on the PDF: `args`, then /dev/stdin, its standard input being the
+// PDF's memory file (qpdf opens it again to seek in); one at a time per
+// PDF slot. `task` says in a failure's log line what it was to do.
+class QpdfRun : public ConverterRun {
  public:
-  FileRun(const PdfOptions& o, mime::PdfObjectRef ref, uint64_t max) : ConverterRun(file_spec(o, ref, max)) {}
+  QpdfRun(const PdfOptions& o, std::vector<std::string> args, uint64_t max_output, bool raw, std::string task)
+      : ConverterRun(qpdf_spec(o, std::move(args), max_output, raw)), task_(std::move(task)) {}
   bool start_on(int pdf) { return reserve() && spawn(pdf); }
 
  private:
-  static ConverterSpec file_spec(const PdfOptions& o, mime::PdfObjectRef ref, uint64_t max) {
+  static ConverterSpec qpdf_spec(const PdfOptions& o, std::vector<std::string> args, uint64_t max_output, bool raw) {
     ConverterSpec s = pdf_spec(o);
     s.program = o.qpdf_program;
-    s.argv = {o.qpdf_program, "--show-object=" + std::to_string(ref.number) + "," + std::to_string(ref.generation),
-              "--filtered-stream-data", "/dev/stdin"};
-    s.max_text = max;
+    s.argv = {o.qpdf_program};
+    s.argv.insert(s.argv.end(), args.begin(), args.end());
+    s.argv.push_back("/dev/stdin");
+    s.max_text = max_output;
     s.pool = &qpdf_pool();
-    s.raw = true;
+    s.raw = raw;
     return s;
   }
   std::string on_exit(int status) override {
     // 3: qpdf's "warnings" (a damaged file it could still read)
     if (WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 3)) return "";
-    log_line(LogLevel::Info, "", "pdf", spec().program + " could not decode a file attached to a PDF (status " +
+    log_line(LogLevel::Info, "", "pdf", spec().program + " could not " + task_ + " (status " +
                                             std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
     return "pdf";
   }
-};
-
-// qpdf: every object of the PDF as JSON, stream data left out, on its
-// standard output (the comments are read out of it: mime/pdf_comments.h).
-class CommentRun : public ConverterRun {
- public:
-  explicit CommentRun(const PdfOptions& o) : ConverterRun(comment_spec(o)) {}
-  bool start_on(int pdf) { return reserve() && spawn(pdf); }
-
- private:
-  static ConverterSpec comment_spec(const PdfOptions& o) {
-    ConverterSpec s = pdf_spec(o);
-    s.program = o.qpdf_program;
-    s.argv = {o.qpdf_program, "--json=2", "--json-key=qpdf", "--json-stream-data=none", "/dev/stdin"};
-    s.pool = &qpdf_pool();
-    return s;
-  }
-  std::string on_exit(int status) override {
-    if (WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 3)) return "";
-    log_line(LogLevel::Info, "", "pdf", spec().program + " could not list the objects of a PDF for its comments (status " +
-                                            std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
-    return "pdf";
-  }
+  const std::string task_;
 };
 
 // An attached file's bytes to the PDF's text when they are text: decided
@@ -307,7 +287,9 @@ std::string PdfRun::finish(const std::function<void(std::string_view)>& text) {
 // in what came are read).
 std::string PdfRun::read_comments(const std::function<void(std::string_view)>& text) {
   if (budget() && DeadlineClock::now() >= *budget()) return "time-limit";
-  CommentRun run(o_);
+  // Every object as JSON, stream data left out.
+  QpdfRun run(o_, {"--json=2", "--json-key=qpdf", "--json-stream-data=none"}, o_.max_text, false,
+              "list the objects of a PDF for its comments");
   run.set_deadline(budget());
   if (!run.start_on(spool_.get())) return run.past_deadline() ? "time-limit" : "unavailable";
   bool first = true;
@@ -364,7 +346,11 @@ std::string PdfRun::read_files(const std::function<void(std::string_view)>& text
 // reason ("pdf", "size-limit", "unavailable", "time-limit").
 std::string PdfRun::read_file(mime::PdfObjectRef ref, const std::function<void(std::string_view)>& text) {
   if (text_bytes_ >= o_.max_text) return "size-limit";
-  FileRun run(o_, ref, o_.max_text - text_bytes_);
+  // The stream's data, decoded: the file's bytes.
+  QpdfRun run(o_,
+              {"--show-object=" + std::to_string(ref.number) + "," + std::to_string(ref.generation),
+               "--filtered-stream-data"},
+              o_.max_text - text_bytes_, true, "decode a file attached to a PDF");
   run.set_deadline(budget());
   if (!run.start_on(spool_.get())) return run.past_deadline() ? "time-limit" : "unavailable";
   AttachedText file(text);
