@@ -11,13 +11,6 @@
 namespace phi::mime {
 namespace {
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  c = ascii_lower(c);
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
 struct EncodedWord {
   std::string_view charset, text;
   char encoding = 0;
@@ -81,8 +74,8 @@ void decode_word_bytes(const EncodedWord& w, std::string& out, bool* errors) {
   for (size_t i = 0; i < w.text.size(); ++i) {
     char c = w.text[i];
     if (c == '_') { out.push_back(' '); continue; }
-    if (c == '=' && i + 2 < w.text.size() && hex_digit(w.text[i + 1]) >= 0 && hex_digit(w.text[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_digit(w.text[i + 1]) * 16 + hex_digit(w.text[i + 2])));
+    if (c == '=' && i + 2 < w.text.size() && hex_value(w.text[i + 1]) >= 0 && hex_value(w.text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_value(w.text[i + 1]) * 16 + hex_value(w.text[i + 2])));
       i += 2;
       continue;
     }
@@ -99,8 +92,8 @@ bool only_blanks(std::string_view s) {
 std::string percent_decode(std::string_view v) {
   std::string out;
   for (size_t i = 0; i < v.size(); ++i) {
-    if (v[i] == '%' && i + 2 < v.size() && hex_digit(v[i + 1]) >= 0 && hex_digit(v[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex_digit(v[i + 1]) * 16 + hex_digit(v[i + 2])));
+    if (v[i] == '%' && i + 2 < v.size() && hex_value(v[i + 1]) >= 0 && hex_value(v[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_value(v[i + 1]) * 16 + hex_value(v[i + 2])));
       i += 2;
     } else {
       out.push_back(v[i]);

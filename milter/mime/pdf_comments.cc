@@ -4,16 +4,10 @@
 #include <array>
 
 #include "milter/mime/charset.h"
+#include "milter/util/strings.h"
 
 namespace phi::mime {
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 // kCommentKey's failure function (Knuth-Morris-Pratt): fail[k] is the
 // length of the longest proper prefix of its first k bytes that is also

@@ -5,6 +5,8 @@
 #include <array>
 #include <cstring>
 
+#include "milter/util/strings.h"
+
 namespace phi::mime {
 namespace {
 
@@ -19,13 +21,6 @@ constexpr auto kClass = [] {
 }();
 bool white(unsigned char c) { return kClass[c] == kWhite; }
 bool delimiter(unsigned char c) { return kClass[c] == kDelimiter; }
-
-int hex_value(unsigned char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 constexpr size_t kMaxWord = 16;  // "endobj", an object number: longer words are none of them
 
@@ -81,7 +76,7 @@ void PdfNameScan::byte(unsigned char c) {
 // One byte of a name; false when c ends it (c is then read on its own).
 bool PdfNameScan::name_byte(unsigned char c) {
   if (escape_ > 0) {
-    int v = hex_value(c);
+    int v = hex_value(char(c));
     if (v >= 0 && escape_ == 1) {
       high_ = v;
       escape_ = 2;
