@@ -6,11 +6,11 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "milter/inner_file.h"
 #include "milter/log.h"
 #include "milter/mime/msg.h"
 #include "milter/mime/ole.h"
@@ -30,32 +30,6 @@ ConverterPool& pool() {
 constexpr int kEncryptedStatus = 69;
 // Attachments of one Outlook message that are read; more: "part-limit".
 constexpr size_t kMaxMsgAttachments = 64;
-
-// Which of two reasons a part with several unread pieces is reported as:
-// the ones that decide the answer (a retry, the budget) first.
-std::string_view weightier(std::string_view a, std::string_view b) {
-  for (std::string_view r : {"unavailable", "time-limit"})
-    if (a == r || b == r) return r;
-  return a.empty() ? b : a;
-}
-
-// The text a Walker finds in an attachment of a .msg, passed on as the
-// .msg's own text; its unread parts, as one reason.
-class AttachmentSink : public mime::Sink {
- public:
-  explicit AttachmentSink(const std::function<void(std::string_view)>& text) : text_(text) {}
-  void part_begin(const mime::PartInfo&) override { text_("\n"); }
-  void text(const mime::PartInfo&, mime::TextKind kind, std::string_view utf8) override {
-    text_(utf8);
-    if (kind != mime::TextKind::Body) text_("\n");  // a name or subject is one value
-  }
-  void uninspected(const mime::PartInfo&, std::string_view reason) override { reason_ = weightier(reason_, reason); }
-  const std::string& reason() const { return reason_; }
-
- private:
-  const std::function<void(std::string_view)>& text_;
-  std::string reason_;
-};
 
 // Office and .msg files attached to a .msg are read, and those attached to
 // a .msg attached to it (depth 2: a message forwarded three times); deeper: "office".
@@ -85,22 +59,6 @@ class AttachmentReader : public mime::DocumentReader {
   const unsigned depth_;
   const std::optional<std::chrono::steady_clock::time_point> deadline_;
 };
-
-// A file name as an RFC 2231 parameter value (UTF-8, percent-encoded).
-std::string rfc2231(std::string_view name) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out = "utf-8''";
-  for (unsigned char c : name) {
-    if (std::isalnum(c) || c == '.' || c == '-' || c == '_') {
-      out += char(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
 
 ConverterSpec office_spec(const LegacyOfficeOptions& o) {
   ConverterSpec s(o, pool(), "office", "LegacyOfficeProcesses", "office");
@@ -219,21 +177,15 @@ class OfficeRun : public ConverterRun {
         reason = weightier(reason, "depth-limit");
         continue;
       }
-      AttachmentSink sink(text);
-      mime::Limits lim;
-      lim.max_documents = 4;
-      mime::Walker w(lim, sink, &docs);
-      w.header("Content-Type", a.mime_type.empty() ? "application/octet-stream" : a.mime_type);
-      w.header("Content-Disposition", "attachment; filename*=" + rfc2231(a.filename));
-      w.end_of_headers();
+      InnerFile file(text, &docs, a.mime_type, a.filename);
       auto st = ole.read(a.storage, mime::kMsgAttachData, left, [&](std::string_view b) {
         left -= std::min<uint64_t>(left, b.size());
-        w.body(b);
+        file.feed(b);
       });
-      w.finish();
+      std::string why = file.finish();
       if (st != mime::OleStream::Read) reason = weightier(reason, "office");
-      reason = weightier(reason, sink.reason());
-      if (st == mime::OleStream::Read && sink.reason().empty()) ++read;
+      reason = weightier(reason, why);
+      if (st == mime::OleStream::Read && why.empty()) ++read;
     }
     log_line(LogLevel::Info, "", "office",
              "an Outlook message with " + std::to_string(count) + " attachment(s), " + std::to_string(read) +

@@ -8,7 +8,7 @@ libphid_a_SOURCES += \
 	milter/inspect.h milter/inspect.cc \
 	milter/converter.h milter/converter.cc \
 	milter/pdftext.h milter/pdftext.cc milter/ocr.h milter/ocr.cc \
-	milter/legacy_office.h milter/legacy_office.cc milter/archive_tar.h milter/archive_tar.cc \
+	milter/inner_file.h milter/inner_file.cc milter/legacy_office.h milter/legacy_office.cc milter/archive_tar.h milter/archive_tar.cc \
 	milter/session.h milter/session.cc milter/stage_guard.h \
 	milter/submit.h milter/submit.cc \
 	milter/enforce.cc milter/escrow_glue.cc milter/audit_glue.cc \
