@@ -11,9 +11,8 @@
 #include <vector>
 
 #include "milter/converter.h"
+#include "milter/inner_file.h"
 #include "milter/log.h"
-#include "milter/mime/charset.h"
-#include "milter/mime/entity.h"
 #include "milter/mime/pdf_comments.h"
 #include "milter/mime/pdf_html.h"
 #include "milter/mime/pdf_names.h"
@@ -111,53 +110,25 @@ class QpdfRun : public ConverterRun {
   const std::string task_;
 };
 
-// An attached file's bytes to the PDF's text when they are text: decided
-// on its first kSniff bytes (looks_like_text; a PDF, whose first lines can
-// look like text, is not), then converted to UTF-8 as they come, from the
-// charset its first bytes tell (text_charset: UTF-16 with or without a
-// byte order mark; else UTF-8, or Windows-1252 where it is not valid), as
-// an unlabelled text attachment is.
-class AttachedText {
+// The readers of documents inside a file attached to a PDF: images by
+// `ocr` (another pool: the PDF's slot is never waited on twice), within
+// the message's budget. PDFs, Office 97-2003 files and 7z or RAR archives
+// are not read there (a PDF inside a PDF would wait for a second PDF
+// slot while holding one): they leave the PDF uninspected.
+class AttachedDocuments : public mime::DocumentReader {
  public:
-  explicit AttachedText(const std::function<void(std::string_view)>& text) : text_(text) {}
-  void feed(std::string_view b) {
-    if (decided_) return pass(b);
-    head_.append(b);
-    if (head_.size() >= kSniff) decide();
+  AttachedDocuments(const mime::DocumentReader* ocr, std::optional<DeadlineClock::time_point> deadline)
+      : ocr_(ocr), deadline_(deadline) {}
+  std::unique_ptr<mime::Document> open(std::string_view kind) const override {
+    if (!reads(kind)) return nullptr;
+    return deadline_ ? ocr_->open_until(kind, *deadline_) : ocr_->open(kind);
   }
-  void finish() {
-    if (!decided_) decide();
-    if (!text_file_) return;
-    std::string out;
-    utf8_->finish(out);
-    if (!out.empty()) text_(out);
-  }
-  bool is_text() const { return text_file_; }
+  bool reads(std::string_view kind) const override { return kind == "image" && ocr_ && ocr_->reads(kind); }
+  uint64_t min_bytes(std::string_view kind) const override { return reads(kind) ? ocr_->min_bytes(kind) : 0; }
 
  private:
-  static constexpr size_t kSniff = 4096;
-  void decide() {
-    decided_ = true;
-    std::string_view head = std::string_view(head_).substr(0, kSniff);
-    text_file_ = !head.empty() && head.substr(0, 5) != "%PDF-" && mime::detail::looks_like_text(head);
-    if (text_file_) {
-      utf8_.emplace(mime::detail::text_charset(head));  // "" (unlabelled): UTF-8, else Windows-1252
-      text_("\n");
-      pass(head_);
-    }
-    head_.clear();
-    head_.shrink_to_fit();
-  }
-  void pass(std::string_view b) {
-    if (!text_file_) return;
-    std::string out;
-    utf8_->convert(b, out);
-    if (!out.empty()) text_(out);
-  }
-  const std::function<void(std::string_view)>& text_;
-  std::string head_;
-  bool decided_ = false, text_file_ = false;
-  std::optional<mime::CharsetConverter> utf8_;
+  const mime::DocumentReader* ocr_;
+  const std::optional<DeadlineClock::time_point> deadline_;
 };
 
 class PdfRun : public ConverterRun {
@@ -304,8 +275,9 @@ std::string PdfRun::read_comments(const std::function<void(std::string_view)>& t
 }
 
 // Each embedded file's stream that the PDF's bytes named (the first
-// kMaxPdfFileStreams), decoded by qpdf_program; a text one's text follows
-// the PDF's. "" when every one noted was read as text and there were no more.
+// kMaxPdfFileStreams), decoded by qpdf_program and read as an attachment
+// would be (InnerFile); its text follows the PDF's. "" when every one
+// noted was read to its end and there were no more.
 std::string PdfRun::read_files(const std::function<void(std::string_view)>& text) {
   const auto& files = names_.file_streams();
   if (o_.qpdf_program.empty() || !spool_ || files.empty()) {
@@ -335,15 +307,20 @@ std::string PdfRun::read_files(const std::function<void(std::string_view)>& text
   bool all = read == files.size() && !names_.more_file_streams();
   log_line(LogLevel::Info, "", "pdf",
            "a PDF with files attached to it: " + std::to_string(read) + " of " + std::to_string(files.size()) +
-               (names_.more_file_streams() ? " (and more not tried)" : "") + " read as text" +
+               (names_.more_file_streams() ? " (and more not tried)" : "") + " read" +
                (all ? "" : ", the PDF is reported uninspected"));
   if (all) return "";
   return reason.empty() ? "pdf" : reason;
 }
 
-// One attached file: "" when it was read as text, "binary" when it is not
-// text (whatever else happened, but for the next two), else the run's
-// reason ("pdf", "size-limit", "unavailable", "time-limit").
+// One attached file, given to a Walker of its own as an unnamed
+// octet-stream attachment: text (in any charset an unlabelled attachment's
+// bytes tell), HTML, RTF, Office packages (.xlsx, .docx), ZIP, tar and
+// gzip files, HL7 and the other formats the Walker reads itself; images
+// by OCR. "" when it was read to its end; "unavailable" or "time-limit"
+// (the run's or OCR's); else the reason of what was not read ("binary",
+// "pdf", "office", "archive", ...: whatever else happened) or the run's
+// ("size-limit"; "pdf": qpdf failed).
 std::string PdfRun::read_file(mime::PdfObjectRef ref, const std::function<void(std::string_view)>& text) {
   if (text_bytes_ >= o_.max_text) return "size-limit";
   // The stream's data, decoded: the file's bytes.
@@ -353,11 +330,16 @@ std::string PdfRun::read_file(mime::PdfObjectRef ref, const std::function<void(s
               o_.max_text - text_bytes_, true, "decode a file attached to a PDF");
   run.set_deadline(budget());
   if (!run.start_on(spool_.get())) return run.past_deadline() ? "time-limit" : "unavailable";
-  AttachedText file(text);
+  AttachedDocuments docs(o_.ocr.get(), budget());
+  InnerFile file(text, &docs, "application/octet-stream", "");
   std::string why = run.finish([&](std::string_view b) { file.feed(b); });
-  file.finish();
+  std::string unread = file.finish();
   if (why == "unavailable" || why == "time-limit") return why;
-  return file.is_text() ? why : "binary";  // "" read; "size-limit" cut; "pdf" qpdf failed (what came is kept)
+  if (!unread.empty()) {
+    log_line(LogLevel::Info, "", "pdf", "a file attached to a PDF is not read to its end: " + unread);
+    return unread;
+  }
+  return why;  // "" read; "size-limit" cut; "pdf" qpdf failed (what came is kept)
 }
 
 // Each scanned page (the first max_ocr_pages) rendered and read by OCR; its

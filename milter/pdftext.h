@@ -30,9 +30,12 @@
 //     qpdf_program --show-object=N,G --filtered-stream-data /dev/stdin
 //   (qpdf; its standard input the memory file, which it opens again to
 //   seek in; a ConverterRun in a pool of its own, as the renderer, its
-//   output at most what is left of max_text): a file whose first 4 KB look
-//   like text (looks_like_text, not a PDF) is converted to UTF-8 from the
-//   charset they tell and its text follows the PDF's; any other is not read.
+//   output at most what is left of max_text), and read as an unnamed
+//   octet-stream attachment would be (milter/inner_file.h: a Walker of its
+//   own): text in the charset its first bytes tell, HTML, RTF, Office
+//   packages (.xlsx, .docx, .odt), ZIP, tar and gzip files, the health
+//   formats, and images by `ocr`; its text follows the PDF's. PDFs, Office
+//   97-2003 files and 7z or RAR archives attached to a PDF are not read.
 //   Then, when the PDF's bytes named an annotation or hold object streams
 //   (PdfNameScan::may_have_comments), its comments: the same program runs
 //     qpdf_program --json=2 --json-key=qpdf --json-stream-data=none /dev/stdin
@@ -48,9 +51,10 @@
 //   read (none configured, more than max_ocr_pages such pages, too little
 //   recognised: its text, if any, is still passed on) or no page, and
 //   for a PDF that names files attached to it when one of them was not
-//   read as text (not text, qpdf failed, no `qpdf_program`, no stream of
-//   one found, more than kMaxPdfFileStreams; its pages' text and the text
-//   files are still passed on), and when qpdf could not list its objects
+//   read to its end (a PDF, an image without OCR, a damaged spreadsheet,
+//   qpdf failed, no `qpdf_program`, no stream of one found, more than
+//   kMaxPdfFileStreams; its pages' text and the files' read are still
+//   passed on), and when qpdf could not list its objects
 //   for the comments; "encrypted" when the
 //   document has an /Encrypt entry and pdftotext could not read it (a user
 //   password) or refused it (status 3, copying not allowed); "size-limit"
@@ -97,7 +101,7 @@ struct PdfOptions : ConverterLimits {  // timeout: the whole extraction
   std::shared_ptr<const mime::DocumentReader> ocr;
   unsigned max_ocr_pages = 20;                   // scanned pages read per PDF
   // Files attached to a PDF, each embedded file's stream decoded by
-  // `qpdf_program` (qpdf) and read when it is text, and the PDF's comments,
+  // `qpdf_program` (qpdf) and read as an attachment, and the PDF's comments,
   // from its objects as qpdf lists them; empty, neither is read.
   std::string qpdf_program;
 };

@@ -252,6 +252,25 @@ if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/qpdf ]; then
   pdftotext "$PHI_DIR/attached.pdf" - | grep -q "00482913" && phi_fail "the PDF's page holds the MRN"
   send_pdf pdfattached "$PHI_DIR/attached.pdf" summary.pdf Summary
   assert_escrowed pdfattached "PHI only in a CSV attached to a PDF is escrowed" 20
+  # The same rows in a spreadsheet (.xlsx) attached to the PDF: read as an
+  # attachment would be (before: not text, the PDF uninspected, accepted
+  # beside no other finding by uninspected-clean).
+  python3 - "$PHI_DIR/labs.xlsx" <<'PY' || phi_fail "could not write the spreadsheet"
+import sys, zipfile
+cells = ["Name", "DOB", "MRN", "Dx", "Jane Doe", "03/14/1962", "00482913", "E11.9 type 2 diabetes"]
+sst = "<sst>" + "".join("<si><t>%s</t></si>" % c for c in cells) + "</sst>"
+rows = "".join('<row r="%d">' % (r + 1) + "".join('<c t="s"><v>%d</v></c>' % (r * 4 + i) for i in range(4)) + "</row>"
+               for r in range(2))
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("[Content_Types].xml", "<Types/>")
+    z.writestr("xl/sharedStrings.xml", sst)
+    z.writestr("xl/worksheets/sheet1.xml", "<worksheet><sheetData>" + rows + "</sheetData></worksheet>")
+PY
+  python3 "$(dirname "$0")/make_pdf.py" attached "$PHI_DIR/attached-xlsx.pdf" "$PHI_DIR/labs.xlsx" \
+    "Quarterly HbA1c summary for the clinic: the patients' values are in the attached file" ||
+    phi_fail "could not write the PDF with an attached spreadsheet"
+  send_pdf pdfxlsx "$PHI_DIR/attached-xlsx.pdf" summary.pdf Summary
+  assert_escrowed pdfxlsx "PHI only in a spreadsheet attached to a PDF is escrowed" 20
 elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
   phi_fail "qpdf missing: scripts/setup installs qpdf"
 fi

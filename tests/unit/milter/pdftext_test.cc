@@ -15,6 +15,7 @@
 #include "milter/ocr.h"
 #include "tests/unit/escrow/test_util.h"
 #include "tests/unit/milter/document_builders.h"
+#include "tests/unit/mime/zip_builder.h"
 
 namespace phi {
 namespace {
@@ -131,6 +132,35 @@ TEST_F(PdfToTextTest, AFileAttachedToAPdfIsReadWhenItIsText) {
   Outcome big = extract(reader, test::make_pdf_with_attached_file(page, long_rows, true), 1000);
   EXPECT_EQ(big.reason, "");
   EXPECT_EQ(big.text, page + "\n\n\n" + "\n" + long_rows);
+}
+
+// A file attached to a PDF is read as an attachment of its own would be:
+// a spreadsheet (.xlsx), a ZIP of CSVs, an HTML page.
+TEST_F(PdfToTextTest, AnOfficeFileOrZipAttachedToAPdfIsRead) {
+  ASSERT_EQ(::access(kQpdf.c_str(), X_OK), 0) << kQpdf << " missing: scripts/setup installs qpdf";
+  const std::string page = "Quarterly referral counts attached, see the file";
+  std::string xlsx = mime::test::make_zip({
+      {"[Content_Types].xml", "<Types/>"},
+      {"xl/sharedStrings.xml", "<sst><si><t>Jane Doe</t></si><si><t>E11.9</t></si></sst>"},
+      {"xl/worksheets/sheet1.xml",
+       "<worksheet><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\"><v>078051121</v></c>"
+       "</row></sheetData></worksheet>"},
+  });
+  std::string zip = mime::test::make_zip({{"labs/march.csv", "name,ssn\nJane Doe,078-05-1121\n"}});
+  std::string html = "<html><body><p>Patient: <b>Jane Doe</b></p><p>SSN 078-05-1121</p></body></html>\n";
+  for (const std::string& file : {xlsx, zip, html}) {
+    for (bool annotation : {false, true}) {
+      Outcome o = extract(PdfToText(with_qpdf()), test::make_pdf_with_attached_file(page, file, annotation));
+      EXPECT_EQ(o.reason, "") << file.substr(0, 4) << " " << annotation;
+      EXPECT_EQ(o.text.rfind(page + "\n", 0), 0u) << o.text;
+      EXPECT_NE(o.text.find("Jane Doe"), std::string::npos) << o.text;
+      EXPECT_NE(o.text.find(file == xlsx ? "078051121" : "078-05-1121"), std::string::npos) << o.text;
+      EXPECT_EQ(o.text.find("<b>"), std::string::npos) << o.text;
+    }
+  }
+  // Without PdfObjects none of them is read.
+  EXPECT_EQ(extract(PdfToText(options(kPdfToText)), test::make_pdf_with_attached_file(page, xlsx, false)).text,
+            page + "\n\n\n");
 }
 
 TEST_F(PdfToTextTest, AFileAttachedToAPdfThatIsNotReadLeavesThePdfUninspected) {
@@ -366,6 +396,29 @@ struct NoOcr : mime::DocumentReader {
   std::unique_ptr<mime::Document> open(std::string_view) const override { return nullptr; }
   bool reads(std::string_view kind) const override { return kind == "image"; }
 };
+
+// A picture of a page attached to a PDF (a photographed referral) is read by OCR.
+TEST_F(PdfScansTest, AnImageAttachedToAPdfIsReadByOcr) {
+  ASSERT_EQ(::access("/usr/bin/qpdf", X_OK), 0) << "scripts/setup installs qpdf";
+  std::string png = test::render(make_pdf({kFax}), "png");
+  ASSERT_FALSE(png.empty());
+  const std::string page = "The referral is attached to this letter as a photograph of the form";
+  std::string pdf = test::make_pdf_with_attached_file(page, png, false);
+  OcrOptions oo;
+  oo.program = "/usr/bin/tesseract";
+  oo.min_bytes = 0;  // the test's picture is small
+  PdfOptions o = with_ocr(std::make_shared<ImageOcr>(oo));
+  o.qpdf_program = "/usr/bin/qpdf";
+  Outcome read = extract(PdfToText(o), pdf);
+  EXPECT_EQ(read.reason, "");
+  EXPECT_NE(read.text.find("Diego Lopez"), std::string::npos) << read.text;
+  // Without OCR the image is not read: the PDF is uninspected.
+  o.ocr = nullptr;
+  EXPECT_EQ(extract(PdfToText(o), pdf).reason, "pdf");
+  // OCR busy: retried.
+  o.ocr = std::make_shared<NoOcr>();
+  EXPECT_EQ(extract(PdfToText(o), pdf).reason, "unavailable");
+}
 
 TEST_F(PdfScansTest, OcrBusyIsUnavailable) {
   EXPECT_EQ(extract(PdfToText(with_ocr(std::make_shared<NoOcr>())), make_scanned_pdf(kFax)).reason, "unavailable");
