@@ -243,8 +243,10 @@ std::string PdfRun::finish(const std::function<void(std::string_view)>& text) {
     std::string files = read_files(counted);
     if (reason.empty() || files == "unavailable" || files == "time-limit") reason = files;
   }
-  // Nor does it print the comments (sticky notes, pop-ups, markups' notes).
-  if ((reason.empty() || reason == "pdf") && names_.may_have_comments() && spool_ && !o_.qpdf_program.empty()) {
+  // Nor does it print the comments (sticky notes, pop-ups, markups' notes)
+  // or the attached files' names.
+  if ((reason.empty() || reason == "pdf") && (names_.may_have_comments() || names_.attached_files()) && spool_ &&
+      !o_.qpdf_program.empty()) {
     std::string comments = read_comments(counted);
     if (reason.empty() || comments == "unavailable" || comments == "time-limit") reason = comments;
   }
@@ -252,7 +254,8 @@ std::string PdfRun::finish(const std::function<void(std::string_view)>& text) {
   return reason;
 }
 
-// The text of the PDF's comments, after its other text: "" when qpdf
+// The text of the PDF's comments and its attached files' names and
+// descriptions, after its other text: "" when qpdf
 // listed its objects, else the run's reason ("pdf": the comments are
 // unknown; "size-limit": the list was longer than max_text, the comments
 // in what came are read).
@@ -260,7 +263,7 @@ std::string PdfRun::read_comments(const std::function<void(std::string_view)>& t
   if (budget() && DeadlineClock::now() >= *budget()) return "time-limit";
   // Every object as JSON, stream data left out.
   QpdfRun run(o_, {"--json=2", "--json-key=qpdf", "--json-stream-data=none"}, o_.max_text, false,
-              "list the objects of a PDF for its comments");
+              "list the objects of a PDF for its comments and files' names");
   run.set_deadline(budget());
   if (!run.start_on(spool_.get())) return run.past_deadline() ? "time-limit" : "unavailable";
   bool first = true;

@@ -37,10 +37,12 @@
 //   formats, and images by `ocr`; its text follows the PDF's. PDFs, Office
 //   97-2003 files and 7z or RAR archives attached to a PDF are not read.
 //   Then, when the PDF's bytes named an annotation or hold object streams
-//   (PdfNameScan::may_have_comments), its comments: the same program runs
+//   (PdfNameScan::may_have_comments) or named an attached file, its
+//   comments and its files' names: the same program runs
 //     qpdf_program --json=2 --json-key=qpdf --json-stream-data=none /dev/stdin
-//   and the annotations' /Contents text strings in its output
-//   (mime/pdf_comments.h) follow the PDF's text. Both are also done for a
+//   and the annotations' /Contents and the file specifications' /UF, /F
+//   and /Desc text strings in its output (mime/pdf_comments.h) follow the
+//   PDF's text. Both are also done for a
 //   PDF whose pages were not all read ("pdf": a scan, a file pdftotext
 //   could not read), which stays "pdf".
 //   Reasons finish() returns: "" for exit status 0 when every page had text

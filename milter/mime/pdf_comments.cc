@@ -1,4 +1,4 @@
-// pdf_comments - annotations' /Contents text strings out of qpdf's JSON (see pdf_comments.h).
+// pdf_comments - annotations' /Contents and attached files' names out of qpdf's JSON (see pdf_comments.h).
 #include "milter/mime/pdf_comments.h"
 
 #include <array>
@@ -9,23 +9,35 @@
 namespace phi::mime {
 namespace {
 
-// kCommentKey's failure function (Knuth-Morris-Pratt): fail[k] is the
-// length of the longest proper prefix of its first k bytes that is also
-// their suffix.
-constexpr auto kFail = [] {
-  std::array<size_t, kCommentKey.size() + 1> f{};
-  for (size_t k = 2; k <= kCommentKey.size(); ++k) {
+constexpr size_t kMaxKey = 16;
+static_assert([] {
+  for (auto k : kTextKeys)
+    if (k.size() > kMaxKey) return false;
+  return true;
+}());
+
+// A key's failure function (Knuth-Morris-Pratt): fail[k] is the length of
+// the longest proper prefix of its first k bytes that is also their suffix.
+constexpr std::array<uint8_t, kMaxKey + 1> failure(std::string_view key) {
+  std::array<uint8_t, kMaxKey + 1> f{};
+  for (size_t k = 2; k <= key.size(); ++k) {
     size_t j = f[k - 1];
-    while (j > 0 && kCommentKey[j] != kCommentKey[k - 1]) j = f[j];
-    f[k] = kCommentKey[j] == kCommentKey[k - 1] ? j + 1 : 0;
+    while (j > 0 && key[j] != key[k - 1]) j = f[j];
+    f[k] = uint8_t(key[j] == key[k - 1] ? j + 1 : 0);
   }
+  return f;
+}
+constexpr auto kFail = [] {
+  std::array<std::array<uint8_t, kMaxKey + 1>, kTextKeys.size()> f{};
+  for (size_t i = 0; i < kTextKeys.size(); ++i) f[i] = failure(kTextKeys[i]);
   return f;
 }();
 
-// How much of kCommentKey is matched after `matched` bytes of it and then c.
-size_t next_match(size_t matched, char c) {
-  while (matched > 0 && kCommentKey[matched] != c) matched = kFail[matched];
-  return kCommentKey[matched] == c ? matched + 1 : 0;
+// How much of key i is matched after `matched` bytes of it and then c.
+uint8_t next_match(size_t i, size_t matched, char c) {
+  std::string_view key = kTextKeys[i];
+  while (matched > 0 && key[matched] != c) matched = kFail[i][matched];
+  return uint8_t(key[matched] == c ? matched + 1 : 0);
 }
 
 }  // namespace
@@ -37,11 +49,11 @@ void PdfCommentText::feed(std::string_view json) {
       value_byte(c, text);
       continue;
     }
-    matched_ = next_match(matched_, c);
-    if (matched_ == kCommentKey.size()) {
-      matched_ = 0;
-      in_value_ = true;
+    for (size_t i = 0; i < kTextKeys.size(); ++i) {
+      matched_[i] = next_match(i, matched_[i], c);
+      if (matched_[i] == kTextKeys[i].size()) in_value_ = true;
     }
+    if (in_value_) matched_.fill(0);
   }
   if (!text.empty()) out_(text);
 }
@@ -81,7 +93,7 @@ void PdfCommentText::value_byte(char c, std::string& text) {
     code_ = code_ * 16 + uint32_t(v);
     if (++escape_ == 6) {
       escape_ = 0;
-      unit(code_ | 0x80000000u, text);  // marked: a code unit, not a byte
+      unit((code_ ? code_ : ' ') | 0x80000000u, text);  // marked: a code unit, not a byte; \u0000 a space
     }
     return;
   }

@@ -94,22 +94,26 @@ inline std::string make_pdf(const std::vector<std::string>& pages, bool encrypt 
   return assemble_pdf(objs, trailer);
 }
 
-// A one-page PDF showing `page` with a file (attached.csv, `file`
-// deflated) attached to it as a PDF writer attaches one: listed in the
+// A one-page PDF showing `page` with a file (`name`, a PDF literal
+// string's text, and `file` deflated; the file specification's /Desc
+// `desc` when not empty) attached to it as a PDF writer attaches one: listed in the
 // catalog's EmbeddedFiles name tree (Acrobat's "Attach File", a
 // portfolio) or, with `annotation`, held by a FileAttachment annotation
 // on the page (a paper-clip icon). poppler's pdfdetach lists it.
-inline std::string make_pdf_with_attached_file(const std::string& page, const std::string& file, bool annotation) {
+inline std::string make_pdf_with_attached_file(const std::string& page, const std::string& file, bool annotation,
+                                              const std::string& name = "attached.csv",
+                                              const std::string& desc = "") {
   std::string content = deflate("BT /F1 12 Tf 72 720 Td (" + page + ") Tj ET"), data = deflate(file);
   // 1 catalog, 2 pages, 3 font, 4 page, 5 content, 6 file specification, 7 the file's stream, 8 annotation
   std::vector<std::string> objs = {
       annotation ? "<< /Type /Catalog /Pages 2 0 R >>"
-                 : "<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(attached.csv) 6 0 R] >> >> >>",
+                 : "<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(" + name + ") 6 0 R] >> >> >>",
       "<< /Type /Pages /Kids [4 0 R] /Count 1 >>", "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
       std::string("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R ") +
           (annotation ? "/Annots [8 0 R] " : "") + "/Resources << /Font << /F1 3 0 R >> >> >>",
       "<< /Length " + std::to_string(content.size()) + " /Filter /FlateDecode >>\nstream\n" + content + "\nendstream",
-      "<< /Type /Filespec /F (attached.csv) /UF (attached.csv) /EF << /F 7 0 R >> >>",
+      "<< /Type /Filespec /F (" + name + ") /UF (" + name + ")" + (desc.empty() ? "" : " /Desc (" + desc + ")") +
+          " /EF << /F 7 0 R >> >>",
       "<< /Type /EmbeddedFile /Subtype /text#2Fcsv /Length " + std::to_string(data.size()) +
           " /Filter /FlateDecode /Params << /Size " + std::to_string(file.size()) + " >> >>\nstream\n" + data +
           "\nendstream"};

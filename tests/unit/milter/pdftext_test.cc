@@ -114,7 +114,8 @@ TEST_F(PdfToTextTest, AFileAttachedToAPdfIsReadWhenItIsText) {
     for (size_t chunk : {1u, 4096u}) {
       Outcome o = extract(reader, pdf, chunk);
       EXPECT_EQ(o.reason, "") << annotation << " " << chunk;
-      EXPECT_EQ(o.text, page + "\n\n\n" + "\n" + rows);
+      // Then the file's name, as its specification gives it twice (/F, /UF).
+      EXPECT_EQ(o.text, page + "\n\n\n" + "\n" + rows + "\nattached.csv\nattached.csv\n");
     }
   }
   // UTF-16 with a byte order mark, and Windows-1252 (a spreadsheet's CSV export), become UTF-8.
@@ -131,7 +132,7 @@ TEST_F(PdfToTextTest, AFileAttachedToAPdfIsReadWhenItIsText) {
   for (int i = 0; i < 2000; ++i) long_rows += "row " + std::to_string(i) + ",078-05-1121\n";
   Outcome big = extract(reader, test::make_pdf_with_attached_file(page, long_rows, true), 1000);
   EXPECT_EQ(big.reason, "");
-  EXPECT_EQ(big.text, page + "\n\n\n" + "\n" + long_rows);
+  EXPECT_EQ(big.text, page + "\n\n\n" + "\n" + long_rows + "\nattached.csv\nattached.csv\n");
 }
 
 // A file attached to a PDF is read as an attachment of its own would be:
@@ -163,16 +164,38 @@ TEST_F(PdfToTextTest, AnOfficeFileOrZipAttachedToAPdfIsRead) {
             page + "\n\n\n");
 }
 
+// pdftotext does not print an attached file's name or description either:
+// qpdf's list of the objects gives them, also when the file is not read.
+TEST_F(PdfToTextTest, TheNameAndDescriptionOfAFileAttachedToAPdfAreRead) {
+  ASSERT_EQ(::access(kQpdf.c_str(), X_OK), 0) << kQpdf << " missing: scripts/setup installs qpdf";
+  const std::string page = "Quarterly referral counts attached, see the file";
+  for (bool annotation : {false, true}) {
+    Outcome o = extract(PdfToText(with_qpdf()),
+                        test::make_pdf_with_attached_file(page, test::make_pdf({"a chart"}), annotation,
+                                                          "Jane Doe MRN 00482913.pdf", "Chart of Jane Doe, DOB 03/14/1962"));
+    EXPECT_EQ(o.reason, "pdf") << annotation;  // the attached PDF is not read
+    // In qpdf's order (keys sorted): /Desc, /F, /UF.
+    EXPECT_EQ(o.text, page + "\n\n\n" + "\n" + "Chart of Jane Doe, DOB 03/14/1962\n" +
+                          "Jane Doe MRN 00482913.pdf\nJane Doe MRN 00482913.pdf\n")
+        << annotation;
+  }
+  // A UTF-16 name (a PDF text string with its byte order mark) comes as UTF-8.
+  Outcome wide = extract(PdfToText(with_qpdf()),
+                         test::make_pdf_with_attached_file(page, "a,b\n", false, std::string("\xFE\xFF\0J\0o\0s\0\xE9\0.\0c\0s\0v", 18)));
+  EXPECT_EQ(wide.reason, "");
+  EXPECT_NE(wide.text.find("\nJos\xC3\xA9.csv\n"), std::string::npos) << wide.text;
+}
+
 TEST_F(PdfToTextTest, AFileAttachedToAPdfThatIsNotReadLeavesThePdfUninspected) {
   ASSERT_EQ(::access(kQpdf.c_str(), X_OK), 0) << kQpdf << " missing: scripts/setup installs qpdf";
   const std::string page = "Quarterly referral counts attached, see the file";
   const std::string rows = "name,ssn,dob\nJane Doe,078-05-1121,01/02/1960\n";
-  // Not text: a spreadsheet (a ZIP), bytes with NULs, a PDF (its first lines look like text).
+  // Not read: a damaged ZIP, bytes with NULs, a PDF (its first lines look like text); the name is.
   for (const std::string& file : {std::string("PK\x03\x04\x14\0\0\0\x08\0", 10) + rows, std::string(100, '\0') + rows,
                                   test::make_pdf({"Jane Doe 078-05-1121"})}) {
     Outcome o = extract(PdfToText(with_qpdf()), test::make_pdf_with_attached_file(page, file, false));
     EXPECT_EQ(o.reason, "pdf");
-    EXPECT_EQ(o.text, page + "\n\n\n");
+    EXPECT_EQ(o.text, page + "\n\n\n" + "\nattached.csv\nattached.csv\n");
   }
   // No PdfObjects: the PDF's pages are read, the file is not.
   for (bool annotation : {false, true}) {

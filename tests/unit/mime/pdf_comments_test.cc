@@ -1,4 +1,4 @@
-// Tests for PdfCommentText: annotations' /Contents text strings out of qpdf's JSON, however it is split.
+// Tests for PdfCommentText: annotations' /Contents and attached files' names out of qpdf's JSON, however it is split.
 #include "milter/mime/pdf_comments.h"
 
 #include <gtest/gtest.h>
@@ -93,6 +93,7 @@ TEST(PdfComments, EscapesAndSurrogatesAreDecoded) {
   EXPECT_EQ(value(R"(\u12\"x)"), "\xEF\xBF\xBD\"x\n");                   // cut by an escape
   EXPECT_EQ(value(R"(\ud83d)"), "\xEF\xBF\xBD\n");                       // at the value's end
   EXPECT_EQ(value("caf\xC3\xA9"), "caf\xC3\xA9\n");                      // UTF-8 as it is
+  EXPECT_EQ(value(R"(a\u0000b)"), "a b\n");                              // no NUL in the text
 }
 
 TEST(PdfComments, OnlyATextStringUnderTheWholeKeyCounts) {
@@ -102,6 +103,18 @@ TEST(PdfComments, OnlyATextStringUnderTheWholeKeyCounts) {
   // A key matched partly, then again (the failure function, not a restart).
   EXPECT_EQ(read_every_way(R"(""/Contents": "u:one", "/Contents"/Contents": "u:two")"), "one\ntwo\n");
   EXPECT_EQ(read_every_way(R"("/Contents": ""/Contents": "u:three")"), "three\n");
+}
+
+// A file specification's name (/F, /UF) and description (/Desc): an
+// annotation's /F is its flags, a number; the embedded file's stream a reference.
+TEST(PdfComments, AttachedFilesNamesAndDescriptionsToo) {
+  EXPECT_EQ(read_every_way(R"("/Desc": "u:labs of Jane", "/EF": {"/F": "7 0 R"}, "/F": "u:a.csv", "/UF": "u:a.csv",)"
+                           R"( "/F": 4, "/Type": "/Filespec")"),
+            "labs of Jane\na.csv\na.csv\n");
+  EXPECT_EQ(read_every_way(R"("/FF": "u:no", "/Fx": "u:no", "F": "u:no", "/UFO": "u:no", "/Descr": "u:no")"), "");
+  // Keys that share bytes: each is matched on its own.
+  EXPECT_EQ(read_every_way(R"("/UF"/F": "u:one", ""/Desc": "u:two", "/Contents": "/F": "u:three")"),
+            "one\ntwo\nthree\n");
 }
 
 TEST(PdfComments, AValueCutByTheEndOfTheOutputIsEnded) {
@@ -124,7 +137,8 @@ TEST(PdfComments, AValueOf10000EscapesComesWhole) {
 TEST(PdfComments, RandomJsonGivesTheSameTextHoweverSplit) {
   std::mt19937 rng(11);
   const std::vector<std::string> pieces = {"\"/Contents\": \"u:", "\"", "\\", "u", "d83d", "de00", "00e9", "x",
-                                           "\\n", ",", " ", "\"/Contents\"", ": ", "zz"};
+                                           "\\n", ",", " ", "\"/Contents\"", ": ", "zz", "\"/F\": \"u:", "\"/UF\"",
+                                           "/Desc"};
   for (int round = 0; round < 3000; ++round) {
     std::string json;
     size_t n = rng() % 40;
