@@ -79,14 +79,21 @@ class RenderRun : public ConverterRun {
   }
 };
 
+// A PDF attached to a PDF is read (depth 1), one attached to that is not.
+constexpr unsigned kMaxPdfDepth = 1;
+
 // qpdf on the PDF: `args`, then /dev/stdin, its standard input being the
 // PDF's memory file (qpdf opens it again to seek in); one at a time per
-// PDF slot. `task` says in a failure's log line what it was to do.
+// PDF slot, and one more for a PDF attached to it (`depth` 1: it may run
+// while the outer PDF's qpdf decodes the file holding it, and takes no
+// slot, so that it never waits on one). `task` says in a failure's log
+// line what it was to do.
 class QpdfRun : public ConverterRun {
  public:
-  QpdfRun(const PdfOptions& o, std::vector<std::string> args, uint64_t max_output, bool raw, std::string task)
-      : ConverterRun(qpdf_spec(o, std::move(args), max_output, raw)), task_(std::move(task)) {}
-  bool start_on(int pdf) { return reserve() && spawn(pdf); }
+  QpdfRun(const PdfOptions& o, std::vector<std::string> args, uint64_t max_output, bool raw, std::string task,
+          unsigned depth)
+      : ConverterRun(qpdf_spec(o, std::move(args), max_output, raw)), task_(std::move(task)), depth_(depth) {}
+  bool start_on(int pdf) { return (depth_ > 0 || reserve()) && spawn(pdf); }
 
  private:
   static ConverterSpec qpdf_spec(const PdfOptions& o, std::vector<std::string> args, uint64_t max_output, bool raw) {
@@ -108,32 +115,39 @@ class QpdfRun : public ConverterRun {
     return "pdf";
   }
   const std::string task_;
+  const unsigned depth_;
 };
 
-// The readers of documents inside a file attached to a PDF: images by
-// `ocr` (another pool: the PDF's slot is never waited on twice), within
-// the message's budget. PDFs, Office 97-2003 files and 7z or RAR archives
-// are not read there (a PDF inside a PDF would wait for a second PDF
-// slot while holding one): they leave the PDF uninspected.
+// The readers of documents inside a file attached to a PDF, within the
+// message's budget: images by `ocr` (another pool), and a PDF (at depth
+// kMaxPdfDepth at most) by a PdfRun in the outer PDF's slot, which its
+// pdftotext no longer uses (the files are read after the pages), so that
+// no second slot is ever waited for. Office 97-2003 files and 7z or RAR
+// archives are not read there: they leave the PDF uninspected.
 class AttachedDocuments : public mime::DocumentReader {
  public:
-  AttachedDocuments(const mime::DocumentReader* ocr, std::optional<DeadlineClock::time_point> deadline)
-      : ocr_(ocr), deadline_(deadline) {}
-  std::unique_ptr<mime::Document> open(std::string_view kind) const override {
-    if (!reads(kind)) return nullptr;
-    return deadline_ ? ocr_->open_until(kind, *deadline_) : ocr_->open(kind);
+  AttachedDocuments(const PdfOptions& o, unsigned depth, std::optional<DeadlineClock::time_point> deadline)
+      : o_(o), depth_(depth), deadline_(deadline) {}
+  std::unique_ptr<mime::Document> open(std::string_view kind) const override;
+  bool reads(std::string_view kind) const override {
+    if (kind == "pdf") return depth_ < kMaxPdfDepth;
+    return kind == "image" && o_.ocr && o_.ocr->reads(kind);
   }
-  bool reads(std::string_view kind) const override { return kind == "image" && ocr_ && ocr_->reads(kind); }
-  uint64_t min_bytes(std::string_view kind) const override { return reads(kind) ? ocr_->min_bytes(kind) : 0; }
+  uint64_t min_bytes(std::string_view kind) const override {
+    return kind == "image" && reads(kind) ? o_.ocr->min_bytes(kind) : 0;
+  }
 
  private:
-  const mime::DocumentReader* ocr_;
+  const PdfOptions& o_;
+  const unsigned depth_;  // of the PDF the file is attached to
   const std::optional<DeadlineClock::time_point> deadline_;
 };
 
 class PdfRun : public ConverterRun {
  public:
-  explicit PdfRun(const PdfOptions& o) : ConverterRun(pdf_spec(o)), o_(o) {
+  // depth 0: a part of the mail, which takes a slot (start()); 1: a PDF
+  // attached to one, which runs in that one's slot (start_in_slot()).
+  explicit PdfRun(const PdfOptions& o, unsigned depth = 0) : ConverterRun(pdf_spec(o)), o_(o), depth_(depth) {
     if ((o_.ocr && !o_.render_program.empty()) || !o_.qpdf_program.empty()) {
       int fd = ::memfd_create("phimilter-pdf", MFD_CLOEXEC);
       if (fd >= 0) spool_.reset(fd);
@@ -142,6 +156,7 @@ class PdfRun : public ConverterRun {
     }
   }
   std::string finish(const std::function<void(std::string_view)>& text) override;
+  bool start_in_slot() { return spawn(-1); }
 
  private:
   void on_input(std::string_view bytes) override;
@@ -179,6 +194,7 @@ class PdfRun : public ConverterRun {
   std::string read_comments(const std::function<void(std::string_view)>& text);
 
   const PdfOptions o_;
+  const unsigned depth_;
   mime::PdfNameScan names_;  // /Encrypt, and files attached to the document
   size_t pages_ = 0, textless_pages_ = 0, page_text_ = 0;
   std::vector<size_t> scans_;  // the first max_ocr_pages textless pages (1-based)
@@ -263,7 +279,7 @@ std::string PdfRun::read_comments(const std::function<void(std::string_view)>& t
   if (budget() && DeadlineClock::now() >= *budget()) return "time-limit";
   // Every object as JSON, stream data left out.
   QpdfRun run(o_, {"--json=2", "--json-key=qpdf", "--json-stream-data=none"}, o_.max_text, false,
-              "list the objects of a PDF for its comments and files' names");
+              "list the objects of a PDF for its comments and files' names", depth_);
   run.set_deadline(budget());
   if (!run.start_on(spool_.get())) return run.past_deadline() ? "time-limit" : "unavailable";
   bool first = true;
@@ -330,10 +346,10 @@ std::string PdfRun::read_file(mime::PdfObjectRef ref, const std::function<void(s
   QpdfRun run(o_,
               {"--show-object=" + std::to_string(ref.number) + "," + std::to_string(ref.generation),
                "--filtered-stream-data"},
-              o_.max_text - text_bytes_, true, "decode a file attached to a PDF");
+              o_.max_text - text_bytes_, true, "decode a file attached to a PDF", depth_);
   run.set_deadline(budget());
   if (!run.start_on(spool_.get())) return run.past_deadline() ? "time-limit" : "unavailable";
-  AttachedDocuments docs(o_.ocr.get(), budget());
+  AttachedDocuments docs(o_, depth_, budget());
   InnerFile file(text, &docs, "application/octet-stream", "");
   std::string why = run.finish([&](std::string_view b) { file.feed(b); });
   std::string unread = file.finish();
@@ -391,6 +407,15 @@ std::string PdfRun::render(size_t page, std::string& png) {
     run.feed(std::string_view(buf.data(), size_t(n)));
   }
   return run.finish([&](std::string_view b) { png.append(b); });
+}
+
+std::unique_ptr<mime::Document> AttachedDocuments::open(std::string_view kind) const {
+  if (!reads(kind)) return nullptr;
+  if (kind == "image") return deadline_ ? o_.ocr->open_until(kind, *deadline_) : o_.ocr->open(kind);
+  auto run = std::make_unique<PdfRun>(o_, depth_ + 1);
+  run->set_deadline(deadline_);
+  if (!run->start_in_slot()) return nullptr;  // logged: "unavailable"
+  return run;
 }
 
 }  // namespace

@@ -34,8 +34,12 @@
 //   octet-stream attachment would be (milter/inner_file.h: a Walker of its
 //   own): text in the charset its first bytes tell, HTML, RTF, Office
 //   packages (.xlsx, .docx, .odt), ZIP, tar and gzip files, the health
-//   formats, and images by `ocr`; its text follows the PDF's. PDFs, Office
-//   97-2003 files and 7z or RAR archives attached to a PDF are not read.
+//   formats, images by `ocr`, and a PDF by a PdfRun of its own (depth 1:
+//   a PDF attached to that one is not read) that runs in this PDF's slot,
+//   idle once pdftotext is done, and whose qpdf runs take no slot (they may
+//   run beside this PDF's, which decodes the file holding it): no second
+//   slot is ever waited for. Its text follows the PDF's. Office 97-2003
+//   files and 7z or RAR archives attached to a PDF are not read.
 //   Then, when the PDF's bytes named an annotation or hold object streams
 //   (PdfNameScan::may_have_comments) or named an attached file, its
 //   comments and its files' names: the same program runs
@@ -53,7 +57,7 @@
 //   read (none configured, more than max_ocr_pages such pages, too little
 //   recognised: its text, if any, is still passed on) or no page, and
 //   for a PDF that names files attached to it when one of them was not
-//   read to its end (a PDF, an image without OCR, a damaged spreadsheet,
+//   read to its end (a PDF not read, an image without OCR, a damaged spreadsheet,
 //   qpdf failed, no `qpdf_program`, no stream of one found, more than
 //   kMaxPdfFileStreams; its pages' text and the files' read are still
 //   passed on), and when qpdf could not list its objects

@@ -271,6 +271,12 @@ PY
     phi_fail "could not write the PDF with an attached spreadsheet"
   send_pdf pdfxlsx "$PHI_DIR/attached-xlsx.pdf" summary.pdf Summary
   assert_escrowed pdfxlsx "PHI only in a spreadsheet attached to a PDF is escrowed" 20
+  # A PDF attached to a PDF (a portfolio's files): read in the outer one's slot.
+  python3 "$(dirname "$0")/make_pdf.py" attached "$PHI_DIR/portfolio.pdf" "$PHI_DIR/attached.pdf" \
+    "This portfolio holds the clinic's quarterly summary; open it in a PDF reader" ||
+    phi_fail "could not write the PDF with an attached PDF"
+  send_pdf pdfinpdf "$PHI_DIR/portfolio.pdf" portfolio.pdf Portfolio
+  assert_escrowed pdfinpdf "PHI only in a CSV attached to a PDF in a PDF portfolio is escrowed" 20
 elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
   phi_fail "qpdf missing: scripts/setup installs qpdf"
 fi

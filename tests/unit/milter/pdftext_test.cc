@@ -136,7 +136,7 @@ TEST_F(PdfToTextTest, AFileAttachedToAPdfIsReadWhenItIsText) {
 }
 
 // A file attached to a PDF is read as an attachment of its own would be:
-// a spreadsheet (.xlsx), a ZIP of CSVs, an HTML page.
+// a spreadsheet (.xlsx), a ZIP of CSVs, an HTML page, a PDF.
 TEST_F(PdfToTextTest, AnOfficeFileOrZipAttachedToAPdfIsRead) {
   ASSERT_EQ(::access(kQpdf.c_str(), X_OK), 0) << kQpdf << " missing: scripts/setup installs qpdf";
   const std::string page = "Quarterly referral counts attached, see the file";
@@ -149,7 +149,9 @@ TEST_F(PdfToTextTest, AnOfficeFileOrZipAttachedToAPdfIsRead) {
   });
   std::string zip = mime::test::make_zip({{"labs/march.csv", "name,ssn\nJane Doe,078-05-1121\n"}});
   std::string html = "<html><body><p>Patient: <b>Jane Doe</b></p><p>SSN 078-05-1121</p></body></html>\n";
-  for (const std::string& file : {xlsx, zip, html}) {
+  // A PDF (a portfolio's files are PDFs), read in the outer one's slot.
+  std::string pdf = make_pdf({"Patient Jane Doe, SSN 078-05-1121, seen in the clinic on 03/14/2024"});
+  for (const std::string& file : {xlsx, zip, html, pdf}) {
     for (bool annotation : {false, true}) {
       Outcome o = extract(PdfToText(with_qpdf()), test::make_pdf_with_attached_file(page, file, annotation));
       EXPECT_EQ(o.reason, "") << file.substr(0, 4) << " " << annotation;
@@ -164,6 +166,28 @@ TEST_F(PdfToTextTest, AnOfficeFileOrZipAttachedToAPdfIsRead) {
             page + "\n\n\n");
 }
 
+// A PDF attached to a PDF runs in the outer one's slot: with one slot in
+// the whole daemon, it is read at once (waiting for a second slot, it
+// would be "unavailable" after the timeout, and the message retried for ever).
+TEST_F(PdfToTextTest, APdfAttachedToAPdfIsReadInItsSlot) {
+  ASSERT_EQ(::access(kQpdf.c_str(), X_OK), 0) << kQpdf << " missing: scripts/setup installs qpdf";
+  PdfOptions o = with_qpdf();
+  o.processes = 1;
+  o.timeout = 2s;
+  const std::string page = "Records for the referral are attached to this letter";
+  std::string pdf = test::make_pdf_with_attached_file(
+      page, make_pdf({"Patient Jane Doe, SSN 078-05-1121, seen in the clinic on 03/14/2024"}), true, "chart.pdf");
+  Outcome read = extract(PdfToText(o), pdf);
+  EXPECT_EQ(read.reason, "");
+  EXPECT_NE(read.text.find("078-05-1121"), std::string::npos) << read.text;
+  // Its comments too: its qpdf runs beside the outer one's, without a slot of its own.
+  std::string noted = test::make_pdf_with_attached_file(
+      page, test::make_pdf_with_comment(page, "(Jane Doe MRN 00482913)"), false, "chart.pdf");
+  Outcome note = extract(PdfToText(o), noted);
+  EXPECT_EQ(note.reason, "");
+  EXPECT_NE(note.text.find("Jane Doe MRN 00482913"), std::string::npos) << note.text;
+}
+
 // pdftotext does not print an attached file's name or description either:
 // qpdf's list of the objects gives them, also when the file is not read.
 TEST_F(PdfToTextTest, TheNameAndDescriptionOfAFileAttachedToAPdfAreRead) {
@@ -171,9 +195,9 @@ TEST_F(PdfToTextTest, TheNameAndDescriptionOfAFileAttachedToAPdfAreRead) {
   const std::string page = "Quarterly referral counts attached, see the file";
   for (bool annotation : {false, true}) {
     Outcome o = extract(PdfToText(with_qpdf()),
-                        test::make_pdf_with_attached_file(page, test::make_pdf({"a chart"}), annotation,
+                        test::make_pdf_with_attached_file(page, std::string(64, '\0'), annotation,
                                                           "Jane Doe MRN 00482913.pdf", "Chart of Jane Doe, DOB 03/14/1962"));
-    EXPECT_EQ(o.reason, "pdf") << annotation;  // the attached PDF is not read
+    EXPECT_EQ(o.reason, "pdf") << annotation;  // the file itself (not text) is not read
     // In qpdf's order (keys sorted): /Desc, /F, /UF.
     EXPECT_EQ(o.text, page + "\n\n\n" + "\n" + "Chart of Jane Doe, DOB 03/14/1962\n" +
                           "Jane Doe MRN 00482913.pdf\nJane Doe MRN 00482913.pdf\n")
@@ -190,11 +214,17 @@ TEST_F(PdfToTextTest, AFileAttachedToAPdfThatIsNotReadLeavesThePdfUninspected) {
   ASSERT_EQ(::access(kQpdf.c_str(), X_OK), 0) << kQpdf << " missing: scripts/setup installs qpdf";
   const std::string page = "Quarterly referral counts attached, see the file";
   const std::string rows = "name,ssn,dob\nJane Doe,078-05-1121,01/02/1960\n";
-  // Not read: a damaged ZIP, bytes with NULs, a PDF (its first lines look like text); the name is.
+  // Not read: a damaged ZIP, bytes with NULs, a PDF attached to a PDF
+  // attached to the PDF (its text would be there); the name is.
+  std::string inner = test::make_pdf_with_attached_file(page, make_pdf({"Jane Doe 078-05-1121 " + page}), false);
   for (const std::string& file : {std::string("PK\x03\x04\x14\0\0\0\x08\0", 10) + rows, std::string(100, '\0') + rows,
-                                  test::make_pdf({"Jane Doe 078-05-1121"})}) {
+                                  inner}) {
     Outcome o = extract(PdfToText(with_qpdf()), test::make_pdf_with_attached_file(page, file, false));
     EXPECT_EQ(o.reason, "pdf");
+    if (file == inner) {
+      EXPECT_EQ(o.text.find("078-05-1121"), std::string::npos) << o.text;
+      continue;
+    }
     EXPECT_EQ(o.text, page + "\n\n\n" + "\nattached.csv\nattached.csv\n");
   }
   // No PdfObjects: the PDF's pages are read, the file is not.
