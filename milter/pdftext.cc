@@ -241,6 +241,20 @@ std::string PdfRun::on_exit(int status) {
   return "pdf";
 }
 
+// Whether more is read of a PDF whose reason so far is `reason`: when it
+// was read ("") or is uninspected "pdf" (a scan, a file pdftotext could
+// not read); not when it is "encrypted", cut ("size-limit") or out of
+// time or slots.
+bool reads_more(std::string_view reason) { return reason.empty() || reason == "pdf"; }
+
+// A PDF's reason after one more reading (its attached files, its
+// comments) gave `more`: a PDF read so far takes that reason; an
+// uninspected one stays "pdf" unless the reading ran out of time or
+// slots (which decide the answer: the budget, a retry).
+void fold(std::string& reason, const std::string& more) {
+  if (reason.empty() || more == "unavailable" || more == "time-limit") reason = more;
+}
+
 std::string PdfRun::finish(const std::function<void(std::string_view)>& text) {
   std::function<void(std::string_view)> counted = [&](std::string_view t) {
     text_bytes_ += t.size();
@@ -255,17 +269,12 @@ std::string PdfRun::finish(const std::function<void(std::string_view)>& text) {
   // read apart -- also when the pages were not all read (a scan, a damaged
   // file qpdf may still take apart): an uninspected PDF whose attached CSV
   // holds PHI is otherwise delivered by uninspected-clean.
-  if ((reason.empty() || reason == "pdf") && names_.attached_files()) {
-    std::string files = read_files(counted);
-    if (reason.empty() || files == "unavailable" || files == "time-limit") reason = files;
-  }
+  if (reads_more(reason) && names_.attached_files()) fold(reason, read_files(counted));
   // Nor does it print the comments (sticky notes, pop-ups, markups' notes)
   // or the attached files' names.
-  if ((reason.empty() || reason == "pdf") && (names_.may_have_comments() || names_.attached_files()) && spool_ &&
-      !o_.qpdf_program.empty()) {
-    std::string comments = read_comments(counted);
-    if (reason.empty() || comments == "unavailable" || comments == "time-limit") reason = comments;
-  }
+  if (reads_more(reason) && (names_.may_have_comments() || names_.attached_files()) && spool_ &&
+      !o_.qpdf_program.empty())
+    fold(reason, read_comments(counted));
   spool_.reset();
   return reason;
 }
