@@ -1,7 +1,6 @@
 // json_text - JSON as "key: value" lines, name parts joined (see json_text.h).
 #include "milter/mime/json_text.h"
 
-#include "milter/mime/charset.h"
 #include "milter/util/strings.h"
 
 namespace phi::mime {
@@ -27,47 +26,8 @@ void JsonText::feed(std::string_view in, std::string& out) {
 void JsonText::step(char c, std::string& out) {
   switch (st_) {
     case State::String:
-      if (c == '\\') st_ = State::Escape;
-      else if (c == '"') end_string(out);
-      else string_byte(c, out);
+      if (!string_.step(c, [&](char b) { string_byte(b, out); })) end_string(out);
       return;
-    case State::Escape: {
-      st_ = State::String;
-      if (c == 'u') {
-        st_ = State::Unicode;
-        hex_ = 0;
-        unit_ = 0;
-        return;
-      }
-      char d = c == 'n' ? '\n' : c == 't' ? '\t' : c == 'r' ? '\r' : c == 'b' || c == 'f' ? ' ' : c;
-      if (d == c && c != '"' && c != '\\' && c != '/') errors_ = true;
-      string_byte(d, out);
-      return;
-    }
-    case State::Unicode: {
-      int v = hex_value(c);
-      if (v < 0) {  // "\u12" and something else: the escape is broken
-        errors_ = true;
-        st_ = State::String;
-        step(c, out);
-        return;
-      }
-      unit_ = unit_ << 4 | static_cast<uint32_t>(v);
-      if (++hex_ < 4) return;
-      st_ = State::String;
-      if (unit_ >= 0xD800 && unit_ <= 0xDBFF) {
-        if (high_) string_byte(0, out);  // a lone high half before this one
-        high_ = unit_;
-        return;
-      }
-      uint32_t cp = unit_;
-      if (unit_ >= 0xDC00 && unit_ <= 0xDFFF) cp = high_ ? 0x10000 + ((high_ - 0xD800) << 10) + (unit_ - 0xDC00) : 0xFFFD;
-      high_ = 0;
-      std::string u;
-      append_utf8(u, cp);
-      for (char b : u) string_byte(b, out);
-      return;
-    }
     case State::Token:
       if (token_char(c)) {
         if (token_.size() < kMaxJsonKey) token_.push_back(c);
@@ -124,17 +84,8 @@ void JsonText::step(char c, std::string& out) {
   }
 }
 
-// One byte of a string (0: a lone surrogate half, U+FFFD).
+// One byte of a string, decoded.
 void JsonText::string_byte(char c, std::string& out) {
-  if (high_ && c != 0) {
-    high_ = 0;
-    string_byte(0, out);
-  }
-  if (c == 0) {
-    high_ = 0;
-    for (char b : std::string_view("\xEF\xBF\xBD")) string_byte(b, out);
-    return;
-  }
   if (streaming_) {
     out.push_back(c);
     return;
@@ -148,7 +99,6 @@ void JsonText::string_byte(char c, std::string& out) {
 }
 
 void JsonText::end_string(std::string& out) {
-  if (high_) string_byte(0, out);
   st_ = State::Between;
   if (streaming_) {
     out.push_back('\n');
@@ -184,6 +134,7 @@ void JsonText::close_object(std::string& out) {
 
 void JsonText::finish(std::string& out) {
   if (st_ == State::Token) end_token(out);
+  if (st_ == State::String) string_.end([&](char b) { string_byte(b, out); });
   if (st_ != State::Between) {  // cut inside a string
     errors_ = true;
     if (streaming_) out.push_back('\n');

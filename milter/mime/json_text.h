@@ -10,8 +10,8 @@
 //   "Jane Doe" and a date after a quote. JsonText writes each string,
 //   number and true/false as a line "key: value" under the last key read
 //   (array elements under the array's key; null is left out), string
-//   escapes decoded (\uXXXX and surrogate pairs to UTF-8, a lone
-//   surrogate as U+FFFD), and, when an object that held "given" and
+//   escapes decoded (mime/json_string.h: \uXXXX and surrogate pairs to
+//   UTF-8; a lone surrogate, \u0000 and a broken \u as U+FFFD), and, when an object that held "given" and
 //   "family" (or "firstName"/"lastName", "first_name"/"last_name") ends, a
 //   line "Name: <given...> <family>". Keys are kept up to kMaxJsonKey
 //   bytes; a string value longer than kMaxJsonString is written as it
@@ -33,6 +33,8 @@
 #include <string_view>
 #include <vector>
 
+#include "milter/mime/json_string.h"
+
 namespace phi::mime {
 
 inline constexpr size_t kMaxJsonKey = 64;
@@ -44,10 +46,10 @@ class JsonText {
  public:
   void feed(std::string_view in, std::string& out);
   void finish(std::string& out);
-  bool had_errors() const { return errors_; }
+  bool had_errors() const { return errors_ || string_.had_errors(); }
 
  private:
-  enum class State { Between, String, Escape, Unicode, Token };
+  enum class State { Between, String, Token };
   struct Frame {
     std::string given, family;
   };
@@ -64,8 +66,7 @@ class JsonText {
   bool pending_ = false;   // a string ended: a key if ':' follows, else a value
   std::string key_;
   std::string token_;      // a number or literal, up to kMaxJsonKey
-  uint32_t unit_ = 0, high_ = 0;  // \uXXXX being read; a high surrogate waiting for its low half
-  int hex_ = 0;
+  JsonString string_;             // the escapes of the string being read
   std::string nesting_;           // '{' and '[' of the open objects and arrays, up to kMaxJsonDepth
   size_t beyond_ = 0;             // open objects and arrays beyond that
   std::vector<Frame> frames_;     // the open objects in nesting_

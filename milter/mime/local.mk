@@ -13,7 +13,7 @@ libphi_a_SOURCES += \
 	milter/mime/unfold.h milter/mime/unfold.cc milter/mime/x12.h milter/mime/x12.cc \
 	milter/mime/embedded.h milter/mime/embedded.cc \
 	milter/mime/hl7.h milter/mime/hl7.cc milter/mime/labelled.h milter/mime/labelled.cc milter/mime/dicom.h milter/mime/dicom.cc \
-	milter/mime/json_text.h milter/mime/json_text.cc \
+	milter/mime/json_string.h milter/mime/json_text.h milter/mime/json_text.cc \
 	milter/mime/tnef.h milter/mime/tnef.cc \
 	milter/mime/ole.h milter/mime/ole.cc milter/mime/ppt.h milter/mime/ppt.cc milter/mime/msg.h milter/mime/msg.cc \
 	milter/mime/xml_text.h milter/mime/xml_text.cc \

@@ -2,9 +2,7 @@
 #include "milter/mime/pdf_comments.h"
 
 #include <array>
-
-#include "milter/mime/charset.h"
-#include "milter/util/strings.h"
+#include <string>
 
 namespace phi::mime {
 namespace {
@@ -44,9 +42,13 @@ uint8_t next_match(size_t i, size_t matched, char c) {
 
 void PdfCommentText::feed(std::string_view json) {
   std::string text;
+  auto emit = [&](char b) { text.push_back(b); };
   for (char c : json) {
     if (in_value_) {
-      value_byte(c, text);
+      if (!value_.step(c, emit)) {
+        text += '\n';
+        in_value_ = false;
+      }
       continue;
     }
     for (size_t i = 0; i < kTextKeys.size(); ++i) {
@@ -59,77 +61,12 @@ void PdfCommentText::feed(std::string_view json) {
 }
 
 void PdfCommentText::finish() {
-  std::string text;
-  if (high_) append_utf8(text, 0xFFFD);
-  high_ = 0;
-  if (in_value_) text += '\n';  // a value the output ends in (cut): its text so far, ended
+  if (!in_value_) return;
+  std::string text;  // a value the output ends in (cut): its text so far, ended
+  value_.end([&](char b) { text.push_back(b); });
+  text += '\n';
   in_value_ = false;
-  escape_ = 0;
-  if (!text.empty()) out_(text);
-}
-
-void PdfCommentText::value_byte(char c, std::string& text) {
-  if (escape_ == 1) {
-    escape_ = 0;
-    switch (c) {
-      case 'n': return unit('\n', text);
-      case 't': return unit('\t', text);
-      case 'r': return unit('\r', text);
-      case 'b': case 'f': return unit(' ', text);
-      case 'u':
-        escape_ = 2;
-        code_ = 0;
-        return;
-      default: return unit(static_cast<unsigned char>(c), text);  // \" \\ \/ and anything else as itself
-    }
-  }
-  if (escape_ >= 2) {
-    int v = hex_value(c);
-    if (v < 0) {  // a broken \u: what was read of it is U+FFFD, c read on its own
-      escape_ = 0;
-      unit(0x80000000u | 0xFFFD, text);
-      return value_byte(c, text);
-    }
-    code_ = code_ * 16 + uint32_t(v);
-    if (++escape_ == 6) {
-      escape_ = 0;
-      unit((code_ ? code_ : ' ') | 0x80000000u, text);  // marked: a code unit, not a byte; \u0000 a space
-    }
-    return;
-  }
-  if (c == '\\') {
-    escape_ = 1;
-  } else if (c == '"') {
-    if (high_) append_utf8(text, 0xFFFD);
-    high_ = 0;
-    text += '\n';
-    in_value_ = false;
-  } else {
-    unit(static_cast<unsigned char>(c), text);
-  }
-}
-
-// A byte of the UTF-8 text, or (bit 31 set) a UTF-16 code unit from \uXXXX.
-void PdfCommentText::unit(uint32_t u, std::string& text) {
-  bool utf16 = (u & 0x80000000u) != 0;
-  u &= 0xFFFF'FFFFu >> 1;
-  if (high_ && !(utf16 && u >= 0xDC00 && u <= 0xDFFF)) {  // a high surrogate without its low one
-    append_utf8(text, 0xFFFD);
-    high_ = 0;
-  }
-  if (!utf16) {
-    text += char(u);
-    return;
-  }
-  if (u >= 0xD800 && u <= 0xDBFF) {
-    high_ = u;
-  } else if (u >= 0xDC00 && u <= 0xDFFF) {
-    if (high_) append_utf8(text, 0x10000 + ((high_ - 0xD800) << 10) + (u - 0xDC00));
-    else append_utf8(text, 0xFFFD);
-    high_ = 0;
-  } else {
-    append_utf8(text, u);
-  }
+  out_(text);
 }
 
 }  // namespace phi::mime

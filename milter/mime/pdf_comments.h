@@ -14,13 +14,13 @@
 //   (/Desc) in a file specification, text strings no page draws either.
 //   PdfCommentText passes on the value of every "/Contents", "/UF", "/F"
 //   and "/Desc" key (kTextKeys) whose value is a text string, JSON escapes
-//   decoded (\uXXXX and surrogate pairs to UTF-8, a lone surrogate as
-//   U+FFFD, \u0000 as a space), each followed by a line break; nothing
-//   else. A page's /Contents is a reference ("7 0 R"), a signature's
-//   binary ("b:..."), an annotation's /F (its flags) a number: none is a
-//   text string. A key that merely ends in one of them (`"x\"/Contents":
-//   "u:`, a name with a quote in it) counts too: more text read, never
-//   less.
+//   decoded (mime/json_string.h: \uXXXX and surrogate pairs to UTF-8, a
+//   lone surrogate, \u0000 and a broken \u as U+FFFD), each followed by
+//   a line break; nothing else. A page's /Contents is a reference ("7 0
+//   R"), a signature's binary ("b:..."), an annotation's /F (its flags) a
+//   number: none is a text string. A key that merely ends in one of them
+//   (`"x\"/Contents": "u:`, a name with a quote in it) counts too: more
+//   text read, never less.
 //   The pieces given out do not depend on how the JSON is split; what
 //   they join to does not either.
 // INPUT
@@ -38,6 +38,8 @@
 #include <string>
 #include <string_view>
 
+#include "milter/mime/json_string.h"
+
 namespace phi::mime {
 
 // A key and the start of a text string value, as qpdf writes them.
@@ -52,15 +54,10 @@ class PdfCommentText {
   void finish();
 
  private:
-  void value_byte(char c, std::string& text);
-  void unit(uint32_t u, std::string& text);
-
   Out out_;
   std::array<uint8_t, kTextKeys.size()> matched_{};  // bytes of each key matched so far
   bool in_value_ = false;
-  int escape_ = 0;        // 1: after '\', 2..5: hex digits of \u read
-  uint32_t code_ = 0;     // the \u unit so far
-  uint32_t high_ = 0;     // a high surrogate waiting for its low one
+  JsonString value_;      // the value's escapes
 };
 
 }  // namespace phi::mime

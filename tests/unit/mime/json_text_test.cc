@@ -33,6 +33,8 @@ TEST(JsonText, LinesNamesAndEscapesWholeAndSplitAtEveryPosition) {
        "firstName: Ana\nlastName: Ruiz\nage: 64\nscore: -1.5e3\nName: Ana Ruiz\n", false},
       {"escapes", R"({"s":"a\"b\\c\/d\ne\u00e9 \ud83d\ude00 \ud83d x \ude00"})",
        "s: a\"b\\c/d\ne\xC3\xA9 \xF0\x9F\x98\x80 \xEF\xBF\xBD x \xEF\xBF\xBD\n", false},
+      {"a broken escape and a NUL: U+FFFD (as in a PDF's comments, json_string.h)", R"({"s":"a\u12x\u0000b"})",
+       "s: a\xEF\xBF\xBDx\xEF\xBF\xBD" "b\n", true},
       {"a name without its family is not joined", R"({"given":"Jane","x":{"family":"Doe"}})",
        "given: Jane\nfamily: Doe\n", false},
       {"cut inside a string", R"({"note":"Jane Do)", "note: Jane Do\n", true},
