@@ -277,6 +277,13 @@ PY
     phi_fail "could not write the PDF with an attached PDF"
   send_pdf pdfinpdf "$PHI_DIR/portfolio.pdf" portfolio.pdf Portfolio
   assert_escrowed pdfinpdf "PHI only in a CSV attached to a PDF in a PDF portfolio is escrowed" 20
+  # PHI only in an attached file's name: qpdf's list of the objects gives it.
+  printf 'visit,count\nclinic,12\n' > "$PHI_DIR/Jane Doe MRN 00482913 labs.csv"
+  python3 "$(dirname "$0")/make_pdf.py" attached "$PHI_DIR/named.pdf" "$PHI_DIR/Jane Doe MRN 00482913 labs.csv" \
+    "Quarterly summary for the clinic, the counts are in the attached file" ||
+    phi_fail "could not write the PDF with a named attachment"
+  send_pdf pdfname "$PHI_DIR/named.pdf" summary.pdf Summary
+  assert_escrowed pdfname "PHI only in the name of a file attached to a PDF is escrowed" 20
 elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
   phi_fail "qpdf missing: scripts/setup installs qpdf"
 fi

@@ -6,12 +6,13 @@
 #   make_pdf.py titled OUT.pdf TITLE LINE...   the same with a document information
 #                                      dictionary whose /Title is TITLE
 #   make_pdf.py attached OUT.pdf FILE LINE...   the letter with FILE attached to the document
-#                                      (an embedded file in the catalog's EmbeddedFiles, as
-#                                      Acrobat's "Attach File" writes it)
+#                                      under its base name (an embedded file in the catalog's
+#                                      EmbeddedFiles, as Acrobat's "Attach File" writes it)
 #   make_pdf.py noted OUT.pdf NOTE LINE...   the letter with a sticky note (a /Text annotation)
 #                                      whose text is NOTE
 #   make_pdf.py scan OUT.pdf IN.pgm    a page that is only a grey picture (a scan, a fax):
 #                                      IN.pgm as pdftoppm -gray writes it (binary P5)
+import os
 import sys
 import zlib
 
@@ -87,7 +88,9 @@ if __name__ == "__main__":
         objs = note(text_page(sys.argv[4:]), sys.argv[3].encode())
     elif sys.argv[1] == "attached":
         with open(sys.argv[3], "rb") as f:
-            objs = attach(text_page(sys.argv[4:]), b"attached.csv", f.read())
+            name = os.path.basename(sys.argv[3]).encode()
+            name = name.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+            objs = attach(text_page(sys.argv[4:]), name, f.read())
     else:
         with open(sys.argv[3], "rb") as f:
             objs = scan_page(f.read())
