@@ -9,15 +9,14 @@
 //     program -q -enc UTF-8 -eol unix -htmlmeta - -
 //   (the document information and the pages, taken apart by mime/pdf_html.h)
 //   as a ConverterRun (milter/converter.h: the sandbox, the limits -- address
-//   space `memory_limit`, CPU time `timeout` --, the slots, the timeouts,
-//   the text read and checked as UTF-8) with an environment of PATH alone,
-//   in a pool of `processes` (PdfProcesses) of its own. pdftotext reads the
-//   whole document before it writes a word, so the daemon holds none of the
-//   PDF, only a 64 KiB read buffer -- except with `ocr` and
-//   `render_program`, or `qpdf_program`, set: the PDF is then also kept in
-//   an anonymous memory file (memfd, freed with the Document; at most
-//   max_part_bytes) so that, once pdftotext has shown which pages are
-//   scans, each of the first
+//   space `memory_limit`, CPU time `timeout` --, the slots, the timeouts, the
+//   text read and checked as UTF-8) with an environment of PATH alone, in a
+//   pool of `processes` (PdfProcesses) of its own. pdftotext reads the whole
+//   document before it writes a word, so the daemon holds none of the PDF,
+//   only a 64 KiB read buffer -- except with `ocr` and `render_program`, or
+//   `qpdf_program`, set: the PDF is then also kept in an anonymous memory
+//   file (memfd, freed with the Document; at most max_part_bytes) so that,
+//   once pdftotext has shown which pages are scans, each of the first
 //   max_ocr_pages of them is rendered by
 //     render_program -f N -l N -scale-to 2200 -gray -png -singlefile -
 //   (a ConverterRun as well, in a pool of `processes` of its own: it runs
@@ -28,54 +27,52 @@
 //   dictionaries say /Type /EmbeddedFile, as the PDF's bytes go by, at most
 //   kMaxPdfFileStreams) are then each decoded by
 //     qpdf_program --show-object=N,G --filtered-stream-data /dev/stdin
-//   (qpdf; its standard input the memory file, which it opens again to
-//   seek in; a ConverterRun in a pool of its own, as the renderer, its
-//   output at most what is left of max_text), and read as an unnamed
-//   octet-stream attachment would be (milter/inner_file.h: a Walker of its
-//   own): text in the charset its first bytes tell, HTML, RTF, Office
-//   packages (.xlsx, .docx, .odt), ZIP, tar and gzip files, the health
-//   formats, images by `ocr`, and a PDF by a PdfRun of its own (depth 1:
-//   a PDF attached to that one is not read) that runs in this PDF's slot,
-//   idle once pdftotext is done, and whose qpdf runs take no slot (they may
-//   run beside this PDF's, which decodes the file holding it): no second
-//   slot is ever waited for. Its text follows the PDF's. Office 97-2003
-//   files and 7z or RAR archives attached to a PDF are not read.
+//   (qpdf; its standard input the memory file, which it opens again to seek
+//   in; a ConverterRun in a pool of its own, as the renderer, its output at
+//   most what is left of max_text), and read as an unnamed octet-stream
+//   attachment would be (milter/inner_file.h: a Walker of its own): text in
+//   the charset its first bytes tell, HTML, RTF, Office packages (.xlsx,
+//   .docx, .odt), ZIP, tar and gzip files, the health formats, images by
+//   `ocr`, and a PDF by a PdfRun of its own (depth 1: a PDF attached to that
+//   one is not read) that runs in this PDF's slot, idle once pdftotext is
+//   done, and whose qpdf runs take no slot (they may run beside this PDF's,
+//   which decodes the file holding it): no second slot is ever waited for.
+//   Its text follows the PDF's. Office 97-2003 files and 7z or RAR archives
+//   attached to a PDF are not read.
 //   Then, when the PDF's bytes named an annotation or hold object streams
-//   (PdfNameScan::may_have_comments) or named an attached file, its
-//   comments and its files' names: the same program runs
+//   (PdfNameScan::may_have_comments) or named an attached file, its comments
+//   and its files' names: the same program runs
 //     qpdf_program --json=2 --json-key=qpdf --json-stream-data=none /dev/stdin
-//   and the annotations' /Contents and the file specifications' /UF, /F
-//   and /Desc text strings in its output (mime/pdf_comments.h) follow the
-//   PDF's text. Both are also done for a
-//   PDF whose pages were not all read ("pdf": a scan, a file pdftotext
-//   could not read), which stays "pdf".
+//   and the annotations' /Contents and the file specifications' /UF, /F and
+//   /Desc text strings in its output (mime/pdf_comments.h) follow the PDF's
+//   text. Both are also done for a PDF whose pages were not all read ("pdf":
+//   a scan, a file pdftotext could not read), which stays "pdf".
 //   Reasons finish() returns: "" for exit status 0 when every page had text
-//   (32 characters or more other than white space; pages are counted by
-//   the form feed pdftotext ends each with, which is passed on as a line
-//   break), or when every page without (a scan) was then read by OCR;
-//   "pdf" for status 0 with a page without that much text that OCR did not
-//   read (none configured, more than max_ocr_pages such pages, too little
-//   recognised: its text, if any, is still passed on) or no page, and
-//   for a PDF that names files attached to it when one of them was not
-//   read to its end (a PDF not read, an image without OCR, a damaged spreadsheet,
-//   qpdf failed, no `qpdf_program`, no stream of one found, more than
-//   kMaxPdfFileStreams; its pages' text and the files' read are still
-//   passed on), and when qpdf could not list its objects
-//   for the comments; "encrypted" when the
+//   (32 characters or more other than white space; pages are counted by the
+//   form feed pdftotext ends each with, which is passed on as a line break),
+//   or when every page without (a scan) was then read by OCR; "pdf" for
+//   status 0 with a page without that much text that OCR did not read (none
+//   configured, more than max_ocr_pages such pages, too little recognised:
+//   its text, if any, is still passed on) or no page, and for a PDF that
+//   names files attached to it when one of them was not read to its end (a
+//   PDF not read, an image without OCR, a damaged spreadsheet, qpdf failed,
+//   no `qpdf_program`, no stream of one found, more than kMaxPdfFileStreams;
+//   its pages' text and the files' read are still passed on), and when qpdf
+//   could not list its objects for the comments; "encrypted" when the
 //   document has an /Encrypt entry and pdftotext could not read it (a user
 //   password) or refused it (status 3, copying not allowed); "size-limit"
 //   after max_text bytes of text (the child is killed, the text before is
 //   kept); "pdf" for anything else -- a damaged file, a crash, a limit hit,
 //   no answer within `timeout` after at least half of it on the CPU (the
-//   child is killed; a warning is logged); "unavailable" for no answer
-//   within `timeout` with less CPU time than that (slowed by a busy
-//   machine: the message is retried) or a child that cannot be waited for.
+//   child is killed; a warning is logged); "unavailable" for no answer within
+//   `timeout` with less CPU time than that (slowed by a busy machine: the
+//   message is retried) or a child that cannot be waited for.
 //   At most `processes` children run at a time in the whole daemon (over
 //   reloads: the count is process-wide); open() waits up to `timeout` for a
 //   free one, then gives up (nullptr, a warning logged: the Walker reports
 //   the part uninspected "unavailable", on which the session answers
-//   OnInternalError so that the MTA retries). A child that cannot be
-//   started is logged (an error) and is nullptr too.
+//   OnInternalError so that the MTA retries). A child that cannot be started
+//   is logged (an error) and is nullptr too.
 //   Logs name the program, the exit status and the reason, never a byte of
 //   the document or its text.
 // INPUT
