@@ -231,7 +231,7 @@ std::unique_ptr<mime::Document> AttachmentReader::open(std::string_view kind) co
     return run;
   }
   if (!o_.attachments) return nullptr;
-  return deadline_ ? o_.attachments->open_until(kind, *deadline_) : o_.attachments->open(kind);
+  return o_.attachments->open_within(kind, deadline_);
 }
 
 }  // namespace

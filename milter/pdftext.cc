@@ -385,7 +385,7 @@ std::string PdfRun::read_scans(const std::function<void(std::string_view)>& text
     std::string why = render(page, png);
     if (why == "unavailable" || why == "time-limit") return why;
     if (!why.empty() || png.empty()) continue;
-    auto doc = budget() ? o_.ocr->open_until("image", *budget()) : o_.ocr->open("image");
+    auto doc = o_.ocr->open_within("image", budget());
     // OCR busy: the message is retried, not passed on half read (unless its budget ran out meanwhile)
     if (!doc) return past_deadline() ? "time-limit" : "unavailable";
     doc->feed(png);
@@ -420,7 +420,7 @@ std::string PdfRun::render(size_t page, std::string& png) {
 
 std::unique_ptr<mime::Document> AttachedDocuments::open(std::string_view kind) const {
   if (!reads(kind)) return nullptr;
-  if (kind == "image") return deadline_ ? o_.ocr->open_until(kind, *deadline_) : o_.ocr->open(kind);
+  if (kind == "image") return o_.ocr->open_within(kind, deadline_);
   auto run = std::make_unique<PdfRun>(o_, depth_ + 1);
   run->set_deadline(deadline_);
   if (!run->start_in_slot()) return nullptr;  // logged: "unavailable"

@@ -212,6 +212,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -282,6 +283,11 @@ class DocumentReader {
     auto doc = open(kind);
     if (doc) doc->set_deadline(deadline);
     return doc;
+  }
+  // open_until() when there is a deadline, else open().
+  std::unique_ptr<Document> open_within(std::string_view kind,
+                                        const std::optional<std::chrono::steady_clock::time_point>& deadline) const {
+    return deadline ? open_until(kind, *deadline) : open(kind);
   }
   // Whether open() is ever tried for this kind (by default "pdf" only):
   // a kind not read is reported uninspected under its own name.
