@@ -13,6 +13,7 @@
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include "milter/util/files.h"
@@ -279,7 +280,8 @@ Result<ConverterLimits> converter_limits(std::string_view prefix, uint64_t timeo
 // The PDF reader when PdfToText is set. The built-in default program may be
 // missing (poppler-utils not installed: PDFs are then uninspected, with a
 // warning); a program named in the configuration must be an executable file.
-Result<void> build_pdf(Config& cfg) {
+// `office` reads the Office 97-2003 and .msg files attached to a PDF.
+Result<void> build_pdf(Config& cfg, std::shared_ptr<const mime::DocumentReader> office) {
   const Settings& s = cfg.settings;
   if (s.PdfToText.empty()) {
     cfg.pdf_unavailable = "PdfToText is empty";
@@ -317,6 +319,8 @@ Result<void> build_pdf(Config& cfg) {
       cfg.pdf_files = "PdfObjects " + unavailable +
                       ": files attached to PDFs (their PDFs reported uninspected) and comments on PDFs are not read";
   }
+  // Office 97-2003 and .msg files attached to PDFs, read once qpdf has decoded them.
+  if (!o.qpdf_program.empty()) o.office = std::move(office);
   cfg.pdf = std::make_shared<const PdfToText>(std::move(o));
   return Ok();
 }
@@ -365,15 +369,17 @@ Result<void> build_ocr(Config& cfg) {
   return Ok();
 }
 
-// The Word, Excel and PowerPoint 97-2003 reader when LegacyOfficeToText is
-// set; as build_ocr (catdoc is only recommended by the package). xls2csv
-// comes from the same directory (the catdoc package); missing, Excel files
-// are not read, with a warning. PowerPoint files are read by phimilter.
-Result<void> build_office(Config& cfg) {
+// The Word, Excel and PowerPoint 97-2003 reader's options when
+// LegacyOfficeToText is set (nullopt when it is empty); as build_ocr
+// (catdoc is only recommended by the package). xls2csv comes from the same
+// directory (the catdoc package); missing, Excel files are not read, with
+// a warning. PowerPoint files are read by phimilter. Taken before the PDF
+// reader, which reads such files attached to a PDF (pdf_office()).
+Result<std::optional<LegacyOfficeOptions>> office_options(Config& cfg) {
   const Settings& s = cfg.settings;
   if (s.LegacyOfficeToText.empty()) {
     cfg.office_unavailable = "LegacyOfficeToText is empty";
-    return Ok();
+    return std::optional<LegacyOfficeOptions>();
   }
   auto limits = converter_limits("LegacyOffice", s.LegacyOfficeTimeout, s.LegacyOfficeMemoryLimit, 64ull << 20,
                                  s.LegacyOfficeProcesses, s.MaxMessageBytes,
@@ -392,10 +398,28 @@ Result<void> build_office(Config& cfg) {
     else
       cfg.office_partial = xls2csv + " missing: Excel 97-2003 files are not read";
   }  // else the default catdoc is missing: PowerPoint files only, which need no program
-  // Files attached to an Outlook .msg: PDFs and images (built before this).
-  if (cfg.pdf || cfg.ocr) o.attachments = std::make_shared<const Converters>(cfg.pdf, cfg.ocr);
-  cfg.office = std::make_shared<const LegacyOffice>(std::move(o));
-  return Ok();
+  return std::optional<LegacyOfficeOptions>(std::move(o));
+}
+
+// The reader of Office 97-2003 and .msg files attached to a PDF: its
+// documents run in the PDF's slot (in_caller_slot), and the files attached
+// to a .msg there are read without PDFs (images by OCR), so that a PDF
+// never waits for a second PDF slot while holding one.
+std::shared_ptr<const mime::DocumentReader> pdf_office(const Config& cfg,
+                                                       const std::optional<LegacyOfficeOptions>& office) {
+  if (!office) return nullptr;
+  LegacyOfficeOptions o = *office;
+  o.in_caller_slot = true;
+  if (cfg.ocr) o.attachments = std::make_shared<const Converters>(nullptr, cfg.ocr);
+  return std::make_shared<const LegacyOffice>(std::move(o));
+}
+
+// The Office reader of the mail's attachments: files attached to an
+// Outlook .msg are read with PDFs and images (built before this).
+void build_office(Config& cfg, std::optional<LegacyOfficeOptions> office) {
+  if (!office) return;
+  if (cfg.pdf || cfg.ocr) office->attachments = std::make_shared<const Converters>(cfg.pdf, cfg.ocr);
+  cfg.office = std::make_shared<const LegacyOffice>(std::move(*office));
 }
 
 // The 7z and RAR reader when ArchiveToTar is set; as build_pdf (the package
@@ -721,8 +745,11 @@ Result<std::shared_ptr<const Config>> build_config_unlocated(Settings settings, 
   cfg->source = std::move(source);
   if (auto r = build_escrow(*cfg); !r) return r.error();
   if (auto r = build_ocr(*cfg); !r) return r.error();
-  if (auto r = build_pdf(*cfg); !r) return r.error();  // after OCR: it reads the scanned pages
-  if (auto r = build_office(*cfg); !r) return r.error();
+  auto office = office_options(*cfg);
+  if (!office) return office.error();
+  // After OCR (the scanned pages) and the Office options (files attached to a PDF).
+  if (auto r = build_pdf(*cfg, pdf_office(*cfg, *office)); !r) return r.error();
+  build_office(*cfg, std::move(*office));  // after the PDF reader: files attached to a .msg
   if (cfg->settings.DocumentTimeBudget == 0) return Error{"DocumentTimeBudget: must be longer than 0s"};
   if (auto r = build_archive(*cfg); !r) return r.error();
   if (cfg->pdf || cfg->ocr || cfg->office || cfg->archive)

@@ -13,10 +13,11 @@
 //   document is first kept in a memory file (memfd: no file system, freed
 //   with the document; one per slot, each at most the Walker's
 //   max_part_bytes); open() takes one of `processes` slots of a pool of its
-//   own. At finish() the top-level streams of the compound file
-//   (mime::OleFile) choose the reader; a program is started as a
-//   ConverterRun (milter/converter.h: sandbox, limits, timeouts, UTF-8
-//   text) with the memory file as its standard input:
+//   own (with `in_caller_slot`, for files attached to a PDF, none: the
+//   document runs in the PDF's slot). At finish() the top-level streams of
+//   the compound file (mime::OleFile) choose the reader; a program is
+//   started as a ConverterRun (milter/converter.h: sandbox, limits,
+//   timeouts, UTF-8 text) with the memory file as its standard input:
 //     WordDocument            word -d utf-8 -w               (catdoc)
 //     PowerPoint Document     read here: mime::OleFile, mime::ppt_text
 //     Workbook or Book        excel -d utf-8 -q 0 /dev/stdin (xls2csv)
@@ -80,6 +81,12 @@ struct LegacyOfficeOptions : ConverterLimits {  // processes: documents held and
   // OcrProgram (none: they are uninspected). Never this reader itself:
   // Office files attached to a .msg are read in the .msg's own slot.
   std::shared_ptr<const mime::DocumentReader> attachments;
+  // Documents opened by another reader in a slot of its own (a file
+  // attached to a PDF, in the PDF's slot): open() takes none of
+  // `processes` and so never waits for one. `attachments` must then hold
+  // no reader whose slot the caller may hold (for a PDF's: no PDF reader),
+  // so that nothing waits for a second slot of a pool while holding one.
+  bool in_caller_slot = false;
 };
 
 class LegacyOffice : public ConverterReader {

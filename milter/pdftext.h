@@ -33,12 +33,14 @@
 //   attachment would be (milter/inner_file.h: a Walker of its own): text in
 //   the charset its first bytes tell, HTML, RTF, Office packages (.xlsx,
 //   .docx, .odt), ZIP, tar and gzip files, the health formats, images by
-//   `ocr`, and a PDF by a PdfRun of its own (depth 1: a PDF attached to that
-//   one is not read) that runs in this PDF's slot, idle once pdftotext is
-//   done, and whose qpdf runs take no slot (they may run beside this PDF's,
-//   which decodes the file holding it): no second slot is ever waited for.
-//   Its text follows the PDF's. Office 97-2003 files and 7z or RAR archives
-//   attached to a PDF are not read.
+//   `ocr`, Word, Excel and PowerPoint 97-2003 files and Outlook .msg files
+//   by `office`, and a PDF by a PdfRun of its own (depth 1: a PDF attached
+//   to that one is not read); the last two run in this PDF's slot, idle
+//   once pdftotext is done (the PdfRun's qpdf runs take no slot: they may
+//   run beside this PDF's, which decodes the file holding it; `office`
+//   takes none of its own and reads no PDF attached to a .msg): no second
+//   slot of a pool is ever waited for while one is held. Its text follows
+//   the PDF's. 7z and RAR archives attached to a PDF are not read.
 //   Then, when the PDF's bytes named an annotation or hold object streams
 //   (PdfNameScan::may_have_comments) or named an attached file, its comments
 //   and its files' names: the same program runs
@@ -107,6 +109,11 @@ struct PdfOptions : ConverterLimits {  // timeout: the whole extraction
   // `qpdf_program` (qpdf) and read as an attachment, and the PDF's comments,
   // from its objects as qpdf lists them; empty, neither is read.
   std::string qpdf_program;
+  // Word, Excel and PowerPoint 97-2003 files and Outlook .msg files
+  // attached to a PDF ("office"): a LegacyOffice with `in_caller_slot` (its
+  // documents run in the PDF's slot) and no PDF reader for a .msg's
+  // attachments; null, they are not read (the PDF is uninspected "pdf").
+  std::shared_ptr<const mime::DocumentReader> office;
 };
 
 class PdfToText : public ConverterReader {

@@ -284,6 +284,18 @@ PY
     phi_fail "could not write the PDF with a named attachment"
   send_pdf pdfname "$PHI_DIR/named.pdf" summary.pdf Summary
   assert_escrowed pdfname "PHI only in the name of a file attached to a PDF is escrowed" 20
+  # A Word 97-2003 letter attached to a PDF: catdoc reads it in the PDF's
+  # slot (before: the PDF uninspected, accepted by uninspected-clean).
+  if [ -x /usr/bin/catdoc ]; then
+    cp "$(dirname "$0")/../unit/milter/data/letter.doc" "$PHI_DIR/referral.doc"
+    python3 "$(dirname "$0")/make_pdf.py" attached "$PHI_DIR/attached-doc.pdf" "$PHI_DIR/referral.doc" \
+      "Cover sheet for the referral: the letter is in the attached file" ||
+      phi_fail "could not write the PDF with an attached Word file"
+    send_pdf pdfdoc "$PHI_DIR/attached-doc.pdf" referral.pdf Referral
+    assert_escrowed pdfdoc "PHI only in a Word 97-2003 file attached to a PDF is escrowed" 20
+  elif [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
+    phi_fail "catdoc missing: scripts/setup installs catdoc"
+  fi
 elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
   phi_fail "qpdf missing: scripts/setup installs qpdf"
 fi

@@ -619,6 +619,24 @@ TEST(LegacyOfficeToText, DefaultIsCatdocWithItsSiblingsAndMissingItIsOnlyOff) {
     EXPECT_EQ((*cfg_lone)->office->options().attachments->reads("pdf"), (*cfg_lone)->pdf != nullptr);
     EXPECT_FALSE((*cfg_lone)->office->options().attachments->reads("office"));
   }
+  // Office files attached to a PDF: a reader of the same programs and
+  // limits that takes no slot of its own (it runs in the PDF's) and reads
+  // no PDF attached to a .msg (it would wait for a second PDF slot).
+  if ((*cfg_lone)->pdf && !(*cfg_lone)->pdf->options().qpdf_program.empty()) {
+    auto in_pdf = std::dynamic_pointer_cast<const LegacyOffice>((*cfg_lone)->pdf->options().office);
+    ASSERT_TRUE(in_pdf);
+    EXPECT_NE(in_pdf, (*cfg_lone)->office);
+    EXPECT_TRUE(in_pdf->options().in_caller_slot);
+    EXPECT_FALSE((*cfg_lone)->office->options().in_caller_slot);
+    EXPECT_EQ(in_pdf->options().word, dir + "/catdoc");
+    EXPECT_EQ(in_pdf->options().processes, 3u);
+    if (in_pdf->options().attachments) {
+      EXPECT_FALSE(in_pdf->options().attachments->reads("pdf"));
+      EXPECT_EQ(in_pdf->options().attachments->reads("image"), (*cfg_lone)->ocr != nullptr);
+    } else {
+      EXPECT_EQ((*cfg_lone)->ocr, nullptr);
+    }
+  }
   auto bare = parse_settings("DKIMVerify no\nLegacyOfficeToText " + dir + "/catdoc\nPdfToText\nOcrProgram\n", "t.conf");
   ASSERT_TRUE(bare.ok());
   auto cfg_bare = build_config(*bare, "t.conf");
@@ -631,6 +649,9 @@ TEST(LegacyOfficeToText, DefaultIsCatdocWithItsSiblingsAndMissingItIsOnlyOff) {
   auto cfg_off = build_config(*off, "t.conf");
   ASSERT_TRUE(cfg_off.ok());
   EXPECT_FALSE((*cfg_off)->office);
+  if ((*cfg_off)->pdf) {
+    EXPECT_EQ((*cfg_off)->pdf->options().office, nullptr);  // nor inside PDFs
+  }
   EXPECT_NE(config_summary(**cfg_off).find("Word/Excel/PowerPoint 97-2003 text off (LegacyOfficeToText is empty)"),
             std::string::npos);
 }

@@ -324,6 +324,73 @@ TEST_F(LegacyOfficeTest, AWordLetterAttachedToAnOutlookMessageIsReadInItsSlot) {
   EXPECT_NE(fwd.text.find(alone.text.substr(0, 40)), std::string::npos) << fwd.text;
 }
 
+// A Word or Excel 97-2003 file, or a .msg, attached to a PDF is read by
+// the PDF reader's `office`, in the PDF's slot: with this reader's only
+// process held elsewhere it is still read at once (taking a slot, it would
+// wait the timeout and be "unavailable", the message retried). A PDF
+// attached to a .msg there is not read (it would wait for a second PDF
+// slot): the PDF is "pdf", whatever else was read.
+TEST_F(LegacyOfficeTest, AWordOrExcelFileAttachedToAPdfIsReadInThePdfsSlot) {
+  const std::string kQpdf = "/usr/bin/qpdf", kPdfToText = "/usr/bin/pdftotext";
+  ASSERT_EQ(::access(kQpdf.c_str(), X_OK), 0) << kQpdf << " missing: scripts/setup installs qpdf";
+  LegacyOfficeOptions one = catdoc();
+  one.processes = 1;
+  one.timeout = std::chrono::seconds(1);
+  LegacyOffice elsewhere(one);
+  auto held = elsewhere.open("office");  // the only one of LegacyOfficeProcesses
+  ASSERT_TRUE(held);
+  LegacyOfficeOptions in_pdf = one;
+  in_pdf.in_caller_slot = true;
+  PdfOptions p;
+  p.program = kPdfToText;
+  p.qpdf_program = kQpdf;
+  p.processes = 1;
+  p.office = std::make_shared<LegacyOffice>(in_pdf);
+  const std::string page = "Records for the referral are attached to this letter";
+  struct Row {
+    const char* name;
+    std::string file;
+    const char* text;
+  };
+  const Row rows[] = {
+      {"referral.doc", sample("letter.doc"), "Patient: Maria Gonzalez, date of birth 03/14/1962, MRN 4471823."},
+      {"labs.xls", sample("labs.xls"), "Maria Gonzalez,03/14/1962,4471823,E11.9 type 2 diabetes mellitus"},
+      {"fwd.msg",
+       mime::test::make_msg_with({{"__substg1.0_0037001F", mime::test::utf16z("FW: letter")}},
+                                 {{"referral.doc", sample("letter.doc"), "application/msword"}}),
+       "Patient: Maria Gonzalez, date of birth 03/14/1962, MRN 4471823."},
+  };
+  for (const Row& r : rows) {
+    SCOPED_TRACE(r.name);
+    for (bool annotation : {false, true}) {
+      test::Outcome o =
+          extract(PdfToText(p), "pdf", test::make_pdf_with_attached_file(page, r.file, annotation, r.name));
+      EXPECT_EQ(o.reason, "") << annotation;
+      EXPECT_EQ(o.text.rfind(page + "\n", 0), 0u) << o.text;
+      EXPECT_NE(o.text.find(r.text), std::string::npos) << o.text;
+    }
+  }
+  // A .msg with a PDF attached: its subject is read, its PDF is not.
+  std::string msg = mime::test::make_msg_with(
+      {{"__substg1.0_0037001F", mime::test::utf16z("FW: chart of Maria Gonzalez")}},
+      {{"chart.pdf", test::make_pdf({"Patient Maria Gonzalez, MRN 4471823, seen on 03/14/2024"}), "application/pdf"}});
+  test::Outcome fwd = extract(PdfToText(p), "pdf", test::make_pdf_with_attached_file(page, msg, false, "fwd.msg"));
+  EXPECT_EQ(fwd.reason, "pdf");
+  EXPECT_NE(fwd.text.find("FW: chart of Maria Gonzalez"), std::string::npos) << fwd.text;
+  EXPECT_EQ(fwd.text.find("seen on 03/14/2024"), std::string::npos) << fwd.text;
+  // Without `office` (no LegacyOfficeToText) the file is not read: the PDF is uninspected.
+  PdfOptions no_office = p;
+  no_office.office = nullptr;
+  test::Outcome unread =
+      extract(PdfToText(no_office), "pdf", test::make_pdf_with_attached_file(page, sample("letter.doc"), false));
+  EXPECT_EQ(unread.reason, "pdf");
+  EXPECT_EQ(unread.text.find("Maria Gonzalez"), std::string::npos) << unread.text;
+  // An `office` that takes a slot of its own waits for the one held, and gives up: "unavailable".
+  p.office = std::make_shared<LegacyOffice>(one);
+  EXPECT_EQ(extract(PdfToText(p), "pdf", test::make_pdf_with_attached_file(page, sample("letter.doc"), false)).reason,
+            "unavailable");
+}
+
 TEST_F(LegacyOfficeTest, OnlyOffice) {
   LegacyOffice reader(catdoc());
   EXPECT_TRUE(reader.reads("office"));
