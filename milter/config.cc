@@ -280,7 +280,8 @@ Result<ConverterLimits> converter_limits(std::string_view prefix, uint64_t timeo
 // The PDF reader when PdfToText is set. The built-in default program may be
 // missing (poppler-utils not installed: PDFs are then uninspected, with a
 // warning); a program named in the configuration must be an executable file.
-// `office` reads the Office 97-2003 and .msg files attached to a PDF.
+// `office` reads the Office 97-2003 and .msg files attached to a PDF, a
+// copy of the archive reader (built before this) its 7z and RAR files.
 Result<void> build_pdf(Config& cfg, std::shared_ptr<const mime::DocumentReader> office) {
   const Settings& s = cfg.settings;
   if (s.PdfToText.empty()) {
@@ -319,8 +320,16 @@ Result<void> build_pdf(Config& cfg, std::shared_ptr<const mime::DocumentReader> 
       cfg.pdf_files = "PdfObjects " + unavailable +
                       ": files attached to PDFs (their PDFs reported uninspected) and comments on PDFs are not read";
   }
-  // Office 97-2003 and .msg files attached to PDFs, read once qpdf has decoded them.
-  if (!o.qpdf_program.empty()) o.office = std::move(office);
+  // Office 97-2003, .msg, 7z and RAR files attached to PDFs, read once qpdf
+  // has decoded them, in the PDF's slot.
+  if (!o.qpdf_program.empty()) {
+    o.office = std::move(office);
+    if (cfg.archive) {
+      ArchiveOptions in_pdf = cfg.archive->options();
+      in_pdf.in_caller_slot = true;
+      o.archive = std::make_shared<const ArchiveToTar>(std::move(in_pdf));
+    }
+  }
   cfg.pdf = std::make_shared<const PdfToText>(std::move(o));
   return Ok();
 }
@@ -745,13 +754,13 @@ Result<std::shared_ptr<const Config>> build_config_unlocated(Settings settings, 
   cfg->source = std::move(source);
   if (auto r = build_escrow(*cfg); !r) return r.error();
   if (auto r = build_ocr(*cfg); !r) return r.error();
+  if (auto r = build_archive(*cfg); !r) return r.error();  // before the PDF reader: files attached to a PDF
   auto office = office_options(*cfg);
   if (!office) return office.error();
   // After OCR (the scanned pages) and the Office options (files attached to a PDF).
   if (auto r = build_pdf(*cfg, pdf_office(*cfg, *office)); !r) return r.error();
   build_office(*cfg, std::move(*office));  // after the PDF reader: files attached to a .msg
   if (cfg->settings.DocumentTimeBudget == 0) return Error{"DocumentTimeBudget: must be longer than 0s"};
-  if (auto r = build_archive(*cfg); !r) return r.error();
   if (cfg->pdf || cfg->ocr || cfg->office || cfg->archive)
     cfg->documents = std::make_shared<const Converters>(cfg->pdf, cfg->ocr, cfg->office, cfg->archive);
   // Derived objects (pattern database, policy, escrow keys, ...) are built

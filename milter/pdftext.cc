@@ -120,11 +120,11 @@ class QpdfRun : public ConverterRun {
 
 // The readers of documents inside a file attached to a PDF, within the
 // message's budget: images by `ocr` (another pool), Office 97-2003 and
-// .msg files by `office` (in the PDF's slot: it takes none of its own),
-// and a PDF (at depth kMaxPdfDepth at most) by a PdfRun in the outer
-// PDF's slot, which its pdftotext no longer uses (the files are read
-// after the pages), so that no second slot is ever waited for. 7z and RAR
-// archives are not read there: they leave the PDF uninspected.
+// .msg files by `office` and 7z and RAR archives by `archive` (in the
+// PDF's slot: they take none of their own), and a PDF (at depth
+// kMaxPdfDepth at most) by a PdfRun in the outer PDF's slot, which its
+// pdftotext no longer uses (the files are read after the pages), so that
+// no second slot is ever waited for.
 class AttachedDocuments : public mime::DocumentReader {
  public:
   AttachedDocuments(const PdfOptions& o, unsigned depth, std::optional<DeadlineClock::time_point> deadline)
@@ -133,6 +133,7 @@ class AttachedDocuments : public mime::DocumentReader {
   bool reads(std::string_view kind) const override {
     if (kind == "pdf") return depth_ < kMaxPdfDepth;
     if (kind == "office") return o_.office && o_.office->reads(kind);
+    if (kind == "archive") return o_.archive && o_.archive->reads(kind);
     return kind == "image" && o_.ocr && o_.ocr->reads(kind);
   }
   uint64_t min_bytes(std::string_view kind) const override {
@@ -347,9 +348,9 @@ std::string PdfRun::read_files(const std::function<void(std::string_view)>& text
 // octet-stream attachment: text (in any charset an unlabelled attachment's
 // bytes tell), HTML, RTF, Office packages (.xlsx, .docx), ZIP, tar and
 // gzip files, HL7 and the other formats the Walker reads itself; images
-// by OCR, Office 97-2003 and .msg files by `office`. "" when it was read
-// to its end; "unavailable" or "time-limit" (the run's, OCR's or
-// `office`'s); else the reason of what was not read ("binary", "pdf",
+// by OCR, Office 97-2003 and .msg files by `office`, 7z and RAR archives
+// by `archive`. "" when it was read to its end; "unavailable" or
+// "time-limit" (the run's or a reader's); else the reason of what was not read ("binary", "pdf",
 // "office", "archive", ...: whatever else happened) or the run's
 // ("size-limit"; "pdf": qpdf failed).
 std::string PdfRun::read_file(mime::PdfObjectRef ref, const std::function<void(std::string_view)>& text) {
@@ -425,6 +426,7 @@ std::unique_ptr<mime::Document> AttachedDocuments::open(std::string_view kind) c
   if (!reads(kind)) return nullptr;
   if (kind == "image") return o_.ocr->open_within(kind, deadline_);
   if (kind == "office") return o_.office->open_within(kind, deadline_);  // in this PDF's slot
+  if (kind == "archive") return o_.archive->open_within(kind, deadline_);  // so too
   auto run = std::make_unique<PdfRun>(o_, depth_ + 1);
   run->set_deadline(deadline_);
   if (!run->start_in_slot()) return nullptr;  // logged: "unavailable"

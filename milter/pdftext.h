@@ -34,13 +34,14 @@
 //   the charset its first bytes tell, HTML, RTF, Office packages (.xlsx,
 //   .docx, .odt), ZIP, tar and gzip files, the health formats, images by
 //   `ocr`, Word, Excel and PowerPoint 97-2003 files and Outlook .msg files
-//   by `office`, and a PDF by a PdfRun of its own (depth 1: a PDF attached
-//   to that one is not read); the last two run in this PDF's slot, idle
-//   once pdftotext is done (the PdfRun's qpdf runs take no slot: they may
-//   run beside this PDF's, which decodes the file holding it; `office`
-//   takes none of its own and reads no PDF attached to a .msg): no second
-//   slot of a pool is ever waited for while one is held. Its text follows
-//   the PDF's. 7z and RAR archives attached to a PDF are not read.
+//   by `office`, 7z and RAR archives by `archive` (the files in them read
+//   as the files attached to the PDF are), and a PDF by a PdfRun of its
+//   own (depth 1: a PDF attached to that one is not read); the last three
+//   run in this PDF's slot, idle once pdftotext is done (the PdfRun's qpdf
+//   runs take no slot: they may run beside this PDF's, which decodes the
+//   file holding it; `office` and `archive` take none of their own, and
+//   `office` reads no PDF attached to a .msg): no second slot of a pool is
+//   ever waited for while one is held. Its text follows the PDF's.
 //   Then, when the PDF's bytes named an annotation or hold object streams
 //   (PdfNameScan::may_have_comments) or named an attached file, its comments
 //   and its files' names: the same program runs
@@ -114,6 +115,10 @@ struct PdfOptions : ConverterLimits {  // timeout: the whole extraction
   // documents run in the PDF's slot) and no PDF reader for a .msg's
   // attachments; null, they are not read (the PDF is uninspected "pdf").
   std::shared_ptr<const mime::DocumentReader> office;
+  // 7z and RAR archives attached to a PDF ("archive"): an ArchiveToTar with
+  // `in_caller_slot`; the files in them are read by the readers above (a
+  // PDF in one as a PDF attached to the PDF). Null: not read ("pdf").
+  std::shared_ptr<const mime::DocumentReader> archive;
 };
 
 class PdfToText : public ConverterReader {

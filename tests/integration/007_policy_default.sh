@@ -296,6 +296,17 @@ PY
   elif [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
     phi_fail "catdoc missing: scripts/setup installs catdoc"
   fi
+  # The 7z archive of the labs above (written by bsdtar there) attached to a
+  # PDF: bsdtar unpacks it in the PDF's slot.
+  if [ -x /usr/bin/bsdtar ] && [ -f "$PHI_DIR/records.7z" ]; then
+    python3 "$(dirname "$0")/make_pdf.py" attached "$PHI_DIR/attached-7z.pdf" "$PHI_DIR/records.7z" \
+      "Quarterly summary for the clinic: the records are in the attached archive" ||
+      phi_fail "could not write the PDF with an attached 7z archive"
+    send_pdf pdf7z "$PHI_DIR/attached-7z.pdf" summary.pdf Summary
+    assert_escrowed pdf7z "PHI only in a 7z archive attached to a PDF is escrowed" 20
+  elif [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
+    phi_fail "bsdtar missing: scripts/setup installs libarchive-tools"
+  fi
 elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
   phi_fail "qpdf missing: scripts/setup installs qpdf"
 fi

@@ -3,8 +3,10 @@
 // of 7z archives (written here by bsdtar) and of a RAR archive (built here,
 // stored) become parts of their own; an archive that is damaged, too large,
 // inside another, or with no reader is reported; 7z and RAR archives in a
-// ZIP are read; the parts and unpacked bytes stay within the Walker's limits.
+// ZIP or attached to a PDF are read; the parts and unpacked bytes stay
+// within the Walker's limits.
 #include "milter/archive_tar.h"
+#include "milter/pdftext.h"
 
 #include <unistd.h>
 
@@ -20,6 +22,7 @@
 #include <zlib.h>
 
 #include "tests/unit/escrow/test_util.h"
+#include "tests/unit/milter/document_builders.h"
 #include "tests/unit/mime/recording_sink.h"
 #include "tests/unit/mime/zip_builder.h"
 
@@ -180,6 +183,66 @@ TEST_F(ArchiveToTarTest, AnArchiveInsideOneIsNotRead) {
   EXPECT_TRUE(two.reasons.empty()) << two.log();
   EXPECT_EQ(two.body("1.1"), "first file") << two.log();
   EXPECT_EQ(two.body("2.1"), "second file") << two.log();
+}
+
+// A 7z or RAR archive attached to a PDF is read by the PDF reader's
+// `archive`, in the PDF's slot: with this reader's only process held
+// elsewhere it is still read at once (taking a slot, it would wait the
+// timeout and be "unavailable", the message retried), and so is a PDF in
+// it (in the PDF's slot too, with one PdfProcesses). A 7z in the 7z is
+// not read ("depth-limit"): the PDF is "pdf".
+TEST_F(ArchiveToTarTest, ASevenZipOrRarAttachedToAPdfIsReadInThePdfsSlot) {
+  const std::string kQpdf = "/usr/bin/qpdf";
+  ASSERT_EQ(::access(kQpdf.c_str(), X_OK), 0) << kQpdf << " missing: scripts/setup installs qpdf";
+  ArchiveOptions one = o_;
+  one.processes = 1;
+  one.timeout = std::chrono::seconds(1);
+  ArchiveToTar elsewhere(one);
+  auto held = elsewhere.open("archive");  // the only one of ArchiveProcesses
+  ASSERT_TRUE(held);
+  ArchiveOptions in_pdf = one;
+  in_pdf.in_caller_slot = true;
+  PdfOptions p;
+  p.program = "/usr/bin/pdftotext";
+  p.qpdf_program = kQpdf;
+  p.processes = 1;
+  p.archive = std::make_shared<ArchiveToTar>(in_pdf);
+  const std::string page = "Records for the referral are attached to this letter";
+  const std::string chart = test::make_pdf({"Chart: Jane Doe, SSN 078-05-1121, seen on 03/14/2024"});
+  struct Row {
+    const char* name;
+    std::string file;
+    const char* text;
+  };
+  const Row rows[] = {
+      {"labs.7z", make_7z({{"results/labs.txt", kLabs}}), "MRN 4471823"},
+      {"labs.rar", make_rar("labs.txt", kLabs), "MRN 4471823"},
+      {"charts.7z", make_7z({{"chart.pdf", chart}}), "SSN 078-05-1121"},
+  };
+  for (const Row& r : rows) {
+    SCOPED_TRACE(r.name);
+    ASSERT_FALSE(r.file.empty());
+    test::Outcome o = test::extract(PdfToText(p), "pdf", test::make_pdf_with_attached_file(page, r.file, false, r.name));
+    EXPECT_EQ(o.reason, "");
+    EXPECT_EQ(o.text.rfind(page + "\n", 0), 0u) << o.text;
+    EXPECT_NE(o.text.find(r.text), std::string::npos) << o.text;
+  }
+  std::string nested = make_7z({{"labs.txt", kLabs}, {"more.7z", make_7z({{"inner.txt", "MRN 9911223"}})}});
+  test::Outcome deep = test::extract(PdfToText(p), "pdf", test::make_pdf_with_attached_file(page, nested, false, "a.7z"));
+  EXPECT_EQ(deep.reason, "pdf");
+  EXPECT_NE(deep.text.find("MRN 4471823"), std::string::npos) << deep.text;
+  EXPECT_EQ(deep.text.find("9911223"), std::string::npos) << deep.text;
+  // Without `archive` (no ArchiveToTar) the archive is not read: the PDF is uninspected.
+  PdfOptions no_archive = p;
+  no_archive.archive = nullptr;
+  test::Outcome unread =
+      test::extract(PdfToText(no_archive), "pdf", test::make_pdf_with_attached_file(page, rows[0].file, false));
+  EXPECT_EQ(unread.reason, "pdf");
+  EXPECT_EQ(unread.text.find("4471823"), std::string::npos) << unread.text;
+  // An `archive` that takes a slot of its own waits for the one held, and gives up: "unavailable".
+  p.archive = std::make_shared<ArchiveToTar>(one);
+  EXPECT_EQ(test::extract(PdfToText(p), "pdf", test::make_pdf_with_attached_file(page, rows[0].file, false)).reason,
+            "unavailable");
 }
 
 // A 7z or RAR archive in a ZIP (and a ZIP in a 7z) is read: a 7z exported

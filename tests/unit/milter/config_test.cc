@@ -692,11 +692,25 @@ TEST(ArchiveToTar, DefaultIsBsdtarAndMissingItIsAWarning) {
   EXPECT_EQ((*cfg_set)->archive->options().processes, 5u);
   EXPECT_EQ((*cfg_set)->archive->options().timeout, std::chrono::seconds(120));
   EXPECT_EQ((*cfg_set)->archive->options().memory_limit, 1ull << 30);
+  // 7z and RAR files attached to a PDF: a reader of the same program and
+  // limits that takes no slot of its own (it runs in the PDF's).
+  if ((*cfg_set)->pdf && !(*cfg_set)->pdf->options().qpdf_program.empty()) {
+    auto in_pdf = std::dynamic_pointer_cast<const ArchiveToTar>((*cfg_set)->pdf->options().archive);
+    ASSERT_TRUE(in_pdf);
+    EXPECT_NE(in_pdf, (*cfg_set)->archive);
+    EXPECT_TRUE(in_pdf->options().in_caller_slot);
+    EXPECT_FALSE((*cfg_set)->archive->options().in_caller_slot);
+    EXPECT_EQ(in_pdf->options().program, "/bin/true");
+    EXPECT_EQ(in_pdf->options().timeout, std::chrono::seconds(120));
+  }
   auto off = parse_settings("DKIMVerify no\nArchiveToTar\n", "t.conf");
   ASSERT_TRUE(off.ok());
   auto cfg_off = build_config(*off, "t.conf");
   ASSERT_TRUE(cfg_off.ok());
   EXPECT_FALSE((*cfg_off)->archive);
+  if ((*cfg_off)->pdf) {
+    EXPECT_EQ((*cfg_off)->pdf->options().archive, nullptr);  // nor inside PDFs
+  }
   EXPECT_NE(config_summary(**cfg_off).find("; 7z/RAR off (ArchiveToTar is empty)"), std::string::npos);
   for (const auto& w : config_warnings(**cfg_off)) EXPECT_EQ(w.find("ArchiveToTar"), std::string::npos) << w;
 }

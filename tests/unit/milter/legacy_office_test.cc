@@ -3,7 +3,8 @@
 // (tests/unit/milter/data/README): the text, encrypted and damaged files,
 // compound files of other kinds, and, with a stand-in script, what the
 // child is given (the whole document, seekable, as its standard input);
-// PowerPoint files, read in the daemon, from LibreOffice and built here.
+// PowerPoint files, read in the daemon, from LibreOffice and built here;
+// such files attached to a .msg or to a PDF.
 #include "milter/legacy_office.h"
 #include "milter/pdftext.h"
 
