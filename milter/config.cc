@@ -277,6 +277,18 @@ Result<ConverterLimits> converter_limits(std::string_view prefix, uint64_t timeo
   return l;
 }
 
+// A copy of the archive reader (null when there is none) whose archives
+// take no slot of their own: for 7z and RAR files attached to a PDF or a
+// .msg, which are read in the slot the PDF or the .msg holds, one at a
+// time. Slots are then only ever waited for in one order (archive, then
+// office, then PDF, then OCR), so no two documents wait for each other's.
+std::shared_ptr<const mime::DocumentReader> archive_in_caller_slot(const Config& cfg) {
+  if (!cfg.archive) return nullptr;
+  ArchiveOptions o = cfg.archive->options();
+  o.in_caller_slot = true;
+  return std::make_shared<const ArchiveToTar>(std::move(o));
+}
+
 // The PDF reader when PdfToText is set. The built-in default program may be
 // missing (poppler-utils not installed: PDFs are then uninspected, with a
 // warning); a program named in the configuration must be an executable file.
@@ -324,11 +336,7 @@ Result<void> build_pdf(Config& cfg, std::shared_ptr<const mime::DocumentReader> 
   // has decoded them, in the PDF's slot.
   if (!o.qpdf_program.empty()) {
     o.office = std::move(office);
-    if (cfg.archive) {
-      ArchiveOptions in_pdf = cfg.archive->options();
-      in_pdf.in_caller_slot = true;
-      o.archive = std::make_shared<const ArchiveToTar>(std::move(in_pdf));
-    }
+    o.archive = archive_in_caller_slot(cfg);
   }
   cfg.pdf = std::make_shared<const PdfToText>(std::move(o));
   return Ok();
@@ -412,22 +420,26 @@ Result<std::optional<LegacyOfficeOptions>> office_options(Config& cfg) {
 
 // The reader of Office 97-2003 and .msg files attached to a PDF: its
 // documents run in the PDF's slot (in_caller_slot), and the files attached
-// to a .msg there are read without PDFs (images by OCR), so that a PDF
-// never waits for a second PDF slot while holding one.
+// to a .msg there are read without PDFs (images by OCR, 7z and RAR
+// archives in the slot too), so that a PDF never waits for a second PDF
+// slot while holding one.
 std::shared_ptr<const mime::DocumentReader> pdf_office(const Config& cfg,
                                                        const std::optional<LegacyOfficeOptions>& office) {
   if (!office) return nullptr;
   LegacyOfficeOptions o = *office;
   o.in_caller_slot = true;
-  if (cfg.ocr) o.attachments = std::make_shared<const Converters>(nullptr, cfg.ocr);
+  if (cfg.ocr || cfg.archive)
+    o.attachments = std::make_shared<const Converters>(nullptr, cfg.ocr, nullptr, archive_in_caller_slot(cfg));
   return std::make_shared<const LegacyOffice>(std::move(o));
 }
 
 // The Office reader of the mail's attachments: files attached to an
-// Outlook .msg are read with PDFs and images (built before this).
+// Outlook .msg are read with PDFs and images, and 7z and RAR archives in
+// the .msg's slot (all built before this).
 void build_office(Config& cfg, std::optional<LegacyOfficeOptions> office) {
   if (!office) return;
-  if (cfg.pdf || cfg.ocr) office->attachments = std::make_shared<const Converters>(cfg.pdf, cfg.ocr);
+  if (cfg.pdf || cfg.ocr || cfg.archive)
+    office->attachments = std::make_shared<const Converters>(cfg.pdf, cfg.ocr, nullptr, archive_in_caller_slot(cfg));
   cfg.office = std::make_shared<const LegacyOffice>(std::move(*office));
 }
 

@@ -36,10 +36,12 @@ constexpr size_t kMaxMsgAttachments = 64;
 constexpr unsigned kMaxMsgDepth = 2;
 
 // The readers of documents inside a .msg's attachments, within the .msg's
-// own deadline: PDFs and images through `docs`; Word, Excel, PowerPoint
+// own deadline: PDFs, images and 7z and RAR archives through
+// `attachments` (an archive in the .msg's slot); Word, Excel, PowerPoint
 // and .msg files by another OfficeRun at depth + 1 that uses the slot the
 // .msg holds (the .msg runs no program of its own, and its attachments
-// are read one after another), so no second slot is ever waited for.
+// are read one after another), so no second office slot is ever waited
+// for.
 class AttachmentReader : public mime::DocumentReader {
  public:
   AttachmentReader(const LegacyOfficeOptions& o, unsigned depth,
@@ -152,7 +154,8 @@ class OfficeRun : public ConverterRun {
 
   // Each file attached to the .msg goes through a Walker of its own, as a
   // MIME attachment of that name and type would: text, HTML, RTF, ZIP
-  // packages (.docx, .xlsx), PDFs and images through o_.attachments, and
+  // packages (.docx, .xlsx), PDFs, images, 7z and RAR archives through
+  // o_.attachments, and
   // Office 97-2003 and .msg files by an OfficeRun one level down
   // (AttachmentReader). Not read: a .msg deeper than kMaxMsgDepth
   // ("office"), embedded messages and objects ("depth-limit"). The reason

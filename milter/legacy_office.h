@@ -25,10 +25,11 @@
 //                             (subject and body), and each attached file
 //                             through a mime::Walker of its own, as a
 //                             MIME attachment of its name and type would
-//                             be (PDFs and images by `attachments`; Office
-//                             97-2003 and .msg files by this reader, in the
-//                             slot the .msg holds, three .msg levels deep;
-//                             embedded messages and objects are not read)
+//                             be (PDFs, images, 7z and RAR archives by
+//                             `attachments`; Office 97-2003 and .msg files
+//                             by this reader, in the slot the .msg holds,
+//                             three .msg levels deep; embedded messages
+//                             and objects are not read)
 //   (a program left empty reads no file of its kind; catdoc's catppt is
 //   not used: it misses the text boxes LibreOffice and others write).
 //   Reasons finish() returns: "" for exit status 0 (or a presentation read
@@ -77,9 +78,11 @@ struct LegacyOfficeOptions : ConverterLimits {  // processes: documents held and
   LegacyOfficeOptions() : ConverterLimits{std::chrono::seconds(30), 256ull << 20, 32ull << 20, 2} {}
   std::string word;   // absolute path of catdoc ("" reads no Word file)
   std::string excel;  // xls2csv ("" reads no Excel file)
-  // PDFs and images attached to a .msg: the Converters of PdfToText and
-  // OcrProgram (none: they are uninspected). Never this reader itself:
-  // Office files attached to a .msg are read in the .msg's own slot.
+  // PDFs, images and 7z and RAR archives attached to a .msg: the
+  // Converters of PdfToText, OcrProgram and an ArchiveToTar with
+  // `in_caller_slot` (none: they are uninspected). Never this reader
+  // itself: Office files attached to a .msg are read in the .msg's own
+  // slot.
   std::shared_ptr<const mime::DocumentReader> attachments;
   // Documents opened by another reader in a slot of its own (a file
   // attached to a PDF, in the PDF's slot): open() takes none of

@@ -3,9 +3,10 @@
 // of 7z archives (written here by bsdtar) and of a RAR archive (built here,
 // stored) become parts of their own; an archive that is damaged, too large,
 // inside another, or with no reader is reported; 7z and RAR archives in a
-// ZIP or attached to a PDF are read; the parts and unpacked bytes stay
+// ZIP or attached to a PDF or a .msg are read; the parts and unpacked bytes stay
 // within the Walker's limits.
 #include "milter/archive_tar.h"
+#include "milter/legacy_office.h"
 #include "milter/pdftext.h"
 
 #include <unistd.h>
@@ -23,6 +24,7 @@
 
 #include "tests/unit/escrow/test_util.h"
 #include "tests/unit/milter/document_builders.h"
+#include "tests/unit/mime/ole_builder.h"
 #include "tests/unit/mime/recording_sink.h"
 #include "tests/unit/mime/zip_builder.h"
 
@@ -242,6 +244,46 @@ TEST_F(ArchiveToTarTest, ASevenZipOrRarAttachedToAPdfIsReadInThePdfsSlot) {
   // An `archive` that takes a slot of its own waits for the one held, and gives up: "unavailable".
   p.archive = std::make_shared<ArchiveToTar>(one);
   EXPECT_EQ(test::extract(PdfToText(p), "pdf", test::make_pdf_with_attached_file(page, rows[0].file, false)).reason,
+            "unavailable");
+}
+
+// A 7z or RAR archive attached to a forwarded Outlook .msg is read in the
+// .msg's slot, as one attached to a PDF is in the PDF's: with the only
+// ArchiveProcesses held elsewhere it is read at once. Without a reader it
+// is "archive", as before.
+TEST_F(ArchiveToTarTest, ASevenZipOrRarAttachedToAnOutlookMessageIsReadInItsSlot) {
+  ArchiveOptions one = o_;
+  one.processes = 1;
+  one.timeout = std::chrono::seconds(1);
+  ArchiveToTar elsewhere(one);
+  auto held = elsewhere.open("archive");  // the only one of ArchiveProcesses
+  ASSERT_TRUE(held);
+  ArchiveOptions in_msg = one;
+  in_msg.in_caller_slot = true;
+  LegacyOfficeOptions lo;
+  lo.processes = 1;
+  lo.attachments = std::make_shared<const Converters>(nullptr, nullptr, nullptr, std::make_shared<ArchiveToTar>(in_msg));
+  const std::vector<std::pair<std::string, std::string>> props = {
+      {"__substg1.0_0037001F", mime::test::utf16z("FW: records")}};
+  for (const auto& [name, file] : {std::pair<std::string, std::string>{"records.7z", make_7z({{"labs.txt", kLabs}})},
+                                   {"records.rar", make_rar("labs.txt", kLabs)}}) {
+    SCOPED_TRACE(name);
+    std::string msg = mime::test::make_msg_with(props, {{name, file}});
+    test::Outcome o = test::extract(LegacyOffice(lo), "office", msg);
+    EXPECT_EQ(o.reason, "");
+    EXPECT_NE(o.text.find("FW: records\n"), std::string::npos) << o.text;
+    EXPECT_NE(o.text.find("MRN 4471823"), std::string::npos) << o.text;
+    LegacyOfficeOptions none = lo;
+    none.attachments = nullptr;
+    test::Outcome unread = test::extract(LegacyOffice(none), "office", msg);
+    EXPECT_EQ(unread.reason, "archive");
+    EXPECT_EQ(unread.text.find("4471823"), std::string::npos) << unread.text;
+  }
+  // An archive reader that takes a slot of its own waits for the one held, and gives up.
+  lo.attachments = std::make_shared<const Converters>(nullptr, nullptr, nullptr, std::make_shared<ArchiveToTar>(one));
+  EXPECT_EQ(test::extract(LegacyOffice(lo), "office",
+                          mime::test::make_msg_with(props, {{"records.7z", make_7z({{"labs.txt", kLabs}})}}))
+                .reason,
             "unavailable");
 }
 

@@ -611,12 +611,13 @@ TEST(LegacyOfficeToText, DefaultIsCatdocWithItsSiblingsAndMissingItIsOnlyOff) {
   for (const auto& w : config_warnings(**cfg_lone))
     warned = warned || w == dir + "/xls2csv missing: Excel 97-2003 files are not read";
   EXPECT_TRUE(warned);
-  // Files attached to an Outlook .msg go to the PDF and OCR readers, when
-  // there are any; never to the Office reader itself.
-  const bool pdf_or_ocr = (*cfg_lone)->pdf || (*cfg_lone)->ocr;
-  ASSERT_EQ((*cfg_lone)->office->options().attachments != nullptr, pdf_or_ocr);
-  if (pdf_or_ocr) {
+  // Files attached to an Outlook .msg go to the PDF, OCR and archive
+  // readers, when there are any; never to the Office reader itself.
+  const bool any = (*cfg_lone)->pdf || (*cfg_lone)->ocr || (*cfg_lone)->archive;
+  ASSERT_EQ((*cfg_lone)->office->options().attachments != nullptr, any);
+  if (any) {
     EXPECT_EQ((*cfg_lone)->office->options().attachments->reads("pdf"), (*cfg_lone)->pdf != nullptr);
+    EXPECT_EQ((*cfg_lone)->office->options().attachments->reads("archive"), (*cfg_lone)->archive != nullptr);
     EXPECT_FALSE((*cfg_lone)->office->options().attachments->reads("office"));
   }
   // Office files attached to a PDF: a reader of the same programs and
@@ -633,11 +634,14 @@ TEST(LegacyOfficeToText, DefaultIsCatdocWithItsSiblingsAndMissingItIsOnlyOff) {
     if (in_pdf->options().attachments) {
       EXPECT_FALSE(in_pdf->options().attachments->reads("pdf"));
       EXPECT_EQ(in_pdf->options().attachments->reads("image"), (*cfg_lone)->ocr != nullptr);
+      EXPECT_EQ(in_pdf->options().attachments->reads("archive"), (*cfg_lone)->archive != nullptr);
     } else {
       EXPECT_EQ((*cfg_lone)->ocr, nullptr);
+      EXPECT_EQ((*cfg_lone)->archive, nullptr);
     }
   }
-  auto bare = parse_settings("DKIMVerify no\nLegacyOfficeToText " + dir + "/catdoc\nPdfToText\nOcrProgram\n", "t.conf");
+  auto bare = parse_settings(
+      "DKIMVerify no\nLegacyOfficeToText " + dir + "/catdoc\nPdfToText\nOcrProgram\nArchiveToTar\n", "t.conf");
   ASSERT_TRUE(bare.ok());
   auto cfg_bare = build_config(*bare, "t.conf");
   ASSERT_TRUE(cfg_bare.ok()) << cfg_bare.error().message;
