@@ -51,6 +51,15 @@ send_pdf() {
     --attach-type application/pdf --attach-name "$3" --attach @"$2" || phi_fail "$1: not accepted, see $PHI_SWAKS_LOG"
 }
 
+# send_attached_to_pdf TAG FILE PAGE WHAT: a PDF showing PAGE with FILE
+# attached to it (make_pdf.py), sent as summary.pdf; it must be escrowed.
+send_attached_to_pdf() {
+  python3 "$(dirname "$0")/make_pdf.py" attached "$PHI_DIR/attached-$1.pdf" "$2" "$3" ||
+    phi_fail "$1: could not write the PDF"
+  send_pdf "$1" "$PHI_DIR/attached-$1.pdf" summary.pdf Summary
+  assert_escrowed "$1" "$4" 20
+}
+
 # --- PHI to a mandatory-TLS domain: accepted, route-tls ---------------------------
 phi_send_phi --to "a@$PHI_SECURE_DOMAIN" || phi_fail "swaks (mandatory TLS) failed, see $PHI_SWAKS_LOG"
 qid=$(phi_queue_id_of "$PHI_SWAKS_LOG")
@@ -266,11 +275,9 @@ with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
     z.writestr("xl/sharedStrings.xml", sst)
     z.writestr("xl/worksheets/sheet1.xml", "<worksheet><sheetData>" + rows + "</sheetData></worksheet>")
 PY
-  python3 "$(dirname "$0")/make_pdf.py" attached "$PHI_DIR/attached-xlsx.pdf" "$PHI_DIR/labs.xlsx" \
-    "Quarterly HbA1c summary for the clinic: the patients' values are in the attached file" ||
-    phi_fail "could not write the PDF with an attached spreadsheet"
-  send_pdf pdfxlsx "$PHI_DIR/attached-xlsx.pdf" summary.pdf Summary
-  assert_escrowed pdfxlsx "PHI only in a spreadsheet attached to a PDF is escrowed" 20
+  send_attached_to_pdf pdfxlsx "$PHI_DIR/labs.xlsx" \
+    "Quarterly HbA1c summary for the clinic: the patients' values are in the attached file" \
+    "PHI only in a spreadsheet attached to a PDF is escrowed"
   # A PDF attached to a PDF (a portfolio's files): read in the outer one's slot.
   python3 "$(dirname "$0")/make_pdf.py" attached "$PHI_DIR/portfolio.pdf" "$PHI_DIR/attached.pdf" \
     "This portfolio holds the clinic's quarterly summary; open it in a PDF reader" ||
@@ -279,31 +286,24 @@ PY
   assert_escrowed pdfinpdf "PHI only in a CSV attached to a PDF in a PDF portfolio is escrowed" 20
   # PHI only in an attached file's name: qpdf's list of the objects gives it.
   printf 'visit,count\nclinic,12\n' > "$PHI_DIR/Jane Doe MRN 00482913 labs.csv"
-  python3 "$(dirname "$0")/make_pdf.py" attached "$PHI_DIR/named.pdf" "$PHI_DIR/Jane Doe MRN 00482913 labs.csv" \
-    "Quarterly summary for the clinic, the counts are in the attached file" ||
-    phi_fail "could not write the PDF with a named attachment"
-  send_pdf pdfname "$PHI_DIR/named.pdf" summary.pdf Summary
-  assert_escrowed pdfname "PHI only in the name of a file attached to a PDF is escrowed" 20
+  send_attached_to_pdf pdfname "$PHI_DIR/Jane Doe MRN 00482913 labs.csv" \
+    "Quarterly summary for the clinic, the counts are in the attached file" \
+    "PHI only in the name of a file attached to a PDF is escrowed"
   # A Word 97-2003 letter attached to a PDF: catdoc reads it in the PDF's
   # slot (before: the PDF uninspected, accepted by uninspected-clean).
   if [ -x /usr/bin/catdoc ]; then
     cp "$(dirname "$0")/../unit/milter/data/letter.doc" "$PHI_DIR/referral.doc"
-    python3 "$(dirname "$0")/make_pdf.py" attached "$PHI_DIR/attached-doc.pdf" "$PHI_DIR/referral.doc" \
-      "Cover sheet for the referral: the letter is in the attached file" ||
-      phi_fail "could not write the PDF with an attached Word file"
-    send_pdf pdfdoc "$PHI_DIR/attached-doc.pdf" referral.pdf Referral
-    assert_escrowed pdfdoc "PHI only in a Word 97-2003 file attached to a PDF is escrowed" 20
+    send_attached_to_pdf pdfdoc "$PHI_DIR/referral.doc" "Cover sheet for the referral: the letter is in the attached file" \
+      "PHI only in a Word 97-2003 file attached to a PDF is escrowed"
   elif [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
     phi_fail "catdoc missing: scripts/setup installs catdoc"
   fi
   # The 7z archive of the labs above (written by bsdtar there) attached to a
   # PDF: bsdtar unpacks it in the PDF's slot.
   if [ -x /usr/bin/bsdtar ] && [ -f "$PHI_DIR/records.7z" ]; then
-    python3 "$(dirname "$0")/make_pdf.py" attached "$PHI_DIR/attached-7z.pdf" "$PHI_DIR/records.7z" \
-      "Quarterly summary for the clinic: the records are in the attached archive" ||
-      phi_fail "could not write the PDF with an attached 7z archive"
-    send_pdf pdf7z "$PHI_DIR/attached-7z.pdf" summary.pdf Summary
-    assert_escrowed pdf7z "PHI only in a 7z archive attached to a PDF is escrowed" 20
+    send_attached_to_pdf pdf7z "$PHI_DIR/records.7z" \
+      "Quarterly summary for the clinic: the records are in the attached archive" \
+      "PHI only in a 7z archive attached to a PDF is escrowed"
   elif [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
     phi_fail "bsdtar missing: scripts/setup installs libarchive-tools"
   fi

@@ -196,19 +196,13 @@ TEST_F(ArchiveToTarTest, AnArchiveInsideOneIsNotRead) {
 TEST_F(ArchiveToTarTest, ASevenZipOrRarAttachedToAPdfIsReadInThePdfsSlot) {
   const std::string kQpdf = "/usr/bin/qpdf";
   ASSERT_EQ(::access(kQpdf.c_str(), X_OK), 0) << kQpdf << " missing: scripts/setup installs qpdf";
-  ArchiveOptions one = o_;
-  one.processes = 1;
-  one.timeout = std::chrono::seconds(1);
-  ArchiveToTar elsewhere(one);
-  auto held = elsewhere.open("archive");  // the only one of ArchiveProcesses
-  ASSERT_TRUE(held);
-  ArchiveOptions in_pdf = one;
-  in_pdf.in_caller_slot = true;
+  test::OnlyProcessHeld<ArchiveToTar, ArchiveOptions> slot(o_, "archive");  // of ArchiveProcesses
+  ASSERT_TRUE(slot.held);
   PdfOptions p;
   p.program = "/usr/bin/pdftotext";
   p.qpdf_program = kQpdf;
   p.processes = 1;
-  p.archive = std::make_shared<ArchiveToTar>(in_pdf);
+  p.archive = std::make_shared<ArchiveToTar>(slot.in_caller);
   const std::string page = "Records for the referral are attached to this letter";
   const std::string chart = test::make_pdf({"Chart: Jane Doe, SSN 078-05-1121, seen on 03/14/2024"});
   struct Row {
@@ -242,7 +236,7 @@ TEST_F(ArchiveToTarTest, ASevenZipOrRarAttachedToAPdfIsReadInThePdfsSlot) {
   EXPECT_EQ(unread.reason, "pdf");
   EXPECT_EQ(unread.text.find("4471823"), std::string::npos) << unread.text;
   // An `archive` that takes a slot of its own waits for the one held, and gives up: "unavailable".
-  p.archive = std::make_shared<ArchiveToTar>(one);
+  p.archive = std::make_shared<ArchiveToTar>(slot.one);
   EXPECT_EQ(test::extract(PdfToText(p), "pdf", test::make_pdf_with_attached_file(page, rows[0].file, false)).reason,
             "unavailable");
 }
@@ -252,17 +246,12 @@ TEST_F(ArchiveToTarTest, ASevenZipOrRarAttachedToAPdfIsReadInThePdfsSlot) {
 // ArchiveProcesses held elsewhere it is read at once. Without a reader it
 // is "archive", as before.
 TEST_F(ArchiveToTarTest, ASevenZipOrRarAttachedToAnOutlookMessageIsReadInItsSlot) {
-  ArchiveOptions one = o_;
-  one.processes = 1;
-  one.timeout = std::chrono::seconds(1);
-  ArchiveToTar elsewhere(one);
-  auto held = elsewhere.open("archive");  // the only one of ArchiveProcesses
-  ASSERT_TRUE(held);
-  ArchiveOptions in_msg = one;
-  in_msg.in_caller_slot = true;
+  test::OnlyProcessHeld<ArchiveToTar, ArchiveOptions> slot(o_, "archive");  // of ArchiveProcesses
+  ASSERT_TRUE(slot.held);
   LegacyOfficeOptions lo;
   lo.processes = 1;
-  lo.attachments = std::make_shared<const Converters>(nullptr, nullptr, nullptr, std::make_shared<ArchiveToTar>(in_msg));
+  lo.attachments =
+      std::make_shared<const Converters>(nullptr, nullptr, nullptr, std::make_shared<ArchiveToTar>(slot.in_caller));
   const std::vector<std::pair<std::string, std::string>> props = {
       {"__substg1.0_0037001F", mime::test::utf16z("FW: records")}};
   for (const auto& [name, file] : {std::pair<std::string, std::string>{"records.7z", make_7z({{"labs.txt", kLabs}})},
@@ -280,7 +269,7 @@ TEST_F(ArchiveToTarTest, ASevenZipOrRarAttachedToAnOutlookMessageIsReadInItsSlot
     EXPECT_EQ(unread.text.find("4471823"), std::string::npos) << unread.text;
   }
   // An archive reader that takes a slot of its own waits for the one held, and gives up.
-  lo.attachments = std::make_shared<const Converters>(nullptr, nullptr, nullptr, std::make_shared<ArchiveToTar>(one));
+  lo.attachments = std::make_shared<const Converters>(nullptr, nullptr, nullptr, std::make_shared<ArchiveToTar>(slot.one));
   EXPECT_EQ(test::extract(LegacyOffice(lo), "office",
                           mime::test::make_msg_with(props, {{"records.7z", make_7z({{"labs.txt", kLabs}})}}))
                 .reason,

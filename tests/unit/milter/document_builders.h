@@ -13,7 +13,9 @@
 //   image and nothing else (a scan). make_pdf_with_attached_file() makes
 //   a PDF with a file attached to it, make_pdf_with_comment() one with a
 //   sticky note. extract() feeds a DocumentReader's Document and
-//   collects its text and reason.
+//   collects its text and reason. OnlyProcessHeld holds the only process
+//   of a converter's pool, for the tests of files read in their caller's
+//   slot (a file attached to a PDF or a .msg).
 // THREADS
 //   Test helpers: one thread.
 #ifndef PHI_TESTS_UNIT_MILTER_DOCUMENT_BUILDERS_H
@@ -21,9 +23,11 @@
 
 #include <zlib.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -153,6 +157,29 @@ inline Outcome extract(const mime::DocumentReader& reader, std::string_view kind
   o.reason = d->finish([&](std::string_view t) { o.text.append(t); });
   return o;
 }
+
+// A converter's options `one` with one process, waited for 1 s, that one
+// held by a document of another reader (`elsewhere`: the pool is
+// daemon-wide) while this lives (`held`, null if it could not be had),
+// and `in_caller`, the same options for a reader of files inside another
+// document, which run in that one's slot (in_caller_slot).
+template <class Reader, class Options>
+struct OnlyProcessHeld {
+  OnlyProcessHeld(Options o, std::string_view kind)
+      : one(one_process(std::move(o))), in_caller(in_caller_slot(one)), elsewhere(one), held(elsewhere.open(kind)) {}
+  static Options one_process(Options o) {
+    o.processes = 1;
+    o.timeout = std::chrono::seconds(1);
+    return o;
+  }
+  static Options in_caller_slot(Options o) {
+    o.in_caller_slot = true;
+    return o;
+  }
+  const Options one, in_caller;
+  const Reader elsewhere;
+  const std::unique_ptr<mime::Document> held;
+};
 
 // The first page of `pdf` as an image: format "png", "jpeg" or "tiff"
 // (written to a file: pdftoppm cannot write a TIFF to a pipe).

@@ -334,19 +334,13 @@ TEST_F(LegacyOfficeTest, AWordLetterAttachedToAnOutlookMessageIsReadInItsSlot) {
 TEST_F(LegacyOfficeTest, AWordOrExcelFileAttachedToAPdfIsReadInThePdfsSlot) {
   const std::string kQpdf = "/usr/bin/qpdf", kPdfToText = "/usr/bin/pdftotext";
   ASSERT_EQ(::access(kQpdf.c_str(), X_OK), 0) << kQpdf << " missing: scripts/setup installs qpdf";
-  LegacyOfficeOptions one = catdoc();
-  one.processes = 1;
-  one.timeout = std::chrono::seconds(1);
-  LegacyOffice elsewhere(one);
-  auto held = elsewhere.open("office");  // the only one of LegacyOfficeProcesses
-  ASSERT_TRUE(held);
-  LegacyOfficeOptions in_pdf = one;
-  in_pdf.in_caller_slot = true;
+  test::OnlyProcessHeld<LegacyOffice, LegacyOfficeOptions> slot(catdoc(), "office");  // of LegacyOfficeProcesses
+  ASSERT_TRUE(slot.held);
   PdfOptions p;
   p.program = kPdfToText;
   p.qpdf_program = kQpdf;
   p.processes = 1;
-  p.office = std::make_shared<LegacyOffice>(in_pdf);
+  p.office = std::make_shared<LegacyOffice>(slot.in_caller);
   const std::string page = "Records for the referral are attached to this letter";
   struct Row {
     const char* name;
@@ -387,7 +381,7 @@ TEST_F(LegacyOfficeTest, AWordOrExcelFileAttachedToAPdfIsReadInThePdfsSlot) {
   EXPECT_EQ(unread.reason, "pdf");
   EXPECT_EQ(unread.text.find("Maria Gonzalez"), std::string::npos) << unread.text;
   // An `office` that takes a slot of its own waits for the one held, and gives up: "unavailable".
-  p.office = std::make_shared<LegacyOffice>(one);
+  p.office = std::make_shared<LegacyOffice>(slot.one);
   EXPECT_EQ(extract(PdfToText(p), "pdf", test::make_pdf_with_attached_file(page, sample("letter.doc"), false)).reason,
             "unavailable");
 }
