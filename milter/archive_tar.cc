@@ -71,7 +71,7 @@ std::unique_ptr<mime::Document> ArchiveToTar::start(std::string_view kind,
   if (!fd) return nullptr;
   auto run = std::make_unique<ArchiveRun>(o_, std::move(fd));
   run->set_deadline(deadline);
-  if (!o_.in_caller_slot && !run->reserve()) return nullptr;  // in_caller_slot: a PDF's
+  if (!o_.in_caller_slot && !run->reserve()) return nullptr;  // in_caller_slot: a PDF's or .msg's
   return run;
 }
 

@@ -12,10 +12,11 @@
 //   archive is first kept in a memory file (memfd: no file system, freed
 //   with the Document; at most the Walker's max_part_bytes); open() takes
 //   one of `processes` slots of a pool of its own (with `in_caller_slot`,
-//   for files attached to a PDF, none: the archive is read in the PDF's
-//   slot, and the files in it by the PDF's readers). At finish()
-//   libarchive's bsdtar, started as a ConverterRun (milter/converter.h:
-//   sandbox, limits, timeouts) with the memory file as its standard input,
+//   for files attached to a PDF or an Outlook .msg, none: the archive is
+//   read in the PDF's or .msg's slot, and the files in it by its readers).
+//   At finish() libarchive's bsdtar, started as a ConverterRun
+//   (milter/converter.h: sandbox, limits, timeouts) with the memory file as
+//   its standard input,
 //     program -c -f - --format pax @-
 //   writes the archive's files again as a pax archive, which is passed on
 //   unconverted (raw): the Walker reads it as it reads a tar attachment,
@@ -53,7 +54,7 @@ struct ArchiveOptions : ConverterLimits {  // processes: archives held and conve
   ArchiveOptions() : ConverterLimits{std::chrono::seconds(30), 256ull << 20, 32ull << 20, 2} {}
   std::string program;  // absolute path of bsdtar
   // Archives opened by another reader in a slot of its own (a file
-  // attached to a PDF, in the PDF's slot): open() takes none of
+  // attached to a PDF or a .msg, in its slot): open() takes none of
   // `processes` and so never waits for one.
   bool in_caller_slot = false;
 };

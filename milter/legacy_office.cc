@@ -155,9 +155,8 @@ class OfficeRun : public ConverterRun {
   // Each file attached to the .msg goes through a Walker of its own, as a
   // MIME attachment of that name and type would: text, HTML, RTF, ZIP
   // packages (.docx, .xlsx), PDFs, images, 7z and RAR archives through
-  // o_.attachments, and
-  // Office 97-2003 and .msg files by an OfficeRun one level down
-  // (AttachmentReader). Not read: a .msg deeper than kMaxMsgDepth
+  // o_.attachments, and Office 97-2003 and .msg files by an OfficeRun one
+  // level down (AttachmentReader). Not read: a .msg deeper than kMaxMsgDepth
   // ("office"), embedded messages and objects ("depth-limit"). The reason
   // is the weightiest of the parts'.
   std::string attachments(mime::OleFile& ole, size_t count, const std::function<void(std::string_view)>& text) {

@@ -350,9 +350,9 @@ std::string PdfRun::read_files(const std::function<void(std::string_view)>& text
 // gzip files, HL7 and the other formats the Walker reads itself; images
 // by OCR, Office 97-2003 and .msg files by `office`, 7z and RAR archives
 // by `archive`. "" when it was read to its end; "unavailable" or
-// "time-limit" (the run's or a reader's); else the reason of what was not read ("binary", "pdf",
-// "office", "archive", ...: whatever else happened) or the run's
-// ("size-limit"; "pdf": qpdf failed).
+// "time-limit" (the run's or a reader's); else the reason of what was not
+// read ("binary", "pdf", "office", "archive", ...: whatever else happened)
+// or the run's ("size-limit"; "pdf": qpdf failed).
 std::string PdfRun::read_file(mime::PdfObjectRef ref, const std::function<void(std::string_view)>& text) {
   if (text_bytes_ >= o_.max_text) return "size-limit";
   // The stream's data, decoded: the file's bytes.
