@@ -292,9 +292,10 @@ std::shared_ptr<const mime::DocumentReader> archive_in_caller_slot(const Config&
 // The PDF reader when PdfToText is set. The built-in default program may be
 // missing (poppler-utils not installed: PDFs are then uninspected, with a
 // warning); a program named in the configuration must be an executable file.
-// `office` reads the Office 97-2003 and .msg files attached to a PDF, a
-// copy of the archive reader (built before this) its 7z and RAR files.
-Result<void> build_pdf(Config& cfg, std::shared_ptr<const mime::DocumentReader> office) {
+// `office` and `archive` read the Office 97-2003 and .msg files and the
+// 7z and RAR archives attached to a PDF, in its slot.
+Result<void> build_pdf(Config& cfg, std::shared_ptr<const mime::DocumentReader> office,
+                       std::shared_ptr<const mime::DocumentReader> archive) {
   const Settings& s = cfg.settings;
   if (s.PdfToText.empty()) {
     cfg.pdf_unavailable = "PdfToText is empty";
@@ -336,7 +337,7 @@ Result<void> build_pdf(Config& cfg, std::shared_ptr<const mime::DocumentReader> 
   // has decoded them, in the PDF's slot.
   if (!o.qpdf_program.empty()) {
     o.office = std::move(office);
-    o.archive = archive_in_caller_slot(cfg);
+    o.archive = std::move(archive);
   }
   cfg.pdf = std::make_shared<const PdfToText>(std::move(o));
   return Ok();
@@ -424,22 +425,23 @@ Result<std::optional<LegacyOfficeOptions>> office_options(Config& cfg) {
 // archives in the slot too), so that a PDF never waits for a second PDF
 // slot while holding one.
 std::shared_ptr<const mime::DocumentReader> pdf_office(const Config& cfg,
-                                                       const std::optional<LegacyOfficeOptions>& office) {
+                                                       const std::optional<LegacyOfficeOptions>& office,
+                                                       const std::shared_ptr<const mime::DocumentReader>& archive) {
   if (!office) return nullptr;
   LegacyOfficeOptions o = *office;
   o.in_caller_slot = true;
-  if (cfg.ocr || cfg.archive)
-    o.attachments = std::make_shared<const Converters>(nullptr, cfg.ocr, nullptr, archive_in_caller_slot(cfg));
+  if (cfg.ocr || archive) o.attachments = std::make_shared<const Converters>(nullptr, cfg.ocr, nullptr, archive);
   return std::make_shared<const LegacyOffice>(std::move(o));
 }
 
 // The Office reader of the mail's attachments: files attached to an
 // Outlook .msg are read with PDFs and images, and 7z and RAR archives in
 // the .msg's slot (all built before this).
-void build_office(Config& cfg, std::optional<LegacyOfficeOptions> office) {
+void build_office(Config& cfg, std::optional<LegacyOfficeOptions> office,
+                  const std::shared_ptr<const mime::DocumentReader>& archive) {
   if (!office) return;
-  if (cfg.pdf || cfg.ocr || cfg.archive)
-    office->attachments = std::make_shared<const Converters>(cfg.pdf, cfg.ocr, nullptr, archive_in_caller_slot(cfg));
+  if (cfg.pdf || cfg.ocr || archive)
+    office->attachments = std::make_shared<const Converters>(cfg.pdf, cfg.ocr, nullptr, archive);
   cfg.office = std::make_shared<const LegacyOffice>(std::move(*office));
 }
 
@@ -769,9 +771,10 @@ Result<std::shared_ptr<const Config>> build_config_unlocated(Settings settings, 
   if (auto r = build_archive(*cfg); !r) return r.error();  // before the PDF reader: files attached to a PDF
   auto office = office_options(*cfg);
   if (!office) return office.error();
+  const auto nested_archive = archive_in_caller_slot(*cfg);  // for 7z and RAR files inside a PDF or a .msg
   // After OCR (the scanned pages) and the Office options (files attached to a PDF).
-  if (auto r = build_pdf(*cfg, pdf_office(*cfg, *office)); !r) return r.error();
-  build_office(*cfg, std::move(*office));  // after the PDF reader: files attached to a .msg
+  if (auto r = build_pdf(*cfg, pdf_office(*cfg, *office, nested_archive), nested_archive); !r) return r.error();
+  build_office(*cfg, std::move(*office), nested_archive);  // after the PDF reader: files attached to a .msg
   if (cfg->settings.DocumentTimeBudget == 0) return Error{"DocumentTimeBudget: must be longer than 0s"};
   if (cfg->pdf || cfg->ocr || cfg->office || cfg->archive)
     cfg->documents = std::make_shared<const Converters>(cfg->pdf, cfg->ocr, cfg->office, cfg->archive);

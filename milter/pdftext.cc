@@ -128,21 +128,17 @@ class QpdfRun : public ConverterRun {
 class AttachedDocuments : public mime::DocumentReader {
  public:
   AttachedDocuments(const PdfOptions& o, unsigned depth, std::optional<DeadlineClock::time_point> deadline)
-      : o_(o), depth_(depth), deadline_(deadline) {}
+      : o_(o), others_(nullptr, o.ocr, o.office, o.archive), depth_(depth), deadline_(deadline) {}
   std::unique_ptr<mime::Document> open(std::string_view kind) const override;
   bool reads(std::string_view kind) const override {
-    if (kind == "pdf") return depth_ < kMaxPdfDepth;
-    if (kind == "office") return o_.office && o_.office->reads(kind);
-    if (kind == "archive") return o_.archive && o_.archive->reads(kind);
-    return kind == "image" && o_.ocr && o_.ocr->reads(kind);
+    return kind == "pdf" ? depth_ < kMaxPdfDepth : others_.reads(kind);
   }
-  uint64_t min_bytes(std::string_view kind) const override {
-    return kind == "image" && reads(kind) ? o_.ocr->min_bytes(kind) : 0;
-  }
+  uint64_t min_bytes(std::string_view kind) const override { return others_.min_bytes(kind); }
 
  private:
   const PdfOptions& o_;
-  const unsigned depth_;  // of the PDF the file is attached to
+  const Converters others_;  // every kind but "pdf": images, Office 97-2003 files, 7z and RAR
+  const unsigned depth_;     // of the PDF the file is attached to
   const std::optional<DeadlineClock::time_point> deadline_;
 };
 
@@ -424,9 +420,7 @@ std::string PdfRun::render(size_t page, std::string& png) {
 
 std::unique_ptr<mime::Document> AttachedDocuments::open(std::string_view kind) const {
   if (!reads(kind)) return nullptr;
-  if (kind == "image") return o_.ocr->open_within(kind, deadline_);
-  if (kind == "office") return o_.office->open_within(kind, deadline_);  // in this PDF's slot
-  if (kind == "archive") return o_.archive->open_within(kind, deadline_);  // so too
+  if (kind != "pdf") return others_.open_within(kind, deadline_);  // office and archive: in this PDF's slot
   auto run = std::make_unique<PdfRun>(o_, depth_ + 1);
   run->set_deadline(deadline_);
   if (!run->start_in_slot()) return nullptr;  // logged: "unavailable"
