@@ -109,6 +109,7 @@ unsigned PdfNameScan::match() const {
   if (name_ == "EmbeddedFile") return kAttached | kFileStream;
   if (name_ == "EmbeddedFiles" || name_ == "FileAttachment") return kAttached;
   if (name_ == "Annot" || name_ == "Annots" || name_ == "ObjStm") return kComments;
+  if (name_ == "Image") return kImages;
   return 0;
 }
 
@@ -116,7 +117,7 @@ void PdfNameScan::end_name() {
   token_ = Token::None;
   ints_ = 0;
   unsigned m = match();
-  found_ |= m & (kEncrypt | kAttached | kComments);
+  found_ |= m & (kEncrypt | kAttached | kComments | kImages);
   if ((m & kFileStream) && in_object_) file_object_ = true;  // noted if a stream follows
 }
 

@@ -7,6 +7,7 @@
 //   s.attached_files();                // files attached to the document
 //   s.file_streams();                  // {number, generation} of their streams
 //   s.may_have_comments();             // annotations named, or maybe hidden
+//   s.has_images();                    // image XObjects: pictures drawn on pages
 // DESCRIPTION
 //   Reads the PDF's bytes as PDF tokens: names (a '/' and the regular
 //   characters after it, up to white space or a delimiter, #xx escapes
@@ -22,13 +23,17 @@
 //     Annot, Annots   an annotation's /Type and a page's list of them, and
 //     ObjStm          an object stream's /Type (the objects in it, an
 //                     annotation's among them, are compressed): the PDF
-//                     may have comments (may_have_comments()).
+//                     may have comments (may_have_comments());
+//     Image           an image XObject's /Subtype: a picture the pages
+//                     draw (has_images()), whose words pdftotext cannot
+//                     see (an inline image, in a content stream, is
+//                     seen only when that stream is not compressed).
 //   An /EmbeddedFile between "N G obj" and the keyword "stream" (before
 //   "endobj") also notes object N generation G: the stream a program such
 //   as qpdf can decode by its number (milter/pdftext.h).
 //   A name is found wherever the bytes hold it uncompressed, which for
 //   these is always where a PDF writes it: a stream's dictionary (an
-//   embedded file's) is never compressed -- streams cannot be inside
+//   embedded file's, an image's) is never compressed -- streams cannot be inside
 //   object streams -- and the trailer's /Encrypt is in the trailer or the
 //   cross-reference stream's dictionary. The catalog's name tree and an
 //   annotation's subtype may be inside a compressed object stream (PDF
@@ -73,6 +78,7 @@ class PdfNameScan {
   // Annotations (/Annot, /Annots) were named, or object streams (/ObjStm)
   // may hide them: the PDF may hold comments that no page draws.
   bool may_have_comments() const { return ((found_ | pending()) & kComments) != 0; }
+  bool has_images() const { return ((found_ | pending()) & kImages) != 0; }
   // The streams ("N G obj" ... "stream") whose dictionaries name
   // /EmbeddedFile: the files attached, in the order met, at most kMaxPdfFileStreams
   // (more_file_streams() when there were more).
@@ -80,7 +86,7 @@ class PdfNameScan {
   bool more_file_streams() const { return more_file_streams_; }
 
  private:
-  static constexpr unsigned kEncrypt = 1, kAttached = 2, kFileStream = 4, kComments = 8;
+  static constexpr unsigned kEncrypt = 1, kAttached = 2, kFileStream = 4, kComments = 8, kImages = 16;
   enum class Token { None, Name, Word };
   void byte(unsigned char c);
   bool name_byte(unsigned char c);
@@ -107,7 +113,7 @@ class PdfNameScan {
   bool in_object_ = false;    // between "N G obj" and "endobj"
   bool file_object_ = false;  // and it named /EmbeddedFile, its "stream" not yet seen
 
-  unsigned found_ = 0;  // kEncrypt, kAttached, kComments
+  unsigned found_ = 0;  // kEncrypt, kAttached, kComments, kImages
   std::vector<PdfObjectRef> file_streams_;
   bool more_file_streams_ = false;
 };

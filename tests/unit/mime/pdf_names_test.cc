@@ -140,6 +140,27 @@ TEST(PdfNames, AnnotationsOrObjectStreamsMayHoldComments) {
   EXPECT_FALSE(comments("<< /Type /Annotation /AnnotsX 1 /ObjStream 2 >>"));
 }
 
+// An image XObject's /Subtype: a picture some page draws (whose words
+// pdftotext cannot see); its dictionary is never compressed.
+TEST(PdfNames, AnImageXObjectIsAPicture) {
+  auto images = [](const std::string& pdf) {
+    bool whole = false;
+    for (size_t step = 1; step <= pdf.size(); ++step) {
+      PdfNameScan s;
+      for (size_t i = 0; i < pdf.size(); i += step) s.feed(std::string_view(pdf).substr(i, step));
+      if (step == 1) whole = s.has_images();
+      EXPECT_EQ(s.has_images(), whole) << pdf << " in chunks of " << step;
+    }
+    return whole;
+  };
+  EXPECT_FALSE(images(kPlain));
+  EXPECT_TRUE(images("5 0 obj << /Type /XObject /Subtype /Image /Width 850 /Height 1100 >> stream"));
+  EXPECT_TRUE(images("<</Subtype/Im#61ge/Width 2>>"));  // #61 is 'a'
+  EXPECT_TRUE(images("/Subtype /Image"));               // at the very end
+  // The procedure sets every page of many writers lists are not pictures.
+  EXPECT_FALSE(images("/ProcSet [/PDF /Text /ImageB /ImageC /ImageI]"));
+}
+
 TEST(PdfNames, ALongNameIsSkippedToItsEnd) {
   // kMaxPdfName is a limit on what is held: a name of 10,000 bytes that
   // ends in a name looked for is not taken for it, and the one after it is read.
