@@ -317,6 +317,10 @@ Result<void> build_pdf(Config& cfg, std::shared_ptr<const mime::DocumentReader> 
     if (::access(render.c_str(), X_OK) == 0) {
       o.render_program = render;
       o.ocr = cfg.ocr;
+      // Pictures on pages with text: pdfimages lists them, from the same package.
+      std::string list = s.PdfToText.substr(0, s.PdfToText.rfind('/') + 1) + "pdfimages";
+      if (::access(list.c_str(), X_OK) == 0) o.image_list_program = list;
+      else cfg.pdf_scans = list + " missing: pictures on PDF pages with text are not read";
     } else {
       cfg.pdf_scans = render + " missing: scanned PDF pages are not read";
     }
@@ -655,7 +659,9 @@ std::string config_summary(const Config& cfg) {
   out += std::string("; DKIM verify ") + (cfg.dkim ? "on" : "off");
   if (cfg.classifier) out += "; " + std::to_string(cfg.classifier->pattern_count()) + " detectors";
   out += cfg.pdf ? "; PDF text on (" + s.PdfToText +
-                       (cfg.pdf->options().ocr ? ", scanned pages by OCR" : ", scanned pages unread") +
+                       (!cfg.pdf->options().ocr ? ", scanned pages unread"
+                        : cfg.pdf->options().image_list_program.empty() ? ", scanned pages by OCR"
+                                                                         : ", scanned pages and pictures by OCR") +
                        (cfg.pdf->options().qpdf_program.empty() ? ", attached files and comments unread)"
                                                                 : ", attached files and comments by qpdf)")
                  : "; PDF text off (" + cfg.pdf_unavailable + ")";

@@ -134,7 +134,7 @@ struct Config {
   // default program is missing (PDF parts are then uninspected).
   std::shared_ptr<const PdfToText> pdf;
   std::string pdf_unavailable;  // why pdf is null, for the log line
-  std::string pdf_scans;        // why scanned pages are not read with OCR on ("" otherwise)
+  std::string pdf_scans;        // why scanned pages (or pictures beside text) are not read with OCR on ("" otherwise)
   std::string pdf_files;        // why PDFs' attached files and comments are not read ("" when read, or PdfObjects empty)
   // Image text through OcrProgram; null when that is empty or the built-in
   // default program is missing (images are then uninspected).

@@ -5,9 +5,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "milter/converter.h"
@@ -16,9 +19,11 @@
 #include "milter/mime/pdf_comments.h"
 #include "milter/mime/pdf_html.h"
 #include "milter/mime/pdf_names.h"
+#include "milter/mime/pdf_pictures.h"
 #include "milter/util/c_ptr.h"
 #include "milter/util/deadline.h"
 #include "milter/util/files.h"
+#include "policy/classifier.h"
 
 namespace phi {
 namespace {
@@ -40,6 +45,8 @@ ConverterPool& qpdf_pool() {
 }
 // A rendered page (2200 pixels on its long side, grey) is a few MB at most.
 constexpr uint64_t kMaxPageImage = 64ull << 20;
+// pdfimages -list writes about 100 bytes per image drawn: 10,000 of them.
+constexpr uint64_t kMaxImageList = 1ull << 20;
 
 // A page with less text than kConverterMinText (a page number, a fax
 // header) is taken for a picture of a page: a scan, whose words pdftotext
@@ -74,6 +81,31 @@ class RenderRun : public ConverterRun {
   std::string on_exit(int status) override {
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
     log_line(LogLevel::Info, "", "pdf", spec().program + " could not render a scanned page (status " +
+                                            std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
+    return "pdf";
+  }
+};
+
+// pdfimages -list: every image the pages draw, its size and resolution
+// (mime/pdf_pictures.h), one line each; in the renderers' pool, as it
+// runs in the same place.
+class ImageListRun : public ConverterRun {
+ public:
+  explicit ImageListRun(const PdfOptions& o) : ConverterRun(list_spec(o)) {}
+
+ private:
+  static ConverterSpec list_spec(const PdfOptions& o) {
+    ConverterSpec s = pdf_spec(o);
+    s.program = o.image_list_program;
+    s.argv = {o.image_list_program, "-list", "-"};
+    s.max_text = kMaxImageList;
+    s.pool = &render_pool();
+    s.raw = true;
+    return s;
+  }
+  std::string on_exit(int status) override {
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
+    log_line(LogLevel::Info, "", "pdf", spec().program + " could not list the pictures of a PDF (status " +
                                             std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
     return "pdf";
   }
@@ -187,7 +219,13 @@ class PdfRun : public ConverterRun {
   // OCR and a renderer configured, and the PDF kept (the memory file is also kept for attached files alone).
   bool reads_scans() const { return spool_ && o_.ocr && !o_.render_program.empty(); }
   std::string read_scans(const std::function<void(std::string_view)>& text);
+  // pdfimages configured too, and the PDF names an image (pages with text only: a scan is read above).
+  bool reads_pictures() const { return text_read_ && reads_scans() && !o_.image_list_program.empty() && names_.has_images(); }
+  std::string read_pictures(const std::function<void(std::string_view)>& text);
+  std::string ocr_page(size_t page, const std::function<void(std::string_view)>& text);
+  void pass_new_lines(std::string_view ocr, const std::function<void(std::string_view)>& text) const;
   std::string render(size_t page, std::string& png);
+  std::string feed_spool(ConverterRun& run);
   std::string read_files(const std::function<void(std::string_view)>& text);
   std::string read_file(mime::PdfObjectRef ref, const std::function<void(std::string_view)>& text);
   std::string read_comments(const std::function<void(std::string_view)>& text);
@@ -199,8 +237,13 @@ class PdfRun : public ConverterRun {
   std::vector<size_t> scans_;  // the first max_ocr_pages textless pages (1-based)
   mime::PdfHtmlText pages_text_{[this](std::string_view t) { count(t); }, [](std::string_view) {}};
   bool scanned_ = false;       // pdftotext succeeded but found textless pages
+  bool text_read_ = false;     // pdftotext succeeded and found pages with text
   UniqueFd spool_;             // a copy of the PDF, for rendering its scanned pages and taking out its files
   uint64_t text_bytes_ = 0;    // text passed on, for max_text over the attached files too
+  // The last policy::kProximityBytes (to twice that) of the text passed
+  // on, when pictures may be read: pass_new_lines() leaves out what OCR
+  // reads again that the classifier would count twice.
+  std::string recent_;
 };
 
 void PdfRun::on_input(std::string_view bytes) {
@@ -216,6 +259,7 @@ std::string PdfRun::on_exit(int status) {
   pages_text_.finish();  // the last page's end, held back until the output ended
   const std::string& program = spec().program;
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    text_read_ = pages_ > textless_pages_;
     if (pages_ > 0 && textless_pages_ == 0) return "";
     scanned_ = pages_ > 0;
     if (scanned_ && reads_scans()) return "pdf";  // finish() reads the scans
@@ -255,14 +299,22 @@ void fold(std::string& reason, const std::string& more) {
 }
 
 std::string PdfRun::finish(const std::function<void(std::string_view)>& text) {
+  bool pictures = reads_scans() && !o_.image_list_program.empty() && names_.has_images();
   std::function<void(std::string_view)> counted = [&](std::string_view t) {
     text_bytes_ += t.size();
+    if (pictures) {
+      recent_.append(t.substr(t.size() > policy::kProximityBytes ? t.size() - policy::kProximityBytes : 0));
+      if (recent_.size() > 2 * policy::kProximityBytes) recent_.erase(0, recent_.size() - policy::kProximityBytes);
+    }
     text(t);
   };
   mime::PdfHtmlText html(counted);  // the document information, then the pages' text
   std::string reason = ConverterRun::finish([&](std::string_view t) { html.feed(t); });
   html.finish();
   if (reason == "pdf" && scanned_ && reads_scans()) reason = read_scans(counted);
+  // Nor does it see the words in a picture on a page with text (a pasted
+  // screenshot of a chart, a photographed card, a scan in a typed letter).
+  if (reads_more(reason) && reads_pictures()) fold(reason, read_pictures(counted));
   // pdftotext prints the pages alone: the files attached to the document
   // (embedded files, a portfolio's, a file attachment annotation's) are
   // read apart -- also when the pages were not all read (a scan, a damaged
@@ -381,17 +433,7 @@ std::string PdfRun::read_scans(const std::function<void(std::string_view)>& text
                    std::to_string(textless_pages_) + " scanned pages: the PDF is reported uninspected time-limit");
       return "time-limit";
     }
-    std::string png;
-    std::string why = render(page, png);
-    if (why == "unavailable" || why == "time-limit") return why;
-    if (!why.empty() || png.empty()) continue;
-    auto doc = o_.ocr->open_within("image", budget());
-    // OCR busy: the message is retried, not passed on half read (unless its budget ran out meanwhile)
-    if (!doc) return past_deadline() ? "time-limit" : "unavailable";
-    doc->feed(png);
-    png.clear();
-    text("\n");
-    why = doc->finish(text);
+    std::string why = ocr_page(page, text);
     if (why == "unavailable" || why == "time-limit") return why;
     if (why.empty()) ++read;
   }
@@ -402,20 +444,123 @@ std::string PdfRun::read_scans(const std::function<void(std::string_view)>& text
   return read == textless_pages_ ? "" : "pdf";
 }
 
+// The pages with text whose pictures are large enough to hold text
+// (mime/pdf_pictures.h), as pdfimages lists them, each rendered and read
+// by OCR as a scan is, as many as max_ocr_pages leaves after the scans;
+// their text follows the PDF's. "" when every such page was read (OCR
+// recognising little or nothing included: a photograph), "pdf" when the
+// list failed or was cut, or pages were left unread.
+std::string PdfRun::read_pictures(const std::function<void(std::string_view)>& text) {
+  if (budget() && DeadlineClock::now() >= *budget()) return "time-limit";
+  ImageListRun run(o_);
+  run.set_deadline(budget());
+  if (!run.start()) return run.past_deadline() ? "time-limit" : "unavailable";
+  std::string list;
+  if (std::string why = feed_spool(run); !why.empty()) return why;
+  std::string listed = run.finish([&](std::string_view b) { list.append(b); });
+  if (listed == "unavailable" || listed == "time-limit") return listed;
+  // A list cut or ended by a failure ("size-limit", "pdf"): its pages are read, the PDF stays uninspected.
+  std::vector<size_t> pages;
+  for (size_t page : mime::picture_pages(list))  // not those read above as scans
+    if (page <= pages_ && std::find(scans_.begin(), scans_.end(), page) == scans_.end()) pages.push_back(page);
+  list.clear();
+  size_t room = o_.max_ocr_pages > scans_.size() ? o_.max_ocr_pages - scans_.size() : 0;
+  size_t over = pages.size() > room ? pages.size() - room : 0, read = 0;
+  pages.resize(pages.size() - over);
+  for (size_t page : pages) {
+    if (budget() && DeadlineClock::now() >= *budget()) {
+      log_line(LogLevel::Warning, "", "pdf",
+               "the message's DocumentTimeBudget ran out after " + std::to_string(read) + " of " +
+                   std::to_string(pages.size() + over) +
+                   " pages with pictures beside text: the PDF is reported uninspected time-limit");
+      return "time-limit";
+    }
+    std::string ocr;
+    std::string why = ocr_page(page, [&](std::string_view t) { ocr.append(t); });
+    pass_new_lines(ocr, text);
+    if (why == "unavailable" || why == "time-limit") return why;
+    if (why.empty() || why == "image") ++read;  // "image": little or no text in it (a photograph)
+  }
+  bool all = listed.empty() && over == 0 && read == pages.size();
+  if (!pages.empty() || !all)
+    log_line(LogLevel::Info, "", "pdf",
+             "a PDF with pictures beside text on " + std::to_string(pages.size() + over) + " pages" +
+                 (listed.empty() ? "" : " or more (their list is incomplete)") + ": " + std::to_string(read) +
+                 " read by OCR" + (all ? "" : ", the PDF is reported uninspected"));
+  return all ? "" : "pdf";
+}
+
+// The lines of `ocr` (a page with text and pictures, read whole) but
+// those the text passed on last (recent_) already holds, compared by
+// their letters and digits: the page's typed lines, which OCR reads again
+// beside its pictures, would otherwise be counted twice by the classifier
+// -- two weak findings, each counted twice, add up to evidence neither
+// copy holds. A copy further back than that is kept: the page's typed
+// lines, near the picture's, still tell whom the picture is about. A line
+// OCR misread is kept too.
+void PdfRun::pass_new_lines(std::string_view ocr, const std::function<void(std::string_view)>& text) const {
+  auto key = [](std::string_view line) {
+    std::string k;
+    for (char c : line)
+      if (std::isalnum(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80)
+        k += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return k;
+  };
+  std::unordered_set<std::string> seen;
+  for (std::string_view rest = recent_; !rest.empty();) {
+    size_t end = rest.find('\n');
+    if (std::string k = key(rest.substr(0, end)); !k.empty()) seen.insert(std::move(k));
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+  }
+  std::string kept;
+  for (std::string_view rest = ocr; !rest.empty();) {
+    size_t end = rest.find('\n');
+    std::string_view line = rest.substr(0, end == std::string_view::npos ? rest.size() : end + 1);
+    rest.remove_prefix(line.size());
+    std::string k = key(line);
+    if (k.empty() || !seen.count(k)) kept.append(line);
+  }
+  if (!kept.empty()) text(kept);
+}
+
+// `page` rendered and read by OCR, its text (if any) passed on after a
+// line break: OCR's reason ("" text recognised, "image" little or none),
+// "unavailable" or "time-limit" (which decide the answer), or "pdf" (the
+// page was not rendered).
+std::string PdfRun::ocr_page(size_t page, const std::function<void(std::string_view)>& text) {
+  std::string png;
+  std::string why = render(page, png);
+  if (!why.empty()) return why;
+  if (png.empty()) return "pdf";
+  auto doc = o_.ocr->open_within("image", budget());
+  // OCR busy: the message is retried, not passed on half read (unless its budget ran out meanwhile)
+  if (!doc) return past_deadline() ? "time-limit" : "unavailable";
+  doc->feed(png);
+  png.clear();
+  text("\n");
+  return doc->finish(text);
+}
+
 std::string PdfRun::render(size_t page, std::string& png) {
   RenderRun run(o_, page);
   run.set_deadline(budget());
   if (!run.start()) return run.past_deadline() ? "time-limit" : "unavailable";
+  if (std::string why = feed_spool(run); !why.empty()) return why;
+  return run.finish([&](std::string_view b) { png.append(b); });
+}
+
+// The PDF's memory file, from its start, as `run`'s input: "" or "pdf"
+// (it could not be read).
+std::string PdfRun::feed_spool(ConverterRun& run) {
   if (::lseek(spool_.get(), 0, SEEK_SET) != 0) return "pdf";
   std::string buf(64 * 1024, '\0');
   for (;;) {
     ssize_t n = ::read(spool_.get(), buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return "pdf";
-    if (n == 0) break;
+    if (n == 0) return "";
     run.feed(std::string_view(buf.data(), size_t(n)));
   }
-  return run.finish([&](std::string_view b) { png.append(b); });
 }
 
 std::unique_ptr<mime::Document> AttachedDocuments::open(std::string_view kind) const {

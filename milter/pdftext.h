@@ -23,6 +23,20 @@
 //   only inside a PDF's slot, so it never waits on one) and the PNG read by
 //   `ocr`, whose text follows the PDF's. OCR busy or a renderer that cannot
 //   start is "unavailable", as for pdftotext.
+//   Pictures on pages with text (a pasted screenshot of a chart, a
+//   photographed insurance card, a scan in a typed letter) are not in
+//   pdftotext's output either: when the PDF's bytes name an image
+//   (PdfNameScan::has_images) and `image_list_program` is set,
+//     image_list_program -list -
+//   lists the images each page draws (a ConverterRun in the renderers'
+//   pool, its output at most 1 MiB), and each page with text
+//   whose pictures cover kMinPictureArea (mime/pdf_pictures.h: 4 square
+//   inches; a logo or a signature is smaller) is rendered and read by
+//   `ocr` as a scan is, as many as max_ocr_pages leaves after the scans;
+//   the lines OCR reads there that the last policy::kProximityBytes of
+//   text passed on already hold (the page's typed lines, read again with
+//   the picture) are left out, so that the classifier does not count them
+//   twice.
 //   Files attached to the PDF (mime/pdf_names.h: the streams whose
 //   dictionaries say /Type /EmbeddedFile, as the PDF's bytes go by, at most
 //   kMaxPdfFileStreams) are then each decoded by
@@ -53,10 +67,14 @@
 //   Reasons finish() returns: "" for exit status 0 when every page had text
 //   (32 characters or more other than white space; pages are counted by the
 //   form feed pdftotext ends each with, which is passed on as a line break),
-//   or when every page without (a scan) was then read by OCR; "pdf" for
+//   or when every page without (a scan) was then read by OCR, and every
+//   page with pictures listed (OCR recognising little there is a
+//   photograph: read); "pdf" for
 //   status 0 with a page without that much text that OCR did not read (none
 //   configured, more than max_ocr_pages such pages, too little recognised:
-//   its text, if any, is still passed on) or no page, and for a PDF that
+//   its text, if any, is still passed on) or no page, for pages with
+//   pictures when the list failed or was cut or more than max_ocr_pages
+//   pages in all were to be read (those read are passed on), and for a PDF that
 //   names files attached to it when one of them was not read to its end (a
 //   PDF not read, an image without OCR, a damaged spreadsheet, qpdf failed,
 //   no `qpdf_program`, no stream of one found, more than kMaxPdfFileStreams;
@@ -105,7 +123,11 @@ struct PdfOptions : ConverterLimits {  // timeout: the whole extraction
   // read by `ocr` ("image"); either empty, they stay unread.
   std::string render_program;
   std::shared_ptr<const mime::DocumentReader> ocr;
-  unsigned max_ocr_pages = 20;                   // scanned pages read per PDF
+  unsigned max_ocr_pages = 20;                   // scanned pages and pages with pictures read per PDF
+  // Pages with text that show large pictures (mime/pdf_pictures.h), as
+  // `image_list_program` (poppler's pdfimages) lists them, rendered and
+  // read as scans are; empty (or no OCR), the pictures stay unread.
+  std::string image_list_program;
   // Files attached to a PDF, each embedded file's stream decoded by
   // `qpdf_program` (qpdf) and read as an attachment, and the PDF's comments,
   // from its objects as qpdf lists them; empty, neither is read.

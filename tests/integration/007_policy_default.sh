@@ -159,6 +159,16 @@ if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/tesseract ]; then
   assert_escrowed fax "PHI only in a scanned PDF page is escrowed" 30
   phi_assert_match "fax: the log names the message and the OCR of its page" "$(cat "$PHI_MILTER_LOG")" \
     "$qid: pdf: a PDF with 1 of 1 pages without text \\(scanned\\?\\): 1 read by OCR"
+
+  # --- the same letter as a picture pasted below a typed line (a screenshot of the chart in a letter) ---
+  python3 "$(dirname "$0")/make_pdf.py" pictured "$PHI_DIR/pictured.pdf" "$PHI_DIR/fax.pgm" \
+    "Dear colleague, the chart is pasted below as a screenshot." || phi_fail "could not write the pictured PDF"
+  pdftotext "$PHI_DIR/pictured.pdf" - | grep -q "pasted below" || phi_fail "the pictured PDF has no text layer"
+  ! pdftotext "$PHI_DIR/pictured.pdf" - | grep -q "Lopez" || phi_fail "the pictured PDF's picture has a text layer"
+  send_pdf pictured "$PHI_DIR/pictured.pdf" letter.pdf "Letter"
+  assert_escrowed pictured "PHI only in a picture on a PDF page with text is escrowed" 30
+  phi_assert_match "pictured: the log names the message and the OCR of its picture" "$(cat "$PHI_MILTER_LOG")" \
+    "$qid: pdf: a PDF with pictures beside text on 1 pages: 1 read by OCR"
 elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
   phi_fail "tesseract missing: scripts/setup installs tesseract-ocr"
 fi

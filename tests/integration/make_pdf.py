@@ -12,6 +12,9 @@
 #                                      whose text is NOTE
 #   make_pdf.py scan OUT.pdf IN.pgm    a page that is only a grey picture (a scan, a fax):
 #                                      IN.pgm as pdftoppm -gray writes it (binary P5)
+#   make_pdf.py pictured OUT.pdf IN.pgm LINE...   the letter's lines (three at most) with
+#                                      IN.pgm drawn below them, 6.5 by 8.4 inches (a screenshot
+#                                      or a scan pasted into a typed letter)
 import os
 import sys
 import zlib
@@ -60,23 +63,39 @@ def note(objs, text):
     return objs
 
 
-def scan_page(pgm):
+def picture(pgm):
+    """An image XObject of `pgm`, a binary 8-bit PGM."""
     magic, size, depth, pixels = pgm.split(b"\n", 3)
     if magic != b"P5" or depth != b"255":
         raise SystemExit("make_pdf.py: not a binary 8-bit PGM")
     w, h = size.split()
+    return stream(b"/Type /XObject /Subtype /Image /Width " + w + b" /Height " + h +
+                  b" /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode", zlib.compress(pixels))
+
+
+def scan_page(pgm):
     return [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
             b"/Resources << /XObject << /Im1 5 0 R >> >> >>",
-            stream(b"", b"q 612 0 0 792 0 0 cm /Im1 Do Q"),
-            stream(b"/Type /XObject /Subtype /Image /Width " + w + b" /Height " + h +
-                   b" /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode", zlib.compress(pixels))]
+            stream(b"", b"q 612 0 0 792 0 0 cm /Im1 Do Q"), picture(pgm)]
+
+
+def pictured_page(pgm, lines):
+    """text_page's lines with `pgm` drawn below them."""
+    objs = text_page(lines[:3])
+    content = "BT /F1 11 Tf 72 720 Td 14 TL " + " ".join("(%s) '" % l for l in lines[:3]) + " ET"
+    objs[3] = stream(b"/Filter /FlateDecode", zlib.compress((content + " q 468 0 0 606 72 72 cm /Im1 Do Q").encode()))
+    objs[2] = objs[2].replace(b"/Resources << /Font << /F1 5 0 R >> >>",
+                              b"/Resources << /Font << /F1 5 0 R >> /XObject << /Im1 6 0 R >> >>")
+    objs.append(picture(pgm))
+    return objs
 
 
 if __name__ == "__main__":
-    if len(sys.argv) < 4 or sys.argv[1] not in ("text", "titled", "attached", "noted", "scan"):
+    if len(sys.argv) < 4 or sys.argv[1] not in ("text", "titled", "attached", "noted", "scan", "pictured"):
         raise SystemExit("usage: make_pdf.py text OUT.pdf LINE... | titled OUT.pdf TITLE LINE... | "
-                         "attached OUT.pdf FILE LINE... | noted OUT.pdf NOTE LINE... | scan OUT.pdf IN.pgm")
+                         "attached OUT.pdf FILE LINE... | noted OUT.pdf NOTE LINE... | scan OUT.pdf IN.pgm | "
+                         "pictured OUT.pdf IN.pgm LINE...")
     info = None
     if sys.argv[1] == "text":
         objs = text_page(sys.argv[3:])
@@ -91,6 +110,9 @@ if __name__ == "__main__":
             name = os.path.basename(sys.argv[3]).encode()
             name = name.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
             objs = attach(text_page(sys.argv[4:]), name, f.read())
+    elif sys.argv[1] == "pictured":
+        with open(sys.argv[3], "rb") as f:
+            objs = pictured_page(f.read(), sys.argv[4:])
     else:
         with open(sys.argv[3], "rb") as f:
             objs = scan_page(f.read())

@@ -426,7 +426,10 @@ TEST(PdfToText, DefaultIsPopplersProgramWithLimits) {
   if (access("/usr/bin/tesseract", X_OK) == 0) {  // scanned pages: pdftoppm beside pdftotext, and the OCR reader
     EXPECT_EQ(o.render_program, "/usr/bin/pdftoppm");
     EXPECT_EQ(o.ocr, std::static_pointer_cast<const mime::DocumentReader>((*cfg)->ocr));
-    EXPECT_NE(config_summary(**cfg).find("PDF text on (/usr/bin/pdftotext, scanned pages by OCR"), std::string::npos);
+    // Pictures on pages with text: pdfimages from the same package.
+    EXPECT_EQ(o.image_list_program, "/usr/bin/pdfimages");
+    EXPECT_NE(config_summary(**cfg).find("PDF text on (/usr/bin/pdftotext, scanned pages and pictures by OCR"),
+              std::string::npos);
   }
   // Files attached to PDFs: qpdf when installed (scripts/setup installs it); missing, a warning.
   if (access("/usr/bin/qpdf", X_OK) == 0) {

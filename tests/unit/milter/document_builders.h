@@ -4,13 +4,16 @@
 //   std::string pdf = test::make_pdf({"page one text", ""});
 //   std::string png = test::render(pdf, "png");   // poppler's pdftoppm
 //   std::string scan = test::make_scanned_pdf("text only in pixels");
+//   std::string letter = test::make_pdf_with_pictures({{"typed", "in pixels", 432, 288}});
 //   test::Outcome o = test::extract(reader, "pdf", pdf, chunk);
 // DESCRIPTION
 //   make_pdf() writes a small valid PDF (Helvetica text, deflated content
 //   streams, optionally an /Encrypt dictionary and document information). render() turns its first
 //   page into a PNG, JPEG or TIFF through pdftoppm at `dpi` ("" when
 //   pdftoppm fails). make_scanned_pdf() makes a PDF whose page is such an
-//   image and nothing else (a scan). make_pdf_with_attached_file() makes
+//   image and nothing else (a scan), make_pdf_with_pictures() pages of
+//   typed text with such a picture drawn beside it at a given size (a
+//   pasted screenshot, a photographed card). make_pdf_with_attached_file() makes
 //   a PDF with a file attached to it, make_pdf_with_comment() one with a
 //   sticky note. extract() feeds a DocumentReader's Document and
 //   collects its text and reason. OnlyProcessHeld holds the only process
@@ -194,10 +197,13 @@ inline std::string render(const std::string& pdf, const std::string& format, int
   return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
 }
 
-// A PDF whose one page is only a picture of `text` (as a scanner or a fax
-// makes it): make_pdf's page rendered grey at 150 dpi, embedded as a
-// deflated DeviceGray image; pdftotext finds no text in it. "" on failure.
-inline std::string make_scanned_pdf(const std::string& text) {
+// make_pdf's page of `text` rendered grey at 150 dpi, as an image
+// XObject's dictionary entries and data (deflated DeviceGray pixels);
+// empty on failure.
+struct GrayPicture {
+  std::string dictionary, data;
+};
+inline GrayPicture gray_picture(const std::string& text) {
   escrow::testing::TempDir dir;
   std::string in = dir.write("page.pdf", make_pdf({text}), 0600);
   std::string out = dir.path() + "/page";
@@ -210,14 +216,60 @@ inline std::string make_scanned_pdf(const std::string& text) {
   std::string size = pgm.substr(a + 1, b - a - 1), pixels = pgm.substr(c + 1);
   std::string w = size.substr(0, size.find(' ')), h = size.substr(size.find(' ') + 1);
   std::string z = deflate(pixels);
+  return {"/Type /XObject /Subtype /Image /Width " + w + " /Height " + h +
+              " /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length " + std::to_string(z.size()),
+          z};
+}
+
+// A PDF whose one page is only a picture of `text` (as a scanner or a fax
+// makes it): make_pdf's page rendered grey at 150 dpi, embedded as a
+// deflated DeviceGray image; pdftotext finds no text in it. "" on failure.
+inline std::string make_scanned_pdf(const std::string& text) {
+  GrayPicture picture = gray_picture(text);
+  if (picture.data.empty()) return {};
   std::string content = "q 612 0 0 792 0 0 cm /Im1 Do Q";
   std::vector<std::string> objs = {
       "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /XObject << /Im1 5 0 R >> >> >>",
       "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content + "\nendstream",
-      "<< /Type /XObject /Subtype /Image /Width " + w + " /Height " + h +
-          " /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length " + std::to_string(z.size()) +
-          " >>\nstream\n" + z + "\nendstream"};
+      "<< " + picture.dictionary + " >>\nstream\n" + picture.data + "\nendstream"};
+  return assemble_pdf(objs);
+}
+
+// A PDF of letter-size pages, each showing its `text` in Helvetica at the
+// top and, when `picture` is not empty, a picture of that text (a page of
+// it rendered as gray_picture does: the words at its top, white below)
+// drawn `width` by `height` points (72 to the inch) at the page's lower
+// left margin, as a pasted screenshot or a photographed card is in a
+// typed letter. "" on failure.
+struct PageWithPicture {
+  std::string text, picture;
+  int width = 0, height = 0;
+};
+inline std::string make_pdf_with_pictures(const std::vector<PageWithPicture>& pages) {
+  // Objects: 1 catalog, 2 pages, 3 font, then per page its page, content stream and picture.
+  std::vector<std::string> objs = {"<< /Type /Catalog /Pages 2 0 R >>", "",
+                                   "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"};
+  std::string kids;
+  for (const auto& p : pages) {
+    size_t page = objs.size() + 1;
+    kids += std::to_string(page) + " 0 R ";
+    std::string content = "BT /F1 12 Tf 72 740 Td (" + p.text + ") Tj ET";
+    std::string resources = "/Font << /F1 3 0 R >>";
+    GrayPicture picture;
+    if (!p.picture.empty()) {
+      picture = gray_picture(p.picture);
+      if (picture.data.empty()) return {};
+      content += " q " + std::to_string(p.width) + " 0 0 " + std::to_string(p.height) + " 72 72 cm /Im1 Do Q";
+      resources += " /XObject << /Im1 " + std::to_string(page + 2) + " 0 R >>";
+    }
+    std::string z = deflate(content);
+    objs.push_back("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents " + std::to_string(page + 1) +
+                   " 0 R /Resources << " + resources + " >> >>");
+    objs.push_back("<< /Length " + std::to_string(z.size()) + " /Filter /FlateDecode >>\nstream\n" + z + "\nendstream");
+    if (!picture.data.empty()) objs.push_back("<< " + picture.dictionary + " >>\nstream\n" + picture.data + "\nendstream");
+  }
+  objs[1] = "<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(pages.size()) + " >>";
   return assemble_pdf(objs);
 }
 

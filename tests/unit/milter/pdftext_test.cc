@@ -9,7 +9,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "milter/ocr.h"
@@ -471,6 +474,128 @@ TEST_F(PdfScansTest, AnImageAttachedToAPdfIsReadByOcr) {
   // OCR busy: retried.
   o.ocr = std::make_shared<NoOcr>();
   EXPECT_EQ(extract(PdfToText(o), pdf).reason, "unavailable");
+}
+
+// Pictures on pages with text (a pasted screenshot of a chart, a
+// photographed card): listed by pdfimages, rendered and read by OCR.
+class PdfPicturesTest : public PdfScansTest {
+ protected:
+  void SetUp() override {
+    PdfScansTest::SetUp();
+    ASSERT_EQ(::access(kPdfImages.c_str(), X_OK), 0) << "scripts/setup installs poppler-utils";
+  }
+  PdfOptions with_pictures(std::shared_ptr<const mime::DocumentReader> ocr = nullptr) {
+    PdfOptions o = with_ocr(std::move(ocr));
+    o.image_list_program = kPdfImages;
+    return o;
+  }
+  const std::string kPdfImages = "/usr/bin/pdfimages";
+  const std::string kLetter = "Dear colleague, please see the screenshot from the chart below.";
+};
+
+// An OCR reader that counts the images it is given and reads each as `text` (or nothing, with `reason` "image").
+struct CountingOcr : mime::DocumentReader {
+  explicit CountingOcr(std::string r = "", std::string t = "read by OCR") : reason(std::move(r)), seen(std::move(t)) {}
+  struct Doc : mime::Document {
+    explicit Doc(const CountingOcr& r) : reader(r) {}
+    void feed(std::string_view) override {}
+    std::string finish(const std::function<void(std::string_view)>& text) override {
+      ++reader.count;
+      if (reader.reason.empty()) text(reader.seen);
+      return reader.reason;
+    }
+    const CountingOcr& reader;
+  };
+  std::unique_ptr<mime::Document> open(std::string_view) const override { return std::make_unique<Doc>(*this); }
+  bool reads(std::string_view kind) const override { return kind == "image"; }
+  const std::string reason, seen;
+  mutable int count = 0;
+};
+
+size_t occurrences(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST_F(PdfPicturesTest, APictureOnAPageWithTextIsReadByOcr) {
+  // The picture 6.5 by 8.4 inches, below the letter's line.
+  std::string pdf = test::make_pdf_with_pictures({{kLetter, kFax, 468, 606}});
+  ASSERT_FALSE(pdf.empty());
+  Outcome o = extract(PdfToText(with_pictures()), pdf, 1000);
+  EXPECT_EQ(o.reason, "");
+  EXPECT_NE(o.text.find("screenshot from the chart"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("Diego Lopez"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("4471823"), std::string::npos) << o.text;
+  // The typed line OCR read again with the picture is not passed on twice.
+  EXPECT_EQ(occurrences(o.text, "screenshot from the chart"), 1u) << o.text;
+  // Without pdfimages the page's text alone is read, as before.
+  Outcome before = extract(PdfToText(with_ocr()), pdf);
+  EXPECT_EQ(before.reason, "");
+  EXPECT_EQ(before.text.find("Diego Lopez"), std::string::npos) << before.text;
+}
+
+TEST_F(PdfPicturesTest, OnlyPicturesLargeEnoughToHoldTextAreRead) {
+  auto read = [&](const std::vector<test::PageWithPicture>& pages, unsigned max_ocr_pages = 20) {
+    auto ocr = std::make_shared<CountingOcr>();
+    PdfOptions o = with_pictures(ocr);
+    o.max_ocr_pages = max_ocr_pages;
+    std::string pdf = test::make_pdf_with_pictures(pages);
+    EXPECT_FALSE(pdf.empty());
+    Outcome out = extract(PdfToText(o), pdf);
+    return std::make_pair(out.reason, ocr->count);
+  };
+  using Read = std::pair<std::string, int>;
+  EXPECT_EQ(read({{kLetter, kFax, 216, 144}}), (Read{"", 1}));  // 3 by 2 inches: a card's photo
+  EXPECT_EQ(read({{kLetter, kFax, 144, 72}}), (Read{"", 0}));   // 2 by 1 inches: a logo
+  EXPECT_EQ(read({{kLetter, "", 0, 0}}), (Read{"", 0}));         // no picture
+  EXPECT_EQ(read({{kLetter, kFax, 144, 72}, {kLetter, kFax, 432, 288}, {kLetter, kFax, 144, 72}}), (Read{"", 1}));
+  // A scan (no text on the page) is read once, as a scan; the page with text and a picture after it.
+  EXPECT_EQ(read({{"", kFax, 612, 792}, {kLetter, kFax, 432, 288}}), (Read{"", 2}));
+  // More pages to read than max_ocr_pages (the scans' and the pictures' together): the first read, the PDF uninspected.
+  EXPECT_EQ(read({{kLetter, kFax, 432, 288}, {kLetter, kFax, 432, 288}}, 1), (Read{"pdf", 1}));
+  EXPECT_EQ(read({{"", kFax, 612, 792}, {kLetter, kFax, 432, 288}}, 1), (Read{"pdf", 1}));
+}
+
+TEST_F(PdfPicturesTest, WhatOcrReadsFollowsThePdfsText) {
+  auto ocr = std::make_shared<CountingOcr>();
+  Outcome o = extract(PdfToText(with_pictures(ocr)), test::make_pdf_with_pictures({{kLetter, kFax, 432, 288}}));
+  EXPECT_EQ(o.reason, "");
+  size_t letter = o.text.find("screenshot from the chart"), picture = o.text.find("read by OCR");
+  ASSERT_NE(letter, std::string::npos) << o.text;
+  ASSERT_NE(picture, std::string::npos) << o.text;
+  EXPECT_LT(letter, picture);
+  // The page's typed lines, which OCR reads again beside the picture, are
+  // left out where the text before holds them: the classifier would count
+  // them twice. Further back they are kept (they tell whom the picture is
+  // about): here 80 more pages of text come first.
+  const std::string visit = "Patient: Diego Lopez, seen on Monday for a follow-up visit.";
+  auto again = std::make_shared<CountingOcr>("", "\n" + kLetter + "\n  PATIENT: Diego   Lopez, seen on monday for a follow-up visit\n");
+  Outcome near = extract(PdfToText(with_pictures(again)),
+                         test::make_pdf_with_pictures({{visit, "", 0, 0}, {kLetter, kFax, 432, 288}}));
+  EXPECT_EQ(near.reason, "");
+  EXPECT_EQ(occurrences(near.text, "screenshot from the chart"), 1u) << near.text;
+  EXPECT_EQ(occurrences(near.text, "Lopez"), 1u) << near.text;  // white space, case and stops do not tell lines apart
+  std::vector<test::PageWithPicture> long_letter = {{kLetter, kFax, 432, 288}};
+  for (int i = 0; i < 80; ++i) long_letter.push_back({"Page " + std::to_string(i) + ": " + std::string(80, 'x'), "", 0, 0});
+  Outcome far = extract(PdfToText(with_pictures(again)), test::make_pdf_with_pictures(long_letter));
+  EXPECT_EQ(far.reason, "");
+  EXPECT_EQ(occurrences(far.text, "screenshot from the chart"), 2u);
+  // A picture in which OCR recognises nothing (a photograph) was read all the same.
+  auto blind = std::make_shared<CountingOcr>("image");
+  EXPECT_EQ(extract(PdfToText(with_pictures(blind)), test::make_pdf_with_pictures({{kLetter, kFax, 432, 288}})).reason,
+            "");
+  EXPECT_EQ(blind->count, 1);
+}
+
+TEST_F(PdfPicturesTest, AListThatFailsOrOcrBusyLeavesThePdfUninspectedOrRetried) {
+  std::string pdf = test::make_pdf_with_pictures({{kLetter, kFax, 432, 288}});
+  PdfOptions broken = with_pictures(std::make_shared<CountingOcr>());
+  broken.image_list_program = dir.write("list.sh", "#!/bin/sh\ncat >/dev/null\nexit 1\n", 0755);
+  EXPECT_EQ(extract(PdfToText(broken), pdf).reason, "pdf");  // the pictures are unknown
+  EXPECT_EQ(extract(PdfToText(with_pictures(std::make_shared<NoOcr>())), pdf).reason, "unavailable");
+  // No picture named in the PDF: pdfimages is not run (a failing one changes nothing).
+  EXPECT_EQ(extract(PdfToText(broken), make_pdf({kLetter})).reason, "");
 }
 
 TEST_F(PdfScansTest, OcrBusyIsUnavailable) {
