@@ -61,54 +61,33 @@ ConverterSpec pdf_spec(const PdfOptions& o) {
   return s;
 }
 
-// pdftoppm: one page of the PDF as a grey PNG on its standard output.
-class RenderRun : public ConverterRun {
+// A poppler helper on the PDF (its standard input), its output raw: pdftoppm
+// rendering a page as a grey PNG, pdfimages listing the pictures the pages
+// draw (mime/pdf_pictures.h). In the renderers' pool: one at most per PDF
+// slot, so never waited on for long. `task` says in a failure's log line
+// what it was to do.
+class HelperRun : public ConverterRun {
  public:
-  RenderRun(const PdfOptions& o, size_t page) : ConverterRun(render_spec(o, page)) {}
+  HelperRun(const PdfOptions& o, std::vector<std::string> argv, uint64_t max_output, std::string task)
+      : ConverterRun(helper_spec(o, std::move(argv), max_output)), task_(std::move(task)) {}
 
  private:
-  static ConverterSpec render_spec(const PdfOptions& o, size_t page) {
+  static ConverterSpec helper_spec(const PdfOptions& o, std::vector<std::string> argv, uint64_t max_output) {
     ConverterSpec s = pdf_spec(o);
-    std::string n = std::to_string(page);
-    s.program = o.render_program;
-    s.argv = {o.render_program, "-f", n, "-l", n, "-scale-to", "2200", "-gray", "-png", "-singlefile", "-"};
-    s.max_text = kMaxPageImage;
-    s.pool = &render_pool();
-    s.log_tag = "pdf";
-    s.raw = true;
-    return s;
-  }
-  std::string on_exit(int status) override {
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
-    log_line(LogLevel::Info, "", "pdf", spec().program + " could not render a scanned page (status " +
-                                            std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
-    return "pdf";
-  }
-};
-
-// pdfimages -list: every image the pages draw, its size and resolution
-// (mime/pdf_pictures.h), one line each; in the renderers' pool, as it
-// runs in the same place.
-class ImageListRun : public ConverterRun {
- public:
-  explicit ImageListRun(const PdfOptions& o) : ConverterRun(list_spec(o)) {}
-
- private:
-  static ConverterSpec list_spec(const PdfOptions& o) {
-    ConverterSpec s = pdf_spec(o);
-    s.program = o.image_list_program;
-    s.argv = {o.image_list_program, "-list", "-"};
-    s.max_text = kMaxImageList;
+    s.program = argv.front();
+    s.argv = std::move(argv);
+    s.max_text = max_output;
     s.pool = &render_pool();
     s.raw = true;
     return s;
   }
   std::string on_exit(int status) override {
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
-    log_line(LogLevel::Info, "", "pdf", spec().program + " could not list the pictures of a PDF (status " +
+    log_line(LogLevel::Info, "", "pdf", spec().program + " could not " + task_ + " (status " +
                                             std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) + ")");
     return "pdf";
   }
+  const std::string task_;
 };
 
 // A PDF attached to a PDF is read (depth 1), one attached to that is not.
@@ -452,7 +431,7 @@ std::string PdfRun::read_scans(const std::function<void(std::string_view)>& text
 // list failed or was cut, or pages were left unread.
 std::string PdfRun::read_pictures(const std::function<void(std::string_view)>& text) {
   if (budget() && DeadlineClock::now() >= *budget()) return "time-limit";
-  ImageListRun run(o_);
+  HelperRun run(o_, {o_.image_list_program, "-list", "-"}, kMaxImageList, "list the pictures of a PDF");
   run.set_deadline(budget());
   if (!run.start()) return run.past_deadline() ? "time-limit" : "unavailable";
   std::string list;
@@ -542,7 +521,9 @@ std::string PdfRun::ocr_page(size_t page, const std::function<void(std::string_v
 }
 
 std::string PdfRun::render(size_t page, std::string& png) {
-  RenderRun run(o_, page);
+  std::string n = std::to_string(page);
+  HelperRun run(o_, {o_.render_program, "-f", n, "-l", n, "-scale-to", "2200", "-gray", "-png", "-singlefile", "-"},
+                kMaxPageImage, "render a page");
   run.set_deadline(budget());
   if (!run.start()) return run.past_deadline() ? "time-limit" : "unavailable";
   if (std::string why = feed_spool(run); !why.empty()) return why;

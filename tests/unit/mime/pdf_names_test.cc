@@ -122,17 +122,20 @@ TEST(PdfNames, AtMostkMaxPdfFileStreamsObjectsAreNoted) {
   EXPECT_FALSE(exactly.more_file_streams());
 }
 
+// One of PdfNameScan's answers for `pdf`, the same for every chunk size.
+bool answer_every_way(const std::string& pdf, bool (PdfNameScan::*answer)() const) {
+  bool whole = false;
+  for (size_t step = 1; step <= pdf.size(); ++step) {
+    PdfNameScan s;
+    for (size_t i = 0; i < pdf.size(); i += step) s.feed(std::string_view(pdf).substr(i, step));
+    if (step == 1) whole = (s.*answer)();
+    EXPECT_EQ((s.*answer)(), whole) << pdf << " in chunks of " << step;
+  }
+  return whole;
+}
+
 TEST(PdfNames, AnnotationsOrObjectStreamsMayHoldComments) {
-  auto comments = [](const std::string& pdf) {
-    bool whole = false;
-    for (size_t step = 1; step <= pdf.size(); ++step) {
-      PdfNameScan s;
-      for (size_t i = 0; i < pdf.size(); i += step) s.feed(std::string_view(pdf).substr(i, step));
-      if (step == 1) whole = s.may_have_comments();
-      EXPECT_EQ(s.may_have_comments(), whole) << pdf << " in chunks of " << step;
-    }
-    return whole;
-  };
+  auto comments = [](const std::string& pdf) { return answer_every_way(pdf, &PdfNameScan::may_have_comments); };
   EXPECT_FALSE(comments(kPlain));
   EXPECT_TRUE(comments("<< /Type /Page /Annots [6 0 R] >>"));
   EXPECT_TRUE(comments("<</Type/Annot/Subtype/Text/Contents(note)>>"));
@@ -143,16 +146,7 @@ TEST(PdfNames, AnnotationsOrObjectStreamsMayHoldComments) {
 // An image XObject's /Subtype: a picture some page draws (whose words
 // pdftotext cannot see); its dictionary is never compressed.
 TEST(PdfNames, AnImageXObjectIsAPicture) {
-  auto images = [](const std::string& pdf) {
-    bool whole = false;
-    for (size_t step = 1; step <= pdf.size(); ++step) {
-      PdfNameScan s;
-      for (size_t i = 0; i < pdf.size(); i += step) s.feed(std::string_view(pdf).substr(i, step));
-      if (step == 1) whole = s.has_images();
-      EXPECT_EQ(s.has_images(), whole) << pdf << " in chunks of " << step;
-    }
-    return whole;
-  };
+  auto images = [](const std::string& pdf) { return answer_every_way(pdf, &PdfNameScan::has_images); };
   EXPECT_FALSE(images(kPlain));
   EXPECT_TRUE(images("5 0 obj << /Type /XObject /Subtype /Image /Width 850 /Height 1100 >> stream"));
   EXPECT_TRUE(images("<</Subtype/Im#61ge/Width 2>>"));  // #61 is 'a'
