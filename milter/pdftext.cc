@@ -51,6 +51,15 @@ constexpr uint64_t kMaxImageList = 1ull << 20;
 // A page with less text than kConverterMinText (a page number, a fax
 // header) is taken for a picture of a page: a scan, whose words pdftotext
 // cannot see.
+// A page whose pictures cover kSearchableScanArea (about a whole letter or
+// A4 page) and whose text is kSearchableScanText or more is a searchable
+// scan: a scanner's or fax server's OCR put the picture's words under it,
+// as invisible text, and pdftotext has read them; it is not read by OCR
+// again (a typed letter with a pasted screenshot has room for neither so
+// large a picture nor so much text beside it). A fax header typed over a
+// scan is less text: that page is read.
+constexpr double kSearchableScanArea = 80;
+constexpr size_t kSearchableScanText = 500;
 
 ConverterSpec pdf_spec(const PdfOptions& o) {
   ConverterSpec s(o, pool(), "pdf", "PdfProcesses", "pdf");
@@ -186,6 +195,8 @@ class PdfRun : public ConverterRun {
         if (page_text_ < kConverterMinText) {
           ++textless_pages_;
           if (scans_.size() < o_.max_ocr_pages) scans_.push_back(pages_);
+        } else if (page_text_ >= kSearchableScanText) {
+          full_pages_.push_back(pages_);
         }
         page_text_ = 0;
       } else if (!converter_blank(c)) {  // '\f' ended the page above
@@ -214,6 +225,7 @@ class PdfRun : public ConverterRun {
   mime::PdfNameScan names_;  // /Encrypt, and files attached to the document
   size_t pages_ = 0, textless_pages_ = 0, page_text_ = 0;
   std::vector<size_t> scans_;  // the first max_ocr_pages textless pages (1-based)
+  std::vector<size_t> full_pages_;  // pages with kSearchableScanText or more (ascending; at most max_text / that)
   mime::PdfHtmlText pages_text_{[this](std::string_view t) { count(t); }, [](std::string_view) {}};
   bool scanned_ = false;       // pdftotext succeeded but found textless pages
   bool text_read_ = false;     // pdftotext succeeded and found pages with text
@@ -440,8 +452,15 @@ std::string PdfRun::read_pictures(const std::function<void(std::string_view)>& t
   if (listed == "unavailable" || listed == "time-limit") return listed;
   // A list cut or ended by a failure ("size-limit", "pdf"): its pages are read, the PDF stays uninspected.
   std::vector<size_t> pages;
-  for (size_t page : mime::picture_pages(list))  // not those read above as scans
-    if (page <= pages_ && std::find(scans_.begin(), scans_.end(), page) == scans_.end()) pages.push_back(page);
+  size_t searchable = 0;
+  for (auto [page, area] : mime::picture_pages(list)) {
+    if (page > pages_ || std::find(scans_.begin(), scans_.end(), page) != scans_.end()) continue;  // read above
+    if (area >= kSearchableScanArea && std::binary_search(full_pages_.begin(), full_pages_.end(), page)) {
+      ++searchable;  // its words are in its text already
+      continue;
+    }
+    pages.push_back(page);
+  }
   list.clear();
   size_t room = o_.max_ocr_pages > scans_.size() ? o_.max_ocr_pages - scans_.size() : 0;
   size_t over = pages.size() > room ? pages.size() - room : 0, read = 0;
@@ -466,6 +485,9 @@ std::string PdfRun::read_pictures(const std::function<void(std::string_view)>& t
              "a PDF with pictures beside text on " + std::to_string(pages.size() + over) + " pages" +
                  (listed.empty() ? "" : " or more (their list is incomplete)") + ": " + std::to_string(read) +
                  " read by OCR" + (all ? "" : ", the PDF is reported uninspected"));
+  if (searchable > 0)
+    log_line(LogLevel::Debug, "", "pdf",
+             "a PDF with " + std::to_string(searchable) + " searchable scanned pages: read by their text, not by OCR");
   return all ? "" : "pdf";
 }
 

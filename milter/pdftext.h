@@ -32,7 +32,10 @@
 //   pool, its output at most 1 MiB), and each page with text
 //   whose pictures cover kMinPictureArea (mime/pdf_pictures.h: 4 square
 //   inches; a logo or a signature is smaller) is rendered and read by
-//   `ocr` as a scan is, as many as max_ocr_pages leaves after the scans;
+//   `ocr` as a scan is, as many as max_ocr_pages leaves after the scans
+//   -- but for a searchable scan (a picture of about the whole page, 80
+//   square inches, over 500 characters or more of text: a scanner's OCR
+//   under its picture, read by pdftotext already);
 //   the lines OCR reads there that the last policy::kProximityBytes of
 //   text passed on already hold (the page's typed lines, read again with
 //   the picture) are left out, so that the classifier does not count them

@@ -40,7 +40,7 @@ double inches(uint64_t pixels, uint64_t ppi) {
 
 }  // namespace
 
-std::vector<size_t> picture_pages(std::string_view list) {
+std::vector<PagePictures> picture_pages(std::string_view list) {
   std::map<size_t, double> area;                // page: square inches of pictures on it
   std::set<std::pair<uint64_t, uint64_t>> drawn;  // the images' objects: number, generation
   while (!list.empty()) {
@@ -61,9 +61,9 @@ std::vector<size_t> picture_pages(std::string_view list) {
       continue;
     area[size_t(page)] += inches(width, xppi) * inches(height, yppi);
   }
-  std::vector<size_t> pages;
+  std::vector<PagePictures> pages;
   for (const auto& [page, inches2] : area)
-    if (inches2 >= kMinPictureArea) pages.push_back(page);
+    if (inches2 >= kMinPictureArea) pages.push_back({page, inches2});
   return pages;
 }
 

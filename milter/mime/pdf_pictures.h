@@ -1,13 +1,14 @@
 // NAME
 //   pdf_pictures - the pages of a PDF that show pictures large enough to hold text, from pdfimages -list
 // SYNOPSIS
-//   std::vector<size_t> pages = phi::mime::picture_pages(list_output);
+//   for (auto [page, area] : phi::mime::picture_pages(list_output)) ...
 // DESCRIPTION
 //   Reads the table poppler's `pdfimages -list` prints for a PDF: two
 //   heading lines, then one line per image drawn on a page, in page order,
 //   of white-space separated columns
 //     page num type width height color comp bpc enc interp object ID x-ppi y-ppi size ratio
-//   and returns, ascending and once each, the pages on which the images of
+//   and returns, ascending and once each, the pages (with the square
+//   inches their pictures cover) on which the images of
 //   type "image" (not "mask", "smask" or "stencil": those only shape
 //   another image) of at least kMinPicturePixels pixels cover together at
 //   least kMinPictureArea square inches as drawn (width / x-ppi by height /
@@ -43,7 +44,13 @@ inline constexpr double kMinPictureArea = 4.0;           // square inches: 2 by 
 inline constexpr uint64_t kMinPicturePixels = 64 * 64;   // fewer hold a word or two at most
 inline constexpr size_t kMaxPicturePage = 1000000;       // beyond any PDF pdftotext prints
 
-std::vector<size_t> picture_pages(std::string_view list);
+struct PagePictures {
+  size_t page = 0;  // 1-based
+  double area = 0;  // square inches, at least kMinPictureArea
+  bool operator==(const PagePictures&) const = default;
+};
+
+std::vector<PagePictures> picture_pages(std::string_view list);
 
 }  // namespace phi::mime
 

@@ -1,4 +1,4 @@
-// pdf_pictures_fuzz - pdfimages -list's output read by picture_pages: the pages come ascending, once each, within bounds.
+// pdf_pictures_fuzz - pdfimages -list's output read by picture_pages: the pages come ascending, once each, within bounds, with their area.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -14,8 +14,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (char c : in) lines += c == '\n';
   if (pages.size() > lines) std::abort();
   for (size_t i = 0; i < pages.size(); ++i) {
-    if (pages[i] == 0 || pages[i] > phi::mime::kMaxPicturePage) std::abort();
-    if (i > 0 && pages[i] <= pages[i - 1]) std::abort();
+    if (pages[i].page == 0 || pages[i].page > phi::mime::kMaxPicturePage) std::abort();
+    if (i > 0 && pages[i].page <= pages[i - 1].page) std::abort();
+    if (!(pages[i].area >= phi::mime::kMinPictureArea)) std::abort();  // NaN too
   }
   // A heading line before the table changes nothing.
   if (phi::mime::picture_pages("page num type width height\n" + std::string(in)) != pages) std::abort();

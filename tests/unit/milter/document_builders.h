@@ -237,7 +237,7 @@ inline std::string make_scanned_pdf(const std::string& text) {
 }
 
 // A PDF of letter-size pages, each showing its `text` in Helvetica at the
-// top and, when `picture` is not empty, a picture of that text (a page of
+// top (a line break starts a line below) and, when `picture` is not empty, a picture of that text (a page of
 // it rendered as gray_picture does: the words at its top, white below)
 // drawn `width` by `height` points (72 to the inch) at the page's lower
 // left margin, as a pasted screenshot or a photographed card is in a
@@ -254,7 +254,9 @@ inline std::string make_pdf_with_pictures(const std::vector<PageWithPicture>& pa
   for (const auto& p : pages) {
     size_t page = objs.size() + 1;
     kids += std::to_string(page) + " 0 R ";
-    std::string content = "BT /F1 12 Tf 72 740 Td (" + p.text + ") Tj ET";
+    std::string content = "BT /F1 12 Tf 72 740 Td 14 TL (";
+    for (char c : p.text) content += c == '\n' ? std::string(") Tj T* (") : std::string(1, c);
+    content += ") Tj ET";
     std::string resources = "/Font << /F1 3 0 R >>";
     GrayPicture picture;
     if (!p.picture.empty()) {

@@ -552,6 +552,14 @@ TEST_F(PdfPicturesTest, OnlyPicturesLargeEnoughToHoldTextAreRead) {
   EXPECT_EQ(read({{kLetter, kFax, 144, 72}, {kLetter, kFax, 432, 288}, {kLetter, kFax, 144, 72}}), (Read{"", 1}));
   // A scan (no text on the page) is read once, as a scan; the page with text and a picture after it.
   EXPECT_EQ(read({{"", kFax, 612, 792}, {kLetter, kFax, 432, 288}}), (Read{"", 2}));
+  // A searchable scan: a picture of the whole page with its words under it
+  // (a scanner's OCR, here typed): read by its text, not by OCR again. A
+  // fax header typed over a scan is not that much text: the page is read.
+  std::string words;
+  for (int i = 0; i < 12; ++i) words += "Line " + std::to_string(i) + " of the scanned record, as the scanner's OCR read it.\n";
+  EXPECT_EQ(read({{words, kFax, 612, 792}}), (Read{"", 0}));
+  EXPECT_EQ(read({{"Jan 03 2026 10:22 From: 555 0100 To: 555 0199 Page 1 of 3", kFax, 612, 792}}), (Read{"", 1}));
+  EXPECT_EQ(read({{words, kFax, 432, 288}}), (Read{"", 1}));  // much text, and a picture beside it
   // More pages to read than max_ocr_pages (the scans' and the pictures' together): the first read, the PDF uninspected.
   EXPECT_EQ(read({{kLetter, kFax, 432, 288}, {kLetter, kFax, 432, 288}}, 1), (Read{"pdf", 1}));
   EXPECT_EQ(read({{"", kFax, 612, 792}, {kLetter, kFax, 432, 288}}, 1), (Read{"pdf", 1}));
