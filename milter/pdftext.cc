@@ -51,6 +51,7 @@ constexpr uint64_t kMaxImageList = 1ull << 20;
 // A page with less text than kConverterMinText (a page number, a fax
 // header) is taken for a picture of a page: a scan, whose words pdftotext
 // cannot see.
+
 // A page whose pictures cover kSearchableScanArea (about a whole letter or
 // A4 page) and whose text is kSearchableScanText or more is a searchable
 // scan: a scanner's or fax server's OCR put the picture's words under it,
@@ -290,6 +291,8 @@ void fold(std::string& reason, const std::string& more) {
 }
 
 std::string PdfRun::finish(const std::function<void(std::string_view)>& text) {
+  // Whether pictures may be read (reads_pictures() but for the pages with
+  // text, known only once pdftotext has written them).
   bool pictures = reads_scans() && !o_.image_list_program.empty() && names_.has_images();
   std::function<void(std::string_view)> counted = [&](std::string_view t) {
     text_bytes_ += t.size();
