@@ -237,11 +237,11 @@ inline std::string make_scanned_pdf(const std::string& text) {
 }
 
 // A PDF of letter-size pages, each showing its `text` in Helvetica at the
-// top (a line break starts a line below) and, when `picture` is not empty, a picture of that text (a page of
-// it rendered as gray_picture does: the words at its top, white below)
-// drawn `width` by `height` points (72 to the inch) at the page's lower
-// left margin, as a pasted screenshot or a photographed card is in a
-// typed letter. "" on failure.
+// top (a line break starts a line below) and, when `picture` is not
+// empty, a picture of that text (a page of it rendered as gray_picture
+// does: the words at its top, white below) drawn `width` by `height`
+// points (72 to the inch) at the page's lower left margin, as a pasted
+// screenshot or a photographed card is in a typed letter. "" on failure.
 struct PageWithPicture {
   std::string text, picture;
   int width = 0, height = 0;

@@ -493,7 +493,7 @@ class PdfPicturesTest : public PdfScansTest {
   const std::string kLetter = "Dear colleague, please see the screenshot from the chart below.";
 };
 
-// An OCR reader that counts the images it is given and reads each as `text` (or nothing, with `reason` "image").
+// An OCR reader that counts the images it is given and reads each as `seen` (or nothing, with `reason` "image").
 struct CountingOcr : mime::DocumentReader {
   explicit CountingOcr(std::string r = "", std::string t = "read by OCR") : reason(std::move(r)), seen(std::move(t)) {}
   struct Doc : mime::Document {
