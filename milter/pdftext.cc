@@ -210,8 +210,10 @@ class PdfRun : public ConverterRun {
   // OCR and a renderer configured, and the PDF kept (the memory file is also kept for attached files alone).
   bool reads_scans() const { return spool_ && o_.ocr && !o_.render_program.empty(); }
   std::string read_scans(const std::function<void(std::string_view)>& text);
-  // pdfimages configured too, and the PDF names an image (pages with text only: a scan is read above).
-  bool reads_pictures() const { return text_read_ && reads_scans() && !o_.image_list_program.empty() && names_.has_images(); }
+  // pdfimages configured too, and the PDF names an image: known once its bytes are in.
+  bool may_read_pictures() const { return reads_scans() && !o_.image_list_program.empty() && names_.has_images(); }
+  // And it has pages with text (a scan is read above): known once pdftotext has exited.
+  bool reads_pictures() const { return text_read_ && may_read_pictures(); }
   std::string read_pictures(const std::function<void(std::string_view)>& text);
   std::string ocr_page(size_t page, const std::function<void(std::string_view)>& text);
   void pass_new_lines(std::string_view ocr, const std::function<void(std::string_view)>& text) const;
@@ -291,9 +293,7 @@ void fold(std::string& reason, const std::string& more) {
 }
 
 std::string PdfRun::finish(const std::function<void(std::string_view)>& text) {
-  // Whether pictures may be read (reads_pictures() but for the pages with
-  // text, known only once pdftotext has written them).
-  bool pictures = reads_scans() && !o_.image_list_program.empty() && names_.has_images();
+  bool pictures = may_read_pictures();  // reads_pictures() needs pdftotext's exit, after the text below
   std::function<void(std::string_view)> counted = [&](std::string_view t) {
     text_bytes_ += t.size();
     if (pictures) {
