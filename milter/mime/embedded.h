@@ -1,15 +1,16 @@
 // NAME
-//   embedded - a file stored inside another (a DICOM report, an HL7 result's document) handed to a reader
+//   embedded - a file stored inside another (a DICOM report, an HL7 result's document, an HTML data: URL) handed to a reader
 // SYNOPSIS
 //   struct Reader : EmbeddedDocument { ... };   // begin(kind), bytes(b, text), end(text)
 //   EmbeddedFile f(&reader); f.bytes(b, out); ... f.end(out); f.unread();
 // DESCRIPTION
 //   Hospital formats carry whole files in a field: a radiology report
 //   stored as an Encapsulated PDF or CDA DICOM object, a pathology report
-//   or a transcribed note in an HL7 OBX of value type ED. The readers of
-//   those formats see the file's bytes as they stream and give them to an
-//   EmbeddedFile, whose first kEmbeddedDocumentHead bytes (or all there
-//   are, at least kEmbeddedKindMin) tell its kind: "pdf" ("%PDF-"),
+//   or a transcribed note in an HL7 OBX of value type ED; an HTML page
+//   carries pictures in data: URLs. The readers of those formats see the
+//   file's bytes as they stream and give them to an EmbeddedFile, whose
+//   first kEmbeddedDocumentHead bytes (or all there are, at least
+//   kEmbeddedKindMin) tell its kind: "pdf" ("%PDF-"),
 //   "image" (is_image: PNG, JPEG, TIFF, GIF, WebP), "office" (an OLE2
 //   file: Word, Excel, PowerPoint 97-2003, an Outlook message), "package"
 //   (a ZIP whose first entry is an Office package's [Content_Types].xml or

@@ -1,4 +1,4 @@
-// embedded_reader - a report stored in a DICOM file or an HL7 result, read as an attachment of its kind (see entity.h).
+// embedded_reader - a file stored in a DICOM file, an HL7 result or an HTML data: URL, read as an attachment of its kind (see entity.h).
 #include "milter/mime/entity.h"
 
 namespace phi::mime::detail {

@@ -142,7 +142,7 @@ class OneOf {
 // keeps). HL7 is found in any text after these (Hl7Lines, hl7.h).
 class Markup : public OneOf<HtmlToText, XmlToText, JsonText, X12Text> {
  public:
-  void html() { emplace<HtmlToText>(); }
+  void html(EmbeddedDocument* documents) { emplace<HtmlToText>(documents); }
   void xml(XmlToText::Mode mode) { emplace<XmlToText>(mode); }
   void json() { emplace<JsonText>(); }
   void x12() { emplace<X12Text>(); }
@@ -152,8 +152,9 @@ class Markup : public OneOf<HtmlToText, XmlToText, JsonText, X12Text> {
 // writes UTF-8 itself: RTF's (RTF names its own code pages) or DICOM's.
 using BinaryText = OneOf<RtfToText, DicomText>;
 
-// A report stored in a DICOM file (DicomText's encapsulated document) or
-// in an HL7 result (an OBX of type ED), embedded.h (embedded_reader.cc): a PDF read by
+// A report stored in a DICOM file (DicomText's encapsulated document), in
+// an HL7 result (an OBX of type ED) or in an HTML data: URL (HtmlToText),
+// embedded.h (embedded_reader.cc): a PDF read by
 // ws.documents as a PDF part is, its text to `text` after the lines
 // written before it, on lines of its own (an image large enough,
 // min_bytes, through OCR, as an image part); a CDA or other XML document
@@ -354,8 +355,9 @@ class PackageReader : public ZipStream::Handler {
   std::optional<CharsetConverter> conv_;
   Markup markup_;  // Xml, Html, Json entries; X12 text
   std::function<void(std::string_view)> output_;  // where the text goes, if not to the Sink
-  // An entry's encapsulated report; a ZIP inside it one level deeper.
-  EmbeddedReader dicom_doc_{ws_, [this](std::string_view t) { body(t); },
+  // An entry's encapsulated report (DICOM) or the files of its data: URLs
+  // (HTML); a ZIP inside them one level deeper.
+  EmbeddedReader file_doc_{ws_, [this](std::string_view t) { body(t); },
                             [this](std::string r) { return nested(std::move(r)); }};
   BinaryText bin_;  // Rtf, Dicom
   // An HL7 result's document: its text to the Sink, not back through hl7_.
@@ -652,10 +654,11 @@ class LeafBody : public Body {
   std::optional<CharsetConverter> conv_;
   Markup markup_;  // Html, Xml (XmlToText::Mode::Data), Json; X12 text
   std::optional<ContentLines> lines_;  // Text: iCalendar or vCard
-  // A DICOM file's encapsulated report; an HL7 result's document, its
-  // text to the Sink, not back through hl7_. A ZIP in either is read as a
-  // package of this part.
-  EmbeddedReader dicom_doc_{ws_, [this](std::string_view t) { body_text(t); },
+  // A DICOM file's encapsulated report or the files of an HTML part's
+  // data: URLs (file_doc_); an HL7 result's document, its text to the
+  // Sink, not back through hl7_. A ZIP in any is read as a package of this
+  // part.
+  EmbeddedReader file_doc_{ws_, [this](std::string_view t) { body_text(t); },
                             [this](std::string r) { return embedded_package(std::move(r)); }};
   BinaryText bin_;                     // Rtf, Dicom
   EmbeddedReader hl7_doc_{ws_, [this](std::string_view t) { sink_body(t); },

@@ -274,6 +274,10 @@ void HtmlToText::start_value(char quote) {
 
 // One byte of a kept attribute value, references decoded.
 void HtmlToText::value_char(char c, std::string& out) {
+  if (data_ != Data::None) {
+    data_char(c, out);
+    return;
+  }
   if (!url_value_) {
     hide(c == '\n' || c == '\r' || c == '\t' ? ' ' : c, out);
     return;
@@ -305,25 +309,94 @@ void HtmlToText::value_char(char c, std::string& out) {
   hide(url_char(c), out);
 }
 
-// One byte of hidden text. A link that is a data: or cid: URL is not text: dropped.
+// One byte of hidden text. A link that is a cid: URL is not text: dropped;
+// one that is a data: URL is a file (data_char).
 void HtmlToText::hide(char c, std::string& out) {
   if (url_value_ && !keep_value_) return;
   hidden_.push_back(c);
   ++value_len_;
   if (url_value_ && (value_len_ == 4 || value_len_ == 5) && value_start_ + value_len_ == hidden_.size()) {
     std::string_view v = std::string_view(hidden_).substr(value_start_);
-    if ((v.size() == 4 && iequals(v, "cid:")) || (v.size() == 5 && iequals(v, "data:"))) {
+    bool cid = v.size() == 4 && iequals(v, "cid:");
+    bool data = v.size() == 5 && iequals(v, "data:");
+    if (cid || data) {
       hidden_.resize(value_start_);
       value_len_ = 0;
-      keep_value_ = false;  // url_value_ stays set: the rest of the value is dropped
+      if (cid) keep_value_ = false;  // url_value_ stays set: the rest of the value is dropped
+      if (data) {
+        data_ = Data::Type;
+        data_type_.clear();
+      }
       return;
     }
   }
   if (hidden_.size() >= kMaxHidden) flush_hidden(out);
 }
 
+// One byte of a data: URL after "data:". Its media type and parameters up
+// to ',' say whether the data is base64 (";base64" last): then it is a
+// file, decoded and given to file_ as it comes (to_file); else it is
+// %-escaped text, read as the rest of a link.
+void HtmlToText::data_char(char c, std::string& out) {
+  if (data_ == Data::Type) {
+    if (c != ',') {
+      if (data_type_.size() < kMaxDataType) data_type_.push_back(ascii_lower(c));
+      else data_ = Data::Skip;
+      return;
+    }
+    std::string_view type = data_type_;
+    if (type.size() < 7 || type.substr(type.size() - 7) != ";base64") {
+      data_ = Data::None;
+      return;
+    }
+    data_ = Data::Base64;
+    data_any_ = false;
+    return;
+  }
+  if (data_ != Data::Base64) return;  // Skip
+  b64_.decode(std::string_view(&c, 1), data_bytes_);
+  if (data_bytes_.size() >= kDataChunk) to_file(out, false);
+}
+
+// The end of a data: URL's value (or of the input inside it): a file given
+// bytes is ended.
+void HtmlToText::data_end(std::string& out) {
+  if (data_ == Data::Base64) {
+    b64_.finish(data_bytes_);
+    if (b64_.had_errors()) errors_ = true;
+    b64_ = Base64Decoder();
+    to_file(out, true);
+  }
+  data_ = Data::None;
+  data_type_.clear();
+}
+
+// Gives the decoded bytes held to the file, and ends it when `last` (a
+// data: URL without bytes is no file). The file starts a line, as a block
+// tag does: its text, if any, is on lines of its own. A document that
+// passes its text on passes `out` first and empties it; its text ends a
+// line (EmbeddedFile::end), as the line break before it did.
+void HtmlToText::to_file(std::string& out, bool last) {
+  if (!data_any_ && !data_bytes_.empty()) {  // the file's first bytes: it starts a line
+    char prev = out.size() > out_start_ ? out.back() : last_out_;
+    if (prev != 0 && prev != '\n') out.push_back('\n');
+  }
+  size_t before = out.size();
+  if (!data_bytes_.empty()) {
+    data_any_ = true;
+    file_.bytes(data_bytes_, out);
+    data_bytes_.clear();
+  }
+  if (last && data_any_) file_.end(out);
+  if (out.size() < before) {
+    out_start_ = out.size();
+    last_out_ = '\n';
+  }
+}
+
 // The end of an attribute value, comment or script: a line of hidden text if it had any.
 void HtmlToText::end_hidden(std::string& out) {
+  if (data_ != Data::None) data_end(out);
   if (keep_value_ && url_value_) {  // an escape cut by the end of the value is kept as it was
     if (pct_ >= 1) hide('%', out);
     if (pct_ == 2) hide(pct_hex_, out);
@@ -460,6 +533,7 @@ void HtmlToText::finish(std::string& out) {
     default: errors_ = true; break;
   }
   st_ = State::Text;
+  if (data_ != Data::None) data_end(out);  // a file cut short is read as far as it goes
   flush_hidden(out);
 }
 

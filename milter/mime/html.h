@@ -23,7 +23,7 @@
 //   aria-label, content, summary, abbr; entities decoded; in links,
 //   %-escapes of ASCII decoded and ? & = + # read as blanks, so that
 //   "?name=Jane%20Doe&mrn=00482913" reads "name Jane Doe mrn 00482913";
-//   data: and cid: URLs are not text and are skipped), the text of
+//   cid: URLs are not text and are skipped), the text of
 //   comments (Word keeps document properties in them, and what Outlook
 //   shows under [if mso] is a comment to others; tags in a comment become
 //   blanks) and the content of <script> (JSON data of a saved web page).
@@ -31,12 +31,27 @@
 //   so that it never splits the visible text; more than kHiddenFlush bytes
 //   of it are written at the next block tag, and kMaxHidden bytes at once
 //   wherever they are reached.
-//   had_errors() is set by invalid numeric references and by input that
-//   ends inside a tag, comment or script.
+//   A data: URL in a link or a source (href, src, action, cite) is a file
+//   the message carries: a screenshot pasted into the mail, an image in a
+//   saved web page. Its media type is skipped; base64 data is decoded as
+//   it streams and given to an EmbeddedFile (embedded.h) with the
+//   EmbeddedDocument given to the constructor, which reads a picture by
+//   OCR, a PDF, an Office file or a ZIP as an attachment of its kind, its
+//   text written to `out` on lines of its own where the tag is (or passed
+//   on by the document first, with the text before it); data that is not
+//   base64 (%-escaped text) is read as the rest of a link is. unread(): ""
+//   while every data: file was read (or there was none), else why one was
+//   not (EmbeddedFile::unread(): "binary" for a file of no kind read or
+//   without an EmbeddedDocument, "image" for a picture too small for OCR
+//   or with OCR off, ...).
+//   had_errors() is set by invalid numeric references, by input that
+//   ends inside a tag, comment or script, and by data: URLs that are not
+//   valid base64.
 // INPUT
 //   Untrusted. Linear time; carried state is O(1) (tag names and
 //   references are bounded by kMaxTagName and kMaxEntity, hidden text by
-//   kMaxHidden).
+//   kMaxHidden; a data: URL's media type by kMaxDataType, its data by
+//   kDataChunk bytes decoded at a time and the EmbeddedFile's head).
 // THREADS
 //   One object per stream.
 #ifndef PHI_MIME_HTML_H
@@ -46,18 +61,25 @@
 #include <string>
 #include <string_view>
 
+#include "milter/mime/embedded.h"
+#include "milter/mime/transfer.h"
+
 namespace phi::mime {
 
 inline constexpr size_t kMaxTagName = 16;
 inline constexpr size_t kMaxEntity = 32;
 inline constexpr size_t kHiddenFlush = 8 * 1024;
 inline constexpr size_t kMaxHidden = 64 * 1024;
+inline constexpr size_t kMaxDataType = 256;       // "image/png;name=scan.png;base64": longer is not a data: URL read
+inline constexpr size_t kDataChunk = 4 * 1024;    // a data: URL's bytes decoded before they go to the file
 
 class HtmlToText {
  public:
+  explicit HtmlToText(EmbeddedDocument* documents = nullptr) : file_(documents) {}
   void feed(std::string_view in, std::string& out);
   void finish(std::string& out);
   bool had_errors() const { return errors_; }
+  std::string_view unread() const { return file_.unread(); }
 
  private:
   enum class State {
@@ -80,6 +102,9 @@ class HtmlToText {
   void hide(char c, std::string& out);
   void end_hidden(std::string& out);
   void flush_hidden(std::string& out);
+  void data_char(char c, std::string& out);
+  void data_end(std::string& out);
+  void to_file(std::string& out, bool last);
 
   State st_ = State::Text;
   std::string name_;        // tag name, lower-cased, bounded
@@ -104,6 +129,15 @@ class HtmlToText {
   bool comment_tag_ = false;  // inside a tag in a comment
   bool raw_keep_ = false;     // RawText is a script's: hidden text (a style sheet's is skipped)
   std::string hidden_;      // hidden text not yet written, each value ending in '\n'
+  // A data: URL in a link: its media type and parameters (Type), then
+  // base64 data to the file (Base64); Skip: a type too long, the rest dropped.
+  enum class Data { None, Type, Base64, Skip };
+  Data data_ = Data::None;
+  std::string data_type_;   // bounded by kMaxDataType
+  Base64Decoder b64_;
+  std::string data_bytes_;  // decoded, not yet given to file_ (under kDataChunk + 3)
+  bool data_any_ = false;   // bytes of this data: URL given to file_
+  EmbeddedFile file_;
   bool errors_ = false;
 };
 

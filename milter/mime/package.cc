@@ -337,7 +337,7 @@ void PackageReader::start_converting(std::string_view first) {
   bin_.reset();
   if (kind_ == Kind::Rtf || kind_ == Kind::Dicom) {  // RTF names its own code pages, DICOM its character set
     if (kind_ == Kind::Rtf) bin_.emplace<RtfToText>();
-    else bin_.emplace<DicomText>(&dicom_doc_);
+    else bin_.emplace<DicomText>(&file_doc_);
     emit(first);
     return;
   }
@@ -347,7 +347,7 @@ void PackageReader::start_converting(std::string_view first) {
   else if (kind_ == Kind::Text) charset = found;  // Excel's "Unicode Text"
   conv_.emplace(charset);
   if (kind_ == Kind::Xml) markup_.xml(xml_mode_);
-  if (kind_ == Kind::Html) markup_.html();
+  if (kind_ == Kind::Html) markup_.html(&file_doc_);
   if (kind_ == Kind::Json) markup_.json();
   if (kind_ == Kind::Text && found.empty() && X12Text::starts(first)) markup_.x12();  // a zipped claims batch
   s1_.clear();
@@ -406,6 +406,8 @@ void PackageReader::entry_end() {
     markup_.feed(s1_, s2_);
     markup_.finish(s2_);
     body(s2_);
+    if (const HtmlToText* html = markup_.get<HtmlToText>(); html && !html->unread().empty())
+      report_once(html->unread());  // a data: URL's file not read
   } else {
     body(s1_);
   }

@@ -237,7 +237,7 @@ LeafBody::LeafBody(WalkState& ws, PartInfo info, TransferEncoding cte, LeafPlan 
 void LeafBody::start_text(LeafMode mode) {
   plan_.mode = mode;
   conv_.emplace(info_.charset);
-  if (mode == LeafMode::Html) markup_.html();
+  if (mode == LeafMode::Html) markup_.html(&file_doc_);
   if (mode == LeafMode::Xml) markup_.xml(XmlToText::Mode::Data);
   if (mode == LeafMode::Json) markup_.json();
   if (mode == LeafMode::Text && is_content_lines(info_.content_type, file_extension(info_.filename))) lines_.emplace();
@@ -462,7 +462,7 @@ void LeafBody::sniffed() {
   // A DICOM file (an image or report a PACS viewer or a CD export saved): its patient and study elements.
   if (DicomText::starts(sniff_) && (reason == "binary" || reason == "image")) {
     plan_.mode = LeafMode::Dicom;
-    bin_.emplace<DicomText>(&dicom_doc_);
+    bin_.emplace<DicomText>(&file_doc_);
     process(sniff_);
     return;
   }
@@ -642,6 +642,8 @@ void LeafBody::flush_text() {
     }
   }
   body_text(text);
+  if (const HtmlToText* html = markup_.get<HtmlToText>(); html && !html->unread().empty())
+    ws_.report(info_, html->unread());  // a data: URL's file (a picture under OcrMinBytes, OCR off) not read
 }
 
 }  // namespace phi::mime::detail

@@ -7,8 +7,9 @@
 # PHI is only inside a .docx attachment, only inside a PDF (read by
 # pdftotext) sent as application/octet-stream under another name, or only
 # in a PDF's title (its document information), or only
-# in the pixels of a scanned page sent as a PNG or as a faxed PDF (read by
-# tesseract), or only inside a Word 97-2003 .doc (read by catdoc), the
+# in the pixels of a scanned page sent as a PNG, as a faxed PDF, as a
+# picture on a PDF page with text or as a picture pasted into an HTML mail
+# (read by tesseract), or only inside a Word 97-2003 .doc (read by catdoc), the
 # same .doc attached to a forwarded Outlook .msg, or a PowerPoint 97-2003
 # .ppt (read by phimilter).
 #
@@ -169,6 +170,20 @@ if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/tesseract ]; then
   assert_escrowed pictured "PHI only in a picture on a PDF page with text is escrowed" 30
   phi_assert_match "pictured: the log names the message and the OCR of its picture" "$(cat "$PHI_MILTER_LOG")" \
     "$qid: pdf: a PDF with pictures beside text on 1 pages: 1 read by OCR"
+
+  # --- the same letter as a picture pasted into an HTML mail: a data: URL, as some clients send a pasted screenshot ---
+  python3 - "$PHI_DIR/scan.png" "$PHI_DIR/pasted.html" <<'EOT' || phi_fail "could not write the HTML mail"
+import base64, sys
+png = base64.b64encode(open(sys.argv[1], "rb").read()).decode()
+data = "\r\n".join(png[i:i + 76] for i in range(0, len(png), 76))
+with open(sys.argv[2], "w", newline="") as f:
+    f.write('<html><body><p>Dear colleague, the chart is pasted below.</p>\r\n'
+            '<img alt="chart" src="data:image/png;base64,' + data + '"></body></html>\r\n')
+EOT
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Chart" --add-header "MIME-Version: 1.0" \
+    --add-header "Content-Type: text/html; charset=utf-8" --body @"$PHI_DIR/pasted.html" ||
+    phi_fail "pasted: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed pasted "PHI only in a picture pasted into an HTML mail (a data: URL) is escrowed" 30
 elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
   phi_fail "tesseract missing: scripts/setup installs tesseract-ocr"
 fi

@@ -1,9 +1,14 @@
-// Tests for HTML-to-text: tags, entities, script/style, splits at every byte.
+// Tests for HTML-to-text: tags, entities, script/style, splits at every byte, files in data: URLs.
 #include "milter/mime/html.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+
+#include "milter/mime/walker.h"
+#include "tests/unit/mime/fake_documents.h"
+#include "tests/unit/mime/recording_sink.h"
+#include "tests/unit/mime/zip_builder.h"
 
 namespace phi::mime {
 namespace {
@@ -130,6 +135,139 @@ TEST(HtmlToText, HiddenTextIsHeldBoundedAndNothingIsDropped) {
   h.feed("\" alt=logo>", o);
   h.finish(o);
   EXPECT_EQ(o, "logo\n");
+}
+
+// `html` through an HtmlToText given `doc`, in pieces of `step` bytes
+// (0: whole), each into a fresh buffer as the walker gives them.
+std::string with_documents(std::string_view html, EmbeddedDocument* doc, size_t step, std::string* unread = nullptr,
+                           bool* errors = nullptr) {
+  HtmlToText h(doc);
+  std::string out;
+  if (step == 0) step = html.size() + 1;
+  for (size_t i = 0; i < html.size(); i += step) {
+    std::string piece;
+    h.feed(html.substr(i, step), piece);
+    out += piece;
+  }
+  std::string piece;
+  h.finish(piece);
+  if (unread) *unread = std::string(h.unread());
+  if (errors) *errors = h.had_errors();
+  return out + piece;
+}
+
+// A picture pasted into an HTML mail (a screenshot of the chart) is a
+// data: URL: its base64 data is decoded and given to the file reader,
+// its text written on lines of its own where the picture is, wherever the
+// input is split; entities and line breaks in the data are allowed.
+TEST(HtmlToText, AFileInADataUrlIsDecodedAndGivenToTheReader) {
+  std::string png = std::string("\x89PNG\r\n\x1A\n", 8) + std::string(300, 'p') + "\xFF\x01end";
+  std::string b64 = test::base64(png);
+  std::string wrapped = b64.substr(0, 40) + "\r\n " + b64.substr(40);
+  std::string html = "<p>Jane Doe, see below:</p><img alt=chart src=\"data:image/png;base64," + wrapped +
+                     "\">after<a href='DATA:text/plain;charset=utf-8,MRN%3A%2000482913'>x</a>";
+  for (size_t step : {size_t(0), size_t(1), size_t(3), size_t(64), size_t(4096)}) {
+    test::FakeDocument doc;
+    std::string unread = "?";
+    bool errors = true;
+    std::string out = with_documents(html, &doc, step, &unread, &errors);
+    EXPECT_EQ(doc.got, png) << step;
+    EXPECT_EQ(doc.kinds, "image ");
+    EXPECT_EQ(out, "\nJane Doe, see below:\n[" + std::to_string(png.size()) + " bytes]\nafterx\nchart\nMRN: 00482913\n")
+        << step;
+    EXPECT_EQ(unread, "");
+    EXPECT_FALSE(errors);
+  }
+  // '+' written as a reference is still base64's '+'.
+  std::string plus = std::string("\x89PNG\r\n\x1A\nx", 9) + "\xFB\xEF\xBE";  // base64 "...++++"
+  std::string b = test::base64(plus);
+  ASSERT_NE(b.find('+'), std::string::npos);
+  std::string ref = b.substr(0, b.find('+')) + "&#43;" + b.substr(b.find('+') + 1);
+  test::FakeDocument doc;
+  with_documents("<img src=\"data:image/png;base64," + ref + "\">", &doc, 1);
+  EXPECT_EQ(doc.got, plus);
+}
+
+// Beside visible text a file starts a line, as a block tag does; a data:
+// URL without data is no file; one whose type is too long is dropped; a
+// file cut by the end of the input is read as far as it goes.
+TEST(HtmlToText, ADataUrlFileStartsALineAndEndsWithTheInput) {
+  std::string gif = "GIF89a" + std::string(50, 'g');
+  std::string img = "<img src=data:image/gif;base64," + test::base64(gif) + ">";
+  for (size_t step : {size_t(0), size_t(1), size_t(5)}) {
+    test::FakeDocument doc;
+    EXPECT_EQ(with_documents("Jane" + img + "Doe", &doc, step), "Jane\n[56 bytes]\nDoe") << step;
+    test::FakeDocument none;
+    std::string unread = "?";
+    EXPECT_EQ(with_documents("a<img src='data:image/png;base64,'>b<img src=\"data:;base64\">c", &none, step, &unread), "abc");
+    EXPECT_EQ(none.begun, 0);
+    EXPECT_EQ(unread, "");
+    std::string type(kMaxDataType + 1, 't');
+    EXPECT_EQ(with_documents("<img src=\"data:" + type + ";base64," + test::base64(gif) + "\">z", &none, step), "z");
+    EXPECT_EQ(none.begun, 0);
+    test::FakeDocument cut;
+    bool errors = false;
+    std::string html = "x<img src=\"data:image/gif;base64," + test::base64(gif + "g");  // 57 bytes: 76 characters
+    EXPECT_EQ(with_documents(html.substr(0, html.size() - 8), &cut, step, nullptr, &errors), "x\n[51 bytes]\n");
+    EXPECT_TRUE(errors);  // the input ends inside a tag
+    EXPECT_EQ(cut.got, gif.substr(0, 51));
+  }
+}
+
+// What is not read is said: a file of no kind read or without a reader
+// is "binary", a picture the reader refuses (OCR off) its reason.
+TEST(HtmlToText, AFileNotReadIsReported) {
+  std::string png = std::string("\x89PNG\r\n\x1A\n", 8) + std::string(100, 'p');
+  std::string html = "<img src=\"data:image/png;base64," + test::base64(png) + "\" alt=scan>";
+  std::string unread;
+  EXPECT_EQ(with_documents(html, nullptr, 0, &unread), "scan\n");
+  EXPECT_EQ(unread, "binary");
+  test::FakeDocument off;
+  off.refuse = "image";
+  EXPECT_EQ(with_documents(html, &off, 7, &unread), "scan\n");
+  EXPECT_EQ(unread, "image");
+  test::FakeDocument doc;
+  with_documents("<img src=\"data:application/octet-stream;base64," + test::base64(std::string(100, '\0')) + "\">", &doc,
+                 0, &unread);
+  EXPECT_EQ(unread, "binary");
+  EXPECT_EQ(doc.begun, 0);
+}
+
+// Through the walker: a picture pasted into an HTML mail, or in a saved
+// web page zipped, is read by OCR as an image attachment is; one under
+// OcrMinBytes (an icon) is reported "image" as such an attachment is.
+TEST(HtmlToText, APictureInAnHtmlMailIsReadByOcr) {
+  std::string png = std::string("\x89PNG\r\n\x1A\n", 8) + std::string(5000, 'p');
+  std::string page = "<html><body><p>Please see the screenshot.</p><img src=\"data:image/png;base64," +
+                     test::base64(png) + "\"><p>Thanks</p></body></html>";
+  std::string mail = "MIME-Version: 1.0\r\nContent-Type: text/html\r\n\r\n" + page + "\r\n";
+  std::string zipped = test::message_with_attachment("application/zip", "page.zip", test::make_zip({{"page.html", page}}), true);
+  for (const std::string& msg : {mail, zipped}) {
+    for (uint64_t min : {uint64_t(1000), uint64_t(10000)}) {
+      for (size_t chunk : {size_t(0), size_t(7), size_t(1000)}) {
+        test::PdfReader ocr;
+        ocr.images = true;
+        ocr.min = min;
+        ocr.line = "Patient: Jane Doe DOB 03/14/1962\n";
+        test::RecordingSink sink;
+        Walker w(Limits{}, sink, &ocr);
+        test::feed_message(w, msg, chunk);
+        bool read = min < png.size();
+        EXPECT_EQ(ocr.bytes, read ? png : "");
+        EXPECT_EQ(sink.reasons, read ? std::vector<std::string>{} : std::vector<std::string>{"image"}) << sink.log();
+        std::string log = sink.log();
+        size_t before = log.find("Please see the screenshot.\n"), text = log.find("Patient: Jane Doe DOB 03/14/1962\n"),
+               after = log.find("Thanks");
+        EXPECT_NE(before, std::string::npos) << log;
+        EXPECT_EQ(text != std::string::npos, read) << log;
+        if (read) {
+          EXPECT_LT(before, text) << log;
+          EXPECT_LT(text, after) << log;
+        }
+        EXPECT_EQ(log.find("iVBOR"), std::string::npos) << log;
+      }
+    }
+  }
 }
 
 TEST(HtmlToText, LongEntityAndTagNamesAreBounded) {
