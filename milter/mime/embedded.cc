@@ -90,4 +90,23 @@ void EmbeddedFile::end(std::string& text) {
   decided_ = false;
 }
 
+void InlineFile::give(std::string& out, size_t& out_start, char& last_out, bool last) {
+  if (!any_ && !held_.empty()) {  // the file's first bytes: it starts a line
+    char prev = out.size() > out_start ? out.back() : last_out;
+    if (prev != 0 && prev != '\n') out.push_back('\n');
+  }
+  size_t before = out.size();
+  if (!held_.empty()) {
+    any_ = true;
+    file_.bytes(held_, out);
+    held_.clear();
+  }
+  if (last && any_) file_.end(out);
+  if (last) any_ = false;
+  if (out.size() < before) {
+    out_start = out.size();
+    last_out = '\n';
+  }
+}
+
 }  // namespace phi::mime

@@ -1,17 +1,18 @@
 // NAME
-//   embedded - a file stored inside another (a DICOM report, an HL7 result's document, an HTML data: URL) handed to a reader
+//   embedded - a file stored inside another (a DICOM report, an HL7 result's document, a picture in HTML or RTF) handed to a reader
 // SYNOPSIS
 //   struct Reader : EmbeddedDocument { ... };   // begin(kind), bytes(b, text), end(text)
 //   EmbeddedFile f(&reader); f.bytes(b, out); ... f.end(out); f.unread();
+//   InlineFile i(&reader); i.held() += bytes; i.pass(out, out_start, last_out); ... i.end(...);
 // DESCRIPTION
 //   Hospital formats carry whole files in a field: a radiology report
 //   stored as an Encapsulated PDF or CDA DICOM object, a pathology report
 //   or a transcribed note in an HL7 OBX of value type ED; an HTML page
-//   carries pictures in data: URLs. The readers of those formats see the
-//   file's bytes as they stream and give them to an EmbeddedFile, whose
-//   first kEmbeddedDocumentHead bytes (or all there are, at least
-//   kEmbeddedKindMin) tell its kind: "pdf" ("%PDF-"),
-//   "image" (is_image: PNG, JPEG, TIFF, GIF, WebP), "office" (an OLE2
+//   carries pictures in data: URLs, an RTF document in \pict groups. The
+//   readers of those formats see the file's bytes as they stream and give
+//   them to an EmbeddedFile, whose first kEmbeddedDocumentHead bytes (or
+//   all there are, at least kEmbeddedKindMin) tell its kind: "pdf"
+//   ("%PDF-"), "image" (is_image: PNG, JPEG, TIFF, GIF, WebP), "office" (an OLE2
 //   file: Word, Excel, PowerPoint 97-2003, an Outlook message), "package"
 //   (a ZIP whose first entry is an Office package's [Content_Types].xml or
 //   an OpenDocument's mimetype), "archive" (any other ZIP), "rtf"
@@ -94,6 +95,35 @@ class EmbeddedFile {
   bool skipped_ = false;
   char last_ = '\n';    // the last character of text the open document wrote ('\n' for none)
   std::string reason_;   // why a document was not read (the first)
+};
+
+inline constexpr size_t kInlineChunk = 4 * 1024;  // an inline file's decoded bytes held before they go on
+
+// A file inside a text that a text converter decodes (an HTML data: URL's
+// base64, an RTF picture's hex digits): the converter appends its bytes to
+// held() and calls pass() (which hands them on once kInlineChunk are held)
+// and end(); the file goes to an EmbeddedFile, its text to the converter's
+// output `out`. A file with bytes starts a line of `out`, as a block tag
+// does: the converter's last character is out.back() past out_start,
+// else last_out (0 for none); its text ends one (EmbeddedFile::end). A
+// document that passes its text on passes `out` first and empties it:
+// out_start and last_out are then set as they are after that. A file
+// without bytes is no file.
+class InlineFile {
+ public:
+  explicit InlineFile(EmbeddedDocument* documents) : file_(documents) {}
+  std::string& held() { return held_; }
+  void pass(std::string& out, size_t& out_start, char& last_out) {
+    if (held_.size() >= kInlineChunk) give(out, out_start, last_out, false);
+  }
+  void end(std::string& out, size_t& out_start, char& last_out) { give(out, out_start, last_out, true); }
+  std::string_view unread() const { return file_.unread(); }
+
+ private:
+  void give(std::string& out, size_t& out_start, char& last_out, bool last);
+  EmbeddedFile file_;
+  std::string held_;   // decoded, not yet given to file_ (under kInlineChunk + a few)
+  bool any_ = false;   // bytes of this file given to file_
 };
 
 }  // namespace phi::mime

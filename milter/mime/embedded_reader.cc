@@ -1,4 +1,4 @@
-// embedded_reader - a file stored in a DICOM file, an HL7 result or an HTML data: URL, read as an attachment of its kind (see entity.h).
+// embedded_reader - a file stored in a DICOM file, an HL7 result or a picture in HTML or RTF, read as an attachment of its kind (see entity.h).
 #include "milter/mime/entity.h"
 
 namespace phi::mime::detail {
@@ -90,9 +90,12 @@ std::string EmbeddedReader::end(std::string& text) {
     if (plain_) plain_->finish(text);
     else conv_.finish(text);
     if ((plain_ && plain_->had_errors()) || conv_.had_errors()) ws_.errors = true;
+    // Pictures in RTF here are not read: this reader is the one busy with the RTF.
+    const RtfToText* rtf = conv_.get<RtfToText>();
+    std::string reason = rtf ? std::string(rtf->unread()) : std::string();
     plain_.reset();
     conv_.reset();
-    return "";
+    return reason;
   }
   lines_before(text);  // then what the reader makes of it
   std::string reason = doc_->finish([this](std::string_view t) { pass_on(t); });

@@ -159,7 +159,8 @@ using BinaryText = OneOf<RtfToText, DicomText>;
 // written before it, on lines of its own (an image large enough,
 // min_bytes, through OCR, as an image part); a CDA or other XML document
 // through XmlToText (Mode::Data, as an XML attachment), RTF through
-// RtfToText and text as unlabelled text is (UTF-16 or UTF-32 when its
+// RtfToText (its pictures not read: "image", since this reader is busy
+// with the RTF) and text as unlabelled text is (UTF-16 or UTF-32 when its
 // first bytes say so, text_charset, else UTF-8 where valid, else
 // Windows-1252), their text written where the file is, as it streams; a
 // Word, Excel or PowerPoint 97-2003 file by ws.documents as an Office part
@@ -355,8 +356,8 @@ class PackageReader : public ZipStream::Handler {
   std::optional<CharsetConverter> conv_;
   Markup markup_;  // Xml, Html, Json entries; X12 text
   std::function<void(std::string_view)> output_;  // where the text goes, if not to the Sink
-  // An entry's encapsulated report (DICOM) or the files of its data: URLs
-  // (HTML); a ZIP inside them one level deeper.
+  // An entry's encapsulated report (DICOM), the files of its data: URLs
+  // (HTML) or its pictures (RTF); a ZIP inside them one level deeper.
   EmbeddedReader file_doc_{ws_, [this](std::string_view t) { body(t); },
                             [this](std::string r) { return nested(std::move(r)); }};
   BinaryText bin_;  // Rtf, Dicom
@@ -654,10 +655,10 @@ class LeafBody : public Body {
   std::optional<CharsetConverter> conv_;
   Markup markup_;  // Html, Xml (XmlToText::Mode::Data), Json; X12 text
   std::optional<ContentLines> lines_;  // Text: iCalendar or vCard
-  // A DICOM file's encapsulated report or the files of an HTML part's
-  // data: URLs (file_doc_); an HL7 result's document, its text to the
-  // Sink, not back through hl7_. A ZIP in any is read as a package of this
-  // part.
+  // A DICOM file's encapsulated report, the files of an HTML part's data:
+  // URLs or an RTF document's pictures (file_doc_); an HL7 result's
+  // document, its text to the Sink, not back through hl7_. A ZIP in any is
+  // read as a package of this part.
   EmbeddedReader file_doc_{ws_, [this](std::string_view t) { body_text(t); },
                             [this](std::string r) { return embedded_package(std::move(r)); }};
   BinaryText bin_;                     // Rtf, Dicom

@@ -335,8 +335,8 @@ void HtmlToText::hide(char c, std::string& out) {
 
 // One byte of a data: URL after "data:". Its media type and parameters up
 // to ',' say whether the data is base64 (";base64" last): then it is a
-// file, decoded and given to file_ as it comes (to_file); else it is
-// %-escaped text, read as the rest of a link.
+// file, decoded and given to file_ as it comes; else it is %-escaped
+// text, read as the rest of a link.
 void HtmlToText::data_char(char c, std::string& out) {
   if (data_ == Data::Type) {
     if (c != ',') {
@@ -350,48 +350,24 @@ void HtmlToText::data_char(char c, std::string& out) {
       return;
     }
     data_ = Data::Base64;
-    data_any_ = false;
     return;
   }
   if (data_ != Data::Base64) return;  // Skip
-  b64_.decode(std::string_view(&c, 1), data_bytes_);
-  if (data_bytes_.size() >= kDataChunk) to_file(out, false);
+  b64_.decode(std::string_view(&c, 1), file_.held());
+  file_.pass(out, out_start_, last_out_);
 }
 
 // The end of a data: URL's value (or of the input inside it): a file given
 // bytes is ended.
 void HtmlToText::data_end(std::string& out) {
   if (data_ == Data::Base64) {
-    b64_.finish(data_bytes_);
+    b64_.finish(file_.held());
     if (b64_.had_errors()) errors_ = true;
     b64_ = Base64Decoder();
-    to_file(out, true);
+    file_.end(out, out_start_, last_out_);
   }
   data_ = Data::None;
   data_type_.clear();
-}
-
-// Gives the decoded bytes held to the file, and ends it when `last` (a
-// data: URL without bytes is no file). The file starts a line, as a block
-// tag does: its text, if any, is on lines of its own. A document that
-// passes its text on passes `out` first and empties it; its text ends a
-// line (EmbeddedFile::end), as the line break before it did.
-void HtmlToText::to_file(std::string& out, bool last) {
-  if (!data_any_ && !data_bytes_.empty()) {  // the file's first bytes: it starts a line
-    char prev = out.size() > out_start_ ? out.back() : last_out_;
-    if (prev != 0 && prev != '\n') out.push_back('\n');
-  }
-  size_t before = out.size();
-  if (!data_bytes_.empty()) {
-    data_any_ = true;
-    file_.bytes(data_bytes_, out);
-    data_bytes_.clear();
-  }
-  if (last && data_any_) file_.end(out);
-  if (out.size() < before) {
-    out_start_ = out.size();
-    last_out_ = '\n';
-  }
 }
 
 // The end of an attribute value, comment or script: a line of hidden text if it had any.

@@ -34,7 +34,7 @@
 //   A data: URL in a link or a source (href, src, action, cite) is a file
 //   the message carries: a screenshot pasted into the mail, an image in a
 //   saved web page. Its media type is skipped; base64 data is decoded as
-//   it streams and given to an EmbeddedFile (embedded.h) with the
+//   it streams and given to an InlineFile (embedded.h) with the
 //   EmbeddedDocument given to the constructor, which reads a picture by
 //   OCR, a PDF, an Office file or a ZIP as an attachment of its kind, its
 //   text written to `out` on lines of its own where the tag is (or passed
@@ -51,7 +51,7 @@
 //   Untrusted. Linear time; carried state is O(1) (tag names and
 //   references are bounded by kMaxTagName and kMaxEntity, hidden text by
 //   kMaxHidden; a data: URL's media type by kMaxDataType, its data by
-//   kDataChunk bytes decoded at a time and the EmbeddedFile's head).
+//   kInlineChunk bytes decoded at a time and the EmbeddedFile's head).
 // THREADS
 //   One object per stream.
 #ifndef PHI_MIME_HTML_H
@@ -71,7 +71,6 @@ inline constexpr size_t kMaxEntity = 32;
 inline constexpr size_t kHiddenFlush = 8 * 1024;
 inline constexpr size_t kMaxHidden = 64 * 1024;
 inline constexpr size_t kMaxDataType = 256;       // "image/png;name=scan.png;base64": longer is not a data: URL read
-inline constexpr size_t kDataChunk = 4 * 1024;    // a data: URL's bytes decoded before they go to the file
 
 class HtmlToText {
  public:
@@ -104,7 +103,6 @@ class HtmlToText {
   void flush_hidden(std::string& out);
   void data_char(char c, std::string& out);
   void data_end(std::string& out);
-  void to_file(std::string& out, bool last);
 
   State st_ = State::Text;
   std::string name_;        // tag name, lower-cased, bounded
@@ -135,9 +133,7 @@ class HtmlToText {
   Data data_ = Data::None;
   std::string data_type_;   // bounded by kMaxDataType
   Base64Decoder b64_;
-  std::string data_bytes_;  // decoded, not yet given to file_ (under kDataChunk + 3)
-  bool data_any_ = false;   // bytes of this data: URL given to file_
-  EmbeddedFile file_;
+  InlineFile file_;
   bool errors_ = false;
 };
 

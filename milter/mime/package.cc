@@ -336,7 +336,7 @@ void PackageReader::start_converting(std::string_view first) {
   markup_.reset();
   bin_.reset();
   if (kind_ == Kind::Rtf || kind_ == Kind::Dicom) {  // RTF names its own code pages, DICOM its character set
-    if (kind_ == Kind::Rtf) bin_.emplace<RtfToText>();
+    if (kind_ == Kind::Rtf) bin_.emplace<RtfToText>(&file_doc_);
     else bin_.emplace<DicomText>(&file_doc_);
     emit(first);
     return;
@@ -396,6 +396,8 @@ void PackageReader::entry_end() {
       flush_hl7();  // all of its text before the report, however it was cut
       report_once(dicom->unread());  // its pixels, an embedded document, or what follows an error
     }
+    if (const RtfToText* rtf = bin_.get<RtfToText>(); rtf && !rtf->unread().empty())
+      report_once(rtf->unread());  // a picture not read
     converting_ = false;
     return;
   }

@@ -229,7 +229,7 @@ LeafBody::LeafBody(WalkState& ws, PartInfo info, TransferEncoding cte, LeafPlan 
     : ws_(ws), info_(std::move(info)), cte_(cte), plan_(std::move(plan)) {
   begin_part(ws_, info_, classify_name);
   if (one_of(plan_.mode, {LeafMode::Text, LeafMode::Html, LeafMode::Xml, LeafMode::Json})) start_text(plan_.mode);
-  if (plan_.mode == LeafMode::Rtf) bin_.emplace<RtfToText>();
+  if (plan_.mode == LeafMode::Rtf) bin_.emplace<RtfToText>(&file_doc_);
   if (plan_.mode == LeafMode::Skip) done_ = true;
 }
 
@@ -468,7 +468,7 @@ void LeafBody::sniffed() {
   }
   if (sniff_.rfind("{\\rtf", 0) == 0 && (reason == "office" || reason == "binary")) {
     plan_.mode = LeafMode::Rtf;
-    bin_.emplace<RtfToText>();
+    bin_.emplace<RtfToText>(&file_doc_);
     process(sniff_);
     return;
   }
@@ -627,6 +627,8 @@ void LeafBody::flush_text() {
       flush_hl7();  // all of its text before the report, however it was cut
       ws_.report(info_, dicom->unread());  // its pixels, an embedded document, or what follows an error
     }
+    if (const RtfToText* rtf = bin_.get<RtfToText>(); rtf && !rtf->unread().empty())
+      ws_.report(info_, rtf->unread());  // a picture not read (a metafile, under OcrMinBytes, OCR off)
     return;
   }
   std::string_view text;

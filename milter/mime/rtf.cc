@@ -19,8 +19,7 @@ constexpr std::string_view kSkipped[] = {
     "filetbl", "fldinst", "fontemb", "fontfile", "fonttbl", "ftncn", "ftnsep", "ftnsepc",
     "generator", "keycode", "latentstyles", "lchars", "listoverridetable", "listpicture",
     "listtable", "mmathPr", "nonshppict", "objclass", "objdata", "objname", "panose", "pgdsctbl",
-    "pgptbl", "picprop", "pict", "private", "protusertbl", "revtbl", "rsidtbl", "shppict",
-    "shprslt", "sn", "sp", "stylesheet", "sv", "tc", "template", "themedata", "txe",
+    "pgptbl", "picprop", "private", "protusertbl", "revtbl", "rsidtbl", "shprslt", "sn", "sp", "stylesheet", "sv", "tc", "template", "themedata", "txe",
     "userprops", "wgrffmtfilter", "xe", "xmlattrname", "xmlattrvalue", "xmlclose", "xmlnstbl",
     "xmlopen"};
 static_assert(std::is_sorted(std::begin(kSkipped), std::end(kSkipped)));
@@ -118,7 +117,7 @@ std::string codepage_charset(int cp) {
   }
 }
 
-RtfToText::RtfToText() = default;
+RtfToText::RtfToText(EmbeddedDocument* documents) : documents_(documents), file_(documents) {}
 RtfToText::~RtfToText() = default;
 
 void RtfToText::feed(std::string_view in, std::string& out) {
@@ -131,6 +130,7 @@ void RtfToText::feed(std::string_view in, std::string& out) {
   while (i < in.size()) {
     if (st_ == State::Bin) {
       uint64_t n = std::min<uint64_t>(bin_left_, in.size() - i);
+      if (pict_depth_ != 0 && depth_ == pict_depth_) pict_bytes(in.substr(i, n), false, out);
       i += n;
       bin_left_ -= n;
       if (bin_left_ == 0) st_ = State::Text;
@@ -152,6 +152,7 @@ size_t RtfToText::text_run(std::string_view in, size_t i, std::string& out) {
   size_t j = i;
   if (skip_depth_ != 0) {
     while (j < in.size() && in[j] != '\\' && in[j] != '{' && in[j] != '}') ++j;
+    if (pict_depth_ != 0 && depth_ == pict_depth_) pict_bytes(in.substr(i, j - i), true, out);  // a picture's data
     return j;
   }
   if (group_start_ || uc_left_ > 0 || high_ != 0) return i;
@@ -251,7 +252,8 @@ void RtfToText::close_group(std::string& out) {
   group_start_ = false;
   star_ = false;
   if (depth_ == 0) { errors_ = true; return; }
-  if (depth_ == skip_depth_) { skip_depth_ = 0; skip_fonts_ = false; font_entry_ = -1; }
+  if (depth_ == pict_depth_) end_pict(out);
+  if (depth_ == skip_depth_) { skip_depth_ = 0; skip_fonts_ = false; skip_pictures_ = false; font_entry_ = -1; }
   if (info_depth_ != 0 && (depth_ == info_depth_ || depth_ == info_depth_ + 1) && skip_depth_ == 0)
     break_if_needed(out);  // each \info sub-destination on a line of its own
   if (depth_ == info_depth_) info_depth_ = 0;
@@ -275,12 +277,17 @@ bool RtfToText::skipped(std::string_view word, std::string& out) {
   group_start_ = false;
   if (star_) {
     star_ = false;
+    if (word == "shppict") return false;  // not text, but the \pict in it is read
     if (!star_text(word)) { begin_skip(false); return true; }
+  } else if (word == "pict") {
+    begin_pict(out);
+    return true;
   } else if (word == "fonttbl") {
     begin_skip(true);
     return true;
   } else if (std::binary_search(std::begin(kSkipped), std::end(kSkipped), word)) {
     begin_skip(false);
+    skip_pictures_ = word == "sp";  // a floating picture: {\sp{\sn pib}{\sv{\pict ...}}}
     return true;
   }
   if (word == "info" && info_depth_ == 0) info_depth_ = depth_;
@@ -295,7 +302,59 @@ bool RtfToText::skipped(std::string_view word, std::string& out) {
 void RtfToText::begin_skip(bool fonts) {
   skip_depth_ = depth_;
   skip_fonts_ = fonts;
+  skip_pictures_ = false;
   font_entry_ = -1;
+}
+
+// A \pict group begins (its first token): skipped as text, its data (hex
+// digits or \bin bytes at its own depth, after the words that say its
+// format) a picture, read when its format is PNG or JPEG. Pictures in
+// pictures are not looked for.
+void RtfToText::begin_pict(std::string& out) {
+  flush_converter(out);  // the text before it goes first
+  resolve_surrogate(out);
+  pict_depth_ = depth_;
+  pict_read_ = false;
+  pict_data_ = false;
+  pict_hi_ = -1;
+  if (skip_depth_ == 0) begin_skip(false);
+}
+
+// Bytes of the picture's data: hex digits (anything else between them
+// is ignored) or \bin's raw bytes.
+void RtfToText::pict_bytes(std::string_view raw, bool hex, std::string& out) {
+  if (raw.empty()) return;
+  if (!pict_read_ || !documents_) {  // not read: only whether it had data counts
+    if (!hex) pict_data_ = true;
+    for (size_t k = 0; hex && k < raw.size() && !pict_data_; ++k) pict_data_ = hex_value(raw[k]) >= 0;
+    return;
+  }
+  std::string& held = file_.held();
+  if (!hex) {
+    held.append(raw);
+  } else {
+    for (char c : raw) {
+      int v = hex_value(c);
+      if (v < 0) continue;
+      if (pict_hi_ < 0) {
+        pict_hi_ = v;
+      } else {
+        held.push_back(static_cast<char>(pict_hi_ * 16 + v));
+        pict_hi_ = -1;
+      }
+    }
+  }
+  pict_data_ = pict_data_ || !held.empty();
+  file_.pass(out, out_start_, last_out_);
+}
+
+// The picture's group closes (or the input ends in it): a picture read is
+// ended, its text after the text before it; one of a format not read, or
+// with nobody to read it, makes unread() "image".
+void RtfToText::end_pict(std::string& out) {
+  if (pict_read_ && documents_) file_.end(out, out_start_, last_out_);
+  else if (pict_data_ && unread_.empty()) unread_ = "image";
+  pict_depth_ = 0;
 }
 
 void RtfToText::control_word(std::string_view w, bool has_param, int64_t param, std::string& out) {
@@ -307,6 +366,10 @@ void RtfToText::control_word(std::string_view w, bool has_param, int64_t param, 
   }
   if (skip_depth_ != 0) {
     if (skip_fonts_) font_table_word(w, param);
+    if (pict_depth_ != 0 && depth_ == pict_depth_ && !pict_data_ && (w == "pngblip" || w == "jpegblip"))
+      pict_read_ = true;  // its format, before its data (\emfblip, \wmetafile, \dibitmap...: not read)
+    else if (pict_depth_ == 0 && skip_pictures_ && group_start_ && w == "pict") begin_pict(out);
+    group_start_ = false;
     return;
   }
   if (skipped(w, out)) return;
@@ -503,6 +566,7 @@ void RtfToText::finish(std::string& out) {
   bin_left_ = 0;
   flush_converter(out);
   resolve_surrogate(out);
+  if (pict_depth_ != 0) end_pict(out);  // a picture cut short is read as far as it goes
   if (depth_ != 0) errors_ = true;
   if (sig_pos_ < kSignature.size()) errors_ = true;
   if (out.size() > out_start_) last_out_ = out.back();

@@ -1,8 +1,8 @@
 // NAME
 //   rtf - streaming RTF to plain text
 // SYNOPSIS
-//   RtfToText r;
-//   r.feed(rtf_chunk, out); ... r.finish(out); r.had_errors();
+//   RtfToText r(documents);   // documents: where pictures go, or none
+//   r.feed(rtf_chunk, out); ... r.finish(out); r.had_errors(); r.unread();
 //   std::string rtf_to_text(std::string_view rtf, bool* had_errors);
 //   std::string codepage_charset(int cp);
 // DESCRIPTION
@@ -28,7 +28,7 @@
 //   \*\annotation, Word's comments: they can carry PHI and a reader shows
 //   them; their own \* sub-groups are skipped as usual), and groups that start with a
 //   non-text destination: \fonttbl \colortbl \stylesheet \listtable
-//   \listoverridetable \pict \objdata \themedata \colorschememapping
+//   \listoverridetable \objdata \themedata \colorschememapping
 //   \latentstyles \datastore \xmlnstbl \rsidtbl \generator \filetbl
 //   \revtbl \fldinst \sp \shprslt \nonshppict and the other ones in
 //   kSkipped (rtf.cc). A destination word is honoured only as the first
@@ -40,6 +40,21 @@
 //   footnote where it is referenced: it must not join the word there).
 //   \binN skips N raw bytes wherever it occurs (the bytes may hold braces
 //   and backslashes); N is only counted down, never allocated.
+//
+//   Pictures: a \pict group is not text, but a picture pasted into the
+//   document (a screenshot, a scanned form). One in the text, in
+//   \*\shppict (where Word puts the PNG or JPEG it writes) or in a shape's
+//   property value (\sp: a floating picture's "pib") whose format word is
+//   \pngblip or \jpegblip has its data (hex digits, or \bin bytes) decoded
+//   and given to an InlineFile (embedded.h) with the EmbeddedDocument
+//   given to the constructor, its text written to `out` on lines of its
+//   own where the picture is. A picture of another format (\wmetafile,
+//   \emfblip, \dibitmap...), or any without an EmbeddedDocument, is not
+//   read: unread() says "image"; else unread() is the reason the reader
+//   gave for one it did not read ("image" under its minimum size...), ""
+//   when all were read. The copies in \nonshppict and \shprslt (a
+//   metafile of the same picture for older readers) and a bullet's
+//   \listpicture are skipped as before, as is a picture in a picture.
 //
 //   Characters: \'hh and raw 8-bit bytes are bytes of the current code
 //   page: the font's (\fN looked up in the \fonttbl: its \cpgN, else the
@@ -83,9 +98,10 @@
 //   per-group state (\uc and font code page) is saved for the outer
 //   kMaxDepth levels only: deeper, a change made in a group lasts until
 //   the group at depth kMaxDepth closes, and a footnote or header does
-//   not get a line of its own. Skipped destinations and \info
+//   not get a line of its own. Skipped destinations, \info and pictures
 //   are tracked by depth counters, so they work at any depth. \binN data
-//   is counted, not stored.
+//   is counted, not stored (a picture's: kInlineChunk bytes held at a
+//   time).
 // THREADS
 //   One object per stream.
 #ifndef PHI_MIME_RTF_H
@@ -100,6 +116,7 @@
 #include <string_view>
 
 #include "milter/mime/charset.h"
+#include "milter/mime/embedded.h"
 
 namespace phi::mime {
 
@@ -112,7 +129,7 @@ inline constexpr size_t kConverters = 4;        // code page converters kept ope
 
 class RtfToText {
  public:
-  RtfToText();
+  explicit RtfToText(EmbeddedDocument* documents = nullptr);
   ~RtfToText();
   RtfToText(const RtfToText&) = delete;
   RtfToText& operator=(const RtfToText&) = delete;
@@ -120,6 +137,8 @@ class RtfToText {
   void feed(std::string_view in, std::string& out);
   void finish(std::string& out);
   bool had_errors() const { return errors_; }
+  // "" while every picture was read (or there was none), else why one was not.
+  std::string_view unread() const { return unread_.empty() ? file_.unread() : std::string_view(unread_); }
 
  private:
   enum class State { Text, Backslash, Word, Param, Hex1, Hex2, Bin };
@@ -143,6 +162,9 @@ class RtfToText {
   void control_symbol(unsigned char c, std::string& out);
   bool skipped(std::string_view word, std::string& out);
   void begin_skip(bool fonts);
+  void begin_pict(std::string& out);
+  void pict_bytes(std::string_view raw, bool hex, std::string& out);
+  void end_pict(std::string& out);
   void cp_byte(unsigned char b, std::string& out);
   void unicode(int64_t param, bool has_param, std::string& out);
   void emit_char(uint32_t cp, std::string& out);
@@ -169,6 +191,7 @@ class RtfToText {
   Group cur_;
   uint64_t skip_depth_ = 0;   // depth of the skipped group, 0 if not skipping
   bool skip_fonts_ = false;   // the skipped group is \fonttbl: read \f, \fcharset, \cpg
+  bool skip_pictures_ = false;  // the skipped group is a shape property (\sp): a \pict in it is read
   uint64_t info_depth_ = 0;   // depth of \info, 0 outside it
   bool group_start_ = false;  // no token yet in the current group
   bool star_ = false;         // the current group started with \*
@@ -195,6 +218,17 @@ class RtfToText {
   bool conv_used_ = false;  // bytes handed to conv_ since its last finish()
   std::array<int, 8> failed_cps_{};
   size_t nfailed_ = 0;
+
+  // A picture (\pict) being read: its group's depth (0 for none), whether
+  // its format is one read (\pngblip, \jpegblip), whether it had data,
+  // and its hex digit waiting for the second of its byte (-1 for none).
+  EmbeddedDocument* documents_;
+  InlineFile file_;
+  uint64_t pict_depth_ = 0;
+  bool pict_read_ = false;
+  bool pict_data_ = false;
+  int pict_hi_ = -1;
+  std::string unread_;  // why a picture was not read (the first), unless file_ says
 
   size_t sig_pos_ = 0;  // bytes of "{\rtf" matched
   bool errors_ = false;

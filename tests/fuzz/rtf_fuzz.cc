@@ -1,4 +1,4 @@
-// rtf_fuzz - RTF-to-text: output must not depend on where the input is split or on the caller's buffers, must be valid UTF-8 and at most 4 bytes per input byte.
+// rtf_fuzz - RTF-to-text: output (pictures' included) must not depend on where the input is split or on the caller's buffers, must be valid UTF-8 and at most 4 bytes per input byte.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "milter/mime/rtf.h"
+#include "tests/fuzz/counting_document.h"
 
 namespace {
 
@@ -55,5 +56,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fresh.feed(in.substr(cut), b);
   fresh.finish(c);
   if (a + b + c != whole || fresh.had_errors() != whole_err) std::abort();
+
+  // Pictures counted by a reader: whole, and in chunks with a buffer per call.
+  phi::mime::fuzz::CountingDocument whole_doc, split_doc;
+  phi::mime::RtfToText with(&whole_doc), chunked(&split_doc);
+  std::string w, s;
+  with.feed(in, w);
+  with.finish(w);
+  for (size_t i = 0; i < in.size(); i += step) {
+    std::string piece;
+    chunked.feed(in.substr(i, step), piece);
+    s += piece;
+  }
+  std::string tail;
+  chunked.finish(tail);
+  s += tail;
+  if (s != w || chunked.unread() != with.unread() || chunked.had_errors() != with.had_errors() ||
+      with.had_errors() != whole_err || !valid_utf8(w))
+    std::abort();
   return 0;
 }

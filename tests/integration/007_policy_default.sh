@@ -8,8 +8,8 @@
 # pdftotext) sent as application/octet-stream under another name, or only
 # in a PDF's title (its document information), or only
 # in the pixels of a scanned page sent as a PNG, as a faxed PDF, as a
-# picture on a PDF page with text or as a picture pasted into an HTML mail
-# (read by tesseract), or only inside a Word 97-2003 .doc (read by catdoc), the
+# picture on a PDF page with text, or pasted into an HTML mail or an RTF
+# document (read by tesseract), or only inside a Word 97-2003 .doc (read by catdoc), the
 # same .doc attached to a forwarded Outlook .msg, or a PowerPoint 97-2003
 # .ppt (read by phimilter).
 #
@@ -184,6 +184,21 @@ EOT
     --add-header "Content-Type: text/html; charset=utf-8" --body @"$PHI_DIR/pasted.html" ||
     phi_fail "pasted: not accepted, see $PHI_SWAKS_LOG"
   assert_escrowed pasted "PHI only in a picture pasted into an HTML mail (a data: URL) is escrowed" 30
+
+  # --- the same picture pasted into a Word document saved as RTF (PNG in \shppict, a metafile copy beside it) ---
+  python3 - "$PHI_DIR/scan.png" "$PHI_DIR/pasted.rtf" <<'EOT' || phi_fail "could not write the RTF"
+import sys
+data = open(sys.argv[1], "rb").read().hex()
+lines = "\r\n".join(data[i:i + 128] for i in range(0, len(data), 128))
+with open(sys.argv[2], "w", newline="") as f:
+    f.write("{\\rtf1\\ansi\\ansicpg1252 Dear colleague, the chart is pasted below.\\par\r\n"
+            "{\\*\\shppict{\\pict\\picw2000\\pich2600\\pngblip\r\n" + lines + "}}"
+            "{\\nonshppict{\\pict\\wmetafile8 010009000003}}\\par}\r\n")
+EOT
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Letter" --body "Letter attached." \
+    --attach-type application/rtf --attach-name letter.rtf --attach @"$PHI_DIR/pasted.rtf" ||
+    phi_fail "rtf: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed rtfpicture "PHI only in a picture pasted into an RTF document is escrowed" 30
 elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
   phi_fail "tesseract missing: scripts/setup installs tesseract-ocr"
 fi

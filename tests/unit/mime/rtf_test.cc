@@ -1,9 +1,14 @@
-// Tests for RTF-to-text: destinations, code pages, \uN, \bin, errors, splits at every byte.
+// Tests for RTF-to-text: destinations, code pages, \uN, \bin, errors, splits at every byte, pictures.
 #include "milter/mime/rtf.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
+
+#include "milter/mime/walker.h"
+#include "tests/unit/mime/fake_documents.h"
+#include "tests/unit/mime/recording_sink.h"
+#include "tests/unit/mime/zip_builder.h"
 
 namespace phi::mime {
 namespace {
@@ -217,6 +222,152 @@ TEST(RtfToText, TooManyFontsUseTheDocumentCodePage) {
   for (size_t i = 0; i < kMaxFonts + 10; ++i) in += "{\\f" + std::to_string(i) + "\\fcharset204 F;}";
   in += "}\\f0\\'e9\\f" + std::to_string(kMaxFonts + 5) + "\\'e9}";
   EXPECT_EQ(rtf_to_text(in, nullptr), "\xD0\xB9\xC3\xA9");
+}
+
+// Hex digits as Word writes a picture's data: lower case, 128 to a line.
+std::string hex_lines(std::string_view bytes) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string out;
+  for (size_t k = 0; k < bytes.size(); ++k) {
+    if (k > 0 && k % 64 == 0) out += "\r\n";
+    auto b = static_cast<unsigned char>(bytes[k]);
+    out += kDigits[b >> 4];
+    out += kDigits[b & 15];
+  }
+  return out;
+}
+
+// `rtf` through an RtfToText given `doc`, in pieces of `step` bytes (0:
+// whole), each into a fresh buffer as the walker gives them.
+std::string with_documents(std::string_view rtf, EmbeddedDocument* doc, size_t step, std::string* unread = nullptr,
+                           bool* errors = nullptr) {
+  RtfToText r(doc);
+  std::string out;
+  if (step == 0) step = rtf.size() + 1;
+  for (size_t i = 0; i < rtf.size(); i += step) {
+    std::string piece;
+    r.feed(rtf.substr(i, step), piece);
+    out += piece;
+  }
+  std::string piece;
+  r.finish(piece);
+  if (unread) *unread = std::string(r.unread());
+  if (errors) *errors = r.had_errors();
+  return out + piece;
+}
+
+const std::string kPng = std::string("\x89PNG\r\n\x1A\n", 8) + std::string(300, 'p') + "{}\\end";
+
+// A picture pasted into a Word document saved as RTF: Word writes it as a
+// PNG (or JPEG) in \*\shppict and again as a metafile in \nonshppict for
+// older readers. The PNG is decoded and given to the file reader, its text
+// on lines of its own where the picture is; the metafile copy is not
+// looked at; wherever the input is cut.
+TEST(RtfToText, APastedPictureIsGivenToTheReader) {
+  std::string rtf = "{\\rtf1\\ansi\\ansicpg1252 Dear colleague,\\par see {\\b below}:"
+                    "{\\*\\shppict{\\pict{\\*\\picprop\\shplid1025{\\sp{\\sn shapeType}{\\sv 75}}}"
+                    "\\picscalex100\\picscaley100\\picw2000\\pich1000\\pngblip\\bliptag-12{\\*\\blipuid 0a1b2c}\r\n" +
+                    hex_lines(kPng) + "}}{\\nonshppict{\\pict\\picw2000\\wmetafile8\\bliptag-12 010009000003}}"
+                    "\\par Thanks\\par}";
+  for (size_t step : {size_t(0), size_t(1), size_t(3), size_t(100), size_t(5000)}) {
+    test::FakeDocument doc;
+    std::string unread = "?";
+    bool errors = true;
+    EXPECT_EQ(with_documents(rtf, &doc, step, &unread, &errors),
+              "Dear colleague,\nsee below:\n[" + std::to_string(kPng.size()) + " bytes]\n\nThanks\n")
+        << step;
+    EXPECT_EQ(doc.got, kPng) << step;
+    EXPECT_EQ(doc.kinds, "image ");
+    EXPECT_EQ(unread, "");
+    EXPECT_FALSE(errors);
+  }
+  // Without a reader the picture is not read: "image"; the text is as before.
+  std::string unread;
+  EXPECT_EQ(with_documents(rtf, nullptr, 7, &unread), "Dear colleague,\nsee below:\nThanks\n");
+  EXPECT_EQ(unread, "image");
+}
+
+// A floating picture (a shape's "pib" property) and one in \bin bytes are
+// read too; a metafile, a bitmap or a picture of no format word is not
+// ("image"); a bullet's picture (\listpicture) and a shape's result
+// (\shprslt, another copy) are not looked at; a picture cut by the end of
+// the input is read as far as it goes.
+TEST(RtfToText, PicturesOfEveryKindAreReadOrReported) {
+  std::string jpeg = "\xFF\xD8\xFF\xE0" + std::string(100, 'j');
+  std::string floating = "{\\rtf1 a{\\shp{\\*\\shpinst\\shpleft0{\\sp{\\sn pib}{\\sv {\\pict\\jpegblip " + hex_lines(jpeg) +
+                         "}}}{\\sp{\\sn fLine}{\\sv 0}}}{\\shprslt{\\*\\do\\dobxcolumn}{\\pict\\pngblip " +
+                         hex_lines(kPng) + "}}}b}";
+  std::string bin = "{\\rtf1 a{\\pict\\pngblip\\picw10\\bin" + std::to_string(kPng.size()) + " " + kPng + "}b}";
+  for (size_t step : {size_t(0), size_t(1), size_t(9)}) {
+    test::FakeDocument shape;
+    EXPECT_EQ(with_documents(floating, &shape, step), "a\n[104 bytes]\nb") << step;
+    EXPECT_EQ(shape.got, jpeg);
+    test::FakeDocument raw;
+    std::string unread = "?";
+    EXPECT_EQ(with_documents(bin, &raw, step, &unread), "a\n[" + std::to_string(kPng.size()) + " bytes]\nb") << step;
+    EXPECT_EQ(raw.got, kPng);
+    EXPECT_EQ(unread, "");
+    for (std::string format : {"\\wmetafile8", "\\emfblip", "\\dibitmap0", ""}) {
+      test::FakeDocument none;
+      EXPECT_EQ(with_documents("{\\rtf1 a{\\pict" + format + "\\picw10 0100090000}b}", &none, step, &unread), "ab");
+      EXPECT_EQ(unread, "image") << format;
+      EXPECT_EQ(none.begun, 0);
+    }
+    test::FakeDocument bullet;
+    EXPECT_EQ(with_documents("{\\rtf1 a{\\*\\listpicture{\\pict\\pngblip " + hex_lines(kPng) + "}}b}", &bullet, step,
+                             &unread),
+              "ab");
+    EXPECT_EQ(bullet.begun, 0);
+    EXPECT_EQ(unread, "");
+    test::FakeDocument cut;
+    bool errors = false;
+    std::string head = "{\\rtf1 a{\\pict\\pngblip ";
+    std::string whole = head + hex_lines(kPng) + "}b}";
+    EXPECT_EQ(with_documents(whole.substr(0, head.size() + 2 * 50 + 1), &cut, step, nullptr, &errors), "a\n[50 bytes]\n")
+        << step;
+    EXPECT_EQ(cut.got, kPng.substr(0, 50));  // and a lone digit
+    EXPECT_TRUE(errors);
+  }
+}
+
+// Through the walker: a picture in an RTF attachment, or in one zipped,
+// is read by OCR as an image attachment is; one under OcrMinBytes is
+// reported "image" as such an attachment is; a metafile is "image".
+TEST(RtfToText, APictureInAnRtfAttachmentIsReadByOcr) {
+  std::string png = std::string("\x89PNG\r\n\x1A\n", 8) + std::string(5000, 'p');
+  std::string rtf = "{\\rtf1\\ansi Please see the screenshot.\\par{\\*\\shppict{\\pict\\pngblip " + hex_lines(png) +
+                    "}}{\\nonshppict{\\pict\\wmetafile8 0100}}\\par Thanks\\par}";
+  for (const std::string& msg : {test::message_with_attachment("application/rtf", "letter.rtf", rtf, true),
+                                 test::message_with_attachment("application/zip", "letter.zip",
+                                                               test::make_zip({{"letter.rtf", rtf}}), true)}) {
+    for (uint64_t min : {uint64_t(1000), uint64_t(10000)}) {
+      for (size_t chunk : {size_t(0), size_t(7), size_t(1000)}) {
+        test::PdfReader ocr;
+        ocr.images = true;
+        ocr.min = min;
+        ocr.line = "Patient: Jane Doe DOB 03/14/1962\n";
+        test::RecordingSink sink;
+        Walker w(Limits{}, sink, &ocr);
+        test::feed_message(w, msg, chunk);
+        bool read = min < png.size();
+        EXPECT_EQ(ocr.bytes, read ? png : "");
+        EXPECT_EQ(sink.reasons, read ? std::vector<std::string>{} : std::vector<std::string>{"image"}) << sink.log();
+        std::string log = sink.log();
+        size_t before = log.find("Please see the screenshot.\n"), text = log.find("Patient: Jane Doe DOB 03/14/1962\n"),
+               after = log.find("Thanks");
+        EXPECT_NE(before, std::string::npos) << log;
+        EXPECT_EQ(text != std::string::npos, read) << log;
+        if (read) {
+          EXPECT_LT(before, text) << log;
+          EXPECT_LT(text, after) << log;
+        }
+      }
+    }
+  }
+  test::RecordingSink sink;
+  Walker w(Limits{}, sink);
+  test::feed_message(w, test::message_with_attachment("application/rtf", "chart.rtf", "{\\rtf1 x{\\pict\\emfblip 0100}}"));
+  EXPECT_EQ(sink.reasons, std::vector<std::string>{"image"}) << sink.log();
 }
 
 }  // namespace
