@@ -13,6 +13,7 @@
 #include "milter/inner_file.h"
 #include "milter/log.h"
 #include "milter/mime/msg.h"
+#include "milter/mime/office_pictures.h"
 #include "milter/mime/ole.h"
 #include "milter/mime/ppt.h"
 #include "milter/util/c_ptr.h"
@@ -30,6 +31,9 @@ ConverterPool& pool() {
 constexpr int kEncryptedStatus = 69;
 // Attachments of one Outlook message that are read; more: "part-limit".
 constexpr size_t kMaxMsgAttachments = 64;
+
+// Pictures of one Word, Excel or PowerPoint file that are read; more: "part-limit".
+constexpr size_t kMaxOfficePictures = 20;
 
 // Office and .msg files attached to a .msg are read, and those attached to
 // a .msg attached to it (depth 2: a message forwarded three times); deeper: "office".
@@ -60,6 +64,52 @@ class AttachmentReader : public mime::DocumentReader {
   const LegacyOfficeOptions& o_;
   const unsigned depth_;
   const std::optional<std::chrono::steady_clock::time_point> deadline_;
+};
+
+// The pictures of a Word, Excel or PowerPoint file (mime::BlipScanner):
+// each PNG, JPEG or TIFF one is read as an image attachment would be,
+// through an InnerFile with the readers `docs` (OCR; under OcrMinBytes or
+// with OCR off it is "image"), its text to `text`; a metafile or DIB is
+// not read ("image"); past kMaxOfficePictures, or past the deadline, the
+// rest are not read ("part-limit", "time-limit"). reason() is the
+// weightiest of theirs.
+class PictureFiles : public mime::OfficePictureSink {
+ public:
+  PictureFiles(const InnerFile::Text& text, const mime::DocumentReader* docs, std::function<bool()> past_deadline)
+      : text_(text), docs_(docs), past_deadline_(std::move(past_deadline)) {}
+  void begin() override {
+    ++found_;
+    if (found_ > kMaxOfficePictures || past_deadline_()) {
+      reason_ = weightier(reason_, found_ > kMaxOfficePictures ? "part-limit" : "time-limit");
+      return;
+    }
+    file_.emplace(text_, docs_, "application/octet-stream", "");
+  }
+  void bytes(std::string_view b) override {
+    if (file_) file_->feed(b);
+  }
+  void end() override {
+    if (!file_) return;
+    std::string why = file_->finish();
+    file_.reset();
+    if (why.empty()) ++read_;
+    reason_ = weightier(reason_, why);
+  }
+  void other() override {
+    ++found_;
+    reason_ = weightier(reason_, "image");
+  }
+  size_t found() const { return found_; }
+  size_t read() const { return read_; }
+  const std::string& reason() const { return reason_; }
+
+ private:
+  const InnerFile::Text& text_;
+  const mime::DocumentReader* docs_;
+  std::function<bool()> past_deadline_;
+  std::optional<InnerFile> file_;
+  size_t found_ = 0, read_ = 0;
+  std::string reason_;
 };
 
 ConverterSpec office_spec(const LegacyOfficeOptions& o) {
@@ -93,10 +143,12 @@ class OfficeRun : public ConverterRun {
     if (listing.has("EncryptedPackage")) return "encrypted";
     if (mime::is_msg(listing)) return message(ole, text);
     if (listing.has("WordDocument") && !o_.word.empty()) {
+      pictures(ole, listing, text);
       set_command(o_.word, {o_.word, "-d", "utf-8", "-w"});
     } else if (listing.has("PowerPoint Document")) {
       return presentation(ole, listing, text);
     } else if ((listing.has("Workbook") || listing.has("Book")) && !o_.excel.empty()) {
+      pictures(ole, listing, text);
       set_command(o_.excel, {o_.excel, "-d", "utf-8", "-q", "0", "/dev/stdin"});
     } else {
       log_line(LogLevel::Debug, "", "office",
@@ -106,12 +158,42 @@ class OfficeRun : public ConverterRun {
     }
     if (!spawn(fd)) return "unavailable";
     file_.reset();  // the child holds it
-    return ConverterRun::finish(text);
+    std::string reason = ConverterRun::finish(text);
+    return std::string(weightier(reason, pictures_reason_));
   }
 
  private:
   bool read_at(uint64_t offset, std::span<char> out) const {
     return ::pread(file_.get(), out.data(), out.size(), off_t(offset)) == ssize_t(out.size());
+  }
+
+  // The pictures the file stores, read before its text (PictureFiles):
+  // Word's in its "Data" stream (inline pictures), its table and
+  // "WordDocument" streams (floating ones), PowerPoint's in "Pictures",
+  // Excel's in the workbook's drawing group. Sets pictures_read_ and
+  // pictures_reason_.
+  void pictures(mime::OleFile& ole, const mime::OleListing& listing, const std::function<void(std::string_view)>& text) {
+    AttachmentReader docs(o_, depth_, budget());
+    PictureFiles files(text, &docs, [this] { return past_deadline(); });
+    for (const char* name : {"Data", "1Table", "0Table", "WordDocument", "Pictures", "Workbook", "Book"}) {
+      if (!listing.has(name)) continue;
+      bool workbook = std::string_view(name) == "Workbook" || std::string_view(name) == "Book";
+      mime::BlipScanner scanner(files);
+      mime::DrawingGroup group;
+      auto st = ole.read(name, size_, [&](std::string_view b) {
+        if (workbook) group.feed(b, [&](std::string_view d) { scanner.feed(d); });
+        else scanner.feed(b);
+      });
+      scanner.finish();
+      if (st != mime::OleStream::Read) files.other();  // a stream that cannot be read may hold pictures
+    }
+    pictures_read_ = files.read();
+    pictures_reason_ = files.reason();
+    if (files.found() > 0)
+      log_line(LogLevel::Info, "", "office",
+               "an Office 97-2003 file with " + std::to_string(files.found()) + " picture(s): " +
+                   std::to_string(files.read()) + " read by OCR" +
+                   (pictures_reason_.empty() ? "" : "; the others make it uninspected " + pictures_reason_));
   }
 
   // A presentation's text is read here (milter/mime/ppt.h), not by a
@@ -127,16 +209,17 @@ class OfficeRun : public ConverterRun {
     }
     mime::PptText r = mime::ppt_text(stream, text);
     if (r.encrypted) return "encrypted";
+    pictures(ole, listing, text);
     if (r.damaged) {
       log_line(LogLevel::Info, "", "office", "a PowerPoint file damaged after " + std::to_string(r.characters) +
                                                  " characters of text: reported uninspected");
-      return "office";
+      return std::string(weightier("office", pictures_reason_));
     }
-    if (r.characters < kConverterMinText) {
+    if (r.characters < kConverterMinText && pictures_read_ == 0) {
       log_line(LogLevel::Info, "", "office", "a PowerPoint file with no text: reported uninspected");
-      return "office";
+      return std::string(weightier("office", pictures_reason_));
     }
-    return "";
+    return pictures_reason_;
   }
 
   // An Outlook message file (a message forwarded as an attachment): its
@@ -198,7 +281,7 @@ class OfficeRun : public ConverterRun {
   std::string on_exit(int status) override {
     const std::string& program = spec().program;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-      if (text_chars() >= kConverterMinText) return "";
+      if (text_chars() >= kConverterMinText || pictures_read_ > 0) return "";  // a scan pasted into a letter is its text
       log_line(LogLevel::Info, "", "office", program + " found no text: the document is reported uninspected");
       return "office";
     }
@@ -221,6 +304,8 @@ class OfficeRun : public ConverterRun {
   UniqueFd file_;      // the document, for the program to seek in
   uint64_t size_ = 0;  // bytes in file_
   const unsigned depth_;
+  size_t pictures_read_ = 0;     // pictures() read by OCR
+  std::string pictures_reason_;  // why pictures() left some unread
 };
 
 std::unique_ptr<mime::Document> AttachmentReader::open(std::string_view kind) const {

@@ -32,8 +32,18 @@
 //                             and objects are not read)
 //   (a program left empty reads no file of its kind; catdoc's catppt is
 //   not used: it misses the text boxes LibreOffice and others write).
+//   Before a Word, Excel or PowerPoint file's text, its pictures
+//   (mime::BlipScanner over Word's "Data", table and "WordDocument"
+//   streams, PowerPoint's "Pictures", Excel's drawing group through
+//   mime::DrawingGroup) are read as image attachments, each through an
+//   InnerFile with `attachments` (OCR), at most kMaxOfficePictures (20) a
+//   file; a file whose program or presentation finds no text but whose
+//   pictures were read counts as read.
 //   Reasons finish() returns: "" for exit status 0 (or a presentation read
 //   to its end) with at least 32 characters other than white space;
+//   "image" (or the weightiest reason of its pictures': "part-limit"
+//   past 20, "time-limit") when a picture is not read (a metafile or DIB,
+//   one under OcrMinBytes, OCR off), unless the text gives a reason;
 //   "encrypted" for a password-protected Office Open XML file (an
 //   "EncryptedPackage" stream), exit status 69 (catdoc's and xls2csv's
 //   "file is encrypted") or an encrypted presentation; "office" for a file

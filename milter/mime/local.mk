@@ -17,6 +17,7 @@ libphi_a_SOURCES += \
 	milter/mime/json_string.h milter/mime/json_text.h milter/mime/json_text.cc \
 	milter/mime/tnef.h milter/mime/tnef.cc \
 	milter/mime/ole.h milter/mime/ole.cc milter/mime/ppt.h milter/mime/ppt.cc milter/mime/msg.h milter/mime/msg.cc \
+	milter/mime/office_pictures.h milter/mime/office_pictures.cc \
 	milter/mime/xml_text.h milter/mime/xml_text.cc \
 	milter/mime/entity.h milter/mime/part.cc milter/mime/package.cc milter/mime/tnef_reader.cc \
 	milter/mime/container_reader.cc milter/mime/archive_reader.cc milter/mime/uu_reader.cc milter/mime/embedded_reader.cc \
@@ -31,6 +32,7 @@ tests_unit_mime_mime_test_SOURCES = \
 	tests/unit/mime/zip_test.cc tests/unit/mime/xml_text_test.cc tests/unit/mime/package_test.cc \
 	tests/unit/mime/document_test.cc tests/unit/mime/tnef_test.cc \
 	tests/unit/mime/ole_test.cc tests/unit/mime/ole_builder.h tests/unit/mime/ppt_test.cc tests/unit/mime/msg_test.cc \
+	tests/unit/mime/office_pictures_test.cc \
 	tests/unit/mime/tnef_builder.h tests/unit/mime/tar_builder.h tests/unit/mime/archive_test.cc tests/unit/mime/text_sniff_test.cc tests/unit/mime/smime_test.cc tests/unit/mime/uuencode_test.cc tests/unit/mime/unfold_test.cc tests/unit/mime/x12_test.cc tests/unit/mime/hl7_test.cc tests/unit/mime/labelled_test.cc tests/unit/mime/dicom_test.cc tests/unit/mime/embedded_test.cc tests/unit/mime/json_text_test.cc \
 	tests/unit/mime/zip_builder.h \
 	tests/unit/mime/recording_sink.h tests/unit/mime/fake_documents.h
@@ -39,7 +41,7 @@ tests_unit_mime_mime_test_LDADD = $(GTEST_LDADD)
 FUZZ_REPLAY += tests/fuzz/mime_fuzz tests/fuzz/html_fuzz tests/fuzz/zip_fuzz tests/fuzz/rtf_fuzz tests/fuzz/tnef_fuzz \
 	tests/fuzz/ole_fuzz tests/fuzz/archive_fuzz tests/fuzz/smime_fuzz tests/fuzz/uu_fuzz tests/fuzz/xml_fuzz tests/fuzz/json_fuzz \
 	tests/fuzz/hl7_fuzz tests/fuzz/dicom_fuzz tests/fuzz/pdf_html_fuzz tests/fuzz/pdf_names_fuzz tests/fuzz/pdf_comments_fuzz \
-	tests/fuzz/pdf_pictures_fuzz
+	tests/fuzz/pdf_pictures_fuzz tests/fuzz/office_pictures_fuzz
 tests_fuzz_mime_fuzz_SOURCES = tests/fuzz/mime_fuzz.cc tests/fuzz/walker_log_sink.h $(FUZZ_DRIVER)
 tests_fuzz_mime_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
 tests_fuzz_html_fuzz_SOURCES = tests/fuzz/html_fuzz.cc $(FUZZ_DRIVER)
@@ -60,6 +62,8 @@ tests_fuzz_tnef_fuzz_SOURCES = tests/fuzz/tnef_fuzz.cc tests/fuzz/walker_log_sin
 tests_fuzz_tnef_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
 tests_fuzz_ole_fuzz_SOURCES = tests/fuzz/ole_fuzz.cc tests/fuzz/walker_log_sink.h $(FUZZ_DRIVER)
 tests_fuzz_ole_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
+tests_fuzz_office_pictures_fuzz_SOURCES = tests/fuzz/office_pictures_fuzz.cc $(FUZZ_DRIVER)
+tests_fuzz_office_pictures_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
 tests_fuzz_archive_fuzz_SOURCES = tests/fuzz/archive_fuzz.cc tests/fuzz/walker_log_sink.h $(FUZZ_DRIVER)
 tests_fuzz_archive_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
 tests_fuzz_smime_fuzz_SOURCES = tests/fuzz/smime_fuzz.cc tests/fuzz/walker_log_sink.h $(FUZZ_DRIVER)

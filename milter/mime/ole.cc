@@ -281,6 +281,11 @@ OleStream OleFile::read(std::string_view name, uint64_t max_bytes, std::string& 
   return st;
 }
 
+OleStream OleFile::read(std::string_view name, uint64_t max_bytes, const std::function<void(std::string_view)>& out) {
+  if (!p_->valid) return OleStream::Unreadable;
+  return p_->read(p_->entries, name, max_bytes, out);
+}
+
 OleListing OleFile::listing(std::string_view storage) const {
   OleListing l;
   const auto* in = p_->valid ? p_->storage(storage) : nullptr;

@@ -77,6 +77,9 @@ class OleFile {
   bool valid() const;
   OleListing listing() const;
   OleStream read(std::string_view name, uint64_t max_bytes, std::string& out);
+  // The same given to `out` in pieces of at most a sector (the pieces
+  // given before a failure stay given).
+  OleStream read(std::string_view name, uint64_t max_bytes, const std::function<void(std::string_view)>& out);
   // The same one level down, in the top-level storage `storage` (an
   // Outlook message's attachment): its children's names (valid false when
   // there is no such storage or its tree cannot be read), and a stream of

@@ -6,6 +6,7 @@
 // PowerPoint files, read in the daemon, from LibreOffice and built here;
 // such files attached to a .msg or to a PDF.
 #include "milter/legacy_office.h"
+#include "milter/ocr.h"
 #include "milter/pdftext.h"
 
 #include <unistd.h>
@@ -384,6 +385,122 @@ TEST_F(LegacyOfficeTest, AWordOrExcelFileAttachedToAPdfIsReadInThePdfsSlot) {
   p.office = std::make_shared<LegacyOffice>(slot.one);
   EXPECT_EQ(extract(PdfToText(p), "pdf", test::make_pdf_with_attached_file(page, sample("letter.doc"), false)).reason,
             "unavailable");
+}
+
+// An OCR stand-in: every image it is given reads `text` (or fails with
+// `reason`); it counts them.
+struct StandInOcr : mime::DocumentReader {
+  struct Doc : mime::Document {
+    explicit Doc(const StandInOcr& r) : reader(r) {}
+    void feed(std::string_view b) override { first += b.substr(0, 8 - std::min<size_t>(8, first.size())); }
+    std::string finish(const std::function<void(std::string_view)>& text) override {
+      ++reader.count;
+      reader.firsts += first.substr(0, 4) + ";";
+      if (reader.reason.empty()) text(reader.text);
+      return reader.reason;
+    }
+    const StandInOcr& reader;
+    std::string first;
+  };
+  std::unique_ptr<mime::Document> open(std::string_view) const override { return std::make_unique<Doc>(*this); }
+  bool reads(std::string_view kind) const override { return kind == "image"; }
+  std::string text = "Patient: Diego Lopez, MRN 4471823\n", reason;
+  mutable int count = 0;
+  mutable std::string firsts;  // each picture's first 4 bytes
+};
+
+// A picture pasted into a Word, Excel or PowerPoint 97-2003 file (a
+// screenshot of the chart) is read by OCR as an image attachment is:
+// Word's from its Data stream, PowerPoint's from Pictures, Excel's from
+// the workbook's drawing group (cut by Continue records); a file whose
+// only text is in its picture is read; a metafile is "image", and so is
+// every picture without OCR; past 20 pictures, "part-limit".
+TEST_F(LegacyOfficeTest, PicturesInWordExcelAndPowerPointFilesAreReadByOcr) {
+  using namespace mime::test;
+  const std::string png = std::string("\x89PNG\r\n\x1A\n", 8) + std::string(300, 'p');
+  const std::string jpeg = "\xFF\xD8\xFF\xE0" + std::string(9000, 'j');
+  const std::string pictures = std::string(40, '\0') + office_blip(0xF01E, 0x6E0, png) + office_blip(0xF01D, 0x46A, jpeg);
+  const std::string metafile = office_blip(0xF01A, 0x3D4, std::string(100, 'e'), true);
+  auto ocr = std::make_shared<StandInOcr>();
+  LegacyOfficeOptions o;
+  o.word = o.excel = dir.write("text.sh", "#!/bin/sh\ncat >/dev/null\necho 'Dear colleague, the chart is pasted below.'\n", 0755);
+  o.attachments = std::make_shared<const Converters>(nullptr, ocr);
+  LegacyOffice reader(o);
+  auto word = [](const std::string& data) {
+    return build_ole({ole_root(1), ole_stream("Data", kOleNone, 2, data), ole_stream("WordDocument")});
+  };
+  test::Outcome w = extract(reader, "office", word(pictures), 100);
+  EXPECT_EQ(w.reason, "");
+  EXPECT_EQ(ocr->count, 2);
+  EXPECT_EQ(ocr->firsts, std::string("\x89PNG;\xFF\xD8\xFF\xE0;", 10));
+  EXPECT_NE(w.text.find("Patient: Diego Lopez, MRN 4471823\n"), std::string::npos) << w.text;
+  EXPECT_NE(w.text.find("Dear colleague, the chart is pasted below."), std::string::npos) << w.text;
+  EXPECT_EQ(extract(reader, "office", word(pictures + metafile)).reason, "image");
+  EXPECT_EQ(extract(reader, "office", word(metafile)).reason, "image");
+  // PowerPoint: the Pictures stream; a presentation with no text but a picture is read.
+  auto slides = [](const std::string& records, const std::string& pics) {
+    return build_ole({ole_root(1), ole_stream("PowerPoint Document", kOleNone, 2, ppt_stream(records)),
+                      ole_stream("Pictures", kOleNone, kOleNone, pics)});
+  };
+  ocr->count = 0;
+  test::Outcome p = extract(reader, "office", slides(ppt_record(0, 0x0FA0, utf16("Slide 1")), pictures));
+  EXPECT_EQ(p.reason, "");
+  EXPECT_EQ(ocr->count, 2);
+  EXPECT_NE(p.text.find("Patient: Diego Lopez"), std::string::npos) << p.text;
+  EXPECT_EQ(extract(reader, "office", slides(ppt_record(0, 0x0FA0, utf16("Slide 1")), "")).reason, "office");
+  // Excel: the drawing group's record and its Continue records, joined.
+  auto biff = [](uint16_t type, const std::string& data) {
+    std::string r(4, '\0');
+    ole_put16(r, 0, type);
+    ole_put16(r, 2, static_cast<uint16_t>(data.size()));
+    return r + data;
+  };
+  std::string group = std::string("\x0F\0\0\xF0", 4) + std::string(30, 'g') + office_blip(0xF01D, 0x46A, jpeg);
+  std::string workbook = biff(0x0809, "bof") + biff(0x00EB, group.substr(0, 8224)) + biff(0x003C, group.substr(8224)) +
+                         biff(0x000A, "");
+  ocr->count = 0;
+  test::Outcome x = extract(reader, "office", build_ole({ole_root(1), ole_stream("Workbook", kOleNone, kOleNone, workbook)}));
+  EXPECT_EQ(x.reason, "");
+  EXPECT_EQ(ocr->count, 1);
+  EXPECT_NE(x.text.find("Patient: Diego Lopez"), std::string::npos) << x.text;
+  // What OCR does not read makes the file uninspected as it would an image attachment.
+  ocr->reason = "image";
+  EXPECT_EQ(extract(reader, "office", word(pictures)).reason, "image");
+  LegacyOfficeOptions no_ocr = o;
+  no_ocr.attachments = nullptr;
+  EXPECT_EQ(extract(LegacyOffice(no_ocr), "office", word(pictures)).reason, "image");
+  // At most 20 pictures a file are read.
+  ocr->reason.clear();
+  ocr->count = 0;
+  std::string many;
+  for (int i = 0; i < 21; ++i) many += office_blip(0xF01E, 0x6E0, png);
+  EXPECT_EQ(extract(reader, "office", word(many)).reason, "part-limit");
+  EXPECT_EQ(ocr->count, 20);
+}
+
+// With tesseract: a screenshot of a referral pasted into a presentation
+// whose slide text holds no PHI (the picture rendered by pdftoppm).
+TEST_F(LegacyOfficeTest, APicturesWordsAreReadByTesseract) {
+  if (::access("/usr/bin/tesseract", X_OK) != 0 || ::access("/usr/bin/pdftoppm", X_OK) != 0)
+    GTEST_FAIL() << "scripts/setup installs tesseract-ocr and poppler-utils";
+  using namespace mime::test;
+  std::string png = test::render(test::make_pdf({"Referral: Diego Lopez DOB 10/08/2001 MRN 4471823 diabetes"}), "png", 100);
+  ASSERT_FALSE(png.empty());
+  ASSERT_LT(png.size(), 50000u);  // the OLE builder's limit
+  OcrOptions oo;
+  oo.program = "/usr/bin/tesseract";
+  oo.min_bytes = 1024;
+  LegacyOfficeOptions o;
+  o.attachments = std::make_shared<const Converters>(nullptr, std::make_shared<ImageOcr>(oo));
+  std::string ppt = build_ole({ole_root(1),
+                               ole_stream("PowerPoint Document", kOleNone, 2,
+                                          ppt_stream(ppt_record(0, 0x0FA0, utf16("Dear colleague, please see the screenshot from the chart below.")))),
+                               ole_stream("Pictures", kOleNone, kOleNone, office_blip(0xF01E, 0x6E0, png))});
+  test::Outcome out = extract(LegacyOffice(o), "office", ppt);
+  EXPECT_EQ(out.reason, "");
+  EXPECT_NE(out.text.find("screenshot from the chart below."), std::string::npos) << out.text;
+  EXPECT_NE(out.text.find("Diego Lopez"), std::string::npos) << out.text;
+  EXPECT_NE(out.text.find("4471823"), std::string::npos) << out.text;
 }
 
 TEST_F(LegacyOfficeTest, OnlyOffice) {

@@ -5,6 +5,7 @@
 //   std::string file = build_ole(e);          // entry 0 is the root storage
 //   std::string msg = make_msg({{"__substg1.0_1000001F", utf16z("body")}});
 //   std::string fwd = make_msg_with(props, {{"labs.txt", "text", "text/plain"}});
+//   std::string png = office_blip(0xF01E, 0x6E0, png_bytes);   // a picture record
 //   OleFile f(bytes_of(file), file.size());
 // DESCRIPTION
 //   Writes a header, one FAT sector (sector 0) and the directory, four
@@ -61,6 +62,19 @@ inline void ole_put32(std::string& s, size_t at, uint32_t v) {
 inline void ole_put16(std::string& s, size_t at, uint16_t v) {
   s[at] = char(v);
   s[at + 1] = char(v >> 8);
+}
+
+// An OfficeArt BLIP record ([MS-ODRAW]) of `type` and `inst`, as Office
+// 97-2003 files store pictures: header, one identifier (two when `inst`
+// is odd), a bitmap's tag byte or a metafile's 34-byte header, `data`.
+inline std::string office_blip(uint16_t type, uint16_t inst, const std::string& data, bool metafile = false) {
+  std::string uids((inst & 1) ? 32 : 16, '\x5A');
+  std::string extra = metafile ? std::string(32, '\0') + std::string("\x00\xFE", 2) : std::string("\xFF");
+  std::string r(8, '\0');
+  ole_put16(r, 0, static_cast<uint16_t>(inst << 4));
+  ole_put16(r, 2, type);
+  ole_put32(r, 4, static_cast<uint32_t>(uids.size() + extra.size() + data.size()));
+  return r + uids + extra + data;
 }
 
 inline std::string build_ole(const std::vector<OleEntry>& entries) {

@@ -1,0 +1,154 @@
+// office_pictures - OfficeArt BLIP records found in an Office 97-2003 stream; an Excel workbook's drawing group.
+#include "milter/mime/office_pictures.h"
+
+#include <algorithm>
+
+namespace phi::mime {
+namespace {
+
+uint8_t byte_at(std::string_view b, size_t i) { return static_cast<uint8_t>(b[i]); }
+uint16_t u16(std::string_view b, size_t i) { return static_cast<uint16_t>(byte_at(b, i) | byte_at(b, i + 1) << 8); }
+uint32_t u32(std::string_view b, size_t i) { return u16(b, i) | static_cast<uint32_t>(u16(b, i + 2)) << 16; }
+
+enum class Blip { None, Read, Other };
+struct Found {
+  Blip kind = Blip::None;
+  size_t data_at = 0;     // from the record's start: where the picture's bytes (or the rest to skip) start
+  uint64_t data_len = 0;  // how many there are
+};
+
+enum class Format { None, Png, Jpeg, Tiff, Dib, Metafile };
+
+// The format a BLIP record of this type and instance holds ([MS-ODRAW]
+// 2.2.23-2.2.31; an odd instance has a second identifier).
+Format format_of(uint16_t type, uint16_t inst) {
+  uint16_t even = inst & ~1u;
+  switch (type) {
+    case 0xF01D:
+    case 0xF02A: return even == 0x46A || even == 0x6E2 ? Format::Jpeg : Format::None;
+    case 0xF01E: return even == 0x6E0 ? Format::Png : Format::None;
+    case 0xF029: return even == 0x6E4 ? Format::Tiff : Format::None;
+    case 0xF01F: return even == 0x7A8 ? Format::Dib : Format::None;
+    case 0xF01A: return even == 0x3D4 ? Format::Metafile : Format::None;
+    case 0xF01B: return even == 0x216 ? Format::Metafile : Format::None;
+    case 0xF01C: return even == 0x542 ? Format::Metafile : Format::None;
+    default: return Format::None;
+  }
+}
+
+bool signature_of(Format f, std::string_view d) {
+  switch (f) {
+    case Format::Png: return d.substr(0, 8) == std::string_view("\x89PNG\r\n\x1A\n", 8);
+    case Format::Jpeg: return d.substr(0, 3) == "\xFF\xD8\xFF";
+    case Format::Tiff: return d.substr(0, 4) == std::string_view("II*\0", 4) || d.substr(0, 4) == std::string_view("MM\0*", 4);
+    case Format::Dib: {
+      uint32_t header = u32(d, 0);  // BITMAPCOREHEADER, BITMAPINFOHEADER ... BITMAPV5HEADER
+      return header == 12 || header == 40 || header == 52 || header == 56 || header == 64 || header == 108 ||
+             header == 124;
+    }
+    default: return false;
+  }
+}
+
+// Whether a BLIP record starts at b[0]: `b` holds kBlipLook bytes, or
+// all the stream has left.
+Found blip_at(std::string_view b) {
+  if (b.size() < 8 || byte_at(b, 3) != 0xF0) return {};
+  uint16_t ver_inst = u16(b, 0);
+  if ((ver_inst & 0xF) != 0) return {};
+  uint16_t inst = ver_inst >> 4;
+  Format f = format_of(u16(b, 2), inst);
+  if (f == Format::None) return {};
+  uint32_t len = u32(b, 4);
+  size_t uids = (inst & 1) ? 32 : 16;
+  if (f == Format::Metafile) {  // the identifiers, then a 34-byte header ending in compression and filter
+    size_t at = 8 + uids;
+    if (b.size() < at + 34 || len < uids + 34) return {};
+    uint8_t compression = byte_at(b, at + 32), filter = byte_at(b, at + 33);
+    if ((compression != 0x00 && compression != 0xFE) || filter != 0xFE) return {};
+    return {Blip::Other, at, len - uids};
+  }
+  size_t at = 8 + uids + 1;  // the identifiers and the tag byte
+  if (b.size() < at + 8 || len < uids + 1 + 8 || !signature_of(f, b.substr(at, 8))) return {};
+  return {f == Format::Dib ? Blip::Other : Blip::Read, at, len - uids - 1};
+}
+
+}  // namespace
+
+void BlipScanner::feed(std::string_view b) {
+  if (left_ > 0 && buf_.empty()) {  // inside a record: its bytes need no copy
+    size_t n = static_cast<size_t>(std::min<uint64_t>(left_, b.size()));
+    if (giving_) sink_.bytes(b.substr(0, n));
+    left_ -= n;
+    b.remove_prefix(n);
+    if (left_ == 0 && giving_) {
+      giving_ = false;
+      sink_.end();
+    }
+  }
+  buf_.append(b);
+  scan(false);
+}
+
+void BlipScanner::scan(bool last) {
+  std::string_view v = buf_;
+  size_t p = 0;
+  while (p < v.size()) {
+    if (left_ > 0) {
+      size_t n = static_cast<size_t>(std::min<uint64_t>(left_, v.size() - p));
+      if (giving_) sink_.bytes(v.substr(p, n));
+      p += n;
+      left_ -= n;
+      if (left_ == 0 && giving_) {
+        giving_ = false;
+        sink_.end();
+      }
+      continue;
+    }
+    if (!last && v.size() - p < kBlipLook) break;  // the rest waits for more bytes
+    Found f = blip_at(v.substr(p, kBlipLook));
+    if (f.kind == Blip::None) {
+      ++p;
+      continue;
+    }
+    giving_ = f.kind == Blip::Read;
+    if (giving_) sink_.begin();
+    else sink_.other();
+    p += f.data_at;
+    left_ = f.data_len;
+  }
+  buf_.erase(0, p);
+}
+
+void BlipScanner::finish() {
+  scan(true);
+  if (giving_) sink_.end();  // cut short by the end of the stream
+  giving_ = false;
+  left_ = 0;
+  buf_.clear();
+}
+
+void DrawingGroup::feed(std::string_view b, const std::function<void(std::string_view)>& data) {
+  while (!b.empty()) {
+    if (left_ == 0) {  // a record header (type, length)
+      size_t take = std::min(b.size(), sizeof head_ - head_len_);
+      std::copy_n(b.data(), take, head_ + head_len_);
+      head_len_ += take;
+      b.remove_prefix(take);
+      if (head_len_ < sizeof head_) return;
+      head_len_ = 0;
+      std::string_view h(head_, sizeof head_);
+      uint16_t type = u16(h, 0);
+      keep_ = type == 0x00EB || (type == 0x003C && in_group_);
+      in_group_ = keep_;
+      left_ = u16(h, 2);
+      continue;
+    }
+    size_t n = std::min<size_t>(left_, b.size());
+    if (keep_) data(b.substr(0, n));
+    left_ -= static_cast<uint32_t>(n);
+    b.remove_prefix(n);
+  }
+}
+
+}  // namespace phi::mime
