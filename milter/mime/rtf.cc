@@ -19,9 +19,9 @@ constexpr std::string_view kSkipped[] = {
     "filetbl", "fldinst", "fontemb", "fontfile", "fonttbl", "ftncn", "ftnsep", "ftnsepc",
     "generator", "keycode", "latentstyles", "lchars", "listoverridetable", "listpicture",
     "listtable", "mmathPr", "nonshppict", "objclass", "objdata", "objname", "panose", "pgdsctbl",
-    "pgptbl", "picprop", "private", "protusertbl", "revtbl", "rsidtbl", "shprslt", "sn", "sp", "stylesheet", "sv", "tc", "template", "themedata", "txe",
-    "userprops", "wgrffmtfilter", "xe", "xmlattrname", "xmlattrvalue", "xmlclose", "xmlnstbl",
-    "xmlopen"};
+    "pgptbl", "picprop", "private", "protusertbl", "revtbl", "rsidtbl", "shprslt", "sn", "sp",
+    "stylesheet", "sv", "tc", "template", "themedata", "txe", "userprops", "wgrffmtfilter", "xe",
+    "xmlattrname", "xmlattrvalue", "xmlclose", "xmlnstbl", "xmlopen"};
 static_assert(std::is_sorted(std::begin(kSkipped), std::end(kSkipped)));
 
 // Text destinations that a reader shows apart from the text around them

@@ -478,29 +478,29 @@ TEST_F(LegacyOfficeTest, PicturesInWordExcelAndPowerPointFilesAreReadByOcr) {
   EXPECT_EQ(ocr->count, 20);
 }
 
-// With tesseract: a screenshot of a referral pasted into a presentation
-// whose slide text holds no PHI (the picture rendered by pdftoppm).
-TEST_F(LegacyOfficeTest, APicturesWordsAreReadByTesseract) {
-  if (::access("/usr/bin/tesseract", X_OK) != 0 || ::access("/usr/bin/pdftoppm", X_OK) != 0)
-    GTEST_FAIL() << "scripts/setup installs tesseract-ocr and poppler-utils";
-  using namespace mime::test;
-  std::string png = test::render(test::make_pdf({"Referral: Diego Lopez DOB 10/08/2001 MRN 4471823 diabetes"}), "png", 100);
-  ASSERT_FALSE(png.empty());
-  ASSERT_LT(png.size(), 50000u);  // the OLE builder's limit
+// With catdoc, xls2csv and tesseract: files LibreOffice wrote with a
+// screenshot of a referral pasted below a line that holds no PHI
+// (data/README); without the pictures read, as before, only that line.
+TEST_F(LegacyOfficeTest, ThePicturesOfFilesLibreOfficeWroteAreReadByTesseract) {
+  if (::access("/usr/bin/tesseract", X_OK) != 0) GTEST_FAIL() << "scripts/setup installs tesseract-ocr";
   OcrOptions oo;
   oo.program = "/usr/bin/tesseract";
-  oo.min_bytes = 1024;
-  LegacyOfficeOptions o;
+  oo.min_bytes = 1024;  // the picture is 7.7 KB
+  LegacyOfficeOptions o = catdoc();
   o.attachments = std::make_shared<const Converters>(nullptr, std::make_shared<ImageOcr>(oo));
-  std::string ppt = build_ole({ole_root(1),
-                               ole_stream("PowerPoint Document", kOleNone, 2,
-                                          ppt_stream(ppt_record(0, 0x0FA0, utf16("Dear colleague, please see the screenshot from the chart below.")))),
-                               ole_stream("Pictures", kOleNone, kOleNone, office_blip(0xF01E, 0x6E0, png))});
-  test::Outcome out = extract(LegacyOffice(o), "office", ppt);
-  EXPECT_EQ(out.reason, "");
-  EXPECT_NE(out.text.find("screenshot from the chart below."), std::string::npos) << out.text;
-  EXPECT_NE(out.text.find("Diego Lopez"), std::string::npos) << out.text;
-  EXPECT_NE(out.text.find("4471823"), std::string::npos) << out.text;
+  for (const char* name : {"pictured.doc", "pictured.xls", "pictured.ppt.gz"}) {
+    SCOPED_TRACE(name);
+    std::string file = sample(name);
+    ASSERT_FALSE(file.empty());
+    test::Outcome out = extract(LegacyOffice(o), "office", file);
+    EXPECT_EQ(out.reason, "");
+    EXPECT_NE(out.text.find("pasted below as a screenshot"), std::string::npos) << out.text;
+    EXPECT_NE(out.text.find("Diego Lopez"), std::string::npos) << out.text;
+    EXPECT_NE(out.text.find("4471823"), std::string::npos) << out.text;
+    test::Outcome before = extract(LegacyOffice(catdoc()), "office", file);
+    EXPECT_EQ(before.reason, "image");  // not read without OCR, and said so
+    EXPECT_EQ(before.text.find("Diego Lopez"), std::string::npos) << before.text;
+  }
 }
 
 TEST_F(LegacyOfficeTest, OnlyOffice) {
