@@ -500,6 +500,10 @@ class TnefReader : public ContainerReader, private TnefStream::Handler {
   std::string extra_names_;       // more names of it (one per line) until then
   bool name_cut_ = false;         // its title, or names beyond it, cut at kMaxTnefString: "size-limit"
   bool child_data_ = false;       // the child got attAttachData
+  // The pictures of its HTML or RTF body (data: URLs, \pict): their text
+  // is body text; a ZIP among them is read as a package of this part.
+  EmbeddedReader body_doc_{ws_, [this](std::string_view t) { emit_body(t); },
+                           [this](std::string r) { return std::make_unique<PackageReader>(ws_, info_, std::move(r)); }};
   std::string s1_, s2_;
 };
 

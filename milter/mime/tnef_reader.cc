@@ -271,9 +271,9 @@ void TnefReader::convert_text(std::string_view charset, std::string_view bytes, 
   std::optional<RtfToText> r;
   std::optional<CharsetConverter> conv;
   std::optional<HtmlToText> h;
-  if (rtf) r.emplace();
+  if (rtf) r.emplace(&body_doc_);
   else conv.emplace(charset);
-  if (html) h.emplace();
+  if (html) h.emplace(&body_doc_);
   for (bool last = false; !last;) {
     std::string_view piece = bytes.substr(0, std::min(bytes.size(), kMaxSlice));
     bytes.remove_prefix(piece.size());
@@ -297,6 +297,8 @@ void TnefReader::convert_text(std::string_view charset, std::string_view bytes, 
     emit_body(s2_);
   }
   if ((r && r->had_errors()) || (conv && conv->had_errors()) || (h && h->had_errors())) ws_.errors = true;
+  if (r && !r->unread().empty()) report_own(r->unread());  // a picture of the body not read
+  if (h && !h->unread().empty()) report_own(h->unread());
 }
 
 // Whether PR_BODY (in `charset`) is the text attBody gave, white space

@@ -8,6 +8,7 @@
 
 #include "milter/mime/tnef.h"
 #include "milter/mime/walker.h"
+#include "tests/unit/mime/fake_documents.h"
 #include "tests/unit/mime/recording_sink.h"
 #include "tests/unit/mime/tnef_builder.h"
 #include "tests/unit/mime/zip_builder.h"
@@ -361,6 +362,33 @@ TEST(TnefWalker, MapiBodyPropertiesAreRead) {
     EXPECT_NE(all_body(sink, "2").find(r.want), std::string::npos) << sink.log();
     EXPECT_EQ(all_body(sink, "2").find("named"), std::string::npos);
     EXPECT_TRUE(sink.reasons.empty()) << sink.log();
+  }
+}
+
+// A picture pasted into the HTML or RTF body (a data: URL, a \pict) is read
+// by OCR as an attachment's picture is, or reported "image".
+TEST(TnefWalker, PicturesInTheBodyAreReadByOcr) {
+  std::string png = std::string("\x89PNG\r\n\x1A\n", 8) + std::string(2000, 'p');
+  std::string hex;
+  for (unsigned char c : png) hex += "0123456789abcdef"[c >> 4], hex += "0123456789abcdef"[c & 15];
+  std::string html = "<html><body><p>Chart below</p><img src=\"data:image/png;base64," + test::base64(png) + "\"></body></html>";
+  std::string rtf = "{\\rtf1\\ansi Chart below\\par{\\*\\shppict{\\pict\\pngblip " + hex + "}}}";
+  for (const auto& prop : {Prop{tnef::kPtBinary, tnef::kPrBodyHtml, html},
+                           Prop{tnef::kPtBinary, tnef::kPrRtfCompressed, lzfu_compress(rtf)}}) {
+    for (uint64_t min : {uint64_t(100), uint64_t(5000)}) {
+      test::PdfReader ocr;
+      ocr.images = true;
+      ocr.min = min;
+      ocr.line = "Patient: Jane Doe\n";
+      RecordingSink sink;
+      Walker w(Limits{}, sink, &ocr);
+      EXPECT_FALSE(feed_message(w, with_tnef(Tnef().message(tnef::kAttMapiProps, mapi_props({prop})).str())));
+      std::string body = all_body(sink, "2");
+      EXPECT_NE(body.find("Chart below"), std::string::npos) << sink.log();
+      EXPECT_EQ(body.find("Patient: Jane Doe\n") != std::string::npos, min < png.size()) << sink.log();
+      EXPECT_EQ(ocr.bytes, min < png.size() ? png : "");
+      EXPECT_EQ(sink.reasons, min < png.size() ? std::vector<std::string>{} : std::vector<std::string>{"image"});
+    }
   }
 }
 
