@@ -249,16 +249,7 @@ void Hl7Text::decode(std::string_view in, std::string& out) {
   if (enc_ == Encoding::Base64) {
     b64_.decode(in, dec_);
   } else {
-    for (char c : in) {
-      int v = hex_value(c);
-      if (v < 0) continue;
-      if (hex_hi_ < 0) {
-        hex_hi_ = v;
-      } else {
-        dec_.push_back(static_cast<char>(hex_hi_ * 16 + v));
-        hex_hi_ = -1;
-      }
-    }
+    hex_.decode(in, dec_);
   }
   file_.bytes(dec_, out);
 }
@@ -272,7 +263,7 @@ void Hl7Text::file_end(std::string& out) {
   if (b64_.had_errors()) errors_ = true;
   enc_ = Encoding::None;
   b64_ = Base64Decoder();
-  hex_hi_ = -1;
+  hex_ = HexDecoder();
 }
 
 void Hl7Text::finish(std::string& out) {

@@ -120,7 +120,7 @@ class Hl7Text {
   EmbeddedFile file_;    // OBX files: read, or skipped (embedded.h)
   Encoding enc_ = Encoding::None;  // decoding a file's data
   Base64Decoder b64_;
-  int hex_hi_ = -1;      // a Hex file's first digit of a byte
+  HexDecoder hex_;       // a Hex file's digits
   std::string dec_;      // decoded bytes, for file_
   bool errors_ = false;
 };

@@ -316,7 +316,7 @@ void RtfToText::begin_pict(std::string& out) {
   pict_depth_ = depth_;
   pict_read_ = false;
   pict_data_ = false;
-  pict_hi_ = -1;
+  pict_hex_ = HexDecoder();
   if (skip_depth_ == 0) begin_skip(false);
 }
 
@@ -330,20 +330,8 @@ void RtfToText::pict_bytes(std::string_view raw, bool hex, std::string& out) {
     return;
   }
   std::string& held = file_.held();
-  if (!hex) {
-    held.append(raw);
-  } else {
-    for (char c : raw) {
-      int v = hex_value(c);
-      if (v < 0) continue;
-      if (pict_hi_ < 0) {
-        pict_hi_ = v;
-      } else {
-        held.push_back(static_cast<char>(pict_hi_ * 16 + v));
-        pict_hi_ = -1;
-      }
-    }
-  }
+  if (!hex) held.append(raw);
+  else pict_hex_.decode(raw, held);
   pict_data_ = pict_data_ || !held.empty();
   file_.pass(out, out_start_, last_out_);
 }

@@ -117,6 +117,7 @@
 
 #include "milter/mime/charset.h"
 #include "milter/mime/embedded.h"
+#include "milter/mime/transfer.h"
 
 namespace phi::mime {
 
@@ -221,13 +222,13 @@ class RtfToText {
 
   // A picture (\pict) being read: its group's depth (0 for none), whether
   // its format is one read (\pngblip, \jpegblip), whether it had data,
-  // and its hex digit waiting for the second of its byte (-1 for none).
+  // and its hex digits' decoder.
   EmbeddedDocument* documents_;
   InlineFile file_;
   uint64_t pict_depth_ = 0;
   bool pict_read_ = false;
   bool pict_data_ = false;
-  int pict_hi_ = -1;
+  HexDecoder pict_hex_;
   std::string unread_;  // why a picture was not read (the first), unless file_ says
 
   size_t sig_pos_ = 0;  // bytes of "{\rtf" matched

@@ -74,6 +74,19 @@ void Base64Decoder::flush_partial(std::string& out) {
 }
 
 // A partial quantum at the end means the padding is missing.
+void HexDecoder::decode(std::string_view in, std::string& out) {
+  for (char c : in) {
+    int v = hex_value(c);
+    if (v < 0) continue;
+    if (hi_ < 0) {
+      hi_ = v;
+    } else {
+      out.push_back(static_cast<char>(hi_ * 16 + v));
+      hi_ = -1;
+    }
+  }
+}
+
 void Base64Decoder::finish(std::string& out) {
   if (n_ != 0) errors_ = true;
   flush_partial(out);

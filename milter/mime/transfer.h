@@ -1,8 +1,9 @@
 // NAME
-//   transfer - streaming Content-Transfer-Encoding decoders (base64, QP, uuencode)
+//   transfer - streaming Content-Transfer-Encoding decoders (base64, QP, uuencode), and hex pairs
 // SYNOPSIS
 //   Base64Decoder b; b.decode(chunk, out); ... b.finish(out); b.had_errors();
 //   QpDecoder q;     q.decode(chunk, out); ... q.finish(out);
+//   HexDecoder h;    h.decode(chunk, out);            // "89 50 4e" -> "\x89PN"
 //   TransferDecoder t(TransferEncoding::Base64);
 //   std::string_view v = t.decode(chunk, scratch);   // identity: v == chunk
 //   TransferEncoding parse_transfer_encoding(std::string_view, bool* unknown);
@@ -43,6 +44,17 @@ class Base64Decoder {
   int n_ = 0;         // sextets in acc_
   bool padded_ = false;
   bool errors_ = false;
+};
+
+// Pairs of hex digits to bytes as they stream (an RTF picture's data, an
+// HL7 file's Hex encoding); anything between the digits is skipped, and a
+// last digit without its pair is dropped.
+class HexDecoder {
+ public:
+  void decode(std::string_view in, std::string& out);
+
+ private:
+  int hi_ = -1;  // a byte's first digit, waiting for its second
 };
 
 class QpDecoder {

@@ -5,9 +5,8 @@
 
 #include <algorithm>
 
-#include "milter/mime/walker.h"
 #include "tests/unit/mime/fake_documents.h"
-#include "tests/unit/mime/recording_sink.h"
+#include "tests/unit/mime/picture_checks.h"
 #include "tests/unit/mime/zip_builder.h"
 
 namespace phi::mime {
@@ -137,23 +136,9 @@ TEST(HtmlToText, HiddenTextIsHeldBoundedAndNothingIsDropped) {
   EXPECT_EQ(o, "logo\n");
 }
 
-// `html` through an HtmlToText given `doc`, in pieces of `step` bytes
-// (0: whole), each into a fresh buffer as the walker gives them.
 std::string with_documents(std::string_view html, EmbeddedDocument* doc, size_t step, std::string* unread = nullptr,
                            bool* errors = nullptr) {
-  HtmlToText h(doc);
-  std::string out;
-  if (step == 0) step = html.size() + 1;
-  for (size_t i = 0; i < html.size(); i += step) {
-    std::string piece;
-    h.feed(html.substr(i, step), piece);
-    out += piece;
-  }
-  std::string piece;
-  h.finish(piece);
-  if (unread) *unread = std::string(h.unread());
-  if (errors) *errors = h.had_errors();
-  return out + piece;
+  return test::convert_with<HtmlToText>(html, doc, step, unread, errors);
 }
 
 // A picture pasted into an HTML mail (a screenshot of the chart) is a
@@ -242,32 +227,7 @@ TEST(HtmlToText, APictureInAnHtmlMailIsReadByOcr) {
                      test::base64(png) + "\"><p>Thanks</p></body></html>";
   std::string mail = "MIME-Version: 1.0\r\nContent-Type: text/html\r\n\r\n" + page + "\r\n";
   std::string zipped = test::message_with_attachment("application/zip", "page.zip", test::make_zip({{"page.html", page}}), true);
-  for (const std::string& msg : {mail, zipped}) {
-    for (uint64_t min : {uint64_t(1000), uint64_t(10000)}) {
-      for (size_t chunk : {size_t(0), size_t(7), size_t(1000)}) {
-        test::PdfReader ocr;
-        ocr.images = true;
-        ocr.min = min;
-        ocr.line = "Patient: Jane Doe DOB 03/14/1962\n";
-        test::RecordingSink sink;
-        Walker w(Limits{}, sink, &ocr);
-        test::feed_message(w, msg, chunk);
-        bool read = min < png.size();
-        EXPECT_EQ(ocr.bytes, read ? png : "");
-        EXPECT_EQ(sink.reasons, read ? std::vector<std::string>{} : std::vector<std::string>{"image"}) << sink.log();
-        std::string log = sink.log();
-        size_t before = log.find("Please see the screenshot.\n"), text = log.find("Patient: Jane Doe DOB 03/14/1962\n"),
-               after = log.find("Thanks");
-        EXPECT_NE(before, std::string::npos) << log;
-        EXPECT_EQ(text != std::string::npos, read) << log;
-        if (read) {
-          EXPECT_LT(before, text) << log;
-          EXPECT_LT(text, after) << log;
-        }
-        EXPECT_EQ(log.find("iVBOR"), std::string::npos) << log;
-      }
-    }
-  }
+  test::expect_picture_read_in_place({mail, zipped}, png, "Please see the screenshot.\n", "Thanks", "iVBOR");
 }
 
 TEST(HtmlToText, LongEntityAndTagNamesAreBounded) {

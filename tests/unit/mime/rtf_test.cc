@@ -5,9 +5,8 @@
 
 #include <string>
 
-#include "milter/mime/walker.h"
 #include "tests/unit/mime/fake_documents.h"
-#include "tests/unit/mime/recording_sink.h"
+#include "tests/unit/mime/picture_checks.h"
 #include "tests/unit/mime/zip_builder.h"
 
 namespace phi::mime {
@@ -237,23 +236,9 @@ std::string hex_lines(std::string_view bytes) {
   return out;
 }
 
-// `rtf` through an RtfToText given `doc`, in pieces of `step` bytes (0:
-// whole), each into a fresh buffer as the walker gives them.
 std::string with_documents(std::string_view rtf, EmbeddedDocument* doc, size_t step, std::string* unread = nullptr,
                            bool* errors = nullptr) {
-  RtfToText r(doc);
-  std::string out;
-  if (step == 0) step = rtf.size() + 1;
-  for (size_t i = 0; i < rtf.size(); i += step) {
-    std::string piece;
-    r.feed(rtf.substr(i, step), piece);
-    out += piece;
-  }
-  std::string piece;
-  r.finish(piece);
-  if (unread) *unread = std::string(r.unread());
-  if (errors) *errors = r.had_errors();
-  return out + piece;
+  return test::convert_with<RtfToText>(rtf, doc, step, unread, errors);
 }
 
 const std::string kPng = std::string("\x89PNG\r\n\x1A\n", 8) + std::string(300, 'p') + "{}\\end";
@@ -337,33 +322,10 @@ TEST(RtfToText, APictureInAnRtfAttachmentIsReadByOcr) {
   std::string png = std::string("\x89PNG\r\n\x1A\n", 8) + std::string(5000, 'p');
   std::string rtf = "{\\rtf1\\ansi Please see the screenshot.\\par{\\*\\shppict{\\pict\\pngblip " + hex_lines(png) +
                     "}}{\\nonshppict{\\pict\\wmetafile8 0100}}\\par Thanks\\par}";
-  for (const std::string& msg : {test::message_with_attachment("application/rtf", "letter.rtf", rtf, true),
-                                 test::message_with_attachment("application/zip", "letter.zip",
-                                                               test::make_zip({{"letter.rtf", rtf}}), true)}) {
-    for (uint64_t min : {uint64_t(1000), uint64_t(10000)}) {
-      for (size_t chunk : {size_t(0), size_t(7), size_t(1000)}) {
-        test::PdfReader ocr;
-        ocr.images = true;
-        ocr.min = min;
-        ocr.line = "Patient: Jane Doe DOB 03/14/1962\n";
-        test::RecordingSink sink;
-        Walker w(Limits{}, sink, &ocr);
-        test::feed_message(w, msg, chunk);
-        bool read = min < png.size();
-        EXPECT_EQ(ocr.bytes, read ? png : "");
-        EXPECT_EQ(sink.reasons, read ? std::vector<std::string>{} : std::vector<std::string>{"image"}) << sink.log();
-        std::string log = sink.log();
-        size_t before = log.find("Please see the screenshot.\n"), text = log.find("Patient: Jane Doe DOB 03/14/1962\n"),
-               after = log.find("Thanks");
-        EXPECT_NE(before, std::string::npos) << log;
-        EXPECT_EQ(text != std::string::npos, read) << log;
-        if (read) {
-          EXPECT_LT(before, text) << log;
-          EXPECT_LT(text, after) << log;
-        }
-      }
-    }
-  }
+  test::expect_picture_read_in_place({test::message_with_attachment("application/rtf", "letter.rtf", rtf, true),
+                                      test::message_with_attachment("application/zip", "letter.zip",
+                                                                    test::make_zip({{"letter.rtf", rtf}}), true)},
+                                     png, "Please see the screenshot.\n", "Thanks", "89504e47");
   test::RecordingSink sink;
   Walker w(Limits{}, sink);
   test::feed_message(w, test::message_with_attachment("application/rtf", "chart.rtf", "{\\rtf1 x{\\pict\\emfblip 0100}}"));
