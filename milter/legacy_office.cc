@@ -171,10 +171,12 @@ class OfficeRun : public ConverterRun {
   // Word's in its "Data" stream (inline pictures), its table and
   // "WordDocument" streams (floating ones), PowerPoint's in "Pictures",
   // Excel's in the workbook's drawing group. Sets pictures_read_ and
-  // pictures_reason_.
+  // pictures_reason_ (also "office" when one of those streams cannot be
+  // read to its end: a damaged file, whose pictures may be unread).
   void pictures(mime::OleFile& ole, const mime::OleListing& listing, const std::function<void(std::string_view)>& text) {
     AttachmentReader docs(o_, depth_, budget());
     PictureFiles files(text, &docs, [this] { return past_deadline(); });
+    bool damaged = false;
     for (const char* name : {"Data", "1Table", "0Table", "WordDocument", "Pictures", "Workbook", "Book"}) {
       if (!listing.has(name)) continue;
       bool workbook = std::string_view(name) == "Workbook" || std::string_view(name) == "Book";
@@ -185,10 +187,10 @@ class OfficeRun : public ConverterRun {
         else scanner.feed(b);
       });
       scanner.finish();
-      if (st != mime::OleStream::Read) files.other();  // a stream that cannot be read may hold pictures
+      damaged = damaged || st != mime::OleStream::Read;
     }
     pictures_read_ = files.read();
-    pictures_reason_ = files.reason();
+    pictures_reason_ = weightier(files.reason(), damaged ? "office" : "");
     if (files.found() > 0)
       log_line(LogLevel::Info, "", "office",
                "an Office 97-2003 file with " + std::to_string(files.found()) + " picture(s): " +

@@ -469,6 +469,17 @@ TEST_F(LegacyOfficeTest, PicturesInWordExcelAndPowerPointFilesAreReadByOcr) {
   LegacyOfficeOptions no_ocr = o;
   no_ocr.attachments = nullptr;
   EXPECT_EQ(extract(LegacyOffice(no_ocr), "office", word(pictures)).reason, "image");
+  // A pictures stream that cannot be read to its end (its chain loops)
+  // makes the file "office": a damaged file, whose pictures may be unread.
+  ocr->reason.clear();
+  std::string looped = word(pictures + std::string(5000, '\0'));  // past the mini stream: sectors of its own
+  uint32_t dir_sector = static_cast<uint32_t>(static_cast<unsigned char>(looped[48])) |
+                        static_cast<uint32_t>(static_cast<unsigned char>(looped[49])) << 8;
+  size_t data_entry = 512 * (1 + size_t(dir_sector)) + 128;  // entry 1: "Data"
+  uint32_t first = 0;
+  for (int k = 3; k >= 0; --k) first = first << 8 | static_cast<unsigned char>(looped[data_entry + 116 + k]);
+  ole_put32(looped, 512 + 4 * size_t(first), first);  // its first sector's FAT entry points at itself
+  EXPECT_EQ(extract(reader, "office", looped).reason, "office");
   // At most 20 pictures a file are read.
   ocr->reason.clear();
   ocr->count = 0;
