@@ -1,8 +1,8 @@
 // NAME
 //   html - streaming text/html to plain text
 // SYNOPSIS
-//   HtmlToText h;
-//   h.feed(utf8_chunk, out); ... h.finish(out); h.had_errors();
+//   HtmlToText h(documents);   // documents: where data: URLs' files go, or none
+//   h.feed(utf8_chunk, out); ... h.finish(out); h.had_errors(); h.unread();
 //   std::string html_to_text(std::string_view html, bool* had_errors);
 // DESCRIPTION
 //   A state machine over UTF-8 input split anywhere: tags are removed,
