@@ -195,7 +195,7 @@ class OfficeRun : public ConverterRun {
       log_line(LogLevel::Info, "", "office",
                "an Office 97-2003 file with " + std::to_string(files.found()) + " picture(s): " +
                    std::to_string(files.read()) + " read by OCR" +
-                   (pictures_reason_.empty() ? "" : "; the others make it uninspected " + pictures_reason_));
+                   (pictures_reason_.empty() ? "" : "; the file is reported uninspected " + pictures_reason_));
   }
 
   // A presentation's text is read here (milter/mime/ppt.h), not by a

@@ -8,8 +8,9 @@
 # pdftotext) sent as application/octet-stream under another name, or only
 # in a PDF's title (its document information), or only
 # in the pixels of a scanned page sent as a PNG, as a faxed PDF, as a
-# picture on a PDF page with text, or pasted into an HTML mail or an RTF
-# document (read by tesseract), or only inside a Word 97-2003 .doc (read by catdoc), the
+# picture on a PDF page with text, or pasted into an HTML mail, an RTF
+# document or a Word 97-2003 .doc (read by tesseract), or only inside a
+# Word 97-2003 .doc (read by catdoc), the
 # same .doc attached to a forwarded Outlook .msg, or a PowerPoint 97-2003
 # .ppt (read by phimilter).
 #
@@ -209,6 +210,15 @@ if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/catdoc ]; then
     --attach-type application/msword --attach-name referral.doc \
     --attach @"$(dirname "$0")/../unit/milter/data/letter.doc" || phi_fail "doc: not accepted, see $PHI_SWAKS_LOG"
   assert_escrowed doc "PHI inside a Word 97-2003 file is escrowed" 20
+  # --- PHI only in a picture pasted into a Word 97-2003 .doc (LibreOffice's), read by tesseract ---
+  if [ -x /usr/bin/tesseract ]; then
+    phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Referral letter" --body "Letter attached." \
+      --attach-type application/msword --attach-name pictured.doc \
+      --attach @"$(dirname "$0")/../unit/milter/data/pictured.doc" || phi_fail "docpicture: not accepted, see $PHI_SWAKS_LOG"
+    assert_escrowed docpicture "PHI only in a picture pasted into a Word 97-2003 file is escrowed" 30
+    phi_assert_match "docpicture: the log names the message and its picture" "$(grep "$qid: office:" "$PHI_MILTER_LOG")" \
+      "an Office 97-2003 file with 1 picture\\(s\\): 1 read by OCR"
+  fi
 elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
   phi_fail "catdoc missing: scripts/setup installs catdoc"
 fi

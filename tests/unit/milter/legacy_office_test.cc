@@ -495,8 +495,7 @@ TEST_F(LegacyOfficeTest, PicturesInWordExcelAndPowerPointFilesAreReadByOcr) {
 TEST_F(LegacyOfficeTest, ThePicturesOfFilesLibreOfficeWroteAreReadByTesseract) {
   if (::access("/usr/bin/tesseract", X_OK) != 0) GTEST_FAIL() << "scripts/setup installs tesseract-ocr";
   OcrOptions oo;
-  oo.program = "/usr/bin/tesseract";
-  oo.min_bytes = 1024;  // the picture is 7.7 KB
+  oo.program = "/usr/bin/tesseract";  // and the default OcrMinBytes: the picture is 42 KB
   LegacyOfficeOptions o = catdoc();
   o.attachments = std::make_shared<const Converters>(nullptr, std::make_shared<ImageOcr>(oo));
   for (const char* name : {"pictured.doc", "pictured.xls", "pictured.ppt.gz"}) {
