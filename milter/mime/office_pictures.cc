@@ -3,12 +3,12 @@
 
 #include <algorithm>
 
+#include "milter/util/le.h"
+
 namespace phi::mime {
 namespace {
 
 uint8_t byte_at(std::string_view b, size_t i) { return static_cast<uint8_t>(b[i]); }
-uint16_t u16(std::string_view b, size_t i) { return static_cast<uint16_t>(byte_at(b, i) | byte_at(b, i + 1) << 8); }
-uint32_t u32(std::string_view b, size_t i) { return u16(b, i) | static_cast<uint32_t>(u16(b, i + 2)) << 16; }
 
 enum class Blip { None, Read, Other };
 struct Found {
@@ -42,7 +42,7 @@ bool signature_of(Format f, std::string_view d) {
     case Format::Jpeg: return d.substr(0, 3) == "\xFF\xD8\xFF";
     case Format::Tiff: return d.substr(0, 4) == std::string_view("II*\0", 4) || d.substr(0, 4) == std::string_view("MM\0*", 4);
     case Format::Dib: {
-      uint32_t header = u32(d, 0);  // BITMAPCOREHEADER, BITMAPINFOHEADER ... BITMAPV5HEADER
+      uint32_t header = le32(d.data());  // BITMAPCOREHEADER, BITMAPINFOHEADER ... BITMAPV5HEADER
       return header == 12 || header == 40 || header == 52 || header == 56 || header == 64 || header == 108 ||
              header == 124;
     }
@@ -54,12 +54,12 @@ bool signature_of(Format f, std::string_view d) {
 // all the stream has left.
 Found blip_at(std::string_view b) {
   if (b.size() < 8 || byte_at(b, 3) != 0xF0) return {};
-  uint16_t ver_inst = u16(b, 0);
+  uint16_t ver_inst = le16(b.data());
   if ((ver_inst & 0xF) != 0) return {};
   uint16_t inst = ver_inst >> 4;
-  Format f = format_of(u16(b, 2), inst);
+  Format f = format_of(le16(b.data() + 2), inst);
   if (f == Format::None) return {};
-  uint32_t len = u32(b, 4);
+  uint32_t len = le32(b.data() + 4);
   size_t uids = (inst & 1) ? 32 : 16;
   if (f == Format::Metafile) {  // the identifiers, then a 34-byte header ending in compression and filter
     size_t at = 8 + uids;
@@ -75,17 +75,21 @@ Found blip_at(std::string_view b) {
 
 }  // namespace
 
-void BlipScanner::feed(std::string_view b) {
-  if (left_ > 0 && buf_.empty()) {  // inside a record: its bytes need no copy
-    size_t n = static_cast<size_t>(std::min<uint64_t>(left_, b.size()));
-    if (giving_) sink_.bytes(b.substr(0, n));
-    left_ -= n;
-    b.remove_prefix(n);
-    if (left_ == 0 && giving_) {
-      giving_ = false;
-      sink_.end();
-    }
+// The current record's bytes at the start of `b` (at most left_): given
+// to the sink or skipped; the record ends with the last. Returns how many.
+size_t BlipScanner::record_bytes(std::string_view b) {
+  size_t n = static_cast<size_t>(std::min<uint64_t>(left_, b.size()));
+  if (giving_) sink_.bytes(b.substr(0, n));
+  left_ -= n;
+  if (left_ == 0 && giving_) {
+    giving_ = false;
+    sink_.end();
   }
+  return n;
+}
+
+void BlipScanner::feed(std::string_view b) {
+  if (left_ > 0 && buf_.empty()) b.remove_prefix(record_bytes(b));  // inside a record: its bytes need no copy
   buf_.append(b);
   scan(false);
 }
@@ -95,14 +99,7 @@ void BlipScanner::scan(bool last) {
   size_t p = 0;
   while (p < v.size()) {
     if (left_ > 0) {
-      size_t n = static_cast<size_t>(std::min<uint64_t>(left_, v.size() - p));
-      if (giving_) sink_.bytes(v.substr(p, n));
-      p += n;
-      left_ -= n;
-      if (left_ == 0 && giving_) {
-        giving_ = false;
-        sink_.end();
-      }
+      p += record_bytes(v.substr(p));
       continue;
     }
     if (!last && v.size() - p < kBlipLook) break;  // the rest waits for more bytes
@@ -137,11 +134,10 @@ void DrawingGroup::feed(std::string_view b, const std::function<void(std::string
       b.remove_prefix(take);
       if (head_len_ < sizeof head_) return;
       head_len_ = 0;
-      std::string_view h(head_, sizeof head_);
-      uint16_t type = u16(h, 0);
+      uint16_t type = le16(head_);
       keep_ = type == 0x00EB || (type == 0x003C && in_group_);
       in_group_ = keep_;
-      left_ = u16(h, 2);
+      left_ = le16(head_ + 2);
       continue;
     }
     size_t n = std::min<size_t>(left_, b.size());

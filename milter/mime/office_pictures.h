@@ -61,6 +61,7 @@ class BlipScanner {
 
  private:
   void scan(bool last);
+  size_t record_bytes(std::string_view b);
   OfficePictureSink& sink_;
   std::string buf_;       // bytes not yet searched (under kBlipLook after a feed)
   uint64_t left_ = 0;     // bytes of the current record still to come
