@@ -51,12 +51,17 @@ bool is_block_tag(std::string_view n) {
 
 // Attributes whose values are words or links a message carries (see html.h), sorted.
 bool hidden_attribute(std::string_view n) {
-  static constexpr std::string_view kKept[] = {"abbr", "action", "alt", "aria-label", "cite", "content", "href",
-                                               "label", "placeholder", "src", "summary", "title", "value"};
+  static constexpr std::string_view kKept[] = {"abbr",  "action", "alt",    "aria-label",  "background", "cite",
+                                               "content", "data", "href",   "label",       "placeholder", "poster",
+                                               "src",   "srcset", "summary", "title",      "value"};
   return std::binary_search(std::begin(kKept), std::end(kKept), n);
 }
 
-bool url_attribute(std::string_view n) { return n == "href" || n == "src" || n == "action" || n == "cite"; }
+// Links and sources: their values are URLs (a data: URL a file).
+bool url_attribute(std::string_view n) {
+  static constexpr std::string_view kUrl[] = {"action", "background", "cite", "data", "href", "poster", "src", "srcset"};
+  return std::binary_search(std::begin(kUrl), std::end(kUrl), n);
+}
 
 // In a link, what separates its words: the query's punctuation and %-escaped controls.
 char url_char(char c) {
@@ -265,8 +270,12 @@ void HtmlToText::step_in_tag(char c, std::string& out) {
 void HtmlToText::start_value(char quote) {
   quote_ = quote;
   st_ = quote ? State::InQuote : State::InValue;
-  keep_value_ = hidden_attribute(attr_);
+  css_on_ = attr_ == "style";
+  keep_value_ = css_on_ || hidden_attribute(attr_);
   url_value_ = keep_value_ && url_attribute(attr_);
+  srcset_ = attr_ == "srcset" ? Srcset::Between : Srcset::Off;
+  css_ = Css::Scan;
+  css_match_ = 0;
   pct_ = 0;
   value_len_ = 0;
   value_start_ = hidden_.size();
@@ -274,6 +283,11 @@ void HtmlToText::start_value(char quote) {
 
 // One byte of a kept attribute value, references decoded.
 void HtmlToText::value_char(char c, std::string& out) {
+  if (css_on_) {
+    css_char(c, out);
+    return;
+  }
+  if (srcset_ != Srcset::Off && srcset_char(c, out)) return;
   if (data_ != Data::None) {
     data_char(c, out);
     return;
@@ -312,7 +326,7 @@ void HtmlToText::value_char(char c, std::string& out) {
 // One byte of hidden text. A link that is a cid: URL is not text: dropped;
 // one that is a data: URL is a file (data_char).
 void HtmlToText::hide(char c, std::string& out) {
-  if (url_value_ && !keep_value_) return;
+  if (drop_url_) return;
   hidden_.push_back(c);
   ++value_len_;
   if (url_value_ && (value_len_ == 4 || value_len_ == 5) && value_start_ + value_len_ == hidden_.size()) {
@@ -322,7 +336,7 @@ void HtmlToText::hide(char c, std::string& out) {
     if (cid || data) {
       hidden_.resize(value_start_);
       value_len_ = 0;
-      if (cid) keep_value_ = false;  // url_value_ stays set: the rest of the value is dropped
+      if (cid) drop_url_ = true;  // the rest of this URL is dropped
       if (data) {
         data_ = Data::Type;
         data_type_.clear();
@@ -370,8 +384,93 @@ void HtmlToText::data_end(std::string& out) {
   data_type_.clear();
 }
 
-// The end of an attribute value, comment or script: a line of hidden text if it had any.
-void HtmlToText::end_hidden(std::string& out) {
+// srcset's "URL [descriptors], URL [descriptors], ...": each URL is read
+// as a link of its own (a data: URL as a file); the descriptors ("2x",
+// "480w") are dropped. True when `c` was taken here. A comma ends a data:
+// URL's base64 (which has none); in another URL it is the URL's, but ends
+// the candidate when it is the URL's last byte.
+bool HtmlToText::srcset_char(char c, std::string& out) {
+  switch (srcset_) {
+    case Srcset::Between:
+      if (is_blank(c) || c == ',') return true;
+      srcset_ = Srcset::Url;
+      srcset_last_ = c;
+      return false;  // the URL's first byte
+    case Srcset::Url:
+      if (is_blank(c) || (c == ',' && data_ == Data::Base64)) {
+        srcset_ = c == ',' || srcset_last_ == ',' ? Srcset::Between : Srcset::Descriptors;
+        end_line(out);
+        return true;
+      }
+      srcset_last_ = c;
+      return false;
+    case Srcset::Descriptors:
+      if (c == ',') srcset_ = Srcset::Between;
+      return true;
+    case Srcset::Off: break;
+  }
+  return false;
+}
+
+// A byte of CSS (a style attribute's value, a style sheet): only the
+// data: URLs of its url(...) tokens are read, as files (data_char); the
+// rest of a style sheet is not text a reader sees. A url( ... ) that is
+// no data: URL, and a data: URL that is not base64, are skipped.
+void HtmlToText::css_char(char c, std::string& out) {
+  static constexpr std::string_view kUrl = "url(", kData = "data:";
+  char l = ascii_lower(c);
+  bool url_end = css_quote_ ? c == css_quote_ : (c == ')' || is_blank(c));
+  switch (css_) {
+    case Css::Scan:
+      if (l == kUrl[css_match_]) {
+        if (++css_match_ < kUrl.size()) return;
+        css_ = Css::Open;
+        css_quote_ = 0;
+        css_match_ = 0;
+      } else {
+        css_match_ = l == 'u' ? 1 : 0;
+      }
+      return;
+    case Css::Open:  // blanks, then perhaps a quote, before the URL
+      if (is_blank(c)) return;
+      if (css_quote_ == 0 && (c == '"' || c == '\'')) {
+        css_quote_ = c;
+        return;
+      }
+      css_ = Css::Prefix;
+      [[fallthrough]];
+    case Css::Prefix:
+      if (url_end || l != kData[css_match_]) {
+        css_ = url_end ? Css::Scan : Css::Skip;
+        css_match_ = 0;
+        return;
+      }
+      if (++css_match_ < kData.size()) return;
+      css_ = Css::Data;
+      data_ = Data::Type;
+      data_type_.clear();
+      return;
+    case Css::Data:
+      if (url_end) {
+        data_end(out);
+        css_ = Css::Scan;
+        css_match_ = 0;
+        return;
+      }
+      if (data_ != Data::None) data_char(c, out);  // None: the data is not base64, skipped
+      return;
+    case Css::Skip:
+      if (url_end) {
+        css_ = Css::Scan;
+        css_match_ = 0;
+      }
+      return;
+  }
+}
+
+// The end of one link or value in hidden text: a data: URL's file is
+// ended, and the value's line if it had any.
+void HtmlToText::end_line(std::string& out) {
   if (data_ != Data::None) data_end(out);
   if (keep_value_ && url_value_) {  // an escape cut by the end of the value is kept as it was
     if (pct_ >= 1) hide('%', out);
@@ -380,8 +479,18 @@ void HtmlToText::end_hidden(std::string& out) {
   if (value_len_ > 0) hidden_.push_back('\n');
   value_len_ = 0;
   pct_ = 0;
+  drop_url_ = false;
+  value_start_ = hidden_.size();
+}
+
+// The end of an attribute value, comment, script or style sheet: a line of
+// hidden text if it had any.
+void HtmlToText::end_hidden(std::string& out) {
+  end_line(out);
   keep_value_ = false;
   url_value_ = false;
+  css_on_ = false;
+  srcset_ = Srcset::Off;
   if (hidden_.size() >= kMaxHidden) flush_hidden(out);
 }
 
@@ -402,6 +511,9 @@ void HtmlToText::tag_done(std::string& out) {
     raw_end_ = name_;
     raw_match_ = 0;
     raw_keep_ = name_ == "script";
+    css_on_ = !raw_keep_;
+    css_ = Css::Scan;
+    css_match_ = 0;
     value_len_ = 0;
     value_start_ = hidden_.size();
     st_ = State::RawText;
@@ -416,14 +528,15 @@ void HtmlToText::tag_done(std::string& out) {
   }
 }
 
-// Reads script and skips style content up to "</script" or "</style"
-// (any case); the bytes of a partial match are content after all.
+// Reads script content and scans a style sheet's for data: URLs
+// (css_char) up to "</script" or "</style" (any case); the bytes of a
+// partial match are content after all.
 void HtmlToText::step_raw_text(char c, std::string& out) {
   size_t want = raw_end_.size() + 2;
   auto end_char = [this](size_t k) { return k == 0 ? '<' : k == 1 ? '/' : raw_end_[k - 2]; };
   if (ascii_lower(c) == end_char(raw_match_)) {
     if (++raw_match_ == want) {
-      if (raw_keep_) end_hidden(out);
+      end_hidden(out);
       name_ = raw_end_;
       closing_ = true;
       last_in_tag_ = 0;
@@ -433,10 +546,14 @@ void HtmlToText::step_raw_text(char c, std::string& out) {
     }
     return;
   }
-  if (raw_keep_)
-    for (size_t k = 0; k < raw_match_; ++k) hide(end_char(k), out);
+  for (size_t k = 0; k < raw_match_; ++k) raw_char(end_char(k), out);
   raw_match_ = c == '<' ? 1 : 0;
-  if (raw_keep_ && c != '<') hide(c, out);
+  if (c != '<') raw_char(c, out);
+}
+
+void HtmlToText::raw_char(char c, std::string& out) {
+  if (raw_keep_) hide(c, out);
+  else css_char(c, out);
 }
 
 // The comment states of the WHATWG HTML tokenizer, which mail clients

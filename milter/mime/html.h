@@ -19,29 +19,33 @@
 //   What a reader does not see in the text but the message carries all the
 //   same is read too, as "hidden text", one value per line after the
 //   visible text: the values of the attributes that hold words or links
-//   (alt, title, href, src, action, cite, value, placeholder, label,
-//   aria-label, content, summary, abbr; entities decoded; in links,
-//   %-escapes of ASCII decoded and ? & = + # read as blanks, so that
-//   "?name=Jane%20Doe&mrn=00482913" reads "name Jane Doe mrn 00482913";
-//   cid: URLs are not text and are skipped), the text of
-//   comments (Word keeps document properties in them, and what Outlook
-//   shows under [if mso] is a comment to others; tags in a comment become
-//   blanks) and the content of <script> (JSON data of a saved web page).
-//   Style sheets are skipped. Hidden text is held until the end (finish())
-//   so that it never splits the visible text; more than kHiddenFlush bytes
-//   of it are written at the next block tag, and kMaxHidden bytes at once
-//   wherever they are reached.
-//   A data: URL in a link or a source (href, src, action, cite) is a file
-//   the message carries: a screenshot pasted into the mail, an image in a
-//   saved web page. Its media type is skipped; base64 data is decoded as
-//   it streams and given to an InlineFile (embedded.h) with the
-//   EmbeddedDocument given to the constructor, which reads a picture by
-//   OCR, a PDF, an Office file or a ZIP as an attachment of its kind, its
-//   text written to `out` on lines of its own where the tag is (or passed
-//   on by the document first, with the text before it); data that is not
-//   base64 (%-escaped text) is read as the rest of a link is. unread(): ""
-//   while every data: file was read (or there was none), else why one was
-//   not (EmbeddedFile::unread(): "binary" for a file of no kind read or
+//   (alt, title, href, src, srcset, action, cite, poster, background,
+//   data, value, placeholder, label, aria-label, content, summary, abbr;
+//   entities decoded; in links, %-escapes of ASCII decoded and ? & = + #
+//   read as blanks, so that "?name=Jane%20Doe&mrn=00482913" reads "name
+//   Jane Doe mrn 00482913"; cid: URLs are not text and are skipped), the
+//   text of comments (Word keeps document properties in them, and what
+//   Outlook shows under [if mso] is a comment to others; tags in a comment
+//   become blanks) and the content of <script> (JSON data of a saved web
+//   page).
+//   Style sheets and style attributes are not text: only the data: URLs of
+//   their url(...) tokens are read, as files (below). Hidden text is held
+//   until the end (finish()) so that it never splits the visible text;
+//   more than kHiddenFlush bytes of it are written at the next block tag,
+//   and kMaxHidden bytes at once wherever they are reached.
+//   A data: URL in a link or a source (href, src, action, cite, poster,
+//   background, an object's data, each URL of a srcset, whose descriptors
+//   are dropped) or in CSS is a file the message carries: a screenshot
+//   pasted into the mail, an image in a saved web page, a background. Its
+//   media type is skipped; base64 data is decoded as it streams and given
+//   to an InlineFile (embedded.h) with the EmbeddedDocument given to the
+//   constructor, which reads a picture by OCR, a PDF, an Office file or a
+//   ZIP as an attachment of its kind, its text written to `out` on lines
+//   of its own where the tag is (or passed on by the document first, with
+//   the text before it); data that is not base64 (%-escaped text) is read
+//   as the rest of a link is (in CSS it is skipped). unread(): "" while
+//   every data: file was read (or there was none), else why one was not
+//   (EmbeddedFile::unread(): "binary" for a file of no kind read or
 //   without an EmbeddedDocument, "image" for a picture too small for OCR
 //   or with OCR off, ...).
 //   had_errors() is set by invalid numeric references, by input that
@@ -103,6 +107,10 @@ class HtmlToText {
   void flush_hidden(std::string& out);
   void data_char(char c, std::string& out);
   void data_end(std::string& out);
+  bool srcset_char(char c, std::string& out);
+  void css_char(char c, std::string& out);
+  void raw_char(char c, std::string& out);
+  void end_line(std::string& out);
 
   State st_ = State::Text;
   std::string name_;        // tag name, lower-cased, bounded
@@ -125,7 +133,20 @@ class HtmlToText {
   size_t value_len_ = 0;    // bytes of the current hidden value so far
   size_t value_start_ = 0;  // where it starts in hidden_
   bool comment_tag_ = false;  // inside a tag in a comment
-  bool raw_keep_ = false;     // RawText is a script's: hidden text (a style sheet's is skipped)
+  bool raw_keep_ = false;     // RawText is a script's: hidden text (a style sheet's is CSS)
+  bool drop_url_ = false;     // the rest of this link is dropped (a cid: URL)
+  // srcset's candidates: blanks and commas between them, a URL, its descriptors.
+  enum class Srcset { Off, Between, Url, Descriptors };
+  Srcset srcset_ = Srcset::Off;
+  char srcset_last_ = 0;      // the URL's last byte so far
+  // CSS (css_on_: a style attribute's value or a style sheet): looking for
+  // "url(" (Scan), blanks and a quote after it (Open), "data:" (Prefix),
+  // the data: URL (Data), the rest of another URL (Skip).
+  enum class Css { Scan, Open, Prefix, Data, Skip };
+  bool css_on_ = false;
+  Css css_ = Css::Scan;
+  size_t css_match_ = 0;      // bytes of "url(" or "data:" matched
+  char css_quote_ = 0;        // the URL's quote, 0 if unquoted
   std::string hidden_;      // hidden text not yet written, each value ending in '\n'
   // A data: URL in a link: its media type and parameters (Type), then
   // base64 data to the file (Base64); Skip: a type too long, the rest dropped.

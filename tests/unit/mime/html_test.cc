@@ -108,6 +108,9 @@ TEST(HtmlToText, TableWholeAndSplitAtEveryPosition) {
 TEST(HtmlToText, TenThousandHostileRepeats) {
   std::string in;
   for (int i = 0; i < 10000; ++i) in += "<a b='<' c=\"&#x;\">&#999999999999999;<!-<!--<script></scr";
+  for (int i = 0; i < 10000; ++i) in += "<i style=\"url(data:url(url(data:;base64,\" srcset=\", ,data:x 1x, cid:data:\">";
+  in += "<style>";
+  for (int i = 0; i < 10000; ++i) in += "uurl(url( 'data:data:;base64,url(\"";
   bool err = false;
   std::string out = html_to_text(in, &err);
   EXPECT_TRUE(err);
@@ -228,6 +231,68 @@ TEST(HtmlToText, APictureInAnHtmlMailIsReadByOcr) {
   std::string mail = "MIME-Version: 1.0\r\nContent-Type: text/html\r\n\r\n" + page + "\r\n";
   std::string zipped = test::message_with_attachment("application/zip", "page.zip", test::make_zip({{"page.html", page}}), true);
   test::expect_picture_read_in_place({mail, zipped}, png, "Please see the screenshot.\n", "Thanks", "iVBOR");
+}
+
+// The other places an HTML page holds a file as a data: URL: a page's or
+// a cell's old background attribute, a video's poster, an object's data
+// and each candidate of an img's srcset (whose other URLs are links, their
+// descriptors dropped). Each file is read where its tag is.
+TEST(HtmlToText, DataUrlsInBackgroundsPostersObjectsAndSourceSets) {
+  std::string gif = "GIF89a" + std::string(20, 'g'), png = std::string("\x89PNG\r\n\x1A\n", 8) + std::string(30, 'p'),
+              pdf = "%PDF-1.4\n" + std::string(40, 'd'), png2 = std::string("\x89PNG\r\n\x1A\n", 8) + std::string(50, 'q');
+  std::string html = "<body background=\"data:image/gif;base64," + test::base64(gif) + "\">a<video poster='data:image/png;base64," +
+                     test::base64(png) + "'></video>b<object data=\"data:application/pdf;base64," + test::base64(pdf) +
+                     "\"></object>c<img srcset=\" data:image/png;base64," + test::base64(png2) +
+                     " 1x,https://h.example/a.png?name=Jane%20Doe 2x, cid:x 3x,data:image/gif;base64," + test::base64(gif) +
+                     ",c.png, d.png 480w\" alt=ok>d";
+  for (size_t step : {size_t(0), size_t(1), size_t(3), size_t(64)}) {
+    test::FakeDocument doc;
+    std::string unread = "?";
+    bool errors = true;
+    std::string out = with_documents(html, &doc, step, &unread, &errors);
+    EXPECT_EQ(doc.got, gif + png + pdf + png2 + gif) << step;
+    EXPECT_EQ(doc.kinds, "image image pdf image image ");
+    EXPECT_EQ(out, "[26 bytes]\na\n[64 bytes]\nb\n[113 bytes]\nc\n[171 bytes]\n[197 bytes]\nd\n"
+                   "https://h.example/a.png name Jane Doe\nc.png,\nd.png\nok\n")
+        << step;
+    EXPECT_EQ(unread, "");
+    EXPECT_FALSE(errors);
+  }
+}
+
+// CSS holds files too: url(data:...) in a style attribute (entities
+// decoded first) or a style sheet, quoted or not, any case. Nothing else
+// of the CSS is text; other URLs and data: URLs that are not base64 (an
+// SVG written as text) are skipped.
+TEST(HtmlToText, DataUrlsInStyleAttributesAndStyleSheetsAreFiles) {
+  std::string gif = "GIF89a" + std::string(20, 'g'), png = std::string("\x89PNG\r\n\x1A\n", 8) + std::string(30, 'p');
+  std::string html = "<style>p{color:red} .a { background: URL( \"data:image/png;base64," + test::base64(png) +
+                     "\" ) } .b{background:url(https://h.example/b.png?mrn=00482913)} .c{background:url(data:image/gif;base64," +
+                     test::base64(gif) + ")} .d{background:url('data:image/svg+xml,%3Csvg%3EJane%3C/svg%3E')} "
+                     "u url(x) uurl(</style><p>Jane</p><td style=\"color: blue; background-image:url(&quot;data:image/png;base64," +
+                     test::base64(png) + "&quot;); color: red\">x</td><div style='background:url(cid:y)'>z</div>"
+                     "<style>url(data:image/gif;base64," + test::base64(gif) + " <i>after</i>";
+  for (size_t step : {size_t(0), size_t(1), size_t(5), size_t(64)}) {
+    test::FakeDocument doc;
+    std::string unread = "?";
+    bool errors = false;
+    std::string out = with_documents(html, &doc, step, &unread, &errors);
+    EXPECT_EQ(doc.got, png + gif + png + gif) << step;
+    EXPECT_EQ(doc.kinds, "image image image image ");
+    EXPECT_EQ(out, "[38 bytes]\n[64 bytes]\nJane\n[102 bytes]\nx\nz\n[128 bytes]\n") << step;
+    EXPECT_EQ(unread, "");
+    EXPECT_TRUE(errors);  // the last style sheet is not closed
+  }
+}
+
+// Through the walker: a screenshot set as a cell's background is read by
+// OCR where the cell is, as a pasted one is.
+TEST(HtmlToText, APictureInAStyleIsReadByOcr) {
+  std::string png = std::string("\x89PNG\r\n\x1A\n", 8) + std::string(5000, 'p');
+  std::string page = "<html><body><p>Please see the screenshot.</p><table><tr><td style=\"background-image: url('data:image/png;base64," +
+                     test::base64(png) + "')\">Thanks</td></tr></table></body></html>";
+  std::string mail = "MIME-Version: 1.0\r\nContent-Type: text/html\r\n\r\n" + page + "\r\n";
+  test::expect_picture_read_in_place({mail}, png, "Please see the screenshot.\n", "Thanks", "iVBOR");
 }
 
 TEST(HtmlToText, LongEntityAndTagNamesAreBounded) {
