@@ -125,7 +125,7 @@ std::vector<MsgAttachment> msg_attachments(OleFile& file, size_t max_attachments
       continue;
     }
     a.data = l.has(kMsgAttachData);
-    a.object = l.has(std::string(kProps) + "3701000D");
+    a.object = l.has(kMsgAttachObject);
     a.filename = storage_string(file, n, "3707", kMaxName);                      // PR_ATTACH_LONG_FILENAME
     if (a.filename.empty()) a.filename = storage_string(file, n, "3704", kMaxName);  // PR_ATTACH_FILENAME
     if (a.filename.empty()) a.filename = storage_string(file, n, "3001", kMaxName);  // PR_DISPLAY_NAME

@@ -54,10 +54,11 @@ struct MsgAttachment {
   std::string filename;   // UTF-8, one line: PR_ATTACH_LONG_FILENAME, else PR_ATTACH_FILENAME, else PR_DISPLAY_NAME
   std::string mime_type;  // PR_ATTACH_MIME_TAG, "" when none
   bool data = false;      // it holds a file (PR_ATTACH_DATA_BIN)
-  bool object = false;    // it holds an embedded message or OLE object (PR_ATTACH_DATA_OBJ): not read
+  bool object = false;    // it holds an embedded message or OLE object (PR_ATTACH_DATA_OBJ): the storage kMsgAttachObject
   bool damaged = false;   // its storage's tree cannot be read
 };
 inline constexpr std::string_view kMsgAttachData = "__substg1.0_37010102";
+inline constexpr std::string_view kMsgAttachObject = "__substg1.0_3701000D";
 
 bool is_msg(const OleListing& top);
 // The first max_attachments attachments, in directory order.

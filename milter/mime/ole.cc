@@ -182,20 +182,37 @@ struct OleFile::Impl {
     return mini_ok;
   }
 
-  // The children of the top-level storage `name`, or nullptr (none, or
-  // its tree is damaged). The last storage asked for is kept: an
+  // The children of the storage at `path` (top-level storages' names,
+  // '/' between them: "ObjectPool/_1234"), or nullptr (none, or a tree on
+  // the way is damaged). The last storage asked for is kept: an
   // attachment's properties are read one after another, and its tree
   // (which a hostile file may make as large as the directory) is walked
   // once, not once per property.
-  const std::vector<Entry>* storage(std::string_view name) const {
-    if (!cached_ok || cached_name != name) {
-      cached_name = std::string(name);
+  const std::vector<Entry>* storage(std::string_view path) const {
+    if (!cached_ok || cached_name != path) {
+      cached_name = std::string(path);
       cached.clear();
-      auto it = std::find_if(entries.begin(), entries.end(), [&](const Entry& e) { return !e.stream && e.name == name; });
-      cached_ok = it != entries.end() && children(it->child, cached);
+      cached_ok = find_storage(path, cached);
       if (!cached_ok) cached.clear();
     }
     return cached_ok ? &cached : nullptr;
+  }
+  bool find_storage(std::string_view path, std::vector<Entry>& out) const {
+    const std::vector<Entry>* in = &entries;
+    std::vector<Entry> level;
+    while (true) {
+      size_t slash = path.find('/');
+      std::string_view name = path.substr(0, slash);
+      auto it = std::find_if(in->begin(), in->end(), [&](const Entry& e) { return !e.stream && e.name == name; });
+      if (it == in->end()) return false;
+      uint32_t child = it->child;
+      if (slash == std::string_view::npos) return children(child, out);
+      path.remove_prefix(slash + 1);
+      std::vector<Entry> next;
+      if (!children(child, next)) return false;
+      level = std::move(next);
+      in = &level;
+    }
   }
   // The entries of the tree from link `first`, or false.
   bool children(uint32_t first, std::vector<Entry>& out) const {
@@ -246,7 +263,7 @@ bool OleFile::valid() const { return p_->valid; }
 OleListing OleFile::listing() const {
   OleListing l;
   l.valid = p_->valid;
-  for (const auto& e : p_->entries) l.names.push_back(e.name);
+  for (const auto& e : p_->entries) l.add(e.name, e.stream, e.length);
   return l;
 }
 
@@ -291,7 +308,7 @@ OleListing OleFile::listing(std::string_view storage) const {
   const auto* in = p_->valid ? p_->storage(storage) : nullptr;
   if (!in) return l;
   l.valid = true;
-  for (const auto& e : *in) l.names.push_back(e.name);
+  for (const auto& e : *in) l.add(e.name, e.stream, e.length);
   return l;
 }
 
@@ -306,6 +323,11 @@ bool is_ole(std::string_view b) { return b.substr(0, 8) == kSignature; }
 
 bool OleListing::has(std::string_view name) const {
   return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+void OleListing::add(std::string name, bool stream, uint64_t length) {
+  names.push_back(name);
+  items.push_back({std::move(name), stream, stream ? length : 0});
 }
 
 }  // namespace phi::mime

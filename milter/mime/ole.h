@@ -7,6 +7,7 @@
 //   if (l.valid && l.has("WordDocument")) ...
 //   std::string s; f.read("PowerPoint Document", max, s) == OleStream::Read
 //   f.listing("__attach_version1.0_#00000000"); f.read(storage, name, max, piece_fn);
+//   f.listing("ObjectPool/_1234"); l.items[i].stream, .length
 // DESCRIPTION
 //   An OLE2 compound file (MS-CFB) is a small file system: a header, a
 //   file allocation table (FAT) of sector chains, and a directory whose
@@ -29,9 +30,9 @@
 //   own chain, read once) through the mini FAT in 64-byte mini sectors
 //   (PowerPoint's text and an Outlook message's properties are read by
 //   phimilter itself: milter/mime/ppt.h, msg.h). The directory is kept,
-//   so that the storages at the top can be listed and read one level down
-//   too (an Outlook message's attachments), each storage's tree walked
-//   when first asked for (the last one is kept).
+//   so that the storages below can be listed and read too (an Outlook
+//   message's attachments, the objects embedded in a document), each
+//   storage's tree walked when first asked for (the last one is kept).
 // INPUT
 //   Hostile: every sector number, chain and tree link is checked against
 //   the file's size; a chain that comes back to a sector, or a tree to an
@@ -57,9 +58,16 @@ namespace phi::mime {
 bool is_ole(std::string_view first_bytes);
 
 struct OleListing {
+  struct Item {
+    std::string name;
+    bool stream;      // else a storage
+    uint64_t length;  // a stream's, as its entry says (0 for a storage)
+  };
   bool valid = false;
-  std::vector<std::string> names;  // the root storage's children
+  std::vector<std::string> names;  // the storage's children
+  std::vector<Item> items;         // the same, with what each is
   bool has(std::string_view name) const;
+  void add(std::string name, bool stream, uint64_t length);
 };
 
 enum class OleStream {
@@ -80,11 +88,12 @@ class OleFile {
   // The same given to `out` in pieces of at most a sector (the pieces
   // given before a failure stay given).
   OleStream read(std::string_view name, uint64_t max_bytes, const std::function<void(std::string_view)>& out);
-  // The same one level down, in the top-level storage `storage` (an
-  // Outlook message's attachment): its children's names (valid false when
-  // there is no such storage or its tree cannot be read), and a stream of
-  // it given to `out` in pieces of at most a sector (Unreadable also when
-  // there is no such storage).
+  // The same in the storage `storage`: a top-level one (an Outlook
+  // message's attachment) or a path of storages' names with '/' between
+  // them ("ObjectPool/_1234": an object embedded in a Word document):
+  // its children (valid false when there is no such storage or a tree on
+  // the way cannot be read), and a stream of it given to `out` in pieces
+  // of at most a sector (Unreadable also when there is no such storage).
   OleListing listing(std::string_view storage) const;
   OleStream read(std::string_view storage, std::string_view name, uint64_t max_bytes,
                  const std::function<void(std::string_view)>& out);

@@ -180,13 +180,15 @@ inline std::string utf16z(const std::string& ascii) {
 // `attachments` storages __attach_version1.0_#n, each holding its file
 // name (PR_ATTACH_LONG_FILENAME).
 // An attachment of make_msg_with(): a file (data), an embedded message
-// (object), or neither (a link to a file kept elsewhere).
+// or OLE object (object), or neither (a link to a file kept elsewhere).
 struct MsgAttach {
   std::string filename;   // PR_ATTACH_LONG_FILENAME
   std::string data;       // PR_ATTACH_DATA_BIN
   std::string mime = {};  // PR_ATTACH_MIME_TAG, if not empty
-  bool object = false;    // a PR_ATTACH_DATA_OBJ storage instead of data
+  bool object = false;    // a PR_ATTACH_DATA_OBJ storage instead of data: an embedded message
   bool file = true;       // false: neither data nor object
+  // With object: the storage's streams (empty: an embedded message's __properties_version1.0).
+  std::vector<std::pair<std::string, std::string>> object_streams = {};
 };
 
 inline std::string make_msg_with(const std::vector<std::pair<std::string, std::string>>& props,
@@ -209,9 +211,19 @@ inline std::string make_msg_with(const std::vector<std::pair<std::string, std::s
     if (!a.mime.empty()) kids.push_back(ole_stream("__substg1.0_370E001F", kOleNone, kOleNone, utf16z(a.mime)));
     if (a.object) kids.push_back({"__substg1.0_3701000D", 1, kOleNone, kOleNone, kOleNone, {}});
     else if (a.file) kids.push_back(ole_stream("__substg1.0_37010102", kOleNone, kOleNone, a.data));
+    size_t object = 0;
     for (size_t k = 0; k < kids.size(); ++k) {
       if (k + 1 < kids.size()) kids[k].right = uint32_t(e.size() + 1);
+      if (kids[k].type == 1) object = e.size();
       e.push_back(std::move(kids[k]));
+    }
+    if (object) {  // the object's streams, chained by right links
+      auto streams = a.object_streams;
+      if (streams.empty()) streams = {{"__properties_version1.0", std::string(32, '\0')}};
+      e[object].child = uint32_t(e.size());
+      for (size_t k = 0; k < streams.size(); ++k)
+        e.push_back(ole_stream(streams[k].first, kOleNone, k + 1 < streams.size() ? uint32_t(e.size() + 1) : kOleNone,
+                               streams[k].second));
     }
     last = storage;
   }

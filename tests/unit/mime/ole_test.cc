@@ -58,6 +58,36 @@ TEST(Ole, StreamsOfASubStorageAreNotTheRoots) {
   EXPECT_FALSE(l.has("Workbook"));
 }
 
+// ... which are listed and read by their path: storages' names with '/'
+// between them; the listing says what each child is and a stream's length.
+TEST(Ole, AStorageTwoLevelsDownIsListedAndReadByItsPath) {
+  std::vector<OleEntry> e = {ole_root(1), ole_stream("WordDocument", kOleNone, 2), {"ObjectPool", 1, kOleNone, kOleNone, 3, {}},
+                             {"_1", 1, kOleNone, kOleNone, 4, {}}, ole_stream("Workbook", kOleNone, 5, "bof sheet"),
+                             {"Nested", 1, kOleNone, kOleNone, kOleNone, {}}};
+  std::string file = build_ole(e);
+  OleFile f(test::bytes_of(file), file.size());
+  OleListing pool = f.listing("ObjectPool");
+  ASSERT_TRUE(pool.valid);
+  ASSERT_EQ(pool.items.size(), 1u);
+  EXPECT_EQ(pool.items[0].name, "_1");
+  EXPECT_FALSE(pool.items[0].stream);
+  OleListing obj = f.listing("ObjectPool/_1");
+  ASSERT_TRUE(obj.valid);
+  EXPECT_EQ(sorted(obj.names), sorted({"Workbook", "Nested"}));
+  for (const auto& item : obj.items) EXPECT_EQ(item.stream, item.name == "Workbook");
+  for (const auto& item : obj.items) EXPECT_EQ(item.length, item.name == "Workbook" ? 9u : 0u);
+  std::string got;
+  EXPECT_EQ(f.read("ObjectPool/_1", "Workbook", 100, [&](std::string_view b) { got += b; }), OleStream::Read);
+  EXPECT_EQ(got, "bof sheet");
+  EXPECT_TRUE(f.listing("ObjectPool/_1/Nested").valid);  // an empty storage
+  EXPECT_FALSE(f.listing("ObjectPool/_2").valid);
+  EXPECT_FALSE(f.listing("ObjectPool/_1/Workbook").valid);  // a stream is no storage
+  EXPECT_FALSE(f.listing("WordDocument/x").valid);
+  EXPECT_EQ(f.read("ObjectPool/_1/Nested", "Workbook", 100, [](std::string_view) {}), OleStream::Missing);
+  EXPECT_EQ(f.read("ObjectPool", "Workbook", 100, [](std::string_view) {}), OleStream::Missing);
+  EXPECT_EQ(list(file).items.size(), 2u);
+}
+
 TEST(Ole, NonAsciiNamesAreMasked) {
   auto f = build_ole({ole_root(1), ole_stream("Book")});
   f[512 * 2 + 128 + 2] = '\x01';  // "B?ok": code unit 0x016F

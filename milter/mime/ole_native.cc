@@ -1,0 +1,110 @@
+// ole_native - the file inside an embedded object's "\1Ole10Native" stream (see ole_native.h).
+#include "milter/mime/ole_native.h"
+
+#include <algorithm>
+
+#include "milter/mime/charset.h"
+#include "milter/util/le.h"
+
+namespace phi::mime {
+namespace {
+
+constexpr uint32_t kLinked = 0x00010000;
+constexpr size_t kMaxPath = 1024;  // a label, a path or a temporary path longer than this: no package
+
+// A NUL-terminated string at `at`: its end (the NUL), or npos.
+size_t string_end(std::string_view h, size_t at) {
+  if (at > h.size()) return std::string_view::npos;
+  size_t nul = h.find('\0', at);
+  return nul != std::string_view::npos && nul - at <= kMaxPath ? nul : std::string_view::npos;
+}
+
+std::string file_name(std::string_view label, std::string_view path) {
+  std::string_view n = label;
+  if (n.empty()) {
+    size_t cut = path.find_last_of("\\/:");
+    n = cut == std::string_view::npos ? path : path.substr(cut + 1);
+  }
+  std::string out = convert_to_utf8("windows-1252", n, nullptr);
+  for (char& c : out)
+    if (c == '\r' || c == '\n') c = ' ';
+  return out;
+}
+
+}  // namespace
+
+void OleNative::feed(std::string_view piece) {
+  if (st_ == State::Head) {
+    size_t take = std::min(piece.size(), kMaxNativeHead - head_.size());
+    head_.append(piece.substr(0, take));
+    piece.remove_prefix(take);
+    if (!decide(head_.size() >= kMaxNativeHead)) return;
+  }
+  if (st_ == State::Data) pass(piece);
+}
+
+void OleNative::finish() {
+  if (st_ == State::Head) decide(true);
+  if (st_ == State::Data && left_ > 0) damaged_ = true;
+  st_ = State::Done;
+}
+
+// The package's head: the total length, the type 2, label, path, flags,
+// the temporary path's length and text, the file's length. A head that
+// does not parse so (and cannot become one with more bytes) is an OLE 1
+// object's native data: the total length, then the data.
+bool OleNative::decide(bool whole) {
+  std::string_view h = head_;
+  if (h.size() < 6 && !whole) return false;
+  if (h.size() < 4) {
+    damaged_ = !h.empty();
+    st_ = State::Done;
+    return true;
+  }
+  uint32_t total = le32(h.data());
+  bool more = false;  // a package's head, not yet all held
+  if (h.size() >= 6 && le16(h.data() + 4) == 2) {
+    size_t label = string_end(h, 6);
+    size_t path = label == std::string_view::npos ? label : string_end(h, label + 1);
+    if (path != std::string_view::npos && h.size() >= path + 9) {
+      uint32_t flags = le32(h.data() + path + 1), temp = le32(h.data() + path + 5);
+      size_t data_at = path + 9 + size_t(std::min<uint32_t>(temp, kMaxPath + 1)) + 4;
+      if (flags == kLinked) {
+        st_ = State::Done;
+        return true;
+      }
+      if (temp <= kMaxPath + 1 && h.size() >= data_at) {
+        found_ = true;
+        name_(file_name(h.substr(6, label - 6), h.substr(label + 1, path - label - 1)));
+        left_ = le32(h.data() + data_at - 4);
+        st_ = State::Data;
+        std::string rest = head_.substr(data_at);
+        head_.clear();
+        pass(rest);
+        return true;
+      }
+      more = temp <= kMaxPath + 1;
+    } else {
+      more = h.size() < 6 + 2 * (kMaxPath + 1) + 9;  // a NUL may still come
+    }
+  }
+  if (more && !whole) return false;
+  // Native data: the length, then as many bytes.
+  found_ = true;
+  name_("");
+  left_ = total;
+  st_ = State::Data;
+  std::string rest = head_.substr(4);
+  head_.clear();
+  pass(rest);
+  return true;
+}
+
+void OleNative::pass(std::string_view b) {
+  size_t n = size_t(std::min<uint64_t>(b.size(), left_));
+  if (n > 0) bytes_(b.substr(0, n));
+  left_ -= n;
+  if (left_ == 0) st_ = State::Done;
+}
+
+}  // namespace phi::mime
