@@ -15,6 +15,8 @@
 #include "milter/mime/msg.h"
 #include "milter/mime/office_pictures.h"
 #include "milter/mime/ole.h"
+#include "milter/mime/ole_native.h"
+#include "milter/mime/ole_writer.h"
 #include "milter/mime/ppt.h"
 #include "milter/util/c_ptr.h"
 
@@ -35,8 +37,12 @@ constexpr size_t kMaxMsgAttachments = 64;
 // Pictures of one Word, Excel or PowerPoint file that are read; more: "part-limit".
 constexpr size_t kMaxOfficePictures = 20;
 
-// Office and .msg files attached to a .msg are read, and those attached to
-// a .msg attached to it (depth 2: a message forwarded three times); deeper: "office".
+// Objects embedded in one Word or Excel file that are read; more: "part-limit".
+constexpr size_t kMaxOfficeObjects = 16;
+
+// Office and .msg files attached to a .msg, and objects embedded in an
+// Office file, are read, and those one level further down (depth 2: a
+// message forwarded three times); deeper: "office".
 constexpr unsigned kMaxMsgDepth = 2;
 
 // The readers of documents inside a .msg's attachments, within the .msg's
@@ -144,11 +150,13 @@ class OfficeRun : public ConverterRun {
     if (mime::is_msg(listing)) return message(ole, text);
     if (listing.has("WordDocument") && !o_.word.empty()) {
       pictures(ole, listing, text);
+      objects(ole, listing, text);
       set_command(o_.word, {o_.word, "-d", "utf-8", "-w"});
     } else if (listing.has("PowerPoint Document")) {
       return presentation(ole, listing, text);
     } else if ((listing.has("Workbook") || listing.has("Book")) && !o_.excel.empty()) {
       pictures(ole, listing, text);
+      objects(ole, listing, text);
       set_command(o_.excel, {o_.excel, "-d", "utf-8", "-q", "0", "/dev/stdin"});
     } else {
       log_line(LogLevel::Debug, "", "office",
@@ -159,7 +167,7 @@ class OfficeRun : public ConverterRun {
     if (!spawn(fd)) return "unavailable";
     file_.reset();  // the child holds it
     std::string reason = ConverterRun::finish(text);
-    return std::string(weightier(reason, pictures_reason_));
+    return std::string(weightier(weightier(reason, pictures_reason_), objects_reason_));
   }
 
  private:
@@ -196,6 +204,104 @@ class OfficeRun : public ConverterRun {
                "an Office 97-2003 file with " + std::to_string(files.found()) + " picture(s): " +
                    std::to_string(files.read()) + " read by OCR" +
                    (pictures_reason_.empty() ? "" : "; the file is reported uninspected " + pictures_reason_));
+  }
+
+  // The objects embedded in a Word or Excel file (Word keeps them in
+  // storages under "ObjectPool", Excel in top-level storages "MBD..."),
+  // read before its text, each as a file attached to it would be, through
+  // an InnerFile: an Office 2007 document ("Package": a DOCX, an XLSX), a
+  // PDF ("CONTENTS", as Acrobat stores one), a file the Object Packager
+  // holds ("\1Ole10Native": a CSV, a text file, a PDF, by its name), and
+  // a Word, Excel or PowerPoint 97-2003 document (its storage's streams
+  // written out as a compound file of its own, mime::OleWriter, for the
+  // OfficeRun one level down). An object of another kind (an equation, a
+  // drawing, a chart of another program) is not read: "office". Together
+  // the objects read at most the file's size; past kMaxOfficeObjects:
+  // "part-limit". Sets objects_read_ and objects_reason_.
+  void objects(mime::OleFile& ole, const mime::OleListing& listing, const std::function<void(std::string_view)>& text) {
+    std::vector<std::string> paths;
+    bool damaged = false;
+    if (listing.has("ObjectPool")) {
+      mime::OleListing pool = ole.listing("ObjectPool");
+      damaged = !pool.valid;
+      for (const auto& item : pool.items)
+        if (!item.stream) paths.push_back("ObjectPool/" + item.name);
+    }
+    for (const auto& item : listing.items)
+      if (!item.stream && item.name.starts_with("MBD")) paths.push_back(item.name);
+    std::string reason = damaged ? "office" : "";
+    AttachmentReader docs(o_, depth_, budget());
+    uint64_t left = size_;
+    for (size_t i = 0; i < paths.size(); ++i) {
+      if (i == kMaxOfficeObjects || past_deadline()) {
+        reason = weightier(reason, i == kMaxOfficeObjects ? "part-limit" : "time-limit");
+        break;
+      }
+      std::string why = object(ole, paths[i], docs, left, text);
+      if (why.empty()) ++objects_read_;
+      reason = weightier(reason, why);
+    }
+    objects_reason_ = reason;
+    if (!paths.empty() || damaged)
+      log_line(LogLevel::Info, "", "office",
+               "an Office 97-2003 file with " + std::to_string(paths.size()) + " embedded object(s): " +
+                   std::to_string(objects_read_) + " read" +
+                   (reason.empty() ? "" : "; the file is reported uninspected " + reason));
+  }
+
+  // One embedded object (objects()): "" when read, else why not.
+  std::string object(mime::OleFile& ole, const std::string& path, const AttachmentReader& docs, uint64_t& left,
+                     const std::function<void(std::string_view)>& text) {
+    mime::OleListing l = ole.listing(path);
+    if (!l.valid) return "office";
+    auto take = [&left](std::string_view b) { left -= std::min<uint64_t>(left, b.size()); };
+    for (const char* name : {"Package", "CONTENTS"}) {
+      if (!l.has(name)) continue;
+      InnerFile file(text, &docs, "application/octet-stream", "");
+      auto st = ole.read(path, name, left, [&](std::string_view b) {
+        take(b);
+        file.feed(b);
+      });
+      std::string why = file.finish();
+      return std::string(weightier(st == mime::OleStream::Read ? "" : "office", why));
+    }
+    if (l.has("\1Ole10Native")) {
+      std::optional<InnerFile> file;
+      mime::OleNative native([&](std::string_view name) { file.emplace(text, &docs, "application/octet-stream", name); },
+                             [&](std::string_view b) { file->feed(b); });
+      auto st = ole.read(path, "\1Ole10Native", left, [&](std::string_view b) {
+        take(b);
+        native.feed(b);
+      });
+      native.finish();
+      std::string why = file ? file->finish() : "";
+      return std::string(weightier(st == mime::OleStream::Read && !native.damaged() ? "" : "office", why));
+    }
+    if (!l.has("WordDocument") && !l.has("Workbook") && !l.has("Book") && !l.has("PowerPoint Document")) {
+      log_line(LogLevel::Debug, "", "office", "an embedded object of a kind not read (no document stream): uninspected");
+      return "office";
+    }
+    std::vector<mime::OleWriter::Stream> streams;
+    uint64_t total = 0;
+    for (const auto& item : l.items)
+      if (item.stream && std::none_of(streams.begin(), streams.end(), [&](const auto& s) { return s.name == item.name; })) {
+        streams.push_back({item.name, item.length});
+        total += item.length;
+      }
+    if (total > left) return "office";  // more than the file holds: a damaged directory
+    InnerFile file(text, &docs, "application/octet-stream", "");
+    mime::OleWriter writer(streams, [&](std::string_view b) { file.feed(b); });
+    bool whole = writer.ok();
+    for (size_t i : writer.order()) {
+      auto st = ole.read(path, streams[i].name, left, [&](std::string_view b) {
+        take(b);
+        writer.data(b);
+      });
+      whole = writer.end_stream() && st == mime::OleStream::Read && whole;
+    }
+    writer.finish();
+    std::string why = file.finish();
+    return std::string(weightier(whole ? "" : "office", why));
   }
 
   // A presentation's text is read here (milter/mime/ppt.h), not by a
@@ -241,9 +347,11 @@ class OfficeRun : public ConverterRun {
   // MIME attachment of that name and type would: text, HTML, RTF, ZIP
   // packages (.docx, .xlsx), PDFs, images, 7z and RAR archives through
   // o_.attachments, and Office 97-2003 and .msg files by an OfficeRun one
-  // level down (AttachmentReader). Not read: a .msg deeper than kMaxMsgDepth
-  // ("office"), embedded messages and objects ("depth-limit"). The reason
-  // is the weightiest of the parts'.
+  // level down (AttachmentReader); an OLE object attached (as Outlook
+  // attaches a document to an RTF message) as one embedded in a Word file
+  // is (object()). Not read: a .msg deeper than kMaxMsgDepth ("office"),
+  // embedded messages ("depth-limit"). The reason is the weightiest of the
+  // parts'.
   std::string attachments(mime::OleFile& ole, size_t count, const std::function<void(std::string_view)>& text) {
     auto list = mime::msg_attachments(ole, kMaxMsgAttachments);
     std::string reason = count > list.size() ? "part-limit" : "";
@@ -260,8 +368,16 @@ class OfficeRun : public ConverterRun {
         reason = weightier(reason, a.damaged ? "office" : "");
         continue;
       }
-      if (!a.data) {  // an embedded message or OLE object
-        reason = weightier(reason, "depth-limit");
+      if (!a.data) {  // an embedded message (not read) or OLE object (an Office document in an RTF mail)
+        std::string path = a.storage + "/" + std::string(mime::kMsgAttachObject);
+        mime::OleListing l = ole.listing(path);
+        if (!l.valid || l.has("__properties_version1.0")) {
+          reason = weightier(reason, l.valid ? "depth-limit" : "office");
+          continue;
+        }
+        std::string why = object(ole, path, docs, left, text);
+        if (why.empty()) ++read;
+        reason = weightier(reason, why);
         continue;
       }
       InnerFile file(text, &docs, a.mime_type, a.filename);
@@ -283,7 +399,8 @@ class OfficeRun : public ConverterRun {
   std::string on_exit(int status) override {
     const std::string& program = spec().program;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-      if (text_chars() >= kConverterMinText || pictures_read_ > 0) return "";  // a scan pasted into a letter is its text
+      // A scan pasted into a letter, a sheet embedded in it, is its text.
+      if (text_chars() >= kConverterMinText || pictures_read_ > 0 || objects_read_ > 0) return "";
       log_line(LogLevel::Info, "", "office", program + " found no text: the document is reported uninspected");
       return "office";
     }
@@ -308,6 +425,8 @@ class OfficeRun : public ConverterRun {
   const unsigned depth_;
   size_t pictures_read_ = 0;     // pictures() read by OCR
   std::string pictures_reason_;  // why pictures() left some unread
+  size_t objects_read_ = 0;      // objects() read
+  std::string objects_reason_;   // why objects() left some unread
 };
 
 std::unique_ptr<mime::Document> AttachmentReader::open(std::string_view kind) const {

@@ -28,8 +28,9 @@
 //                             be (PDFs, images, 7z and RAR archives by
 //                             `attachments`; Office 97-2003 and .msg files
 //                             by this reader, in the slot the .msg holds,
-//                             three .msg levels deep; embedded messages
-//                             and objects are not read)
+//                             three .msg levels deep; an OLE object
+//                             attached is read as one embedded in a Word
+//                             file (below); embedded messages are not)
 //   (a program left empty reads no file of its kind; catdoc's catppt is
 //   not used: it misses the text boxes LibreOffice and others write).
 //   Before a Word, Excel or PowerPoint file's text, its pictures
@@ -37,13 +38,24 @@
 //   streams, PowerPoint's "Pictures", Excel's drawing group through
 //   mime::DrawingGroup) are read as image attachments, each through an
 //   InnerFile with `attachments` (OCR), at most kMaxOfficePictures (20) a
-//   file; a file whose program or presentation finds no text but whose
-//   pictures were read counts as read.
+//   file. Then the objects embedded in a Word or Excel file (storages
+//   under Word's "ObjectPool", Excel's top-level "MBD..." storages) are
+//   read, each through an InnerFile, at most kMaxOfficeObjects (16) a
+//   file: an Office 2007 document ("Package"), a PDF ("CONTENTS"), a file
+//   the Object Packager holds ("\1Ole10Native", mime::OleNative), and a
+//   Word, Excel or PowerPoint 97-2003 object, whose storage's streams are
+//   written out as a compound file of its own (mime::OleWriter) and read
+//   by this reader one level down (as a .msg's attachments are, two levels
+//   at most). A file whose program or presentation finds no text but whose
+//   pictures or objects were read counts as read.
 //   Reasons finish() returns: "" for exit status 0 (or a presentation read
 //   to its end) with at least 32 characters other than white space;
 //   "image" (or the weightiest reason of its pictures': "part-limit"
 //   past 20, "time-limit") when a picture is not read (a metafile or DIB,
 //   one under OcrMinBytes, OCR off), unless the text gives a reason;
+//   "office" for an embedded object of another kind (an equation, a
+//   drawing) or one that cannot be read to its end, "part-limit" past 16
+//   objects, or the reason of what an object's reader left unread;
 //   "encrypted" for a password-protected Office Open XML file (an
 //   "EncryptedPackage" stream), exit status 69 (catdoc's and xls2csv's
 //   "file is encrypted") or an encrypted presentation; "office" for a file

@@ -10,8 +10,8 @@
 # in the pixels of a scanned page sent as a PNG, as a faxed PDF, as a
 # picture on a PDF page with text, or pasted into an HTML mail, an RTF
 # document or a Word 97-2003 .doc (read by tesseract), or only inside a
-# Word 97-2003 .doc (read by catdoc), the
-# same .doc attached to a forwarded Outlook .msg, or a PowerPoint 97-2003
+# Word 97-2003 .doc (read by catdoc) or in an Excel sheet embedded in one
+# (read by xls2csv), the same .doc attached to a forwarded Outlook .msg, or a PowerPoint 97-2003
 # .ppt (read by phimilter).
 #
 # Escrow needs keys, so this scenario writes EscrowKeyFile, EscrowDirectory
@@ -219,6 +219,13 @@ if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/catdoc ]; then
     phi_assert_match "docpicture: the log names the message and its picture" "$(grep "$qid: office:" "$PHI_MILTER_LOG")" \
       "an Office 97-2003 file with 1 picture\\(s\\): 1 read by OCR"
   fi
+  # --- PHI only in an Excel sheet embedded in a Word 97-2003 letter (LibreOffice's), read by xls2csv ---
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Staff meeting" --body "Notes attached." \
+    --attach-type application/msword --attach-name notes.doc \
+    --attach @"$(dirname "$0")/../unit/milter/data/embedded.doc" || phi_fail "docobject: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed docobject "PHI only in a sheet embedded in a Word 97-2003 file is escrowed" 20
+  phi_assert_match "docobject: the log names the message and its object" "$(grep "$qid: office:" "$PHI_MILTER_LOG")" \
+    "an Office 97-2003 file with 1 embedded object\\(s\\): 1 read"
 elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
   phi_fail "catdoc missing: scripts/setup installs catdoc"
 fi

@@ -25,6 +25,7 @@
 #include "tests/unit/escrow/test_util.h"
 #include "tests/unit/milter/document_builders.h"
 #include "tests/unit/mime/ole_builder.h"
+#include "tests/unit/mime/zip_builder.h"
 
 namespace phi {
 namespace {
@@ -73,6 +74,19 @@ std::string utf16(const std::string& ascii) {
   std::string s;
   for (char c : ascii) s += std::string{c, '\0'};
   return s;
+}
+
+// An Object Packager stream ("\1Ole10Native") holding the file `name`.
+std::string packaged(const std::string& name, const std::string& data) {
+  auto u32 = [](uint32_t v) {
+    std::string b(4, '\0');
+    mime::test::ole_put32(b, 0, v);
+    return b;
+  };
+  std::string temp = "C:\\Temp\\" + name + '\0';
+  std::string body = std::string("\x02\x00", 2) + name + '\0' + "C:\\" + name + '\0' + u32(0x00030000) +
+                     u32(uint32_t(temp.size())) + temp + u32(uint32_t(data.size())) + data;
+  return u32(uint32_t(body.size())) + body;
 }
 
 LegacyOfficeOptions catdoc() {
@@ -239,6 +253,11 @@ TEST_F(LegacyOfficeTest, TheFilesAttachedToAnOutlookMessageAreRead) {
        "SSN 078-05-1121"},
       {"a Word 97-2003 file inside, no catdoc", {{"letter.doc", sample("letter.doc")}}, "office", "letter.doc"},
       {"an embedded message", {{"Fwd: older", "", "", true}, {"labs.txt", labs}}, "depth-limit", "SSN 078-05-1121"},
+      // An OLE object attached, as Outlook attaches a document to an RTF message: read as one embedded in a .doc.
+      {"an OLE object", {{"Package", "", "", true, true, {{"\x01Ole10Native", packaged("labs.txt", labs)}}}}, "",
+       "SSN 078-05-1121"},
+      {"an OLE object of a kind not read", {{"Equation", "", "", true, true, {{"Equation Native", "x"}}}}, "office",
+       "Equation"},
   };
   for (const Row& r : rows) {
     SCOPED_TRACE(r.label);
@@ -510,6 +529,74 @@ TEST_F(LegacyOfficeTest, ThePicturesOfFilesLibreOfficeWroteAreReadByTesseract) {
     test::Outcome before = extract(LegacyOffice(catdoc()), "office", file);
     EXPECT_EQ(before.reason, "image");  // not read without OCR, and said so
     EXPECT_EQ(before.text.find("Diego Lopez"), std::string::npos) << before.text;
+  }
+}
+
+// The objects embedded in a Word or Excel file: an Office 2007 document
+// ("Package"), a file in "CONTENTS" (Acrobat's PDF; text here), a file the
+// Object Packager holds ("\1Ole10Native", with its name), each read as an
+// attachment; an object of another kind (an equation) is not: "office".
+TEST_F(LegacyOfficeTest, ObjectsEmbeddedInWordAndExcelFilesAreRead) {
+  using namespace mime::test;
+  LegacyOfficeOptions o;
+  o.word = o.excel = dir.write("text.sh", "#!/bin/sh\ncat >/dev/null\necho 'Clinic staff meeting: see the objects.'\n", 0755);
+  LegacyOffice reader(o);
+  std::string docx = make_zip({{"[Content_Types].xml", "<Types/>"},
+                               {"word/document.xml", "<w:document><w:body><w:p><w:r><w:t>Patient: Diego Lopez, MRN "
+                                                     "5582934</w:t></w:r></w:p></w:body></w:document>"}});
+  std::string native = packaged("labs.csv", "Maria Gonzalez,03/14/1962,4471823\n");
+  auto storage = [](std::string name, uint32_t right, uint32_t child) {
+    return OleEntry{std::move(name), 1, kOleNone, right, child, {}};
+  };
+  auto word = [&](bool equation) {
+    return build_ole({ole_root(1), ole_stream("WordDocument", kOleNone, 2), storage("ObjectPool", kOleNone, 3),
+                      storage("_1", 4, 7), storage("_2", 5, 8), storage("_3", equation ? 6 : kOleNone, 9),
+                      storage("_4", kOleNone, 10), ole_stream("Package", kOleNone, kOleNone, docx),
+                      ole_stream("CONTENTS", kOleNone, kOleNone, "Jane Roe,07/04/1970,6693045\n"),
+                      ole_stream("\x01Ole10Native", kOleNone, kOleNone, native),
+                      ole_stream("Equation Native", kOleNone, kOleNone, "x")});
+  };
+  for (size_t chunk : {size_t(100), size_t(1 << 20)}) {
+    test::Outcome w = extract(reader, "office", word(false), chunk);
+    EXPECT_EQ(w.reason, "");
+    for (const char* want : {"Patient: Diego Lopez, MRN 5582934", "Jane Roe,07/04/1970,6693045", "labs.csv",
+                             "Maria Gonzalez,03/14/1962,4471823", "Clinic staff meeting"})
+      EXPECT_NE(w.text.find(want), std::string::npos) << want << " in " << w.text;
+  }
+  test::Outcome eq = extract(reader, "office", word(true));
+  EXPECT_EQ(eq.reason, "office");
+  EXPECT_NE(eq.text.find("Maria Gonzalez"), std::string::npos) << eq.text;  // the others are still read
+  // Excel keeps its objects in top-level storages named MBD....
+  std::string xls = build_ole({ole_root(1), ole_stream("Workbook", kOleNone, 2, "bof"), storage("MBD0001A2B3", kOleNone, 3),
+                               ole_stream("Package", kOleNone, kOleNone, docx)});
+  test::Outcome x = extract(reader, "office", xls);
+  EXPECT_EQ(x.reason, "");
+  EXPECT_NE(x.text.find("Diego Lopez"), std::string::npos) << x.text;
+  // At most 16 objects a file are read.
+  std::vector<OleEntry> many = {ole_root(1), ole_stream("WordDocument", kOleNone, 2), storage("ObjectPool", kOleNone, 3)};
+  for (uint32_t i = 0; i < 17; ++i) many.push_back(storage("_" + std::to_string(i), i < 16 ? 4 + i : kOleNone, 20));
+  many.push_back(ole_stream("CONTENTS", kOleNone, kOleNone, "Jane Roe,07/04/1970,6693045\n"));
+  ASSERT_EQ(many.size(), 21u);
+  test::Outcome m = extract(reader, "office", build_ole(many));
+  EXPECT_EQ(m.reason, "part-limit");
+}
+
+// With catdoc and xls2csv: a Word letter LibreOffice wrote with an Excel
+// sheet embedded in it, and an Excel sheet with a Word letter in it
+// (data/README); each object's storage is written out as a file of its
+// own and read by the program one level down. The objects' display
+// pictures are metafiles, not read: "image".
+TEST_F(LegacyOfficeTest, ObjectsInFilesLibreOfficeWroteAreReadByCatdocAndXls2csv) {
+  for (const char* name : {"embedded.doc", "embedded.xls"}) {
+    SCOPED_TRACE(name);
+    std::string file = sample(name);
+    ASSERT_FALSE(file.empty());
+    test::Outcome out = extract(LegacyOffice(catdoc()), "office", file, 1000);
+    EXPECT_EQ(out.reason, "image");
+    EXPECT_NE(out.text.find("Clinic staff meeting"), std::string::npos) << out.text;
+    EXPECT_NE(out.text.find("Maria Gonzalez"), std::string::npos) << out.text;
+    EXPECT_NE(out.text.find("03/14/1962"), std::string::npos) << out.text;
+    EXPECT_NE(out.text.find("4471823"), std::string::npos) << out.text;
   }
 }
 
