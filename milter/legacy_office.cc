@@ -37,7 +37,7 @@ constexpr size_t kMaxMsgAttachments = 64;
 // Pictures of one Word, Excel or PowerPoint file that are read; more: "part-limit".
 constexpr size_t kMaxOfficePictures = 20;
 
-// Objects embedded in one Word or Excel file that are read; more: "part-limit".
+// Objects embedded in one Word, Excel or PowerPoint file that are read; more: "part-limit".
 constexpr size_t kMaxOfficeObjects = 16;
 
 // Office and .msg files attached to a .msg, and objects embedded in an
@@ -158,6 +158,12 @@ class OfficeRun : public ConverterRun {
       pictures(ole, listing, text);
       objects(ole, listing, text);
       set_command(o_.excel, {o_.excel, "-d", "utf-8", "-q", "0", "/dev/stdin"});
+    } else if (!listing.has("WordDocument") && !listing.has("Workbook") && !listing.has("Book") &&
+               (listing.has("Package") || listing.has("CONTENTS") || listing.has("\1Ole10Native"))) {
+      // A presentation's object of those kinds: its storage is this file.
+      AttachmentReader docs(o_, depth_, budget());
+      uint64_t left = size_;
+      return object(ole, "", docs, left, text);
     } else {
       log_line(LogLevel::Debug, "", "office",
                "an OLE2 file with no Word, Excel, PowerPoint or Outlook message stream that is read (a drawing, "
@@ -242,23 +248,56 @@ class OfficeRun : public ConverterRun {
       reason = weightier(reason, why);
     }
     objects_reason_ = reason;
-    if (!paths.empty() || damaged)
-      log_line(LogLevel::Info, "", "office",
-               "an Office 97-2003 file with " + std::to_string(paths.size()) + " embedded object(s): " +
-                   std::to_string(objects_read_) + " read" +
-                   (reason.empty() ? "" : "; the file is reported uninspected " + reason));
+    if (!paths.empty() || damaged) log_objects(paths.size());
   }
 
-  // One embedded object (objects()): "" when read, else why not.
+  // A presentation's objects (ExOleObjStg records: each a compound file,
+  // mime::ppt_object), each read as objects() reads an embedded Word or
+  // Excel document, at most kMaxOfficeObjects.
+  void slide_objects(const std::vector<std::pair<std::string_view, bool>>& objects,
+                     const std::function<void(std::string_view)>& text) {
+    AttachmentReader docs(o_, depth_, budget());
+    uint64_t left = size_;  // what the objects inflate to, together: at most the file's size
+    std::string reason;
+    for (size_t i = 0; i < objects.size(); ++i) {
+      if (i == kMaxOfficeObjects || past_deadline()) {
+        reason = weightier(reason, i == kMaxOfficeObjects ? "part-limit" : "time-limit");
+        break;
+      }
+      InnerFile file(text, &docs, "application/octet-stream", "");
+      bool whole = mime::ppt_object(objects[i].first, objects[i].second, left, [&](std::string_view b) {
+        left -= std::min<uint64_t>(left, b.size());
+        file.feed(b);
+      });
+      std::string why = file.finish();
+      if (whole && why.empty()) ++objects_read_;
+      reason = weightier(reason, weightier(whole ? "" : "office", why));
+    }
+    objects_reason_ = reason;
+    if (!objects.empty()) log_objects(objects.size());
+  }
+
+  void log_objects(size_t found) {
+    log_line(LogLevel::Info, "", "office",
+             "an Office 97-2003 file with " + std::to_string(found) + " embedded object(s): " +
+                 std::to_string(objects_read_) + " read" +
+                 (objects_reason_.empty() ? "" : "; the file is reported uninspected " + objects_reason_));
+  }
+
+  // One embedded object (objects()): "" when read, else why not. `path`
+  // "": the root storage (a presentation's object is a file of its own).
   std::string object(mime::OleFile& ole, const std::string& path, const AttachmentReader& docs, uint64_t& left,
                      const std::function<void(std::string_view)>& text) {
-    mime::OleListing l = ole.listing(path);
+    mime::OleListing l = path.empty() ? ole.listing() : ole.listing(path);
     if (!l.valid) return "office";
     auto take = [&left](std::string_view b) { left -= std::min<uint64_t>(left, b.size()); };
+    auto read = [&](std::string_view name, const std::function<void(std::string_view)>& fn) {
+      return path.empty() ? ole.read(name, left, fn) : ole.read(path, name, left, fn);
+    };
     for (const char* name : {"Package", "CONTENTS"}) {
       if (!l.has(name)) continue;
       InnerFile file(text, &docs, "application/octet-stream", "");
-      auto st = ole.read(path, name, left, [&](std::string_view b) {
+      auto st = read(name, [&](std::string_view b) {
         take(b);
         file.feed(b);
       });
@@ -269,7 +308,7 @@ class OfficeRun : public ConverterRun {
       std::optional<InnerFile> file;
       mime::OleNative native([&](std::string_view name) { file.emplace(text, &docs, "application/octet-stream", name); },
                              [&](std::string_view b) { file->feed(b); });
-      auto st = ole.read(path, "\1Ole10Native", left, [&](std::string_view b) {
+      auto st = read("\1Ole10Native", [&](std::string_view b) {
         take(b);
         native.feed(b);
       });
@@ -293,7 +332,7 @@ class OfficeRun : public ConverterRun {
     mime::OleWriter writer(streams, [&](std::string_view b) { file.feed(b); });
     bool whole = writer.ok();
     for (size_t i : writer.order()) {
-      auto st = ole.read(path, streams[i].name, left, [&](std::string_view b) {
+      auto st = read(streams[i].name, [&](std::string_view b) {
         take(b);
         writer.data(b);
       });
@@ -315,19 +354,24 @@ class OfficeRun : public ConverterRun {
       log_line(LogLevel::Info, "", "office", "a PowerPoint file whose document stream cannot be read: reported uninspected");
       return "office";
     }
-    mime::PptText r = mime::ppt_text(stream, text);
+    std::vector<std::pair<std::string_view, bool>> objects;  // ExOleObjStg records' bodies, in `stream`
+    mime::PptText r = mime::ppt_text(stream, text, [&](std::string_view body, bool compressed) {
+      objects.emplace_back(body, compressed);
+    });
     if (r.encrypted) return "encrypted";
     pictures(ole, listing, text);
+    slide_objects(objects, text);
+    std::string unread(weightier(pictures_reason_, objects_reason_));
     if (r.damaged) {
       log_line(LogLevel::Info, "", "office", "a PowerPoint file damaged after " + std::to_string(r.characters) +
                                                  " characters of text: reported uninspected");
-      return std::string(weightier("office", pictures_reason_));
+      return std::string(weightier("office", unread));
     }
-    if (r.characters < kConverterMinText && pictures_read_ == 0) {
+    if (r.characters < kConverterMinText && pictures_read_ == 0 && objects_read_ == 0) {
       log_line(LogLevel::Info, "", "office", "a PowerPoint file with no text: reported uninspected");
-      return std::string(weightier("office", pictures_reason_));
+      return std::string(weightier("office", unread));
     }
-    return pictures_reason_;
+    return unread;
   }
 
   // An Outlook message file (a message forwarded as an attachment): its

@@ -1,5 +1,6 @@
 // ole_fuzz - an OLE2 compound file's directory read by OleFile, its PowerPoint stream by
-// OleFile::read and ppt_text (and the input as PowerPoint records), an Outlook message's text by
+// OleFile::read and ppt_text (and the input as PowerPoint records, their objects inflated by
+// ppt_object), an Outlook message's text by
 // msg_text, its attachments' storages by msg_attachments and OleFile::read one level down, the
 // storages of embedded objects two levels down ("ObjectPool/..."), each written out again by
 // OleWriter and read back stream for stream, packaged files by OleNative (whole and split, and the
@@ -108,7 +109,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (st == phi::mime::OleStream::Read && stream.size() > in.size()) std::abort();
   for (std::string_view records : {std::string_view(stream), in}) {
     size_t out = 0;
-    phi::mime::ppt_text(records, [&](std::string_view t) { out += t.size(); });
+    phi::mime::ppt_text(records, [&](std::string_view t) { out += t.size(); }, [&](std::string_view body, bool compressed) {
+      // An embedded object's compound file: at most its size, never past the bound given.
+      uint64_t bytes = 0;
+      phi::mime::ppt_object(body, compressed, 1 << 20, [&](std::string_view b) { bytes += b.size(); });
+      if (bytes > (1u << 20)) std::abort();
+    });
     if (out > 2 * records.size()) std::abort();
   }
   // An Outlook message's subject and body, through the same OleFile.

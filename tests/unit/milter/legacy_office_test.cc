@@ -572,6 +572,27 @@ TEST_F(LegacyOfficeTest, ObjectsEmbeddedInWordAndExcelFilesAreRead) {
   test::Outcome x = extract(reader, "office", xls);
   EXPECT_EQ(x.reason, "");
   EXPECT_NE(x.text.find("Diego Lopez"), std::string::npos) << x.text;
+  // A presentation keeps each object as a compound file of its own in an
+  // ExOleObjStg record, compressed or not: an Excel 97-2003 one (its
+  // program), an Office 2007 one (Package).
+  std::string sheet = build_ole({ole_root(1), ole_stream("Workbook", kOleNone, kOleNone, "bof")});
+  std::string package = build_ole({ole_root(1), ole_stream("Package", kOleNone, kOleNone, docx)});
+  uLongf zn = compressBound(uLong(sheet.size()));
+  std::string zipped(zn, '\0');
+  compress(reinterpret_cast<Bytef*>(zipped.data()), &zn, reinterpret_cast<const Bytef*>(sheet.data()), uLong(sheet.size()));
+  zipped.resize(zn);
+  std::string size(4, '\0');
+  ole_put32(size, 0, uint32_t(sheet.size()));
+  std::string slides = ppt_stream(ppt_record(0, 0x0FA0, utf16("Slide 1: the objects below")) +
+                                  ppt_record(0x0010, 0x1011, size + zipped) + ppt_record(0, 0x1011, package));
+  test::Outcome p = extract(reader, "office", build_ole({ole_root(1), ole_stream("PowerPoint Document", kOleNone, kOleNone, slides)}));
+  EXPECT_EQ(p.reason, "");
+  EXPECT_NE(p.text.find("Clinic staff meeting"), std::string::npos) << p.text;  // the stand-in's line: the sheet read
+  EXPECT_NE(p.text.find("Diego Lopez"), std::string::npos) << p.text;
+  std::string cut = ppt_stream(ppt_record(0, 0x0FA0, utf16("Slide 1: the objects below")) +
+                               ppt_record(0x0010, 0x1011, size + zipped.substr(0, zipped.size() / 2)));
+  EXPECT_EQ(extract(reader, "office", build_ole({ole_root(1), ole_stream("PowerPoint Document", kOleNone, kOleNone, cut)})).reason,
+            "office");
   // At most 16 objects a file are read.
   std::vector<OleEntry> many = {ole_root(1), ole_stream("WordDocument", kOleNone, 2), storage("ObjectPool", kOleNone, 3)};
   for (uint32_t i = 0; i < 17; ++i) many.push_back(storage("_" + std::to_string(i), i < 16 ? 4 + i : kOleNone, 20));
@@ -581,13 +602,14 @@ TEST_F(LegacyOfficeTest, ObjectsEmbeddedInWordAndExcelFilesAreRead) {
   EXPECT_EQ(m.reason, "part-limit");
 }
 
-// With catdoc and xls2csv: a Word letter LibreOffice wrote with an Excel
-// sheet embedded in it, and an Excel sheet with a Word letter in it
-// (data/README); each object's storage is written out as a file of its
-// own and read by the program one level down. The objects' display
-// pictures are metafiles, not read: "image".
+// With catdoc and xls2csv: a Word letter and a slide LibreOffice wrote
+// with an Excel sheet embedded in them, and an Excel sheet with a Word
+// letter in it (data/README); each object's storage is written out as a
+// file of its own (the slide's is one, compressed) and read by the
+// program one level down. The objects' display pictures are metafiles,
+// not read: "image".
 TEST_F(LegacyOfficeTest, ObjectsInFilesLibreOfficeWroteAreReadByCatdocAndXls2csv) {
-  for (const char* name : {"embedded.doc", "embedded.xls"}) {
+  for (const char* name : {"embedded.doc", "embedded.xls", "embedded.ppt.gz"}) {
     SCOPED_TRACE(name);
     std::string file = sample(name);
     ASSERT_FALSE(file.empty());

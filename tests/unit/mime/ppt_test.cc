@@ -4,8 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <zlib.h>
+
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "milter/mime/ole.h"
 #include "tests/unit/mime/ole_builder.h"
@@ -82,6 +85,54 @@ TEST(PptText, EncryptedCutAndGarbage) {
 
 OleStream read(const std::string& file, std::string_view name, std::string& out, uint64_t max = 1 << 20) {
   return OleFile(test::bytes_of(file), file.size()).read(name, max, out);
+}
+
+std::string zlib(const std::string& data) {
+  uLongf n = compressBound(uLong(data.size()));
+  std::string out(n, '\0');
+  compress(reinterpret_cast<Bytef*>(out.data()), &n, reinterpret_cast<const Bytef*>(data.data()), uLong(data.size()));
+  out.resize(n);
+  return out;
+}
+
+// An object embedded in a slide: an ExOleObjStg record (0x1011) whose body
+// is a compound file, zlib-compressed after its size (recInstance 1) or as
+// it is (0). Its body goes to `objects`, wherever the record is, and
+// ppt_object gives the file back.
+TEST(PptText, EmbeddedObjectsAreGivenAndInflated) {
+  std::string file = std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + std::string(200000, 'w') + "end";
+  std::string size(4, '\0');
+  test::ole_put32(size, 0, uint32_t(file.size()));
+  std::string packed = size + zlib(file);
+  std::string stream = container(0x03E8, chars("Slide") + container(0x0409, record(0x0010, 0x1011, packed))) +
+                       record(0, 0x1011, "plain object");
+  std::vector<std::pair<std::string, bool>> got;
+  std::string text;
+  ppt_text(stream, [&](std::string_view t) { text.append(t); },
+           [&](std::string_view body, bool compressed) { got.emplace_back(std::string(body), compressed); });
+  EXPECT_EQ(text, "Slide\n");
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_TRUE(got[0].second);
+  EXPECT_FALSE(got[1].second);
+  std::string out;
+  EXPECT_TRUE(ppt_object(got[0].first, true, 1 << 20, [&](std::string_view b) { out.append(b); }));
+  EXPECT_EQ(out, file);
+  out.clear();
+  EXPECT_TRUE(ppt_object(got[1].first, false, 100, [&](std::string_view b) { out.append(b); }));
+  EXPECT_EQ(out, "plain object");
+  // Cut, larger than its size says, or than max_bytes: false, what came given.
+  out.clear();
+  EXPECT_FALSE(ppt_object(packed.substr(0, packed.size() / 2), true, 1 << 20, [&](std::string_view b) { out.append(b); }));
+  EXPECT_EQ(out, file.substr(0, out.size()));
+  std::string small = packed;
+  test::ole_put32(small, 0, 1000);
+  out.clear();
+  EXPECT_FALSE(ppt_object(small, true, 1 << 20, [&](std::string_view b) { out.append(b); }));
+  EXPECT_EQ(out, file.substr(0, 1000));
+  EXPECT_FALSE(ppt_object(packed, true, file.size() - 1, [](std::string_view) {}));
+  EXPECT_FALSE(ppt_object("plain object", false, 5, [](std::string_view) {}));
+  EXPECT_FALSE(ppt_object("abc", true, 100, [](std::string_view) {}));
+  EXPECT_FALSE(ppt_object(size + "not zlib at all", true, 1 << 20, [](std::string_view) {}));
 }
 
 TEST(OleReadStream, TheRootsStreamThroughTheFat) {

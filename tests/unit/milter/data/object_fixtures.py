@@ -1,11 +1,15 @@
-# The Word and Excel 97-2003 files with an embedded object in
-# tests/unit/milter/data (README there): an ODT letter with a Calc sheet
-# embedded and an ODS sheet with a Writer letter embedded, whose own text
-# holds no PHI and whose object's does; LibreOffice 7.4 (Debian 12) writes
-# the objects as an Excel and a Word 97-2003 object (ObjectPool, MBD...):
+# The Word, Excel and PowerPoint 97-2003 files with an embedded object in
+# tests/unit/milter/data (README there): an ODT letter and an ODP slide
+# with a Calc sheet embedded and an ODS sheet with a Writer letter
+# embedded, whose own text holds no PHI and whose object's does;
+# LibreOffice 7.4 (Debian 12) writes the objects as Excel and Word 97-2003
+# objects (Word's ObjectPool, Excel's MBD... storages, PowerPoint's
+# compressed ExOleObjStg records):
 #   python3 object_fixtures.py
 #   soffice --headless --convert-to doc embedded.odt
 #   soffice --headless --convert-to 'xls:MS Excel 97' embedded.ods
+#   soffice --headless --convert-to 'ppt:MS PowerPoint 97' embedded.odp
+#   gzip -n -9 embedded.ppt
 import zipfile
 NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
       'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" xmlns:xlink="http://www.w3.org/1999/xlink" '
@@ -48,3 +52,18 @@ with zipfile.ZipFile("embedded.ods", "w") as z:
     z.writestr("Object 1/content.xml", '<?xml version="1.0" encoding="UTF-8"?><office:document-content %s office:version="1.2"><office:body><office:text>'
         '<text:p>Referral letter</text:p><text:p>Patient: Maria Gonzalez, date of birth 03/14/1962, MRN 4471823.</text:p>'
         '<text:p>Diagnosis: E11.9 type 2 diabetes mellitus; prescribed metformin 500 mg.</text:p></office:text></office:body></office:document-content>' % NS)
+with zipfile.ZipFile("embedded.odp", "w") as z:
+    z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.presentation", compress_type=zipfile.ZIP_STORED)
+    z.writestr("META-INF/manifest.xml",
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.presentation"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        '<manifest:file-entry manifest:full-path="Object 1/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="Object 1/content.xml" manifest:media-type="text/xml"/>'
+        '</manifest:manifest>')
+    z.writestr("content.xml", '<?xml version="1.0" encoding="UTF-8"?><office:document-content %s office:version="1.2"><office:body><office:presentation>'
+        '<draw:page draw:name="page1"><draw:frame svg:width="20cm" svg:height="2cm" svg:x="2cm" svg:y="1cm"><draw:text-box><text:p>Clinic staff meeting: the list is embedded below.</text:p></draw:text-box></draw:frame>'
+        '<draw:frame svg:width="20cm" svg:height="6cm" svg:x="2cm" svg:y="5cm"><draw:object xlink:href="./Object 1" xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/></draw:frame></draw:page>'
+        '</office:presentation></office:body></office:document-content>' % NS)
+    z.writestr("Object 1/content.xml", '<?xml version="1.0" encoding="UTF-8"?><office:document-content %s office:version="1.2"><office:body><office:spreadsheet>'
+        '<table:table table:name="Sheet1">%s</table:table></office:spreadsheet></office:body></office:document-content>' % (NS, sheet))
