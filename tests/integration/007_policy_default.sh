@@ -53,6 +53,13 @@ send_pdf() {
     --attach-type application/pdf --attach-name "$3" --attach @"$2" || phi_fail "$1: not accepted, see $PHI_SWAKS_LOG"
 }
 
+# send_doc TAG FIXTURE NAME SUBJECT: tests/unit/milter/data/FIXTURE sent as the Word file NAME.
+send_doc() {
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "$4" --body "Letter attached." \
+    --attach-type application/msword --attach-name "$3" \
+    --attach @"$(dirname "$0")/../unit/milter/data/$2" || phi_fail "$1: not accepted, see $PHI_SWAKS_LOG"
+}
+
 # send_attached_to_pdf TAG FILE PAGE WHAT: a PDF showing PAGE with FILE
 # attached to it (make_pdf.py), sent as summary.pdf; it must be escrowed.
 send_attached_to_pdf() {
@@ -206,23 +213,17 @@ fi
 
 # --- PHI only inside a Word 97-2003 .doc: catdoc reads it, the message escrowed ---
 if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/catdoc ]; then
-  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Referral letter" --body "Letter attached." \
-    --attach-type application/msword --attach-name referral.doc \
-    --attach @"$(dirname "$0")/../unit/milter/data/letter.doc" || phi_fail "doc: not accepted, see $PHI_SWAKS_LOG"
+  send_doc doc letter.doc referral.doc "Referral letter"
   assert_escrowed doc "PHI inside a Word 97-2003 file is escrowed" 20
   # --- PHI only in a picture pasted into a Word 97-2003 .doc (LibreOffice's), read by tesseract ---
   if [ -x /usr/bin/tesseract ]; then
-    phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Referral letter" --body "Letter attached." \
-      --attach-type application/msword --attach-name pictured.doc \
-      --attach @"$(dirname "$0")/../unit/milter/data/pictured.doc" || phi_fail "docpicture: not accepted, see $PHI_SWAKS_LOG"
+    send_doc docpicture pictured.doc pictured.doc "Referral letter"
     assert_escrowed docpicture "PHI only in a picture pasted into a Word 97-2003 file is escrowed" 30
     phi_assert_match "docpicture: the log names the message and its picture" "$(grep "$qid: office:" "$PHI_MILTER_LOG")" \
       "an Office 97-2003 file with 1 picture\\(s\\): 1 read by OCR"
   fi
   # --- PHI only in an Excel sheet embedded in a Word 97-2003 letter (LibreOffice's), read by xls2csv ---
-  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Staff meeting" --body "Notes attached." \
-    --attach-type application/msword --attach-name notes.doc \
-    --attach @"$(dirname "$0")/../unit/milter/data/embedded.doc" || phi_fail "docobject: not accepted, see $PHI_SWAKS_LOG"
+  send_doc docobject embedded.doc notes.doc "Staff meeting"
   assert_escrowed docobject "PHI only in a sheet embedded in a Word 97-2003 file is escrowed" 20
   phi_assert_match "docobject: the log names the message and its object" "$(grep "$qid: office:" "$PHI_MILTER_LOG")" \
     "an Office 97-2003 file with 1 embedded object\\(s\\): 1 read"
