@@ -221,7 +221,8 @@ class OfficeRun : public ConverterRun {
   // a Word, Excel or PowerPoint 97-2003 document (its storage's streams
   // written out as a compound file of its own, mime::OleWriter, for the
   // OfficeRun one level down). An object of another kind (an equation, a
-  // drawing, a chart of another program) is not read: "office". Together
+  // drawing, a chart of another program) is not read: "office"; objects
+  // inside an object are not written out with it: "depth-limit". Together
   // the objects read at most the file's size; past kMaxOfficeObjects:
   // "part-limit". Sets objects_read_ and objects_reason_.
   void objects(mime::OleFile& ole, const mime::OleListing& listing, const std::function<void(std::string_view)>& text) {
@@ -322,11 +323,14 @@ class OfficeRun : public ConverterRun {
     }
     std::vector<mime::OleWriter::Stream> streams;
     uint64_t total = 0;
-    for (const auto& item : l.items)
+    bool inner_objects = false;  // objects in this object: storages, which are not written out
+    for (const auto& item : l.items) {
+      if (!item.stream) inner_objects = inner_objects || item.name == "ObjectPool" || item.name.starts_with("MBD");
       if (item.stream && std::none_of(streams.begin(), streams.end(), [&](const auto& s) { return s.name == item.name; })) {
         streams.push_back({item.name, item.length});
         total += item.length;
       }
+    }
     if (total > left) return "office";  // more than the file holds: a damaged directory
     InnerFile file(text, &docs, "application/octet-stream", "");
     mime::OleWriter writer(streams, [&](std::string_view b) { file.feed(b); });
@@ -340,7 +344,7 @@ class OfficeRun : public ConverterRun {
     }
     writer.finish();
     std::string why = file.finish();
-    return std::string(weightier(whole ? "" : "office", why));
+    return std::string(weightier(weightier(whole ? "" : "office", why), inner_objects ? "depth-limit" : ""));
   }
 
   // A presentation's text is read here (milter/mime/ppt.h), not by a

@@ -593,6 +593,15 @@ TEST_F(LegacyOfficeTest, ObjectsEmbeddedInWordAndExcelFilesAreRead) {
                                ppt_record(0x0010, 0x1011, size + zipped.substr(0, zipped.size() / 2)));
   EXPECT_EQ(extract(reader, "office", build_ole({ole_root(1), ole_stream("PowerPoint Document", kOleNone, kOleNone, cut)})).reason,
             "office");
+  // An object holding objects of its own (a Word letter embedded with a
+  // sheet in it): its streams are read, its objects are not: "depth-limit".
+  std::string nested = build_ole({ole_root(1), ole_stream("WordDocument", kOleNone, 2), storage("ObjectPool", kOleNone, 3),
+                                  storage("_1", kOleNone, 4), ole_stream("WordDocument", kOleNone, 5, "inner"),
+                                  storage("ObjectPool", kOleNone, 6), storage("_2", kOleNone, 7),
+                                  ole_stream("Workbook", kOleNone, kOleNone, "bof")});
+  test::Outcome n = extract(reader, "office", nested);
+  EXPECT_EQ(n.reason, "depth-limit");
+  EXPECT_NE(n.text.find("Clinic staff meeting"), std::string::npos) << n.text;
   // At most 16 objects a file are read.
   std::vector<OleEntry> many = {ole_root(1), ole_stream("WordDocument", kOleNone, 2), storage("ObjectPool", kOleNone, 3)};
   for (uint32_t i = 0; i < 17; ++i) many.push_back(storage("_" + std::to_string(i), i < 16 ? 4 + i : kOleNone, 20));
