@@ -107,4 +107,75 @@ void OleNative::pass(std::string_view b) {
   if (left_ == 0) st_ = State::Done;
 }
 
+void Ole1Object::feed(std::string_view piece) {
+  if (done_) return;
+  if (!head_done_) {
+    size_t take = std::min(piece.size(), kMaxOle1Head - head_.size());
+    head_.append(piece.substr(0, take));
+    piece.remove_prefix(take);
+    if (!decide(head_.size() >= kMaxOle1Head)) return;
+  }
+  if (!done_) pass(piece);
+}
+
+void Ole1Object::finish() {
+  if (!head_done_) decide(true);
+  if (!done_ && left_ > 0) damaged_ = true;
+  if (package_) package_->finish();
+  done_ = true;
+}
+
+// The head: version (4), format (4), three length-prefixed names, the
+// native data's length (4). False while more is needed.
+bool Ole1Object::decide(bool whole) {
+  std::string_view h = head_;
+  size_t at = 8;
+  std::string_view class_name;
+  int names = 0;
+  for (; names < 3; ++names) {
+    if (h.size() < at + 4) break;
+    uint32_t n = le32(h.data() + at);
+    if (n > kMaxOle1Head) {
+      at = std::string_view::npos;
+      break;
+    }
+    if (h.size() < at + 4 + n) break;
+    if (names == 0) class_name = h.substr(at + 4, n ? n - 1 : 0);
+    at += 4 + n;
+  }
+  bool complete = names == 3 && h.size() >= at + 4;  // and the native data's length
+  if (complete) at += 4;
+  if (!complete && at != std::string_view::npos && !whole) return false;
+  head_done_ = true;
+  if (!complete || le32(h.data() + 4) != 2) {  // no head, or an object linked or static: no file here
+    damaged_ = !complete && !h.empty();
+    done_ = true;
+    head_.clear();
+    return true;
+  }
+  left_ = le32(h.data() + at - 4);
+  if (class_name == "Package") {  // a packaged file: the Ole10Native stream without its length
+    package_ = std::make_unique<OleNative>([](std::string_view) {}, bytes_);
+    std::string size(4, '\0');
+    for (int i = 0; i < 4; ++i) size[size_t(i)] = char((left_ >> (8 * i)) & 0xFF);
+    package_->feed(size);
+  } else {
+    found_ = true;
+  }
+  std::string rest = head_.substr(at);
+  head_.clear();
+  pass(rest);
+  return true;
+}
+
+void Ole1Object::pass(std::string_view b) {
+  size_t n = size_t(std::min<uint64_t>(b.size(), left_));
+  if (n > 0) {
+    if (package_) package_->feed(b.substr(0, n));
+    else bytes_(b.substr(0, n));
+  }
+  left_ -= n;
+  if (left_ == 0) done_ = true;
+}
+
 }  // namespace phi::mime

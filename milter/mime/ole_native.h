@@ -1,9 +1,10 @@
 // NAME
-//   ole_native - the file inside an embedded object's "\1Ole10Native" stream (an OLE 1 package)
+//   ole_native - the file inside an OLE 1 object: a "\1Ole10Native" stream (a package), RTF's \objdata
 // SYNOPSIS
 //   OleNative n([](std::string_view name) {...}, [](std::string_view bytes) {...});
 //   n.feed(piece); ... n.finish();
 //   n.found(); n.damaged();
+//   Ole1Object o([](std::string_view bytes) {...}); o.feed(decoded_objdata); o.finish();
 // DESCRIPTION
 //   A file inserted into a Word, Excel or PowerPoint 97-2003 document as
 //   an object (Insert > Object > Create from file, or dragged in) whose
@@ -33,12 +34,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
 namespace phi::mime {
 
 inline constexpr size_t kMaxNativeHead = 4096;
+inline constexpr size_t kMaxOle1Head = 4096;
 
 class OleNative {
  public:
@@ -59,6 +62,36 @@ class OleNative {
   State st_ = State::Head;
   std::string head_;
   uint64_t left_ = 0;  // the file's bytes still to come
+  bool found_ = false, damaged_ = false;
+};
+
+// An OLE 1 embedded object as RTF's \objdata holds it (MS-OLEDS
+// EmbeddedObject): its version, format (2: embedded), class, topic and
+// item names (each a length and NUL-terminated ANSI text), the native
+// data's length and the native data: for an OLE 2 object (Excel.Sheet.8,
+// Word.Document.8, ...) a compound file, for the class "Package" a
+// packaged file (OleNative's stream without its first length). The native
+// data's file goes to `bytes`: the compound file as it is, a package's
+// file through an OleNative. found(): a file began; damaged(): the data
+// ended before its length or its head is none (longer than kMaxOle1Head);
+// a linked or static object (format 1, 3) is neither.
+class Ole1Object {
+ public:
+  explicit Ole1Object(std::function<void(std::string_view)> bytes) : bytes_(std::move(bytes)) {}
+  void feed(std::string_view piece);
+  void finish();
+  bool found() const { return found_ || (package_ && package_->found()); }
+  bool damaged() const { return damaged_ || (package_ && package_->damaged()); }
+
+ private:
+  bool decide(bool whole);
+  void pass(std::string_view b);
+
+  std::function<void(std::string_view)> bytes_;
+  bool head_done_ = false, done_ = false;
+  std::string head_;
+  uint64_t left_ = 0;  // native data still to come
+  std::unique_ptr<OleNative> package_;
   bool found_ = false, damaged_ = false;
 };
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "milter/mime/ole_native.h"
 #include "milter/util/strings.h"
 
 namespace phi::mime {
@@ -278,6 +279,12 @@ bool RtfToText::skipped(std::string_view word, std::string& out) {
   if (star_) {
     star_ = false;
     if (word == "shppict") return false;  // not text, but the \pict in it is read
+    if (word == "objdata") {  // an embedded object (an Excel sheet in the letter): a file
+      begin_pict(out);
+      object_ = std::make_unique<Ole1Object>([this](std::string_view b) { file_.held().append(b); });
+      pict_read_ = true;
+      return true;
+    }
     if (!star_text(word)) { begin_skip(false); return true; }
   } else if (word == "pict") {
     begin_pict(out);
@@ -330,18 +337,35 @@ void RtfToText::pict_bytes(std::string_view raw, bool hex, std::string& out) {
     return;
   }
   std::string& held = file_.held();
-  if (!hex) held.append(raw);
-  else pict_hex_.decode(raw, held);
+  if (object_) {  // the object's head, then its native data: the file
+    object_bytes_.clear();
+    if (!hex) object_bytes_.append(raw);
+    else pict_hex_.decode(raw, object_bytes_);
+    pict_data_ = pict_data_ || !object_bytes_.empty();
+    object_->feed(object_bytes_);
+  } else if (!hex) {
+    held.append(raw);
+  } else {
+    pict_hex_.decode(raw, held);
+  }
   pict_data_ = pict_data_ || !held.empty();
   file_.pass(out, out_start_, last_out_);
 }
 
 // The picture's group closes (or the input ends in it): a picture read is
 // ended, its text after the text before it; one of a format not read, or
-// with nobody to read it, makes unread() "image".
+// with nobody to read it, makes unread() "image" (an object: "office",
+// also when its data is cut).
 void RtfToText::end_pict(std::string& out) {
+  bool damaged = false;
+  if (object_) {
+    object_->finish();
+    damaged = object_->damaged();
+  }
   if (pict_read_ && documents_) file_.end(out, out_start_, last_out_);
-  else if (pict_data_ && unread_.empty()) unread_ = "image";
+  else if (pict_data_ && unread_.empty()) unread_ = object_ ? "office" : "image";
+  if (damaged && unread_.empty()) unread_ = "office";
+  object_.reset();
   pict_depth_ = 0;
 }
 

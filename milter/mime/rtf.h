@@ -55,6 +55,11 @@
 //   when all were read. The copies in \nonshppict and \shprslt (a
 //   metafile of the same picture for older readers) and a bullet's
 //   \listpicture are skipped as before, as is a picture in a picture.
+//   An embedded object's data (\*\objdata: an OLE 1 object, hex digits)
+//   is read the same way: its head is parsed (Ole1Object, ole_native.h)
+//   and its file (an OLE 2 object's compound file, a package's file) given
+//   to the InlineFile where the object is; without an EmbeddedDocument,
+//   or cut short, unread() says "office".
 //
 //   Characters: \'hh and raw 8-bit bytes are bytes of the current code
 //   page: the font's (\fN looked up in the \fonttbl: its \cpgN, else the
@@ -120,6 +125,8 @@
 #include "milter/mime/transfer.h"
 
 namespace phi::mime {
+
+class Ole1Object;
 
 inline constexpr size_t kMaxControlWord = 32;  // letters of a control word (the RTF spec's limit)
 inline constexpr int64_t kMaxParam = 2147483647;  // parameters saturate here
@@ -229,6 +236,8 @@ class RtfToText {
   bool pict_read_ = false;
   bool pict_data_ = false;
   HexDecoder pict_hex_;
+  std::unique_ptr<Ole1Object> object_;  // the \pict group is an \objdata: its head parsed first
+  std::string object_bytes_;             // a piece of it decoded
   std::string unread_;  // why a picture was not read (the first), unless file_ says
 
   size_t sig_pos_ = 0;  // bytes of "{\rtf" matched

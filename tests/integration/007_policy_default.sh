@@ -11,7 +11,7 @@
 # picture on a PDF page with text, or pasted into an HTML mail, an RTF
 # document or a Word 97-2003 .doc (read by tesseract), or only inside a
 # Word 97-2003 .doc (read by catdoc) or in an Excel sheet embedded in one
-# (read by xls2csv), the same .doc attached to a forwarded Outlook .msg, or a PowerPoint 97-2003
+# or in an RTF letter (read by xls2csv), the same .doc attached to a forwarded Outlook .msg, or a PowerPoint 97-2003
 # .ppt (read by phimilter).
 #
 # Escrow needs keys, so this scenario writes EscrowKeyFile, EscrowDirectory
@@ -227,6 +227,21 @@ if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/catdoc ]; then
   assert_escrowed docobject "PHI only in a sheet embedded in a Word 97-2003 file is escrowed" 20
   phi_assert_match "docobject: the log names the message and its object" "$(grep "$qid: office:" "$PHI_MILTER_LOG")" \
     "an Office 97-2003 file with 1 embedded object\\(s\\): 1 read"
+  # --- the same sheet embedded in a letter saved as RTF (an OLE 1 object in \objdata, as Word writes it) ---
+  python3 - "$(dirname "$0")/../unit/milter/data/labs.xls" "$PHI_DIR/object.rtf" <<'EOT' || phi_fail "could not write the RTF"
+import struct, sys
+xls = open(sys.argv[1], "rb").read()
+def name(s): return struct.pack("<I", len(s) + 1) + s + b"\0"
+data = (struct.pack("<II", 0x0501, 2) + name(b"Excel.Sheet.8") + name(b"") + name(b"") + struct.pack("<I", len(xls)) + xls).hex()
+with open(sys.argv[2], "w", newline="") as f:
+    f.write("{\\rtf1\\ansi\\ansicpg1252 Clinic staff meeting: the list is embedded below.\\par\r\n"
+            "{\\object\\objemb{\\*\\objclass Excel.Sheet.8}\\objw2000\\objh800{\\*\\objdata\r\n" +
+            "\r\n".join(data[i:i + 128] for i in range(0, len(data), 128)) + "}}\\par}\r\n")
+EOT
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Staff meeting" --body "Notes attached." \
+    --attach-type application/rtf --attach-name notes.rtf --attach @"$PHI_DIR/object.rtf" ||
+    phi_fail "rtfobject: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed rtfobject "PHI only in a sheet embedded in an RTF document is escrowed" 20
 elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
   phi_fail "catdoc missing: scripts/setup installs catdoc"
 fi

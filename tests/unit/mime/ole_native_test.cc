@@ -97,5 +97,59 @@ TEST(OleNative, CutStreamsAreDamaged) {
   EXPECT_FALSE(g.damaged);
 }
 
+std::string lpas(const std::string& t) { return u32(uint32_t(t.size() + 1)) + t + '\0'; }
+std::string ole1(const std::string& cls, const std::string& native, uint32_t format = 2) {
+  return u32(0x0501) + u32(format) + lpas(cls) + lpas("topic") + lpas("") + u32(uint32_t(native.size())) + native +
+         "presentation after";
+}
+
+Got read1(const std::string& data, size_t cut) {
+  Got g;
+  Ole1Object o([&](std::string_view b) { g.bytes.append(b); });
+  o.feed(std::string_view(data).substr(0, cut));
+  o.feed(std::string_view(data).substr(cut));
+  o.finish();
+  g.found = o.found();
+  g.damaged = o.damaged();
+  return g;
+}
+
+// RTF's \objdata: an OLE 2 object's native data is its compound file,
+// given as it is; a package's is its file; split anywhere, the
+// presentation data after it dropped.
+TEST(Ole1Object, TheNativeDataOrThePackagedFile) {
+  std::string sheet = std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + std::string(5000, 's');
+  std::string csv = "Name,DOB,MRN\nMaria Gonzalez,03/14/1962,4471823\n";
+  std::string pack = package("labs.csv", "C:\\labs.csv", csv).substr(4);  // without the stream's length
+  for (const auto& [data, want] : {std::pair{ole1("Excel.Sheet.8", sheet), sheet}, std::pair{ole1("Package", pack), csv}}) {
+    for (size_t cut = 0; cut <= data.size(); cut += (cut < 200 ? 1 : 97)) {
+      Got g = read1(data, cut);
+      ASSERT_TRUE(g.found) << cut;
+      ASSERT_EQ(g.bytes, want) << cut;
+      ASSERT_FALSE(g.damaged) << cut;
+    }
+  }
+}
+
+// A linked or static object holds no file; a cut one is damaged, as is a
+// head with a name longer than any.
+TEST(Ole1Object, LinkedCutAndHostileObjects) {
+  Got g = read1(ole1("Excel.Sheet.8", "data", 1), 3);
+  EXPECT_FALSE(g.found);
+  EXPECT_FALSE(g.damaged);
+  EXPECT_EQ(g.bytes, "");
+  std::string whole = ole1("Excel.Sheet.8", std::string(300, 'x'));
+  g = read1(whole.substr(0, whole.size() - 100), 10);
+  EXPECT_TRUE(g.found);
+  EXPECT_TRUE(g.damaged);
+  EXPECT_EQ(g.bytes.size(), 300u + 18 - 100);  // the presentation data's 18 bytes were cut, and 82 of the data
+  g = read1(u32(0x0501) + u32(2) + u32(0xFFFFFF) + std::string(10000, 'n'), 0);
+  EXPECT_FALSE(g.found);
+  EXPECT_TRUE(g.damaged);
+  g = read1(u32(0x0501) + u32(2) + lpas("Excel"), 4);  // ends inside the head
+  EXPECT_FALSE(g.found);
+  EXPECT_TRUE(g.damaged);
+}
+
 }  // namespace
 }  // namespace phi::mime

@@ -315,6 +315,55 @@ TEST(RtfToText, PicturesOfEveryKindAreReadOrReported) {
   }
 }
 
+// An object embedded in a Word document saved as RTF (an Excel sheet in a
+// letter): {\object ... {\*\objdata hex}{\result preview}}. The data is an
+// OLE 1 object whose native data is the sheet's compound file: that file
+// is given to the reader (as an Office file) where the object is; a
+// packaged file (class Package) gives its own bytes; an object with no
+// reader, or cut before its end, is "office".
+TEST(RtfToText, AnEmbeddedObjectIsGivenToTheReader) {
+  auto u32 = [](uint32_t v) {
+    std::string b(4, '\0');
+    for (int i = 0; i < 4; ++i) b[size_t(i)] = char((v >> (8 * i)) & 0xFF);
+    return b;
+  };
+  auto lpas = [&](const std::string& t) { return u32(uint32_t(t.size() + 1)) + t + '\0'; };
+  auto ole1 = [&](const std::string& cls, const std::string& native) {
+    return u32(0x0501) + u32(2) + lpas(cls) + lpas("") + lpas("") + u32(uint32_t(native.size())) + native;
+  };
+  std::string sheet = std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + std::string(600, 's') + "}{\\";
+  auto rtf = [&](const std::string& data) {
+    return "{\\rtf1\\ansi Staff meeting:\\par{\\object\\objemb{\\*\\objclass Excel.Sheet.8}\\objw2000{\\*\\objdata\r\n" +
+           hex_lines(data) + "}{\\result{\\pict\\wmetafile8 0100}}}\\par Thanks\\par}";
+  };
+  std::string csv = "Maria Gonzalez,03/14/1962,4471823\n";
+  std::string temp = "C:\\Temp\\labs.csv";
+  std::string packager = std::string("\x02\x00", 2) + "labs.csv" + '\0' + "C:\\labs.csv" + '\0' + u32(0x00030000) +
+                         u32(uint32_t(temp.size() + 1)) + temp + '\0' + u32(uint32_t(csv.size())) + csv;
+  for (size_t step : {size_t(0), size_t(1), size_t(7), size_t(300)}) {
+    test::FakeDocument doc;
+    std::string unread = "?";
+    EXPECT_EQ(with_documents(rtf(ole1("Excel.Sheet.8", sheet)), &doc, step, &unread),
+              "Staff meeting:\n[" + std::to_string(sheet.size()) + " bytes]\n\nThanks\n")
+        << step;
+    EXPECT_EQ(doc.got, sheet) << step;
+    EXPECT_EQ(doc.kinds, "office ");
+    EXPECT_EQ(unread, "image");  // the preview, a metafile
+    test::FakeDocument package;
+    with_documents(rtf(ole1("Package", packager)), &package, step);
+    EXPECT_EQ(package.got, csv) << step;
+    EXPECT_EQ(package.kinds, "text ");
+  }
+  std::string unread;
+  EXPECT_EQ(with_documents(rtf(ole1("Excel.Sheet.8", sheet)), nullptr, 5, &unread), "Staff meeting:\n\nThanks\n");
+  EXPECT_EQ(unread, "office");
+  test::FakeDocument cut;
+  std::string whole = ole1("Excel.Sheet.8", sheet);
+  with_documents(rtf(whole.substr(0, whole.size() - 100)), &cut, 0, &unread);
+  EXPECT_EQ(cut.got, sheet.substr(0, sheet.size() - 100));
+  EXPECT_EQ(unread, "office");
+}
+
 // Through the walker: a picture in an RTF attachment, or in one zipped,
 // is read by OCR as an image attachment is; one under OcrMinBytes is
 // reported "image" as such an attachment is; a metafile is "image".
