@@ -1,4 +1,4 @@
-// ole_native - the file inside an embedded object's "\1Ole10Native" stream (see ole_native.h).
+// ole_native - the file inside an OLE 1 object: a "\1Ole10Native" stream, RTF's \objdata (see ole_native.h).
 #include "milter/mime/ole_native.h"
 
 #include <algorithm>
