@@ -12,6 +12,7 @@
 
 #include "milter/inner_file.h"
 #include "milter/log.h"
+#include "milter/mime/metafile.h"
 #include "milter/mime/msg.h"
 #include "milter/mime/office_pictures.h"
 #include "milter/mime/ole.h"
@@ -75,8 +76,9 @@ class AttachmentReader : public mime::DocumentReader {
 // The pictures of a Word, Excel or PowerPoint file (mime::BlipScanner):
 // each PNG, JPEG or TIFF one is read as an image attachment would be,
 // through an InnerFile with the readers `docs` (OCR; under OcrMinBytes or
-// with OCR off it is "image"), its text to `text`; a metafile or DIB is
-// not read ("image"); past kMaxOfficePictures, or past the deadline, the
+// with OCR off it is "image"), its text to `text`; an EMF or WMF one by
+// the text it draws (one that draws none: "image"); a DIB or PICT is not
+// read ("image"); past kMaxOfficePictures, or past the deadline, the
 // rest are not read ("part-limit", "time-limit"). reason() is the
 // weightiest of theirs.
 class PictureFiles : public mime::OfficePictureSink {
@@ -85,16 +87,38 @@ class PictureFiles : public mime::OfficePictureSink {
       : text_(text), docs_(docs), past_deadline_(std::move(past_deadline)) {}
   void begin() override {
     ++found_;
-    if (found_ > kMaxOfficePictures || past_deadline_()) {
-      reason_ = weightier(reason_, found_ > kMaxOfficePictures ? "part-limit" : "time-limit");
+    ++to_ocr_;
+    if (to_ocr_ > kMaxOfficePictures || past_deadline_()) {
+      reason_ = weightier(reason_, to_ocr_ > kMaxOfficePictures ? "part-limit" : "time-limit");
       return;
     }
     file_.emplace(text_, docs_, "application/octet-stream", "");
   }
+  // An EMF or WMF picture (a table or chart pasted as a picture): the text
+  // it draws (mime::MetafileText) is the file's text, read here, no
+  // process; one that draws no text (a logo, a drawing) is not read: "image".
+  bool metafile(bool compressed) override {
+    ++found_;
+    said_ = false;
+    meta_.emplace([this](std::string_view t) {
+      if (!said_) text_("\n");
+      said_ = true;
+      text_(t);
+    }, compressed);
+    return true;
+  }
   void bytes(std::string_view b) override {
-    if (file_) file_->feed(b);
+    if (meta_) meta_->feed(b);
+    else if (file_) file_->feed(b);
   }
   void end() override {
+    if (meta_) {
+      meta_->finish();
+      if (meta_->characters() > 0) ++drawn_;
+      else reason_ = weightier(reason_, "image");
+      meta_.reset();
+      return;
+    }
     if (!file_) return;
     std::string why = file_->finish();
     file_.reset();
@@ -106,7 +130,9 @@ class PictureFiles : public mime::OfficePictureSink {
     reason_ = weightier(reason_, "image");
   }
   size_t found() const { return found_; }
-  size_t read() const { return read_; }
+  size_t read() const { return read_ + drawn_; }
+  size_t read_by_ocr() const { return read_; }
+  size_t read_as_drawn() const { return drawn_; }
   const std::string& reason() const { return reason_; }
 
  private:
@@ -114,7 +140,10 @@ class PictureFiles : public mime::OfficePictureSink {
   const mime::DocumentReader* docs_;
   std::function<bool()> past_deadline_;
   std::optional<InnerFile> file_;
-  size_t found_ = 0, read_ = 0;
+  std::optional<mime::MetafileText> meta_;
+  bool said_ = false;  // meta_ has given text
+  size_t found_ = 0, read_ = 0;  // pictures found; read by OCR
+  size_t to_ocr_ = 0, drawn_ = 0;  // given to OCR (or past its cap); metafiles whose text was read
   std::string reason_;
 };
 
@@ -208,7 +237,8 @@ class OfficeRun : public ConverterRun {
     if (files.found() > 0)
       log_line(LogLevel::Info, "", "office",
                "an Office 97-2003 file with " + std::to_string(files.found()) + " picture(s): " +
-                   std::to_string(files.read()) + " read by OCR" +
+                   std::to_string(files.read_by_ocr()) + " read by OCR" +
+                   (files.read_as_drawn() ? ", " + std::to_string(files.read_as_drawn()) + " by the text they draw" : "") +
                    (pictures_reason_.empty() ? "" : "; the file is reported uninspected " + pictures_reason_));
   }
 

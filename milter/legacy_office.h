@@ -36,25 +36,27 @@
 //   Before a Word, Excel or PowerPoint file's text, its pictures
 //   (mime::BlipScanner over Word's "Data", table and "WordDocument"
 //   streams, PowerPoint's "Pictures", Excel's drawing group through
-//   mime::DrawingGroup) are read as image attachments, each through an
-//   InnerFile with `attachments` (OCR), at most kMaxOfficePictures (20) a
-//   file. Then the objects embedded in a Word, Excel or PowerPoint file
-//   (storages under Word's "ObjectPool", Excel's top-level "MBD..."
-//   storages; a presentation's ExOleObjStg records, each a compound file
-//   of its own, mime::ppt_object) are read, each through an InnerFile, at
-//   most kMaxOfficeObjects (16) a file: an Office 2007 document
-//   ("Package"), a PDF ("CONTENTS"), a file the Object Packager holds
-//   ("\1Ole10Native", mime::OleNative), and a Word, Excel or PowerPoint
-//   97-2003 object, whose storage's streams are written out as a compound
-//   file of its own (mime::OleWriter) and read by this reader one level
-//   down (as a .msg's attachments are, two levels at most). A file whose
-//   program or presentation finds no text but whose pictures or objects
-//   were read counts as read.
+//   mime::DrawingGroup) are read: an EMF or WMF by the text it draws
+//   (mime::MetafileText, here), the others as image attachments, each
+//   through an InnerFile with `attachments` (OCR), at most
+//   kMaxOfficePictures (20) of those a file. Then the objects embedded in
+//   a Word, Excel or PowerPoint file (storages under Word's "ObjectPool",
+//   Excel's top-level "MBD..." storages; a presentation's ExOleObjStg
+//   records, each a compound file of its own, mime::ppt_object) are read,
+//   each through an InnerFile, at most kMaxOfficeObjects (16) a file: an
+//   Office 2007 document ("Package"), a PDF ("CONTENTS"), a file the
+//   Object Packager holds ("\1Ole10Native", mime::OleNative), and a Word,
+//   Excel or PowerPoint 97-2003 object, whose storage's streams are
+//   written out as a compound file of its own (mime::OleWriter) and read
+//   by this reader one level down (as a .msg's attachments are, two levels
+//   at most). A file whose program or presentation finds no text but whose
+//   pictures or objects were read counts as read.
 //   Reasons finish() returns: "" for exit status 0 (or a presentation read
 //   to its end) with at least 32 characters other than white space;
 //   "image" (or the weightiest reason of its pictures': "part-limit"
-//   past 20, "time-limit") when a picture is not read (a metafile or DIB,
-//   one under OcrMinBytes, OCR off), unless the text gives a reason;
+//   past 20, "time-limit") when a picture is not read (a DIB, a PICT, a
+//   metafile that draws no text, one under OcrMinBytes, OCR off), unless
+//   the text gives a reason;
 //   "office" for an embedded object of another kind (an equation, a
 //   drawing) or one that cannot be read to its end, "part-limit" past 16
 //   objects, or the reason of what an object's reader left unread;

@@ -19,6 +19,7 @@ libphi_a_SOURCES += \
 	milter/mime/ole.h milter/mime/ole.cc milter/mime/ppt.h milter/mime/ppt.cc milter/mime/msg.h milter/mime/msg.cc \
 	milter/mime/office_pictures.h milter/mime/office_pictures.cc \
 	milter/mime/ole_writer.h milter/mime/ole_writer.cc milter/mime/ole_native.h milter/mime/ole_native.cc \
+	milter/mime/metafile.h milter/mime/metafile.cc \
 	milter/mime/xml_text.h milter/mime/xml_text.cc \
 	milter/mime/entity.h milter/mime/part.cc milter/mime/package.cc milter/mime/tnef_reader.cc \
 	milter/mime/container_reader.cc milter/mime/archive_reader.cc milter/mime/uu_reader.cc milter/mime/embedded_reader.cc \
@@ -34,6 +35,7 @@ tests_unit_mime_mime_test_SOURCES = \
 	tests/unit/mime/document_test.cc tests/unit/mime/tnef_test.cc \
 	tests/unit/mime/ole_test.cc tests/unit/mime/ole_builder.h tests/unit/mime/ppt_test.cc tests/unit/mime/msg_test.cc \
 	tests/unit/mime/office_pictures_test.cc tests/unit/mime/ole_writer_test.cc tests/unit/mime/ole_native_test.cc \
+	tests/unit/mime/metafile_test.cc tests/unit/mime/metafile_builder.h \
 	tests/unit/mime/tnef_builder.h tests/unit/mime/tar_builder.h tests/unit/mime/archive_test.cc tests/unit/mime/text_sniff_test.cc tests/unit/mime/smime_test.cc tests/unit/mime/uuencode_test.cc tests/unit/mime/unfold_test.cc tests/unit/mime/x12_test.cc tests/unit/mime/hl7_test.cc tests/unit/mime/labelled_test.cc tests/unit/mime/dicom_test.cc tests/unit/mime/embedded_test.cc tests/unit/mime/json_text_test.cc \
 	tests/unit/mime/zip_builder.h \
 	tests/unit/mime/recording_sink.h tests/unit/mime/fake_documents.h tests/unit/mime/picture_checks.h

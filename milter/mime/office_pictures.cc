@@ -10,11 +10,12 @@ namespace {
 
 uint8_t byte_at(std::string_view b, size_t i) { return static_cast<uint8_t>(b[i]); }
 
-enum class Blip { None, Read, Other };
+enum class Blip { None, Read, Metafile, Other };
 struct Found {
   Blip kind = Blip::None;
   size_t data_at = 0;     // from the record's start: where the picture's bytes (or the rest to skip) start
   uint64_t data_len = 0;  // how many there are
+  bool compressed = false;  // a metafile's bytes are a zlib stream
 };
 
 enum class Format { None, Png, Jpeg, Tiff, Dib, Metafile };
@@ -66,7 +67,8 @@ Found blip_at(std::string_view b) {
     if (b.size() < at + 34 || len < uids + 34) return {};
     uint8_t compression = byte_at(b, at + 32), filter = byte_at(b, at + 33);
     if ((compression != 0x00 && compression != 0xFE) || filter != 0xFE) return {};
-    return {Blip::Other, at, len - uids};
+    if (le16(b.data() + 2) == 0xF01C) return {Blip::Other, at, len - uids};  // PICT: a Macintosh picture
+    return {Blip::Metafile, at + 34, len - uids - 34, compression == 0x00};
   }
   size_t at = 8 + uids + 1;  // the identifiers and the tag byte
   if (b.size() < at + 8 || len < uids + 1 + 8 || !signature_of(f, b.substr(at, 8))) return {};
@@ -108,9 +110,15 @@ void BlipScanner::scan(bool last) {
       ++p;
       continue;
     }
-    giving_ = f.kind == Blip::Read;
-    if (giving_) sink_.begin();
-    else sink_.other();
+    if (f.kind == Blip::Read) {
+      giving_ = true;
+      sink_.begin();
+    } else if (f.kind == Blip::Metafile) {
+      giving_ = sink_.metafile(f.compressed);
+    } else {
+      giving_ = false;
+      sink_.other();
+    }
     p += f.data_at;
     left_ = f.data_len;
   }

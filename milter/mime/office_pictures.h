@@ -24,9 +24,11 @@
 //   a compression byte 0x00 or 0xFE and filter 0xFE in its header), and a
 //   length that holds them. A PNG, JPEG or TIFF picture's bytes go to the
 //   OfficePictureSink (begin(), bytes() as they come, end(); a record
-//   cut by the end of the stream ends there); a DIB or metafile is not
-//   read (other()), its bytes skipped. The bytes of a record are not
-//   searched again.
+//   cut by the end of the stream ends there); an EMF or WMF metafile's
+//   bytes after its header are given the same way when the sink's
+//   metafile() asks for them (metafile.h reads their text); a DIB, a PICT
+//   or a metafile the sink does not ask for is not read (other()), its
+//   bytes skipped. The bytes of a record are not searched again.
 // INPUT
 //   Untrusted. Linear time; memory: kBlipLook bytes carried between feeds.
 // THREADS
@@ -50,7 +52,14 @@ class OfficePictureSink {
   virtual void begin() = 0;                      // a PNG, JPEG or TIFF picture
   virtual void bytes(std::string_view b) = 0;    // its bytes, in pieces
   virtual void end() = 0;
-  virtual void other() = 0;                      // a DIB or metafile picture, not read
+  virtual void other() = 0;                      // a DIB or PICT picture, not read
+  // An EMF or WMF picture (compressed: its bytes are a zlib stream): true
+  // to be given its bytes (bytes(), end()) as a picture's, else other().
+  virtual bool metafile(bool compressed) {
+    (void)compressed;
+    other();
+    return false;
+  }
 };
 
 class BlipScanner {

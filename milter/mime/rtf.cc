@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "milter/mime/metafile.h"
 #include "milter/mime/ole_native.h"
 #include "milter/util/strings.h"
 
@@ -331,6 +332,15 @@ void RtfToText::begin_pict(std::string& out) {
 // is ignored) or \bin's raw bytes.
 void RtfToText::pict_bytes(std::string_view raw, bool hex, std::string& out) {
   if (raw.empty()) return;
+  if (meta_) {  // a metafile's bytes: its text, where it is, without a reader
+    object_bytes_.clear();
+    if (!hex) object_bytes_.append(raw);
+    else pict_hex_.decode(raw, object_bytes_);
+    pict_data_ = pict_data_ || !object_bytes_.empty();
+    meta_->feed(object_bytes_);
+    meta_text(out);
+    return;
+  }
   if (!pict_read_ || !documents_) {  // not read: only whether it had data counts
     if (!hex) pict_data_ = true;
     for (size_t k = 0; hex && k < raw.size() && !pict_data_; ++k) pict_data_ = hex_value(raw[k]) >= 0;
@@ -355,8 +365,17 @@ void RtfToText::pict_bytes(std::string_view raw, bool hex, std::string& out) {
 // The picture's group closes (or the input ends in it): a picture read is
 // ended, its text after the text before it; one of a format not read, or
 // with nobody to read it, makes unread() "image" (an object: "office",
-// also when its data is cut).
+// also when its data is cut; a metafile: when it drew no text).
 void RtfToText::end_pict(std::string& out) {
+  if (meta_) {
+    meta_->finish();
+    meta_text(out);
+    if (meta_->characters() == 0 && pict_data_ && unread_.empty()) unread_ = "image";  // a logo, a drawing
+    meta_.reset();
+    meta_any_ = false;
+    pict_depth_ = 0;
+    return;
+  }
   bool damaged = false;
   if (object_) {
     object_->finish();
@@ -369,6 +388,15 @@ void RtfToText::end_pict(std::string& out) {
   pict_depth_ = 0;
 }
 
+// The text a metafile drew so far, to `out`, on lines of its own.
+void RtfToText::meta_text(std::string& out) {
+  if (meta_out_.empty()) return;
+  if (!meta_any_) break_if_needed(out);
+  meta_any_ = true;
+  out.append(meta_out_);
+  meta_out_.clear();
+}
+
 void RtfToText::control_word(std::string_view w, bool has_param, int64_t param, std::string& out) {
   if (w == "bin") {  // binary data, in any destination
     bin_left_ = has_param && param > 0 ? static_cast<uint64_t>(param) : 0;
@@ -379,7 +407,10 @@ void RtfToText::control_word(std::string_view w, bool has_param, int64_t param, 
   if (skip_depth_ != 0) {
     if (skip_fonts_) font_table_word(w, param);
     if (pict_depth_ != 0 && depth_ == pict_depth_ && !pict_data_ && (w == "pngblip" || w == "jpegblip"))
-      pict_read_ = true;  // its format, before its data (\emfblip, \wmetafile, \dibitmap...: not read)
+      pict_read_ = true;  // its format, before its data (\dibitmap, \macpict...: not read)
+    else if (pict_depth_ != 0 && depth_ == pict_depth_ && !pict_data_ && !object_ && !meta_ &&
+             (w == "emfblip" || w == "wmetafile"))  // a metafile: the text it draws is read here
+      meta_ = std::make_unique<MetafileText>([this](std::string_view t) { meta_out_.append(t); });
     else if (pict_depth_ == 0 && skip_pictures_ && group_start_ && w == "pict") begin_pict(out);
     group_start_ = false;
     return;

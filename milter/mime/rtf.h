@@ -48,9 +48,12 @@
 //   \pngblip or \jpegblip has its data (hex digits, or \bin bytes) decoded
 //   and given to an InlineFile (embedded.h) with the EmbeddedDocument
 //   given to the constructor, its text written to `out` on lines of its
-//   own where the picture is. A picture of another format (\wmetafile,
-//   \emfblip, \dibitmap...), or any without an EmbeddedDocument, is not
-//   read: unread() says "image"; else unread() is the reason the reader
+//   own where the picture is. A metafile (\emfblip, \wmetafile: a table
+//   or chart pasted as a picture) is read here, without a reader: the
+//   text it draws (MetafileText, metafile.h) on lines of its own where it
+//   is; one that draws none (a logo) is "image". A picture of another
+//   format (\dibitmap, \macpict...), or a PNG or JPEG without an
+//   EmbeddedDocument, is not read: unread() says "image"; else unread() is the reason the reader
 //   gave for one it did not read ("image" under its minimum size...), ""
 //   when all were read. The copies in \nonshppict and \shprslt (a
 //   metafile of the same picture for older readers) and a bullet's
@@ -127,6 +130,7 @@
 namespace phi::mime {
 
 class Ole1Object;
+class MetafileText;
 
 inline constexpr size_t kMaxControlWord = 32;  // letters of a control word (the RTF spec's limit)
 inline constexpr int64_t kMaxParam = 2147483647;  // parameters saturate here
@@ -173,6 +177,7 @@ class RtfToText {
   void begin_pict(std::string& out);
   void pict_bytes(std::string_view raw, bool hex, std::string& out);
   void end_pict(std::string& out);
+  void meta_text(std::string& out);
   void cp_byte(unsigned char b, std::string& out);
   void unicode(int64_t param, bool has_param, std::string& out);
   void emit_char(uint32_t cp, std::string& out);
@@ -237,7 +242,10 @@ class RtfToText {
   bool pict_data_ = false;
   HexDecoder pict_hex_;
   std::unique_ptr<Ole1Object> object_;  // the \pict group is an \objdata: its head parsed first
-  std::string object_bytes_;             // a piece of it decoded
+  std::string object_bytes_;             // a piece of it (or of a metafile) decoded
+  std::unique_ptr<MetafileText> meta_;   // the \pict is an EMF or WMF: the text it draws
+  std::string meta_out_;                 // ... not yet written
+  bool meta_any_ = false;                // ... some was written
   std::string unread_;  // why a picture was not read (the first), unless file_ says
 
   size_t sig_pos_ = 0;  // bytes of "{\rtf" matched

@@ -1,10 +1,13 @@
-// office_pictures_fuzz - BLIP records found by BlipScanner, and an Excel workbook's drawing group by DrawingGroup: the pictures and their bytes must not depend on how the stream is split, and no picture holds more bytes than the stream.
+// office_pictures_fuzz - BLIP records found by BlipScanner (metafiles asked for), an Excel workbook's drawing group by
+// DrawingGroup, and the text a metafile draws by MetafileText (the input as a metafile, plain and as a zlib stream): none
+// may depend on how the stream is split; no picture holds more bytes than the stream, no text more than three times it.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
 
+#include "milter/mime/metafile.h"
 #include "milter/mime/office_pictures.h"
 
 namespace {
@@ -17,6 +20,10 @@ struct Log : phi::mime::OfficePictureSink {
   }
   void end() override { log += "]"; }
   void other() override { log += "<other>"; }
+  bool metafile(bool compressed) override {
+    log += compressed ? "{z" : "{";
+    return size_t(compressed) + log.size() % 3 != 0;  // some asked for, some not
+  }
   std::string log;
   size_t n = 0;
 };
@@ -37,6 +44,15 @@ std::string group(std::string_view in, size_t step) {
   return out;
 }
 
+std::string drawn(std::string_view in, size_t step, bool zlib, std::string* kind) {
+  std::string out;
+  phi::mime::MetafileText m([&](std::string_view t) { out += t; }, zlib);
+  for (size_t i = 0; i < in.size(); i += step) m.feed(in.substr(i, step));
+  m.finish();
+  *kind = std::string(m.kind());
+  return out;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -46,5 +62,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (scan(in, 1 + size % 97, &split_n) != whole || split_n != whole_n || whole_n > size) std::abort();
   std::string g = group(in, size + 1);
   if (group(in, 1 + size % 5) != g || g.size() > size) std::abort();
+  for (bool zlib : {false, true}) {
+    std::string k1, k2;
+    std::string t = drawn(in, size + 1, zlib, &k1);
+    if (drawn(in, 1 + size % 13, zlib, &k2) != t || k1 != k2) std::abort();
+    if (!zlib && t.size() > 3 * size + 1) std::abort();
+  }
   return 0;
 }

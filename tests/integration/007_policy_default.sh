@@ -10,8 +10,9 @@
 # in the pixels of a scanned page sent as a PNG, as a faxed PDF, as a
 # picture on a PDF page with text, or pasted into an HTML mail, an RTF
 # document or a Word 97-2003 .doc (read by tesseract), or only inside a
-# Word 97-2003 .doc (read by catdoc) or in an Excel sheet embedded in one
-# or in an RTF letter (read by xls2csv), the same .doc attached to a forwarded Outlook .msg, or a PowerPoint 97-2003
+# Word 97-2003 .doc (read by catdoc), in an Excel sheet embedded in one
+# or in an RTF letter (read by xls2csv), in a table pasted into one as a
+# metafile picture (its text read by phimilter), the same .doc attached to a forwarded Outlook .msg, or a PowerPoint 97-2003
 # .ppt (read by phimilter).
 #
 # Escrow needs keys, so this scenario writes EscrowKeyFile, EscrowDirectory
@@ -227,6 +228,11 @@ if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/catdoc ]; then
   assert_escrowed docobject "PHI only in a sheet embedded in a Word 97-2003 file is escrowed" 20
   phi_assert_match "docobject: the log names the message and its object" "$(grep "$qid: office:" "$PHI_MILTER_LOG")" \
     "an Office 97-2003 file with 1 embedded object\\(s\\): 1 read"
+  # --- the same table pasted into a Word 97-2003 letter as a picture (an EMF that draws the cells' text) ---
+  send_doc docmetafile metafile.doc notes.doc "Staff meeting"
+  assert_escrowed docmetafile "PHI only in a table pasted as a metafile picture into a Word 97-2003 file is escrowed" 20
+  phi_assert_match "docmetafile: the log names the message and its picture" "$(grep "$qid: office:" "$PHI_MILTER_LOG")" \
+    "an Office 97-2003 file with 1 picture\\(s\\): 0 read by OCR, 1 by the text they draw"
   # --- the same sheet embedded in a letter saved as RTF (an OLE 1 object in \objdata, as Word writes it) ---
   python3 - "$(dirname "$0")/../unit/milter/data/labs.xls" "$PHI_DIR/object.rtf" <<'EOT' || phi_fail "could not write the RTF"
 import struct, sys

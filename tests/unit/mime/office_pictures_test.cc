@@ -56,6 +56,30 @@ TEST(BlipScanner, ARecordsBytesAreNotSearchedAgain) {
   EXPECT_EQ(scan(office_blip(0xF01E, 0x6E0, kPng + inner), 5), "[" + kPng + inner + "]");
 }
 
+// A sink that asks for metafiles gets an EMF's or WMF's bytes after its
+// 34-byte header, and whether they are compressed; a PICT is still other().
+TEST(BlipScanner, MetafilesAreGivenToASinkThatAsksForThem) {
+  struct Metafiles : Recorder {
+    bool metafile(bool compressed) override {
+      log += compressed ? "{z:" : "{";
+      return true;
+    }
+  };
+  std::string emf = std::string(20, 'e'), wmf = std::string(30, 'w');
+  std::string compressed = office_blip(0xF01A, 0x3D4, emf, true);  // compression 0: DEFLATE
+  std::string plain = office_blip(0xF01B, 0x217, wmf, true);
+  plain[8 + 32 + 32] = '\xFE';  // compression 0xFE: none (two identifiers: an odd instance)
+  std::string in = compressed + plain + office_blip(0xF01C, 0x542, "pict", true) + office_blip(0xF01E, 0x6E0, kPng);
+  for (size_t step : {size_t(0), size_t(1), size_t(9), size_t(100)}) {
+    Metafiles m;
+    BlipScanner s(m);
+    if (step == 0) step = in.size() + 1;
+    for (size_t i = 0; i < in.size(); i += step) s.feed(std::string_view(in).substr(i, step));
+    s.finish();
+    EXPECT_EQ(m.log, "{z:" + emf + "]{" + wmf + "]<other>[" + kPng + "]") << step;
+  }
+}
+
 // Headers whose kind, version, instance, length or first bytes are wrong
 // are not records: nothing is given.
 TEST(BlipScanner, LookAlikesAreRefused) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "tests/unit/mime/fake_documents.h"
+#include "tests/unit/mime/metafile_builder.h"
 #include "tests/unit/mime/picture_checks.h"
 #include "tests/unit/mime/zip_builder.h"
 
@@ -313,6 +314,25 @@ TEST(RtfToText, PicturesOfEveryKindAreReadOrReported) {
     EXPECT_EQ(cut.got, kPng.substr(0, 50));  // and a lone digit
     EXPECT_TRUE(errors);
   }
+}
+
+// A table or chart pasted as a picture is a metafile (\emfblip,
+// \wmetafile8): the text it draws is read here, without a reader, where
+// it is; one that draws none (a logo) is "image"; Word's metafile copy of
+// a PNG (\nonshppict) is still not looked at.
+TEST(RtfToText, AMetafilesTextIsRead) {
+  std::string emf = test::make_emf({{100, "Maria Gonzalez"}, {100, "4471823"}}), wmf = test::make_wmf({{5, "MRN 5582934"}});
+  std::string rtf = "{\\rtf1 Results:\\par{\\pict\\emfblip\\picw100 " + hex_lines(emf) + "}\\par{\\*\\shppict{\\pict\\wmetafile8 " +
+                    hex_lines(wmf) + "}}{\\nonshppict{\\pict\\wmetafile8 " + hex_lines(test::make_wmf({{5, "copy"}})) +
+                    "}}\\par end}";
+  for (size_t step : {size_t(0), size_t(1), size_t(11), size_t(500)}) {
+    std::string unread = "?";
+    EXPECT_EQ(with_documents(rtf, nullptr, step, &unread), "Results:\nMaria Gonzalez\t4471823\n\nMRN 5582934\n\nend") << step;
+    EXPECT_EQ(unread, "");
+  }
+  std::string unread;
+  EXPECT_EQ(with_documents("{\\rtf1 a{\\pict\\emfblip " + hex_lines(test::make_emf({})) + "}b}", nullptr, 3, &unread), "ab");
+  EXPECT_EQ(unread, "image");
 }
 
 // An object embedded in a Word document saved as RTF (an Excel sheet in a

@@ -1,0 +1,86 @@
+// NAME
+//   metafile - the text drawn by a Windows metafile (EMF, WMF): a table or chart pasted as a picture
+// SYNOPSIS
+//   MetafileText m([](std::string_view utf8) { ... });
+//   m.feed(piece); ... m.finish();
+//   m.characters(); m.kind();   // "emf", "wmf", "" (neither)
+// DESCRIPTION
+//   A range of cells or a chart copied from Excel and pasted "as picture"
+//   into a Word, PowerPoint or RTF document is stored as an Enhanced
+//   Metafile (EMF) or a Windows Metafile (WMF): drawing records, among
+//   them the text of every cell as characters. MetafileText reads the
+//   records as they come and gives the text of the text-drawing ones as
+//   UTF-8: EMF's EMR_EXTTEXTOUTW (UTF-16) and EMR_EXTTEXTOUTA (ANSI, read
+//   as Windows-1252), WMF's META_TEXTOUT and META_EXTTEXTOUT (ANSI). A
+//   string drawn as glyph indices (ETO_GLYPH_INDEX: the font's glyphs,
+//   not characters) is not text and is skipped. Strings drawn on the same
+//   baseline are joined by a tab, a new baseline starts a line, so a
+//   table's rows stay rows ("Maria Gonzalez\t03/14/1962\t4471823").
+//   The kind is told by the first bytes: an EMF header record (type 1,
+//   " EMF" at offset 40), a WMF placeable header (0x9AC6CDD7) or a WMF
+//   header (type 1 or 2, 9 words). characters(): the characters of text
+//   other than white space given; kind(): "" when the bytes are neither
+//   (nothing is given). With `zlib` the bytes are inflated first (Office's
+//   metafile pictures are stored so: [MS-ODRAW] compression 0), at most
+//   kMaxMetafileBytes of them.
+// INPUT
+//   Hostile. Linear time; a record is held only when it draws text and is
+//   at most kMaxMetafileRecord bytes (longer ones, and every other
+//   record, are skipped by their length); the output is at most the
+//   input's size times three (UTF-8 of Windows-1252).
+// THREADS
+//   One object per metafile.
+#ifndef PHI_MIME_METAFILE_H
+#define PHI_MIME_METAFILE_H
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace phi::mime {
+
+inline constexpr size_t kMaxMetafileRecord = 64 * 1024;
+inline constexpr uint64_t kMaxMetafileBytes = uint64_t(64) << 20;
+
+class MetafileText {
+ public:
+  // zlib: the bytes are a zlib stream of the metafile (as Office stores
+  // metafile pictures), inflated as they come, at most kMaxMetafileBytes.
+  explicit MetafileText(std::function<void(std::string_view)> out, bool zlib = false);
+  ~MetafileText();
+  MetafileText(const MetafileText&) = delete;
+  MetafileText& operator=(const MetafileText&) = delete;
+  void feed(std::string_view piece);
+  void finish();
+  uint64_t characters() const { return characters_; }
+  std::string_view kind() const { return kind_; }
+
+ private:
+  enum class Format { Unknown, Emf, Wmf, None };
+  struct Inflate;
+  void metafile(std::string_view piece);  // the metafile's bytes (inflated)
+  bool decide();                 // from head_: the format and where the records start
+  void records(std::string_view b);
+  void record(std::string_view r);  // one whole text record
+  void text(std::string_view utf8, int64_t y);
+
+  std::function<void(std::string_view)> out_;
+  Format format_ = Format::Unknown;
+  std::string head_;             // the first bytes, until the format is known
+  std::string rec_;              // the record being read: its header, then (a text record) its bytes
+  uint64_t rec_len_ = 0;         // its length, 0 while its header is not whole
+  uint64_t skip_ = 0;            // bytes of a record to pass over
+  bool held_ = false;            // rec_ is held whole (a text record)
+  bool first_ = true;            // no text given yet
+  int64_t last_y_ = 0;
+  uint64_t characters_ = 0;
+  std::string kind_;
+  std::unique_ptr<Inflate> inflate_;  // zlib's state, with `zlib`
+};
+
+}  // namespace phi::mime
+
+#endif

@@ -1,0 +1,90 @@
+// Tests for MetafileText: the text an EMF or WMF draws, rows kept, glyphs skipped, split anywhere, zlib-compressed.
+#include "milter/mime/metafile.h"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <string>
+
+#include "tests/unit/mime/metafile_builder.h"
+
+namespace phi::mime {
+namespace {
+
+struct Read {
+  std::string text, kind;
+  uint64_t characters = 0;
+};
+
+Read read(const std::string& bytes, size_t step, bool zlib = false) {
+  Read r;
+  MetafileText m([&](std::string_view t) { r.text.append(t); }, zlib);
+  if (step == 0) step = bytes.size() + 1;
+  for (size_t i = 0; i < bytes.size(); i += step) m.feed(std::string_view(bytes).substr(i, step));
+  m.finish();
+  r.kind = std::string(m.kind());
+  r.characters = m.characters();
+  return r;
+}
+
+std::string deflate(const std::string& data) {
+  uLongf n = compressBound(uLong(data.size()));
+  std::string out(n, '\0');
+  compress(reinterpret_cast<Bytef*>(out.data()), &n, reinterpret_cast<const Bytef*>(data.data()), uLong(data.size()));
+  out.resize(n);
+  return out;
+}
+
+// A table pasted as a picture: each cell a string; a row's cells share a
+// baseline (a tab between them), a new row starts a line.
+TEST(MetafileText, AnEmfsTextInRowsWhereverSplit) {
+  std::string emf = test::make_emf({{100, "Maria Gonzalez"}, {100, "03/14/1962"}, {100, "4471823"}, {200, "Diego Lopez"}});
+  for (size_t step : {size_t(0), size_t(1), size_t(7), size_t(64)}) {
+    Read r = read(emf, step);
+    EXPECT_EQ(r.text, "Maria Gonzalez\t03/14/1962\t4471823\nDiego Lopez\n") << step;
+    EXPECT_EQ(r.kind, "emf");
+    EXPECT_EQ(r.characters, 40u);  // blanks not counted
+    Read z = read(deflate(emf), step, true);
+    EXPECT_EQ(z.text, r.text) << step;
+  }
+  // Glyph indices are no characters: nothing read.
+  Read g = read(test::make_emf({{100, "Maria Gonzalez"}}, true), 0);
+  EXPECT_EQ(g.text, "");
+  EXPECT_EQ(g.kind, "emf");
+  EXPECT_EQ(g.characters, 0u);
+}
+
+TEST(MetafileText, AWmfsTextWithAndWithoutItsPlaceableHeader) {
+  for (bool placeable : {false, true}) {
+    std::string wmf = test::make_wmf({{50, "MRN"}, {50, "4471823"}, {80, "Jane"}}, placeable);
+    for (size_t step : {size_t(0), size_t(1), size_t(5)}) {
+      Read r = read(wmf, step);
+      EXPECT_EQ(r.text, "MRN\t4471823\nJane\n") << step << placeable;
+      EXPECT_EQ(r.kind, "wmf");
+    }
+  }
+}
+
+// Not a metafile, a damaged record, a record longer than the file: what
+// came before is given, nothing after; a text record past the bound is
+// skipped by its length.
+TEST(MetafileText, DamagedAndForeignBytes) {
+  Read png = read(std::string("\x89PNG\r\n\x1A\n", 8) + std::string(100, 'p'), 3);
+  EXPECT_EQ(png.kind, "");
+  EXPECT_EQ(png.text, "");
+  std::string emf = test::make_emf({{1, "first"}, {2, "second"}});
+  std::string cut = emf.substr(0, emf.size() - 60);  // inside the second string's record
+  EXPECT_EQ(read(cut, 4).text, "first\n");
+  std::string zero = emf;
+  size_t second = emf.find("s\0e\0c", 0);
+  ASSERT_NE(second, std::string::npos);
+  zero.replace(88 + 4, 4, test::le(0, 4));  // the first text record's size: 0
+  EXPECT_EQ(read(zero, 0).text, "");
+  std::string big = test::make_emf({{1, std::string(kMaxMetafileRecord, 'x')}, {2, "after"}});
+  EXPECT_EQ(read(big, 1000).text, "after\n");
+  EXPECT_EQ(read(deflate(emf).substr(0, 20), 0, true).text.substr(0, 0), "");  // a cut zlib stream ends quietly
+  EXPECT_EQ(read("", 0).kind, "");
+}
+
+}  // namespace
+}  // namespace phi::mime
