@@ -517,21 +517,14 @@ TEST_F(LegacyOfficeTest, APictureThatIsAMetafileIsReadByTheTextItDraws) {
   LegacyOfficeOptions o;
   o.word = dir.write("text.sh", "#!/bin/sh\ncat >/dev/null\necho 'Dear colleague, the table is pasted below.'\n", 0755);
   LegacyOffice reader(o);
-  auto deflated = [](const std::string& data) {
-    uLongf n = compressBound(uLong(data.size()));
-    std::string out(n, '\0');
-    compress(reinterpret_cast<Bytef*>(out.data()), &n, reinterpret_cast<const Bytef*>(data.data()), uLong(data.size()));
-    out.resize(n);
-    return out;
-  };
   auto word = [](const std::string& data) {
     return build_ole({ole_root(1), ole_stream("Data", kOleNone, 2, data), ole_stream("WordDocument")});
   };
   std::string table = make_emf({{100, "Maria Gonzalez"}, {100, "03/14/1962"}, {100, "4471823"}});
-  test::Outcome w = extract(reader, "office", word(office_blip(0xF01A, 0x3D4, deflated(table), true)), 50);
+  test::Outcome w = extract(reader, "office", word(office_blip(0xF01A, 0x3D4, zlib_stream(table), true)), 50);
   EXPECT_EQ(w.reason, "");
   EXPECT_NE(w.text.find("Maria Gonzalez\t03/14/1962\t4471823\n"), std::string::npos) << w.text;
-  EXPECT_EQ(extract(reader, "office", word(office_blip(0xF01A, 0x3D4, deflated(make_emf({})), true))).reason, "image");
+  EXPECT_EQ(extract(reader, "office", word(office_blip(0xF01A, 0x3D4, zlib_stream(make_emf({})), true))).reason, "image");
   // With catdoc: the letter LibreOffice wrote with the table pasted as an EMF (data/README).
   test::Outcome real = extract(LegacyOffice(catdoc()), "office", sample("metafile.doc"), 1000);
   EXPECT_EQ(real.reason, "");
@@ -609,10 +602,7 @@ TEST_F(LegacyOfficeTest, ObjectsEmbeddedInWordAndExcelFilesAreRead) {
   // program), an Office 2007 one (Package).
   std::string sheet = build_ole({ole_root(1), ole_stream("Workbook", kOleNone, kOleNone, "bof")});
   std::string package = build_ole({ole_root(1), ole_stream("Package", kOleNone, kOleNone, docx)});
-  uLongf zn = compressBound(uLong(sheet.size()));
-  std::string zipped(zn, '\0');
-  compress(reinterpret_cast<Bytef*>(zipped.data()), &zn, reinterpret_cast<const Bytef*>(sheet.data()), uLong(sheet.size()));
-  zipped.resize(zn);
+  std::string zipped = zlib_stream(sheet);
   std::string size(4, '\0');
   ole_put32(size, 0, uint32_t(sheet.size()));
   std::string slides = ppt_stream(ppt_record(0, 0x0FA0, utf16("Slide 1: the objects below")) +

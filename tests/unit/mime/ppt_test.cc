@@ -4,14 +4,13 @@
 
 #include <gtest/gtest.h>
 
-#include <zlib.h>
-
 #include <cstring>
 #include <string>
 #include <vector>
 
 #include "milter/mime/ole.h"
 #include "tests/unit/mime/ole_builder.h"
+#include "tests/unit/mime/zip_builder.h"
 
 namespace phi::mime {
 namespace {
@@ -87,14 +86,6 @@ OleStream read(const std::string& file, std::string_view name, std::string& out,
   return OleFile(test::bytes_of(file), file.size()).read(name, max, out);
 }
 
-std::string zlib(const std::string& data) {
-  uLongf n = compressBound(uLong(data.size()));
-  std::string out(n, '\0');
-  compress(reinterpret_cast<Bytef*>(out.data()), &n, reinterpret_cast<const Bytef*>(data.data()), uLong(data.size()));
-  out.resize(n);
-  return out;
-}
-
 // An object embedded in a slide: an ExOleObjStg record (0x1011) whose body
 // is a compound file, zlib-compressed after its size (recInstance 1) or as
 // it is (0). Its body goes to `objects`, wherever the record is, and
@@ -103,7 +94,7 @@ TEST(PptText, EmbeddedObjectsAreGivenAndInflated) {
   std::string file = std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + std::string(200000, 'w') + "end";
   std::string size(4, '\0');
   test::ole_put32(size, 0, uint32_t(file.size()));
-  std::string packed = size + zlib(file);
+  std::string packed = size + test::zlib_stream(file);
   std::string stream = container(0x03E8, chars("Slide") + container(0x0409, record(0x0010, 0x1011, packed))) +
                        record(0, 0x1011, "plain object");
   std::vector<std::pair<std::string, bool>> got;

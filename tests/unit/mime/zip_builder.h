@@ -3,6 +3,7 @@
 // SYNOPSIS
 //   std::string z = make_zip({{"word/document.xml", xml}, {"a.txt", "x", ZipItem::Stored}});
 //   std::string b = base64_lines(z);   // for a MIME part
+//   std::string c = zlib_stream(data);  // RFC 1950
 // DESCRIPTION
 //   Writes local entries the way real writers do: deflated (zlib raw
 //   deflate) or stored, sizes in the local header or in a data descriptor
@@ -47,6 +48,16 @@ inline std::string deflate_raw(std::string_view data) {
   deflate(&z, Z_FINISH);
   out.resize(z.total_out);
   deflateEnd(&z);
+  return out;
+}
+
+// `data` as a zlib stream (RFC 1950: the format PowerPoint's objects and
+// Office's metafile pictures are stored in).
+inline std::string zlib_stream(std::string_view data) {
+  uLongf n = compressBound(uLong(data.size()));
+  std::string out(n, '\0');
+  compress(reinterpret_cast<Bytef*>(out.data()), &n, reinterpret_cast<const Bytef*>(data.data()), uLong(data.size()));
+  out.resize(n);
   return out;
 }
 
