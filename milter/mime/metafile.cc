@@ -26,11 +26,12 @@ int64_t i16(const char* p) { return static_cast<int16_t>(le16(p)); }
 
 struct MetafileText::Inflate {
   z_stream z{};
-  bool ok = false;
+  bool initialised = false;
+  bool ok = false;  // more may come: not at the end, not damaged, not too much
   uint64_t out = 0;
-  Inflate() { ok = inflateInit(&z) == Z_OK; }
+  Inflate() { ok = initialised = inflateInit(&z) == Z_OK; }
   ~Inflate() {
-    if (ok) inflateEnd(&z);
+    if (initialised) inflateEnd(&z);
   }
 };
 
