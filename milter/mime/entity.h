@@ -42,6 +42,7 @@
 #include "milter/mime/hl7.h"
 #include "milter/mime/html.h"
 #include "milter/mime/json_text.h"
+#include "milter/mime/metafile.h"
 #include "milter/mime/rtf.h"
 #include "milter/mime/tar.h"
 #include "milter/mime/tnef.h"
@@ -311,7 +312,7 @@ class PackageReader : public ZipStream::Handler {
   void entry_end() override;
 
  private:
-  enum class Kind { Xml, Text, Html, Json, Rtf, Dicom, Nested, Document, Image, Sniff };
+  enum class Kind { Xml, Text, Html, Json, Rtf, Dicom, Nested, Document, Image, Metafile, Sniff };
   // Whether a package inside this one may be read (kMaxPackageDepth).
   bool room_below() const { return depth_ < kMaxPackageDepth; }
   void start_converting(std::string_view first);
@@ -348,6 +349,7 @@ class PackageReader : public ZipStream::Handler {
   std::unique_ptr<PackageReader> nested_;
   std::unique_ptr<Document> doc_;  // Document, Image: a PDF or image entry, read by ws_.documents
   bool image_skip_ = false;        // Image: not a signed image, or not read; the rest is ignored
+  std::unique_ptr<MetafileText> meta_;  // Metafile: an .emf or .wmf entry (a table pasted as a picture)
   bool sniff_skip_ = false;        // Sniff: not text; the rest is ignored
   Kind kind_ = Kind::Text;
   XmlToText::Mode xml_mode_ = XmlToText::Mode::Elements;

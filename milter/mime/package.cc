@@ -94,6 +94,9 @@ bool PackageReader::entry(const ZipEntry& e) {
       return false;
     }
     kind_ = Kind::Document;
+  } else if (ext == "emf" || ext == "wmf") {  // a range of cells or a chart pasted as a picture: the text it draws
+    kind_ = Kind::Metafile;
+    meta_ = std::make_unique<MetafileText>([this](std::string_view t) { body(t); });
   } else if (reason_for_name(name) == "image" && ws_.documents && ws_.documents->reads("image")) {
     kind_ = Kind::Image;  // held in head_ until it is known to be a signed image of min_bytes (image_data)
     image_skip_ = false;
@@ -235,6 +238,10 @@ void PackageReader::data(std::string_view bytes) {
     image_data(bytes);
     return;
   }
+  if (kind_ == Kind::Metafile) {
+    meta_->feed(bytes);
+    return;
+  }
   if (kind_ == Kind::Sniff) {
     sniff_data(bytes);
     return;
@@ -365,6 +372,12 @@ void PackageReader::entry_end() {
       head_.clear();
       report_once(nested_reason_);  // no ZIP nor OLE2 file that can be read
     }
+  }
+  if (kind_ == Kind::Metafile) {
+    meta_->finish();
+    if (meta_->characters() == 0) report_once("image");  // a logo, a drawing: no text drawn
+    meta_.reset();
+    return;
   }
   if (kind_ == Kind::Image && !doc_) {
     if (!image_skip_) report_once("image");  // below min_bytes (or too short to be one)

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "milter/mime/walker.h"
+#include "tests/unit/mime/metafile_builder.h"
 #include "tests/unit/mime/recording_sink.h"
 #include "tests/unit/mime/zip_builder.h"
 
@@ -143,6 +144,32 @@ TEST(Package, AZipSentAsOctetStreamIsSniffedAndRead) {
   feed_message(w, with_attachment("application/octet-stream", "attachment.bin", docx()));
   EXPECT_NE(body_of_2(sink).find("SSN 078-05-1121"), std::string::npos) << sink.log();
   EXPECT_TRUE(sink.reasons.empty()) << sink.log();
+}
+
+// A range of cells pasted into a DOCX or PPTX as a picture is a media
+// entry .emf (or .wmf): the text it draws is read, rows kept; one that
+// draws none (a logo) is "image".
+TEST(Package, AMetafileEntryIsReadByTheTextItDraws) {
+  std::string table = test::make_emf({{100, "Maria Gonzalez"}, {100, "4471823"}, {200, "Diego Lopez"}});
+  std::string doc = make_zip({{"[Content_Types].xml", "<Types/>"},
+                              {"word/document.xml", "<w:document><w:body><w:p><w:r><w:t>See the list.</w:t></w:r></w:p>"
+                                                    "</w:body></w:document>"},
+                              {"word/media/image1.emf", table},
+                              {"word/media/image2.wmf", test::make_wmf({{7, "MRN 5582934"}}, true)}});
+  for (size_t chunk : {size_t(0), size_t(13)}) {
+    RecordingSink sink;
+    Walker w(Limits{}, sink);
+    feed_message(w, with_attachment(kDocxType, "list.docx", doc), chunk);
+    std::string body = body_of_2(sink);
+    EXPECT_NE(body.find("Maria Gonzalez\t4471823\nDiego Lopez\n"), std::string::npos) << body;
+    EXPECT_NE(body.find("MRN 5582934"), std::string::npos) << body;
+    EXPECT_TRUE(sink.reasons.empty()) << sink.log();
+  }
+  RecordingSink sink;
+  Walker w(Limits{}, sink);
+  feed_message(w, with_attachment(kDocxType, "logo.docx", make_zip({{"[Content_Types].xml", "<Types/>"},
+                                                                    {"word/media/image1.emf", test::make_emf({})}})));
+  EXPECT_EQ(sink.reasons, std::vector<std::string>{"image"}) << sink.log();
 }
 
 TEST(Package, WhatCannotBeReadIsReported) {
