@@ -34,6 +34,7 @@ std::string unpacked_name(std::string_view name, Compression format) {
     case Compression::Bzip2: return strip_suffix(name, {".bz2", ".bz"}, {".tbz", ".tbz2", ".tb2"});
     case Compression::Xz: return strip_suffix(name, {".xz"}, {".txz"});
     case Compression::Zstd: return strip_suffix(name, {".zst", ".zstd"}, {".tzst"});
+    case Compression::Zlib: return {};  // never a file of its own (compression_of does not tell it)
   }
   return {};
 }

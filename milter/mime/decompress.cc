@@ -43,11 +43,12 @@ struct Decompressor::Engine {
 
 namespace {
 
+// gzip, or with `zlib` one zlib stream (RFC 1950).
 class GzipEngine : public Decompressor::Engine {
  public:
-  GzipEngine() {
-    ok_ = inflateInit2(&z_, 16 + MAX_WBITS) == Z_OK;  // gzip only: no zlib or raw stream
-    if (!ok_) return;
+  explicit GzipEngine(bool zlib = false) : zlib_(zlib) {
+    ok_ = inflateInit2(&z_, zlib ? MAX_WBITS : 16 + MAX_WBITS) == Z_OK;  // that format only: no raw stream
+    if (!ok_ || zlib) return;
     std::memset(name_, 0, sizeof name_);
     head_.name = name_;
     head_.name_max = kMaxCompressedName;  // the rest of a longer name is skipped by zlib
@@ -70,11 +71,11 @@ class GzipEngine : public Decompressor::Engine {
     if (rc == Z_OK || rc == Z_BUF_ERROR) return Rc::Ok;
     return Rc::Error;  // Z_DATA_ERROR, Z_MEM_ERROR, Z_NEED_DICT
   }
-  char next_stream_byte() const override { return '\x1F'; }
+  char next_stream_byte() const override { return zlib_ ? 0 : '\x1F'; }
   // The next member's header is read and dropped: its name is not the file's.
   void restart() override { inflateReset(&z_); }
   std::string name() const override {
-    if (head_.done != 1) return {};
+    if (zlib_ || head_.done != 1) return {};
     const char* n = reinterpret_cast<const char*>(name_);
     return std::string(n, strnlen(n, kMaxCompressedName));
   }
@@ -84,6 +85,7 @@ class GzipEngine : public Decompressor::Engine {
   gz_header head_{};
   unsigned char name_[kMaxCompressedName + 1];
   bool ok_ = false;
+  const bool zlib_;
 };
 
 class Bzip2Engine : public Decompressor::Engine {
@@ -239,6 +241,7 @@ Decompressor::Decompressor(Compression format) : format_(format) {
     case Compression::Bzip2: engine_ = std::make_unique<Bzip2Engine>(); break;
     case Compression::Xz: engine_ = std::make_unique<XzEngine>(); break;
     case Compression::Zstd: engine_ = std::make_unique<ZstdEngine>(); break;
+    case Compression::Zlib: engine_ = std::make_unique<GzipEngine>(true); break;
   }
   if (!engine_->ok()) fail(Status::MemoryLimit);
 }

@@ -17,6 +17,10 @@
 //       original file name (FNAME, as stored: Latin-1 by the RFC, cut to
 //       kMaxCompressedName bytes), "" when it has none; known once the
 //       first output comes, or at finish().
+//     * zlib (RFC 1950): zlib, one stream (bytes after it are ignored and
+//       set had_errors()). Not told by compression_of (its two header
+//       bytes are no signature): for formats that store zlib streams
+//       (PowerPoint's embedded objects, Office's metafile pictures).
 //     * bzip2 ("BZh1".."BZh9"): libbz2, at most about 3.7 MB of state.
 //     * xz (FD "7zXZ" 00): liblzma, with a memory limit of
 //       kLargeDecoderMemLimit: a file that needs more (xz -7 to -9, whose
@@ -62,7 +66,7 @@ namespace phi::mime {
 inline constexpr size_t kMaxCompressedName = 1024;
 inline constexpr uint64_t kLargeDecoderMemLimit = 16ull << 20;  // xz's decoder memory, zstd's window
 
-enum class Compression { Gzip, Bzip2, Xz, Zstd };
+enum class Compression { Gzip, Bzip2, Xz, Zstd, Zlib };
 
 // The format whose signature `first_bytes` starts with (6 bytes suffice).
 std::optional<Compression> compression_of(std::string_view first_bytes);

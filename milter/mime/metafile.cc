@@ -1,11 +1,10 @@
 // metafile - the text drawn by an EMF or WMF metafile (see metafile.h).
 #include "milter/mime/metafile.h"
 
-#include <zlib.h>
-
 #include <algorithm>
 
 #include "milter/mime/charset.h"
+#include "milter/mime/decompress.h"
 #include "milter/util/le.h"
 
 namespace phi::mime {
@@ -24,43 +23,23 @@ int64_t i16(const char* p) { return static_cast<int16_t>(le16(p)); }
 
 }  // namespace
 
-struct MetafileText::Inflate {
-  z_stream z{};
-  bool initialised = false;
-  bool ok = false;  // more may come: not at the end, not damaged, not too much
-  uint64_t out = 0;
-  Inflate() { ok = initialised = inflateInit(&z) == Z_OK; }
-  ~Inflate() {
-    if (initialised) inflateEnd(&z);
-  }
-};
-
 MetafileText::MetafileText(std::function<void(std::string_view)> out, bool zlib) : out_(std::move(out)) {
-  if (zlib) inflate_ = std::make_unique<Inflate>();
+  if (zlib) inflate_ = std::make_unique<Decompressor>(Compression::Zlib);
 }
 
 MetafileText::~MetafileText() = default;
 
 void MetafileText::feed(std::string_view piece) {
   if (format_ == Format::None) return;
-  if (!inflate_) {
-    metafile(piece);
-    return;
-  }
-  Inflate& f = *inflate_;
-  if (!f.ok) return;
-  f.z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(piece.data()));
-  f.z.avail_in = uInt(piece.size());
-  char buf[16384];
-  do {  // until zlib leaves room in the buffer: it has taken all the input and given all it can
-    f.z.next_out = reinterpret_cast<Bytef*>(buf);
-    f.z.avail_out = sizeof buf;
-    int rc = inflate(&f.z, Z_NO_FLUSH);
-    size_t n = sizeof buf - f.z.avail_out;
-    f.out += n;
-    if (n > 0) metafile(std::string_view(buf, n));
-    if ((rc != Z_OK && rc != Z_BUF_ERROR) || f.out > kMaxMetafileBytes) f.ok = false;  // the end, damaged, too much
-  } while (f.ok && format_ != Format::None && f.z.avail_out == 0);
+  if (inflate_) inflate_->feed(piece, [this](std::string_view b) { return inflated(b); });
+  else metafile(piece);
+}
+
+// Inflated bytes: false to stop (the metafile ended or is damaged, or
+// kMaxMetafileBytes were given).
+bool MetafileText::inflated(std::string_view b) {
+  metafile(b);
+  return format_ != Format::None && inflate_->produced() <= kMaxMetafileBytes;
 }
 
 void MetafileText::metafile(std::string_view piece) {
@@ -75,6 +54,7 @@ void MetafileText::metafile(std::string_view piece) {
 }
 
 void MetafileText::finish() {
+  if (inflate_ && format_ != Format::None) inflate_->finish([this](std::string_view b) { return inflated(b); });
   if (format_ == Format::Unknown) decide();
   if (!first_) out_("\n");
   format_ = Format::None;

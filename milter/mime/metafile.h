@@ -20,9 +20,9 @@
 //   " EMF" at offset 40), a WMF placeable header (0x9AC6CDD7) or a WMF
 //   header (type 1 or 2, 9 words). characters(): the characters of text
 //   other than white space given; kind(): "" when the bytes are neither
-//   (nothing is given). With `zlib` the bytes are inflated first (Office's
-//   metafile pictures are stored so: [MS-ODRAW] compression 0), at most
-//   kMaxMetafileBytes of them.
+//   (nothing is given). With `zlib` the bytes are inflated first
+//   (decompress.h's Decompressor; Office's metafile pictures are stored
+//   so: [MS-ODRAW] compression 0), at most kMaxMetafileBytes of them.
 // INPUT
 //   Hostile. Linear time; a record is held only when it draws text and is
 //   at most kMaxMetafileRecord bytes (longer ones, and every other
@@ -42,6 +42,8 @@
 
 namespace phi::mime {
 
+class Decompressor;
+
 inline constexpr size_t kMaxMetafileRecord = 64 * 1024;
 inline constexpr uint64_t kMaxMetafileBytes = uint64_t(64) << 20;
 
@@ -60,8 +62,8 @@ class MetafileText {
 
  private:
   enum class Format { Unknown, Emf, Wmf, None };
-  struct Inflate;
   void metafile(std::string_view piece);  // the metafile's bytes (inflated)
+  bool inflated(std::string_view b);
   bool decide();                 // from head_: the format and where the records start
   void records(std::string_view b);
   void record(std::string_view r);  // one whole text record
@@ -78,7 +80,7 @@ class MetafileText {
   int64_t last_y_ = 0;
   uint64_t characters_ = 0;
   std::string kind_;
-  std::unique_ptr<Inflate> inflate_;  // zlib's state, with `zlib`
+  std::unique_ptr<Decompressor> inflate_;  // with `zlib`
 };
 
 }  // namespace phi::mime

@@ -1,12 +1,11 @@
 // ppt - PowerPoint 97-2003 text records (see ppt.h).
 #include "milter/mime/ppt.h"
 
-#include <zlib.h>
-
 #include <algorithm>
 #include <string>
 
 #include "milter/mime/charset.h"
+#include "milter/mime/decompress.h"
 #include "milter/util/le.h"
 
 namespace phi::mime {
@@ -69,26 +68,16 @@ bool ppt_object(std::string_view body, bool compressed, uint64_t max_bytes,
   if (body.size() < 4) return false;
   const uint64_t size = le32(body.data());
   if (size > max_bytes) return false;
-  z_stream z{};
-  if (inflateInit(&z) != Z_OK) return false;
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data() + 4));
-  z.avail_in = uInt(body.size() - 4);
-  char buf[65536];
+  Decompressor z(Compression::Zlib);
   uint64_t produced = 0;
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    z.next_out = reinterpret_cast<Bytef*>(buf);
-    z.avail_out = sizeof buf;
-    rc = inflate(&z, Z_NO_FLUSH);
-    if (rc != Z_OK && rc != Z_STREAM_END) break;
-    size_t n = sizeof buf - z.avail_out;
-    if (n > 0 && produced < size) out(std::string_view(buf, size_t(std::min<uint64_t>(n, size - produced))));
-    produced += n;
-    if (produced > size) rc = Z_DATA_ERROR;                        // more than its size says
-    else if (rc == Z_OK && z.avail_in == 0 && n < sizeof buf) rc = Z_BUF_ERROR;  // the data is cut
-  }
-  inflateEnd(&z);
-  return rc == Z_STREAM_END && produced == size;
+  auto give = [&](std::string_view b) {  // at most its size: more than it says stops the stream
+    if (produced < size) out(b.substr(0, size_t(std::min<uint64_t>(b.size(), size - produced))));
+    produced += b.size();
+    return produced <= size;
+  };
+  z.feed(body.substr(4), give);
+  z.finish(give);
+  return z.status() == Decompressor::Status::Done && produced == size;
 }
 
 }  // namespace phi::mime
