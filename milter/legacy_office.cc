@@ -266,20 +266,10 @@ class OfficeRun : public ConverterRun {
     }
     for (const auto& item : listing.items)
       if (!item.stream && item.name.starts_with("MBD")) paths.push_back(item.name);
-    std::string reason = damaged ? "office" : "";
     AttachmentReader docs(o_, depth_, budget());
     uint64_t left = size_;
-    for (size_t i = 0; i < paths.size(); ++i) {
-      if (i == kMaxOfficeObjects || past_deadline()) {
-        reason = weightier(reason, i == kMaxOfficeObjects ? "part-limit" : "time-limit");
-        break;
-      }
-      std::string why = object(ole, paths[i], docs, left, text);
-      if (why.empty()) ++objects_read_;
-      reason = weightier(reason, why);
-    }
-    objects_reason_ = reason;
-    if (!paths.empty() || damaged) log_objects(paths.size());
+    read_objects(paths.size(), damaged ? "office" : "",
+                 [&](size_t i) { return object(ole, paths[i], docs, left, text); });
   }
 
   // A presentation's objects (ExOleObjStg records: each a compound file,
@@ -289,28 +279,35 @@ class OfficeRun : public ConverterRun {
                      const std::function<void(std::string_view)>& text) {
     AttachmentReader docs(o_, depth_, budget());
     uint64_t left = size_;  // what the objects inflate to, together: at most the file's size
-    std::string reason;
-    for (size_t i = 0; i < objects.size(); ++i) {
-      if (i == kMaxOfficeObjects || past_deadline()) {
-        reason = weightier(reason, i == kMaxOfficeObjects ? "part-limit" : "time-limit");
-        break;
-      }
+    read_objects(objects.size(), "", [&](size_t i) {
       InnerFile file(text, &docs, "application/octet-stream", "");
       bool whole = mime::ppt_object(objects[i].first, objects[i].second, left, [&](std::string_view b) {
         left -= std::min<uint64_t>(left, b.size());
         file.feed(b);
       });
       std::string why = file.finish();
-      if (whole && why.empty()) ++objects_read_;
-      reason = weightier(reason, weightier(whole ? "" : "office", why));
-    }
-    objects_reason_ = reason;
-    if (!objects.empty()) log_objects(objects.size());
+      return std::string(weightier(whole ? "" : "office", why));
+    });
   }
 
-  void log_objects(size_t found) {
+  // `count` objects read one after another by `one` ("" read, else why
+  // not), at most kMaxOfficeObjects and within the deadline; `reason`:
+  // why the file's objects could not all be found. Sets objects_read_ and
+  // objects_reason_, and logs what was read when there was anything.
+  void read_objects(size_t count, std::string reason, const std::function<std::string(size_t)>& one) {
+    for (size_t i = 0; i < count; ++i) {
+      if (i == kMaxOfficeObjects || past_deadline()) {
+        reason = weightier(reason, i == kMaxOfficeObjects ? "part-limit" : "time-limit");
+        break;
+      }
+      std::string why = one(i);
+      if (why.empty()) ++objects_read_;
+      reason = weightier(reason, why);
+    }
+    objects_reason_ = reason;
+    if (count == 0 && reason.empty()) return;
     log_line(LogLevel::Info, "", "office",
-             "an Office 97-2003 file with " + std::to_string(found) + " embedded object(s): " +
+             "an Office 97-2003 file with " + std::to_string(count) + " embedded object(s): " +
                  std::to_string(objects_read_) + " read" +
                  (objects_reason_.empty() ? "" : "; the file is reported uninspected " + objects_reason_));
   }

@@ -333,11 +333,7 @@ void RtfToText::begin_pict(std::string& out) {
 void RtfToText::pict_bytes(std::string_view raw, bool hex, std::string& out) {
   if (raw.empty()) return;
   if (meta_) {  // a metafile's bytes: its text, where it is, without a reader
-    object_bytes_.clear();
-    if (!hex) object_bytes_.append(raw);
-    else pict_hex_.decode(raw, object_bytes_);
-    pict_data_ = pict_data_ || !object_bytes_.empty();
-    meta_->feed(object_bytes_);
+    meta_->feed(decoded(raw, hex));
     meta_text(out);
     return;
   }
@@ -348,11 +344,7 @@ void RtfToText::pict_bytes(std::string_view raw, bool hex, std::string& out) {
   }
   std::string& held = file_.held();
   if (object_) {  // the object's head, then its native data: the file
-    object_bytes_.clear();
-    if (!hex) object_bytes_.append(raw);
-    else pict_hex_.decode(raw, object_bytes_);
-    pict_data_ = pict_data_ || !object_bytes_.empty();
-    object_->feed(object_bytes_);
+    object_->feed(decoded(raw, hex));
   } else if (!hex) {
     held.append(raw);
   } else {
@@ -360,6 +352,16 @@ void RtfToText::pict_bytes(std::string_view raw, bool hex, std::string& out) {
   }
   pict_data_ = pict_data_ || !held.empty();
   file_.pass(out, out_start_, last_out_);
+}
+
+// A piece of an object's or a metafile's data, decoded (held in
+// object_bytes_ until the next piece).
+std::string_view RtfToText::decoded(std::string_view raw, bool hex) {
+  object_bytes_.clear();
+  if (!hex) object_bytes_.append(raw);
+  else pict_hex_.decode(raw, object_bytes_);
+  pict_data_ = pict_data_ || !object_bytes_.empty();
+  return object_bytes_;
 }
 
 // The picture's group closes (or the input ends in it): a picture read is

@@ -178,6 +178,7 @@ class RtfToText {
   void pict_bytes(std::string_view raw, bool hex, std::string& out);
   void end_pict(std::string& out);
   void meta_text(std::string& out);
+  std::string_view decoded(std::string_view raw, bool hex);
   void cp_byte(unsigned char b, std::string& out);
   void unicode(int64_t param, bool has_param, std::string& out);
   void emit_char(uint32_t cp, std::string& out);
