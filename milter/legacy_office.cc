@@ -408,14 +408,33 @@ class OfficeRun : public ConverterRun {
   // An Outlook message file (a message forwarded as an attachment): its
   // subject and body are read here (milter/mime/msg.h), and each attached
   // file is walked as a part of its own (attachments()).
+  // Its formatted body (HTML or RTF: read when there is no plain body, or
+  // beside it when it holds pictures or objects) is read as an attachment
+  // of that type would be, its pictures and objects with it (body()).
   std::string message(mime::OleFile& ole, const std::function<void(std::string_view)>& text) {
-    mime::MsgText m = mime::msg_text(ole, size_, text);
-    std::string reason = m.attachments ? attachments(ole, m.attachments, text) : std::string();
+    std::string reason;
+    mime::MsgText m = mime::msg_text(ole, size_, text, [&](std::string_view type, std::string_view bytes) {
+      reason = body(type, bytes, text);
+    });
+    if (m.attachments) reason = weightier(reason, attachments(ole, m.attachments, text));
     if (m.damaged) {
       log_line(LogLevel::Info, "", "office", "an Outlook message whose text cannot be read to its end: reported uninspected");
       return std::string(weightier(reason, "office"));
     }
     return reason;
+  }
+
+  std::string body(std::string_view type, std::string_view bytes, const std::function<void(std::string_view)>& text) {
+    if (past_deadline()) return "time-limit";
+    AttachmentReader docs(o_, depth_, budget());
+    InnerFile file(text, &docs, type, "");
+    file.feed(bytes);
+    std::string why = file.finish();
+    if (!why.empty())
+      log_line(LogLevel::Info, "", "office",
+               "an Outlook message whose " + std::string(type.starts_with("text/html") ? "HTML" : "RTF") +
+                   " body holds a picture or object not read: reported uninspected " + why);
+    return why;
   }
 
   // Each file attached to the .msg goes through a Walker of its own, as a

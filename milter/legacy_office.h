@@ -22,7 +22,11 @@
 //     PowerPoint Document     read here: mime::OleFile, mime::ppt_text
 //     Workbook or Book        excel -d utf-8 -q 0 /dev/stdin (xls2csv)
 //     __properties_version1.0 read here: an Outlook .msg, mime::msg_text
-//                             (subject and body), and each attached file
+//                             (subject and body; an HTML or RTF body,
+//                             and one beside the plain body that holds
+//                             pictures or objects, through a mime::Walker
+//                             as an attachment of that type, below), and
+//                             each attached file
 //                             through a mime::Walker of its own, as a
 //                             MIME attachment of its name and type would
 //                             be (PDFs, images, 7z and RAR archives by

@@ -1,6 +1,7 @@
 // msg - Outlook message files' subject and body (see msg.h).
 #include "milter/mime/msg.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -25,6 +26,21 @@ std::string string_value(std::string bytes, std::string_view charset) {
   return convert_to_utf8(charset, bytes, nullptr);
 }
 
+// Whether an HTML body may hold a file: a data: URL anywhere (a picture
+// pasted into it; a "data:" in its text only costs a second reading).
+bool html_has_files(std::string_view html) {
+  static constexpr std::string_view kData = "data:";
+  for (size_t at = html.find(':'); at != std::string_view::npos; at = html.find(':', at + 1)) {
+    if (at < 4) continue;
+    std::string_view w = html.substr(at - 4, 5);
+    bool same = true;
+    for (size_t i = 0; i < 4; ++i)
+      if ((w[i] | 0x20) != kData[i]) same = false;
+    if (same) return true;
+  }
+  return false;
+}
+
 class Reader {
  public:
   Reader(OleFile& f, uint64_t max, const std::function<void(std::string_view)>& out, MsgText& r)
@@ -46,32 +62,38 @@ class Reader {
     return false;
   }
 
-  bool html() {
+  // The formatted body: PR_BODY_HTML, else PR_RTF_COMPRESSED (LZFu). With
+  // a plain body, it is read only when it holds files (a picture, an
+  // object); to `file` when given, else converted here.
+  void formatted(bool plain, const MsgBodyFile& file) {
     std::string bytes;
     OleStream st = f_.read(std::string(kProps) + "10130102", max_, bytes);
-    if (st == OleStream::Missing) return false;
-    if (st != OleStream::Read) {
-      r_.damaged = true;
-      return true;
+    if (st == OleStream::Read) {
+      std::string html = convert_to_utf8("", bytes, nullptr);  // unlabelled: UTF-8 where valid, else Windows-1252
+      if (plain && !html_has_files(html)) return;
+      if (file) return file("text/html; charset=utf-8", html);
+      std::string text;
+      HtmlToText h;
+      h.feed(html, text);
+      h.finish(text);
+      return emit(text);
     }
-    std::string text;
-    HtmlToText h;
-    h.feed(convert_to_utf8("", bytes, nullptr), text);  // unlabelled: UTF-8 where valid, else Windows-1252
-    h.finish(text);
-    emit(text);
-    return true;
-  }
-
-  void rtf() {
-    std::string compressed, rtf, text;
-    OleStream st = f_.read(std::string(kProps) + "10090102", max_, compressed);
+    if (st != OleStream::Missing) {
+      r_.damaged = true;
+      return;
+    }
+    st = f_.read(std::string(kProps) + "10090102", max_, bytes);
     if (st == OleStream::Missing) return;
     if (st != OleStream::Read) {
       r_.damaged = true;
       return;
     }
-    LzfuStatus z = lzfu_decompress(compressed, max_, rtf);
+    std::string rtf;
+    LzfuStatus z = lzfu_decompress(bytes, std::min<uint64_t>(kMaxMsgRtf, max_ * 8), rtf);
     if (z != LzfuStatus::Ok && z != LzfuStatus::BadCrc) r_.damaged = true;
+    if (plain && rtf.find("\\pict") == std::string::npos && rtf.find("\\objdata") == std::string::npos) return;
+    if (file) return file("text/rtf", rtf);
+    std::string text;
     RtfToText t;
     t.feed(rtf, text);
     t.finish(text);
@@ -142,13 +164,15 @@ bool is_msg(const OleListing& top) {
   return false;
 }
 
-MsgText msg_text(OleFile& file, uint64_t max_bytes, const std::function<void(std::string_view)>& out) {
+MsgText msg_text(OleFile& file, uint64_t max_bytes, const std::function<void(std::string_view)>& out,
+                 const MsgBodyFile& body_file) {
   MsgText r;
   for (const auto& n : file.listing().names)
     if (n.starts_with(kAttachment)) ++r.attachments;
   Reader read(file, max_bytes, out, r);
   read.string("0037");  // PR_SUBJECT
-  if (!read.string("1000") && !read.html()) read.rtf();
+  bool plain = read.string("1000");  // PR_BODY
+  if (!plain || body_file) read.formatted(plain, body_file);
   return r;
 }
 

@@ -1,8 +1,8 @@
 // ole_fuzz - an OLE2 compound file's directory read by OleFile, its PowerPoint stream by
 // OleFile::read and ppt_text (and the input as PowerPoint records, their objects inflated by
-// ppt_object), an Outlook message's text by
-// msg_text, its attachments' storages by msg_attachments and OleFile::read one level down, the
-// storages of embedded objects two levels down ("ObjectPool/..."), each written out again by
+// ppt_object), an Outlook message's text by msg_text (with and without a reader for the
+// formatted body), its attachments' storages by msg_attachments and OleFile::read one level
+// down, the storages of embedded objects two levels down ("ObjectPool/..."), each written out again by
 // OleWriter and read back stream for stream, packaged files by OleNative (whole and split, and the
 // input itself), and the same bytes as a .doc attachment through the Walker (sniffed, handed to the
 // document reader); the events must not depend on how the body is split.
@@ -122,6 +122,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     size_t out = 0;
     phi::mime::msg_text(file, 1 << 20, [&](std::string_view t) { out += t.size(); });
     if (out > (8u << 20)) std::abort();  // at most a few streams of max_bytes, converted
+    // With a reader for the formatted body: given at most once, at most max_bytes of it.
+    size_t given = 0, bodies = 0;
+    phi::mime::msg_text(file, 1 << 20, [](std::string_view) {}, [&](std::string_view, std::string_view b) {
+      given += b.size();
+      ++bodies;
+    });
+    if (bodies > 1 || given > (4u << 20)) std::abort();  // HTML as UTF-8: at most 3 bytes a byte
   }
   // Its attachments: each storage's tree, names and file, read one level down.
   for (const auto& a : phi::mime::msg_attachments(file, 64)) {

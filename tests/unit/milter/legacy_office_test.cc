@@ -26,6 +26,7 @@
 #include "tests/unit/milter/document_builders.h"
 #include "tests/unit/mime/metafile_builder.h"
 #include "tests/unit/mime/ole_builder.h"
+#include "tests/unit/mime/tnef_builder.h"
 #include "tests/unit/mime/zip_builder.h"
 
 namespace phi {
@@ -507,6 +508,78 @@ TEST_F(LegacyOfficeTest, PicturesInWordExcelAndPowerPointFilesAreReadByOcr) {
   for (int i = 0; i < 21; ++i) many += office_blip(0xF01E, 0x6E0, png);
   EXPECT_EQ(extract(reader, "office", word(many)).reason, "part-limit");
   EXPECT_EQ(ocr->count, 20);
+}
+
+// A forwarded Outlook message's formatted body (HTML or RTF) holds the
+// pictures pasted into it and the documents embedded in it, which its
+// plain body does not: that body is read as an attachment of its type is,
+// beside the plain one, its pictures by OCR and its objects by this
+// reader one level down; what is not read is the .msg's reason.
+TEST_F(LegacyOfficeTest, PicturesAndObjectsInAnOutlookMessagesBodyAreRead) {
+  using mime::test::make_msg;
+  using mime::test::utf16z;
+  const std::string png = std::string("\x89PNG\r\n\x1A\n", 8) + std::string(300, 'p');
+  const std::pair<std::string, std::string> plain = {"__substg1.0_1000001F", utf16z("Please see the chart below.")};
+  const std::pair<std::string, std::string> html = {
+      "__substg1.0_10130102", "<p>Please see the chart below.</p><img src=\"data:image/png;base64," +
+                                  mime::test::base64(png) + "\">"};
+  auto to_hex = [](const std::string& b) {
+    std::string h;
+    for (unsigned char c : b) h += "0123456789abcdef"[c >> 4], h += "0123456789abcdef"[c & 15];
+    return h;
+  };
+  const std::pair<std::string, std::string> rtf = {
+      "__substg1.0_10090102",
+      mime::test::lzfu_stored("{\\rtf1\\ansi Please see the chart below.\\par{\\pict\\pngblip " + to_hex(png) + "}}")};
+  auto ocr = std::make_shared<StandInOcr>();
+  LegacyOfficeOptions o = catdoc();
+  o.attachments = std::make_shared<const Converters>(nullptr, ocr);
+  LegacyOffice reader(o);
+  struct Row {
+    const char* label;
+    std::vector<std::pair<std::string, std::string>> props;
+  };
+  const Row rows[] = {{"HTML beside the plain body", {plain, html}},
+                      {"HTML alone", {html}},
+                      {"RTF beside the plain body", {plain, rtf}},
+                      {"RTF alone", {rtf}}};
+  for (const Row& r : rows) {
+    SCOPED_TRACE(r.label);
+    ocr->count = 0;
+    test::Outcome m = extract(reader, "office", make_msg(r.props));
+    EXPECT_EQ(m.reason, "");
+    EXPECT_EQ(ocr->count, 1);
+    EXPECT_NE(m.text.find("Please see the chart below."), std::string::npos) << m.text;
+    EXPECT_NE(m.text.find("Patient: Diego Lopez, MRN 4471823"), std::string::npos) << m.text;
+    // Without OCR the picture is reported, as a pasted picture in an HTML attachment is.
+    LegacyOfficeOptions no_ocr = o;
+    no_ocr.attachments = nullptr;
+    EXPECT_EQ(extract(LegacyOffice(no_ocr), "office", make_msg(r.props)).reason, "image");
+  }
+  // An Excel sheet embedded in an RTF body (an OLE 1 object holding the
+  // sheet's compound file) is read by xls2csv, one level down.
+  auto u32 = [](uint32_t v) {
+    std::string b(4, '\0');
+    mime::test::ole_put32(b, 0, v);
+    return b;
+  };
+  auto lpas = [&](const std::string& t) { return u32(uint32_t(t.size() + 1)) + t + '\0'; };
+  const std::string sheet = sample("labs.xls");
+  const std::string object = u32(0x0501) + u32(2) + lpas("Excel.Sheet.8") + lpas("") + lpas("") +
+                             u32(uint32_t(sheet.size())) + sheet;
+  const std::string letter = "{\\rtf1\\ansi Staff meeting:\\par{\\object\\objemb{\\*\\objdata " + to_hex(object) +
+                             "}}\\par Thanks\\par}";
+  test::Outcome sheet_read =
+      extract(reader, "office", make_msg({plain, {"__substg1.0_10090102", mime::test::lzfu_stored(letter)}}));
+  EXPECT_EQ(sheet_read.reason, "");
+  EXPECT_NE(sheet_read.text.find("Maria Gonzalez,03/14/1962,4471823"), std::string::npos) << sheet_read.text;
+  // Without xls2csv the sheet is not read, and the .msg says so.
+  LegacyOfficeOptions no_excel = o;
+  no_excel.excel.clear();
+  EXPECT_EQ(extract(LegacyOffice(no_excel), "office",
+                    make_msg({plain, {"__substg1.0_10090102", mime::test::lzfu_stored(letter)}}))
+                .reason,
+            "office");
 }
 
 // A table or chart pasted as a picture is an EMF or WMF (compressed, as

@@ -62,6 +62,80 @@ TEST(Msg, EightBitHtmlAndRtfBodies) {
   EXPECT_TRUE(bad.r.damaged);
 }
 
+// Given a reader for it, the formatted body goes there whole, as a file
+// (its pictures and objects with it): always when there is no plain body,
+// beside the plain body when it may hold a picture or an object.
+TEST(Msg, AFormattedBodyWithFilesGoesToTheCallersReader) {
+  struct Given {
+    std::string text, types, bodies;
+    MsgText r;
+  };
+  auto given = [](const std::string& file, uint64_t max = 1 << 20) {
+    OleFile f(bytes_of(file), file.size());
+    Given g;
+    g.r = msg_text(f, max, [&](std::string_view t) { g.text.append(t); },
+                   [&](std::string_view type, std::string_view bytes) {
+                     g.types.append(type).append(";");
+                     g.bodies.append(bytes).append("|");
+                   });
+    return g;
+  };
+  const std::pair<std::string, std::string> plain = {"__substg1.0_1000001F", utf16z("Please see the chart below.")};
+  const std::string picture = "<p>Chart:</p><img src=\"DATA:image/png;base64,iVBORw0KGgo=\">";
+  const std::string rtf_picture = "{\\rtf1\\ansi Chart:{\\pict\\pngblip 89504e47}}";
+  struct Row {
+    const char* label;
+    std::vector<std::pair<std::string, std::string>> props;
+    std::string text, types, bodies;
+  };
+  const Row rows[] = {
+      {"a plain body alone", {plain}, "Please see the chart below.\n", "", ""},
+      {"an HTML body without pictures beside it: not read",
+       {plain, {"__substg1.0_10130102", "<p>Please see</p>"}}, "Please see the chart below.\n", "", ""},
+      {"an HTML body with a data: URL beside it (in capitals)",
+       {plain, {"__substg1.0_10130102", picture}}, "Please see the chart below.\n", "text/html; charset=utf-8;",
+       picture + "|"},
+      {"an HTML body alone, without pictures, in Windows-1252",
+       {{"__substg1.0_10130102", "<p>Mu\xF1oz</p>"}}, "", "text/html; charset=utf-8;", "<p>Mu\xC3\xB1oz</p>|"},
+      {"an RTF body without pictures beside it: not read",
+       {plain, {"__substg1.0_10090102", test::lzfu_stored("{\\rtf1 Please see}")}}, "Please see the chart below.\n", "",
+       ""},
+      {"an RTF body with a picture beside it",
+       {plain, {"__substg1.0_10090102", test::lzfu_stored(rtf_picture)}}, "Please see the chart below.\n", "text/rtf;",
+       rtf_picture + "|"},
+      {"an RTF body with an object beside it",
+       {plain, {"__substg1.0_10090102", test::lzfu_stored("{\\rtf1{\\object{\\*\\objdata 0105}}}")}},
+       "Please see the chart below.\n", "text/rtf;", "{\\rtf1{\\object{\\*\\objdata 0105}}}|"},
+      {"an RTF body alone", {{"__substg1.0_10090102", test::lzfu_stored("{\\rtf1 Hi}")}}, "", "text/rtf;",
+       "{\\rtf1 Hi}|"},
+      {"the HTML body before the RTF one",
+       {plain, {"__substg1.0_10130102", picture}, {"__substg1.0_10090102", test::lzfu_stored(rtf_picture)}},
+       "Please see the chart below.\n", "text/html; charset=utf-8;", picture + "|"},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(row.label);
+    Given g = given(make_msg(row.props));
+    EXPECT_EQ(g.text, row.text);
+    EXPECT_EQ(g.types, row.types);
+    EXPECT_EQ(g.bodies, row.bodies);
+    EXPECT_FALSE(g.r.damaged);
+  }
+  // The RTF decompressed may be larger than its stream (an object's hex
+  // digits compress well): up to 8 times max_bytes, the most LZFu makes.
+  const std::string hex_rtf = "{\\rtf1{\\object{\\*\\objdata " + std::string(20000, '0') + "}}}";
+  const std::string compressed = test::lzfu_compress(hex_rtf);
+  ASSERT_LT(compressed.size(), 4000u);
+  Given big = given(make_msg({plain, {"__substg1.0_10090102", compressed}}), 4000);
+  EXPECT_FALSE(big.r.damaged);
+  EXPECT_EQ(big.bodies, hex_rtf + "|");
+  // An RTF body beside the plain one that cannot be decompressed: damaged.
+  Given bad = given(make_msg({plain, {"__substg1.0_10090102", "not LZFu at all"}}));
+  EXPECT_TRUE(bad.r.damaged);
+  EXPECT_EQ(bad.text, "Please see the chart below.\n");
+  // Without a reader, a formatted body beside a plain one is not even looked at.
+  EXPECT_FALSE(read(make_msg({plain, {"__substg1.0_10090102", "not LZFu at all"}})).r.damaged);
+}
+
 TEST(Msg, AttachmentsAreCountedAndTooLargeIsDamaged) {
   Read m = read(make_msg({{"__substg1.0_1000001F", utf16z("see attached")}}, 2));
   EXPECT_EQ(m.r.attachments, 2u);
