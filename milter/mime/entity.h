@@ -109,7 +109,7 @@ struct WalkState {
   }
 };
 
-enum class LeafMode { Text, Html, Xml, Json, Rtf, Dicom, Skip, Uninspected };
+enum class LeafMode { Text, Html, Xml, Json, Rtf, Dicom, Metafile, Skip, Uninspected };
 
 // One converter of a kind at a time, or none, behind one interface:
 // feed(), finish(), had_errors().
@@ -150,8 +150,9 @@ class Markup : public OneOf<HtmlToText, XmlToText, JsonText, X12Text> {
 };
 
 // The converter of a part whose bytes are not text in one charset; it
-// writes UTF-8 itself: RTF's (RTF names its own code pages) or DICOM's.
-using BinaryText = OneOf<RtfToText, DicomText>;
+// writes UTF-8 itself: RTF's (RTF names its own code pages), DICOM's, or
+// a metafile's (the text an EMF or WMF picture draws).
+using BinaryText = OneOf<RtfToText, DicomText, MetafileToText>;
 
 // A report stored in a DICOM file (DicomText's encapsulated document), in
 // an HL7 result (an OBX of type ED) or in an HTML data: URL (HtmlToText),
@@ -667,7 +668,7 @@ class LeafBody : public Body {
   // read as a package of this part.
   EmbeddedReader file_doc_{ws_, [this](std::string_view t) { body_text(t); },
                             [this](std::string r) { return embedded_package(std::move(r)); }};
-  BinaryText bin_;                     // Rtf, Dicom
+  BinaryText bin_;                     // Rtf, Dicom, Metafile
   EmbeddedReader hl7_doc_{ws_, [this](std::string_view t) { sink_body(t); },
                           [this](std::string r) { return embedded_package(std::move(r)); }};
   Hl7Lines hl7_{&hl7_doc_};            // all of the part's text: HL7 messages in it

@@ -23,6 +23,23 @@ int64_t i16(const char* p) { return static_cast<int16_t>(le16(p)); }
 
 }  // namespace
 
+std::string_view metafile_format(std::string_view h, bool signed_only, size_t* records_at) {
+  size_t at = 0;
+  std::string_view kind;
+  if (h.size() >= 44 && le32(h.data()) == kEmrHeader && le32(h.data() + 40) == kEmfSignature) {
+    kind = "emf";
+  } else if (h.size() >= 22 + 18 && le32(h.data()) == kWmfPlaceable && le16(h.data() + 24) == 9) {
+    kind = "wmf";
+    at = 22 + 18;
+  } else if (!signed_only && h.size() >= 18 && (le16(h.data()) == 1 || le16(h.data()) == 2) &&
+             le16(h.data() + 2) == 9) {
+    kind = "wmf";
+    at = 18;
+  }
+  if (records_at) *records_at = at;
+  return kind;
+}
+
 MetafileText::MetafileText(std::function<void(std::string_view)> out, bool zlib) : out_(std::move(out)) {
   if (zlib) inflate_ = std::make_unique<Decompressor>(Compression::Zlib);
 }
@@ -63,24 +80,14 @@ void MetafileText::finish() {
 // The format, from head_ (all of it, or kHead bytes); then the bytes after
 // the headers that are no records are read as records.
 bool MetafileText::decide() {
-  std::string_view h = head_;
   size_t records_at = 0;
-  if (h.size() >= 44 && le32(h.data()) == kEmrHeader && le32(h.data() + 40) == kEmfSignature) {
-    format_ = Format::Emf;
-    kind_ = "emf";
-  } else if (h.size() >= 22 + 18 && le32(h.data()) == kWmfPlaceable && le16(h.data() + 24) == 9) {
-    format_ = Format::Wmf;
-    kind_ = "wmf";
-    records_at = 22 + 18;
-  } else if (h.size() >= 18 && (le16(h.data()) == 1 || le16(h.data()) == 2) && le16(h.data() + 2) == 9) {
-    format_ = Format::Wmf;
-    kind_ = "wmf";
-    records_at = 18;
-  } else {
+  kind_ = metafile_format(head_, false, &records_at);
+  if (kind_.empty()) {
     format_ = Format::None;
     head_.clear();
     return false;
   }
+  format_ = kind_ == "emf" ? Format::Emf : Format::Wmf;
   std::string rest = head_.substr(records_at);
   head_.clear();
   records(rest);

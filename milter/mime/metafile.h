@@ -4,6 +4,8 @@
 //   MetafileText m([](std::string_view utf8) { ... });
 //   m.feed(piece); ... m.finish();
 //   m.characters(); m.kind();   // "emf", "wmf", "" (neither)
+//   metafile_format(first_bytes, signed_only);  // "emf", "wmf" or ""
+//   MetafileToText t; t.feed(bytes, out); ... t.finish(out); t.unread();   // a part's converter
 // DESCRIPTION
 //   A range of cells or a chart copied from Excel and pasted "as picture"
 //   into a Word, PowerPoint or RTF document is stored as an Enhanced
@@ -20,7 +22,13 @@
 //   " EMF" at offset 40), a WMF placeable header (0x9AC6CDD7) or a WMF
 //   header (type 1 or 2, 9 words). characters(): the characters of text
 //   other than white space given; kind(): "" when the bytes are neither
-//   (nothing is given). With `zlib` the bytes are inflated first
+//   (nothing is given). metafile_format() tells the same from a file's
+//   first bytes (44, or 40 for a WMF, suffice); with signed_only, a WMF
+//   must have the placeable header's key (a bare WMF header is three
+//   small numbers other files may begin with).
+//   MetafileToText: the same as a part's converter (feed(in, out),
+//   finish(out), had_errors(): never), the text appended to `out`;
+//   unread() is "image" when it drew no text (a logo, a drawing). With `zlib` the bytes are inflated first
 //   (decompress.h's Decompressor; Office's metafile pictures are stored
 //   so: [MS-ODRAW] compression 0), at most kMaxMetafileBytes of them.
 // INPUT
@@ -81,6 +89,33 @@ class MetafileText {
   uint64_t characters_ = 0;
   std::string kind_;
   std::unique_ptr<Decompressor> inflate_;  // with `zlib`
+};
+
+// The first bytes of a metafile: "emf" or "wmf", else "". With
+// signed_only, a WMF without the placeable key is "". records_at: where
+// the records begin.
+std::string_view metafile_format(std::string_view first_bytes, bool signed_only, size_t* records_at = nullptr);
+
+// A metafile attachment's text, as a part's converter.
+class MetafileToText {
+ public:
+  MetafileToText() : m_([this](std::string_view t) { out_->append(t); }) {}
+  MetafileToText(const MetafileToText&) = delete;
+  MetafileToText& operator=(const MetafileToText&) = delete;
+  void feed(std::string_view in, std::string& out) {
+    out_ = &out;
+    m_.feed(in);
+  }
+  void finish(std::string& out) {
+    out_ = &out;
+    m_.finish();
+  }
+  bool had_errors() const { return false; }
+  std::string_view unread() const { return m_.characters() ? std::string_view() : std::string_view("image"); }
+
+ private:
+  std::string* out_ = nullptr;
+  MetafileText m_;
 };
 
 }  // namespace phi::mime

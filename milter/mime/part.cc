@@ -41,9 +41,17 @@ std::string declared_reason(std::string_view type, std::string_view sub, const s
                    "x-zstd", "x-zstd-compressed-tar"}) ||
       one_of(ext, {"zip", "7z", "rar", "gz", "tgz", "tar", "bz2", "tbz", "tbz2", "xz", "txz", "zst", "zstd", "tzst"}))
     return "archive";
-  if (type == "image" || one_of(ext, {"png", "jpg", "jpeg", "jpe", "gif", "tif", "tiff", "bmp", "webp", "heic"}))
+  if (type == "image" || sub == "x-msmetafile" ||
+      one_of(ext, {"png", "jpg", "jpeg", "jpe", "gif", "tif", "tiff", "bmp", "webp", "heic", "emf", "wmf"}))
     return "image";
   return "binary";
+}
+
+// A part labelled or named as a metafile (image/x-emf, chart.wmf): its
+// first bytes need not carry a signature to be read as one.
+bool named_metafile(const PartInfo& info) {
+  return one_of(info.content_type, {"image/emf", "image/x-emf", "image/wmf", "image/x-wmf", "application/x-msmetafile"}) ||
+         one_of(file_extension(info.filename), {"emf", "wmf"});
 }
 
 }  // namespace
@@ -406,6 +414,15 @@ void LeafBody::sniffed() {
     hold_image(first);
     return;
   }
+  // A metafile (a table or chart pasted as a picture, then saved or sent
+  // alone: image/x-emf, chart.wmf): the text it draws. Unlabelled, only
+  // by a signature.
+  if ((reason == "image" || reason == "binary") && !metafile_format(sniff_, !named_metafile(info_)).empty()) {
+    plan_.mode = LeafMode::Metafile;
+    bin_.emplace<MetafileToText>();
+    process(sniff_);
+    return;
+  }
   if (reason == "office" && is_ole(sniff_) && (doc_ = ws_.open_document("office", reason))) {
     std::string first = std::move(sniff_);
     sniff_.clear();
@@ -560,7 +577,7 @@ void LeafBody::finish() {
   // Transfer-decoding errors count only where every byte was decoded: a
   // skipped or cut part is decoded as far as its chunks happen to reach.
   bool decoded_all = (one_of(plan_.mode, {LeafMode::Text, LeafMode::Html, LeafMode::Xml, LeafMode::Json, LeafMode::Rtf,
-                                          LeafMode::Dicom}) ||
+                                          LeafMode::Dicom, LeafMode::Metafile}) ||
                       package_ || doc_ || tnef_ || archive_ || message_) && !done_;
   if ((decoded_all && cte_.had_errors()) || (conv_ && conv_->had_errors()) || markup_.had_errors() ||
       bin_.had_errors())
@@ -629,6 +646,8 @@ void LeafBody::flush_text() {
     }
     if (const RtfToText* rtf = bin_.get<RtfToText>(); rtf && !rtf->unread().empty())
       ws_.report(info_, rtf->unread());  // a picture not read (a metafile, under OcrMinBytes, OCR off)
+    if (const MetafileToText* meta = bin_.get<MetafileToText>(); meta && !meta->unread().empty())
+      ws_.report(info_, meta->unread());  // a metafile that draws no text: a picture
     return;
   }
   std::string_view text;

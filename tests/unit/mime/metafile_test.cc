@@ -5,7 +5,9 @@
 
 #include <string>
 
+#include "milter/mime/walker.h"
 #include "tests/unit/mime/metafile_builder.h"
+#include "tests/unit/mime/recording_sink.h"
 #include "tests/unit/mime/zip_builder.h"
 
 namespace phi::mime {
@@ -79,6 +81,53 @@ TEST(MetafileText, DamagedAndForeignBytes) {
   std::string part = read(z.substr(0, z.size() * 2 / 3), 5, true).text;
   EXPECT_EQ(part, "first\n");  // the second string's record is not whole
   EXPECT_EQ(read("", 0).kind, "");
+}
+
+// A table pasted as a picture and then sent on its own (Outlook's "Save
+// as picture", a chart exported as .emf) is an attachment: read by the
+// text it draws, as inside a document; one that draws none is "image".
+// A file labelled or named a metafile is read by a WMF's bare header
+// too; an unlabelled one only by a signature (EMF's, a placeable WMF's).
+TEST(MetafileText, AMetafileAttachmentIsReadByTheTextItDraws) {
+  const std::string table = "Maria Gonzalez\t03/14/1962\t4471823\n";
+  const std::string emf = test::make_emf({{100, "Maria Gonzalez"}, {100, "03/14/1962"}, {100, "4471823"}});
+  const std::string wmf = test::make_wmf({{100, "Maria Gonzalez"}, {100, "03/14/1962"}, {100, "4471823"}}, false);
+  const std::string placeable = test::make_wmf({{100, "Maria Gonzalez"}, {100, "03/14/1962"}, {100, "4471823"}}, true);
+  struct Row {
+    const char* type;
+    const char* name;
+    std::string bytes;
+    bool read;
+    const char* reason;  // when not read
+  };
+  const Row rows[] = {
+      {"image/x-emf", "chart.emf", emf, true, ""},
+      {"image/emf", "", emf, true, ""},
+      {"application/octet-stream", "chart.emf", emf, true, ""},
+      {"application/octet-stream", "", emf, true, ""},
+      {"image/x-wmf", "", wmf, true, ""},
+      {"application/x-msmetafile", "", wmf, true, ""},
+      {"application/octet-stream", "table.WMF", wmf, true, ""},
+      {"application/octet-stream", "", placeable, true, ""},
+      {"application/octet-stream", "", wmf, false, "binary"},  // three small numbers: no signature
+      {"image/x-emf", "logo.emf", test::make_emf({}), false, "image"},
+      {"image/x-emf", "chart.emf", "not a metafile at all, but labelled as one", false, "image"},
+  };
+  for (const Row& r : rows) {
+    SCOPED_TRACE(std::string(r.type) + " " + r.name);
+    for (size_t chunk : {size_t(0), size_t(1), size_t(7), size_t(100)}) {
+      test::RecordingSink sink;
+      Walker w(Limits{}, sink);
+      test::feed_message(w, test::message_with_attachment(r.type, r.name, r.bytes), chunk);
+      if (r.read) {
+        EXPECT_EQ(sink.body("2"), table) << chunk << "\n" << sink.log();
+        EXPECT_TRUE(sink.reasons.empty()) << chunk << "\n" << sink.log();
+      } else {
+        EXPECT_EQ(sink.body("2"), "") << chunk;
+        EXPECT_EQ(sink.reasons, std::vector<std::string>{r.reason}) << chunk << "\n" << sink.log();
+      }
+    }
+  }
 }
 
 }  // namespace
