@@ -18,6 +18,7 @@ std::string_view kind_of(std::string_view head) {
   if (head.substr(0, 5) == "{\\rtf") return "rtf";
   if (is_image(head)) return "image";
   if (is_ole(head)) return "office";  // Word, Excel, PowerPoint 97-2003 (or an Outlook message)
+  if (!metafile_format(head, true).empty()) return "metafile";  // a table or chart as a picture
   if (detail::is_zip(head)) {  // OOXML names [Content_Types].xml first, OpenDocument its mimetype
     bool office = head.find("[Content_Types].xml") != std::string_view::npos ||
                   head.find("mimetypeapplication/vnd.oasis") != std::string_view::npos;

@@ -15,7 +15,9 @@
 //   ("%PDF-"), "image" (is_image: PNG, JPEG, TIFF, GIF, WebP), "office" (an OLE2
 //   file: Word, Excel, PowerPoint 97-2003, an Outlook message), "package"
 //   (a ZIP whose first entry is an Office package's [Content_Types].xml or
-//   an OpenDocument's mimetype), "archive" (any other ZIP), "rtf"
+//   an OpenDocument's mimetype), "archive" (any other ZIP), "metafile" (an
+//   EMF, or a WMF with its placeable header: metafile_format, metafile.h;
+//   read by the text it draws), "rtf"
 //   ("{\rtf"), "xml" ('<' then '?' or a letter, after a UTF-8 byte order
 //   mark or not: a CDA), "text" (they look like text as an octet-stream
 //   attachment's first bytes must, looks_like_text: no NUL and no control
@@ -61,7 +63,7 @@ class EmbeddedDocument {
  public:
   virtual ~EmbeddedDocument() = default;
   // A document of `kind` ("pdf", "image", "office", "package", "archive",
-  // "rtf", "xml", "text") begins:
+  // "metafile", "rtf", "xml", "text") begins:
   // "" to be given its bytes, else why it is not read.
   virtual std::string begin(std::string_view kind) = 0;
   // Its bytes; text read from them as they come is appended to `text`,

@@ -27,6 +27,10 @@ std::string EmbeddedReader::begin(std::string_view kind) {
     conv_.emplace<RtfToText>();
     return "";
   }
+  if (kind == "metafile") {  // the text it draws (a table pasted as a picture), read here
+    conv_.emplace<MetafileToText>();
+    return "";
+  }
   if (kind == "text") {  // its charset is told by its first bytes, the first given
     plain_pending_ = true;
     return "";
@@ -92,7 +96,8 @@ std::string EmbeddedReader::end(std::string& text) {
     if ((plain_ && plain_->had_errors()) || conv_.had_errors()) ws_.errors = true;
     // Pictures in RTF here are not read: this reader is the one busy with the RTF.
     const RtfToText* rtf = conv_.get<RtfToText>();
-    std::string reason = rtf ? std::string(rtf->unread()) : std::string();
+    const MetafileToText* meta = conv_.get<MetafileToText>();
+    std::string reason = rtf ? std::string(rtf->unread()) : meta ? std::string(meta->unread()) : std::string();
     plain_.reset();
     conv_.reset();
     return reason;

@@ -162,7 +162,8 @@ using BinaryText = OneOf<RtfToText, DicomText, MetafileToText>;
 // min_bytes, through OCR, as an image part); a CDA or other XML document
 // through XmlToText (Mode::Data, as an XML attachment), RTF through
 // RtfToText (its pictures not read: "image", since this reader is busy
-// with the RTF) and text as unlabelled text is (UTF-16 or UTF-32 when its
+// with the RTF), an EMF or WMF by the text it draws (MetafileToText; one
+// that draws none "image") and text as unlabelled text is (UTF-16 or UTF-32 when its
 // first bytes say so, text_charset, else UTF-8 where valid, else
 // Windows-1252), their text written where the file is, as it streams; a
 // Word, Excel or PowerPoint 97-2003 file by ws.documents as an Office part
@@ -194,7 +195,7 @@ class EmbeddedReader : public EmbeddedDocument {
   std::unique_ptr<PackageReader> package_;  // a ZIP (a DOCX, an XLSX), read as a ZIP attachment is
   char last_out_ = '\n';                    // the last character pass_on() gave text_
   std::unique_ptr<Document> doc_;  // a PDF, an image opened, a legacy Office file
-  OneOf<XmlToText, RtfToText> conv_;
+  OneOf<XmlToText, RtfToText, MetafileToText> conv_;
   std::optional<CharsetConverter> plain_;  // text
   bool plain_pending_ = false;             // text begun, its charset still to tell from its first bytes
   bool image_ = false;        // an image held, not yet opened

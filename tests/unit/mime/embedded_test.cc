@@ -6,6 +6,7 @@
 #include <string>
 
 #include "tests/unit/mime/fake_documents.h"
+#include "tests/unit/mime/metafile_builder.h"
 
 namespace phi::mime {
 namespace {
@@ -53,6 +54,9 @@ TEST(EmbeddedFile, TheFirstBytesTellTheKind) {
       {std::string("RIFF$\x08\0\0WAVEfmt ", 16), ""},     // letters, then size bytes: a sound
       {std::string(40, 'a') + std::string("\x01\x02", 2), ""},  // a control byte within the head
       {std::string(64, 'a') + std::string("\x01\x02", 2), "text"},  // only the head is looked at
+      {test::make_emf({{1, "MRN 4471823"}}), "metafile"},
+      {test::make_wmf({{1, "MRN 4471823"}}, true), "metafile"},  // with its placeable header
+      {test::make_wmf({{1, "MRN 4471823"}}, false), ""},        // without: three small numbers, no signature
   };
   for (const auto& r : rows) {
     SCOPED_TRACE(r.bytes);

@@ -130,5 +130,27 @@ TEST(MetafileText, AMetafileAttachmentIsReadByTheTextItDraws) {
   }
 }
 
+// The same picture in an HTML mail (a data: URL: Outlook's "paste as
+// picture" into an HTML message keeps the EMF when the sender's client
+// does) is read where it is, as any file in a data: URL or an HL7 result.
+TEST(MetafileText, AMetafileInADataUrlIsReadWhereItIs) {
+  const std::string emf = test::make_emf({{100, "Maria Gonzalez"}, {100, "03/14/1962"}, {100, "4471823"}});
+  auto html = [](const std::string& picture) {
+    return "MIME-Version: 1.0\r\nContent-Type: text/html\r\n\r\n<p>The list:</p><img src=\"data:image/x-emf;base64," +
+           test::base64(picture) + "\"><p>Thanks</p>\r\n";
+  };
+  for (size_t chunk : {size_t(0), size_t(1), size_t(9)}) {
+    test::RecordingSink sink;
+    Walker w(Limits{}, sink);
+    test::feed_message(w, html(emf), chunk);
+    EXPECT_EQ(sink.body("1"), "\nThe list:\nMaria Gonzalez\t03/14/1962\t4471823\nThanks\n\r\n") << chunk << "\n" << sink.log();
+    EXPECT_TRUE(sink.reasons.empty()) << sink.log();
+  }
+  test::RecordingSink blank;
+  Walker w(Limits{}, blank);
+  test::feed_message(w, html(test::make_emf({})));
+  EXPECT_EQ(blank.reasons, std::vector<std::string>{"image"}) << blank.log();
+}
+
 }  // namespace
 }  // namespace phi::mime
