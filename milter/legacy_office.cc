@@ -411,12 +411,21 @@ class OfficeRun : public ConverterRun {
   // Its formatted body (HTML or RTF: read when there is no plain body, or
   // beside it when it holds pictures or objects) is read as an attachment
   // of that type would be, its pictures and objects with it (body()).
+  // A message embedded in it (an attached Outlook item) is read the same
+  // way from its storage `root`, one level further down (`level`); all of
+  // them read no more than the file's bytes together (`left`).
   std::string message(mime::OleFile& ole, const std::function<void(std::string_view)>& text) {
+    uint64_t left = size_;
+    return message(ole, "", 0, left, text);
+  }
+  std::string message(mime::OleFile& ole, const std::string& root, unsigned level, uint64_t& left,
+                      const std::function<void(std::string_view)>& text) {
     std::string reason;
-    mime::MsgText m = mime::msg_text(ole, size_, text, [&](std::string_view type, std::string_view bytes) {
-      reason = body(type, bytes, text);
-    });
-    if (m.attachments) reason = weightier(reason, attachments(ole, m.attachments, text));
+    mime::MsgText m = mime::msg_text(
+        ole, left, text, [&](std::string_view type, std::string_view bytes) { reason = body(type, bytes, level, text); },
+        root);
+    left -= std::min(left, m.read);
+    if (m.attachments) reason = weightier(reason, attachments(ole, root, level, m.attachments, left, text));
     if (m.damaged) {
       log_line(LogLevel::Info, "", "office", "an Outlook message whose text cannot be read to its end: reported uninspected");
       return std::string(weightier(reason, "office"));
@@ -424,9 +433,10 @@ class OfficeRun : public ConverterRun {
     return reason;
   }
 
-  std::string body(std::string_view type, std::string_view bytes, const std::function<void(std::string_view)>& text) {
+  std::string body(std::string_view type, std::string_view bytes, unsigned level,
+                   const std::function<void(std::string_view)>& text) {
     if (past_deadline()) return "time-limit";
-    AttachmentReader docs(o_, depth_, budget());
+    AttachmentReader docs(o_, depth_ + level, budget());
     InnerFile file(text, &docs, type, "");
     file.feed(bytes);
     std::string why = file.finish();
@@ -443,17 +453,18 @@ class OfficeRun : public ConverterRun {
   // o_.attachments, and Office 97-2003 and .msg files by an OfficeRun one
   // level down (AttachmentReader); an OLE object attached (as Outlook
   // attaches a document to an RTF message) as one embedded in a Word file
-  // is (object()). Not read: a .msg deeper than kMaxMsgDepth ("office"),
-  // embedded messages ("depth-limit"). The reason is the weightiest of the
-  // parts'.
-  std::string attachments(mime::OleFile& ole, size_t count, const std::function<void(std::string_view)>& text) {
-    auto list = mime::msg_attachments(ole, kMaxMsgAttachments);
+  // is (object()); an embedded message (an attached Outlook item) by
+  // message() one level down. Not read: a .msg or an embedded message
+  // deeper than kMaxMsgDepth ("office", "depth-limit"). The reason is the
+  // weightiest of the parts'. The files are distinct bytes of the .msg:
+  // together no larger than it (`left`); a hostile one that points many
+  // attachments at one stream is cut there.
+  std::string attachments(mime::OleFile& ole, const std::string& root, unsigned level, size_t count, uint64_t& left,
+                          const std::function<void(std::string_view)>& text) {
+    auto list = mime::msg_attachments(ole, kMaxMsgAttachments, root);
     std::string reason = count > list.size() ? "part-limit" : "";
     size_t read = 0;
-    // The files are distinct bytes of the .msg: together no larger than it.
-    // A hostile one that points many attachments at one stream is cut there.
-    uint64_t left = size_;
-    AttachmentReader docs(o_, depth_, budget());
+    AttachmentReader docs(o_, depth_ + level, budget());
     for (const auto& a : list) {
       if (past_deadline()) return std::string(weightier(reason, "time-limit"));
       // The Walker below gives the name of a file it reads (Content-Disposition).
@@ -462,14 +473,14 @@ class OfficeRun : public ConverterRun {
         reason = weightier(reason, a.damaged ? "office" : "");
         continue;
       }
-      if (!a.data) {  // an embedded message (not read) or OLE object (an Office document in an RTF mail)
+      if (!a.data) {  // an embedded message or OLE object (an Office document in an RTF mail)
         std::string path = a.storage + "/" + std::string(mime::kMsgAttachObject);
         mime::OleListing l = ole.listing(path);
-        if (!l.valid || l.has("__properties_version1.0")) {
-          reason = weightier(reason, l.valid ? "depth-limit" : "office");
-          continue;
-        }
-        std::string why = object(ole, path, docs, left, text);
+        std::string why;
+        if (!l.valid) why = "office";
+        else if (!l.has("__properties_version1.0")) why = object(ole, path, docs, left, text);
+        else if (depth_ + level >= kMaxMsgDepth) why = "depth-limit";  // as a .msg attached there would be
+        else why = message(ole, path, level + 1, left, text);
         if (why.empty()) ++read;
         reason = weightier(reason, why);
         continue;

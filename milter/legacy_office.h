@@ -34,7 +34,9 @@
 //                             by this reader, in the slot the .msg holds,
 //                             three .msg levels deep; an OLE object
 //                             attached is read as one embedded in a Word
-//                             file (below); embedded messages are not)
+//                             file (below); an embedded message (an
+//                             attached Outlook item) as a .msg attached
+//                             there, from its storage, mime::msg_text)
 //   (a program left empty reads no file of its kind; catdoc's catppt is
 //   not used: it misses the text boxes LibreOffice and others write).
 //   Before a Word, Excel or PowerPoint file's text, its pictures
@@ -75,7 +77,8 @@
 //   "time-limit", "size-limit" and "unavailable" as for every
 //   ConverterRun; for a .msg, the weightiest reason of its attachments'
 //   unread parts ("unavailable", then "time-limit", then the first:
-//   "office", "pdf", "depth-limit" for an embedded message, "part-limit"
+//   "office", "pdf", "depth-limit" for an embedded message below the
+//   third .msg level, "part-limit"
 //   beyond 64 attachments...); "unavailable" too when the memory file cannot be
 //   written or the program cannot be started.
 //   Logs ("office") name the program, the exit status and the reason,

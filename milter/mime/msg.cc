@@ -41,16 +41,19 @@ bool html_has_files(std::string_view html) {
   return false;
 }
 
+// The storage `root` ("" for the file's top) listed.
+OleListing listing_of(const OleFile& f, std::string_view root) { return root.empty() ? f.listing() : f.listing(root); }
+
 class Reader {
  public:
-  Reader(OleFile& f, uint64_t max, const std::function<void(std::string_view)>& out, MsgText& r)
-      : f_(f), max_(max), out_(out), r_(r) {}
+  Reader(OleFile& f, std::string_view root, uint64_t max, const std::function<void(std::string_view)>& out, MsgText& r)
+      : f_(f), root_(root), max_(max), out_(out), r_(r) {}
 
   // A string property, Unicode first: false when the message has neither.
   bool string(std::string_view tag) {
     std::string bytes;
     for (auto [type, charset] : kStringTypes) {
-      OleStream st = f_.read(std::string(kProps) + std::string(tag) + std::string(type), max_, bytes);
+      OleStream st = prop(std::string(kProps) + std::string(tag) + std::string(type), bytes);
       if (st == OleStream::Missing) continue;
       if (st != OleStream::Read) {
         r_.damaged = true;
@@ -67,7 +70,7 @@ class Reader {
   // object); to `file` when given, else converted here.
   void formatted(bool plain, const MsgBodyFile& file) {
     std::string bytes;
-    OleStream st = f_.read(std::string(kProps) + "10130102", max_, bytes);
+    OleStream st = prop(std::string(kProps) + "10130102", bytes);
     if (st == OleStream::Read) {
       std::string html = convert_to_utf8("", bytes, nullptr);  // unlabelled: UTF-8 where valid, else Windows-1252
       if (plain && !html_has_files(html)) return;
@@ -82,7 +85,7 @@ class Reader {
       r_.damaged = true;
       return;
     }
-    st = f_.read(std::string(kProps) + "10090102", max_, bytes);
+    st = prop(std::string(kProps) + "10090102", bytes);
     if (st == OleStream::Missing) return;
     if (st != OleStream::Read) {
       r_.damaged = true;
@@ -101,6 +104,20 @@ class Reader {
   }
 
  private:
+  // A property stream of the message, at most max_ bytes (counted in r_.read).
+  OleStream prop(const std::string& name, std::string& out) {
+    OleStream st;
+    if (root_.empty()) {
+      st = f_.read(name, max_, out);
+    } else {
+      out.clear();
+      st = f_.read(root_, name, max_, [&](std::string_view b) { out.append(b); });
+      if (st != OleStream::Read) out.clear();
+    }
+    r_.read += out.size();
+    return st;
+  }
+
   void emit(std::string text) {
     for (char c : text)
       if (c != ' ' && c != '\t' && c != '\r' && c != '\n') ++r_.characters;
@@ -109,6 +126,7 @@ class Reader {
   }
 
   OleFile& f_;
+  const std::string_view root_;
   const uint64_t max_;
   const std::function<void(std::string_view)>& out_;
   MsgText& r_;
@@ -132,14 +150,15 @@ std::string storage_string(OleFile& f, const std::string& storage, std::string_v
 
 }  // namespace
 
-std::vector<MsgAttachment> msg_attachments(OleFile& file, size_t max_attachments) {
+std::vector<MsgAttachment> msg_attachments(OleFile& file, size_t max_attachments, std::string_view root) {
   constexpr uint64_t kMaxName = 4096;
   std::vector<MsgAttachment> out;
-  for (const auto& n : file.listing().names) {
-    if (!n.starts_with(kAttachment)) continue;
+  for (const auto& name : listing_of(file, root).names) {
+    if (!name.starts_with(kAttachment)) continue;
     if (out.size() == max_attachments) break;
     MsgAttachment a;
-    a.storage = n;
+    a.storage = root.empty() ? name : std::string(root) + "/" + name;
+    const std::string& n = a.storage;
     OleListing l = file.listing(n);
     if (!l.valid) {
       a.damaged = true;
@@ -165,11 +184,11 @@ bool is_msg(const OleListing& top) {
 }
 
 MsgText msg_text(OleFile& file, uint64_t max_bytes, const std::function<void(std::string_view)>& out,
-                 const MsgBodyFile& body_file) {
+                 const MsgBodyFile& body_file, std::string_view root) {
   MsgText r;
-  for (const auto& n : file.listing().names)
+  for (const auto& n : listing_of(file, root).names)
     if (n.starts_with(kAttachment)) ++r.attachments;
-  Reader read(file, max_bytes, out, r);
+  Reader read(file, root, max_bytes, out, r);
   read.string("0037");  // PR_SUBJECT
   bool plain = read.string("1000");  // PR_BODY
   if (!plain || body_file) read.formatted(plain, body_file);

@@ -4,6 +4,7 @@
 //   OleFile f(read_at, size);
 //   if (is_msg(f.listing())) { MsgText m = msg_text(f, max_bytes, out, body_file); ... }
 //   for (const MsgAttachment& a : msg_attachments(f, 64)) f.read(a.storage, kMsgAttachData, max, fn);
+//   msg_text(f, max_bytes, out, body_file, "__attach_version1.0_#00000000/__substg1.0_3701000D");
 // DESCRIPTION
 //   A .msg file (Outlook's "Save as", or a message dragged into another as
 //   an attachment) is a compound file whose top-level streams hold the
@@ -25,10 +26,16 @@
 //   names each (file name, MIME type, whether it holds a file or an
 //   embedded message or object), for the caller to read the file
 //   (OleFile::read in the storage) as a part of its own.
-//   is_msg() is true for a compound file with a __properties_version1.0
-//   stream and at least one __substg1.0_ stream.
+//   A message embedded in the file (an attachment that is an Outlook item,
+//   "Attach Item": the attachment's storage __substg1.0_3701000D holds the
+//   same streams and storages as a .msg's top) is read the same way with
+//   `root`, the path of that storage ("" for the file's own message);
+//   msg_attachments' storage paths then start with it.
+//   is_msg() is true for a compound file (or storage) with a
+//   __properties_version1.0 stream and at least one __substg1.0_ stream.
 //   MsgText: `characters` of text other than white space (a body given to
-//   body_file not counted); `attachments`; `damaged` when a property
+//   body_file not counted); `attachments`; `read`, the bytes of the
+//   property streams read (a caller's bound); `damaged` when a property
 //   stream or the compressed RTF could not be read to its end (what was
 //   read is passed on), a formatted body beside a plain one included.
 // INPUT
@@ -55,6 +62,7 @@ struct MsgText {
   uint64_t characters = 0;
   size_t attachments = 0;
   bool damaged = false;
+  uint64_t read = 0;  // bytes of property streams read
 };
 
 // One attachment of a .msg: a storage __attach_version1.0_#N.
@@ -70,15 +78,16 @@ inline constexpr std::string_view kMsgAttachData = "__substg1.0_37010102";
 inline constexpr std::string_view kMsgAttachObject = "__substg1.0_3701000D";
 
 bool is_msg(const OleListing& top);
-// The first max_attachments attachments, in directory order.
-std::vector<MsgAttachment> msg_attachments(OleFile& file, size_t max_attachments);
+// The first max_attachments attachments, in directory order; `storage`
+// is the attachment's path from the file's top.
+std::vector<MsgAttachment> msg_attachments(OleFile& file, size_t max_attachments, std::string_view root = {});
 // The RTF body decompressed: at most 8 x max_bytes (LZFu makes no more of
 // a stream of max_bytes), at most this.
 inline constexpr uint64_t kMaxMsgRtf = 32ull << 20;
 // A formatted body for the caller to read: its content type and bytes.
 using MsgBodyFile = std::function<void(std::string_view content_type, std::string_view bytes)>;
 MsgText msg_text(OleFile& file, uint64_t max_bytes, const std::function<void(std::string_view utf8)>& out,
-                 const MsgBodyFile& body_file = {});
+                 const MsgBodyFile& body_file = {}, std::string_view root = {});
 
 }  // namespace phi::mime
 

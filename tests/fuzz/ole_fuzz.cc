@@ -2,8 +2,8 @@
 // OleFile::read and ppt_text (and the input as PowerPoint records, their objects inflated by
 // ppt_object), an Outlook message's text by msg_text (with and without a reader for the
 // formatted body), its attachments' storages by msg_attachments and OleFile::read one level
-// down, the storages of embedded objects two levels down ("ObjectPool/..."), each written out again by
-// OleWriter and read back stream for stream, packaged files by OleNative (whole and split, and the
+// down (an embedded message's two), the storages of embedded objects two levels down
+// ("ObjectPool/..."), each written out again by OleWriter and read back stream for stream, packaged files by OleNative (whole and split, and the
 // input itself), and the same bytes as a .doc attachment through the Walker (sniffed, handed to the
 // document reader); the events must not depend on how the body is split.
 #include <cstddef>
@@ -130,12 +130,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     });
     if (bodies > 1 || given > (4u << 20)) std::abort();  // HTML as UTF-8: at most 3 bytes a byte
   }
-  // Its attachments: each storage's tree, names and file, read one level down.
+  // Its attachments: each storage's tree, names and file, read one level
+  // down; an embedded message's text and attachments, two levels down.
+  auto attachments = [&](const std::string& root) {
+    for (const auto& a : phi::mime::msg_attachments(file, 64, root)) {
+      if (a.filename.find('\n') != std::string::npos || a.mime_type.find('\r') != std::string::npos) std::abort();
+      uint64_t bytes = 0;
+      file.read(a.storage, phi::mime::kMsgAttachData, 1 << 20, [&](std::string_view b) { bytes += b.size(); });
+      if (bytes > in.size()) std::abort();
+    }
+  };
+  attachments("");
+  size_t embedded = 0;
   for (const auto& a : phi::mime::msg_attachments(file, 64)) {
-    if (a.filename.find('\n') != std::string::npos || a.mime_type.find('\r') != std::string::npos) std::abort();
-    uint64_t bytes = 0;
-    file.read(a.storage, phi::mime::kMsgAttachData, 1 << 20, [&](std::string_view b) { bytes += b.size(); });
-    if (bytes > in.size()) std::abort();
+    std::string root = a.storage + "/" + std::string(phi::mime::kMsgAttachObject);
+    if (!a.object || !phi::mime::is_msg(file.listing(root)) || ++embedded > 4) continue;
+    phi::mime::MsgText m = phi::mime::msg_text(file, 1 << 20, [](std::string_view) {}, {}, root);
+    if (m.read > (4u << 20)) std::abort();  // a few streams of max_bytes
+    attachments(root);
   }
   // Embedded objects: each storage under ObjectPool and at the top, listed, read, written out again.
   std::vector<std::string> paths;

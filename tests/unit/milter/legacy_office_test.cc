@@ -254,7 +254,8 @@ TEST_F(LegacyOfficeTest, TheFilesAttachedToAnOutlookMessageAreRead) {
       {"a PDF, no PDF reader", {{"labs.txt", labs}, {"scan.pdf", "%PDF-1.4\n%%EOF\n", "application/pdf"}}, "pdf",
        "SSN 078-05-1121"},
       {"a Word 97-2003 file inside, no catdoc", {{"letter.doc", sample("letter.doc")}}, "office", "letter.doc"},
-      {"an embedded message", {{"Fwd: older", "", "", true}, {"labs.txt", labs}}, "depth-limit", "SSN 078-05-1121"},
+      {"an embedded message without properties", {{"Fwd: older", "", "", true}, {"labs.txt", labs}}, "",
+       "SSN 078-05-1121"},
       // An OLE object attached, as Outlook attaches a document to an RTF message: read as one embedded in a .doc.
       {"an OLE object", {{"Package", "", "", true, true, {{"\x01Ole10Native", packaged("labs.txt", labs)}}}}, "",
        "SSN 078-05-1121"},
@@ -290,6 +291,38 @@ TEST_F(LegacyOfficeTest, TheFilesAttachedToAnOutlookMessageAreRead) {
   EXPECT_EQ(thrice.reason, "office");  // deeper.msg, below the third .msg
   EXPECT_NE(thrice.text.find("deepest note, MRN 4471823"), std::string::npos) << thrice.text;
   EXPECT_EQ(thrice.text.find("inner note"), std::string::npos) << thrice.text;
+  // A message attached as an Outlook item (an embedded message) is read as
+  // a .msg attached would be: its subject, body and files, two more levels
+  // down; a third embedded message is "depth-limit".
+  auto item = [](const std::string& subject, const std::string& body, std::vector<MsgAttach> files) {
+    auto spec = std::make_shared<mime::test::MsgSpec>();
+    spec->props = {{"__substg1.0_0037001F", utf16z(subject)}, {"__substg1.0_1000001F", utf16z(body)}};
+    spec->attachments = std::move(files);
+    MsgAttach a{subject, "", "", true};
+    a.message = spec;
+    return a;
+  };
+  test::Outcome embedded =
+      extract(reader, "office", make_msg_with(props, {item("Lab results", "Maria Gonzalez, MRN 4471823", {{"labs.txt", labs}})}));
+  EXPECT_EQ(embedded.reason, "");
+  EXPECT_NE(embedded.text.find("Lab results\nLab results\nMaria Gonzalez, MRN 4471823\n"), std::string::npos)
+      << embedded.text;  // its name (the item's subject), then its subject and body
+  EXPECT_NE(embedded.text.find("SSN 078-05-1121"), std::string::npos) << embedded.text;
+  const MsgAttach third = item("third", "deepest note", {{"labs.txt", labs}});
+  const MsgAttach second = item("second", "middle note", {third});
+  test::Outcome nested = extract(reader, "office", make_msg_with(props, {item("first", "first note", {second})}));
+  EXPECT_EQ(nested.reason, "depth-limit");
+  EXPECT_NE(nested.text.find("middle note"), std::string::npos) << nested.text;
+  EXPECT_EQ(nested.text.find("deepest note"), std::string::npos) << nested.text;
+  EXPECT_EQ(nested.text.find("SSN"), std::string::npos) << nested.text;
+  // Inside a .msg attached to the .msg, one level less.
+  test::Outcome in_attached = extract(
+      reader, "office",
+      make_msg_with(props, {{"fwd.msg", make_msg_with(props, {item("first", "first note", {second})}),
+                             "application/vnd.ms-outlook"}}));
+  EXPECT_EQ(in_attached.reason, "depth-limit");
+  EXPECT_NE(in_attached.text.find("first note"), std::string::npos) << in_attached.text;
+  EXPECT_EQ(in_attached.text.find("middle note"), std::string::npos) << in_attached.text;
   // Past 64 attachments the rest are not read: "part-limit".
   std::vector<MsgAttach> many(65, MsgAttach{"a", ""});
   many.back() = {"labs.txt", labs};

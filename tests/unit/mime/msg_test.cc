@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -173,6 +174,42 @@ TEST(Msg, AttachmentsAreListedAndTheirFilesRead) {
   EXPECT_EQ(f.read("no such storage", kMsgAttachData, 100, [](std::string_view) {}), OleStream::Unreadable);
   EXPECT_EQ(msg_attachments(f, 2).size(), 2u);
   EXPECT_FALSE(f.listing("__substg1.0_1000001F").valid);  // a stream, not a storage
+}
+
+// A message attached to a message as an Outlook item ("Attach Item") is
+// a storage in the attachment's: read the same way by its path, its own
+// attachments listed by their paths from the file's top.
+TEST(Msg, AnEmbeddedMessageIsReadFromItsStorage) {
+  auto older = std::make_shared<test::MsgSpec>();
+  older->props = {{"__substg1.0_0037001F", utf16z("Lab results")},
+                  {"__substg1.0_1000001F", utf16z("Maria Gonzalez, MRN 4471823")}};
+  older->attachments = {{"labs.txt", "SSN 078-05-1121", "text/plain"}};
+  test::MsgAttach item{"Lab results", "", "", true};
+  item.message = older;
+  std::string file = test::make_msg_with({{"__substg1.0_1000001F", utf16z("see the item below")}}, {item});
+  OleFile f(bytes_of(file), file.size());
+  auto top = msg_attachments(f, 64);
+  ASSERT_EQ(top.size(), 1u);
+  EXPECT_TRUE(top[0].object);
+  const std::string root = top[0].storage + "/" + std::string(kMsgAttachObject);
+  EXPECT_TRUE(is_msg(f.listing(root)));
+  std::string text;
+  MsgText m = msg_text(f, 1 << 20, [&](std::string_view t) { text.append(t); }, {}, root);
+  EXPECT_EQ(text, "Lab results\nMaria Gonzalez, MRN 4471823\n");
+  EXPECT_EQ(m.attachments, 1u);
+  EXPECT_FALSE(m.damaged);
+  EXPECT_EQ(m.read, utf16z("Lab results").size() + utf16z("Maria Gonzalez, MRN 4471823").size());
+  auto inner = msg_attachments(f, 64, root);
+  ASSERT_EQ(inner.size(), 1u);
+  EXPECT_EQ(inner[0].storage, root + "/__attach_version1.0_#00000000");
+  EXPECT_EQ(inner[0].filename, "labs.txt");
+  std::string data;
+  EXPECT_EQ(f.read(inner[0].storage, kMsgAttachData, 100, [&](std::string_view b) { data.append(b); }), OleStream::Read);
+  EXPECT_EQ(data, "SSN 078-05-1121");
+  // The top message's text is its own.
+  std::string own;
+  msg_text(f, 1 << 20, [&](std::string_view t) { own.append(t); });
+  EXPECT_EQ(own, "see the item below\n");
 }
 
 TEST(Msg, OnlyMessagesAreMessages) {

@@ -25,6 +25,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <span>
 #include <string>
 #include <utility>
@@ -181,6 +182,7 @@ inline std::string utf16z(const std::string& ascii) {
 // name (PR_ATTACH_LONG_FILENAME).
 // An attachment of make_msg_with(): a file (data), an embedded message
 // or OLE object (object), or neither (a link to a file kept elsewhere).
+struct MsgSpec;
 struct MsgAttach {
   std::string filename;   // PR_ATTACH_LONG_FILENAME
   std::string data;       // PR_ATTACH_DATA_BIN
@@ -189,13 +191,22 @@ struct MsgAttach {
   bool file = true;       // false: neither data nor object
   // With object: the storage's streams (empty: an embedded message's __properties_version1.0).
   std::vector<std::pair<std::string, std::string>> object_streams = {};
+  // With object: an embedded message with these properties and attachments instead of object_streams.
+  std::shared_ptr<const MsgSpec> message = {};
+};
+struct MsgSpec {
+  std::vector<std::pair<std::string, std::string>> props;
+  std::vector<MsgAttach> attachments;
 };
 
-inline std::string make_msg_with(const std::vector<std::pair<std::string, std::string>>& props,
-                                 const std::vector<MsgAttach>& attachments) {
-  std::vector<OleEntry> e = {ole_root(1)};
-  e.push_back(ole_stream("__properties_version1.0", kOleNone, kOleNone, std::string(32, '\0')));
-  size_t last = 1;
+// A message's streams and attachment storages as the children of the
+// storage e[parent], chained by right links; an embedded message's the
+// same, in its object storage (its properties header is 24 bytes).
+inline void add_msg(std::vector<OleEntry>& e, size_t parent, const std::vector<std::pair<std::string, std::string>>& props,
+                    const std::vector<MsgAttach>& attachments, bool top) {
+  e[parent].child = uint32_t(e.size());
+  e.push_back(ole_stream("__properties_version1.0", kOleNone, kOleNone, std::string(top ? 32 : 24, '\0')));
+  size_t last = e.size() - 1;
   auto sibling = [&](OleEntry entry) {
     e[last].right = uint32_t(e.size());
     last = e.size();
@@ -217,7 +228,9 @@ inline std::string make_msg_with(const std::vector<std::pair<std::string, std::s
       if (kids[k].type == 1) object = e.size();
       e.push_back(std::move(kids[k]));
     }
-    if (object) {  // the object's streams, chained by right links
+    if (object && a.message) {
+      add_msg(e, object, a.message->props, a.message->attachments, false);
+    } else if (object) {  // the object's streams, chained by right links
       auto streams = a.object_streams;
       if (streams.empty()) streams = {{"__properties_version1.0", std::string(32, '\0')}};
       e[object].child = uint32_t(e.size());
@@ -227,6 +240,12 @@ inline std::string make_msg_with(const std::vector<std::pair<std::string, std::s
     }
     last = storage;
   }
+}
+
+inline std::string make_msg_with(const std::vector<std::pair<std::string, std::string>>& props,
+                                 const std::vector<MsgAttach>& attachments) {
+  std::vector<OleEntry> e = {ole_root(1)};
+  add_msg(e, 0, props, attachments, true);
   return build_ole(e);
 }
 
