@@ -74,11 +74,11 @@ class AttachmentReader : public mime::DocumentReader {
 };
 
 // The pictures of a Word, Excel or PowerPoint file (mime::BlipScanner):
-// each PNG, JPEG or TIFF one is read as an image attachment would be,
-// through an InnerFile with the readers `docs` (OCR; under OcrMinBytes or
-// with OCR off it is "image"), its text to `text`; an EMF or WMF one by
-// the text it draws (one that draws none: "image"); a DIB or PICT is not
-// read ("image"); past kMaxOfficePictures, or past the deadline, the
+// each PNG, JPEG, TIFF or DIB (given as a .bmp file) one is read as an
+// image attachment would be, through an InnerFile with the readers `docs`
+// (OCR; under OcrMinBytes or with OCR off it is "image"), its text to
+// `text`; an EMF or WMF one by the text it draws (one that draws none:
+// "image"); a PICT is not read ("image"); past kMaxOfficePictures, or past the deadline, the
 // rest are not read ("part-limit", "time-limit"). reason() is the
 // weightiest of theirs.
 class PictureFiles : public mime::OfficePictureSink {

@@ -43,8 +43,9 @@
 //   (mime::BlipScanner over Word's "Data", table and "WordDocument"
 //   streams, PowerPoint's "Pictures", Excel's drawing group through
 //   mime::DrawingGroup) are read: an EMF or WMF by the text it draws
-//   (mime::MetafileText, here), the others as image attachments, each
-//   through an InnerFile with `attachments` (OCR), at most
+//   (mime::MetafileText, here), the others (a DIB as a BMP file) as
+//   image attachments, each through an InnerFile with `attachments`
+//   (OCR), at most
 //   kMaxOfficePictures (20) of those a file. Then the objects embedded in
 //   a Word, Excel or PowerPoint file (storages under Word's "ObjectPool",
 //   Excel's top-level "MBD..." storages; a presentation's ExOleObjStg
@@ -60,7 +61,7 @@
 //   Reasons finish() returns: "" for exit status 0 (or a presentation read
 //   to its end) with at least 32 characters other than white space;
 //   "image" (or the weightiest reason of its pictures': "part-limit"
-//   past 20, "time-limit") when a picture is not read (a DIB, a PICT, a
+//   past 20, "time-limit") when a picture is not read (a PICT, a
 //   metafile that draws no text, one under OcrMinBytes, OCR off), unless
 //   the text gives a reason;
 //   "office" for an embedded object of another kind (an equation, a

@@ -5,6 +5,7 @@
 
 #include "milter/mime/entity.h"
 #include "milter/mime/ole.h"
+#include "milter/util/le.h"
 #include "milter/util/strings.h"
 
 namespace phi::mime {
@@ -33,11 +34,16 @@ std::string_view kind_of(std::string_view head) {
 
 }  // namespace
 
+bool is_dib_header_size(uint32_t size) {
+  return size == 12 || size == 40 || size == 52 || size == 56 || size == 64 || size == 108 || size == 124;
+}
+
 bool is_image(std::string_view b) {
   return b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1A\n", 8) || b.substr(0, 3) == "\xFF\xD8\xFF" ||
          b.substr(0, 4) == std::string_view("II*\0", 4) || b.substr(0, 4) == std::string_view("MM\0*", 4) ||
          b.substr(0, 6) == "GIF87a" || b.substr(0, 6) == "GIF89a" ||
-         (b.substr(0, 4) == "RIFF" && b.size() >= 12 && b.substr(8, 4) == "WEBP");
+         (b.substr(0, 4) == "RIFF" && b.size() >= 12 && b.substr(8, 4) == "WEBP") ||
+         (b.substr(0, 2) == "BM" && b.size() >= 18 && le32(b.data() + 6) == 0 && is_dib_header_size(le32(b.data() + 14)));
 }
 
 void EmbeddedFile::bytes(std::string_view in, std::string& text) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "milter/mime/embedded.h"
 #include "milter/util/le.h"
 
 namespace phi::mime {
@@ -16,6 +17,7 @@ struct Found {
   size_t data_at = 0;     // from the record's start: where the picture's bytes (or the rest to skip) start
   uint64_t data_len = 0;  // how many there are
   bool compressed = false;  // a metafile's bytes are a zlib stream
+  std::string prefix;       // given before them: a DIB's .bmp file header
 };
 
 enum class Format { None, Png, Jpeg, Tiff, Dib, Metafile };
@@ -42,11 +44,7 @@ bool signature_of(Format f, std::string_view d) {
     case Format::Png: return d.substr(0, 8) == std::string_view("\x89PNG\r\n\x1A\n", 8);
     case Format::Jpeg: return d.substr(0, 3) == "\xFF\xD8\xFF";
     case Format::Tiff: return d.substr(0, 4) == std::string_view("II*\0", 4) || d.substr(0, 4) == std::string_view("MM\0*", 4);
-    case Format::Dib: {
-      uint32_t header = le32(d.data());  // BITMAPCOREHEADER, BITMAPINFOHEADER ... BITMAPV5HEADER
-      return header == 12 || header == 40 || header == 52 || header == 56 || header == 64 || header == 108 ||
-             header == 124;
-    }
+    case Format::Dib: return is_dib_header_size(le32(d.data()));  // BITMAPCOREHEADER ... BITMAPV5HEADER
     default: return false;
   }
 }
@@ -67,15 +65,44 @@ Found blip_at(std::string_view b) {
     if (b.size() < at + 34 || len < uids + 34) return {};
     uint8_t compression = byte_at(b, at + 32), filter = byte_at(b, at + 33);
     if ((compression != 0x00 && compression != 0xFE) || filter != 0xFE) return {};
-    if (le16(b.data() + 2) == 0xF01C) return {Blip::Other, at, len - uids};  // PICT: a Macintosh picture
-    return {Blip::Metafile, at + 34, len - uids - 34, compression == 0x00};
+    if (le16(b.data() + 2) == 0xF01C) return {Blip::Other, at, len - uids, false, {}};  // PICT: a Macintosh picture
+    return {Blip::Metafile, at + 34, len - uids - 34, compression == 0x00, {}};
   }
   size_t at = 8 + uids + 1;  // the identifiers and the tag byte
   if (b.size() < at + 8 || len < uids + 1 + 8 || !signature_of(f, b.substr(at, 8))) return {};
-  return {f == Format::Dib ? Blip::Other : Blip::Read, at, len - uids - 1};
+  if (f != Format::Dib) return {Blip::Read, at, len - uids - 1, false, {}};
+  std::string header = bmp_file_header(b.substr(at), len - uids - 1);  // read as the .bmp file it would be
+  if (header.empty()) return {Blip::Other, at, len - uids - 1, false, {}};
+  return {Blip::Read, at, len - uids - 1, false, std::move(header)};
 }
 
 }  // namespace
+
+std::string bmp_file_header(std::string_view dib, uint64_t dib_size) {
+  if (dib.size() < 36 || !is_dib_header_size(le32(dib.data())) || dib_size > 0xFFFFFFFFull - 14) return {};
+  uint32_t size = le32(dib.data());
+  uint64_t bits, colors, entry = 4, masks = 0;
+  if (size == 12) {  // BITMAPCOREHEADER: 16-bit sizes, RGB triples
+    bits = le16(dib.data() + 10);
+    colors = bits <= 8 ? uint64_t(1) << bits : 0;
+    entry = 3;
+  } else {
+    bits = le16(dib.data() + 14);
+    uint32_t compression = le32(dib.data() + 16), used = le32(dib.data() + 32);
+    colors = used ? used : bits <= 8 ? uint64_t(1) << bits : 0;
+    if (size == 40 && compression == 3) masks = 12;  // BI_BITFIELDS: three masks after the header
+    if (size == 40 && compression == 6) masks = 16;  // BI_ALPHABITFIELDS: four
+  }
+  uint64_t pixels = 14 + uint64_t(size) + masks + colors * entry;
+  if (bits == 0 || bits > 32 || pixels > 14 + dib_size) return {};
+  std::string h = "BM" + std::string(12, '\0');
+  auto put32 = [&](size_t at, uint64_t v) {
+    for (int i = 0; i < 4; ++i) h[at + size_t(i)] = char((v >> (8 * i)) & 0xFF);
+  };
+  put32(2, 14 + dib_size);
+  put32(10, pixels);
+  return h;
+}
 
 // The current record's bytes at the start of `b` (at most left_): given
 // to the sink or skipped; the record ends with the last. Returns how many.
@@ -113,6 +140,7 @@ void BlipScanner::scan(bool last) {
     if (f.kind == Blip::Read) {
       giving_ = true;
       sink_.begin();
+      if (!f.prefix.empty()) sink_.bytes(f.prefix);
     } else if (f.kind == Blip::Metafile) {
       giving_ = sink_.metafile(f.compressed);
     } else {

@@ -3,6 +3,7 @@
 // SYNOPSIS
 //   struct Files : OfficePictureSink { ... };   // begin(), bytes(b), end(), other()
 //   BlipScanner s(files); s.feed(stream_piece); ... s.finish();
+//   std::string h = bmp_file_header(dib_first_bytes, dib_size);   // "" when no bitmap header
 //   DrawingGroup g; g.feed(workbook_piece, [&](std::string_view d) { s.feed(d); });
 // DESCRIPTION
 //   A picture pasted into a Word, Excel or PowerPoint 97-2003 document (a
@@ -24,9 +25,13 @@
 //   a compression byte 0x00 or 0xFE and filter 0xFE in its header), and a
 //   length that holds them. A PNG, JPEG or TIFF picture's bytes go to the
 //   OfficePictureSink (begin(), bytes() as they come, end(); a record
-//   cut by the end of the stream ends there); an EMF or WMF metafile's
+//   cut by the end of the stream ends there), and so do a DIB's (a
+//   screenshot Office kept as a bitmap), after the 14-byte file header
+//   that makes them a .bmp file (bmp_file_header: the pixels' offset from
+//   the bitmap header's size, masks and palette; a header that makes no
+//   sense: other()); an EMF or WMF metafile's
 //   bytes after its header are given the same way when the sink's
-//   metafile() asks for them (metafile.h reads their text); a DIB, a PICT
+//   metafile() asks for them (metafile.h reads their text); a PICT
 //   or a metafile the sink does not ask for is not read (other()), its
 //   bytes skipped. The bytes of a record are not searched again.
 // INPUT
@@ -49,10 +54,10 @@ inline constexpr size_t kBlipLook = 80;  // a record's header and what must foll
 class OfficePictureSink {
  public:
   virtual ~OfficePictureSink() = default;
-  virtual void begin() = 0;                      // a PNG, JPEG or TIFF picture
+  virtual void begin() = 0;                      // a PNG, JPEG, TIFF or BMP (a DIB) picture
   virtual void bytes(std::string_view b) = 0;    // its bytes, in pieces
   virtual void end() = 0;
-  virtual void other() = 0;                      // a DIB or PICT picture, not read
+  virtual void other() = 0;                      // a PICT picture (or a damaged DIB), not read
   // An EMF or WMF picture (compressed: its bytes are a zlib stream): true
   // to be given its bytes (bytes(), end()) as a picture's, else other().
   virtual bool metafile(bool compressed) {
@@ -61,6 +66,11 @@ class OfficePictureSink {
     return false;
   }
 };
+
+// The file header (14 bytes) that makes a device-independent bitmap of
+// dib_size bytes, whose first bytes (at least 36) are `dib`, a .bmp file;
+// "" when they are no bitmap header.
+std::string bmp_file_header(std::string_view dib, uint64_t dib_size);
 
 class BlipScanner {
  public:

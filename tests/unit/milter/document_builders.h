@@ -26,6 +26,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -197,13 +198,13 @@ inline std::string render(const std::string& pdf, const std::string& format, int
   return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
 }
 
-// make_pdf's page of `text` rendered grey at 150 dpi, as an image
-// XObject's dictionary entries and data (deflated DeviceGray pixels);
-// empty on failure.
-struct GrayPicture {
-  std::string dictionary, data;
+// make_pdf's page of `text` rendered grey at 150 dpi by pdftoppm: its
+// size and its pixels (one byte each, rows top down); empty on failure.
+struct GrayPage {
+  size_t width = 0, height = 0;
+  std::string pixels;
 };
-inline GrayPicture gray_picture(const std::string& text) {
+inline GrayPage gray_page(const std::string& text) {
   escrow::testing::TempDir dir;
   std::string in = dir.write("page.pdf", make_pdf({text}), 0600);
   std::string out = dir.path() + "/page";
@@ -213,12 +214,67 @@ inline GrayPicture gray_picture(const std::string& text) {
   // "P5\n<w> <h>\n255\n" then the pixels.
   size_t a = pgm.find('\n'), b = pgm.find('\n', a + 1), c = pgm.find('\n', b + 1);
   if (pgm.rfind("P5", 0) != 0 || c == std::string::npos) return {};
-  std::string size = pgm.substr(a + 1, b - a - 1), pixels = pgm.substr(c + 1);
-  std::string w = size.substr(0, size.find(' ')), h = size.substr(size.find(' ') + 1);
-  std::string z = deflate(pixels);
-  return {"/Type /XObject /Subtype /Image /Width " + w + " /Height " + h +
-              " /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length " + std::to_string(z.size()),
+  std::string size = pgm.substr(a + 1, b - a - 1);
+  GrayPage page{std::stoul(size.substr(0, size.find(' '))), std::stoul(size.substr(size.find(' ') + 1)),
+                pgm.substr(c + 1)};
+  if (page.pixels.size() < page.width * page.height) return {};
+  return page;
+}
+
+// The same as an image XObject's dictionary entries and data (deflated
+// DeviceGray pixels); empty on failure.
+struct GrayPicture {
+  std::string dictionary, data;
+};
+inline GrayPicture gray_picture(const std::string& text) {
+  GrayPage page = gray_page(text);
+  if (page.pixels.empty()) return {};
+  std::string z = deflate(page.pixels);
+  return {"/Type /XObject /Subtype /Image /Width " + std::to_string(page.width) + " /Height " +
+              std::to_string(page.height) + " /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode /Length " +
+              std::to_string(z.size()),
           z};
+}
+
+// The same as a .bmp file (8 bits a pixel, a grey palette, rows bottom
+// up, each padded to 4 bytes), as Paint saves a screenshot; with `strip`,
+// only the rows with ink and 12 rows around them (a one-line text: about
+// 50 KB). "" on failure. Its bytes after the first 14 (the file header)
+// are the DIB Office keeps.
+inline std::string make_bmp(const std::string& text, bool strip = false) {
+  GrayPage page = gray_page(text);
+  if (page.pixels.empty()) return {};
+  const size_t w = page.width;
+  size_t h = page.height;
+  std::string pixels = std::move(page.pixels);
+  if (strip) {
+    size_t first = h, last = 0;
+    for (size_t y = 0; y < h; ++y)
+      for (size_t x = 0; x < w; ++x)
+        if (static_cast<unsigned char>(pixels[y * w + x]) < 128) {
+          first = std::min(first, y);
+          last = y;
+        }
+    if (first > last) return {};
+    first = first > 12 ? first - 12 : 0;
+    last = std::min(h - 1, last + 12);
+    pixels = pixels.substr(first * w, (last - first + 1) * w);
+    h = last - first + 1;
+  }
+  auto le = [](uint32_t v, int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i) s.push_back(char((v >> (8 * i)) & 0xFF));
+    return s;
+  };
+  const size_t row = (w + 3) / 4 * 4;
+  std::string palette;
+  for (int g = 0; g < 256; ++g) palette += std::string{char(g), char(g), char(g), '\0'};
+  std::string data;
+  for (size_t y = h; y-- > 0;) data += pixels.substr(y * w, w) + std::string(row - w, '\0');
+  std::string info = le(40, 4) + le(uint32_t(w), 4) + le(uint32_t(h), 4) + le(1, 2) + le(8, 2) + le(0, 4) +
+                     le(uint32_t(data.size()), 4) + le(5906, 4) + le(5906, 4) + le(256, 4) + le(0, 4);
+  uint32_t offset = uint32_t(14 + info.size() + palette.size());
+  return "BM" + le(uint32_t(offset + data.size()), 4) + le(0, 4) + le(offset, 4) + info + palette + data;
 }
 
 // A PDF whose one page is only a picture of `text` (as a scanner or a fax

@@ -615,6 +615,26 @@ TEST_F(LegacyOfficeTest, PicturesAndObjectsInAnOutlookMessagesBodyAreRead) {
             "office");
 }
 
+// A screenshot Word kept as a bitmap (a DIB record) is read by the real
+// tesseract as the .bmp file it would be.
+TEST_F(LegacyOfficeTest, ABitmapInAWordFileIsReadByTesseract) {
+  if (::access("/usr/bin/tesseract", X_OK) != 0) GTEST_FAIL() << "scripts/setup installs tesseract-ocr";
+  const std::string bmp = test::make_bmp("Referral: Diego Lopez DOB 10/08/2001 MRN 4471823 diabetes", true);
+  ASSERT_FALSE(bmp.empty()) << "pdftoppm failed";
+  OcrOptions oo;
+  oo.program = "/usr/bin/tesseract";
+  LegacyOfficeOptions o;
+  o.word = dir.write("text.sh", "#!/bin/sh\ncat >/dev/null\necho 'Dear colleague, the referral is pasted below.'\n", 0755);
+  o.attachments = std::make_shared<const Converters>(nullptr, std::make_shared<ImageOcr>(oo));
+  using namespace mime::test;
+  std::string data = std::string(40, '\0') + office_blip(0xF01F, 0x7A8, bmp.substr(14));
+  test::Outcome w = extract(LegacyOffice(o), "office",
+                            build_ole({ole_root(1), ole_stream("Data", kOleNone, 2, data), ole_stream("WordDocument")}));
+  EXPECT_EQ(w.reason, "");
+  EXPECT_NE(w.text.find("Diego Lopez"), std::string::npos) << w.text;
+  EXPECT_NE(w.text.find("4471823"), std::string::npos) << w.text;
+}
+
 // A table or chart pasted as a picture is an EMF or WMF (compressed, as
 // Office stores metafiles): the text it draws is read, no OCR; one that
 // draws none is "image".

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <string>
 
+#include "milter/mime/embedded.h"
 #include "tests/unit/escrow/test_util.h"
 #include "tests/unit/milter/document_builders.h"
 
@@ -56,6 +57,18 @@ TEST_F(ImageOcrTest, TextOfAScannedPageInEachFormat) {
     EXPECT_NE(o.text.find("Diego Lopez"), std::string::npos) << format << ": " << o.text;
     EXPECT_NE(o.text.find("4471823"), std::string::npos) << format << ": " << o.text;
   }
+}
+
+// A screenshot saved by Paint, or a bitmap an Office file keeps (given as
+// a .bmp file): BMP is read as the other formats are.
+TEST_F(ImageOcrTest, TextOfABmpFile) {
+  std::string bmp = test::make_bmp(kReferral);
+  ASSERT_FALSE(bmp.empty()) << "pdftoppm failed";
+  ASSERT_TRUE(mime::is_image(bmp));
+  test::Outcome o = extract(ImageOcr(options(kTesseract)), "image", bmp, 4096);
+  EXPECT_EQ(o.reason, "");
+  EXPECT_NE(o.text.find("Diego Lopez"), std::string::npos) << o.text;
+  EXPECT_NE(o.text.find("4471823"), std::string::npos) << o.text;
 }
 
 TEST_F(ImageOcrTest, AnImageWithoutTextIsUninspected) {

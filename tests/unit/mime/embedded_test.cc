@@ -54,6 +54,9 @@ TEST(EmbeddedFile, TheFirstBytesTellTheKind) {
       {std::string("RIFF$\x08\0\0WAVEfmt ", 16), ""},     // letters, then size bytes: a sound
       {std::string(40, 'a') + std::string("\x01\x02", 2), ""},  // a control byte within the head
       {std::string(64, 'a') + std::string("\x01\x02", 2), "text"},  // only the head is looked at
+      {std::string("BM\x36\x10\0\0\0\0\0\0\x36\0\0\0\x28\0\0\0", 18) + std::string(40, '\x7F'), "image"},  // a BMP
+      {std::string("BM\x36\x10\0\0\0\0\0\0\x36\0\0\0\x29\0\0\0", 18) + std::string(40, '\x7F'), ""},  // no header size
+      {"BMW of North America: service report for the fleet", "text"},
       {test::make_emf({{1, "MRN 4471823"}}), "metafile"},
       {test::make_wmf({{1, "MRN 4471823"}}, true), "metafile"},  // with its placeable header
       {test::make_wmf({{1, "MRN 4471823"}}, false), ""},        // without: three small numbers, no signature

@@ -48,6 +48,58 @@ TEST(BlipScanner, PicturesAreFoundAmongOtherBytesSplitAnywhere) {
     EXPECT_EQ(scan(in, step), want) << step;
 }
 
+// A BITMAPINFOHEADER (40 bytes) of `bits` per pixel, `compression`, `used` palette colours.
+std::string dib_header(uint16_t bits, uint32_t compression = 0, uint32_t used = 0) {
+  std::string h(40, '\0');
+  ole_put32(h, 0, 40);
+  ole_put32(h, 4, 100);  // width
+  ole_put32(h, 8, 20);   // height
+  ole_put16(h, 12, 1);   // planes
+  ole_put16(h, 14, bits);
+  ole_put32(h, 16, compression);
+  ole_put32(h, 32, used);
+  return h;
+}
+
+// A bitmap Office stores as a DIB (a screenshot kept as a bitmap) is given
+// as the .bmp file it would be: a 14-byte file header ("BM", the file's
+// size, the pixels' offset) before its bytes; one whose header makes no
+// sense is other().
+TEST(BlipScanner, ABitmapIsGivenAsABmpFile) {
+  auto file_header = [](uint32_t size, uint32_t offset) {
+    std::string h = "BM" + std::string(12, '\0');
+    ole_put32(h, 2, size);
+    ole_put32(h, 10, offset);
+    return h;
+  };
+  const std::string dib = dib_header(24) + std::string(6000, 'x');
+  std::string in = "filler" + office_blip(0xF01F, 0x7A8, dib) + office_blip(0xF01E, 0x6E0, kPng);
+  for (size_t step : {size_t(0), size_t(1), size_t(7), size_t(80)})
+    EXPECT_EQ(scan(in, step), "[" + file_header(14 + 6040, 14 + 40) + dib + "][" + kPng + "]") << step;
+  // The pixels' offset: after the header, the masks and the palette.
+  struct {
+    std::string head;
+    uint32_t offset;  // from the file's start; 0: no bitmap header
+  } rows[] = {
+      {dib_header(24), 54},
+      {dib_header(8), 14 + 40 + 256 * 4},       // a full palette
+      {dib_header(8, 0, 16), 14 + 40 + 16 * 4},  // the colours used
+      {dib_header(1), 14 + 40 + 2 * 4},
+      {dib_header(16, 3), 14 + 40 + 12},        // BI_BITFIELDS: three masks
+      {dib_header(32, 6), 14 + 40 + 16},        // BI_ALPHABITFIELDS: four
+      {std::string("\x0C\0\0\0\x64\0\x14\0\x01\0\x04\0", 12) + std::string(40, 'c'), 14 + 12 + 16 * 3},  // a core header
+      {dib_header(0), 0},
+      {dib_header(33), 0},
+      {dib_header(8, 0, 5000), 0},  // a palette larger than the bitmap
+      {std::string("\x29\0\0\0", 4) + std::string(60, 'd'), 0},
+      {dib_header(24).substr(0, 30), 0},  // too short to tell
+  };
+  for (size_t k = 0; k < std::size(rows); ++k) {
+    std::string h = bmp_file_header(rows[k].head, 10000);
+    EXPECT_EQ(h, rows[k].offset ? file_header(14 + 10000, rows[k].offset) : "") << k;
+  }
+}
+
 // A record's bytes are not searched again: a PNG record inside a metafile
 // record's data is the metafile's.
 TEST(BlipScanner, ARecordsBytesAreNotSearchedAgain) {
