@@ -1,6 +1,7 @@
 // office_pictures_fuzz - BLIP records found by BlipScanner (metafiles asked for), an Excel workbook's drawing group by
 // DrawingGroup, and the text a metafile draws by MetafileText (the input as a metafile, plain and as a zlib stream): none
-// may depend on how the stream is split; no picture holds more bytes than the stream, no text more than three times it.
+// may depend on how the stream is split; no picture holds more bytes than the stream, no text more than three times it;
+// the input as a DIB given a .bmp file header (bmp_file_header) only when that header fits it.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -67,6 +68,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string t = drawn(in, size + 1, zlib, &k1);
     if (drawn(in, 1 + size % 13, zlib, &k2) != t || k1 != k2) std::abort();
     if (!zlib && t.size() > 3 * size + 1) std::abort();
+  }
+  // The input as a DIB: a file header only for a bitmap header, with its
+  // size and a pixels' offset within the file.
+  std::string h = phi::mime::bmp_file_header(in, size);
+  if (!h.empty()) {
+    auto le32 = [&](size_t at) {
+      return uint32_t(uint8_t(h[at])) | uint32_t(uint8_t(h[at + 1])) << 8 | uint32_t(uint8_t(h[at + 2])) << 16 |
+             uint32_t(uint8_t(h[at + 3])) << 24;
+    };
+    if (h.size() != 14 || h.substr(0, 2) != "BM" || le32(2) != 14 + size || le32(10) > 14 + size || le32(10) < 14 + 12)
+      std::abort();
   }
   return 0;
 }
