@@ -20,6 +20,7 @@
 #include "milter/mime/pdf_html.h"
 #include "milter/mime/pdf_names.h"
 #include "milter/mime/pdf_pictures.h"
+#include "milter/mime/pdf_xfa.h"
 #include "milter/util/c_ptr.h"
 #include "milter/util/deadline.h"
 #include "milter/util/files.h"
@@ -220,8 +221,10 @@ class PdfRun : public ConverterRun {
   std::string render(size_t page, std::string& png);
   std::string feed_spool(ConverterRun& run);
   std::string read_files(const std::function<void(std::string_view)>& text);
-  std::string read_file(mime::PdfObjectRef ref, const std::function<void(std::string_view)>& text);
+  std::string read_file(mime::PdfObjectRef ref, const std::function<void(std::string_view)>& text,
+                        std::string_view type = "application/octet-stream", std::string_view what = "a file attached to a PDF");
   std::string read_comments(const std::function<void(std::string_view)>& text);
+  std::string read_form(const mime::PdfXfaRefs& xfa, const std::function<void(std::string_view)>& text);
 
   const PdfOptions o_;
   const unsigned depth_;
@@ -316,10 +319,17 @@ std::string PdfRun::finish(const std::function<void(std::string_view)>& text) {
   // holds PHI is otherwise delivered by uninspected-clean.
   if (reads_more(reason) && names_.attached_files()) fold(reason, read_files(counted));
   // Nor does it print the comments (sticky notes, pop-ups, markups' notes)
-  // or the attached files' names.
-  if (reads_more(reason) && (names_.may_have_comments() || names_.attached_files()) && spool_ &&
-      !o_.qpdf_program.empty())
+  // or the attached files' names, nor what was typed into an XML (XFA)
+  // form: a dynamic one's page says only "Please wait...".
+  bool objects = names_.may_have_comments() || names_.attached_files() || names_.has_xfa();
+  if (reads_more(reason) && objects && spool_ && !o_.qpdf_program.empty()) {
     fold(reason, read_comments(counted));
+  } else if (reads_more(reason) && names_.has_xfa()) {
+    log_line(LogLevel::Info, "", "pdf",
+             std::string("an XML (XFA) form: its pages are read, the data typed into it is not (") +
+                 (o_.qpdf_program.empty() ? "PdfObjects is empty" : "no memory file") + "); reported uninspected");
+    fold(reason, "pdf");
+  }
   spool_.reset();
   return reason;
 }
@@ -342,9 +352,37 @@ std::string PdfRun::read_comments(const std::function<void(std::string_view)>& t
     first = false;
     text(t);
   });
-  std::string why = run.finish([&](std::string_view json) { comments.feed(json); });
+  mime::PdfXfaRefs xfa;
+  std::string why = run.finish([&](std::string_view json) {
+    comments.feed(json);
+    xfa.feed(json);
+  });
   comments.finish();
-  return why;
+  xfa.finish();
+  if (!xfa.found() || why == "unavailable" || why == "time-limit") return why;
+  std::string form = read_form(xfa, text);
+  return why.empty() || form == "unavailable" || form == "time-limit" ? form : why;
+}
+
+// The data typed into an XML (XFA) form: each "datasets" stream (or the
+// whole XDP stream) qpdf's JSON named, decoded and read as an XML
+// attachment would be (its elements' text and attribute values). "" when
+// each was read (a form never filled in has none); "pdf" when the /XFA
+// value could not be understood; else what a stream's reading gave.
+std::string PdfRun::read_form(const mime::PdfXfaRefs& xfa, const std::function<void(std::string_view)>& text) {
+  std::string reason = xfa.damaged() ? "pdf" : "";
+  size_t read = 0;
+  for (const auto& ref : xfa.refs()) {
+    if (budget() && DeadlineClock::now() >= *budget()) return "time-limit";
+    std::string why = read_file(ref, text, "application/xml", "an XML (XFA) form's data");
+    if (why == "unavailable" || why == "time-limit") return why;
+    if (why.empty()) ++read;
+    else if (reason.empty()) reason = why;
+  }
+  log_line(LogLevel::Info, "", "pdf",
+           "an XML (XFA) form with " + std::to_string(xfa.refs().size()) + " data stream(s): " + std::to_string(read) +
+               " read" + (reason.empty() ? "" : ", the PDF is reported uninspected " + reason));
+  return reason;
 }
 
 // Each embedded file's stream that the PDF's bytes named (the first
@@ -395,7 +433,8 @@ std::string PdfRun::read_files(const std::function<void(std::string_view)>& text
 // "time-limit" (the run's or a reader's); else the reason of what was not
 // read ("binary", "pdf", "office", "archive", ...: whatever else happened)
 // or the run's ("size-limit"; "pdf": qpdf failed).
-std::string PdfRun::read_file(mime::PdfObjectRef ref, const std::function<void(std::string_view)>& text) {
+std::string PdfRun::read_file(mime::PdfObjectRef ref, const std::function<void(std::string_view)>& text,
+                              std::string_view type, std::string_view what) {
   if (text_bytes_ >= o_.max_text) return "size-limit";
   // The stream's data, decoded: the file's bytes.
   QpdfRun run(o_,
@@ -405,12 +444,12 @@ std::string PdfRun::read_file(mime::PdfObjectRef ref, const std::function<void(s
   run.set_deadline(budget());
   if (!run.start_on(spool_.get())) return run.past_deadline() ? "time-limit" : "unavailable";
   AttachedDocuments docs(o_, depth_, budget());
-  InnerFile file(text, &docs, "application/octet-stream", "");
+  InnerFile file(text, &docs, type, "");
   std::string why = run.finish([&](std::string_view b) { file.feed(b); });
   std::string unread = file.finish();
   if (why == "unavailable" || why == "time-limit") return why;
   if (!unread.empty()) {
-    log_line(LogLevel::Info, "", "pdf", "a file attached to a PDF is not read to its end: " + unread);
+    log_line(LogLevel::Info, "", "pdf", std::string(what) + " is not read to its end: " + unread);
     return unread;
   }
   return why;  // "" read; "size-limit" cut; "pdf" qpdf failed (what came is kept)

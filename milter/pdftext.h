@@ -65,7 +65,10 @@
 //     qpdf_program --json=2 --json-key=qpdf --json-stream-data=none /dev/stdin
 //   and the annotations' /Contents and the file specifications' /UF, /F and
 //   /Desc text strings in its output (mime/pdf_comments.h) follow the PDF's
-//   text. Both are also done for a PDF whose pages were not all read ("pdf":
+//   text; when the bytes named /XFA (an XML form) too, the form's
+//   "datasets" streams that output names (mime/pdf_xfa.h) are decoded as
+//   attached files are and read as XML attachments, their text after it.
+//   These are also done for a PDF whose pages were not all read ("pdf":
 //   a scan, a file pdftotext could not read), which stays "pdf".
 //   Reasons finish() returns: "" for exit status 0 when every page had text
 //   (32 characters or more other than white space; pages are counted by the
@@ -81,8 +84,10 @@
 //   names files attached to it when one of them was not read to its end (a
 //   PDF not read, an image without OCR, a damaged spreadsheet, qpdf failed,
 //   no `qpdf_program`, no stream of one found, more than kMaxPdfFileStreams;
-//   its pages' text and the files' read are still passed on), and when qpdf
-//   could not list its objects for the comments; "encrypted" when the
+//   its pages' text and the files' read are still passed on), when qpdf
+//   could not list its objects for the comments, and for an XML form whose
+//   /XFA could not be understood or whose data was not read (no
+//   `qpdf_program` either); "encrypted" when the
 //   document has an /Encrypt entry and pdftotext could not read it (a user
 //   password) or refused it (status 3, copying not allowed); "size-limit"
 //   after max_text bytes of text (the child is killed, the text before is
@@ -132,8 +137,8 @@ struct PdfOptions : ConverterLimits {  // timeout: the whole extraction
   // read as scans are; empty (or no OCR), the pictures stay unread.
   std::string image_list_program;
   // Files attached to a PDF, each embedded file's stream decoded by
-  // `qpdf_program` (qpdf) and read as an attachment, and the PDF's comments,
-  // from its objects as qpdf lists them; empty, neither is read.
+  // `qpdf_program` (qpdf) and read as an attachment, and the PDF's comments
+  // and XML form data, from its objects as qpdf lists them; empty, none is read.
   std::string qpdf_program;
   // Word, Excel and PowerPoint 97-2003 files and Outlook .msg files
   // attached to a PDF ("office"): a LegacyOffice with `in_caller_slot` (its

@@ -3,7 +3,7 @@ libphi_a_SOURCES += \
 	milter/mime/transfer.h milter/mime/transfer.cc \
 	milter/mime/charset.h milter/mime/charset.cc \
 	milter/mime/html.h milter/mime/html.cc milter/mime/pdf_html.h milter/mime/pdf_html.cc \
-	milter/mime/pdf_names.h milter/mime/pdf_names.cc milter/mime/pdf_comments.h milter/mime/pdf_comments.cc \
+	milter/mime/pdf_names.h milter/mime/pdf_names.cc milter/mime/pdf_comments.h milter/mime/pdf_comments.cc milter/mime/pdf_xfa.h milter/mime/pdf_xfa.cc \
 	milter/mime/pdf_pictures.h milter/mime/pdf_pictures.cc \
 	milter/mime/rtf.h milter/mime/rtf.cc \
 	milter/mime/header.h milter/mime/header.cc \
@@ -28,7 +28,7 @@ libphi_a_SOURCES += \
 UNIT_TESTS += tests/unit/mime/mime_test
 tests_unit_mime_mime_test_SOURCES = \
 	tests/unit/mime/transfer_test.cc tests/unit/mime/charset_test.cc \
-	tests/unit/mime/html_test.cc tests/unit/mime/pdf_html_test.cc tests/unit/mime/pdf_names_test.cc tests/unit/mime/pdf_comments_test.cc tests/unit/mime/pdf_pictures_test.cc tests/unit/mime/rtf_test.cc \
+	tests/unit/mime/html_test.cc tests/unit/mime/pdf_html_test.cc tests/unit/mime/pdf_names_test.cc tests/unit/mime/pdf_comments_test.cc tests/unit/mime/pdf_xfa_test.cc tests/unit/mime/pdf_pictures_test.cc tests/unit/mime/rtf_test.cc \
 	tests/unit/mime/header_test.cc \
 	tests/unit/mime/boundary_test.cc tests/unit/mime/walker_test.cc \
 	tests/unit/mime/zip_test.cc tests/unit/mime/xml_text_test.cc tests/unit/mime/package_test.cc \

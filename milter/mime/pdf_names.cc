@@ -110,6 +110,7 @@ unsigned PdfNameScan::match() const {
   if (name_ == "EmbeddedFiles" || name_ == "FileAttachment") return kAttached;
   if (name_ == "Annot" || name_ == "Annots" || name_ == "ObjStm") return kComments;
   if (name_ == "Image") return kImages;
+  if (name_ == "XFA") return kXfa;
   return 0;
 }
 
@@ -117,7 +118,7 @@ void PdfNameScan::end_name() {
   token_ = Token::None;
   ints_ = 0;
   unsigned m = match();
-  found_ |= m & (kEncrypt | kAttached | kComments | kImages);
+  found_ |= m & (kEncrypt | kAttached | kComments | kImages | kXfa);
   if ((m & kFileStream) && in_object_) file_object_ = true;  // noted if a stream follows
 }
 

@@ -8,6 +8,7 @@
 //   s.file_streams();                  // {number, generation} of their streams
 //   s.may_have_comments();             // annotations named, or maybe hidden
 //   s.has_images();                    // image XObjects: pictures drawn on pages
+//   s.has_xfa();                       // an XML (XFA) form: its data in a stream
 // DESCRIPTION
 //   Reads the PDF's bytes as PDF tokens: names (a '/' and the regular
 //   characters after it, up to white space or a delimiter, #xx escapes
@@ -27,7 +28,10 @@
 //     Image           an image XObject's /Subtype: a picture the pages
 //                     draw (has_images()), whose words pdftotext cannot
 //                     see (an inline image, in a content stream, is
-//                     seen only when that stream is not compressed).
+//                     seen only when that stream is not compressed);
+//     XFA             the interactive form's XML form (has_xfa()): the
+//                     data typed into it is an XML stream no page draws
+//                     (pdf_xfa.h).
 //   An /EmbeddedFile between "N G obj" and the keyword "stream" (before
 //   "endobj") also notes object N generation G: the stream a program such
 //   as qpdf can decode by its number (milter/pdftext.h).
@@ -79,6 +83,9 @@ class PdfNameScan {
   // may hide them: the PDF may hold comments that no page draws.
   bool may_have_comments() const { return ((found_ | pending()) & kComments) != 0; }
   bool has_images() const { return ((found_ | pending()) & kImages) != 0; }
+  // /XFA, the interactive form's key for an XML form (Adobe LiveCycle):
+  // its filled-in data is in a stream no page draws.
+  bool has_xfa() const { return ((found_ | pending()) & kXfa) != 0; }
   // The streams ("N G obj" ... "stream") whose dictionaries name
   // /EmbeddedFile: the files attached, in the order met, at most kMaxPdfFileStreams
   // (more_file_streams() when there were more).
@@ -86,7 +93,7 @@ class PdfNameScan {
   bool more_file_streams() const { return more_file_streams_; }
 
  private:
-  static constexpr unsigned kEncrypt = 1, kAttached = 2, kFileStream = 4, kComments = 8, kImages = 16;
+  static constexpr unsigned kEncrypt = 1, kAttached = 2, kFileStream = 4, kComments = 8, kImages = 16, kXfa = 32;
   enum class Token { None, Name, Word };
   void byte(unsigned char c);
   bool name_byte(unsigned char c);
@@ -113,7 +120,7 @@ class PdfNameScan {
   bool in_object_ = false;    // between "N G obj" and "endobj"
   bool file_object_ = false;  // and it named /EmbeddedFile, its "stream" not yet seen
 
-  unsigned found_ = 0;  // kEncrypt, kAttached, kComments, kImages
+  unsigned found_ = 0;  // kEncrypt, kAttached, kComments, kImages, kXfa
   std::vector<PdfObjectRef> file_streams_;
   bool more_file_streams_ = false;
 };

@@ -9,12 +9,12 @@
 #include "milter/mime/pdf_names.h"
 
 namespace {
-using Found = std::tuple<bool, bool, std::vector<phi::mime::PdfObjectRef>, bool, bool, bool>;
+using Found = std::tuple<bool, bool, std::vector<phi::mime::PdfObjectRef>, bool, bool, bool, bool>;
 Found scan(std::string_view in, size_t step) {
   phi::mime::PdfNameScan s;
   for (size_t i = 0; i < in.size(); i += step) s.feed(in.substr(i, step));
   return {s.encrypted(), s.attached_files(), s.file_streams(), s.more_file_streams(), s.may_have_comments(),
-          s.has_images()};
+          s.has_images(), s.has_xfa()};
 }
 }  // namespace
 

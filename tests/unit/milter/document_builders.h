@@ -277,6 +277,37 @@ inline std::string make_bmp(const std::string& text, bool strip = false) {
   return "BM" + le(uint32_t(offset + data.size()), 4) + le(0, 4) + le(offset, 4) + info + palette + data;
 }
 
+// A dynamic XML (XFA) form as Adobe LiveCycle Designer saves one: its page
+// says "Please wait..." (what a reader without XFA shows), and the data
+// typed into it is the "datasets" packet, one stream of the /XFA array
+// (or, with `one_stream`, the whole XDP document in one stream).
+inline std::string make_xfa_pdf(const std::string& datasets, bool one_stream = false) {
+  auto stream = [](const std::string& d) {
+    return "<< /Length " + std::to_string(d.size()) + " >>\nstream\n" + d + "\nendstream";
+  };
+  const std::string page =
+      "BT /F1 12 Tf 72 720 Td (Please wait... If this message is not eventually replaced by the proper contents of "
+      "the document, your PDF viewer may not be able to display this type of document.) Tj ET";
+  const std::string preamble = "<xdp:xdp xmlns:xdp=\"http://ns.adobe.com/xdp/\">",
+                    tmpl = "<template xmlns=\"http://www.xfa.org/schema/xfa-template/3.3/\"><subform name=\"form1\">"
+                           "<field name=\"PatientName\"/></subform></template>",
+                    postamble = "</xdp:xdp>";
+  std::vector<std::string> objs = {
+      one_stream ? "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [] /XFA 6 0 R >> /NeedsRendering true >>"
+                 : "<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [] /XFA [(preamble) 6 0 R (template) 7 0 R "
+                   "(datasets) 8 0 R (postamble) 9 0 R] >> /NeedsRendering true >>",
+      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R /Resources << /Font << /F1 4 0 R >> >> >>",
+      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+      stream(page)};
+  if (one_stream) {
+    objs.push_back(stream(preamble + tmpl + datasets + postamble));
+  } else {
+    for (const std::string* packet : {&preamble, &tmpl, &datasets, &postamble}) objs.push_back(stream(*packet));
+  }
+  return assemble_pdf(objs);
+}
+
 // A PDF whose one page is only a picture of `text` (as a scanner or a fax
 // makes it): make_pdf's page rendered grey at 150 dpi, embedded as a
 // deflated DeviceGray image; pdftotext finds no text in it. "" on failure.

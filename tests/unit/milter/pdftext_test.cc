@@ -277,6 +277,39 @@ TEST_F(PdfToTextTest, ACommentOnAPdfIsReadWithItsText) {
   EXPECT_EQ(failed.text, page + "\n\n\n");
 }
 
+// A dynamic XML (XFA) form: pdftotext prints its "Please wait..." page;
+// what was typed into it is the datasets packet, read with qpdf as an XML
+// attachment would be, in the array or in the one XDP stream. Without
+// PdfObjects, or with an /XFA that cannot be understood, the PDF is
+// uninspected "pdf"; a form never filled in has nothing more to read.
+TEST_F(PdfToTextTest, TheDataTypedIntoAnXmlFormIsRead) {
+  ASSERT_EQ(::access(kQpdf.c_str(), X_OK), 0) << kQpdf << " missing: scripts/setup installs qpdf";
+  const std::string datasets =
+      "<xfa:datasets xmlns:xfa=\"http://www.xfa.org/schema/xfa-data/1.0/\"><xfa:data><form1>"
+      "<PatientName>Maria Gonzalez</PatientName><MRN>4471823</MRN><Diagnosis>E11.9 type 2 diabetes</Diagnosis>"
+      "</form1></xfa:data></xfa:datasets>";
+  for (bool one_stream : {false, true}) {
+    SCOPED_TRACE(one_stream ? "one XDP stream" : "the packets' array");
+    std::string pdf = test::make_xfa_pdf(datasets, one_stream);
+    Outcome o = extract(PdfToText(with_qpdf()), pdf);
+    EXPECT_EQ(o.reason, "");
+    EXPECT_NE(o.text.find("Please wait"), std::string::npos) << o.text;
+    EXPECT_NE(o.text.find("Maria Gonzalez"), std::string::npos) << o.text;
+    EXPECT_NE(o.text.find("E11.9 type 2 diabetes"), std::string::npos) << o.text;
+    Outcome plain = extract(PdfToText(options(kPdfToText)), pdf);
+    EXPECT_EQ(plain.reason, "pdf");
+    EXPECT_EQ(plain.text.find("Maria Gonzalez"), std::string::npos) << plain.text;
+  }
+  std::string damaged = test::make_xfa_pdf(datasets);
+  damaged.replace(damaged.find("(datasets) 8 0 R"), 16, "(datasets) /Oops");
+  EXPECT_EQ(extract(PdfToText(with_qpdf()), damaged).reason, "pdf");
+  std::string empty = test::make_xfa_pdf(datasets);
+  empty.replace(empty.find("(datasets) 8 0 R"), 16, "(config)   8 0 R");
+  Outcome unfilled = extract(PdfToText(with_qpdf()), empty);
+  EXPECT_EQ(unfilled.reason, "");
+  EXPECT_EQ(unfilled.text.find("Maria Gonzalez"), std::string::npos) << unfilled.text;
+}
+
 // The attached files' runs are bound as the PDF's: a reader that fails
 // leaves the PDF uninspected with its pages read; one that never answers is
 // killed when the message's DocumentTimeBudget runs out ("time-limit", not

@@ -155,6 +155,16 @@ TEST(PdfNames, AnImageXObjectIsAPicture) {
   EXPECT_FALSE(images("/ProcSet [/PDF /Text /ImageB /ImageC /ImageI]"));
 }
 
+// The interactive form's /XFA: an XML form, whose typed-in data no page draws.
+TEST(PdfNames, AnXmlFormIsNamed) {
+  auto xfa = [](const std::string& pdf) { return answer_every_way(pdf, &PdfNameScan::has_xfa); };
+  EXPECT_FALSE(xfa(kPlain));
+  EXPECT_TRUE(xfa("<< /AcroForm << /Fields [] /XFA [(datasets) 8 0 R] >> >>"));
+  EXPECT_TRUE(xfa("<</AcroForm<</XFA 6 0 R>>>>"));
+  EXPECT_TRUE(xfa("/X#46A"));  // at the very end, escaped
+  EXPECT_FALSE(xfa("<< /XFAX 1 /XF 2 /xfa 3 >>"));
+}
+
 TEST(PdfNames, ALongNameIsSkippedToItsEnd) {
   // kMaxPdfName is a limit on what is held: a name of 10,000 bytes that
   // ends in a name looked for is not taken for it, and the one after it is read.
