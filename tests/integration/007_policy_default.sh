@@ -386,6 +386,14 @@ PY
   elif [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
     phi_fail "bsdtar missing: scripts/setup installs libarchive-tools"
   fi
+  # PHI only in what was typed into a dynamic XML (XFA) form: its page says
+  # "Please wait...", its data is an XML packet qpdf takes out (before: the
+  # page counted as read, the form delivered by the default rule).
+  python3 "$(dirname "$0")/make_pdf.py" xfa "$PHI_DIR/intake.pdf" "PatientName=Jane Doe" "DateOfBirth=03/14/1962"     "MRN=00482913" "Diagnosis=E11.9 type 2 diabetes mellitus" || phi_fail "could not write the XFA form"
+  send_pdf xfaform "$PHI_DIR/intake.pdf" intake.pdf "Intake form"
+  assert_escrowed xfaform "PHI only in the data of an XML (XFA) form is escrowed" 20
+  phi_assert_match "xfaform: the log names the message and its form" "$(grep "$qid: pdf:" "$PHI_MILTER_LOG")" \
+    "an XML \\(XFA\\) form with 1 data stream\\(s\\): 1 read"
 elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
   phi_fail "qpdf missing: scripts/setup installs qpdf"
 fi

@@ -15,6 +15,9 @@
 #   make_pdf.py pictured OUT.pdf IN.pgm LINE...   the letter's lines (three at most) with
 #                                      IN.pgm drawn below them, 6.5 by 8.4 inches (a screenshot
 #                                      or a scan pasted into a typed letter)
+#   make_pdf.py xfa OUT.pdf FIELD=VALUE...   a dynamic XML (XFA) form as LiveCycle Designer
+#                                      saves one: its page says "Please wait...", the values
+#                                      typed into it are its datasets packet (deflated)
 import os
 import sys
 import zlib
@@ -91,11 +94,35 @@ def pictured_page(pgm, lines):
     return objs
 
 
+def xfa_form(fields):
+    """A dynamic XFA form whose datasets packet holds `fields` (name, value)."""
+    def esc(v):
+        return v.replace(b"&", b"&amp;").replace(b"<", b"&lt;")
+    data = b"".join(b"<%s>%s</%s>" % (k, esc(v), k) for k, v in fields)
+    datasets = (b'<xfa:datasets xmlns:xfa="http://www.xfa.org/schema/xfa-data/1.0/"><xfa:data><form1>' + data +
+                b"</form1></xfa:data></xfa:datasets>")
+    page = (b"BT /F1 11 Tf 72 720 Td (Please wait... If this message is not eventually replaced by the proper "
+            b"contents of the document, your PDF viewer may not be able to display this type of document.) Tj ET")
+    return [b"<< /Type /Catalog /Pages 2 0 R /AcroForm << /Fields [] /XFA [(preamble) 6 0 R (template) 7 0 R "
+            b"(datasets) 8 0 R (postamble) 9 0 R] >> /NeedsRendering true >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            stream(b"/Filter /FlateDecode", zlib.compress(page)),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            stream(b"", b'<xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/">'),
+            stream(b"/Filter /FlateDecode", zlib.compress(
+                b'<template xmlns="http://www.xfa.org/schema/xfa-template/3.3/"><subform name="form1">' +
+                b"".join(b'<field name="%s"/>' % k for k, _ in fields) + b"</subform></template>")),
+            stream(b"/Filter /FlateDecode", zlib.compress(datasets)),
+            stream(b"", b"</xdp:xdp>")]
+
+
 if __name__ == "__main__":
-    if len(sys.argv) < 4 or sys.argv[1] not in ("text", "titled", "attached", "noted", "scan", "pictured"):
+    if len(sys.argv) < 4 or sys.argv[1] not in ("text", "titled", "attached", "noted", "scan", "pictured", "xfa"):
         raise SystemExit("usage: make_pdf.py text OUT.pdf LINE... | titled OUT.pdf TITLE LINE... | "
                          "attached OUT.pdf FILE LINE... | noted OUT.pdf NOTE LINE... | scan OUT.pdf IN.pgm | "
-                         "pictured OUT.pdf IN.pgm LINE...")
+                         "pictured OUT.pdf IN.pgm LINE... | xfa OUT.pdf FIELD=VALUE...")
     info = None
     if sys.argv[1] == "text":
         objs = text_page(sys.argv[3:])
@@ -110,6 +137,8 @@ if __name__ == "__main__":
             name = os.path.basename(sys.argv[3]).encode()
             name = name.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
             objs = attach(text_page(sys.argv[4:]), name, f.read())
+    elif sys.argv[1] == "xfa":
+        objs = xfa_form([tuple(a.encode().split(b"=", 1)) for a in sys.argv[3:]])
     elif sys.argv[1] == "pictured":
         with open(sys.argv[3], "rb") as f:
             objs = pictured_page(f.read(), sys.argv[4:])
