@@ -78,9 +78,9 @@ class AttachmentReader : public mime::DocumentReader {
 // image attachment would be, through an InnerFile with the readers `docs`
 // (OCR; under OcrMinBytes or with OCR off it is "image"), its text to
 // `text`; an EMF or WMF one by the text it draws (one that draws none:
-// "image"); a PICT is not read ("image"); past kMaxOfficePictures, or past the deadline, the
-// rest are not read ("part-limit", "time-limit"). reason() is the
-// weightiest of theirs.
+// "image"); a PICT is not read ("image"); past kMaxOfficePictures, or
+// past the deadline, the rest are not read ("part-limit", "time-limit").
+// reason() is the weightiest of theirs.
 class PictureFiles : public mime::OfficePictureSink {
  public:
   PictureFiles(const InnerFile::Text& text, const mime::DocumentReader* docs, std::function<bool()> past_deadline)

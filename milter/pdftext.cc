@@ -222,7 +222,8 @@ class PdfRun : public ConverterRun {
   std::string feed_spool(ConverterRun& run);
   std::string read_files(const std::function<void(std::string_view)>& text);
   std::string read_file(mime::PdfObjectRef ref, const std::function<void(std::string_view)>& text,
-                        std::string_view type = "application/octet-stream", std::string_view what = "a file attached to a PDF");
+                        std::string_view type = "application/octet-stream",
+                        std::string_view what = "a file attached to a PDF");
   std::string read_comments(const std::function<void(std::string_view)>& text);
   std::string read_form(const mime::PdfXfaRefs& xfa, const std::function<void(std::string_view)>& text);
 

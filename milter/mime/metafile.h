@@ -22,15 +22,15 @@
 //   " EMF" at offset 40), a WMF placeable header (0x9AC6CDD7) or a WMF
 //   header (type 1 or 2, 9 words). characters(): the characters of text
 //   other than white space given; kind(): "" when the bytes are neither
-//   (nothing is given). metafile_format() tells the same from a file's
-//   first bytes (44, or 40 for a WMF, suffice); with signed_only, a WMF
-//   must have the placeable header's key (a bare WMF header is three
-//   small numbers other files may begin with).
-//   MetafileToText: the same as a part's converter (feed(in, out),
-//   finish(out), had_errors(): never), the text appended to `out`;
-//   unread() is "image" when it drew no text (a logo, a drawing). With `zlib` the bytes are inflated first
+//   (nothing is given). With `zlib` the bytes are inflated first
 //   (decompress.h's Decompressor; Office's metafile pictures are stored
 //   so: [MS-ODRAW] compression 0), at most kMaxMetafileBytes of them.
+//   metafile_format() tells the kind from a file's first bytes (44, or 40
+//   for a WMF, suffice); with signed_only, a WMF must have the placeable
+//   header's key (a bare WMF header is three small numbers other files
+//   may begin with). MetafileToText: the same as a part's converter
+//   (feed(in, out), finish(out), had_errors(): never), the text appended
+//   to `out`; unread() is "image" when it drew no text (a logo, a drawing).
 // INPUT
 //   Hostile. Linear time; a record is held only when it draws text and is
 //   at most kMaxMetafileRecord bytes (longer ones, and every other

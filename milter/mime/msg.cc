@@ -1,7 +1,6 @@
 // msg - Outlook message files' subject and body (see msg.h).
 #include "milter/mime/msg.h"
 
-#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -92,7 +91,7 @@ class Reader {
       return;
     }
     std::string rtf;
-    LzfuStatus z = lzfu_decompress(bytes, std::min<uint64_t>(kMaxMsgRtf, max_ * 8), rtf);
+    LzfuStatus z = lzfu_decompress(bytes, max_ > kMaxMsgRtf / 8 ? kMaxMsgRtf : max_ * 8, rtf);
     if (z != LzfuStatus::Ok && z != LzfuStatus::BadCrc) r_.damaged = true;
     if (plain && rtf.find("\\pict") == std::string::npos && rtf.find("\\objdata") == std::string::npos) return;
     if (file) return file("text/rtf", rtf);
