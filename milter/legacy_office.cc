@@ -188,7 +188,7 @@ class OfficeRun : public ConverterRun {
       objects(ole, listing, text);
       set_command(o_.excel, {o_.excel, "-d", "utf-8", "-q", "0", "/dev/stdin"});
     } else if (!listing.has("WordDocument") && !listing.has("Workbook") && !listing.has("Book") &&
-               (listing.has("Package") || listing.has("CONTENTS") || listing.has("\1Ole10Native"))) {
+               (listing.has("Package") || listing.has("CONTENTS") || listing.has(mime::kOle10Native))) {
       // A presentation's object of those kinds: its storage is this file.
       AttachmentReader docs(o_, depth_, budget());
       uint64_t left = size_;
@@ -332,11 +332,11 @@ class OfficeRun : public ConverterRun {
       std::string why = file.finish();
       return std::string(weightier(st == mime::OleStream::Read ? "" : "office", why));
     }
-    if (l.has("\1Ole10Native")) {
+    if (l.has(mime::kOle10Native)) {
       std::optional<InnerFile> file;
       mime::OleNative native([&](std::string_view name) { file.emplace(text, &docs, "application/octet-stream", name); },
                              [&](std::string_view b) { file->feed(b); });
-      auto st = read("\1Ole10Native", [&](std::string_view b) {
+      auto st = read(mime::kOle10Native, [&](std::string_view b) {
         take(b);
         native.feed(b);
       });

@@ -43,6 +43,9 @@ namespace phi::mime {
 inline constexpr size_t kMaxNativeHead = 4096;
 inline constexpr size_t kMaxOle1Head = 4096;
 
+// The Object Packager's stream in an object's storage.
+inline constexpr std::string_view kOle10Native = "\1Ole10Native";
+
 class OleNative {
  public:
   OleNative(std::function<void(std::string_view)> name, std::function<void(std::string_view)> bytes)

@@ -57,7 +57,7 @@ void rewrite(phi::mime::OleFile& file, const std::string& path, uint64_t max) {
     std::string b;
     auto st = file.read(path, item.name, max, [&](std::string_view piece) { b.append(piece); });
     if (st == phi::mime::OleStream::Read && b.size() != item.length) std::abort();
-    if (item.name == "\x01Ole10Native") native(b);
+    if (item.name == phi::mime::kOle10Native) native(b);
     streams.push_back({item.name, item.length});
     read.push_back(st == phi::mime::OleStream::Read);
     data.push_back(std::move(b));
