@@ -78,23 +78,54 @@ Found blip_at(std::string_view b) {
 
 }  // namespace
 
-std::string bmp_file_header(std::string_view dib, uint64_t dib_size) {
-  if (dib.size() < 36 || !is_dib_header_size(le32(dib.data())) || dib_size > 0xFFFFFFFFull - 14) return {};
+namespace {
+
+// A DIB header's fields that say where its pixels start and how many bytes they take.
+struct DibLayout {
+  uint64_t bits = 0, pixels_at = 0;  // bits a pixel; the pixels' offset in the DIB (header, masks, palette)
+  uint64_t width = 0, height = 0, compression = 0, image = 0;
+};
+
+bool dib_layout(std::string_view dib, DibLayout& d) {
+  if (dib.size() < 36 || !is_dib_header_size(le32(dib.data()))) return false;
   uint32_t size = le32(dib.data());
-  uint64_t bits, colors, entry = 4, masks = 0;
+  uint64_t colors, entry = 4, masks = 0;
   if (size == 12) {  // BITMAPCOREHEADER: 16-bit sizes, RGB triples
-    bits = le16(dib.data() + 10);
-    colors = bits <= 8 ? uint64_t(1) << bits : 0;
+    d.width = le16(dib.data() + 4);
+    d.height = le16(dib.data() + 6);
+    d.bits = le16(dib.data() + 10);
+    colors = d.bits <= 8 ? uint64_t(1) << d.bits : 0;
     entry = 3;
   } else {
-    bits = le16(dib.data() + 14);
-    uint32_t compression = le32(dib.data() + 16), used = le32(dib.data() + 32);
-    colors = used ? used : bits <= 8 ? uint64_t(1) << bits : 0;
-    if (size == 40 && compression == 3) masks = 12;  // BI_BITFIELDS: three masks after the header
-    if (size == 40 && compression == 6) masks = 16;  // BI_ALPHABITFIELDS: four
+    int32_t h = static_cast<int32_t>(le32(dib.data() + 8));  // negative: rows top down
+    d.width = le32(dib.data() + 4);
+    d.height = h < 0 ? uint64_t(-int64_t(h)) : uint64_t(h);
+    d.bits = le16(dib.data() + 14);
+    d.compression = le32(dib.data() + 16);
+    d.image = le32(dib.data() + 20);
+    uint32_t used = le32(dib.data() + 32);
+    colors = used ? used : d.bits <= 8 ? uint64_t(1) << d.bits : 0;
+    if (size == 40 && d.compression == 3) masks = 12;  // BI_BITFIELDS: three masks after the header
+    if (size == 40 && d.compression == 6) masks = 16;  // BI_ALPHABITFIELDS: four
   }
-  uint64_t pixels = 14 + uint64_t(size) + masks + colors * entry;
-  if (bits == 0 || bits > 32 || pixels > 14 + dib_size) return {};
+  d.pixels_at = uint64_t(size) + masks + colors * entry;
+  return d.bits > 0 && d.bits <= 32;
+}
+
+}  // namespace
+
+uint64_t dib_size(std::string_view dib) {
+  DibLayout d;
+  if (!dib_layout(dib, d) || d.width > (1u << 20) || d.height > (1u << 20)) return 0;
+  bool rows = d.compression == 0 || d.compression == 3 || d.compression == 6;  // BI_RGB, the bit fields
+  uint64_t image = rows ? (d.width * d.bits + 31) / 32 * 4 * d.height : d.image;
+  return image ? d.pixels_at + image : 0;
+}
+
+std::string bmp_file_header(std::string_view dib, uint64_t dib_size) {
+  DibLayout d;
+  if (!dib_layout(dib, d) || dib_size > 0xFFFFFFFFull - 14 || d.pixels_at > dib_size) return {};
+  uint64_t pixels = 14 + d.pixels_at;
   std::string h = "BM" + std::string(12, '\0');
   auto put32 = [&](size_t at, uint64_t v) {
     for (int i = 0; i < 4; ++i) h[at + size_t(i)] = char((v >> (8 * i)) & 0xFF);

@@ -4,6 +4,7 @@
 //   struct Files : OfficePictureSink { ... };   // begin(), bytes(b), end(), other()
 //   BlipScanner s(files); s.feed(stream_piece); ... s.finish();
 //   std::string h = bmp_file_header(dib_first_bytes, dib_size);   // "" when no bitmap header
+//   uint64_t n = dib_size(dib_first_bytes);                         // 0 when unknown
 //   DrawingGroup g; g.feed(workbook_piece, [&](std::string_view d) { s.feed(d); });
 // DESCRIPTION
 //   A picture pasted into a Word, Excel or PowerPoint 97-2003 document (a
@@ -71,6 +72,11 @@ class OfficePictureSink {
 // dib_size bytes, whose first bytes (at least 36) are `dib`, a .bmp file;
 // "" when they are no bitmap header.
 std::string bmp_file_header(std::string_view dib, uint64_t dib_size);
+// A DIB's size in bytes as its first bytes (at least 36) say: header,
+// masks, palette and pixels (their rows for an uncompressed one, else the
+// header's image size); 0 when they do not tell (a compressed bitmap
+// without its size, a width or height over 2^20).
+uint64_t dib_size(std::string_view dib);
 
 class BlipScanner {
  public:

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "milter/mime/metafile.h"
+#include "milter/mime/office_pictures.h"
 #include "milter/mime/ole_native.h"
 #include "milter/util/strings.h"
 
@@ -324,6 +325,7 @@ void RtfToText::begin_pict(std::string& out) {
   pict_depth_ = depth_;
   pict_read_ = false;
   pict_data_ = false;
+  pict_dib_ = false;
   pict_hex_ = HexDecoder();
   if (skip_depth_ == 0) begin_skip(false);
 }
@@ -351,7 +353,24 @@ void RtfToText::pict_bytes(std::string_view raw, bool hex, std::string& out) {
     pict_hex_.decode(raw, held);
   }
   pict_data_ = pict_data_ || !held.empty();
+  if (pict_dib_ && held.size() < kDibHead) return;  // its header first
+  if (pict_dib_) dib_file(dib_size(held));
   file_.pass(out, out_start_, last_out_);
+}
+
+// A DIB's first bytes are held (kDibHead, or all of it: `size`): the .bmp
+// file header goes before them (bmp_file_header); a header that makes no
+// sense leaves the picture unread ("image", at its end).
+void RtfToText::dib_file(uint64_t size) {
+  pict_dib_ = false;
+  std::string& held = file_.held();
+  std::string header = bmp_file_header(held, size);
+  if (header.empty()) {
+    pict_read_ = false;
+    held.clear();
+    return;
+  }
+  held.insert(0, header);
 }
 
 // A piece of an object's or a metafile's data, decoded (held in
@@ -383,6 +402,7 @@ void RtfToText::end_pict(std::string& out) {
     object_->finish();
     damaged = object_->damaged();
   }
+  if (pict_read_ && documents_ && pict_dib_) dib_file(file_.held().size());  // shorter than kDibHead
   if (pict_read_ && documents_) file_.end(out, out_start_, last_out_);
   else if (pict_data_ && unread_.empty()) unread_ = object_ ? "office" : "image";
   if (damaged && unread_.empty()) unread_ = "office";
@@ -408,8 +428,10 @@ void RtfToText::control_word(std::string_view w, bool has_param, int64_t param, 
   }
   if (skip_depth_ != 0) {
     if (skip_fonts_) font_table_word(w, param);
-    if (pict_depth_ != 0 && depth_ == pict_depth_ && !pict_data_ && (w == "pngblip" || w == "jpegblip"))
-      pict_read_ = true;  // its format, before its data (\dibitmap, \macpict...: not read)
+    if (pict_depth_ != 0 && depth_ == pict_depth_ && !pict_data_ && (w == "pngblip" || w == "jpegblip" || w == "dibitmap")) {
+      pict_read_ = true;  // its format, before its data (\wbitmap, \macpict...: not read)
+      pict_dib_ = w == "dibitmap";  // given as the .bmp file it would be (dib_file())
+    }
     else if (pict_depth_ != 0 && depth_ == pict_depth_ && !pict_data_ && !object_ && !meta_ &&
              (w == "emfblip" || w == "wmetafile"))  // a metafile: the text it draws is read here
       meta_ = std::make_unique<MetafileText>([this](std::string_view t) { meta_out_.append(t); });

@@ -51,8 +51,11 @@
 //   own where the picture is. A metafile (\emfblip, \wmetafile: a table
 //   or chart pasted as a picture) is read here, without a reader: the
 //   text it draws (MetafileText, metafile.h) on lines of its own where it
-//   is; one that draws none (a logo) is "image". A picture of another
-//   format (\dibitmap, \macpict...), or a PNG or JPEG without an
+//   is; one that draws none (a logo) is "image". A \dibitmap (a device-
+//   independent bitmap) goes to the InlineFile as the .bmp file it would
+//   be (office_pictures.h's bmp_file_header, from its first kDibHead
+//   bytes; a header that makes no sense: "image"). A picture of another
+//   format (\wbitmap, \macpict...), or a PNG or JPEG without an
 //   EmbeddedDocument, is not read: unread() says "image"; else unread() is the reason the reader
 //   gave for one it did not read ("image" under its minimum size...), ""
 //   when all were read. The copies in \nonshppict and \shprslt (a
@@ -129,6 +132,8 @@
 
 namespace phi::mime {
 
+inline constexpr size_t kDibHead = 40;  // a DIB's first bytes held to write its .bmp file header (a BITMAPINFOHEADER)
+
 class Ole1Object;
 class MetafileText;
 
@@ -177,6 +182,7 @@ class RtfToText {
   void begin_pict(std::string& out);
   void pict_bytes(std::string_view raw, bool hex, std::string& out);
   void end_pict(std::string& out);
+  void dib_file(uint64_t size);
   void meta_text(std::string& out);
   std::string_view decoded(std::string_view raw, bool hex);
   void cp_byte(unsigned char b, std::string& out);
@@ -241,6 +247,7 @@ class RtfToText {
   uint64_t pict_depth_ = 0;
   bool pict_read_ = false;
   bool pict_data_ = false;
+  bool pict_dib_ = false;   // a \dibitmap whose first kDibHead bytes are still held for its file header
   HexDecoder pict_hex_;
   std::unique_ptr<Ole1Object> object_;  // the \pict group is an \objdata: its head parsed first
   std::string object_bytes_;             // a piece of it (or of a metafile) decoded

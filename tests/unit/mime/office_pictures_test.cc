@@ -100,6 +100,25 @@ TEST(BlipScanner, ABitmapIsGivenAsABmpFile) {
   }
 }
 
+// A DIB's size by its header: header, masks, palette and its rows (each
+// padded to 4 bytes), or a compressed one's image size; 0 when unknown.
+TEST(BlipScanner, ADibsSizeByItsHeader) {
+  std::string rle = dib_header(8, 1);  // BI_RLE8
+  EXPECT_EQ(dib_size(dib_header(24)), 40u + 300u * 20u);  // 100 pixels of 3 bytes a row
+  EXPECT_EQ(dib_size(dib_header(8)), 40u + 1024u + 100u * 20u);
+  EXPECT_EQ(dib_size(dib_header(1)), 40u + 8u + 16u * 20u);  // 100 bits: 13 bytes, padded to 16
+  EXPECT_EQ(dib_size(rle), 0u);                               // compressed, no image size
+  ole_put32(rle, 20, 500);
+  EXPECT_EQ(dib_size(rle), 40u + 1024u + 500u);
+  std::string top_down = dib_header(24);
+  ole_put32(top_down, 8, uint32_t(-20));
+  EXPECT_EQ(dib_size(top_down), 40u + 300u * 20u);
+  std::string wide = dib_header(24);
+  ole_put32(wide, 4, (1u << 20) + 1);
+  EXPECT_EQ(dib_size(wide), 0u);
+  EXPECT_EQ(dib_size(dib_header(24).substr(0, 30)), 0u);
+}
+
 // A record's bytes are not searched again: a PNG record inside a metafile
 // record's data is the metafile's.
 TEST(BlipScanner, ARecordsBytesAreNotSearchedAgain) {

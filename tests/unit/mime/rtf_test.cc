@@ -316,6 +316,38 @@ TEST(RtfToText, PicturesOfEveryKindAreReadOrReported) {
   }
 }
 
+// A \dibitmap picture (a device-independent bitmap, as WordPad and older
+// writers store a pasted screenshot) is given as the .bmp file it would
+// be: a 14-byte file header before its bytes, split anywhere; one whose
+// header makes no sense, or too short to have one, is "image".
+TEST(RtfToText, ABitmapIsGivenAsABmpFile) {
+  auto le = [](uint32_t v, int n) {
+    std::string b;
+    for (int i = 0; i < n; ++i) b.push_back(char((v >> (8 * i)) & 0xFF));
+    return b;
+  };
+  // 8 by 2 pixels, 24 bits: rows of 24 bytes.
+  const std::string dib = le(40, 4) + le(8, 4) + le(2, 4) + le(1, 2) + le(24, 2) + le(0, 4) + le(48, 4) +
+                          std::string(16, '\0') + std::string(48, '\x7F');
+  const std::string bmp = "BM" + le(14 + 88, 4) + le(0, 4) + le(54, 4) + dib;
+  for (size_t step : {size_t(0), size_t(1), size_t(7), size_t(100)}) {
+    test::FakeDocument doc;
+    std::string unread = "?";
+    EXPECT_EQ(with_documents("{\\rtf1 a{\\pict\\dibitmap0\\picw8\\pich2 " + hex_lines(dib) + "}b}", &doc, step, &unread),
+              "a\n[" + std::to_string(bmp.size()) + " bytes]\nb")
+        << step;
+    EXPECT_EQ(doc.got, bmp) << step;
+    EXPECT_EQ(doc.kinds, "image ");
+    EXPECT_EQ(unread, "");
+    std::string bad = dib;
+    bad[14] = 0;  // no bits a pixel
+    test::FakeDocument none;
+    EXPECT_EQ(with_documents("{\\rtf1 a{\\pict\\dibitmap0 " + hex_lines(bad) + "}b}", &none, step, &unread), "ab");
+    EXPECT_EQ(none.begun, 0);
+    EXPECT_EQ(unread, "image");
+  }
+}
+
 // A table or chart pasted as a picture is a metafile (\emfblip,
 // \wmetafile8): the text it draws is read here, without a reader, where
 // it is; one that draws none (a logo) is "image"; Word's metafile copy of
