@@ -8,6 +8,7 @@
 #include "milter/mime/html.h"
 #include "milter/mime/rtf.h"
 #include "milter/mime/tnef.h"
+#include "milter/util/strings.h"
 
 namespace phi::mime {
 namespace {
@@ -28,15 +29,8 @@ std::string string_value(std::string bytes, std::string_view charset) {
 // Whether an HTML body may hold a file: a data: URL anywhere (a picture
 // pasted into it; a "data:" in its text only costs a second reading).
 bool html_has_files(std::string_view html) {
-  static constexpr std::string_view kData = "data:";
-  for (size_t at = html.find(':'); at != std::string_view::npos; at = html.find(':', at + 1)) {
-    if (at < 4) continue;
-    std::string_view w = html.substr(at - 4, 5);
-    bool same = true;
-    for (size_t i = 0; i < 4; ++i)
-      if ((w[i] | 0x20) != kData[i]) same = false;
-    if (same) return true;
-  }
+  for (size_t at = html.find(':'); at != std::string_view::npos; at = html.find(':', at + 1))
+    if (at >= 4 && iequals(html.substr(at - 4, 4), "data")) return true;
   return false;
 }
 

@@ -428,14 +428,15 @@ void RtfToText::control_word(std::string_view w, bool has_param, int64_t param, 
   }
   if (skip_depth_ != 0) {
     if (skip_fonts_) font_table_word(w, param);
-    if (pict_depth_ != 0 && depth_ == pict_depth_ && !pict_data_ && (w == "pngblip" || w == "jpegblip" || w == "dibitmap")) {
-      pict_read_ = true;  // its format, before its data (\wbitmap, \macpict...: not read)
+    bool format = pict_depth_ != 0 && depth_ == pict_depth_ && !pict_data_;  // a word of the picture's, before its data
+    if (format && (w == "pngblip" || w == "jpegblip" || w == "dibitmap")) {
+      pict_read_ = true;  // \wbitmap, \macpict...: not read
       pict_dib_ = w == "dibitmap";  // given as the .bmp file it would be (dib_file())
+    } else if (format && !object_ && !meta_ && (w == "emfblip" || w == "wmetafile")) {
+      meta_ = std::make_unique<MetafileText>([this](std::string_view t) { meta_out_.append(t); });  // its text, read here
+    } else if (pict_depth_ == 0 && skip_pictures_ && group_start_ && w == "pict") {
+      begin_pict(out);
     }
-    else if (pict_depth_ != 0 && depth_ == pict_depth_ && !pict_data_ && !object_ && !meta_ &&
-             (w == "emfblip" || w == "wmetafile"))  // a metafile: the text it draws is read here
-      meta_ = std::make_unique<MetafileText>([this](std::string_view t) { meta_out_.append(t); });
-    else if (pict_depth_ == 0 && skip_pictures_ && group_start_ && w == "pict") begin_pict(out);
     group_start_ = false;
     return;
   }
