@@ -1,10 +1,11 @@
-// dicom - a DICOM file's text values written as labelled lines, up to its pixel data (see dicom.h).
+// dicom - a DICOM file's text values written as labelled lines, its first frame as a picture (see dicom.h).
 #include "milter/mime/dicom.h"
 
 #include <algorithm>
 
 #include "milter/mime/charset.h"
 #include "milter/mime/labelled.h"
+#include "milter/mime/office_pictures.h"
 #include "milter/util/strings.h"
 
 namespace phi::mime {
@@ -59,7 +60,23 @@ constexpr Element kElements[] = {
 
 constexpr uint32_t kTransferSyntax = 0x00020010, kCharset = 0x00080005, kPixelData = 0x7FE00010, kPadding = 0xFFFCFFFC;
 constexpr uint32_t kEncapsulatedDocument = 0x00420011;  // a PDF or CDA report inside (Encapsulated PDF/CDA storage)
-constexpr uint32_t kItem = 0xFFFEE000;
+constexpr uint32_t kItem = 0xFFFEE000, kItemEnd = 0xFFFEE00D, kSequenceEnd = 0xFFFEE0DD;
+constexpr uint32_t kUndefined = 0xFFFFFFFF;              // a length: to the delimiter
+constexpr uint64_t kOpen = UINT64_MAX;                   // a sequence or item that ends at its delimiter
+// The image attributes (group 0028) the picture is written from.
+constexpr uint32_t kSamples = 0x00280002, kPhotometric = 0x00280004, kPlanar = 0x00280006, kRows = 0x00280010,
+                   kColumns = 0x00280011, kBitsAllocated = 0x00280100, kBitsStored = 0x00280101, kPixelSign = 0x00280103;
+
+bool image_attribute(uint32_t tag) {
+  return tag == kSamples || tag == kPhotometric || tag == kPlanar || tag == kRows || tag == kColumns || tag == kBitsAllocated ||
+         tag == kBitsStored || tag == kPixelSign;
+}
+
+std::string le(uint32_t v, int n) {
+  std::string s;
+  for (int i = 0; i < n; ++i) s.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
+  return s;
+}
 
 const Element* known(uint32_t tag) {
   for (const Element& e : kElements)
@@ -142,12 +159,17 @@ bool DicomText::starts(std::string_view b) { return b.size() >= kDicomPreamble +
 std::string_view DicomText::unread() const {
   if (errors_) return "binary";
   if (!file_.unread().empty()) return file_.unread();
-  return pixels_ ? "image" : "";
+  return pixels_ && !pictured_ ? "image" : "";
 }
 
 void DicomText::finish(std::string& out) {
-  if (state_ != State::Document) return;
+  if (state_ != State::Document && state_ != State::Pixels && state_ != State::Fragment && state_ != State::FragmentBytes) return;
   file_.end(out);  // cut short: what the reader makes of it (too short to tell: skipped)
+  state_ = State::Done;
+}
+
+void DicomText::end_picture(std::string& out) {
+  file_.end(out);
   state_ = State::Done;
 }
 
@@ -168,9 +190,9 @@ void DicomText::feed(std::string_view in, std::string& out) {
   while (!in.empty() && state_ != State::Done) {
     switch (state_) {
       case State::Preamble: {
-        size_t take = std::min(in.size(), kDicomPreamble + 4 - hdr_.size());
-        hdr_.append(in.substr(0, take));
-        in.remove_prefix(take);
+        size_t n = std::min(in.size(), kDicomPreamble + 4 - hdr_.size());
+        hdr_.append(in.substr(0, n));
+        take(in, n);
         if (hdr_.size() < kDicomPreamble + 4) break;
         if (!starts(hdr_)) {
           fail();
@@ -181,28 +203,35 @@ void DicomText::feed(std::string_view in, std::string& out) {
         break;
       }
       case State::Header:
-      case State::Peek: {
-        size_t take = std::min(in.size(), need_ - hdr_.size());
-        hdr_.append(in.substr(0, take));
-        in.remove_prefix(take);
+      case State::Peek:
+      case State::Fragment: {
+        size_t n = std::min(in.size(), need_ - hdr_.size());
+        hdr_.append(in.substr(0, n));
+        take(in, n);
         if (hdr_.size() < need_) break;
         if (state_ == State::Peek) peeked();
-        else header();
+        else if (state_ == State::Fragment) fragment(out);
+        else header(out);
         break;
       }
-      case State::Document: {
-        size_t take = static_cast<size_t>(std::min<uint64_t>(in.size(), left_));
-        left_ -= take;
-        document(in.substr(0, take), out);
-        in.remove_prefix(take);
+      case State::Document:
+      case State::Pixels:
+      case State::FragmentBytes: {  // bytes for file_: each ends its file, or its fragment, once left_ is 0
+        size_t n = static_cast<size_t>(std::min<uint64_t>(in.size(), left_));
+        left_ -= n;
+        std::string_view b = in.substr(0, n);
+        if (state_ == State::Document) document(b, out);
+        else if (state_ == State::Pixels) pixels(b, out);
+        else fragment_bytes(b, out);
+        take(in, n);
         break;
       }
       case State::Value:
       case State::Skip: {
-        size_t take = static_cast<size_t>(std::min<uint64_t>(in.size(), left_));
-        if (state_ == State::Value) val_.append(in.substr(0, take));
-        in.remove_prefix(take);
-        left_ -= take;
+        size_t n = static_cast<size_t>(std::min<uint64_t>(in.size(), left_));
+        if (state_ == State::Value) val_.append(in.substr(0, n));
+        take(in, n);
+        left_ -= n;
         if (left_ > 0) break;
         if (state_ == State::Value) value(out);
         state_ = State::Header;
@@ -215,8 +244,8 @@ void DicomText::feed(std::string_view in, std::string& out) {
 }
 
 // An element header is in (need_ bytes): what follows is its value, its
-// items (a sequence), or the next header.
-void DicomText::header() {
+// items (a sequence), the pixels, or the next header.
+void DicomText::header(std::string& out) {
   if (meta_ && u16(hdr_, 0, false) != 0x0002) {  // the file meta group is over: the data set's syntax
     meta_ = false;
     if (deflated_) {
@@ -245,25 +274,46 @@ void DicomText::header() {
     }
     len = long_vr(vr_) ? u32(hdr_, 8, big) : u16(hdr_, 6, big);
   }
+  const uint64_t start = pos_ - hdr_.size();  // where this header began: the sequences and items ended by then are closed
   hdr_.clear();
   need_ = 8;
-  if (tag_ == kPixelData || tag_ == kPadding) {
-    pixels_ = tag_ == kPixelData;
-    state_ = State::Done;
+  while (!ends_.empty() && ends_.back() <= start) ends_.pop_back();
+  if (tag_ == kPixelData && !ends_.empty() && len != kUndefined) {  // an icon's, in a sequence's item: skipped
+    left_ = len;
+    state_ = len ? State::Skip : State::Header;
     return;
   }
-  // An item, a delimiter, a sequence, an undefined length: the elements inside are read next.
-  if (tag_ >> 16 == 0xFFFE || vr_ == "SQ" || len == 0xFFFFFFFF || len == 0) return;
+  if (tag_ == kPixelData || tag_ == kPadding) {
+    state_ = State::Done;
+    if (tag_ == kPixelData) picture(len, out);
+    return;
+  }
+  if (tag_ == kItemEnd || tag_ == kSequenceEnd) {  // closes the innermost one open to its delimiter
+    if (!ends_.empty() && ends_.back() == kOpen) ends_.pop_back();
+    return;
+  }
+  // An item, a sequence, an undefined length: the elements inside are read next.
+  if (tag_ == kItem || vr_ == "SQ" || len == kUndefined) {
+    if (ends_.size() >= kMaxDicomDepth) {
+      fail();
+      return;
+    }
+    ends_.push_back(len == kUndefined ? kOpen : pos_ + len);
+    return;
+  }
+  if (tag_ >> 16 == 0xFFFE || len == 0) return;
   left_ = len;
   if (tag_ == kEncapsulatedDocument) {  // a report stored as DICOM: a PDF is read, anything else skipped
     state_ = State::Document;
     return;
   }
-  hold_ = (tag_ >> 16 == 0x0002 ? tag_ == kTransferSyntax : known(tag_) || text_vr(vr_) || vr_.empty() || tag_ == kCharset) &&
+  hold_ = (tag_ >> 16 == 0x0002 ? tag_ == kTransferSyntax
+                                : known(tag_) || text_vr(vr_) || vr_.empty() || tag_ == kCharset || image_attribute(tag_)) &&
           len <= kMaxDicomValue;
   val_.clear();
   // Implicit VR, an element not in the table: a sequence of defined length starts with an item tag.
   if (vr_.empty() && len >= 8) {
+    peek_end_ = pos_ + len;
     state_ = State::Peek;
     need_ = 4;
     return;
@@ -277,6 +327,8 @@ void DicomText::peeked() {
   need_ = 8;
   if (hdr_ == std::string_view("\xFE\xFF\x00\xE0", 4)) {
     state_ = State::Header;  // the item's tag is the start of the next header
+    if (ends_.size() >= kMaxDicomDepth) fail();
+    else ends_.push_back(peek_end_);
     return;
   }
   if (hold_) val_ = hdr_;
@@ -286,11 +338,14 @@ void DicomText::peeked() {
 }
 
 void DicomText::value(std::string& out) {
+  if (image_attribute(tag_) && ends_.empty()) image_value();  // and, as before, written when it is text
   std::string_view v = trimmed(val_);
   if (tag_ == kTransferSyntax) {
     if (v == "1.2.840.10008.1.2") data_syntax_ = Syntax::ImplicitLittle;
     else if (v == "1.2.840.10008.1.2.2") data_syntax_ = Syntax::ExplicitBig;
     else if (v == "1.2.840.10008.1.2.1.99") deflated_ = true;
+    else if (v == "1.2.840.10008.1.2.4.50" || v == "1.2.840.10008.1.2.4.51") coding_ = Coding::Jpeg;  // baseline, extended
+    else if (v != "1.2.840.10008.1.2.1") coding_ = Coding::Other;
     return;
   }
   if (tag_ == kCharset) {
@@ -317,6 +372,161 @@ void DicomText::value(std::string& out) {
     out += text;
     out.push_back('\n');
   }
+}
+
+}  // namespace phi::mime
+
+namespace phi::mime {
+
+// An image attribute of the data set (val_, tag_).
+void DicomText::image_value() {
+  if (tag_ == kPhotometric) {
+    image_.photometric = std::string(trimmed(val_));
+    return;
+  }
+  if (val_.size() < 2) return;
+  uint16_t v = u16(val_, 0, syntax_ == Syntax::ExplicitBig);
+  switch (tag_) {
+    case kSamples: image_.samples = v; break;
+    case kPlanar: image_.planar = v; break;
+    case kRows: image_.rows = v; break;
+    case kColumns: image_.columns = v; break;
+    case kBitsAllocated: image_.bits = v; break;
+    case kBitsStored: image_.stored = v; break;
+    case kPixelSign: image_.sign = v; break;
+    default: break;
+  }
+}
+
+// The pixel data's header is in (len bytes, or kUndefined: fragments):
+// the first frame goes to file_ as a picture when the image attributes
+// say how; else it is not read.
+void DicomText::picture(uint64_t len, std::string& out) {
+  pixels_ = true;
+  state_ = State::Done;
+  if (!documents_) return;
+  if (coding_ == Coding::Jpeg && len == kUndefined) {
+    pictured_ = true;
+    table_ = true;  // the first item: the frames' offsets
+    picture_bytes_ = 0;
+    state_ = State::Fragment;
+    return;
+  }
+  const Image& m = image_;
+  if (coding_ != Coding::Native || len == kUndefined || m.rows == 0 || m.columns == 0) return;
+  const bool mono = m.photometric == "MONOCHROME1" || m.photometric == "MONOCHROME2";
+  uint64_t stored_pixel = 1;  // bytes
+  bool gray = true;
+  if (m.samples == 1 && mono && m.bits == 8) {
+    convert_ = Convert::Copy;
+  } else if (m.samples == 1 && mono && m.bits == 16) {
+    convert_ = Convert::Gray16;
+    stored_pixel = 2;
+  } else if (m.samples == 3 && (m.photometric == "RGB" || m.photometric == "YBR_FULL") && m.bits == 8) {
+    if (m.planar == 1) {
+      convert_ = Convert::Copy;  // the first plane: red, or Y
+    } else if (m.photometric == "RGB") {
+      convert_ = Convert::Bgr;
+      stored_pixel = 3;
+      gray = false;
+    } else {
+      convert_ = Convert::FirstOfThree;  // Y of Y Cb Cr
+      stored_pixel = 3;
+    }
+  } else {
+    return;
+  }
+  const uint64_t frame = uint64_t(m.rows) * m.columns * stored_pixel;
+  const uint64_t written = uint64_t(m.columns) * (gray ? 1 : 3), row = (written + 3) / 4 * 4;
+  if (frame > len || row * m.rows > kMaxDicomPicture) return;
+  std::string dib = le(40, 4) + le(m.columns, 4) + le(static_cast<uint32_t>(-static_cast<int32_t>(m.rows)), 4) + le(1, 2) +
+                    le(gray ? 8 : 24, 2) + le(0, 4) + le(static_cast<uint32_t>(row * m.rows), 4) + le(0, 4) + le(0, 4) +
+                    le(gray ? 256 : 0, 4) + le(0, 4);
+  for (int g = 0; g < 256 && gray; ++g) {  // MONOCHROME1: 0 is white
+    char c = static_cast<char>(m.photometric == "MONOCHROME1" ? 255 - g : g);
+    dib += std::string{c, c, c, '\0'};
+  }
+  std::string file = bmp_file_header(dib, dib.size() + row * m.rows);
+  if (file.empty()) return;
+  file += dib;
+  pad_ = static_cast<uint32_t>(row - written);
+  column_ = 0;
+  pixel_.clear();
+  left_ = frame;
+  pictured_ = true;
+  state_ = State::Pixels;
+  file_.bytes(file, out);
+}
+
+// Stored pixels of the first frame, as the .bmp file's rows; the file ends with the frame.
+void DicomText::pixels(std::string_view in, std::string& out) {
+  const size_t need = convert_ == Convert::Copy ? 1 : convert_ == Convert::Gray16 ? 2 : 3;
+  const unsigned stored = image_.stored >= 1 && image_.stored <= 16 ? image_.stored : 16;
+  std::string bmp;
+  bmp.reserve(in.size() * 3 / need + pad_ + 3);
+  for (char c : in) {
+    pixel_.push_back(c);
+    if (pixel_.size() < need) continue;
+    switch (convert_) {
+      case Convert::Copy:
+      case Convert::FirstOfThree:
+        bmp.push_back(pixel_[0]);
+        break;
+      case Convert::Gray16: {
+        uint32_t v = u16(pixel_, 0, syntax_ == Syntax::ExplicitBig) & ((1u << stored) - 1);
+        if (image_.sign == 1) v ^= 1u << (stored - 1);  // two's complement to offset: the lowest value black
+        bmp.push_back(static_cast<char>(stored > 8 ? v >> (stored - 8) : v << (8 - stored)));
+        break;
+      }
+      case Convert::Bgr:
+        bmp += std::string{pixel_[2], pixel_[1], pixel_[0]};
+        break;
+    }
+    pixel_.clear();
+    if (++column_ == image_.columns) {
+      bmp.append(pad_, '\0');
+      column_ = 0;
+    }
+  }
+  file_.bytes(bmp, out);
+  if (left_ == 0) end_picture(out);
+}
+
+// An item header of encapsulated pixel data is in: a fragment follows;
+// the sequence's delimiter (or anything else) ends the picture.
+void DicomText::fragment(std::string& out) {
+  uint32_t tag = static_cast<uint32_t>(u16(hdr_, 0, false)) << 16 | u16(hdr_, 2, false), len = u32(hdr_, 4, false);
+  hdr_.clear();
+  if (tag != kItem || len == kUndefined) {
+    end_picture(out);
+    return;
+  }
+  left_ = len;
+  if (len > 0) state_ = State::FragmentBytes;
+  else table_ = false;  // an empty offset table, or an empty fragment
+}
+
+// A fragment's bytes: after the offset table, the JPEG file's, to the
+// fragment that ends with its end-of-image marker (then an even length's
+// padding byte, or none).
+void DicomText::fragment_bytes(std::string_view in, std::string& out) {
+  if (!table_) {
+    size_t n = static_cast<size_t>(std::min<uint64_t>(in.size(), kMaxDicomPicture - picture_bytes_));
+    file_.bytes(in.substr(0, n), out);
+    picture_bytes_ += n;
+    tail_ += in.substr(in.size() - std::min<size_t>(in.size(), 3));
+    if (tail_.size() > 3) tail_.erase(0, tail_.size() - 3);
+  }
+  if (left_ > 0) return;
+  state_ = State::Fragment;
+  if (table_) {
+    table_ = false;
+    return;
+  }
+  std::string_view t = tail_;
+  bool eoi = (t.size() >= 2 && t.substr(t.size() - 2) == "\xFF\xD9") ||
+             (t.size() >= 3 && t.substr(t.size() - 3) == std::string_view("\xFF\xD9\0", 3));
+  if (eoi || picture_bytes_ >= kMaxDicomPicture) end_picture(out);
 }
 
 }  // namespace phi::mime

@@ -26,7 +26,23 @@
 //   Windows-1252). UIDs, times, code strings and numbers other than those
 //   labelled are not written. Sequences and their items are read through,
 //   whatever their lengths. Reading ends at the pixel data (7FE0,0010):
-//   done() and pixels() are then true, the rest is not looked at. A file
+//   done() and pixels() are then true, and the rest is not looked at but
+//   the first frame, which goes, with an EmbeddedDocument, to it as a
+//   picture (burned-in annotations: an ultrasound frame or a screen
+//   capture shows the patient's name and ID in its pixels, where a
+//   de-identified data set no longer names them): a .bmp file (rows top
+//   down) written as the pixels stream when they are stored uncompressed
+//   (8-bit grey, MONOCHROME1 through an inverted palette; 16-bit grey,
+//   each pixel's stored bits scaled to 8, signed ones shifted; 8-bit RGB
+//   as 24-bit BGR; YBR_FULL as the grey of its Y; planar colour as its
+//   first plane in grey; at most kMaxDicomPicture bytes), or the JPEG
+//   file of a baseline or extended JPEG transfer syntax (the fragments
+//   after the offset table, to the one ending with the end-of-image
+//   marker, kMaxDicomPicture bytes at most). The image attributes
+//   (group 0028) are those of the data set, not of a sequence's item; an
+//   icon's pixels, inside a sequence, are skipped. Any other pixels
+//   (palette colour, JPEG lossless, JPEG-LS, JPEG 2000, RLE, a size the
+//   attributes do not make) are not read. A file
 //   whose data set is deflated, or whose element headers make no sense,
 //   ends reading with had_errors(). An encapsulated document (a report
 //   stored as DICOM, (0042,0011)) of a kind EmbeddedFile tells (a PDF, a
@@ -37,12 +53,14 @@
 //   skipped. unread() names what the caller reports as not read: "binary"
 //   for an error or a skipped document, else the reason the
 //   EmbeddedDocument gave for a document it could not read ("pdf",
-//   "unavailable", "part-limit", ...), else "image" for the pixels, else
-//   "".
+//   "unavailable", "part-limit", ...; for the picture "image" when OCR
+//   reads too little of it or is off), else "image" for pixels not read,
+//   else "".
 // INPUT
 //   Untrusted. Memory: one element header, one text value of at most
-//   kMaxDicomValue bytes (a longer value is skipped) and a document's
-//   first kEmbeddedDocumentHead bytes. Time: linear.
+//   kMaxDicomValue bytes (a longer value is skipped), a document's first
+//   kEmbeddedDocumentHead bytes, the open sequences' ends (at most
+//   kMaxDicomDepth: deeper is an error) and one pixel. Time: linear.
 // THREADS
 //   One object per stream.
 #ifndef PHI_MIME_DICOM_H
@@ -52,6 +70,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "milter/mime/embedded.h"
 
@@ -59,10 +78,12 @@ namespace phi::mime {
 
 inline constexpr size_t kDicomPreamble = 128;  // then "DICM"
 inline constexpr size_t kMaxDicomValue = 65536;
+inline constexpr uint64_t kMaxDicomPicture = 16ull << 20;  // a frame's .bmp or JPEG file
+inline constexpr size_t kMaxDicomDepth = 64;                // sequences and items open at once
 
 class DicomText {
  public:
-  explicit DicomText(EmbeddedDocument* documents = nullptr) : file_(documents) {}
+  explicit DicomText(EmbeddedDocument* documents = nullptr) : file_(documents), documents_(documents != nullptr) {}
   // The first bytes of a file (at least 132): a 128-byte preamble, then "DICM".
   static bool starts(std::string_view first_bytes);
   void feed(std::string_view in, std::string& out);
@@ -73,13 +94,29 @@ class DicomText {
   std::string_view unread() const;
 
  private:
-  enum class State { Preamble, Header, Peek, Value, Skip, Document, Done };
+  enum class State { Preamble, Header, Peek, Value, Skip, Document, Pixels, Fragment, FragmentBytes, Done };
   enum class Syntax { ExplicitLittle, ImplicitLittle, ExplicitBig };
-  void header();
+  enum class Coding { Native, Jpeg, Other };  // how the data set's pixels are stored
+  // The image attributes of the data set (group 0028).
+  struct Image {
+    uint16_t rows = 0, columns = 0, samples = 1, bits = 0, stored = 0, sign = 0, planar = 0;
+    std::string photometric;
+  };
+  void header(std::string& out);
   void peeked();
   void value(std::string& out);
+  void image_value();
   void fail();
   void document(std::string_view in, std::string& out);
+  void picture(uint64_t len, std::string& out);
+  void pixels(std::string_view in, std::string& out);
+  void fragment(std::string& out);
+  void fragment_bytes(std::string_view in, std::string& out);
+  void end_picture(std::string& out);
+  void take(std::string_view& in, size_t n) {
+    in.remove_prefix(n);
+    pos_ += n;
+  }
 
   State state_ = State::Preamble;
   Syntax syntax_ = Syntax::ExplicitLittle;  // the file meta group's
@@ -96,7 +133,21 @@ class DicomText {
   std::string charset_;     // iconv's name for the Specific Character Set
   bool errors_ = false;
   bool pixels_ = false;
-  EmbeddedFile file_;       // encapsulated documents: read, or skipped (embedded.h)
+  bool pictured_ = false;   // the first frame went to file_ as a picture
+  EmbeddedFile file_;       // encapsulated documents and the picture: read, or skipped (embedded.h)
+  bool documents_ = false;  // file_ has an EmbeddedDocument
+  uint64_t pos_ = 0;        // bytes of the file consumed
+  std::vector<uint64_t> ends_;  // where the open sequences and items end (kOpen: at their delimiter)
+  Coding coding_ = Coding::Native;
+  Image image_;
+  // The picture being written: how a stored pixel becomes a .bmp pixel.
+  enum class Convert { Copy, Gray16, Bgr, FirstOfThree } convert_ = Convert::Copy;
+  std::string pixel_;       // a stored pixel's bytes, being gathered
+  uint32_t column_ = 0, pad_ = 0;  // the .bmp row's pixels so far; its padding to 4 bytes
+  uint64_t picture_bytes_ = 0;     // of a JPEG's fragments given
+  bool table_ = false;      // the encapsulated pixels' first item (the offset table): skipped
+  std::string tail_;        // a fragment's last bytes (the end-of-image marker)
+  uint64_t peek_end_ = 0;   // where an implicit VR value being peeked at ends
 };
 
 }  // namespace phi::mime

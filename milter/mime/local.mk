@@ -38,7 +38,8 @@ tests_unit_mime_mime_test_SOURCES = \
 	tests/unit/mime/metafile_test.cc tests/unit/mime/metafile_builder.h \
 	tests/unit/mime/tnef_builder.h tests/unit/mime/tar_builder.h tests/unit/mime/archive_test.cc tests/unit/mime/text_sniff_test.cc tests/unit/mime/smime_test.cc tests/unit/mime/uuencode_test.cc tests/unit/mime/unfold_test.cc tests/unit/mime/x12_test.cc tests/unit/mime/hl7_test.cc tests/unit/mime/labelled_test.cc tests/unit/mime/dicom_test.cc tests/unit/mime/embedded_test.cc tests/unit/mime/json_text_test.cc \
 	tests/unit/mime/zip_builder.h \
-	tests/unit/mime/recording_sink.h tests/unit/mime/fake_documents.h tests/unit/mime/picture_checks.h
+	tests/unit/mime/recording_sink.h tests/unit/mime/fake_documents.h tests/unit/mime/picture_checks.h \
+	tests/unit/mime/dicom_builder.h
 tests_unit_mime_mime_test_LDADD = $(GTEST_LDADD)
 
 FUZZ_REPLAY += tests/fuzz/mime_fuzz tests/fuzz/html_fuzz tests/fuzz/zip_fuzz tests/fuzz/rtf_fuzz tests/fuzz/tnef_fuzz \

@@ -91,7 +91,8 @@
 //   the charset converter; so does a DICOM file (bytes 128 to 131 "DICM"
 //   in a part declared binary or image, or a ZIP entry whose name says
 //   nothing) through DicomText (dicom.h): its data elements as text, its
-//   pixels reported "image" (and what follows a deflated data set or a
+//   first frame to the DocumentReader as an image (as an image part, and
+//   reported so), other pixels reported "image" (and what follows a deflated data set or a
 //   broken element header, "binary"; an encapsulated PDF report goes to
 //   the DocumentReader as a PDF part does, the reasons as for one, and a
 //   CDA report through XmlToText as an XML part: EmbeddedReader in

@@ -208,6 +208,33 @@ EOT
     --attach-type application/rtf --attach-name letter.rtf --attach @"$PHI_DIR/pasted.rtf" ||
     phi_fail "rtf: not accepted, see $PHI_SWAKS_LOG"
   assert_escrowed rtfpicture "PHI only in a picture pasted into an RTF document is escrowed" 30
+
+  # --- the same letter burned into a DICOM frame (a screen capture stored as DICOM, its data set de-identified) ---
+  # Before: the data set read, the pixels reported "image", accepted by uninspected-clean.
+  python3 - "$PHI_DIR/fax.pgm" "$PHI_DIR/capture.dcm" <<'EOT' || phi_fail "could not write the DICOM file"
+import struct, sys
+magic, size, depth, pixels = open(sys.argv[1], "rb").read().split(b"\n", 3)
+w, h = map(int, size.split())
+rows = [pixels[y * w:(y + 1) * w] for y in range(h)]
+ink = [y for y in range(h) if min(rows[y]) < 128]
+rows = rows[max(0, ink[0] - 20):ink[-1] + 21]  # the lines of text and a margin: an 8-bit grey frame
+def el(g, e, vr, v):
+    v += b"\0" * (len(v) % 2)
+    if vr in ("OB", "OW"):
+        return struct.pack("<HH", g, e) + vr.encode() + b"\0\0" + struct.pack("<I", len(v)) + v
+    return struct.pack("<HH", g, e) + vr.encode() + struct.pack("<H", len(v)) + v
+us = lambda e, v: el(0x28, e, "US", struct.pack("<H", v))
+data = (el(0x08, 0x60, "CS", b"OT") + el(0x10, 0x10, "PN", b"ANONYMOUS") + us(0x02, 1) + el(0x28, 0x04, "CS", b"MONOCHROME2") +
+        us(0x10, len(rows)) + us(0x11, w) + us(0x100, 8) + us(0x101, 8) + us(0x102, 7) + us(0x103, 0) +
+        el(0x7FE0, 0x10, "OB", b"".join(rows)))
+with open(sys.argv[2], "wb") as f:
+    f.write(b"\0" * 128 + b"DICM" + el(2, 0x10, "UI", b"1.2.840.10008.1.2.1") + data)
+EOT
+  ! grep -q "Lopez" "$PHI_DIR/capture.dcm" || phi_fail "the DICOM file names the patient outside its pixels"
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Capture" --body "Capture attached." \
+    --attach-type application/dicom --attach-name IM000002.dcm --attach @"$PHI_DIR/capture.dcm" ||
+    phi_fail "dicomframe: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed dicomframe "PHI only burned into a DICOM frame's pixels is escrowed" 30
 elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
   phi_fail "tesseract missing: scripts/setup installs tesseract-ocr"
 fi

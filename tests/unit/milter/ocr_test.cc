@@ -1,8 +1,9 @@
 // Tests of ImageOcr with the real tesseract (scripts/setup installs
-// tesseract-ocr): text out of scanned pages as PNG, JPEG and TIFF, images
-// without text and damaged ones, and, with a stand-in script, what the
-// child is given. The limits, timeouts and slots are ConverterRun's, tested
-// through PdfToText (pdftext_test.cc).
+// tesseract-ocr): text out of scanned pages as PNG, JPEG, TIFF and BMP and
+// out of a DICOM file's frame (through the Walker), images without text and
+// damaged ones, and, with a stand-in script, what the child is given. The
+// limits, timeouts and slots are ConverterRun's, tested through PdfToText
+// (pdftext_test.cc).
 #include "milter/ocr.h"
 
 #include <unistd.h>
@@ -11,10 +12,16 @@
 
 #include <chrono>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "milter/mime/embedded.h"
+#include "milter/mime/walker.h"
 #include "tests/unit/escrow/test_util.h"
 #include "tests/unit/milter/document_builders.h"
+#include "tests/unit/mime/dicom_builder.h"
+#include "tests/unit/mime/recording_sink.h"
+#include "tests/unit/mime/zip_builder.h"
 
 namespace phi {
 namespace {
@@ -69,6 +76,40 @@ TEST_F(ImageOcrTest, TextOfABmpFile) {
   EXPECT_EQ(o.reason, "");
   EXPECT_NE(o.text.find("Diego Lopez"), std::string::npos) << o.text;
   EXPECT_NE(o.text.find("4471823"), std::string::npos) << o.text;
+}
+
+// A DICOM file's first frame with a name and MRN burned into its pixels (an
+// ultrasound frame, a screen capture; its data set de-identified): read by
+// tesseract through the Walker, stored 8-bit grey, as RGB and as a JPEG.
+TEST_F(ImageOcrTest, TextBurnedIntoADicomFrame) {
+  using namespace mime::test;
+  test::GrayPage page = test::gray_page(kReferral);
+  ASSERT_FALSE(page.pixels.empty()) << "pdftoppm failed";
+  std::string jpeg = render(make_pdf({kReferral}), "jpeg");
+  ASSERT_FALSE(jpeg.empty()) << "pdftoppm failed";
+  const auto w = static_cast<uint16_t>(page.width), h = static_cast<uint16_t>(page.height);
+  std::string pixels = page.pixels.substr(0, page.width * page.height), rgb;
+  for (char c : pixels) rgb += std::string{c, c, c};
+  auto even = [](std::string s) { return s.size() % 2 ? s + '\0' : s; };
+  const std::string anonymous = element(0x0010, 0x0010, "PN", "ANONYMOUS ");
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"grey", dicom_file(kExplicitLittle, anonymous + image_attributes({w, h, 1, "MONOCHROME2", 8}) + pixel_data(even(pixels)))},
+      {"rgb", dicom_file(kExplicitLittle, anonymous + image_attributes({w, h, 3, "RGB", 8}) + pixel_data(even(rgb)))},
+      {"jpeg", dicom_file(kJpegBaseline, anonymous + image_attributes({w, h, 1, "MONOCHROME2", 8}) +
+                                            encapsulated("", {jpeg.substr(0, 1000), even(jpeg.substr(1000))}))}};
+  Converters docs(nullptr, std::make_shared<ImageOcr>(options(kTesseract)));
+  for (const auto& [name, dcm] : files) {
+    SCOPED_TRACE(name);
+    ASSERT_EQ(dcm.find("Diego"), std::string::npos);
+    mime::test::RecordingSink sink;
+    mime::Walker walker(mime::Limits{}, sink, &docs);
+    mime::test::feed_message(walker, mime::test::message_with_attachment("application/dicom", "IM000001.dcm", dcm, true), 65536);
+    walker.finish();
+    std::string body = sink.body("2");
+    EXPECT_TRUE(sink.reasons.empty()) << sink.log();
+    EXPECT_NE(body.find("Diego Lopez"), std::string::npos) << body;
+    EXPECT_NE(body.find("4471823"), std::string::npos) << body;
+  }
 }
 
 TEST_F(ImageOcrTest, AnImageWithoutTextIsUninspected) {

@@ -1,14 +1,17 @@
 // Tests for DICOM files as text: files written by pydicom and dcmtk in every transfer syntax read, whole and in
-// chunks; deflated data sets, broken headers, long values, cut files; DICOM attachments through the Walker.
+// chunks; deflated data sets, broken headers, long values, cut files; DICOM attachments through the Walker; the
+// first frame given as a picture (a .bmp file of each pixel format, a JPEG's fragments) or reported unread.
 #include "milter/mime/dicom.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <iterator>
 
 #include "milter/mime/walker.h"
+#include "tests/unit/mime/dicom_builder.h"
 #include "tests/unit/mime/fake_documents.h"
 #include "tests/unit/mime/recording_sink.h"
 #include "tests/unit/mime/zip_builder.h"
@@ -70,19 +73,11 @@ TEST(DicomText, FilesOfEveryTransferSyntaxAreReadWholeAndInChunks) {
   }
 }
 
-// Explicit VR little endian data elements.
-std::string le16(uint16_t v) { return {static_cast<char>(v & 0xFF), static_cast<char>(v >> 8)}; }
-std::string le32(uint32_t v) { return le16(static_cast<uint16_t>(v & 0xFFFF)) + le16(static_cast<uint16_t>(v >> 16)); }
-std::string element(uint16_t group, uint16_t elem, const std::string& vr, const std::string& value) {
-  bool long_form = vr == "UT" || vr == "SQ" || vr == "OB" || vr == "UN";
-  std::string h = le16(group) + le16(elem) + vr;
-  return h + (long_form ? std::string(2, '\0') + le32(static_cast<uint32_t>(value.size())) : le16(static_cast<uint16_t>(value.size()))) +
-         value;
-}
-std::string file(const std::string& syntax, const std::string& data_set) {
-  std::string ts = syntax.size() % 2 ? syntax + '\0' : syntax;
-  return std::string(kDicomPreamble, '\0') + "DICM" + element(0x0002, 0x0010, "UI", ts) + data_set;
-}
+// Explicit VR little endian data elements (dicom_builder.h).
+using test::element;
+using test::le16;
+using test::le32;
+std::string file(const std::string& syntax, const std::string& data_set) { return test::dicom_file(syntax, data_set); }
 const std::string kExplicit = "1.2.840.10008.1.2.1";
 const std::string kName = element(0x0010, 0x0010, "PN", "DOE^JANE");
 
@@ -343,6 +338,230 @@ TEST(DicomText, TenThousandHostileRepeats) {
   EXPECT_EQ(doc.got.size(), 60000u);
   EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 10000);
   EXPECT_EQ(d.unread(), "binary");  // the short ones
+}
+
+// The .bmp file a frame of `columns` by `rows` becomes: `pixels` (one byte
+// a pixel, grey, or three, blue green red, a row after another, top down)
+// in rows padded to 4 bytes, under a 40-byte header whose height is
+// negative (top down), with a palette of 256 greys (`inverted`: 0 white)
+// for grey ones.
+std::string bmp(uint32_t columns, uint32_t rows, const std::string& pixels, bool gray, bool inverted = false) {
+  const uint32_t written = columns * (gray ? 1 : 3), row = (written + 3) / 4 * 4;
+  std::string data;
+  for (uint32_t y = 0; y < rows; ++y) data += pixels.substr(y * written, written) + std::string(row - written, '\0');
+  std::string palette;
+  for (int g = 0; g < 256 && gray; ++g) {
+    char c = static_cast<char>(inverted ? 255 - g : g);
+    palette += std::string{c, c, c, '\0'};
+  }
+  const uint32_t offset = 14 + 40 + static_cast<uint32_t>(palette.size());
+  return "BM" + le32(offset + static_cast<uint32_t>(data.size())) + le32(0) + le32(offset) + le32(40) + le32(columns) +
+         le32(static_cast<uint32_t>(-static_cast<int32_t>(rows))) + le16(1) + le16(gray ? 8 : 24) + le32(0) +
+         le32(static_cast<uint32_t>(data.size())) + le32(0) + le32(0) + le32(gray ? 256 : 0) + le32(0) + palette + data;
+}
+
+// What a DicomText with a FakeDocument gives it, fed `f` in chunks.
+struct Pictured {
+  std::string kinds, got, text, unread;
+  bool pixels;
+};
+Pictured picture(const std::string& f, size_t chunk) {
+  FakeDocument doc;
+  DicomText d(&doc);
+  std::string out;
+  for (size_t i = 0; i < f.size(); i += chunk) {
+    std::string piece;
+    d.feed(std::string_view(f).substr(i, chunk), piece);
+    out += piece;
+  }
+  d.finish(out);
+  return {doc.kinds, doc.got, out, std::string(d.unread()), d.pixels()};
+}
+
+// A 5 by 3 frame: grey levels 0, 40, ... across, 10 more a row down.
+constexpr uint16_t kW = 5, kH = 3;
+const std::string kPad(1, '\0');  // a value's padding to an even length
+uint8_t level(int x, int y) { return static_cast<uint8_t>(40 * x + 10 * y); }
+std::string frame(const std::function<std::string(uint8_t)>& stored) {
+  std::string s;
+  for (int y = 0; y < kH; ++y)
+    for (int x = 0; x < kW; ++x) s += stored(level(x, y));
+  return s;
+}
+const std::string kLevels = frame([](uint8_t v) { return std::string(1, static_cast<char>(v)); });
+
+TEST(DicomText, TheFirstFrameOfNativePixelsIsGivenAsABmpFile) {
+  using test::ImageAttributes;
+  using test::image_attributes;
+  using test::pixel_data;
+  auto one = [](uint8_t v) { return std::string(1, static_cast<char>(v)); };
+  struct Case {
+    std::string name, syntax, data_set, want;
+  };
+  std::string second_frame = frame([](uint8_t) { return std::string(1, '\xEE'); });
+  const std::vector<Case> cases = {
+      {"8-bit grey, two frames: the first", kExplicit,
+       image_attributes({kW, kH, 1, "MONOCHROME2", 8}) + pixel_data(frame(one) + second_frame), bmp(kW, kH, kLevels, true)},
+      {"MONOCHROME1: 0 is white", kExplicit, image_attributes({kW, kH, 1, "MONOCHROME1", 8}) + pixel_data(frame(one)),
+       bmp(kW, kH, kLevels, true, true)},
+      {"16-bit, 12 stored, bits above them set", kExplicit, image_attributes({kW, kH, 1, "MONOCHROME2", 16, 12}) +
+           pixel_data(frame([](uint8_t v) { return le16(static_cast<uint16_t>(0xF000 | (v << 4) | 0x9)); })),
+       bmp(kW, kH, kLevels, true)},
+      {"16-bit signed: the lowest value black", kExplicit, image_attributes({kW, kH, 1, "MONOCHROME2", 16, 12, 1}) +
+           pixel_data(frame([](uint8_t v) { return le16(static_cast<uint16_t>((v << 4) - 2048)); })),
+       bmp(kW, kH, kLevels, true)},
+      {"16-bit big endian", test::kExplicitBig, image_attributes({kW, kH, 1, "MONOCHROME2", 16, 16, 0, 0, true}) +
+           pixel_data(frame([](uint8_t v) { return test::be16(static_cast<uint16_t>(v << 8 | 0x7F)); }), true),
+       bmp(kW, kH, kLevels, true)},
+      {"RGB: blue green red", kExplicit, image_attributes({kW, kH, 3, "RGB", 8}) +
+           pixel_data(frame([](uint8_t v) { return std::string{static_cast<char>(v), 'g', 'b'}; }) + kPad),
+       bmp(kW, kH, frame([](uint8_t v) { return std::string{'b', 'g', static_cast<char>(v)}; }), false)},
+      {"RGB by planes: the first", kExplicit, image_attributes({kW, kH, 3, "RGB", 8, 8, 0, 1}) +
+           pixel_data(kLevels + std::string(2 * kW * kH, 'x') + kPad),
+       bmp(kW, kH, kLevels, true)},
+      {"YBR_FULL: Y", kExplicit, image_attributes({kW, kH, 3, "YBR_FULL", 8}) +
+           pixel_data(frame([](uint8_t v) { return std::string{static_cast<char>(v), 'b', 'r'}; }) + kPad),
+       bmp(kW, kH, kLevels, true)},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    std::string f = file(c.syntax, (c.syntax == test::kExplicitBig ? test::element_be(0x0010, 0x0010, "PN", "DOE^JANE") : kName) + c.data_set);
+    for (size_t chunk : {size_t(1), size_t(2), size_t(3), size_t(7), f.size()}) {
+      Pictured p = picture(f, chunk);
+      EXPECT_EQ(p.kinds, "image ") << chunk;
+      EXPECT_EQ(p.got, c.want) << chunk;
+      EXPECT_EQ(p.text, "Patient name: Jane Doe\n[" + std::to_string(c.want.size()) + " bytes]\n") << chunk;
+      EXPECT_EQ(p.unread, "");
+      EXPECT_TRUE(p.pixels);
+    }
+  }
+  EXPECT_TRUE(is_image(bmp(kW, kH, kLevels, true)));
+  // What the picture's reader says of it is what is reported; a file cut
+  // inside the frame gives what it has, and the reader ends it.
+  std::string f = file(kExplicit, image_attributes({kW, kH, 1, "MONOCHROME2", 8}) + pixel_data(kLevels + kPad));
+  FakeDocument little;
+  little.reason = "image";  // OCR read too little, or is off
+  DicomText d(&little);
+  std::string out;
+  d.feed(f, out);
+  EXPECT_EQ(d.unread(), "image");
+  Pictured cut = picture(f.substr(0, f.size() - 8), 4);
+  EXPECT_EQ(cut.got, bmp(kW, kH, kLevels, true).substr(0, bmp(kW, kH, kLevels, true).size() - 13));  // 8 pixels: a row, its padding, 3 of the next
+  EXPECT_EQ(cut.unread, "");
+}
+
+TEST(DicomText, AnIconsPixelsInASequenceAreSkippedAndItsAttributesIgnored) {
+  using test::ImageAttributes;
+  using test::image_attributes;
+  using test::pixel_data;
+  std::string icon = image_attributes({1, 1, 1, "MONOCHROME1", 8}) + pixel_data(std::string(2, '\x11'));
+  std::string defined = element(0x0088, 0x0200, "SQ", le16(0xFFFE) + le16(0xE000) + le32(static_cast<uint32_t>(icon.size())) + icon);
+  std::string undefined = le16(0x0088) + le16(0x0200) + "SQ" + std::string(2, '\0') + le32(0xFFFFFFFF) + le16(0xFFFE) +
+                          le16(0xE000) + le32(0xFFFFFFFF) + icon + le16(0xFFFE) + le16(0xE00D) + le32(0) + le16(0xFFFE) +
+                          le16(0xE0DD) + le32(0);
+  for (const std::string& sequence : {defined, undefined}) {
+    std::string f = file(kExplicit, image_attributes({kW, kH, 1, "MONOCHROME2", 8}) + sequence + kName + pixel_data(kLevels + kPad));
+    for (size_t chunk : {size_t(1), size_t(5), f.size()}) {
+      Pictured p = picture(f, chunk);
+      EXPECT_EQ(p.got, bmp(kW, kH, kLevels, true)) << chunk;
+      EXPECT_EQ(p.kinds, "image ");
+      EXPECT_NE(p.text.find("Patient name: Jane Doe\n"), std::string::npos);  // read after the icon
+    }
+  }
+}
+
+TEST(DicomText, TheFirstFrameOfAJpegIsItsFragmentsToTheEndOfImage) {
+  const std::string first = "\xFF\xD8\xFF\xE0" + std::string(100, 'j'), rest = std::string(9, 'k') + "\xFF\xD9\0";
+  const std::string second = "\xFF\xD8\xFF\xE0" + std::string(50, 's') + "\xFF\xD9";
+  std::string f = file(test::kJpegBaseline, kName + test::image_attributes({kW, kH, 3, "YBR_FULL_422", 8}) +
+                                                test::encapsulated(le32(0) + le32(128), {first, rest, second}));
+  for (size_t chunk : {size_t(1), size_t(3), size_t(8), f.size()}) {
+    Pictured p = picture(f, chunk);
+    EXPECT_EQ(p.kinds, "image ") << chunk;
+    EXPECT_EQ(p.got, first + rest) << chunk;  // not the offsets, not the second frame
+    EXPECT_EQ(p.unread, "");
+  }
+  // An empty offset table; one fragment without the marker, then the sequence's end.
+  std::string g = file(test::kJpegBaseline, test::encapsulated("", {first}));
+  EXPECT_EQ(picture(g, 3).got, first);
+  // Cut inside a fragment: what came, ended.
+  Pictured cut = picture(f.substr(0, f.size() - 100), 7);
+  EXPECT_EQ(cut.got, (first + rest).substr(0, cut.got.size()));
+  EXPECT_GT(cut.got.size(), 4u);
+  EXPECT_NE(cut.text.find(" bytes]\n"), std::string::npos);
+}
+
+TEST(DicomText, PixelsOfOtherFormatsAreNotReadButReported) {
+  using test::image_attributes;
+  using test::pixel_data;
+  struct Case {
+    std::string name, f;
+  };
+  const std::string jpeg = "\xFF\xD8\xFF\xE0" + std::string(100, 'j') + "\xFF\xD9";
+  const std::vector<Case> cases = {
+      {"palette colour", file(kExplicit, image_attributes({kW, kH, 1, "PALETTE COLOR", 8}) + pixel_data(kLevels + kPad))},
+      {"12 bits allocated", file(kExplicit, image_attributes({kW, kH, 1, "MONOCHROME2", 12}) + pixel_data(kLevels + kPad))},
+      {"YBR_FULL_422 stored native", file(kExplicit, image_attributes({kW, kH, 3, "YBR_FULL_422", 8}) + pixel_data(kLevels + kPad))},
+      {"fewer bytes than the frame", file(kExplicit, image_attributes({kW, kH, 1, "MONOCHROME2", 8}) + pixel_data(kLevels.substr(1)))},
+      {"no rows", file(kExplicit, element(0x0028, 0x0004, "CS", "MONOCHROME2 ") + pixel_data(kLevels + kPad))},
+      {"RLE", file("1.2.840.10008.1.2.5", image_attributes({kW, kH, 1, "MONOCHROME2", 8}) + test::encapsulated("", {jpeg}))},
+      {"JPEG 2000", file("1.2.840.10008.1.2.4.90", image_attributes({kW, kH, 1, "MONOCHROME2", 8}) + test::encapsulated("", {jpeg}))},
+      {"JPEG lossless", file("1.2.840.10008.1.2.4.70", image_attributes({kW, kH, 1, "MONOCHROME2", 8}) + test::encapsulated("", {jpeg}))},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    Pictured p = picture(c.f, 3);
+    EXPECT_EQ(p.kinds, "");
+    EXPECT_EQ(p.unread, "image");
+    EXPECT_TRUE(p.pixels);
+  }
+  // Without an EmbeddedDocument nothing is given: the pixels are "image".
+  DicomText none;
+  std::string out;
+  none.feed(file(kExplicit, image_attributes({kW, kH, 1, "MONOCHROME2", 8}) + pixel_data(kLevels + kPad)), out);
+  EXPECT_EQ(none.unread(), "image");
+}
+
+// Through the Walker: an attached file's first frame goes to the image
+// reader (OCR in the daemon), its text after the file's lines; one under
+// the reader's minimum, or with no image reader, is reported "image".
+TEST(DicomText, AnAttachedFilesFrameGoesToTheImageReader) {
+  std::string levels;
+  for (int i = 0; i < 16; ++i) levels.push_back(static_cast<char>(i));
+  const std::string frame = bmp(4, 4, levels, true);  // us-explicit.dcm: 4 by 4, 0 to 15
+  for (size_t chunk : {0, 1, 100}) {
+    PdfReader r;
+    r.images = true;
+    r.line = "Burned in: DOE^JANE 00482913\n";
+    test::RecordingSink sink;
+    Walker w(Limits{}, sink, &r);
+    test::feed_message(w, test::message_with_attachment("application/dicom", "IM000001.dcm", fixture("us-explicit.dcm"), true), chunk);
+    EXPECT_EQ(r.bytes, frame);
+    EXPECT_EQ(sink.body("2"), study("Jane Q Doe", false) + r.line) << sink.log();
+    EXPECT_TRUE(sink.reasons.empty()) << sink.log();
+    PdfReader big;
+    big.images = true;
+    big.min = frame.size() + 1;
+    test::RecordingSink small;
+    Walker ws(Limits{}, small, &big);
+    test::feed_message(ws, test::message_with_attachment("application/dicom", "IM000001.dcm", fixture("us-explicit.dcm"), true), chunk);
+    EXPECT_EQ(big.bytes, "");
+    EXPECT_EQ(small.reasons, std::vector<std::string>{"image"}) << small.log();
+  }
+}
+
+TEST(DicomText, SequencesNestedDeeperThanTheLimitAreAnError) {
+  std::string open_sq = le16(0x0040) + le16(0x0275) + "SQ" + std::string(2, '\0') + le32(0xFFFFFFFF);
+  std::string item = le16(0xFFFE) + le16(0xE000) + le32(0xFFFFFFFF);
+  std::string at_limit, over;
+  for (size_t i = 0; i < kMaxDicomDepth / 2; ++i) at_limit += open_sq + item;
+  over = at_limit + open_sq;
+  Read ok = read(file(kExplicit, at_limit + kName));
+  EXPECT_FALSE(ok.errors);
+  EXPECT_EQ(ok.text, "Patient name: Jane Doe\n");
+  Read deep = read(file(kExplicit, over + kName));
+  EXPECT_TRUE(deep.errors);
+  EXPECT_EQ(deep.text, "");
 }
 
 }  // namespace
