@@ -163,14 +163,20 @@ std::string_view DicomText::unread() const {
 }
 
 void DicomText::finish(std::string& out) {
-  if (state_ != State::Document && state_ != State::Pixels && state_ != State::Fragment && state_ != State::FragmentBytes) return;
-  file_.end(out);  // cut short: what the reader makes of it (too short to tell: skipped)
-  state_ = State::Done;
+  if (state_ == State::Document) {
+    file_.end(out);  // cut short: what the reader makes of it (too short to tell: skipped)
+    state_ = State::Done;
+  }
+  if (state_ == State::Pixels || state_ == State::Fragment || state_ == State::FragmentBytes) end_picture(out);
 }
 
 void DicomText::end_picture(std::string& out) {
-  file_.end(out);
   state_ = State::Done;
+  if (coding_ == Coding::Rle && !rle_.bmp.empty()) {  // no RLE header came: no picture
+    pictured_ = false;
+    return;
+  }
+  file_.end(out);
 }
 
 // An encapsulated document's bytes, to file_ (read by its kind, or skipped).
@@ -345,6 +351,7 @@ void DicomText::value(std::string& out) {
     else if (v == "1.2.840.10008.1.2.2") data_syntax_ = Syntax::ExplicitBig;
     else if (v == "1.2.840.10008.1.2.1.99") deflated_ = true;
     else if (v == "1.2.840.10008.1.2.4.50" || v == "1.2.840.10008.1.2.4.51") coding_ = Coding::Jpeg;  // baseline, extended
+    else if (v == "1.2.840.10008.1.2.5") coding_ = Coding::Rle;
     else if (v != "1.2.840.10008.1.2.1") coding_ = Coding::Other;
     return;
   }
@@ -413,11 +420,17 @@ void DicomText::picture(uint64_t len, std::string& out) {
     return;
   }
   const Image& m = image_;
-  if (coding_ != Coding::Native || len == kUndefined || m.rows == 0 || m.columns == 0) return;
+  const bool rle = coding_ == Coding::Rle && len == kUndefined;
+  if ((coding_ != Coding::Native || len == kUndefined) && !rle) return;
+  if (m.rows == 0 || m.columns == 0) return;
   const bool mono = m.photometric == "MONOCHROME1" || m.photometric == "MONOCHROME2";
   uint64_t stored_pixel = 1;  // bytes
   bool gray = true;
-  if (m.samples == 1 && mono && m.bits == 8) {
+  if (rle) {  // 8-bit: the first segment, all of a grey frame or its first colour plane
+    if (m.bits != 8 || !((m.samples == 1 && mono) || (m.samples == 3 && (m.photometric == "RGB" || m.photometric == "YBR_FULL"))))
+      return;
+    convert_ = Convert::Copy;
+  } else if (m.samples == 1 && mono && m.bits == 8) {
     convert_ = Convert::Copy;
   } else if (m.samples == 1 && mono && m.bits == 16) {
     convert_ = Convert::Gray16;
@@ -438,7 +451,7 @@ void DicomText::picture(uint64_t len, std::string& out) {
   }
   const uint64_t frame = uint64_t(m.rows) * m.columns * stored_pixel;
   const uint64_t written = uint64_t(m.columns) * (gray ? 1 : 3), row = (written + 3) / 4 * 4;
-  if (frame > len || row * m.rows > kMaxDicomPicture) return;
+  if ((!rle && frame > len) || row * m.rows > kMaxDicomPicture) return;
   std::string dib = le(40, 4) + le(m.columns, 4) + le(static_cast<uint32_t>(-static_cast<int32_t>(m.rows)), 4) + le(1, 2) +
                     le(gray ? 8 : 24, 2) + le(0, 4) + le(static_cast<uint32_t>(row * m.rows), 4) + le(0, 4) + le(0, 4) +
                     le(gray ? 256 : 0, 4) + le(0, 4);
@@ -452,14 +465,28 @@ void DicomText::picture(uint64_t len, std::string& out) {
   pad_ = static_cast<uint32_t>(row - written);
   column_ = 0;
   pixel_.clear();
-  left_ = frame;
   pictured_ = true;
+  if (rle) {  // the .bmp header waits for the fragment's RLE header
+    rle_ = Rle{};
+    rle_.left = frame;
+    rle_.bmp = std::move(file);
+    table_ = true;
+    state_ = State::Fragment;
+    return;
+  }
+  left_ = frame;
   state_ = State::Pixels;
   file_.bytes(file, out);
 }
 
 // Stored pixels of the first frame, as the .bmp file's rows; the file ends with the frame.
 void DicomText::pixels(std::string_view in, std::string& out) {
+  convert(in, out);
+  if (left_ == 0) end_picture(out);
+}
+
+// Stored pixels as the .bmp file's, to file_.
+void DicomText::convert(std::string_view in, std::string& out) {
   const size_t need = convert_ == Convert::Copy ? 1 : convert_ == Convert::Gray16 ? 2 : 3;
   const unsigned stored = image_.stored >= 1 && image_.stored <= 16 ? image_.stored : 16;
   std::string bmp;
@@ -489,7 +516,6 @@ void DicomText::pixels(std::string_view in, std::string& out) {
     }
   }
   file_.bytes(bmp, out);
-  if (left_ == 0) end_picture(out);
 }
 
 // An item header of encapsulated pixel data is in: a fragment follows;
@@ -510,6 +536,11 @@ void DicomText::fragment(std::string& out) {
 // fragment that ends with its end-of-image marker (then an even length's
 // padding byte, or none).
 void DicomText::fragment_bytes(std::string_view in, std::string& out) {
+  if (!table_ && coding_ == Coding::Rle) {
+    rle(in, out);
+    if (state_ != State::Done && left_ == 0) end_picture(out);  // a frame is one fragment
+    return;
+  }
   if (!table_) {
     size_t n = static_cast<size_t>(std::min<uint64_t>(in.size(), kMaxDicomPicture - picture_bytes_));
     file_.bytes(in.substr(0, n), out);
@@ -527,6 +558,57 @@ void DicomText::fragment_bytes(std::string_view in, std::string& out) {
   bool eoi = (t.size() >= 2 && t.substr(t.size() - 2) == "\xFF\xD9") ||
              (t.size() >= 3 && t.substr(t.size() - 3) == std::string_view("\xFF\xD9\0", 3));
   if (eoi || picture_bytes_ >= kMaxDicomPicture) end_picture(out);
+}
+
+// An RLE fragment's bytes (PS3.5 annex G): its 64-byte header (the number
+// of segments, their offsets), then the first segment's PackBits runs
+// decoded into the frame's first rows*columns pixels; the picture ends
+// with them. The other segments (planes, low bytes) are not read.
+void DicomText::rle(std::string_view in, std::string& out) {
+  std::string px;
+  while (!in.empty() && rle_.left > 0) {
+    if (rle_.head.size() < 64) {
+      size_t n = std::min(in.size(), 64 - rle_.head.size());
+      rle_.head.append(in.substr(0, n));
+      in.remove_prefix(n);
+      if (rle_.head.size() < 64) break;
+      uint32_t segments = u32(rle_.head, 0, false), first = u32(rle_.head, 4, false);
+      if (segments == 0 || segments > 15 || first < 64) {  // not an RLE header: no picture
+        end_picture(out);
+        return;
+      }
+      rle_.skip = first - 64;
+      file_.bytes(rle_.bmp, out);
+      rle_.bmp.clear();
+      continue;
+    }
+    if (rle_.skip > 0) {
+      size_t n = static_cast<size_t>(std::min<uint64_t>(in.size(), rle_.skip));
+      rle_.skip -= n;
+      in.remove_prefix(n);
+      continue;
+    }
+    auto byte = static_cast<unsigned char>(in.front());
+    if (rle_.literal > 0) {  // a run of bytes as they are
+      size_t n = static_cast<size_t>(std::min<uint64_t>({in.size(), rle_.literal, rle_.left}));
+      px.append(in.substr(0, n));
+      in.remove_prefix(n);
+      rle_.literal -= n;
+      rle_.left -= n;
+    } else if (rle_.repeat > 0) {  // the byte repeated
+      size_t n = static_cast<size_t>(std::min<uint64_t>(rle_.repeat, rle_.left));
+      px.append(n, static_cast<char>(byte));
+      in.remove_prefix(1);
+      rle_.repeat = 0;
+      rle_.left -= n;
+    } else {  // a run's header: 0..127 n+1 bytes follow; -1..-127 the next one -n+1 times; -128 nothing
+      in.remove_prefix(1);
+      if (byte < 128) rle_.literal = byte + 1u;
+      else if (byte > 128) rle_.repeat = 257u - byte;
+    }
+  }
+  convert(px, out);
+  if (rle_.left == 0) end_picture(out);
 }
 
 }  // namespace phi::mime

@@ -35,14 +35,17 @@
 //   (8-bit grey, MONOCHROME1 through an inverted palette; 16-bit grey,
 //   each pixel's stored bits scaled to 8, signed ones shifted; 8-bit RGB
 //   as 24-bit BGR; YBR_FULL as the grey of its Y; planar colour as its
-//   first plane in grey; at most kMaxDicomPicture bytes), or the JPEG
+//   first plane in grey; at most kMaxDicomPicture bytes), or as RLE
+//   Lossless compresses them (8-bit grey or colour: the frame's fragment's
+//   first segment decoded into the same .bmp file, grey), or the JPEG
 //   file of a baseline or extended JPEG transfer syntax (the fragments
 //   after the offset table, to the one ending with the end-of-image
 //   marker, kMaxDicomPicture bytes at most). The image attributes
 //   (group 0028) are those of the data set, not of a sequence's item; an
 //   icon's pixels, inside a sequence, are skipped. Any other pixels
-//   (palette colour, JPEG lossless, JPEG-LS, JPEG 2000, RLE, a size the
-//   attributes do not make) are not read. A file
+//   (palette colour, JPEG lossless, JPEG-LS, JPEG 2000, 16-bit RLE, a
+//   size the attributes do not make, an RLE fragment without its header)
+//   are not read. A file
 //   whose data set is deflated, or whose element headers make no sense,
 //   ends reading with had_errors(). An encapsulated document (a report
 //   stored as DICOM, (0042,0011)) of a kind EmbeddedFile tells (a PDF, a
@@ -96,7 +99,7 @@ class DicomText {
  private:
   enum class State { Preamble, Header, Peek, Value, Skip, Document, Pixels, Fragment, FragmentBytes, Done };
   enum class Syntax { ExplicitLittle, ImplicitLittle, ExplicitBig };
-  enum class Coding { Native, Jpeg, Other };  // how the data set's pixels are stored
+  enum class Coding { Native, Jpeg, Rle, Other };  // how the data set's pixels are stored
   // The image attributes of the data set (group 0028).
   struct Image {
     uint16_t rows = 0, columns = 0, samples = 1, bits = 0, stored = 0, sign = 0, planar = 0;
@@ -110,6 +113,8 @@ class DicomText {
   void document(std::string_view in, std::string& out);
   void picture(uint64_t len, std::string& out);
   void pixels(std::string_view in, std::string& out);
+  void convert(std::string_view in, std::string& out);
+  void rle(std::string_view in, std::string& out);
   void fragment(std::string& out);
   void fragment_bytes(std::string_view in, std::string& out);
   void end_picture(std::string& out);
@@ -147,6 +152,14 @@ class DicomText {
   uint64_t picture_bytes_ = 0;     // of a JPEG's fragments given
   bool table_ = false;      // the encapsulated pixels' first item (the offset table): skipped
   std::string tail_;        // a fragment's last bytes (the end-of-image marker)
+  struct Rle {              // an RLE fragment being decoded
+    std::string bmp;        // the .bmp file's header, given once the RLE header makes sense
+    std::string head;       // its header's 64 bytes, being gathered
+    uint64_t skip = 0;      // bytes before the first segment
+    uint64_t literal = 0;   // bytes of a literal run still to come
+    unsigned repeat = 0;    // times the next byte is repeated
+    uint64_t left = 0;      // pixels of the frame still to decode
+  } rle_;
   uint64_t peek_end_ = 0;   // where an implicit VR value being peeked at ends
 };
 

@@ -80,7 +80,7 @@ TEST_F(ImageOcrTest, TextOfABmpFile) {
 
 // A DICOM file's first frame with a name and MRN burned into its pixels (an
 // ultrasound frame, a screen capture; its data set de-identified): read by
-// tesseract through the Walker, stored 8-bit grey, as RGB and as a JPEG.
+// tesseract through the Walker, stored 8-bit grey, as RGB, RLE and JPEG.
 TEST_F(ImageOcrTest, TextBurnedIntoADicomFrame) {
   using namespace mime::test;
   test::GrayPage page = test::gray_page(kReferral);
@@ -91,10 +91,17 @@ TEST_F(ImageOcrTest, TextBurnedIntoADicomFrame) {
   std::string pixels = page.pixels.substr(0, page.width * page.height), rgb;
   for (char c : pixels) rgb += std::string{c, c, c};
   auto even = [](std::string s) { return s.size() % 2 ? s + '\0' : s; };
+  std::string runs = le32(1) + le32(64) + std::string(56, '\0');  // RLE: one segment, literal runs of 128
+  for (size_t i = 0; i < pixels.size(); i += 128) {
+    std::string run = pixels.substr(i, 128);
+    runs += static_cast<char>(run.size() - 1) + run;
+  }
   const std::string anonymous = element(0x0010, 0x0010, "PN", "ANONYMOUS ");
   const std::vector<std::pair<std::string, std::string>> files = {
       {"grey", dicom_file(kExplicitLittle, anonymous + image_attributes({w, h, 1, "MONOCHROME2", 8}) + pixel_data(even(pixels)))},
       {"rgb", dicom_file(kExplicitLittle, anonymous + image_attributes({w, h, 3, "RGB", 8}) + pixel_data(even(rgb)))},
+      {"rle", dicom_file("1.2.840.10008.1.2.5", anonymous + image_attributes({w, h, 1, "MONOCHROME2", 8}) +
+                                                     encapsulated("", {even(runs)}))},
       {"jpeg", dicom_file(kJpegBaseline, anonymous + image_attributes({w, h, 1, "MONOCHROME2", 8}) +
                                             encapsulated("", {jpeg.substr(0, 1000), even(jpeg.substr(1000))}))}};
   Converters docs(nullptr, std::make_shared<ImageOcr>(options(kTesseract)));

@@ -1,6 +1,6 @@
 // Tests for DICOM files as text: files written by pydicom and dcmtk in every transfer syntax read, whole and in
 // chunks; deflated data sets, broken headers, long values, cut files; DICOM attachments through the Walker; the
-// first frame given as a picture (a .bmp file of each pixel format, a JPEG's fragments) or reported unread.
+// first frame given as a picture (a .bmp file of each pixel format and of RLE, a JPEG's fragments) or reported unread.
 #include "milter/mime/dicom.h"
 
 #include <gtest/gtest.h>
@@ -491,6 +491,51 @@ TEST(DicomText, TheFirstFrameOfAJpegIsItsFragmentsToTheEndOfImage) {
   EXPECT_NE(cut.text.find(" bytes]\n"), std::string::npos);
 }
 
+// RLE Lossless: one fragment a frame, a 64-byte header naming the
+// segments, PackBits runs; the first segment (a grey frame, or a colour
+// frame's first plane) is the picture.
+TEST(DicomText, TheFirstSegmentOfAnRleFrameIsDecodedIntoTheBmpFile) {
+  using test::image_attributes;
+  const std::string pixels = std::string("\x01\x02\x03\x04", 4) + std::string(6, '\x77') + std::string("\x10\x20\x30\x40\x50", 5);
+  // A no-op, a literal run of 4, a repeat of 6, a literal run of 5, and a byte past the frame.
+  const std::string runs = std::string("\x80\x03\x01\x02\x03\x04\xFB\x77\x04\x10\x20\x30\x40\x50\x00\x99", 16);
+  auto header = [](uint32_t segments, uint32_t first) {
+    std::string h = le32(segments) + le32(first);
+    for (uint32_t i = 1; i < segments; ++i) h += le32(first + 16 * i);
+    return h + std::string(64 - h.size(), '\0');
+  };
+  const std::string rle = "1.2.840.10008.1.2.5";
+  const std::string grey = file(rle, kName + image_attributes({kW, kH, 1, "MONOCHROME2", 8}) +
+                                        test::encapsulated("", {header(1, 64) + runs}));
+  // Three planes: red first; the header names them, with 16 bytes before the first.
+  const std::string colour = file(rle, kName + image_attributes({kW, kH, 3, "RGB", 8}) +
+                                          test::encapsulated(le32(0), {header(3, 80) + std::string(16, 'x') + runs +
+                                                                       std::string(32, '\x81')}));
+  for (const std::string& f : {grey, colour}) {
+    for (size_t chunk : {size_t(1), size_t(2), size_t(5), f.size()}) {
+      Pictured p = picture(f, chunk);
+      EXPECT_EQ(p.kinds, "image ") << chunk;
+      EXPECT_EQ(p.got, bmp(kW, kH, pixels, true)) << chunk;
+      EXPECT_EQ(p.unread, "");
+    }
+  }
+  // Cut in the runs: the pixels decoded so far; a header that is none, or
+  // a file cut inside the header: nothing given, the pixels "image".
+  Pictured cut = picture(grey.substr(0, grey.size() - 8 - 16 + 7), 3);  // the runs up to the repeat
+  EXPECT_EQ(cut.got, bmp(kW, kH, pixels, true).substr(0, 1078) + pixels.substr(0, 4));
+  for (const std::string& f : {file(rle, image_attributes({kW, kH, 1, "MONOCHROME2", 8}) + test::encapsulated("", {header(0, 64) + runs})),
+                               file(rle, image_attributes({kW, kH, 1, "MONOCHROME2", 8}) + test::encapsulated("", {header(1, 60) + runs})),
+                               grey.substr(0, grey.size() - 8 - 16 - 20)}) {
+    Pictured none = picture(f, 7);
+    EXPECT_EQ(none.kinds, "");
+    EXPECT_EQ(none.unread, "image");
+  }
+  // 16 bits (two segments a sample) are not read.
+  Pictured wide = picture(file(rle, image_attributes({kW, kH, 1, "MONOCHROME2", 16}) + test::encapsulated("", {header(2, 64) + runs})), 5);
+  EXPECT_EQ(wide.kinds, "");
+  EXPECT_EQ(wide.unread, "image");
+}
+
 TEST(DicomText, PixelsOfOtherFormatsAreNotReadButReported) {
   using test::image_attributes;
   using test::pixel_data;
@@ -504,7 +549,7 @@ TEST(DicomText, PixelsOfOtherFormatsAreNotReadButReported) {
       {"YBR_FULL_422 stored native", file(kExplicit, image_attributes({kW, kH, 3, "YBR_FULL_422", 8}) + pixel_data(kLevels + kPad))},
       {"fewer bytes than the frame", file(kExplicit, image_attributes({kW, kH, 1, "MONOCHROME2", 8}) + pixel_data(kLevels.substr(1)))},
       {"no rows", file(kExplicit, element(0x0028, 0x0004, "CS", "MONOCHROME2 ") + pixel_data(kLevels + kPad))},
-      {"RLE", file("1.2.840.10008.1.2.5", image_attributes({kW, kH, 1, "MONOCHROME2", 8}) + test::encapsulated("", {jpeg}))},
+      {"RLE without its header", file("1.2.840.10008.1.2.5", image_attributes({kW, kH, 1, "MONOCHROME2", 8}) + test::encapsulated("", {jpeg}))},
       {"JPEG 2000", file("1.2.840.10008.1.2.4.90", image_attributes({kW, kH, 1, "MONOCHROME2", 8}) + test::encapsulated("", {jpeg}))},
       {"JPEG lossless", file("1.2.840.10008.1.2.4.70", image_attributes({kW, kH, 1, "MONOCHROME2", 8}) + test::encapsulated("", {jpeg}))},
   };
