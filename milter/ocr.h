@@ -13,8 +13,8 @@
 //   the text read and checked as UTF-8) with the environment PATH and
 //   OMP_THREAD_LIMIT=1 (one thread per process: `processes`, OcrProcesses,
 //   is the daemon's whole OCR concurrency), in a pool of its own. The
-//   Walker hands it only parts whose first bytes are a PNG, JPEG, TIFF, GIF
-//   or WebP signature (mime::detail::is_image): tesseract's image library
+//   Walker hands it only parts whose first bytes are a PNG, JPEG, TIFF, GIF,
+//   WebP, BMP or JPEG 2000 signature (mime::is_image): tesseract's image library
 //   reads those from memory, and nothing else reaches it (given input it
 //   does not recognise, tesseract would take it for a list of file names).
 //   Parts smaller than `min_bytes` are not read (min_bytes()).

@@ -350,7 +350,8 @@ void DicomText::value(std::string& out) {
     if (v == "1.2.840.10008.1.2") data_syntax_ = Syntax::ImplicitLittle;
     else if (v == "1.2.840.10008.1.2.2") data_syntax_ = Syntax::ExplicitBig;
     else if (v == "1.2.840.10008.1.2.1.99") deflated_ = true;
-    else if (v == "1.2.840.10008.1.2.4.50" || v == "1.2.840.10008.1.2.4.51") coding_ = Coding::Jpeg;  // baseline, extended
+    else if (one_of(v, {"1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91"}))
+      coding_ = Coding::Jpeg;  // JPEG baseline, extended; JPEG 2000 lossless, lossy: the file is the frame's fragments
     else if (v == "1.2.840.10008.1.2.5") coding_ = Coding::Rle;
     else if (v != "1.2.840.10008.1.2.1") coding_ = Coding::Other;
     return;
@@ -534,7 +535,7 @@ void DicomText::fragment(std::string& out) {
 
 // A fragment's bytes: after the offset table, the JPEG file's, to the
 // fragment that ends with its end-of-image marker (then an even length's
-// padding byte, or none).
+// padding byte, or none; a JPEG 2000 codestream's end marker is the same).
 void DicomText::fragment_bytes(std::string_view in, std::string& out) {
   if (!table_ && coding_ == Coding::Rle) {
     rle(in, out);

@@ -38,12 +38,13 @@
 //   first plane in grey; at most kMaxDicomPicture bytes), or as RLE
 //   Lossless compresses them (8-bit grey or colour: the frame's fragment's
 //   first segment decoded into the same .bmp file, grey), or the JPEG
-//   file of a baseline or extended JPEG transfer syntax (the fragments
-//   after the offset table, to the one ending with the end-of-image
-//   marker, kMaxDicomPicture bytes at most). The image attributes
+//   file of a baseline or extended JPEG transfer syntax, or the JPEG 2000
+//   codestream of a JPEG 2000 one (the fragments after the offset table,
+//   to the one ending with the end-of-image (end-of-codestream) marker,
+//   kMaxDicomPicture bytes at most). The image attributes
 //   (group 0028) are those of the data set, not of a sequence's item; an
 //   icon's pixels, inside a sequence, are skipped. Any other pixels
-//   (palette colour, JPEG lossless, JPEG-LS, JPEG 2000, 16-bit RLE, a
+//   (palette colour, JPEG lossless, JPEG-LS, HTJ2K, 16-bit RLE, a
 //   size the attributes do not make, an RLE fragment without its header)
 //   are not read. A file
 //   whose data set is deflated, or whose element headers make no sense,
@@ -99,7 +100,7 @@ class DicomText {
  private:
   enum class State { Preamble, Header, Peek, Value, Skip, Document, Pixels, Fragment, FragmentBytes, Done };
   enum class Syntax { ExplicitLittle, ImplicitLittle, ExplicitBig };
-  enum class Coding { Native, Jpeg, Rle, Other };  // how the data set's pixels are stored
+  enum class Coding { Native, Jpeg, Rle, Other };  // how the data set's pixels are stored (Jpeg: or JPEG 2000)
   // The image attributes of the data set (group 0028).
   struct Image {
     uint16_t rows = 0, columns = 0, samples = 1, bits = 0, stored = 0, sign = 0, planar = 0;

@@ -43,7 +43,9 @@ bool is_image(std::string_view b) {
          b.substr(0, 4) == std::string_view("II*\0", 4) || b.substr(0, 4) == std::string_view("MM\0*", 4) ||
          b.substr(0, 6) == "GIF87a" || b.substr(0, 6) == "GIF89a" ||
          (b.substr(0, 4) == "RIFF" && b.size() >= 12 && b.substr(8, 4) == "WEBP") ||
-         (b.substr(0, 2) == "BM" && b.size() >= 18 && le32(b.data() + 6) == 0 && is_dib_header_size(le32(b.data() + 14)));
+         (b.substr(0, 2) == "BM" && b.size() >= 18 && le32(b.data() + 6) == 0 && is_dib_header_size(le32(b.data() + 14))) ||
+         b.substr(0, 12) == std::string_view("\0\0\0\x0CjP  \r\n\x87\n", 12) ||  // JPEG 2000 (JP2)
+         b.substr(0, 4) == "\xFF\x4F\xFF\x51";                                       // a JPEG 2000 codestream
 }
 
 void EmbeddedFile::bytes(std::string_view in, std::string& text) {

@@ -11,6 +11,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,6 +36,12 @@ using test::render;
 using namespace std::chrono_literals;
 
 const std::string kTesseract = "/usr/bin/tesseract";
+
+std::string fixture(const std::string& name) {
+  const char* srcdir = std::getenv("srcdir");
+  std::ifstream f(std::string(srcdir ? srcdir : ".") + "/tests/unit/milter/data/" + name, std::ios::binary);
+  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
 
 OcrOptions options(const std::string& program) {
   OcrOptions o;
@@ -78,9 +87,25 @@ TEST_F(ImageOcrTest, TextOfABmpFile) {
   EXPECT_NE(o.text.find("4471823"), std::string::npos) << o.text;
 }
 
+// JPEG 2000 (a JP2 file, or the bare codestream DICOM stores): fixtures
+// written by openjpeg (data/README), read as the other formats are.
+TEST_F(ImageOcrTest, TextOfAJpeg2000File) {
+  for (const char* name : {"referral.j2k", "referral.jp2"}) {
+    SCOPED_TRACE(name);
+    std::string image = fixture(name);
+    ASSERT_FALSE(image.empty());
+    ASSERT_TRUE(mime::is_image(image));
+    test::Outcome o = extract(ImageOcr(options(kTesseract)), "image", image, 4096);
+    EXPECT_EQ(o.reason, "");
+    EXPECT_NE(o.text.find("Diego Lopez"), std::string::npos) << o.text;
+    EXPECT_NE(o.text.find("4471823"), std::string::npos) << o.text;
+  }
+}
+
 // A DICOM file's first frame with a name and MRN burned into its pixels (an
 // ultrasound frame, a screen capture; its data set de-identified): read by
-// tesseract through the Walker, stored 8-bit grey, as RGB, RLE and JPEG.
+// tesseract through the Walker, stored 8-bit grey, as RGB, RLE, JPEG and
+// JPEG 2000 (12 KB: read with a lower OcrMinBytes).
 TEST_F(ImageOcrTest, TextBurnedIntoADicomFrame) {
   using namespace mime::test;
   test::GrayPage page = test::gray_page(kReferral);
@@ -102,9 +127,13 @@ TEST_F(ImageOcrTest, TextBurnedIntoADicomFrame) {
       {"rgb", dicom_file(kExplicitLittle, anonymous + image_attributes({w, h, 3, "RGB", 8}) + pixel_data(even(rgb)))},
       {"rle", dicom_file("1.2.840.10008.1.2.5", anonymous + image_attributes({w, h, 1, "MONOCHROME2", 8}) +
                                                      encapsulated("", {even(runs)}))},
+      {"j2k", dicom_file("1.2.840.10008.1.2.4.90", anonymous + image_attributes({w, h, 1, "MONOCHROME2", 8}) +
+                                                      encapsulated("", {even(fixture("referral.j2k"))}))},
       {"jpeg", dicom_file(kJpegBaseline, anonymous + image_attributes({w, h, 1, "MONOCHROME2", 8}) +
                                             encapsulated("", {jpeg.substr(0, 1000), even(jpeg.substr(1000))}))}};
-  Converters docs(nullptr, std::make_shared<ImageOcr>(options(kTesseract)));
+  OcrOptions o = options(kTesseract);
+  o.min_bytes = 4096;
+  Converters docs(nullptr, std::make_shared<ImageOcr>(o));
   for (const auto& [name, dcm] : files) {
     SCOPED_TRACE(name);
     ASSERT_EQ(dcm.find("Diego"), std::string::npos);

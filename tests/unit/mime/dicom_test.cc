@@ -470,7 +470,7 @@ TEST(DicomText, AnIconsPixelsInASequenceAreSkippedAndItsAttributesIgnored) {
   }
 }
 
-TEST(DicomText, TheFirstFrameOfAJpegIsItsFragmentsToTheEndOfImage) {
+TEST(DicomText, TheFirstFrameOfAJpegOrJpeg2000IsItsFragmentsToTheEndOfImage) {
   const std::string first = "\xFF\xD8\xFF\xE0" + std::string(100, 'j'), rest = std::string(9, 'k') + "\xFF\xD9\0";
   const std::string second = "\xFF\xD8\xFF\xE0" + std::string(50, 's') + "\xFF\xD9";
   std::string f = file(test::kJpegBaseline, kName + test::image_attributes({kW, kH, 3, "YBR_FULL_422", 8}) +
@@ -480,6 +480,13 @@ TEST(DicomText, TheFirstFrameOfAJpegIsItsFragmentsToTheEndOfImage) {
     EXPECT_EQ(p.kinds, "image ") << chunk;
     EXPECT_EQ(p.got, first + rest) << chunk;  // not the offsets, not the second frame
     EXPECT_EQ(p.unread, "");
+  }
+  // A JPEG 2000 codestream (its end marker is JPEG's) in a JPEG 2000 transfer syntax.
+  const std::string codestream = "\xFF\x4F\xFF\x51" + std::string(40, 'c'), codestream_end = std::string(6, 'd') + "\xFF\xD9";
+  for (const char* syntax : {"1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.4.91"}) {
+    Pictured p = picture(file(syntax, test::encapsulated("", {codestream, codestream_end, second})), 5);
+    EXPECT_EQ(p.kinds, "image ") << syntax;
+    EXPECT_EQ(p.got, codestream + codestream_end) << syntax;
   }
   // An empty offset table; one fragment without the marker, then the sequence's end.
   std::string g = file(test::kJpegBaseline, test::encapsulated("", {first}));
@@ -550,7 +557,7 @@ TEST(DicomText, PixelsOfOtherFormatsAreNotReadButReported) {
       {"fewer bytes than the frame", file(kExplicit, image_attributes({kW, kH, 1, "MONOCHROME2", 8}) + pixel_data(kLevels.substr(1)))},
       {"no rows", file(kExplicit, element(0x0028, 0x0004, "CS", "MONOCHROME2 ") + pixel_data(kLevels + kPad))},
       {"RLE without its header", file("1.2.840.10008.1.2.5", image_attributes({kW, kH, 1, "MONOCHROME2", 8}) + test::encapsulated("", {jpeg}))},
-      {"JPEG 2000", file("1.2.840.10008.1.2.4.90", image_attributes({kW, kH, 1, "MONOCHROME2", 8}) + test::encapsulated("", {jpeg}))},
+      {"HTJ2K", file("1.2.840.10008.1.2.4.201", image_attributes({kW, kH, 1, "MONOCHROME2", 8}) + test::encapsulated("", {jpeg}))},
       {"JPEG lossless", file("1.2.840.10008.1.2.4.70", image_attributes({kW, kH, 1, "MONOCHROME2", 8}) + test::encapsulated("", {jpeg}))},
   };
   for (const Case& c : cases) {

@@ -198,6 +198,7 @@ TEST(WalkerImages, ImagesWithASignatureGoToAnImageReaderWholeWhateverTheirDeclar
       {"image/tiff", std::string("MM\0*", 4) + std::string(3000, 't')},
       {"image/gif", "GIF89a" + std::string(3000, 'g')},
       {"image/webp", std::string("RIFF\x10\0\0\0WEBPVP8 ", 16) + std::string(3000, 'w')},
+      {"image/jp2", std::string("\0\0\0\x0CjP  \r\n\x87\n", 12) + std::string(3000, 'k')},
       {"application/octet-stream", kPng},  // sniffed
   };
   for (const auto& [type, bytes] : cases)

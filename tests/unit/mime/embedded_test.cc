@@ -29,6 +29,9 @@ TEST(EmbeddedFile, TheFirstBytesTellTheKind) {
       {std::string("\xFF\xD8\xFF\xE0\0\x10JFIF", 10), "image"},
       {std::string("MM\0*\0\0", 6), "image"},
       {std::string("RIFF$\x08\0\0WEBPVP8 ", 16), "image"},
+      {std::string("\0\0\0\x0CjP  \r\n\x87\n\0\0\0\x14", 16), "image"},  // JPEG 2000 (JP2)
+      {std::string("\xFF\x4F\xFF\x51\0\x29\0\0", 8), "image"},             // a JPEG 2000 codestream
+      {std::string("\0\0\0\x0CjP  \r\n\x87", 11) + "x", ""},                // not all of JP2's signature
       {std::string("PK\x03\x04", 4), ""},  // too short to tell
       {std::string("PK\x03\x04\x14\0\0\0", 8), "archive"},
       {std::string("PK\x03\x04\x14\0\x06\0\x08\0\0\0!\0\xDF\xA4\xD2lZ\x01\0\0 \x05\0\0\x13\0\x08\x02", 30) +
