@@ -382,10 +382,6 @@ void DicomText::value(std::string& out) {
   }
 }
 
-}  // namespace phi::mime
-
-namespace phi::mime {
-
 // An image attribute of the data set (val_, tag_).
 void DicomText::image_value() {
   if (tag_ == kPhotometric) {

@@ -64,7 +64,9 @@
 //   Untrusted. Memory: one element header, one text value of at most
 //   kMaxDicomValue bytes (a longer value is skipped), a document's first
 //   kEmbeddedDocumentHead bytes, the open sequences' ends (at most
-//   kMaxDicomDepth: deeper is an error) and one pixel. Time: linear.
+//   kMaxDicomDepth: deeper is an error), one pixel, an RLE fragment's
+//   header and the .bmp header (1 KB), and the .bmp rows made of one call's
+//   bytes. Time: linear.
 // THREADS
 //   One object per stream.
 #ifndef PHI_MIME_DICOM_H
