@@ -1,9 +1,9 @@
 // Tests of ImageOcr with the real tesseract (scripts/setup installs
-// tesseract-ocr): text out of scanned pages as PNG, JPEG, TIFF and BMP and
-// out of a DICOM file's frame (through the Walker), images without text and
-// damaged ones, and, with a stand-in script, what the child is given. The
-// limits, timeouts and slots are ConverterRun's, tested through PdfToText
-// (pdftext_test.cc).
+// tesseract-ocr): text out of scanned pages as PNG, JPEG, TIFF, BMP and
+// JPEG 2000 and out of a DICOM file's frame (through the Walker), images
+// without text and damaged ones, and, with a stand-in script, what the
+// child is given. The limits, timeouts and slots are ConverterRun's, tested
+// through PdfToText (pdftext_test.cc).
 #include "milter/ocr.h"
 
 #include <unistd.h>
