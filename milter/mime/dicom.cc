@@ -6,6 +6,7 @@
 #include "milter/mime/charset.h"
 #include "milter/mime/labelled.h"
 #include "milter/mime/office_pictures.h"
+#include "milter/util/le.h"
 #include "milter/util/strings.h"
 
 namespace phi::mime {
@@ -70,12 +71,6 @@ constexpr uint32_t kSamples = 0x00280002, kPhotometric = 0x00280004, kPlanar = 0
 bool image_attribute(uint32_t tag) {
   return tag == kSamples || tag == kPhotometric || tag == kPlanar || tag == kRows || tag == kColumns || tag == kBitsAllocated ||
          tag == kBitsStored || tag == kPixelSign;
-}
-
-std::string le(uint32_t v, int n) {
-  std::string s;
-  for (int i = 0; i < n; ++i) s.push_back(static_cast<char>((v >> (8 * i)) & 0xFF));
-  return s;
 }
 
 const Element* known(uint32_t tag) {
@@ -449,9 +444,14 @@ void DicomText::picture(uint64_t len, std::string& out) {
   const uint64_t frame = uint64_t(m.rows) * m.columns * stored_pixel;
   const uint64_t written = uint64_t(m.columns) * (gray ? 1 : 3), row = (written + 3) / 4 * 4;
   if ((!rle && frame > len) || row * m.rows > kMaxDicomPicture) return;
-  std::string dib = le(40, 4) + le(m.columns, 4) + le(static_cast<uint32_t>(-static_cast<int32_t>(m.rows)), 4) + le(1, 2) +
-                    le(gray ? 8 : 24, 2) + le(0, 4) + le(static_cast<uint32_t>(row * m.rows), 4) + le(0, 4) + le(0, 4) +
-                    le(gray ? 256 : 0, 4) + le(0, 4);
+  std::string dib(40, '\0');  // BITMAPINFOHEADER: uncompressed, no resolution, no important colours
+  put_le32(&dib[0], 40);
+  put_le32(&dib[4], m.columns);
+  put_le32(&dib[8], static_cast<uint32_t>(-static_cast<int32_t>(m.rows)));  // negative: rows top down
+  put_le16(&dib[12], 1);                                                      // planes
+  put_le16(&dib[14], gray ? 8 : 24);                                          // bits a pixel
+  put_le32(&dib[20], static_cast<uint32_t>(row * m.rows));                    // the pixels' size
+  put_le32(&dib[32], gray ? 256 : 0);                                         // palette entries
   for (int g = 0; g < 256 && gray; ++g) {  // MONOCHROME1: 0 is white
     char c = static_cast<char>(m.photometric == "MONOCHROME1" ? 255 - g : g);
     dib += std::string{c, c, c, '\0'};

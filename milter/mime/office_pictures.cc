@@ -127,11 +127,8 @@ std::string bmp_file_header(std::string_view dib, uint64_t dib_size) {
   if (!dib_layout(dib, d) || dib_size > 0xFFFFFFFFull - 14 || d.pixels_at > dib_size) return {};
   uint64_t pixels = 14 + d.pixels_at;
   std::string h = "BM" + std::string(12, '\0');
-  auto put32 = [&](size_t at, uint64_t v) {
-    for (int i = 0; i < 4; ++i) h[at + size_t(i)] = char((v >> (8 * i)) & 0xFF);
-  };
-  put32(2, 14 + dib_size);
-  put32(10, pixels);
+  put_le32(&h[2], static_cast<uint32_t>(14 + dib_size));  // at most 2^32 - 1, checked above
+  put_le32(&h[10], static_cast<uint32_t>(pixels));
   return h;
 }
 

@@ -157,7 +157,7 @@ bool Ole1Object::decide(bool whole) {
   if (class_name == "Package") {  // a packaged file: the Ole10Native stream without its length
     package_ = std::make_unique<OleNative>([](std::string_view) {}, bytes_);
     std::string size(4, '\0');
-    for (int i = 0; i < 4; ++i) size[size_t(i)] = char((left_ >> (8 * i)) & 0xFF);
+    put_le32(size.data(), static_cast<uint32_t>(left_));  // read from 4 bytes above
     package_->feed(size);
   } else {
     found_ = true;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "milter/util/le.h"
 #include "milter/util/strings.h"
 
 namespace phi::mime {
@@ -20,13 +21,8 @@ constexpr uint64_t kHeaderFat = 109;          // FAT sectors the header lists; t
 
 uint64_t units(uint64_t bytes, uint64_t unit) { return (bytes + unit - 1) / unit; }
 
-void put16(std::string& b, size_t at, uint16_t v) {
-  b[at] = char(v & 0xFF);
-  b[at + 1] = char(v >> 8);
-}
-void put32(std::string& b, size_t at, uint32_t v) {
-  for (int i = 0; i < 4; ++i) b[at + size_t(i)] = char((v >> (8 * i)) & 0xFF);
-}
+void put16(std::string& b, size_t at, uint16_t v) { put_le16(&b[at], v); }
+void put32(std::string& b, size_t at, uint32_t v) { put_le32(&b[at], v); }
 
 // A table of sector numbers (the FAT, the mini FAT) written as little-endian words.
 void chain(std::vector<uint32_t>& table, uint64_t first, uint64_t count) {

@@ -76,24 +76,15 @@ TEST_F(ImageOcrTest, TextOfAScannedPageInEachFormat) {
 }
 
 // A screenshot saved by Paint, or a bitmap an Office file keeps (given as
-// a .bmp file): BMP is read as the other formats are.
-TEST_F(ImageOcrTest, TextOfABmpFile) {
-  std::string bmp = test::make_bmp(kReferral);
-  ASSERT_FALSE(bmp.empty()) << "pdftoppm failed";
-  ASSERT_TRUE(mime::is_image(bmp));
-  test::Outcome o = extract(ImageOcr(options(kTesseract)), "image", bmp, 4096);
-  EXPECT_EQ(o.reason, "");
-  EXPECT_NE(o.text.find("Diego Lopez"), std::string::npos) << o.text;
-  EXPECT_NE(o.text.find("4471823"), std::string::npos) << o.text;
-}
-
-// JPEG 2000 (a JP2 file, or the bare codestream DICOM stores): fixtures
-// written by openjpeg (data/README), read as the other formats are.
-TEST_F(ImageOcrTest, TextOfAJpeg2000File) {
-  for (const char* name : {"referral.j2k", "referral.jp2"}) {
+// a .bmp file), and JPEG 2000 (a JP2 file, or the bare codestream DICOM
+// stores: fixtures written by openjpeg, data/README): read as the other
+// formats are.
+TEST_F(ImageOcrTest, TextOfBmpAndJpeg2000Files) {
+  const std::vector<std::pair<std::string, std::string>> images = {
+      {"bmp", test::make_bmp(kReferral)}, {"referral.j2k", fixture("referral.j2k")}, {"referral.jp2", fixture("referral.jp2")}};
+  for (const auto& [name, image] : images) {
     SCOPED_TRACE(name);
-    std::string image = fixture(name);
-    ASSERT_FALSE(image.empty());
+    ASSERT_FALSE(image.empty()) << "pdftoppm failed, or the fixture is missing";
     ASSERT_TRUE(mime::is_image(image));
     test::Outcome o = extract(ImageOcr(options(kTesseract)), "image", image, 4096);
     EXPECT_EQ(o.reason, "");
