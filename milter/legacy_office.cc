@@ -78,7 +78,9 @@ class AttachmentReader : public mime::DocumentReader {
 // image attachment would be, through an InnerFile with the readers `docs`
 // (OCR; under OcrMinBytes or with OCR off it is "image"), its text to
 // `text`; an EMF or WMF one by the text it draws (one that draws none:
-// "image"); a PICT is not read ("image"); past kMaxOfficePictures, or
+// "image") and the bitmaps it draws (a screenshot pasted as a metafile:
+// each a picture of its own, as a DIB is); a PICT is not read ("image");
+// past kMaxOfficePictures, or
 // past the deadline, the rest are not read ("part-limit", "time-limit").
 // reason() is the weightiest of theirs.
 class PictureFiles : public mime::OfficePictureSink {
@@ -100,12 +102,28 @@ class PictureFiles : public mime::OfficePictureSink {
   bool metafile(bool compressed) override {
     ++found_;
     said_ = false;
-    meta_.emplace([this](std::string_view t) {
-      if (!said_) text_("\n");
-      said_ = true;
-      text_(t);
-    }, compressed);
+    meta_.emplace(
+        [this](std::string_view t) {
+          if (!said_) text_("\n");
+          said_ = true;
+          text_(t);
+        },
+        compressed, [this](std::string_view b, bool end) { bitmap(b, end); });
     return true;
+  }
+  // A bitmap the metafile draws, as a .bmp file: a picture of its own,
+  // read (and counted) as a DIB picture is.
+  void bitmap(std::string_view b, bool end) {
+    if (end) {
+      bitmap_open_ = false;
+      finish_file();
+      return;
+    }
+    if (!bitmap_open_) {
+      bitmap_open_ = true;
+      begin();
+    }
+    if (file_) file_->feed(b);
   }
   void bytes(std::string_view b) override {
     if (meta_) meta_->feed(b);
@@ -115,19 +133,22 @@ class PictureFiles : public mime::OfficePictureSink {
     if (meta_) {
       meta_->finish();
       if (meta_->characters() > 0) ++drawn_;
-      else reason_ = weightier(reason_, "image");
+      reason_ = weightier(reason_, meta_->unread());  // no text drawn, a bitmap not read
       meta_.reset();
       return;
     }
+    finish_file();
+  }
+  void other() override {
+    ++found_;
+    reason_ = weightier(reason_, "image");
+  }
+  void finish_file() {
     if (!file_) return;
     std::string why = file_->finish();
     file_.reset();
     if (why.empty()) ++read_;
     reason_ = weightier(reason_, why);
-  }
-  void other() override {
-    ++found_;
-    reason_ = weightier(reason_, "image");
   }
   size_t found() const { return found_; }
   size_t read() const { return read_ + drawn_; }
@@ -142,6 +163,7 @@ class PictureFiles : public mime::OfficePictureSink {
   std::optional<InnerFile> file_;
   std::optional<mime::MetafileText> meta_;
   bool said_ = false;  // meta_ has given text
+  bool bitmap_open_ = false;  // meta_ is giving a bitmap
   size_t found_ = 0, read_ = 0;  // pictures found; read by OCR
   size_t to_ocr_ = 0, drawn_ = 0;  // given to OCR (or past its cap); metafiles whose text was read
   std::string reason_;

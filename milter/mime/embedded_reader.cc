@@ -9,6 +9,7 @@ EmbeddedReader::EmbeddedReader(WalkState& ws, std::function<void(std::string_vie
 EmbeddedReader::~EmbeddedReader() = default;
 
 std::string EmbeddedReader::begin(std::string_view kind) {
+  if (images_only_ && kind != "image") return "image";  // a metafile's bitmap that is no image
   if (kind == "package" || kind == "archive") {  // a ZIP: its entries read as a ZIP attachment's are
     std::string whole = kind == "package" ? "office" : "archive";
     if (!packages_) return whole;
@@ -27,8 +28,12 @@ std::string EmbeddedReader::begin(std::string_view kind) {
     conv_.emplace<RtfToText>();
     return "";
   }
-  if (kind == "metafile") {  // the text it draws (a table pasted as a picture), read here
-    conv_.emplace<MetafileToText>();
+  if (kind == "metafile") {  // the text it draws (a table pasted as a picture), read here; its bitmaps by OCR
+    if (!bitmaps_) {
+      bitmaps_ = std::make_unique<EmbeddedReader>(ws_, text_, nullptr);
+      bitmaps_->images_only();
+    }
+    conv_.emplace<MetafileToText>(bitmaps_.get());
     return "";
   }
   if (kind == "text") {  // its charset is told by its first bytes, the first given

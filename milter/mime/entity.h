@@ -163,9 +163,11 @@ using BinaryText = OneOf<RtfToText, DicomText, MetafileToText>;
 // through XmlToText (Mode::Data, as an XML attachment), RTF through
 // RtfToText (its pictures not read: "image", since this reader is busy
 // with the RTF), an EMF or WMF by the text it draws (MetafileToText; one
-// that draws none "image") and text as unlabelled text is (UTF-16 or UTF-32 when its
-// first bytes say so, text_charset, else UTF-8 where valid, else
-// Windows-1252), their text written where the file is, as it streams; a
+// that draws none "image"; the bitmaps it draws by an EmbeddedReader of
+// its own that reads images only, as above) and text as unlabelled text
+// is (UTF-16 or UTF-32 when its first bytes say so, text_charset, else
+// UTF-8 where valid, else Windows-1252), their text written where the
+// file is, as it streams; a
 // Word, Excel or PowerPoint 97-2003 file by ws.documents as an Office part
 // is; a ZIP (a DOCX, a ZIP of documents) by a PackageReader of the part,
 // as a ZIP part is, its text passed on as it comes and its entry names
@@ -182,6 +184,9 @@ class EmbeddedReader : public EmbeddedDocument {
   std::string begin(std::string_view kind) override;
   void bytes(std::string_view b, std::string& text) override;
   std::string end(std::string& text) override;
+  // From now on a file of any kind but "image" is not read ("image"): the
+  // reader of a metafile's bitmaps, which are read as images or not at all.
+  void images_only() { images_only_ = true; }
 
  private:
   void hold(std::string_view b);
@@ -198,6 +203,8 @@ class EmbeddedReader : public EmbeddedDocument {
   OneOf<XmlToText, RtfToText, MetafileToText> conv_;
   std::optional<CharsetConverter> plain_;  // text
   bool plain_pending_ = false;             // text begun, its charset still to tell from its first bytes
+  std::unique_ptr<EmbeddedReader> bitmaps_;  // a metafile's bitmaps' reader (images only)
+  bool images_only_ = false;  // this is one: any other kind is "image"
   bool image_ = false;        // an image held, not yet opened
   std::string image_reason_;  // why it is not read
   std::string held_;          // its bytes, below min_bytes
@@ -351,7 +358,7 @@ class PackageReader : public ZipStream::Handler {
   std::unique_ptr<PackageReader> nested_;
   std::unique_ptr<Document> doc_;  // Document, Image: a PDF or image entry, read by ws_.documents
   bool image_skip_ = false;        // Image: not a signed image, or not read; the rest is ignored
-  std::unique_ptr<MetafileText> meta_;  // Metafile: an .emf or .wmf entry (a table pasted as a picture)
+  std::unique_ptr<MetafileText> meta_;  // Metafile: an .emf or .wmf entry (a table or a screenshot pasted as a picture)
   bool sniff_skip_ = false;        // Sniff: not text; the rest is ignored
   Kind kind_ = Kind::Text;
   XmlToText::Mode xml_mode_ = XmlToText::Mode::Elements;
@@ -364,6 +371,8 @@ class PackageReader : public ZipStream::Handler {
   // (HTML) or its pictures (RTF); a ZIP inside them one level deeper.
   EmbeddedReader file_doc_{ws_, [this](std::string_view t) { body(t); },
                             [this](std::string r) { return nested(std::move(r)); }};
+  std::optional<EmbeddedReader> meta_doc_;  // Metafile: the reader of the bitmaps it draws (images only)
+  std::optional<EmbeddedFile> meta_file_;   // ... and their files
   BinaryText bin_;  // Rtf, Dicom
   // An HL7 result's document: its text to the Sink, not back through hl7_.
   EmbeddedReader hl7_doc_{ws_, [this](std::string_view t) { sink_text(t); },

@@ -5,6 +5,7 @@
 
 #include "milter/mime/charset.h"
 #include "milter/mime/decompress.h"
+#include "milter/mime/office_pictures.h"
 #include "milter/util/le.h"
 
 namespace phi::mime {
@@ -14,6 +15,12 @@ constexpr uint32_t kEmrHeader = 1, kEmrEof = 14, kEmrExtTextOutA = 0x53, kEmrExt
 constexpr uint32_t kEmfSignature = 0x464D4520;  // " EMF"
 constexpr uint32_t kWmfPlaceable = 0x9AC6CDD7;
 constexpr uint16_t kMetaEof = 0x0000, kMetaTextOut = 0x0521, kMetaExtTextOut = 0x0A32;
+constexpr uint32_t kEmrBitBlt = 0x4C, kEmrStretchBlt = 0x4D, kEmrMaskBlt = 0x4E, kEmrSetDiBitsToDevice = 0x50,
+                   kEmrStretchDiBits = 0x51, kEmrAlphaBlend = 0x72, kEmrTransparentBlt = 0x74;
+constexpr uint16_t kMetaDibBitBlt = 0x0940, kMetaDibStretchBlt = 0x0B41, kMetaStretchDib = 0x0F43,
+                   kMetaSetDibToDev = 0x0D33;
+constexpr uint64_t kBiJpeg = 4, kBiPng = 5;  // an EMF DIB's pixels that are a JPEG or PNG file
+constexpr size_t kSignature = 8;             // their first bytes held: a PNG's signature
 constexpr uint32_t kGlyphIndex = 0x0010;                 // ETO_GLYPH_INDEX
 constexpr uint16_t kOpaque = 0x0002, kClipped = 0x0004;  // ETO_OPAQUE, ETO_CLIPPED: a WMF rectangle follows
 constexpr size_t kHead = 64;                             // enough to tell the format
@@ -40,8 +47,15 @@ std::string_view metafile_format(std::string_view h, bool signed_only, size_t* r
   return kind;
 }
 
-MetafileText::MetafileText(std::function<void(std::string_view)> out, bool zlib) : out_(std::move(out)) {
+MetafileText::MetafileText(std::function<void(std::string_view)> out, bool zlib, MetafilePicture picture)
+    : out_(std::move(out)), picture_(std::move(picture)) {
   if (zlib) inflate_ = std::make_unique<Decompressor>(Compression::Zlib);
+}
+
+std::string_view MetafileText::unread() const {
+  if (limited_ > 0) return "part-limit";
+  if (refused_ > 0 || (characters_ == 0 && given_ == 0)) return "image";
+  return {};
 }
 
 MetafileText::~MetafileText() = default;
@@ -73,7 +87,9 @@ void MetafileText::metafile(std::string_view piece) {
 void MetafileText::finish() {
   if (inflate_ && format_ != Format::None) inflate_->finish([this](std::string_view b) { return inflated(b); });
   if (format_ == Format::Unknown) decide();
-  if (!first_) out_("\n");
+  if (in_bitmap_) end_bitmap();  // cut short
+  if (line_open_) out_("\n");
+  line_open_ = false;
   format_ = Format::None;
 }
 
@@ -100,6 +116,13 @@ bool MetafileText::decide() {
 void MetafileText::records(std::string_view b) {
   const size_t header = format_ == Format::Emf ? 8 : 6;
   while (!b.empty() && format_ != Format::None) {
+    if (in_bitmap_) {
+      size_t n = size_t(std::min<uint64_t>(bm_.len - bm_.at, b.size()));
+      bitmap(b.substr(0, n));
+      b.remove_prefix(n);
+      if (bm_.at == bm_.len) end_bitmap();
+      continue;
+    }
     if (skip_ > 0) {
       size_t n = size_t(std::min<uint64_t>(skip_, b.size()));
       skip_ -= n;
@@ -125,6 +148,17 @@ void MetafileText::records(std::string_view b) {
         format_ = Format::None;
         return;
       }
+      if (uint64_t fields = bitmap_fields(format_ == Format::Emf, type); fields > 0 && rec_len_ > fields) {
+        bm_ = Bitmap{};
+        bm_.type = type;
+        bm_.at = header;
+        bm_.len = rec_len_;
+        bm_.fixed = fields;
+        in_bitmap_ = true;
+        rec_.clear();
+        rec_len_ = 0;
+        continue;
+      }
       bool text = format_ == Format::Emf ? (type == kEmrExtTextOutA || type == kEmrExtTextOutW)
                                          : (type == kMetaTextOut || type == kMetaExtTextOut);
       held_ = text && rec_len_ <= kMaxMetafileRecord;
@@ -143,6 +177,192 @@ void MetafileText::records(std::string_view b) {
     rec_.clear();
     rec_len_ = 0;
   }
+}
+
+// EMF: the bytes up to the end of the source bitmap's offsets and sizes;
+// WMF: the parameters before the DIB (the record's header included).
+uint64_t MetafileText::bitmap_fields(bool emf, uint32_t type) {
+  if (emf) {
+    switch (type) {
+      case kEmrSetDiBitsToDevice:
+      case kEmrStretchDiBits: return 64;  // offBmiSrc at 48
+      case kEmrBitBlt:
+      case kEmrStretchBlt:
+      case kEmrMaskBlt:
+      case kEmrAlphaBlend:
+      case kEmrTransparentBlt: return 100;  // offBmiSrc at 84
+      default: return 0;
+    }
+  }
+  switch (type) {
+    case kMetaDibBitBlt: return 6 + 16;      // raster operation, 6 coordinates
+    case kMetaDibStretchBlt: return 6 + 20;  // raster operation, 8 coordinates
+    case kMetaStretchDib: return 6 + 22;     // raster operation, colour usage, 8 coordinates
+    case kMetaSetDibToDev: return 6 + 18;    // colour usage, scans, 7 coordinates
+    default: return 0;
+  }
+}
+
+// A bitmap record's bytes after its header: its fields, then its DIB's
+// header and its pixels (EMF: where the fields say, bytes between them
+// passed over), each given on as it comes when the bitmap is given.
+void MetafileText::bitmap(std::string_view b) {
+  while (!b.empty()) {
+    size_t n = b.size();
+    if (bm_.state == Bitmap::State::Fields) {
+      n = size_t(std::min<uint64_t>(bm_.fixed - bm_.at, b.size()));
+      bm_.held.append(b.substr(0, n));
+      if (bm_.at + n == bm_.fixed) {
+        bm_.at += n;
+        b.remove_prefix(n);
+        place();
+        continue;
+      }
+    } else if (bm_.state == Bitmap::State::Dib) {
+      const uint64_t dib_end = bm_.dib_at + bm_.dib_len, bits_end = bm_.bits_at + bm_.bits_len;
+      if (bm_.at < bm_.dib_at) {
+        n = size_t(std::min<uint64_t>(bm_.dib_at - bm_.at, b.size()));
+      } else if (bm_.at < dib_end) {
+        n = size_t(std::min<uint64_t>(dib_end - bm_.at, b.size()));
+        std::string_view p = b.substr(0, n);
+        if (!bm_.decided) {
+          size_t want = size_t(std::min<uint64_t>(kBitmapHead, bm_.dib_len));
+          size_t take = std::min(p.size(), want - bm_.held.size());
+          bm_.held.append(p.substr(0, take));
+          p.remove_prefix(take);
+          if (bm_.held.size() == want) decide_bitmap();
+        }
+        if (bm_.giving && !bm_.bits_only) give(p);
+      } else if (bm_.at < bm_.bits_at) {
+        n = size_t(std::min<uint64_t>(bm_.bits_at - bm_.at, b.size()));
+      } else if (bm_.at < bits_end) {
+        n = size_t(std::min<uint64_t>(bits_end - bm_.at, b.size()));
+        std::string_view p = b.substr(0, n);
+        if (bm_.sniff) {
+          size_t want = size_t(std::min<uint64_t>(kSignature, bm_.bits_len));
+          size_t take = std::min(p.size(), want - bm_.held.size());
+          bm_.held.append(p.substr(0, take));
+          p.remove_prefix(take);
+          if (bm_.held.size() == want) sniffed();
+        }
+        if (bm_.giving) give(p);
+      }
+    }
+    bm_.at += n;
+    b.remove_prefix(n);
+  }
+}
+
+// The fields are held: where the DIB's header and pixels are (EMF: a
+// record without a source bitmap, a pattern fill, is passed over; one
+// whose offsets point outside it, or pixels before the header, is a
+// bitmap not read); a WMF DIB is the rest of the record.
+void MetafileText::place() {
+  bm_.state = Bitmap::State::Skip;
+  if (format_ == Format::Wmf) {
+    bm_.dib_at = bm_.fixed;
+    bm_.dib_len = bm_.len - bm_.fixed;
+    bm_.bits_at = bm_.len;
+  } else {
+    const char* f = bm_.held.data() + ((bm_.type == kEmrSetDiBitsToDevice || bm_.type == kEmrStretchDiBits) ? 48 : 84) - 8;
+    bm_.dib_at = le32(f);
+    bm_.dib_len = le32(f + 4);
+    bm_.bits_at = le32(f + 8);
+    bm_.bits_len = le32(f + 12);
+    if (bm_.dib_len == 0 || bm_.bits_len == 0) {  // no source bitmap
+      bm_.held.clear();
+      return;
+    }
+    if (bm_.dib_at < bm_.fixed || bm_.dib_at + bm_.dib_len > bm_.bits_at || bm_.bits_at + bm_.bits_len > bm_.len) {
+      ++pictures_;
+      ++refused_;
+      bm_.held.clear();
+      return;
+    }
+  }
+  bm_.held.clear();
+  bm_.state = Bitmap::State::Dib;
+}
+
+// The DIB's first bytes are held: a bitmap too narrow or low for a line
+// of text is passed over; one that can be given begins (its file header,
+// then those bytes).
+void MetafileText::decide_bitmap() {
+  bm_.decided = true;
+  uint64_t width = 0, height = 0, compression = 0;
+  bool ok = dib_dimensions(bm_.held, width, height, compression);
+  if (ok && (width < kMinPicturePixels || height < kMinPicturePixels)) {
+    bm_.state = Bitmap::State::Skip;
+    bm_.held.clear();
+    return;
+  }
+  ++pictures_;
+  std::string header;
+  if (ok && format_ == Format::Emf && (compression == kBiJpeg || compression == kBiPng)) {
+    bm_.bits_only = true;  // the pixels are the file
+  } else if (ok && format_ == Format::Emf) {
+    uint64_t size = 14 + bm_.dib_len + bm_.bits_len;
+    ok = size <= 0xFFFFFFFFull;
+    header = "BM" + std::string(12, '\0');
+    put_le32(&header[2], static_cast<uint32_t>(size));
+    put_le32(&header[10], static_cast<uint32_t>(14 + bm_.dib_len));
+  } else if (ok) {
+    header = bmp_file_header(bm_.held, bm_.dib_len);
+    ok = !header.empty();
+  }
+  if (!ok || !picture_ || given_ >= kMaxMetafilePictures) {
+    ++(ok && picture_ ? limited_ : refused_);
+    bm_.state = Bitmap::State::Skip;
+    bm_.held.clear();
+    return;
+  }
+  if (bm_.bits_only) {
+    bm_.sniff = true;  // given when its first bytes are a JPEG's or a PNG's
+    bm_.held.clear();
+    return;
+  }
+  begin_giving();
+  give(header);
+  give(bm_.held);
+  bm_.held.clear();
+}
+
+// The first bytes of pixels that say they are a JPEG or PNG file: given
+// with the rest when they are one (anything else is no bitmap read here).
+void MetafileText::sniffed() {
+  bm_.sniff = false;
+  std::string_view h = bm_.held;
+  if (h.substr(0, 3) == "\xFF\xD8\xFF" || h.substr(0, 8) == std::string_view("\x89PNG\r\n\x1A\n", 8)) {
+    begin_giving();
+    give(h);
+  } else {
+    ++refused_;
+    bm_.state = Bitmap::State::Skip;
+  }
+  bm_.held.clear();
+}
+
+void MetafileText::begin_giving() {
+  ++given_;
+  bm_.giving = true;
+  if (line_open_) out_("\n");  // the bitmap's text on lines of its own
+  line_open_ = false;
+}
+
+void MetafileText::give(std::string_view b) {
+  if (!b.empty()) picture_(b, false);
+}
+
+// The bitmap record ends (or the metafile, inside it): a bitmap given
+// ends; one whose header never came whole is a bitmap not read.
+void MetafileText::end_bitmap() {
+  in_bitmap_ = false;
+  if (bm_.giving) picture_({}, true);
+  else if (bm_.state == Bitmap::State::Dib && (!bm_.decided || bm_.sniff)) {
+    ++pictures_;
+    ++refused_;
+  }
+  bm_ = Bitmap{};
 }
 
 // One text record, whole: its string and baseline.
@@ -189,11 +409,20 @@ void MetafileText::text(std::string_view utf8, int64_t y) {
   for (char c : s)
     if (c != ' ') ++n;
   if (n == 0) return;
-  if (!first_) out_(y == last_y_ ? "\t" : "\n");
+  if (line_open_) out_(y == last_y_ ? "\t" : "\n");
   out_(s);
-  first_ = false;
+  line_open_ = true;
   last_y_ = y;
   characters_ += n;
 }
+
+MetafileToText::MetafileToText(EmbeddedDocument* documents)
+    : file_(documents),
+      m_([this](std::string_view t) { out_->append(t); }, false,
+         documents ? MetafilePicture([this](std::string_view b, bool end) {
+           if (end) file_.end(*out_);
+           else file_.bytes(b, *out_);
+         })
+                   : MetafilePicture()) {}
 
 }  // namespace phi::mime

@@ -122,6 +122,22 @@ uint64_t dib_size(std::string_view dib) {
   return image ? d.pixels_at + image : 0;
 }
 
+bool dib_dimensions(std::string_view dib, uint64_t& width, uint64_t& height, uint64_t& compression) {
+  if (dib.size() < 20 || !is_dib_header_size(le32(dib.data()))) return false;
+  if (le32(dib.data()) == 12) {  // BITMAPCOREHEADER
+    width = le16(dib.data() + 4);
+    height = le16(dib.data() + 6);
+    compression = 0;
+    return true;
+  }
+  int32_t w = static_cast<int32_t>(le32(dib.data() + 4)), h = static_cast<int32_t>(le32(dib.data() + 8));
+  if (w < 0) return false;
+  width = uint64_t(w);
+  height = h < 0 ? uint64_t(-int64_t(h)) : uint64_t(h);  // negative: rows top down
+  compression = le32(dib.data() + 16);                   // BI_JPEG and BI_PNG may say 0 bits a pixel
+  return true;
+}
+
 std::string bmp_file_header(std::string_view dib, uint64_t dib_size) {
   DibLayout d;
   if (!dib_layout(dib, d) || dib_size > 0xFFFFFFFFull - 14 || d.pixels_at > dib_size) return {};

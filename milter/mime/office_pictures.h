@@ -77,6 +77,10 @@ std::string bmp_file_header(std::string_view dib, uint64_t dib_size);
 // header's image size); 0 when they do not tell (a compressed bitmap
 // without its size, a width or height over 2^20).
 uint64_t dib_size(std::string_view dib);
+// A DIB's width and height in pixels and its compression (0 BI_RGB, 4
+// BI_JPEG, 5 BI_PNG, ...) as its first bytes (at least 20) say; false
+// when they are no bitmap header.
+bool dib_dimensions(std::string_view dib, uint64_t& width, uint64_t& height, uint64_t& compression);
 
 class BlipScanner {
  public:

@@ -95,8 +95,17 @@ bool PackageReader::entry(const ZipEntry& e) {
     }
     kind_ = Kind::Document;
   } else if (ext == "emf" || ext == "wmf") {  // a range of cells or a chart pasted as a picture: the text it draws
-    kind_ = Kind::Metafile;
-    meta_ = std::make_unique<MetafileText>([this](std::string_view t) { body(t); });
+    kind_ = Kind::Metafile;  // its bitmaps (a screenshot) read as image entries are, by a reader of images
+    meta_doc_.emplace(ws_, [this](std::string_view t) { body(t); }, nullptr);
+    meta_doc_->images_only();
+    meta_file_.emplace(&*meta_doc_);
+    meta_ = std::make_unique<MetafileText>([this](std::string_view t) { body(t); }, false,
+                                           [this](std::string_view b, bool end) {
+                                             std::string lines;  // none: its text went out as it came
+                                             if (end) meta_file_->end(lines);
+                                             else meta_file_->bytes(b, lines);
+                                             body(lines);
+                                           });
   } else if (reason_for_name(name) == "image" && ws_.documents && ws_.documents->reads("image")) {
     kind_ = Kind::Image;  // held in head_ until it is known to be a signed image of min_bytes (image_data)
     image_skip_ = false;
@@ -375,8 +384,11 @@ void PackageReader::entry_end() {
   }
   if (kind_ == Kind::Metafile) {
     meta_->finish();
-    if (meta_->characters() == 0) report_once("image");  // a logo, a drawing: no text drawn
+    std::string_view why = meta_->unread().empty() ? meta_file_->unread() : meta_->unread();
+    if (!why.empty()) report_once(why);  // no text drawn (a logo, a drawing), a bitmap not read
     meta_.reset();
+    meta_file_.reset();
+    meta_doc_.reset();
     return;
   }
   if (kind_ == Kind::Image && !doc_) {

@@ -419,7 +419,8 @@ void LeafBody::sniffed() {
   // by a signature.
   if ((reason == "image" || reason == "binary") && !metafile_format(sniff_, !named_metafile(info_)).empty()) {
     plan_.mode = LeafMode::Metafile;
-    bin_.emplace<MetafileToText>();
+    file_doc_.images_only();                   // a screenshot it draws: OCR, as an image part
+    bin_.emplace<MetafileToText>(&file_doc_);
     process(sniff_);
     return;
   }
@@ -647,7 +648,7 @@ void LeafBody::flush_text() {
     if (const RtfToText* rtf = bin_.get<RtfToText>(); rtf && !rtf->unread().empty())
       ws_.report(info_, rtf->unread());  // a picture not read (a metafile, under OcrMinBytes, OCR off)
     if (const MetafileToText* meta = bin_.get<MetafileToText>(); meta && !meta->unread().empty())
-      ws_.report(info_, meta->unread());  // a metafile that draws no text: a picture
+      ws_.report(info_, meta->unread());  // it draws no text, or a bitmap not read
     return;
   }
   std::string_view text;

@@ -334,7 +334,8 @@ void RtfToText::begin_pict(std::string& out) {
 // is ignored) or \bin's raw bytes.
 void RtfToText::pict_bytes(std::string_view raw, bool hex, std::string& out) {
   if (raw.empty()) return;
-  if (meta_) {  // a metafile's bytes: its text, where it is, without a reader
+  if (meta_) {  // a metafile's bytes: its text, where it is, without a reader (its bitmaps with one)
+    meta_sink_ = &out;
     meta_->feed(decoded(raw, hex));
     meta_text(out);
     return;
@@ -389,9 +390,11 @@ std::string_view RtfToText::decoded(std::string_view raw, bool hex) {
 // also when its data is cut; a metafile: when it drew no text).
 void RtfToText::end_pict(std::string& out) {
   if (meta_) {
+    meta_sink_ = &out;
     meta_->finish();
     meta_text(out);
-    if (meta_->characters() == 0 && pict_data_ && unread_.empty()) unread_ = "image";  // a logo, a drawing
+    if (!meta_->unread().empty() && pict_data_ && unread_.empty())
+      unread_ = meta_->unread();  // no text drawn (a logo, a drawing), a bitmap not read
     meta_.reset();
     meta_any_ = false;
     pict_depth_ = 0;
@@ -408,6 +411,20 @@ void RtfToText::end_pict(std::string& out) {
   if (damaged && unread_.empty()) unread_ = "office";
   object_.reset();
   pict_depth_ = 0;
+}
+
+// A bitmap the metafile draws (a screenshot pasted as a metafile): read
+// as a PNG picture is, through file_ (idle while a metafile is read), its
+// text after the metafile's before it.
+void RtfToText::meta_picture(std::string_view b, bool end) {
+  std::string& out = *meta_sink_;
+  meta_text(out);
+  if (end) {
+    file_.end(out, out_start_, last_out_);
+    return;
+  }
+  file_.held().append(b);
+  file_.pass(out, out_start_, last_out_);
 }
 
 // The text a metafile drew so far, to `out`, on lines of its own.
@@ -433,7 +450,9 @@ void RtfToText::control_word(std::string_view w, bool has_param, int64_t param, 
       pict_read_ = true;  // \wbitmap, \macpict...: not read
       pict_dib_ = w == "dibitmap";  // given as the .bmp file it would be (dib_file())
     } else if (format && !object_ && !meta_ && (w == "emfblip" || w == "wmetafile")) {
-      meta_ = std::make_unique<MetafileText>([this](std::string_view t) { meta_out_.append(t); });  // its text, read here
+      meta_ = std::make_unique<MetafileText>(  // its text, read here; its bitmaps by documents_, as pictures
+          [this](std::string_view t) { meta_out_.append(t); }, false,
+          documents_ ? MetafilePicture([this](std::string_view b, bool end) { meta_picture(b, end); }) : MetafilePicture());
     } else if (pict_depth_ == 0 && skip_pictures_ && group_start_ && w == "pict") {
       begin_pict(out);
     }

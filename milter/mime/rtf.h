@@ -51,7 +51,9 @@
 //   own where the picture is. A metafile (\emfblip, \wmetafile: a table
 //   or chart pasted as a picture) is read here, without a reader: the
 //   text it draws (MetafileText, metafile.h) on lines of its own where it
-//   is; one that draws none (a logo) is "image". A \dibitmap (a device-
+//   is; one that draws none (a logo) is "image"; a bitmap it draws (a
+//   screenshot pasted as a metafile) goes to the InlineFile as the .bmp
+//   file it would be, where it is drawn. A \dibitmap (a device-
 //   independent bitmap) goes to the InlineFile as the .bmp file it would
 //   be (office_pictures.h's bmp_file_header, from its first kDibHead
 //   bytes; a header that makes no sense: "image"). A picture of another
@@ -184,6 +186,7 @@ class RtfToText {
   void end_pict(std::string& out);
   void dib_file(uint64_t size);
   void meta_text(std::string& out);
+  void meta_picture(std::string_view b, bool end);  // a bitmap the metafile draws, to file_
   std::string_view decoded(std::string_view raw, bool hex);
   void cp_byte(unsigned char b, std::string& out);
   void unicode(int64_t param, bool has_param, std::string& out);
@@ -253,6 +256,7 @@ class RtfToText {
   std::string object_bytes_;             // a piece of it (or of a metafile) decoded
   std::unique_ptr<MetafileText> meta_;   // the \pict is an EMF or WMF: the text it draws
   std::string meta_out_;                 // ... not yet written
+  std::string* meta_sink_ = nullptr;     // ... the output while it is fed (its bitmaps' text goes there)
   bool meta_any_ = false;                // ... some was written
   std::string unread_;  // why a picture was not read (the first), unless file_ says
 

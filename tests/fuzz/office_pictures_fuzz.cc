@@ -1,6 +1,7 @@
 // office_pictures_fuzz - BLIP records found by BlipScanner (metafiles asked for), an Excel workbook's drawing group by
-// DrawingGroup, and the text a metafile draws by MetafileText (the input as a metafile, plain and as a zlib stream): none
-// may depend on how the stream is split; no picture holds more bytes than the stream, no text more than three times it;
+// DrawingGroup, and the text and bitmaps a metafile draws by MetafileText (the input as a metafile, plain and as a zlib
+// stream): none may depend on how the stream is split; no picture holds more bytes than the stream (a metafile's
+// bitmap: than it and a file header), every bitmap begun ends, at most kMaxMetafilePictures; no text more than three times it;
 // the input as a DIB given a .bmp file header (bmp_file_header) only when that header fits it.
 #include <cstddef>
 #include <cstdint>
@@ -45,13 +46,27 @@ std::string group(std::string_view in, size_t step) {
   return out;
 }
 
+// The text, then each bitmap given between brackets; `kind` its kind and unread().
 std::string drawn(std::string_view in, size_t step, bool zlib, std::string* kind) {
-  std::string out;
-  phi::mime::MetafileText m([&](std::string_view t) { out += t; }, zlib);
+  std::string out, pictures, picture;
+  bool open = false;
+  size_t given = 0;
+  phi::mime::MetafileText m([&](std::string_view t) { out += t; }, zlib, [&](std::string_view b, bool end) {
+    if (!open) ++given;
+    if (end && (!open || !b.empty())) std::abort();  // an end only after bytes, and without bytes
+    open = !end;
+    picture += b;
+    if (!zlib && picture.size() > in.size() + 14) std::abort();
+    if (end) {
+      pictures += "[" + picture + "]";
+      picture.clear();
+    }
+  });
   for (size_t i = 0; i < in.size(); i += step) m.feed(in.substr(i, step));
   m.finish();
-  *kind = std::string(m.kind());
-  return out;
+  if (open || given != m.given() || given > phi::mime::kMaxMetafilePictures || m.given() > m.pictures()) std::abort();
+  *kind = std::string(m.kind()) + "/" + std::string(m.unread());
+  return out + pictures;
 }
 
 }  // namespace
@@ -67,7 +82,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string k1, k2;
     std::string t = drawn(in, size + 1, zlib, &k1);
     if (drawn(in, 1 + size % 13, zlib, &k2) != t || k1 != k2) std::abort();
-    if (!zlib && t.size() > 3 * size + 1) std::abort();
+    if (!zlib && t.size() > 3 * size + 1 + 21 * (size + 16)) std::abort();
   }
   // The input as a DIB: a file header only for a bitmap header, with its
   // size and a pixels' offset within the file.

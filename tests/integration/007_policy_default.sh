@@ -8,8 +8,9 @@
 # pdftotext) sent as application/octet-stream under another name, or only
 # in a PDF's title (its document information), or only
 # in the pixels of a scanned page sent as a PNG, as a faxed PDF, as a
-# picture on a PDF page with text, or pasted into an HTML mail, an RTF
-# document or a Word 97-2003 .doc (read by tesseract), or only inside a
+# picture on a PDF page with text, pasted into an HTML mail, an RTF
+# document or a Word 97-2003 .doc, burned into a DICOM frame or drawn by a
+# metafile (a screenshot pasted as an EMF) (read by tesseract), or only inside a
 # Word 97-2003 .doc (read by catdoc), in an Excel sheet embedded in one
 # or in an RTF letter (read by xls2csv), in a table pasted into one as a
 # metafile picture (its text read by phimilter), the same .doc attached to a forwarded Outlook .msg, or a PowerPoint 97-2003
@@ -235,6 +236,30 @@ EOT
     --attach-type application/dicom --attach-name IM000002.dcm --attach @"$PHI_DIR/capture.dcm" ||
     phi_fail "dicomframe: not accepted, see $PHI_SWAKS_LOG"
   assert_escrowed dicomframe "PHI only burned into a DICOM frame's pixels is escrowed" 30
+
+  # --- the same letter as a screenshot pasted as a metafile (an EMF drawing the bitmap: EMR_STRETCHDIBITS) ---
+  # Before: a metafile that draws no text, reported "image", accepted by uninspected-clean.
+  python3 - "$PHI_DIR/fax.pgm" "$PHI_DIR/screen.emf" <<'EOT' || phi_fail "could not write the EMF"
+import struct, sys
+magic, size, depth, pixels = open(sys.argv[1], "rb").read().split(b"\n", 3)
+w, h = map(int, size.split())
+rows = [pixels[y * w:(y + 1) * w] for y in range(h)]
+ink = [y for y in range(h) if min(rows[y]) < 128]
+rows = rows[max(0, ink[0] - 20):ink[-1] + 21]
+pad = b"\0" * ((w + 3) // 4 * 4 - w)
+bits = b"".join(r + pad for r in reversed(rows))  # bottom up, rows padded to 4 bytes
+bmi = struct.pack("<IiiHHIIiiII", 40, w, len(rows), 1, 8, 0, len(bits), 0, 0, 256, 0) + b"".join(bytes([g, g, g, 0]) for g in range(256))
+header = struct.pack("<II", 1, 88) + b"\0" * 32 + struct.pack("<I", 0x464D4520) + b"\0" * 44
+stretch = (struct.pack("<II", 0x51, 80 + len(bmi) + len(bits)) + b"\0" * 40 +
+           struct.pack("<IIII", 80, len(bmi), 80 + len(bmi), len(bits)) + b"\0" * 16 + bmi + bits)
+with open(sys.argv[2], "wb") as f:
+    f.write(header + stretch + struct.pack("<II", 14, 20) + b"\0" * 12)
+EOT
+  ! grep -q "Lopez" "$PHI_DIR/screen.emf" || phi_fail "the EMF names the patient outside its bitmap"
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Screenshot" --body "Screenshot attached." \
+    --attach-type image/x-emf --attach-name screen.emf --attach @"$PHI_DIR/screen.emf" ||
+    phi_fail "emfscreenshot: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed emfscreenshot "PHI only in a screenshot pasted as a metafile is escrowed" 30
 elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
   phi_fail "tesseract missing: scripts/setup installs tesseract-ocr"
 fi

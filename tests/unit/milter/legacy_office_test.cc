@@ -615,8 +615,11 @@ TEST_F(LegacyOfficeTest, PicturesAndObjectsInAnOutlookMessagesBodyAreRead) {
             "office");
 }
 
-// A screenshot Word kept as a bitmap (a DIB record) is read by the real
-// tesseract as the .bmp file it would be.
+// A screenshot Word kept as a bitmap (a DIB record), or as an EMF that
+// draws it ("Paste Special: Picture (Enhanced Metafile)": an
+// EMR_STRETCHDIBITS record, the metafile compressed as Office stores
+// one), is read by the real tesseract as the .bmp file it would be;
+// without OCR the metafile's bitmap makes the file "image".
 TEST_F(LegacyOfficeTest, ABitmapInAWordFileIsReadByTesseract) {
   if (::access("/usr/bin/tesseract", X_OK) != 0) GTEST_FAIL() << "scripts/setup installs tesseract-ocr";
   const std::string bmp = test::make_bmp("Referral: Diego Lopez DOB 10/08/2001 MRN 4471823 diabetes", true);
@@ -628,11 +631,24 @@ TEST_F(LegacyOfficeTest, ABitmapInAWordFileIsReadByTesseract) {
   o.attachments = std::make_shared<const Converters>(nullptr, std::make_shared<ImageOcr>(oo));
   using namespace mime::test;
   std::string data = std::string(40, '\0') + office_blip(0xF01F, 0x7A8, bmp.substr(14));
-  test::Outcome w = extract(LegacyOffice(o), "office",
-                            build_ole({ole_root(1), ole_stream("Data", kOleNone, 2, data), ole_stream("WordDocument")}));
+  auto word = [](const std::string& d) {
+    return build_ole({ole_root(1), ole_stream("Data", kOleNone, 2, d), ole_stream("WordDocument")});
+  };
+  test::Outcome w = extract(LegacyOffice(o), "office", word(data));
   EXPECT_EQ(w.reason, "");
   EXPECT_NE(w.text.find("Diego Lopez"), std::string::npos) << w.text;
   EXPECT_NE(w.text.find("4471823"), std::string::npos) << w.text;
+  const size_t bmi = 40 + 256 * 4;  // make_bmp's header and grey palette
+  std::string emf = make_emf({}, false, {emf_bitmap(0x51, bmp.substr(14, bmi), bmp.substr(14 + bmi))});
+  ASSERT_EQ(emf.find("Diego"), std::string::npos);
+  std::string meta = std::string(40, '\0') + office_blip(0xF01A, 0x3D4, zlib_stream(emf), true);
+  test::Outcome m = extract(LegacyOffice(o), "office", word(meta), 1000);
+  EXPECT_EQ(m.reason, "");
+  EXPECT_NE(m.text.find("Diego Lopez"), std::string::npos) << m.text;
+  EXPECT_NE(m.text.find("4471823"), std::string::npos) << m.text;
+  LegacyOfficeOptions no_ocr = o;
+  no_ocr.attachments = nullptr;
+  EXPECT_EQ(extract(LegacyOffice(no_ocr), "office", word(meta)).reason, "image");
 }
 
 // A table or chart pasted as a picture is an EMF or WMF (compressed, as

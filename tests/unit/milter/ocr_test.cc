@@ -1,15 +1,16 @@
 // Tests of ImageOcr with the real tesseract (scripts/setup installs
 // tesseract-ocr): text out of scanned pages as PNG, JPEG, TIFF, BMP and
-// JPEG 2000 and out of a DICOM file's frame (through the Walker), images
-// without text and damaged ones, and, with a stand-in script, what the
-// child is given. The limits, timeouts and slots are ConverterRun's, tested
-// through PdfToText (pdftext_test.cc).
+// JPEG 2000, out of a DICOM file's frame and a metafile's bitmap (through
+// the Walker), images without text and damaged ones, and, with a stand-in
+// script, what the child is given. The limits, timeouts and slots are
+// ConverterRun's, tested through PdfToText (pdftext_test.cc).
 #include "milter/ocr.h"
 
 #include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -23,6 +24,7 @@
 #include "tests/unit/escrow/test_util.h"
 #include "tests/unit/milter/document_builders.h"
 #include "tests/unit/mime/dicom_builder.h"
+#include "tests/unit/mime/metafile_builder.h"
 #include "tests/unit/mime/recording_sink.h"
 #include "tests/unit/mime/zip_builder.h"
 
@@ -131,6 +133,40 @@ TEST_F(ImageOcrTest, TextBurnedIntoADicomFrame) {
     mime::test::RecordingSink sink;
     mime::Walker walker(mime::Limits{}, sink, &docs);
     mime::test::feed_message(walker, mime::test::message_with_attachment("application/dicom", "IM000001.dcm", dcm, true), 65536);
+    walker.finish();
+    std::string body = sink.body("2");
+    EXPECT_TRUE(sink.reasons.empty()) << sink.log();
+    EXPECT_NE(body.find("Diego Lopez"), std::string::npos) << body;
+    EXPECT_NE(body.find("4471823"), std::string::npos) << body;
+  }
+}
+
+// A screenshot of the EHR pasted as a metafile ("Paste Special: Picture
+// (Enhanced Metafile)", a program that prints to EMF) and sent alone or
+// kept in a DOCX: the bitmap the EMF or WMF draws is read by tesseract
+// through the Walker as the .bmp file it would be.
+TEST_F(ImageOcrTest, TextOfAScreenshotPastedAsAMetafile) {
+  using namespace mime::test;
+  const std::string bmp = test::make_bmp(kReferral, true);
+  ASSERT_FALSE(bmp.empty()) << "pdftoppm failed";
+  const size_t bmi = 40 + 256 * 4;  // make_bmp's header and grey palette
+  const std::string emf = make_emf({}, false, {emf_bitmap(0x51, bmp.substr(14, bmi), bmp.substr(14 + bmi))});
+  const std::string wmf = make_wmf({}, true, {wmf_bitmap(0x0F43, bmp.substr(14))});
+  const std::string docx = make_zip({{"[Content_Types].xml", "<Types/>"},
+                                     {"word/document.xml", "<w:document><w:body><w:p><w:r><w:t>See below.</w:t>"
+                                                           "</w:r></w:p></w:body></w:document>"},
+                                     {"word/media/image1.emf", emf}});
+  Converters docs(nullptr, std::make_shared<ImageOcr>(options(kTesseract)));
+  const std::vector<std::array<std::string, 3>> files = {
+      {"image/x-emf", "screenshot.emf", emf},
+      {"image/x-wmf", "screenshot.wmf", wmf},
+      {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "note.docx", docx}};
+  for (const auto& [type, name, bytes] : files) {
+    SCOPED_TRACE(name);
+    ASSERT_EQ(bytes.find("Diego"), std::string::npos);
+    RecordingSink sink;
+    mime::Walker walker(mime::Limits{}, sink, &docs);
+    feed_message(walker, message_with_attachment(type, name, bytes), 65536);
     walker.finish();
     std::string body = sink.body("2");
     EXPECT_TRUE(sink.reasons.empty()) << sink.log();

@@ -1,4 +1,4 @@
-// Tests for MetafileText: the text an EMF or WMF draws, rows kept, glyphs skipped, split anywhere, zlib-compressed.
+// Tests for MetafileText: the text an EMF or WMF draws, rows kept, glyphs skipped, split anywhere, zlib-compressed; the bitmaps it draws, as .bmp files.
 #include "milter/mime/metafile.h"
 
 #include <gtest/gtest.h>
@@ -6,6 +6,7 @@
 #include <string>
 
 #include "milter/mime/walker.h"
+#include "tests/unit/mime/fake_documents.h"
 #include "tests/unit/mime/metafile_builder.h"
 #include "tests/unit/mime/recording_sink.h"
 #include "tests/unit/mime/zip_builder.h"
@@ -13,19 +14,37 @@
 namespace phi::mime {
 namespace {
 
+using test::le;
+
 struct Read {
-  std::string text, kind;
-  uint64_t characters = 0;
+  std::string text, kind, unread;
+  uint64_t characters = 0, pictures = 0;
+  std::vector<std::string> files;  // the bitmaps given, each ended
+  bool open = false;               // a bitmap given and not ended
 };
 
-Read read(const std::string& bytes, size_t step, bool zlib = false) {
+// pictures: a bitmap reader is given (else bitmaps are not read).
+Read read(const std::string& bytes, size_t step, bool zlib = false, bool pictures = true) {
   Read r;
-  MetafileText m([&](std::string_view t) { r.text.append(t); }, zlib);
+  MetafilePicture picture;
+  if (pictures) {
+    picture = [&](std::string_view b, bool end) {
+      if (!r.open) r.files.emplace_back();
+      r.open = !end;
+      r.files.back().append(b);
+      if (end) {
+        EXPECT_TRUE(b.empty());
+      }
+    };
+  }
+  MetafileText m([&](std::string_view t) { r.text.append(t); }, zlib, picture);
   if (step == 0) step = bytes.size() + 1;
   for (size_t i = 0; i < bytes.size(); i += step) m.feed(std::string_view(bytes).substr(i, step));
   m.finish();
   r.kind = std::string(m.kind());
   r.characters = m.characters();
+  r.pictures = m.pictures();
+  r.unread = std::string(m.unread());
   return r;
 }
 
@@ -150,6 +169,193 @@ TEST(MetafileText, AMetafileInADataUrlIsReadWhereItIs) {
   Walker w(Limits{}, blank);
   test::feed_message(w, html(test::make_emf({})));
   EXPECT_EQ(blank.reasons, std::vector<std::string>{"image"}) << blank.log();
+  // A screenshot pasted as a metafile: its bitmap goes to the image reader,
+  // its text where the picture is; what it holds that is no image is not
+  // read ("image": a metafile's bitmap is read as an image or not at all).
+  const std::string dib = test::make_dib(64, 16);
+  const std::string shot =
+      test::make_emf({{100, "Chart"}}, false, {test::emf_bitmap(0x51, dib.substr(0, 40), dib.substr(40))});
+  for (size_t chunk : {size_t(0), size_t(1), size_t(9)}) {
+    test::PdfReader r;
+    r.images = true;
+    r.line = "Patient: Maria Gonzalez MRN 4471823\n";
+    test::RecordingSink sink;
+    Walker wr(Limits{}, sink, &r);
+    test::feed_message(wr, html(shot), chunk);
+    EXPECT_EQ(r.bytes, test::bmp_of(dib.substr(0, 40), dib.substr(40))) << chunk;
+    EXPECT_EQ(sink.body("1"), "\nThe list:\nChart\n" + r.line + "Thanks\n\r\n") << chunk << "\n" << sink.log();
+    EXPECT_TRUE(sink.reasons.empty()) << sink.log();
+  }
+  const std::string pdf = "%PDF-1.4 " + std::string(200, 'x');
+  const std::string jdib = test::make_dib(200, 100, 4, pdf);  // "JPEG" pixels that are a PDF
+  test::PdfReader r;
+  r.images = true;
+  test::RecordingSink sink;
+  Walker wr(Limits{}, sink, &r);
+  test::feed_message(wr, html(test::make_emf({{1, "Chart"}}, false, {test::emf_bitmap(0x51, jdib.substr(0, 40), jdib.substr(40))})));
+  EXPECT_EQ(r.bytes, "");
+  EXPECT_EQ(sink.reasons, std::vector<std::string>{"image"}) << sink.log();
+}
+
+// A screenshot or a scan pasted as a metafile ("Paste Special: Picture
+// (Enhanced Metafile)", a program that prints to EMF) is a bitmap drawn by
+// a record: its header and pixels where the record's offsets say (EMF),
+// the rest of the record (WMF). Each goes to the picture reader as the
+// .bmp file it would be, as it streams, however the bytes are split; the
+// text around it is read as before.
+TEST(MetafileText, ABitmapItDrawsIsGivenAsABmpFile) {
+  const std::string dib = test::make_dib(64, 16);
+  const std::string bmi = dib.substr(0, 40), bits = dib.substr(40);
+  const std::string bmp = test::bmp_of(bmi, bits);
+  for (uint32_t type : {0x51u, 0x50u, 0x4Cu, 0x4Du}) {
+    for (size_t gap : {size_t(0), size_t(6)}) {
+      std::string emf = test::make_emf({{100, "Screenshot"}}, false, {test::emf_bitmap(type, bmi, bits, gap)});
+      for (size_t step : {size_t(0), size_t(1), size_t(3), size_t(7), size_t(64)}) {
+        SCOPED_TRACE(std::to_string(type) + " gap " + std::to_string(gap) + " step " + std::to_string(step));
+        Read r = read(emf, step);
+        EXPECT_EQ(r.text, "Screenshot\n");
+        ASSERT_EQ(r.files.size(), 1u);
+        EXPECT_EQ(r.files[0], bmp);
+        EXPECT_FALSE(r.open);
+        EXPECT_EQ(r.pictures, 1u);
+        EXPECT_EQ(r.unread, "");
+        Read z = read(test::zlib_stream(emf), step, true);  // as Office stores a metafile picture
+        EXPECT_EQ(z.files, r.files);
+      }
+    }
+  }
+  // A WMF's DIB: its file header says where the pixels start (after the palette).
+  std::string palette_dib = le(40, 4) + le(16, 4) + le(8, 4) + le(1, 2) + le(8, 2) + le(0, 4) + le(128, 4) +
+                            std::string(8, '\0') + le(2, 4) + le(0, 4) + std::string("\0\0\0\0\xFF\xFF\xFF\0", 8) +
+                            std::string(128, '\x01');
+  for (uint16_t function : {0x0F43, 0x0B41, 0x0940, 0x0D33}) {
+    for (const std::string& d : {dib, palette_dib}) {
+      std::string wmf = test::make_wmf({{50, "MRN"}}, true, {test::wmf_bitmap(function, d)});
+      for (size_t step : {size_t(0), size_t(1), size_t(5)}) {
+        SCOPED_TRACE(std::to_string(function) + " step " + std::to_string(step));
+        Read r = read(wmf, step);
+        EXPECT_EQ(r.text, "MRN\n");
+        ASSERT_EQ(r.files.size(), 1u);
+        EXPECT_EQ(r.files[0], test::bmp_of(d.substr(0, d.size() == dib.size() ? 40 : 48),
+                                           d.substr(d.size() == dib.size() ? 40 : 48)));
+        EXPECT_EQ(r.unread, "");
+      }
+    }
+  }
+}
+
+// A bitmap alone is read: the metafile is not "image" for want of text.
+// A DIB whose pixels are a JPEG or PNG file (BI_JPEG, BI_PNG) is given as
+// that file. Several bitmaps, each a file of its own.
+TEST(MetafileText, JpegPixelsAreGivenAsTheirFileAndEachBitmapApart) {
+  const std::string jpeg = std::string("\xFF\xD8\xFF\xE0", 4) + std::string(300, 'j') + "\xFF\xD9";
+  const std::string jdib = test::make_dib(200, 100, 4, jpeg);
+  const std::string dib = test::make_dib(20, 10);
+  std::string emf = test::make_emf({}, false,
+                                   {test::emf_bitmap(0x51, jdib.substr(0, 40), jdib.substr(40)),
+                                    test::emf_bitmap(0x51, dib.substr(0, 40), dib.substr(40))});
+  for (size_t step : {size_t(0), size_t(1), size_t(11)}) {
+    Read r = read(emf, step);
+    EXPECT_EQ(r.text, "");
+    EXPECT_EQ(r.files, (std::vector<std::string>{jpeg, test::bmp_of(dib.substr(0, 40), dib.substr(40))})) << step;
+    EXPECT_EQ(r.unread, "") << step;
+  }
+}
+
+// Narrower or lower than a line of text (a gradient's strips, a bullet)
+// is passed over: no picture, the metafile read by its text (or "image"
+// with none, as before); a record without a source bitmap (a pattern
+// fill: EMR_BITBLT with no header) is no bitmap.
+TEST(MetafileText, BitmapsTooSmallForTextAndFillsArePassedOver) {
+  const std::string strip = test::make_dib(300, kMinPicturePixels - 1), bullet = test::make_dib(4, 4);
+  std::string small = test::make_emf({{100, "Total"}}, false,
+                                     {test::emf_bitmap(0x51, strip.substr(0, 40), strip.substr(40)),
+                                      test::emf_bitmap(0x4C, bullet.substr(0, 40), bullet.substr(40)),
+                                      test::emf_bitmap(0x4C, "", "")});
+  Read r = read(small, 3);
+  EXPECT_EQ(r.text, "Total\n");
+  EXPECT_TRUE(r.files.empty());
+  EXPECT_EQ(r.pictures, 0u);
+  EXPECT_EQ(r.unread, "");
+  std::string logo = test::make_emf({}, false, {test::emf_bitmap(0x51, bullet.substr(0, 40), bullet.substr(40))});
+  EXPECT_EQ(read(logo, 0).unread, "image");
+  const std::string edge = test::make_dib(kMinPicturePixels, kMinPicturePixels);
+  EXPECT_EQ(read(test::make_emf({}, false, {test::emf_bitmap(0x51, edge.substr(0, 40), edge.substr(40))}), 0).files.size(), 1u);
+}
+
+// A bitmap that cannot be given makes the metafile "image", its text read
+// all the same: no reader; offsets outside the record or pixels before
+// the header; a header that is no bitmap header; PNG pixels without a
+// PNG's signature; a file cut before its header is whole. Past kMaxMetafilePictures: "part-limit". A file cut in
+// the pixels ends the bitmap given (its reader sees a short file).
+TEST(MetafileText, BitmapsNotGivenAreReported) {
+  const std::string dib = test::make_dib(64, 16);
+  const std::string bmi = dib.substr(0, 40), bits = dib.substr(40);
+  const std::string good = test::emf_bitmap(0x51, bmi, bits);
+  Read none = read(test::make_emf({{1, "Chart"}}, false, {good}), 0, false, false);
+  EXPECT_EQ(none.text, "Chart\n");
+  EXPECT_EQ(none.pictures, 1u);
+  EXPECT_EQ(none.unread, "image");
+  std::string outside = good, before = good, foreign = good;
+  outside.replace(56, 4, le(80 + 40 + 1, 4));     // the pixels' offset: one past where they are, so past the end
+  before.replace(48, 4, le(80 + 40, 4));          // the header where the pixels are
+  before.replace(56, 4, le(80, 4));               // ... and the pixels before it
+  foreign.replace(80, 4, le(41, 4));              // no DIB header's size
+  const std::string not_png = test::make_dib(100, 100, 5, "%PDF-1.4 not a PNG at all");  // BI_PNG pixels that are no PNG
+  const std::string unsigned_png = test::emf_bitmap(0x51, not_png.substr(0, 40), not_png.substr(40));
+  for (const std::string& rec : {outside, before, foreign, unsigned_png}) {
+    Read r = read(test::make_emf({{1, "Chart"}}, false, {rec}), 5);
+    EXPECT_EQ(r.text, "Chart\n");
+    EXPECT_TRUE(r.files.empty());
+    EXPECT_EQ(r.unread, "image");
+  }
+  std::string emf = test::make_emf({{1, "Chart"}}, false, {good});
+  size_t at = emf.find(bmi);
+  Read head_cut = read(emf.substr(0, at + 20), 1);
+  EXPECT_TRUE(head_cut.files.empty());
+  EXPECT_EQ(head_cut.unread, "image");
+  Read pixels_cut = read(emf.substr(0, at + 40 + 100), 7);
+  ASSERT_EQ(pixels_cut.files.size(), 1u);
+  EXPECT_EQ(pixels_cut.files[0], test::bmp_of(bmi, bits).substr(0, 14 + 40 + 100));
+  EXPECT_FALSE(pixels_cut.open);
+  std::vector<std::string> many(kMaxMetafilePictures + 1, good);
+  Read r = read(test::make_emf({}, false, many), 0);
+  EXPECT_EQ(r.files.size(), kMaxMetafilePictures);
+  EXPECT_EQ(r.pictures, kMaxMetafilePictures + 1);
+  EXPECT_EQ(r.unread, "part-limit");
+}
+
+// Through the Walker: an EMF attachment's bitmap goes to the image reader
+// (OCR in the daemon), its text after the metafile's; one under the
+// reader's minimum, or with no image reader, is reported "image".
+TEST(MetafileText, AnAttachmentsBitmapGoesToTheImageReader) {
+  const std::string dib = test::make_dib(64, 16);
+  const std::string bmp = test::bmp_of(dib.substr(0, 40), dib.substr(40));
+  const std::string emf =
+      test::make_emf({{100, "Chart"}}, false, {test::emf_bitmap(0x51, dib.substr(0, 40), dib.substr(40))});
+  for (size_t chunk : {size_t(0), size_t(1), size_t(100)}) {
+    test::PdfReader r;
+    r.images = true;
+    r.line = "Patient: Maria Gonzalez MRN 4471823\n";
+    test::RecordingSink sink;
+    Walker w(Limits{}, sink, &r);
+    test::feed_message(w, test::message_with_attachment("image/x-emf", "screenshot.emf", emf), chunk);
+    EXPECT_EQ(r.bytes, bmp) << chunk;
+    EXPECT_EQ(sink.body("2"), "Chart\n" + r.line) << chunk << "\n" << sink.log();
+    EXPECT_TRUE(sink.reasons.empty()) << chunk << "\n" << sink.log();
+    test::PdfReader big;
+    big.images = true;
+    big.min = bmp.size() + 1;
+    test::RecordingSink small;
+    Walker ws(Limits{}, small, &big);
+    test::feed_message(ws, test::message_with_attachment("image/x-emf", "screenshot.emf", emf), chunk);
+    EXPECT_EQ(small.body("2"), "Chart\n") << chunk;
+    EXPECT_EQ(small.reasons, std::vector<std::string>{"image"}) << chunk << "\n" << small.log();
+  }
+  test::RecordingSink plain;
+  Walker wp(Limits{}, plain);
+  test::feed_message(wp, test::message_with_attachment("image/x-emf", "screenshot.emf", emf));
+  EXPECT_EQ(plain.reasons, std::vector<std::string>{"image"}) << plain.log();
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "milter/mime/walker.h"
+#include "tests/unit/mime/fake_documents.h"
 #include "tests/unit/mime/metafile_builder.h"
 #include "tests/unit/mime/recording_sink.h"
 #include "tests/unit/mime/zip_builder.h"
@@ -170,6 +171,42 @@ TEST(Package, AMetafileEntryIsReadByTheTextItDraws) {
   feed_message(w, with_attachment(kDocxType, "logo.docx", make_zip({{"[Content_Types].xml", "<Types/>"},
                                                                     {"word/media/image1.emf", test::make_emf({})}})));
   EXPECT_EQ(sink.reasons, std::vector<std::string>{"image"}) << sink.log();
+}
+
+// A screenshot pasted as a metafile is a bitmap the .emf entry draws: it
+// goes to the image reader (OCR) as an image entry does, its text after
+// the metafile's; under the reader's minimum, or with none, "image".
+TEST(Package, AMetafileEntrysBitmapGoesToTheImageReader) {
+  const std::string dib = test::make_dib(64, 16);
+  const std::string bmp = test::bmp_of(dib.substr(0, 40), dib.substr(40));
+  const std::string emf =
+      test::make_emf({{100, "Chart"}}, false, {test::emf_bitmap(0x51, dib.substr(0, 40), dib.substr(40))});
+  const std::string doc = make_zip({{"[Content_Types].xml", "<Types/>"},
+                                    {"word/document.xml", "<w:document><w:body><w:p><w:r><w:t>See below.</w:t></w:r>"
+                                                          "</w:p></w:body></w:document>"},
+                                    {"word/media/image1.emf", emf}});
+  for (size_t chunk : {size_t(0), size_t(13)}) {
+    test::PdfReader r;
+    r.images = true;
+    r.line = "Patient: Maria Gonzalez MRN 4471823\n";
+    RecordingSink sink;
+    Walker w(Limits{}, sink, &r);
+    feed_message(w, with_attachment(kDocxType, "shot.docx", doc), chunk);
+    EXPECT_EQ(r.bytes, bmp) << chunk;
+    EXPECT_NE(body_of_2(sink).find("Chart\n" + r.line), std::string::npos) << body_of_2(sink);
+    EXPECT_TRUE(sink.reasons.empty()) << sink.log();
+    test::PdfReader big;
+    big.images = true;
+    big.min = bmp.size() + 1;
+    RecordingSink small;
+    Walker ws(Limits{}, small, &big);
+    feed_message(ws, with_attachment(kDocxType, "shot.docx", doc), chunk);
+    EXPECT_EQ(small.reasons, std::vector<std::string>{"image"}) << small.log();
+  }
+  RecordingSink plain;
+  Walker w(Limits{}, plain);
+  feed_message(w, with_attachment(kDocxType, "shot.docx", doc));
+  EXPECT_EQ(plain.reasons, std::vector<std::string>{"image"}) << plain.log();
 }
 
 TEST(Package, WhatCannotBeReadIsReported) {

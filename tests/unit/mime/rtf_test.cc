@@ -367,6 +367,29 @@ TEST(RtfToText, AMetafilesTextIsRead) {
   EXPECT_EQ(unread, "image");
 }
 
+// A screenshot pasted as a metafile (a bitmap the EMF draws) goes to the
+// reader as the .bmp file it would be, where it is, after the metafile's
+// text before it; without a reader it is "image".
+TEST(RtfToText, AMetafilesBitmapIsGivenToTheReader) {
+  const std::string dib = test::make_dib(64, 16);
+  const std::string bmp = test::bmp_of(dib.substr(0, 40), dib.substr(40));
+  const std::string emf =
+      test::make_emf({{100, "Chart"}}, false, {test::emf_bitmap(0x51, dib.substr(0, 40), dib.substr(40))});
+  const std::string rtf = "{\\rtf1 Results:\\par{\\pict\\emfblip\\picw100 " + hex_lines(emf) + "}\\par end}";
+  for (size_t step : {size_t(0), size_t(1), size_t(11), size_t(500)}) {
+    test::FakeDocument doc;
+    std::string unread = "?";
+    EXPECT_EQ(with_documents(rtf, &doc, step, &unread),
+              "Results:\nChart\n[" + std::to_string(bmp.size()) + " bytes]\n\nend") << step;
+    EXPECT_EQ(doc.got, bmp) << step;
+    EXPECT_EQ(doc.kinds, "image ");
+    EXPECT_EQ(unread, "");
+  }
+  std::string unread;
+  EXPECT_EQ(with_documents(rtf, nullptr, 3, &unread), "Results:\nChart\n\nend");
+  EXPECT_EQ(unread, "image");
+}
+
 // An object embedded in a Word document saved as RTF (an Excel sheet in a
 // letter): {\object ... {\*\objdata hex}{\result preview}}. The data is an
 // OLE 1 object whose native data is the sheet's compound file: that file
