@@ -21,6 +21,7 @@ constexpr uint16_t kMetaDibBitBlt = 0x0940, kMetaDibStretchBlt = 0x0B41, kMetaSt
                    kMetaSetDibToDev = 0x0D33;
 constexpr uint64_t kBiJpeg = 4, kBiPng = 5;  // an EMF DIB's pixels that are a JPEG or PNG file
 constexpr size_t kSignature = 8;             // their first bytes held: a PNG's signature
+constexpr uint64_t kSmallestDib = 12;        // a BITMAPCOREHEADER
 constexpr uint32_t kGlyphIndex = 0x0010;                 // ETO_GLYPH_INDEX
 constexpr uint16_t kOpaque = 0x0002, kClipped = 0x0004;  // ETO_OPAQUE, ETO_CLIPPED: a WMF rectangle follows
 constexpr size_t kHead = 64;                             // enough to tell the format
@@ -111,8 +112,9 @@ bool MetafileText::decide() {
 }
 
 // Record headers: EMF's type and size in bytes (8 bytes), WMF's size in
-// 16-bit words and function (6 bytes). A text record is held whole, any
-// other passed over by its size.
+// 16-bit words and function (6 bytes). A text record is held whole, a
+// bitmap record read by bitmap() as it comes, any other passed over by
+// its size.
 void MetafileText::records(std::string_view b) {
   const size_t header = format_ == Format::Emf ? 8 : 6;
   while (!b.empty() && format_ != Format::None) {
@@ -253,16 +255,21 @@ void MetafileText::bitmap(std::string_view b) {
   }
 }
 
-// The fields are held: where the DIB's header and pixels are (EMF: a
-// record without a source bitmap, a pattern fill, is passed over; one
+// The fields are held: where the DIB's header and pixels are (a record
+// without a source bitmap, a pattern fill, is passed over; an EMF one
 // whose offsets point outside it, or pixels before the header, is a
-// bitmap not read); a WMF DIB is the rest of the record.
+// bitmap not read); a WMF DIB is the rest of the record (the forms
+// without a bitmap leave 2 bytes there: a reserved word).
 void MetafileText::place() {
   bm_.state = Bitmap::State::Skip;
   if (format_ == Format::Wmf) {
     bm_.dib_at = bm_.fixed;
     bm_.dib_len = bm_.len - bm_.fixed;
     bm_.bits_at = bm_.len;
+    if (bm_.dib_len < kSmallestDib) {  // no bitmap
+      bm_.held.clear();
+      return;
+    }
   } else {
     const char* f = bm_.held.data() + ((bm_.type == kEmrSetDiBitsToDevice || bm_.type == kEmrStretchDiBits) ? 48 : 84) - 8;
     bm_.dib_at = le32(f);

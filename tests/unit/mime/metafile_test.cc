@@ -265,7 +265,8 @@ TEST(MetafileText, JpegPixelsAreGivenAsTheirFileAndEachBitmapApart) {
 // Narrower or lower than a line of text (a gradient's strips, a bullet)
 // is passed over: no picture, the metafile read by its text (or "image"
 // with none, as before); a record without a source bitmap (a pattern
-// fill: EMR_BITBLT with no header) is no bitmap.
+// fill: EMR_BITBLT with no header, WMF's META_DIBSTRETCHBLT and
+// META_DIBBITBLT without one) is no bitmap.
 TEST(MetafileText, BitmapsTooSmallForTextAndFillsArePassedOver) {
   const std::string strip = test::make_dib(300, kMinPicturePixels - 1), bullet = test::make_dib(4, 4);
   std::string small = test::make_emf({{100, "Total"}}, false,
@@ -277,6 +278,13 @@ TEST(MetafileText, BitmapsTooSmallForTextAndFillsArePassedOver) {
   EXPECT_TRUE(r.files.empty());
   EXPECT_EQ(r.pictures, 0u);
   EXPECT_EQ(r.unread, "");
+  // WMF's forms without a bitmap (a fill): the parameters and a reserved word.
+  std::string fills = test::make_wmf({{1, "Total"}}, true, {test::le(14, 4) + test::le(0x0B41, 2) + std::string(22, '\0'),
+                                                           test::le(12, 4) + test::le(0x0940, 2) + std::string(18, '\0')});
+  Read w = read(fills, 1);
+  EXPECT_EQ(w.text, "Total\n");
+  EXPECT_EQ(w.pictures, 0u);
+  EXPECT_EQ(w.unread, "");
   std::string logo = test::make_emf({}, false, {test::emf_bitmap(0x51, bullet.substr(0, 40), bullet.substr(40))});
   EXPECT_EQ(read(logo, 0).unread, "image");
   const std::string edge = test::make_dib(kMinPicturePixels, kMinPicturePixels);
