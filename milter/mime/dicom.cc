@@ -68,9 +68,16 @@ constexpr uint64_t kOpen = UINT64_MAX;                   // a sequence or item t
 constexpr uint32_t kSamples = 0x00280002, kPhotometric = 0x00280004, kPlanar = 0x00280006, kRows = 0x00280010,
                    kColumns = 0x00280011, kBitsAllocated = 0x00280100, kBitsStored = 0x00280101, kPixelSign = 0x00280103;
 
+// PALETTE COLOR's lookup tables: red, green and blue descriptors (entries, first value mapped, bits an entry), then data.
+constexpr uint32_t kLutDescriptor = 0x00281101, kLutData = 0x00281201;
+
+bool lut_tag(uint32_t tag) {
+  return (tag >= kLutDescriptor && tag <= kLutDescriptor + 2) || (tag >= kLutData && tag <= kLutData + 2);
+}
+
 bool image_attribute(uint32_t tag) {
   return tag == kSamples || tag == kPhotometric || tag == kPlanar || tag == kRows || tag == kColumns || tag == kBitsAllocated ||
-         tag == kBitsStored || tag == kPixelSign;
+         tag == kBitsStored || tag == kPixelSign || lut_tag(tag);
 }
 
 const Element* known(uint32_t tag) {
@@ -340,6 +347,7 @@ void DicomText::peeked() {
 
 void DicomText::value(std::string& out) {
   if (image_attribute(tag_) && ends_.empty()) image_value();  // and, as before, written when it is text
+  if (lut_tag(tag_)) return;                                  // binary
   std::string_view v = trimmed(val_);
   if (tag_ == kTransferSyntax) {
     if (v == "1.2.840.10008.1.2") data_syntax_ = Syntax::ImplicitLittle;
@@ -383,6 +391,10 @@ void DicomText::image_value() {
     image_.photometric = std::string(trimmed(val_));
     return;
   }
+  if (lut_tag(tag_)) {  // 0x...1 red, 2 green, 3 blue
+    (tag_ < kLutData ? image_.lut_descriptor : image_.lut)[(tag_ & 0xF) - 1] = val_;
+    return;
+  }
   if (val_.size() < 2) return;
   uint16_t v = u16(val_, 0, syntax_ == Syntax::ExplicitBig);
   switch (tag_) {
@@ -416,13 +428,15 @@ void DicomText::picture(uint64_t len, std::string& out) {
   if ((coding_ != Coding::Native || len == kUndefined) && !rle) return;
   if (m.rows == 0 || m.columns == 0) return;
   const bool mono = m.photometric == "MONOCHROME1" || m.photometric == "MONOCHROME2";
+  const std::string palette = m.photometric == "PALETTE COLOR" && m.bits == 8 ? lut_palette() : std::string();
   uint64_t stored_pixel = 1;  // bytes
   bool gray = true;
   if (rle) {  // 8-bit: the first segment, all of a grey frame or its first colour plane
-    if (m.bits != 8 || !((m.samples == 1 && mono) || (m.samples == 3 && (m.photometric == "RGB" || m.photometric == "YBR_FULL"))))
+    if (m.bits != 8 ||
+        !((m.samples == 1 && (mono || !palette.empty())) || (m.samples == 3 && (m.photometric == "RGB" || m.photometric == "YBR_FULL"))))
       return;
     convert_ = Convert::Copy;
-  } else if (m.samples == 1 && mono && m.bits == 8) {
+  } else if (m.samples == 1 && (mono || !palette.empty()) && m.bits == 8) {
     convert_ = Convert::Copy;
   } else if (m.samples == 1 && mono && m.bits == 16) {
     convert_ = Convert::Gray16;
@@ -452,7 +466,8 @@ void DicomText::picture(uint64_t len, std::string& out) {
   put_le16(&dib[14], gray ? 8 : 24);                                          // bits a pixel
   put_le32(&dib[20], static_cast<uint32_t>(row * m.rows));                    // the pixels' size
   put_le32(&dib[32], gray ? 256 : 0);                                         // palette entries
-  for (int g = 0; g < 256 && gray; ++g) {  // MONOCHROME1: 0 is white
+  if (gray && !palette.empty()) dib += palette;
+  for (int g = 0; g < 256 && gray && palette.empty(); ++g) {  // MONOCHROME1: 0 is white
     char c = static_cast<char>(m.photometric == "MONOCHROME1" ? 255 - g : g);
     dib += std::string{c, c, c, '\0'};
   }
@@ -474,6 +489,40 @@ void DicomText::picture(uint64_t len, std::string& out) {
   left_ = frame;
   state_ = State::Pixels;
   file_.bytes(file, out);
+}
+
+// PALETTE COLOR with 8 bits a pixel: the .bmp palette (256 entries, blue,
+// green, red, 0) the three lookup tables make: each stored value's entry
+// (below the first value mapped the first entry, past the last the last),
+// 16-bit entries by their high byte, or by their low one when no entry
+// of the three tables exceeds 255 (some writers store 8-bit colours so);
+// "" when a table is missing, or shorter than its descriptor says.
+std::string DicomText::lut_palette() const {
+  const bool big = syntax_ == Syntax::ExplicitBig;
+  uint64_t entries[3], first[3];
+  bool wide[3], high = false;
+  for (size_t c = 0; c < 3; ++c) {
+    const std::string& d = image_.lut_descriptor[c];
+    if (d.size() < 6) return {};
+    entries[c] = u16(d, 0, big) ? u16(d, 0, big) : 65536;
+    first[c] = u16(d, 2, big);
+    uint16_t bits = u16(d, 4, big);
+    if (bits != 8 && bits != 16) return {};
+    wide[c] = bits == 16;
+    if (image_.lut[c].size() < entries[c] * (wide[c] ? 2 : 1)) return {};
+    for (uint64_t i = 0; wide[c] && i < entries[c] && !high; ++i) high = u16(image_.lut[c], size_t(2 * i), big) > 255;
+  }
+  std::string p;
+  for (uint64_t v = 0; v < 256; ++v) {
+    char bgr[3];
+    for (size_t c = 0; c < 3; ++c) {
+      uint64_t i = v < first[c] ? 0 : std::min(v - first[c], entries[c] - 1);
+      uint16_t e = wide[c] ? u16(image_.lut[c], size_t(2 * i), big) : static_cast<unsigned char>(image_.lut[c][size_t(i)]);
+      bgr[2 - c] = static_cast<char>(wide[c] && high ? e >> 8 : e & 0xFF);
+    }
+    p += std::string{bgr[0], bgr[1], bgr[2], '\0'};
+  }
+  return p;
 }
 
 // Stored pixels of the first frame, as the .bmp file's rows; the file ends with the frame.

@@ -32,20 +32,23 @@
 //   capture shows the patient's name and ID in its pixels, where a
 //   de-identified data set no longer names them): a .bmp file (rows top
 //   down) written as the pixels stream when they are stored uncompressed
-//   (8-bit grey, MONOCHROME1 through an inverted palette; 16-bit grey,
+//   (8-bit grey, MONOCHROME1 through an inverted palette, 8-bit PALETTE
+//   COLOR through the palette its lookup tables make; 16-bit grey,
 //   each pixel's stored bits scaled to 8, signed ones shifted; 8-bit RGB
 //   as 24-bit BGR; YBR_FULL as the grey of its Y; planar colour as its
 //   first plane in grey; at most kMaxDicomPicture bytes), or as RLE
-//   Lossless compresses them (8-bit grey or colour: the frame's fragment's
-//   first segment decoded into the same .bmp file, grey), or the JPEG
+//   Lossless compresses them (8-bit grey, palette or colour: the frame's
+//   fragment's first segment decoded into the same .bmp file, a colour
+//   frame's as grey), or the JPEG
 //   file of a baseline or extended JPEG transfer syntax, or the JPEG 2000
 //   codestream of a JPEG 2000 one (the fragments after the offset table,
 //   to the one ending with the end-of-image (end-of-codestream) marker,
 //   kMaxDicomPicture bytes at most). The image attributes
 //   (group 0028) are those of the data set, not of a sequence's item; an
 //   icon's pixels, inside a sequence, are skipped. Any other pixels
-//   (palette colour, JPEG lossless, JPEG-LS, HTJ2K, 16-bit RLE, a
-//   size the attributes do not make, an RLE fragment without its header)
+//   (16-bit palette colour, a palette without its lookup tables or with
+//   segmented ones, JPEG lossless, JPEG-LS, HTJ2K, 16-bit RLE, a size the
+//   attributes do not make, an RLE fragment without its header)
 //   are not read. A file
 //   whose data set is deflated, or whose element headers make no sense,
 //   ends reading with had_errors(). An encapsulated document (a report
@@ -107,6 +110,7 @@ class DicomText {
   struct Image {
     uint16_t rows = 0, columns = 0, samples = 1, bits = 0, stored = 0, sign = 0, planar = 0;
     std::string photometric;
+    std::string lut_descriptor[3], lut[3];  // PALETTE COLOR: red, green, blue (each at most kMaxDicomValue)
   };
   void header(std::string& out);
   void peeked();
@@ -115,6 +119,7 @@ class DicomText {
   void fail();
   void document(std::string_view in, std::string& out);
   void picture(uint64_t len, std::string& out);
+  std::string lut_palette() const;
   void pixels(std::string_view in, std::string& out);
   void convert(std::string_view in, std::string& out);
   void rle(std::string_view in, std::string& out);

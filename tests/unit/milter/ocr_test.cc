@@ -97,8 +97,8 @@ TEST_F(ImageOcrTest, TextOfBmpAndJpeg2000Files) {
 
 // A DICOM file's first frame with a name and MRN burned into its pixels (an
 // ultrasound frame, a screen capture; its data set de-identified): read by
-// tesseract through the Walker, stored 8-bit grey, as RGB, RLE, JPEG and
-// JPEG 2000 (12 KB: read with a lower OcrMinBytes).
+// tesseract through the Walker, stored 8-bit grey, as RGB, with a palette,
+// RLE, JPEG and JPEG 2000 (12 KB: read with a lower OcrMinBytes).
 TEST_F(ImageOcrTest, TextBurnedIntoADicomFrame) {
   using namespace mime::test;
   test::GrayPage page = test::gray_page(kReferral);
@@ -118,6 +118,11 @@ TEST_F(ImageOcrTest, TextBurnedIntoADicomFrame) {
   const std::vector<std::pair<std::string, std::string>> files = {
       {"grey", dicom_file(kExplicitLittle, anonymous + image_attributes({w, h, 1, "MONOCHROME2", 8}) + pixel_data(even(pixels)))},
       {"rgb", dicom_file(kExplicitLittle, anonymous + image_attributes({w, h, 3, "RGB", 8}) + pixel_data(even(rgb)))},
+      {"palette", dicom_file(kExplicitLittle, anonymous + image_attributes({w, h, 1, "PALETTE COLOR", 8}) +
+                                                  palette_tables(256, 0, 16, [](uint16_t c, uint32_t i) {
+                                                    return static_cast<uint16_t>(c == 2 ? 0xFFFF : i << 8);  // blue ink on white
+                                                  }) +
+                                                  pixel_data(even(pixels)))},
       {"rle", dicom_file("1.2.840.10008.1.2.5", anonymous + image_attributes({w, h, 1, "MONOCHROME2", 8}) +
                                                      encapsulated("", {even(runs)}))},
       {"j2k", dicom_file("1.2.840.10008.1.2.4.90", anonymous + image_attributes({w, h, 1, "MONOCHROME2", 8}) +

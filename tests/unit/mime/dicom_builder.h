@@ -6,7 +6,8 @@
 // DESCRIPTION
 //   Explicit VR data elements, little endian (element) or big endian
 //   (element_be), a file's preamble and meta group naming its transfer
-//   syntax (dicom_file), the image attributes of group 0028, native pixel
+//   syntax (dicom_file), the image attributes of group 0028 (and a
+//   palette's lookup tables, palette_tables), native pixel
 //   data, and encapsulated pixel data (an offset table, fragments, the
 //   sequence's delimiter), as pydicom and dcmtk write them.
 // THREADS
@@ -66,6 +67,23 @@ inline std::string image_attributes(const ImageAttributes& a) {
   return us(0x0002, a.samples) + (a.big ? element_be(0x0028, 0x0004, "CS", p) : element(0x0028, 0x0004, "CS", p)) +
          us(0x0006, a.planar) + us(0x0010, a.rows) + us(0x0011, a.columns) + us(0x0100, a.bits) + us(0x0101, stored) +
          us(0x0102, static_cast<uint16_t>(stored - 1)) + us(0x0103, a.sign);
+}
+
+// PALETTE COLOR's red, green and blue lookup tables (little endian): each
+// descriptor (entries, the first value mapped, bits an entry) and its data,
+// entry(colour 0-2, index) each entry (8-bit entries packed two a word).
+template <typename Entry>
+inline std::string palette_tables(uint16_t entries, uint16_t first, uint16_t bits, Entry entry) {
+  std::string out;
+  for (uint16_t c = 0; c < 3; ++c) out += element(0x0028, static_cast<uint16_t>(0x1101 + c), "US", le16(entries) + le16(first) + le16(bits));
+  for (uint16_t c = 0; c < 3; ++c) {
+    std::string d;
+    for (uint32_t i = 0; i < entries; ++i)
+      d += bits == 16 ? le16(entry(c, i)) : std::string(1, static_cast<char>(entry(c, i)));
+    if (d.size() % 2) d.push_back('\0');
+    out += element(0x0028, static_cast<uint16_t>(0x1201 + c), "OW", d);
+  }
+  return out;
 }
 
 inline std::string pixel_data(const std::string& pixels, bool big = false) {

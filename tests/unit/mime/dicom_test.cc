@@ -344,13 +344,14 @@ TEST(DicomText, TenThousandHostileRepeats) {
 // a pixel, grey, or three, blue green red, a row after another, top down)
 // in rows padded to 4 bytes, under a 40-byte header whose height is
 // negative (top down), with a palette of 256 greys (`inverted`: 0 white)
-// for grey ones.
-std::string bmp(uint32_t columns, uint32_t rows, const std::string& pixels, bool gray, bool inverted = false) {
+// for grey ones (or `colours`, 256 entries of blue, green, red and 0).
+std::string bmp(uint32_t columns, uint32_t rows, const std::string& pixels, bool gray, bool inverted = false,
+                const std::string& colours = "") {
   const uint32_t written = columns * (gray ? 1 : 3), row = (written + 3) / 4 * 4;
   std::string data;
   for (uint32_t y = 0; y < rows; ++y) data += pixels.substr(y * written, written) + std::string(row - written, '\0');
-  std::string palette;
-  for (int g = 0; g < 256 && gray; ++g) {
+  std::string palette = colours;  // blue, green, red, 0 for each of 256
+  for (int g = 0; g < 256 && gray && colours.empty(); ++g) {
     char c = static_cast<char>(inverted ? 255 - g : g);
     palette += std::string{c, c, c, '\0'};
   }
@@ -543,6 +544,61 @@ TEST(DicomText, TheFirstSegmentOfAnRleFrameIsDecodedIntoTheBmpFile) {
   EXPECT_EQ(wide.unread, "image");
 }
 
+// PALETTE COLOR (an ultrasound's colour flow, a secondary capture saved
+// with a palette): 8-bit values through the palette the red, green and
+// blue lookup tables make: 16-bit entries by their high byte (by their low
+// one when none exceeds 255), 8-bit entries as they are, values below the
+// first mapped taking the first entry and past the last the last; stored
+// and RLE-compressed alike.
+TEST(DicomText, APaletteColourFrameIsGivenWithItsPalette) {
+  using test::image_attributes;
+  using test::pixel_data;
+  auto r = [](uint32_t i) { return static_cast<uint16_t>(i); };
+  auto g = [](uint32_t i) { return static_cast<uint16_t>(255 - i); };
+  auto b = [](uint32_t i) { return static_cast<uint16_t>(i / 2); };
+  auto colour = [&](uint16_t c, uint32_t i) { return c == 0 ? r(i) : c == 1 ? g(i) : b(i); };
+  // The palette a value v gets from tables of `entries` starting at `first`.
+  auto expected = [&](uint32_t entries, uint32_t first) {
+    std::string p;
+    for (uint32_t v = 0; v < 256; ++v) {
+      uint32_t i = v < first ? 0 : std::min(v - first, entries - 1);
+      p += std::string{static_cast<char>(b(i)), static_cast<char>(g(i)), static_cast<char>(r(i)), '\0'};
+    }
+    return p;
+  };
+  const std::string attrs = image_attributes({kW, kH, 1, "PALETTE COLOR", 8});
+  struct Case {
+    std::string name, tables, palette;
+  };
+  const std::vector<Case> cases = {
+      {"16-bit entries", test::palette_tables(256, 0, 16, [&](uint16_t c, uint32_t i) { return uint16_t(colour(c, i) << 8 | 0x7F); }),
+       expected(256, 0)},
+      {"16-bit entries holding 8-bit colours", test::palette_tables(256, 0, 16, colour), expected(256, 0)},
+      {"8-bit entries, 16 of them from 4", test::palette_tables(16, 4, 8, colour), expected(16, 4)},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    for (size_t step : {size_t(1), size_t(3), size_t(100000)}) {
+      Pictured p = picture(file(kExplicit, attrs + c.tables + pixel_data(kLevels + kPad)), step);
+      EXPECT_EQ(p.kinds, "image ");
+      EXPECT_EQ(p.got, bmp(kW, kH, kLevels, true, false, c.palette)) << step;
+      EXPECT_EQ(p.unread, "");
+    }
+  }
+  std::string runs = static_cast<char>(kLevels.size() - 1) + kLevels;  // RLE: one segment, one literal run
+  const std::string rle_header = le32(1) + le32(64) + std::string(56, '\0');
+  Pictured rle = picture(file("1.2.840.10008.1.2.5", attrs + cases[0].tables + test::encapsulated("", {rle_header + runs})), 5);
+  EXPECT_EQ(rle.got, bmp(kW, kH, kLevels, true, false, cases[0].palette));
+  // A table shorter than its descriptor, a descriptor of 12 bits an entry: not read.
+  const std::string full = test::palette_tables(256, 0, 16, colour);
+  const std::string short_table = full.substr(0, full.size() - (12 + 512)) + test::element(0x0028, 0x1203, "OW", std::string(100, 'b'));
+  for (const std::string& t : {short_table, test::palette_tables(256, 0, 12, colour)}) {
+    Pictured p = picture(file(kExplicit, attrs + t + pixel_data(kLevels + kPad)), 7);
+    EXPECT_EQ(p.kinds, "");
+    EXPECT_EQ(p.unread, "image");
+  }
+}
+
 TEST(DicomText, PixelsOfOtherFormatsAreNotReadButReported) {
   using test::image_attributes;
   using test::pixel_data;
@@ -551,7 +607,10 @@ TEST(DicomText, PixelsOfOtherFormatsAreNotReadButReported) {
   };
   const std::string jpeg = "\xFF\xD8\xFF\xE0" + std::string(100, 'j') + "\xFF\xD9";
   const std::vector<Case> cases = {
-      {"palette colour", file(kExplicit, image_attributes({kW, kH, 1, "PALETTE COLOR", 8}) + pixel_data(kLevels + kPad))},
+      {"palette colour without its tables", file(kExplicit, image_attributes({kW, kH, 1, "PALETTE COLOR", 8}) + pixel_data(kLevels + kPad))},
+      {"16-bit palette colour", file(kExplicit, image_attributes({kW, kH, 1, "PALETTE COLOR", 16}) +
+                                                    test::palette_tables(256, 0, 16, [](uint16_t, uint32_t i) { return uint16_t(i << 8); }) +
+                                                    pixel_data(kLevels + kLevels + kPad + kPad))},
       {"12 bits allocated", file(kExplicit, image_attributes({kW, kH, 1, "MONOCHROME2", 12}) + pixel_data(kLevels + kPad))},
       {"YBR_FULL_422 stored native", file(kExplicit, image_attributes({kW, kH, 3, "YBR_FULL_422", 8}) + pixel_data(kLevels + kPad))},
       {"fewer bytes than the frame", file(kExplicit, image_attributes({kW, kH, 1, "MONOCHROME2", 8}) + pixel_data(kLevels.substr(1)))},
