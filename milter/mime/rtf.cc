@@ -387,7 +387,8 @@ std::string_view RtfToText::decoded(std::string_view raw, bool hex) {
 // The picture's group closes (or the input ends in it): a picture read is
 // ended, its text after the text before it; one of a format not read, or
 // with nobody to read it, makes unread() "image" (an object: "office",
-// also when its data is cut; a metafile: when it drew no text).
+// also when its data is cut; a metafile: when it drew no text and no
+// bitmap that was read, or a bitmap that was not read).
 void RtfToText::end_pict(std::string& out) {
   if (meta_) {
     meta_sink_ = &out;
