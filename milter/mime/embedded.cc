@@ -38,8 +38,11 @@ bool is_dib_header_size(uint32_t size) {
   return size == 12 || size == 40 || size == 52 || size == 56 || size == 64 || size == 108 || size == 124;
 }
 
+bool is_png(std::string_view b) { return b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1A\n", 8); }
+bool is_jpeg(std::string_view b) { return b.substr(0, 3) == "\xFF\xD8\xFF"; }
+
 bool is_image(std::string_view b) {
-  return b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1A\n", 8) || b.substr(0, 3) == "\xFF\xD8\xFF" ||
+  return is_png(b) || is_jpeg(b) ||
          b.substr(0, 4) == std::string_view("II*\0", 4) || b.substr(0, 4) == std::string_view("MM\0*", 4) ||
          b.substr(0, 6) == "GIF87a" || b.substr(0, 6) == "GIF89a" ||
          (b.substr(0, 4) == "RIFF" && b.size() >= 12 && b.substr(8, 4) == "WEBP") ||

@@ -60,6 +60,9 @@ inline constexpr size_t kEmbeddedKindMin = 5;        // fewer tell nothing ("%PD
 // program's image library checks: given anything it does not recognise,
 // tesseract takes its input for a list of file names to read.
 bool is_image(std::string_view first_bytes);
+// A PNG file's 8-byte signature; a JPEG file's start of image and first marker (3 bytes).
+bool is_png(std::string_view first_bytes);
+bool is_jpeg(std::string_view first_bytes);
 // A DIB's header size (BITMAPCOREHEADER 12 ... BITMAPV5HEADER 124): the
 // first 4 bytes of a device-independent bitmap, as a .bmp file holds it
 // after its 14-byte file header.

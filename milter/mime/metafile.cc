@@ -227,32 +227,27 @@ void MetafileText::bitmap(std::string_view b) {
       } else if (bm_.at < dib_end) {
         n = size_t(std::min<uint64_t>(dib_end - bm_.at, b.size()));
         std::string_view p = b.substr(0, n);
-        if (!bm_.decided) {
-          size_t want = size_t(std::min<uint64_t>(kBitmapHead, bm_.dib_len));
-          size_t take = std::min(p.size(), want - bm_.held.size());
-          bm_.held.append(p.substr(0, take));
-          p.remove_prefix(take);
-          if (bm_.held.size() == want) decide_bitmap();
-        }
+        if (!bm_.decided && gather(p, std::min<uint64_t>(kBitmapHead, bm_.dib_len))) decide_bitmap();
         if (bm_.giving && !bm_.bits_only) give(p);
       } else if (bm_.at < bm_.bits_at) {
         n = size_t(std::min<uint64_t>(bm_.bits_at - bm_.at, b.size()));
       } else if (bm_.at < bits_end) {
         n = size_t(std::min<uint64_t>(bits_end - bm_.at, b.size()));
         std::string_view p = b.substr(0, n);
-        if (bm_.sniff) {
-          size_t want = size_t(std::min<uint64_t>(kSignature, bm_.bits_len));
-          size_t take = std::min(p.size(), want - bm_.held.size());
-          bm_.held.append(p.substr(0, take));
-          p.remove_prefix(take);
-          if (bm_.held.size() == want) sniffed();
-        }
+        if (bm_.sniff && gather(p, std::min<uint64_t>(kSignature, bm_.bits_len))) sniffed();
         if (bm_.giving) give(p);
       }
     }
     bm_.at += n;
     b.remove_prefix(n);
   }
+}
+
+bool MetafileText::gather(std::string_view& p, uint64_t want) {
+  size_t take = size_t(std::min<uint64_t>(p.size(), want - bm_.held.size()));
+  bm_.held.append(p.substr(0, take));
+  p.remove_prefix(take);
+  return bm_.held.size() == want;
 }
 
 // The fields are held: where the DIB's header and pixels are (a record
@@ -266,28 +261,21 @@ void MetafileText::place() {
     bm_.dib_at = bm_.fixed;
     bm_.dib_len = bm_.len - bm_.fixed;
     bm_.bits_at = bm_.len;
-    if (bm_.dib_len < kSmallestDib) {  // no bitmap
-      bm_.held.clear();
-      return;
-    }
   } else {
     const char* f = bm_.held.data() + ((bm_.type == kEmrSetDiBitsToDevice || bm_.type == kEmrStretchDiBits) ? 48 : 84) - 8;
     bm_.dib_at = le32(f);
     bm_.dib_len = le32(f + 4);
     bm_.bits_at = le32(f + 8);
     bm_.bits_len = le32(f + 12);
-    if (bm_.dib_len == 0 || bm_.bits_len == 0) {  // no source bitmap
-      bm_.held.clear();
-      return;
-    }
-    if (bm_.dib_at < bm_.fixed || bm_.dib_at + bm_.dib_len > bm_.bits_at || bm_.bits_at + bm_.bits_len > bm_.len) {
-      ++pictures_;
-      ++refused_;
-      bm_.held.clear();
-      return;
-    }
   }
-  bm_.held.clear();
+  bm_.held.clear();  // the fields are read: it now holds the DIB's head
+  const bool emf = format_ == Format::Emf;
+  if (emf ? bm_.dib_len == 0 || bm_.bits_len == 0 : bm_.dib_len < kSmallestDib) return;  // no source bitmap
+  if (emf && (bm_.dib_at < bm_.fixed || bm_.dib_at + bm_.dib_len > bm_.bits_at || bm_.bits_at + bm_.bits_len > bm_.len)) {
+    ++pictures_;
+    ++refused_;
+    return;
+  }
   bm_.state = Bitmap::State::Dib;
 }
 
@@ -296,42 +284,35 @@ void MetafileText::place() {
 // then those bytes).
 void MetafileText::decide_bitmap() {
   bm_.decided = true;
+  const std::string head = std::move(bm_.held);
+  bm_.held.clear();  // (kept for a JPEG's or PNG's first bytes)
   uint64_t width = 0, height = 0, compression = 0;
-  bool ok = dib_dimensions(bm_.held, width, height, compression);
+  bool ok = dib_dimensions(head, width, height, compression);
   if (ok && (width < kMinPicturePixels || height < kMinPicturePixels)) {
     bm_.state = Bitmap::State::Skip;
-    bm_.held.clear();
     return;
   }
   ++pictures_;
   std::string header;
   if (ok && format_ == Format::Emf && (compression == kBiJpeg || compression == kBiPng)) {
     bm_.bits_only = true;  // the pixels are the file
-  } else if (ok && format_ == Format::Emf) {
-    uint64_t size = 14 + bm_.dib_len + bm_.bits_len;
-    ok = size <= 0xFFFFFFFFull;
-    header = "BM" + std::string(12, '\0');
-    put_le32(&header[2], static_cast<uint32_t>(size));
-    put_le32(&header[10], static_cast<uint32_t>(14 + bm_.dib_len));
-  } else if (ok) {
-    header = bmp_file_header(bm_.held, bm_.dib_len);
+  } else if (ok) {  // EMF: the pixels right after the header, as the file will have them
+    header = format_ == Format::Emf ? bmp_file_header_at(bm_.dib_len + bm_.bits_len, bm_.dib_len)
+                                    : bmp_file_header(head, bm_.dib_len);
     ok = !header.empty();
   }
   if (!ok || !picture_ || given_ >= kMaxMetafilePictures) {
     ++(ok && picture_ ? limited_ : refused_);
     bm_.state = Bitmap::State::Skip;
-    bm_.held.clear();
     return;
   }
   if (bm_.bits_only) {
     bm_.sniff = true;  // given when its first bytes are a JPEG's or a PNG's
-    bm_.held.clear();
     return;
   }
   begin_giving();
   give(header);
-  give(bm_.held);
-  bm_.held.clear();
+  give(head);
 }
 
 // The first bytes of pixels that say they are a JPEG or PNG file: given
@@ -339,7 +320,7 @@ void MetafileText::decide_bitmap() {
 void MetafileText::sniffed() {
   bm_.sniff = false;
   std::string_view h = bm_.held;
-  if (h.substr(0, 3) == "\xFF\xD8\xFF" || h.substr(0, 8) == std::string_view("\x89PNG\r\n\x1A\n", 8)) {
+  if (is_jpeg(h) || is_png(h)) {
     begin_giving();
     give(h);
   } else {

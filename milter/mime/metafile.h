@@ -119,6 +119,7 @@ class MetafileText {
   };
   static uint64_t bitmap_fields(bool emf, uint32_t type);  // where a bitmap record's DIB or offsets end (0: not one)
   void bitmap(std::string_view b);  // bytes of the bitmap record (at most what it has left)
+  bool gather(std::string_view& p, uint64_t want);  // p's first bytes to bm_.held, up to `want` there: true once it is
   void place();                     // the fields are held: where the DIB is
   void decide_bitmap();             // the DIB's head is held: given or not
   void sniffed();                   // a JPEG or PNG file's first bytes are held: given or not

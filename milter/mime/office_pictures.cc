@@ -41,8 +41,8 @@ Format format_of(uint16_t type, uint16_t inst) {
 
 bool signature_of(Format f, std::string_view d) {
   switch (f) {
-    case Format::Png: return d.substr(0, 8) == std::string_view("\x89PNG\r\n\x1A\n", 8);
-    case Format::Jpeg: return d.substr(0, 3) == "\xFF\xD8\xFF";
+    case Format::Png: return is_png(d);
+    case Format::Jpeg: return is_jpeg(d);
     case Format::Tiff: return d.substr(0, 4) == std::string_view("II*\0", 4) || d.substr(0, 4) == std::string_view("MM\0*", 4);
     case Format::Dib: return is_dib_header_size(le32(d.data()));  // BITMAPCOREHEADER ... BITMAPV5HEADER
     default: return false;
@@ -140,11 +140,15 @@ bool dib_dimensions(std::string_view dib, uint64_t& width, uint64_t& height, uin
 
 std::string bmp_file_header(std::string_view dib, uint64_t dib_size) {
   DibLayout d;
-  if (!dib_layout(dib, d) || dib_size > 0xFFFFFFFFull - 14 || d.pixels_at > dib_size) return {};
-  uint64_t pixels = 14 + d.pixels_at;
+  if (!dib_layout(dib, d) || d.pixels_at > dib_size) return {};
+  return bmp_file_header_at(dib_size, d.pixels_at);
+}
+
+std::string bmp_file_header_at(uint64_t dib_size, uint64_t pixels_at) {
+  if (dib_size > 0xFFFFFFFFull - 14 || pixels_at > dib_size) return {};
   std::string h = "BM" + std::string(12, '\0');
   put_le32(&h[2], static_cast<uint32_t>(14 + dib_size));  // at most 2^32 - 1, checked above
-  put_le32(&h[10], static_cast<uint32_t>(pixels));
+  put_le32(&h[10], static_cast<uint32_t>(14 + pixels_at));
   return h;
 }
 

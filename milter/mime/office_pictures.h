@@ -72,6 +72,9 @@ class OfficePictureSink {
 // dib_size bytes, whose first bytes (at least 36) are `dib`, a .bmp file;
 // "" when they are no bitmap header.
 std::string bmp_file_header(std::string_view dib, uint64_t dib_size);
+// The same for a DIB of dib_size bytes whose pixels start pixels_at bytes
+// into it (known from elsewhere: an EMF record's offsets); "" past 4 GB.
+std::string bmp_file_header_at(uint64_t dib_size, uint64_t pixels_at);
 // A DIB's size in bytes as its first bytes (at least 36) say: header,
 // masks, palette and pixels (their rows for an uncompressed one, else the
 // header's image size); 0 when they do not tell (a compressed bitmap
