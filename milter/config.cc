@@ -383,6 +383,16 @@ Result<void> build_ocr(Config& cfg) {
     }
   }
   OcrOptions o;
+  // The decoder's built-in path missing (a build run where it was built, not
+  // installed): HEIF images stay unread, as images do without tesseract.
+  if (s.OcrHeifProgram.empty()) {
+    cfg.ocr_heif = "OcrHeifProgram is empty";
+  } else {
+    auto heif = converter_program("OcrHeifProgram", s.OcrHeifProgram, default_settings().OcrHeifProgram,
+                                  "phimilter, or run make install", cfg.ocr_heif);
+    if (!heif) return heif.error();
+    if (*heif) o.heif_program = s.OcrHeifProgram;
+  }
   static_cast<ConverterLimits&>(o) = *limits;
   o.program = s.OcrProgram;
   o.language = s.OcrLanguage;
@@ -665,7 +675,10 @@ std::string config_summary(const Config& cfg) {
                        (cfg.pdf->options().qpdf_program.empty() ? ", attached files and comments unread)"
                                                                 : ", attached files and comments by qpdf)")
                  : "; PDF text off (" + cfg.pdf_unavailable + ")";
-  out += cfg.ocr ? "; OCR on (" + s.OcrProgram + " -l " + s.OcrLanguage + ")" : "; OCR off (" + cfg.ocr_unavailable + ")";
+  out += cfg.ocr ? "; OCR on (" + s.OcrProgram + " -l " + s.OcrLanguage +
+                       (cfg.ocr->options().heif_program.empty() ? ", HEIF unread: " + cfg.ocr_heif + ")"
+                                                                  : ", HEIF by " + s.OcrHeifProgram + ")")
+                 : "; OCR off (" + cfg.ocr_unavailable + ")";
   if (!cfg.office)
     out += "; Word/Excel/PowerPoint 97-2003 text off (" + cfg.office_unavailable + ")";
   else if (cfg.office->options().word.empty())

@@ -140,6 +140,7 @@ struct Config {
   // default program is missing (images are then uninspected).
   std::shared_ptr<const ImageOcr> ocr;
   std::string ocr_unavailable;  // why ocr is null, for the log line
+  std::string ocr_heif;         // why HEIF images are not read with OCR on ("" when they are), for the log line
   // Word, Excel and PowerPoint 97-2003 text through LegacyOfficeToText
   // (catdoc) and the xls2csv beside it; null as ocr.
   std::shared_ptr<const LegacyOffice> office;

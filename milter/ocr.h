@@ -14,9 +14,18 @@
 //   OMP_THREAD_LIMIT=1 (one thread per process: `processes`, OcrProcesses,
 //   is the daemon's whole OCR concurrency), in a pool of its own. The
 //   Walker hands it only parts whose first bytes are a PNG, JPEG, TIFF, GIF,
-//   WebP, BMP or JPEG 2000 signature (mime::is_image): tesseract's image library
-//   reads those from memory, and nothing else reaches it (given input it
-//   does not recognise, tesseract would take it for a list of file names).
+//   WebP, BMP, JPEG 2000 or HEIF signature (mime::is_image): tesseract's
+//   image library reads the others from memory, and nothing else reaches it
+//   (given input it does not recognise, tesseract would take it for a list
+//   of file names). open() takes the slot; the child starts once the first
+//   12 bytes are in. A HEIF or AVIF image (an iPhone photo; mime::is_heif)
+//   goes first to `heif_program` (phimilter-heif, tools/phimilter_heif.cc)
+//   as a ConverterRun of its own (the same limits, no OMP variable, a
+//   pool as large whose slots are only taken by a run holding an OCR slot,
+//   output raw, at most a 4096 by 4096 grey PGM), and tesseract is given
+//   that picture as it comes; the decoder's failure (exit status not 0, a
+//   signal, a limit) is that reason ("image", "size-limit", ...), and with
+//   `heif_program` empty a HEIF image is "image" and nothing is started.
 //   Parts smaller than `min_bytes` are not read (min_bytes()).
 //   Reasons finish() returns: "" for exit status 0 with at least 32
 //   characters other than white space (text was recognised); "image" for
@@ -24,11 +33,11 @@
 //   text, if any, is still passed on), for any other status, a crash, a
 //   limit hit, or no answer within `timeout` after at least half of it on
 //   the CPU; "size-limit" and "unavailable" as for every ConverterRun.
-//   Logs ("ocr") name the program, the exit status and the reason, never a
-//   byte of the image or its text.
+//   Logs ("ocr") name the program (tesseract's or the decoder's), the exit
+//   status and the reason, never a byte of the image or its text.
 // INPUT
-//   The image is hostile: Leptonica and tesseract decode it in the child,
-//   under the limits above, as the daemon's user. The child's output is
+//   The image is hostile: Leptonica and tesseract (and for HEIF libheif)
+//   decode it in the children, under the limits above, as the daemon's user. The child's output is
 //   read as untrusted text, bounded by max_text.
 // THREADS
 //   open() from any thread; each Document is used by one thread at a time.
@@ -51,6 +60,7 @@ struct OcrOptions : ConverterLimits {  // timeout: the whole recognition
   OcrOptions() : ConverterLimits{std::chrono::seconds(60), 1024ull << 20, 32ull << 20, 2} {}
   std::string program;                        // absolute path of tesseract
   std::string language = "eng";               // tesseract -l: "eng", "eng+spa"
+  std::string heif_program;                   // absolute path of phimilter-heif; empty: HEIF images are not read
   uint64_t min_bytes = 32 * 1024;             // smaller images are not read
 };
 

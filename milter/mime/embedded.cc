@@ -41,8 +41,16 @@ bool is_dib_header_size(uint32_t size) {
 bool is_png(std::string_view b) { return b.substr(0, 8) == std::string_view("\x89PNG\r\n\x1A\n", 8); }
 bool is_jpeg(std::string_view b) { return b.substr(0, 3) == "\xFF\xD8\xFF"; }
 
+bool is_heif(std::string_view b) {
+  if (b.size() < 12 || b.substr(4, 4) != "ftyp" || le32(b.data()) == 0) return false;
+  const std::string_view brand = b.substr(8, 4);
+  for (std::string_view known : {"heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1", "avif", "avis"})
+    if (brand == known) return true;
+  return false;
+}
+
 bool is_image(std::string_view b) {
-  return is_png(b) || is_jpeg(b) ||
+  return is_png(b) || is_jpeg(b) || is_heif(b) ||
          b.substr(0, 4) == std::string_view("II*\0", 4) || b.substr(0, 4) == std::string_view("MM\0*", 4) ||
          b.substr(0, 6) == "GIF87a" || b.substr(0, 6) == "GIF89a" ||
          (b.substr(0, 4) == "RIFF" && b.size() >= 12 && b.substr(8, 4) == "WEBP") ||

@@ -12,7 +12,7 @@
 //   readers of those formats see the file's bytes as they stream and give
 //   them to an EmbeddedFile, whose first kEmbeddedDocumentHead bytes (or
 //   all there are, at least kEmbeddedKindMin) tell its kind: "pdf"
-//   ("%PDF-"), "image" (is_image: PNG, JPEG, TIFF, GIF, WebP, BMP, JPEG 2000), "office" (an OLE2
+//   ("%PDF-"), "image" (is_image: PNG, JPEG, TIFF, GIF, WebP, BMP, JPEG 2000, HEIF), "office" (an OLE2
 //   file: Word, Excel, PowerPoint 97-2003, an Outlook message), "package"
 //   (a ZIP whose first entry is an Office package's [Content_Types].xml or
 //   an OpenDocument's mimetype), "archive" (any other ZIP), "metafile" (an
@@ -53,13 +53,18 @@ namespace phi::mime {
 inline constexpr size_t kEmbeddedDocumentHead = 64;  // a file's first bytes, held until they tell what it is
 inline constexpr size_t kEmbeddedKindMin = 5;        // fewer tell nothing ("%PDF-")
 
-// PNG, JPEG, TIFF, GIF, WebP, BMP or JPEG 2000 (a JP2 file, or a bare
-// codestream as DICOM stores one) by their first bytes (12 for WebP and
-// JP2, 18 for BMP: "BM", the reserved words 0 and a bitmap header's size,
-// since "BM" alone is a word's start). Only formats whose signature the OCR
-// program's image library checks: given anything it does not recognise,
-// tesseract takes its input for a list of file names to read.
+// PNG, JPEG, TIFF, GIF, WebP, BMP, JPEG 2000 (a JP2 file, or a bare
+// codestream as DICOM stores one) or HEIF by their first bytes (12 for
+// WebP, JP2 and HEIF, 18 for BMP: "BM", the reserved words 0 and a bitmap
+// header's size, since "BM" alone is a word's start). Only formats whose
+// signature the OCR program's image library checks, and HEIF, which the
+// OCR reader decodes first (milter/ocr.h): given anything it does not
+// recognise, tesseract takes its input for a list of file names to read.
 bool is_image(std::string_view first_bytes);
+// A HEIF or AVIF file (an iPhone photo is HEIC): an ISO base media file's
+// first box, "ftyp", whose major brand is one of HEIF's image brands
+// (heic, heix, heim, heis, hevc, hevx, mif1, msf1, avif, avis).
+bool is_heif(std::string_view first_bytes);
 // A PNG file's 8-byte signature; a JPEG file's start of image and first marker (3 bytes).
 bool is_png(std::string_view first_bytes);
 bool is_jpeg(std::string_view first_bytes);

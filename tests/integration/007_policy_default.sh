@@ -10,12 +10,15 @@
 # in the pixels of a scanned page sent as a PNG, as a faxed PDF, as a
 # picture on a PDF page with text, pasted into an HTML mail, an RTF
 # document or a Word 97-2003 .doc, burned into a DICOM frame or drawn by a
-# metafile (a screenshot pasted as an EMF) (read by tesseract), or only inside a
+# metafile (a screenshot pasted as an EMF), or photographed with a phone and sent as
+# HEIC (decoded by the built phimilter-heif) (read by tesseract), or only inside a
 # Word 97-2003 .doc (read by catdoc), in an Excel sheet embedded in one
 # or in an RTF letter (read by xls2csv), in a table pasted into one as a
 # metafile picture (its text read by phimilter), the same .doc attached to a forwarded Outlook .msg, or a PowerPoint 97-2003
 # .ppt (read by phimilter).
 #
+# OcrHeifProgram names the phimilter-heif this build made (the built-in path is
+# where make install puts it).
 # Escrow needs keys, so this scenario writes EscrowKeyFile, EscrowDirectory
 # and NoticeSendmail (nothing else: the policy is the shipped one). With
 # PHI_ESCROW_WIRED=0 it checks instead that an escrow decision without an
@@ -35,7 +38,7 @@ if [ "$PHI_ESCROW_WIRED" = 1 ]; then
 EscrowDirectory $PHI_DIR/escrow
 NoticeSendmail /usr/sbin/sendmail -C $PHI_CONF"
 fi
-phi_start_milter "$(phi_policy_milter_conf)" "$escrow_conf"
+phi_start_milter "$(phi_policy_milter_conf)" "$escrow_conf" "OcrHeifProgram $top_builddir/phimilter-heif"
 phi_start_postfix "$(phi_policy_maincf)"
 
 # assert_escrowed TAG LABEL SECONDS: the message just sent (its queue id in
@@ -260,6 +263,14 @@ EOT
     --attach-type image/x-emf --attach-name screen.emf --attach @"$PHI_DIR/screen.emf" ||
     phi_fail "emfscreenshot: not accepted, see $PHI_SWAKS_LOG"
   assert_escrowed emfscreenshot "PHI only in a screenshot pasted as a metafile is escrowed" 30
+
+  # --- the same letter photographed with an iPhone: a HEIC attachment (tests/unit/milter/data/referral.heic) ---
+  # Before: tesseract's image library reads no HEIF; reported "image", accepted by uninspected-clean.
+  phi_send --to "c@$PHI_OPP_DOMAIN" --h-Subject "Photo" --body "Photo attached." \
+    --attach-type image/heic --attach-name IMG_0412.HEIC \
+    --attach @"$top_srcdir/tests/unit/milter/data/referral.heic" ||
+    phi_fail "heicphoto: not accepted, see $PHI_SWAKS_LOG"
+  assert_escrowed heicphoto "PHI only in a phone's HEIC photo is escrowed" 30
 elif [ "$PHI_ESCROW_WIRED" = 1 ] && [ "${PHI_REQUIRE_INTEGRATION:-0}" = 1 ]; then
   phi_fail "tesseract missing: scripts/setup installs tesseract-ocr"
 fi

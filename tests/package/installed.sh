@@ -63,6 +63,15 @@ phi_assert_match "start-up summary" "$(grep "config: config " "$PHI_MILTER_LOG")
   "mode enforce; policy /usr/share/phimilter/default.policy \([0-9]+ rules\); escrow on \(/var/lib/phimilter/escrow\); audit on \(/var/log/phimilter/audit.log\); DKIM verify on"
 phi_assert_match "7z and RAR read through the package's bsdtar" "$(grep "config: config " "$PHI_MILTER_LOG")" \
   "; 7z/RAR on \(/usr/bin/bsdtar\)"
+# The HEIF decoder the package installs is the built-in OcrHeifProgram, and
+# it decodes a phone's photo as the daemon's user.
+if [ -x /usr/bin/tesseract ]; then
+  phi_assert_match "HEIF photos decoded by the package's phimilter-heif" "$(grep "config: config " "$PHI_MILTER_LOG")" \
+    "OCR on \(/usr/bin/tesseract -l eng, HEIF by /usr/libexec/phimilter/phimilter-heif\)"
+fi
+phi_assert_eq "phimilter-heif decodes a HEIC photo as phimilter" \
+  "$(setpriv --reuid=phimilter --regid=phimilter --clear-groups /usr/libexec/phimilter/phimilter-heif \
+     <"$(dirname "$0")/../unit/milter/data/referral.heic" | head -c 2)" P5
 phi_assert_no_match "no escrow rule without escrow" "$(cat "$PHI_MILTER_LOG")" "config: rule .* escrows, but escrow is off"
 # The shipped file leaves TLSPolicyMap to the site: until it is set, the log
 # says that the policy's tls-mandatory rules can never apply.

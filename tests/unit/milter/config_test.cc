@@ -522,7 +522,7 @@ TEST(OcrProgram, DefaultIsTesseractWithLimitsAndMissingItIsOnlyOff) {
     EXPECT_EQ(o.timeout, std::chrono::seconds(60));
     EXPECT_EQ(o.memory_limit, 1024ull << 20);
     EXPECT_EQ(o.processes, 2u);
-    EXPECT_NE(config_summary(**cfg).find("OCR on (/usr/bin/tesseract -l eng)"), std::string::npos);
+    EXPECT_NE(config_summary(**cfg).find("OCR on (/usr/bin/tesseract -l eng, HEIF "), std::string::npos);
     ASSERT_TRUE((*cfg)->documents);
     EXPECT_TRUE((*cfg)->documents->reads("image"));
   }
@@ -543,6 +543,58 @@ TEST(OcrProgram, DefaultIsTesseractWithLimitsAndMissingItIsOnlyOff) {
   EXPECT_TRUE((*cfg_ocr)->documents->reads("image"));
   EXPECT_FALSE((*cfg_ocr)->documents->reads("pdf"));
   EXPECT_EQ((*cfg_ocr)->ocr->options().language, "eng+spa");
+}
+
+// HEIF and AVIF images go through phimilter-heif, installed beside the
+// daemon: its built-in path missing (a build not installed) leaves them
+// unread, as the summary says (no warning: as tesseract missing); a
+// program named in the configuration must exist; empty, they are unread.
+TEST(OcrHeifProgram, DefaultIsTheInstalledDecoderAndMissingItLeavesHeifUnread) {
+  EXPECT_EQ(default_settings().OcrHeifProgram, PHI_PKGLIBEXECDIR "/phimilter-heif");
+  auto warned = [](const Config& c) {
+    for (const auto& w : config_warnings(c))
+      if (w.find("OcrHeifProgram") != std::string::npos) return w;
+    return std::string();
+  };
+  auto s = parse_settings("DKIMVerify no\nOcrProgram /bin/true\nPdfToText\n", "t.conf");
+  ASSERT_TRUE(s.ok());
+  auto cfg = build_config(*s, "t.conf");
+  ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+  ASSERT_TRUE((*cfg)->ocr);
+  if (access(PHI_PKGLIBEXECDIR "/phimilter-heif", X_OK) == 0) {
+    EXPECT_EQ((*cfg)->ocr->options().heif_program, PHI_PKGLIBEXECDIR "/phimilter-heif");
+    EXPECT_EQ(warned(**cfg), "");
+  } else {
+    EXPECT_EQ((*cfg)->ocr->options().heif_program, "");
+    EXPECT_NE(config_summary(**cfg).find("OCR on (/bin/true -l eng, HEIF unread: " PHI_PKGLIBEXECDIR
+                                         "/phimilter-heif missing (install phimilter, or run make install))"),
+              std::string::npos)
+        << config_summary(**cfg);
+    EXPECT_EQ(warned(**cfg), "");
+  }
+
+  auto named = parse_settings("DKIMVerify no\nOcrProgram /bin/true\nPdfToText\nOcrHeifProgram /bin/cat\n", "t.conf");
+  ASSERT_TRUE(named.ok());
+  auto cfg_named = build_config(*named, "t.conf");
+  ASSERT_TRUE(cfg_named.ok()) << cfg_named.error().message;
+  EXPECT_EQ((*cfg_named)->ocr->options().heif_program, "/bin/cat");
+  EXPECT_NE(config_summary(**cfg_named).find("OCR on (/bin/true -l eng, HEIF by /bin/cat)"), std::string::npos)
+      << config_summary(**cfg_named);
+  EXPECT_EQ(warned(**cfg_named), "");
+
+  auto off = parse_settings("DKIMVerify no\nOcrProgram /bin/true\nPdfToText\nOcrHeifProgram\n", "t.conf");
+  ASSERT_TRUE(off.ok());
+  auto cfg_off = build_config(*off, "t.conf");
+  ASSERT_TRUE(cfg_off.ok()) << cfg_off.error().message;
+  EXPECT_EQ((*cfg_off)->ocr->options().heif_program, "");
+  EXPECT_NE(config_summary(**cfg_off).find("HEIF unread: OcrHeifProgram is empty)"), std::string::npos);
+  EXPECT_EQ(warned(**cfg_off), "");
+
+  expect_refused("config_test_heif.conf", {
+      {"relative program", "OcrHeifProgram phimilter-heif\n", ":2: OcrHeifProgram: expected an absolute path"},
+      {"missing program", "OcrHeifProgram /nonexistent/phimilter-heif\n",
+       ":2: OcrHeifProgram /nonexistent/phimilter-heif: not an executable file"},
+  });
 }
 
 TEST(OcrProgram, BadValuesAreRefusedWithFileAndLine) {

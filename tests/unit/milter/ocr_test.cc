@@ -1,11 +1,12 @@
 // Tests of ImageOcr with the real tesseract (scripts/setup installs
 // tesseract-ocr): text out of scanned pages as PNG, JPEG, TIFF, BMP and
-// JPEG 2000, out of a DICOM file's frame and a metafile's bitmap (through
+// JPEG 2000, out of photos as HEIC and AVIF (through phimilter-heif), out of a DICOM file's frame and a metafile's bitmap (through
 // the Walker), images without text and damaged ones, and, with a stand-in
 // script, what the child is given. The limits, timeouts and slots are
 // ConverterRun's, tested through PdfToText (pdftext_test.cc).
 #include "milter/ocr.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -178,6 +179,100 @@ TEST_F(ImageOcrTest, TextOfAScreenshotPastedAsAMetafile) {
     EXPECT_NE(body.find("Diego Lopez"), std::string::npos) << body;
     EXPECT_NE(body.find("4471823"), std::string::npos) << body;
   }
+}
+
+// phimilter-heif as built (make builds it before the tests run).
+std::string heif_decoder() {
+  const char* top = std::getenv("top_builddir");
+  return std::string(top ? top : ".") + "/phimilter-heif";
+}
+
+// A page photographed with an iPhone (HEIC: HEVC in HEIF) or kept as AVIF
+// (fixtures written by libheif's heif-enc, data/README): decoded by
+// phimilter-heif, then read by tesseract, whole and fed 5 bytes at a time
+// (the 12 bytes that tell a HEIF image arrive in three pieces), alone and
+// through the Walker as an iPhone's attachment.
+TEST_F(ImageOcrTest, TextOfAHeifPhoto) {
+  ASSERT_EQ(::access(heif_decoder().c_str(), X_OK), 0) << heif_decoder() << " not built";
+  OcrOptions o = options(kTesseract);
+  o.heif_program = heif_decoder();
+  o.min_bytes = 1024;
+  ImageOcr reader(o);
+  for (const char* name : {"referral.heic", "referral.avif"}) {
+    std::string photo = fixture(name);
+    ASSERT_GT(photo.size(), 1024u) << name << " missing";
+    ASSERT_TRUE(mime::is_heif(photo) && mime::is_image(photo)) << name;
+    for (size_t chunk : {size_t{5}, size_t{65536}}) {
+      test::Outcome out = extract(reader, "image", photo, chunk);
+      ASSERT_TRUE(out.opened);
+      EXPECT_EQ(out.reason, "") << name << " " << chunk;
+      EXPECT_NE(out.text.find("Diego Lopez"), std::string::npos) << name << ": " << out.text;
+      EXPECT_NE(out.text.find("4471823"), std::string::npos) << name << ": " << out.text;
+    }
+  }
+  Converters docs(nullptr, std::make_shared<ImageOcr>(o));
+  mime::test::RecordingSink sink;
+  mime::Walker walker(mime::Limits{}, sink, &docs);
+  mime::test::feed_message(walker, mime::test::message_with_attachment("image/heic", "IMG_0412.HEIC", fixture("referral.heic"), true),
+                           65536);
+  walker.finish();
+  EXPECT_TRUE(sink.reasons.empty()) << sink.log();
+  EXPECT_NE(sink.body("2").find("Diego Lopez"), std::string::npos) << sink.log();
+}
+
+// The daemon runs as its own user, and its children may start no thread
+// (RLIMIT_NPROC 0 binds every user but root): libde265 and dav1d, given
+// the chance, start worker threads, and libde265 then waits for one
+// forever. As root (CI) the limit binds no one, so the decoder is run here
+// as nobody under it; as another user every run above already was.
+TEST_F(ImageOcrTest, AHeifPhotoIsDecodedWithoutAThread) {
+  if (::geteuid() != 0) GTEST_SKIP() << "not root: TextOfAHeifPhoto ran the decoder under RLIMIT_NPROC 0";
+  ASSERT_EQ(::access("/usr/bin/setpriv", X_OK), 0) << "setpriv (util-linux) missing";
+  OcrOptions o = options(kTesseract);
+  o.min_bytes = 1024;
+  o.timeout = 20s;  // libde265 waiting for its thread would end here, as "unavailable"
+  o.heif_program = dir.write("as-nobody.sh",
+                             "#!/bin/sh\nexec /usr/bin/setpriv --reuid=65534 --regid=65534 --clear-groups " +
+                                 heif_decoder() + "\n",
+                             0755);
+  ::chmod(dir.path().c_str(), 0755);
+  for (const char* name : {"referral.heic", "referral.avif"}) {
+    test::Outcome out = extract(ImageOcr(o), "image", fixture(name));
+    EXPECT_EQ(out.reason, "") << name;
+    EXPECT_NE(out.text.find("4471823"), std::string::npos) << name << ": " << out.text;
+  }
+}
+
+// No decoder (OcrHeifProgram empty): a HEIF image is "image" and tesseract,
+// which would take its bytes for a list of file names, is not started; a
+// damaged HEIF image and a decoder that fails are "image" too, and a
+// decoder's picture is what tesseract is given.
+TEST_F(ImageOcrTest, AHeifImageNotDecodedIsUninspected) {
+  std::string photo = fixture("referral.heic");
+  ASSERT_GT(photo.size(), 1024u);
+  std::string marker = dir.path() + "/started";
+  OcrOptions o = options(dir.write("tesseract.sh", "#!/bin/sh\ncat >/dev/null\necho started > " + marker + "\n", 0755));
+  o.min_bytes = 1024;
+  EXPECT_EQ(extract(ImageOcr(o), "image", photo).reason, "image");
+  EXPECT_NE(::access(marker.c_str(), F_OK), 0) << "tesseract ran on a HEIF image";
+
+  o = options(kTesseract);
+  o.heif_program = heif_decoder();
+  std::string cut = photo.substr(0, photo.size() / 3), garbled = photo;
+  for (size_t i = 400; i < garbled.size(); i += 5) garbled[i] = char(garbled[i] ^ 0x5A);
+  EXPECT_EQ(extract(ImageOcr(o), "image", cut).reason, "image");
+  EXPECT_EQ(extract(ImageOcr(o), "image", garbled).reason, "image");
+  EXPECT_EQ(extract(ImageOcr(o), "image", std::string(photo.substr(0, 12)) + std::string(2000, 'x')).reason, "image");
+
+  o.heif_program = dir.write("fails.sh", "#!/bin/sh\ncat >/dev/null\nexit 1\n", 0755);
+  EXPECT_EQ(extract(ImageOcr(o), "image", photo).reason, "image");
+  // A stand-in decoder whose "picture" tesseract's stand-in counts: the
+  // decoder's output, not the HEIF bytes, reaches tesseract.
+  o.heif_program = dir.write("decoder.sh", "#!/bin/sh\ncat >/dev/null\nprintf 'one\\ntwo\\nthree\\n'\n", 0755);
+  o.program = dir.write("count.sh", "#!/bin/sh\necho \"tesseract was given $(wc -l) lines: $*\"\n", 0755);
+  test::Outcome out = extract(ImageOcr(o), "image", photo);
+  EXPECT_EQ(out.reason, "");
+  EXPECT_NE(out.text.find("tesseract was given 3 lines: stdin stdout -l eng"), std::string::npos) << out.text;
 }
 
 TEST_F(ImageOcrTest, AnImageWithoutTextIsUninspected) {

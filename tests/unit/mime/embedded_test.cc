@@ -32,6 +32,11 @@ TEST(EmbeddedFile, TheFirstBytesTellTheKind) {
       {std::string("\0\0\0\x0CjP  \r\n\x87\n\0\0\0\x14", 16), "image"},  // JPEG 2000 (JP2)
       {std::string("\xFF\x4F\xFF\x51\0\x29\0\0", 8), "image"},             // a JPEG 2000 codestream
       {std::string("\0\0\0\x0CjP  \r\n\x87", 11) + "x", ""},                // not all of JP2's signature
+      {std::string("\0\0\0\x18" "ftypheic\0\0\0\0mif1heic", 24), "image"},  // an iPhone's HEIC
+      {std::string("\0\0\0\x1C" "ftypavif\0\0\0\0avifmif1", 24), "image"},  // AVIF
+      {std::string("\0\0\0\x18" "ftypmif1\0\0\0\0mif1heic", 24), "image"},  // HEIF by its general brand
+      {std::string("\0\0\0\x18" "ftypisom\0\0\0\0isomiso2", 24), ""},       // an MP4 video is not one
+      {std::string("\0\0\0\x14" "ftypqt  \0\0\0\0qt  ", 20), ""},           // nor a QuickTime movie
       {std::string("PK\x03\x04", 4), ""},  // too short to tell
       {std::string("PK\x03\x04\x14\0\0\0", 8), "archive"},
       {std::string("PK\x03\x04\x14\0\x06\0\x08\0\0\0!\0\xDF\xA4\xD2lZ\x01\0\0 \x05\0\0\x13\0\x08\x02", 30) +
