@@ -11,9 +11,12 @@ dist_man_MANS += man/phimilterctl-audit.8
 
 ## phimilter-heif: a HEIF or AVIF image as a PGM, run by the OCR reader
 ## (milter/ocr.h) before tesseract. It exports de265_start_worker_threads so
-## that libheif's call resolves to its own (see the file's header).
+## that libheif's call resolves to its own (see the file's header). Built
+## without the sanitizers even in check-sanitizers: it runs under the
+## sandbox's address-space limit (OcrMemoryLimit), which ASan's shadow
+## memory cannot start under.
 pkglibexec_PROGRAMS = phimilter-heif
 phimilter_heif_SOURCES = tools/phimilter_heif.cc
-phimilter_heif_CXXFLAGS = $(AM_CXXFLAGS) $(HEIF_CFLAGS)
-phimilter_heif_LDFLAGS = $(AM_LDFLAGS) -Wl,--export-dynamic-symbol=de265_start_worker_threads
+phimilter_heif_CXXFLAGS = $(WARN_FLAGS) $(HEIF_CFLAGS)
+phimilter_heif_LDFLAGS = -Wl,--export-dynamic-symbol=de265_start_worker_threads
 phimilter_heif_LDADD = $(HEIF_LIBS)
