@@ -11,8 +11,8 @@
 // defines de265_start_worker_threads() as starting none (the decoder then
 // works in the calling thread), and AV1 goes to libaom, not to dav1d
 // (whose own threads cannot start); writes it as an 8-bit grey PGM, shrunk by a
-// whole factor (the mean of each square) until neither side exceeds
-// kMaxSide. Exit status: 0 written, 1 not an image libheif decodes (or
+// whole factor (the mean of each square, the last ones cut at the
+// picture's edge) until neither side exceeds kMaxSide. Exit status: 0 written, 1 not an image libheif decodes (or
 // damaged), 2 input over kMaxInput, 3 no memory or a write error. Messages
 // on standard error (the daemon discards them) name no byte of the image.
 #include <unistd.h>
@@ -66,12 +66,11 @@ int run() {
   }
 
   heif_context* ctx = heif_context_alloc();
-  if (!ctx) return fail(3, "no memory");
+  heif_decoding_options* options = heif_decoding_options_alloc();
+  if (!ctx || !options) return fail(3, "no memory");
   heif_context_set_max_decoding_threads(ctx, 0);  // tiles one after another, no thread started
   heif_image_handle* handle = nullptr;
   heif_image* image = nullptr;
-  heif_decoding_options* options = heif_decoding_options_alloc();
-  if (!options) return fail(3, "no memory");
   options->decoder_id = "aom";  // AV1 only; HEVC, with no decoder of that name, goes to libde265
   int status = 0;
   auto decode = [&](const heif_decoding_options* o) {
@@ -89,7 +88,7 @@ int run() {
       status = fail(1, "no pixels decoded");
     } else {
       const int f = (std::max(w, h) + kMaxSide - 1) / kMaxSide;  // the whole factor
-      const int ow = std::max(1, w / f), oh = std::max(1, h / f);
+      const int ow = (w + f - 1) / f, oh = (h + f - 1) / f;      // the last square may be cut
       std::string out = "P5\n" + std::to_string(ow) + " " + std::to_string(oh) + "\n255\n";
       const size_t head = out.size();
       try {
@@ -97,16 +96,19 @@ int run() {
         std::vector<uint32_t> row(static_cast<size_t>(ow));
         for (int oy = 0; oy < oh; ++oy) {
           std::fill(row.begin(), row.end(), 0);
-          for (int y = oy * f; y < oy * f + f; ++y) {
+          const int y0 = oy * f, y1 = std::min(h, y0 + f);
+          for (int y = y0; y < y1; ++y) {
             const uint8_t* line = rgb + static_cast<size_t>(y) * static_cast<size_t>(stride);
-            for (int x = 0; x < ow * f; ++x) {
+            for (int x = 0; x < w; ++x) {
               const uint8_t* px = line + 3 * static_cast<size_t>(x);
               row[static_cast<size_t>(x / f)] += (77u * px[0] + 150u * px[1] + 29u * px[2]) >> 8;  // luma, BT.601
             }
           }
-          for (int ox = 0; ox < ow; ++ox)
+          for (int ox = 0; ox < ow; ++ox) {
+            const int cols = std::min(w, ox * f + f) - ox * f;
             out[head + static_cast<size_t>(oy) * static_cast<size_t>(ow) + static_cast<size_t>(ox)] =
-                static_cast<char>(row[static_cast<size_t>(ox)] / static_cast<uint32_t>(f * f));
+                static_cast<char>(row[static_cast<size_t>(ox)] / static_cast<uint32_t>(cols * (y1 - y0)));
+          }
         }
         if (!write_all(out.data(), out.size())) status = fail(3, "cannot write standard output");
       } catch (const std::bad_alloc&) {

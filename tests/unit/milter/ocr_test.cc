@@ -243,6 +243,32 @@ TEST_F(ImageOcrTest, AHeifPhotoIsDecodedWithoutAThread) {
   }
 }
 
+// A picture over 4096 pixels a side is shrunk by a whole factor, each
+// output pixel the mean of its square, the last squares cut at the edge:
+// wide.avif (data/README) is 8200 by 6 pixels, black then white from
+// x = 4100, so by 3 it is 2734 by 2, the square over x = 4098..4100 two
+// black pixels and one white, the last one column of white.
+TEST_F(ImageOcrTest, TheHeifDecoderShrinksALargePicture) {
+  ASSERT_EQ(::access(heif_decoder().c_str(), X_OK), 0) << heif_decoder() << " not built";
+  const char* srcdir = std::getenv("srcdir");
+  const std::string in = std::string(srcdir ? srcdir : ".") + "/tests/unit/milter/data/wide.avif";
+  const std::string out = dir.path() + "/wide.pgm";
+  ASSERT_EQ(std::system((heif_decoder() + " <" + in + " >" + out).c_str()), 0);
+  std::ifstream f(out, std::ios::binary);
+  std::string pgm{std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+  const std::string head = "P5\n2734 2\n255\n";
+  ASSERT_EQ(pgm.substr(0, head.size()), head);
+  ASSERT_EQ(pgm.size(), head.size() + 2734u * 2);
+  const auto px = [&](size_t x, size_t y) { return static_cast<unsigned char>(pgm[head.size() + y * 2734 + x]); };
+  for (size_t y : {0u, 1u}) {
+    EXPECT_EQ(px(0, y), 0);
+    EXPECT_EQ(px(1365, y), 0);
+    EXPECT_EQ(px(1366, y), 85);  // (0 + 0 + 255) / 3
+    EXPECT_EQ(px(1367, y), 255);
+    EXPECT_EQ(px(2733, y), 255);  // x = 8199 alone
+  }
+}
+
 // No decoder (OcrHeifProgram empty): a HEIF image is "image" and tesseract,
 // which would take its bytes for a list of file names, is not started; a
 // damaged HEIF image and a decoder that fails are "image" too, and a
