@@ -645,10 +645,14 @@ void LeafBody::flush_text() {
       flush_hl7();  // all of its text before the report, however it was cut
       ws_.report(info_, dicom->unread());  // its pixels, an embedded document, or what follows an error
     }
-    if (const RtfToText* rtf = bin_.get<RtfToText>(); rtf && !rtf->unread().empty())
+    if (const RtfToText* rtf = bin_.get<RtfToText>(); rtf && !rtf->unread().empty()) {
+      flush_hl7();
       ws_.report(info_, rtf->unread());  // a picture not read (a metafile, under OcrMinBytes, OCR off)
-    if (const MetafileToText* meta = bin_.get<MetafileToText>(); meta && !meta->unread().empty())
+    }
+    if (const MetafileToText* meta = bin_.get<MetafileToText>(); meta && !meta->unread().empty()) {
+      flush_hl7();
       ws_.report(info_, meta->unread());  // it draws no text, or a bitmap not read
+    }
     return;
   }
   std::string_view text;
@@ -664,8 +668,10 @@ void LeafBody::flush_text() {
     }
   }
   body_text(text);
-  if (const HtmlToText* html = markup_.get<HtmlToText>(); html && !html->unread().empty())
+  if (const HtmlToText* html = markup_.get<HtmlToText>(); html && !html->unread().empty()) {
+    flush_hl7();  // all of its text before the report, however it was cut
     ws_.report(info_, html->unread());  // a data: URL's file (a picture under OcrMinBytes, OCR off) not read
+  }
 }
 
 }  // namespace phi::mime::detail
