@@ -663,6 +663,7 @@ class LeafBody : public Body {
   std::unique_ptr<PackageReader> embedded_package(std::string whole_reason);
   void flush_text();
   void flush_hl7();
+  void report_after_text(std::string_view reason);
   void check_encoding();
 
   WalkState& ws_;

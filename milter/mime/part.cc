@@ -627,6 +627,13 @@ void LeafBody::flush_hl7() {
   sink_body(s5_);
 }
 
+// A reason the part's reader gives at its end, after all of the part's
+// text (what the HL7 finder holds too), however the part was cut.
+void LeafBody::report_after_text(std::string_view reason) {
+  flush_hl7();
+  ws_.report(info_, reason);
+}
+
 // The text the converters still hold at the end of the part.
 void LeafBody::flush_text() {
   if (!head_checked_ && !bin_.active()) check_encoding();
@@ -641,18 +648,12 @@ void LeafBody::flush_text() {
     s3_.clear();
     bin_.finish(s3_);
     body_text(s3_);
-    if (const DicomText* dicom = bin_.get<DicomText>(); dicom && !dicom->unread().empty()) {
-      flush_hl7();  // all of its text before the report, however it was cut
-      ws_.report(info_, dicom->unread());  // its pixels, an embedded document, or what follows an error
-    }
-    if (const RtfToText* rtf = bin_.get<RtfToText>(); rtf && !rtf->unread().empty()) {
-      flush_hl7();
-      ws_.report(info_, rtf->unread());  // a picture not read (a metafile, under OcrMinBytes, OCR off)
-    }
-    if (const MetafileToText* meta = bin_.get<MetafileToText>(); meta && !meta->unread().empty()) {
-      flush_hl7();
-      ws_.report(info_, meta->unread());  // it draws no text, or a bitmap not read
-    }
+    if (const DicomText* dicom = bin_.get<DicomText>(); dicom && !dicom->unread().empty())
+      report_after_text(dicom->unread());  // its pixels, an embedded document, or what follows an error
+    if (const RtfToText* rtf = bin_.get<RtfToText>(); rtf && !rtf->unread().empty())
+      report_after_text(rtf->unread());  // a picture not read (a metafile, under OcrMinBytes, OCR off)
+    if (const MetafileToText* meta = bin_.get<MetafileToText>(); meta && !meta->unread().empty())
+      report_after_text(meta->unread());  // it draws no text, or a bitmap not read
     return;
   }
   std::string_view text;
@@ -668,10 +669,8 @@ void LeafBody::flush_text() {
     }
   }
   body_text(text);
-  if (const HtmlToText* html = markup_.get<HtmlToText>(); html && !html->unread().empty()) {
-    flush_hl7();  // all of its text before the report, however it was cut
-    ws_.report(info_, html->unread());  // a data: URL's file (a picture under OcrMinBytes, OCR off) not read
-  }
+  if (const HtmlToText* html = markup_.get<HtmlToText>(); html && !html->unread().empty())
+    report_after_text(html->unread());  // a data: URL's file (a picture under OcrMinBytes, OCR off) not read
 }
 
 }  // namespace phi::mime::detail
