@@ -381,6 +381,11 @@ Result<void> build_ocr(Config& cfg) {
       std::replace(package.begin(), package.end(), '_', '-');
       return Error{"OcrLanguage: no " + lang + " model in " + kTessdata + " (install " + package + ")"};
     }
+    // Without its osd model tesseract reads every page as it lies.
+    std::string osd = std::string(kTessdata) + "/osd.traineddata";
+    if (s.OcrOrientation && ::access(osd.c_str(), R_OK) != 0)
+      return Error{std::string("OcrOrientation: no osd model in ") + kTessdata +
+                   " (install tesseract-ocr-osd, or set OcrOrientation no)"};
   }
   OcrOptions o;
   // The decoder's built-in path missing (a build run where it was built, not
@@ -397,6 +402,7 @@ Result<void> build_ocr(Config& cfg) {
   o.program = s.OcrProgram;
   o.language = s.OcrLanguage;
   o.min_bytes = s.OcrMinBytes;
+  o.orientation = s.OcrOrientation;
   cfg.ocr = std::make_shared<const ImageOcr>(std::move(o));
   return Ok();
 }
@@ -676,6 +682,7 @@ std::string config_summary(const Config& cfg) {
                                                                 : ", attached files and comments by qpdf)")
                  : "; PDF text off (" + cfg.pdf_unavailable + ")";
   out += cfg.ocr ? "; OCR on (" + s.OcrProgram + " -l " + s.OcrLanguage +
+                       (s.OcrOrientation ? ", pages turned upright" : ", pages read as they lie") +
                        (cfg.ocr->options().heif_program.empty() ? ", HEIF unread: " + cfg.ocr_heif + ")"
                                                                   : ", HEIF by " + s.OcrHeifProgram + ")")
                  : "; OCR off (" + cfg.ocr_unavailable + ")";

@@ -50,6 +50,7 @@ ConverterSpec ocr_spec(const OcrOptions& o) {
   ConverterSpec s(o, pool(), "ocr", "OcrProcesses", "image");
   s.program = o.program;
   s.argv = {o.program, "stdin", "stdout", "-l", o.language};
+  if (o.orientation) s.argv.insert(s.argv.end(), {"--psm", "1", "-c", "min_orientation_margin=2"});
   s.env = {"PATH=/usr/bin:/bin", "OMP_THREAD_LIMIT=1"};
   return s;
 }

@@ -7,7 +7,7 @@
 //   mime::Walker w(limits, sink, &docs);   // images of min_bytes or more come as Body text
 // DESCRIPTION
 //   A mime::DocumentReader for "image": open() starts
-//     program stdin stdout -l language
+//     program stdin stdout -l language [--psm 1 -c min_orientation_margin=2]
 //   as a ConverterRun (milter/converter.h: the sandbox, the limits -- address
 //   space `memory_limit`, CPU time `timeout` --, the slots, the timeouts,
 //   the text read and checked as UTF-8) with the environment PATH and
@@ -26,6 +26,12 @@
 //   that picture as it comes; the decoder's failure (exit status not 0, a
 //   signal, a limit) is that reason ("image", "size-limit", ...), and with
 //   `heif_program` empty a HEIF image is "image" and nothing is started.
+//   With `orientation` (OcrOrientation, the default) tesseract first finds
+//   which way up the text is (its osd model) and reads the page turned
+//   upright: a fax fed upside down or a page scanned or photographed
+//   sideways, which page segmentation alone (--psm 3) reads as garbage or
+//   not at all. The margin, 2 instead of tesseract's 7, turns a page of
+//   one or two lines too; an upright page is never turned by it.
 //   Parts smaller than `min_bytes` are not read (min_bytes()).
 //   Reasons finish() returns: "" for exit status 0 with at least 32
 //   characters other than white space (text was recognised); "image" for
@@ -62,6 +68,7 @@ struct OcrOptions : ConverterLimits {  // timeout: the whole recognition
   std::string language = "eng";               // tesseract -l: "eng", "eng+spa"
   std::string heif_program;                   // absolute path of phimilter-heif; empty: HEIF images are not read
   uint64_t min_bytes = 32 * 1024;             // smaller images are not read
+  bool orientation = true;                    // turn a sideways or upside-down page upright first (--psm 1)
 };
 
 class ImageOcr : public ConverterReader {

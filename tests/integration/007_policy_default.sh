@@ -7,7 +7,8 @@
 # PHI is only inside a .docx attachment, only inside a PDF (read by
 # pdftotext) sent as application/octet-stream under another name, or only
 # in a PDF's title (its document information), or only
-# in the pixels of a scanned page sent as a PNG, as a faxed PDF, as a
+# in the pixels of a scanned page sent as a PNG, as a faxed PDF (also fed
+# upside down: tesseract turns it upright), as a
 # picture on a PDF page with text, pasted into an HTML mail, an RTF
 # document or a Word 97-2003 .doc, burned into a DICOM frame or drawn by a
 # metafile (a screenshot pasted as an EMF), or photographed with a phone and sent as
@@ -173,6 +174,20 @@ if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/tesseract ]; then
   assert_escrowed fax "PHI only in a scanned PDF page is escrowed" 30
   phi_assert_match "fax: the log names the message and the OCR of its page" "$(cat "$PHI_MILTER_LOG")" \
     "$qid: pdf: a PDF with 1 of 1 pages without text \\(scanned\\?\\): 1 read by OCR"
+
+  # --- the fax fed upside down: tesseract turns the page before reading it (OcrOrientation);
+  # read as it lay, its garbage carried no PHI and the message went out as clean ---
+  python3 - "$PHI_DIR/fax.pgm" "$PHI_DIR/upside.pgm" <<'EOT' || phi_fail "could not turn the fax"
+import sys
+data = open(sys.argv[1], "rb").read()
+head = data.split(b"\n", 3)  # P5, width height, 255, pixels
+assert head[0] == b"P5" and head[2] == b"255"
+open(sys.argv[2], "wb").write(b"\n".join(head[:3]) + b"\n" + head[3][::-1])
+EOT
+  python3 "$(dirname "$0")/make_pdf.py" scan "$PHI_DIR/upside.pdf" "$PHI_DIR/upside.pgm" ||
+    phi_fail "could not write the upside-down fax PDF"
+  send_pdf upside "$PHI_DIR/upside.pdf" fax.pdf "Fax"
+  assert_escrowed upside "PHI only in a scanned PDF page fed upside down is escrowed" 30
 
   # --- the same letter as a picture pasted below a typed line (a screenshot of the chart in a letter) ---
   python3 "$(dirname "$0")/make_pdf.py" pictured "$PHI_DIR/pictured.pdf" "$PHI_DIR/fax.pgm" \

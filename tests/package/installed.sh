@@ -67,7 +67,7 @@ phi_assert_match "7z and RAR read through the package's bsdtar" "$(grep "config:
 # (tesseract, only recommended by the package, is installed by scripts/setup).
 [ -x /usr/bin/tesseract ] || phi_fail "tesseract missing: scripts/setup installs tesseract-ocr"
 phi_assert_match "HEIF photos decoded by the package's phimilter-heif" "$(grep "config: config " "$PHI_MILTER_LOG")" \
-  "OCR on \(/usr/bin/tesseract -l eng, HEIF by /usr/libexec/phimilter/phimilter-heif\)"
+  "OCR on \(/usr/bin/tesseract -l eng, pages turned upright, HEIF by /usr/libexec/phimilter/phimilter-heif\)"
 phi_assert_no_match "no escrow rule without escrow" "$(cat "$PHI_MILTER_LOG")" "config: rule .* escrows, but escrow is off"
 # The shipped file leaves TLSPolicyMap to the site: until it is set, the log
 # says that the policy's tls-mandatory rules can never apply.

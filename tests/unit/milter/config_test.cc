@@ -12,6 +12,9 @@
 #include <fstream>
 #include <initializer_list>
 #include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
 
 #include "milter/reload.h"
 
@@ -522,7 +525,7 @@ TEST(OcrProgram, DefaultIsTesseractWithLimitsAndMissingItIsOnlyOff) {
     EXPECT_EQ(o.timeout, std::chrono::seconds(60));
     EXPECT_EQ(o.memory_limit, 1024ull << 20);
     EXPECT_EQ(o.processes, 2u);
-    EXPECT_NE(config_summary(**cfg).find("OCR on (/usr/bin/tesseract -l eng, HEIF "), std::string::npos);
+    EXPECT_NE(config_summary(**cfg).find("OCR on (/usr/bin/tesseract -l eng, pages turned upright, HEIF "), std::string::npos);
     ASSERT_TRUE((*cfg)->documents);
     EXPECT_TRUE((*cfg)->documents->reads("image"));
   }
@@ -543,6 +546,27 @@ TEST(OcrProgram, DefaultIsTesseractWithLimitsAndMissingItIsOnlyOff) {
   EXPECT_TRUE((*cfg_ocr)->documents->reads("image"));
   EXPECT_FALSE((*cfg_ocr)->documents->reads("pdf"));
   EXPECT_EQ((*cfg_ocr)->ocr->options().language, "eng+spa");
+}
+
+// Pages are turned upright before they are read (tesseract's orientation
+// detection) unless OcrOrientation is no; the start-up summary says which.
+TEST(OcrOrientation, OnByDefaultOffWhenSaidAndTheSummarySaysWhich) {
+  EXPECT_TRUE(default_settings().OcrOrientation);
+  for (const auto& [text, on, said] : std::vector<std::tuple<std::string, bool, std::string>>{
+           {"", true, "pages turned upright"}, {"OcrOrientation no\n", false, "pages read as they lie"}}) {
+    SCOPED_TRACE(text);
+    auto s = parse_settings("DKIMVerify no\nOcrProgram /bin/true\nPdfToText\n" + text, "t.conf");
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    auto cfg = build_config(*s, "t.conf");
+    ASSERT_TRUE(cfg.ok()) << cfg.error().message;
+    ASSERT_TRUE((*cfg)->ocr);
+    EXPECT_EQ((*cfg)->ocr->options().orientation, on);
+    EXPECT_NE(config_summary(**cfg).find("OCR on (/bin/true -l eng, " + said + ", HEIF"), std::string::npos)
+        << config_summary(**cfg);
+  }
+  auto bad = parse_settings("DKIMVerify no\nOcrOrientation sideways\n", "t.conf");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("t.conf:2: OcrOrientation"), std::string::npos) << bad.error().message;
 }
 
 // HEIF and AVIF images go through phimilter-heif, installed beside the
@@ -566,7 +590,7 @@ TEST(OcrHeifProgram, DefaultIsTheInstalledDecoderAndMissingItLeavesHeifUnread) {
     EXPECT_EQ(warned(**cfg), "");
   } else {
     EXPECT_EQ((*cfg)->ocr->options().heif_program, "");
-    EXPECT_NE(config_summary(**cfg).find("OCR on (/bin/true -l eng, HEIF unread: " PHI_PKGLIBEXECDIR
+    EXPECT_NE(config_summary(**cfg).find("OCR on (/bin/true -l eng, pages turned upright, HEIF unread: " PHI_PKGLIBEXECDIR
                                          "/phimilter-heif missing (install phimilter, or run make install))"),
               std::string::npos)
         << config_summary(**cfg);
@@ -578,7 +602,7 @@ TEST(OcrHeifProgram, DefaultIsTheInstalledDecoderAndMissingItLeavesHeifUnread) {
   auto cfg_named = build_config(*named, "t.conf");
   ASSERT_TRUE(cfg_named.ok()) << cfg_named.error().message;
   EXPECT_EQ((*cfg_named)->ocr->options().heif_program, "/bin/cat");
-  EXPECT_NE(config_summary(**cfg_named).find("OCR on (/bin/true -l eng, HEIF by /bin/cat)"), std::string::npos)
+  EXPECT_NE(config_summary(**cfg_named).find("OCR on (/bin/true -l eng, pages turned upright, HEIF by /bin/cat)"), std::string::npos)
       << config_summary(**cfg_named);
   EXPECT_EQ(warned(**cfg_named), "");
 

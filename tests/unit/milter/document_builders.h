@@ -15,7 +15,9 @@
 //   typed text with such a picture drawn beside it at a given size (a
 //   pasted screenshot, a photographed card). make_pdf_with_attached_file() makes
 //   a PDF with a file attached to it, make_pdf_with_comment() one with a
-//   sticky note. extract() feeds a DocumentReader's Document and
+//   sticky note. gray_page() renders a page's pixels, turned() turns them
+//   by quarter turns, bmp_of() and make_bmp() write them as a .bmp file.
+//   extract() feeds a DocumentReader's Document and
 //   collects its text and reason. OnlyProcessHeld holds the only process
 //   of a converter's pool, for the tests of files read in their caller's
 //   slot (a file attached to a PDF or a .msg).
@@ -236,13 +238,25 @@ inline GrayPicture gray_picture(const std::string& text) {
           z};
 }
 
+// `page` turned clockwise by `quarters` quarter turns: a page scanned or
+// photographed sideways (1, 3) or a fax fed upside down (2).
+inline GrayPage turned(const GrayPage& page, int quarters) {
+  GrayPage t = page;
+  for (int q = 0; q < (quarters % 4 + 4) % 4; ++q) {
+    GrayPage r{t.height, t.width, std::string(t.pixels.size(), '\0')};
+    for (size_t y = 0; y < t.height; ++y)  // (x, y) goes to (height-1-y, x)
+      for (size_t x = 0; x < t.width; ++x) r.pixels[x * r.width + (t.height - 1 - y)] = t.pixels[y * t.width + x];
+    t = std::move(r);
+  }
+  return t;
+}
+
 // The same as a .bmp file (8 bits a pixel, a grey palette, rows bottom
 // up, each padded to 4 bytes), as Paint saves a screenshot; with `strip`,
 // only the rows with ink and 12 rows around them (a one-line text: about
 // 50 KB). "" on failure. Its bytes after the first 14 (the file header)
 // are the DIB Office keeps.
-inline std::string make_bmp(const std::string& text, bool strip = false) {
-  GrayPage page = gray_page(text);
+inline std::string bmp_of(GrayPage page, bool strip = false) {
   if (page.pixels.empty()) return {};
   const size_t w = page.width;
   size_t h = page.height;
@@ -276,6 +290,7 @@ inline std::string make_bmp(const std::string& text, bool strip = false) {
   uint32_t offset = uint32_t(14 + info.size() + palette.size());
   return "BM" + le(uint32_t(offset + data.size()), 4) + le(0, 4) + le(offset, 4) + info + palette + data;
 }
+inline std::string make_bmp(const std::string& text, bool strip = false) { return bmp_of(gray_page(text), strip); }
 
 // A dynamic XML (XFA) form as Adobe LiveCycle Designer saves one: its page
 // says "Please wait..." (what a reader without XFA shows), and the data

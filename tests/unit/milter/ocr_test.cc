@@ -96,6 +96,33 @@ TEST_F(ImageOcrTest, TextOfBmpAndJpeg2000Files) {
   }
 }
 
+// A fax fed upside down, a page scanned or photographed sideways: tesseract
+// first finds which way up the text is (OcrOrientation, on by default) and
+// reads it upright. Read as it lies (OcrOrientation no: page segmentation
+// alone, what phimilter did before), the upside-down page gives garbage
+// without the name or the MRN, which the classifier would have passed as
+// text without PHI. One line on a page: the margin (2) turns it too.
+TEST_F(ImageOcrTest, APageUpsideDownOrSidewaysIsReadTurnedUpright) {
+  const test::GrayPage page = test::gray_page(kReferral);
+  ASSERT_FALSE(page.pixels.empty()) << "pdftoppm failed";
+  ImageOcr upright(options(kTesseract));
+  EXPECT_TRUE(upright.options().orientation);
+  for (int quarters : {0, 1, 2, 3}) {
+    SCOPED_TRACE(quarters);
+    const test::GrayPage t = test::turned(page, quarters);
+    ASSERT_EQ(t.width, quarters % 2 ? page.height : page.width);
+    test::Outcome o = extract(upright, "image", test::bmp_of(t), 4096);
+    EXPECT_EQ(o.reason, "");
+    EXPECT_NE(o.text.find("Diego Lopez"), std::string::npos) << o.text;
+    EXPECT_NE(o.text.find("4471823"), std::string::npos) << o.text;
+  }
+  OcrOptions lying = options(kTesseract);
+  lying.orientation = false;
+  test::Outcome o = extract(ImageOcr(lying), "image", test::bmp_of(test::turned(page, 2)), 4096);
+  EXPECT_EQ(o.text.find("4471823"), std::string::npos) << o.text;
+  EXPECT_EQ(o.text.find("Lopez"), std::string::npos) << o.text;
+}
+
 // A DICOM file's first frame with a name and MRN burned into its pixels (an
 // ultrasound frame, a screen capture; its data set de-identified): read by
 // tesseract through the Walker, stored 8-bit grey, as RGB, with a palette,
