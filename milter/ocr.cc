@@ -8,6 +8,7 @@
 
 #include "milter/log.h"
 #include "milter/mime/embedded.h"
+#include "milter/mime/ocr_tsv.h"
 
 namespace phi {
 namespace {
@@ -51,6 +52,7 @@ ConverterSpec ocr_spec(const OcrOptions& o) {
   s.program = o.program;
   s.argv = {o.program, "stdin", "stdout", "-l", o.language};
   if (o.orientation) s.argv.insert(s.argv.end(), {"--psm", "1", "-c", "min_orientation_margin=2"});
+  s.argv.push_back("tsv");  // words with their confidence (mime/ocr_tsv.h)
   s.env = {"PATH=/usr/bin:/bin", "OMP_THREAD_LIMIT=1"};
   return s;
 }
@@ -102,7 +104,7 @@ class OcrRun : public ConverterRun {
     if (state_ == State::Head) decide();
     switch (state_) {
       case State::Head:
-      case State::Image: return ConverterRun::finish(text);
+      case State::Image: return read_words(text);
       case State::NoDecoder: return "image";
       case State::Failed: return failed_;
       case State::Heif: break;
@@ -120,7 +122,7 @@ class OcrRun : public ConverterRun {
     if (!reason.empty()) return reason;
     if (start_failed) return past_deadline() ? "time-limit" : "unavailable";
     if (!started) return "image";  // exit status 0 and no picture: not a decoder's doing
-    return ConverterRun::finish(text);
+    return read_words(text);
   }
 
  private:
@@ -160,13 +162,30 @@ class OcrRun : public ConverterRun {
     }
   }
 
-  std::string on_exit(int status) override {
-    const std::string& program = spec().program;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-      if (text_chars() >= kConverterMinText) return "";
+  // tesseract's TSV read as its words (OcrTsv); an image whose words are
+  // too few or too unsure is "image", its words still passed on.
+  std::string read_words(const std::function<void(std::string_view)>& text) {
+    mime::OcrTsv words(text);
+    std::string reason = ConverterRun::finish([&](std::string_view tsv) { words.feed(tsv); });
+    words.finish();
+    if (!reason.empty()) return reason;
+    if (words.chars() < kConverterMinText) {
       log_line(LogLevel::Debug, "", "ocr", "an image with no text recognised: reported uninspected");
       return "image";
     }
+    if (words.confidence() < kOcrMinConfidence) {
+      log_line(LogLevel::Debug, "", "ocr",
+               "an image whose " + std::to_string(words.words()) + " words were recognised with a mean confidence of " +
+                   std::to_string(int(words.confidence())) + " (under " + std::to_string(int(kOcrMinConfidence)) +
+                   "): reported uninspected");
+      return "image";
+    }
+    return "";
+  }
+
+  std::string on_exit(int status) override {
+    const std::string& program = spec().program;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
     return child_failed(program, status, "a damaged image (or OcrLanguage not installed)");
   }
 

@@ -7,7 +7,7 @@
 //   mime::Walker w(limits, sink, &docs);   // images of min_bytes or more come as Body text
 // DESCRIPTION
 //   A mime::DocumentReader for "image": open() starts
-//     program stdin stdout -l language [--psm 1 -c min_orientation_margin=2]
+//     program stdin stdout -l language [--psm 1 -c min_orientation_margin=2] tsv
 //   as a ConverterRun (milter/converter.h: the sandbox, the limits -- address
 //   space `memory_limit`, CPU time `timeout` --, the slots, the timeouts,
 //   the text read and checked as UTF-8) with the environment PATH and
@@ -33,10 +33,15 @@
 //   not at all. The margin, 2 instead of tesseract's 7, turns a page of
 //   one or two lines too; an upright page is never turned by it.
 //   Parts smaller than `min_bytes` are not read (min_bytes()).
+//   tesseract writes its words as TSV with a confidence each (0 to 100);
+//   mime::OcrTsv passes their text on laid out as tesseract's plain text.
 //   Reasons finish() returns: "" for exit status 0 with at least 32
-//   characters other than white space (text was recognised); "image" for
-//   status 0 with less (a photograph, or writing OCR could not see: its
-//   text, if any, is still passed on), for any other status, a crash, a
+//   characters other than white space in the words (text was recognised)
+//   and a mean confidence of kOcrMinConfidence or more; "image" for
+//   status 0 with fewer characters (a photograph, or writing OCR could not
+//   see) or less confidence (garbage: a page too sparse to turn upright
+//   read upside down, noise, handwriting; clean print reads above 90, such
+//   garbage around 20), the words passed on either way; for any other status, a crash, a
 //   limit hit, or no answer within `timeout` after at least half of it on
 //   the CPU; "size-limit" and "unavailable" as for every ConverterRun.
 //   Logs ("ocr") name the program (tesseract's or the decoder's), the exit
@@ -61,6 +66,10 @@
 #include "milter/mime/walker.h"
 
 namespace phi {
+
+// The least mean confidence (tesseract's, 0 to 100) of an image's words
+// for the image to count as read.
+inline constexpr double kOcrMinConfidence = 50;
 
 struct OcrOptions : ConverterLimits {  // timeout: the whole recognition
   OcrOptions() : ConverterLimits{std::chrono::seconds(60), 1024ull << 20, 32ull << 20, 2} {}

@@ -4,7 +4,7 @@ libphi_a_SOURCES += \
 	milter/mime/charset.h milter/mime/charset.cc \
 	milter/mime/html.h milter/mime/html.cc milter/mime/pdf_html.h milter/mime/pdf_html.cc \
 	milter/mime/pdf_names.h milter/mime/pdf_names.cc milter/mime/pdf_comments.h milter/mime/pdf_comments.cc milter/mime/pdf_xfa.h milter/mime/pdf_xfa.cc \
-	milter/mime/pdf_pictures.h milter/mime/pdf_pictures.cc \
+	milter/mime/pdf_pictures.h milter/mime/pdf_pictures.cc milter/mime/ocr_tsv.h milter/mime/ocr_tsv.cc \
 	milter/mime/rtf.h milter/mime/rtf.cc \
 	milter/mime/header.h milter/mime/header.cc \
 	milter/mime/boundary.h milter/mime/boundary.cc \
@@ -28,7 +28,7 @@ libphi_a_SOURCES += \
 UNIT_TESTS += tests/unit/mime/mime_test
 tests_unit_mime_mime_test_SOURCES = \
 	tests/unit/mime/transfer_test.cc tests/unit/mime/charset_test.cc \
-	tests/unit/mime/html_test.cc tests/unit/mime/pdf_html_test.cc tests/unit/mime/pdf_names_test.cc tests/unit/mime/pdf_comments_test.cc tests/unit/mime/pdf_xfa_test.cc tests/unit/mime/pdf_pictures_test.cc tests/unit/mime/rtf_test.cc \
+	tests/unit/mime/html_test.cc tests/unit/mime/pdf_html_test.cc tests/unit/mime/pdf_names_test.cc tests/unit/mime/pdf_comments_test.cc tests/unit/mime/pdf_xfa_test.cc tests/unit/mime/pdf_pictures_test.cc tests/unit/mime/ocr_tsv_test.cc tests/unit/mime/rtf_test.cc \
 	tests/unit/mime/header_test.cc \
 	tests/unit/mime/boundary_test.cc tests/unit/mime/walker_test.cc \
 	tests/unit/mime/zip_test.cc tests/unit/mime/xml_text_test.cc tests/unit/mime/package_test.cc \
@@ -45,7 +45,7 @@ tests_unit_mime_mime_test_LDADD = $(GTEST_LDADD)
 FUZZ_REPLAY += tests/fuzz/mime_fuzz tests/fuzz/html_fuzz tests/fuzz/zip_fuzz tests/fuzz/rtf_fuzz tests/fuzz/tnef_fuzz \
 	tests/fuzz/ole_fuzz tests/fuzz/archive_fuzz tests/fuzz/smime_fuzz tests/fuzz/uu_fuzz tests/fuzz/xml_fuzz tests/fuzz/json_fuzz \
 	tests/fuzz/hl7_fuzz tests/fuzz/dicom_fuzz tests/fuzz/pdf_html_fuzz tests/fuzz/pdf_names_fuzz tests/fuzz/pdf_comments_fuzz \
-	tests/fuzz/pdf_pictures_fuzz tests/fuzz/office_pictures_fuzz
+	tests/fuzz/pdf_pictures_fuzz tests/fuzz/office_pictures_fuzz tests/fuzz/ocr_tsv_fuzz
 tests_fuzz_mime_fuzz_SOURCES = tests/fuzz/mime_fuzz.cc tests/fuzz/walker_log_sink.h $(FUZZ_DRIVER)
 tests_fuzz_mime_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
 tests_fuzz_html_fuzz_SOURCES = tests/fuzz/html_fuzz.cc $(FUZZ_DRIVER)
@@ -56,6 +56,8 @@ tests_fuzz_pdf_names_fuzz_SOURCES = tests/fuzz/pdf_names_fuzz.cc $(FUZZ_DRIVER)
 tests_fuzz_pdf_names_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
 tests_fuzz_pdf_pictures_fuzz_SOURCES = tests/fuzz/pdf_pictures_fuzz.cc $(FUZZ_DRIVER)
 tests_fuzz_pdf_pictures_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
+tests_fuzz_ocr_tsv_fuzz_SOURCES = tests/fuzz/ocr_tsv_fuzz.cc $(FUZZ_DRIVER)
+tests_fuzz_ocr_tsv_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
 tests_fuzz_pdf_comments_fuzz_SOURCES = tests/fuzz/pdf_comments_fuzz.cc $(FUZZ_DRIVER)
 tests_fuzz_pdf_comments_fuzz_LDADD = libphid.a libphi.a $(PHI_SYSLIBS)
 tests_fuzz_zip_fuzz_SOURCES = tests/fuzz/zip_fuzz.cc tests/fuzz/walker_log_sink.h $(FUZZ_DRIVER)

@@ -322,7 +322,9 @@ TEST_F(ImageOcrTest, AHeifImageNotDecodedIsUninspected) {
   // A stand-in decoder whose "picture" tesseract's stand-in counts: the
   // decoder's output, not the HEIF bytes, reaches tesseract.
   o.heif_program = dir.write("decoder.sh", "#!/bin/sh\ncat >/dev/null\nprintf 'one\\ntwo\\nthree\\n'\n", 0755);
-  o.program = dir.write("count.sh", "#!/bin/sh\necho \"tesseract was given $(wc -l) lines: $*\"\n", 0755);
+  o.program = dir.write(
+      "count.sh", "#!/bin/sh\nprintf '5\\t1\\t1\\t1\\t1\\t1\\t0\\t0\\t9\\t9\\t95\\t%s\\n' \"tesseract was given $(wc -l) lines: $*\"\n",
+      0755);
   test::Outcome out = extract(ImageOcr(o), "image", photo);
   EXPECT_EQ(out.reason, "");
   EXPECT_NE(out.text.find("tesseract was given 3 lines: stdin stdout -l eng"), std::string::npos) << out.text;
@@ -345,25 +347,56 @@ TEST_F(ImageOcrTest, ADamagedImageIsUninspected) {
   EXPECT_EQ(extract(reader, "image", garbled).reason, "image");
 }
 
+// A stand-in tesseract that writes what it was given as the TSV rows of
+// three lines, each word of 95% confidence (or `conf`).
+std::string stand_in(TempDir& dir, const std::string& name, int conf = 95) {
+  return dir.write(name,
+                   "#!/bin/sh\n"
+                   "n=0; while IFS= read -r line; do n=$((n+1)); done\n"
+                   "row() { printf '5\\t1\\t1\\t1\\t%s\\t1\\t0\\t0\\t9\\t9\\t" +
+                       std::to_string(conf) +
+                       "\\t%s\\n' \"$1\" \"$2\"; }\n"
+                       "row 1 \"lines=$n args=$*\"\n"
+                       "row 2 \"path=$PATH omp=$OMP_THREAD_LIMIT home=${HOME-unset}\"\n"
+                       "row 3 \"as=$(ulimit -v) fsize=$(ulimit -f)\"\n",
+                   0755);
+}
+
 TEST_F(ImageOcrTest, ChildGetsStdinStdoutTheLanguageAndOneThread) {
-  std::string script = dir.write("args.sh",
-                                 "#!/bin/sh\n"
-                                 "n=0; while IFS= read -r line; do n=$((n+1)); done\n"
-                                 "echo \"lines=$n args=$*\"\n"
-                                 "echo \"path=$PATH omp=$OMP_THREAD_LIMIT home=${HOME-unset}\"\n"
-                                 "printf 'as='; ulimit -v; printf 'fsize='; ulimit -f\n",
-                                 0755);
-  OcrOptions o = options(script);
+  OcrOptions o = options(stand_in(dir, "args.sh"));
   o.language = "eng+spa";
   o.memory_limit = 256ull << 20;
   ImageOcr reader(o);
   test::Outcome out = extract(reader, "image", "a\nb\n");
   EXPECT_EQ(out.reason, "");  // more than 32 characters of "text"
-  EXPECT_NE(out.text.find("lines=2 args=stdin stdout -l eng+spa"), std::string::npos) << out.text;
-  EXPECT_NE(out.text.find("path=/usr/bin:/bin omp=1 home=unset"), std::string::npos) << out.text;
-  EXPECT_NE(out.text.find("as=262144\nfsize=0\n"), std::string::npos) << out.text;
+  EXPECT_NE(out.text.find("lines=2 args=stdin stdout -l eng+spa --psm 1 -c min_orientation_margin=2 tsv\n"),
+            std::string::npos)
+      << out.text;
+  EXPECT_NE(out.text.find("\npath=/usr/bin:/bin omp=1 home=unset\n"), std::string::npos) << out.text;
+  EXPECT_NE(out.text.find("\nas=262144 fsize=0\n"), std::string::npos) << out.text;
+  o.orientation = false;  // OcrOrientation no: page segmentation alone, the page read as it lies
+  out = extract(ImageOcr(o), "image", "a\nb\n");
+  EXPECT_NE(out.text.find("lines=2 args=stdin stdout -l eng+spa tsv\n"), std::string::npos) << out.text;
   EXPECT_EQ(extract(ImageOcr(options(dir.write("fail.sh", "#!/bin/sh\nexit 1\n", 0755))), "image", "x").reason,
             "image");
+}
+
+// Words tesseract is unsure of (a mean confidence under 50: what a page
+// read upside down or noise gives) leave the image uninspected; their
+// text is still passed on, to be classified.
+TEST_F(ImageOcrTest, WordsRecognisedWithLowConfidenceLeaveTheImageUninspected) {
+  test::Outcome out = extract(ImageOcr(options(stand_in(dir, "unsure.sh", 49))), "image", "a\nb\n");
+  EXPECT_EQ(out.reason, "image");
+  EXPECT_NE(out.text.find("path=/usr/bin:/bin"), std::string::npos) << out.text;
+  EXPECT_EQ(extract(ImageOcr(options(stand_in(dir, "sure.sh", 50))), "image", "a\nb\n").reason, "");
+  // The real thing: a page upside down read as it lies (OcrOrientation no).
+  OcrOptions lying = options(kTesseract);
+  lying.orientation = false;
+  test::GrayPage page = test::gray_page(kReferral + "\n\nPlease see the patient next week for follow-up of the foot ulcer.");
+  ASSERT_FALSE(page.pixels.empty());
+  out = extract(ImageOcr(lying), "image", test::bmp_of(test::turned(page, 2)), 4096);
+  EXPECT_GE(out.text.size(), 32u) << "garbage was expected: " << out.text;
+  EXPECT_EQ(out.reason, "image") << out.text;
 }
 
 TEST_F(ImageOcrTest, OnlyImagesAndOnlyWithAProgram) {
