@@ -176,7 +176,7 @@ if [ "$PHI_ESCROW_WIRED" = 1 ] && [ -x /usr/bin/tesseract ]; then
     "$qid: pdf: a PDF with 1 of 1 pages without text \\(scanned\\?\\): 1 read by OCR"
 
   # --- the fax fed upside down: tesseract turns the page before reading it (OcrOrientation);
-  # read as it lay, its garbage carried no PHI and the message went out as clean ---
+  # read as it lies, it is garbage without the PHI (only the fax uninspected, the message tagged) ---
   python3 - "$PHI_DIR/fax.pgm" "$PHI_DIR/upside.pgm" <<'EOT' || phi_fail "could not turn the fax"
 import sys
 data = open(sys.argv[1], "rb").read()
