@@ -31,7 +31,7 @@
 //   upright: a fax fed upside down or a page scanned or photographed
 //   sideways, which page segmentation alone (--psm 3) reads as garbage or
 //   not at all. The margin, 2 instead of tesseract's 7, turns a page of
-//   one or two lines too; an upright page is never turned by it.
+//   one or two lines too (no upright page tried was turned by it).
 //   Parts smaller than `min_bytes` are not read (min_bytes()).
 //   tesseract writes its words as TSV with a confidence each (0 to 100);
 //   mime::OcrTsv passes their text on laid out as tesseract's plain text.
